@@ -1,0 +1,220 @@
+"""The `journeymap` command line."""
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.settings import get_settings
+from assistant.workspace import Workspace, open_workspace
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+from journey.errors import JourneymapError
+from journey.source import SourceKind
+
+app = typer.Typer(
+    name="journeymap",
+    help="Turn interview transcripts and customer reviews into an evidence-backed journey map.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+ProjectOpt = Annotated[str, typer.Option("--project", "-p", help="Project name.")]
+
+
+def _workspace() -> Workspace:
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False)],
+    )
+    return open_workspace(settings)
+
+
+def _fail(exc: JourneymapError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(2)
+
+
+def _segments(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{value!r}: write segments as key=value, e.g. plan=trial")
+        out[key.strip()] = val.strip()
+    return out
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    project: ProjectOpt,
+    kind: Annotated[
+        SourceKind | None,
+        typer.Option(
+            help="Treat every file as this kind (default: tables are reviews, others interviews).",
+        ),
+    ] = None,
+    text_column: Annotated[
+        str | None,
+        typer.Option(help="Column holding the review text in .csv/.jsonl (default: detected)."),
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Column holding each review's id (default: detected, else the row number)."
+        ),
+    ] = None,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option(help="Segment attribute for these sources, key=value; repeatable."),
+    ] = None,
+) -> None:
+    """Ingest transcripts (.txt .md .vtt .srt .docx .pdf .json) and reviews (.csv .jsonl).
+
+    Files are read, speakers and roles found, PII redacted, and the text embedded locally into
+    the project's store. Re-ingesting unchanged files adds nothing; a changed file replaces its
+    old version. Exit code 1 if any file was skipped.
+    """
+    settings = get_settings()
+    options = IngestOptions(
+        kind=kind,
+        text_column=text_column,
+        id_column=id_column,
+        segment=_segments(segment or []),
+        max_bytes=int(settings.max_file_mb * 1024 * 1024),
+    )
+    files, missing = find_files(paths)
+    report = IngestReport(skipped=list(missing))
+    workspace = _workspace()
+    try:
+        ingestor = workspace.ingestor(project, options)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as progress:
+            reading = progress.add_task("reading files", total=len(files))
+            storing = progress.add_task("sources stored", total=None)
+            ingestor.on_batch_stored = lambda n: progress.advance(storing, n)
+            ingestor.ingest(files, report, on_file=lambda p: progress.advance(reading))
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+    _print_report(project, report)
+    if not files and not missing:
+        err.print("[yellow]no supported files found[/yellow]")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _print_report(project: str, report: IngestReport) -> None:
+    added = report.added
+    redactions: Counter[str] = Counter()
+    for s in added:
+        redactions.update(s.redactions)
+    table = Table(title=f"Ingested into project {project!r}", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("sources added", str(len(added)))
+    table.add_row("unchanged (already stored)", str(report.unchanged))
+    table.add_row("replaced (changed files)", str(report.replaced))
+    table.add_row("turns", str(sum(len(s.turns) for s in added)))
+    table.add_row("chunks embedded", str(report.chunks))
+    table.add_row("participants", str(len({s.participant_id for s in added})))
+    kinds = Counter(s.kind.value for s in added)
+    table.add_row("kinds", ", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "-")
+    languages = Counter(s.language for s in added)
+    table.add_row("languages", ", ".join(f"{k} {n}" for k, n in languages.most_common()) or "-")
+    table.add_row("redactions", ", ".join(f"{k} {n}" for k, n in redactions.most_common()) or "0")
+    table.add_row("skipped files", str(len(report.skipped)))
+    console.print(table)
+    if report.unchanged and not added:
+        console.print("Nothing new: every source was already stored.")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    for path, reason in report.skipped:
+        err.print(f"[red]skipped[/red] {path}: {reason}")
+
+
+@app.command()
+def projects() -> None:
+    """List the projects in the workspace with their source counts."""
+    workspace = _workspace()
+    try:
+        table = Table("project", "sources", "chunks")
+        for name in workspace.catalog.projects():
+            table.add_row(
+                name, str(len(workspace.catalog.sources(name))), str(workspace.store.count(name))
+            )
+        console.print(table)
+    finally:
+        workspace.close()
+
+
+@app.command()
+def sources(project: ProjectOpt) -> None:
+    """List a project's sources: kind, language, participant, turns, redactions."""
+    workspace = _workspace()
+    try:
+        workspace.catalog.require_project(project)
+        table = Table("id", "path", "kind", "lang", "participant", "turns", "redacted")
+        for stored in workspace.catalog.sources(project):
+            s = stored.source
+            table.add_row(
+                s.id[:10],
+                s.path,
+                s.kind.value,
+                s.language,
+                s.participant_id,
+                str(len(s.turns)),
+                str(sum(s.redactions.values())),
+            )
+        console.print(table)
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    project: ProjectOpt,
+    n: Annotated[int, typer.Option("-n", min=1, max=100, help="How many passages.")] = 5,
+    role: Annotated[
+        str | None,
+        typer.Option(help="Only turns of this role: participant, interviewer or unknown."),
+    ] = None,
+) -> None:
+    """Find the passages nearest in meaning to a query, with where each one comes from."""
+    workspace = _workspace()
+    try:
+        workspace.catalog.require_project(project)
+        hits = workspace.store.query(project, query, n=n, where={"role": role} if role else None)
+        for hit in hits:
+            m = hit.metadata
+            where = f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]"
+            who = m.get("speaker") or m.get("participant_id")
+            console.print(f"[bold]{1 - hit.distance:.2f}[/bold] {who} — [dim]{where}[/dim]")
+            console.print(f"  {hit.text}\n", highlight=False)
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+
+
+def main() -> None:
+    """Entry point of the `journeymap` script."""
+    app()

@@ -1,0 +1,1 @@
+"""The assistant: settings, the workspace, and (later) extraction, synthesis and chat."""

@@ -1,0 +1,1 @@
+"""Ingest: files -> sources and turns -> redacted chunks -> embeddings -> the store."""

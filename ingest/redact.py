@@ -1,0 +1,121 @@
+"""PII redaction: emails, phones, card and ID numbers, secret-bearing URLs, and speakers' names."""
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A URL with a query string or a long opaque path segment may carry a token; plain ones stay.
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+_SECRET_URL = re.compile(
+    r"[?&#](?:[^=&\s]*(?:token|key|sig|signature|auth|session|code|secret|password|pwd|access)"
+    r"[^=&\s]*)=|/[A-Za-z0-9_\-]{24,}",
+    re.I,
+)
+# National-ID-like: US SSN, Chinese resident ID (18 chars), UK National Insurance number.
+_NATIONAL_ID = re.compile(
+    r"\b\d{3}-\d{2}-\d{4}\b|\b\d{17}[\dXx]\b|\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
+)
+_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+_PHONE = re.compile(
+    r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w.])"
+    r"|(?<!\d)1[3-9]\d{9}(?!\d)"
+)
+PLACEHOLDERS = {
+    "email": "[EMAIL]",
+    "url": "[URL]",
+    "id": "[ID]",
+    "card": "[CARD]",
+    "phone": "[PHONE]",
+}
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _is_phone(match: str) -> bool:
+    digits = re.sub(r"\D", "", match)
+    if not 9 <= len(digits) <= 15:
+        return False
+    # Dates (2021-11-18), times and decimal numbers are not phone numbers.
+    return not re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}", match.strip())
+
+
+def find_pii(text: str) -> list[tuple[int, int, str]]:
+    """Spans of PII in text as (start, end, kind), non-overlapping, in order."""
+    found: list[tuple[int, int, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= fs or s >= fe for fs, fe, _ in found)
+
+    for m in _EMAIL.finditer(text):
+        found.append((m.start(), m.end(), "email"))
+    for m in _URL.finditer(text):
+        if _SECRET_URL.search(m.group()) and free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "url"))
+    for m in _NATIONAL_ID.finditer(text):
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "id"))
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and _luhn(digits) and free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "card"))
+    for m in _PHONE.finditer(text):
+        if _is_phone(m.group()) and free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "phone"))
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces PII and known personal names in text with placeholders."""
+
+    names: Mapping[str, str]
+    """Real name (as used in speaker labels) -> placeholder, e.g. 'Maria' -> 'Participant 1'."""
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        """Each name, and each first or last name long enough to be one, -> its placeholder."""
+        lookup = dict(self.names)
+        for name, placeholder in self.names.items():
+            for part in name.split():
+                if len(part) >= 3 and part[0].isupper() and part.lower() != part.upper():
+                    lookup.setdefault(part, placeholder)
+        return lookup
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        if not self._lookup:
+            return None
+        alternatives = sorted(self._lookup, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+
+    def redact(self, text: str) -> tuple[str, Counter[str]]:
+        """Return text with PII replaced and the count of each kind replaced."""
+        counts: Counter[str] = Counter()
+        parts: list[str] = []
+        cursor = 0
+        for start, end, kind in find_pii(text):
+            parts.append(text[cursor:start])
+            parts.append(PLACEHOLDERS[kind])
+            counts[kind] += 1
+            cursor = end
+        parts.append(text[cursor:])
+        out = "".join(parts)
+        if self._pattern is not None:
+
+            def swap(m: re.Match[str]) -> str:
+                counts["name"] += 1
+                return self._lookup[m.group(1)]
+
+            out = self._pattern.sub(swap, out)
+        return out, counts

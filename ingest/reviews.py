@@ -1,0 +1,207 @@
+"""Review tables (.csv, .jsonl): one source per row, with rating, date and author kept."""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ingest.document import Document, RawTurn
+from ingest.errors import UnreadableFileError
+from journey.source import SourceKind
+
+# Column names reviews and feedback exports use for the text, in order of preference.
+TEXT_COLUMNS = (
+    "review_text",
+    "review",
+    "reviewtext",
+    "review body",
+    "review_body",
+    "text",
+    "content",
+    "body",
+    "comment",
+    "comments",
+    "feedback",
+    "customer_feedback",
+    "message",
+    "verbatim",
+    "consumer complaint narrative",
+    "narrative",
+    "complaint",
+    "description",
+    "response",
+    "answer",
+    "tweet",
+    "opinion",
+    "评论",
+    "评价",
+    "内容",
+)
+_ID_COLUMNS = (
+    "id",
+    "review_id",
+    "reviewid",
+    "review id",
+    "tweet_id",
+    "ticket",
+    "ticket_id",
+    "complaint id",
+    "complaint_id",
+    "response_id",
+    "uuid",
+)
+_META_COLUMNS = {
+    "rating": ("rating", "stars", "star", "score", "star_rating", "airline_sentiment", "评分"),
+    "date": (
+        "date",
+        "at",
+        "created_at",
+        "created",
+        "timestamp",
+        "review_date",
+        "time",
+        "tweet_created",
+        "date received",
+    ),
+    "title": ("title", "summary", "headline", "subject"),
+    "author": (
+        "author",
+        "user",
+        "username",
+        "user_name",
+        "reviewer",
+        "name",
+        "customer",
+        "userName",
+        "reviewer_name",
+    ),
+}
+_SAFE_ID = re.compile(r"[^\w.\-]+")
+
+
+def _find(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
+    by_lower = {c.strip().lower(): c for c in columns}
+    for name in wanted:
+        if name.lower() in by_lower:
+            return by_lower[name.lower()]
+    return None
+
+
+def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | None:
+    """The column whose values are longest on average and mostly not numbers."""
+    best, best_len = None, 0.0
+    sample = rows[:200]
+    for col in columns:
+        values = [str(r.get(col) or "") for r in sample]
+        wordy = [v for v in values if re.search(r"[^\W\d_]{2,}", v)]
+        if len(wordy) < 0.5 * len(values):
+            continue
+        avg = sum(len(v) for v in values) / max(1, len(values))
+        if avg > best_len:
+            best, best_len = col, avg
+    return best if best_len >= 20 else None
+
+
+def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
+    if path.suffix.lower() == ".jsonl":
+        rows = []
+        for n, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UnreadableFileError(
+                    f"{path.name}: line {n} is not valid JSON ({exc.msg}); fix or remove that line"
+                ) from None
+            if not isinstance(obj, dict):
+                raise UnreadableFileError(f"{path.name}: line {n} is not a JSON object")
+            rows.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        return rows, columns
+    try:
+        dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        csv_rows = [{k: v for k, v in r.items() if k is not None} for r in reader]
+    except csv.Error as exc:
+        raise UnreadableFileError(
+            f"{path.name}: malformed CSV ({exc}); check its quoting"
+        ) from None
+    return [{k: v or "" for k, v in r.items()} for r in csv_rows], list(reader.fieldnames or [])
+
+
+def read_reviews(
+    path: Path,
+    text: str,
+    encoding: str,
+    text_column: str | None = None,
+    id_column: str | None = None,
+) -> list[Document]:
+    """One Document per non-empty row; raise UnreadableFileError if no text column is found."""
+    rows, columns = _read_rows(path, text)
+    if not rows:
+        raise UnreadableFileError(f"{path.name}: no rows; a review table needs a header and rows")
+    if text_column is not None:
+        if text_column not in columns:
+            raise UnreadableFileError(
+                f"{path.name}: no column {text_column!r}; columns are {', '.join(columns)}"
+            )
+        column = text_column
+    else:
+        found = _find(columns, TEXT_COLUMNS) or _guess_text_column(rows, columns)
+        if found is None:
+            raise UnreadableFileError(
+                f"{path.name}: no column of review text found among {', '.join(columns)}; "
+                "name it with --text-column"
+            )
+        column = found
+    if id_column is not None and id_column not in columns:
+        raise UnreadableFileError(
+            f"{path.name}: no id column {id_column!r}; columns are {', '.join(columns)}"
+        )
+    id_col = id_column or _find(columns, _ID_COLUMNS)
+    meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
+    docs = []
+    for n, row in enumerate(rows, start=1):
+        body = row.get(column, "").replace("\r\n", "\n").strip()
+        if not body:
+            continue
+        row_id = _SAFE_ID.sub("_", row.get(id_col, "").strip()) if id_col else ""
+        row_id = row_id or str(n)
+        metadata: dict[str, str | int | float] = {"row": n}
+        for key, col in meta_cols.items():
+            if col and col != column and row.get(col, "").strip():
+                metadata[key] = _number(row[col].strip()) if key == "rating" else row[col].strip()
+        title = str(metadata.get("title", ""))
+        source_text = f"{title}\n{body}" if title else body
+        turns = [RawTurn(None, len(source_text) - len(body), len(source_text))]
+        if title:
+            turns.insert(0, RawTurn(None, 0, len(title)))
+        author = metadata.pop("author", None)
+        docs.append(
+            Document(
+                text=source_text,
+                turns=turns,
+                locator=f"{path}#{row_id}",
+                encoding=encoding,
+                kind=SourceKind.review,
+                metadata=metadata,
+                participant_hint=str(author) if author else None,
+            )
+        )
+    if not docs:
+        raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
+    return docs
+
+
+def _number(value: str) -> str | int | float:
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number

@@ -1,0 +1,60 @@
+"""Sentence boundaries as character spans, for English-like and Chinese text."""
+
+import re
+
+# A sentence ends at . ! ? … (and their full-width forms) followed by space/end, or at 。！？ alone.
+_END = re.compile(
+    r"""(?:[.!?…]+["'”’)\]]*(?=\s+|$))|(?:[。！？；]+[”’」』）]*)""",
+)
+_ABBREVIATIONS = {
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "vs.",
+    "approx.",
+    "no.",
+    "st.",
+    "jr.",
+    "sr.",
+    "inc.",
+    "ltd.",
+    "co.",
+    "u.s.",
+    "u.k.",
+    "a.m.",
+    "p.m.",
+    "fig.",
+    "cf.",
+}
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    word = text[:end].rsplit(maxsplit=1)[-1].lower() if text[:end].strip() else ""
+    return word in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.){1,3}", word))
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Split text into sentences; return (start, end) spans (plus offset), trimmed of spaces."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        end = match.end()
+        if match.group().startswith(".") and _ends_with_abbreviation(text, end):
+            continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        segment = text[s:e]
+        stripped_left = len(segment) - len(segment.lstrip())
+        stripped_right = len(segment) - len(segment.rstrip())
+        s2, e2 = s + stripped_left, e - stripped_right
+        if e2 > s2:
+            out.append((s2 + offset, e2 + offset))
+    return out

@@ -1,0 +1,163 @@
+"""Speaker labels: which prefixes are speakers, who interviews, and which labels are names."""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from journey.source import Role
+
+_INTERVIEWER = re.compile(
+    r"(?i)^(interviewer|moderator|facilitator|researcher|host|q|question|i|int|mod|"
+    r"主持人|采访者|访谈者|访谈员|调研员|研究员)(\s*\d{1,3})?$"
+)
+_PARTICIPANT = re.compile(
+    r"(?i)^(participant|respondent|interviewee|customer|user|client|a|answer|r|p|"
+    r"受访者|被访者|参与者|用户|客户)(\s*\d{1,3})?$"
+)
+_GENERIC = re.compile(r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3})$")
+# Words that end in a colon in ordinary prose or file headers, not speaker names.
+_NOT_SPEAKERS = {
+    "note",
+    "notes",
+    "nb",
+    "ps",
+    "example",
+    "e.g",
+    "step",
+    "tip",
+    "update",
+    "edit",
+    "summary",
+    "context",
+    "date",
+    "time",
+    "location",
+    "duration",
+    "title",
+    "subject",
+    "re",
+    "http",
+    "https",
+    "task",
+    "topic",
+    "agenda",
+    "source",
+    "recorded",
+    "transcript",
+    "file",
+    "warning",
+    "answer key",
+    "pros",
+    "cons",
+    "reason",
+    "because",
+    "so",
+    "and",
+    "but",
+    "well",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+}
+_LATIN_LABEL = r"[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,3}"
+_CJK_LABEL = r"[\u4e00-\u9fff]{1,6}(?:\s?\d{1,3})?"
+LABEL = rf"(?:{_LATIN_LABEL}|{_CJK_LABEL})"
+_PREFIX = re.compile(rf"^(?:\*\*)?(?P<label>{LABEL})(?:\*\*)?\s*[:：](?:\*\*)?[ \t]*")
+
+
+def split_prefix(line: str) -> tuple[str, int] | None:
+    """If the line starts with `Label:` return (label, offset where the text begins)."""
+    match = _PREFIX.match(line)
+    if not match:
+        return None
+    label = " ".join(match.group("label").split())
+    if label.lower().rstrip(".") in _NOT_SPEAKERS:
+        return None
+    return label, match.end()
+
+
+def is_role_label(label: str) -> bool:
+    """True for labels that name a role (Interviewer, Q, Participant 2) rather than a person."""
+    return bool(_INTERVIEWER.match(label) or _PARTICIPANT.match(label))
+
+
+def is_generic_label(label: str) -> bool:
+    """True for labels that are not a person's name and need no redaction."""
+    return is_role_label(label) or bool(_GENERIC.match(label))
+
+
+def _looks_like_name(label: str) -> bool:
+    if re.fullmatch(_CJK_LABEL, label):
+        return True
+    words = label.split()
+    return label.isupper() or all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def accepted_labels(counts: Counter[str]) -> set[str]:
+    """Choose which `Label:` prefixes are speakers: role labels, and names used twice or in caps."""
+    accepted = set()
+    for label, n in counts.items():
+        if is_generic_label(label) or (
+            _looks_like_name(label) and (n >= 2 or (label.isupper() and len(label) > 1))
+        ):
+            accepted.add(label)
+    return accepted
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？")) or text.count("?") + text.count("？") >= 2
+
+
+def assign_roles(turns: Iterable[tuple[str | None, str]]) -> dict[str | None, Role]:
+    """Decide each speaker's role from its label, its share of questions and its share of talk."""
+    turns = list(turns)
+    labels = [s for s, _ in turns if s is not None]
+    roles: dict[str | None, Role] = {}
+    for label in set(labels):
+        if _INTERVIEWER.match(label):
+            roles[label] = Role.interviewer
+        elif _PARTICIPANT.match(label):
+            roles[label] = Role.participant
+    undecided = sorted({s for s in labels if s not in roles})
+    if undecided:
+        has_interviewer = any(r is Role.interviewer for r in roles.values())
+        if has_interviewer or len(set(labels)) == 1:
+            roles.update(dict.fromkeys(undecided, Role.participant))
+        else:
+            roles.update(_roles_from_talk(turns, undecided))
+    named_participant = any(r is Role.participant for r in roles.values())
+    roles[None] = Role.unknown if named_participant else Role.participant
+    return roles
+
+
+def _roles_from_talk(
+    turns: Sequence[tuple[str | None, str]], labels: list[str]
+) -> dict[str | None, Role]:
+    """The speaker who mostly asks questions and talks least is the interviewer."""
+    n_turns: Counter[str] = Counter()
+    n_questions: Counter[str] = Counter()
+    n_words: Counter[str] = Counter()
+    for speaker, text in turns:
+        if speaker in labels:
+            n_turns[speaker] += 1
+            n_questions[speaker] += _is_question(text)
+            n_words[speaker] += max(
+                1, len(text.split()), len(text) // 2 if not text.isascii() else 0
+            )
+    ratio = {s: n_questions[s] / n_turns[s] for s in labels if n_turns[s]}
+    roles: dict[str | None, Role] = dict.fromkeys(labels, Role.participant)
+    if len(ratio) < 2:
+        return roles
+    ranked = sorted(ratio, key=lambda s: (-ratio[s], n_words[s], s))
+    top, runner_up = ranked[0], ranked[1]
+    total_words = sum(n_words.values())
+    if (
+        ratio[top] >= 0.3
+        and ratio[top] - ratio[runner_up] >= 0.15
+        and (n_words[top] / total_words <= 0.5)
+    ):
+        roles[top] = Role.interviewer
+    else:
+        roles.update(dict.fromkeys(labels, Role.unknown))
+    return roles

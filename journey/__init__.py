@@ -1,0 +1,1 @@
+"""The journey domain: schema models and pure functions. Imports nothing of ours, does no I/O."""

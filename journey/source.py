@@ -1,0 +1,90 @@
+"""What ingest produces: a source (one transcript or one review) and its turns."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceKind(StrEnum):
+    """What a source is: an interview transcript, a review, or a survey answer."""
+
+    interview = "interview"
+    review = "review"
+    survey = "survey"
+
+
+class Role(StrEnum):
+    """Who is speaking in a turn."""
+
+    interviewer = "interviewer"
+    participant = "participant"
+    unknown = "unknown"
+
+
+class Turn(BaseModel):
+    """One speaker turn (or one review) inside a source."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True)
+
+    index: int
+    """Position of the turn in its source, from 0."""
+    speaker: str | None
+    """Speaker label as shown to users: a placeholder such as `Participant 3` where the file
+    used a real name; None when the format names no speaker."""
+    role: Role
+    """interviewer, participant or unknown."""
+    text: str
+    """The turn's text with PII redacted; before redaction it equals the source text between
+    char_start and char_end."""
+    char_start: int
+    """Start offset of the turn in the decoded source text."""
+    char_end: int
+    """End offset (exclusive) of the turn in the decoded source text."""
+    start: float | None = None
+    """Start time in seconds, when the format has timestamps."""
+    end: float | None = None
+    """End time in seconds, when the format has them."""
+    section: str | None = None
+    """Title of the interview-guide section (task, heading) the turn falls under, if any."""
+
+
+class Section(BaseModel):
+    """A heading in a transcript: an interview-guide section or a task of a task script."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, frozen=True)
+
+    title: str
+    """The heading text, without its numbering or Markdown marks."""
+    level: int
+    """1 for a top-level section or task, 2 for a sub-question under it."""
+    char_start: int
+    """Start offset of the heading line in the decoded source text."""
+    char_end: int
+    """End offset of the heading line."""
+
+
+class Source(BaseModel):
+    """One ingested transcript or review, with its turns."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Stable id: a hash of the content (and of the row key, for a review)."""
+    path: str
+    """Where it came from: a file path, or `file.csv#ID` for one review of a table."""
+    kind: SourceKind
+    """interview, review or survey."""
+    language: str
+    """Detected language code of the text, such as `en` or `zh`; `und` if unknown."""
+    participant_id: str
+    """Who the source speaks for: a participant code (`P3`), a placeholder, or a review id."""
+    segment: dict[str, str] = Field(default_factory=dict)
+    """Segment attributes given at ingest (e.g. plan=trial), for comparing segments."""
+    metadata: dict[str, str | int | float] = Field(default_factory=dict)
+    """Other facts the file carried: rating, date, title, author placeholder, encoding."""
+    turns: list[Turn]
+    """The turns, in order."""
+    sections: list[Section] = Field(default_factory=list)
+    """Headings found in the transcript, in order."""
+    redactions: dict[str, int] = Field(default_factory=dict)
+    """How many PII items of each kind were redacted."""

@@ -1,0 +1,1 @@
+"""Prompt templates as versioned Markdown files (filled in by the LLM path)."""
