@@ -33,7 +33,7 @@ pytest: install
 test: lint pytest
 
 bench: install
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) $(OUT) .mypy_cache .ruff_cache .pytest_cache

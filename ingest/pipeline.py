@@ -111,10 +111,12 @@ class Ingestor:
         embedder: Embedder,
         project: str,
         options: IngestOptions | None = None,
+        batch_chunks: int = BATCH_CHUNKS,
     ) -> None:
         self.catalog, self.store, self.embedder = catalog, store, embedder
         self.project = check_project_name(project)
         self.options = options or IngestOptions()
+        self.batch_chunks = batch_chunks
         self._batch: list[_Prepared] = []
         self.on_batch_stored: Callable[[int], None] = lambda n: None
         """Called with the number of sources stored after each batch (for progress bars)."""
@@ -174,7 +176,7 @@ class Ingestor:
             return
         prepared = self._prepare(document, kind, sid)
         self._batch.append(prepared)
-        if sum(len(p.chunks) for p in self._batch) >= BATCH_CHUNKS:
+        if sum(len(p.chunks) for p in self._batch) >= self.batch_chunks:
             self._flush(report)
 
     def _prepare(self, document: Document, kind: SourceKind, sid: str) -> _Prepared:

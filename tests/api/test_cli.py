@@ -1,0 +1,57 @@
+"""The real `journeymap` command in a subprocess, on a workspace in a temp dir."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(tmp_path: Path):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "transcripts" / "otter.txt", folder / "p1.txt")
+    shutil.copy(FIXTURES / "transcripts" / "chinese.txt", folder / "p2.txt")
+    shutil.copy(FIXTURES / "bad" / "binary.txt", folder / "junk.txt")
+    result = _run(tmp_path / "home", "ingest", str(folder), "--project", "demo")
+    assert result.returncode == 1, result.stderr
+    assert "sources added" in result.stdout and "│ 2" in result.stdout
+    assert "zh 1" in result.stdout and "en 1" in result.stdout
+    assert "skipped" in result.stderr and "junk.txt" in result.stderr
+
+    again = _run(tmp_path / "home", "ingest", str(folder / "p1.txt"), "-p", "demo")
+    assert again.returncode == 0
+    assert "Nothing new" in again.stdout
+
+    listed = _run(tmp_path / "home", "sources", "-p", "demo")
+    assert listed.returncode == 0 and "P1" in listed.stdout and "P2" in listed.stdout
+
+
+def test_unknown_project_and_bad_names_are_clear_errors(tmp_path: Path):
+    result = _run(tmp_path / "home", "sources", "--project", "nope")
+    assert result.returncode == 2
+    assert "no project 'nope'" in result.stderr
+    bad = _run(
+        tmp_path / "home", "ingest", str(FIXTURES / "transcripts" / "qa.txt"), "--project", "../etc"
+    )
+    assert bad.returncode == 2 and "not allowed" in bad.stderr
+
+
+def test_help_lists_the_commands(tmp_path: Path):
+    result = _run(tmp_path / "home", "--help")
+    assert result.returncode == 0
+    for command in ("ingest", "sources", "search", "projects"):
+        assert command in result.stdout

@@ -1,0 +1,185 @@
+"""Ingest end to end into a real persistent Chroma: dedup, replacement, interruption, PII."""
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant.workspace import Workspace
+from ingest.chunking import Chunk
+from ingest.embeddings import Vectors
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+from ingest.store import ChunkStore, Scalar
+from journey.source import Role, SourceKind
+
+TRANSCRIPTS = Path(__file__).parents[1] / "fixtures" / "transcripts"
+
+MARIA = """\
+Interviewer: How did you first hear about the service?
+Maria Lopez: A friend sent me a referral code. They emailed me at maria.lopez@example.com
+and later called me on 0412 555 019 about the first box.
+Interviewer: And how was the delivery?
+Maria Lopez: Honestly the delivery was late twice and nobody told me where the box was.
+I was furious, the ice packs had melted.
+Interviewer: Anything you liked?
+Maria Lopez: The recipes were easy and my kids loved them, Maria's happy place is the kitchen.
+"""
+
+
+def _ingest(
+    ws: Workspace, paths: list[Path], project: str = "study", **options: object
+) -> IngestReport:
+    files, missing = find_files(paths)
+    report = IngestReport(skipped=missing)
+    return ws.ingestor(project, IngestOptions(**options)).ingest(files, report)  # type: ignore[arg-type]
+
+
+def _all_documents(ws: Workspace, project: str) -> list[str]:
+    return [h.text for h in ws.store.query(project, "anything", n=ws.store.count(project))]
+
+
+def test_ingest_stores_redacted_turns_with_roles_and_offsets(workspace: Workspace, tmp_path: Path):
+    path = tmp_path / "p04_interview.txt"
+    path.write_text(MARIA, encoding="utf-8")
+    report = _ingest(workspace, [path], segment={"plan": "trial"})
+    assert report.ok and len(report.added) == 1
+    source = report.added[0]
+    assert source.participant_id == "P4"
+    assert source.language == "en"
+    assert source.segment == {"plan": "trial"}
+    assert source.redactions["email"] == 1 and source.redactions["phone"] == 1
+    participant_turns = [t for t in source.turns if t.role is Role.participant]
+    assert {t.speaker for t in participant_turns} == {"Participant 1"}
+    assert {t.speaker for t in source.turns if t.role is Role.interviewer} == {"Interviewer"}
+    stored = workspace.catalog.sources("study")[0]
+    for turn in source.turns:
+        original = stored.original[turn.char_start : turn.char_end]
+        assert "Maria" not in turn.text and "@" not in turn.text
+        if turn.role is Role.interviewer:
+            assert original == turn.text
+    documents = _all_documents(workspace, "study")
+    assert documents, "chunks were stored"
+    joined = "\n".join(documents)
+    for secret in ("maria.lopez@example.com", "0412 555 019", "Maria", "Lopez"):
+        assert secret not in joined
+    assert "[EMAIL]" in joined and "Participant 1" in joined
+
+
+def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
+    first = _ingest(workspace, [TRANSCRIPTS])
+    count = workspace.store.count("study")
+    again = _ingest(workspace, [TRANSCRIPTS])
+    assert first.added and not again.added
+    assert again.unchanged == len(first.added)
+    assert workspace.store.count("study") == count
+
+
+def test_a_changed_file_replaces_its_old_version(workspace: Workspace, tmp_path: Path):
+    path = tmp_path / "interview.txt"
+    path.write_text(MARIA, encoding="utf-8")
+    old = _ingest(workspace, [path]).added[0]
+    path.write_text(MARIA.replace("late twice", "late three times"), encoding="utf-8")
+    report = _ingest(workspace, [path])
+    assert report.replaced == 1 and len(report.added) == 1
+    new = report.added[0]
+    assert [s.source.id for s in workspace.catalog.sources("study")] == [new.id]
+    assert workspace.store.source_ids("study") == {new.id}
+    assert old.id != new.id
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_is_ingested(
+    workspace: Workspace, tmp_path: Path
+):
+    bad = Path(__file__).parents[1] / "fixtures" / "bad"
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("empty.txt", "binary.txt", "corrupt.docx", "corrupt.pdf"):
+        shutil.copy(bad / name, folder / name)
+    shutil.copy(TRANSCRIPTS / "name_colon.txt", folder / "good.txt")
+    report = _ingest(workspace, [folder, tmp_path / "missing.txt"])
+    assert not report.ok
+    assert len(report.added) == 1
+    reasons = dict(report.skipped)
+    assert len(reasons) == 5
+    assert "no such file" in reasons[str(tmp_path / "missing.txt")]
+    assert all(Path(path).name in reason or "no such" in reason for path, reason in reasons.items())
+
+
+def test_reviews_become_one_source_per_row(workspace: Workspace):
+    report = _ingest(
+        workspace, [Path(__file__).parents[1] / "fixtures" / "reviews" / "reviews.csv"]
+    )
+    assert len(report.added) == 8
+    assert {s.kind for s in report.added} == {SourceKind.review}
+    assert all("#" in s.path for s in report.added)
+    assert all(t.role is Role.participant for s in report.added for t in s.turns)
+
+
+class _InterruptingStore(ChunkStore):
+    """Our own seam: writes the chunks of the second batch, then is interrupted (Ctrl-C)."""
+
+    calls = 0
+
+    def upsert(
+        self, project: str, chunks: list[Chunk], vectors: Vectors, extra: list[dict[str, Scalar]]
+    ) -> None:
+        super().upsert(project, chunks, vectors, extra)
+        type(self).calls += 1
+        if type(self).calls == 2:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_ingest_loses_and_duplicates_nothing_when_rerun(
+    workspace: Workspace, embedder, settings
+):
+    options = IngestOptions()
+    files, _ = find_files([TRANSCRIPTS])
+    broken = _InterruptingStore(settings.home / "chroma", embedder)
+    ingestor = workspace.ingestor("study", options)
+    ingestor.store = broken
+    ingestor.batch_chunks = 3
+    with pytest.raises(KeyboardInterrupt):
+        ingestor.ingest(files, IngestReport())
+    pending, _ = workspace.catalog.unfinished("study")
+    assert pending, "the interrupted batch was left pending"
+    stored_before = {s.source.id for s in workspace.catalog.sources("study")}
+    assert stored_before, "the first batch was stored before the interruption"
+
+    report = workspace.ingestor("study", options).ingest(files, IngestReport())
+    sources = workspace.catalog.sources("study")
+    ids = [s.source.id for s in sources]
+    assert len(ids) == len(set(ids)) == len(files)
+    assert stored_before <= set(ids)
+    assert report.unchanged == len(stored_before)
+    assert workspace.catalog.unfinished("study") == ([], [])
+    assert workspace.store.source_ids("study") == set(ids)
+    got = workspace.store.query("study", "x", n=1000)
+    assert len({h.id for h in got}) == len(got) == workspace.store.count("study")
+
+
+def test_the_store_persists_and_answers_queries_from_a_new_process(
+    workspace: Workspace, settings, tmp_path: Path
+):
+    path = tmp_path / "interview.txt"
+    path.write_text(MARIA, encoding="utf-8")
+    _ingest(workspace, [path])
+    count = workspace.store.count("study")
+    workspace.close()
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from ingest.embeddings import UsemEmbedder
+        from ingest.store import ChunkStore
+        store = ChunkStore(Path({str(settings.home / "chroma")!r}), UsemEmbedder())
+        hits = store.query("study", "the box arrived late", n=1, where={{"role": "participant"}})
+        print(store.count("study"))
+        print(hits[0].text.replace(chr(10), " "))
+    """)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    lines = out.stdout.strip().splitlines()
+    assert int(lines[0]) == count
+    assert "delivery was late" in lines[1]
