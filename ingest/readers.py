@@ -40,7 +40,7 @@ def read_file(
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableFileError(
-            f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
+            f"{path.name}: {_size(size)} is over the {_size(max_bytes)} limit; "
             "split it or raise JOURNEYMAP_MAX_FILE_MB"
         )
     data = path.read_bytes()
@@ -72,6 +72,11 @@ def read_file(
     ]
 
 
+def _size(n: int) -> str:
+    """A byte count for messages; sizes under 1 MB in bytes, so they never read as `0 MB`."""
+    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+
+
 def _docx_text(path: Path, data: bytes) -> str:
     import docx  # python-docx; imported here so other formats do not pay for it
     from docx.opc.exceptions import PackageNotFoundError
@@ -82,12 +87,21 @@ def _docx_text(path: Path, data: bytes) -> str:
         raise UnreadableFileError(
             f"{path.name}: not a readable .docx ({type(exc).__name__}); re-save it from Word"
         ) from None
-    lines = [p.text for p in document.paragraphs]
+    # Word headings become Markdown headings, so a title is a section, not a speakerless turn.
+    lines = [_heading_marks(p.style.name if p.style else "") + p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             cells = [c.text.strip() for c in row.cells]
             lines.append("\t".join(dict.fromkeys(c for c in cells if c)))
     return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _heading_marks(style: str) -> str:
+    """`# ` for a Word Title or Heading 1, `## ` for Heading 2, ...; empty for body text."""
+    if style == "Title":
+        return "# "
+    level = style.removeprefix("Heading ")
+    return "#" * int(level) + " " if level.isdigit() and 1 <= int(level) <= 6 else ""
 
 
 def _pdf_text(path: Path, data: bytes) -> str:

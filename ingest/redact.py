@@ -8,7 +8,8 @@ from functools import cached_property
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A URL with a query string or a long opaque path segment may carry a token; plain ones stay.
-_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+# Punctuation that ends the sentence is not part of the URL.
+_URL = re.compile(r"https?://[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", re.I)
 _SECRET_URL = re.compile(
     r"[?&#](?:[^=&\s]*(?:token|key|sig|signature|auth|session|code|secret|password|pwd|access)"
     r"[^=&\s]*)=|/[A-Za-z0-9_\-]{24,}",
@@ -18,11 +19,17 @@ _SECRET_URL = re.compile(
 _NATIONAL_ID = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|\b\d{17}[\dXx]\b|\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
 )
-_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+# Not after "+": an international phone number can pass the Luhn check by chance.
+_CARD = re.compile(r"(?<![+\w])(?:\d[ -]?){12,18}\d\b")
+# After a country code the area code may be one digit (+33 6 ...); subscriber blocks run to
+# 8 digits (+49 30 12345678). A phone may end a sentence, but not be part of a decimal number
+# or a time (2021-11-18 14:30).
 _PHONE = re.compile(
-    r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w.])"
+    r"(?<![\w.+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}|(?:\(\d{1,4}\)[\s.-]?)?\d{2,4})"
+    r"(?:[\s.-]\d{2,8}){1,4}(?![\w:]|\.\d)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PLACEHOLDERS = {
     "email": "[EMAIL]",
     "url": "[URL]",
@@ -97,7 +104,13 @@ class Redactor:
         if not self._lookup:
             return None
         alternatives = sorted(self._lookup, key=len, reverse=True)
-        return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+        # Chinese and Japanese write names against neighbouring words, so there is no word edge.
+        return re.compile(
+            "|".join(
+                re.escape(name) if _CJK.search(name) else rf"(?<!\w){re.escape(name)}(?!\w)"
+                for name in alternatives
+            )
+        )
 
     def redact(self, text: str) -> tuple[str, Counter[str]]:
         """Return text with PII replaced and the count of each kind replaced."""
@@ -115,7 +128,7 @@ class Redactor:
 
             def swap(m: re.Match[str]) -> str:
                 counts["name"] += 1
-                return self._lookup[m.group(1)]
+                return self._lookup[m.group()]
 
             out = self._pattern.sub(swap, out)
         return out, counts

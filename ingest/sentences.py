@@ -38,6 +38,14 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
     return word in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.){1,3}", word))
 
 
+def _is_trailing_off(text: str, match: re.Match[str]) -> bool:
+    """An ellipsis followed by a lower-case word pauses a sentence; it does not end it."""
+    if not match.group().startswith(("..", "…")):
+        return False
+    rest = text[match.end() :].lstrip()
+    return bool(rest) and rest[0].islower()
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Split text into sentences; return (start, end) spans (plus offset), trimmed of spaces."""
     spans: list[tuple[int, int]] = []
@@ -45,6 +53,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     for match in _END.finditer(text):
         end = match.end()
         if match.group().startswith(".") and _ends_with_abbreviation(text, end):
+            continue
+        if _is_trailing_off(text, match):
             continue
         spans.append((start, end))
         start = end

@@ -97,8 +97,8 @@ def _looks_like_name(label: str) -> bool:
 def accepted_labels(counts: Counter[str]) -> set[str]:
     """Choose which `Label:` prefixes are speakers: role labels, and names used twice or in caps.
 
-    Once other speakers are established, a name used only once (a participant who answers a
-    single question) is a speaker too.
+    Once a role label or another name shows the text is a transcript, a name used only once
+    (a participant who answers a single question) is a speaker too.
     """
     accepted = set()
     for label, n in counts.items():
@@ -106,7 +106,9 @@ def accepted_labels(counts: Counter[str]) -> set[str]:
             _looks_like_name(label) and (n >= 2 or (label.isupper() and len(label) > 1))
         ):
             accepted.add(label)
-    if sum(counts[label] for label in accepted) >= 2:
+    if any(is_generic_label(label) for label in accepted) or (
+        sum(counts[label] for label in accepted) >= 2
+    ):
         accepted.update(label for label in counts if _looks_like_name(label))
     return accepted
 

@@ -1,0 +1,697 @@
+"""Readers on every fixture in tests/fixtures: speakers, turns, offsets, times, roles, encodings.
+
+Expected values come from tests/fixtures/EXPECTED.md, not from the code's output.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.document import Document
+from ingest.errors import UnreadableFileError
+from ingest.readers import read_file
+from ingest.speakers import assign_roles
+from journey.source import Role, SourceKind
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+TRANSCRIPTS = FIXTURES / "transcripts"
+REVIEWS = FIXTURES / "reviews"
+LATIN1 = FIXTURES / "bad" / "latin1.txt"
+MAX_BYTES = 5_000_000
+CAPTIONS = (".vtt", ".srt")
+
+# Per fixture, each turn (after merging consecutive same-speaker cues for captions) as
+# (speaker as written, how its text starts, how it ends). An empty end means the start is the
+# whole text. Texts are compared with runs of whitespace collapsed to one space.
+TURNS: dict[str, list[tuple[str | None, str, str]]] = {
+    "name_colon.txt": [
+        ("Interviewer", "Thanks for joining, Dana. Can you tell", "heard about Nimbank?"),
+        ("Dana", "A friend sent me a referral link. She", "took her ten minutes."),
+        ("Interviewer", "And was that your experience too?", ""),
+        ("Dana", "Mostly, yes. The form itself was quick,", "before it accepted one."),
+        ("Interviewer", "What do you think went wrong with the selfie?", ""),
+        ("Dana", "Honestly, I think the lighting in my", "without telling me why."),
+        ("Interviewer", "How long did the card take to arrive?", ""),
+        ("Dana", "About a week. The tracking in the app", "I checked it every day."),
+    ],
+    "upper_colon.txt": [
+        ("MODERATOR", "Let's start with the app itself. What", "Nimbank for most often?"),
+        ("JORDAN", "Checking my balance, mostly. And splitting bills with my flatmates.", ""),
+        ("MODERATOR", "How does the bill splitting work for you?", ""),
+        ("JORDAN", "It's good when everyone has Nimbank.", "the time they ignore it."),
+        ("MODERATOR", "Have you ever contacted support?", ""),
+        ("JORDAN", "Once, when a card payment was declined", "to reach a person."),
+        ("MODERATOR", "What would have made that better?", ""),
+        ("JORDAN", 'A button that says "talk to a human"', "what my problem was."),
+    ],
+    "bracket_timestamps.txt": [
+        (
+            "Interviewer",
+            "Could you walk me through the moment you decided to open the account?",
+            "",
+        ),
+        ("Lee Chen", "Sure. I was at the bus stop, and I", "me a fee for everything."),
+        ("Interviewer", "What happened after you installed it?", ""),
+        ("Lee Chen", "It asked for my phone number, then my", "scan was the slow part."),
+        ("Interviewer", "Slow in what way?", ""),
+        ("Lee Chen", "The camera kept focusing on my thumb", "times before it worked."),
+        ("Interviewer", "Did you think about giving up at that point?", ""),
+        ("Lee Chen", "A little. But the progress bar said I", "of six, so I kept going."),
+    ],
+    "otter.txt": [
+        ("Interviewer", "Thanks for making time today, Ravi. To", "your Nimbank account?"),
+        ("Ravi Patel", "Back in January. I needed a second", "had no monthly fee."),
+        ("Interviewer", "How did the identity verification go?", ""),
+        ("Ravi Patel", "Pretty smooth. I scanned my driving", "approved within an hour."),
+        ("Interviewer", "And the card?", ""),
+        ("Ravi Patel", "It came in four days. The packaging was", "find my reading glasses."),
+        ("Interviewer", "Is there anything in the app you wish worked differently?", ""),
+        ("Ravi Patel", "I'd like to tag transactions as", "month and do it by hand."),
+    ],
+    "rev.txt": [
+        ("Interviewer", "Alex, thanks for joining. You told us", "What was that about?"),
+        ("Alex Moreno", "My card got stuck in an ATM abroad. I", "sent to my hotel."),
+        ("Interviewer", "How did you get in touch with them?", ""),
+        ("Alex Moreno", "Through the in-app chat. The first", "person called Marta."),
+        ("Interviewer", "And could they send the card to the hotel?", ""),
+        ("Alex Moreno", "No, only to my home address. So my", "day before I flew home."),
+    ],
+    "numbered_lines.txt": [
+        ("Interviewer", "Kim, what made you choose Nimbank over other banks?", ""),
+        ("Kim", "The savings pots. You can make a pot", "and give it a picture."),
+        ("Interviewer", "How many pots do you have right now?", ""),
+        ("Kim", "Three. Holiday, new laptop, and an", "that I try not to touch."),
+        ("Interviewer", "Was setting them up easy?", ""),
+        ("Kim", "Yes, but I couldn't find how to rename", "it and making a new one."),
+        ("Interviewer", "Did you lose any money when you deleted it?", ""),
+        ("Kim", "No, it moved back to my main balance,", "I panicked for a second."),
+    ],
+    "think_aloud.txt": [
+        ("MODERATOR", "Please start from the welcome screen", "Remember to think aloud."),
+        (None, 'Okay, so I tap "Get started". It wants my email and a password.', ""),
+        ("MODERATOR", "Did you know what documents you would need before you started?", ""),
+        (None, "Not really. I only found out when it", "to know at the start."),
+        (None, "I thought five minutes. It's been longer than that already.", ""),
+        ("MODERATOR", "Imagine your card was stolen. Please order a new one.", ""),
+        (None, "I'd go to the card tab, I think. Hmm,", "PIN... no replacement."),
+        (None, "Oh, it's under \"Help\" at the bottom. That's a weird place for it.", ""),
+        ("MODERATOR", "What would you have called it?", ""),
+        (None, 'Just "Replace card", right next to "Freeze".', ""),
+    ],
+    "prose.txt": [
+        (None, "I opened my Nimbank account on a Sunday", "it the wrong way twice."),
+        (None, "The card arrived five days later in a", "understand my questions."),
+    ],
+    "qa.txt": [
+        ("Q", "When you first opened the Nimbank app, what did you expect to see?", ""),
+        ("A", "My balance, and maybe a button to send", "really need day to day."),
+        ("Q", "And what did you actually see?", ""),
+        ("A", "A big banner about their crypto", "It felt like an advert."),
+        ("Q", "Did you ever use the crypto feature?", ""),
+        ("A", "No. I closed the banner three times and it kept coming back.", ""),
+        ("Q", "How did that make you feel about the app?", ""),
+        ("A", "A bit like the app cares more about", "Otherwise it's fine."),
+    ],
+    "chinese.txt": [
+        ("采访者", "您好，李娜。请先说说您是怎么开通Nimbank账户的？", ""),
+        ("李娜", "我是在手机上下载的应用，填了手机号和身份证号，大概十分钟就弄好了。", ""),
+        ("采访者", "身份验证的时候有没有遇到什么问题？", ""),
+        ("李娜", "人脸识别做了两次。第一次光线太暗，系统提示我换个亮一点的地方再试。", ""),
+        ("采访者", "银行卡寄到的速度您满意吗？", ""),
+        (
+            "李娜",
+            "挺满意的，三天就到了。不过快递员要求本人签收，我那天正好在上班，只好改约第二天。",
+            "",
+        ),
+    ],
+    "chinese_gbk.txt": [
+        ("主持人", "张伟，您平时主要用Nimbank的应用做什么？", ""),
+        (
+            "张伟",
+            "主要是转账和查看每个月的消费记录。我很喜欢它的分类功能，餐饮、交通、购物都会自动分开，"
+            "月底一看就知道钱花在哪里了。",
+            "",
+        ),
+        ("主持人", "有没有哪些地方让您觉得不方便？", ""),
+        (
+            "张伟",
+            "有的。上个月我的卡被冻结了，我打客服电话等了将近半个小时才有人接听。后来在应用里",
+            "帮我解冻的。我希望以后能直接转人工，不要浪费时间。",
+        ),
+    ],
+    "utf16.txt": [
+        ("Interviewer", "What was the first thing you did after your Nimbank card arrived?", ""),
+        ("Priya", "I added it to my phone wallet so I", "was the whole point."),
+        ("Interviewer", "Good to know. And have you used the", "or only your phone?"),
+    ],
+    "zoom_voice.vtt": [
+        ("Interviewer", "Sam, how did you find the account opening process?", ""),
+        ("Sam Ortiz", "It was mostly fine. The form was short", "I really appreciated."),
+        ("Interviewer", "What about verifying your identity?", ""),
+        ("Sam Ortiz", "That part was slow. It said it could", "it took almost two days."),
+        ("Interviewer", "Were you able to use the account while you waited?", ""),
+        ("Sam Ortiz", "Only to look around. I couldn't add", "kept checking my email."),
+    ],
+    "teams_prefix.vtt": [
+        ("Interviewer", "Robin, can you tell me about the last", "Nimbank support?"),
+        ("Robin Park", "Yes, it was about a payment that showed", "it within two days."),
+        ("Interviewer", "How did you feel about how long that took?", ""),
+        ("Robin Park", "Two days was okay. What bothered me is", "my balance changed."),
+        ("Interviewer", "What would you have liked instead?", ""),
+        ("Robin Park", "Just a notification saying the refund had arrived.", ""),
+    ],
+    "subtitles.srt": [
+        ("INTERVIEWER", "What made you download Nimbank in the first place?", ""),
+        ("CASEY", "My landlord banks there too, so paying", "every transfer to clear."),
+        ("INTERVIEWER", "Did the card arrive on time?", ""),
+        ("CASEY", "It did, but it went to my old address", "app was easy, though."),
+        ("INTERVIEWER", "What would you change about the app?", ""),
+        ("CASEY", "I'd like to see upcoming bills on the", "not hidden in a menu."),
+    ],
+    "turns.json": [
+        (
+            "Interviewer",
+            "To start, could you describe the day you opened your Nimbank account?",
+            "",
+        ),
+        ("Mei Tan", "It was the week I started my new job.", "during my lunch break."),
+        ("Interviewer", "Did it really happen the same day?", ""),
+        ("Mei Tan", "The account did, yes. But the", "missed the deadline."),
+        (
+            "Interviewer",
+            "That sounds stressful. What would have helped you in that moment?",
+            "",
+        ),
+    ],
+    "turns_object.json": [
+        ("Moderator", "How do you usually keep track of your spending in Nimbank?", ""),
+        ("P7", "I look at the monthly summary on", "too much on takeaways."),
+        ("Moderator", "Have you set a budget in the app?", ""),
+        ("P7", "I tried once, but the budget reset on", "never made sense."),
+        ("Moderator", "What about the card controls, like freezing the card?", ""),
+        ("P7", "Those are brilliant. I freeze my card", "it when I find it again."),
+    ],
+    "latin1.txt": [
+        ("Zoë", "José, thanks for meeting me at the", "your Nimbank account?"),
+        ("José", "Quick, mostly. But the app rejected my", 'the accent on the "é".'),
+        ("Zoë", "Really? What did you do then?", ""),
+        ("José", 'I typed "Jose" without it. Maybe that', "needed a manual review."),
+    ],
+}
+
+# Start (s) of every turn, after merging captions; formats without times are absent.
+STARTS: dict[str, list[float]] = {
+    "bracket_timestamps.txt": [83, 91, 105, 109, 130, 133, 151, 155],
+    "otter.txt": [2, 9, 18, 22, 41, 44, 65, 69],
+    "rev.txt": [5, 21, 38, 42, 55, 61],
+    "zoom_voice.vtt": [1.0, 4.9, 14.6, 17.8, 24.1, 28.0],
+    "teams_prefix.vtt": [1.0, 5.0, 15.0, 18.9, 25.2, 28.5],
+    "subtitles.srt": [1.0, 4.5, 12.3, 15.6, 24.1, 27.6],
+    "turns.json": [1.5, 6.8, 20.0, 24.1, 39.5],
+}
+
+# Cues per caption file, before merging.
+CUES = {"zoom_voice.vtt": 7, "teams_prefix.vtt": 7, "subtitles.srt": 8}
+
+ROLES: dict[str, dict[str | None, Role]] = {
+    "name_colon.txt": {"Interviewer": Role.interviewer, "Dana": Role.participant},
+    "upper_colon.txt": {"MODERATOR": Role.interviewer, "JORDAN": Role.participant},
+    "bracket_timestamps.txt": {"Interviewer": Role.interviewer, "Lee Chen": Role.participant},
+    "otter.txt": {"Interviewer": Role.interviewer, "Ravi Patel": Role.participant},
+    "rev.txt": {"Interviewer": Role.interviewer, "Alex Moreno": Role.participant},
+    "numbered_lines.txt": {"Interviewer": Role.interviewer, "Kim": Role.participant},
+    "think_aloud.txt": {"MODERATOR": Role.interviewer, None: Role.participant},
+    "prose.txt": {None: Role.participant},
+    "qa.txt": {"Q": Role.interviewer, "A": Role.participant},
+    "chinese.txt": {"采访者": Role.interviewer, "李娜": Role.participant},
+    "chinese_gbk.txt": {"主持人": Role.interviewer, "张伟": Role.participant},
+    "utf16.txt": {"Interviewer": Role.interviewer, "Priya": Role.participant},
+    "zoom_voice.vtt": {"Interviewer": Role.interviewer, "Sam Ortiz": Role.participant},
+    "teams_prefix.vtt": {"Interviewer": Role.interviewer, "Robin Park": Role.participant},
+    "subtitles.srt": {"INTERVIEWER": Role.interviewer, "CASEY": Role.participant},
+    "turns.json": {"Interviewer": Role.interviewer, "Mei Tan": Role.participant},
+    "turns_object.json": {"Moderator": Role.interviewer, "P7": Role.participant},
+    # Neither is a role word: Zoë asks the questions and talks less, so she interviews.
+    "latin1.txt": {"Zoë": Role.interviewer, "José": Role.participant},
+}
+
+
+def fixture_path(name: str) -> Path:
+    return LATIN1 if name == "latin1.txt" else TRANSCRIPTS / name
+
+
+def read_one(path: Path) -> Document:
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    assert len(docs) == 1
+    return docs[0]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def merged_turns(doc: Document) -> list[tuple[str | None, float | None, float | None, str]]:
+    """(speaker, start, end, text) with consecutive turns of one speaker joined, as users see."""
+    out: list[tuple[str | None, float | None, float | None, str]] = []
+    for turn in doc.turns:
+        text = doc.turn_text(turn)
+        if out and out[-1][0] == turn.speaker:
+            speaker, start, _, joined = out[-1]
+            out[-1] = (speaker, start, turn.end, f"{joined} {text}")
+        else:
+            out.append((turn.speaker, turn.start, turn.end, text))
+    return out
+
+
+def user_turns(name: str, doc: Document) -> list[tuple[str | None, float | None, str]]:
+    """(speaker, start, text) per turn; caption cues merged as EXPECTED.md counts them."""
+    if name.endswith(CAPTIONS):
+        return [(s, start, text) for s, start, _, text in merged_turns(doc)]
+    return [(t.speaker, t.start, doc.turn_text(t)) for t in doc.turns]
+
+
+def test_every_transcript_fixture_has_expectations() -> None:
+    on_disk = {p.name for p in TRANSCRIPTS.iterdir()}
+    assert on_disk == set(TURNS) - {"latin1.txt"}
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
+def test_reader_finds_the_expected_speakers_and_turn_texts(name: str) -> None:
+    doc = read_one(fixture_path(name))
+    turns = user_turns(name, doc)
+    expected = TURNS[name]
+    assert [speaker for speaker, _, _ in turns] == [speaker for speaker, _, _ in expected]
+    for (_, _, text), (_, head, tail) in zip(turns, expected, strict=True):
+        text = squash(text)
+        if tail:
+            assert text.startswith(head), text
+            assert text.endswith(tail), text
+        else:
+            assert text == head
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
+def test_turn_offsets_point_at_trimmed_text_without_the_speaker_label(name: str) -> None:
+    doc = read_one(fixture_path(name))
+    previous_end = 0
+    for turn in doc.turns:
+        text = doc.text[turn.char_start : turn.char_end]
+        assert text == doc.turn_text(turn)
+        assert text, turn
+        assert text == text.strip(), repr(text)
+        assert turn.char_start >= previous_end, "turns overlap or are out of order"
+        previous_end = turn.char_end
+        if turn.speaker:
+            assert not text.startswith(f"{turn.speaker}:")
+            assert not text.startswith(f"{turn.speaker}：")
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("name_colon.txt", "utf-8"),
+        ("bracket_timestamps.txt", "utf-8"),
+        ("chinese.txt", "utf-8"),
+        ("chinese_gbk.txt", "gb18030"),
+        ("utf16.txt", "utf-16"),
+        ("latin1.txt", "cp1252"),
+        ("zoom_voice.vtt", "utf-8"),
+        ("subtitles.srt", "utf-8"),
+    ],
+)
+def test_plain_text_offsets_index_the_decoded_file(name: str, encoding: str) -> None:
+    path = fixture_path(name)
+    doc = read_one(path)
+    assert doc.text == path.read_bytes().decode(encoding).replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("name", sorted(STARTS))
+def test_reader_keeps_turn_start_times(name: str) -> None:
+    doc = read_one(fixture_path(name))
+    starts = [start for _, start, _ in user_turns(name, doc)]
+    assert starts == pytest.approx(STARTS[name])
+
+
+@pytest.mark.parametrize("name", sorted(set(TURNS) - set(STARTS)))
+def test_formats_without_timestamps_give_no_times(name: str) -> None:
+    doc = read_one(fixture_path(name))
+    assert all(t.start is None and t.end is None for t in doc.turns)
+
+
+@pytest.mark.parametrize("name", sorted(ROLES))
+def test_roles_come_from_labels_or_who_asks_the_questions(name: str) -> None:
+    doc = read_one(fixture_path(name))
+    roles = assign_roles([(t.speaker, doc.turn_text(t)) for t in doc.turns])
+    speakers = {t.speaker for t in doc.turns}
+    assert {s: roles[s] for s in speakers} == ROLES[name]
+
+
+# --- captions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CUES))
+def test_caption_reader_gives_one_turn_per_cue_with_its_speaker(name: str) -> None:
+    doc = read_one(TRANSCRIPTS / name)
+    assert len(doc.turns) == CUES[name]
+    assert all(t.speaker for t in doc.turns)
+    assert all(t.start is not None and t.end is not None for t in doc.turns)
+
+
+def test_vtt_voice_tags_name_the_speaker_and_never_reach_the_text() -> None:
+    doc = read_one(TRANSCRIPTS / "zoom_voice.vtt")
+    texts = [doc.turn_text(t) for t in doc.turns]
+    assert not any("<v" in text or "</v>" in text or "<" in text for text in texts)
+    assert [t.start for t in doc.turns] == pytest.approx([1.0, 4.9, 9.5, 14.6, 17.8, 24.1, 28.0])
+    assert [t.end for t in doc.turns] == pytest.approx([4.2, 9.5, 13.8, 17.0, 23.4, 27.3, 33.6])
+    _, start, end, _ = merged_turns(doc)[1]
+    assert (start, end) == pytest.approx((4.9, 13.8))
+
+
+def test_vtt_skips_notes_and_cue_ids_and_reads_timings_with_settings() -> None:
+    doc = read_one(TRANSCRIPTS / "teams_prefix.vtt")
+    texts = [doc.turn_text(t) for t in doc.turns]
+    assert not any("a1b2c3d4" in text for text in texts)
+    assert not any("Recorded in Microsoft Teams" in text for text in texts)
+    assert (doc.turns[1].start, doc.turns[1].end) == pytest.approx((5.0, 9.0))
+    _, start, end, _ = merged_turns(doc)[1]
+    assert (start, end) == pytest.approx((5.0, 14.2))
+
+
+def test_srt_cues_without_a_prefix_continue_the_previous_speaker() -> None:
+    doc = read_one(TRANSCRIPTS / "subtitles.srt")
+    assert doc.turns[2].speaker == "CASEY"
+    assert doc.turns[5].speaker == "CASEY"
+    assert doc.turn_text(doc.turns[2]).startswith("Before that I waited")
+    merged = merged_turns(doc)
+    assert (merged[1][1], merged[1][2]) == pytest.approx((4.5, 11.6))
+    assert (merged[3][1], merged[3][2]) == pytest.approx((15.6, 23.5))
+
+
+def test_srt_two_line_subtitle_stays_one_utterance() -> None:
+    doc = read_one(TRANSCRIPTS / "subtitles.srt")
+    first = doc.turns[0]
+    assert squash(doc.turn_text(first)) == "What made you download Nimbank in the first place?"
+    assert (first.start, first.end) == pytest.approx((1.0, 4.0))
+
+
+# --- plain-text shapes ----------------------------------------------------------------------
+
+
+def test_continuation_line_belongs_to_the_previous_turn() -> None:
+    doc = read_one(TRANSCRIPTS / "name_colon.txt")
+    fourth = doc.turn_text(doc.turns[3])
+    assert "identity check held me up." in fourth
+    assert fourth.endswith("It asked for a selfie three times before it accepted one.")
+
+
+def test_line_numbers_are_neither_turns_nor_turn_text() -> None:
+    doc = read_one(TRANSCRIPTS / "numbered_lines.txt")
+    assert len(doc.turns) == 8
+    for turn in doc.turns:
+        assert not re.search(r"^\s*\d+\s*$", doc.turn_text(turn), re.MULTILINE)
+        assert not doc.turn_text(turn)[0].isdigit()
+
+
+def test_only_the_first_full_width_colon_separates_the_speaker() -> None:
+    doc = read_one(TRANSCRIPTS / "chinese.txt")
+    assert {t.speaker for t in doc.turns} == {"采访者", "李娜"}
+    assert not any("：" in doc.turn_text(t)[:1] or "：" in (t.speaker or "") for t in doc.turns)
+    # EXPECTED.md counts 140 CJK characters of speech: none lost to or taken from the labels.
+    assert sum(cjk_count(doc.turn_text(t)) for t in doc.turns) == 140
+
+
+def test_unlabelled_prose_is_split_into_one_turn_per_paragraph() -> None:
+    doc = read_one(TRANSCRIPTS / "prose.txt")
+    assert len(doc.turns) == 2
+    assert all(t.speaker is None for t in doc.turns)
+    words = sum(len(doc.turn_text(t).split()) for t in doc.turns)
+    assert words == 175
+
+
+# --- think-aloud task script ----------------------------------------------------------------
+
+TASK_1 = "Open an account from the welcome screen."
+TASK_2 = "Order a replacement card."
+
+
+def test_think_aloud_tasks_and_sub_questions_become_sections() -> None:
+    doc = read_one(TRANSCRIPTS / "think_aloud.txt")
+    assert [(s.title, s.level) for s in doc.sections] == [
+        (TASK_1, 1),
+        ("Was it clear what documents you need?", 2),
+        ("How long did you expect this to take?", 2),
+        (TASK_2, 1),
+        ("Where would you look first?", 2),
+    ]
+    for section in doc.sections:
+        assert section.title in doc.text[section.char_start : section.char_end]
+
+
+def test_think_aloud_turns_fall_under_their_task_and_sub_question() -> None:
+    doc = read_one(TRANSCRIPTS / "think_aloud.txt")
+    assert [t.section for t in doc.turns] == [TASK_1] * 5 + [TASK_2] * 5
+    sub_1a, sub_1b, sub_2a = (s for s in doc.sections if s.level == 2)
+    starts = [t.char_start for t in doc.turns]
+    assert all(sub_1a.char_end < s < sub_1b.char_start for s in starts[:4])
+    assert sub_1b.char_end < starts[4] < sub_2a.char_start
+    assert all(s > sub_2a.char_end for s in starts[5:])
+
+
+def test_think_aloud_observer_notes_and_task_lines_are_not_turn_text() -> None:
+    doc = read_one(TRANSCRIPTS / "think_aloud.txt")
+    texts = [doc.turn_text(t) for t in doc.turns]
+    not_spoken = [
+        "(The participant types the email slowly and checks it twice)",
+        "(The participant scrolls down to the footer)",
+        "The participant",
+        "1.a",
+        "2.a",
+        *(s.title for s in doc.sections),
+    ]
+    for fragment in not_spoken:
+        assert not any(fragment in text for text in texts), fragment
+
+
+def test_think_aloud_moderator_lines_are_turns() -> None:
+    doc = read_one(TRANSCRIPTS / "think_aloud.txt")
+    moderator = [i for i, t in enumerate(doc.turns) if t.speaker == "MODERATOR"]
+    assert moderator == [0, 2, 5, 8]
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+
+def test_gbk_transcript_decodes_to_the_right_chinese_text() -> None:
+    doc = read_one(TRANSCRIPTS / "chinese_gbk.txt")
+    assert doc.encoding.lower().replace("-", "") in {"gbk", "gb18030", "gb2312", "cp936"}
+    assert "餐饮、交通、购物都会自动分开" in doc.text
+    assert sum(cjk_count(doc.turn_text(t)) for t in doc.turns) == 168
+
+
+def test_utf16_with_bom_and_crlf_decodes_without_bom_or_carriage_returns() -> None:
+    doc = read_one(TRANSCRIPTS / "utf16.txt")
+    assert doc.encoding.lower().replace("_", "-").startswith("utf-16")
+    assert "\ufeff" not in doc.text
+    assert "\r" not in doc.text
+    assert doc.turns[0].speaker == "Interviewer"
+
+
+def test_latin1_transcript_falls_back_to_a_western_encoding_not_cp1250() -> None:
+    doc = read_one(LATIN1)
+    assert doc.encoding in {"cp1252", "latin_1", "latin-1", "iso8859_15"}
+    for word in ("café", "naïve", "José", "Zoë", "JOSÉ"):
+        assert word in doc.text
+    assert "ď" not in doc.text
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def test_json_list_turns_keep_their_text_and_times() -> None:
+    path = TRANSCRIPTS / "turns.json"
+    doc = read_one(path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert [doc.turn_text(t) for t in doc.turns] == [item["text"].strip() for item in raw]
+    assert [(t.start, t.end) for t in doc.turns] == [
+        (1.5, 6.0),
+        (6.8, 19.2),
+        (20.0, 23.4),
+        (24.1, 38.7),
+        (39.5, 43.0),
+    ]
+    assert doc.participant_hint is None
+
+
+def test_json_object_participant_becomes_the_participant_hint() -> None:
+    doc = read_one(TRANSCRIPTS / "turns_object.json")
+    assert doc.participant_hint == "P7"
+    assert doc.metadata["title"] == "Nimbank usability interview - budgeting and card controls"
+    assert len(doc.turns) == 6
+
+
+# --- docx and pdf, generated here ------------------------------------------------------------
+
+DOCX_LINES = [
+    "Interviewer: How did you open your Nimbank account?",
+    "Noor Haddad: On my phone, it took about ten minutes.",
+    "Interviewer: Was anything confusing?",
+    "Noor Haddad: The selfie step. It failed twice before it worked.",
+]
+
+
+def test_docx_paragraphs_become_speaker_turns(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Interview 4: onboarding", level=1)
+    for line in DOCX_LINES:
+        document.add_paragraph(line)
+    path = tmp_path / "interview.docx"
+    document.save(str(path))
+
+    doc = read_one(path)
+    assert doc.encoding == "docx"
+    assert [t.speaker for t in doc.turns] == ["Interviewer", "Noor Haddad"] * 2
+    assert [doc.turn_text(t) for t in doc.turns] == [line.split(": ", 1)[1] for line in DOCX_LINES]
+    assert [s.title for s in doc.sections] == ["Interview 4: onboarding"]
+    roles = assign_roles([(t.speaker, doc.turn_text(t)) for t in doc.turns])
+    assert roles["Noor Haddad"] is Role.participant
+
+
+def test_pdf_text_layer_becomes_speaker_turns(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for line in DOCX_LINES:
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "interview.pdf"
+    pdf.output(str(path))
+
+    doc = read_one(path)
+    assert doc.encoding == "pdf"
+    assert [t.speaker for t in doc.turns] == ["Interviewer", "Noor Haddad"] * 2
+    texts = [squash(doc.turn_text(t)) for t in doc.turns]
+    assert texts == [line.split(": ", 1)[1] for line in DOCX_LINES]
+
+
+# --- review tables --------------------------------------------------------------------------
+
+
+def test_review_csv_gives_one_review_source_per_row() -> None:
+    docs = read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES)
+    assert len(docs) == 8
+    assert all(d.kind is SourceKind.review for d in docs)
+    assert [d.locator.rsplit("#", 1)[1] for d in docs] == [str(n) for n in range(1, 9)]
+    assert all(d.locator.startswith(str(REVIEWS / "reviews.csv")) for d in docs)
+    assert [d.metadata["rating"] for d in docs] == [5, 2, 4, 1, 3, 5, 2, 4]
+    assert docs[0].metadata["date"] == "2026-02-14"
+    assert docs[-1].metadata["date"] == "2026-03-01"
+    assert all(len(d.turns) == 1 and d.turns[0].speaker is None for d in docs)
+
+
+def test_review_author_becomes_the_participant_hint_and_not_metadata() -> None:
+    docs = read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES)
+    assert docs[3].participant_hint == "J. Novak"
+    assert docs[5].participant_hint == "Chen, Wei"
+    assert all("author" not in d.metadata for d in docs)
+
+
+def test_review_csv_keeps_quoted_fields_intact() -> None:
+    docs = read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES)
+    texts = [d.turn_text(d.turns[0]) for d in docs]
+    assert texts[2] == (
+        "Great app, but savings pots can't be renamed.\nPlease fix this in the next update."
+    )
+    assert '"try again"' in texts[1]
+    assert '"understands"' in texts[6]
+    assert "j.novak@example.com" in texts[3]
+    assert "+44 20 7946 0321" in texts[3]
+
+
+def test_review_text_column_is_found_by_content_or_named_explicitly() -> None:
+    path = REVIEWS / "reviews_custom.csv"
+    detected = read_file(path, max_bytes=MAX_BYTES)
+    explicit = read_file(path, max_bytes=MAX_BYTES, text_column="customer_feedback")
+    for docs in (detected, explicit):
+        assert [d.locator.rsplit("#", 1)[1] for d in docs] == [f"T-104{n}" for n in range(1, 6)]
+        assert [d.metadata["rating"] for d in docs] == [5, 2, 2, 4, 4]
+        assert docs[0].turn_text(docs[0].turns[0]) == "Card arrived quickly, activation was easy."
+
+
+def test_explicit_text_column_chooses_that_column() -> None:
+    docs = read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES, text_column="author")
+    assert docs[0].turn_text(docs[0].turns[0]) == "Maria G."
+
+
+def test_jsonl_reviews_keep_ids_scores_dates_and_chinese_text() -> None:
+    docs = read_file(REVIEWS / "reviews.jsonl", max_bytes=MAX_BYTES)
+    assert [d.locator.rsplit("#", 1)[1] for d in docs] == ["101", "102", "103", "104", "105"]
+    assert [d.metadata["rating"] for d in docs] == [5, 1, 3, 3, 4]
+    assert [d.metadata["date"] for d in docs] == [
+        "2026-03-01",
+        "2026-03-01",
+        "2026-03-02",
+        "2026-03-03",
+        "2026-03-04",
+    ]
+    chinese = docs[2]
+    assert (
+        chinese.turn_text(chinese.turns[0])
+        == "开户很快，但是人脸识别失败了两次，客服回复也比较慢。"
+    )
+
+
+def test_semicolon_csv_is_sniffed_and_keeps_commas_in_text() -> None:
+    docs = read_file(REVIEWS / "reviews_semicolon.csv", max_bytes=MAX_BYTES)
+    texts = [d.turn_text(d.turns[0]) for d in docs]
+    assert texts == [
+        "Easy sign-up, but the card fee of €4,50 was a surprise.",
+        "Die App ist super, nur der Kundenservice ist langsam.",
+        "Transfers are fast; the design is clear, and no hidden fees.",
+    ]
+    assert [d.metadata["rating"] for d in docs] == [3, 4, 5]
+
+
+def test_table_without_a_text_column_asks_for_text_column() -> None:
+    with pytest.raises(UnreadableFileError) as error:
+        read_file(REVIEWS / "no_text_column.csv", max_bytes=MAX_BYTES)
+    message = str(error.value)
+    assert "no_text_column.csv" in message
+    assert "--text-column" in message
+
+
+def test_unknown_text_column_lists_the_columns() -> None:
+    with pytest.raises(UnreadableFileError) as error:
+        read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES, text_column="body")
+    message = str(error.value)
+    assert "'body'" in message
+    assert "id, author, rating, date, review" in message
+
+
+# --- which prefixes are speakers ----------------------------------------------------------
+
+
+def test_name_used_once_beside_a_role_label_is_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text("Interviewer: How was the sign-up?\nDana: Quick and painless.\n")
+    doc = read_one(path)
+    assert [(t.speaker, doc.turn_text(t)) for t in doc.turns] == [
+        ("Interviewer", "How was the sign-up?"),
+        ("Dana", "Quick and painless."),
+    ]
+
+
+def test_capitalised_word_before_a_colon_in_prose_is_not_a_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("I tried the app for a week.\nVerdict: it works, but support is slow.\n")
+    doc = read_one(path)
+    assert all(t.speaker is None for t in doc.turns)
+    assert any("Verdict: it works" in doc.turn_text(t) for t in doc.turns)

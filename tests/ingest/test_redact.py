@@ -1,0 +1,155 @@
+"""PII redaction: what is replaced, what must survive, and speakers' names."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.readers import read_file
+from ingest.redact import Redactor, find_pii
+
+REVIEWS = Path(__file__).parents[1] / "fixtures" / "reviews"
+NO_NAMES = Redactor({})
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    """(matched text, kind) for each PII span."""
+    return [(text[s:e], kind) for s, e, kind in find_pii(text)]
+
+
+def redacted(text: str, names: dict[str, str] | None = None) -> str:
+    return Redactor(names or {}).redact(text)[0]
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["dana@example.com", "j.novak@example.co.uk", "first.last+nimbank@mail-host.io"],
+)
+def test_email_addresses_are_redacted(email: str) -> None:
+    text, counts = NO_NAMES.redact(f"Write to {email} if it breaks.")
+    assert text == "Write to [EMAIL] if it breaks."
+    assert counts["email"] == 1
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+44 20 7946 0321",  # UK, international
+        "020 7946 0321",  # UK, national
+        "(415) 555-2671",  # US
+        "415-555-2671",
+        "415.555.2671",
+        "+1-415-555-2671",
+        "06 12 34 56 78",  # France, national
+        "+33 6 12 34 56 78",  # France, international
+        "+49 30 12345678",  # Germany
+        "13812345678",  # Chinese mobile
+        "138 1234 5678",
+        "+86 138 1234 5678",
+    ],
+)
+def test_phone_numbers_in_national_formats_are_redacted(phone: str) -> None:
+    assert found(f"Call me on {phone} tomorrow") == [(phone, "phone")]
+
+
+def test_phone_number_at_the_end_of_a_sentence_is_redacted() -> None:
+    assert redacted("You can reach me on 020 7946 0321.") == "You can reach me on [PHONE]."
+    assert redacted("我的手机是13812345678。") == "我的手机是[PHONE]。"
+
+
+@pytest.mark.parametrize(
+    "card", ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111", "5500005555555559"]
+)
+def test_luhn_valid_card_numbers_are_redacted(card: str) -> None:
+    assert found(f"My card {card} was blocked.") == [(card, "card")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reference 4111 1111 1111 1112 is not a card.",  # fails the Luhn check
+        "Order 1234567812345678 shipped.",
+        "It happened on 2021-11-18 at 14:30.",
+        "The log says 2021-11-18 14:30:00 for the transfer.",
+        "Between 2021-11-18 and 2022-01-05 nothing arrived.",
+        "It was 18.11.2021 or 11/18/2021, I forget.",
+        "The fee went from $12.99 to €1,299.50 overnight.",
+        "The dashboard showed 154 events and 10,000 users.",
+        "Version 2.4.1 crashed at 9:45 and again at 10:30-11:45.",
+        "I waited 3 days, 4 hours and 15 minutes.",
+        "Rated 4.5 out of 5 by 1,234,567 people in 2024.",
+    ],
+)
+def test_dates_times_prices_counts_and_non_card_numbers_are_kept(text: str) -> None:
+    assert found(text) == []
+    assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    "national_id",
+    ["123-45-6789", "11010519491231002X", "110105194912310021", "AB 12 34 56 C"],
+)
+def test_national_id_numbers_are_redacted(national_id: str) -> None:
+    assert found(f"My ID is {national_id} on file.") == [(national_id, "id")]
+
+
+def test_urls_carrying_tokens_are_redacted_and_plain_urls_kept() -> None:
+    text = (
+        "The help page https://nimbank.example/help/cards is fine, but the reset link "
+        "https://nimbank.example/reset?token=abc123def&lang=en and "
+        "https://nimbank.example/login?session_id=zz9 leak, "
+        "as does https://nimbank.example/s/AbCdEfGhIjKlMnOpQrStUvWxYz."
+    )
+    assert redacted(text) == (
+        "The help page https://nimbank.example/help/cards is fine, but the reset link "
+        "[URL] and [URL] leak, as does [URL]."
+    )
+
+
+def test_plain_url_with_harmless_query_is_kept() -> None:
+    text = "See https://nimbank.example/faq?lang=en&page=2 for details."
+    assert redacted(text) == text
+
+
+def test_speaker_names_and_their_first_and_last_names_are_replaced() -> None:
+    names = {"Lee Chen": "Participant 1", "Dana": "Participant 2"}
+    text, counts = Redactor(names).redact(
+        "Lee Chen said Lee's card and Chen's phone were fine, and Dana agreed."
+    )
+    assert text == (
+        "Participant 1 said Participant 1's card and Participant 1's phone were fine, "
+        "and Participant 2 agreed."
+    )
+    assert counts["name"] == 4
+
+
+def test_names_inside_other_words_are_kept() -> None:
+    names = {"Lee Chen": "Participant 1", "Dana": "Participant 2"}
+    text = "Leeds and Danakil are places; Chennai too."
+    assert redacted(text, names) == text
+
+
+def test_short_name_parts_are_not_redacted_on_their_own() -> None:
+    # "Li" alone is too short to tell from ordinary words; the full name still goes.
+    text, _ = Redactor({"Li Wu": "Participant 1"}).redact("Li Wu met Li at noon.")
+    assert text == "Participant 1 met Li at noon."
+
+
+def test_chinese_names_are_replaced_inside_running_text() -> None:
+    names = {"李娜": "受访者1", "张伟": "受访者2"}
+    text = "我叫李娜，张伟说李娜的卡到了。"
+    assert redacted(text, names) == "我叫受访者1，受访者2说受访者1的卡到了。"
+
+
+def test_review_with_email_and_phone_is_redacted() -> None:
+    docs = read_file(REVIEWS / "reviews.csv", max_bytes=5_000_000)
+    review = docs[3].turn_text(docs[3].turns[0])
+    text, counts = NO_NAMES.redact(review)
+    assert "j.novak@example.com" not in text
+    assert "7946" not in text
+    assert "Email me at [EMAIL] or call [PHONE] if you want details." in text
+    assert counts == {"email": 1, "phone": 1}
+
+
+def test_text_without_pii_is_unchanged() -> None:
+    text = "Opened an account in 10 minutes, card arrived in 3 days. Love it!"
+    assert NO_NAMES.redact(text) == (text, {})
