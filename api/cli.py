@@ -1,6 +1,7 @@
 """The `journeymap` command line."""
 
 import logging
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -11,10 +12,15 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.mapping import build_map
 from assistant.settings import get_settings
+from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
+from journey import exports
 from journey.errors import JourneymapError
+from journey.html import to_html
+from journey.schema import JourneyMap
 from journey.source import SourceKind
 
 app = typer.Typer(
@@ -213,6 +219,118 @@ def search(
         raise _fail(exc) from None
     finally:
         workspace.close()
+
+
+_FORMATS = ("json", "md", "csv", "mermaid", "html")
+_EXTENSIONS = {
+    ".json": "json",
+    ".md": "md",
+    ".csv": "csv",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def render(journey_map: JourneyMap, fmt: str) -> str:
+    """The map in one export format."""
+    renderers = {
+        "json": exports.to_json,
+        "md": exports.to_markdown,
+        "csv": exports.to_csv,
+        "mermaid": exports.to_mermaid,
+        "html": to_html,
+    }
+    return renderers[fmt](journey_map)
+
+
+@app.command("map")
+def map_command(
+    project: ProjectOpt,
+    stages: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stages",
+            help="Stages in order: 'Name' or 'Name: description'; repeat the option or "
+            "give one comma-separated list. Default: the guide's headings, else "
+            "awareness..loyalty.",
+        ),
+    ] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Write the map here; the format follows the extension "
+            "(.json .md .csv .mmd .html). Repeatable. Without it the map is printed."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help=f"Format when printing or when an --out has no known extension: "
+            f"{', '.join(_FORMATS)}.",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
+) -> None:
+    """Build the draft journey map of a project, offline, and print or write it."""
+    if fmt is not None and fmt not in _FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
+    workspace = _workspace()
+    try:
+        with err.status("building the journey map…"):
+            journey_map = build_map(
+                workspace, project, parse_stages(stages or []) or None, title=title
+            )
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+    if not out:
+        sys.stdout.write(render(journey_map, fmt or "json"))
+    for path in out or []:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        chosen = _EXTENSIONS.get(path.suffix.lower(), fmt or "json")
+        # Excel needs the BOM to show non-ASCII (e.g. Chinese) quotes in a CSV correctly.
+        encoding = "utf-8-sig" if chosen == "csv" else "utf-8"
+        path.write_text(render(journey_map, chosen), encoding=encoding)
+        err.print(f"wrote {path} ({chosen})")
+    _print_map_summary(journey_map)
+
+
+def _print_map_summary(m: JourneyMap) -> None:
+    table = Table(title=m.title)
+    for column in ("stage", "mood", "pain points", "top pain point", "delights", "touchpoints"):
+        table.add_column(column)
+    for stage in m.stages:
+        mood = exports.format_valence(stage.emotion.mean_valence)
+        top = stage.pain_points[0] if stage.pain_points else None
+        table.add_row(
+            stage.name,
+            f"{mood} (n={stage.emotion.n})",
+            str(len(stage.pain_points)),
+            f"{top.title} ({top.participants} people)" if top else "-",
+            str(len(stage.delights)),
+            ", ".join(t.name for t in stage.touchpoints[:3]) or "-",
+        )
+    err.print(table)
+    for rec in m.recommendations[:3]:
+        err.print(f"  [bold]{rec.id}[/bold] {rec.title} (priority {rec.priority:.2f})")
+    stats = m.stats
+    err.print(
+        f"{m.sources.count} sources, {m.sources.participants} participants, "
+        f"{stats.sentences} sentences, {stats.quotes_used} quotes used, "
+        f"{stats.quotes_rejected} rejected by grounding"
+    )
+    for warning in m.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the journey map's JSON Schema."""
+    sys.stdout.write(exports.json_schema())
 
 
 def main() -> None:

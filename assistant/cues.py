@@ -1,0 +1,264 @@
+"""Cue phrases (English and Chinese) for what a sentence says: written for journeymap.
+
+Each cue family is one regular expression; `negated` tells whether a positive cue is negated.
+"""
+
+import re
+
+from journey.schema import TouchpointType
+
+_I = re.IGNORECASE
+
+CONFUSION = re.compile(
+    r"\b(confus\w*|unclear|not (?:\w+ )?clear|not (?:\w+ )?sure|unsure|don'?t (?:really )?know|"
+    r"do not know|didn'?t know|no idea|not obvious|wasn'?t obvious|doesn'?t make sense|"
+    r"what (?:does|do|is) (?:\w+ ){0,4}mean|what'?s (?:this|that)|i guess|i'?m guessing|"
+    r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:is|are|do|can)|"
+    r"how do i|which one|not self.?explanatory|expected (?:it|to|that)|i thought it would)\b"
+    r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道|什么意思|在哪",
+    _I,
+)
+DIFFICULTY = re.compile(
+    r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|stuck|"
+    r"took (?:me )?(?:a while|ages|forever|long|some time)|too (?:many|much|long|small|slow|"
+    r"complicated|complex|busy)|complicated|complex|cumbersome|tedious|overwhelm\w*|"
+    r"annoy\w*|frustrat\w*|irritat\w*|fiddly|clunky|awkward|buried|hidden|hid|"
+    r"gave up|give up|had to (?:go back|scroll|search|call|ask)|kept (?:asking|crashing|"
+    r"failing)|doesn'?t work|didn'?t work|not working|broke\w*|error\w*|bug\w*|crash\w*|"
+    r"froze|freez\w*|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
+    r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
+    r"not (?:helpful|useful|working|great|good|easy|intuitive)|useless|pointless|"
+    r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
+    r"ridiculous|unacceptable|nightmare|mess|hassle|pain|rude|ignored|charged|overcharg\w*|"
+    r"misunderstand\w*|misread|hidden fee|surprise fee|extra fee|"
+    r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*)\b"
+    r"|麻烦|难|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
+    r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑",
+    _I,
+)
+POSITIVE = re.compile(
+    r"\b(love\w*|great|easy|easily|simple|clear|useful|helpful|nice|good|excellent|perfect|"
+    r"intuitive|straightforward|convenient|quick\w*|fast|enjoy\w*|happy|pleased|impressed|"
+    r"cool|brilliant|handy|fine|fantastic|amazing|awesome|wonderful|relie\w*|"
+    r"saves? (?:me )?(?:time|money)|makes sense|self.?explanatory|like (?:it|that|this|the|how)|"
+    r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
+    r"sensible|fair enough|well done|neat|informative|valuable|exactly what)\b"
+    r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
+    r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气",
+    _I,
+)
+NEED = re.compile(
+    r"\b(would be (?:nice|good|great|helpful|useful|better|easier|interesting)|"
+    r"i(?:'d| would) (?:like|love|add|prefer|suggest|change|put|want|expect|recommend)|"
+    r"(?:should|could|might) (?:be|have|add|show|include|put|make)|it'?d be|wish|"
+    r"(?:i|we) need|needs? to|want(?:ed)? (?:to|a|an|more)|maybe (?:add|have|put|include)|"
+    r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
+    r"option to|ability to)\b"
+    r"|希望|建议|最好|要是|如果能|应该|想要|需要",
+    _I,
+)
+ACTION = re.compile(
+    r"^(?:so |and |then |now |okay,? |ok,? )*(?:i(?:'ll| will| am going to|'m going to| just)?|"
+    r"let me|let'?s|we) (?:click\w*|open\w*|go|went|sign\w*|paid|pay|order\w*|search\w*|type\w*|"
+    r"select\w*|choos\w*|chose|download\w*|call\w*|email\w*|look\w*|tr(?:y|ied)|use|used|"
+    r"log\w*|scroll\w*|read|check\w*|press\w*|enter\w*|fill\w*|subscribe\w*|cancel\w*|book\w*|"
+    r"put|pick\w*|add\w*|export\w*|submit\w*|move\w*|see|find|found|start\w*)\b"
+    r"|^(?:我)?(?:点|打开|选择|下单|注册|付款|搜索|输入|下载|打电话|登录)",
+    _I,
+)
+STRONG = re.compile(
+    r"\b(furious|hate\w*|terrible|awful|horrible|worst|impossible|never|gave up|give up|"
+    r"unacceptable|ridiculous|nightmare|absolutely|extremely|so (?:annoying|frustrating|bad)|"
+    r"really (?:annoying|frustrating|bad|angry)|cancel\w*|refund\w*|angry|livid|disgust\w*)\b"
+    r"|生气|愤怒|垃圾|后悔|取消|太|真的",
+    _I,
+)
+BLOCKER = re.compile(
+    r"\b(can'?t|cannot|couldn'?t|could not|unable|stuck|gave up|give up|doesn'?t work|"
+    r"didn'?t work|not working|crash\w*|error\w*|froze|never (?:came|arrived)|lost)\b"
+    r"|找不到|取消不了|崩溃|闪退|没收到",
+    _I,
+)
+HEDGE = re.compile(
+    r"\b(a (?:bit|little)|slightly|kind of|kinda|sort of|maybe|perhaps|minor|small thing|"
+    r"not a (?:big )?(?:deal|problem)|a tad)\b|有点|稍微|一点",
+    _I,
+)
+NEGATION = re.compile(
+    r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t)\b"
+    r"|不|没",
+    _I,
+)
+EMOTIONS = (
+    ("angry", re.compile(r"\b(furious|angry|livid|outraged|mad at)\b|生气|愤怒", _I)),
+    (
+        "anxious",
+        re.compile(
+            r"\b(worr\w*|nervous|scared|anxious|afraid|stress\w*|panic\w*)\b"
+            r"|担心|焦虑|害怕",
+            _I,
+        ),
+    ),
+    (
+        "disappointed",
+        re.compile(r"\b(disappoint\w*|let down|expected more|shame|sad)\b|失望|后悔", _I),
+    ),
+    ("relieved", re.compile(r"\b(relie\w*|finally|phew)\b|松了一口气|终于", _I)),
+    ("surprised", re.compile(r"\b(surpris\w*|unexpected\w*|didn'?t expect|wow)\b|惊喜|没想到", _I)),
+)
+
+
+def negated(text: str, start: int) -> bool:
+    """True if a negation word stands within the three words before position `start`."""
+    window = text[max(0, start - 20) : start]
+    return bool(NEGATION.search(window))
+
+
+# Touchpoint lexicon: pattern -> (name, channel, type). Order matters: first match wins.
+TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tuple(
+    (re.compile(pattern, _I), name, channel, kind)
+    for pattern, name, channel, kind in (
+        (
+            r"\b(instagram|facebook|tiktok|twitter|social media|influencer)\b"
+            r"|小红书|微博|抖音|朋友圈",
+            "social media",
+            "social",
+            TouchpointType.social,
+        ),
+        (
+            r"\b(ads?|advert\w*|commercial|banner)\b|广告",
+            "advertising",
+            "ads",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(friend|colleague|word of mouth|referr\w*|recommended by|my (?:sister|brother|mum|"
+            r"mom|dad|daughter|son|neighbou?r))\b|朋友|同事|推荐码",
+            "word of mouth",
+            "social",
+            TouchpointType.social,
+        ),
+        (
+            r"\b(pricing|price\w*|cost\w*|fee\w*|plan\w*|subscription price)\b|价格|价钱|费|套餐",
+            "pricing",
+            "web",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(promo\w*|coupon\w*|discount\w*|voucher\w*|code)\b|优惠|折扣|优惠券",
+            "promo code",
+            "web",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(checkout|payment\w*|pay|paid|card details|billing|bank|charged|invoice\w*|"
+            r"receipt)\b|付款|支付|扣款|账单|发票",
+            "payment",
+            "web",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(sign.?up|register\w*|registration|create an account|account|log.?in|login|"
+            r"password|credentials)\b|注册|登录|账号|账户",
+            "sign-up / account",
+            "web",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(courier|driver|delivery man|delivery guy|doorstep)\b|快递员|配送员|骑手",
+            "delivery courier",
+            "delivery",
+            TouchpointType.human,
+        ),
+        (
+            r"\b(deliver\w*|shipping|shipment|arriv\w*|tracking|dispatch\w*|window)\b|配送|送到|"
+            r"送货|物流|快递",
+            "delivery",
+            "delivery",
+            TouchpointType.physical,
+        ),
+        (
+            r"\b(packag\w*|box|plastic|ice ?packs?|insulation|cardboard|wrapping)\b|包装|塑料|冰袋|"
+            r"盒子",
+            "packaging",
+            "product",
+            TouchpointType.physical,
+        ),
+        (
+            r"\b(recipe cards?|recipes?|ingredients?|meals?|food|cook\w*|dish\w*)\b"
+            r"|菜谱|食材|菜|做饭",
+            "product / recipes",
+            "product",
+            TouchpointType.physical,
+        ),
+        (
+            r"\b(chat ?bot|bot|live chat|chat)\b|机器人|在线客服",
+            "support chat",
+            "chat",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(hotline|phone|call\w*|call cent(?:er|re))\b|电话|热线",
+            "phone support",
+            "phone",
+            TouchpointType.human,
+        ),
+        (
+            r"\b(support|customer service|help ?desk|agent|representative|staff|refund\w*|"
+            r"complain\w*)\b|客服|退款|投诉",
+            "customer support",
+            "support",
+            TouchpointType.human,
+        ),
+        (r"\b(e-?mails?|newsletter|inbox)\b|邮件", "email", "email", TouchpointType.digital),
+        (
+            r"\b(notification\w*|push|sms|text message|reminder\w*)\b|通知|短信|提醒",
+            "notifications",
+            "app",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(cancel\w*|unsubscrib\w*|skip\w*|pause\w*|renew\w*)\b|取消|退订|暂停|续订|跳过",
+            "subscription management",
+            "app",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(app|mobile|phone app|ios|android)\b|手机|App",
+            "mobile app",
+            "app",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(websites?|site|web ?page|homepage|home page|browser|online)\b|网站|官网|网页",
+            "website",
+            "web",
+            TouchpointType.digital,
+        ),
+        (
+            r"\b(store|shop|branch|counter|cashier)\b|门店|商店|柜台",
+            "store",
+            "store",
+            TouchpointType.physical,
+        ),
+        (
+            r"\b(flight\w*|plane|gate|boarding|seat\w*)\b",
+            "flight",
+            "service",
+            TouchpointType.physical,
+        ),
+        (
+            r"\b(bag\w*|luggage|baggage|suitcase)\b|行李",
+            "baggage",
+            "service",
+            TouchpointType.physical,
+        ),
+    )
+)
+# UI elements named in usability sessions ("the export button", "query tab").
+UI_ELEMENT = re.compile(
+    r"\b((?:[a-z]+ ){0,2}(?:tab|button|page|menu|screen|form|field|box|link|icon|tooltip|"
+    r"dropdown|drop-down|filter|chart|table|dashboard|panel|slider|map|plot|heatmap|"
+    r"search bar|toggle|checkbox|pop.?up|modal|sidebar|header|footer))s?\b",
+    _I,
+)

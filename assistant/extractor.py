@@ -1,0 +1,75 @@
+"""What extractors read (participant sentences with context) and the protocol they share."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.stages import StageSpec
+from ingest.catalog import StoredSource
+from ingest.embeddings import Vectors
+from ingest.sentences import sentence_spans
+from journey.schema import Evidence, Observation
+from journey.source import Role, Source, Turn
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One participant sentence, with the question it answers and where it stands."""
+
+    source: Source
+    turn: Turn
+    char_start: int
+    char_end: int
+    text: str
+    """Redacted sentence text, as quoted."""
+    question: str | None
+    """The interviewer's last turn before this one (redacted), if any."""
+
+    def evidence(self) -> Evidence:
+        """The quote this unit would be cited by."""
+        return Evidence(
+            quote=self.text,
+            source_id=self.source.id,
+            source_path=self.source.path,
+            char_start=self.char_start,
+            char_end=self.char_end,
+            speaker=self.turn.speaker,
+            participant_id=self.source.participant_id,
+            timestamp=self.turn.start,
+        )
+
+
+def _substantial(text: str) -> bool:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= 4 or len(text.split()) >= 3
+
+
+def participant_units(stored: Sequence[StoredSource], redact: Callable[[str], str]) -> list[Unit]:
+    """Every substantial participant sentence of the given sources, in source order."""
+    units = []
+    for item in stored:
+        question: str | None = None
+        for turn in item.source.turns:
+            if turn.role is Role.interviewer:
+                question = turn.text
+                continue
+            if turn.role is not Role.participant:
+                continue
+            body = item.original[turn.char_start : turn.char_end]
+            for start, end in sentence_spans(body, turn.char_start):
+                text = redact(item.original[start:end])
+                if _substantial(text):
+                    units.append(Unit(item.source, turn, start, end, text, question))
+    return units
+
+
+class Extractor(Protocol):
+    """Turns participant sentences into observations; local and LLM extractors share it."""
+
+    name: str
+
+    def extract(
+        self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
+    ) -> list[Observation]:
+        """Classify units into observations (evidence offsets as in the units)."""
+        ...

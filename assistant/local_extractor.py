@@ -1,0 +1,212 @@
+"""The embedded default extractor: lexicons, cue phrases and sentence embeddings, no LLM."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant import cues
+from assistant.extractor import Unit
+from assistant.sentiment import sentiment
+from assistant.stages import StageSpec, heading_key
+from ingest.embeddings import Embedder, Vectors
+from journey.schema import Observation, ObservationKind, TouchpointType
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one sentence reads: kind, valence -2..+2, severity 1..5 and emotion."""
+
+    kind: ObservationKind
+    valence: float
+    severity: int
+    emotion: str
+
+
+def _positive_cue(text: str) -> bool:
+    return any(not cues.negated(text, m.start()) for m in cues.POSITIVE.finditer(text))
+
+
+def _pain_emotion(text: str) -> str:
+    for label, pattern in cues.EMOTIONS:
+        if label not in ("relieved", "surprised") and pattern.search(text):
+            return label
+    return "confused" if cues.CONFUSION.search(text) else "frustrated"
+
+
+def read_sentence(text: str, is_question: bool = False) -> Reading:
+    """Classify one participant sentence from its sentiment and cue phrases."""
+    polarity = sentiment(text)
+    confusion = bool(cues.CONFUSION.search(text))
+    difficulty = bool(cues.DIFFICULTY.search(text))
+    positive = _positive_cue(text)
+    need = bool(cues.NEED.search(text))
+    hedged = bool(cues.HEDGE.search(text))
+    pain_signal = confusion or difficulty or polarity <= -0.4 or is_question
+    if pain_signal and not (positive and polarity >= 0.5 and not difficulty):
+        severity = 2 + (polarity <= -0.5) + bool(cues.STRONG.search(text))
+        severity += bool(cues.BLOCKER.search(text)) - hedged
+        severity = max(1, min(5, severity))
+        if need and not difficulty and polarity > -0.4:
+            return Reading(ObservationKind.need, 0.0, 1, "hopeful")
+        return Reading(
+            ObservationKind.pain_point,
+            -min(2.0, 0.4 * severity + 0.2),
+            severity,
+            _pain_emotion(text),
+        )
+    if need:
+        return Reading(ObservationKind.need, round(polarity, 2), 1, "hopeful")
+    if positive and polarity >= 0.2:
+        strength = 2 + (polarity >= 0.6) + bool(cues.EMOTIONS[3][1].search(text)) - hedged
+        strength = max(1, min(5, strength + (polarity >= 0.85)))
+        emotion = "delighted" if polarity >= 0.6 else "satisfied"
+        for label in ("relieved", "surprised"):
+            if dict(cues.EMOTIONS)[label].search(text):
+                emotion = label
+        return Reading(ObservationKind.delight, min(2.0, 0.4 * strength + 0.2), strength, emotion)
+    if cues.ACTION.search(text.strip()):
+        return Reading(ObservationKind.action, round(polarity, 2), 1, "neutral")
+    return Reading(ObservationKind.neutral, round(polarity, 2), 1, "neutral")
+
+
+def touchpoint_of(text: str) -> tuple[str, str, TouchpointType] | None:
+    """The first touchpoint the sentence names: (name, channel, type)."""
+    for pattern, name, channel, kind in cues.TOUCHPOINTS:
+        if pattern.search(text):
+            return name, channel, kind
+    element = cues.UI_ELEMENT.search(text)
+    if element:
+        words = [w for w in element.group(1).lower().split() if w not in _STOP]
+        if words:
+            return " ".join(words), "ui", TouchpointType.digital
+    return None
+
+
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "my",
+    "your",
+    "their",
+    "its",
+    "on",
+    "in",
+    "at",
+    "to",
+    "of",
+    "for",
+    "and",
+    "or",
+    "with",
+    "there",
+    "here",
+    "some",
+    "any",
+    "one",
+    "each",
+    "every",
+    "is",
+    "was",
+    "be",
+    "it",
+    "i",
+    "you",
+    "we",
+    "they",
+}
+
+
+def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
+    rows = []
+    for spec in stages:
+        phrases = [f"{spec.name}: {spec.description}"]
+        phrases += [p.strip() for p in spec.description.split(",") if p.strip()]
+        vectors = embedder.embed(phrases)
+        mean = vectors.mean(axis=0)
+        rows.append(mean / max(1e-12, float(np.linalg.norm(mean))))
+    return np.vstack(rows).astype(np.float32)
+
+
+def assign_stages(
+    units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec], embedder: Embedder
+) -> list[str]:
+    """Each unit's stage: its guide section if that maps to one, else nearest in meaning."""
+    names = [s.name for s in stages]
+    by_heading = {h: s.name for s in stages for h in s.headings}
+    stage_vectors = _stage_vectors(stages, embedder)
+    questions = sorted({u.question for u in units if u.question})
+    sections = sorted({u.turn.section for u in units if u.turn.section})
+    question_scores = (
+        dict(zip(questions, embedder.embed(questions) @ stage_vectors.T, strict=True))
+        if questions
+        else {}
+    )
+    section_scores = (
+        dict(zip(sections, embedder.embed(sections) @ stage_vectors.T, strict=True))
+        if sections
+        else {}
+    )
+    scores = vectors @ stage_vectors.T if len(units) else np.zeros((0, len(stages)))
+    out: list[str] = []
+    previous: tuple[str, int] | None = None
+    for unit, row in zip(units, scores, strict=True):
+        section = unit.turn.section
+        if section and heading_key(section) in by_heading:
+            out.append(by_heading[heading_key(section)])
+            continue
+        total = row.copy()
+        if unit.question:
+            total += 0.6 * question_scores[unit.question]
+        if section:
+            total += 0.8 * section_scores[section]
+        best = int(np.argmax(total))
+        # Conversations move on slowly: keep the stage unless another clearly fits better.
+        if previous and previous[0] == unit.source.id and total[best] - total[previous[1]] < 0.04:
+            best = previous[1]
+        previous = (unit.source.id, best)
+        out.append(names[best])
+    return out
+
+
+class LocalExtractor:
+    """Lexicons + cue phrases for what is said, embeddings for where in the journey."""
+
+    name = "local"
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def extract(
+        self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
+    ) -> list[Observation]:
+        """An observation for every unit (neutral ones included, for the emotion curve)."""
+        stage_names = assign_stages(units, vectors, stages, self.embedder)
+        observations = []
+        for unit, stage in zip(units, stage_names, strict=True):
+            reading = read_sentence(unit.text, is_question=_asks(unit))
+            touchpoint = touchpoint_of(unit.text)
+            observations.append(
+                Observation(
+                    kind=reading.kind,
+                    stage=stage,
+                    touchpoint=touchpoint[0] if touchpoint else None,
+                    channel=touchpoint[2] if touchpoint else None,
+                    emotion=reading.emotion,
+                    valence=reading.valence,
+                    severity=reading.severity,
+                    evidence=unit.evidence(),
+                    segment=dict(unit.source.segment),
+                )
+            )
+        return observations
+
+
+def _asks(unit: Unit) -> bool:
+    """A participant asking a question in an interview is usually lost or unsure."""
+    return unit.source.kind.value == "interview" and unit.text.rstrip().endswith(("?", "？"))

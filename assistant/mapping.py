@@ -1,0 +1,224 @@
+"""Build a project's journey map: sentences -> observations -> grounding -> stages."""
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from assistant.extractor import Extractor, participant_units
+from assistant.local_extractor import LocalExtractor
+from assistant.recommend import recommend
+from assistant.stages import StageSpec, default_stages, stages_from_headings
+from assistant.synthesis import CLUSTER_THRESHOLD, build_stages, participant_key
+from assistant.workspace import Workspace
+from ingest.catalog import StoredSource
+from ingest.embeddings import Vectors
+from ingest.redact import Redactor
+from journey.errors import InputError
+from journey.grounding import Grounded, ground, normalize_ws
+from journey.schema import (
+    Generator,
+    JourneyMap,
+    MapStats,
+    Observation,
+    ObservationKind,
+    SourcesSummary,
+)
+from journey.source import Role
+
+
+def _summary(stored: Sequence[StoredSource]) -> SourcesSummary:
+    sources = [s.source for s in stored]
+    segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s in sources:
+        for key, value in s.segment.items():
+            segments[key][value].add(s.participant_id)
+    return SourcesSummary(
+        count=len(sources),
+        participants=len({s.participant_id for s in sources}),
+        kinds=dict(Counter(s.kind.value for s in sources).most_common()),
+        languages=dict(Counter(s.language for s in sources).most_common()),
+        segments={
+            k: {v: len(p) for v, p in sorted(vals.items())} for k, vals in sorted(segments.items())
+        },
+    )
+
+
+def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[int, int]]]:
+    return {
+        s.source.id: [
+            (t.char_start, t.char_end) for t in s.source.turns if t.role is Role.participant
+        ]
+        for s in stored
+    }
+
+
+@dataclass
+class Extraction:
+    """Grounded observations of a project, with what they were extracted from."""
+
+    stored: list[StoredSource]
+    specs: list[StageSpec]
+    stage_origin: str
+    observations: list[Observation]
+    """Observations whose quotes passed grounding (neutral ones included)."""
+    vectors: Vectors
+    """Embedding of each observation's quote, row for row."""
+    sentences: int
+    rejected: int
+    relocated: int
+    extractor: str
+
+
+def _ground(
+    observations: Sequence[Observation],
+    vectors: Vectors,
+    stored: Sequence[StoredSource],
+    redact: Callable[[str], str],
+) -> tuple[list[Observation], list[int], Grounded]:
+    """Keep the observations whose quotes grounding finds; return them with their vector rows."""
+    grounded = ground(
+        [o.evidence for o in observations],
+        {s.source.id: s.original for s in stored},
+        redact,
+        allowed=_participant_spans(stored),
+    )
+    exact = {(e.source_id, e.char_start, e.char_end): e for e in grounded.kept}
+    loose = {(e.source_id, normalize_ws(e.quote)): e for e in grounded.kept}
+    kept, rows = [], []
+    for row, obs in enumerate(observations):
+        e = obs.evidence
+        found = exact.get((e.source_id, e.char_start, e.char_end)) or loose.get(
+            (e.source_id, normalize_ws(e.quote))
+        )
+        if found is not None:
+            kept.append(obs.model_copy(update={"evidence": found}))
+            rows.append(row)
+    return kept, rows, grounded
+
+
+def extract_observations(
+    workspace: Workspace,
+    project: str,
+    stages: Sequence[StageSpec] | None = None,
+    extractor: Extractor | None = None,
+) -> Extraction:
+    """Read a project's participant sentences, extract observations and ground their quotes."""
+    catalog = workspace.catalog
+    catalog.require_project(project)
+    stored = catalog.sources(project)
+    if not stored:
+        raise InputError(f"project {project!r} has no sources yet; run `journeymap ingest`")
+    redactor = Redactor(catalog.aliases(project))
+
+    def redact(text: str) -> str:
+        return redactor.redact(text)[0]
+
+    units = participant_units(stored, redact)
+    vectors = workspace.embedder.embed([u.text for u in units])
+    if stages:
+        specs, origin = list(stages), "given"
+    elif found := stages_from_headings([s.source for s in stored]):
+        specs, origin = found, "interview guide headings"
+    else:
+        specs, origin = default_stages(), "default taxonomy"
+    extractor = extractor or LocalExtractor(workspace.embedder)
+    observations = extractor.extract(units, vectors, specs)
+    # Extractors may return quotes other than whole units (the LLM does): embed those.
+    by_span = {(u.source.id, u.char_start, u.char_end): i for i, u in enumerate(units)}
+    rows = [
+        by_span.get((o.evidence.source_id, o.evidence.char_start, o.evidence.char_end))
+        for o in observations
+    ]
+    missing = [i for i, r in enumerate(rows) if r is None]
+    extra = workspace.embedder.embed([observations[i].evidence.quote for i in missing])
+    obs_vectors = np.zeros((len(observations), workspace.embedder.dimensions), dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r is not None:
+            obs_vectors[i] = vectors[r]
+    for j, i in enumerate(missing):
+        obs_vectors[i] = extra[j]
+    kept, kept_rows, grounded = _ground(observations, obs_vectors, stored, redact)
+    return Extraction(
+        stored=stored,
+        specs=specs,
+        stage_origin=origin,
+        observations=kept,
+        vectors=obs_vectors[kept_rows] if kept_rows else obs_vectors[:0],
+        sentences=len(units),
+        rejected=len(grounded.rejected),
+        relocated=grounded.relocated,
+        extractor=extractor.name,
+    )
+
+
+def build_map(
+    workspace: Workspace,
+    project: str,
+    stages: Sequence[StageSpec] | None = None,
+    extractor: Extractor | None = None,
+    title: str | None = None,
+) -> JourneyMap:
+    """The draft journey map of a project's sources. Deterministic but for generated_at."""
+    ex = extract_observations(workspace, project, stages, extractor)
+    summary = _summary(ex.stored)
+    total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
+    map_stages = build_stages(ex.specs, ex.observations, ex.vectors, total)
+    recommendations = recommend(map_stages)
+    used = {
+        (e.source_id, e.char_start, e.char_end)
+        for st in map_stages
+        for e in (
+            *st.needs,
+            *st.actions,
+            *(x for t in st.touchpoints for x in t.evidence),
+            *(x for f in (*st.pain_points, *st.delights) for x in f.evidence),
+        )
+    }
+    warnings: list[str] = []
+    if ex.rejected:
+        warnings.append(
+            f"{ex.rejected} quotes were dropped: grounding could not find them in their sources"
+        )
+    thin = [st.name for st in map_stages if st.emotion.n < 3]
+    if thin:
+        warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
+    digest = hashlib.sha256(
+        "|".join(
+            [
+                project,
+                *sorted(s.source.id for s in ex.stored),
+                *(s.name for s in ex.specs),
+                ex.extractor,
+            ]
+        ).encode()
+    ).hexdigest()[:16]
+    return JourneyMap(
+        id=f"map-{digest}",
+        title=title or f"{project}: customer journey (draft)",
+        project=project,
+        generated_at=datetime.now(UTC).replace(microsecond=0),
+        generator=Generator(
+            mode="local" if ex.extractor == "local" else "llm",
+            model=workspace.embedder.name,
+            settings={
+                "stages": ex.stage_origin,
+                "cluster_threshold": CLUSTER_THRESHOLD,
+                "extractor": ex.extractor,
+            },
+        ),
+        sources=summary,
+        stages=map_stages,
+        recommendations=recommendations,
+        stats=MapStats(
+            sentences=ex.sentences,
+            observations=sum(o.kind is not ObservationKind.neutral for o in ex.observations),
+            quotes_used=len(used),
+            quotes_rejected=ex.rejected,
+            quotes_relocated=ex.relocated,
+        ),
+        warnings=warnings,
+    )

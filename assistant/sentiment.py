@@ -1,0 +1,127 @@
+"""Sentence sentiment, offline: VADER for Latin-script text, a small lexicon of our own for Chinese.
+
+The only module that imports vaderSentiment.
+"""
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
+_ZH_LEXICON = {
+    "喜欢": 2,
+    "很好": 2,
+    "不错": 1.5,
+    "好吃": 2,
+    "方便": 1.5,
+    "简单": 1,
+    "满意": 2,
+    "开心": 2,
+    "高兴": 2,
+    "惊喜": 2.5,
+    "省时间": 1.5,
+    "省事": 1.5,
+    "好用": 2,
+    "清楚": 1,
+    "快": 1,
+    "准时": 1.5,
+    "热情": 1.5,
+    "友好": 1.5,
+    "贴心": 2,
+    "划算": 1.5,
+    "实惠": 1.5,
+    "推荐": 1.5,
+    "靠谱": 1.5,
+    "放心": 1.5,
+    "棒": 2,
+    "完美": 2.5,
+    "感谢": 1.5,
+    "值得": 1.5,
+    "新鲜": 1.5,
+    "松了一口气": 1.5,
+    "生气": -2.5,
+    "愤怒": -3,
+    "失望": -2,
+    "麻烦": -1.5,
+    "难": -1,
+    "困惑": -1.5,
+    "不清楚": -1.5,
+    "看不懂": -1.5,
+    "找不到": -2,
+    "太慢": -2,
+    "慢": -1,
+    "延迟": -1.5,
+    "迟到": -1.5,
+    "晚了": -1,
+    "贵": -1,
+    "太贵": -2,
+    "不透明": -1.5,
+    "隐藏": -1.5,
+    "坑": -2,
+    "烦": -2,
+    "烦人": -2,
+    "糟糕": -2.5,
+    "差": -2,
+    "很差": -2.5,
+    "垃圾": -3,
+    "浪费": -2,
+    "担心": -1.5,
+    "焦虑": -2,
+    "崩溃": -2.5,
+    "闪退": -2,
+    "卡": -1,
+    "错误": -1.5,
+    "问题": -1,
+    "投诉": -2,
+    "不满": -2,
+    "无语": -2,
+    "后悔": -2,
+    "坏了": -2,
+    "缺": -1.5,
+    "少了": -1.5,
+    "漏": -1.5,
+    "塑料": -0.5,
+    "复杂": -1.5,
+    "不方便": -1.5,
+    "不好": -1.5,
+    "不喜欢": -2,
+    "不满意": -2,
+    "机器人": -0.5,
+    "等了": -1,
+    "白等": -2,
+    "故意": -1.5,
+    "取消不了": -2.5,
+    "退款": -0.5,
+}
+_ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _vader() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def _chinese(text: str) -> float:
+    score = 0.0
+    for word in sorted(_ZH_LEXICON, key=len, reverse=True):
+        start = 0
+        while (at := text.find(word, start)) >= 0:
+            weight = _ZH_LEXICON[word]
+            before = text[max(0, at - 2) : at]
+            if weight > 0 and any(before.endswith(n) for n in _ZH_NEGATIONS):
+                weight = -weight * 0.8
+            score += weight
+            # Blank the match so shorter words inside it do not count again.
+            text = text[:at] + "　" * len(word) + text[at + len(word) :]
+            start = at + len(word)
+    return max(-1.0, min(1.0, score / 4))
+
+
+def sentiment(text: str) -> float:
+    """Polarity of a sentence from -1 (negative) to +1 (positive)."""
+    if len(_CJK.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
+        return _chinese(text)
+    return float(_vader().polarity_scores(text)["compound"])

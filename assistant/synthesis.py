@@ -1,0 +1,291 @@
+"""Observations -> stages of a map: clusters of pain points and delights, touchpoints, emotion."""
+
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.cues import TOUCHPOINTS
+from assistant.keyphrases import cluster_keyphrases
+from assistant.stages import StageSpec
+from ingest.embeddings import Vectors
+from journey.schema import (
+    Delight,
+    Emotion,
+    Evidence,
+    Finding,
+    Observation,
+    ObservationKind,
+    PainPoint,
+    Stage,
+    Touchpoint,
+)
+
+CLUSTER_THRESHOLD = 0.4
+MAX_PAIN_POINTS = 8
+MAX_DELIGHTS = 5
+MAX_QUOTES = 5
+
+
+def participant_key(evidence: Evidence) -> str:
+    """Who a quote speaks for: the source's participant (or the speaker when it has none)."""
+    return evidence.participant_id or evidence.speaker or evidence.source_id
+
+
+def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
+    """Greedy clustering against running centroids, in the given order (deterministic).
+
+    Cost is O(n x k) for n items and k clusters: repeated content joins existing clusters, so
+    k grows with the variety of what people say, not with the number of quotes.
+    """
+    members: list[list[int]] = []
+    sums = np.zeros((0, vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
+    centroids = sums
+    for i, vector in enumerate(vectors):
+        if len(members):
+            similarity = centroids @ vector
+            best = int(np.argmax(similarity))
+            if similarity[best] >= threshold:
+                members[best].append(i)
+                sums[best] += vector
+                centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
+                continue
+        members.append([i])
+        sums = np.vstack([sums, vector[None, :]])
+        centroids = np.vstack([centroids, vector[None, :]])
+    return members
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "stage"
+
+
+def _title(phrases: list[str], fallback: str) -> str:
+    if not phrases:
+        words = fallback.split()
+        return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+    head = phrases[0]
+    title = head[:1].upper() + head[1:]
+    if len(phrases) > 1:
+        title += f", {phrases[1]}"
+    return title
+
+
+def _truncate(text: str, limit: int = 180) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _findings(
+    kind: ObservationKind,
+    stage: str,
+    observations: Sequence[Observation],
+    vectors: Vectors,
+    total_participants: int,
+    limit: int,
+) -> list[Finding]:
+    if not observations:
+        return []
+    order = sorted(
+        range(len(observations)),
+        key=lambda i: (
+            -observations[i].severity,
+            observations[i].evidence.source_id,
+            observations[i].evidence.char_start,
+        ),
+    )
+    groups = [[order[j] for j in g] for g in leader_clusters(vectors[order])]
+    groups.sort(
+        key=lambda g: (
+            -len({participant_key(observations[i].evidence) for i in g})
+            * statistics.median(observations[i].severity for i in g),
+            min(g),
+        )
+    )
+    phrases = cluster_keyphrases([[observations[i].evidence.quote for i in g] for g in groups])
+    cls = PainPoint if kind is ObservationKind.pain_point else Delight
+    prefix = "pp" if kind is ObservationKind.pain_point else "dl"
+    findings: list[Finding] = []
+    for group, keys in zip(groups, phrases, strict=True):
+        people = {participant_key(observations[i].evidence) for i in group}
+        if len(people) < 2 and len(findings) >= 3:
+            continue
+        centroid = vectors[group].mean(axis=0)
+        typical = sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
+        evidence: list[Evidence] = []
+        seen: set[str] = set()
+        for i in typical:  # one quote per participant first, most typical first
+            who = participant_key(observations[i].evidence)
+            if who not in seen:
+                evidence.append(observations[i].evidence)
+                seen.add(who)
+        evidence += [
+            observations[i].evidence for i in typical if observations[i].evidence not in evidence
+        ]
+        segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        for i in group:
+            for key, value in observations[i].segment.items():
+                segments[key][value].add(participant_key(observations[i].evidence))
+        touchpoints = Counter(
+            observations[i].touchpoint for i in group if observations[i].touchpoint
+        )
+        emotions = Counter(observations[i].emotion for i in group)
+        central = observations[typical[0]].evidence.quote
+        findings.append(
+            cls(
+                id=f"{prefix}-{_slug(stage)}-{len(findings) + 1}",
+                title=_title(keys, central),
+                description=f"{len(people)} participant{'s' * (len(people) != 1)}, e.g. "
+                f"\u201c{_truncate(central)}\u201d",
+                severity=round(statistics.median(observations[i].severity for i in group)),
+                participants=len(people),
+                share=round(len(people) / max(1, total_participants), 3),
+                segments={
+                    k: {v: len(p) for v, p in sorted(vals.items())}
+                    for k, vals in sorted(segments.items())
+                },
+                touchpoints=[t for t, _ in touchpoints.most_common(3) if t],
+                emotion=emotions.most_common(1)[0][0],
+                evidence=evidence[:MAX_QUOTES],
+            )
+        )
+        if len(findings) == limit:
+            break
+    return findings
+
+
+def _emotion(observations: Sequence[Observation]) -> Emotion:
+    values = [
+        o.valence
+        for o in observations
+        if o.kind in (ObservationKind.pain_point, ObservationKind.delight) or abs(o.valence) >= 0.5
+    ]
+    labels = Counter(o.emotion for o in observations if o.emotion != "neutral")
+    if not values:
+        return Emotion(
+            mean_valence=None,
+            n=0,
+            ci_low=None,
+            ci_high=None,
+            labels=[k for k, _ in labels.most_common(3)],
+        )
+    mean = statistics.fmean(values)
+    half = 1.96 * statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else 2.0
+    return Emotion(
+        mean_valence=round(mean, 3),
+        n=len(values),
+        ci_low=round(max(-2.0, mean - half), 3),
+        ci_high=round(min(2.0, mean + half), 3),
+        labels=[k for k, _ in labels.most_common(3)],
+    )
+
+
+def _touchpoints(observations: Sequence[Observation]) -> list[Touchpoint]:
+    by_name: defaultdict[str, list[Observation]] = defaultdict(list)
+    for o in observations:
+        if o.touchpoint and o.channel:
+            by_name[o.touchpoint].append(o)
+    channels = {name: channel for _, name, channel, _ in TOUCHPOINTS}
+    points = []
+    for name, items in by_name.items():
+        people = {participant_key(o.evidence) for o in items}
+        points.append(
+            Touchpoint(
+                name=name,
+                channel=channels.get(name, "ui"),
+                type=items[0].channel or "digital",
+                participants=len(people),
+                evidence=[o.evidence for o in items[:3]],
+            )
+        )
+    points.sort(key=lambda t: (-t.participants, t.name))
+    return points[:8]
+
+
+def _quotes(
+    observations: Sequence[Observation], kind: ObservationKind, limit: int = 5
+) -> list[Evidence]:
+    picked: list[Evidence] = []
+    seen: set[str] = set()
+    for o in observations:
+        who = participant_key(o.evidence)
+        if o.kind is kind and who not in seen:
+            picked.append(o.evidence)
+            seen.add(who)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def build_stages(
+    specs: Sequence[StageSpec],
+    observations: Sequence[Observation],
+    vectors: Vectors,
+    total_participants: int,
+) -> list[Stage]:
+    """One Stage per spec, in order, with its findings, touchpoints, needs and emotion."""
+    stages = []
+    for order, spec in enumerate(specs, start=1):
+        idx = [i for i, o in enumerate(observations) if o.stage == spec.name]
+        here = [observations[i] for i in idx]
+        pains = [i for i in idx if observations[i].kind is ObservationKind.pain_point]
+        joys = [i for i in idx if observations[i].kind is ObservationKind.delight]
+        pain_points = _findings(
+            ObservationKind.pain_point,
+            spec.name,
+            [observations[i] for i in pains],
+            vectors[pains],
+            total_participants,
+            MAX_PAIN_POINTS,
+        )
+        delights = _findings(
+            ObservationKind.delight,
+            spec.name,
+            [observations[i] for i in joys],
+            vectors[joys],
+            total_participants,
+            MAX_DELIGHTS,
+        )
+        stages.append(
+            Stage(
+                name=spec.name,
+                order=order,
+                description=spec.description,
+                needs=_quotes(here, ObservationKind.need),
+                actions=_quotes(here, ObservationKind.action),
+                touchpoints=_touchpoints(here),
+                pain_points=[f for f in pain_points if isinstance(f, PainPoint)],
+                delights=[f for f in delights if isinstance(f, Delight)],
+                emotion=_emotion(here),
+            )
+        )
+    _mark_moments_of_truth(stages)
+    return stages
+
+
+def _mark_moments_of_truth(stages: list[Stage]) -> None:
+    """Findings that make or break the journey: severe and widely felt, or loved by many,
+    and the top pain point where the emotion curve falls most."""
+    for stage in stages:
+        stage.moments_of_truth = [
+            p.id for p in stage.pain_points if p.severity >= 4 and p.share >= 0.25
+        ]
+        stage.moments_of_truth += [d.id for d in stage.delights if d.share >= 0.4]
+    drops = []
+    for i in range(1, len(stages)):
+        before, after = stages[i - 1].emotion.mean_valence, stages[i].emotion.mean_valence
+        if before is not None and after is not None:
+            drops.append((before - after, i))
+    if drops:
+        drop, i = max(drops)
+        if (
+            drop > 0.3
+            and stages[i].pain_points
+            and (stages[i].pain_points[0].id not in stages[i].moments_of_truth)
+        ):
+            stages[i].moments_of_truth.append(stages[i].pain_points[0].id)

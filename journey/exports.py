@@ -1,0 +1,414 @@
+"""Exports of a journey map as text: JSON, JSON Schema, Markdown report, CSV, Mermaid.
+
+Every function here is pure (`map -> str`); the CLI and the API decide where the text goes.
+The self-contained HTML page lives in `journey.html`.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+
+from journey.schema import SCHEMA_VERSION, Evidence, Finding, JourneyMap, Recommendation, Stage
+
+SCHEMA_ID = f"urn:journeymap:schema:journey-map:{SCHEMA_VERSION}"
+"""`$id` of the published JSON Schema: a URN, so it claims no web address we do not own."""
+
+CSV_COLUMNS = (
+    "type",
+    "id",
+    "stage",
+    "stage_order",
+    "title",
+    "severity",
+    "participants",
+    "share",
+    "emotion",
+    "touchpoints",
+    "top_quote",
+    "top_quote_source",
+    "char_start",
+    "char_end",
+)
+
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+# --- shared by the exports here and by journey.html ------------------------------------
+
+
+def format_timestamp(seconds: float) -> str:
+    """Seconds from the start of a recording as `HH:MM:SS`."""
+    total = max(0, int(seconds))
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def source_name(path: str) -> str:
+    """The file name of a source path (keeping a review's `#ID`), for short citations."""
+    return re.split(r"[\\/]", path)[-1] or path
+
+
+def cite(evidence: Evidence, escape: Callable[[str], str] = str) -> str:
+    """Where a quote comes from: `Participant 3, p01.txt [120:188] 00:02:03`.
+
+    `escape` is applied to the names, which come from users' files.
+    """
+    who = evidence.speaker or evidence.participant_id
+    text = f"{escape(who)}, " if who else ""
+    text += escape(source_name(evidence.source_path))
+    text += f" [{evidence.char_start}:{evidence.char_end}]"
+    if evidence.timestamp is not None:
+        text += f" {format_timestamp(evidence.timestamp)}"
+    return text
+
+
+def reach(finding: Finding, participants: int) -> str:
+    """`N of M participants (share%)`: the reach of a pain point or delight."""
+    return f"{finding.participants} of {participants} participants ({finding.share:.0%})"
+
+
+def spark(valence: float | None) -> str:
+    """One sparkline character for a valence in -2..+2; `·` when the stage has no quotes."""
+    if valence is None:
+        return "·"
+    level = round((min(2.0, max(-2.0, valence)) + 2) / 4 * (len(_SPARKS) - 1))
+    return _SPARKS[level]
+
+
+def format_valence(valence: float | None) -> str:
+    """A valence as `+0.85`, or an en dash when there is none."""
+    return "–" if valence is None else f"{valence:+.2f}"
+
+
+def format_ci(low: float | None, high: float | None) -> str:
+    """A confidence interval as `[-1.20, -0.40]`, or an en dash when it has no bounds."""
+    return "–" if low is None or high is None else f"[{low:+.2f}, {high:+.2f}]"
+
+
+def by_priority(m: JourneyMap) -> list[Recommendation]:
+    """The map's recommendations, highest priority first (edits may have reordered them)."""
+    return sorted(m.recommendations, key=lambda r: -r.priority)
+
+
+def counts(values: dict[str, int]) -> str:
+    """`interview: 8, review: 4`, largest first."""
+    ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{key}: {n}" for key, n in ranked) or "none"
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def to_json(m: JourneyMap) -> str:
+    """The map as indented JSON, the format the other tools read back."""
+    return m.model_dump_json(indent=2)
+
+
+def json_schema() -> str:
+    """The published JSON Schema of a journey map, with stable key order for version control."""
+    schema = JourneyMap.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "JourneyMap"
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# A list marker or heading at the start of a line: `#`, `-`, `+`, `=`, `1.`, `1)`.
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([#+=.)-])", re.MULTILINE)
+
+
+def _md(text: str, *, block: bool = False) -> str:
+    """Escape text from users' data so Markdown shows it literally (no links, HTML, lists).
+
+    `block` is for text that starts a line, where `#`, `-` or `1.` would start a block.
+    """
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text) if block else text
+
+
+def _md_cell(text: str, *, block: bool = False) -> str:
+    """Escape text for a table cell or list item: pipes and line breaks would break it."""
+    return _md(" ".join(text.split()), block=block)
+
+
+def _md_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(header)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _md_quotes(evidence: Iterable[Evidence], limit: int) -> list[str]:
+    lines: list[str] = []
+    for e in list(evidence)[:limit]:
+        # Stripped lines: an indented line would turn into a code block.
+        quote = [_md(line.strip(), block=True) for line in e.quote.strip().splitlines()]
+        lines += ["> " + line if line else ">" for line in quote]
+        lines += [">", f"> — {cite(e, _md)}", ""]
+    return lines
+
+
+def _md_finding(f: Finding, n: int, participants: int, moments: list[str]) -> list[str]:
+    facts = [f"severity {f.severity}/5", reach(f, participants), _md(f.emotion)]
+    if f.touchpoints:
+        facts.append("touchpoints: " + _md(", ".join(f.touchpoints)))
+    if f.id in moments:
+        facts.append("**★ moment of truth**")
+    return [
+        f"**{n}. {_md(f.title)}** — " + " · ".join(facts),
+        "",
+        *([_md(f.description, block=True), ""] if f.description else []),
+    ]
+
+
+def _md_stage(stage: Stage, participants: int, limit: int, quotes: int) -> list[str]:
+    lines = [f"## {stage.order}. {_md(stage.name)}", ""]
+    if stage.description:
+        lines += [_md(stage.description, block=True), ""]
+    e = stage.emotion
+    feeling = ", ".join(e.labels) or "no emotion labels"
+    lines += [f"*Emotion:* {format_valence(e.mean_valence)} (n = {e.n}; {_md(feeling)})", ""]
+    if stage.touchpoints:
+        lines += ["### Touchpoints", ""]
+        lines += [
+            f"- {_md(t.name)} ({_md(t.channel)}, {t.type.value}) — {t.participants} participants"
+            for t in stage.touchpoints
+        ]
+        lines.append("")
+    for heading, findings, shown_quotes in (
+        ("Pain points", stage.pain_points, quotes),
+        ("Delights", stage.delights, min(quotes, 2)),
+    ):
+        if not findings:
+            continue
+        lines += [f"### {heading}", ""]
+        for n, f in enumerate(findings[:limit], start=1):
+            lines += _md_finding(f, n, participants, stage.moments_of_truth)
+            lines += _md_quotes(f.evidence, shown_quotes)
+        if len(findings) > limit:
+            more = len(findings) - limit
+            lines += [f"*… and {more} more {heading.lower()} in the JSON and CSV exports.*", ""]
+    for heading, evidence in (("Needs", stage.needs), ("Actions", stage.actions)):
+        if evidence:
+            lines += [f"### {heading}", ""]
+            lines += [
+                f"- {_md_cell(e.quote, block=True)} — {cite(e, _md)}" for e in evidence[:limit]
+            ]
+            lines.append("")
+    return lines
+
+
+def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
+    """A report for the research team: sources, emotion curve, stages, recommendations, stats.
+
+    `limit` caps the pain points, delights, needs and actions shown per stage; `quotes` caps
+    the quotes shown per pain point.
+    """
+    src, gen = m.sources, m.generator
+    lines = [
+        f"# {_md(m.title)}",
+        "",
+        f"Customer journey map of project *{_md(m.project)}*, generated "
+        f"{m.generated_at:%Y-%m-%d %H:%M} UTC (map {_md(m.id)}, schema "
+        f"{_md(m.schema_version)}).",
+        "",
+        "## What it was built from",
+        "",
+        f"- Sources: {src.count} ({_md(counts(src.kinds))})",
+        f"- Participants: {src.participants}",
+        f"- Languages: {_md(counts(src.languages))}",
+    ]
+    lines += [f"- Segment *{_md(k)}*: {_md(counts(v))}" for k, v in src.segments.items()]
+    generator = f"- Generator: {gen.mode} mode, model {_md_cell(gen.model)}"
+    if gen.prompt_version:
+        generator += f", prompts {_md(gen.prompt_version)}"
+    lines += [generator, "", "## Emotion curve", ""]
+    lines += _md_table(
+        ["Stage", "Mean valence", "95% CI", "n", "Dominant emotions", "Curve"],
+        (
+            [
+                _md_cell(s.name),
+                format_valence(s.emotion.mean_valence),
+                format_ci(s.emotion.ci_low, s.emotion.ci_high),
+                str(s.emotion.n),
+                _md_cell(", ".join(s.emotion.labels[:3])),
+                spark(s.emotion.mean_valence),
+            ]
+            for s in m.stages
+        ),
+    )
+    curve = "".join(spark(s.emotion.mean_valence) for s in m.stages)
+    lines += [f"Across the stages: `{curve}` (low is negative, `·` is a stage without quotes).", ""]
+    for stage in m.stages:
+        lines += _md_stage(stage, src.participants, limit, quotes)
+    recommendations = by_priority(m)
+    if recommendations:
+        lines += ["## Recommendations", ""]
+        lines += _md_table(
+            ["#", "Priority", "Recommendation", "Stage", "Impact", "Effort", "Addresses"],
+            (
+                [
+                    str(n),
+                    f"{r.priority:.2f}",
+                    _md_cell(r.title),
+                    _md_cell(r.stage),
+                    f"{r.impact:.1f}",
+                    str(r.effort),
+                    _md_cell(", ".join(r.addresses)),
+                ]
+                for n, r in enumerate(recommendations, start=1)
+            ),
+        )
+        for n, r in enumerate(recommendations, start=1):
+            lines += [f"### {n}. {_md(r.title)}", "", _md(r.rationale, block=True), ""]
+            if r.scoring:
+                lines += [f"*Scoring:* {_md(r.scoring)}", ""]
+            lines += _md_quotes(r.evidence, quotes)
+    st = m.stats
+    lines += [
+        "## Evidence",
+        "",
+        f"- Participant sentences read: {st.sentences}",
+        f"- Observations extracted: {st.observations}",
+        f"- Quotes used: {st.quotes_used}",
+        f"- Quotes rejected by grounding (not found verbatim in their source): "
+        f"{st.quotes_rejected}",
+        f"- Quotes re-located by grounding: {st.quotes_relocated}",
+        "",
+    ]
+    if m.warnings:
+        lines += ["## Warnings", "", *(f"- {_md_cell(w, block=True)}" for w in m.warnings), ""]
+    return "\n".join(lines)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+# A spreadsheet runs a cell that starts like a formula; reviews are untrusted input (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv_row(kind: str, stage: Stage, **fields: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(type=kind, stage=_cell(stage.name), stage_order=stage.order)
+    row.update({k: _cell(v) if isinstance(v, str) else v for k, v in fields.items()})
+    return row
+
+
+def _quote_fields(evidence: list[Evidence]) -> dict[str, object]:
+    if not evidence:
+        return {}
+    top = evidence[0]
+    return {
+        "top_quote": top.quote,
+        "top_quote_source": cite(top),
+        "char_start": top.char_start,
+        "char_end": top.char_end,
+    }
+
+
+def to_csv(m: JourneyMap) -> str:
+    """One row per pain point, delight and touchpoint, for spreadsheets (header row first).
+
+    Cells that a spreadsheet would run as a formula get a leading `'`. Write the text as
+    `utf-8-sig` so that Excel reads non-Latin text right.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    everyone = m.sources.participants
+    for stage in m.stages:
+        findings: list[tuple[str, Finding]] = [("pain_point", p) for p in stage.pain_points]
+        findings += [("delight", d) for d in stage.delights]
+        for kind, f in findings:
+            writer.writerow(
+                _csv_row(
+                    kind,
+                    stage,
+                    id=f.id,
+                    title=f.title,
+                    severity=f.severity,
+                    participants=f.participants,
+                    share=round(f.share, 3),
+                    emotion=f.emotion,
+                    touchpoints="; ".join(f.touchpoints),
+                    **_quote_fields(f.evidence),
+                )
+            )
+        for t in stage.touchpoints:
+            share = round(t.participants / everyone, 3) if everyone else ""
+            writer.writerow(
+                _csv_row(
+                    "touchpoint",
+                    stage,
+                    title=t.name,
+                    participants=t.participants,
+                    share=share,
+                    touchpoints=f"{t.channel} ({t.type.value})",
+                    **_quote_fields(t.evidence),
+                )
+            )
+    return out.getvalue()
+
+
+# --- Mermaid ------------------------------------------------------------------------------
+
+_MERMAID_TEXT_MAX = 60
+# Mermaid's journey lexer reads these words at the start of a line as keywords (any case).
+_MERMAID_KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr", "%%")
+
+
+def _mermaid_text(text: str, *, title: bool = False) -> str:
+    """Text safe for a Mermaid journey line: one line, no `#` `;` (nor `:` but in the title)."""
+    text = text.replace("#", "").replace(";", ",")
+    if not title:
+        text = text.replace(":", " -")
+    text = " ".join(text.split())
+    if len(text) > _MERMAID_TEXT_MAX:
+        text = text[: _MERMAID_TEXT_MAX - 1].rstrip() + "…"
+    return text or "(untitled)"
+
+
+def _mermaid_task(text: str) -> str:
+    text = _mermaid_text(text)
+    return "- " + text if text.lower().startswith(_MERMAID_KEYWORDS) else text
+
+
+def _score(valence: float) -> int:
+    """Mermaid's 1..5 task score from a valence in -2..+2."""
+    return min(5, max(1, round(valence + 3)))
+
+
+def _actors(participants: int) -> str:
+    return f"{participants} participants" if participants > 0 else "Participants"
+
+
+def to_mermaid(m: JourneyMap, *, limit: int = 3) -> str:
+    """A Mermaid `journey` diagram: a section per stage with its top findings and touchpoints.
+
+    Scores come from valence: pain points sit low (1-2, by severity), delights high (4-5),
+    touchpoints at their stage's mean valence.
+    """
+    lines = ["journey", f"  title {_mermaid_text(m.title, title=True)}"]
+    for stage in m.stages:
+        lines.append(f"  section {_mermaid_text(stage.name)}")
+        tasks: list[tuple[str, int, int]] = []
+        for p in stage.pain_points[:limit]:
+            tasks.append((p.title, _score(-max(1.0, p.severity / 2.5)), p.participants))
+        for d in stage.delights[:limit]:
+            tasks.append((d.title, _score(max(1.0, d.severity / 2.5)), d.participants))
+        stage_score = _score(stage.emotion.mean_valence or 0.0)
+        for t in stage.touchpoints[:limit]:
+            tasks.append((t.name, stage_score, t.participants))
+        if not tasks:
+            # Mermaid draws no section without tasks; the stage should still show.
+            tasks.append(("no evidence yet", 3, 0))
+        lines += [f"    {_mermaid_task(text)}: {s}: {_actors(n)}" for text, s, n in tasks]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,363 @@
+"""The grounding check: a quote reaches a user only if it is found, redacted, in its source.
+
+Every extractor (local or LLM) passes its evidence through `ground`. A quote is compared with
+the redacted source text at its offsets; when that fails it is searched for in the original
+text (placeholders such as `[EMAIL]` or `Participant 1` stand for whatever the redactor hid)
+and its offsets are repaired; otherwise it is rejected.
+
+Matching ignores two things and nothing else:
+- whitespace: runs collapse to one space, and a run between two CJK characters disappears
+  (line wraps inside Chinese or Japanese sentences are not spaces);
+- curly versus straight quote marks and apostrophes (U+2019 and `'`, U+201C and `"`):
+  extractors, LLMs especially, swap them freely. A kept quote shows the source's own marks.
+"""
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from journey.schema import Evidence
+
+MIN_QUOTE_CHARS = 3
+"""A found quote shorter than this (after whitespace normalisation) tells a user nothing."""
+
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_WS = re.compile(r"\s+")
+_WS_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# Whitespace the normalised copy of a source changes: runs, non-space characters, and any
+# run between CJK characters. A lone space elsewhere stays as it is, which keeps indexing fast.
+_WS_TO_CHANGE = re.compile(rf"\s{{2,}}|[^\S ]|(?<=[{_CJK}]) (?=[{_CJK}])")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+# Redaction placeholders: `[EMAIL]`-style tokens, and the names that stand for real people.
+_PLACEHOLDER = re.compile(
+    r"\[[A-Z][A-Z_]*\]"
+    r"|(?<![A-Za-z])(?:(?:Participant|Speaker|Reviewer) \d+|Interviewer(?: \d+)?)(?![\dA-Za-z])"
+)
+# Redaction calls allowed per quote while relocating: bounds the work a degenerate quote costs.
+_CONFIRM_BUDGET = 256
+
+
+def normalize_ws(text: str) -> str:
+    """Collapse whitespace runs to one space (none between CJK characters) and strip the ends.
+
+    Quote marks are left as they are: this is also how kept quotes are shown.
+    """
+    return _WS.sub(" ", _WS_BETWEEN_CJK.sub("", text)).strip(" ")
+
+
+def _key(text: str) -> str:
+    """The form quotes are compared in: normalised whitespace, straight quote marks."""
+    return normalize_ws(text.translate(_FOLD))
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """The outcome of grounding a batch of evidence."""
+
+    kept: list[Evidence]
+    """Verified evidence: the quote is the redacted source text at its (possibly repaired)
+    offsets, with whitespace normalised."""
+    rejected: list[Evidence]
+    """Evidence whose quote could not be found where it may come from."""
+    relocated: int
+    """How many of `kept` had their offsets repaired."""
+
+
+@dataclass(frozen=True)
+class _Wildcard:
+    """What a placeholder may hide in the original text."""
+
+    shape: re.Pattern[str]
+    """The hidden text's shape; it always also accepts the placeholder itself, for sources
+    that arrived already redacted."""
+    max_len: int
+    spaces: bool
+    """Whether the hidden text may contain spaces."""
+
+
+_NAME = _Wildcard(re.compile(r"\S(?:.{0,58}\S)?"), 60, spaces=True)
+_UNKNOWN = _Wildcard(re.compile(r"\S(?:.{0,98}\S)?"), 100, spaces=True)
+_WILDCARDS = {
+    "[EMAIL]": _Wildcard(re.compile(r"\[EMAIL\]|\S+@\S+"), 254, spaces=False),
+    "[URL]": _Wildcard(re.compile(r"\[URL\]|\S+://\S+"), 2048, spaces=False),
+    "[PHONE]": _Wildcard(re.compile(r"\[PHONE\]|[\d(+][\d ().+-]*\d"), 32, spaces=True),
+    "[CARD]": _Wildcard(re.compile(r"\[CARD\]|\d[\d -]*\d"), 32, spaces=True),
+    "[ID]": _Wildcard(re.compile(r"\[ID\]|\w(?:[\w -]*\w)?"), 32, spaces=True),
+}
+
+_Segment = str | _Wildcard
+
+
+class _Normalised:
+    """A source's text in matching form, with a map from its offsets back to the original."""
+
+    def __init__(self, text: str) -> None:
+        folded = text.translate(_FOLD)
+        parts: list[str] = []
+        # Breakpoints: from norm_at[i] on, normalised offsets run 1:1 from orig_at[i].
+        self._norm_at = [0]
+        self._orig_at = [0]
+        cursor = 0
+        size = 0
+        for m in _WS_TO_CHANGE.finditer(folded):
+            start, end = m.span()
+            between_cjk = (
+                start > 0
+                and end < len(folded)
+                and _IS_CJK.match(folded, start - 1) is not None
+                and _IS_CJK.match(folded, end) is not None
+            )
+            replacement = "" if between_cjk else " "
+            parts.append(folded[cursor:start])
+            parts.append(replacement)
+            size += start - cursor + len(replacement)
+            cursor = end
+            self._norm_at.append(size)
+            self._orig_at.append(cursor)
+        parts.append(folded[cursor:])
+        self.text = "".join(parts)
+
+    def to_orig(self, pos: int) -> int:
+        """Original offset of the character at normalised offset pos."""
+        i = bisect_right(self._norm_at, pos) - 1
+        return self._orig_at[i] + pos - self._norm_at[i]
+
+
+class _Spans:
+    """Allowed (start, end) spans of one source, overlapping ones merged."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            if self._ends and start < self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def contain(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies inside one span."""
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and end <= self._ends[i]
+
+
+class _Source:
+    """One source text, its allowed spans, and its normalised copy built on first need."""
+
+    def __init__(self, text: str, spans: _Spans | None) -> None:
+        self.text = text
+        self.spans = spans
+        self._normalised: _Normalised | None = None
+
+    @property
+    def normalised(self) -> _Normalised:
+        if self._normalised is None:
+            self._normalised = _Normalised(self.text)
+        return self._normalised
+
+    def allows(self, start: int, end: int) -> bool:
+        return self.spans is None or self.spans.contain(start, end)
+
+
+def ground(
+    evidence: Sequence[Evidence],
+    texts: Mapping[str, str],
+    redact: Callable[[str], str],
+    allowed: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+) -> Grounded:
+    """Keep the evidence whose quote is found, redacted, in its source; repair wrong offsets.
+
+    texts maps source id to the original decoded text; redact turns original text into what
+    users may see. With allowed (source id to participant-turn spans) a quote must lie inside
+    one span of its source; a source missing from allowed allows nothing.
+    """
+    kept: list[Evidence] = []
+    rejected: list[Evidence] = []
+    relocated = 0
+    sources: dict[str, _Source] = {}
+    for ev in evidence:
+        source = sources.get(ev.source_id)
+        if source is None:
+            text = texts.get(ev.source_id)
+            if text is None:
+                rejected.append(ev.model_copy(update={"verified": False}))
+                continue
+            spans = None if allowed is None else _Spans(allowed.get(ev.source_id, ()))
+            source = sources[ev.source_id] = _Source(text, spans)
+        found = _ground_one(ev, source, redact)
+        if found is None:
+            rejected.append(ev.model_copy(update={"verified": False}))
+            continue
+        start, end, quote = found
+        if (start, end) != (ev.char_start, ev.char_end):
+            relocated += 1
+        kept.append(
+            ev.model_copy(
+                update={"quote": quote, "char_start": start, "char_end": end, "verified": True}
+            )
+        )
+    return Grounded(kept=kept, rejected=rejected, relocated=relocated)
+
+
+def _ground_one(
+    ev: Evidence, source: _Source, redact: Callable[[str], str]
+) -> tuple[int, int, str] | None:
+    """(start, end, shown quote) where the quote is, or None."""
+    # Redacting the quote too lets an extractor hand over original text: what is kept is
+    # always the redacted source, so no PII reaches a user either way.
+    wanted = _key(redact(ev.quote))
+    if not any(ch.isalnum() for ch in _PLACEHOLDER.sub("", wanted)):
+        return None
+    text = source.text
+    start, end = ev.char_start, ev.char_end
+    if 0 <= start < end <= len(text) and source.allows(start, end):
+        shown = normalize_ws(redact(text[start:end]))
+        if shown.translate(_FOLD) == wanted:
+            return (start, end, shown) if len(shown) >= MIN_QUOTE_CHARS else None
+    for variant in _variants(wanted):
+        found = _relocate(variant, ev.char_start, source, redact)
+        if found is not None:
+            return found
+    return None
+
+
+def _variants(wanted: str) -> Iterator[str]:
+    """The quote, then the quote without the punctuation and spaces around it."""
+    yield wanted
+    placeholders = [m.span() for m in _PLACEHOLDER.finditer(wanted)]
+    left_limit = placeholders[0][0] if placeholders else len(wanted)
+    right_limit = placeholders[-1][1] if placeholders else 0
+    i = 0
+    while i < left_limit and _is_loose(wanted[i]):
+        i += 1
+    j = len(wanted)
+    while j > max(i, right_limit) and _is_loose(wanted[j - 1]):
+        j -= 1
+    if (i, j) != (0, len(wanted)) and i < j:
+        yield wanted[i:j]
+
+
+def _is_loose(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch).startswith("P")
+
+
+def _segments(wanted: str) -> list[_Segment]:
+    """The quote as literal text and wildcards for its placeholders."""
+    segments: list[_Segment] = []
+    cursor = 0
+    for m in _PLACEHOLDER.finditer(wanted):
+        if m.start() > cursor:
+            segments.append(wanted[cursor : m.start()])
+        token = m.group()
+        segments.append(_WILDCARDS.get(token, _UNKNOWN if token.startswith("[") else _NAME))
+        cursor = m.end()
+    if cursor < len(wanted):
+        segments.append(wanted[cursor:])
+    return segments
+
+
+def _relocate(
+    wanted: str, claimed_start: int, source: _Source, redact: Callable[[str], str]
+) -> tuple[int, int, str] | None:
+    """The occurrence of wanted nearest claimed_start that redacts back to it, or None."""
+    segments = _segments(wanted)
+    literals = [(i, s) for i, s in enumerate(segments) if isinstance(s, str)]
+    if not literals:
+        return None
+    # Search for the longest literal part: it has the fewest occurrences to try.
+    anchor, literal = max(literals, key=lambda item: (len(item[1]), -item[0]))
+    offset = sum(len(s) if isinstance(s, str) else len("[X]") for s in segments[:anchor])
+
+    norm = source.normalised
+    t = norm.text
+    hits: list[int] = []
+    pos = t.find(literal)
+    while pos != -1:
+        hits.append(pos)
+        pos = t.find(literal, pos + 1)
+    expected = claimed_start + offset
+    hits.sort(key=lambda p: (abs(norm.to_orig(p) - expected), p))
+
+    budget = _CONFIRM_BUDGET
+    for hit in hits:
+        starts = list(_backward(segments, anchor, hit, t))
+        if not starts:
+            continue
+        for end in _forward(segments, anchor + 1, hit + len(literal), t):
+            for begin in starts:
+                orig_start = norm.to_orig(begin)
+                orig_end = norm.to_orig(end - 1) + 1
+                if not source.allows(orig_start, orig_end):
+                    continue
+                if budget == 0:
+                    return None
+                budget -= 1
+                shown = normalize_ws(redact(source.text[orig_start:orig_end]))
+                if shown.translate(_FOLD) == wanted:
+                    if len(shown) < MIN_QUOTE_CHARS:
+                        return None
+                    return orig_start, orig_end, shown
+    return None
+
+
+def _forward(segments: list[_Segment], i: int, pos: int, t: str) -> Iterator[int]:
+    """End offsets in t where segments[i:] match from pos, longest first."""
+    if i == len(segments):
+        yield pos
+        return
+    segment = segments[i]
+    if isinstance(segment, str):
+        if t.startswith(segment, pos):
+            yield from _forward(segments, i + 1, pos + len(segment), t)
+        return
+    following = segments[i + 1] if i + 1 < len(segments) else None
+    limit = min(segment.max_len, len(t) - pos)
+    if not segment.spaces:
+        space = t.find(" ", pos, pos + limit)
+        if space != -1:
+            limit = space - pos
+    for n in range(limit, 0, -1):
+        if isinstance(following, str) and not t.startswith(following, pos + n):
+            continue
+        if segment.shape.fullmatch(t, pos, pos + n):
+            yield from _forward(segments, i + 1, pos + n, t)
+
+
+def _backward(segments: list[_Segment], i: int, pos: int, t: str) -> Iterator[int]:
+    """Start offsets in t where segments[:i] match up to pos, longest first."""
+    if i == 0:
+        yield pos
+        return
+    segment = segments[i - 1]
+    if isinstance(segment, str):
+        if t.endswith(segment, 0, pos):
+            yield from _backward(segments, i - 1, pos - len(segment), t)
+        return
+    preceding = segments[i - 2] if i >= 2 else None
+    limit = min(segment.max_len, pos)
+    if not segment.spaces:
+        space = t.rfind(" ", pos - limit, pos)
+        if space != -1:
+            limit = pos - space - 1
+    for n in range(limit, 0, -1):
+        if isinstance(preceding, str) and not t.endswith(preceding, 0, pos - n):
+            continue
+        if segment.shape.fullmatch(t, pos - n, pos):
+            yield from _backward(segments, i - 1, pos - n, t)

@@ -1,0 +1,264 @@
+"""The journey map schema: what `journeymap map` produces and the JSON Schema publishes.
+
+Attribute docstrings become field descriptions, which people and LLMs read.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class ObservationKind(StrEnum):
+    """What a participant's sentence tells about their journey."""
+
+    pain_point = "pain_point"
+    delight = "delight"
+    need = "need"
+    action = "action"
+    neutral = "neutral"
+
+
+class TouchpointType(StrEnum):
+    """The kind of contact between the customer and the brand."""
+
+    digital = "digital"
+    physical = "physical"
+    social = "social"
+    human = "human"
+
+
+class Evidence(_Model):
+    """A verbatim quote from a participant, pointing at where it is in its source."""
+
+    quote: str
+    """The participant's words, verbatim (with PII redacted)."""
+    source_id: str
+    """Id of the source the quote comes from."""
+    source_path: str
+    """Path of that source (file, or `file.csv#ID` for a review)."""
+    char_start: int
+    """Start offset of the quote in the decoded source text."""
+    char_end: int
+    """End offset (exclusive) of the quote in the decoded source text."""
+    speaker: str | None = None
+    """Who said it (a placeholder for real names)."""
+    participant_id: str | None = None
+    """The participant the source speaks for."""
+    timestamp: float | None = None
+    """Seconds from the start of the recording, when known."""
+    verified: bool = False
+    """True once the grounding check found the quote at its offsets."""
+
+
+class Observation(_Model):
+    """One thing a participant said, classified: the unit extractors produce."""
+
+    kind: ObservationKind
+    """pain_point, delight, need, action or neutral."""
+    stage: str
+    """Name of the journey stage it belongs to."""
+    touchpoint: str | None
+    """The touchpoint it is about (website, app, delivery, support chat ...), if any."""
+    channel: TouchpointType | None
+    """The touchpoint's type, if any."""
+    emotion: str
+    """Emotion label: frustrated, confused, anxious, disappointed, satisfied, delighted ..."""
+    valence: float
+    """Feeling from -2 (very negative) to +2 (very positive)."""
+    severity: int
+    """For pain points: 1 (minor) to 5 (blocks the journey); 1 otherwise."""
+    evidence: Evidence
+    """The quote it rests on."""
+    segment: dict[str, str] = Field(default_factory=dict)
+    """Segment attributes of the source."""
+
+
+class Touchpoint(_Model):
+    """A place where customers meet the brand within a stage."""
+
+    name: str
+    """Short name: `mobile app`, `delivery courier`, `pricing page`."""
+    channel: str
+    """Channel family: web, app, email, phone, chat, store, delivery, social, print ..."""
+    type: TouchpointType
+    """digital, physical, social or human."""
+    participants: int
+    """Distinct participants who mention it in this stage."""
+    evidence: list[Evidence]
+    """Quotes that mention it."""
+
+
+class Finding(_Model):
+    """A cluster of similar observations: a pain point or a delight."""
+
+    id: str
+    """Stable id, used by recommendations (e.g. `pp-onboarding-1`)."""
+    title: str
+    """A short readable title."""
+    description: str
+    """One or two sentences: what participants said, in their most typical words."""
+    severity: int
+    """1 (minor) to 5 (blocks the journey); for delights, the strength of the feeling."""
+    participants: int
+    """Distinct participants mentioning it."""
+    share: float
+    """participants / all participants of the map."""
+    segments: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Per segment attribute and value, the distinct participants mentioning it."""
+    touchpoints: list[str] = Field(default_factory=list)
+    """Touchpoints the quotes are about."""
+    emotion: str
+    """The most common emotion label in its quotes."""
+    evidence: list[Evidence]
+    """Supporting quotes, most typical first."""
+
+
+class PainPoint(Finding):
+    """Something that goes wrong for participants."""
+
+
+class Delight(Finding):
+    """Something participants enjoy."""
+
+
+class Emotion(_Model):
+    """The emotion curve's point for one stage."""
+
+    mean_valence: float | None
+    """Mean valence of the stage's quotes, -2..+2; None without quotes."""
+    n: int
+    """Number of quotes it is computed from."""
+    ci_low: float | None
+    """Lower end of the 95% confidence interval of the mean."""
+    ci_high: float | None
+    """Upper end of the 95% confidence interval of the mean."""
+    labels: list[str]
+    """Dominant emotion labels, most frequent first."""
+
+
+class Stage(_Model):
+    """One stage of the journey."""
+
+    name: str
+    """Stage name."""
+    order: int
+    """Position in the journey, from 1."""
+    description: str
+    """What happens in this stage."""
+    needs: list[Evidence] = Field(default_factory=list)
+    """Participants' goals and needs in this stage, as quotes."""
+    actions: list[Evidence] = Field(default_factory=list)
+    """What participants do in this stage, as quotes."""
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    """Touchpoints of this stage, most mentioned first."""
+    pain_points: list[PainPoint] = Field(default_factory=list)
+    """Pain points, by severity x reach."""
+    delights: list[Delight] = Field(default_factory=list)
+    """Delights, by strength x reach."""
+    emotion: Emotion
+    """The emotion curve at this stage."""
+    moments_of_truth: list[str] = Field(default_factory=list)
+    """Ids of the pain points or delights that make or break the journey here."""
+
+
+class Recommendation(_Model):
+    """An intervention point: what to change, why, and on what evidence."""
+
+    id: str
+    """Stable id, e.g. `rec-1`."""
+    title: str
+    """What to do, in a few words."""
+    rationale: str
+    """Why: the pain point, its reach and severity."""
+    stage: str
+    """The stage it acts on."""
+    addresses: list[str]
+    """Ids of the pain points it addresses."""
+    impact: float
+    """Expected impact 1..5: severity x reach."""
+    effort: int
+    """Estimated effort 1 (copy change) .. 5 (new system or operations change)."""
+    priority: float
+    """impact / effort: higher first."""
+    scoring: str
+    """How impact, effort and priority were computed."""
+    evidence: list[Evidence]
+    """The quotes it rests on."""
+
+
+class Generator(_Model):
+    """What made the map."""
+
+    mode: Literal["local", "llm"]
+    """local (embedded, offline) or llm."""
+    model: str
+    """The embedding or language model used."""
+    prompt_version: str | None = None
+    """Version of the prompts (llm mode)."""
+    settings: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    """Settings that shaped the map."""
+
+
+class SourcesSummary(_Model):
+    """What the map was built from."""
+
+    count: int
+    """Number of sources."""
+    participants: int
+    """Distinct participants."""
+    kinds: dict[str, int]
+    """Sources per kind."""
+    languages: dict[str, int]
+    """Sources per language."""
+    segments: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Per segment attribute and value, the number of participants."""
+
+
+class MapStats(_Model):
+    """Counts that say how much the map rests on."""
+
+    sentences: int
+    """Participant sentences read."""
+    observations: int
+    """Observations extracted (not neutral)."""
+    quotes_used: int
+    """Quotes shown in the map."""
+    quotes_rejected: int
+    """Quotes dropped because grounding could not find them in their source."""
+    quotes_relocated: int = 0
+    """Quotes whose offsets were repaired by grounding."""
+
+
+class JourneyMap(_Model):
+    """A draft customer journey map with its evidence."""
+
+    id: str
+    """Id of this map version."""
+    title: str
+    """Title, by default the project's name."""
+    schema_version: str = SCHEMA_VERSION
+    """Version of this schema."""
+    project: str
+    """The project it was built from."""
+    generated_at: datetime
+    """When it was built (UTC)."""
+    generator: Generator
+    """What built it."""
+    sources: SourcesSummary
+    """What it was built from."""
+    stages: list[Stage]
+    """The journey's stages, in order."""
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    """Intervention points, highest priority first."""
+    stats: MapStats
+    """How much evidence the map rests on."""
+    warnings: list[str] = Field(default_factory=list)
+    """Things the reader should know (thin evidence, dropped quotes ...)."""

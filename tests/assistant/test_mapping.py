@@ -1,0 +1,104 @@
+"""The draft map of the bundled sample study, built offline on a real store."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.mapping import build_map
+from assistant.workspace import Workspace
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+from ingest.redact import Redactor
+from journey.grounding import normalize_ws
+from journey.schema import JourneyMap
+from journey.source import Role
+
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+
+
+@pytest.fixture
+def freshbox(workspace: Workspace) -> Workspace:
+    files, _ = find_files([SAMPLES / "interviews", SAMPLES / "reviews"])
+    workspace.ingestor("freshbox", IngestOptions()).ingest(files, IngestReport())
+    return workspace
+
+
+def _all_evidence(m: JourneyMap):
+    for stage in m.stages:
+        yield from stage.needs
+        yield from stage.actions
+        for t in stage.touchpoints:
+            yield from t.evidence
+        for f in (*stage.pain_points, *stage.delights):
+            yield from f.evidence
+    for r in m.recommendations:
+        yield from r.evidence
+
+
+def test_every_quote_in_the_map_is_verbatim_from_a_participant(freshbox: Workspace):
+    m = build_map(freshbox, "freshbox")
+    stored = {s.source.id: s for s in freshbox.catalog.sources("freshbox")}
+    redactor = Redactor(freshbox.catalog.aliases("freshbox"))
+    evidence = list(_all_evidence(m))
+    assert len(evidence) > 50
+    for e in evidence:
+        item = stored[e.source_id]
+        original = item.original[e.char_start : e.char_end]
+        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)
+        assert e.verified
+        turn = next(t for t in item.source.turns if t.char_start <= e.char_start < t.char_end)
+        assert turn.role is Role.participant, e.quote
+        assert "Maria" not in e.quote and "@" not in e.quote
+
+
+def test_the_sample_map_finds_the_recurring_pain_points(freshbox: Workspace):
+    m = build_map(freshbox, "freshbox")
+    assert [s.name for s in m.stages][:2] == ["Awareness", "Consideration"]
+    assert m.sources.count == 47 and m.sources.languages["zh"] >= 1
+    pains = [p for s in m.stages for p in s.pain_points]
+    assert pains and all(1 <= p.severity <= 5 and 0 < p.share <= 1 for p in pains)
+    text = " ".join((p.title + " " + " ".join(e.quote for e in p.evidence)).lower() for p in pains)
+    for theme in ("deliver", "fee", "cancel"):
+        assert theme in text
+    assert any(p.participants >= 3 for p in pains)
+    assert any(s.emotion.mean_valence is not None and s.emotion.mean_valence < 0 for s in m.stages)
+    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in e.quote) for e in _all_evidence(m)), (
+        "the Chinese interview contributes quotes"
+    )
+
+
+def test_recommendations_cite_existing_pain_points_and_rank_by_priority(freshbox: Workspace):
+    m = build_map(freshbox, "freshbox")
+    ids = {p.id for s in m.stages for p in s.pain_points}
+    assert m.recommendations
+    priorities = [r.priority for r in m.recommendations]
+    assert priorities == sorted(priorities, reverse=True)
+    for r in m.recommendations:
+        assert set(r.addresses) <= ids and r.evidence
+        assert r.priority == pytest.approx(r.impact / r.effort, abs=1e-3)
+
+
+def test_the_same_inputs_give_the_same_map(freshbox: Workspace):
+    first = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
+    second = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_stages_given_by_the_user_are_used_in_their_order(freshbox: Workspace):
+    from assistant.stages import parse_stages
+
+    specs = parse_stages(
+        [
+            "Discover: hearing about it, ads, friends",
+            "Delivery: the box arriving, courier, packaging",
+            "Leaving: cancelling or renewing",
+        ]
+    )
+    m = build_map(freshbox, "freshbox", specs)
+    assert [s.name for s in m.stages] == ["Discover", "Delivery", "Leaving"]
+    delivery = m.stages[1]
+    assert any(
+        "deliver" in e.quote.lower() or "courier" in e.quote.lower()
+        for p in delivery.pain_points
+        for e in p.evidence
+    )

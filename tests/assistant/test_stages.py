@@ -1,0 +1,42 @@
+from assistant.stages import default_stages, parse_stages, stages_from_headings
+from journey.source import Role, Section, Source, SourceKind, Turn
+
+
+def _source(i: int, headings: list[str]) -> Source:
+    sections = [
+        Section(title=h, level=1, char_start=k * 10, char_end=k * 10 + 5)
+        for k, h in enumerate(headings)
+    ]
+    turn = Turn(index=0, speaker=None, role=Role.participant, text="x", char_start=0, char_end=1)
+    return Source(
+        id=f"s{i}",
+        path=f"p{i}.txt",
+        kind=SourceKind.interview,
+        language="en",
+        participant_id=f"P{i}",
+        turns=[turn],
+        sections=sections,
+    )
+
+
+def test_stages_come_from_the_headings_most_transcripts_share_in_guide_order():
+    guide = ["Read the Home tab.", "Log in.", "Submit a query.", "Export the data."]
+    sources = [_source(i, guide) for i in range(4)]
+    sources.append(_source(9, ["Log in.", "An extra probe only one session had."]))
+    names = [s.name for s in stages_from_headings(sources) or []]
+    assert names == ["Read the Home tab", "Log in", "Submit a query", "Export the data"]
+
+
+def test_no_heading_stages_when_most_transcripts_have_no_headings():
+    sources = [_source(0, ["A", "B"]), _source(1, []), _source(2, [])]
+    assert stages_from_headings(sources) is None
+    assert default_stages()[0].name == "Awareness"
+
+
+def test_stage_options_take_names_with_optional_descriptions():
+    specs = parse_stages(["Discover: hears about us", "Buy"])
+    assert [(s.name, s.description) for s in specs] == [
+        ("Discover", "hears about us"),
+        ("Buy", "Buy"),
+    ]
+    assert [s.name for s in parse_stages(["Discover, Buy, Use"])] == ["Discover", "Buy", "Use"]

@@ -1,0 +1,41 @@
+import numpy as np
+
+from assistant.keyphrases import cluster_keyphrases
+from assistant.synthesis import leader_clusters
+
+
+def test_clustering_groups_similar_sentences_and_is_stable(embedder):
+    texts = [
+        "The delivery was three hours late.",
+        "My box arrived late again, outside the delivery window.",
+        "Delivery came very late and there was no tracking.",
+        "The recipes are simple and tasty.",
+        "I love how easy the recipes are to cook.",
+    ]
+    vectors = embedder.embed(texts)
+    clusters = leader_clusters(vectors)
+    assert clusters == leader_clusters(vectors)
+    as_sets = [set(c) for c in clusters]
+    assert {3, 4} in as_sets
+    assert any({0, 1, 2} <= c for c in as_sets)
+
+
+def test_clustering_handles_no_items():
+    assert leader_clusters(np.zeros((0, 512), dtype=np.float32)) == []
+
+
+def test_keyphrases_name_what_is_distinctive_in_each_cluster():
+    names = cluster_keyphrases(
+        [
+            [
+                "The delivery fee was hidden",
+                "a delivery fee appeared after the promo",
+                "hidden delivery fee again",
+            ],
+            ["recipes are easy", "easy recipes and tasty meals", "recipes were easy to follow"],
+            ["配送总是迟到", "配送迟到了两个小时"],
+        ]
+    )
+    assert "delivery fee" in names[0]
+    assert any("recipes" in n for n in names[1])
+    assert "配送" in names[2] or "迟到" in names[2]

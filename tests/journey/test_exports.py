@@ -1,0 +1,396 @@
+"""Exports of a journey map: JSON, JSON Schema, Markdown, CSV, Mermaid and HTML."""
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from journey.exports import (
+    SCHEMA_ID,
+    json_schema,
+    to_csv,
+    to_json,
+    to_markdown,
+    to_mermaid,
+)
+from journey.html import to_html
+from journey.schema import Finding, JourneyMap
+
+# Quotes of the sample map (tests/journey/conftest.py) that exports must keep or escape.
+COMMA_NEWLINE_QUOTE = "I waited, and waited,\nand the code never came."
+PIPE_QUOTE = "The screen said error | retry and nothing else"
+SCRIPT_QUOTE = "I pasted <script>alert('x')</script> into the name field and it took it"
+FORMULA_QUOTE = '=HYPERLINK("x") is what the fee calculator showed me, no joke'
+CHINESE_QUOTE = "转账限额写在哪里？我找了半天都没找到。"
+
+
+def test_sample_map_carries_the_awkward_quotes(sample_map: JourneyMap) -> None:
+    findings: list[Finding] = [f for s in sample_map.stages for f in [*s.pain_points, *s.delights]]
+    quotes = {e.quote for f in findings for e in f.evidence}
+
+    assert {COMMA_NEWLINE_QUOTE, PIPE_QUOTE, SCRIPT_QUOTE, FORMULA_QUOTE, CHINESE_QUOTE} <= quotes
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def test_json_round_trips_to_an_equal_map(sample_map: JourneyMap) -> None:
+    text = to_json(sample_map)
+
+    assert JourneyMap.model_validate_json(text) == sample_map
+    assert CHINESE_QUOTE in json.dumps(json.loads(text), ensure_ascii=False)
+
+
+def test_json_schema_has_an_id_and_every_top_level_field(sample_map: JourneyMap) -> None:
+    schema = json.loads(json_schema())
+
+    assert schema["$id"] == SCHEMA_ID
+    assert schema["title"] == "JourneyMap"
+    assert set(schema["properties"]) == set(JourneyMap.model_fields)
+    assert "PainPoint" in schema["$defs"]
+
+
+def test_json_schema_text_is_stable_for_version_control() -> None:
+    text = json_schema()
+
+    assert text == json_schema()
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_json_schema_accepts_an_exported_map(sample_map: JourneyMap) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(json_schema())
+    document = json.loads(to_json(sample_map))
+
+    jsonschema.validate(document, schema)
+    del document["stages"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def _table_cells(line: str) -> list[str]:
+    """Cells of a Markdown table row, splitting on pipes that are not escaped."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def _tables(markdown: str) -> list[list[str]]:
+    tables: list[list[str]] = []
+    previous_was_row = False
+    for line in markdown.splitlines():
+        is_row = line.startswith("|")
+        if is_row and not previous_was_row:
+            tables.append([])
+        if is_row:
+            tables[-1].append(line)
+        previous_was_row = is_row
+    return tables
+
+
+def test_markdown_has_the_emotion_and_recommendation_tables(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+    emotion, recommendations = _tables(report)
+
+    assert [c.strip() for c in _table_cells(emotion[0])] == [
+        "Stage",
+        "Mean valence",
+        "95% CI",
+        "n",
+        "Dominant emotions",
+        "Curve",
+    ]
+    assert len(emotion) == 2 + len(sample_map.stages)
+    assert "| Sign-up | -0.80 | [-1.30, -0.30] | 9 | frustrated, anxious |" in report
+    # A stage without quotes shows dashes, not a made-up zero.
+    assert "| Support | – | – | 0 |" in report
+    assert "Priority" in recommendations[0]
+    assert len(recommendations) == 2 + len(sample_map.recommendations)
+
+
+def test_markdown_pipes_in_text_do_not_break_table_rows(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+
+    for table in _tables(report):
+        widths = {len(_table_cells(row)) for row in table}
+        assert len(widths) == 1, table
+    assert r"Offer e-mail \| voice fallback for codes" in report
+
+
+def test_markdown_tables_render_with_a_real_parser(sample_map: JourneyMap) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(to_markdown(sample_map))
+
+    assert rendered.count("<table>") == 2
+    assert "<td>Offer e-mail | voice fallback for codes</td>" in rendered
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;" in rendered
+
+
+def test_markdown_shows_quotes_that_look_like_markup_as_text(sample_map: JourneyMap) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    stage = sample_map.stages[2].model_copy(
+        update={"description": "1. Call the hotline\n# then wait\n- and [click](x) *here*"}
+    )
+    report = to_markdown(sample_map.model_copy(update={"stages": [stage]}))
+
+    rendered = markdown_it.MarkdownIt("commonmark").render(report)
+
+    assert "<ol>" not in rendered
+    assert "<h1>then wait" not in rendered
+    assert "<a href" not in rendered
+    assert "<em>here</em>" not in rendered
+    assert "1. Call the hotline\n# then wait\n- and [click](x) *here*" in rendered
+
+
+def test_markdown_cites_every_shown_quote(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+
+    assert "> I waited, and waited,\n> and the code never came." in report
+    assert "> — Participant 3, p01.txt [120:166] 00:02:03" in report
+    assert "— R17, reviews.csv#R17 [0:71]" in report
+    assert f"> {CHINESE_QUOTE}\n>\n> — 参与者 4, p04.txt [35:54]" in report
+    assert r"> The screen said error \| retry and nothing else" in report
+
+
+def test_markdown_reports_reach_sources_and_grounding(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+
+    assert "3 of 5 participants (60%)" in report
+    assert "★ moment of truth" in report
+    assert "- Sources: 7 (review: 4, interview: 3)" in report
+    assert "- Languages: en: 5, zh: 2" in report
+    assert "local mode" in report
+    assert "Quotes rejected by grounding (not found verbatim in their source): 2" in report
+    assert "## Warnings" in report
+
+
+def test_markdown_lists_recommendations_by_priority(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+
+    assert report.index("### 1. Offer e-mail") < report.index("### 2. Show the transfer limit")
+
+
+def test_markdown_escapes_html_and_markup_in_quotes(sample_map: JourneyMap) -> None:
+    report = to_markdown(sample_map)
+
+    assert SCRIPT_QUOTE not in report
+    assert r"\<script\>" in report
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _csv_rows(sample_map: JourneyMap) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(to_csv(sample_map), newline="")))
+
+
+def test_csv_has_a_row_per_pain_point_delight_and_touchpoint(sample_map: JourneyMap) -> None:
+    rows = _csv_rows(sample_map)
+    stages = sample_map.stages
+
+    assert len(rows) == sum(
+        len(s.pain_points) + len(s.delights) + len(s.touchpoints) for s in stages
+    )
+    assert [r["type"] for r in rows].count("touchpoint") == 3
+    assert list(rows[0]) == [
+        "type",
+        "id",
+        "stage",
+        "stage_order",
+        "title",
+        "severity",
+        "participants",
+        "share",
+        "emotion",
+        "touchpoints",
+        "top_quote",
+        "top_quote_source",
+        "char_start",
+        "char_end",
+    ]
+
+
+def test_csv_keeps_quotes_with_commas_newlines_and_chinese(sample_map: JourneyMap) -> None:
+    by_id = {r["id"]: r for r in _csv_rows(sample_map) if r["id"]}
+
+    late = by_id["pp-sign-up-1"]
+    assert late["top_quote"] == COMMA_NEWLINE_QUOTE
+    assert late["top_quote_source"] == "Participant 3, p01.txt [120:166] 00:02:03"
+    assert (late["char_start"], late["char_end"]) == ("120", "166")
+    assert (late["stage"], late["stage_order"], late["share"]) == ("Sign-up", "1", "0.6")
+    assert by_id["pp-transfer-1"]["top_quote"] == CHINESE_QUOTE
+    assert by_id["pp-transfer-1"]["stage"] == "首次转账"
+
+
+def test_csv_defuses_quotes_a_spreadsheet_would_run_as_formulas(sample_map: JourneyMap) -> None:
+    by_id = {r["id"]: r for r in _csv_rows(sample_map) if r["id"]}
+
+    assert by_id["pp-sign-up-2"]["top_quote"] == "'" + FORMULA_QUOTE
+
+
+# --- Mermaid ------------------------------------------------------------------------------
+
+_TASK = re.compile(r"^\s+[^:#;]+: [1-5]: .+$")
+
+
+def _tasks(diagram: str) -> list[tuple[str, int]]:
+    return [
+        (line.split(":")[0].strip(), int(line.split(":")[1]))
+        for line in diagram.splitlines()
+        if _TASK.match(line)
+    ]
+
+
+def test_mermaid_lines_follow_the_journey_grammar(sample_map: JourneyMap) -> None:
+    lines = to_mermaid(sample_map).splitlines()
+
+    assert lines[0] == "journey"
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        word = line.split()[0]
+        assert word in {"title", "section"} or _TASK.match(line), line
+    sections = [line.strip() for line in lines if line.strip().startswith("section ")]
+    assert sections == ["section Sign-up", "section 首次转账", "section Support"]
+
+
+def test_mermaid_task_text_cannot_be_read_as_a_keyword_or_comment(sample_map: JourneyMap) -> None:
+    diagram = to_mermaid(sample_map)
+
+    # The pain point "Section #2: ID photo upload fails; twice" must stay a task.
+    assert "    - Section 2 - ID photo upload fails, twice: 2: 2 participants" in diagram
+    for task, _score in _tasks(diagram):
+        assert not re.match(r"(?i)(section|title|journey|acc)", task), task
+
+
+def test_mermaid_title_is_short(sample_map: JourneyMap) -> None:
+    title = next(line for line in to_mermaid(sample_map).splitlines() if "title " in line)
+
+    assert len(title.strip().removeprefix("title ")) <= 60
+    assert title.strip().endswith("…")
+
+
+def test_mermaid_scores_pain_points_low_and_delights_high(sample_map: JourneyMap) -> None:
+    scores = dict(_tasks(to_mermaid(sample_map)))
+
+    assert scores["Verification code arrives late"] == 1
+    assert scores["Calm, clean design"] >= 4
+    assert scores["到账很快"] == 5
+    assert scores["no evidence yet"] == 3
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_VOID = {"meta", "br", "link", "img", "hr", "input", "wbr", "col", "source"}
+
+
+class _StrictParser(HTMLParser):
+    """Fails on tags that are closed out of order or left open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-3:]}"
+        self.open.pop()
+
+
+def _parse(page: str) -> _StrictParser:
+    parser = _StrictParser()
+    parser.feed(page)
+    parser.close()
+    assert parser.open == []
+    return parser
+
+
+def test_html_is_well_formed_with_an_svg_curve(sample_map: JourneyMap) -> None:
+    page = to_html(sample_map)
+    tags = [tag for tag, _ in _parse(page).tags]
+
+    assert page.startswith("<!DOCTYPE html>")
+    assert tags.count("svg") == 1
+    assert tags.count("circle") == 2  # one per stage with quotes
+    assert '<meta charset="utf-8">' in page
+    assert "no quotes" in page
+
+
+def test_html_loads_nothing_from_outside(sample_map: JourneyMap) -> None:
+    page = to_html(sample_map)
+    tags = _parse(page).tags
+
+    assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", page)
+    assert "url(" not in page
+    assert "@import" not in page
+    assert not any(tag in {"script", "link", "img", "iframe"} for tag, _ in tags)
+    assert all((attrs.get("href") or "#").startswith("#") for _, attrs in tags)
+
+
+def test_html_escapes_text_from_users(sample_map: JourneyMap) -> None:
+    page = to_html(sample_map)
+
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert CHINESE_QUOTE in page
+    assert "首次转账" in page
+
+
+def test_html_lets_readers_open_each_pain_point_to_its_cited_quotes(
+    sample_map: JourneyMap,
+) -> None:
+    page = to_html(sample_map)
+    details = [attrs for tag, attrs in _parse(page).tags if tag == "details"]
+    pains = [d for d in details if "pain" in (d.get("class") or "")]
+
+    assert len(pains) == sum(len(s.pain_points) for s in sample_map.stages)
+    assert "sev-4" in (pains[0].get("class") or "")
+    assert "<cite>— Participant 3, p01.txt [120:166] 00:02:03</cite>" in page
+    assert PIPE_QUOTE in page
+    assert "★ moment of truth" in page
+
+
+def test_html_lists_recommendations_by_priority_linked_to_pain_points(
+    sample_map: JourneyMap,
+) -> None:
+    page = to_html(sample_map)
+    ids = {attrs.get("id") for _, attrs in _parse(page).tags}
+
+    first, second = page.index("Offer e-mail | voice"), page.index("Show the transfer limit")
+    assert first < second
+    assert '<a href="#f-pp-sign-up-1">' in page
+    assert "f-pp-sign-up-1" in ids
+
+
+def test_html_handles_a_map_without_quotes_or_recommendations(sample_map: JourneyMap) -> None:
+    empty = sample_map.model_copy(
+        update={"stages": [sample_map.stages[2]], "recommendations": [], "warnings": []}
+    )
+
+    page = to_html(empty)
+
+    _parse(page)
+    assert "no quotes" in page
+    assert "<polyline" not in page
+
+
+def test_the_checked_in_json_schema_is_up_to_date():
+    from pathlib import Path
+
+    checked_in = Path(__file__).parents[2] / "journey-map.schema.json"
+    assert checked_in.read_text(encoding="utf-8") == json_schema(), (
+        "run `journeymap schema > journey-map.schema.json`"
+    )
