@@ -248,7 +248,7 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.physical,
         ),
         (
-            r"\b(bag\w*|luggage|baggage|suitcase)\b|行李",
+            r"\b(luggage|baggage|suitcases?|checked bags?|lost bags?)\b|行李",
             "baggage",
             "service",
             TouchpointType.physical,

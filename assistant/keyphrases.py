@@ -23,7 +23,33 @@ _STOPWORD_TEXT = """
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
 """
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Feelings and intensifiers say how, not what: they make poor names for a cluster.
+_FEELING_TEXT = """
+    furious annoyed annoying frustrated frustrating angry happy love loved loving hate hated
+    honestly genuinely literally basically totally completely absolutely felt feel feels
+    feeling every second wanted tell told couldn't wasn't didn't doesn't isn't can't won't
+    nice lovely great awesome amazing terrible awful horrible worst best fine okay easy hard
+    difficult confusing confused clear unclear sure unsure bit lot lots sorry thanks thank
+    glad annoyingly slightly quite somewhat especially usually sometimes often
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_FEELING_TEXT.split())
+_VERBS = frozenset(
+    [
+        "gave",
+        "came",
+        "went",
+        "took",
+        "made",
+        "got",
+        "says",
+        "said",
+        "told",
+        "asked",
+        "felt",
+        "kept",
+        "left",
+    ]
+)
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_STOP = set("的了是我在有就不也都很吗吧呢啊们你他她它这那个一上下和与及或就还要会能说")
@@ -38,7 +64,8 @@ def _terms(text: str) -> set[str]:
             gram = words[i : i + n]
             if gram[0] in _STOPWORDS or gram[-1] in _STOPWORDS or len(gram[-1]) < 3:
                 continue
-            if n == 1 and len(gram[0]) < 4:
+            # Lone verbs in the past tense ("gave", "included") name nothing.
+            if n == 1 and (len(gram[0]) < 4 or gram[0].endswith("ed") or gram[0] in _VERBS):
                 continue
             terms.add(" ".join(gram))
     for run in _CJK_RUN.findall(text):
@@ -65,7 +92,8 @@ def cluster_keyphrases(clusters: Sequence[Sequence[str]], top: int = 3) -> list[
         min_tf = 2 if len(docs) >= 3 else 1
         scored = []
         for term, count in tf.items():
-            if count < min_tf:
+            # Chinese n-grams cross word boundaries: trust only those that recur.
+            if count < min_tf or (not term.isascii() and count < 2):
                 continue
             length = len(term.split()) if term.isascii() else len(term) - 1
             idf = math.log(1 + n_clusters / cluster_df[term])

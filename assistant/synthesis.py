@@ -63,15 +63,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "stage"
 
 
-def _title(phrases: list[str], fallback: str) -> str:
-    if not phrases:
-        words = fallback.split()
-        return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+def _title(phrases: list[str], touchpoint: str | None, quote: str, size: int) -> str:
+    """A short name: touchpoint and keyphrase for a cluster, the words themselves for one quote."""
+    if size == 1 or not phrases:
+        text = quote.strip(" .!?。！？")
+        words = text.split()
+        if len(words) <= 1:  # unspaced scripts (Chinese): cut by characters
+            return text[:24] + ("…" if len(text) > 24 else "")
+        return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     head = phrases[0]
+    if touchpoint and head not in touchpoint and touchpoint not in head:
+        return f"{touchpoint[:1].upper()}{touchpoint[1:]}: {head}"
     title = head[:1].upper() + head[1:]
-    if len(phrases) > 1:
-        title += f", {phrases[1]}"
-    return title
+    return f"{title}, {phrases[1]}" if len(phrases) > 1 else title
 
 
 def _truncate(text: str, limit: int = 180) -> str:
@@ -135,11 +139,12 @@ def _findings(
             observations[i].touchpoint for i in group if observations[i].touchpoint
         )
         emotions = Counter(observations[i].emotion for i in group)
+        top_touchpoint = touchpoints.most_common(1)[0][0] if touchpoints else None
         central = observations[typical[0]].evidence.quote
         findings.append(
             cls(
                 id=f"{prefix}-{_slug(stage)}-{len(findings) + 1}",
-                title=_title(keys, central),
+                title=_title(keys, top_touchpoint, central, len(group)),
                 description=f"{len(people)} participant{'s' * (len(people) != 1)}, e.g. "
                 f"\u201c{_truncate(central)}\u201d",
                 severity=round(statistics.median(observations[i].severity for i in group)),

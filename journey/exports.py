@@ -63,9 +63,15 @@ def cite(evidence: Evidence, escape: Callable[[str], str] = str) -> str:
     return text
 
 
+def plural(n: int, word: str) -> str:
+    """`participant` or `participants`, as n asks."""
+    return word if n == 1 else word + "s"
+
+
 def reach(finding: Finding, participants: int) -> str:
     """`N of M participants (share%)`: the reach of a pain point or delight."""
-    return f"{finding.participants} of {participants} participants ({finding.share:.0%})"
+    people = plural(participants, "participant")
+    return f"{finding.participants} of {participants} {people} ({finding.share:.0%})"
 
 
 def spark(valence: float | None) -> str:
@@ -175,7 +181,8 @@ def _md_stage(stage: Stage, participants: int, limit: int, quotes: int) -> list[
     if stage.touchpoints:
         lines += ["### Touchpoints", ""]
         lines += [
-            f"- {_md(t.name)} ({_md(t.channel)}, {t.type.value}) — {t.participants} participants"
+            f"- {_md(t.name)} ({_md(t.channel)}, {t.type.value}) — "
+            f"{t.participants} {plural(t.participants, 'participant')}"
             for t in stage.touchpoints
         ]
         lines.append("")

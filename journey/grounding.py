@@ -50,7 +50,7 @@ _PLACEHOLDER = re.compile(
     r"|(?<![A-Za-z])(?:(?:Participant|Speaker|Reviewer) \d+|Interviewer(?: \d+)?)(?![\dA-Za-z])"
 )
 # Redaction calls allowed per quote while relocating: bounds the work a degenerate quote costs.
-_CONFIRM_BUDGET = 256
+_REDACT_BUDGET = 2000
 
 
 def normalize_ws(text: str) -> str:
@@ -101,7 +101,16 @@ _WILDCARDS = {
     "[ID]": _Wildcard(re.compile(r"\[ID\]|\w(?:[\w -]*\w)?"), 32, spaces=True),
 }
 
-_Segment = str | _Wildcard
+
+@dataclass(frozen=True)
+class _Hole:
+    """A placeholder in a quote: its token and what it may hide."""
+
+    token: str
+    wildcard: _Wildcard
+
+
+_Segment = str | _Hole
 
 
 class _Normalised:
@@ -259,105 +268,139 @@ def _is_loose(ch: str) -> bool:
 
 
 def _segments(wanted: str) -> list[_Segment]:
-    """The quote as literal text and wildcards for its placeholders."""
+    """The quote as literal text and holes for its placeholders."""
     segments: list[_Segment] = []
     cursor = 0
     for m in _PLACEHOLDER.finditer(wanted):
         if m.start() > cursor:
             segments.append(wanted[cursor : m.start()])
         token = m.group()
-        segments.append(_WILDCARDS.get(token, _UNKNOWN if token.startswith("[") else _NAME))
+        wildcard = _WILDCARDS.get(token, _UNKNOWN if token.startswith("[") else _NAME)
+        segments.append(_Hole(token, wildcard))
         cursor = m.end()
     if cursor < len(wanted):
         segments.append(wanted[cursor:])
     return segments
 
 
+class _OutOfBudget(Exception):
+    """Relocating one quote needed more redactions than it may spend."""
+
+
 def _relocate(
     wanted: str, claimed_start: int, source: _Source, redact: Callable[[str], str]
 ) -> tuple[int, int, str] | None:
     """The occurrence of wanted nearest claimed_start that redacts back to it, or None."""
-    segments = _segments(wanted)
-    literals = [(i, s) for i, s in enumerate(segments) if isinstance(s, str)]
-    if not literals:
+    try:
+        return _Search(wanted, source, redact).nearest(claimed_start)
+    except _OutOfBudget:
         return None
-    # Search for the longest literal part: it has the fewest occurrences to try.
-    anchor, literal = max(literals, key=lambda item: (len(item[1]), -item[0]))
-    offset = sum(len(s) if isinstance(s, str) else len("[X]") for s in segments[:anchor])
-
-    norm = source.normalised
-    t = norm.text
-    hits: list[int] = []
-    pos = t.find(literal)
-    while pos != -1:
-        hits.append(pos)
-        pos = t.find(literal, pos + 1)
-    expected = claimed_start + offset
-    hits.sort(key=lambda p: (abs(norm.to_orig(p) - expected), p))
-
-    budget = _CONFIRM_BUDGET
-    for hit in hits:
-        starts = list(_backward(segments, anchor, hit, t))
-        if not starts:
-            continue
-        for end in _forward(segments, anchor + 1, hit + len(literal), t):
-            for begin in starts:
-                orig_start = norm.to_orig(begin)
-                orig_end = norm.to_orig(end - 1) + 1
-                if not source.allows(orig_start, orig_end):
-                    continue
-                if budget == 0:
-                    return None
-                budget -= 1
-                shown = normalize_ws(redact(source.text[orig_start:orig_end]))
-                if shown.translate(_FOLD) == wanted:
-                    if len(shown) < MIN_QUOTE_CHARS:
-                        return None
-                    return orig_start, orig_end, shown
-    return None
 
 
-def _forward(segments: list[_Segment], i: int, pos: int, t: str) -> Iterator[int]:
-    """End offsets in t where segments[i:] match from pos, longest first."""
-    if i == len(segments):
-        yield pos
-        return
-    segment = segments[i]
-    if isinstance(segment, str):
-        if t.startswith(segment, pos):
-            yield from _forward(segments, i + 1, pos + len(segment), t)
-        return
-    following = segments[i + 1] if i + 1 < len(segments) else None
-    limit = min(segment.max_len, len(t) - pos)
-    if not segment.spaces:
-        space = t.find(" ", pos, pos + limit)
-        if space != -1:
-            limit = space - pos
-    for n in range(limit, 0, -1):
-        if isinstance(following, str) and not t.startswith(following, pos + n):
-            continue
-        if segment.shape.fullmatch(t, pos, pos + n):
-            yield from _forward(segments, i + 1, pos + n, t)
+class _Search:
+    """Finds where one quote, its placeholders standing for hidden text, is in one source.
 
+    Works on the source's normalised text; every candidate is confirmed by redacting the
+    original text under it, so the wildcards only need to be loose, never exact.
+    """
 
-def _backward(segments: list[_Segment], i: int, pos: int, t: str) -> Iterator[int]:
-    """Start offsets in t where segments[:i] match up to pos, longest first."""
-    if i == 0:
-        yield pos
-        return
-    segment = segments[i - 1]
-    if isinstance(segment, str):
-        if t.endswith(segment, 0, pos):
-            yield from _backward(segments, i - 1, pos - len(segment), t)
-        return
-    preceding = segments[i - 2] if i >= 2 else None
-    limit = min(segment.max_len, pos)
-    if not segment.spaces:
-        space = t.rfind(" ", pos - limit, pos)
-        if space != -1:
-            limit = pos - space - 1
-    for n in range(limit, 0, -1):
-        if isinstance(preceding, str) and not t.endswith(preceding, 0, pos - n):
-            continue
-        if segment.shape.fullmatch(t, pos - n, pos):
-            yield from _backward(segments, i - 1, pos - n, t)
+    def __init__(self, wanted: str, source: _Source, redact: Callable[[str], str]) -> None:
+        self.wanted = wanted
+        self.segments = _segments(wanted)
+        self.source = source
+        self.norm = source.normalised
+        self.t = self.norm.text
+        self.redact = redact
+        self.budget = _REDACT_BUDGET
+
+    def nearest(self, claimed_start: int) -> tuple[int, int, str] | None:
+        """(start, end, shown quote) of the occurrence nearest claimed_start, or None."""
+        literals = [(i, s) for i, s in enumerate(self.segments) if isinstance(s, str)]
+        if not literals:
+            return None
+        # Search for the longest literal part: it has the fewest occurrences to try.
+        anchor, literal = max(literals, key=lambda item: (len(item[1]), -item[0]))
+        offset = sum(len(s) if isinstance(s, str) else len(s.token) for s in self.segments[:anchor])
+        hits: list[int] = []
+        pos = self.t.find(literal)
+        while pos != -1:
+            hits.append(pos)
+            pos = self.t.find(literal, pos + 1)
+        expected = claimed_start + offset
+        hits.sort(key=lambda p: (abs(self.norm.to_orig(p) - expected), p))
+
+        for hit in hits:
+            # Longest first: a placeholder stands for all of the text the redactor hid.
+            starts = list(self._backward(anchor, hit))
+            for end in self._forward(anchor + 1, hit + len(literal)):
+                for begin in starts:
+                    orig_start, orig_end = self._orig_span(begin, end)
+                    if not self.source.allows(orig_start, orig_end):
+                        continue
+                    shown = self._shown(orig_start, orig_end)
+                    if shown.translate(_FOLD) == self.wanted:
+                        if len(shown) < MIN_QUOTE_CHARS:
+                            return None
+                        return orig_start, orig_end, shown
+        return None
+
+    def _orig_span(self, begin: int, end: int) -> tuple[int, int]:
+        return self.norm.to_orig(begin), self.norm.to_orig(end - 1) + 1
+
+    def _shown(self, orig_start: int, orig_end: int) -> str:
+        if self.budget == 0:
+            raise _OutOfBudget
+        self.budget -= 1
+        return normalize_ws(self.redact(self.source.text[orig_start:orig_end]))
+
+    def _hides(self, hole: _Hole, begin: int, end: int) -> bool:
+        """Whether t[begin:end] may be what the redactor replaced by the hole's token."""
+        if not hole.wildcard.shape.fullmatch(self.t, begin, end):
+            return False
+        return self._shown(*self._orig_span(begin, end)).translate(_FOLD) == hole.token
+
+    def _forward(self, i: int, pos: int) -> Iterator[int]:
+        """End offsets where segments[i:] match from pos, longest first."""
+        if i == len(self.segments):
+            yield pos
+            return
+        t = self.t
+        segment = self.segments[i]
+        if isinstance(segment, str):
+            if t.startswith(segment, pos):
+                yield from self._forward(i + 1, pos + len(segment))
+            return
+        following = self.segments[i + 1] if i + 1 < len(self.segments) else None
+        limit = min(segment.wildcard.max_len, len(t) - pos)
+        if not segment.wildcard.spaces:
+            space = t.find(" ", pos, pos + limit)
+            if space != -1:
+                limit = space - pos
+        for n in range(limit, 0, -1):
+            if isinstance(following, str) and not t.startswith(following, pos + n):
+                continue
+            if self._hides(segment, pos, pos + n):
+                yield from self._forward(i + 1, pos + n)
+
+    def _backward(self, i: int, pos: int) -> Iterator[int]:
+        """Start offsets where segments[:i] match up to pos, longest first."""
+        if i == 0:
+            yield pos
+            return
+        t = self.t
+        segment = self.segments[i - 1]
+        if isinstance(segment, str):
+            if t.endswith(segment, 0, pos):
+                yield from self._backward(i - 1, pos - len(segment))
+            return
+        preceding = self.segments[i - 2] if i >= 2 else None
+        limit = min(segment.wildcard.max_len, pos)
+        if not segment.wildcard.spaces:
+            space = t.rfind(" ", pos - limit, pos)
+            if space != -1:
+                limit = pos - space - 1
+        for n in range(limit, 0, -1):
+            if isinstance(preceding, str) and not t.endswith(preceding, 0, pos - n):
+                continue
+            if self._hides(segment, pos - n, pos):
+                yield from self._backward(i - 1, pos - n)
