@@ -301,8 +301,11 @@ def map_command(
 
 def _print_map_summary(m: JourneyMap) -> None:
     table = Table(title=m.title)
-    for column in ("stage", "mood", "pain points", "top pain point", "delights", "touchpoints"):
-        table.add_column(column)
+    table.add_column("stage", max_width=28)
+    table.add_column("mood", no_wrap=True)
+    table.add_column("pains", justify="right")
+    table.add_column("top pain point", ratio=1)
+    table.add_column("delights", justify="right")
     for stage in m.stages:
         mood = exports.format_valence(stage.emotion.mean_valence)
         top = stage.pain_points[0] if stage.pain_points else None
@@ -310,9 +313,8 @@ def _print_map_summary(m: JourneyMap) -> None:
             stage.name,
             f"{mood} (n={stage.emotion.n})",
             str(len(stage.pain_points)),
-            f"{top.title} ({top.participants} people)" if top else "-",
+            f"{top.title} ({top.participants})" if top else "-",
             str(len(stage.delights)),
-            ", ".join(t.name for t in stage.touchpoints[:3]) or "-",
         )
     err.print(table)
     for rec in m.recommendations[:3]:

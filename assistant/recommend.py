@@ -6,57 +6,72 @@ from collections.abc import Sequence
 from journey.schema import PainPoint, Recommendation, Stage
 
 MAX_RECOMMENDATIONS = 10
-# (pattern over title + quotes + touchpoints, effort 1-5, what to do). First match wins.
-_PLAYBOOK = (
+# (English word stems, Chinese words, effort 1-5, what to do). First match wins; English stems
+# must start a word ("mean" must not match "management").
+_PLAYBOOK_TEXT = (
     (
-        r"wording|word|label|term|jargon|mean|explain|explanation|unclear|not clear|confus|"
-        r"tooltip|understand|text|clear|不清楚|看不懂|什么意思",
-        1,
-        "Clarify the wording and add in-place explanations for",
-    ),
-    (
-        r"find|where|navigat|menu|hidden|buried|search|scroll|button|tab|back|找不到|在哪",
-        2,
-        "Make it easier to find and navigate:",
-    ),
-    (
-        r"price|pricing|fee|cost|charge|promo|discount|coupon|价格|费|优惠",
-        2,
-        "Show the full price up front and explain charges for",
-    ),
-    (
-        r"cancel|skip|pause|unsubscrib|取消|退订",
+        "cancel|skip|pause|unsubscrib|renew",
+        "取消|退订|暂停",
         2,
         "Make subscription changes self-serve and quick for",
     ),
     (
-        r"error|crash|bug|broken|doesn't work|didn't work|froze|freez|slow|load|闪退|崩溃|卡",
+        "price|pricing|fee|cost|charg|promo|discount|coupon|refund",
+        "价格|费|优惠|退款",
+        2,
+        "Show the full price up front and explain charges for",
+    ),
+    (
+        "error|crash|bug|broken|doesn't work|didn't work|froze|freez|slow|load",
+        "闪退|崩溃|卡",
         3,
         "Fix the reliability problem behind",
     ),
     (
-        r"support|chat|bot|agent|hotline|phone|wait|answer|reply|refund|客服|机器人|退款",
+        "support|chat|bot|agent|hotline|phone|wait|answer|reply|customer service",
+        "客服|机器人|电话",
         3,
         "Shorten the path to a person and to a resolution for",
     ),
     (
-        r"deliver|courier|late|delay|track|window|arriv|配送|快递|迟到|延迟|物流",
+        "deliver|courier|late|delay|track|window|arriv|flight|luggage|baggage",
+        "配送|快递|迟到|延迟|物流",
         4,
         "Improve delivery reliability and tracking for",
     ),
     (
-        r"packag|plastic|ice|box|ingredient|missing|quality|包装|塑料|缺|少了",
+        "packag|plastic|ice|box|ingredient|missing|quality",
+        "包装|塑料|缺|少了",
         4,
         "Fix the product and fulfilment issue behind",
     ),
+    (
+        "find|where|navigat|menu|hidden|buried|search|scroll|button|tab|back|page|link",
+        "找不到|在哪",
+        2,
+        "Make it easier to find and navigate:",
+    ),
+    (
+        "wording|word|label|term|jargon|meaning|explain|explanation|unclear|not clear|confus|"
+        "tooltip|understand|text|clear",
+        "不清楚|看不懂|什么意思",
+        1,
+        "Clarify the wording and add in-place explanations for",
+    ),
+)
+_PLAYBOOK = tuple(
+    (re.compile(rf"\b(?:{en})|{zh}"), effort, verb) for en, zh, effort, verb in _PLAYBOOK_TEXT
 )
 
 
 def _play(pain: PainPoint) -> tuple[int, str]:
-    text = " ".join([pain.title, *pain.touchpoints, *(e.quote for e in pain.evidence[:3])]).lower()
-    for pattern, effort, verb in _PLAYBOOK:
-        if re.search(pattern, text):
-            return effort, verb
+    """The kind of fix: decided by the title and touchpoints first, the quotes only if silent."""
+    named = " ".join([pain.title, *pain.touchpoints]).lower()
+    quoted = " ".join(e.quote for e in pain.evidence[:3]).lower()
+    for text in (named, quoted):
+        for pattern, effort, verb in _PLAYBOOK:
+            if pattern.search(text):
+                return effort, verb
     return 3, "Redesign the step behind"
 
 
