@@ -55,3 +55,43 @@ def test_help_lists_the_commands(tmp_path: Path):
     assert result.returncode == 0
     for command in ("ingest", "sources", "search", "projects"):
         assert command in result.stdout
+
+
+def test_map_writes_every_format_and_prints_a_summary(tmp_path: Path):
+    import json
+
+    from journey.schema import JourneyMap
+
+    home = tmp_path / "home"
+    ingest = _run(
+        home,
+        "ingest",
+        str(FIXTURES / "transcripts"),
+        str(FIXTURES / "reviews" / "reviews.csv"),
+        "-p",
+        "bank",
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    out = tmp_path / "out"
+    names = ["map.json", "map.md", "map.csv", "map.mmd", "map.html"]
+    args = [a for n in names for a in ("--out", str(out / n))]
+    result = _run(home, "map", "-p", "bank", *args)
+    assert result.returncode == 0, result.stderr
+    for name in names:
+        assert (out / name).stat().st_size > 100, name
+    m = JourneyMap.model_validate_json((out / "map.json").read_text(encoding="utf-8"))
+    assert m.project == "bank" and m.stages
+    assert (out / "map.mmd").read_text(encoding="utf-8").startswith("journey")
+    assert (out / "map.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, for Excel
+    assert "sources" in result.stderr and "rejected by grounding" in result.stderr
+
+    printed = _run(home, "map", "-p", "bank", "--format", "mermaid")
+    assert printed.returncode == 0 and printed.stdout.startswith("journey")
+    schema = json.loads(_run(home, "schema").stdout)
+    assert schema["title"] and "stages" in schema["properties"]
+
+
+def test_map_of_an_unknown_project_says_how_to_make_one(tmp_path: Path):
+    result = _run(tmp_path / "home", "map", "-p", "nothing")
+    assert result.returncode == 2
+    assert "ingest" in result.stderr

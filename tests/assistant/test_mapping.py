@@ -1,12 +1,14 @@
 """The draft map of the bundled sample study, built offline on a real store."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.mapping import build_map
-from assistant.workspace import Workspace
+from assistant.settings import Settings
+from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.redact import Redactor
 from journey.grounding import normalize_ws
@@ -16,11 +18,20 @@ from journey.source import Role
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 
 
-@pytest.fixture
-def freshbox(workspace: Workspace) -> Workspace:
+@pytest.fixture(scope="module")
+def freshbox(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Workspace]:
+    """The sample study, ingested once for this module (the tests only read it)."""
+    home = tmp_path_factory.mktemp("freshbox")
+    workspace = open_workspace(Settings(home=home), embedder)
     files, _ = find_files([SAMPLES / "interviews", SAMPLES / "reviews"])
     workspace.ingestor("freshbox", IngestOptions()).ingest(files, IngestReport())
-    return workspace
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture(scope="module")
+def freshbox_map(freshbox: Workspace) -> JourneyMap:
+    return build_map(freshbox, "freshbox")
 
 
 def _all_evidence(m: JourneyMap):
@@ -35,8 +46,10 @@ def _all_evidence(m: JourneyMap):
         yield from r.evidence
 
 
-def test_every_quote_in_the_map_is_verbatim_from_a_participant(freshbox: Workspace):
-    m = build_map(freshbox, "freshbox")
+def test_every_quote_in_the_map_is_verbatim_from_a_participant(
+    freshbox: Workspace, freshbox_map: JourneyMap
+):
+    m = freshbox_map
     stored = {s.source.id: s for s in freshbox.catalog.sources("freshbox")}
     redactor = Redactor(freshbox.catalog.aliases("freshbox"))
     evidence = list(_all_evidence(m))
@@ -51,8 +64,8 @@ def test_every_quote_in_the_map_is_verbatim_from_a_participant(freshbox: Workspa
         assert "Maria" not in e.quote and "@" not in e.quote
 
 
-def test_the_sample_map_finds_the_recurring_pain_points(freshbox: Workspace):
-    m = build_map(freshbox, "freshbox")
+def test_the_sample_map_finds_the_recurring_pain_points(freshbox_map: JourneyMap):
+    m = freshbox_map
     assert [s.name for s in m.stages][:2] == ["Awareness", "Consideration"]
     assert m.sources.count == 47 and m.sources.languages["zh"] >= 1
     pains = [p for s in m.stages for p in s.pain_points]
@@ -67,8 +80,10 @@ def test_the_sample_map_finds_the_recurring_pain_points(freshbox: Workspace):
     )
 
 
-def test_recommendations_cite_existing_pain_points_and_rank_by_priority(freshbox: Workspace):
-    m = build_map(freshbox, "freshbox")
+def test_recommendations_cite_existing_pain_points_and_rank_by_priority(
+    freshbox_map: JourneyMap,
+):
+    m = freshbox_map
     ids = {p.id for s in m.stages for p in s.pain_points}
     assert m.recommendations
     priorities = [r.priority for r in m.recommendations]
@@ -78,8 +93,8 @@ def test_recommendations_cite_existing_pain_points_and_rank_by_priority(freshbox
         assert r.priority == pytest.approx(r.impact / r.effort, abs=1e-3)
 
 
-def test_the_same_inputs_give_the_same_map(freshbox: Workspace):
-    first = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
+def test_the_same_inputs_give_the_same_map(freshbox: Workspace, freshbox_map: JourneyMap):
+    first = freshbox_map.model_dump(mode="json", exclude={"generated_at"})
     second = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
 
