@@ -12,9 +12,9 @@ _I = re.IGNORECASE
 CONFUSION = re.compile(
     r"\b(confus\w*|unclear|not (?:\w+ )?clear|not (?:\w+ )?sure|unsure|don'?t (?:really )?know|"
     r"do not know|didn'?t know|no idea|not obvious|wasn'?t obvious|doesn'?t make sense|"
-    r"what (?:does|do|is) (?:\w+ ){0,4}mean|what'?s (?:this|that)|i guess|i'?m guessing|"
-    r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:is|are|do|can)|"
-    r"how do i|which one|not self.?explanatory|expected (?:it|to|that)|i thought it would)\b"
+    r"what (?:does|do|is) (?:\w+ ){0,4}mean|what'?s (?:this|that)|"
+    r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:do|can) i|"
+    r"how do i|which one|not self.?explanatory|i thought it would)\b"
     r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道|什么意思|在哪",
     _I,
 )
@@ -31,7 +31,9 @@ DIFFICULTY = re.compile(
     r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
     r"ridiculous|unacceptable|nightmare|mess|hassle|pain|rude|ignored|charged|overcharg\w*|"
     r"misunderstand\w*|misread|hidden fee|surprise fee|extra fee|"
-    r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*)\b"
+    r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
+    r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
+    r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*)\b"
     r"|麻烦|难|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑",
     _I,
@@ -42,7 +44,12 @@ POSITIVE = re.compile(
     r"cool|brilliant|handy|fine|fantastic|amazing|awesome|wonderful|relie\w*|"
     r"saves? (?:me )?(?:time|money)|makes sense|self.?explanatory|like (?:it|that|this|the|how)|"
     r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
-    r"sensible|fair enough|well done|neat|informative|valuable|exactly what)\b"
+    r"sensible|fair enough|well done|neat|informative|valuable|exactly what|"
+    # Success in a task is a good experience too (usability sessions code it so).
+    r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it|"
+    r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|(?:i'?m|i am) in|"
+    r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
+    r"okay cool|worked|works|understand)\b"
     r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
     r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气",
     _I,
@@ -82,6 +89,12 @@ BLOCKER = re.compile(
 HEDGE = re.compile(
     r"\b(a (?:bit|little)|slightly|kind of|kinda|sort of|maybe|perhaps|minor|small thing|"
     r"not a (?:big )?(?:deal|problem)|a tad)\b|有点|稍微|一点",
+    _I,
+)
+# Hesitation in verbatim transcripts (ellipses, fillers, apologies) marks a snag in a task.
+HESITATION = re.compile(
+    r"\.\.\.|…|\b(hmm+|umm*|uh+|erm|wait|sorry|oops|let me see|i guess|i'?m guessing|"
+    r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
 NEGATION = re.compile(

@@ -1,5 +1,6 @@
 """What extractors read (participant sentences with context) and the protocol they share."""
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -37,6 +38,15 @@ class Unit:
             participant_id=self.source.participant_id,
             timestamp=self.turn.start,
         )
+
+
+_HANDLES = re.compile(r"(?<!\w)@\w+|https?://\S+|\[URL\]")
+
+
+def meaning_text(text: str) -> str:
+    """The words that carry meaning: @handles and links dropped (they name the brand, not the
+    experience, and would pull every tweet to the same brand into one cluster)."""
+    return " ".join(_HANDLES.sub(" ", text).split()).lstrip("#") or text
 
 
 def _substantial(text: str) -> bool:

@@ -55,8 +55,11 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_STOP = set("的了是我在有就不也都很吗吧呢啊们你他她它这那个一上下和与及或就还要会能说")
 
 
+_HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]")
+
+
 def _terms(text: str) -> set[str]:
-    lower = text.lower().replace("’", "'")
+    lower = _HANDLE.sub(" ", text).lower().replace("’", "'")
     words = _WORD.findall(lower)
     terms = set()
     for n in (1, 2, 3):

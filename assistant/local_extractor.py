@@ -11,6 +11,7 @@ from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
 from ingest.embeddings import Embedder, Vectors
 from journey.schema import Observation, ObservationKind, TouchpointType
+from journey.source import Source, SourceKind
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ def _positive_cue(text: str) -> bool:
     return any(not cues.negated(text, m.start()) for m in cues.POSITIVE.finditer(text))
 
 
+def _difficulty_cue(text: str) -> bool:
+    """A difficulty word that is not negated ("not a problem" is no problem)."""
+    return any(not cues.negated(text, m.start()) for m in cues.DIFFICULTY.finditer(text))
+
+
 def _pain_emotion(text: str) -> str:
     for label, pattern in cues.EMOTIONS:
         if label not in ("relieved", "surprised") and pattern.search(text):
@@ -34,37 +40,56 @@ def _pain_emotion(text: str) -> str:
     return "confused" if cues.CONFUSION.search(text) else "frustrated"
 
 
-def read_sentence(text: str, is_question: bool = False) -> Reading:
-    """Classify one participant sentence from its sentiment and cue phrases."""
+# Weights of the cues in a sentence's score (polarity -1..+1 plus cues): written by hand from
+# how researchers code usability and interview data; see bench/quality.py for how they fare.
+W_POSITIVE = 0.45
+W_DIFFICULTY = 0.55
+W_CONFUSION = 0.5
+W_HESITATION = 0.25
+W_QUESTION = 0.3
+W_CONTEXT = 0.5
+PAIN_BELOW, DELIGHT_ABOVE = -0.15, 0.25
+
+
+def read_sentence(text: str, is_question: bool = False, context: float = 0.0) -> Reading:
+    """Classify one participant sentence from its sentiment and cue phrases.
+
+    `context` is the polarity of the whole review it comes from (-1..+1, 0 for interviews):
+    in a one-star review a plain statement of fact is usually the complaint itself.
+    """
     polarity = sentiment(text)
     confusion = bool(cues.CONFUSION.search(text))
-    difficulty = bool(cues.DIFFICULTY.search(text))
+    difficulty = _difficulty_cue(text)
     positive = _positive_cue(text)
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))
-    pain_signal = confusion or difficulty or polarity <= -0.4 or is_question
-    if pain_signal and not (positive and polarity >= 0.5 and not difficulty):
-        severity = 2 + (polarity <= -0.5) + bool(cues.STRONG.search(text))
-        severity += bool(cues.BLOCKER.search(text)) - hedged
-        severity = max(1, min(5, severity))
-        if need and not difficulty and polarity > -0.4:
-            return Reading(ObservationKind.need, 0.0, 1, "hopeful")
-        return Reading(
-            ObservationKind.pain_point,
-            -min(2.0, 0.4 * severity + 0.2),
-            severity,
-            _pain_emotion(text),
-        )
-    if need:
+    hesitant = bool(cues.HESITATION.search(text))
+    score = (
+        polarity
+        + W_POSITIVE * positive
+        - W_DIFFICULTY * difficulty
+        - W_CONFUSION * confusion
+        - W_HESITATION * hesitant
+        - W_QUESTION * is_question
+        + W_CONTEXT * context
+    )
+    if need and not difficulty and score > -0.5:
         return Reading(ObservationKind.need, round(polarity, 2), 1, "hopeful")
-    if positive and polarity >= 0.2:
-        strength = 2 + (polarity >= 0.6) + bool(cues.EMOTIONS[3][1].search(text)) - hedged
-        strength = max(1, min(5, strength + (polarity >= 0.85)))
+    if score <= PAIN_BELOW or ((difficulty or confusion) and score < DELIGHT_ABOVE):
+        severity = 1 + (score <= -0.4) + (score <= -0.8) + bool(cues.STRONG.search(text))
+        severity += bool(cues.BLOCKER.search(text)) + (difficulty or confusion) - hedged
+        severity = max(1, min(5, severity))
+        return Reading(
+            ObservationKind.pain_point, -min(2.0, 0.4 * severity), severity, _pain_emotion(text)
+        )
+    if score >= DELIGHT_ABOVE:
+        strength = 1 + (score >= 0.5) + (score >= 0.9) + positive - hedged
+        strength = max(1, min(5, strength + bool(cues.EMOTIONS[3][1].search(text))))
         emotion = "delighted" if polarity >= 0.6 else "satisfied"
         for label in ("relieved", "surprised"):
             if dict(cues.EMOTIONS)[label].search(text):
                 emotion = label
-        return Reading(ObservationKind.delight, min(2.0, 0.4 * strength + 0.2), strength, emotion)
+        return Reading(ObservationKind.delight, min(2.0, 0.4 * strength), strength, emotion)
     if cues.ACTION.search(text.strip()):
         return Reading(ObservationKind.action, round(polarity, 2), 1, "neutral")
     return Reading(ObservationKind.neutral, round(polarity, 2), 1, "neutral")
@@ -209,9 +234,14 @@ class LocalExtractor:
     ) -> list[Observation]:
         """An observation for every unit (neutral ones included, for the emotion curve)."""
         stage_names = assign_stages(units, vectors, stages, self.embedder)
+        contexts: dict[str, float] = {}
         observations = []
         for unit, stage in zip(units, stage_names, strict=True):
-            reading = read_sentence(unit.text, is_question=_asks(unit))
+            if unit.source.id not in contexts:
+                contexts[unit.source.id] = review_context(unit.source)
+            reading = read_sentence(
+                unit.text, is_question=_asks(unit), context=contexts[unit.source.id]
+            )
             touchpoint = touchpoint_of(unit.text)
             observations.append(
                 Observation(
@@ -227,6 +257,19 @@ class LocalExtractor:
                 )
             )
         return observations
+
+
+def review_context(source: Source) -> float:
+    """How a review feels as a whole (-1..+1): its star rating if it has one, else its text.
+
+    0 for interviews, whose sentences are read on their own.
+    """
+    if source.kind is not SourceKind.review:
+        return 0.0
+    rating = source.metadata.get("rating")
+    if isinstance(rating, int | float) and 1 <= rating <= 5:
+        return (float(rating) - 3) / 2
+    return sentiment(" ".join(t.text for t in source.turns))
 
 
 def _asks(unit: Unit) -> bool:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from assistant.extractor import Extractor, participant_units
+from assistant.extractor import Extractor, meaning_text, participant_units
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
@@ -118,7 +118,7 @@ def extract_observations(
         return redactor.redact(text)[0]
 
     units = participant_units(stored, redact)
-    vectors = workspace.embedder.embed([u.text for u in units])
+    vectors = workspace.embedder.embed([meaning_text(u.text) for u in units])
     if stages:
         specs, origin = list(stages), "given"
     elif found := stages_from_headings([s.source for s in stored]):
@@ -134,7 +134,9 @@ def extract_observations(
         for o in observations
     ]
     missing = [i for i, r in enumerate(rows) if r is None]
-    extra = workspace.embedder.embed([observations[i].evidence.quote for i in missing])
+    extra = workspace.embedder.embed(
+        [meaning_text(observations[i].evidence.quote) for i in missing]
+    )
     obs_vectors = np.zeros((len(observations), workspace.embedder.dimensions), dtype=np.float32)
     for i, r in enumerate(rows):
         if r is not None:
@@ -161,12 +163,16 @@ def build_map(
     stages: Sequence[StageSpec] | None = None,
     extractor: Extractor | None = None,
     title: str | None = None,
+    members: dict[str, list[Observation]] | None = None,
 ) -> JourneyMap:
-    """The draft journey map of a project's sources. Deterministic but for generated_at."""
+    """The draft journey map of a project's sources. Deterministic but for generated_at.
+
+    `members`, if given, receives each pain point's and delight's observations (for benchmarks).
+    """
     ex = extract_observations(workspace, project, stages, extractor)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
-    map_stages = build_stages(ex.specs, ex.observations, ex.vectors, total)
+    map_stages = build_stages(ex.specs, ex.observations, ex.vectors, total, members)
     recommendations = recommend(map_stages)
     used = {
         (e.source_id, e.char_start, e.char_end)

@@ -24,7 +24,8 @@ from journey.schema import (
     Touchpoint,
 )
 
-CLUSTER_THRESHOLD = 0.4
+CLUSTER_THRESHOLD = 0.55
+MERGE_WITH = 256
 MAX_PAIN_POINTS = 8
 MAX_DELIGHTS = 5
 MAX_QUOTES = 5
@@ -36,17 +37,22 @@ def participant_key(evidence: Evidence) -> str:
 
 
 def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
-    """Greedy clustering against running centroids, in the given order (deterministic).
+    """Greedy clustering against running centroids, in the given order (deterministic), then
+    small clusters folded into the nearest of the largest ones.
 
-    Cost is O(n x k) for n items and k clusters: repeated content joins existing clusters, so
-    k grows with the variety of what people say, not with the number of quotes.
+    Cost is O(n x k) for n items and k clusters (the fold compares with at most MERGE_WITH
+    clusters): repeated content joins existing clusters, so k grows with the variety of what
+    people say, not with the number of quotes.
     """
+    if not len(vectors):
+        return []
     members: list[list[int]] = []
-    sums = np.zeros((0, vectors.shape[1] if len(vectors) else 1), dtype=np.float32)
-    centroids = sums
+    sums = np.zeros((len(vectors), vectors.shape[1]), dtype=np.float32)
+    centroids = np.zeros_like(sums)
     for i, vector in enumerate(vectors):
-        if len(members):
-            similarity = centroids @ vector
+        k = len(members)
+        if k:
+            similarity = centroids[:k] @ vector
             best = int(np.argmax(similarity))
             if similarity[best] >= threshold:
                 members[best].append(i)
@@ -54,9 +60,32 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
                 centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
                 continue
         members.append([i])
-        sums = np.vstack([sums, vector[None, :]])
-        centroids = np.vstack([centroids, vector[None, :]])
-    return members
+        sums[k] = vector
+        centroids[k] = vector
+    # A centroid of several quotes is a steadier target than the first quote a cluster got:
+    # let small clusters join a large one they now fit.
+    k = len(members)
+    by_size = sorted(range(k), key=lambda c: (-len(members[c]), c))
+    anchors = np.array(by_size[:MERGE_WITH])
+    merged_into = list(range(k))
+    for c in sorted(range(k), key=lambda c: (len(members[c]), c)):
+        if len(members[c]) > 2:
+            break
+        sizes = np.array([len(members[a]) for a in anchors])
+        candidates = anchors[sizes > len(members[c])]
+        if not len(candidates):
+            continue
+        similarity = centroids[candidates] @ centroids[c]
+        best = int(np.argmax(similarity))
+        if similarity[best] >= threshold:
+            merged_into[c] = int(candidates[best])
+    out: dict[int, list[int]] = {}
+    for c in range(k):
+        target = c
+        while merged_into[target] != target:  # a pair may itself have joined a larger cluster
+            target = merged_into[target]
+        out.setdefault(target, []).extend(members[c])
+    return [sorted(group) for _, group in sorted(out.items())]
 
 
 def _slug(text: str) -> str:
@@ -90,6 +119,7 @@ def _findings(
     vectors: Vectors,
     total_participants: int,
     limit: int,
+    members: dict[str, list[Observation]] | None = None,
 ) -> list[Finding]:
     if not observations:
         return []
@@ -159,6 +189,8 @@ def _findings(
                 evidence=evidence[:MAX_QUOTES],
             )
         )
+        if members is not None:
+            members[findings[-1].id] = [observations[i] for i in typical]
         if len(findings) == limit:
             break
     return findings
@@ -232,8 +264,12 @@ def build_stages(
     observations: Sequence[Observation],
     vectors: Vectors,
     total_participants: int,
+    members: dict[str, list[Observation]] | None = None,
 ) -> list[Stage]:
-    """One Stage per spec, in order, with its findings, touchpoints, needs and emotion."""
+    """One Stage per spec, in order, with its findings, touchpoints, needs and emotion.
+
+    If `members` is given, it receives every finding's observations (all, not only the quotes
+    shown), for evaluation."""
     stages = []
     for order, spec in enumerate(specs, start=1):
         idx = [i for i, o in enumerate(observations) if o.stage == spec.name]
@@ -247,6 +283,7 @@ def build_stages(
             vectors[pains],
             total_participants,
             MAX_PAIN_POINTS,
+            members,
         )
         delights = _findings(
             ObservationKind.delight,
@@ -255,6 +292,7 @@ def build_stages(
             vectors[joys],
             total_participants,
             MAX_DELIGHTS,
+            members,
         )
         stages.append(
             Stage(

@@ -6,7 +6,7 @@ gives the participant id P{100n+k}). Ingest is not timed; build_map is, each the
 --repeat runs, with the embedding model warmed up first.
 Target: build_map(10x) / build_map(1x) <= 12.
 
-    .venv/bin/python -m bench.map [--copies 10] [--repeat 1]
+    .venv/bin/python -m bench.map [--copies 10] [--repeat 2]
 """
 
 import argparse
@@ -67,7 +67,7 @@ def _describe(label: str, jmap: JourneyMap, seconds: float, ingest_s: float) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     files = serdif_transcripts()
     if not files:

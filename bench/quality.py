@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import assistant.mapping as mapping
-from assistant.mapping import Extraction, build_map, extract_observations
-from assistant.synthesis import leader_clusters, participant_key
+from assistant.mapping import build_map, extract_observations
 from bench._eval import (
     ALL_CODES,
     PAIN_CODES,
@@ -39,7 +37,7 @@ from bench._eval import (
 )
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions
-from journey.schema import JourneyMap, Observation, ObservationKind, PainPoint
+from journey.schema import Observation, ObservationKind, PainPoint
 from journey.source import SourceKind
 
 PAIN, DELIGHT = ObservationKind.pain_point, ObservationKind.delight
@@ -267,59 +265,6 @@ def run_serdif(model: UsemEmbedder) -> dict[str, float]:
 # ---------------------------------------------------------------- Twitter
 
 
-def _capture_extraction() -> tuple[list[Extraction], Callable[[], None]]:
-    """Keep the Extraction that build_map computes (to recover cluster membership)."""
-    kept: list[Extraction] = []
-    original = mapping.extract_observations
-
-    def wrapper(*args: Any, **kwargs: Any) -> Extraction:
-        ex = original(*args, **kwargs)
-        kept.append(ex)
-        return ex
-
-    mapping.extract_observations = wrapper
-
-    def restore() -> None:
-        mapping.extract_observations = original
-
-    return kept, restore
-
-
-def _members(jmap: JourneyMap, ex: Extraction) -> dict[str, list[Observation]]:
-    """Pain point id -> every observation of its cluster, recomputed as synthesis clusters them
-    (leader_clusters over the stage's pain observations by severity, source, offset). Kept only
-    where the recomputed cluster holds all the pain point's quotes and its participant count."""
-    where: dict[tuple[str, int, int], tuple[str, int]] = {}
-    groups: dict[tuple[str, int], list[Observation]] = {}
-    for stage in jmap.stages:
-        idx = [i for i, o in enumerate(ex.observations) if o.stage == stage.name and o.kind is PAIN]
-        idx.sort(
-            key=lambda i: (
-                -ex.observations[i].severity,
-                ex.observations[i].evidence.source_id,
-                ex.observations[i].evidence.char_start,
-            )
-        )
-        if not idx:
-            continue
-        for g, group in enumerate(leader_clusters(ex.vectors[idx])):
-            obs = [ex.observations[idx[j]] for j in group]
-            groups[(stage.name, g)] = obs
-            for o in obs:
-                e = o.evidence
-                where[(e.source_id, e.char_start, e.char_end)] = (stage.name, g)
-    found: dict[str, list[Observation]] = {}
-    for stage in jmap.stages:
-        for pp in stage.pain_points:
-            keys = {where.get((e.source_id, e.char_start, e.char_end)) for e in pp.evidence}
-            if len(keys) != 1 or None in keys:
-                continue
-            obs = groups[keys.pop()]  # type: ignore[index]
-            if len({participant_key(o.evidence) for o in obs}) == pp.participants:
-                found[pp.id] = obs
-    return found
-
-
 def run_twitter(model: UsemEmbedder, n: int, top: int) -> dict[str, float]:
     print("== (b) Twitter US airline: do the top pain points separate the negative reasons? ==")
     tweets, eligible = negative_tweets(n)
@@ -330,19 +275,16 @@ def run_twitter(model: UsemEmbedder, n: int, top: int) -> dict[str, float]:
         f"(text_deartifacted; {'all' if n <= 0 else 'stratified sample, random.Random(0)'})"
     )
     print("  reasons: " + ", ".join(f"{r} {c}" for r, c in mix.most_common()))
-    kept, restore = _capture_extraction()
     with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
         table = Path(tmp) / "tweets.csv"
         write_tweets(tweets, table)
         options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="tweet_id")
         report, ingest_s = ingest(ws, "tweets", [table], options)
         start = time.perf_counter()
-        try:
-            jmap = build_map(ws, "tweets")
-        finally:
-            restore()
+        members: dict[str, list[Observation]] = {}
+        jmap = build_map(ws, "tweets", members=members)
         map_s = time.perf_counter() - start
-    ex = kept[-1] if kept else None
+        ex = extract_observations(ws, "tweets")
 
     def reason(e: Any) -> str | None:
         return reason_of.get(e.source_path.rsplit("#", 1)[-1])
@@ -365,15 +307,13 @@ def run_twitter(model: UsemEmbedder, n: int, top: int) -> dict[str, float]:
         print(f"  stage {stage.order} {stage.name}: {len(stage.pain_points)} pain points")
     everything.sort(key=lambda sp: (-sp[1].participants, sp[0], sp[1].id))
     chosen = everything[:top] if top > 0 else everything
-    members = _members(jmap, ex) if ex else {}
     exact = sum(p.id in members for _, p in chosen)
     print(
         f"pain points in the map: {len(everything)}; scoring the top {len(chosen)} by participants"
     )
     print(
-        f"reason shares over whole clusters for {exact} of {len(chosen)} (membership recomputed "
-        f"with synthesis.leader_clusters, checked against each pain point's quotes and "
-        f"participant count); the other {len(chosen) - exact} over their <= 5 evidence quotes"
+        f"reason shares over whole clusters (every observation of the cluster) for {exact} of "
+        f"{len(chosen)}; the other {len(chosen) - exact} over their <= 5 evidence quotes"
     )
     by_stage = {s.order: s.name for s in jmap.stages}
     rows = []
