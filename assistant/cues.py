@@ -217,6 +217,13 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.human,
         ),
         (
+            r"\b(flight attendants?|crew|stewardess\w*|steward|pilots?|gate agents?|"
+            r"cabin staff)\b|空乘|机组",
+            "crew",
+            "service",
+            TouchpointType.human,
+        ),
+        (
             r"\b(support|customer service|help ?desk|agent|representative|staff|refund\w*|"
             r"complain\w*)\b|客服|退款|投诉",
             "customer support",
@@ -231,8 +238,16 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.digital,
         ),
         (
+            r"\b(queue\w*|long lines?|in line|lines? (?:at|was|were)|"
+            r"check.?in (?:desk|counter|line)|"
+            r"security (?:line|check))\b|排队",
+            "queue / check-in",
+            "service",
+            TouchpointType.physical,
+        ),
+        (
             r"\b(cancel\w*|unsubscrib\w*|skip\w*|pause\w*|renew\w*)\b|取消|退订|暂停|续订|跳过",
-            "subscription management",
+            "cancellation / changes",
             "app",
             TouchpointType.digital,
         ),

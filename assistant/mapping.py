@@ -12,7 +12,12 @@ from assistant.extractor import Extractor, meaning_text, participant_units
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
-from assistant.synthesis import CLUSTER_THRESHOLD, build_stages, participant_key
+from assistant.synthesis import (
+    CLUSTER_THRESHOLD,
+    build_stages,
+    harmonise_stages,
+    participant_key,
+)
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
@@ -27,7 +32,7 @@ from journey.schema import (
     ObservationKind,
     SourcesSummary,
 )
-from journey.source import Role
+from journey.source import Role, SourceKind
 
 
 def _summary(stored: Sequence[StoredSource]) -> SourcesSummary:
@@ -172,7 +177,10 @@ def build_map(
     ex = extract_observations(workspace, project, stages, extractor)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
-    map_stages = build_stages(ex.specs, ex.observations, ex.vectors, total, members)
+    kinds = {s.source.id: s.source.kind for s in ex.stored}
+    loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
+    observations = harmonise_stages(ex.observations, ex.vectors, loose)
+    map_stages = build_stages(ex.specs, observations, ex.vectors, total, members)
     recommendations = recommend(map_stages)
     used = {
         (e.source_id, e.char_start, e.char_end)

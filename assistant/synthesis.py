@@ -88,6 +88,44 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
     return [sorted(group) for _, group in sorted(out.items())]
 
 
+TOUCHPOINT_WEIGHT = 0.15
+"""How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
+
+
+def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vectors:
+    """Sentence meaning plus the touchpoint a quote is about, as unit vectors: a complaint about
+    the crew and one about the luggage belt may read alike but are different pain points."""
+    names = sorted({o.touchpoint for o in observations if o.touchpoint})
+    column = {name: i for i, name in enumerate(names)}
+    extra = np.zeros((len(observations), len(names)), dtype=np.float32)
+    for row, o in enumerate(observations):
+        if o.touchpoint:
+            extra[row, column[o.touchpoint]] = TOUCHPOINT_WEIGHT
+    joined = np.hstack([vectors, extra]) if len(observations) else vectors
+    norms = np.linalg.norm(joined, axis=1, keepdims=True)
+    return np.asarray(joined / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def harmonise_stages(
+    observations: Sequence[Observation], vectors: Vectors, loose: Sequence[bool]
+) -> list[Observation]:
+    """Give each theme among `loose` observations (reviews: no question or guide section to
+    place them) the stage most of it was placed in, so one complaint is not scattered over
+    every stage by the noise of placing single sentences."""
+    out = list(observations)
+    for kind in (ObservationKind.pain_point, ObservationKind.delight):
+        idx = [i for i, o in enumerate(observations) if loose[i] and o.kind is kind]
+        if not idx:
+            continue
+        themes = theme_vectors([observations[i] for i in idx], vectors[idx])
+        for group in leader_clusters(themes):
+            stages = Counter(observations[idx[j]].stage for j in group)
+            stage = min(stages, key=lambda name: (-stages[name], name))
+            for j in group:
+                out[idx[j]] = out[idx[j]].model_copy(update={"stage": stage})
+    return out
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "stage"
 
@@ -131,7 +169,8 @@ def _findings(
             observations[i].evidence.char_start,
         ),
     )
-    groups = [[order[j] for j in g] for g in leader_clusters(vectors[order])]
+    themes = theme_vectors([observations[i] for i in order], vectors[order])
+    groups = [[order[j] for j in g] for g in leader_clusters(themes)]
     groups.sort(
         key=lambda g: (
             -len({participant_key(observations[i].evidence) for i in g})
