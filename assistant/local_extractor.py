@@ -7,6 +7,7 @@ import numpy as np
 
 from assistant import cues
 from assistant.extractor import Unit
+from assistant.seeds import SeedVotes, seed_margins
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
 from ingest.embeddings import Embedder, Vectors
@@ -48,14 +49,18 @@ W_CONFUSION = 0.5
 W_HESITATION = 0.25
 W_QUESTION = 0.3
 W_CONTEXT = 0.5
+W_SEED = 0.5
 PAIN_BELOW, DELIGHT_ABOVE = -0.15, 0.25
 
 
-def read_sentence(text: str, is_question: bool = False, context: float = 0.0) -> Reading:
+def read_sentence(
+    text: str, is_question: bool = False, context: float = 0.0, seed: float = 0.0
+) -> Reading:
     """Classify one participant sentence from its sentiment and cue phrases.
 
     `context` is the polarity of the whole review it comes from (-1..+1, 0 for interviews):
     in a one-star review a plain statement of fact is usually the complaint itself.
+    `seed` is how the nearest labelled example sentences lean (-1 pain .. +1 positive).
     """
     polarity = sentiment(text)
     confusion = bool(cues.CONFUSION.search(text))
@@ -72,6 +77,7 @@ def read_sentence(text: str, is_question: bool = False, context: float = 0.0) ->
         - W_HESITATION * hesitant
         - W_QUESTION * is_question
         + W_CONTEXT * context
+        + W_SEED * seed
     )
     if need and not difficulty and score > -0.5:
         return Reading(ObservationKind.need, round(polarity, 2), 1, "hopeful")
@@ -228,6 +234,7 @@ class LocalExtractor:
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
+        self.seeds = SeedVotes(embedder)
 
     def extract(
         self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
@@ -235,12 +242,16 @@ class LocalExtractor:
         """An observation for every unit (neutral ones included, for the emotion curve)."""
         stage_names = assign_stages(units, vectors, stages, self.embedder)
         contexts: dict[str, float] = {}
+        margins = seed_margins(self.seeds.votes(vectors))
         observations = []
-        for unit, stage in zip(units, stage_names, strict=True):
+        for unit, stage, margin in zip(units, stage_names, margins, strict=True):
             if unit.source.id not in contexts:
                 contexts[unit.source.id] = review_context(unit.source)
             reading = read_sentence(
-                unit.text, is_question=_asks(unit), context=contexts[unit.source.id]
+                unit.text,
+                is_question=_asks(unit),
+                context=contexts[unit.source.id],
+                seed=margin,
             )
             touchpoint = touchpoint_of(unit.text)
             observations.append(
