@@ -137,15 +137,23 @@ _STOPWORDS = {
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+# Han, kana, Hangul, Cyrillic and ASCII letters: counted with regexes, which run in C.
+_SCRIPTS = tuple(
+    re.compile(p)
+    for p in (
+        "[\u4e00-\u9fff\u3400-\u4dbf]",
+        "[\u3040-\u30ff]",
+        "[\uac00-\ud7af]",
+        "[\u0400-\u04ff]",
+        "[A-Za-z]",
+    )
+)
+
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code (en, zh, ja, ko, ru, es, ...) or `und` when unsure."""
     sample = text[:20_000]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    kana = sum(1 for ch in sample if "\u3040" <= ch <= "\u30ff")
-    hangul = sum(1 for ch in sample if "\uac00" <= ch <= "\ud7af")
-    cyrillic = sum(1 for ch in sample if "\u0400" <= ch <= "\u04ff")
-    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    han, kana, hangul, cyrillic, latin = (len(p.findall(sample)) for p in _SCRIPTS)
     letters = han + kana + hangul + cyrillic + latin
     if letters == 0:
         return "und"
@@ -160,6 +168,7 @@ def detect_language(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(sample)]
     if not words:
         return "und"
-    scores = Counter({lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()})
+    counts = Counter(words)
+    scores = Counter({lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()})
     lang, hits = scores.most_common(1)[0]
     return lang if hits >= max(1, 0.05 * len(words)) else "und"

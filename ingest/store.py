@@ -15,7 +15,8 @@ from ingest.chunking import Chunk
 from ingest.embeddings import Embedder, UsemEmbedder, Vectors
 from journey.errors import InputError
 
-_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+# Chroma collection names must start and end with a letter or digit.
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
 Scalar = str | int | float | bool
 
 
@@ -24,7 +25,7 @@ def check_project_name(name: str) -> str:
     if not _PROJECT_NAME.match(name) or ".." in name:
         raise InputError(
             f"project name {name!r} is not allowed: use 1-63 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
+            "starting and ending with a letter or digit"
         )
     return name
 

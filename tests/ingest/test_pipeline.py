@@ -183,3 +183,20 @@ def test_the_store_persists_and_answers_queries_from_a_new_process(
     lines = out.stdout.strip().splitlines()
     assert int(lines[0]) == count
     assert "delivery was late" in lines[1]
+
+
+@pytest.mark.parametrize("name", ["../etc", "a-", "-a", "", "x" * 64, "a b", "a/b"])
+def test_project_names_that_cannot_name_a_collection_are_refused(name: str):
+    from ingest.store import check_project_name
+    from journey.errors import InputError
+
+    with pytest.raises(InputError, match="not allowed"):
+        check_project_name(name)
+
+
+@pytest.mark.parametrize("name", ["a", "Study_2026", "cx.onboarding-v2"])
+def test_ordinary_project_names_are_accepted(name: str, workspace: Workspace, tmp_path: Path):
+    path = tmp_path / "p.txt"
+    path.write_text(MARIA, encoding="utf-8")
+    assert _ingest(workspace, [path], project=name).ok
+    assert workspace.store.count(name) > 0
