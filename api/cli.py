@@ -1,8 +1,11 @@
 """The `journeymap` command line."""
 
+import json
 import logging
+import re
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +15,8 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.mapping import build_map
+from assistant.chat import Chat
+from assistant.mapping import build_map, save_map
 from assistant.settings import get_settings
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
@@ -20,7 +24,7 @@ from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey import exports
 from journey.errors import JourneymapError
 from journey.html import to_html
-from journey.schema import JourneyMap
+from journey.schema import ChatAnswer, JourneyMap
 from journey.source import SourceKind
 
 app = typer.Typer(
@@ -283,6 +287,7 @@ def map_command(
             journey_map = build_map(
                 workspace, project, parse_stages(stages or []) or None, title=title
             )
+        save_map(workspace, journey_map)
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
@@ -327,6 +332,100 @@ def _print_map_summary(m: JourneyMap) -> None:
     )
     for warning in m.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def _print_answer(answer: ChatAnswer) -> None:
+    console.print(answer.answer, markup=False, highlight=False)
+    if answer.citations:
+        console.print("\n[bold]Sources[/bold]")
+    for n, c in enumerate(answer.citations, start=1):
+        quote = " ".join(c.quote.split())
+        quote = quote if len(quote) <= 160 else quote[:159] + "…"
+        console.print(f"[{n}] \u201c{quote}\u201d", markup=False, highlight=False)
+        console.print(
+            f"    [dim]{c.speaker or c.participant_id} — {c.source_path} "
+            f"[{c.char_start}:{c.char_end}][/dim]",
+            highlight=False,
+        )
+    if answer.follow_ups:
+        console.print(
+            "[dim]You could also ask: " + " · ".join(answer.follow_ups) + "[/dim]", highlight=False
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the study, in any language.")],
+    project: ProjectOpt,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON.")] = (
+        False
+    ),
+) -> None:
+    """Ask the study a question; the answer cites participants' verbatim words."""
+    workspace = _workspace()
+    try:
+        chat = Chat(workspace, project)
+        answer = chat.ask(question)
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+    else:
+        _print_answer(answer)
+
+
+_FOLLOW_UP = re.compile(r"^(and|what about|how about|also|same for|那|那么|还有)\b", re.I)
+
+
+@app.command("chat")
+def chat_command(project: ProjectOpt) -> None:
+    """Talk with the study interactively; short follow-ups ("and in onboarding?") build on the
+    previous question. The conversation is saved under JOURNEYMAP_HOME/conversations/."""
+    workspace = _workspace()
+    try:
+        chat = Chat(workspace, project)
+        log = (
+            workspace.settings.home
+            / "conversations"
+            / (f"{project}-{datetime.now(UTC):%Y%m%dT%H%M%S}.jsonl")
+        )
+        log.parent.mkdir(parents=True, exist_ok=True)
+        console.print(
+            f"Ask about [bold]{project}[/bold] ({chat.map.sources.count} sources). "
+            "Empty line or Ctrl-D to stop."
+        )
+        previous = ""
+        while True:
+            try:
+                question = console.input("[bold]you>[/bold] ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question or question.lower() in ("exit", "quit"):
+                break
+            asked = (
+                f"{previous} {question}" if previous and _FOLLOW_UP.match(question) else (question)
+            )
+            answer = chat.ask(asked)
+            _print_answer(answer)
+            with log.open("a", encoding="utf-8") as out:
+                out.write(
+                    json.dumps(
+                        {
+                            "question": question,
+                            "asked": asked,
+                            "answer": answer.model_dump(mode="json"),
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+            previous = asked
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
 
 
 @app.command()

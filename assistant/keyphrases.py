@@ -32,7 +32,8 @@ _FEELING_TEXT = """
     difficult confusing confused clear unclear sure unsure bit lot lots sorry thanks thank
     glad annoyingly slightly quite somewhat especially usually sometimes often
 """
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_FEELING_TEXT.split())
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_STOPWORDS = STOPWORDS | frozenset(_FEELING_TEXT.split())
 _VERBS = frozenset(
     [
         "gave",

@@ -61,6 +61,45 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
     }
 
 
+def stage_specs(
+    stored: Sequence[StoredSource], stages: Sequence[StageSpec] | None = None
+) -> tuple[list[StageSpec], str]:
+    """The stages to map into and where they came from: given, guide headings, or default."""
+    if stages:
+        return list(stages), "given"
+    if found := stages_from_headings([s.source for s in stored]):
+        return found, "interview guide headings"
+    return default_stages(), "default taxonomy"
+
+
+def map_id(
+    project: str, stored: Sequence[StoredSource], specs: Sequence[StageSpec], extractor: str
+) -> str:
+    """A map's id: a hash of what it is built from, so equal inputs give equal ids."""
+    key = [project, *sorted(s.source.id for s in stored), *(s.name for s in specs), extractor]
+    return "map-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:16]
+
+
+def current_map(workspace: Workspace, project: str) -> JourneyMap:
+    """The project's map for its sources as they are now: the stored one if still current
+    (same sources, default stages, local extractor), else built afresh and stored."""
+    workspace.catalog.require_project(project)
+    stored = workspace.catalog.sources(project)
+    latest = workspace.catalog.latest_map(project)
+    if latest is not None:
+        journey_map = JourneyMap.model_validate_json(latest)
+        if journey_map.id == map_id(project, stored, stage_specs(stored)[0], "local"):
+            return journey_map
+    journey_map = build_map(workspace, project)
+    save_map(workspace, journey_map)
+    return journey_map
+
+
+def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:
+    """Keep a built map in the workspace, as the project's newest version."""
+    workspace.catalog.save_map(journey_map.project, journey_map.id, journey_map.model_dump_json())
+
+
 @dataclass
 class Extraction:
     """Grounded observations of a project, with what they were extracted from."""
@@ -124,12 +163,7 @@ def extract_observations(
 
     units = participant_units(stored, redact)
     vectors = workspace.embedder.embed([meaning_text(u.text) for u in units])
-    if stages:
-        specs, origin = list(stages), "given"
-    elif found := stages_from_headings([s.source for s in stored]):
-        specs, origin = found, "interview guide headings"
-    else:
-        specs, origin = default_stages(), "default taxonomy"
+    specs, origin = stage_specs(stored, stages)
     extractor = extractor or LocalExtractor(workspace.embedder)
     observations = extractor.extract(units, vectors, specs)
     # Extractors may return quotes other than whole units (the LLM does): embed those.
@@ -200,18 +234,8 @@ def build_map(
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
-    digest = hashlib.sha256(
-        "|".join(
-            [
-                project,
-                *sorted(s.source.id for s in ex.stored),
-                *(s.name for s in ex.specs),
-                ex.extractor,
-            ]
-        ).encode()
-    ).hexdigest()[:16]
     return JourneyMap(
-        id=f"map-{digest}",
+        id=map_id(project, ex.stored, ex.specs, ex.extractor),
         title=title or f"{project}: customer journey (draft)",
         project=project,
         generated_at=datetime.now(UTC).replace(microsecond=0),

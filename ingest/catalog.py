@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS aliases (
     role TEXT NOT NULL,
     PRIMARY KEY (project, label)
 );
+CREATE TABLE IF NOT EXISTS maps (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    map_json TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+);
 CREATE TABLE IF NOT EXISTS tombstones (
     project TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -210,3 +217,19 @@ class Catalog:
                 "INSERT INTO aliases VALUES (?, ?, ?, ?)", (project, label, placeholder, role.value)
             )
             return placeholder
+
+    # maps: every version built, newest last
+    def save_map(self, project: str, map_id: str, map_json: str) -> None:
+        """Store a built map (a rebuild of the same inputs replaces that version)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO maps VALUES (?, ?, ?, ?)", (project, map_id, _now(), map_json)
+        )
+
+    def latest_map(self, project: str) -> str | None:
+        """The JSON of the newest map of a project, if one was built."""
+        row = self._db.execute(
+            "SELECT map_json FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC "
+            "LIMIT 1",
+            (project,),
+        ).fetchone()
+        return str(row[0]) if row else None

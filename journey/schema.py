@@ -262,3 +262,18 @@ class JourneyMap(_Model):
     """How much evidence the map rests on."""
     warnings: list[str] = Field(default_factory=list)
     """Things the reader should know (thin evidence, dropped quotes ...)."""
+
+
+class ChatAnswer(_Model):
+    """An answer to a question about a study, resting only on cited quotes."""
+
+    answer: str
+    """The answer text; numbered markers like [1] point at citations."""
+    citations: list[Evidence]
+    """Verbatim quotes the answer rests on, each checked against its source."""
+    abstained: bool
+    """True when the study holds nothing relevant and the answer says so instead."""
+    follow_ups: list[str] = Field(default_factory=list)
+    """Questions the researcher might ask next."""
+    mode: Literal["local", "llm"] = "local"
+    """local: an extractive answer built from the map and the quotes; llm: written by a model."""

@@ -95,3 +95,41 @@ def test_map_of_an_unknown_project_says_how_to_make_one(tmp_path: Path):
     result = _run(tmp_path / "home", "map", "-p", "nothing")
     assert result.returncode == 2
     assert "ingest" in result.stderr
+
+
+def test_ask_prints_an_answer_with_sources_and_json_on_request(tmp_path: Path):
+    import json
+
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
+    result = _run(home, "ask", "What was hard about verifying identity?", "-p", "bank")
+    assert result.returncode == 0, result.stderr
+    assert "Sources" in result.stdout and "[1]" in result.stdout
+    as_json = _run(home, "ask", "What was hard about verifying identity?", "-p", "bank", "--json")
+    answer = json.loads(as_json.stdout)
+    assert set(answer) >= {"answer", "citations", "abstained", "follow_ups"}
+    assert all(
+        {"quote", "source_id", "char_start", "char_end"} <= set(c) for c in answer["citations"]
+    )
+
+
+def test_chat_answers_each_line_and_saves_the_conversation(tmp_path: Path):
+    import os
+
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
+    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "chat", "-p", "bank"],
+        input="What did people think of the card delivery?\nand the app?\n\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("you>") >= 2
+    logs = list((home / "conversations").glob("bank-*.jsonl"))
+    assert len(logs) == 1
+    lines = logs[0].read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and "card delivery" in lines[1]  # the follow-up built on the first

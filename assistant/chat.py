@@ -1,0 +1,356 @@
+"""Ask a study questions: answers that rest only on verbatim, grounded participant quotes.
+
+Local mode (no LLM) answers extractively: the map's matching pain points, delights and
+touchpoints with their counts, and the retrieved quotes that support them.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.extractor import meaning_text
+from assistant.mapping import current_map
+from assistant.retrieval import BM25, fuse, tokens
+from assistant.workspace import Workspace
+from ingest.redact import Redactor
+from ingest.sentences import sentence_spans
+from journey.grounding import ground
+from journey.schema import ChatAnswer, Evidence, Finding, PainPoint
+from journey.source import Role, Source, SourceKind, Turn
+
+TOPICAL_DENSE = 0.3
+"""Cosine similarity of the best passage from which a question is taken to be about the study."""
+TOPICAL_KEYWORD = 2.0
+"""BM25 score of the best passage from which a question is taken to be about the study."""
+FINDING_ABOVE = 0.3
+KEYWORD_BONUS = 0.15
+"""Added to a finding's similarity for each question word in its title or touchpoints."""
+WHOLE_TURN_CHARS = 320
+_OFF_TOPIC = re.compile(
+    r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
+    r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
+    r"|写(?:一首|首)?诗|讲个笑话",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
+_PAIN = re.compile(
+    r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|"
+    r"struggl|confus|unhappy|dissatisf|不满|问题|麻烦|困难|抱怨",
+    re.IGNORECASE,
+)
+_JOY = re.compile(
+    r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
+)
+_PARTICIPANT = re.compile(r"\b(?:P|Participant\s*)(\d{1,4})\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question (or the caller) narrows the search to."""
+
+    participant: str | None = None
+    stage: str | None = None
+    kind: SourceKind | None = None
+    sentiment: str | None = None
+    """'pain' or 'delight' when the question asks for one."""
+
+
+@dataclass
+class _Passage:
+    source: Source
+    turn: Turn
+
+
+@dataclass(frozen=True)
+class _Lang:
+    zh: bool
+
+    def t(self, en: str, zh: str) -> str:
+        return zh if self.zh else en
+
+
+class Chat:
+    """Answers questions about one project from its map and its participants' turns."""
+
+    def __init__(self, workspace: Workspace, project: str, dense_only: bool = False) -> None:
+        self.workspace, self.project, self.dense_only = workspace, project, dense_only
+        self.map = current_map(workspace, project)
+        stored = workspace.catalog.sources(project)
+        self._originals = {s.source.id: s.original for s in stored}
+        self._redactor = Redactor(workspace.catalog.aliases(project))
+        self._passages = [
+            _Passage(s.source, t)
+            for s in stored
+            for t in s.source.turns
+            if t.role is Role.participant
+        ]
+        self._at = {(p.source.id, p.turn.index): i for i, p in enumerate(self._passages)}
+        self._bm25 = BM25.build([p.turn.text for p in self._passages])
+        self._allowed = {
+            s.source.id: [
+                (t.char_start, t.char_end) for t in s.source.turns if t.role is Role.participant
+            ]
+            for s in stored
+        }
+        self._findings: list[tuple[str, Finding]] = [
+            (stage.name, f)
+            for stage in self.map.stages
+            for f in (*stage.pain_points, *stage.delights)
+        ]
+        texts = [
+            f"{f.title}. " + " ".join(e.quote for e in f.evidence[:3]) for _, f in self._findings
+        ]
+        self._finding_vectors = workspace.embedder.embed([meaning_text(t) for t in texts])
+        self._finding_words = [
+            set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
+        ]
+
+    def _redact(self, text: str) -> str:
+        return self._redactor.redact(text)[0]
+
+    def filters_for(self, question: str) -> Filters:
+        """The filters a question implies: a participant, a stage, a kind, a sentiment."""
+        participant = None
+        if m := _PARTICIPANT.search(question):
+            participant = f"P{int(m.group(1))}"
+        lower = question.lower()
+        stage = next((s.name for s in self.map.stages if s.name.lower() in lower), None)
+        kind = (
+            SourceKind.review
+            if re.search(r"\breviews?\b|评论|评价", lower)
+            else SourceKind.interview
+            if re.search(r"\binterviews?\b|访谈", lower)
+            else None
+        )
+        sentiment = (
+            "pain" if _PAIN.search(question) else "delight" if _JOY.search(question) else None
+        )
+        return Filters(participant, stage, kind, sentiment)
+
+    def _keep(self, passage: _Passage, f: Filters) -> bool:
+        if f.kind and passage.source.kind is not f.kind:
+            return False
+        if f.participant:
+            names = {
+                passage.source.participant_id.replace("Participant ", "P"),
+                (passage.turn.speaker or "").replace("Participant ", "P"),
+            }
+            if f.participant not in names:
+                return False
+        return True
+
+    def _ranked(self, question: str, f: Filters, n: int) -> tuple[list[int], bool]:
+        """Passage indices, best first, and whether the study speaks to the question at all."""
+        where: dict[str, object] = {"role": "participant"}
+        if f.kind:
+            where = {"$and": [where, {"kind": f.kind.value}]}
+        hits = self.workspace.store.query(self.project, meaning_text(question), n=n, where=where)
+        dense: list[int] = []
+        for hit in hits:
+            sid = str(hit.metadata["source_id"])
+            first, last = int(hit.metadata["turn_start"]), int(hit.metadata["turn_end"])
+            for index in range(first, last + 1):
+                i = self._at.get((sid, index))
+                if i is not None and i not in dense and self._keep(self._passages[i], f):
+                    dense.append(i)
+        best = max((1 - h.distance for h in hits), default=0.0)
+        scored = self._bm25.scores(question)
+        topical = best >= TOPICAL_DENSE or bool(scored and scored[0][0] >= TOPICAL_KEYWORD)
+        if self.dense_only:
+            return dense, topical
+        keyword = [i for _, i in scored if self._keep(self._passages[i], f)][:n]
+        return fuse(dense, keyword), topical
+
+    def _evidence(self, passage: _Passage, question_vector: np.ndarray) -> Evidence:
+        """The turn itself if short, else its sentence closest to the question."""
+        turn, source = passage.turn, passage.source
+        start, end = turn.char_start, turn.char_end
+        if end - start > WHOLE_TURN_CHARS:
+            original = self._originals[source.id]
+            spans = sentence_spans(original[start:end], start)
+            texts = [meaning_text(self._redact(original[s:e])) for s, e in spans]
+            best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
+            start, end = spans[best]
+        return Evidence(
+            quote=self._redact(self._originals[source.id][start:end]),
+            source_id=source.id,
+            source_path=source.path,
+            char_start=start,
+            char_end=end,
+            speaker=turn.speaker,
+            participant_id=source.participant_id,
+            timestamp=turn.start,
+        )
+
+    def retrieve(
+        self, question: str, k: int = 10, filters: Filters | None = None
+    ) -> list[Evidence]:
+        """The k participant passages that best answer a question, grounded, best first."""
+        f = filters or self.filters_for(question)
+        ranked, _topical = self._ranked(question, f, max(30, 3 * k))
+        vector = self.workspace.embedder.embed([meaning_text(question)])[0]
+        evidence = [self._evidence(self._passages[i], vector) for i in ranked[:k]]
+        return ground(evidence, self._originals, self._redact, self._allowed).kept
+
+    def ask(self, question: str, filters: Filters | None = None) -> ChatAnswer:
+        """Answer from the study only: matching findings with counts, and supporting quotes."""
+        lang = _Lang(zh=bool(_CJK.search(question)))
+        if _OFF_TOPIC.search(question):
+            return ChatAnswer(
+                answer=lang.t(
+                    "I can only answer questions about this study's interviews and reviews.",
+                    "我只能回答与本研究的访谈和评论有关的问题。",
+                ),
+                citations=[],
+                abstained=True,
+                follow_ups=self._follow_ups(lang, None),
+            )
+        f = filters or self.filters_for(question)
+        vector = self.workspace.embedder.embed([meaning_text(question)])[0]
+        ranked, topical = self._ranked(question, f, 30)
+        findings = self._matching(question, vector, f)
+        narrowed = bool(f.stage or f.participant)
+        if not findings and not f.participant and (f.stage or (f.sentiment and not topical)):
+            findings = self._top_findings(f)  # "what frustrates people in onboarding?"
+        if not (topical or findings or narrowed) or not (ranked or findings):
+            return ChatAnswer(
+                answer=lang.t(
+                    "The study has nothing on this: no participant quote matches the "
+                    "question closely enough to answer it.",
+                    "本研究中没有与此问题足够相关的内容，无法回答。",
+                ),
+                citations=[],
+                abstained=True,
+                follow_ups=self._follow_ups(lang, None),
+            )
+        citations: list[Evidence] = []
+        lines = [
+            lang.t(
+                "Extractive answer from the journey map and participants' own words "
+                "(no language model):",
+                "根据旅程地图和参与者原话的摘录式回答（未使用语言模型）：",
+            )
+        ]
+        total = self.map.sources.participants
+        for n, (stage, finding) in enumerate(findings, start=1):
+            marks = []
+            for e in finding.evidence[:2]:
+                citations.append(e)
+                marks.append(f"[{len(citations)}]")
+            measure = "severity" if isinstance(finding, PainPoint) else "strength"
+            measure_zh = "严重度" if isinstance(finding, PainPoint) else "强度"
+            kind = lang.t(
+                "pain point" if isinstance(finding, PainPoint) else "delight",
+                "痛点" if isinstance(finding, PainPoint) else "亮点",
+            )
+            lines.append(
+                lang.t(
+                    f"{n}. {finding.title} ({kind}, {stage}): {finding.participants} of {total} "
+                    f"participants ({finding.share:.0%}), {measure} {finding.severity}/5 "
+                    f"{' '.join(marks)}",
+                    f"{n}. {finding.title}（{kind}，{stage}）：{total} 位参与者中有 "
+                    f"{finding.participants} 位（{finding.share:.0%}），"
+                    f"{measure_zh} {finding.severity}/5 "
+                    f"{' '.join(marks)}",
+                )
+            )
+        quotes = (
+            [self._evidence(self._passages[i], vector) for i in ranked[:6]]
+            if topical or f.participant
+            else []
+        )
+        quotes = ground(quotes, self._originals, self._redact, self._allowed).kept
+        seen = {(c.source_id, c.char_start) for c in citations}
+        fresh = [q for q in quotes if (q.source_id, q.char_start) not in seen][
+            : max(2, 6 - len(citations))
+        ]
+        if fresh:
+            lines.append(lang.t("What participants said:", "参与者原话："))
+            for q in fresh:
+                citations.append(q)
+                who = q.speaker or q.participant_id or "?"
+                lines.append(f"[{len(citations)}] \u201c{_short(q.quote)}\u201d \u2014 {who}")
+        if _HOW_MANY.search(question) and not findings:
+            people = {q.participant_id for q in fresh}
+            lines.append(
+                lang.t(
+                    f"No map finding matches exactly; {len(people)} participants are quoted above.",
+                    f"地图中没有完全匹配的发现；上面引用了 {len(people)} 位参与者。",
+                )
+            )
+        checked = ground(citations, self._originals, self._redact, self._allowed)
+        return ChatAnswer(
+            answer="\n".join(lines),
+            citations=checked.kept,
+            abstained=False,
+            follow_ups=self._follow_ups(lang, findings[0] if findings else None),
+        )
+
+    def _fits(self, stage: str, finding: Finding, f: Filters) -> bool:
+        if f.stage and stage != f.stage:
+            return False
+        if f.sentiment and (f.sentiment == "pain") != isinstance(finding, PainPoint):
+            return False
+        return not f.participant or any(
+            (e.participant_id or "").replace("Participant ", "P") == f.participant
+            for e in finding.evidence
+        )
+
+    def _matching(self, question: str, vector: np.ndarray, f: Filters) -> list[tuple[str, Finding]]:
+        """Findings close to the question in meaning or naming its words, best first."""
+        if not self._findings:
+            return []
+        words = set(tokens(question))
+        overlap = np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        scores = self._finding_vectors @ vector + KEYWORD_BONUS * overlap
+        out = []
+        for i in np.argsort(-scores, kind="stable"):
+            stage, finding = self._findings[int(i)]
+            if scores[i] < FINDING_ABOVE:
+                break
+            if self._fits(stage, finding, f):
+                out.append((stage, finding))
+            if len(out) == 3:
+                break
+        return out
+
+    def _top_findings(self, f: Filters) -> list[tuple[str, Finding]]:
+        """The most severe and widely felt findings within the filters."""
+        fitting = [(s, x) for s, x in self._findings if self._fits(s, x, f)]
+        fitting.sort(key=lambda sf: (-sf[1].severity * sf[1].share, sf[1].id))
+        return fitting[:3]
+
+    def _follow_ups(self, lang: _Lang, top: tuple[str, Finding] | None) -> list[str]:
+        stages = [s for s in self.map.stages if s.pain_points]
+        worst = min(stages, key=lambda s: s.emotion.mean_valence or 0.0, default=None)
+        out = []
+        if top:
+            out.append(
+                lang.t(
+                    f"Who mentions \u201c{top[1].title}\u201d, and in which segments?",
+                    f"哪些参与者提到了“{top[1].title}”？",
+                )
+            )
+        if worst:
+            out.append(
+                lang.t(
+                    f"What frustrates people during {worst.name}?",
+                    f"在“{worst.name}”阶段，什么最让人不满？",
+                )
+            )
+        touchpoints = [t.name for s in self.map.stages for t in s.touchpoints]
+        if touchpoints:
+            out.append(
+                lang.t(
+                    f"What do participants say about the {touchpoints[0]}?",
+                    f"参与者如何评价{touchpoints[0]}？",
+                )
+            )
+        return out[:3]
+
+
+def _short(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,75 @@
+"""Finding participant turns for a question: dense (the store) + keyword (BM25), fused by rank."""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.keyphrases import STOPWORDS
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+RRF_K = 60
+
+
+def tokens(text: str) -> list[str]:
+    """Words (lower case, no stopwords, crude plural folding) and Chinese character bigrams."""
+    lower = text.lower().replace("’", "'")
+    out = [w.rstrip("s") if len(w) > 4 else w for w in _WORD.findall(lower) if w not in STOPWORDS]
+    for run in _CJK_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return out
+
+
+@dataclass
+class BM25:
+    """Okapi BM25 over a fixed list of documents."""
+
+    docs: list[Counter[str]]
+    lengths: list[int]
+    df: Counter[str]
+    k1: float = 1.2
+    b: float = 0.75
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "BM25":
+        """Index texts (tokenised with `tokens`)."""
+        docs = [Counter(tokens(t)) for t in texts]
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        return cls(docs, [sum(d.values()) for d in docs], df)
+
+    def scores(self, query: str) -> list[tuple[float, int]]:
+        """(score, document index) for documents sharing a term with the query, best first."""
+        terms = set(tokens(query))
+        n = len(self.docs)
+        if not n or not terms:
+            return []
+        avg = sum(self.lengths) / n or 1.0
+        scored = []
+        for i, doc in enumerate(self.docs):
+            score = 0.0
+            for term in terms & doc.keys():
+                idf = math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
+                tf = doc[term]
+                score += (
+                    idf
+                    * tf
+                    * (self.k1 + 1)
+                    / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / avg))
+                )
+            if score > 0:
+                scored.append((score, i))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        return scored
+
+
+def fuse(*rankings: Sequence[int]) -> list[int]:
+    """Reciprocal rank fusion of several rankings of the same documents."""
+    score: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking):
+            score[doc] = score.get(doc, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return [doc for doc, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))]

@@ -1,0 +1,103 @@
+"""Chat over the bundled sample study: grounded, honest, in the question's language."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import Chat
+from assistant.settings import Settings
+from assistant.workspace import Workspace, open_workspace
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+from ingest.redact import Redactor
+from journey.grounding import normalize_ws
+from journey.schema import Evidence, PainPoint
+from journey.source import Role
+
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+
+
+@pytest.fixture(scope="module")
+def chat(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Chat]:
+    workspace = open_workspace(Settings(home=tmp_path_factory.mktemp("chat")), embedder)
+    files, _ = find_files([SAMPLES / "interviews", SAMPLES / "reviews"])
+    workspace.ingestor("freshbox", IngestOptions()).ingest(files, IngestReport())
+    yield Chat(workspace, "freshbox")
+    workspace.close()
+
+
+def _assert_grounded(workspace: Workspace, citations: list[Evidence]) -> None:
+    stored = {s.source.id: s for s in workspace.catalog.sources("freshbox")}
+    redactor = Redactor(workspace.catalog.aliases("freshbox"))
+    for c in citations:
+        item = stored[c.source_id]
+        original = item.original[c.char_start : c.char_end]
+        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(c.quote)
+        turn = next(t for t in item.source.turns if t.char_start <= c.char_start < t.char_end)
+        assert turn.role is Role.participant
+
+
+def test_a_pain_question_names_the_map_findings_with_counts_and_cites_quotes(chat: Chat):
+    answer = chat.ask("What frustrates people about delivery?")
+    assert not answer.abstained and answer.mode == "local"
+    assert answer.citations and "[1]" in answer.answer
+    assert "deliver" in answer.answer.lower()
+    pains = {p.title: p for s in chat.map.stages for p in s.pain_points}
+    named = [t for t in pains if t in answer.answer]
+    assert named, "the answer names a pain point of the map"
+    p = pains[named[0]]
+    assert f"{p.participants} of {chat.map.sources.participants} participants" in answer.answer
+    _assert_grounded(chat.workspace, answer.citations)
+    assert answer.follow_ups
+
+
+def test_a_stage_question_answers_from_that_stage(chat: Chat):
+    answer = chat.ask("What frustrates people during onboarding?")
+    onboarding = next(s for s in chat.map.stages if s.name == "Onboarding")
+    assert not answer.abstained
+    assert any(p.title in answer.answer for p in onboarding.pain_points)
+    _assert_grounded(chat.workspace, answer.citations)
+
+
+def test_a_question_about_one_participant_quotes_only_them(chat: Chat):
+    answer = chat.ask("What did P3 say about the app?")
+    assert answer.citations
+    assert {c.participant_id for c in answer.citations} == {"P3"}
+    _assert_grounded(chat.workspace, answer.citations)
+
+
+def test_a_chinese_question_gets_a_chinese_answer_over_english_sources(chat: Chat):
+    answer = chat.ask("哪些触点让客户最不满意？")
+    assert not answer.abstained
+    assert "参与者" in answer.answer and answer.citations
+    _assert_grounded(chat.workspace, answer.citations)
+
+
+def test_off_topic_requests_are_refused_and_unknown_topics_abstain(chat: Chat):
+    poem = chat.ask("Write me a poem about autumn")
+    assert poem.abstained and not poem.citations and "only answer" in poem.answer
+    unknown = chat.ask("What do people think about the stock market in Japan?")
+    assert unknown.abstained and not unknown.citations
+
+
+def test_retrieval_returns_grounded_participant_passages_hybrid_or_dense(chat: Chat):
+    hits = chat.retrieve("the box arrived late and there was no tracking", k=5)
+    assert 1 <= len(hits) <= 5
+    assert any("track" in h.quote.lower() or "late" in h.quote.lower() for h in hits)
+    _assert_grounded(chat.workspace, hits)
+    dense = Chat(chat.workspace, "freshbox", dense_only=True)
+    assert dense.retrieve("the box arrived late", k=5)
+
+
+def test_counts_in_answers_come_from_the_map(chat: Chat):
+    answer = chat.ask("How many participants complained about the delivery fee?")
+    counts = {
+        (p.participants, p.title)
+        for s in chat.map.stages
+        for p in s.pain_points
+        if isinstance(p, PainPoint)
+    }
+    assert any(
+        f"{n} of {chat.map.sources.participants}" in answer.answer and t in answer.answer
+        for n, t in counts
+    )

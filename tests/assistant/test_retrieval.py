@@ -1,0 +1,18 @@
+from assistant.retrieval import BM25, fuse, tokens
+
+
+def test_tokens_drop_stopwords_fold_plurals_and_split_chinese_into_bigrams():
+    assert tokens("The deliveries were late") == ["deliverie", "late"]
+    assert "配送" in tokens("配送太慢")
+
+
+def test_bm25_ranks_documents_that_share_rare_words_first():
+    index = BM25.build(["the courier was late again", "recipes are tasty", "late late late"])
+    ranked = [i for _, i in index.scores("late courier")]
+    assert ranked[0] == 0 and set(ranked) == {0, 2}
+    assert index.scores("nothing matches here") == []
+
+
+def test_rank_fusion_rewards_documents_both_rankings_like():
+    assert fuse([1, 2, 3], [3, 1, 4])[0] == 1
+    assert set(fuse([1], [2])) == {1, 2}
