@@ -27,6 +27,9 @@ FINDING_ABOVE = 0.3
 KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
 WHOLE_TURN_CHARS = 320
+"""A cited passage longer than this is cut to its sentence closest to the question."""
+PASSAGE_CHARS = 800
+"""Retrieved passages are at most this long (about the size of a store chunk)."""
 _OFF_TOPIC = re.compile(
     r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
     r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
@@ -59,8 +62,38 @@ class Filters:
 
 @dataclass
 class _Passage:
+    """Consecutive participant turns of one source with nothing but white space between."""
+
     source: Source
-    turn: Turn
+    turns: list[Turn]
+    start: int
+    end: int
+
+    @property
+    def speaker(self) -> str | None:
+        return self.turns[0].speaker
+
+
+def passages(source: Source, original: str, limit: int = PASSAGE_CHARS) -> list[_Passage]:
+    """A source's participant turns grouped into passages of up to `limit` characters."""
+    out: list[_Passage] = []
+    for turn in source.turns:
+        if turn.role is not Role.participant:
+            continue
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and not original[last.end : turn.char_start].strip()
+            and last.turns[-1].index == turn.index - 1
+            and last.turns[-1].speaker == turn.speaker
+            and last.turns[-1].section == turn.section
+            and turn.char_end - last.start <= limit
+        ):
+            last.turns.append(turn)
+            last.end = turn.char_end
+        else:
+            out.append(_Passage(source, [turn], turn.char_start, turn.char_end))
+    return out
 
 
 @dataclass(frozen=True)
@@ -80,20 +113,14 @@ class Chat:
         stored = workspace.catalog.sources(project)
         self._originals = {s.source.id: s.original for s in stored}
         self._redactor = Redactor(workspace.catalog.aliases(project))
-        self._passages = [
-            _Passage(s.source, t)
-            for s in stored
-            for t in s.source.turns
-            if t.role is Role.participant
-        ]
-        self._at = {(p.source.id, p.turn.index): i for i, p in enumerate(self._passages)}
-        self._bm25 = BM25.build([p.turn.text for p in self._passages])
-        self._allowed = {
-            s.source.id: [
-                (t.char_start, t.char_end) for t in s.source.turns if t.role is Role.participant
-            ]
-            for s in stored
+        self._passages = [p for s in stored for p in passages(s.source, s.original)]
+        self._at = {
+            (p.source.id, t.index): i for i, p in enumerate(self._passages) for t in p.turns
         }
+        self._bm25 = BM25.build([" ".join(t.text for t in p.turns) for p in self._passages])
+        self._allowed: dict[str, list[tuple[int, int]]] = {}
+        for p in self._passages:
+            self._allowed.setdefault(p.source.id, []).append((p.start, p.end))
         self._findings: list[tuple[str, Finding]] = [
             (stage.name, f)
             for stage in self.map.stages
@@ -135,7 +162,7 @@ class Chat:
         if f.participant:
             names = {
                 passage.source.participant_id.replace("Participant ", "P"),
-                (passage.turn.speaker or "").replace("Participant ", "P"),
+                (passage.speaker or "").replace("Participant ", "P"),
             }
             if f.participant not in names:
                 return False
@@ -163,18 +190,20 @@ class Chat:
         keyword = [i for _, i in scored if self._keep(self._passages[i], f)][:n]
         return fuse(dense, keyword), topical
 
-    def _evidence(self, passage: _Passage, question_vector: np.ndarray) -> Evidence:
-        """The turn itself if short, else its sentence closest to the question."""
-        turn, source = passage.turn, passage.source
-        start, end = turn.char_start, turn.char_end
-        if end - start > WHOLE_TURN_CHARS:
-            original = self._originals[source.id]
+    def _evidence(
+        self, passage: _Passage, question_vector: np.ndarray, whole: bool = False
+    ) -> Evidence:
+        """The passage itself if `whole` or short, else its sentence closest to the question."""
+        source, original = passage.source, self._originals[passage.source.id]
+        start, end = passage.start, passage.end
+        if not whole and end - start > WHOLE_TURN_CHARS:
             spans = sentence_spans(original[start:end], start)
             texts = [meaning_text(self._redact(original[s:e])) for s, e in spans]
             best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
             start, end = spans[best]
+        turn = next(t for t in passage.turns if t.char_end >= start)
         return Evidence(
-            quote=self._redact(self._originals[source.id][start:end]),
+            quote=self._redact(original[start:end]),
             source_id=source.id,
             source_path=source.path,
             char_start=start,
@@ -187,11 +216,12 @@ class Chat:
     def retrieve(
         self, question: str, k: int = 10, filters: Filters | None = None
     ) -> list[Evidence]:
-        """The k participant passages that best answer a question, grounded, best first."""
+        """The k participant passages (whole, up to PASSAGE_CHARS) that best answer a question,
+        grounded, best first: the context an LLM answer would be written from."""
         f = filters or self.filters_for(question)
         ranked, _topical = self._ranked(question, f, max(30, 3 * k))
         vector = self.workspace.embedder.embed([meaning_text(question)])[0]
-        evidence = [self._evidence(self._passages[i], vector) for i in ranked[:k]]
+        evidence = [self._evidence(self._passages[i], vector, whole=True) for i in ranked[:k]]
         return ground(evidence, self._originals, self._redact, self._allowed).kept
 
     def ask(self, question: str, filters: Filters | None = None) -> ChatAnswer:
@@ -239,6 +269,10 @@ class Chat:
             for e in finding.evidence[:2]:
                 citations.append(e)
                 marks.append(f"[{len(citations)}]")
+            # A study of reviews only counts reviewers, not interview participants.
+            reviews_only = set(self.map.sources.kinds) == {"review"}
+            people = "reviewers" if reviews_only else "participants"
+            people_zh = "位评论者" if reviews_only else "位参与者"
             measure = "severity" if isinstance(finding, PainPoint) else "strength"
             measure_zh = "严重度" if isinstance(finding, PainPoint) else "强度"
             kind = lang.t(
@@ -248,9 +282,9 @@ class Chat:
             lines.append(
                 lang.t(
                     f"{n}. {finding.title} ({kind}, {stage}): {finding.participants} of {total} "
-                    f"participants ({finding.share:.0%}), {measure} {finding.severity}/5 "
+                    f"{people} ({finding.share:.0%}), {measure} {finding.severity}/5 "
                     f"{' '.join(marks)}",
-                    f"{n}. {finding.title}（{kind}，{stage}）：{total} 位参与者中有 "
+                    f"{n}. {finding.title}（{kind}，{stage}）：{total} {people_zh}中有 "
                     f"{finding.participants} 位（{finding.share:.0%}），"
                     f"{measure_zh} {finding.severity}/5 "
                     f"{' '.join(marks)}",

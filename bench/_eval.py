@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
@@ -207,3 +209,16 @@ def write_tweets(tweets: Sequence[Tweet], path: Path) -> None:
         writer = csv.writer(f)
         writer.writerow(["tweet_id", "text"])
         writer.writerows((t.id, t.text) for t in tweets)
+
+
+class LangChainEmbeddings(Embeddings):
+    """The same local model behind LangChain's interface, for the LangChain baselines."""
+
+    def __init__(self, model: UsemEmbedder) -> None:
+        self.model = model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.model.embed(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed([text])[0].tolist()

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from langchain_chroma import Chroma
 from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.chat import Chat
@@ -35,6 +34,7 @@ from bench._eval import (
     EVAL_DATA,
     SERDIF,
     Highlight,
+    LangChainEmbeddings,
     embedder,
     ingest,
     negative_tweets,
@@ -105,19 +105,6 @@ class _Scores:
         return statistics.fmean(values) if values else 0.0
 
 
-class _LangChainEmbeddings(Embeddings):
-    """The same local model, behind LangChain's interface, for the baseline."""
-
-    def __init__(self, model: UsemEmbedder) -> None:
-        self.model = model
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.model.embed(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.model.embed([text])[0].tolist()
-
-
 def serdif_codebook() -> list[tuple[str, str]]:
     """The 22 codes of the final codebook as (tag, description), in file order."""
     with (SERDIF / "codebook_final.csv").open(encoding="utf-8", newline="") as f:
@@ -147,7 +134,7 @@ def _baseline(files: Sequence[Path], model: UsemEmbedder, home: Path) -> tuple[S
     chunks = splitter.split_documents(docs)
     store = Chroma.from_documents(
         chunks,
-        _LangChainEmbeddings(model),
+        LangChainEmbeddings(model),
         persist_directory=str(home),
         collection_name="baseline",
     )
@@ -424,14 +411,14 @@ def run_subjqa(model: UsemEmbedder, n: int, dev_reviews_only: bool) -> dict[str,
         _abstention(domain, [o for o in outcomes if o[0] == domain])
     print(
         "  note: SubjQA marks a question unanswerable for the one review it was asked of; "
-        "another review of the\n  same business may still answer it, so part of the "
-        "'wrong answers' below can be fair answers"
+        "another review of the\n  same business may still answer it, so some answers "
+        "to 'unanswerable' questions can be fair"
     )
     print("\nexamples:")
     for text, unanswerable, reply, abstained in samples:
         print(
             f"  - [{'unanswerable' if unanswerable else 'answerable'}] {text!r} -> "
-            f"{'ABSTAINED' if abstained else 'answered'}: {_cut(reply)}"
+            f"{'ABSTAINED' if abstained else 'answered'}: {_cut(reply, 200)}"
         )
     print(
         f"\nSubjQA time: {elapsed:.1f} s in all; Chat() {build_s:.1f} s over {len(chosen)} "
@@ -542,6 +529,7 @@ def run_latency(model: UsemEmbedder) -> dict[str, float]:
         f"mean {statistics.fmean(ms_all):.0f} ms, max {max(ms_all):.0f} ms; "
         f"abstained on {sum(t[2] for t in timings)}"
     )
+    print("  abstained on: " + "; ".join(repr(t[1]) for t in timings if t[2]))
     print("slowest 5:")
     for ms, q, abstained, cites in sorted(timings, reverse=True)[:5]:
         print(f"  {ms:7.0f} ms  {q!r} ({'abstained' if abstained else f'{cites} citations'})")

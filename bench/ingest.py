@@ -17,11 +17,11 @@ from pathlib import Path
 
 from langchain_chroma import Chroma
 from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from bench._eval import LangChainEmbeddings
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.sentences import sentence_spans
@@ -29,19 +29,6 @@ from ingest.sentences import sentence_spans
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared/eval_data/serdif_usability_interviews/transcripts"
 )
-
-
-class _LangChainEmbeddings(Embeddings):
-    """The same local model, behind LangChain's interface, for the baseline."""
-
-    def __init__(self, embedder: UsemEmbedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed([text])[0].tolist()
 
 
 def _ours(files: list[Path], embedder: UsemEmbedder) -> tuple[float, IngestReport]:
@@ -71,7 +58,7 @@ def _baseline(files: list[Path], embedder: UsemEmbedder) -> tuple[float, int]:
         chunks = splitter.split_documents(docs)
         Chroma.from_documents(
             chunks,
-            _LangChainEmbeddings(embedder),
+            LangChainEmbeddings(embedder),
             persist_directory=home,
             collection_name="baseline",
         )

@@ -20,6 +20,8 @@ _LABEL_TS = re.compile(rf"^(?P<label>{LABEL})\s*[\[\(](?P<ts>{_TS})[\]\)]\s*[:ï¼
 _LINENO = re.compile(r"^\d{1,5}$")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 _TASK = re.compile(r"^(?P<num>\d{1,2})(?P<sub>\.[a-z0-9]{1,2})?[.)]?\s+(?P<title>\S.*)$")
+# Lettered or roman sub-items of a task script: "c.iii Full metadata", "a.i Which event ...".
+_SUBTASK = re.compile(r"^(?:[a-z]{1,2}\.[ivx]{1,4}|[ivx]{1,4}\.|[a-h]\.)\s+(?P<title>\S.*)$")
 _NOTE = re.compile(r"^[\(\[].*[\)\]]$")
 
 
@@ -75,6 +77,8 @@ def _classify(line: str, offset: int) -> _Line:
         elif m := _TASK.match(stripped):
             info.kind, info.title = "task", m["title"].strip()
             info.level = 2 if m["sub"] else 1
+        elif (m := _SUBTASK.match(stripped)) and info.indent:
+            info.kind, info.title, info.level = "task", m["title"].strip(), 2
     return info
 
 
