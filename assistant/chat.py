@@ -307,11 +307,11 @@ class Chat:
                 who = q.speaker or q.participant_id or "?"
                 lines.append(f"[{len(citations)}] \u201c{_short(q.quote)}\u201d \u2014 {who}")
         if _HOW_MANY.search(question) and not findings:
-            people = {q.participant_id for q in fresh}
+            quoted = len({q.participant_id for q in fresh})
             lines.append(
                 lang.t(
-                    f"No map finding matches exactly; {len(people)} participants are quoted above.",
-                    f"地图中没有完全匹配的发现；上面引用了 {len(people)} 位参与者。",
+                    f"No map finding matches exactly; {quoted} participants are quoted above.",
+                    f"地图中没有完全匹配的发现；上面引用了 {quoted} 位参与者。",
                 )
             )
         checked = ground(citations, self._originals, self._redact, self._allowed)
