@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant import cues
 from assistant.extractor import Unit
-from assistant.seeds import SeedVotes, seed_margins
+from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
 from ingest.embeddings import Embedder, Vectors
@@ -234,7 +234,7 @@ class LocalExtractor:
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
-        self.seeds = SeedVotes(embedder)
+        self.seeds = SeedClassifier(embedder)
 
     def extract(
         self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]

@@ -1,8 +1,8 @@
-"""A nearest-neighbour reading of sentences against labelled examples we wrote ourselves.
+"""A reading of sentences learnt from labelled examples we wrote ourselves.
 
 `seeds.tsv` holds sentences (English and Chinese, many domains and registers) labelled pain,
-positive, need or neutral. A sentence's k nearest seeds in embedding space vote, weighted by
-similarity, which catches evaluations that no cue phrase names.
+positive, need or neutral. A logistic regression over their multilingual embeddings catches
+evaluations that no cue phrase names.
 """
 
 import csv
@@ -24,34 +24,41 @@ def load_seeds() -> list[tuple[str, str]]:
     return [(label, sentence) for label, sentence in rows if label in LABELS]
 
 
-class SeedVotes:
-    """Votes of the k most similar seed sentences, as label shares that sum to 1."""
+class SeedClassifier:
+    """Multinomial logistic regression on the seeds' embeddings (fitted on first use, fixed
+    iterations from zero weights, so deterministic): label probabilities for sentences."""
 
-    def __init__(self, embedder: Embedder, k: int = 9) -> None:
-        self.embedder = embedder
-        self.k = k
+    def __init__(self, embedder: Embedder, l2: float = 1e-3, steps: int = 400) -> None:
+        self.embedder, self.l2, self.steps = embedder, l2, steps
 
     @cached_property
-    def _seeds(self) -> tuple[Vectors, np.ndarray]:
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
         rows = load_seeds()
-        vectors = self.embedder.embed([text for _, text in rows])
-        labels = np.array([LABELS.index(label) for label, _ in rows])
-        return vectors, labels
+        x = self.embedder.embed([text for _, text in rows]).astype(np.float64)
+        y = np.zeros((len(rows), len(LABELS)))
+        y[np.arange(len(rows)), [LABELS.index(label) for label, _ in rows]] = 1.0
+        w = np.zeros((x.shape[1], len(LABELS)))
+        b = np.zeros(len(LABELS))
+        rate = 2.0
+        for _ in range(self.steps):
+            p = _softmax(x @ w + b)
+            grad = (p - y) / len(rows)
+            w -= rate * (x.T @ grad + self.l2 * w)
+            b -= rate * grad.sum(axis=0)
+        return w, b
 
     def votes(self, vectors: Vectors) -> np.ndarray:
-        """Array (n, 4): share of pain, positive, need, neutral among each row's neighbours."""
-        seeds, labels = self._seeds
-        out = np.zeros((len(vectors), len(LABELS)), dtype=np.float32)
+        """Array (n, 4): probability of pain, positive, need, neutral for each row."""
         if not len(vectors):
-            return out
-        k = min(self.k, len(seeds))
-        for start in range(0, len(vectors), 1024):  # bounded blocks: memory stays flat
-            similarity = vectors[start : start + 1024] @ seeds.T
-            nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-            for row, idx in enumerate(nearest):
-                weights = np.maximum(similarity[row, idx], 0.0) + 1e-6
-                np.add.at(out[start + row], labels[idx], weights)
-        return np.asarray(out / out.sum(axis=1, keepdims=True), dtype=np.float32)
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        w, b = self._weights
+        return np.asarray(_softmax(vectors.astype(np.float64) @ w + b), dtype=np.float32)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def seed_margins(votes: np.ndarray) -> Sequence[float]:

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from assistant.seeds import LABELS, SeedVotes, load_seeds
+from assistant.seeds import LABELS, SeedClassifier, load_seeds
 
 
 def test_the_seed_set_covers_every_label_in_english_and_chinese():
@@ -11,13 +11,13 @@ def test_the_seed_set_covers_every_label_in_english_and_chinese():
     assert len({text for _, text in rows}) == len(rows)
 
 
-def test_nearest_seeds_lean_the_way_a_researcher_would(embedder):
+def test_the_seed_classifier_leans_the_way_a_researcher_would(embedder):
     texts = [
         "The page kept timing out and I had to start the whole form again.",
         "That was really smooth, it downloaded straight away.",
         "客服一直不回复，等了一个小时。",
     ]
-    votes = SeedVotes(embedder).votes(embedder.embed(texts))
+    votes = SeedClassifier(embedder).votes(embedder.embed(texts))
     pain, positive = LABELS.index("pain"), LABELS.index("positive")
     assert votes[0, pain] > votes[0, positive]
     assert votes[1, positive] > votes[1, pain]
