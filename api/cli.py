@@ -429,6 +429,27 @@ def chat_command(project: ProjectOpt) -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 to listen on all.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs). Set JOURNEYMAP_API_KEYS before exposing it."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    if settings.api_keys is None and host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            "[yellow]warning:[/yellow] no JOURNEYMAP_API_KEYS: anyone who can reach "
+            f"{host}:{port} can read and change every project"
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
 def schema() -> None:
     """Print the journey map's JSON Schema."""
     sys.stdout.write(exports.json_schema())

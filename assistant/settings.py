@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,24 @@ class Settings(BaseSettings):
     """CPU threads for the local embedding model."""
     log_level: str = "WARNING"
     """Python logging level for journeymap's own messages (DEBUG, INFO, WARNING)."""
+    api_keys: SecretStr | None = None
+    """API keys for `journeymap serve`: `key:project1,project2;otherkey:*` (a key limited to
+    projects, or `*` for all). Unset: the API is open (bind it to localhost)."""
+    cors_origins: str = ""
+    """Comma-separated origins allowed to call the API from a browser (CORS)."""
+    max_upload_files: int = Field(50, ge=1)
+    """Most files one upload request may carry."""
+
+    def key_scopes(self) -> dict[str, set[str]]:
+        """API key -> projects it may reach (`*` for every project)."""
+        if self.api_keys is None:
+            return {}
+        scopes: dict[str, set[str]] = {}
+        for entry in self.api_keys.get_secret_value().split(";"):
+            key, _, projects = entry.strip().partition(":")
+            if key:
+                scopes[key] = {p.strip() for p in (projects or "*").split(",") if p.strip()}
+        return scopes
 
 
 @lru_cache

@@ -233,3 +233,26 @@ class Catalog:
             (project,),
         ).fetchone()
         return str(row[0]) if row else None
+
+    def delete_source(self, project: str, source_id: str) -> bool:
+        """Forget one source (its chunks must be deleted from the store too); False if absent."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM sources WHERE project=? AND id=?", (project, source_id)
+            )
+            return cursor.rowcount > 0
+
+    def delete_project(self, project: str) -> None:
+        """Forget a project: its sources, maps and name mapping."""
+        with self._transaction() as db:
+            for table in ("sources", "maps", "aliases", "tombstones"):
+                db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
+            db.execute("DELETE FROM projects WHERE name=?", (project,))
+
+    def latest_map_id(self, project: str) -> str | None:
+        """Id of the newest map of a project, if one was built."""
+        row = self._db.execute(
+            "SELECT id FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            (project,),
+        ).fetchone()
+        return str(row[0]) if row else None

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.chunking import Chunk
@@ -167,4 +169,5 @@ class ChunkStore:
     def drop_project(self, project: str) -> None:
         """Delete a project's collection."""
         self._collections.pop(project, None)
-        self._client.delete_collection(f"jm-{check_project_name(project)}")
+        with suppress(NotFoundError):  # a project with nothing ingested has no collection
+            self._client.delete_collection(f"jm-{check_project_name(project)}")

@@ -1,0 +1,73 @@
+"""One JSON error shape for the API, and the mapping of journeymap errors to HTTP codes."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from journey.errors import ConfigError, InputError, JourneymapError, NotFoundError
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, raised by routes for conditions only the API knows."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    """`{"error": {"code": ..., "message": ...}}`, the shape of every error response."""
+    return {"error": {"code": code, "message": message}}
+
+
+def _status(exc: JourneymapError) -> tuple[int, str]:
+    if isinstance(exc, NotFoundError):
+        return 404, "not_found"
+    if isinstance(exc, InputError):
+        return 400, "bad_input"
+    if isinstance(exc, ConfigError):
+        return 500, "config"
+    return 500, "error"
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the one error shape."""
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(JourneymapError)
+    async def journeymap_error(_: Request, exc: JourneymapError) -> JSONResponse:
+        status, code = _status(exc)
+        return JSONResponse(error_body(code, str(exc)), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return JSONResponse(
+            error_body("invalid_request", problems or "invalid request"), status_code=422
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body("http", str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error")
+        return JSONResponse(
+            error_body("internal", "unexpected error; see the server log"), status_code=500
+        )

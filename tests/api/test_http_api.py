@@ -1,0 +1,203 @@
+"""The HTTP API through the real app, on a real workspace in a temp dir."""
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.settings import Settings
+from assistant.workspace import open_workspace
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+
+
+@pytest.fixture
+def client(tmp_path: Path, embedder) -> Iterator[TestClient]:
+    settings = Settings(home=tmp_path / "home")
+    workspace = open_workspace(settings, embedder)
+    with TestClient(create_app(settings, workspace)) as c:
+        yield c
+    workspace.close()
+
+
+def _files(*paths: Path) -> list[tuple[str, tuple[str, bytes]]]:
+    return [("files", (p.name, p.read_bytes())) for p in paths]
+
+
+def _error(response) -> dict[str, str]:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    return body["error"]
+
+
+def test_health_and_openapi_with_stable_operation_ids(client: TestClient):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    spec = client.get("/openapi.json").json()
+    ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {
+        "list_projects",
+        "create_project",
+        "upload_sources",
+        "build_project_map",
+        "get_project_map",
+        "export_project_map",
+        "list_recommendations",
+        "ask_study",
+    } <= ids
+
+
+def test_upload_build_map_export_recommend_and_ask(client: TestClient):
+    interviews = sorted((SAMPLES / "interviews").iterdir())
+    r = client.post(
+        "/v1/projects/freshbox/sources", files=_files(*interviews), data={"segment": ["study=demo"]}
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert len(body["added"]) == len(interviews) and not body["skipped"]
+    again = client.post("/v1/projects/freshbox/sources", files=_files(interviews[0]))
+    assert again.status_code == 200 and again.json()["unchanged"] == 1
+
+    listed = client.get("/v1/projects/freshbox/sources").json()
+    assert {s["segment"]["study"] for s in listed} == {"demo"}
+    one = client.get(f"/v1/projects/freshbox/sources/{listed[0]['id']}").json()
+    assert one["turns"] and all("char_start" in t for t in one["turns"])
+
+    assert client.get("/v1/projects/freshbox/map").status_code == 404
+    built = client.post("/v1/projects/freshbox/map", json={})
+    assert built.status_code == 200, built.text
+    m = built.json()
+    assert client.get("/v1/projects/freshbox/map").json()["id"] == m["id"]
+    md = client.get("/v1/projects/freshbox/map/export", params={"format": "md"})
+    assert md.headers["content-type"].startswith("text/markdown") and "# " in md.text
+    assert client.get(
+        "/v1/projects/freshbox/map/export", params={"format": "html"}
+    ).text.startswith("<!DOCTYPE html>")
+    assert (
+        client.get("/v1/projects/freshbox/map/export", params={"format": "pdf"}).status_code == 422
+    )
+    recs = client.get("/v1/projects/freshbox/recommendations").json()
+    assert recs and recs[0]["evidence"]
+    assert "properties" in client.get("/v1/schema/journey-map").json()
+
+    answer = client.post(
+        "/v1/projects/freshbox/chat", json={"question": "What frustrates people about delivery?"}
+    ).json()
+    assert not answer["abstained"] and answer["citations"]
+    with client.stream(
+        "POST",
+        "/v1/projects/freshbox/chat",
+        json={"question": "What do people like?"},
+        headers={"Accept": "text/event-stream"},
+    ) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        text = "".join(stream.iter_text())
+    assert "event: token" in text and "event: answer" in text and "event: done" in text
+    final = next(
+        line[6:]
+        for line in text.splitlines()
+        if line.startswith("data: ") and '"citations"' in line
+    )
+    assert "answer" in json.loads(final)
+
+
+def test_bad_input_gets_clear_4xx_and_loses_nothing(client: TestClient, tmp_path: Path):
+    good = client.post("/v1/projects/p1/sources", files=_files(FIXTURES / "transcripts" / "qa.txt"))
+    assert good.status_code == 201
+    before = client.get("/v1/projects/p1").json()
+
+    r = client.post("/v1/projects/p1/sources", files=_files(FIXTURES / "bad" / "unsupported.xyz"))
+    assert r.status_code == 415 and "unsupported" in _error(r)["message"]
+    r = client.post("/v1/projects/p1/sources", files=_files(FIXTURES / "bad" / "binary.txt"))
+    assert r.status_code == 422 and "binary" in _error(r)["message"]
+    r = client.post("/v1/projects/p1/sources", files=_files(FIXTURES / "bad" / "empty.txt"))
+    assert r.status_code == 422 and "empty" in _error(r)["message"]
+    mixed = client.post(
+        "/v1/projects/p1/sources",
+        files=_files(FIXTURES / "bad" / "corrupt.pdf", FIXTURES / "transcripts" / "otter.txt"),
+    )
+    assert mixed.status_code == 201 and mixed.json()["skipped"][0]["file"] == "corrupt.pdf"
+
+    assert client.get("/v1/projects/nope/sources").status_code == 404
+    assert client.get("/v1/projects/p1/sources/deadbeef").status_code == 404
+    r = client.post("/v1/projects", json={"name": "../x"})
+    assert r.status_code == 400 and "not allowed" in _error(r)["message"]
+    assert (
+        client.post(
+            "/v1/projects", content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert client.post("/v1/projects", json={"name": "p1"}).status_code == 409
+    assert client.post("/v1/projects/p1/chat", json={"question": ""}).status_code == 422
+    after = client.get("/v1/projects/p1").json()
+    assert after["sources"] == before["sources"] + 1  # only otter.txt was added
+
+
+def test_files_over_the_limit_are_refused_with_413(tmp_path: Path, embedder):
+    settings = Settings(home=tmp_path / "home", max_file_mb=0.001)
+    workspace = open_workspace(settings, embedder)
+    with TestClient(create_app(settings, workspace)) as c:
+        r = c.post(
+            "/v1/projects/big/sources", files=_files(SAMPLES / "interviews" / "p01_maria.txt")
+        )
+        assert r.status_code == 413 and "limit" in _error(r)["message"]
+    workspace.close()
+
+
+def test_keys_limit_callers_to_their_projects(tmp_path: Path, embedder):
+    from pydantic import SecretStr
+
+    settings = Settings(home=tmp_path / "home", api_keys=SecretStr("alice:alpha;admin:*"))
+    workspace = open_workspace(settings, embedder)
+    qa = _files(FIXTURES / "transcripts" / "qa.txt")
+    with TestClient(create_app(settings, workspace)) as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/v1/projects").status_code == 401
+        assert c.get("/v1/projects", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        alice = {"Authorization": "Bearer alice"}
+        admin = {"Authorization": "Bearer admin"}
+        assert c.post("/v1/projects/alpha/sources", files=qa, headers=alice).status_code == 201
+        assert c.post("/v1/projects/beta/sources", files=qa, headers=admin).status_code == 201
+        assert [p["name"] for p in c.get("/v1/projects", headers=alice).json()] == ["alpha"]
+        assert c.get("/v1/projects/beta/sources", headers=alice).status_code == 404
+        assert c.post("/v1/projects/beta/sources", files=qa, headers=alice).status_code == 404
+        assert len(c.get("/v1/projects", headers=admin).json()) == 2
+    workspace.close()
+
+
+def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient):
+    r = client.post(
+        "/v1/projects/gone/sources",
+        files=_files(FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt"),
+    )
+    ids = [s["id"] for s in r.json()["added"]]
+    assert client.delete(f"/v1/projects/gone/sources/{ids[0]}").status_code == 204
+    project = client.get("/v1/projects/gone").json()
+    assert project["sources"] == 1
+    assert client.delete("/v1/projects/gone").status_code == 204
+    assert client.get("/v1/projects/gone").status_code == 404
+
+
+def test_twenty_parallel_uploads_store_every_source_exactly_once(client: TestClient):
+    texts = [
+        f"Interviewer: How was week {i}?\nP{i}: Week {i} the delivery was late again, "
+        f"box number {i} arrived soggy.\n"
+        for i in range(20)
+    ]
+
+    def upload(i: int) -> int:
+        files = [("files", (f"week{i}.txt", texts[i].encode()))]
+        return client.post("/v1/projects/busy/sources", files=files).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(upload, range(20)))
+    assert codes == [201] * 20
+    sources = client.get("/v1/projects/busy/sources").json()
+    assert len(sources) == 20 and len({s["id"] for s in sources}) == 20
+    project = client.get("/v1/projects/busy").json()
+    assert project["chunks"] >= 20
