@@ -5,6 +5,8 @@ from pydantic import BaseModel, ConfigDict
 
 from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.errors import ApiError
+from api.models import ProjectOut
+from api.operations import describe_project
 from ingest.store import check_project_name
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
@@ -21,39 +23,12 @@ class ProjectIn(BaseModel):
     """1-63 letters, digits, '.', '_' or '-', starting and ending with a letter or digit."""
 
 
-class ProjectOut(BaseModel):
-    """A project and how much it holds."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    name: str
-    """The project's name."""
-    sources: int
-    """Sources ingested."""
-    participants: int
-    """Distinct participants across its sources."""
-    chunks: int
-    """Chunks in the vector store."""
-    latest_map_id: str | None
-    """Id of the newest map built, if any."""
-
-
-def _describe(workspace: WorkspaceDep, name: str) -> ProjectOut:
-    stored = workspace.catalog.sources(name)
-    latest = workspace.catalog.latest_map_id(name)
-    return ProjectOut(
-        name=name,
-        sources=len(stored),
-        participants=len({s.source.participant_id for s in stored}),
-        chunks=workspace.store.count(name),
-        latest_map_id=latest,
-    )
-
-
 @router.get("", summary="List the projects you can reach")
 def list_projects(workspace: WorkspaceDep, scope: ScopeDep) -> list[ProjectOut]:
     return [
-        _describe(workspace, name) for name in workspace.catalog.projects() if allowed(scope, name)
+        describe_project(workspace, name)
+        for name in workspace.catalog.projects()
+        if allowed(scope, name)
     ]
 
 
@@ -65,12 +40,12 @@ def create_project(body: ProjectIn, workspace: WorkspaceDep, scope: ScopeDep) ->
     if name in workspace.catalog.projects():
         raise ApiError(409, "conflict", f"project {name!r} exists; ingest into it instead")
     workspace.catalog.ensure_project(name)
-    return _describe(workspace, name)
+    return describe_project(workspace, name)
 
 
 @router.get("/{project}", summary="Get a project")
 def get_project(project: ProjectDep, workspace: WorkspaceDep) -> ProjectOut:
-    return _describe(workspace, project)
+    return describe_project(workspace, project)
 
 
 @router.delete(

@@ -1,81 +1,18 @@
 """Sources: upload transcripts and review tables, list them, read one, delete one."""
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
-from pydantic import BaseModel, ConfigDict
 
 from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.errors import ApiError
-from ingest.pipeline import IngestOptions, IngestReport
-from ingest.readers import SUPPORTED_EXTENSIONS
+from api.models import IngestResult, SourceSummary, source_summary
+from api.operations import Upload, ingest_uploads
+from ingest.pipeline import IngestOptions
 from journey.errors import NotFoundError
 from journey.source import Source, SourceKind
 
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
-_SAFE_NAME = re.compile(r"[^\w.\-]+")
-
-
-class SourceSummary(BaseModel):
-    """A source without its turns."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    id: str
-    """Stable content-hash id."""
-    path: str
-    """Where it came from (`file.csv#ID` for a review)."""
-    kind: SourceKind
-    """interview, review or survey."""
-    language: str
-    """Detected language."""
-    participant_id: str
-    """Who it speaks for."""
-    turns: int
-    """Number of turns."""
-    redactions: int
-    """PII items redacted."""
-    segment: dict[str, str]
-    """Segment attributes."""
-
-
-class Skipped(BaseModel):
-    """A file that was not ingested, and why."""
-
-    file: str
-    reason: str
-
-
-class IngestResult(BaseModel):
-    """What an upload did."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    added: list[SourceSummary]
-    """Sources stored by this upload."""
-    unchanged: int
-    """Sources that were already stored (identical content)."""
-    replaced: int
-    """Older versions of the uploaded files that were replaced."""
-    skipped: list[Skipped]
-    """Files not ingested, each with a reason that says what to do."""
-    chunks: int
-    """Chunks embedded."""
-
-
-def summary(source: Source) -> SourceSummary:
-    """A source's summary."""
-    return SourceSummary(
-        id=source.id,
-        path=source.path,
-        kind=source.kind,
-        language=source.language,
-        participant_id=source.participant_id,
-        turns=len(source.turns),
-        redactions=sum(source.redactions.values()),
-        segment=source.segment,
-    )
 
 
 def _segments(values: list[str]) -> dict[str, str]:
@@ -112,17 +49,9 @@ def upload_sources(
 ) -> IngestResult:
     """Files are stored in the workspace and ingested like `journeymap ingest`; a project that
     does not exist yet is created."""
-    settings, workspace = state.settings, state.workspace
     if not allowed(scope, project):
         raise ApiError(404, "not_found", f"no project {project!r}")
-    if len(files) > settings.max_upload_files:
-        raise ApiError(
-            413,
-            "too_many_files",
-            f"{len(files)} files: send at most {settings.max_upload_files} per request",
-        )
-    folder = settings.home / "uploads" / project
-    limit = int(settings.max_file_mb * 1024 * 1024)
+    limit = int(state.settings.max_file_mb * 1024 * 1024)
     options = IngestOptions(
         kind=kind,
         text_column=text_column,
@@ -130,66 +59,15 @@ def upload_sources(
         segment=_segments(segment or []),
         max_bytes=limit,
     )
-    report = IngestReport()
-    paths = []
-    statuses = []
-    with state.lock(project):
-        ingestor = workspace.ingestor(project, options)  # checks the name first
-        folder.mkdir(parents=True, exist_ok=True)
-        for upload in files:
-            name = _SAFE_NAME.sub("_", (upload.filename or "upload").rsplit("/", 1)[-1])
-            data = upload.file.read(limit + 1)
-            if len(data) > limit:
-                report.skipped.append(
-                    (
-                        name,
-                        f"{name}: over the {settings.max_file_mb:g} MB "
-                        "limit; split it or raise JOURNEYMAP_MAX_FILE_MB",
-                    )
-                )
-                statuses.append(413)
-                continue
-            suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-            if suffix not in SUPPORTED_EXTENSIONS:
-                report.skipped.append(
-                    (
-                        name,
-                        f"{name}: unsupported file type {suffix or '(none)'}"
-                        f"; use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}",
-                    )
-                )
-                statuses.append(415)
-                continue
-            path = folder / name
-            path.write_bytes(data)
-            paths.append(path)
-        ingestor.ingest(paths, report)
-        state.changed(project)
-    skipped = [Skipped(file=f.rsplit("/", 1)[-1], reason=r) for f, r in report.skipped]
-    if not report.added and not report.unchanged and skipped:
-        code = (
-            statuses[0]
-            if statuses and len(set(statuses)) == 1 and len(statuses) == len(skipped)
-            else 422
-        )
-        raise ApiError(
-            code,
-            "nothing_ingested",
-            "no file could be ingested: " + " | ".join(s.reason for s in skipped),
-        )
-    response.status_code = status.HTTP_201_CREATED if report.added else status.HTTP_200_OK
-    return IngestResult(
-        added=[summary(s) for s in report.added],
-        unchanged=report.unchanged,
-        replaced=report.replaced,
-        skipped=skipped,
-        chunks=report.chunks,
-    )
+    uploads = [Upload(f.filename or "upload", f.file.read(limit + 1)) for f in files]
+    result = ingest_uploads(state, project, uploads, options)
+    response.status_code = status.HTTP_201_CREATED if result.added else status.HTTP_200_OK
+    return result
 
 
 @router.get("", summary="List a project's sources")
 def list_sources(project: ProjectDep, workspace: WorkspaceDep) -> list[SourceSummary]:
-    return [summary(s.source) for s in workspace.catalog.sources(project)]
+    return [source_summary(s.source) for s in workspace.catalog.sources(project)]
 
 
 def _find(workspace: WorkspaceDep, project: str, source_id: str) -> Source:
