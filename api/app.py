@@ -1,14 +1,18 @@
 """The HTTP API: create_app(settings) builds it; `journeymap serve` runs it with uvicorn."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
 from api.deps import AppState
+from api.errors import error_body
+from api.mcp_server import create_mcp
 from api.routes import chat, maps, projects, sources
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
@@ -22,13 +26,16 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAPI:
     """The API over the workspace at settings.home (or the workspace given, for tests)."""
 
+    state = AppState(settings=settings, workspace=workspace or open_workspace(settings))
+    mcp = create_mcp(state)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ws = workspace or open_workspace(settings)
-        app.state.journeymap = AppState(settings=settings, workspace=ws)
-        yield
+        app.state.journeymap = state
+        async with mcp.session_manager.run():
+            yield
         if workspace is None:
-            ws.close()
+            state.workspace.close()
 
     app = FastAPI(
         title="journeymap",
@@ -53,4 +60,38 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
 
     for router in (projects.router, sources.router, maps.router, chat.router):
         app.include_router(router)
+    # The MCP server over Streamable HTTP. With API keys set it needs a key for every project.
+    app.mount(
+        "/mcp", _require_full_key(settings, mcp.streamable_http_app(streamable_http_path="/"))
+    )
     return app
+
+
+def _require_full_key(settings: Settings, inner: ASGIApp) -> ASGIApp:
+    """Let MCP requests through only with a key that reaches every project (tools take any
+    project name), when keys are configured."""
+    full = {key for key, scope in settings.key_scopes().items() if "*" in scope}
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and settings.key_scopes():
+            headers = dict(scope.get("headers") or [])
+            token = headers.get(b"authorization", b"").decode().partition(" ")[2].strip()
+            if token not in full:
+                body = json.dumps(
+                    error_body(
+                        "unauthorized",
+                        "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS",
+                    )
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await inner(scope, receive, send)
+
+    return guarded

@@ -450,6 +450,20 @@ def serve(
 
 
 @app.command()
+def mcp() -> None:
+    """Serve the MCP tools over stdin/stdout, for chat assistants that launch a command."""
+    from api.deps import AppState
+    from api.mcp_server import create_mcp
+
+    settings = get_settings()
+    workspace = open_workspace(settings)
+    try:
+        create_mcp(AppState(settings=settings, workspace=workspace)).run("stdio")
+    finally:
+        workspace.close()
+
+
+@app.command()
 def schema() -> None:
     """Print the journey map's JSON Schema."""
     sys.stdout.write(exports.json_schema())
