@@ -34,6 +34,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
         app.state.journeymap = state
         async with mcp.session_manager.run():
             yield
+        state.jobs.shutdown()
         if workspace is None:
             state.workspace.close()
 

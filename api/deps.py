@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 
 from api.errors import ApiError
+from api.jobs import Jobs
 from assistant.chat import Chat
 from assistant.settings import Settings
 from assistant.workspace import Workspace
@@ -22,6 +23,7 @@ class AppState:
     locks: dict[str, threading.Lock] = field(default_factory=dict)
     chats: dict[str, Chat] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
+    jobs: Jobs = field(default_factory=Jobs)
 
     def lock(self, project: str) -> threading.Lock:
         """One writer per project: ingests and deletes of a project run one at a time."""

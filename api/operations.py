@@ -1,7 +1,9 @@
 """What the HTTP routes and the MCP tools both do, written once."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from api.deps import AppState
 from api.errors import ApiError
@@ -35,7 +37,11 @@ def describe_project(workspace: Workspace, name: str) -> ProjectOut:
 
 
 def ingest_uploads(
-    state: AppState, project: str, uploads: list[Upload], options: IngestOptions
+    state: AppState,
+    project: str,
+    uploads: list[Upload],
+    options: IngestOptions,
+    progress: Callable[[float, str], None] = lambda fraction, message: None,
 ) -> IngestResult:
     """Store uploaded files in the workspace and ingest them; one writer per project.
 
@@ -82,7 +88,13 @@ def ingest_uploads(
             path = folder / name
             path.write_bytes(upload.data)
             paths.append(path)
-        ingestor.ingest(paths, report)
+        done = [0]
+
+        def read(path: Path) -> None:
+            done[0] += 1
+            progress(done[0] / max(1, len(paths)), f"ingested {path.name}")
+
+        ingestor.ingest(paths, report, on_file=read)
         state.changed(project)
     skipped = [Skipped(file=f.rsplit("/", 1)[-1], reason=r) for f, r in report.skipped]
     if not report.added and not report.unchanged and skipped:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     """Comma-separated origins allowed to call the API from a browser (CORS)."""
     max_upload_files: int = Field(50, ge=1)
     """Most files one upload request may carry."""
+    job_wait_seconds: float = Field(20.0, ge=0)
+    """How long an API upload or map build waits before answering 202 with a job to poll."""
 
     def key_scopes(self) -> dict[str, set[str]]:
         """API key -> projects it may reach (`*` for every project)."""

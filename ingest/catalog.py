@@ -256,3 +256,18 @@ class Catalog:
             (project,),
         ).fetchone()
         return str(row[0]) if row else None
+
+    def map_versions(self, project: str) -> list[tuple[str, str]]:
+        """(id, created_at) of every stored map of a project, newest first."""
+        rows = self._db.execute(
+            "SELECT id, created_at FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC",
+            (project,),
+        )
+        return [(str(i), str(t)) for i, t in rows]
+
+    def map_version(self, project: str, map_id: str) -> str | None:
+        """The JSON of one stored map."""
+        row = self._db.execute(
+            "SELECT map_json FROM maps WHERE project=? AND id=?", (project, map_id)
+        ).fetchone()
+        return str(row[0]) if row else None

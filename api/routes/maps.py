@@ -1,12 +1,15 @@
 """The journey map: build, get, export, its recommendations and its JSON Schema."""
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep
+from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
+from api.jobs import Job, job_response, wait_or_hand_back
 from assistant.mapping import build_map, current_map, save_map
 from assistant.stages import parse_stages
 from journey import exports
@@ -42,17 +45,86 @@ class MapRequest(BaseModel):
     """Title of the map."""
 
 
-@router.post("/projects/{project}/map", summary="Build (or rebuild) the project's map")
+@router.post(
+    "/projects/{project}/map",
+    summary="Build (or rebuild) the project's map",
+    response_model=JourneyMap,
+    responses={202: {"model": Job, "description": "still building: poll the job"}},
+)
 def build_project_map(
-    project: ProjectDep, state: StateDep, body: MapRequest | None = None
-) -> JourneyMap:
+    project: ProjectDep,
+    state: StateDep,
+    body: MapRequest | None = None,
+    wait: Annotated[
+        bool,
+        Query(
+            description="Wait (up to JOURNEYMAP_JOB_WAIT_SECONDS) for the "
+            "map; false answers 202 with a job at once."
+        ),
+    ] = True,
+) -> JSONResponse:
+    """Builds offline; a long build answers 202 with a job to poll at /v1/jobs/{id}."""
     body = body or MapRequest()
     specs = parse_stages(body.stages or []) or None
-    with state.lock(project):
-        journey_map = build_map(state.workspace, project, specs, title=body.title)
-        save_map(state.workspace, journey_map)
-        state.changed(project)
-    return journey_map
+
+    def work(progress: Callable[[float, str], None]) -> JourneyMap:
+        progress(0.1, "reading sentences and extracting observations")
+        with state.lock(project):
+            journey_map = build_map(state.workspace, project, specs, title=body.title)
+            save_map(state.workspace, journey_map)
+            state.changed(project)
+        return journey_map
+
+    job = wait_or_hand_back(
+        state.jobs, "map", project, work, state.settings.job_wait_seconds if wait else 0.0
+    )
+    return job_response(job)
+
+
+class MapVersion(BaseModel):
+    """One stored version of a project's map."""
+
+    id: str
+    created_at: str
+
+
+@router.get("/projects/{project}/maps", summary="List the stored versions of the map")
+def list_map_versions(project: ProjectDep, workspace: WorkspaceDep) -> list[MapVersion]:
+    return [MapVersion(id=i, created_at=t) for i, t in workspace.catalog.map_versions(project)]
+
+
+@router.get("/projects/{project}/maps/{map_id}", summary="Get one stored version of the map")
+def get_map_version(project: ProjectDep, map_id: str, workspace: WorkspaceDep) -> JourneyMap:
+    found = workspace.catalog.map_version(project, map_id)
+    if found is None:
+        raise NotFoundError(
+            f"no map {map_id!r} in project {project!r}; list them at /v1/projects/{project}/maps"
+        )
+    return JourneyMap.model_validate_json(found)
+
+
+@router.get(
+    "/jobs/{job_id}", summary="A background job: status, progress and result", tags=["jobs"]
+)
+def get_job(
+    job_id: str,
+    state: StateDep,
+    scope: ScopeDep,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=60,
+            description="Seconds to wait for the job to end before answering (a long poll).",
+        ),
+    ] = 0.0,
+) -> Job:
+    job = state.jobs.get(job_id)
+    if job is not None and allowed(scope, job.project) and wait:
+        state.jobs.wait(job_id, wait)
+    if job is None or not allowed(scope, job.project):
+        raise NotFoundError(f"no job {job_id!r} (jobs are kept while the server runs)")
+    return job
 
 
 def _latest(workspace: WorkspaceDep, project: str) -> JourneyMap:

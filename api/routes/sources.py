@@ -2,13 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi.responses import JSONResponse
 
 from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.errors import ApiError
+from api.jobs import Job, job_response, wait_or_hand_back
 from api.models import IngestResult, SourceSummary, source_summary
 from api.operations import Upload, ingest_uploads
 from ingest.pipeline import IngestOptions
+from ingest.store import check_project_name
 from journey.errors import NotFoundError
 from journey.source import Source, SourceKind
 
@@ -30,7 +33,9 @@ def _segments(values: list[str]) -> dict[str, str]:
 @router.post(
     "",
     summary="Upload and ingest files (transcripts or review tables)",
+    response_model=IngestResult,
     responses={
+        202: {"model": Job, "description": "still ingesting: poll the job"},
         413: {"description": "every file was over the size limit"},
         415: {"description": "every file was of an unsupported type"},
         422: {"description": "no file could be ingested"},
@@ -41,14 +46,21 @@ def upload_sources(
     files: Annotated[list[UploadFile], File(description="One or more files.")],
     state: StateDep,
     scope: ScopeDep,
-    response: Response,
     kind: Annotated[SourceKind | None, Form()] = None,
     text_column: Annotated[str | None, Form()] = None,
     id_column: Annotated[str | None, Form()] = None,
     segment: Annotated[list[str] | None, Form(description="key=value, repeatable")] = None,
-) -> IngestResult:
+    wait: Annotated[
+        bool,
+        Query(
+            description="Wait (up to JOURNEYMAP_JOB_WAIT_SECONDS) for the "
+            "result; false answers 202 with a job at once."
+        ),
+    ] = True,
+) -> IngestResult | JSONResponse:
     """Files are stored in the workspace and ingested like `journeymap ingest`; a project that
-    does not exist yet is created."""
+    does not exist yet is created. A long ingest answers 202 with a job to poll at
+    /v1/jobs/{id}."""
     if not allowed(scope, project):
         raise ApiError(404, "not_found", f"no project {project!r}")
     limit = int(state.settings.max_file_mb * 1024 * 1024)
@@ -59,10 +71,17 @@ def upload_sources(
         segment=_segments(segment or []),
         max_bytes=limit,
     )
+    check_project_name(project)
     uploads = [Upload(f.filename or "upload", f.file.read(limit + 1)) for f in files]
-    result = ingest_uploads(state, project, uploads, options)
-    response.status_code = status.HTTP_201_CREATED if result.added else status.HTTP_200_OK
-    return result
+    job = wait_or_hand_back(
+        state.jobs,
+        "ingest",
+        project,
+        lambda progress: ingest_uploads(state, project, uploads, options, progress),
+        state.settings.job_wait_seconds if wait else 0.0,
+    )
+    added = bool(job.status == "done" and job.result["added"])
+    return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
 
 
 @router.get("", summary="List a project's sources")

@@ -201,3 +201,31 @@ def test_twenty_parallel_uploads_store_every_source_exactly_once(client: TestCli
     assert len(sources) == 20 and len({s["id"] for s in sources}) == 20
     project = client.get("/v1/projects/busy").json()
     assert project["chunks"] >= 20
+
+
+def test_long_work_can_run_as_a_job_polled_to_its_result(client: TestClient):
+    qa = _files(FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt")
+    r = client.post("/v1/projects/jobs/sources", files=qa, params={"wait": "false"})
+    assert r.status_code == 202 and r.headers["location"].startswith("/v1/jobs/")
+    job = client.get(r.headers["location"], params={"wait": 60}).json()
+    assert job["status"] == "done" and job["progress"] == 1.0 and job["kind"] == "ingest"
+    assert len(job["result"]["added"]) == 2
+
+    built = client.post("/v1/projects/jobs/map", params={"wait": "false"})
+    assert built.status_code == 202
+    done = client.get(f"/v1/jobs/{built.json()['id']}", params={"wait": 60}).json()
+    assert done["status"] == "done" and done["result"]["project"] == "jobs"
+    versions = client.get("/v1/projects/jobs/maps").json()
+    assert [v["id"] for v in versions] == [done["result"]["id"]]
+    one = client.get(f"/v1/projects/jobs/maps/{versions[0]['id']}").json()
+    assert one["id"] == versions[0]["id"]
+    assert client.get("/v1/projects/jobs/maps/map-nope").status_code == 404
+    assert client.get("/v1/jobs/nope").status_code == 404
+
+    failed = client.post(
+        "/v1/projects/jobs/sources",
+        params={"wait": "false"},
+        files=_files(FIXTURES / "bad" / "binary.txt"),
+    )
+    job = client.get(failed.headers["location"], params={"wait": 60}).json()
+    assert job["status"] == "failed" and job["error_code"] == 422 and "binary" in job["message"]

@@ -1,0 +1,133 @@
+"""Background jobs for long ingests and map builds: a request waits a little, then hands back
+a job to poll at GET /v1/jobs/{id} instead of blocking for minutes."""
+
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import error_body
+from journey.errors import JourneymapError
+
+
+class Job(BaseModel):
+    """A long-running task and how far it has got."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Job id, for GET /v1/jobs/{id}."""
+    kind: Literal["ingest", "map"]
+    """What it does."""
+    project: str
+    """The project it works on."""
+    status: Literal["queued", "running", "done", "failed"] = "queued"
+    """Where it is."""
+    progress: float = 0.0
+    """0..1, as far as it can tell."""
+    message: str = ""
+    """What it is doing now, or why it failed."""
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    """When it was submitted."""
+    result: Any = None
+    """The result once done (what the synchronous call would have returned)."""
+    error_code: int | None = None
+    """HTTP status the synchronous call would have failed with."""
+
+
+class Jobs:
+    """A small thread pool with a registry of jobs (kept in memory, newest 500)."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journeymap-job")
+        self._jobs: dict[str, Job] = {}
+        self._futures: dict[str, Future[None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, job_id: str) -> Job | None:
+        """A job by id."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def submit(
+        self,
+        kind: Literal["ingest", "map"],
+        project: str,
+        work: Callable[[Callable[[float, str], None]], BaseModel],
+    ) -> tuple[Job, Future[None]]:
+        """Run work(progress) in the background; progress(fraction, message) updates the job."""
+        job = Job(id=uuid.uuid4().hex[:16], kind=kind, project=project)
+        with self._lock:
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[:-500]:
+                del self._jobs[old]
+                self._futures.pop(old, None)
+
+        def progress(fraction: float, message: str) -> None:
+            job.progress, job.message = max(0.0, min(1.0, fraction)), message
+
+        def run() -> None:
+            job.status = "running"
+            try:
+                result = work(progress)
+            except JourneymapError as exc:
+                job.status, job.message, job.error_code = "failed", str(exc), 400
+            except Exception as exc:  # the job must end in a state a client can read
+                code = getattr(exc, "status", 500)
+                job.status, job.message, job.error_code = "failed", str(exc), code
+            else:
+                job.status, job.progress, job.result = "done", 1.0, result.model_dump(mode="json")
+                job.message = "done"
+
+        future = self._pool.submit(run)
+        with self._lock:
+            self._futures[job.id] = future
+        return job, future
+
+    def wait(self, job_id: str, seconds: float) -> None:
+        """Block up to `seconds` for a job to end (a long poll)."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is not None:
+            with suppress(FuturesTimeout):
+                future.result(timeout=max(0.0, seconds))
+
+    def shutdown(self) -> None:
+        """Stop taking jobs and wait for the running ones."""
+        self._pool.shutdown(wait=True)
+
+
+def wait_or_hand_back(
+    jobs: Jobs,
+    kind: Literal["ingest", "map"],
+    project: str,
+    work: Callable[[Callable[[float, str], None]], BaseModel],
+    wait_seconds: float,
+) -> Job:
+    """Submit work and wait up to wait_seconds; the job comes back done, failed or running."""
+    job, future = jobs.submit(kind, project, work)
+    with suppress(FuturesTimeout):
+        future.result(timeout=max(0.0, wait_seconds))
+    return job
+
+
+def job_response(job: Job, done_status: int = 200) -> JSONResponse:
+    """The job's result if done (as the synchronous call would answer), its error if it failed,
+    else 202 with the job itself and where to poll it."""
+    if job.status == "done":
+        return JSONResponse(job.result, status_code=done_status)
+    if job.status == "failed":
+        code = job.error_code or 500
+        return JSONResponse(
+            error_body("job_failed" if code >= 500 else "bad_input", job.message), status_code=code
+        )
+    return JSONResponse(
+        job.model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
+    )
