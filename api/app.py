@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import errors
 from api.deps import AppState
 from api.errors import error_body
+from api.jobs import Jobs
 from api.mcp_server import create_mcp
 from api.routes import chat, maps, projects, sources
 from assistant.settings import Settings
@@ -27,16 +28,23 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     """The API over the workspace at settings.home (or the workspace given, for tests)."""
 
     state = AppState(settings=settings, workspace=workspace or open_workspace(settings))
-    mcp = create_mcp(state)
+    mcp_http: dict[str, ASGIApp] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A fresh MCP server and job pool per run: an MCP session manager runs only once.
         app.state.journeymap = state
+        state.jobs = Jobs()
+        mcp = create_mcp(state)
+        mcp_http["app"] = mcp.streamable_http_app(streamable_http_path="/")
         async with mcp.session_manager.run():
             yield
         state.jobs.shutdown()
         if workspace is None:
             state.workspace.close()
+
+    async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        await mcp_http["app"](scope, receive, send)
 
     app = FastAPI(
         title="journeymap",
@@ -62,9 +70,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     for router in (projects.router, sources.router, maps.router, chat.router):
         app.include_router(router)
     # The MCP server over Streamable HTTP. With API keys set it needs a key for every project.
-    app.mount(
-        "/mcp", _require_full_key(settings, mcp.streamable_http_app(streamable_http_path="/"))
-    )
+    app.mount("/mcp", _require_full_key(settings, mcp_endpoint))
     return app
 
 
