@@ -14,7 +14,7 @@ from api.deps import AppState
 from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
-from api.routes import chat, maps, projects, sources
+from api.routes import chat, edits, maps, projects, sources
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in (projects.router, sources.router, maps.router, chat.router):
+    for router in (projects.router, sources.router, maps.router, edits.router, chat.router):
         app.include_router(router)
     # The MCP server over Streamable HTTP. With API keys set it needs a key for every project.
     app.mount("/mcp", _require_full_key(settings, mcp_endpoint))

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.chat import Chat
-from assistant.mapping import build_map, save_map
+from assistant.mapping import build_map, save_map, with_edits
 from assistant.settings import get_settings
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
@@ -288,6 +288,7 @@ def map_command(
                 workspace, project, parse_stages(stages or []) or None, title=title
             )
         save_map(workspace, journey_map)
+        journey_map = with_edits(workspace, journey_map)  # people's edits survive rebuilds
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:

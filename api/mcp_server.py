@@ -9,7 +9,7 @@ from api.deps import AppState
 from api.errors import ApiError
 from api.models import IngestResult, ProjectOut
 from api.operations import Upload, describe_project, ingest_uploads
-from assistant.mapping import build_map, current_map, save_map
+from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from ingest.pipeline import IngestOptions
 from journey import exports
@@ -77,7 +77,7 @@ def create_mcp(state: AppState) -> MCPServer:
             journey_map = build_map(workspace, project, parse_stages(stages or []) or None)
             save_map(workspace, journey_map)
             state.changed(project)
-        return journey_map
+        return with_edits(workspace, journey_map)
 
     @server.tool(annotations=READ_ONLY)
     def get_journey_map(project: str) -> JourneyMap:

@@ -22,6 +22,7 @@ from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
 from ingest.redact import Redactor
+from journey.edits import Edit, apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
 from journey.schema import (
@@ -89,10 +90,16 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
     if latest is not None:
         journey_map = JourneyMap.model_validate_json(latest)
         if journey_map.id == map_id(project, stored, stage_specs(stored)[0], "local"):
-            return journey_map
+            return with_edits(workspace, journey_map)
     journey_map = build_map(workspace, project)
     save_map(workspace, journey_map)
-    return journey_map
+    return with_edits(workspace, journey_map)
+
+
+def with_edits(workspace: Workspace, journey_map: JourneyMap) -> JourneyMap:
+    """The map with the people's edits of its project applied (they survive rebuilds)."""
+    stored = [Edit.model_validate_json(e) for e in workspace.catalog.edits(journey_map.project)]
+    return apply_edits(journey_map, stored) if stored else journey_map
 
 
 def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:

@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS maps (
     map_json TEXT NOT NULL,
     PRIMARY KEY (project, id)
 );
+CREATE TABLE IF NOT EXISTS edits (
+    project TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    edit_json TEXT NOT NULL,
+    PRIMARY KEY (project, id)
+);
 CREATE TABLE IF NOT EXISTS tombstones (
     project TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -245,7 +252,7 @@ class Catalog:
     def delete_project(self, project: str) -> None:
         """Forget a project: its sources, maps and name mapping."""
         with self._transaction() as db:
-            for table in ("sources", "maps", "aliases", "tombstones"):
+            for table in ("sources", "maps", "aliases", "tombstones", "edits"):
                 db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
             db.execute("DELETE FROM projects WHERE name=?", (project,))
 
@@ -271,3 +278,27 @@ class Catalog:
             "SELECT map_json FROM maps WHERE project=? AND id=?", (project, map_id)
         ).fetchone()
         return str(row[0]) if row else None
+
+    # edits people made to the map; re-applied to every rebuild
+    def add_edit(self, project: str, edit_id: str, edit_json: str) -> None:
+        """Store an edit."""
+        self._db.execute(
+            "INSERT INTO edits VALUES (?, ?, ?, ?)", (project, edit_id, _now(), edit_json)
+        )
+
+    def edits(self, project: str) -> list[str]:
+        """The JSON of a project's edits, oldest first."""
+        rows = self._db.execute(
+            "SELECT edit_json FROM edits WHERE project=? ORDER BY created_at, rowid", (project,)
+        )
+        return [str(r[0]) for r in rows]
+
+    def delete_edit(self, project: str, edit_id: str) -> bool:
+        """Remove an edit; False if there was none."""
+        with self._transaction() as db:
+            return (
+                db.execute(
+                    "DELETE FROM edits WHERE project=? AND id=?", (project, edit_id)
+                ).rowcount
+                > 0
+            )

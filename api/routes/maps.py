@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.jobs import Job, job_response, wait_or_hand_back
-from assistant.mapping import build_map, current_map, save_map
+from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from journey import exports
 from journey.errors import NotFoundError
@@ -73,7 +73,7 @@ def build_project_map(
             journey_map = build_map(state.workspace, project, specs, title=body.title)
             save_map(state.workspace, journey_map)
             state.changed(project)
-        return journey_map
+        return with_edits(state.workspace, journey_map)
 
     job = wait_or_hand_back(
         state.jobs, "map", project, work, state.settings.job_wait_seconds if wait else 0.0
@@ -131,7 +131,7 @@ def _latest(workspace: WorkspaceDep, project: str) -> JourneyMap:
     latest = workspace.catalog.latest_map(project)
     if latest is None:
         raise NotFoundError(f"project {project!r} has no map yet; POST /v1/projects/{project}/map")
-    return JourneyMap.model_validate_json(latest)
+    return with_edits(workspace, JourneyMap.model_validate_json(latest))
 
 
 @router.get("/projects/{project}/map", summary="Get the project's newest map")

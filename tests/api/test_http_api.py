@@ -229,3 +229,86 @@ def test_long_work_can_run_as_a_job_polled_to_its_result(client: TestClient):
     )
     job = client.get(failed.headers["location"], params={"wait": 60}).json()
     assert job["status"] == "failed" and job["error_code"] == 422 and "binary" in job["message"]
+
+
+def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: TestClient):
+    interviews = sorted((SAMPLES / "interviews").iterdir())
+    first, later = interviews[:5], interviews[5:]
+    assert client.post("/v1/projects/ed/sources", files=_files(*first)).status_code == 201
+    m = client.post("/v1/projects/ed/map", json={}).json()
+    pains = [(s["name"], p) for s in m["stages"] for p in s["pain_points"]]
+    assert len(pains) >= 3
+    (_, a), (_, b), (_, c) = pains[0], pains[1], pains[2]
+    other_stage = next(s["name"] for s in m["stages"] if s["name"] != pains[2][0])
+
+    renamed = client.post(
+        "/v1/projects/ed/edits", json={"op": "rename", "target": a["id"], "title": "Our own name"}
+    )
+    assert renamed.status_code == 201
+    assert (
+        client.post("/v1/projects/ed/edits", json={"op": "delete", "target": b["id"]}).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/v1/projects/ed/edits", json={"op": "restage", "target": c["id"], "stage": other_stage}
+        ).status_code
+        == 201
+    )
+    quote = a["evidence"][-1]
+    pinned = client.post(
+        "/v1/projects/ed/edits",
+        json={
+            "op": "pin",
+            "target": a["id"],
+            "quote": {
+                "source_id": quote["source_id"],
+                "char_start": quote["char_start"],
+                "char_end": quote["char_end"],
+            },
+        },
+    )
+    assert pinned.status_code == 201
+    bad = client.post(
+        "/v1/projects/ed/edits", json={"op": "restage", "target": a["id"], "stage": "Nowhere"}
+    )
+    assert bad.status_code == 422
+    assert (
+        client.post(
+            "/v1/projects/ed/edits", json={"op": "rename", "target": "pp-x-9", "title": "x"}
+        ).status_code
+        == 404
+    )
+
+    def check(current: dict) -> None:
+        titles = {p["title"]: s["name"] for s in current["stages"] for p in s["pain_points"]}
+        assert "Our own name" in titles
+        assert b["title"] not in titles or titles[b["title"]] != pains[1][0]
+        moved = [
+            p
+            for s in current["stages"]
+            if s["name"] == other_stage
+            for p in s["pain_points"]
+            if p["evidence"][0]["source_id"] in {e["source_id"] for e in c["evidence"]}
+        ]
+        assert moved, "the re-staged pain point is in its new stage"
+        ours = next(
+            p for s in current["stages"] for p in s["pain_points"] if p["title"] == "Our own name"
+        )
+        assert ours["evidence"][0]["char_start"] == quote["char_start"]
+
+    check(client.get("/v1/projects/ed/map").json())
+    assert client.post("/v1/projects/ed/sources", files=_files(*later)).status_code == 201
+    rebuilt = client.post("/v1/projects/ed/map", json={}).json()
+    assert rebuilt["id"] != m["id"]
+    check(rebuilt)
+    assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
+    edits = client.get("/v1/projects/ed/edits").json()
+    assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin"]
+    assert client.delete(f"/v1/projects/ed/edits/{edits[0]['id']}").status_code == 204
+    titles = {
+        p["title"]
+        for s in client.get("/v1/projects/ed/map").json()["stages"]
+        for p in s["pain_points"]
+    }
+    assert "Our own name" not in titles
