@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from assistant.extractor import Extractor, meaning_text, participant_units
+from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
@@ -28,6 +29,7 @@ from journey.grounding import Grounded, ground, normalize_ws
 from journey.schema import (
     Generator,
     JourneyMap,
+    LLMStats,
     MapStats,
     Observation,
     ObservationKind,
@@ -89,7 +91,8 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
     latest = workspace.catalog.latest_map(project)
     if latest is not None:
         journey_map = JourneyMap.model_validate_json(latest)
-        if journey_map.id == map_id(project, stored, stage_specs(stored)[0], "local"):
+        extractor = workspace.extractor_name()
+        if journey_map.id == map_id(project, stored, stage_specs(stored)[0], extractor):
             return with_edits(workspace, journey_map)
     journey_map = build_map(workspace, project)
     save_map(workspace, journey_map)
@@ -210,11 +213,20 @@ def build_map(
     extractor: Extractor | None = None,
     title: str | None = None,
     members: dict[str, list[Observation]] | None = None,
+    progress: Progress | None = None,
 ) -> JourneyMap:
-    """The draft journey map of a project's sources. Deterministic but for generated_at.
+    """The draft journey map of a project's sources. Deterministic but for generated_at (and,
+    on the LLM path, as deterministic as the model: its replies are cached).
 
+    With an LLM configured (and no extractor given) the LLM extracts, names themes and writes
+    recommendations; clustering, counts and grounding are the same as on the local path.
     `members`, if given, receives each pain point's and delight's observations (for benchmarks).
+    `progress(done, total)` is told how extraction requests advance on the LLM path.
     """
+    llm = workspace.llm() if extractor is None else None
+    run = LLMRun()
+    if llm is not None:
+        extractor = LLMExtractor(llm, workspace.embedder, run, progress)
     ex = extract_observations(workspace, project, stages, extractor)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
@@ -222,22 +234,19 @@ def build_map(
     loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
     observations = harmonise_stages(ex.observations, ex.vectors, loose)
     map_stages = build_stages(ex.specs, observations, ex.vectors, total, members)
-    recommendations = recommend(map_stages)
-    used = {
-        (e.source_id, e.char_start, e.char_end)
-        for st in map_stages
-        for e in (
-            *st.needs,
-            *st.actions,
-            *(x for t in st.touchpoints for x in t.evidence),
-            *(x for f in (*st.pain_points, *st.delights) for x in f.evidence),
-        )
-    }
+    recommendations = None
+    if llm is not None:
+        map_stages = name_themes(llm, map_stages, run)
+        recommendations = recommend_llm(llm, map_stages, run)
+    if recommendations is None:
+        recommendations = recommend(map_stages)
+    used = {(e.source_id, e.char_start, e.char_end) for st in map_stages for e in st.evidence()}
     warnings: list[str] = []
     if ex.rejected:
         warnings.append(
             f"{ex.rejected} quotes were dropped: grounding could not find them in their sources"
         )
+    warnings.extend(run.failures)
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
@@ -247,12 +256,22 @@ def build_map(
         project=project,
         generated_at=datetime.now(UTC).replace(microsecond=0),
         generator=Generator(
-            mode="local" if ex.extractor == "local" else "llm",
-            model=workspace.embedder.name,
+            mode="local" if llm is None else "llm",
+            model=workspace.embedder.name if llm is None else llm.describe(),
+            prompt_version=" ".join(run.prompts) or None,
             settings={
                 "stages": ex.stage_origin,
                 "cluster_threshold": CLUSTER_THRESHOLD,
                 "extractor": ex.extractor,
+                "embeddings": workspace.embedder.name,
+                **(
+                    {}
+                    if llm is None
+                    else {
+                        "structured_output": llm.method,
+                        "temperature": workspace.settings.llm_temperature,
+                    }
+                ),
             },
         ),
         sources=summary,
@@ -264,6 +283,15 @@ def build_map(
             quotes_used=len(used),
             quotes_rejected=ex.rejected,
             quotes_relocated=ex.relocated,
+            llm=None
+            if llm is None
+            else LLMStats(
+                calls=run.usage.calls,
+                cached_calls=run.usage.cached,
+                prompt_tokens=run.usage.prompt_tokens,
+                completion_tokens=run.usage.completion_tokens,
+                failed_requests=len(run.failures),
+            ),
         ),
         warnings=warnings,
     )

@@ -2,16 +2,26 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from journey.errors import ConfigError
+
+KEYLESS = "sk-no-key-required"
+"""The placeholder key a keyless local server gets (the OpenAI client insists on one)."""
 
 
 class Settings(BaseSettings):
     """journeymap's settings; each can be set as JOURNEYMAP_<NAME> or in a .env file."""
 
     model_config = SettingsConfigDict(
-        env_prefix="JOURNEYMAP_", env_file=".env", extra="ignore", use_attribute_docstrings=True
+        env_prefix="JOURNEYMAP_",
+        env_file=".env",
+        extra="ignore",
+        use_attribute_docstrings=True,
+        validate_by_name=True,
     )
 
     home: Path = Path(".journeymap")
@@ -31,6 +41,86 @@ class Settings(BaseSettings):
     """Most files one upload request may carry."""
     job_wait_seconds: float = Field(20.0, ge=0)
     """How long an API upload or map build waits before answering 202 with a job to poll."""
+
+    llm_provider: Literal["local", "openai", "azure", "openai-compatible"] = "local"
+    """Who extracts, names and recommends: `local` (the embedded default, no LLM), `openai`,
+    `azure`, or `openai-compatible` (Ollama, vLLM, LM Studio, llama.cpp server; set base_url)."""
+    llm_model: str = "gpt-4.1-mini"
+    """Model name (for Azure: the deployment name)."""
+    llm_base_url: str | None = None
+    """Server URL for `openai-compatible` (e.g. http://127.0.0.1:8080/v1) or an OpenAI proxy."""
+    llm_api_key: SecretStr | None = None
+    """Key for the LLM. `openai` also reads OPENAI_API_KEY and `azure` AZURE_OPENAI_API_KEY; a
+    custom base_url never gets OPENAI_API_KEY implicitly (a keyless local server is fine)."""
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    """OpenAI's own variable, read for the `openai` provider only."""
+    azure_openai_api_key: SecretStr | None = Field(None, validation_alias="AZURE_OPENAI_API_KEY")
+    """Azure's own variable, read for the `azure` provider only."""
+    llm_azure_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices("JOURNEYMAP_LLM_AZURE_ENDPOINT", "AZURE_OPENAI_ENDPOINT"),
+    )
+    """Azure OpenAI endpoint (https://NAME.openai.azure.com); AZURE_OPENAI_ENDPOINT also works."""
+    llm_api_version: str = "2024-10-21"
+    """Azure OpenAI API version."""
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    """Sampling temperature (0 keeps maps reproducible)."""
+    llm_timeout: float = Field(120.0, gt=0)
+    """Seconds before one LLM request times out (it is then retried)."""
+    llm_max_retries: int = Field(3, ge=0)
+    """Retries with exponential backoff on 429, 5xx and timeouts."""
+    llm_max_concurrency: int = Field(4, ge=1)
+    """Most LLM requests in flight at once."""
+    llm_requests_per_minute: float | None = Field(None, gt=0)
+    """Client-side rate limit; unset: no limit beyond the provider's 429s."""
+    llm_max_tokens: int = Field(2048, ge=64)
+    """Most completion tokens per request."""
+    llm_structured_output: Literal["json_schema", "function_calling", "json_mode"] = (
+        "function_calling"
+    )
+    """How replies are constrained to the schema: `function_calling` works with OpenAI and most
+    local servers (llama.cpp's server rejects `json_schema`)."""
+    llm_chunk_chars: int = Field(3000, ge=200)
+    """Participant text per extraction request (short turns are batched up to this)."""
+
+    def llm_key(self) -> SecretStr:
+        """The key to send to the configured LLM; a missing one fails here, naming the variable.
+
+        A custom base_url gets JOURNEYMAP_LLM_API_KEY or a placeholder, never OPENAI_API_KEY:
+        that key belongs to OpenAI and must not leak to another server.
+        """
+        if self.llm_api_key is not None:
+            return self.llm_api_key
+        if self.llm_provider == "openai-compatible" or (
+            self.llm_provider == "openai" and self.llm_base_url
+        ):
+            return SecretStr(KEYLESS)
+        if self.llm_provider == "openai" and self.openai_api_key is not None:
+            return self.openai_api_key
+        if self.llm_provider == "azure" and self.azure_openai_api_key is not None:
+            return self.azure_openai_api_key
+        own = {"openai": "OPENAI_API_KEY", "azure": "AZURE_OPENAI_API_KEY"}.get(self.llm_provider)
+        raise ConfigError(
+            f"JOURNEYMAP_LLM_PROVIDER={self.llm_provider} needs a key: set JOURNEYMAP_LLM_API_KEY"
+            + (f" (or {own})" if own else "")
+            + ", or set JOURNEYMAP_LLM_PROVIDER=local to use the embedded default"
+        )
+
+    def check_llm(self) -> None:
+        """Fail at start, with the variable to set, when the LLM settings cannot work."""
+        if self.llm_provider == "local":
+            return
+        if self.llm_provider == "openai-compatible" and not self.llm_base_url:
+            raise ConfigError(
+                "JOURNEYMAP_LLM_PROVIDER=openai-compatible needs JOURNEYMAP_LLM_BASE_URL "
+                "(e.g. http://127.0.0.1:8080/v1)"
+            )
+        if self.llm_provider == "azure" and not self.llm_azure_endpoint:
+            raise ConfigError(
+                "JOURNEYMAP_LLM_PROVIDER=azure needs JOURNEYMAP_LLM_AZURE_ENDPOINT "
+                "(or AZURE_OPENAI_ENDPOINT)"
+            )
+        self.llm_key()
 
     def key_scopes(self) -> dict[str, set[str]]:
         """API key -> projects it may reach (`*` for every project)."""

@@ -1,12 +1,18 @@
 """A workspace on disk: the catalog and the vector store under JOURNEYMAP_HOME."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from ingest.catalog import Catalog
 from ingest.embeddings import Embedder, UsemEmbedder
 from ingest.pipeline import IngestOptions, Ingestor
 from ingest.store import ChunkStore
+
+if TYPE_CHECKING:
+    import httpx
+
+    from assistant.llm import LLM
 
 
 @dataclass
@@ -17,6 +23,25 @@ class Workspace:
     catalog: Catalog
     store: ChunkStore
     embedder: Embedder
+    llm_http_client: "httpx.Client | None" = field(default=None, repr=False)
+    """The HTTP client the LLM talks through (tests hand in one with a mock transport)."""
+    _llm: "LLM | None" = field(default=None, repr=False)
+
+    def llm(self) -> "LLM | None":
+        """The configured LLM, or None on the embedded default (imported only when used)."""
+        if self.settings.llm_provider == "local":
+            return None
+        if self._llm is None:
+            from assistant.llm import LLM
+
+            self._llm = LLM(self.settings, self.catalog, self.llm_http_client)
+        return self._llm
+
+    def extractor_name(self) -> str:
+        """The name maps built now record as their extractor (part of a map's id)."""
+        if self.settings.llm_provider == "local":
+            return "local"
+        return f"llm:{self.settings.llm_provider}:{self.settings.llm_model}"
 
     def ingestor(self, project: str, options: IngestOptions) -> Ingestor:
         """An Ingestor for one project of this workspace."""
@@ -27,8 +52,14 @@ class Workspace:
         self.catalog.close()
 
 
-def open_workspace(settings: Settings, embedder: Embedder | None = None) -> Workspace:
-    """Open (creating if needed) the workspace at settings.home."""
+def open_workspace(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    llm_http_client: "httpx.Client | None" = None,
+) -> Workspace:
+    """Open (creating if needed) the workspace at settings.home; fails early, naming the
+    variable to set, if the LLM settings cannot work."""
+    settings.check_llm()
     home = settings.home
     embedder = embedder or UsemEmbedder(threads=settings.embedding_threads)
     return Workspace(
@@ -36,4 +67,5 @@ def open_workspace(settings: Settings, embedder: Embedder | None = None) -> Work
         catalog=Catalog(home / "journeymap.sqlite"),
         store=ChunkStore(home / "chroma", embedder),
         embedder=embedder,
+        llm_http_client=llm_http_client,
     )

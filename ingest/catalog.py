@@ -51,6 +51,13 @@ CREATE TABLE IF NOT EXISTS edits (
     edit_json TEXT NOT NULL,
     PRIMARY KEY (project, id)
 );
+CREATE TABLE IF NOT EXISTS llm_replies (
+    key TEXT PRIMARY KEY,
+    reply_json TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tombstones (
     project TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -302,3 +309,21 @@ class Catalog:
                 ).rowcount
                 > 0
             )
+
+    # LLM replies, keyed by (model, prompt version, request hash)
+    def cached_reply(self, key: str) -> tuple[str, int, int] | None:
+        """A stored LLM reply with the tokens it cost when it was made, or None."""
+        row = self._db.execute(
+            "SELECT reply_json, prompt_tokens, completion_tokens FROM llm_replies WHERE key = ?",
+            (key,),
+        ).fetchone()
+        return (row[0], int(row[1]), int(row[2])) if row else None
+
+    def cache_reply(
+        self, key: str, reply_json: str, prompt_tokens: int, completion_tokens: int
+    ) -> None:
+        """Keep a validated LLM reply so an unchanged request is never paid for twice."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO llm_replies VALUES (?, ?, ?, ?, ?)",
+            (key, reply_json, prompt_tokens, completion_tokens, _now()),
+        )

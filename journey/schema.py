@@ -3,6 +3,7 @@
 Attribute docstrings become field descriptions, which people and LLMs read.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -168,6 +169,15 @@ class Stage(_Model):
     moments_of_truth: list[str] = Field(default_factory=list)
     """Ids of the pain points or delights that make or break the journey here."""
 
+    def evidence(self) -> Iterator[Evidence]:
+        """Every quote the stage shows: needs, actions, touchpoints, pain points, delights."""
+        yield from self.needs
+        yield from self.actions
+        for touchpoint in self.touchpoints:
+            yield from touchpoint.evidence
+        for finding in (*self.pain_points, *self.delights):
+            yield from finding.evidence
+
 
 class Recommendation(_Model):
     """An intervention point: what to change, why, and on what evidence."""
@@ -222,6 +232,19 @@ class SourcesSummary(_Model):
     """Per segment attribute and value, the number of participants."""
 
 
+class LLMStats(_Model):
+    """What the LLM path cost for one map, from the provider's usage fields."""
+
+    calls: int
+    """Requests sent to the model (re-asks included)."""
+    cached_calls: int
+    """Requests answered from the workspace cache (not sent, not paid)."""
+    prompt_tokens: int
+    completion_tokens: int
+    failed_requests: int = 0
+    """Requests that failed for good; the map keeps everything else (see warnings)."""
+
+
 class MapStats(_Model):
     """Counts that say how much the map rests on."""
 
@@ -235,6 +258,8 @@ class MapStats(_Model):
     """Quotes dropped because grounding could not find them in their source."""
     quotes_relocated: int = 0
     """Quotes whose offsets were repaired by grounding."""
+    llm: LLMStats | None = None
+    """Calls and tokens, on the LLM path."""
 
 
 class JourneyMap(_Model):
@@ -262,6 +287,13 @@ class JourneyMap(_Model):
     """How much evidence the map rests on."""
     warnings: list[str] = Field(default_factory=list)
     """Things the reader should know (thin evidence, dropped quotes ...)."""
+
+    def evidence(self) -> Iterator[Evidence]:
+        """Every quote the map shows, recommendations' included (repeats possible)."""
+        for stage in self.stages:
+            yield from stage.evidence()
+        for rec in self.recommendations:
+            yield from rec.evidence
 
 
 class ChatAnswer(_Model):

@@ -34,25 +34,13 @@ def freshbox_map(freshbox: Workspace) -> JourneyMap:
     return build_map(freshbox, "freshbox")
 
 
-def _all_evidence(m: JourneyMap):
-    for stage in m.stages:
-        yield from stage.needs
-        yield from stage.actions
-        for t in stage.touchpoints:
-            yield from t.evidence
-        for f in (*stage.pain_points, *stage.delights):
-            yield from f.evidence
-    for r in m.recommendations:
-        yield from r.evidence
-
-
 def test_every_quote_in_the_map_is_verbatim_from_a_participant(
     freshbox: Workspace, freshbox_map: JourneyMap
 ):
     m = freshbox_map
     stored = {s.source.id: s for s in freshbox.catalog.sources("freshbox")}
     redactor = Redactor(freshbox.catalog.aliases("freshbox"))
-    evidence = list(_all_evidence(m))
+    evidence = list(m.evidence())
     assert len(evidence) > 50
     for e in evidence:
         item = stored[e.source_id]
@@ -75,7 +63,7 @@ def test_the_sample_map_finds_the_recurring_pain_points(freshbox_map: JourneyMap
         assert theme in text
     assert any(p.participants >= 3 for p in pains)
     assert any(s.emotion.mean_valence is not None and s.emotion.mean_valence < 0 for s in m.stages)
-    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in e.quote) for e in _all_evidence(m)), (
+    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in e.quote) for e in m.evidence()), (
         "the Chinese interview contributes quotes"
     )
 

@@ -1,0 +1,327 @@
+"""The LLM client: the only module that imports langchain_openai (and openai).
+
+One `LLM` per workspace: structured calls against a pydantic schema with one re-ask on a
+malformed reply, replies cached in the workspace by (model, prompt version, request hash),
+bounded concurrency, a client-side rate limit, retries with backoff (the OpenAI client's, on
+429/5xx/timeouts), and token accounting from the provider's usage fields. Nothing here counts
+tokens itself, so tiktoken is never asked for its (downloaded) encodings.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.rate_limiters import InMemoryRateLimiter
+from langchain_openai import AzureChatOpenAI, ChatOpenAI
+from pydantic import BaseModel, ValidationError
+
+from assistant.settings import Settings
+from ingest.catalog import Catalog
+from journey.errors import JourneymapError
+from prompts import Prompt
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+
+
+class LLMError(JourneymapError):
+    """An LLM request failed for good (after retries, or after the re-ask)."""
+
+    def __init__(self, message: str, raw: str | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+        """The model's raw reply, when there was one."""
+        self.usage: Usage | None = None
+        """What the failed attempts cost."""
+
+
+class LLMOutputError(LLMError):
+    """The reply did not match the schema, even after one re-ask with the validation error."""
+
+
+class LLMRefusal(LLMError):
+    """The model refused the request."""
+
+
+@dataclass
+class Usage:
+    """What a piece of LLM work cost, from the provider's usage fields."""
+
+    calls: int = 0
+    """Requests sent (re-asks included)."""
+    cached: int = 0
+    """Requests answered from the workspace cache (nothing sent, nothing paid)."""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, other: "Usage") -> None:
+        """Add another piece of work's cost to this one."""
+        self.calls += other.calls
+        self.cached += other.cached
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """One request of a batch: its reply, or why it failed."""
+
+    reply: T | None
+    error: LLMError | None = None
+    usage: Usage = field(default_factory=Usage)
+
+
+def chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
+    """The LangChain chat model the settings describe (the key is checked here)."""
+    key = settings.llm_key()
+    limiter = (
+        InMemoryRateLimiter(requests_per_second=settings.llm_requests_per_minute / 60)
+        if settings.llm_requests_per_minute
+        else None
+    )
+    common: dict[str, Any] = {
+        "api_key": key,
+        "temperature": settings.llm_temperature,
+        "timeout": settings.llm_timeout,
+        "max_retries": settings.llm_max_retries,
+        "rate_limiter": limiter,
+        "http_client": http_client,
+    }
+    if settings.llm_provider == "azure":
+        return AzureChatOpenAI(
+            azure_endpoint=settings.llm_azure_endpoint,
+            azure_deployment=settings.llm_model,
+            api_version=settings.llm_api_version,
+            max_completion_tokens=settings.llm_max_tokens,
+            **common,
+        )
+    if settings.llm_base_url:
+        # Local servers (llama.cpp, Ollama, vLLM) read `max_tokens`, not OpenAI's newer name.
+        return ChatOpenAI(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            organization=None,
+            extra_body={"max_tokens": settings.llm_max_tokens},
+            stream_usage=True,
+            **common,
+        )
+    return ChatOpenAI(
+        model=settings.llm_model,
+        max_completion_tokens=settings.llm_max_tokens,
+        stream_usage=True,
+        **common,
+    )
+
+
+def _raw_text(message: BaseMessage | None) -> str | None:
+    """What the model said: its tool call's arguments (even malformed ones), or its text."""
+    if not isinstance(message, AIMessage):
+        return None
+    if message.invalid_tool_calls:
+        return message.invalid_tool_calls[0].get("args") or ""
+    if message.tool_calls:
+        return json.dumps(message.tool_calls[0]["args"], ensure_ascii=False)
+    return message.text or None
+
+
+def _problem(message: BaseMessage | None, error: object) -> str:
+    if error is not None:
+        return str(error)
+    if isinstance(message, AIMessage) and message.invalid_tool_calls:
+        return (
+            message.invalid_tool_calls[0].get("error") or "the tool call's arguments are not JSON"
+        )
+    return "no structured reply"
+
+
+def _usage(message: BaseMessage | None) -> Usage:
+    if not isinstance(message, AIMessage):
+        return Usage(calls=1)
+    meta = message.usage_metadata
+    if meta:
+        return Usage(1, 0, meta["input_tokens"], meta["output_tokens"])
+    token_usage = message.response_metadata.get("token_usage") or {}
+    return Usage(
+        1, 0, int(token_usage.get("prompt_tokens", 0)), int(token_usage.get("completion_tokens", 0))
+    )
+
+
+def _refusal(message: BaseMessage | None, error: object) -> str | None:
+    if isinstance(message, AIMessage) and message.additional_kwargs.get("refusal"):
+        return str(message.additional_kwargs["refusal"])
+    if error is not None and "refus" in type(error).__name__.lower():
+        return str(error)
+    return None
+
+
+def _transport_error(exc: openai.APIError) -> LLMError:
+    if isinstance(exc, openai.AuthenticationError):
+        return LLMError(
+            "the LLM server rejected the key: check JOURNEYMAP_LLM_API_KEY (status 401)"
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return LLMError(f"the LLM server does not know this model or path: {exc.message}")
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMError("the LLM request timed out after retries (raise JOURNEYMAP_LLM_TIMEOUT)")
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMError(f"cannot reach the LLM server: {exc.message} (is it running?)")
+    status = getattr(exc, "status_code", None)
+    return LLMError(f"the LLM request failed after retries (status {status}): {exc.message}")
+
+
+class LLM:
+    """Structured and streamed calls to the configured model, cached in the workspace."""
+
+    def __init__(
+        self, settings: Settings, catalog: Catalog, http_client: httpx.Client | None = None
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.model = chat_model(settings, http_client)
+        self.model_name = settings.llm_model
+        self.method = settings.llm_structured_output
+
+    def describe(self) -> str:
+        """`provider:model` as recorded in maps."""
+        return f"{self.settings.llm_provider}:{self.model_name}"
+
+    def _key(self, prompt: Prompt, schema: type[BaseModel], messages: Sequence[str]) -> str:
+        blob = json.dumps(
+            [self.describe(), prompt.tag, self.method, schema.__name__, *messages],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def _messages(
+        self, prompt: Prompt, schema: type[BaseModel], fields: dict[str, str]
+    ) -> list[str]:
+        system = prompt.system.safe_substitute(fields)
+        if self.method == "json_mode":
+            # json_mode constrains the reply to JSON only: the schema must be in the prompt.
+            system += "\n\nReply with one JSON object matching this JSON Schema:\n" + json.dumps(
+                schema.model_json_schema(), separators=(",", ":")
+            )
+        return [system, prompt.user.substitute(fields)]
+
+    def _ask(self, schema: type[T], system: str, user: str) -> tuple[T, Usage]:
+        """One structured request, re-asked once with the validation error if malformed."""
+        runnable = self.model.with_structured_output(schema, method=self.method, include_raw=True)
+        messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
+        usage = Usage()
+        raw: str | None = None
+        for attempt in (1, 2):
+            try:
+                result = runnable.invoke(messages)
+            except openai.APIError as exc:
+                raise _transport_error(exc) from exc
+            assert isinstance(result, dict)  # include_raw=True: {raw, parsed, parsing_error}
+            message = result.get("raw")
+            usage.add(_usage(message))
+            raw = _raw_text(message)
+            parsed, error = result.get("parsed"), result.get("parsing_error")
+            if (refusal := _refusal(message, error)) is not None:
+                refused = LLMRefusal(f"the model refused: {refusal}", raw)
+                refused.usage = usage
+                raise refused
+            if isinstance(parsed, schema):
+                return parsed, usage
+            if parsed is not None:  # a dict, from json_mode
+                try:
+                    return schema.model_validate(parsed), usage
+                except ValidationError as exc:
+                    error = exc
+            problem = _problem(message, error)
+            log.info("malformed LLM reply (attempt %d): %s", attempt, problem[:300])
+            if attempt == 1:
+                messages = [
+                    SystemMessage(system),
+                    HumanMessage(user),
+                    HumanMessage(
+                        f"Your previous reply was:\n{(raw or '')[:2000]}\n\nIt did not match the "
+                        f"schema: {problem[:1000]}\nReply again, with output that matches it."
+                    ),
+                ]
+        malformed = LLMOutputError(
+            f"the model's reply did not match the {schema.__name__} schema", raw
+        )
+        malformed.usage = usage
+        raise malformed
+
+    def structured(self, prompt: Prompt, schema: type[T], fields: dict[str, str]) -> Outcome[T]:
+        """One cached structured request (errors are returned, not raised)."""
+        return self.structured_many(prompt, schema, [fields])[0]
+
+    def structured_many(
+        self,
+        prompt: Prompt,
+        schema: type[T],
+        requests: Sequence[dict[str, str]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Outcome[T]]:
+        """Many structured requests: cached ones answered at once, the rest sent with at most
+        `llm_max_concurrency` in flight. A failed request fails alone."""
+        outcomes: list[Outcome[T] | None] = [None] * len(requests)
+        todo: list[tuple[int, str, list[str]]] = []
+        for i, fields in enumerate(requests):
+            messages = self._messages(prompt, schema, fields)
+            key = self._key(prompt, schema, messages)
+            hit = self.catalog.cached_reply(key)
+            if hit is not None:
+                outcomes[i] = Outcome(schema.model_validate_json(hit[0]), usage=Usage(cached=1))
+            else:
+                todo.append((i, key, messages))
+        done = len(requests) - len(todo)
+        if progress:
+            progress(done, len(requests))
+        if todo:
+            workers = min(self.settings.llm_max_concurrency, len(todo))
+
+            def ask(messages: list[str]) -> tuple[T, Usage]:
+                return self._ask(schema, messages[0], messages[1])
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(ask, messages): (i, key) for i, key, messages in todo}
+                for future in as_completed(futures):
+                    i, key = futures[future]
+                    try:
+                        reply, usage = future.result()
+                    except LLMError as exc:
+                        outcomes[i] = Outcome(None, exc, exc.usage or Usage(calls=1))
+                    else:
+                        # Written from this thread only: the catalog's connection is shared.
+                        self.catalog.cache_reply(
+                            key,
+                            reply.model_dump_json(),
+                            usage.prompt_tokens,
+                            usage.completion_tokens,
+                        )
+                        outcomes[i] = Outcome(reply, usage=usage)
+                    done += 1
+                    if progress:
+                        progress(done, len(requests))
+        return [o for o in outcomes if o is not None]
+
+    def stream(self, prompt: Prompt, fields: dict[str, str], usage: Usage) -> Iterator[str]:
+        """The model's free-text reply, token by token; `usage` is filled in as it ends."""
+        messages = [
+            SystemMessage(prompt.system.safe_substitute(fields)),
+            HumanMessage(prompt.user.substitute(fields)),
+        ]
+        usage.calls += 1
+        try:
+            for chunk in self.model.stream(messages):
+                if chunk.usage_metadata:
+                    usage.prompt_tokens += chunk.usage_metadata["input_tokens"]
+                    usage.completion_tokens += chunk.usage_metadata["output_tokens"]
+                if chunk.text:
+                    yield chunk.text
+        except openai.APIError as exc:
+            raise _transport_error(exc) from exc
