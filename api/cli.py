@@ -2,7 +2,6 @@
 
 import json
 import logging
-import re
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -367,6 +366,10 @@ def _print_map_summary(m: JourneyMap) -> None:
 
 def _print_answer(answer: ChatAnswer) -> None:
     console.print(answer.answer, markup=False, highlight=False)
+    _print_citations(answer)
+
+
+def _print_citations(answer: ChatAnswer) -> None:
     if answer.citations:
         console.print("\n[bold]Sources[/bold]")
     for n, c in enumerate(answer.citations, start=1):
@@ -391,12 +394,20 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON.")] = (
         False
     ),
+    conversation: Annotated[
+        str | None,
+        typer.Option(
+            help="Continue a conversation (its id is printed with --json); follow-ups such as "
+            "'and in onboarding?' build on it."
+        ),
+    ] = None,
 ) -> None:
-    """Ask the study a question; the answer cites participants' verbatim words."""
+    """Ask the study a question; the answer cites participants' verbatim words (written by
+    the configured LLM, or extractive offline)."""
     workspace = _workspace()
     try:
         chat = Chat(workspace, project)
-        answer = chat.ask(question)
+        answer = chat.ask(question, conversation=conversation)
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
@@ -405,9 +416,6 @@ def ask(
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
         _print_answer(answer)
-
-
-_FOLLOW_UP = re.compile(r"^(and|what about|how about|also|same for|那|那么|还有)\b", re.I)
 
 
 @app.command("chat")
@@ -427,7 +435,7 @@ def chat_command(project: ProjectOpt) -> None:
             f"Ask about [bold]{project}[/bold] ({chat.map.sources.count} sources). "
             "Empty line or Ctrl-D to stop."
         )
-        previous = ""
+        conversation = log.stem
         while True:
             try:
                 question = console.input("[bold]you>[/bold] ").strip()
@@ -435,24 +443,26 @@ def chat_command(project: ProjectOpt) -> None:
                 break
             if not question or question.lower() in ("exit", "quit"):
                 break
-            asked = (
-                f"{previous} {question}" if previous and _FOLLOW_UP.match(question) else (question)
-            )
-            answer = chat.ask(asked)
-            _print_answer(answer)
+            answer = None
+            for piece in chat.stream(question, conversation=conversation):
+                if isinstance(piece, ChatAnswer):
+                    answer = piece
+                elif chat.writes:  # an LLM's words as they come; extractive answers at once
+                    console.print(piece, end="", markup=False, highlight=False)
+            assert answer is not None
+            if chat.writes:
+                console.print()
+                _print_citations(answer)
+            else:
+                _print_answer(answer)
             with log.open("a", encoding="utf-8") as out:
-                out.write(
-                    json.dumps(
-                        {
-                            "question": question,
-                            "asked": asked,
-                            "answer": answer.model_dump(mode="json"),
-                        },
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
-            previous = asked
+                asked = workspace.catalog.conversation(project, conversation)[-1][1]
+                record = {
+                    "question": question,
+                    "asked": asked,  # what was searched for: a follow-up joins the last question
+                    "answer": answer.model_dump(mode="json"),
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:

@@ -32,6 +32,8 @@ def _status(exc: JourneymapError) -> tuple[int, str]:
         return 400, "bad_input"
     if isinstance(exc, ConfigError):
         return 500, "config"
+    if type(exc).__name__.startswith("LLM"):  # the configured model failed: upstream, not us
+        return 502, "llm_failed"
     return 500, "error"
 
 

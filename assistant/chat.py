@@ -5,11 +5,15 @@ touchpoints with their counts, and the retrieved quotes that support them.
 """
 
 import re
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.extractor import meaning_text
+from assistant.llm_chat import Markers, write_answer
+from assistant.llm_types import Usage
 from assistant.mapping import current_map
 from assistant.retrieval import BM25, fuse, tokens
 from assistant.workspace import Workspace
@@ -18,6 +22,9 @@ from ingest.sentences import sentence_spans
 from journey.grounding import ground
 from journey.schema import ChatAnswer, Evidence, Finding, PainPoint
 from journey.source import Role, Source, SourceKind, Turn
+
+if TYPE_CHECKING:
+    from assistant.llm import LLM
 
 TOPICAL_DENSE = 0.3
 """Cosine similarity of the best passage from which a question is taken to be about the study."""
@@ -45,8 +52,10 @@ _PAIN = re.compile(
 _JOY = re.compile(
     r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
 )
+
 _PARTICIPANT = re.compile(r"\b(?:P|Participant\s*)(\d{1,4})\b", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FOLLOW_UP = re.compile(r"^(and|what about|how about|also|same for|那|那么|还有)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,15 @@ class _Lang:
         return zh if self.zh else en
 
 
+@dataclass
+class _Gathered:
+    """What an answer is built from: findings with counts and grounded quotes."""
+
+    lang: _Lang
+    findings: list[tuple[str, Finding]]
+    quotes: list[Evidence]
+
+
 class Chat:
     """Answers questions about one project from its map and its participants' turns."""
 
@@ -133,6 +151,11 @@ class Chat:
         self._finding_words = [
             set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
         ]
+
+    @property
+    def writes(self) -> bool:
+        """Whether answers are written by an LLM (streamed as they come) or extractive."""
+        return self.workspace.llm() is not None
 
     def _redact(self, text: str) -> str:
         return self._redactor.redact(text)[0]
@@ -224,8 +247,49 @@ class Chat:
         evidence = [self._evidence(self._passages[i], vector, whole=True) for i in ranked[:k]]
         return ground(evidence, self._originals, self._redact, self._allowed).kept
 
-    def ask(self, question: str, filters: Filters | None = None) -> ChatAnswer:
-        """Answer from the study only: matching findings with counts, and supporting quotes."""
+    def ask(
+        self, question: str, filters: Filters | None = None, conversation: str | None = None
+    ) -> ChatAnswer:
+        """Answer from the study only (see `stream`); the whole answer at once."""
+        answer = None
+        for piece in self.stream(question, filters, conversation):
+            if isinstance(piece, ChatAnswer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, filters: Filters | None = None, conversation: str | None = None
+    ) -> Iterator[str | ChatAnswer]:
+        """Answer from the study only: text as it is written, then the whole answer object.
+
+        With an LLM configured the model writes the answer from the retrieved quotes and the
+        map's counts; offline the answer is extractive. A short follow-up ("and in
+        onboarding?") builds on the conversation's previous question; each turn is kept in
+        the workspace under `conversation`.
+        """
+        history = (
+            self.workspace.catalog.conversation(self.project, conversation) if conversation else []
+        )
+        asked = question
+        if history and _FOLLOW_UP.match(question.strip()):
+            asked = f"{history[-1][1]} {question}"
+        llm = self.workspace.llm()
+        if llm is None:
+            answer = self._extractive(asked, filters)
+            for line in answer.answer.split("\n"):
+                yield line + "\n"
+        else:
+            answer = yield from self._written(llm, question, asked, filters, history)
+        if conversation:
+            self.workspace.catalog.add_turn(
+                self.project, conversation, question, asked, answer.answer
+            )
+            answer = answer.model_copy(update={"conversation_id": conversation})
+        yield answer
+
+    def _gate(self, question: str, filters: Filters | None) -> "ChatAnswer | _Gathered":
+        """A refusal or an abstention, or what the answer will be built from."""
         lang = _Lang(zh=bool(_CJK.search(question)))
         if _OFF_TOPIC.search(question):
             return ChatAnswer(
@@ -255,6 +319,74 @@ class Chat:
                 abstained=True,
                 follow_ups=self._follow_ups(lang, None),
             )
+        quotes = (
+            [self._evidence(self._passages[i], vector) for i in ranked[:6]]
+            if topical or f.participant
+            else []
+        )
+        quotes = ground(quotes, self._originals, self._redact, self._allowed).kept
+        return _Gathered(lang, findings, quotes)
+
+    def _counts(self, finding: Finding, lang: _Lang) -> tuple[str, str]:
+        """(kind, "4 of 11 participants (36%), severity 3/5") from the map's own data."""
+        total = self.map.sources.participants
+        # A study of reviews only counts reviewers, not interview participants.
+        reviews_only = set(self.map.sources.kinds) == {"review"}
+        pain = isinstance(finding, PainPoint)
+        kind = lang.t("pain point" if pain else "delight", "痛点" if pain else "亮点")
+        return kind, lang.t(
+            f"{finding.participants} of {total} {'reviewers' if reviews_only else 'participants'} "
+            f"({finding.share:.0%}), {'severity' if pain else 'strength'} {finding.severity}/5",
+            f"{total} {'位评论者' if reviews_only else '位参与者'}中有 {finding.participants} 位"
+            f"（{finding.share:.0%}），{'严重度' if pain else '强度'} {finding.severity}/5",
+        )
+
+    def _written(
+        self,
+        llm: "LLM",
+        question: str,
+        asked: str,
+        filters: Filters | None,
+        history: list[tuple[str, str, str]],
+    ) -> Generator[str, None, ChatAnswer]:
+        """The model's answer from the gathered evidence, streamed; markers checked."""
+        gathered = self._gate(asked, filters)
+        if isinstance(gathered, ChatAnswer):
+            yield gathered.answer
+            return gathered.model_copy(update={"mode": "llm"})
+        lang = gathered.lang
+        quotes: list[Evidence] = []
+        facts = []
+        for stage, finding in gathered.findings:
+            marks = []
+            for e in finding.evidence[:2]:
+                quotes.append(e)
+                marks.append(f"[{len(quotes)}]")
+            kind, counts = self._counts(finding, lang)
+            facts.append(f"- {finding.title} ({kind}, {stage}): {counts}; quotes {''.join(marks)}")
+        seen = {(q.source_id, q.char_start) for q in quotes}
+        quotes += [q for q in gathered.quotes if (q.source_id, q.char_start) not in seen]
+        markers, usage = Markers(len(quotes)), Usage()
+        text = ""
+        turns = [(q, a) for q, _, a in history]
+        for piece in write_answer(llm, question, facts, quotes, turns, markers, usage):
+            text += piece
+            yield piece
+        citations = [quotes[n - 1] for n in markers.used]
+        return ChatAnswer(
+            answer=text.strip(),
+            citations=citations,
+            abstained=not citations,
+            follow_ups=self._follow_ups(lang, gathered.findings[0] if gathered.findings else None),
+            mode="llm",
+        )
+
+    def _extractive(self, question: str, filters: Filters | None) -> ChatAnswer:
+        """The matching findings with counts, and supporting quotes (no language model)."""
+        gathered = self._gate(question, filters)
+        if isinstance(gathered, ChatAnswer):
+            return gathered
+        lang, findings = gathered.lang, gathered.findings
         citations: list[Evidence] = []
         lines = [
             lang.t(
@@ -263,39 +395,19 @@ class Chat:
                 "根据旅程地图和参与者原话的摘录式回答（未使用语言模型）：",
             )
         ]
-        total = self.map.sources.participants
         for n, (stage, finding) in enumerate(findings, start=1):
             marks = []
             for e in finding.evidence[:2]:
                 citations.append(e)
                 marks.append(f"[{len(citations)}]")
-            # A study of reviews only counts reviewers, not interview participants.
-            reviews_only = set(self.map.sources.kinds) == {"review"}
-            people = "reviewers" if reviews_only else "participants"
-            people_zh = "位评论者" if reviews_only else "位参与者"
-            measure = "severity" if isinstance(finding, PainPoint) else "strength"
-            measure_zh = "严重度" if isinstance(finding, PainPoint) else "强度"
-            kind = lang.t(
-                "pain point" if isinstance(finding, PainPoint) else "delight",
-                "痛点" if isinstance(finding, PainPoint) else "亮点",
-            )
+            kind, counts = self._counts(finding, lang)
             lines.append(
                 lang.t(
-                    f"{n}. {finding.title} ({kind}, {stage}): {finding.participants} of {total} "
-                    f"{people} ({finding.share:.0%}), {measure} {finding.severity}/5 "
-                    f"{' '.join(marks)}",
-                    f"{n}. {finding.title}（{kind}，{stage}）：{total} {people_zh}中有 "
-                    f"{finding.participants} 位（{finding.share:.0%}），"
-                    f"{measure_zh} {finding.severity}/5 "
-                    f"{' '.join(marks)}",
+                    f"{n}. {finding.title} ({kind}, {stage}): {counts} {' '.join(marks)}",
+                    f"{n}. {finding.title}（{kind}，{stage}）：{counts} {' '.join(marks)}",
                 )
             )
-        quotes = (
-            [self._evidence(self._passages[i], vector) for i in ranked[:6]]
-            if topical or f.participant
-            else []
-        )
-        quotes = ground(quotes, self._originals, self._redact, self._allowed).kept
+        quotes = gathered.quotes
         seen = {(c.source_id, c.char_start) for c in citations}
         fresh = [q for q in quotes if (q.source_id, q.char_start) not in seen][
             : max(2, 6 - len(citations))

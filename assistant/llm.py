@@ -12,8 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import openai
@@ -23,60 +22,15 @@ from langchain_core.rate_limiters import InMemoryRateLimiter
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from pydantic import BaseModel, ValidationError
 
+from assistant.llm_types import LLMError, LLMOutputError, LLMRefusal, Outcome, Usage
 from assistant.settings import Settings
 from ingest.catalog import Catalog
-from journey.errors import JourneymapError
 from prompts import Prompt
+
+__all__ = ["LLM", "LLMError", "LLMOutputError", "LLMRefusal", "Outcome", "Usage", "chat_model"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
-
-
-class LLMError(JourneymapError):
-    """An LLM request failed for good (after retries, or after the re-ask)."""
-
-    def __init__(self, message: str, raw: str | None = None) -> None:
-        super().__init__(message)
-        self.raw = raw
-        """The model's raw reply, when there was one."""
-        self.usage: Usage | None = None
-        """What the failed attempts cost."""
-
-
-class LLMOutputError(LLMError):
-    """The reply did not match the schema, even after one re-ask with the validation error."""
-
-
-class LLMRefusal(LLMError):
-    """The model refused the request."""
-
-
-@dataclass
-class Usage:
-    """What a piece of LLM work cost, from the provider's usage fields."""
-
-    calls: int = 0
-    """Requests sent (re-asks included)."""
-    cached: int = 0
-    """Requests answered from the workspace cache (nothing sent, nothing paid)."""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    def add(self, other: "Usage") -> None:
-        """Add another piece of work's cost to this one."""
-        self.calls += other.calls
-        self.cached += other.cached
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-
-
-@dataclass
-class Outcome(Generic[T]):
-    """One request of a batch: its reply, or why it failed."""
-
-    reply: T | None
-    error: LLMError | None = None
-    usage: Usage = field(default_factory=Usage)
 
 
 def chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:

@@ -11,13 +11,13 @@ import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
 import prompts
 from assistant.extractor import Unit
-from assistant.llm import LLM, Usage
+from assistant.llm_types import Usage
 from assistant.local_extractor import assign_stages, touchpoint_of
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec
@@ -32,6 +32,9 @@ from journey.schema import (
     Stage,
     TouchpointType,
 )
+
+if TYPE_CHECKING:
+    from assistant.llm import LLM
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", PainPoint, Delight)
@@ -171,7 +174,7 @@ class LLMExtractor:
     """Extraction by the configured LLM; every quote still goes through grounding after."""
 
     def __init__(
-        self, llm: LLM, embedder: Embedder, run: LLMRun, progress: Progress | None
+        self, llm: "LLM", embedder: Embedder, run: LLMRun, progress: Progress | None
     ) -> None:
         self.llm = llm
         self.embedder = embedder
@@ -270,7 +273,7 @@ def _quoted(quotes: Sequence[str], limit: int = 3) -> str:
     return " / ".join(f'"{" ".join(q.split())[:200]}"' for q in quotes[:limit])
 
 
-def name_themes(llm: LLM, stages: list[Stage], run: LLMRun, batch: int = 25) -> list[Stage]:
+def name_themes(llm: "LLM", stages: list[Stage], run: LLMRun, batch: int = 25) -> list[Stage]:
     """Stages whose pain points and delights the model has named (local names where it fails)."""
     prompt = prompts.load("name")
     run.note(prompt.tag)
@@ -319,7 +322,7 @@ SCORING = (
 
 
 def recommend_llm(
-    llm: LLM, stages: Sequence[Stage], run: LLMRun, limit: int = 10
+    llm: "LLM", stages: Sequence[Stage], run: LLMRun, limit: int = 10
 ) -> list[Recommendation] | None:
     """Recommendations the model writes for the top pain points; None if it gave none usable.
 

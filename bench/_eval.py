@@ -72,10 +72,10 @@ def embedder() -> UsemEmbedder:
 
 
 @contextmanager
-def workspace(model: UsemEmbedder) -> Iterator[Workspace]:
-    """A fresh workspace in a temporary folder, closed and removed afterwards."""
+def workspace(model: UsemEmbedder, **settings: object) -> Iterator[Workspace]:
+    """A fresh workspace in a temporary folder (settings as given), removed afterwards."""
     with tempfile.TemporaryDirectory() as home:
-        ws = open_workspace(Settings(home=Path(home)), model)
+        ws = open_workspace(Settings(home=Path(home), **settings), model)  # type: ignore[arg-type]
         try:
             yield ws
         finally:

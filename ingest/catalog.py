@@ -58,6 +58,16 @@ CREATE TABLE IF NOT EXISTS llm_replies (
     completion_tokens INTEGER NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS conversation_turns (
+    project TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    asked TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (project, conversation, n)
+);
 CREATE TABLE IF NOT EXISTS tombstones (
     project TEXT NOT NULL,
     source_id TEXT NOT NULL,
@@ -257,9 +267,16 @@ class Catalog:
             return cursor.rowcount > 0
 
     def delete_project(self, project: str) -> None:
-        """Forget a project: its sources, maps and name mapping."""
+        """Forget a project: its sources, maps, edits, conversations and name mapping."""
         with self._transaction() as db:
-            for table in ("sources", "maps", "aliases", "tombstones", "edits"):
+            for table in (
+                "sources",
+                "maps",
+                "aliases",
+                "tombstones",
+                "edits",
+                "conversation_turns",
+            ):
                 db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
             db.execute("DELETE FROM projects WHERE name=?", (project,))
 
@@ -335,3 +352,27 @@ class Catalog:
             "COALESCE(SUM(completion_tokens), 0) FROM llm_replies"
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
+
+    # chat conversations: each turn's question, what was searched for, and the answer text
+    def conversation(self, project: str, conversation: str) -> list[tuple[str, str, str]]:
+        """The turns of a conversation so far: (question, asked, answer), oldest first."""
+        rows = self._db.execute(
+            "SELECT question, asked, answer FROM conversation_turns "
+            "WHERE project = ? AND conversation = ? ORDER BY n",
+            (project, conversation),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def add_turn(
+        self, project: str, conversation: str, question: str, asked: str, answer: str
+    ) -> None:
+        """Append a turn to a conversation (created by its first turn)."""
+        with self._transaction() as db:
+            (n,) = db.execute(
+                "SELECT COUNT(*) FROM conversation_turns WHERE project = ? AND conversation = ?",
+                (project, conversation),
+            ).fetchone()
+            db.execute(
+                "INSERT INTO conversation_turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (project, conversation, n, question, asked, answer, _now()),
+            )

@@ -309,3 +309,5 @@ class ChatAnswer(_Model):
     """Questions the researcher might ask next."""
     mode: Literal["local", "llm"] = "local"
     """local: an extractive answer built from the map and the quotes; llm: written by a model."""
+    conversation_id: str | None = None
+    """The conversation this answer belongs to; send it with a follow-up question."""

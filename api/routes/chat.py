@@ -1,6 +1,7 @@
 """Chat: questions about a study, answered with grounded citations (JSON or SSE)."""
 
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -24,14 +25,21 @@ class Question(BaseModel):
 
     question: str = Field(min_length=1, max_length=2000)
     """The question, in any language."""
+    conversation_id: str | None = Field(
+        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"
+    )
+    """Continue this conversation (from an earlier answer's `conversation_id`); omit to start
+    a new one. Follow-ups ("and in onboarding?") build on the conversation."""
 
 
-def _events(answer: ChatAnswer) -> Iterator[ServerSentEvent]:
-    for line in answer.answer.split("\n"):
-        yield ServerSentEvent(
-            data=json.dumps({"text": line + "\n"}, ensure_ascii=False), event="token"
-        )
-    yield ServerSentEvent(data=answer.model_dump_json(), event="answer")
+def _events(pieces: Iterator[str | ChatAnswer]) -> Iterator[ServerSentEvent]:
+    for piece in pieces:
+        if isinstance(piece, ChatAnswer):
+            yield ServerSentEvent(data=piece.model_dump_json(), event="answer")
+        else:
+            yield ServerSentEvent(
+                data=json.dumps({"text": piece}, ensure_ascii=False), event="token"
+            )
     yield ServerSentEvent(data="{}", event="done")
 
 
@@ -48,8 +56,10 @@ def ask_study(
     accept: Annotated[str | None, Header()] = None,
 ) -> ChatAnswer | EventSourceResponse:
     """The answer rests only on the study's quotes. With `Accept: text/event-stream` it is
-    streamed: `token` events with text, then one `answer` event with the whole object."""
-    answer = state.chat(project).ask(body.question)
+    streamed: `token` events with text as it is written, then one `answer` event with the
+    whole object (citation markers checked, counts from the map)."""
+    conversation = body.conversation_id or uuid.uuid4().hex
+    chat = state.chat(project)
     if accept and "text/event-stream" in accept:
-        return EventSourceResponse(_events(answer))
-    return answer
+        return EventSourceResponse(_events(chat.stream(body.question, conversation=conversation)))
+    return chat.ask(body.question, conversation=conversation)

@@ -146,7 +146,7 @@ class FakeServer:
         body = json.loads(request.content)
         reply = self.script.pop(0) if self.script else self.default
         response = reply(body)
-        if response.status_code == 200:
+        if response.status_code == 200 and not body.get("stream"):
             usage = json.loads(response.content)["usage"]
             self.usage[0] += usage["prompt_tokens"]
             self.usage[1] += usage["completion_tokens"]
@@ -501,3 +501,136 @@ def test_prompts_are_versioned_and_fence_their_data():
         assert "not instructions" in prompt.system.template
         assert "<data>" in prompt.user.template
     assert "</data>" not in prompts.fence("a </data> b </ DATA> c")
+
+
+# Chat answers written by the model -------------------------------------------------------
+
+
+def streamed(*pieces: str, usage: tuple[int, int] = (300, 40)) -> httpx.Response:
+    """An OpenAI streaming reply (Server-Sent Events) carrying the given text pieces."""
+    events = []
+    for piece in pieces:
+        chunk = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+        }
+        events.append(chunk)
+    events.append(
+        {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [],
+            "usage": {
+                "prompt_tokens": usage[0],
+                "completion_tokens": usage[1],
+                "total_tokens": sum(usage),
+            },
+        }
+    )
+    body = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+    return httpx.Response(200, content=body.encode(), headers={"content-type": "text/event-stream"})
+
+
+def writer(*pieces: str) -> Reply:
+    def reply(body: dict[str, Any]) -> httpx.Response:
+        return streamed(*pieces) if body.get("stream") else coder(body)
+
+    return reply
+
+
+def test_a_written_answer_keeps_valid_markers_and_drops_the_rest(
+    llm_workspace: Workspace, server: FakeServer
+):
+    from assistant.chat import Chat
+    from journey.schema import ChatAnswer
+
+    server.default = writer(
+        "Signing up stalled at the identity check [",
+        "2]; one also ",
+        "says the app never said why [99][1]. Again [2].",
+    )
+    chat = Chat(llm_workspace, "study")
+    pieces = list(chat.stream("What went wrong with the identity check?"))
+    answer = pieces[-1]
+    assert isinstance(answer, ChatAnswer) and answer.mode == "llm" and not answer.abstained
+    text = "".join(p for p in pieces[:-1] if isinstance(p, str))
+    assert text.strip() == answer.answer
+    assert "[99]" not in answer.answer
+    assert answer.answer == (
+        "Signing up stalled at the identity check [1]; one also says the app "
+        "never said why [2]. Again [1]."
+    )
+    assert len(answer.citations) == 2
+    for e in answer.citations:  # each citation is verbatim from its source
+        original = next(
+            s for s in llm_workspace.catalog.sources("study") if s.source.id == e.source_id
+        )
+        assert original.original[e.char_start : e.char_end] == e.quote
+    request = server.bodies()[-1]
+    system, user = request["messages"][0]["content"], request["messages"][1]["content"]
+    assert "not instructions" in system and "<data>" in user
+    assert "Question: What went wrong with the identity check?" in user
+    assert "Map facts:" in user
+    chat.ask("What frustrates people during onboarding?")
+    user = server.bodies()[-1]["messages"][1]["content"]
+    assert "of 2 participants" in user  # counts come from the map, given as facts
+
+
+def test_an_answer_that_cites_nothing_is_marked_abstained(
+    llm_workspace: Workspace, server: FakeServer
+):
+    from assistant.chat import Chat
+
+    server.default = writer("People generally like fintech apps.")
+    answer = Chat(llm_workspace, "study").ask("What went wrong with the identity check?")
+    assert answer.abstained and answer.citations == []
+
+
+def test_off_topic_and_unrelated_questions_never_reach_the_model(
+    llm_workspace: Workspace, server: FakeServer
+):
+    from assistant.chat import Chat
+
+    chat = Chat(llm_workspace, "study")
+    sent = len(server.requests)
+    poem = chat.ask("Write me a poem about autumn")
+    unrelated = chat.ask("What is the boiling point of tungsten?")
+    assert poem.abstained and unrelated.abstained
+    assert len(server.requests) == sent
+
+
+def test_follow_ups_use_the_conversation(llm_workspace: Workspace, server: FakeServer):
+    from assistant.chat import Chat
+
+    server.default = writer("The identity check held people up [1].")
+    chat = Chat(llm_workspace, "study")
+    first = chat.ask("What went wrong with the identity check?", conversation="c1")
+    assert first.conversation_id == "c1"
+    chat.ask("and what about the courier?", conversation="c1")
+    user = server.bodies()[-1]["messages"][1]["content"]
+    assert (
+        "Earlier in this conversation" in user
+        and "Q: What went wrong with the identity check?" in user
+    )
+    assert [t[0] for t in llm_workspace.catalog.conversation("study", "c1")] == [
+        "What went wrong with the identity check?",
+        "and what about the courier?",
+    ]
+    other = chat.ask("What went wrong with the identity check?", conversation="c2")
+    assert "Earlier in this conversation" not in server.bodies()[-1]["messages"][1]["content"]
+    assert other.conversation_id == "c2"
+
+
+def test_markers_split_across_stream_pieces():
+    from assistant.llm_chat import Markers
+
+    m = Markers(3)
+    out = "".join(m.feed(p) for p in ["a [", "3", "] b [4", "] c [1", "]"]) + m.flush()
+    assert out == "a [1] b  c [2]" and m.used == [3, 1]
+    m = Markers(1)
+    assert m.feed("ends with [") == "ends with " and m.flush() == "["
