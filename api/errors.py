@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from assistant.llm_types import LLMError
 from journey.errors import ConfigError, InputError, JourneymapError, NotFoundError
 
 logger = logging.getLogger(__name__)
@@ -25,14 +26,14 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
-def _status(exc: JourneymapError) -> tuple[int, str]:
+def status_of(exc: JourneymapError) -> tuple[int, str]:
     if isinstance(exc, NotFoundError):
         return 404, "not_found"
     if isinstance(exc, InputError):
         return 400, "bad_input"
     if isinstance(exc, ConfigError):
         return 500, "config"
-    if type(exc).__name__.startswith("LLM"):  # the configured model failed: upstream, not us
+    if isinstance(exc, LLMError):  # the configured model failed: upstream, not us
         return 502, "llm_failed"
     return 500, "error"
 
@@ -46,7 +47,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(JourneymapError)
     async def journeymap_error(_: Request, exc: JourneymapError) -> JSONResponse:
-        status, code = _status(exc)
+        status, code = status_of(exc)
         return JSONResponse(error_body(code, str(exc)), status_code=status)
 
     @app.exception_handler(RequestValidationError)

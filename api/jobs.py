@@ -13,7 +13,7 @@ from typing import Any, Literal
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.errors import error_body
+from api.errors import error_body, status_of
 from journey.errors import JourneymapError
 
 
@@ -78,7 +78,7 @@ class Jobs:
             try:
                 result = work(progress)
             except JourneymapError as exc:
-                job.status, job.message, job.error_code = "failed", str(exc), 400
+                job.status, job.message, job.error_code = "failed", str(exc), status_of(exc)[0]
             except Exception as exc:  # the job must end in a state a client can read
                 code = getattr(exc, "status", 500)
                 job.status, job.message, job.error_code = "failed", str(exc), code

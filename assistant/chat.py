@@ -35,8 +35,10 @@ KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
 WHOLE_TURN_CHARS = 320
 """A cited passage longer than this is cut to its sentence closest to the question."""
-PASSAGE_CHARS = 800
-"""Retrieved passages are at most this long (about the size of a store chunk)."""
+PASSAGE_CHARS = 1000
+"""A retrieved passage spans at most this many characters of its source."""
+STEP_OVER_CHARS = 200
+"""Interviewer or observer text a passage may step over between one participant's turns."""
 _OFF_TOPIC = re.compile(
     r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
     r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
@@ -71,10 +73,12 @@ class Filters:
 
 @dataclass
 class _Passage:
-    """Consecutive participant turns of one source with nothing but white space between."""
+    """One participant's consecutive turns in one source, stepping over short interviewer or
+    observer turns between them ("mm-hm", "go on"), which are never cited."""
 
     source: Source
     turns: list[Turn]
+    """The participant's turns only."""
     start: int
     end: int
 
@@ -82,18 +86,29 @@ class _Passage:
     def speaker(self) -> str | None:
         return self.turns[0].speaker
 
+    def runs(self, original: str) -> list[list[Turn]]:
+        """The passage's turns in runs with nothing but white space between (citable spans)."""
+        out: list[list[Turn]] = []
+        for turn in self.turns:
+            if out and not original[out[-1][-1].char_end : turn.char_start].strip():
+                out[-1].append(turn)
+            else:
+                out.append([turn])
+        return out
+
 
 def passages(source: Source, original: str, limit: int = PASSAGE_CHARS) -> list[_Passage]:
-    """A source's participant turns grouped into passages of up to `limit` characters."""
+    """A source's participant turns grouped into passages spanning up to `limit` characters."""
     out: list[_Passage] = []
     for turn in source.turns:
         if turn.role is not Role.participant:
             continue
         last = out[-1] if out else None
+        between = source.turns[last.turns[-1].index + 1 : turn.index] if last else []
         if (
             last is not None
-            and not original[last.end : turn.char_start].strip()
-            and last.turns[-1].index == turn.index - 1
+            and all(t.role is not Role.participant for t in between)
+            and sum(t.char_end - t.char_start for t in between) <= STEP_OVER_CHARS
             and last.turns[-1].speaker == turn.speaker
             and last.turns[-1].section == turn.section
             and turn.char_end - last.start <= limit
@@ -138,7 +153,10 @@ class Chat:
         self._bm25 = BM25.build([" ".join(t.text for t in p.turns) for p in self._passages])
         self._allowed: dict[str, list[tuple[int, int]]] = {}
         for p in self._passages:
-            self._allowed.setdefault(p.source.id, []).append((p.start, p.end))
+            for run in p.runs(self._originals[p.source.id]):
+                self._allowed.setdefault(p.source.id, []).append(
+                    (run[0].char_start, run[-1].char_end)
+                )
         self._findings: list[tuple[str, Finding]] = [
             (stage.name, f)
             for stage in self.map.stages
@@ -213,20 +231,10 @@ class Chat:
         keyword = [i for _, i in scored if self._keep(self._passages[i], f)][:n]
         return fuse(dense, keyword), topical
 
-    def _evidence(
-        self, passage: _Passage, question_vector: np.ndarray, whole: bool = False
-    ) -> Evidence:
-        """The passage itself if `whole` or short, else its sentence closest to the question."""
-        source, original = passage.source, self._originals[passage.source.id]
-        start, end = passage.start, passage.end
-        if not whole and end - start > WHOLE_TURN_CHARS:
-            spans = sentence_spans(original[start:end], start)
-            texts = [meaning_text(self._redact(original[s:e])) for s, e in spans]
-            best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
-            start, end = spans[best]
-        turn = next(t for t in passage.turns if t.char_end >= start)
+    def _cite(self, source: Source, turns: list[Turn], start: int, end: int) -> Evidence:
+        turn = next(t for t in turns if t.char_end >= start)
         return Evidence(
-            quote=self._redact(original[start:end]),
+            quote=self._redact(self._originals[source.id][start:end]),
             source_id=source.id,
             source_path=source.path,
             char_start=start,
@@ -236,16 +244,53 @@ class Chat:
             timestamp=turn.start,
         )
 
+    def _whole(self, passage: _Passage) -> list[Evidence]:
+        """The passage as citations: one per run of the participant's turns."""
+        original = self._originals[passage.source.id]
+        return [
+            self._cite(passage.source, run, run[0].char_start, run[-1].char_end)
+            for run in passage.runs(original)
+        ]
+
+    def _best(self, passage: _Passage, question_vector: np.ndarray) -> Evidence:
+        """The passage if it is one short run, else its sentence closest to the question."""
+        original = self._originals[passage.source.id]
+        runs = passage.runs(original)
+        if len(runs) == 1 and runs[0][-1].char_end - runs[0][0].char_start <= WHOLE_TURN_CHARS:
+            return self._cite(passage.source, runs[0], runs[0][0].char_start, runs[0][-1].char_end)
+        spans = [
+            span
+            for run in runs
+            for span in sentence_spans(
+                original[run[0].char_start : run[-1].char_end], run[0].char_start
+            )
+        ]
+        texts = [meaning_text(self._redact(original[s:e])) for s, e in spans]
+        best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
+        return self._cite(passage.source, passage.turns, *spans[best])
+
+    def retrieve_passages(
+        self, question: str, k: int = 10, filters: Filters | None = None
+    ) -> list[list[Evidence]]:
+        """The k participant passages that best answer a question, best first, each as its
+        grounded citations (a passage steps over short interviewer turns, never quoting them):
+        the context an LLM answer is written from."""
+        f = filters or self.filters_for(question)
+        ranked, _topical = self._ranked(question, f, max(30, 3 * k))
+        out = []
+        for i in ranked[:k]:
+            kept = ground(
+                self._whole(self._passages[i]), self._originals, self._redact, self._allowed
+            ).kept
+            if kept:
+                out.append(kept)
+        return out
+
     def retrieve(
         self, question: str, k: int = 10, filters: Filters | None = None
     ) -> list[Evidence]:
-        """The k participant passages (whole, up to PASSAGE_CHARS) that best answer a question,
-        grounded, best first: the context an LLM answer would be written from."""
-        f = filters or self.filters_for(question)
-        ranked, _topical = self._ranked(question, f, max(30, 3 * k))
-        vector = self.workspace.embedder.embed([meaning_text(question)])[0]
-        evidence = [self._evidence(self._passages[i], vector, whole=True) for i in ranked[:k]]
-        return ground(evidence, self._originals, self._redact, self._allowed).kept
+        """The citations of the k best passages (see `retrieve_passages`), flattened."""
+        return [e for group in self.retrieve_passages(question, k, filters) for e in group]
 
     def ask(
         self, question: str, filters: Filters | None = None, conversation: str | None = None
@@ -320,7 +365,7 @@ class Chat:
                 follow_ups=self._follow_ups(lang, None),
             )
         quotes = (
-            [self._evidence(self._passages[i], vector) for i in ranked[:6]]
+            [self._best(self._passages[i], vector) for i in ranked[:6]]
             if topical or f.participant
             else []
         )

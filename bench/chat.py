@@ -83,10 +83,14 @@ class Span:
 
     file: str
     """Transcript file name (no folder)."""
-    start: int
-    end: int
+    ranges: tuple[tuple[int, int], ...]
+    """The character ranges it shows (ours: a participant's turns, not the moderator's
+    between them)."""
     chars: int
     """Characters shown to the user for this hit."""
+
+    def overlaps(self, h: Highlight) -> bool:
+        return h.file == self.file and any(_overlaps(h.start, h.end, a, b) for a, b in self.ranges)
 
 
 @dataclass
@@ -117,8 +121,12 @@ Search = Callable[[str, int], list[Span]]
 def _ours(chat: Chat) -> Search:
     def search(query: str, k: int) -> list[Span]:
         return [
-            Span(Path(e.source_path).name, e.char_start, e.char_end, len(e.quote))
-            for e in chat.retrieve(query, k=k)
+            Span(
+                Path(group[0].source_path).name,
+                tuple((e.char_start, e.char_end) for e in group),
+                sum(len(e.quote) for e in group),
+            )
+            for group in chat.retrieve_passages(query, k=k)
         ]
 
     return search
@@ -144,9 +152,8 @@ def _baseline(files: Sequence[Path], model: UsemEmbedder, home: Path) -> tuple[S
         out = []
         for d in store.similarity_search(query, k=k):
             begin = int(d.metadata["start_index"])
-            out.append(
-                Span(d.metadata["file"], begin, begin + len(d.page_content), len(d.page_content))
-            )
+            end = begin + len(d.page_content)
+            out.append(Span(d.metadata["file"], ((begin, end),), len(d.page_content)))
         return out
 
     return search, len(chunks), elapsed
@@ -156,10 +163,7 @@ def _score_code(
     spans: Sequence[Span], relevant: Sequence[Highlight], scores: _Scores
 ) -> tuple[float, float]:
     """Add one query's figures to scores; return its Recall@10 and reciprocal rank."""
-    hits_of = [
-        [h for h in relevant if h.file == s.file and _overlaps(h.start, h.end, s.start, s.end)]
-        for s in spans
-    ]
+    hits_of = [[h for h in relevant if s.overlaps(h)] for s in spans]
     for k in (5, K):
         top = hits_of[:k]
         covered = {id(h) for hs in top for h in hs}
@@ -180,12 +184,7 @@ def _recall_within(spans: Sequence[Span], relevant: Sequence[Highlight], budget:
             break
         used += s.chars
         keep.append(s)
-    covered = {
-        id(h)
-        for s in keep
-        for h in relevant
-        if h.file == s.file and _overlaps(h.start, h.end, s.start, s.end)
-    }
+    covered = {id(h) for s in keep for h in relevant if s.overlaps(h)}
     return _share(len(covered), len(relevant))
 
 

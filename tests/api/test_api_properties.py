@@ -24,7 +24,12 @@ def test_no_generated_request_gets_a_server_error(tmp_path: Path, embedder, caps
             client.post("/v1/projects/demo/sources", files={"files": ("qa.txt", qa)}).status_code
             == 201
         )
-        assert client.post("/v1/projects/demo/map", json={}).status_code == 200
+        built = client.post("/v1/projects/demo/map", json={})
+        if built.status_code == 202:  # a loaded machine: the build outlived the 5 s wait
+            job = client.get(built.headers["location"], params={"wait": 60}).json()
+            assert job["status"] == "done", job
+        else:
+            assert built.status_code == 200
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         ran: list[tuple[str, str, int]] = []
         for result in schema.get_all_operations():

@@ -81,8 +81,13 @@ def test_off_topic_requests_are_refused_and_unknown_topics_abstain(chat: Chat):
 
 
 def test_retrieval_returns_grounded_participant_passages_hybrid_or_dense(chat: Chat):
+    groups = chat.retrieve_passages("the box arrived late and there was no tracking", k=5)
+    assert 1 <= len(groups) <= 5
+    for group in groups:  # one participant's turns, stepping over the interviewer's
+        assert len({(e.source_id, e.speaker) for e in group}) == 1
+        assert group[-1].char_end - group[0].char_start <= 1000
     hits = chat.retrieve("the box arrived late and there was no tracking", k=5)
-    assert 1 <= len(hits) <= 5
+    assert hits == [e for g in groups for e in g]
     assert any("track" in h.quote.lower() or "late" in h.quote.lower() for h in hits)
     _assert_grounded(chat.workspace, hits)
     dense = Chat(chat.workspace, "freshbox", dense_only=True)
