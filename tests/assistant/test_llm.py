@@ -21,9 +21,7 @@ from assistant.settings import KEYLESS, Settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, IngestReport
-from ingest.redact import Redactor
 from journey.errors import ConfigError
-from journey.grounding import normalize_ws
 from journey.schema import JourneyMap
 
 INTERVIEW_A = """\
@@ -192,16 +190,8 @@ def llm_workspace(
     ws.close()
 
 
-def assert_grounded(workspace: Workspace, m: JourneyMap) -> None:
-    stored = {s.source.id: s for s in workspace.catalog.sources(m.project)}
-    redactor = Redactor(workspace.catalog.aliases(m.project))
-    for e in m.evidence():
-        original = stored[e.source_id].original[e.char_start : e.char_end]
-        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)
-
-
 def test_llm_map_extracts_names_and_recommends_through_the_real_client(
-    llm_workspace: Workspace, server: FakeServer
+    llm_workspace: Workspace, server: FakeServer, grounded: Callable[[Workspace, JourneyMap], None]
 ):
     m = build_map(llm_workspace, "study")
     assert m.generator.mode == "llm"
@@ -215,7 +205,7 @@ def test_llm_map_extracts_names_and_recommends_through_the_real_client(
     # The recommendation citing an invented pain point id is dropped; the real one stays.
     assert [r.title for r in m.recommendations] == ["Explain why the identity check fails"]
     assert set(m.recommendations[0].addresses) <= {p.id for p in pains}
-    assert_grounded(llm_workspace, m)
+    grounded(llm_workspace, m)
     # Tokens come from the provider's usage fields, every request counted.
     assert m.stats.llm is not None
     assert m.stats.llm.calls == len(server.requests) == 3
@@ -367,7 +357,10 @@ Pat: The delivery slot I booked was missed twice.
 
 
 def test_instructions_inside_a_transcript_are_data_not_instructions(
-    llm_workspace: Workspace, server: FakeServer, tmp_path: Path
+    llm_workspace: Workspace,
+    server: FakeServer,
+    tmp_path: Path,
+    grounded: Callable[[Workspace, JourneyMap], None],
 ):
     build_map(llm_workspace, "study")
     clean_system = server.bodies()[0]["messages"][0]["content"]
@@ -396,7 +389,7 @@ def test_instructions_inside_a_transcript_are_data_not_instructions(
     assert text.index("admin mode") < text.index("</data>")
     # What the obedient model invented never reaches the map.
     assert all("perfect app" not in e.quote for e in m.evidence())
-    assert_grounded(llm_workspace, m)
+    grounded(llm_workspace, m)
 
 
 def test_a_custom_base_url_never_receives_openai_api_key(

@@ -9,6 +9,7 @@ JOURNEYMAP_LLM_API_KEY=sk-... pytest tests/assistant/test_llm_replay.py --record
 """
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +18,11 @@ import yaml
 
 from assistant.mapping import build_map
 from assistant.settings import Settings
-from assistant.workspace import open_workspace
+from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
-from ingest.pipeline import IngestOptions, IngestReport
-from ingest.redact import Redactor
-from journey.grounding import normalize_ws
+from journey.schema import JourneyMap
 
 CASSETTE = Path(__file__).parent / "cassettes" / "test_llm_replay" / "test_replayed_map.yaml"
-TRANSCRIPTS = {
-    "ana.txt": (
-        "Interviewer: How was your first order?\n"
-        "Ana: The checkout page crashed twice and I had to type my card number again.\n"
-        "Ana: Delivery was fast though, the driver was friendly.\n"
-    ),
-    "ben.txt": (
-        "Interviewer: What happened when you needed help?\n"
-        "Ben: I waited forty minutes on the support chat before anyone answered.\n"
-        "Ben: The refund itself was quick once a person looked at it.\n"
-    ),
-}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +50,12 @@ def _recorded_usage() -> tuple[int, int, int]:
 
 @pytest.mark.vcr
 def test_replayed_map(
-    request: pytest.FixtureRequest, record_mode: str, tmp_path: Path, embedder: UsemEmbedder
+    request: pytest.FixtureRequest,
+    record_mode: str,
+    tmp_path: Path,
+    embedder: UsemEmbedder,
+    small_study: Callable[[Workspace], None],
+    grounded: Callable[[Workspace, JourneyMap], None],
 ):
     if record_mode == "none":
         base_url, model = "http://127.0.0.1:9/v1", "smollm2"  # nothing listens: replay only
@@ -82,20 +74,12 @@ def test_replayed_map(
         llm_max_retries=0,
     )
     workspace = open_workspace(settings, embedder)
-    paths = []
-    for name, text in TRANSCRIPTS.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        paths.append(tmp_path / name)
-    workspace.ingestor("study", IngestOptions()).ingest(paths, IngestReport())
+    small_study(workspace)
 
     m = build_map(workspace, "study")
 
     assert m.generator.mode == "llm"
-    stored = {s.source.id: s for s in workspace.catalog.sources("study")}
-    redactor = Redactor(workspace.catalog.aliases("study"))
-    for e in m.evidence():
-        original = stored[e.source_id].original[e.char_start : e.char_end]
-        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)
+    grounded(workspace, m)
     assert m.stats.llm is not None and m.stats.llm.failed_requests == 0
     if record_mode == "none":
         calls, prompt, completion = _recorded_usage()

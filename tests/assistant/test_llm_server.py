@@ -6,6 +6,7 @@ Schema, and tokens accounted from the server's usage fields.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -14,29 +15,19 @@ from assistant.llm_pipeline import LLMRun, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.mapping import build_map
 from assistant.settings import Settings
-from assistant.workspace import open_workspace
+from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
-from ingest.pipeline import IngestOptions, IngestReport
-from ingest.redact import Redactor
-from journey.grounding import normalize_ws
+from journey.schema import JourneyMap
 
 ROOT = Path(__file__).parents[2]
-TRANSCRIPTS = {
-    "ana.txt": (
-        "Interviewer: How was your first order?\n"
-        "Ana: The checkout page crashed twice and I had to type my card number again.\n"
-        "Ana: Delivery was fast though, the driver was friendly.\n"
-    ),
-    "ben.txt": (
-        "Interviewer: What happened when you needed help?\n"
-        "Ben: I waited forty minutes on the support chat before anyone answered.\n"
-        "Ben: The refund itself was quick once a person looked at it.\n"
-    ),
-}
 
 
 def test_a_map_from_a_real_local_llm_server(
-    llm_server: str, tmp_path: Path, embedder: UsemEmbedder
+    llm_server: str,
+    tmp_path: Path,
+    embedder: UsemEmbedder,
+    small_study: Callable[[Workspace], None],
+    grounded: Callable[[Workspace, JourneyMap], None],
 ):
     settings = Settings(
         home=tmp_path / "home",
@@ -48,11 +39,7 @@ def test_a_map_from_a_real_local_llm_server(
         llm_timeout=120,
     )
     workspace = open_workspace(settings, embedder)
-    paths = []
-    for name, text in TRANSCRIPTS.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        paths.append(tmp_path / name)
-    workspace.ingestor("study", IngestOptions()).ingest(paths, IngestReport())
+    small_study(workspace)
 
     m = build_map(workspace, "study")
 
@@ -60,11 +47,7 @@ def test_a_map_from_a_real_local_llm_server(
     jsonschema.validate(json.loads(m.model_dump_json()), schema)
     assert m.generator.mode == "llm" and m.generator.model == "openai-compatible:smollm2"
     # Grounding: whatever the model said, only verbatim participant text is in the map.
-    stored = {s.source.id: s for s in workspace.catalog.sources("study")}
-    redactor = Redactor(workspace.catalog.aliases("study"))
-    for e in m.evidence():
-        original = stored[e.source_id].original[e.char_start : e.char_end]
-        assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)
+    grounded(workspace, m)
     # Token accounting from the server's usage fields.
     llm = m.stats.llm
     assert llm is not None and llm.calls >= 1 and llm.cached_calls == 0
