@@ -16,7 +16,7 @@ from rich.table import Table
 
 from assistant.chat import Chat
 from assistant.mapping import build_map, save_map, with_edits
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
@@ -49,6 +49,16 @@ def _workspace() -> Workspace:
         return open_workspace(settings)
     except JourneymapError as exc:  # e.g. an LLM provider configured without its key
         raise _fail(exc) from None
+
+
+def _checked_settings() -> Settings:
+    """The settings, after the checks that must fail at start (e.g. an LLM without its key)."""
+    settings = get_settings()
+    try:
+        settings.check_llm()
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    return settings
 
 
 def _progress() -> Progress:
@@ -481,7 +491,7 @@ def serve(
 
     from api.app import create_app
 
-    settings = get_settings()
+    settings = _checked_settings()
     if settings.api_keys is None and host not in ("127.0.0.1", "localhost", "::1"):
         err.print(
             "[yellow]warning:[/yellow] no JOURNEYMAP_API_KEYS: anyone who can reach "
@@ -496,7 +506,7 @@ def mcp() -> None:
     from api.deps import AppState
     from api.mcp_server import create_mcp
 
-    settings = get_settings()
+    settings = _checked_settings()
     workspace = open_workspace(settings)
     try:
         create_mcp(AppState(settings=settings, workspace=workspace)).run("stdio")

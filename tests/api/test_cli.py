@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
@@ -133,3 +135,18 @@ def test_chat_answers_each_line_and_saves_the_conversation(tmp_path: Path):
     assert len(logs) == 1
     lines = logs[0].read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and "card delivery" in lines[1]  # the follow-up built on the first
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "9"], ["mcp"], ["projects"]])
+def test_an_llm_without_its_key_fails_at_start_naming_the_variable(
+    tmp_path: Path, command: list[str]
+):
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY",)}
+    env.update(JOURNEYMAP_HOME=str(tmp_path), JOURNEYMAP_LLM_PROVIDER="openai", COLUMNS="200")
+    result = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *command],
+        capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "JOURNEYMAP_LLM_API_KEY" in result.stderr and "OPENAI_API_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
