@@ -627,3 +627,42 @@ def test_markers_split_across_stream_pieces():
     assert out == "a [1] b  c [2]" and m.used == [3, 1]
     m = Markers(1)
     assert m.feed("ends with [") == "ends with " and m.flush() == "["
+
+
+def test_the_api_streams_the_models_tokens_as_server_sent_events(
+    llm_workspace: Workspace, server: FakeServer
+):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    server.default = writer("The identity check ", "held people up [", "1].")
+    with TestClient(create_app(llm_workspace.settings, llm_workspace)) as client:
+        with client.stream(
+            "POST",
+            "/v1/projects/study/chat",
+            json={"question": "What went wrong with the identity check?"},
+            headers={"Accept": "text/event-stream"},
+        ) as stream:
+            text = "".join(stream.iter_text())
+        events = [
+            (block.split("\n")[0][7:], json.loads(block.split("\n")[1][6:]))
+            for block in text.replace("\r\n", "\n").strip().split("\n\n")
+        ]
+        tokens = [data["text"] for name, data in events if name == "token"]
+        assert tokens == [
+            "The identity check ",
+            "held people up ",
+            "[1].",
+        ]
+        answer = next(data for name, data in events if name == "answer")
+        assert (
+            answer["mode"] == "llm" and answer["answer"] == "The identity check held people up [1]."
+        )
+        assert len(answer["citations"]) == 1 and answer["conversation_id"]
+        follow = client.post(
+            "/v1/projects/study/chat",
+            json={"question": "and the courier?", "conversation_id": answer["conversation_id"]},
+        )
+        assert follow.status_code == 200
+        assert "Earlier in this conversation" in server.bodies()[-1]["messages"][1]["content"]
