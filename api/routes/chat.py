@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import ProjectDep, StateDep
+from api.errors import error_body, status_of
+from journey.errors import JourneymapError
 from journey.schema import ChatAnswer
 
 router = APIRouter(prefix="/v1/projects/{project}", tags=["chat"])
@@ -33,13 +35,18 @@ class Question(BaseModel):
 
 
 def _events(pieces: Iterator[str | ChatAnswer]) -> Iterator[ServerSentEvent]:
-    for piece in pieces:
-        if isinstance(piece, ChatAnswer):
-            yield ServerSentEvent(data=piece.model_dump_json(), event="answer")
-        else:
-            yield ServerSentEvent(
-                data=json.dumps({"text": piece}, ensure_ascii=False), event="token"
-            )
+    try:
+        for piece in pieces:
+            if isinstance(piece, ChatAnswer):
+                yield ServerSentEvent(data=piece.model_dump_json(), event="answer")
+            else:
+                yield ServerSentEvent(
+                    data=json.dumps({"text": piece}, ensure_ascii=False), event="token"
+                )
+    except JourneymapError as exc:  # headers are sent: the failure travels as an event
+        status, code = status_of(exc)
+        body = {**error_body(code, str(exc)), "status": status}
+        yield ServerSentEvent(data=json.dumps(body, ensure_ascii=False), event="error")
     yield ServerSentEvent(data="{}", event="done")
 
 
@@ -57,7 +64,8 @@ def ask_study(
 ) -> ChatAnswer | EventSourceResponse:
     """The answer rests only on the study's quotes. With `Accept: text/event-stream` it is
     streamed: `token` events with text as it is written, then one `answer` event with the
-    whole object (citation markers checked, counts from the map)."""
+    whole object (citation markers checked, counts from the map), then `done`; a failure
+    midway (e.g. the LLM) arrives as an `error` event before `done`."""
     conversation = body.conversation_id or uuid.uuid4().hex
     chat = state.chat(project)
     if accept and "text/event-stream" in accept:

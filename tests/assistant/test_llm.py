@@ -666,3 +666,29 @@ def test_the_api_streams_the_models_tokens_as_server_sent_events(
         )
         assert follow.status_code == 200
         assert "Earlier in this conversation" in server.bodies()[-1]["messages"][1]["content"]
+
+
+def test_an_llm_failure_in_chat_is_a_502_or_an_error_event(
+    llm_workspace: Workspace, server: FakeServer
+):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    def down(body: dict[str, Any]) -> httpx.Response:
+        if body.get("stream"):
+            return httpx.Response(503, json={"error": {"message": "overloaded"}})
+        return coder(body)
+
+    server.default = down
+    question = {"question": "What went wrong with the identity check?"}
+    with TestClient(create_app(llm_workspace.settings, llm_workspace)) as client:
+        plain = client.post("/v1/projects/study/chat", json=question)
+        assert plain.status_code == 502
+        assert plain.json()["error"]["code"] == "llm_failed"
+        with client.stream(
+            "POST", "/v1/projects/study/chat", json=question,
+            headers={"Accept": "text/event-stream"},
+        ) as stream:  # fmt: skip
+            text = "".join(stream.iter_text())
+    assert "event: error" in text and "llm_failed" in text and "event: done" in text
