@@ -63,14 +63,21 @@ def build_project_map(
         ),
     ] = True,
 ) -> JSONResponse:
-    """Builds offline; a long build answers 202 with a job to poll at /v1/jobs/{id}."""
+    """Builds offline (or with the configured LLM); a long build answers 202 with a job to
+    poll at /v1/jobs/{id}, whose progress follows the LLM's requests."""
     body = body or MapRequest()
     specs = parse_stages(body.stages or []) or None
 
     def work(progress: Callable[[float, str], None]) -> JourneyMap:
         progress(0.1, "reading sentences and extracting observations")
+
+        def requests(done: int, total: int) -> None:  # the LLM path's extraction requests
+            progress(0.1 + 0.8 * done / max(1, total), f"LLM extraction: {done}/{total} requests")
+
         with state.lock(project):
-            journey_map = build_map(state.workspace, project, specs, title=body.title)
+            journey_map = build_map(
+                state.workspace, project, specs, title=body.title, progress=requests
+            )
             save_map(state.workspace, journey_map)
             state.changed(project)
         return with_edits(state.workspace, journey_map)

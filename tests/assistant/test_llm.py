@@ -692,3 +692,17 @@ def test_an_llm_failure_in_chat_is_a_502_or_an_error_event(
         ) as stream:  # fmt: skip
             text = "".join(stream.iter_text())
     assert "event: error" in text and "llm_failed" in text and "event: done" in text
+
+
+def test_an_api_map_build_uses_the_llm_as_a_job(llm_workspace: Workspace, server: FakeServer):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(llm_workspace.settings, llm_workspace)) as client:
+        started = client.post("/v1/projects/study/map", params={"wait": False}, json={})
+        assert started.status_code == 202
+        job = client.get(started.headers["location"], params={"wait": 60}).json()
+        assert job["status"] == "done" and job["progress"] == 1.0
+        m = client.get("/v1/projects/study/map").json()
+    assert m["generator"]["mode"] == "llm" and m["stats"]["llm"]["calls"] == len(server.requests)
