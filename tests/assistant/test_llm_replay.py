@@ -8,6 +8,7 @@ JOURNEYMAP_LLM_API_KEY=sk-... pytest tests/assistant/test_llm_replay.py --record
 (the Authorization header is filtered out of cassettes).
 """
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -34,12 +35,21 @@ def vcr_config() -> dict[str, Any]:
     }
 
 
-def _recorded_usage() -> tuple[int, int, int]:
-    interactions = [
+def _recorded() -> list[dict[str, Any]]:
+    return [
         item
         for item in yaml.safe_load(CASSETTE.read_text(encoding="utf-8"))["interactions"]
         if item["request"]["uri"].endswith("/chat/completions")
     ]
+
+
+def _recorded_model() -> str:
+    """The model the cassette was recorded with (the request bodies name it)."""
+    return str(json.loads(_recorded()[0]["request"]["body"])["model"])
+
+
+def _recorded_usage() -> tuple[int, int, int]:
+    interactions = _recorded()
     prompt = completion = 0
     for item in interactions:
         body = yaml.safe_load(item["response"]["body"]["string"])
@@ -58,7 +68,7 @@ def test_replayed_map(
     grounded: Callable[[Workspace, JourneyMap], None],
 ):
     if record_mode == "none":
-        base_url, model = "http://127.0.0.1:9/v1", "smollm2"  # nothing listens: replay only
+        base_url, model = "http://127.0.0.1:9/v1", _recorded_model()  # nothing listens
     else:
         base_url = os.environ.get("JOURNEYMAP_TEST_LLM_URL") or request.getfixturevalue(
             "llm_server"
