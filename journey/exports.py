@@ -233,7 +233,13 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
     generator = f"- Generator: {gen.mode} mode, model {_md_cell(gen.model)}"
     if gen.prompt_version:
         generator += f", prompts {_md(gen.prompt_version)}"
-    lines += [generator, "", "## Emotion curve", ""]
+    lines.append(generator)
+    if (llm := m.stats.llm) is not None:
+        lines.append(
+            f"- LLM: {llm.calls} calls ({llm.cached_calls} answered from the cache), "
+            f"{llm.prompt_tokens} prompt + {llm.completion_tokens} completion tokens"
+        )
+    lines += ["", "## Emotion curve", ""]
     lines += _md_table(
         ["Stage", "Mean valence", "95% CI", "n", "Dominant emotions", "Curve"],
         (

@@ -330,6 +330,17 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         *((f"Segment {k}", counts(v)) for k, v in src.segments.items()),
         ("Generator", generator),
         ("Quotes", f"{st.quotes_used} used · {st.quotes_rejected} rejected by grounding"),
+        *(
+            [
+                (
+                    "LLM",
+                    f"{st.llm.calls} calls · {st.llm.cached_calls} from cache · "
+                    f"{st.llm.prompt_tokens + st.llm.completion_tokens} tokens",
+                )
+            ]
+            if st.llm
+            else []
+        ),
     ]
     dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in summary)
     warnings = (

@@ -211,6 +211,11 @@ def test_llm_map_extracts_names_and_recommends_through_the_real_client(
     assert m.stats.llm.calls == len(server.requests) == 3
     assert (m.stats.llm.prompt_tokens, m.stats.llm.completion_tokens) == tuple(server.usage)
     JourneyMap.model_validate_json(m.model_dump_json())
+    from journey.exports import to_markdown
+    from journey.html import to_html
+
+    assert "- LLM: 3 calls (0 answered from the cache)" in to_markdown(m)
+    assert "3 calls · 0 from cache" in to_html(m)
 
 
 def test_requests_carry_only_participant_sentences_with_the_question_as_context(
