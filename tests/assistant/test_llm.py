@@ -12,9 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 import prompts
+from api.app import create_app
+from assistant.chat import Chat
+from assistant.extractor import participant_units
 from assistant.llm import LLMOutputError, LLMRefusal
+from assistant.llm_chat import Markers
 from assistant.llm_pipeline import Coding, chunk_units
 from assistant.mapping import build_map
 from assistant.settings import KEYLESS, Settings
@@ -22,7 +27,9 @@ from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, IngestReport
 from journey.errors import ConfigError
-from journey.schema import JourneyMap
+from journey.exports import to_markdown
+from journey.html import to_html
+from journey.schema import ChatAnswer, JourneyMap
 
 INTERVIEW_A = """\
 Interviewer: How did signing up go?
@@ -211,8 +218,6 @@ def test_llm_map_extracts_names_and_recommends_through_the_real_client(
     assert m.stats.llm.calls == len(server.requests) == 3
     assert (m.stats.llm.prompt_tokens, m.stats.llm.completion_tokens) == tuple(server.usage)
     JourneyMap.model_validate_json(m.model_dump_json())
-    from journey.exports import to_markdown
-    from journey.html import to_html
 
     assert "- LLM: 3 calls (0 answered from the cache)" in to_markdown(m)
     assert "3 calls · 0 from cache" in to_html(m)
@@ -483,7 +488,6 @@ def test_other_structured_output_methods(
 
 
 def test_chunks_batch_short_sources_and_keep_long_ones_apart(llm_workspace: Workspace):
-    from assistant.extractor import participant_units
 
     stored = llm_workspace.catalog.sources("study")
     units = participant_units(stored, lambda t: t)
@@ -544,8 +548,6 @@ def writer(*pieces: str) -> Reply:
 def test_a_written_answer_keeps_valid_markers_and_drops_the_rest(
     llm_workspace: Workspace, server: FakeServer
 ):
-    from assistant.chat import Chat
-    from journey.schema import ChatAnswer
 
     server.default = writer(
         "Signing up stalled at the identity check [",
@@ -582,7 +584,6 @@ def test_a_written_answer_keeps_valid_markers_and_drops_the_rest(
 def test_an_answer_that_cites_nothing_is_marked_abstained(
     llm_workspace: Workspace, server: FakeServer
 ):
-    from assistant.chat import Chat
 
     server.default = writer("People generally like fintech apps.")
     answer = Chat(llm_workspace, "study").ask("What went wrong with the identity check?")
@@ -592,7 +593,6 @@ def test_an_answer_that_cites_nothing_is_marked_abstained(
 def test_off_topic_and_unrelated_questions_never_reach_the_model(
     llm_workspace: Workspace, server: FakeServer
 ):
-    from assistant.chat import Chat
 
     chat = Chat(llm_workspace, "study")
     sent = len(server.requests)
@@ -603,7 +603,6 @@ def test_off_topic_and_unrelated_questions_never_reach_the_model(
 
 
 def test_follow_ups_use_the_conversation(llm_workspace: Workspace, server: FakeServer):
-    from assistant.chat import Chat
 
     server.default = writer("The identity check held people up [1].")
     chat = Chat(llm_workspace, "study")
@@ -625,7 +624,6 @@ def test_follow_ups_use_the_conversation(llm_workspace: Workspace, server: FakeS
 
 
 def test_markers_split_across_stream_pieces():
-    from assistant.llm_chat import Markers
 
     m = Markers(3)
     out = "".join(m.feed(p) for p in ["a [", "3", "] b [4", "] c [1", "]"]) + m.flush()
@@ -637,9 +635,6 @@ def test_markers_split_across_stream_pieces():
 def test_the_api_streams_the_models_tokens_as_server_sent_events(
     llm_workspace: Workspace, server: FakeServer
 ):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
 
     server.default = writer("The identity check ", "held people up [", "1].")
     with TestClient(create_app(llm_workspace.settings, llm_workspace)) as client:
@@ -676,9 +671,6 @@ def test_the_api_streams_the_models_tokens_as_server_sent_events(
 def test_an_llm_failure_in_chat_is_a_502_or_an_error_event(
     llm_workspace: Workspace, server: FakeServer
 ):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
 
     def down(body: dict[str, Any]) -> httpx.Response:
         if body.get("stream"):
@@ -700,9 +692,6 @@ def test_an_llm_failure_in_chat_is_a_502_or_an_error_event(
 
 
 def test_an_api_map_build_uses_the_llm_as_a_job(llm_workspace: Workspace, server: FakeServer):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
 
     with TestClient(create_app(llm_workspace.settings, llm_workspace)) as client:
         started = client.post("/v1/projects/study/map", params={"wait": False}, json={})
