@@ -22,7 +22,7 @@ from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey import exports
 from journey.errors import JourneymapError
-from journey.html import to_html
+from journey.render import FORMATS, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import SourceKind
 
@@ -259,7 +259,6 @@ def search(
         workspace.close()
 
 
-_FORMATS = ("json", "md", "csv", "mermaid", "html")
 _EXTENSIONS = {
     ".json": "json",
     ".md": "md",
@@ -269,18 +268,6 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
 }
-
-
-def render(journey_map: JourneyMap, fmt: str) -> str:
-    """The map in one export format."""
-    renderers = {
-        "json": exports.to_json,
-        "md": exports.to_markdown,
-        "csv": exports.to_csv,
-        "mermaid": exports.to_mermaid,
-        "html": to_html,
-    }
-    return renderers[fmt](journey_map)
 
 
 @app.command("map")
@@ -307,15 +294,15 @@ def map_command(
         typer.Option(
             "--format",
             help=f"Format when printing or when an --out has no known extension: "
-            f"{', '.join(_FORMATS)}.",
+            f"{', '.join(FORMATS)}.",
         ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
 ) -> None:
     """Build the draft journey map of a project (offline, or with the configured LLM) and print
     or write it."""
-    if fmt is not None and fmt not in _FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     workspace = _workspace()
     try:
         journey_map = _build(workspace, project, stages or [], title)

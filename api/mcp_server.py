@@ -13,7 +13,7 @@ from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from ingest.pipeline import IngestOptions
 from journey import exports
-from journey.html import to_html
+from journey.render import Format, render
 from journey.schema import ChatAnswer, JourneyMap, Recommendation
 from journey.source import SourceKind
 
@@ -99,21 +99,11 @@ def create_mcp(state: AppState) -> MCPServer:
         return current_map(workspace, project).recommendations
 
     @server.tool(annotations=READ_ONLY)
-    def export_journey_map(
-        project: str, format: Literal["json", "md", "csv", "mermaid", "html"] = "md"
-    ) -> str:
+    def export_journey_map(project: str, format: Format = "md") -> str:
         """The current map as JSON, a Markdown report, CSV, a Mermaid journey diagram or a
         self-contained HTML page."""
         project_exists(project)
-        m = current_map(workspace, project)
-        renderers = {
-            "json": exports.to_json,
-            "md": exports.to_markdown,
-            "csv": exports.to_csv,
-            "mermaid": exports.to_mermaid,
-            "html": to_html,
-        }
-        return renderers[format](m)
+        return render(current_map(workspace, project), format)
 
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:

@@ -13,7 +13,6 @@ import numpy as np
 
 from assistant.extractor import meaning_text
 from assistant.llm_chat import Markers, write_answer
-from assistant.llm_types import Usage
 from assistant.mapping import current_map
 from assistant.retrieval import BM25, fuse, tokens
 from assistant.workspace import Workspace
@@ -372,6 +371,20 @@ class Chat:
         quotes = ground(quotes, self._originals, self._redact, self._allowed).kept
         return _Gathered(lang, findings, quotes)
 
+    def _with_quotes(
+        self, findings: list[tuple[str, Finding]], lang: _Lang, quotes: list[Evidence]
+    ) -> list[tuple[str, Finding, str, str, list[str]]]:
+        """Append each finding's first two quotes to `quotes`; per finding its stage, itself,
+        its kind, its counts and the `[n]` markers of its quotes."""
+        out = []
+        for stage, finding in findings:
+            marks = []
+            for e in finding.evidence[:2]:
+                quotes.append(e)
+                marks.append(f"[{len(quotes)}]")
+            out.append((stage, finding, *self._counts(finding, lang), marks))
+        return out
+
     def _counts(self, finding: Finding, lang: _Lang) -> tuple[str, str]:
         """(kind, "4 of 11 participants (36%), severity 3/5") from the map's own data."""
         total = self.map.sources.participants
@@ -401,20 +414,18 @@ class Chat:
             return gathered.model_copy(update={"mode": "llm"})
         lang = gathered.lang
         quotes: list[Evidence] = []
-        facts = []
-        for stage, finding in gathered.findings:
-            marks = []
-            for e in finding.evidence[:2]:
-                quotes.append(e)
-                marks.append(f"[{len(quotes)}]")
-            kind, counts = self._counts(finding, lang)
-            facts.append(f"- {finding.title} ({kind}, {stage}): {counts}; quotes {''.join(marks)}")
+        facts = [
+            f"- {finding.title} ({kind}, {stage}): {counts}; quotes {''.join(marks)}"
+            for stage, finding, kind, counts, marks in self._with_quotes(
+                gathered.findings, lang, quotes
+            )
+        ]
         seen = {(q.source_id, q.char_start) for q in quotes}
         quotes += [q for q in gathered.quotes if (q.source_id, q.char_start) not in seen]
-        markers, usage = Markers(len(quotes)), Usage()
+        markers = Markers(len(quotes))
         text = ""
         turns = [(q, a) for q, _, a in history]
-        for piece in write_answer(llm, question, facts, quotes, turns, markers, usage):
+        for piece in write_answer(llm, question, facts, quotes, turns, markers):
             text += piece
             yield piece
         citations = [quotes[n - 1] for n in markers.used]
@@ -440,12 +451,8 @@ class Chat:
                 "根据旅程地图和参与者原话的摘录式回答（未使用语言模型）：",
             )
         ]
-        for n, (stage, finding) in enumerate(findings, start=1):
-            marks = []
-            for e in finding.evidence[:2]:
-                citations.append(e)
-                marks.append(f"[{len(citations)}]")
-            kind, counts = self._counts(finding, lang)
+        cited = self._with_quotes(findings, lang, citations)
+        for n, (stage, finding, kind, counts, marks) in enumerate(cited, start=1):
             lines.append(
                 lang.t(
                     f"{n}. {finding.title} ({kind}, {stage}): {counts} {' '.join(marks)}",

@@ -75,6 +75,11 @@ def chat_model(settings: Settings, http_client: httpx.Client | None = None) -> B
     )
 
 
+def _render(prompt: Prompt, fields: dict[str, str]) -> tuple[str, str]:
+    """The system and user messages of a prompt filled in."""
+    return prompt.system.safe_substitute(fields), prompt.user.substitute(fields)
+
+
 def _raw_text(message: BaseMessage | None) -> str | None:
     """What the model said: its tool call's arguments (even malformed ones), or its text."""
     if not isinstance(message, AIMessage):
@@ -140,12 +145,11 @@ class LLM:
         self.settings = settings
         self.catalog = catalog
         self.model = chat_model(settings, http_client)
-        self.model_name = settings.llm_model
         self.method = settings.llm_structured_output
 
     def describe(self) -> str:
         """`provider:model` as recorded in maps."""
-        return f"{self.settings.llm_provider}:{self.model_name}"
+        return self.settings.llm_label()
 
     def _key(self, prompt: Prompt, schema: type[BaseModel], messages: Sequence[str]) -> str:
         blob = json.dumps(
@@ -157,13 +161,13 @@ class LLM:
     def _messages(
         self, prompt: Prompt, schema: type[BaseModel], fields: dict[str, str]
     ) -> list[str]:
-        system = prompt.system.safe_substitute(fields)
+        system, user = _render(prompt, fields)
         if self.method == "json_mode":
             # json_mode constrains the reply to JSON only: the schema must be in the prompt.
             system += "\n\nReply with one JSON object matching this JSON Schema:\n" + json.dumps(
                 schema.model_json_schema(), separators=(",", ":")
             )
-        return [system, prompt.user.substitute(fields)]
+        return [system, user]
 
     def _ask(self, schema: type[T], system: str, user: str) -> tuple[T, Usage]:
         """One structured request, re-asked once with the validation error if malformed."""
@@ -182,9 +186,7 @@ class LLM:
             raw = _raw_text(message)
             parsed, error = result.get("parsed"), result.get("parsing_error")
             if (refusal := _refusal(message, error)) is not None:
-                refused = LLMRefusal(f"the model refused: {refusal}", raw)
-                refused.usage = usage
-                raise refused
+                raise LLMRefusal(f"the model refused: {refusal}", raw, usage)
             if isinstance(parsed, schema):
                 return parsed, usage
             if parsed is not None:  # a dict, from json_mode
@@ -203,11 +205,9 @@ class LLM:
                         f"schema: {problem[:1000]}\nReply again, with output that matches it."
                     ),
                 ]
-        malformed = LLMOutputError(
-            f"the model's reply did not match the {schema.__name__} schema", raw
+        raise LLMOutputError(
+            f"the model's reply did not match the {schema.__name__} schema", raw, usage
         )
-        malformed.usage = usage
-        raise malformed
 
     def structured(self, prompt: Prompt, schema: type[T], fields: dict[str, str]) -> Outcome[T]:
         """One cached structured request (errors are returned, not raised)."""
@@ -265,10 +265,8 @@ class LLM:
 
     def stream(self, prompt: Prompt, fields: dict[str, str], usage: Usage) -> Iterator[str]:
         """The model's free-text reply, token by token; `usage` is filled in as it ends."""
-        messages = [
-            SystemMessage(prompt.system.safe_substitute(fields)),
-            HumanMessage(prompt.user.substitute(fields)),
-        ]
+        system, user = _render(prompt, fields)
+        messages = [SystemMessage(system), HumanMessage(user)]
         usage.calls += 1
         try:
             for chunk in self.model.stream(messages):

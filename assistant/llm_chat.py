@@ -1,6 +1,7 @@
 """LLM-written chat answers: the model writes from numbered evidence only, and its citation
 markers are checked as they stream, so a marker pointing at nothing never reaches the user."""
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from journey.schema import Evidence
 if TYPE_CHECKING:
     from assistant.llm import LLM
 
+log = logging.getLogger(__name__)
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _OPEN_TAIL = re.compile(r"\[\d{0,3}$")
 
@@ -65,7 +67,6 @@ def write_answer(
     quotes: Sequence[Evidence],
     history: Sequence[tuple[str, str]],
     markers: Markers,
-    usage: Usage,
 ) -> Iterator[str]:
     """Stream the model's answer from the facts and the numbered quotes, markers checked."""
     numbered = [
@@ -79,8 +80,14 @@ def write_answer(
         "quotes": prompts.fence("\n".join(numbered)),
         "question": " ".join(question.split())[:2000],
     }
+    usage = Usage()
     for piece in llm.stream(prompts.load("chat"), fields, usage):
         if shown := markers.feed(piece):
             yield shown
     if rest := markers.flush():
         yield rest
+    log.info(
+        "chat answer: %d prompt + %d completion tokens",
+        usage.prompt_tokens,
+        usage.completion_tokens,
+    )

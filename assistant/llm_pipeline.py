@@ -199,7 +199,7 @@ class LLMExtractor:
         outcomes = self.llm.structured_many(
             prompt,
             Coding,
-            [{"stages": stage_list, "context": "", "sentences": c.text} for c in chunks],
+            [{"stages": stage_list, "sentences": c.text} for c in chunks],
             self.progress,
         )
         coded: dict[int, list[CodedSentence]] = {}

@@ -14,11 +14,11 @@ T = TypeVar("T", bound=BaseModel)
 class LLMError(JourneymapError):
     """An LLM request failed for good (after retries, or after the re-ask)."""
 
-    def __init__(self, message: str, raw: str | None = None) -> None:
+    def __init__(self, message: str, raw: str | None = None, usage: "Usage | None" = None) -> None:
         super().__init__(message)
         self.raw = raw
         """The model's raw reply, when there was one."""
-        self.usage: Usage | None = None
+        self.usage = usage
         """What the failed attempts cost."""
 
 

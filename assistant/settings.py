@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     llm_chunk_chars: int = Field(3000, ge=200)
     """Participant text per extraction request (short turns are batched up to this)."""
 
+    def llm_label(self) -> str:
+        """`provider:model`, as maps record the LLM that built them."""
+        return f"{self.llm_provider}:{self.llm_model}"
+
     def llm_key(self) -> SecretStr:
         """The key to send to the configured LLM; a missing one fails here, naming the variable.
 

@@ -41,7 +41,7 @@ class Workspace:
         """The name maps built now record as their extractor (part of a map's id)."""
         if self.settings.llm_provider == "local":
             return "local"
-        return f"llm:{self.settings.llm_provider}:{self.settings.llm_model}"
+        return f"llm:{self.settings.llm_label()}"
 
     def ingestor(self, project: str, options: IngestOptions) -> Ingestor:
         """An Ingestor for one project of this workspace."""

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
@@ -14,11 +14,10 @@ from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from journey import exports
 from journey.errors import NotFoundError
-from journey.html import to_html
+from journey.render import Format, render
 from journey.schema import JourneyMap, Recommendation
 
 router = APIRouter(prefix="/v1", tags=["map"])
-Format = Literal["json", "md", "csv", "mermaid", "html"]
 _MEDIA = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
@@ -162,14 +161,7 @@ def export_project_map(
     project: ProjectDep, workspace: WorkspaceDep, format: Format = "json"
 ) -> Response:
     m = _latest(workspace, project)
-    renderers = {
-        "json": exports.to_json,
-        "md": exports.to_markdown,
-        "csv": exports.to_csv,
-        "mermaid": exports.to_mermaid,
-        "html": to_html,
-    }
-    return Response(renderers[format](m), media_type=_MEDIA[format])
+    return Response(render(m, format), media_type=_MEDIA[format])
 
 
 @router.get(
