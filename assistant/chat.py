@@ -35,7 +35,8 @@ KEYWORD_BONUS = 0.15
 WHOLE_TURN_CHARS = 320
 """A cited passage longer than this is cut to its sentence closest to the question."""
 PASSAGE_CHARS = 1000
-"""A retrieved passage spans at most this many characters of its source."""
+"""A retrieved passage shows at most this many characters of its participant's turns (the
+interviewer text it steps over is not shown and not counted)."""
 STEP_OVER_CHARS = 200
 """Interviewer or observer text a passage may step over between one participant's turns."""
 _OFF_TOPIC = re.compile(
@@ -85,6 +86,11 @@ class _Passage:
     def speaker(self) -> str | None:
         return self.turns[0].speaker
 
+    @property
+    def shown(self) -> int:
+        """Characters of the participant's turns (what a citation of it shows)."""
+        return sum(t.char_end - t.char_start for t in self.turns)
+
     def runs(self, original: str) -> list[list[Turn]]:
         """The passage's turns in runs with nothing but white space between (citable spans)."""
         out: list[list[Turn]] = []
@@ -110,7 +116,7 @@ def passages(source: Source, original: str, limit: int = PASSAGE_CHARS) -> list[
             and sum(t.char_end - t.char_start for t in between) <= STEP_OVER_CHARS
             and last.turns[-1].speaker == turn.speaker
             and last.turns[-1].section == turn.section
-            and turn.char_end - last.start <= limit
+            and last.shown + turn.char_end - turn.char_start <= limit
         ):
             last.turns.append(turn)
             last.end = turn.char_end
