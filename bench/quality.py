@@ -6,7 +6,7 @@
 (b) Twitter US airline tweets (negative, with a concrete reason): do the map's top pain points
     separate the 9 crowd-labelled reasons? (targets: >= 7 of 9 reasons, purity >= 0.6).
 
-    .venv/bin/python -m bench.quality [--only serdif|twitter] [--tweets 2000] [--top 20]
+    .venv/bin/python -m bench.quality [--only serdif|twitter] [--tweets 2000] [--top 20] [--ceiling]
 """
 
 import argparse
@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.mapping import build_map, extract_observations
 from bench._eval import (
@@ -91,6 +93,21 @@ def _links(
                 of_highlight[h].append(i)
                 of_observation[i].append(h)
     return of_highlight, of_observation
+
+
+def _recall_precision(
+    coded: Callable[[Highlight], bool],
+    flagged: Sequence[bool],
+    highlights: Sequence[Highlight],
+    of_highlight: Sequence[Sequence[int]],
+    of_observation: Sequence[Sequence[int]],
+) -> tuple[float, float]:
+    """Quote recall and labelled precision of the observations `flagged` (e.g. pain points)."""
+    quotes = [h for h, hl in enumerate(highlights) if coded(hl)]
+    found = sum(any(flagged[i] for i in of_highlight[h]) for h in quotes)
+    labelled = [i for i, f in enumerate(flagged) if f and of_observation[i]]
+    hits = sum(any(coded(highlights[h]) for h in of_observation[i]) for i in labelled)
+    return _share(found, len(quotes)), _share(hits, len(labelled))
 
 
 def _score(
@@ -200,7 +217,56 @@ def _examples(
         print(f"      “{_cut(e.quote)}”")
 
 
-def run_serdif(model: UsemEmbedder) -> dict[str, float]:
+CEILING_SHARES = (0.2, 0.3, 0.4)
+
+
+def _ceiling(
+    observations: Sequence[Observation],
+    vectors: np.ndarray,
+    highlights: Sequence[Highlight],
+    of_highlight: Sequence[Sequence[int]],
+    of_observation: Sequence[Sequence[int]],
+) -> None:
+    """How far sentence-level reading can go on these labels: a logistic regression on the same
+    sentence embeddings, trained on the human codes of the other transcripts (leave one
+    transcript out), flagging the top share of each held-out transcript's sentences as pain.
+    A diagnostic of the target, never shipped (it learns from the evaluation labels)."""
+    files = np.array([Path(o.evidence.source_path).name for o in observations])
+    labelled = np.array([bool(h) for h in of_observation])
+    pain = np.array(
+        [
+            any(highlights[h].pain for h in hs) and not any(highlights[h].positive for h in hs)
+            for hs in of_observation
+        ],
+        dtype=np.float64,
+    )
+    x = np.asarray(vectors, dtype=np.float64)
+    score = np.zeros(len(observations))
+    for held_out in sorted(set(files)):
+        train = (files != held_out) & labelled
+        w, b = np.zeros(x.shape[1]), 0.0
+        for _ in range(300):  # plain gradient descent from zero: deterministic
+            error = 1 / (1 + np.exp(-(x[train] @ w + b))) - pain[train]
+            w -= x[train].T @ error / train.sum() + 1e-2 * w
+            b -= float(error.mean())
+        score[files == held_out] = x[files == held_out] @ w + b
+    ours = sum(o.kind is PAIN for o in observations) / max(1, len(observations))
+    print(
+        "\nceiling check (leave-one-transcript-out logistic regression on the same embeddings, "
+        f"trained on the human codes; ours flags {ours:.0%} of sentences as pain):"
+    )
+    for share in (*CEILING_SHARES, round(ours, 2)):
+        flagged = score >= np.quantile(score, 1 - share)
+        recall, precision = _recall_precision(
+            lambda h: h.pain, flagged, highlights, of_highlight, of_observation
+        )
+        print(
+            f"  top {share:.0%} of sentences as pain: "
+            f"recall {recall:.3f}, precision {precision:.3f}"
+        )
+
+
+def run_serdif(model: UsemEmbedder, ceiling: bool = False) -> dict[str, float]:
     print("== (a) SERDIF usability interviews: extracted spans vs human codes ==")
     files = serdif_transcripts()
     highlights, check = serdif_highlights()
@@ -257,6 +323,8 @@ def run_serdif(model: UsemEmbedder) -> dict[str, float]:
             scores[f"{cls.name}_{key}"] = value
     _confusion(highlights, observations, of_highlight)
     _examples(highlights, observations, of_highlight, of_observation)
+    if ceiling:
+        _ceiling(observations, ex.vectors, highlights, of_highlight, of_observation)
     print(f"\nSERDIF time: ingest {ingest_s:.1f} s, extract_observations {extract_s:.1f} s")
     scores["seconds"] = ingest_s + extract_s
     return scores
@@ -354,10 +422,16 @@ def main() -> None:
     parser.add_argument("--only", choices=("serdif", "twitter"))
     parser.add_argument("--tweets", type=int, default=2000, help="sample size; 0 = all")
     parser.add_argument("--top", type=int, default=20, help="top pain points to score")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also train a classifier on the SERDIF codes (leave one transcript out) to show "
+        "how far sentence-level reading can go on these labels",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
     model = embedder()  # weights load once, outside every timing
-    serdif = run_serdif(model) if args.only in (None, "serdif") else None
+    serdif = run_serdif(model, args.ceiling) if args.only in (None, "serdif") else None
     if serdif and args.only is None:
         print()
     twitter = run_twitter(model, args.tweets, args.top) if args.only in (None, "twitter") else None
