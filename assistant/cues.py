@@ -145,20 +145,22 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.digital,
         ),
         (
-            r"\b(friend|colleague|word of mouth|referr\w*|recommended by|my (?:sister|brother|mum|"
-            r"mom|dad|daughter|son|neighbou?r))\b|朋友|同事|推荐码",
+            r"\b(friends?|colleagues?|word of mouth|referr\w*|recommended (?:by|it|to me)|"
+            r"(?:told|mentioned|raved) (?:me )?about)\b|朋友|同事|推荐码",
             "word of mouth",
             "social",
             TouchpointType.social,
         ),
         (
-            r"\b(pricing|price\w*|cost\w*|fee\w*|plan\w*|subscription price)\b|价格|价钱|费|套餐",
+            r"\b(pricing|price\w*|cost\w*|fees?|(?:price|pricing|subscription|paid|monthly) plans?|"
+            r"subscription price)\b|价格|价钱|费|套餐",
             "pricing",
             "web",
             TouchpointType.digital,
         ),
         (
-            r"\b(promo\w*|coupon\w*|discount\w*|voucher\w*|code)\b|优惠|折扣|优惠券",
+            r"\b(promo\w*|coupon\w*|discount\w*|voucher\w*|(?:gift|offer) codes?)\b"
+            r"|优惠|折扣|优惠券",
             "promo code",
             "web",
             TouchpointType.digital,
@@ -184,7 +186,8 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.human,
         ),
         (
-            r"\b(deliver\w*|shipping|shipment|arriv\w*|tracking|dispatch\w*|window)\b|配送|送到|"
+            r"\b(deliver\w*|shipping|shipment|tracking|dispatch\w*|(?:box|order|package|parcel|"
+            r"groceries) (?:arriv\w*|came|turned up))\b|配送|送到|"
             r"送货|物流|快递",
             "delivery",
             "delivery",
@@ -270,14 +273,14 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.physical,
         ),
         (
-            r"\b(flight\w*|plane|gate|boarding|seat\w*)\b",
-            "flight",
+            r"\b(luggage|baggage|suitcases?|(?:my|our|checked|lost|carry.?on) bags?)\b|行李",
+            "baggage",
             "service",
             TouchpointType.physical,
         ),
         (
-            r"\b(luggage|baggage|suitcases?|checked bags?|lost bags?)\b|行李",
-            "baggage",
+            r"\b(flight\w*|plane|gate|boarding|seat\w*)\b",
+            "flight",
             "service",
             TouchpointType.physical,
         ),
