@@ -33,6 +33,7 @@ DIFFICULTY = re.compile(
     r"misunderstand\w*|misread|hidden fee|surprise fee|extra fee|"
     r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
     r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
+    r"unhelpful|unusable|unreliable|laggy|glitch\w*|overbooked|cramped|"
     r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*)\b"
     r"|麻烦|难|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑",
@@ -44,7 +45,7 @@ POSITIVE = re.compile(
     r"cool|brilliant|handy|fine|fantastic|amazing|awesome|wonderful|relie\w*|"
     r"saves? (?:me )?(?:time|money)|makes sense|self.?explanatory|like (?:it|that|this|the|how)|"
     r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
-    r"sensible|fair enough|well done|neat|informative|valuable|exactly what|"
+    r"sensible|fair enough|well done|neat|informative|valuable|exactly what|seamless\w*|"
     # Success in a task is a good experience too (usability sessions code it so).
     r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it|"
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|(?:i'?m|i am) in|"

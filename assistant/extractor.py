@@ -43,10 +43,15 @@ class Unit:
 _HANDLES = re.compile(r"(?<!\w)@\w+|https?://\S+|\[URL\]")
 
 
+def without_handles(text: str) -> str:
+    """The text with @handles and links dropped (possibly empty)."""
+    return " ".join(_HANDLES.sub(" ", text).split()).lstrip("#")
+
+
 def meaning_text(text: str) -> str:
     """The words that carry meaning: @handles and links dropped (they name the brand, not the
     experience, and would pull every tweet to the same brand into one cluster)."""
-    return " ".join(_HANDLES.sub(" ", text).split()).lstrip("#") or text
+    return without_handles(text) or text
 
 
 def _substantial(text: str) -> bool:

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from assistant.extractor import without_handles
+
 # Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
 _ZH_LEXICON = {
     "喜欢": 2,
@@ -121,7 +123,11 @@ def _chinese(text: str) -> float:
 
 
 def sentiment(text: str) -> float:
-    """Polarity of a sentence from -1 (negative) to +1 (positive)."""
+    """Polarity of a sentence from -1 (negative) to +1 (positive).
+
+    @handles and links are left out: they name accounts, not feelings (VADER alone scores
+    "@united" +0.42, which made every complaint to that airline read as praise)."""
+    text = without_handles(text)
     if len(_CJK.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
         return _chinese(text)
     return float(_vader().polarity_scores(text)["compound"])

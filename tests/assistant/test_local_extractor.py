@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.local_extractor import read_sentence, touchpoint_of
+from assistant.sentiment import sentiment
 from journey.schema import ObservationKind, TouchpointType
 
 
@@ -63,3 +64,12 @@ def test_touchpoints_are_recognised_with_channel_and_type():
         TouchpointType.digital,
     )
     assert touchpoint_of("We talked about the weather.") is None
+
+
+def test_handles_and_links_carry_no_sentiment():
+    # VADER alone reads "@united" as +0.42: every complaint to that airline looked like praise.
+    assert sentiment("@united https://t.co/x") == 0.0
+    assert sentiment("@united Not fast enough.") == sentiment("Not fast enough.")
+    assert read_sentence("@SouthwestAir this is really unhelpful.").kind is (
+        ObservationKind.pain_point
+    )
