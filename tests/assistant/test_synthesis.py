@@ -39,3 +39,11 @@ def test_keyphrases_name_what_is_distinctive_in_each_cluster():
     assert "delivery fee" in names[0]
     assert any("recipes" in n for n in names[1])
     assert "配送" in names[2] or "迟到" in names[2]
+
+
+def test_an_item_moves_to_the_cluster_whose_settled_centre_is_nearer():
+    # At 55 degrees the second item joins the first cluster (the only one then); once the
+    # 90- and 70-degree items form a cluster centred at 80 degrees, it is nearer to that one.
+    angles = np.radians([0, 55, 90, 70])
+    vectors = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    assert leader_clusters(vectors, threshold=0.55) == [[0], [1, 2, 3]]
