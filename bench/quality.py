@@ -95,19 +95,44 @@ def _links(
     return of_highlight, of_observation
 
 
-def _recall_precision(
+@dataclass
+class _Matched:
+    """Which coded quotes and which flagged spans match, for one class of codes."""
+
+    coded: list[int]
+    """Highlights of the class."""
+    found: list[int]
+    """Those overlapped by a flagged span."""
+    labelled: list[int]
+    """Flagged spans overlapping any coded quote."""
+    hits: list[int]
+    """Those overlapping a quote of the class."""
+
+    @property
+    def recall(self) -> float:
+        return _share(len(self.found), len(self.coded))
+
+    @property
+    def precision(self) -> float:
+        return _share(len(self.hits), len(self.labelled))
+
+
+def _match(
     coded: Callable[[Highlight], bool],
     flagged: Sequence[bool],
     highlights: Sequence[Highlight],
     of_highlight: Sequence[Sequence[int]],
     of_observation: Sequence[Sequence[int]],
-) -> tuple[float, float]:
+) -> _Matched:
     """Quote recall and labelled precision of the observations `flagged` (e.g. pain points)."""
     quotes = [h for h, hl in enumerate(highlights) if coded(hl)]
-    found = sum(any(flagged[i] for i in of_highlight[h]) for h in quotes)
     labelled = [i for i, f in enumerate(flagged) if f and of_observation[i]]
-    hits = sum(any(coded(highlights[h]) for h in of_observation[i]) for i in labelled)
-    return _share(found, len(quotes)), _share(hits, len(labelled))
+    return _Matched(
+        coded=quotes,
+        found=[h for h in quotes if any(flagged[i] for i in of_highlight[h])],
+        labelled=labelled,
+        hits=[i for i in labelled if any(coded(highlights[h]) for h in of_observation[i])],
+    )
 
 
 def _score(
@@ -117,19 +142,17 @@ def _score(
     of_highlight: Sequence[Sequence[int]],
     of_observation: Sequence[Sequence[int]],
 ) -> dict[str, float]:
-    coded = [h for h, hl in enumerate(highlights) if cls.coded(hl)]
-    found = [h for h in coded if any(observations[i].kind is cls.kind for i in of_highlight[h])]
-    spans = [i for i, o in enumerate(observations) if o.kind is cls.kind]
-    labelled = [i for i in spans if of_observation[i]]
-    hits = [i for i in labelled if any(cls.coded(highlights[h]) for h in of_observation[i])]
+    flagged = [o.kind is cls.kind for o in observations]
+    m = _match(cls.coded, flagged, highlights, of_highlight, of_observation)
+    coded, found, labelled, hits = m.coded, m.found, m.labelled, m.hits
+    spans = sum(flagged)
     majority = [
         i
         for i in labelled
         if sum(cls.coded(highlights[h]) for h in of_observation[i]) * 2 > len(of_observation[i])
     ]
     every = [i for i in labelled if all(cls.coded(highlights[h]) for h in of_observation[i])]
-    recall = _share(len(found), len(coded))
-    precision = _share(len(hits), len(labelled))
+    recall, precision = m.recall, m.precision
     print(
         f"{cls.name:8s} recall    {recall:.3f}  ({len(found)}/{len(coded)} {cls.group}-coded "
         f"quotes overlapped by a {cls.kind.value} span)"
@@ -137,7 +160,7 @@ def _score(
     print(
         f"{cls.name:8s} precision {precision:.3f}  ({len(hits)}/{len(labelled)} {cls.kind.value} "
         f"spans overlapping a coded quote overlap a {cls.group}-coded one; "
-        f"{len(spans) - len(labelled)} more overlap no coded quote)"
+        f"{spans - len(labelled)} more overlap no coded quote)"
     )
     if cls.kind is PAIN:  # moderator lines: the extractor reads participant turns only
         reachable = [
@@ -257,12 +280,10 @@ def _ceiling(
     )
     for share in (*CEILING_SHARES, round(ours, 2)):
         flagged = score >= np.quantile(score, 1 - share)
-        recall, precision = _recall_precision(
-            lambda h: h.pain, flagged, highlights, of_highlight, of_observation
-        )
+        m = _match(lambda h: h.pain, flagged, highlights, of_highlight, of_observation)
         print(
             f"  top {share:.0%} of sentences as pain: "
-            f"recall {recall:.3f}, precision {precision:.3f}"
+            f"recall {m.recall:.3f}, precision {m.precision:.3f}"
         )
 
 
