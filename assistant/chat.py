@@ -14,7 +14,7 @@ import numpy as np
 from assistant.extractor import meaning_text
 from assistant.llm_chat import Markers, write_answer
 from assistant.mapping import current_map
-from assistant.retrieval import BM25, fuse, tokens
+from assistant.retrieval import BM25, FEEDBACK_DOCS, fuse, tokens
 from assistant.workspace import Workspace
 from ingest.redact import Redactor
 from ingest.sentences import sentence_spans
@@ -234,7 +234,13 @@ class Chat:
         if self.dense_only:
             return dense, topical
         keyword = [i for _, i in scored if self._keep(self._passages[i], f)][:n]
-        return fuse(dense, keyword), topical
+        fused = fuse(dense, keyword)
+        # pseudo-relevance feedback: the words of the best passages find the turns that say
+        # the same thing in other words than the question's; fused with the hybrid ranking
+        words = self._bm25.feedback_terms(fused[:FEEDBACK_DOCS], question)
+        more = self._bm25.score_terms(words)
+        feedback = [i for _, i in more if self._keep(self._passages[i], f)][:n]
+        return fuse(fused[:n], feedback), topical
 
     def _cite(self, source: Source, turns: list[Turn], start: int, end: int) -> Evidence:
         turn = next(t for t in turns if t.char_end >= start)

@@ -11,6 +11,10 @@ from assistant.keyphrases import STOPWORDS
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 RRF_K = 60
+FEEDBACK_DOCS = 5
+"""Top fused documents whose words expand the query (pseudo-relevance feedback)."""
+FEEDBACK_TERMS = 10
+"""Expansion words taken from them."""
 
 
 def tokens(text: str) -> list[str]:
@@ -41,9 +45,17 @@ class BM25:
             df.update(d.keys())
         return cls(docs, [sum(d.values()) for d in docs], df)
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency (BM25's, never negative)."""
+        n = len(self.docs)
+        return math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
+
     def scores(self, query: str) -> list[tuple[float, int]]:
         """(score, document index) for documents sharing a term with the query, best first."""
-        terms = set(tokens(query))
+        return self.score_terms(set(tokens(query)))
+
+    def score_terms(self, terms: set[str]) -> list[tuple[float, int]]:
+        """(score, document index) for documents sharing one of `terms`, best first."""
         n = len(self.docs)
         if not n or not terms:
             return []
@@ -52,10 +64,9 @@ class BM25:
         for i, doc in enumerate(self.docs):
             score = 0.0
             for term in terms & doc.keys():
-                idf = math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
                 tf = doc[term]
                 score += (
-                    idf
+                    self.idf(term)
                     * tf
                     * (self.k1 + 1)
                     / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / avg))
@@ -64,6 +75,19 @@ class BM25:
                 scored.append((score, i))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
+
+    def feedback_terms(self, top: Sequence[int], query: str, n: int = FEEDBACK_TERMS) -> set[str]:
+        """The n words that best characterise documents `top` (term frequency share x idf,
+        summed over them), leaving out the query's own words: the words the relevant turns
+        are likely to use where the question uses others ("slow" for "taking long to load")."""
+        asked = set(tokens(query))
+        weight: Counter[str] = Counter()
+        for i in top:
+            length = self.lengths[i] or 1
+            for term, tf in self.docs[i].items():
+                if term not in asked:
+                    weight[term] += tf / length * self.idf(term)
+        return {term for term, _ in weight.most_common(n)}
 
 
 def fuse(*rankings: Sequence[int]) -> list[int]:

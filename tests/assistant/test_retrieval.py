@@ -16,3 +16,22 @@ def test_bm25_ranks_documents_that_share_rare_words_first():
 def test_rank_fusion_rewards_documents_both_rankings_like():
     assert fuse([1, 2, 3], [3, 1, 4])[0] == 1
     assert set(fuse([1], [2])) == {1, 2}
+
+
+def test_feedback_terms_are_the_top_documents_words_not_the_questions():
+    index = BM25.build(
+        [
+            "the app was slow, the spinner kept spinning",
+            "slow loading, spinner forever, gave up",
+            "recipes are tasty and the portions generous",
+            "delivery came on time",
+            "the box was recyclable",
+            "customer service answered quickly",
+        ]
+    )
+    words = index.feedback_terms([0, 1], "why is the app slow", n=3)
+    assert "spinner" in words and "slow" not in words and "app" not in words
+    assert "tasty" not in words
+    # the words find a turn that never uses the question's own words
+    more = BM25.build(["spinner froze", "tasty recipes"]).score_terms(words)
+    assert [i for _, i in more] == [0]
