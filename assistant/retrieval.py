@@ -81,13 +81,13 @@ class BM25:
         summed over them), leaving out the query's own words: the words the relevant turns
         are likely to use where the question uses others ("slow" for "taking long to load")."""
         asked = set(tokens(query))
-        weight: Counter[str] = Counter()
+        weight: dict[str, float] = {}
         for i in top:
             length = self.lengths[i] or 1
             for term, tf in self.docs[i].items():
                 if term not in asked:
-                    weight[term] += tf / length * self.idf(term)
-        return {term for term, _ in weight.most_common(n)}
+                    weight[term] = weight.get(term, 0.0) + tf / length * self.idf(term)
+        return set(sorted(weight, key=lambda t: (-weight[t], t))[:n])
 
 
 def fuse(*rankings: Sequence[int]) -> list[int]:
