@@ -94,12 +94,16 @@ def _looks_like_name(label: str) -> bool:
     return label.isupper() or all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def accepted_labels(counts: Counter[str]) -> set[str]:
+def accepted_labels(counts: Counter[str], heads_text: str | None = None) -> set[str]:
     """Choose which `Label:` prefixes are speakers: role labels, and names used twice or in caps.
 
     Once a role label or another name shows the text is a transcript, a name used only once
-    (a participant who answers a single question) is a speaker too.
+    (a participant who answers a single question) is a speaker too; so is the name heading a
+    text that has no other label (`heads_text`: "Lee: I gave up at the payment step"), whose
+    name would otherwise reach quotes unredacted.
     """
+    if heads_text is not None and set(counts) == {heads_text} and _looks_like_name(heads_text):
+        return {heads_text}
     accepted = set()
     for label, n in counts.items():
         if is_generic_label(label) or (

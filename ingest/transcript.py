@@ -102,7 +102,11 @@ def _is_think_aloud(lines: list[_Line]) -> bool:
 def parse_transcript(text: str) -> tuple[list[RawTurn], list[Section]]:
     """Split transcript text into raw turns (offsets into `text`) and section headings."""
     lines = _lines(text)
-    labels = accepted_labels(Counter(ln.label for ln in lines if ln.label and ln.kind == "speaker"))
+    first = next((ln for ln in lines if ln.kind not in ("blank", "lineno")), None)
+    labels = accepted_labels(
+        Counter(ln.label for ln in lines if ln.label and ln.kind == "speaker"),
+        first.label if first is not None and first.kind == "speaker" else None,
+    )
     headers = {ln.label for ln in lines if ln.kind == "header"}
     for ln in lines:
         if ln.kind == "speaker" and ln.label not in labels:

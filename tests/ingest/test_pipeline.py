@@ -68,6 +68,15 @@ def test_ingest_stores_redacted_turns_with_roles_and_offsets(workspace: Workspac
     assert "[EMAIL]" in joined and "Participant 1" in joined
 
 
+def test_a_one_line_labelled_note_has_its_name_redacted(workspace: Workspace, tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("Lee: I gave up at the payment step, Lee never got the code.\n")
+    source = _ingest(workspace, [path]).added[0]
+    assert [t.speaker for t in source.turns] == ["Participant 1"]
+    assert "Lee" not in source.turns[0].text
+    assert "Lee" not in "\n".join(_all_documents(workspace, "study"))
+
+
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
     first = _ingest(workspace, [TRANSCRIPTS])
     count = workspace.store.count("study")
