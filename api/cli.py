@@ -299,8 +299,9 @@ def map_command(
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
 ) -> None:
-    """Build the draft journey map of a project (offline, or with the configured LLM) and print
-    or write it."""
+    """Build the draft journey map of a project and print or write it.
+
+    Offline with the local extractor, or with the configured LLM."""
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     workspace = _workspace()
@@ -399,8 +400,9 @@ def ask(
         ),
     ] = None,
 ) -> None:
-    """Ask the study a question; the answer cites participants' verbatim words (written by
-    the configured LLM, or extractive offline)."""
+    """Ask the study a question; the answer cites participants' verbatim words.
+
+    Written by the configured LLM, or extractive offline (and it says so)."""
     workspace = _workspace()
     try:
         chat = Chat(workspace, project)
@@ -417,8 +419,10 @@ def ask(
 
 @app.command("chat")
 def chat_command(project: ProjectOpt) -> None:
-    """Talk with the study interactively; short follow-ups ("and in onboarding?") build on the
-    previous question. The conversation is saved under JOURNEYMAP_HOME/conversations/."""
+    """Talk with the study interactively; follow-ups build on the previous question.
+
+    Short follow-ups ("and in onboarding?") join the last question. The conversation, with
+    its citations, is saved under JOURNEYMAP_HOME/conversations/."""
     workspace = _workspace()
     try:
         chat = Chat(workspace, project)
