@@ -2,8 +2,11 @@
 
 A source row is written as `pending` before its chunks reach the vector store and marked
 `stored` after, so an interrupted ingest can be cleaned up and rerun without loss or duplicates.
+Ingests into one project take turns across processes (`ingest_lock`), so the clean-up only
+ever sees what a dead process left.
 """
 
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -13,6 +16,13 @@ from pathlib import Path
 
 from journey.errors import NotFoundError
 from journey.source import Role, Source
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one ingest at a time
+    fcntl = None  # type: ignore[assignment]
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -100,6 +110,7 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._locks = path.parent / "locks"
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
@@ -118,6 +129,26 @@ class Catalog:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def ingest_lock(self, project: str) -> Iterator[None]:
+        """Hold a project's ingest lock, shared by every process on this workspace: waits
+        (saying so) while another ingest into the project runs. The OS drops the lock of a
+        process that dies, so pending rows seen under it are never another live ingest's."""
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        self._locks.mkdir(exist_ok=True)
+        with (self._locks / f"{project}.lock").open("a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                logger.warning("another ingest into %r is running; waiting for it to end", project)
+                fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     # projects
     def ensure_project(self, name: str) -> None:

@@ -139,9 +139,17 @@ class Ingestor:
         report: IngestReport,
         on_file: Callable[[Path], None] = lambda p: None,
     ) -> IngestReport:
-        """Ingest files, adding to `report`; bad files are skipped with a reason."""
+        """Ingest files, adding to `report`; bad files are skipped with a reason. Waits while
+        another process ingests into the same project."""
         self.catalog.ensure_project(self.project)
-        self.recover()
+        with self.catalog.ingest_lock(self.project):
+            self.recover()
+            self._ingest(files, report, on_file)
+        return report
+
+    def _ingest(
+        self, files: Sequence[Path], report: IngestReport, on_file: Callable[[Path], None]
+    ) -> None:
         for path in files:
             try:
                 documents = read_file(
@@ -164,7 +172,6 @@ class Ingestor:
                     self._add(document, report)
             on_file(path)
         self._flush(report)
-        return report
 
     def _add(self, document: Document, report: IngestReport) -> None:
         kind = document.kind or self.options.kind or SourceKind.interview

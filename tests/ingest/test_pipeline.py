@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,51 @@ def test_the_store_persists_and_answers_queries_from_a_new_process(
     lines = out.stdout.strip().splitlines()
     assert int(lines[0]) == count
     assert "delivery was late" in lines[1]
+
+
+def _lock_holder(home: Path) -> subprocess.Popen[str]:
+    """Another process holding the project's ingest lock (as a running ingest does) until
+    it reads a line or is killed."""
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from ingest.catalog import Catalog
+        with Catalog(Path({str(home / "journeymap.sqlite")!r})).ingest_lock("study"):
+            print("held", flush=True)
+            sys.stdin.readline()
+    """)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.parametrize("ends", ["finishes", "is killed"])
+def test_an_ingest_waits_for_another_process_ingesting_into_the_project(
+    workspace: Workspace, settings, tmp_path: Path, ends: str
+):
+    path = tmp_path / "p04_interview.txt"
+    path.write_text(MARIA, encoding="utf-8")
+    reports: list[IngestReport] = []
+    worker = threading.Thread(target=lambda: reports.append(_ingest(workspace, [path])))
+    with _lock_holder(settings.home) as holder:
+        worker.start()
+        worker.join(timeout=2)
+        try:
+            assert worker.is_alive(), "the ingest went ahead while another one held the project"
+            assert workspace.store.count("study") == 0
+        finally:
+            if ends == "finishes":
+                assert holder.stdin is not None
+                holder.stdin.write("done\n")
+                holder.stdin.flush()
+            else:
+                holder.kill()  # a crashed ingest: the OS drops its lock
+            holder.wait(timeout=30)
+            worker.join(timeout=120)
+    assert not worker.is_alive() and reports[0].ok and len(reports[0].added) == 1
+    assert workspace.store.source_ids("study") == {reports[0].added[0].id}
 
 
 @pytest.mark.parametrize("name", ["../etc", "a-", "-a", "", "x" * 64, "a b", "a/b"])
