@@ -166,8 +166,12 @@ def _slug(text: str) -> str:
 
 
 def _title(phrases: list[str], touchpoint: str | None, quote: str, size: int) -> str:
-    """A short name: touchpoint and keyphrase for a cluster, the words themselves for one quote."""
-    if size == 1 or not phrases:
+    """A short name: touchpoint and keyphrase for a cluster, the words themselves for one quote
+    or where a lone word is all the cluster shares ("It just looped", not "Loop")."""
+    lone_word = (
+        not touchpoint and len(phrases) == 1 and phrases[0].isascii() and " " not in phrases[0]
+    )
+    if size == 1 or not phrases or lone_word:
         text = quote.strip(" .!?。！？")
         words = text.split()
         if len(words) <= 1:  # unspaced scripts (Chinese): cut by characters

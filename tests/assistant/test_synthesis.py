@@ -1,7 +1,7 @@
 import numpy as np
 
 from assistant.keyphrases import cluster_keyphrases
-from assistant.synthesis import leader_clusters
+from assistant.synthesis import _title, leader_clusters
 
 
 def test_clustering_groups_similar_sentences_and_is_stable(embedder):
@@ -47,3 +47,9 @@ def test_an_item_moves_to_the_cluster_whose_settled_centre_is_nearer():
     angles = np.radians([0, 55, 90, 70])
     vectors = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
     assert leader_clusters(vectors, threshold=0.55) == [[0], [1, 2, 3]]
+
+
+def test_a_cluster_sharing_one_lone_word_is_named_by_its_typical_quote():
+    assert _title(["loop"], None, "It just looped.", 2) == "It just looped"
+    assert _title(["promo code"], None, "The promo code was the annoying bit.", 3) == "Promo code"
+    assert _title(["tracking"], "delivery", "No tracking link.", 5) == "Delivery: tracking"
