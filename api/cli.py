@@ -471,6 +471,33 @@ def chat_command(project: ProjectOpt) -> None:
 
 
 @app.command()
+def cache(
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the cached replies.")] = False,
+    older_than: Annotated[
+        float | None,
+        typer.Option(help="With --clear: only replies made more than this many days ago."),
+    ] = None,
+) -> None:
+    """Show (or clear) the cache of LLM replies that spares rebuilds from paying twice.
+
+    Clearing never changes a map already built; the next build asks the LLM again."""
+    if older_than is not None and (not clear or older_than < 0):
+        raise typer.BadParameter("--older-than needs --clear and a number of days >= 0")
+    workspace = _workspace()
+    try:
+        if clear:
+            gone = workspace.catalog.clear_cache(older_than)
+            console.print(f"cleared {gone} cached LLM repl{'y' if gone == 1 else 'ies'}")
+        replies, prompt, completion = workspace.catalog.cache_totals()
+        console.print(
+            f"{replies} cached LLM repl{'y' if replies == 1 else 'ies'} "
+            f"({prompt:,} prompt + {completion:,} completion tokens when made)"
+        )
+    finally:
+        workspace.close()
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 to listen on all.")] = (
         "127.0.0.1"

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from journey.errors import NotFoundError
@@ -383,6 +383,14 @@ class Catalog:
             "COALESCE(SUM(completion_tokens), 0) FROM llm_replies"
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
+
+    def clear_cache(self, older_than_days: float | None = None) -> int:
+        """Forget cached LLM replies (those made more than `older_than_days` ago, or all);
+        returns how many. Maps already built keep their quotes and figures."""
+        if older_than_days is None:
+            return self._db.execute("DELETE FROM llm_replies").rowcount
+        cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        return self._db.execute("DELETE FROM llm_replies WHERE created_at < ?", (cutoff,)).rowcount
 
     # chat conversations: each turn's question, what was searched for, and the answer text
     def conversation(self, project: str, conversation: str) -> list[tuple[str, str, str]]:

@@ -150,3 +150,20 @@ def test_an_llm_without_its_key_fails_at_start_naming_the_variable(
     assert result.returncode == 2
     assert "JOURNEYMAP_LLM_API_KEY" in result.stderr and "OPENAI_API_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cache_shows_and_clears_the_llm_replies(tmp_path: Path):
+    from ingest.catalog import Catalog
+
+    catalog = Catalog(tmp_path / "home" / "journeymap.sqlite")
+    catalog.cache_reply("a", "{}", 1200, 300)
+    catalog.cache_reply("b", "{}", 800, 100)
+    catalog.close()
+    shown = _run(tmp_path / "home", "cache")
+    assert shown.returncode == 0 and "2 cached LLM replies (2,000 prompt + 400" in shown.stdout
+    recent = _run(tmp_path / "home", "cache", "--clear", "--older-than", "1")
+    assert "cleared 0" in recent.stdout and "2 cached" in recent.stdout
+    cleared = _run(tmp_path / "home", "cache", "--clear")
+    assert "cleared 2" in cleared.stdout and "0 cached" in cleared.stdout
+    misuse = _run(tmp_path / "home", "cache", "--older-than", "1")
+    assert misuse.returncode == 2 and "needs --clear" in misuse.stderr
