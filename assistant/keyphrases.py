@@ -81,6 +81,12 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
+def names_something(text: str) -> bool:
+    """Whether a sentence has a word that could name what it is about, not only how it felt
+    ("I was annoyed.", "Honestly, a bit annoyed." name nothing)."""
+    return bool(_terms(text))
+
+
 def cluster_keyphrases(clusters: Sequence[Sequence[str]], top: int = 3) -> list[list[str]]:
     """For each cluster of texts, its most distinctive phrases, best first."""
     doc_terms = [[_terms(t) for t in texts] for texts in clusters]

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from assistant.extractor import Extractor, meaning_text, participant_units
+from assistant.extractor import Extractor, Unit, meaning_text, participant_units
+from assistant.keyphrases import names_something
 from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
@@ -172,7 +173,7 @@ def extract_observations(
         return redactor.redact(text)[0]
 
     units = participant_units(stored, redact)
-    vectors = workspace.embedder.embed([meaning_text(u.text) for u in units])
+    vectors = _with_context(units, workspace.embedder.embed([meaning_text(u.text) for u in units]))
     specs, origin = stage_specs(stored, stages)
     extractor = extractor or LocalExtractor(workspace.embedder)
     observations = extractor.extract(units, vectors, specs)
@@ -204,6 +205,19 @@ def extract_observations(
         relocated=grounded.relocated,
         extractor=extractor.name,
     )
+
+
+def _with_context(units: Sequence[Unit], vectors: Vectors) -> Vectors:
+    """Vectors to read stages and themes by: a sentence that only says how it felt ("I was
+    annoyed.") is about what the participant said just before, so it takes mostly that
+    sentence's meaning, and joins its stage and theme instead of a theme of feelings. Its
+    quote stays its own words."""
+    out = vectors.copy()
+    for i, unit in enumerate(units):
+        if i and units[i - 1].source.id == unit.source.id and not names_something(unit.text):
+            blended = 0.25 * vectors[i] + vectors[i - 1]
+            out[i] = blended / max(float(np.linalg.norm(blended)), 1e-12)
+    return out
 
 
 def build_map(

@@ -105,3 +105,12 @@ def test_stages_given_by_the_user_are_used_in_their_order(freshbox: Workspace):
         for p in delivery.pain_points
         for e in p.evidence
     )
+
+
+def test_no_theme_is_made_of_feelings_alone(freshbox_map: JourneyMap):
+    from assistant.keyphrases import names_something
+
+    findings = [f for s in freshbox_map.stages for f in (*s.pain_points, *s.delights)]
+    for f in findings:
+        assert any(names_something(e.quote) for e in f.evidence), f.title
+    assert not names_something("I was annoyed.") and names_something("The box came late.")
