@@ -60,13 +60,14 @@ class BM25:
         if not n or not terms:
             return []
         avg = sum(self.lengths) / n or 1.0
+        idf = {term: self.idf(term) for term in terms}
         scored = []
         for i, doc in enumerate(self.docs):
             score = 0.0
             for term in terms & doc.keys():
                 tf = doc[term]
                 score += (
-                    self.idf(term)
+                    idf[term]
                     * tf
                     * (self.k1 + 1)
                     / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / avg))

@@ -19,7 +19,7 @@ from journey.source import Role, Source
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no advisory locks, one ingest at a time
+except ImportError:  # pragma: no cover - Windows: no flock, so ingests are not serialised
     fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
