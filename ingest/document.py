@@ -1,8 +1,16 @@
 """What a reader returns: decoded text and raw turns whose offsets point into it."""
 
+import math
 from dataclasses import dataclass, field
 
 from journey.source import Section, SourceKind
+
+MAX_TURNS = 100_000
+"""Turns (or review rows) one file may give; more would exhaust memory downstream."""
+MAX_SECTIONS = 10_000
+"""Section headings one file may give."""
+MAX_SECONDS = 10_000_000.0
+"""A timestamp past this (about 115 days) is not a position in a recording."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class Document:
     metadata: dict[str, str | int | float] = field(default_factory=dict)
     participant_hint: str | None = None
     """A participant id the file itself states (a JSON field, a review author)."""
+    warnings: list[str] = field(default_factory=list)
+    """One-line notes for the user about data kept imperfectly (a cue without its time)."""
 
     def turn_text(self, turn: RawTurn) -> str:
         """The verbatim text of a turn."""
@@ -39,9 +49,16 @@ class Document:
 
 
 def parse_timestamp(value: str) -> float:
-    """`01:02:03.5`, `1:02`, `00:00:05,120` -> seconds."""
+    """`01:02:03.5`, `1:02`, `00:00:05,120` -> seconds; ValueError if not a time in a recording."""
     parts = value.replace(",", ".").split(":")
     seconds = 0.0
     for part in parts:
         seconds = seconds * 60 + float(part)
+    return checked_seconds(seconds)
+
+
+def checked_seconds(seconds: float) -> float:
+    """`seconds` if it is a finite, non-negative time up to MAX_SECONDS; else ValueError."""
+    if not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
+        raise ValueError(f"{seconds!r} is not a time in a recording")
     return seconds

@@ -1,13 +1,28 @@
-"""Files -> Documents: one reader per format, chosen by file extension."""
+"""Files -> Documents: one reader per format, chosen by file extension.
 
+Every failure on a malformed or hostile file is an UnreadableFileError with a one-line reason;
+archives and compressed streams are checked before they are inflated, and every reader's
+output is capped (MAX_TURNS, MAX_SECTIONS) so one file cannot exhaust memory downstream.
+"""
+
+import io
 import json
 import logging
+import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from ingest.decoding import decode_bytes
-from ingest.document import Document, RawTurn, parse_timestamp
+from ingest.document import (
+    MAX_SECTIONS,
+    MAX_TURNS,
+    Document,
+    RawTurn,
+    checked_seconds,
+    parse_timestamp,
+)
 from ingest.errors import UnreadableFileError
 from ingest.reviews import read_reviews
 from ingest.subtitles import parse_captions
@@ -15,12 +30,29 @@ from ingest.transcript import parse_transcript
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["MAX_SECTIONS", "MAX_TURNS", "SUPPORTED_EXTENSIONS", "read_file"]
+
 TRANSCRIPT_EXTENSIONS = {".txt", ".md", ".vtt", ".srt", ".docx", ".pdf", ".json"}
 REVIEW_EXTENSIONS = {".csv", ".jsonl"}
 SUPPORTED_EXTENSIONS = TRANSCRIPT_EXTENSIONS | REVIEW_EXTENSIONS
 _TURN_LISTS = ("turns", "transcript", "utterances", "segments", "messages", "results", "items")
 _SPEAKER_KEYS = ("speaker", "speaker_name", "name", "role", "author")
 _TEXT_KEYS = ("text", "content", "utterance", "transcript", "message")
+
+INFLATE_FACTOR = 4
+"""A .docx may inflate, and a .pdf may extract, to this many times the file size limit..."""
+INFLATE_FLOOR = 64_000_000
+"""...or to this many bytes, whichever is more."""
+DOCX_XML_FLOOR = 32_000_000
+"""The XML parts of a .docx (parsed into memory whole) may total max(max_bytes, this)."""
+DOCX_MAX_RATIO = 100
+"""A .docx member inflating more than this many times over its compressed size is a bomb..."""
+DOCX_RATIO_FLOOR = 10_000_000
+"""...once it inflates past this many bytes (small, very repetitive parts are harmless)."""
+DOCX_MAX_MEMBERS = 10_000
+DOCX_MAX_GRID_SPAN = 64  # Word tables have at most 63 columns
+PDF_MAX_PAGES = 20_000
+_XML_DANGER = (b"<!DOCTYPE", b"<!ENTITY")
 
 
 def read_file(
@@ -46,29 +78,42 @@ def read_file(
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFileError(f"{path.name}: the file is empty")
+    budget = max(INFLATE_FACTOR * max_bytes, INFLATE_FLOOR)
     if suffix == ".docx":
-        text, encoding = _docx_text(path, data), "docx"
+        text, encoding = _docx_text(path, data, max_bytes), "docx"
     elif suffix == ".pdf":
-        text, encoding = _pdf_text(path, data), "pdf"
+        text, encoding = _pdf_text(path, data, budget), "pdf"
     else:
         decoded = decode_bytes(data, path.name)
         text, encoding = decoded.text, decoded.encoding
+    del data
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: no text in the file")
     if suffix in REVIEW_EXTENSIONS:
         return read_reviews(path, text, encoding, text_column, id_column)
     if suffix == ".json":
-        return [_json_document(path, text, encoding)]
+        return [_capped(path, _json_document(path, text, encoding))]
     if suffix in (".vtt", ".srt"):
-        turns = parse_captions(text)
+        turns, untimed = parse_captions(text)
         if not turns:
             raise UnreadableFileError(
                 f"{path.name}: no captions found; is it a valid {suffix} file?"
             )
-        return [Document(text=text, turns=turns, locator=str(path), encoding=encoding)]
+        document = Document(text=text, turns=turns, locator=str(path), encoding=encoding)
+        if untimed:
+            document.warnings.append(
+                f"{path.name}: {untimed:,} cue{'s' if untimed > 1 else ''} with an unreadable "
+                "timestamp kept without time"
+            )
+        return [_capped(path, document)]
     turns, sections = parse_transcript(text)
     return [
-        Document(text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections)
+        _capped(
+            path,
+            Document(
+                text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
+            ),
+        )
     ]
 
 
@@ -77,23 +122,154 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} bytes"
 
 
-def _docx_text(path: Path, data: bytes) -> str:
-    import docx  # python-docx; imported here so other formats do not pay for it
-    from docx.opc.exceptions import PackageNotFoundError
+def _capped(path: Path, document: Document) -> Document:
+    """The document, if its turns and sections are within the per-file limits."""
+    for count, limit, what in (
+        (len(document.turns), MAX_TURNS, "turns"),
+        (len(document.sections), MAX_SECTIONS, "section headings"),
+    ):
+        if count > limit:
+            raise UnreadableFileError(
+                f"{path.name}: {count:,} {what} is over the {limit:,} limit for one file; split it"
+            )
+    return document
 
+
+# --- .docx ------------------------------------------------------------------------------------
+
+
+def _docx_text(path: Path, data: bytes, max_bytes: int) -> str:
+    import docx  # python-docx; imported here so other formats do not pay for it
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    _check_docx_archive(path, data, max_bytes)
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        document = docx.Document(io.BytesIO(data))
+        lines = _docx_lines(path, document)
+    except (
+        PackageNotFoundError,
+        PythonDocxError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        etree.LxmlError,
+        KeyError,
+        ValueError,
+        RecursionError,
+    ) as exc:
         raise UnreadableFileError(
             f"{path.name}: not a readable .docx ({type(exc).__name__}); re-save it from Word"
         ) from None
-    # Word headings become Markdown headings, so a title is a section, not a speakerless turn.
-    lines = [_heading_marks(p.style.name if p.style else "") + p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells]
-            lines.append("\t".join(dict.fromkeys(c for c in cells if c)))
     return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
+    """Refuse zip bombs, encrypted or exotic members and XML with a DTD, inflating nothing whole.
+
+    Declared sizes and ratios are checked first; then each member is streamed once with a
+    running count, so a member that lies about its size is caught after at most the budget.
+    """
+
+    def refuse(reason: str) -> UnreadableFileError:
+        return UnreadableFileError(f"{path.name}: {reason}; re-save it from Word")
+
+    total_budget = max(INFLATE_FACTOR * max_bytes, INFLATE_FLOOR)
+    xml_budget = max(max_bytes, DOCX_XML_FLOOR)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > DOCX_MAX_MEMBERS:
+                raise refuse(f"{len(members):,} parts in the archive, not a Word document")
+            declared = sum(m.file_size for m in members)
+            if declared > total_budget:
+                raise refuse(
+                    f"inflates to {_size(declared)}, over the {_size(total_budget)} limit "
+                    "(a zip bomb?)"
+                )
+            for member in members:
+                if member.flag_bits & 0x1:
+                    raise refuse(f"{member.filename} is encrypted")
+                if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise refuse(f"{member.filename} uses an unsupported compression")
+                ratio = member.file_size / max(1, member.compress_size)
+                if member.file_size > DOCX_RATIO_FLOOR and ratio > DOCX_MAX_RATIO:
+                    raise refuse(
+                        f"{member.filename} inflates {ratio:,.0f} times over (a zip bomb?)"
+                    )
+            inflated = xml = 0
+            for member in members:
+                is_xml = member.filename.endswith((".xml", ".rels"))
+                seen = _stream_member(archive, member, scan=is_xml)
+                inflated += seen
+                xml += seen if is_xml else 0
+                if seen > member.file_size or inflated > total_budget:
+                    raise refuse(f"{member.filename} inflates past its declared size (a zip bomb?)")
+                if xml > xml_budget:
+                    raise refuse(f"its XML inflates past {_size(xml_budget)}; split the document")
+    except _DtdFound as found:
+        raise refuse(f"{found} declares a DTD or entities, which Word never writes") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        raise UnreadableFileError(
+            f"{path.name}: not a readable .docx ({type(exc).__name__}); re-save it from Word"
+        ) from None
+
+
+class _DtdFound(Exception):
+    """An XML part of a .docx declares a DTD; the message is the part's name."""
+
+
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, scan: bool) -> int:
+    """Inflate one member in chunks, never holding more than one; return its true size."""
+    seen, tail = 0, b""
+    with archive.open(member) as stream:
+        # zipfile stops at the declared size; one extra byte is read to see a lie anyway.
+        while chunk := stream.read(1 << 16):
+            seen += len(chunk)
+            if scan:
+                window = tail + chunk
+                if any(mark in window for mark in _XML_DANGER):
+                    raise _DtdFound(member.filename)
+                tail = window[-16:]
+            if seen > member.file_size:
+                break
+    return seen
+
+
+def _docx_lines(path: Path, document: Any) -> list[str]:
+    """Body paragraphs (Word headings as Markdown headings), then table rows, as lines of text.
+
+    Read from the XML rather than python-docx's `row.cells`, which repeats a cell once per
+    spanned column and follows vertical merges by recursion, both unbounded on hostile input.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+
+    names = {
+        s.style_id: s.name or "" for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
+    }
+    body = document.element.body
+    lines = [_heading_marks(names.get(p.style, "")) + p.text for p in body.iterchildren(qn("w:p"))]
+    for table in body.iterchildren(qn("w:tbl")):
+        above: dict[int, str] = {}  # grid column -> text of the cell a vertical merge continues
+        for row in table.iterchildren(qn("w:tr")):
+            offset, cells = row.grid_before, []
+            for cell in row.iterchildren(qn("w:tc")):
+                span = cell.grid_span
+                if not 1 <= span <= DOCX_MAX_GRID_SPAN:
+                    raise UnreadableFileError(
+                        f"{path.name}: a table cell spans {span:,} columns; re-save it from Word"
+                    )
+                if cell.vMerge == "continue":
+                    text = above.get(offset, "")
+                else:
+                    text = "\n".join(p.text for p in cell.iterchildren(qn("w:p")))
+                    above[offset] = text
+                cells.append(text.strip())
+                offset += span
+            lines.append("\t".join(dict.fromkeys(c for c in cells if c)))
+    return lines
 
 
 def _heading_marks(style: str) -> str:
@@ -101,17 +277,58 @@ def _heading_marks(style: str) -> str:
     if style == "Title":
         return "# "
     level = style.removeprefix("Heading ")
-    return "#" * int(level) + " " if level.isdigit() and 1 <= int(level) <= 6 else ""
+    return "#" * int(level) + " " if level in ("1", "2", "3", "4", "5", "6") else ""
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
+# --- .pdf -------------------------------------------------------------------------------------
+
+
+def _pdf_text(path: Path, data: bytes, budget: int) -> str:
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
+    # pypdf's own per-stream limits, lowered to this file's budget; a bomb raises
+    # LimitReachedError (a PyPdfError) before it is inflated.
+    limits = {
+        name: min(getattr(pypdf.get_configuration(), name), budget)
+        for name in (
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "array_based_stream_maximum_output_length",
+            "brotli_maximum_output_length",
+            "jbig2_maximum_output_length",
+        )
+    }
+    pages: list[str] = []
+    extracted = 0
     try:
-        reader = pypdf.PdfReader(path)
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        with pypdf.apply_configuration(**limits):
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if (count := len(reader.pages)) > PDF_MAX_PAGES:
+                raise UnreadableFileError(
+                    f"{path.name}: {count:,} pages is over the {PDF_MAX_PAGES:,} limit "
+                    "for one file; split it"
+                )
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                extracted += len(pages[-1])
+                if extracted > budget:
+                    raise UnreadableFileError(
+                        f"{path.name}: the PDF holds more than {_size(budget)} of text; split it"
+                    )
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OverflowError,
+        ZeroDivisionError,
+        zlib.error,
+    ) as exc:
         raise UnreadableFileError(
             f"{path.name}: not a readable PDF ({type(exc).__name__}); re-export it"
         ) from None
@@ -123,19 +340,33 @@ def _pdf_text(path: Path, data: bytes) -> str:
     return text
 
 
+# --- .json ------------------------------------------------------------------------------------
+
+
 def _first(item: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return next((item[k] for k in keys if item.get(k) not in (None, "")), None)
 
 
-def _seconds(value: Any) -> float | None:
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and value.strip():
-        try:
-            return parse_timestamp(value.strip())
-        except ValueError:
-            return None
+def _scalar(value: Any) -> str | None:
+    """A speaker or participant id as one line of text; None for missing, lists and objects."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return " ".join(str(value).split()) or None
     return None
+
+
+def _seconds(value: Any) -> float | None:
+    """A timestamp in seconds, or None when missing, unreadable, infinite or absurd."""
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return checked_seconds(float(value))
+        if isinstance(value, str) and value.strip():
+            return parse_timestamp(value.strip())
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+_DIGITS_LIMIT = re.compile(r"Exceeds the limit \((\d+) digits\)")
 
 
 def _json_document(path: Path, text: str, encoding: str) -> Document:
@@ -146,6 +377,15 @@ def _json_document(path: Path, text: str, encoding: str) -> Document:
         raise UnreadableFileError(
             f"{path.name}: invalid JSON at line {exc.lineno} ({exc.msg}); fix the file"
         ) from None
+    except RecursionError:
+        raise UnreadableFileError(
+            f"{path.name}: the JSON is nested too deeply to be a list of turns; fix the file"
+        ) from None
+    except ValueError as exc:  # an integer over Python's digit limit
+        digits = m[1] if (m := _DIGITS_LIMIT.search(str(exc))) else "thousands of"
+        raise UnreadableFileError(
+            f"{path.name}: the JSON holds a number with more than {digits} digits; fix the file"
+        ) from None
     meta: dict[str, Any] = {}
     if isinstance(data, dict):
         meta = data
@@ -155,6 +395,11 @@ def _json_document(path: Path, text: str, encoding: str) -> Document:
             f"{path.name}: expected a list of turns {{speaker, text, start?, end?}} "
             f"or an object with one under {' / '.join(_TURN_LISTS)}"
         )
+    if len(data) > MAX_TURNS:
+        raise UnreadableFileError(
+            f"{path.name}: {len(data):,} turns is over the {MAX_TURNS:,} limit for one file; "
+            "split it"
+        )
     parts: list[str] = []
     turns: list[RawTurn] = []
     offset = 0
@@ -163,8 +408,7 @@ def _json_document(path: Path, text: str, encoding: str) -> Document:
         if not isinstance(body, str) or not body.strip():
             continue
         body = body.strip()
-        speaker = _first(item, _SPEAKER_KEYS)
-        speaker = " ".join(str(speaker).split()) if speaker is not None else None
+        speaker = _scalar(_first(item, _SPEAKER_KEYS))
         head = f"{speaker}: " if speaker else ""
         turns.append(
             RawTurn(
@@ -179,7 +423,7 @@ def _json_document(path: Path, text: str, encoding: str) -> Document:
         offset += len(head) + len(body) + 1
     if not turns:
         raise UnreadableFileError(f"{path.name}: the JSON holds no turns with text")
-    hint = _first(meta, ("participant", "participant_id", "respondent")) if meta else None
+    hint = _scalar(_first(meta, ("participant", "participant_id", "respondent")))
     metadata: dict[str, str | int | float] = {
         k: v for k, v in meta.items() if k in ("title", "date") and isinstance(v, str)
     }
@@ -189,5 +433,5 @@ def _json_document(path: Path, text: str, encoding: str) -> Document:
         locator=str(path),
         encoding=encoding,
         metadata=metadata,
-        participant_hint=str(hint) if hint else None,
+        participant_hint=hint,
     )

@@ -16,8 +16,8 @@ _TAG = re.compile(r"</?[^>]*>")
 
 @dataclass
 class _Cue:
-    start: float
-    end: float
+    start: float | None  # None when the timing line cannot be read
+    end: float | None
     text_start: int  # offset of the payload in the document
     text_end: int
     voice: str | None
@@ -49,10 +49,13 @@ def _cues(text: str) -> list[_Cue]:
         if head.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")) and "-->" not in head:
             continue
         timing_at = next((i for i, ln in enumerate(lines) if _TIMING.match(ln.strip())), None)
+        if timing_at is None:
+            # A cue whose timing line is garbled (`00:00:xx,000 --> ...`) still holds words.
+            timing_at = next((i for i, ln in enumerate(lines[:2]) if "-->" in ln), None)
         if timing_at is None or timing_at == len(lines) - 1:
             continue
         match = _TIMING.match(lines[timing_at].strip())
-        assert match is not None
+        start_s, end_s = _times(match)
         start = offset + sum(len(ln) + 1 for ln in lines[: timing_at + 1])
         payload = "\n".join(lines[timing_at + 1 :])
         lead = len(payload) - len(payload.lstrip())
@@ -61,16 +64,18 @@ def _cues(text: str) -> list[_Cue]:
         if m := _VOICE.match(text[text_start:text_end]):
             voice = " ".join(m["label"].split())
             text_start += m.end()
-        cues.append(
-            _Cue(
-                parse_timestamp(match["start"]),
-                parse_timestamp(match["end"]),
-                text_start,
-                text_end,
-                voice,
-            )
-        )
+        cues.append(_Cue(start_s, end_s, text_start, text_end, voice))
     return cues
+
+
+def _times(match: re.Match[str] | None) -> tuple[float | None, float | None]:
+    """A cue's start and end in seconds, or (None, None) if either is unreadable."""
+    if match is None:
+        return None, None
+    try:
+        return parse_timestamp(match["start"]), parse_timestamp(match["end"])
+    except ValueError:
+        return None, None
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -90,8 +95,11 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def parse_captions(text: str) -> list[RawTurn]:
-    """Read VTT or SRT text: speakers from voice tags or `Name:` prefixes, carried to later cues."""
+def parse_captions(text: str) -> tuple[list[RawTurn], int]:
+    """Read VTT or SRT text: speakers from voice tags or `Name:` prefixes, carried to later cues.
+
+    Returns the turns and how many cues were kept without a time (unreadable timing line).
+    """
     cues = _cues(text)
     prefixes = {i: split_prefix(text[c.text_start : c.text_end]) for i, c in enumerate(cues)}
     labels = accepted_labels(Counter(p[0] for p in prefixes.values() if p))
@@ -106,4 +114,4 @@ def parse_captions(text: str) -> list[RawTurn]:
             speaker, start = prefix[0], start + prefix[1]
         for s, e in _pieces(text, start, cue.text_end):
             turns.append(RawTurn(speaker, s, e, start=cue.start, end=cue.end))
-    return turns
+    return turns, sum(1 for cue in cues if cue.start is None)
