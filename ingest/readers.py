@@ -142,7 +142,7 @@ def _docx_text(path: Path, data: bytes, max_bytes: int) -> str:
     import docx  # python-docx; imported here so other formats do not pay for it
     from docx.exceptions import PythonDocxError
     from docx.opc.exceptions import PackageNotFoundError
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     _check_docx_archive(path, data, max_bytes)
     try:

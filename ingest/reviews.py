@@ -2,12 +2,13 @@
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.document import Document, RawTurn
+from ingest.document import MAX_TURNS, Document, RawTurn
 from ingest.errors import UnreadableFileError
 from journey.source import SourceKind
 
@@ -106,33 +107,113 @@ def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | 
 
 def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
     if path.suffix.lower() == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UnreadableFileError(
-                    f"{path.name}: line {n} is not valid JSON ({exc.msg}); fix or remove that line"
-                ) from None
-            if not isinstance(obj, dict):
-                raise UnreadableFileError(f"{path.name}: line {n} is not a JSON object")
-            rows.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
-        columns = list(dict.fromkeys(k for r in rows for k in r))
-        return rows, columns
+        return _read_jsonl(path, text)
     try:
         dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    _check_quotes(path, text, dialect)
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     try:
-        csv_rows = [{k: v for k, v in r.items() if k is not None} for r in reader]
+        csv_rows = [
+            {k: v for k, v in r.items() if k is not None}
+            for r in itertools.islice(reader, MAX_TURNS + 1)
+        ]
     except csv.Error as exc:
         raise UnreadableFileError(
-            f"{path.name}: malformed CSV ({exc}); check its quoting"
+            f"{path.name}: malformed CSV at line {reader.line_num} ({exc}); check its quoting"
         ) from None
+    _check_row_count(path, len(csv_rows))
     return [{k: v or "" for k, v in r.items()} for r in csv_rows], list(reader.fieldnames or [])
+
+
+def _read_jsonl(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
+    rows = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if isinstance(obj, dict):
+                rows.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(
+                f"{path.name}: line {n} is not valid JSON ({exc.msg}); fix or remove that line"
+            ) from None
+        except (RecursionError, ValueError):  # nested too deeply; an integer of 5,000 digits
+            raise UnreadableFileError(
+                f"{path.name}: line {n} is nested too deeply or holds a number too long to "
+                "read; fix or remove that line"
+            ) from None
+        if not isinstance(obj, dict):
+            raise UnreadableFileError(f"{path.name}: line {n} is not a JSON object")
+        _check_row_count(path, len(rows))
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    return rows, columns
+
+
+def _check_row_count(path: Path, n: int) -> None:
+    if n > MAX_TURNS:
+        raise UnreadableFileError(
+            f"{path.name}: more than {MAX_TURNS:,} reviews is over the limit for one file; split it"
+        )
+
+
+def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect] | csv.Dialect) -> None:
+    """Refuse a table where an unclosed quote swallows the rows after it into one review.
+
+    The csv module reads on to the next quote, however far; a merged review is silent data
+    corruption. Seen three ways: the strict reader fails on a row spanning several lines (or at
+    the end of the file), or a quoted field holds a line shaped like a row of this table.
+    """
+
+    def refuse(line: int) -> UnreadableFileError:
+        return UnreadableFileError(
+            f"{path.name}: line {line} has an unclosed quote that swallows the rows after it; "
+            "close or remove that quote"
+        )
+
+    reader = csv.reader(io.StringIO(text), dialect=dialect, strict=True)
+    width = one_line_rows = 0
+    numbered = True  # every one-line row starts with a number (an id): the shape of a row
+    suspects: list[tuple[int, str]] = []  # (line, first field of a row-shaped inner line)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            if reader.line_num > start:
+                raise refuse(start) from None
+            continue  # a stray quote within one line: the lenient reader copes
+        if not width:
+            width = len(row)
+        elif reader.line_num == start:
+            one_line_rows += 1
+            numbered = numbered and bool(row) and row[0].strip().isdigit()
+        else:
+            suspects.extend((start, first) for first in _inner_row_starts(row, dialect, width))
+    if suspects and numbered and one_line_rows >= 2:
+        for line, first in suspects:
+            if first.strip().isdigit():
+                raise refuse(line)
+
+
+def _inner_row_starts(
+    row: list[str], dialect: type[csv.Dialect] | csv.Dialect, width: int
+) -> list[str]:
+    """First fields of the lines inside multi-line fields that parse as a whole row."""
+    starts = []
+    for field in row:
+        for line in field.split("\n")[1:]:
+            try:
+                inner = next(csv.reader([line], dialect=dialect))
+            except (csv.Error, StopIteration):
+                continue
+            if len(inner) == width:
+                starts.append(inner[0])
+    return starts
 
 
 def read_reviews(

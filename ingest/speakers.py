@@ -1,6 +1,7 @@
 """Speaker labels: which prefixes are speakers, who interviews, and which labels are names."""
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -8,11 +9,13 @@ from journey.source import Role
 
 _INTERVIEWER = re.compile(
     r"(?i)^(interviewer|moderator|facilitator|researcher|host|q|question|i|int|mod|"
-    r"主持人|采访者|访谈者|访谈员|调研员|研究员)(\s*\d{1,3})?$"
+    r"主持人|采访者|访谈者|访谈员|调研员|研究员|"
+    r"司会|司会者|聞き手|インタビュアー|モデレーター|調査員|진행자|면접관|사회자)(\s*\d{1,3})?$"
 )
 _PARTICIPANT = re.compile(
     r"(?i)^(participant|respondent|interviewee|customer|user|client|a|answer|r|p|"
-    r"受访者|被访者|参与者|用户|客户)(\s*\d{1,3})?$"
+    r"受访者|被访者|参与者|用户|客户|"
+    r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?$"
 )
 _GENERIC = re.compile(r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3})$")
 # Words that end in a colon in ordinary prose or file headers, not speaker names.
@@ -60,8 +63,11 @@ _NOT_SPEAKERS = {
     "yes",
     "no",
 }
-_LATIN_LABEL = r"[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,3}"
-_CJK_LABEL = r"[\u4e00-\u9fff]{1,6}(?:\s?\d{1,3})?"
+# Bounded (a label is at most 4 words of 40 characters) so a long line is matched in linear time.
+_LATIN_LABEL = r"[^\W\d_][\w.'’\-]{0,39}(?: [\w.'’\-]{1,40}){0,3}"
+# Han, kana (Japanese names such as さくら, タナカ) and Hangul: scripts without capitals.
+_CJK = "\u3005\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3"
+_CJK_LABEL = rf"[{_CJK}]{{1,6}}(?:\s?\d{{1,3}})?"
 LABEL = rf"(?:{_LATIN_LABEL}|{_CJK_LABEL})"
 _PREFIX = re.compile(rf"^(?:\*\*)?(?P<label>{LABEL})(?:\*\*)?\s*[:：](?:\*\*)?[ \t]*")
 
@@ -79,12 +85,18 @@ def split_prefix(line: str) -> tuple[str, int] | None:
 
 def is_role_label(label: str) -> bool:
     """True for labels that name a role (Interviewer, Q, Participant 2) rather than a person."""
+    label = _folded(label)
     return bool(_INTERVIEWER.match(label) or _PARTICIPANT.match(label))
 
 
 def is_generic_label(label: str) -> bool:
     """True for labels that are not a person's name and need no redaction."""
-    return is_role_label(label) or bool(_GENERIC.match(label))
+    return is_role_label(label) or bool(_GENERIC.match(_folded(label)))
+
+
+def _folded(label: str) -> str:
+    """Full-width letters and digits as ASCII (full-width Q1 -> Q1), as Japanese texts have."""
+    return unicodedata.normalize("NFKC", label)
 
 
 def _looks_like_name(label: str) -> bool:
@@ -127,9 +139,9 @@ def assign_roles(turns: Iterable[tuple[str | None, str]]) -> dict[str | None, Ro
     labels = [s for s, _ in turns if s is not None]
     roles: dict[str | None, Role] = {}
     for label in set(labels):
-        if _INTERVIEWER.match(label):
+        if _INTERVIEWER.match(_folded(label)):
             roles[label] = Role.interviewer
-        elif _PARTICIPANT.match(label):
+        elif _PARTICIPANT.match(_folded(label)):
             roles[label] = Role.participant
     undecided = sorted({s for s in labels if s not in roles})
     if undecided:

@@ -10,8 +10,10 @@ from ingest.speakers import accepted_labels, split_prefix
 _TIMING = re.compile(
     r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
-_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+(?P<label>[^>]+)>")
-_TAG = re.compile(r"</?[^>]*>")
+# Bounded, and a tag cannot hold `<`: each search stops at the next `<`, so a long cue of
+# unclosed `<` is scanned once, not once per `<`.
+_VOICE = re.compile(r"^<v(?:\.[\w.-]{1,100})?\s+(?P<label>[^<>\s][^<>]{0,200})>")
+_TAG = re.compile(r"</?[^<>]{0,1000}>")
 
 
 @dataclass

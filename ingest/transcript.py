@@ -18,7 +18,9 @@ _HEADER = re.compile(rf"^(?P<label>{LABEL})\s*(?:[:：]\s*)?[\(\[]?(?P<ts>{_TS})
 _TS_PREFIX = re.compile(rf"^[\[\(]?(?P<ts>{_TS})[\]\)]?\s*[-–]?\s*")
 _LABEL_TS = re.compile(rf"^(?P<label>{LABEL})\s*[\[\(](?P<ts>{_TS})[\]\)]\s*[:：]\s*")
 _LINENO = re.compile(r"^\d{1,5}$")
-_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
+# Greedy title, trailing `  ##` trimmed in code: a lazy `.+?\s*#*$` rescans every run of
+# spaces once per position, quadratic on a long line.
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+)$")
 _TASK = re.compile(r"^(?P<num>\d{1,2})(?P<sub>\.[a-z0-9]{1,2})?[.)]?\s+(?P<title>\S.*)$")
 # Lettered or roman sub-items of a task script: "c.iii Full metadata", "a.i Which event ...".
 _SUBTASK = re.compile(r"^(?:[a-z]{1,2}\.[ivx]{1,4}|[ivx]{1,4}\.|[a-h]\.)\s+(?P<title>\S.*)$")
@@ -48,7 +50,8 @@ def _classify(line: str, offset: int) -> _Line:
     elif _LINENO.match(stripped):
         info.kind = "lineno"
     elif m := _MD_HEADING.match(stripped):
-        info.kind, info.level, info.title = "heading", len(m["hashes"]), m["title"].strip("*# ")
+        title = m["title"].rstrip("#").rstrip().strip("*# ")
+        info.kind, info.level, info.title = "heading", len(m["hashes"]), title
     elif m := _HEADER.match(stripped):
         info.kind, info.label, info.ts = (
             "header",
