@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
-from api.deps import AppState
+from api.deps import AppState, scope_of
 from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
@@ -27,6 +27,7 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAPI:
     """The API over the workspace at settings.home (or the workspace given, for tests)."""
 
+    settings.key_scopes()  # a malformed JOURNEYMAP_API_KEYS fails here, before anything opens
     state = AppState(settings=settings, workspace=workspace or open_workspace(settings))
     mcp_http: dict[str, ASGIApp] = {}
 
@@ -61,43 +62,77 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"]
         )
+    if state.scopes and not settings.public_docs:
+        docs = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+        app.add_middleware(
+            _DocsNeedAKey, scopes=state.scopes, paths=frozenset(p for p in docs if p)
+        )
     errors.install(app)
 
+    # async: it answers on the event loop even while every worker thread is busy.
     @app.get("/healthz", tags=["health"], summary="Liveness check (no key needed)")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     for router in (projects.router, sources.router, maps.router, edits.router, chat.router):
         app.include_router(router)
     # The MCP server over Streamable HTTP. With API keys set it needs a key for every project.
-    app.mount("/mcp", _require_full_key(settings, mcp_endpoint))
+    app.mount("/mcp", _require_full_key(state.scopes, mcp_endpoint))
     return app
 
 
-def _require_full_key(settings: Settings, inner: ASGIApp) -> ASGIApp:
+def _authorization(scope: Scope) -> str | None:
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def _unauthorized(send: Send, message: str) -> None:
+    body = json.dumps(error_body("unauthorized", message)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _DocsNeedAKey:
+    """With API keys set, the OpenAPI document and its pages need a key too: they list every
+    operation (JOURNEYMAP_PUBLIC_DOCS=true opens them again)."""
+
+    def __init__(self, app: ASGIApp, scopes: dict[str, set[str]], paths: frozenset[str]) -> None:
+        self.app, self.scopes, self.paths = app, scopes, paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] in self.paths
+            and scope_of(self.scopes, _authorization(scope)) is None
+        ):
+            await _unauthorized(
+                send,
+                "the API docs need `Authorization: Bearer <key>` with a key from "
+                "JOURNEYMAP_API_KEYS (or JOURNEYMAP_PUBLIC_DOCS=true)",
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+def _require_full_key(scopes: dict[str, set[str]], inner: ASGIApp) -> ASGIApp:
     """Let MCP requests through only with a key that reaches every project (tools take any
     project name), when keys are configured."""
-    full = {key for key, scope in settings.key_scopes().items() if "*" in scope}
 
     async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and settings.key_scopes():
-            headers = dict(scope.get("headers") or [])
-            token = headers.get(b"authorization", b"").decode().partition(" ")[2].strip()
-            if token not in full:
-                body = json.dumps(
-                    error_body(
-                        "unauthorized",
-                        "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS",
-                    )
-                ).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 401,
-                        "headers": [(b"content-type", b"application/json")],
-                    }
+        if scope["type"] == "http" and scopes:
+            reach = scope_of(scopes, _authorization(scope))
+            if reach is None or "*" not in reach:
+                await _unauthorized(
+                    send, "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS"
                 )
-                await send({"type": "http.response.body", "body": body})
                 return
         await inner(scope, receive, send)
 

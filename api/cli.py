@@ -143,8 +143,7 @@ def ingest(
         segment=_segments(segment or []),
         max_bytes=int(settings.max_file_mb * 1024 * 1024),
     )
-    files, missing = find_files(paths)
-    report = IngestReport(skipped=list(missing))
+    files, report = find_files(paths)
     workspace = _workspace()
     try:
         ingestor = workspace.ingestor(project, options)
@@ -158,7 +157,7 @@ def ingest(
     finally:
         workspace.close()
     _print_report(project, report)
-    if not files and not missing:
+    if not files and not report.skipped:
         err.print("[yellow]no supported files found[/yellow]")
     raise typer.Exit(0 if report.ok else 1)
 
@@ -510,12 +509,19 @@ def serve(
     from api.app import create_app
 
     settings = _checked_settings()
+    try:
+        settings.key_scopes()  # a malformed JOURNEYMAP_API_KEYS stops here, not at a request
+    except JourneymapError as exc:
+        raise _fail(exc) from None
     if settings.api_keys is None and host not in ("127.0.0.1", "localhost", "::1"):
         err.print(
             "[yellow]warning:[/yellow] no JOURNEYMAP_API_KEYS: anyone who can reach "
             f"{host}:{port} can read and change every project"
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # A stop signal ends the server within seconds even mid-request (jobs die with it).
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=3
+    )
 
 
 @app.command()

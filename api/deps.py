@@ -2,6 +2,7 @@
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -24,6 +25,11 @@ class AppState:
     chats: dict[str, Chat] = field(default_factory=dict)
     guard: threading.Lock = field(default_factory=threading.Lock)
     jobs: Jobs = field(default_factory=Jobs)
+
+    @cached_property
+    def scopes(self) -> dict[str, set[str]]:
+        """API key -> the projects it reaches, read once; {} when the API is open."""
+        return self.settings.key_scopes()
 
     def lock(self, project: str) -> threading.Lock:
         """One writer per project: ingests and deletes of a project run one at a time."""
@@ -63,17 +69,25 @@ WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
 
 def get_scope(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> set[str]:
     """The projects the caller may reach: all when no keys are configured."""
-    scopes = state.settings.key_scopes()
-    if not scopes:
-        return {"*"}
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or token.strip() not in scopes:
+    scope = scope_of(state.scopes, authorization)
+    if scope is None:
         raise ApiError(
             401,
             "unauthorized",
             "send `Authorization: Bearer <key>` with a key from JOURNEYMAP_API_KEYS",
         )
-    return scopes[token.strip()]
+    return scope
+
+
+def scope_of(scopes: dict[str, set[str]], authorization: str | None) -> set[str] | None:
+    """The projects an `Authorization` header reaches: all when the API is open, None when its
+    key is missing or unknown."""
+    if not scopes:
+        return {"*"}
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return scopes.get(token.strip())
 
 
 ScopeDep = Annotated[set[str], Depends(get_scope)]

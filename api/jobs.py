@@ -1,10 +1,12 @@
 """Background jobs for long ingests and map builds: a request waits a little, then hands back
 a job to poll at GET /v1/jobs/{id} instead of blocking for minutes."""
 
+import asyncio
+import queue
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -43,13 +45,31 @@ class Job(BaseModel):
 
 
 class Jobs:
-    """A small thread pool with a registry of jobs (kept in memory, newest 500)."""
+    """A small pool of worker threads with a registry of jobs (kept in memory, newest 500).
+
+    The workers are daemon threads: a server told to stop does not wait for a long ingest
+    (a job cut off midway leaves nothing half-stored: each source is stored in one go).
+    """
 
     def __init__(self, workers: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journeymap-job")
+        self._queue: queue.SimpleQueue[tuple[Future[None], Callable[[], None]] | None] = (
+            queue.SimpleQueue()
+        )
         self._jobs: dict[str, Job] = {}
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
+        self._closed = False
+        self._size = workers
+        self._workers: list[threading.Thread] = []  # started with the first job
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, run = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    run()
+                finally:
+                    future.set_result(None)
 
     def get(self, job_id: str) -> Job | None:
         """A job by id."""
@@ -86,9 +106,18 @@ class Jobs:
                 job.status, job.progress, job.result = "done", 1.0, result.model_dump(mode="json")
                 job.message = "done"
 
-        future = self._pool.submit(run)
+        future: Future[None] = Future()
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the job pool is shut down")
             self._futures[job.id] = future
+            self._queue.put((future, run))
+            while len(self._workers) < self._size:
+                worker = threading.Thread(
+                    target=self._work, name=f"journeymap-job-{len(self._workers)}", daemon=True
+                )
+                worker.start()
+                self._workers.append(worker)
         return job, future
 
     def wait(self, job_id: str, seconds: float) -> None:
@@ -99,9 +128,20 @@ class Jobs:
             with suppress(FuturesTimeout):
                 future.result(timeout=max(0.0, seconds))
 
-    def shutdown(self) -> None:
-        """Stop taking jobs and wait for the running ones."""
-        self._pool.shutdown(wait=True)
+    def shutdown(self, grace_seconds: float = 2.0) -> None:
+        """Stop taking jobs, cancel the queued ones and give the running ones a moment; a job
+        still running after that is left to its daemon thread, which dies with the process."""
+        with self._lock:
+            self._closed = True
+            pending = [(self._jobs.get(i), future) for i, future in self._futures.items()]
+            workers = list(self._workers)
+        for job, future in pending:
+            if future.cancel() and job is not None:  # only queued jobs cancel
+                job.status, job.message = "failed", "the server stopped before this job started"
+        for _ in workers:
+            self._queue.put(None)
+        for worker in workers:
+            worker.join(timeout=grace_seconds / len(workers))
 
 
 def wait_or_hand_back(
@@ -115,6 +155,20 @@ def wait_or_hand_back(
     job, future = jobs.submit(kind, project, work)
     with suppress(FuturesTimeout):
         future.result(timeout=max(0.0, wait_seconds))
+    return job
+
+
+async def await_or_hand_back(
+    jobs: Jobs,
+    kind: Literal["ingest", "map"],
+    project: str,
+    work: Callable[[Callable[[float, str], None]], BaseModel],
+    wait_seconds: float,
+) -> Job:
+    """wait_or_hand_back for async endpoints: the event loop goes on serving while it waits."""
+    job, future = jobs.submit(kind, project, work)
+    # asyncio.wait, unlike wait_for, leaves the job alone when the time is up.
+    await asyncio.wait([asyncio.wrap_future(future)], timeout=max(0.0, wait_seconds))
     return job
 
 

@@ -34,11 +34,16 @@ class Settings(BaseSettings):
     """Python logging level for journeymap's own messages (DEBUG, INFO, WARNING)."""
     api_keys: SecretStr | None = None
     """API keys for `journeymap serve`: `key:project1,project2;otherkey:*` (a key limited to
-    projects, or `*` for all). Unset: the API is open (bind it to localhost)."""
+    projects, or `*` for all; keys of at least 8 characters). Unset: the API is open (bind it
+    to localhost)."""
+    public_docs: bool = False
+    """With API keys set, /docs, /redoc and /openapi.json need a key too, unless this is true."""
     cors_origins: str = ""
     """Comma-separated origins allowed to call the API from a browser (CORS)."""
     max_upload_files: int = Field(50, ge=1)
     """Most files one upload request may carry."""
+    max_upload_mb: float | None = Field(None, gt=0)
+    """Most megabytes one upload request may carry in all; unset: 4 × max_file_mb."""
     job_wait_seconds: float = Field(20.0, ge=0)
     """How long an API upload or map build waits before answering 202 with a job to poll."""
 
@@ -126,16 +131,60 @@ class Settings(BaseSettings):
             )
         self.llm_key()
 
+    def max_upload_bytes(self) -> int:
+        """The most bytes one upload request may carry (its whole body)."""
+        megabytes = self.max_upload_mb if self.max_upload_mb is not None else 4 * self.max_file_mb
+        return int(megabytes * 1024 * 1024)
+
     def key_scopes(self) -> dict[str, set[str]]:
-        """API key -> projects it may reach (`*` for every project)."""
+        """API key -> projects it may reach (`*` for every project); {} when no keys are set.
+
+        Fails closed: an entry that does not say which projects its key reaches, an empty,
+        short or repeated key raises ConfigError (naming the key by its first letters only).
+        """
         if self.api_keys is None:
             return {}
         scopes: dict[str, set[str]] = {}
-        for entry in self.api_keys.get_secret_value().split(";"):
-            key, _, projects = entry.strip().partition(":")
-            if key:
-                scopes[key] = {p.strip() for p in (projects or "*").split(",") if p.strip()}
+        entries = [e.strip() for e in self.api_keys.get_secret_value().split(";")]
+        for entry in filter(None, entries):
+            key, colon, projects = (part.strip() for part in entry.partition(":"))
+            named = {p.strip() for p in projects.split(",") if p.strip()}
+            problem = _key_problem(key, bool(colon and named), scopes)
+            if problem:
+                raise ConfigError(
+                    f"JOURNEYMAP_API_KEYS: key {_hint(key)} {problem}; write "
+                    "key:project1,project2 or key:* for all, keys separated by ';' "
+                    f"(each at least {MIN_KEY_CHARS} characters)"
+                )
+            scopes[key] = named
+        if not scopes:
+            raise ConfigError(
+                "JOURNEYMAP_API_KEYS is set but holds no key; write key:project1,project2 or "
+                "key:* for all, or unset it to leave the API open"
+            )
         return scopes
+
+
+MIN_KEY_CHARS = 8
+"""Shortest API key accepted: a shorter one is guessable."""
+
+
+def _key_problem(key: str, has_projects: bool, seen: dict[str, set[str]]) -> str | None:
+    """What is wrong with one `key:projects` entry of JOURNEYMAP_API_KEYS, if anything."""
+    if not key:
+        return "has no key before its ':'"
+    if not has_projects:
+        return "has no projects"
+    if len(key) < MIN_KEY_CHARS:
+        return f"is shorter than {MIN_KEY_CHARS} characters"
+    if key in seen:
+        return "appears twice"
+    return None
+
+
+def _hint(key: str) -> str:
+    """A key named in an error by its first two characters only, never in full."""
+    return repr(key[:2] + "…") if key else "''"
 
 
 @lru_cache
