@@ -55,6 +55,7 @@ def chunk_source(source: Source, original: str, redact: Callable[[str], str]) ->
         else:
             units.append(turn)
     groups: list[list[Turn]] = []
+    length = 0  # characters in the last group
     for unit in units:
         last = groups[-1] if groups else None
         if (
@@ -62,12 +63,14 @@ def chunk_source(source: Source, original: str, redact: Callable[[str], str]) ->
             and last[-1].speaker == unit.speaker
             and last[-1].role == unit.role
             and last[-1].section == unit.section
-            and sum(len(u.text) for u in last) + len(unit.text) <= MAX_CHARS
+            and length + len(unit.text) <= MAX_CHARS
             and (len(unit.text) < SHORT_CHARS or len(last[-1].text) < SHORT_CHARS)
         ):
             last.append(unit)
+            length += len(unit.text)
         else:
             groups.append([unit])
+            length = len(unit.text)
     chunks = []
     for n, group in enumerate(groups):
         first, last_unit = group[0], group[-1]

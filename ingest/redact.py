@@ -1,32 +1,50 @@
-"""PII redaction: emails, phones, card and ID numbers, secret-bearing URLs, and speakers' names."""
+"""PII redaction: emails, phones, card and ID numbers, secret-bearing URLs, and speakers' names.
 
+Every pattern runs in linear time on any input (a pasted 300 KB base64 blob, a 5 MB line of
+dots): quantifiers are bounded, and a pattern may only start where a token starts (a
+lookbehind), so a failed attempt never rescans a long run. Edges are ASCII edges, not `\\b`,
+because Chinese and Japanese write numbers and addresses directly against words.
+"""
+
+import bisect
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# RFC 5321 bounds: a local part of at most 64 characters, labels of at most 63.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9_.%+-])[A-Za-z0-9_.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}"
+)
 # A URL with a query string or a long opaque path segment may carry a token; plain ones stay.
-# Punctuation that ends the sentence is not part of the URL.
-_URL = re.compile(r"https?://[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", re.I)
-_SECRET_URL = re.compile(
-    r"[?&#](?:[^=&\s]*(?:token|key|sig|signature|auth|session|code|secret|password|pwd|access)"
-    r"[^=&\s]*)=|/[A-Za-z0-9_\-]{24,}",
+# Punctuation that ends the sentence is not part of the URL, nor is CJK text written against it.
+_URL_CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_URL = re.compile(
+    rf"(?<![A-Za-z0-9])https?://[^\s<>\"')\]{_URL_CJK}]{{0,2047}}[^\s<>\"')\].,;:!?{_URL_CJK}]",
     re.I,
 )
+_SECRET_KEY = re.compile(
+    r"token|key|sig|signature|auth|session|code|secret|password|pwd|access", re.I
+)
+_QUERY_NAME = re.compile(r"[?&#]([^=&\s?#]{0,256})=")
+_OPAQUE_SEGMENT = re.compile(r"/[A-Za-z0-9_\-]{24}")
+_NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
+_NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 # National-ID-like: US SSN, Chinese resident ID (18 chars), UK National Insurance number.
 _NATIONAL_ID = re.compile(
-    r"\b\d{3}-\d{2}-\d{4}\b|\b\d{17}[\dXx]\b|\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"
+    rf"{_NOT_ALNUM_BEFORE}(?:\d{{3}}-\d{{2}}-\d{{4}}|\d{{17}}[\dXx]"
+    rf"|[A-CEGHJ-PR-TW-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D]){_NOT_ALNUM_AFTER}"
 )
 # Not after "+": an international phone number can pass the Luhn check by chance.
-_CARD = re.compile(r"(?<![+\w])(?:\d[ -]?){12,18}\d\b")
+_CARD = re.compile(rf"(?<![+0-9A-Za-z])(?:\d[ -]?){{12,18}}\d{_NOT_ALNUM_AFTER}")
 # After a country code the area code may be one digit (+33 6 ...); subscriber blocks run to
 # 8 digits (+49 30 12345678). A phone may end a sentence, but not be part of a decimal number
 # or a time (2021-11-18 14:30).
 _PHONE = re.compile(
-    r"(?<![\w.+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}|(?:\(\d{1,4}\)[\s.-]?)?\d{2,4})"
-    r"(?:[\s.-]\d{2,8}){1,4}(?![\w:]|\.\d)"
+    r"(?<![0-9A-Za-z_.+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}"
+    r"|(?:\(\d{1,4}\)[\s.-]?)?\d{2,4})"
+    r"(?:[\s.-]\d{2,8}){1,4}(?![0-9A-Za-z_:]|\.\d)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -57,29 +75,48 @@ def _is_phone(match: str) -> bool:
     return not re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}", match.strip())
 
 
+def _is_secret_url(url: str) -> bool:
+    """A URL whose query names a token-like parameter, or with a long opaque path segment."""
+    return _OPAQUE_SEGMENT.search(url) is not None or any(
+        _SECRET_KEY.search(m.group(1)) for m in _QUERY_NAME.finditer(url)
+    )
+
+
+class _Spans:
+    """Non-overlapping spans, kept sorted, with an O(log n) test for a free place."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, str]] = []
+
+    def add_if_free(self, start: int, end: int, kind: str) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        if i and self.items[i - 1][1] > start:
+            return
+        if i < len(self.items) and self.items[i][0] < end:
+            return
+        self.starts.insert(i, start)
+        self.items.insert(i, (start, end, kind))
+
+
 def find_pii(text: str) -> list[tuple[int, int, str]]:
     """Spans of PII in text as (start, end, kind), non-overlapping, in order."""
-    found: list[tuple[int, int, str]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= fs or s >= fe for fs, fe, _ in found)
-
+    spans = _Spans()
     for m in _EMAIL.finditer(text):
-        found.append((m.start(), m.end(), "email"))
+        spans.add_if_free(m.start(), m.end(), "email")
     for m in _URL.finditer(text):
-        if _SECRET_URL.search(m.group()) and free(m.start(), m.end()):
-            found.append((m.start(), m.end(), "url"))
+        if _is_secret_url(m.group()):
+            spans.add_if_free(m.start(), m.end(), "url")
     for m in _NATIONAL_ID.finditer(text):
-        if free(m.start(), m.end()):
-            found.append((m.start(), m.end(), "id"))
+        spans.add_if_free(m.start(), m.end(), "id")
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and _luhn(digits) and free(m.start(), m.end()):
-            found.append((m.start(), m.end(), "card"))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            spans.add_if_free(m.start(), m.end(), "card")
     for m in _PHONE.finditer(text):
-        if _is_phone(m.group()) and free(m.start(), m.end()):
-            found.append((m.start(), m.end(), "phone"))
-    return sorted(found)
+        if _is_phone(m.group()):
+            spans.add_if_free(m.start(), m.end(), "phone")
+    return spans.items
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,14 @@
 import re
 
 # A sentence ends at . ! ? … (and their full-width forms) followed by space/end, or at 。！？ alone.
+# A run of marks is tried from its first mark only (the lookbehinds), so a 5 MB line of dots
+# is one attempt, not one per dot.
 _END = re.compile(
-    r"""(?:[.!?…]+["'”’)\]]*(?=\s+|$))|(?:[。！？；]+[”’」』）]*)""",
+    r"""(?:(?<![.!?…])[.!?…]+["'”’)\]]*(?=\s|$))|(?:(?<![。！？；])[。！？；]+[”’」』）]*)""",
 )
+# The longest abbreviation above is 7 characters; looking further back is never needed.
+_LOOKBACK = 16
+_NEXT_VISIBLE = re.compile(r"\s*(\S)")
 _ABBREVIATIONS = {
     "e.g.",
     "i.e.",
@@ -34,7 +39,11 @@ _ABBREVIATIONS = {
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
-    word = text[:end].rsplit(maxsplit=1)[-1].lower() if text[:end].strip() else ""
+    window = text[max(0, end - _LOOKBACK) : end]
+    words = window.split()
+    if not words or (len(words) == 1 and end > _LOOKBACK and not window[0].isspace()):
+        return False  # the last word is longer than any abbreviation
+    word = words[-1].lower()
     return word in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.){1,3}", word))
 
 
@@ -42,8 +51,8 @@ def _is_trailing_off(text: str, match: re.Match[str]) -> bool:
     """An ellipsis followed by a lower-case word pauses a sentence; it does not end it."""
     if not match.group().startswith(("..", "…")):
         return False
-    rest = text[match.end() :].lstrip()
-    return bool(rest) and rest[0].islower()
+    following = _NEXT_VISIBLE.match(text, match.end())
+    return following is not None and following.group(1).islower()
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
