@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -90,7 +91,7 @@ def _build(workspace: Workspace, project: str, stages: list[str], title: str | N
 
 
 def _fail(exc: JourneymapError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
+    err.print(f"[red]error:[/red] {escape(str(exc))}")
     return typer.Exit(2)
 
 
@@ -182,13 +183,17 @@ def _print_report(project: str, report: IngestReport) -> None:
     table.add_row("languages", ", ".join(f"{k} {n}" for k, n in languages.most_common()) or "-")
     table.add_row("redactions", ", ".join(f"{k} {n}" for k, n in redactions.most_common()) or "0")
     table.add_row("skipped files", str(len(report.skipped)))
+    if report.ignored:
+        table.add_row("not ingested (by design)", str(len(report.ignored)))
     console.print(table)
     if report.unchanged and not added:
         console.print("Nothing new: every source was already stored.")
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    for path, reason in report.ignored:
+        err.print(f"[dim]not ingested[/dim] {escape(path)}: {escape(reason)}", highlight=False)
     for path, reason in report.skipped:
-        err.print(f"[red]skipped[/red] {path}: {reason}")
+        err.print(f"[red]skipped[/red] {escape(path)}: {escape(reason)}", highlight=False)
 
 
 @app.command()
@@ -199,7 +204,9 @@ def projects() -> None:
         table = Table("project", "sources", "chunks")
         for name in workspace.catalog.projects():
             table.add_row(
-                name, str(len(workspace.catalog.sources(name))), str(workspace.store.count(name))
+                escape(name),
+                str(len(workspace.catalog.sources(name))),
+                str(workspace.store.count(name)),
             )
         console.print(table)
     finally:
@@ -217,10 +224,10 @@ def sources(project: ProjectOpt) -> None:
             s = stored.source
             table.add_row(
                 s.id[:10],
-                s.path,
+                escape(s.path),
                 s.kind.value,
                 s.language,
-                s.participant_id,
+                escape(s.participant_id),
                 str(len(s.turns)),
                 str(sum(s.redactions.values())),
             )
@@ -248,10 +255,10 @@ def search(
         hits = workspace.store.query(project, query, n=n, where={"role": role} if role else None)
         for hit in hits:
             m = hit.metadata
-            where = f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]"
-            who = m.get("speaker") or m.get("participant_id")
+            where = escape(f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]")
+            who = escape(str(m.get("speaker") or m.get("participant_id")))
             console.print(f"[bold]{1 - hit.distance:.2f}[/bold] {who} — [dim]{where}[/dim]")
-            console.print(f"  {hit.text}\n", highlight=False)
+            console.print(f"  {hit.text}\n", markup=False, highlight=False)
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
@@ -335,15 +342,15 @@ def _print_map_summary(m: JourneyMap) -> None:
         mood = exports.format_valence(stage.emotion.mean_valence)
         top = stage.pain_points[0] if stage.pain_points else None
         table.add_row(
-            stage.name,
+            escape(stage.name),
             f"{mood} (n={stage.emotion.n})",
             str(len(stage.pain_points)),
-            f"{top.title} ({top.participants})" if top else "-",
+            escape(f"{top.title} ({top.participants})") if top else "-",
             str(len(stage.delights)),
         )
     err.print(table)
     for rec in m.recommendations[:3]:
-        err.print(f"  [bold]{rec.id}[/bold] {rec.title} (priority {rec.priority:.2f})")
+        err.print(f"  [bold]{rec.id}[/bold] {escape(rec.title)} (priority {rec.priority:.2f})")
     stats = m.stats
     err.print(
         f"{m.sources.count} sources, {m.sources.participants} participants, "
@@ -358,7 +365,7 @@ def _print_map_summary(m: JourneyMap) -> None:
             f"{stats.llm.failed_requests} failed requests"
         )
     for warning in m.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 def _print_answer(answer: ChatAnswer) -> None:
@@ -373,14 +380,12 @@ def _print_citations(answer: ChatAnswer) -> None:
         quote = " ".join(c.quote.split())
         quote = quote if len(quote) <= 160 else quote[:159] + "…"
         console.print(f"[{n}] \u201c{quote}\u201d", markup=False, highlight=False)
-        console.print(
-            f"    [dim]{c.speaker or c.participant_id} — {c.source_path} "
-            f"[{c.char_start}:{c.char_end}][/dim]",
-            highlight=False,
-        )
+        where = escape(f"{c.speaker or c.participant_id} — {c.source_path} ")
+        console.print(f"    [dim]{where}[{c.char_start}:{c.char_end}][/dim]", highlight=False)
     if answer.follow_ups:
         console.print(
-            "[dim]You could also ask: " + " · ".join(answer.follow_ups) + "[/dim]", highlight=False
+            "[dim]You could also ask: " + escape(" · ".join(answer.follow_ups)) + "[/dim]",
+            highlight=False,
         )
 
 

@@ -7,7 +7,9 @@ first removes what the interrupted run left half-done.
 
 import hashlib
 import logging
+import os
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,9 @@ from journey.source import Role, Source, SourceKind, Turn
 logger = logging.getLogger(__name__)
 
 BATCH_CHUNKS = 256
+# Chunks embedded and written at once: bounds the vectors in memory for one long source (and
+# stays under Chroma's largest batch, 5,461 here).
+STORE_SLICE = 1024
 _PARTICIPANT_CODE = re.compile(
     r"(?i)(?:^|[^a-z])(?:p|participant|respondent|r)[ _-]?0*(\d{1,4})(?!\d)"
 )
@@ -43,6 +48,9 @@ class IngestOptions:
     id_column: str | None = None
     segment: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 50 * 1024 * 1024
+    max_seconds: float = 300.0
+    """Time one file may take to be read, redacted and chunked (embedding not counted); a file
+    over it is skipped with its reason. A backstop: every step is linear in the file's size."""
 
 
 @dataclass
@@ -54,6 +62,9 @@ class IngestReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(file, reason) for every file that could not be ingested."""
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason) for what a folder walk passed over on purpose (unsupported types, links,
+    special files, READMEs, empty folders): said, but not a failure."""
     warnings: list[str] = field(default_factory=list)
     chunks: int = 0
 
@@ -70,28 +81,87 @@ class _Prepared:
     locator: str
     replaces: set[str]
     chunks: list[Chunk]
+    file: str
+    """The file it came from (a review table gives many sources of one file)."""
 
 
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand folders into the supported files inside them; report paths that do not exist."""
+class FileBudgetError(UnreadableFileError):
+    """A file took longer than its time budget to read, redact and chunk."""
+
+
+# Notes and licences beside the transcripts of a study are not interviews.
+_NOT_A_SOURCE = re.compile(r"(?i)^(?:readme|licen[cs]e|changelog|contributing|notice)(?:\..*)?$")
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be printed and stored: undecodable bytes of a file name
+    (not valid UTF-8) are shown as U+FFFD instead of failing later."""
+    text = str(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], IngestReport]:
+    """Expand folders into the supported files inside them (hidden ones left out, links to
+    folders not followed), and a report to ingest into that already says what will not be
+    ingested: named paths that are missing or not regular files as skipped, what a folder
+    walk passed over as ignored."""
+    report = IngestReport()
     files: list[Path] = []
-    missing: list[tuple[str, str]] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in SUPPORTED_EXTENSIONS
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
+        if path.is_dir() and not path.is_symlink():
+            found = _walk(path, report)
+            if not found:
+                report.ignored.append((display_path(path), "no supported files in this folder"))
+            files.extend(found)
+        elif path.is_dir():  # a named link to a folder: the user asked for it
+            files.extend(_walk(path, report))
         elif path.is_file():
             files.append(path)
+        elif path.is_symlink():
+            report.skipped.append((display_path(path), "a link to nothing (dangling link)"))
+        elif path.exists():
+            report.skipped.append(
+                (display_path(path), "not a regular file (a pipe, socket or device)")
+            )
         else:
-            missing.append((str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), missing
+            report.skipped.append((display_path(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), report
+
+
+def _walk(folder: Path, report: IngestReport) -> list[Path]:
+    """Supported regular files under folder, sorted; reasons for everything else."""
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            if (base / d).is_symlink():
+                report.ignored.append((display_path(base / d), "a link to a folder (not followed)"))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = base / name
+            reason = _ignored_because(path)
+            if reason:
+                report.ignored.append((display_path(path), reason))
+            else:
+                found.append(path)
+    return found
+
+
+def _ignored_because(path: Path) -> str | None:
+    """Why a folder walk leaves this file out, or None to ingest it."""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing (dangling link)"
+    if not path.is_file():
+        return "not a regular file (a pipe, socket or device)"
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        hint = "; save it as .csv" if suffix in (".xlsx", ".xls", ".ods", ".numbers") else ""
+        return f"unsupported file type {suffix or '(none)'}{hint}"
+    if _NOT_A_SOURCE.match(path.name):
+        return "a project note, not a transcript (name it explicitly to ingest it)"
+    return None
 
 
 def source_id(document: Document, kind: SourceKind) -> str:
@@ -151,29 +221,51 @@ class Ingestor:
         self, files: Sequence[Path], report: IngestReport, on_file: Callable[[Path], None]
     ) -> None:
         for path in files:
-            try:
-                documents = read_file(
-                    path,
-                    max_bytes=self.options.max_bytes,
-                    text_column=self.options.text_column,
-                    id_column=self.options.id_column,
-                )
-            except UnreadableFileError as exc:
-                report.skipped.append((str(path), str(exc)))
-            except OSError as exc:
-                report.skipped.append((str(path), f"{path.name}: cannot read ({exc.strerror})"))
-            else:
-                report.warnings.extend(
-                    f"{path.name}: decoded as {d.encoding}, not UTF-8"
-                    for d in documents[:1]
-                    if d.encoding not in ("utf-8", "utf-8-sig", "docx", "pdf")
-                )
-                for document in documents:
-                    self._add(document, report)
+            self._ingest_file(path, report)
             on_file(path)
         self._flush(report)
 
-    def _add(self, document: Document, report: IngestReport) -> None:
+    def _ingest_file(self, path: Path, report: IngestReport) -> None:
+        """Read one file and queue its sources; whatever goes wrong skips this file (or, in a
+        review table, this row) with a one-line reason, and the rest of the run goes on."""
+        name = display_path(path)
+        deadline = time.monotonic() + self.options.max_seconds
+        try:
+            documents = read_file(
+                path,
+                max_bytes=self.options.max_bytes,
+                text_column=self.options.text_column,
+                id_column=self.options.id_column,
+            )
+        except UnreadableFileError as exc:
+            report.skipped.append((name, str(exc)))
+            return
+        except OSError as exc:
+            report.skipped.append((name, f"{path.name}: cannot read ({exc.strerror or exc})"))
+            return
+        except Exception as exc:  # the last line of defence: one file never costs the run
+            logger.exception("reading %s failed", name)
+            report.skipped.append((name, _unexpected(path, exc)))
+            return
+        report.warnings.extend(
+            f"{path.name}: decoded as {d.encoding}, not UTF-8"
+            for d in documents[:1]
+            if d.encoding not in ("utf-8", "utf-8-sig", "docx", "pdf")
+        )
+        for document in documents:
+            report.warnings.extend(getattr(document, "warnings", ()))
+            document.locator = display_path(document.locator)
+            try:
+                self._add(document, report, name, deadline)
+            except UnreadableFileError as exc:
+                report.skipped.append((document.locator, str(exc)))
+                if isinstance(exc, FileBudgetError):
+                    return
+            except Exception as exc:
+                logger.exception("ingesting %s failed", document.locator)
+                report.skipped.append((document.locator, _unexpected(path, exc)))
+
+    def _add(self, document: Document, report: IngestReport, file: str, deadline: float) -> None:
         kind = document.kind or self.options.kind or SourceKind.interview
         sid = source_id(document, kind)
         if self.catalog.status(self.project, sid) == "stored" or any(
@@ -181,12 +273,21 @@ class Ingestor:
         ):
             report.unchanged += 1
             return
-        prepared = self._prepare(document, kind, sid)
+        prepared = self._prepare(document, kind, sid, file, deadline)
         self._batch.append(prepared)
         if sum(len(p.chunks) for p in self._batch) >= self.batch_chunks:
             self._flush(report)
 
-    def _prepare(self, document: Document, kind: SourceKind, sid: str) -> _Prepared:
+    def _prepare(
+        self, document: Document, kind: SourceKind, sid: str, file: str, deadline: float
+    ) -> _Prepared:
+        def check_time() -> None:
+            if time.monotonic() > deadline:
+                raise FileBudgetError(
+                    f"{Path(file).name}: took over {self.options.max_seconds:g} s to read and "
+                    "redact; split it or raise JOURNEYMAP_MAX_FILE_SECONDS"
+                )
+
         texts = [document.turn_text(t) for t in document.turns]
         roles = assign_roles(zip((t.speaker for t in document.turns), texts, strict=True))
         if kind is SourceKind.review:
@@ -204,6 +305,8 @@ class Ingestor:
         counts: Counter[str] = Counter()
         turns = []
         for i, (raw, text) in enumerate(zip(document.turns, texts, strict=True)):
+            if i % 256 == 0:
+                check_time()
             redacted, found = redactor.redact(text)
             counts.update(found)
             turns.append(
@@ -234,8 +337,9 @@ class Ingestor:
             redactions=dict(counts),
         )
         chunks = chunk_source(source, document.text, lambda t: redactor.redact(t)[0])
+        check_time()
         replaces = self.catalog.ids_at(self.project, document.locator) - {sid}
-        return _Prepared(source, document.text, document.locator, replaces, chunks)
+        return _Prepared(source, document.text, document.locator, replaces, chunks, file)
 
     def _participant_id(
         self,
@@ -263,25 +367,57 @@ class Ingestor:
         return f"source {sid[:8]}"
 
     def _flush(self, report: IngestReport) -> None:
+        """Store the queued sources. If storing fails, each file's part is tried on its own, so
+        only the file that cannot be stored is skipped (and nothing half-stored remains)."""
         if not self._batch:
             return
         batch, self._batch = self._batch, []
-        chunks = [c for p in batch for c in p.chunks]
-        vectors = self.embedder.embed([c.text for c in chunks])
-        extra: list[dict[str, Scalar]] = []
-        for p in batch:
-            common = self._chunk_metadata(p.source)
-            extra.extend(common for _ in p.chunks)
-        replaced = {i for p in batch for i in p.replaces}
+        try:
+            self._store(batch, report)
+            return
+        except Exception as exc:
+            files = list(dict.fromkeys(p.file for p in batch))
+            if len(files) == 1:
+                self._skip_unstored(batch, exc, report)
+                return
+        for file in files:
+            part = [p for p in batch if p.file == file]
+            try:
+                self._store(part, report)
+            except Exception as exc:
+                self._skip_unstored(part, exc, report)
+
+    def _skip_unstored(self, part: list[_Prepared], exc: Exception, report: IngestReport) -> None:
+        logger.error("storing %s failed", part[0].file, exc_info=exc)
+        ids = [p.source.id for p in part]
+        self.store.delete_sources(self.project, ids)
+        self.catalog.forget(self.project, ids, [])
+        reason = f"{Path(part[0].file).name}: could not be stored ({type(exc).__name__}: {exc})"
+        report.skipped.append((part[0].file, " ".join(reason.split())[:300]))
+
+    def _store(self, batch: list[_Prepared], report: IngestReport) -> None:
+        """Embed and store a batch: catalog rows pending, chunks in slices (so one long source
+        never needs all its vectors in memory at once), then the rows marked stored."""
         self.catalog.begin(self.project, [(p.source, p.original, p.locator) for p in batch])
-        self.store.upsert(self.project, chunks, vectors, extra)
+        pairs = [
+            (chunk, metadata)
+            for p in batch
+            for metadata in (self._chunk_metadata(p.source),)
+            for chunk in p.chunks
+        ]
+        for i in range(0, len(pairs), STORE_SLICE):
+            piece = pairs[i : i + STORE_SLICE]
+            chunks = [c for c, _ in piece]
+            vectors = self.embedder.embed([c.text for c in chunks])
+            self.store.upsert(self.project, chunks, vectors, [m for _, m in piece])
+        replaced = {i for p in batch for i in p.replaces}
         self.catalog.commit(self.project, [p.source.id for p in batch], replaced)
         if replaced:
             self.store.delete_sources(self.project, sorted(replaced))
             self.catalog.forget(self.project, [], replaced)
         report.added.extend(p.source for p in batch)
         report.replaced += len(replaced)
-        report.chunks += len(chunks)
+        report.chunks += len(pairs)
         self.on_batch_stored(len(batch))
 
     def _chunk_metadata(self, source: Source) -> dict[str, Scalar]:
@@ -296,3 +432,12 @@ class Ingestor:
             if key in source.metadata:
                 meta[key] = source.metadata[key]
         return meta
+
+
+def _unexpected(path: Path, exc: Exception) -> str:
+    """A one-line reason for a failure nobody foresaw (the traceback goes to the log)."""
+    detail = " ".join(str(exc).split())[:200]
+    return (
+        f"{path.name}: could not be ingested ({type(exc).__name__}"
+        f"{': ' + detail if detail else ''}); the log has the details"
+    )

@@ -116,15 +116,22 @@ class ChunkStore:
         vectors: Vectors,
         extra: Sequence[dict[str, Scalar]],
     ) -> None:
-        """Store chunks with their vectors; ids are deterministic, so a rerun overwrites."""
+        """Store chunks with their vectors; ids are deterministic, so a rerun overwrites.
+        Written in pieces under Chroma's largest batch, whatever the caller sends."""
         if not chunks:
             return
-        self._collection(project).upsert(
-            ids=[c.id for c in chunks],
-            documents=[c.text for c in chunks],
-            embeddings=list(vectors),
-            metadatas=[_metadata(c, e) for c, e in zip(chunks, extra, strict=True)],
-        )
+        collection = self._collection(project)
+        step = max(1, self._client.get_max_batch_size())
+        for i in range(0, len(chunks), step):
+            piece = chunks[i : i + step]
+            collection.upsert(
+                ids=[c.id for c in piece],
+                documents=[c.text for c in piece],
+                embeddings=list(vectors[i : i + step]),
+                metadatas=[
+                    _metadata(c, e) for c, e in zip(piece, extra[i : i + step], strict=True)
+                ],
+            )
 
     def delete_sources(self, project: str, source_ids: Sequence[str]) -> None:
         """Remove every chunk of the given sources."""

@@ -33,8 +33,7 @@ Maria Lopez: The recipes were easy and my kids loved them, Maria's happy place i
 def _ingest(
     ws: Workspace, paths: list[Path], project: str = "study", **options: object
 ) -> IngestReport:
-    files, missing = find_files(paths)
-    report = IngestReport(skipped=missing)
+    files, report = find_files(paths)
     return ws.ingestor(project, IngestOptions(**options)).ingest(files, report)  # type: ignore[arg-type]
 
 
