@@ -1,15 +1,26 @@
 """Sources: upload transcripts and review tables, list them, read one, delete one."""
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
-from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
+from api.deps import AppState, ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.errors import ApiError
-from api.jobs import Job, job_response, wait_or_hand_back
+from api.jobs import Job, await_or_hand_back, job_response
 from api.models import IngestResult, SourceSummary, source_summary
-from api.operations import Upload, ingest_uploads
+from api.operations import (
+    CHUNK_BYTES,
+    StagedFile,
+    Stager,
+    ingest_uploads,
+    staging_folder,
+)
 from ingest.pipeline import IngestOptions
 from ingest.store import check_project_name
 from journey.errors import NotFoundError
@@ -30,26 +41,55 @@ def _segments(values: list[str]) -> dict[str, str]:
     return out
 
 
+_FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["files"],
+    "properties": {
+        "files": {
+            "type": "array",
+            "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": "One or more files.",
+        },
+        "kind": {"anyOf": [{"enum": [k.value for k in SourceKind]}, {"type": "null"}]},
+        "text_column": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "id_column": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "segment": {
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}],
+            "description": "key=value, repeatable",
+        },
+    },
+}
+_FIELDS = {"kind", "text_column", "id_column", "segment"}
+_FIELD_BYTES = 64 * 1024
+
+
 @router.post(
     "",
     summary="Upload and ingest files (transcripts or review tables)",
     response_model=IngestResult,
+    status_code=status.HTTP_201_CREATED,
     responses={
+        200: {"model": IngestResult, "description": "nothing new: every file was stored before"},
         202: {"model": Job, "description": "still ingesting: poll the job"},
-        413: {"description": "every file was over the size limit"},
+        413: {
+            "description": "too many files, a request over JOURNEYMAP_MAX_UPLOAD_MB, or every "
+            "file over the size limit"
+        },
         415: {"description": "every file was of an unsupported type"},
         422: {"description": "no file could be ingested"},
     },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": _FORM_SCHEMA}},
+        }
+    },
 )
-def upload_sources(
+async def upload_sources(
     project: str,
-    files: Annotated[list[UploadFile], File(description="One or more files.")],
+    request: Request,
     state: StateDep,
     scope: ScopeDep,
-    kind: Annotated[SourceKind | None, Form()] = None,
-    text_column: Annotated[str | None, Form()] = None,
-    id_column: Annotated[str | None, Form()] = None,
-    segment: Annotated[list[str] | None, Form(description="key=value, repeatable")] = None,
     wait: Annotated[
         bool,
         Query(
@@ -61,27 +101,210 @@ def upload_sources(
     """Files are stored in the workspace and ingested like `journeymap ingest`; a project that
     does not exist yet is created. A long ingest answers 202 with a job to poll at
     /v1/jobs/{id}."""
+    # The key and the name are checked before a byte of the body is read; the body is then
+    # read as it arrives, each file straight to disk, within the limits.
     if not allowed(scope, project):
         raise ApiError(404, "not_found", f"no project {project!r}")
-    limit = int(state.settings.max_file_mb * 1024 * 1024)
-    options = IngestOptions(
-        kind=kind,
-        text_column=text_column,
-        id_column=id_column,
-        segment=_segments(segment or []),
-        max_bytes=limit,
-    )
     check_project_name(project)
-    uploads = [Upload(f.filename or "upload", f.file.read(limit + 1)) for f in files]
-    job = wait_or_hand_back(
+    form = await _read_form(request, state)
+    try:
+        if not form.files:
+            raise ApiError(422, "invalid_request", "files: send one or more files as `files`")
+        kind = form.one("kind")
+        try:
+            source_kind = SourceKind(kind) if kind else None
+        except ValueError:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"kind: one of {', '.join(k.value for k in SourceKind)}",
+            ) from None
+        options = IngestOptions(
+            kind=source_kind,
+            text_column=form.one("text_column"),
+            id_column=form.one("id_column"),
+            segment=_segments(form.fields.get("segment", [])),
+            max_bytes=_file_limit(state),
+        )
+    except ApiError:
+        form.discard()
+        raise
+    job = await await_or_hand_back(
         state.jobs,
         "ingest",
         project,
-        lambda progress: ingest_uploads(state, project, uploads, options, progress),
+        lambda progress: ingest_uploads(state, project, form.files, options, progress),
         state.settings.job_wait_seconds if wait else 0.0,
     )
     added = bool(job.status == "done" and job.result["added"])
     return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
+
+
+def _file_limit(state: AppState) -> int:
+    return int(state.settings.max_file_mb * 1024 * 1024)
+
+
+@dataclass
+class _Form:
+    """An upload's form as read: the files staged on disk, the other fields as text."""
+
+    files: list[StagedFile] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def one(self, name: str) -> str | None:
+        values = self.fields.get(name)
+        return values[-1].strip() or None if values else None
+
+    def discard(self) -> None:
+        for file in self.files:
+            if file.path is not None:
+                file.path.unlink(missing_ok=True)
+
+
+class _FormReader:
+    """Reads a multipart body as it arrives: each file goes to a staging file in pieces (no
+    file is ever held whole in memory), the count of files is checked as each one begins."""
+
+    def __init__(self, state: AppState, boundary: bytes) -> None:
+        self.form = _Form()
+        self._folder = staging_folder(state)
+        self._max_files = state.settings.max_upload_files
+        self._file_limit = _file_limit(state)
+        self._events: list[tuple[str, bytes]] = []
+        self._header_name = self._header_value = b""
+        self._headers: dict[bytes, bytes] = {}
+        self._stager: Stager | None = None
+        self._skip = False
+        self._field: tuple[str, bytearray] | None = None
+        self._pending = bytearray()
+        self._count = 0
+
+        def note(kind: str) -> Callable[..., None]:
+            def callback(data: bytes = b"", start: int = 0, end: int = 0) -> None:
+                self._events.append((kind, bytes(data[start:end])))
+
+            return callback
+
+        kinds = ("part_begin", "part_data", "part_end", "header_field", "header_value")
+        callbacks: Any = {f"on_{k}": note(k) for k in (*kinds, "header_end", "headers_finished")}
+        self._parser = MultipartParser(boundary, callbacks)
+
+    async def feed(self, chunk: bytes) -> None:
+        """Parse the next piece of the body."""
+        self._parser.write(chunk)
+        events, self._events = self._events, []
+        for kind, data in events:
+            await self._on(kind, data)
+
+    async def _on(self, kind: str, data: bytes) -> None:
+        if kind == "part_begin":
+            self._headers, self._header_name, self._header_value = {}, b"", b""
+        elif kind == "header_field":
+            self._header_name += data
+        elif kind == "header_value":
+            self._header_value += data
+        elif kind == "header_end":
+            self._headers[self._header_name.lower()] = self._header_value
+            self._header_name = self._header_value = b""
+        elif kind == "headers_finished":
+            self._begin_part()
+        elif kind == "part_data":
+            await self._part_data(data)
+        elif kind == "part_end":
+            await self._end_part()
+
+    def _begin_part(self) -> None:
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        name = params.get(b"name", b"").decode("utf-8", "replace")
+        filename = params.get(b"filename")
+        self._skip = False
+        if filename is not None and name == "files":
+            self._count += 1
+            if self._count > self._max_files:
+                raise ApiError(
+                    413,
+                    "too_many_files",
+                    f"more than {self._max_files} files: send at most {self._max_files} at once",
+                )
+            shown = filename.decode("utf-8", "replace") or "upload"
+            self._stager = Stager(self._folder, shown, self._file_limit)
+        elif filename is None and name in _FIELDS:
+            self._field = (name, bytearray())
+        else:
+            self._skip = True  # a part this endpoint does not take: read past it
+
+    async def _part_data(self, data: bytes) -> None:
+        if self._stager is not None:
+            self._pending += data
+            if len(self._pending) >= CHUNK_BYTES:
+                await self._flush()
+        elif self._field is not None:
+            self._field[1].extend(data)
+            if len(self._field[1]) > _FIELD_BYTES:
+                raise ApiError(
+                    413, "field_too_large", f"{self._field[0]}: at most {_FIELD_BYTES} bytes"
+                )
+
+    async def _flush(self) -> None:
+        if self._stager is not None and self._pending:
+            piece, self._pending = bytes(self._pending), bytearray()
+            await anyio.to_thread.run_sync(self._stager.write, piece)
+
+    async def _end_part(self) -> None:
+        if self._stager is not None:
+            await self._flush()
+            self.form.files.append(self._stager.finish())
+            self._stager = None
+        elif self._field is not None:
+            name, value = self._field
+            self.form.fields.setdefault(name, []).append(value.decode("utf-8", "replace"))
+            self._field = None
+
+    def finish(self) -> None:
+        """The body has ended: a form cut off midway is malformed."""
+        self._parser.finalize()
+        if self._stager is not None or self._field is not None:
+            raise MultipartParseError("the body ended inside a part")
+
+    def discard(self) -> None:
+        """Drop whatever was staged (the request failed)."""
+        if self._stager is not None:
+            self._stager.discard()
+        self.form.discard()
+
+
+async def _read_form(request: Request, state: AppState) -> _Form:
+    """The upload's form, read within JOURNEYMAP_MAX_UPLOAD_FILES and _MAX_UPLOAD_MB."""
+    limit = state.settings.max_upload_bytes()
+    too_large = (
+        f"the upload is over the {limit / 1e6:g} MB limit for one request; send fewer files "
+        "at once or raise JOURNEYMAP_MAX_UPLOAD_MB"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "upload_too_large", too_large)
+    content_type, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise ApiError(
+            422, "invalid_request", "send multipart/form-data with one or more files as `files`"
+        )
+    reader = _FormReader(state, boundary)
+    received = 0
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise ApiError(413, "upload_too_large", too_large)
+            await reader.feed(chunk)
+        reader.finish()
+    except MultipartParseError as exc:
+        reader.discard()
+        raise ApiError(422, "invalid_request", f"the multipart body is malformed: {exc}") from None
+    except BaseException:
+        reader.discard()
+        raise
+    return reader.form
 
 
 @router.get("", summary="List a project's sources")

@@ -65,3 +65,24 @@ async def test_the_served_api_ingests_over_http_and_answers_over_mcp(server: str
     async with Client(f"{server}/mcp/") as client:
         listed = await client.call_tool("list_projects", {})
         assert [p["name"] for p in listed.structured_content["result"]] == ["live"]
+
+
+def test_serve_refuses_a_key_without_projects_at_start_and_never_prints_the_key(tmp_path: Path):
+    env = {
+        **os.environ,
+        "JOURNEYMAP_HOME": str(tmp_path / "home"),
+        "JOURNEYMAP_API_KEYS": "alice-secret-key:",
+        "COLUMNS": "200",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "JOURNEYMAP_API_KEYS: key 'al…' has no projects" in result.stderr
+    assert "key:*" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "alice-secret-key" not in result.stderr + result.stdout

@@ -1,0 +1,402 @@
+"""The API under hostile input: bad keys, floods of files, odd names, and a server that stays up
+(a real uvicorn on a loopback port answers /healthz while it ingests, and stops on SIGTERM)."""
+
+import os
+import random
+import signal
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.app import create_app
+from api.jobs import Jobs
+from api.operations import safe_name
+from assistant.settings import Settings
+from assistant.workspace import Workspace, open_workspace
+from journey.errors import ConfigError
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+QA = (FIXTURES / "transcripts" / "qa.txt").read_bytes()
+ALICE = {"Authorization": "Bearer alice-key-1"}
+
+
+def _interview(i: int) -> bytes:
+    return (
+        f"Interviewer: How was week {i}?\nP{i}: Week {i} the delivery was late again, "
+        f"box number {i} arrived soggy.\n"
+    ).encode()
+
+
+def _error(response: httpx.Response) -> dict[str, str]:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    error: dict[str, str] = body["error"]
+    return error
+
+
+def _stored_files(home: Path) -> list[Path]:
+    return [p for p in (home / "uploads").rglob("*") if p.is_file()]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def workspaces(embedder) -> Iterator[list[Workspace]]:
+    opened: list[Workspace] = []
+    yield opened
+    for workspace in opened:
+        workspace.close()
+
+
+@pytest.fixture
+def client_with(home: Path, embedder, workspaces: list[Workspace]):
+    """A TestClient over a real workspace, with the settings given."""
+
+    def make(**settings: Any) -> TestClient:
+        config = Settings(home=home, **settings)
+        workspace = open_workspace(config, embedder)
+        workspaces.append(workspace)
+        return TestClient(create_app(config, workspace))
+
+    return make
+
+
+# Keys ---------------------------------------------------------------------------------------
+
+
+def test_an_app_with_a_key_that_names_no_projects_is_never_built(home: Path):
+    with pytest.raises(ConfigError, match="has no projects") as caught:
+        create_app(Settings(home=home, api_keys=SecretStr("alice-key-1:")))
+    assert "alice-key-1" not in str(caught.value)
+
+
+def test_docs_need_a_key_when_keys_are_set_and_health_stays_public(client_with):
+    with client_with(api_keys=SecretStr("alice-key-1:alpha")) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            refused = client.get(path)
+            assert refused.status_code == 401 and _error(refused)["code"] == "unauthorized"
+            assert (
+                client.get(path, headers={"Authorization": "Bearer wrong-key"}).status_code == 401
+            )
+            assert client.get(path, headers=ALICE).status_code == 200
+
+
+def test_public_docs_opens_the_docs_again_but_not_the_data(client_with):
+    with client_with(api_keys=SecretStr("alice-key-1:alpha"), public_docs=True) as client:
+        assert client.get("/openapi.json").status_code == 200
+        assert client.get("/docs").status_code == 200
+        assert client.get("/v1/projects").status_code == 401
+
+
+def test_the_upload_operation_keeps_its_multipart_files_body(client_with):
+    with client_with() as client:
+        operation = client.get("/openapi.json").json()["paths"]["/v1/projects/{project}/sources"]
+    body = operation["post"]["requestBody"]
+    schema = body["content"]["multipart/form-data"]["schema"]
+    assert body["required"] and schema["required"] == ["files"]
+    assert schema["properties"]["files"]["type"] == "array"
+    assert operation["post"]["operationId"] == "upload_sources"
+
+
+# Upload limits ------------------------------------------------------------------------------
+
+
+def test_more_files_than_allowed_are_refused_with_413_and_nothing_is_stored(
+    client_with, home: Path
+):
+    with client_with(max_upload_files=3) as client:
+        files = [("files", (f"p{i}.txt", _interview(i))) for i in range(4)]
+        r = client.post("/v1/projects/flood/sources", files=files)
+        assert r.status_code == 413 and _error(r)["code"] == "too_many_files", r.text
+        assert "at most 3" in _error(r)["message"]
+        assert _stored_files(home) == []  # the files read before the fourth were dropped
+
+
+def test_a_request_over_the_total_limit_is_refused_with_413_and_nothing_is_stored(
+    client_with, home: Path
+):
+    with client_with(max_upload_mb=0.01) as client:  # about 10 KB in all
+        files = [("files", (f"p{i}.txt", _interview(i) * 20)) for i in range(8)]
+        r = client.post("/v1/projects/big/sources", files=files)
+        assert r.status_code == 413 and _error(r)["code"] == "upload_too_large", r.text
+        assert "JOURNEYMAP_MAX_UPLOAD_MB" in _error(r)["message"]
+        assert _stored_files(home) == []
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(client_with):
+    with client_with(max_upload_mb=1) as client:
+        app = client.app
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            raise AssertionError("the body was read")
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/projects/big/sources",
+            "raw_path": b"/v1/projects/big/sources",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"content-type", b"multipart/form-data; boundary=xyz"),
+                (b"content-length", str(50 * 1024 * 1024 * 1024).encode()),
+            ],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+            "state": {},
+        }
+        assert client.portal is not None
+        client.portal.call(app, scope, receive, send)
+    assert sent[0]["status"] == 413
+    assert b"upload_too_large" in sent[1]["body"]
+
+
+def test_a_file_over_the_size_limit_is_skipped_while_the_others_are_ingested(
+    client_with, home: Path
+):
+    with client_with(max_file_mb=0.002, max_upload_mb=1) as client:  # about 2 KB a file
+        files = [
+            ("files", ("small.txt", _interview(1))),
+            ("files", ("huge.txt", _interview(2) * 100)),
+        ]
+        r = client.post("/v1/projects/mixed/sources", files=files)
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert len(body["added"]) == 1
+        assert [s["file"] for s in body["skipped"]] == ["huge.txt"]
+        assert "limit" in body["skipped"][0]["reason"]
+    assert [p.name for p in _stored_files(home)] == ["small.txt"]
+
+
+def test_a_malformed_multipart_body_is_a_422_and_leaves_nothing_behind(client_with, home: Path):
+    with client_with() as client:
+        cut = b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nhalf'
+        r = client.post(
+            "/v1/projects/broken/sources",
+            content=cut,
+            headers={"content-type": "multipart/form-data; boundary=xyz"},
+        )
+        assert r.status_code == 422 and _error(r)["code"] == "invalid_request", r.text
+        no_files = client.post("/v1/projects/broken/sources", data={"kind": "interview"})
+        assert no_files.status_code == 422
+    assert _stored_files(home) == []
+
+
+# Names and contents -------------------------------------------------------------------------
+
+
+def test_twenty_parallel_uploads_of_one_name_with_different_content_are_twenty_sources(
+    client_with,
+):
+    with client_with() as client:
+
+        def upload(i: int) -> int:
+            files = [("files", ("interview.txt", _interview(i)))]
+            return client.post("/v1/projects/same/sources", files=files).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(upload, range(20)))
+        assert codes == [201] * 20
+        sources = client.get("/v1/projects/same/sources").json()
+        assert len({s["id"] for s in sources}) == 20
+        assert len({s["path"] for s in sources}) == 20
+
+
+def test_the_same_content_uploaded_twice_is_one_source(client_with, home: Path):
+    with client_with() as client:
+        first = client.post("/v1/projects/twice/sources", files={"files": ("qa.txt", QA)})
+        again = client.post("/v1/projects/twice/sources", files={"files": ("qa.txt", QA)})
+        assert first.status_code == 201 and again.status_code == 200, again.text
+        assert again.json()["unchanged"] == 1 and again.json()["added"] == []
+        assert len(client.get("/v1/projects/twice/sources").json()) == 1
+    assert len(_stored_files(home)) == 1
+
+
+def test_a_long_name_with_control_characters_and_bad_bytes_is_stored_short_and_safe(
+    client_with, home: Path
+):
+    with client_with() as client:
+        long_name = "\x1b[31m" + "é" * 300 + ".txt"
+        r = client.post("/v1/projects/names/sources", files={"files": (long_name, QA)})
+        assert r.status_code == 201, r.text
+        raw = (
+            b'--xyz\r\nContent-Disposition: form-data; name="files"; '
+            b'filename="bad\xff\xfe\x07name.txt"\r\n\r\n' + _interview(7) + b"\r\n--xyz--\r\n"
+        )
+        bad = client.post(
+            "/v1/projects/names/sources",
+            content=raw,
+            headers={"content-type": "multipart/form-data; boundary=xyz"},
+        )
+        assert bad.status_code == 201, bad.text
+    names = sorted(p.name for p in _stored_files(home))
+    assert len(names) == 2
+    for name in names:
+        assert name.endswith(".txt") and len(name.encode()) <= 120
+        assert name.isprintable() and "\ufffd" not in name
+
+
+def test_safe_names_keep_the_extension_and_drop_folders():
+    assert safe_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_name("C:\\Users\\me\\notes.vtt") == "notes.vtt"
+    assert safe_name("..") == "upload"
+    assert safe_name("访谈 一.txt") == "访谈_一.txt"
+    assert safe_name("a" * 300 + ".docx").endswith(".docx")
+
+
+# Jobs ---------------------------------------------------------------------------------------
+
+
+def test_stopping_the_job_pool_cancels_queued_jobs_and_leaves_a_running_one_behind():
+    jobs = Jobs(workers=1)
+    started, release = threading.Event(), threading.Event()
+
+    def blocking(progress: Any) -> Any:
+        started.set()
+        release.wait()
+        raise RuntimeError("released")
+
+    running, _ = jobs.submit("ingest", "p", blocking)
+    queued, _ = jobs.submit("ingest", "p", blocking)
+    assert started.wait(30)
+    stopper = threading.Thread(target=jobs.shutdown, kwargs={"grace_seconds": 0.1})
+    stopper.start()
+    stopper.join(timeout=30)
+    try:
+        assert not stopper.is_alive(), "shutdown waited for the running job"
+        assert queued.status == "failed" and "stopped" in queued.message
+        assert running.status == "running"
+        with pytest.raises(RuntimeError, match="shut down"):
+            jobs.submit("ingest", "p", blocking)
+    finally:
+        release.set()
+
+
+# A real server ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _hostile_transcript(seed: int) -> bytes:
+    """One turn of 300 KB of base64-like text full of '@' and '.': it once made the email
+    pattern of the redactor take minutes."""
+    rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + "+/" + "@." * 8
+    blob = "".join(rng.choice(alphabet) for _ in range(300_000))
+    return f"Interviewer: What happened?\nP1: {blob}\n".encode()
+
+
+@dataclass
+class _Server:
+    """`journeymap serve` in a subprocess, and its log as read so far."""
+
+    url: str
+    process: subprocess.Popen[str]
+    log: list[str]
+    drain: threading.Thread
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator["_Server"]:
+    port = _free_port()
+    env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home"), "JOURNEYMAP_LOG_LEVEL": "INFO"}
+    env.pop("JOURNEYMAP_API_KEYS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    log: list[str] = []
+    for line in process.stdout:  # wait for uvicorn to say it is up: no sleeping
+        log.append(line)
+        if "Application startup complete" in line:
+            break
+        assert process.poll() is None, "".join(log)
+    drain = threading.Thread(target=lambda: log.extend(process.stdout or []), daemon=True)
+    drain.start()
+    try:
+        yield _Server(f"http://127.0.0.1:{port}", process, log, drain)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+        drain.join(timeout=30)
+        process.stdout.close()
+
+
+def test_health_answers_while_a_hostile_file_ingests_and_sigterm_stops_the_server(
+    live_server: _Server,
+):
+    base, process = live_server.url, live_server.process
+    with httpx.Client(base_url=base, timeout=120) as http:
+        r = http.post(
+            "/v1/projects/hostile/sources",
+            files={"files": ("hostile.txt", _hostile_transcript(1))},
+            params={"wait": "false"},
+        )
+        assert r.status_code == 202, r.text
+        location = r.headers["location"]
+        latencies: list[float] = []
+        while True:
+            began = time.monotonic()
+            health = http.get("/healthz", timeout=5)
+            latencies.append(time.monotonic() - began)
+            assert health.json() == {"status": "ok"}
+            job = http.get(location).json()
+            if job["status"] in ("done", "failed"):
+                break
+        assert job["status"] == "done", job
+        assert max(latencies) < 5, f"slowest /healthz: {max(latencies):.2f} s"
+
+        # Stop the server while another ingest runs: it must not wait for the job.
+        second = http.post(
+            "/v1/projects/hostile/sources",
+            files={"files": ("hostile2.txt", _hostile_transcript(2))},
+            params={"wait": "false"},
+        )
+        assert second.status_code == 202, second.text
+        while http.get(second.headers["location"]).json()["status"] == "queued":
+            pass
+    began = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the server did not stop within 30 s of SIGTERM")
+    # uvicorn re-raises the signal once it has shut down, so the exit code is -SIGTERM.
+    assert code in (0, -signal.SIGTERM), f"exit code {code} after {time.monotonic() - began:.1f} s"
+    live_server.drain.join(timeout=30)  # the whole log, to its end
+    log = live_server.log
+    assert any("Application shutdown complete" in line for line in log), "".join(log[-20:])
