@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from assistant.llm_types import LLMError, LLMOutputError, LLMRefusal, Outcome, Usage
 from assistant.settings import Settings
 from ingest.catalog import Catalog
-from prompts import Prompt
+from prompts import Prompt, fence
 
 __all__ = ["LLM", "LLMError", "LLMOutputError", "LLMRefusal", "Outcome", "Usage", "chat_model"]
 
@@ -76,8 +76,10 @@ def chat_model(settings: Settings, http_client: httpx.Client | None = None) -> B
 
 
 def _render(prompt: Prompt, fields: dict[str, str]) -> tuple[str, str]:
-    """The system and user messages of a prompt filled in."""
-    return prompt.system.safe_substitute(fields), prompt.user.substitute(fields)
+    """The system and user messages of a prompt filled in. Every value is fenced here, whatever
+    its caller did: none can close the prompt's <data> block, so none escapes it."""
+    safe = {name: fence(value) for name, value in fields.items()}
+    return prompt.system.safe_substitute(safe), prompt.user.substitute(safe)
 
 
 def _raw_text(message: BaseMessage | None) -> str | None:
