@@ -172,8 +172,8 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
     running count, so a member that lies about its size is caught after at most the budget.
     """
 
-    def refuse(reason: str) -> UnreadableFileError:
-        return UnreadableFileError(f"{path.name}: {reason}; re-save it from Word")
+    def refuse(reason: str, action: str = "re-save it from Word") -> UnreadableFileError:
+        return UnreadableFileError(f"{path.name}: {reason}; {action}")
 
     total_budget = max(INFLATE_FACTOR * max_bytes, INFLATE_FLOOR)
     xml_budget = max(max_bytes, DOCX_XML_FLOOR)
@@ -185,8 +185,9 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
             declared = sum(m.file_size for m in members)
             if declared > total_budget:
                 raise refuse(
-                    f"inflates to {_size(declared)}, over the {_size(total_budget)} limit "
-                    "(a zip bomb?)"
+                    f"unzips to {_size(declared)}, over the {_size(total_budget)} limit "
+                    "(a zip bomb?)",
+                    "split the document or remove large images",
                 )
             for member in members:
                 if member.flag_bits & 0x1:
@@ -196,7 +197,7 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
                 ratio = member.file_size / max(1, member.compress_size)
                 if member.file_size > DOCX_RATIO_FLOOR and ratio > DOCX_MAX_RATIO:
                     raise refuse(
-                        f"{member.filename} inflates {ratio:,.0f} times over (a zip bomb?)"
+                        f"{member.filename} unzips to {ratio:,.0f} times its size (a zip bomb?)",
                     )
             inflated = xml = 0
             for member in members:
@@ -205,9 +206,9 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
                 inflated += seen
                 xml += seen if is_xml else 0
                 if seen > member.file_size or inflated > total_budget:
-                    raise refuse(f"{member.filename} inflates past its declared size (a zip bomb?)")
+                    raise refuse(f"{member.filename} unzips past its declared size (a zip bomb?)")
                 if xml > xml_budget:
-                    raise refuse(f"its XML inflates past {_size(xml_budget)}; split the document")
+                    raise refuse(f"its text unzips past {_size(xml_budget)}", "split the document")
     except _DtdFound as found:
         raise refuse(f"{found} declares a DTD or entities, which Word never writes") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
@@ -246,9 +247,7 @@ def _docx_lines(path: Path, document: Any) -> list[str]:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml.ns import qn
 
-    names = {
-        s.style_id: s.name or "" for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH
-    }
+    names = {s.style_id: s.name or "" for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
     body = document.element.body
     lines = [_heading_marks(names.get(p.style, "")) + p.text for p in body.iterchildren(qn("w:p"))]
     for table in body.iterchildren(qn("w:tbl")):

@@ -112,7 +112,7 @@ def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
         dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    _check_quotes(path, text, dialect)
+    bad_line = _check_quotes(path, text, dialect)
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     try:
         csv_rows = [
@@ -121,7 +121,8 @@ def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
         ]
     except csv.Error as exc:
         raise UnreadableFileError(
-            f"{path.name}: malformed CSV at line {reader.line_num} ({exc}); check its quoting"
+            f"{path.name}: malformed CSV at line {bad_line or reader.line_num} ({exc}); "
+            "check its quoting"
         ) from None
     _check_row_count(path, len(csv_rows))
     return [{k: v or "" for k, v in r.items()} for r in csv_rows], list(reader.fieldnames or [])
@@ -159,12 +160,14 @@ def _check_row_count(path: Path, n: int) -> None:
         )
 
 
-def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect] | csv.Dialect) -> None:
+def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect] | csv.Dialect) -> int | None:
     """Refuse a table where an unclosed quote swallows the rows after it into one review.
 
     The csv module reads on to the next quote, however far; a merged review is silent data
-    corruption. Seen three ways: the strict reader fails on a row spanning several lines (or at
-    the end of the file), or a quoted field holds a line shaped like a row of this table.
+    corruption. Seen two ways: the strict reader fails on a row spanning several lines, or (in
+    a table numbered 1, 2, 3...) a multi-line field holds a line starting with the next row's
+    number and that row is missing. Returns the first line the strict reader failed on
+    otherwise (a stray quote, a field over the csv field limit), for the lenient reader's error.
     """
 
     def refuse(line: int) -> UnreadableFileError:
@@ -174,9 +177,9 @@ def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect] | csv.Dialec
         )
 
     reader = csv.reader(io.StringIO(text), dialect=dialect, strict=True)
-    width = one_line_rows = 0
-    numbered = True  # every one-line row starts with a number (an id): the shape of a row
-    suspects: list[tuple[int, str]] = []  # (line, first field of a row-shaped inner line)
+    header, first_error = True, None
+    swallowed: int | None = None  # line of a row holding the next row's start, if it is missing
+    swallowed_next = 0
     while True:
         start = reader.line_num + 1
         try:
@@ -186,34 +189,35 @@ def _check_quotes(path: Path, text: str, dialect: type[csv.Dialect] | csv.Dialec
         except csv.Error:
             if reader.line_num > start:
                 raise refuse(start) from None
-            continue  # a stray quote within one line: the lenient reader copes
-        if not width:
-            width = len(row)
-        elif reader.line_num == start:
-            one_line_rows += 1
-            numbered = numbered and bool(row) and row[0].strip().isdigit()
-        else:
-            suspects.extend((start, first) for first in _inner_row_starts(row, dialect, width))
-    if suspects and numbered and one_line_rows >= 2:
-        for line, first in suspects:
-            if first.strip().isdigit():
-                raise refuse(line)
+            first_error = first_error or start
+            continue  # within one line: the lenient reader copes, or reports it
+        if header or not row:
+            header = False
+            continue
+        number = int(row[0]) if row[0].strip().isdigit() and len(row[0]) < 18 else None
+        if swallowed is not None and number != swallowed_next:
+            raise refuse(swallowed)
+        swallowed = None
+        if number is not None and reader.line_num > start:
+            swallowed_next = number + 1
+            if _starts_a_row(row, dialect, str(swallowed_next)):
+                swallowed = start
+    if swallowed is not None:
+        raise refuse(swallowed)
+    return first_error
 
 
-def _inner_row_starts(
-    row: list[str], dialect: type[csv.Dialect] | csv.Dialect, width: int
-) -> list[str]:
-    """First fields of the lines inside multi-line fields that parse as a whole row."""
-    starts = []
+def _starts_a_row(row: list[str], dialect: type[csv.Dialect] | csv.Dialect, number: str) -> bool:
+    """True if a line inside one of the row's fields reads as `number<delimiter>...`."""
     for field in row:
         for line in field.split("\n")[1:]:
             try:
                 inner = next(csv.reader([line], dialect=dialect))
             except (csv.Error, StopIteration):
                 continue
-            if len(inner) == width:
-                starts.append(inner[0])
-    return starts
+            if len(inner) >= 2 and inner[0].strip() == number:
+                return True
+    return False
 
 
 def read_reviews(
