@@ -9,11 +9,13 @@ MAX_TURNS = 100_000
 """Turns (or review rows) one file may give; more would exhaust memory downstream."""
 MAX_SECTIONS = 10_000
 """Section headings one file may give."""
+MAX_LINES = 500_000
+"""Lines of a transcript or captions file; checked before parsing, which costs time per line."""
 MAX_SECONDS = 10_000_000.0
 """A timestamp past this (about 115 days) is not a position in a recording."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawTurn:
     """A turn before roles and redaction: `text[char_start:char_end]` of its document."""
 

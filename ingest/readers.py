@@ -16,6 +16,7 @@ from typing import Any
 
 from ingest.decoding import decode_bytes
 from ingest.document import (
+    MAX_LINES,
     MAX_SECTIONS,
     MAX_TURNS,
     Document,
@@ -30,7 +31,7 @@ from ingest.transcript import parse_transcript
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MAX_SECTIONS", "MAX_TURNS", "SUPPORTED_EXTENSIONS", "read_file"]
+__all__ = ["MAX_LINES", "MAX_SECTIONS", "MAX_TURNS", "SUPPORTED_EXTENSIONS", "read_file"]
 
 TRANSCRIPT_EXTENSIONS = {".txt", ".md", ".vtt", ".srt", ".docx", ".pdf", ".json"}
 REVIEW_EXTENSIONS = {".csv", ".jsonl"}
@@ -93,6 +94,10 @@ def read_file(
         return read_reviews(path, text, encoding, text_column, id_column)
     if suffix == ".json":
         return [_capped(path, _json_document(path, text, encoding))]
+    if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_LINES:
+        raise UnreadableFileError(
+            f"{path.name}: {lines:,} lines is over the {MAX_LINES:,} limit for one file; split it"
+        )
     if suffix in (".vtt", ".srt"):
         turns, untimed = parse_captions(text)
         if not turns:

@@ -27,7 +27,7 @@ _SUBTASK = re.compile(r"^(?:[a-z]{1,2}\.[ivx]{1,4}|[ivx]{1,4}\.|[a-h]\.)\s+(?P<t
 _NOTE = re.compile(r"^[\(\[].*[\)\]]$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     kind: str  # blank, lineno, heading, header, speaker, note, task, content
     start: int  # offset of the content (after indentation)

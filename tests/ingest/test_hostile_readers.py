@@ -15,7 +15,7 @@ import pytest
 
 from ingest.document import Document
 from ingest.errors import UnreadableFileError
-from ingest.readers import MAX_SECTIONS, MAX_TURNS, PDF_MAX_PAGES, read_file
+from ingest.readers import MAX_LINES, MAX_SECTIONS, MAX_TURNS, PDF_MAX_PAGES, read_file
 from ingest.speakers import assign_roles
 from journey.source import Role
 
@@ -427,6 +427,17 @@ def test_transcript_with_more_turns_than_the_limit_is_refused(tmp_path: Path) ->
     path.write_text("Interviewer: ok\nDana: yes\n" * (MAX_TURNS // 2 + 1), encoding="utf-8")
     message = unreadable(path)
     assert f"{MAX_TURNS + 2:,} turns is over the {MAX_TURNS:,} limit for one file; split it" in (
+        message
+    )
+
+
+def test_transcript_with_more_lines_than_the_limit_is_refused_before_parsing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lines.txt"
+    path.write_text("Dana: ok\n" * (MAX_LINES + 1), encoding="utf-8")
+    message = unreadable(path)
+    assert f"{MAX_LINES + 1:,} lines is over the {MAX_LINES:,} limit for one file; split it" in (
         message
     )
 
