@@ -167,6 +167,8 @@ async def await_or_hand_back(
 ) -> Job:
     """wait_or_hand_back for async endpoints: the event loop goes on serving while it waits."""
     job, future = jobs.submit(kind, project, work)
+    if wait_seconds <= 0:
+        return job
     # asyncio.wait, unlike wait_for, leaves the job alone when the time is up.
     await asyncio.wait([asyncio.wrap_future(future)], timeout=max(0.0, wait_seconds))
     return job
@@ -182,6 +184,11 @@ def job_response(job: Job, done_status: int = 200) -> JSONResponse:
         return JSONResponse(
             error_body("job_failed" if code >= 500 else "bad_input", job.message), status_code=code
         )
+    return job_accepted(job)
+
+
+def job_accepted(job: Job) -> JSONResponse:
+    """202 with the job and where to poll it, whatever state it has reached by now."""
     return JSONResponse(
         job.model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
     )

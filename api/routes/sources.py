@@ -12,7 +12,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.deps import AppState, ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
 from api.errors import ApiError
-from api.jobs import Job, await_or_hand_back, job_response
+from api.jobs import Job, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.operations import (
     CHUNK_BYTES,
@@ -136,6 +136,8 @@ async def upload_sources(
         lambda progress: ingest_uploads(state, project, form.files, options, progress),
         state.settings.job_wait_seconds if wait else 0.0,
     )
+    if not wait:  # a job was asked for: it answers 202 even if the job has already ended
+        return job_accepted(job)
     added = bool(job.status == "done" and job.result["added"])
     return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
 
