@@ -35,7 +35,8 @@ class Chunk:
 def _split_long(turn: Turn, original: str, redact: Callable[[str], str]) -> list[Turn]:
     """Split a long turn at sentence boundaries into pieces of at most MAX_CHARS."""
     pieces: list[tuple[int, int]] = []
-    for s, e in sentence_spans(original[turn.char_start : turn.char_end], turn.char_start):
+    spans = sentence_spans(original[turn.char_start : turn.char_end], turn.char_start)
+    for s, e in (part for span in spans for part in _windows(original, *span)):
         if pieces and e - pieces[-1][0] <= MAX_CHARS:
             pieces[-1] = (pieces[-1][0], e)
         else:
@@ -44,6 +45,22 @@ def _split_long(turn: Turn, original: str, redact: Callable[[str], str]) -> list
         turn.model_copy(update={"char_start": s, "char_end": e, "text": redact(original[s:e])})
         for s, e in pieces
     ]
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence longer than MAX_CHARS (a pasted log, a line of dots) cut into pieces of at
+    most MAX_CHARS, at the last space when there is one."""
+    out = []
+    while end - start > MAX_CHARS:
+        cut = text.rfind(" ", start + MAX_CHARS // 2, start + MAX_CHARS)
+        cut = cut if cut > start else start + MAX_CHARS
+        out.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 def chunk_source(source: Source, original: str, redact: Callable[[str], str]) -> list[Chunk]:

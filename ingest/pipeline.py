@@ -133,6 +133,8 @@ def _walk(folder: Path, report: IngestReport) -> list[Path]:
     found: list[Path] = []
     for root, dirs, names in os.walk(folder, followlinks=False):
         base = Path(root)
+        if not dirs and not names and base != folder:
+            report.ignored.append((display_path(base), "an empty folder"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for d in dirs:
             if (base / d).is_symlink():
