@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -288,5 +289,7 @@ def _number(value: str) -> str | int | float:
     try:
         number = float(value)
     except ValueError:
+        return value
+    if not math.isfinite(number):  # "1e400", "nan": kept as written, not as inf
         return value
     return int(number) if number.is_integer() else number

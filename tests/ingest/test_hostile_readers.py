@@ -378,6 +378,16 @@ def test_csv_field_over_the_csv_field_limit_is_refused(tmp_path: Path) -> None:
     assert "malformed CSV at line 2" in message
 
 
+def test_csv_rating_too_large_for_a_float_is_kept_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_text("id,review,rating\n1,Great app,1e400\n2,Bad app,nan\n3,Fine,4\n")
+    assert [d.metadata["rating"] for d in read_file(path, max_bytes=MAX_BYTES)] == [
+        "1e400",
+        "nan",
+        4,
+    ]
+
+
 def test_csv_with_more_rows_than_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
     path.write_text("id,review\n" + "".join(f"{n},ok\n" for n in range(MAX_TURNS + 1)))
@@ -417,6 +427,15 @@ def test_kana_names_and_full_width_role_letters_are_speakers(tmp_path: Path) -> 
     roles = assign_roles([(t.speaker, doc.turn_text(t)) for t in doc.turns])
     assert roles["Ｑ"] is Role.interviewer
     assert roles["さくら"] is Role.participant
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def test_utf16_file_cut_mid_character_is_reported_as_undecodable(tmp_path: Path) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_bytes("Interviewer: Hello\nDana: Hi\n".encode("utf-16")[:-1])
+    assert "cannot be decoded as utf-16" in unreadable(path)
 
 
 # --- caps and long lines ----------------------------------------------------------------------
