@@ -44,6 +44,12 @@ class Job(BaseModel):
     """HTTP status the synchronous call would have failed with."""
 
 
+class JobStopped(Exception):
+    """Raised inside a running job when the pool shuts down, so it ends at its next step."""
+
+    status = 503
+
+
 class Jobs:
     """A small pool of worker threads with a registry of jobs (kept in memory, newest 500).
 
@@ -91,6 +97,8 @@ class Jobs:
                 self._futures.pop(old, None)
 
         def progress(fraction: float, message: str) -> None:
+            if self._closed:  # the server is stopping: end the job at its next step
+                raise JobStopped("the server stopped while this job ran")
             job.progress, job.message = max(0.0, min(1.0, fraction)), message
 
         def run() -> None:
@@ -129,8 +137,9 @@ class Jobs:
                 future.result(timeout=max(0.0, seconds))
 
     def shutdown(self, grace_seconds: float = 2.0) -> None:
-        """Stop taking jobs, cancel the queued ones and give the running ones a moment; a job
-        still running after that is left to its daemon thread, which dies with the process."""
+        """Stop taking jobs, cancel the queued ones, ask the running ones to stop at their next
+        step and give them a moment; a job still running after that is left to its daemon
+        thread, which dies with the process."""
         with self._lock:
             self._closed = True
             pending = [(self._jobs.get(i), future) for i, future in self._futures.items()]
