@@ -52,11 +52,14 @@ class UsemEmbedder:
         """Embed texts in batches; returns float32 unit vectors."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        # Equal texts (a line of dots cut into pieces, repeated boilerplate) are embedded once.
         shown = [embeddable(t) for t in texts]
+        unique = list(dict.fromkeys(shown))
         out = [
-            np.asarray(self._model.encode(shown[i : i + self.batch_size]), dtype=np.float32)
-            for i in range(0, len(shown), self.batch_size)
+            np.asarray(self._model.encode(unique[i : i + self.batch_size]), dtype=np.float32)
+            for i in range(0, len(unique), self.batch_size)
         ]
-        vectors = np.vstack(out)
+        row = {text: n for n, text in enumerate(unique)}
+        vectors = np.vstack(out)[[row[text] for text in shown]]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -100,6 +100,24 @@ def display_path(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def display_name(
+    locator: str, kind: SourceKind, redactor: Redactor, names: Iterable[str] = ()
+) -> str:
+    """What users see for a source: its file name (with the row of a review table), never the
+    folders above it, with speakers' names (in any case: `p01_sarah.vtt`) and PII redacted."""
+    row = ""
+    if kind is SourceKind.review and "#" in locator:
+        locator, row = locator.rsplit("#", 1)
+        row = "#" + row
+    name = Path(locator).name or locator
+    parts = {
+        part.casefold() for full in names for part in full.split() if len(part) >= 2
+    } | {full.casefold() for full in names}
+    pieces = re.split(r"([_\-. ]+)", name)
+    name = "".join("[NAME]" if p.casefold() in parts else p for p in pieces)
+    return redactor.redact(name + row)[0]
+
+
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], IngestReport]:
     """Expand folders into the supported files inside them (hidden ones left out, links to
     folders not followed), and a report to ingest into that already says what will not be
@@ -255,7 +273,7 @@ class Ingestor:
             if d.encoding not in ("utf-8", "utf-8-sig", "docx", "pdf")
         )
         for document in documents:
-            report.warnings.extend(getattr(document, "warnings", ()))
+            report.warnings.extend(document.warnings)
             document.locator = display_path(document.locator)
             try:
                 self._add(document, report, name, deadline)
@@ -303,8 +321,18 @@ class Ingestor:
                     else self.catalog.alias(self.project, label, role)
                 )
         participant_id = self._participant_id(document, kind, roles, shown, sid)
-        redactor = Redactor(self.catalog.aliases(self.project))
+        aliases = self.catalog.aliases(self.project)
+        redactor = Redactor(aliases)
         counts: Counter[str] = Counter()
+        headings: dict[str | None, str | None] = {None: None}
+
+        def heading(title: str | None) -> str | None:
+            """A section title redacted like the text (headings become stage names)."""
+            if title not in headings:
+                headings[title], found = redactor.redact(title or "")
+                counts.update(found)
+            return headings[title]
+
         turns = []
         for i, (raw, text) in enumerate(zip(document.turns, texts, strict=True)):
             if i % 256 == 0:
@@ -321,21 +349,27 @@ class Ingestor:
                     char_end=raw.char_end,
                     start=raw.start,
                     end=raw.end,
-                    section=raw.section,
+                    section=heading(raw.section),
                 )
             )
-        metadata = dict(document.metadata)
+        # Review titles and authors, JSON titles: every field a reader kept is redacted too.
+        metadata = {
+            key: redactor.redact(value)[0] if isinstance(value, str) else value
+            for key, value in document.metadata.items()
+        }
         metadata["encoding"] = document.encoding
         source = Source(
             id=sid,
-            path=document.locator,
+            path=display_name(document.locator, kind, redactor, aliases),
             kind=kind,
             language=detect_language(document.text),
             participant_id=participant_id,
             segment=dict(self.options.segment),
             metadata=metadata,
             turns=turns,
-            sections=document.sections,
+            sections=[
+                s.model_copy(update={"title": heading(s.title)}) for s in document.sections
+            ],
             redactions=dict(counts),
         )
         chunks = chunk_source(source, document.text, lambda t: redactor.redact(t)[0])

@@ -1,0 +1,61 @@
+"""Every field of a source is redacted, not only the turns: headings (which become stage
+names), review titles, and the file name shown in citations and exports."""
+
+from pathlib import Path
+
+from assistant.workspace import Workspace
+from ingest.pipeline import IngestOptions, IngestReport
+
+PHONE = "+44 20 7946 0321"
+EMAIL = "sarah.jones@example.com"
+
+
+def _ingest(workspace: Workspace, *paths: Path) -> IngestReport:
+    return workspace.ingestor("study", IngestOptions()).ingest(list(paths), IngestReport())
+
+
+def test_a_speakers_name_in_the_file_name_is_not_shown_and_no_folder_is(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p01_sarah.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>How was delivery?\n\n"
+        "00:00:05.000 --> 00:00:09.000\n<v Sarah>It came late and the ice had melted.\n",
+        encoding="utf-8",
+    )
+    [source] = _ingest(workspace, path).added
+    assert source.path == "p01_[NAME].vtt"
+    stored = workspace.store.query("study", "late delivery", n=5)
+    assert all(str(tmp_path) not in str(h.metadata) for h in stored)
+    assert all("sarah" not in str(h.metadata).lower() for h in stored)
+
+
+def test_pii_in_a_markdown_heading_never_reaches_sections_or_turns(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p02.md"
+    path.write_text(
+        f"# Call back on {PHONE} or {EMAIL}\n\n"
+        "Interviewer: How did sign-up go?\n\n"
+        "Lee: The form kept rejecting my postcode.\n",
+        encoding="utf-8",
+    )
+    [source] = _ingest(workspace, path).added
+    dumped = source.model_dump_json()
+    assert PHONE not in dumped and EMAIL not in dumped
+    assert source.sections[0].title == "Call back on [PHONE] or [EMAIL]"
+    assert {t.section for t in source.turns} == {"Call back on [PHONE] or [EMAIL]"}
+
+
+def test_a_phone_number_in_a_review_title_is_redacted_in_the_source(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        f"id,title,review,rating\n1,Call me on {PHONE},The app crashed at checkout,1\n",
+        encoding="utf-8",
+    )
+    [source] = _ingest(workspace, path).added
+    assert source.metadata["title"] == "Call me on [PHONE]"
+    assert PHONE not in source.model_dump_json()
+    assert source.path == "reviews.csv#1"
