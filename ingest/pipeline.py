@@ -110,9 +110,9 @@ def display_name(
         locator, row = locator.rsplit("#", 1)
         row = "#" + row
     name = Path(locator).name or locator
-    parts = {
-        part.casefold() for full in names for part in full.split() if len(part) >= 2
-    } | {full.casefold() for full in names}
+    parts = {part.casefold() for full in names for part in full.split() if len(part) >= 2} | {
+        full.casefold() for full in names
+    }
     pieces = re.split(r"([_\-. ]+)", name)
     name = "".join("[NAME]" if p.casefold() in parts else p for p in pieces)
     return redactor.redact(name + row)[0]
@@ -367,9 +367,7 @@ class Ingestor:
             segment=dict(self.options.segment),
             metadata=metadata,
             turns=turns,
-            sections=[
-                s.model_copy(update={"title": heading(s.title)}) for s in document.sections
-            ],
+            sections=[s.model_copy(update={"title": heading(s.title)}) for s in document.sections],
             redactions=dict(counts),
         )
         chunks = chunk_source(source, document.text, lambda t: redactor.redact(t)[0])
