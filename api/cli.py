@@ -20,9 +20,10 @@ from assistant.mapping import build_map, save_map, with_edits
 from assistant.settings import Settings, get_settings
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
+from ingest.catalog import StoredSource
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey import exports
-from journey.errors import JourneymapError
+from journey.errors import InputError, JourneymapError
 from journey.render import FORMATS, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import SourceKind
@@ -188,6 +189,11 @@ def _print_report(project: str, report: IngestReport) -> None:
     console.print(table)
     if report.unchanged and not added:
         console.print("Nothing new: every source was already stored.")
+    if report.reredacted:
+        console.print(
+            f"Redacted again: {report.reredacted} earlier source(s) that mention a speaker "
+            "first seen in this run."
+        )
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     for path, reason in report.ignored:
@@ -236,6 +242,76 @@ def sources(project: ProjectOpt) -> None:
         raise _fail(exc) from None
     finally:
         workspace.close()
+
+
+def _find_source(workspace: Workspace, project: str, source: str) -> StoredSource:
+    """A stored source by id, id prefix or shown path; a clear error otherwise."""
+    workspace.catalog.require_project(project)
+    stored = workspace.catalog.sources(project)
+    found = [s for s in stored if s.source.id.startswith(source) or s.source.path == source]
+    if len(found) != 1:
+        what = "matches several sources" if found else "is no source"
+        raise InputError(
+            f"{source!r} {what} of project {project!r}; "
+            f"`journeymap sources -p {project}` lists their ids"
+        )
+    return found[0]
+
+
+@app.command()
+def show(
+    source: Annotated[str, typer.Argument(help="Source id (or its first characters) or path.")],
+    project: ProjectOpt,
+) -> None:
+    """Print a source as it is stored: redacted, with placeholders, turn by turn.
+
+    What you see is all that is embedded, shown in maps and answers, or sent to an LLM; check
+    it before sharing a project."""
+    workspace = _workspace()
+    try:
+        stored = _find_source(workspace, project, source).source
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(stored.redactions.items())) or "nothing"
+    err.print(
+        f"{escape(stored.path)} · {stored.kind.value} · {stored.language} · "
+        f"{escape(stored.participant_id)} · redacted: {kinds}",
+        highlight=False,
+    )
+    section = None
+    for turn in stored.turns:
+        if turn.section != section and turn.section:
+            console.print(f"\n## {turn.section}", markup=False, highlight=False)
+        section = turn.section
+        who = turn.speaker or turn.role.value
+        console.print(f"{who}: {turn.text}", markup=False, highlight=False)
+
+
+@app.command()
+def redactions(project: ProjectOpt) -> None:
+    """Audit what was redacted where: counts of each kind per source (never the values)."""
+    workspace = _workspace()
+    try:
+        workspace.catalog.require_project(project)
+        stored = workspace.catalog.sources(project)
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        workspace.close()
+    kinds = sorted({k for s in stored for k in s.source.redactions})
+    table = Table("id", "path", *kinds, title=f"Redactions in project {project!r}")
+    totals: Counter[str] = Counter()
+    for s in stored:
+        totals.update(s.source.redactions)
+        table.add_row(
+            s.source.id[:10],
+            escape(s.source.path),
+            *(str(s.source.redactions.get(k, 0)) for k in kinds),
+        )
+    table.add_row("all", f"{len(stored)} sources", *(str(totals[k]) for k in kinds))
+    console.print(table)
 
 
 @app.command()

@@ -194,6 +194,14 @@ class Catalog:
                 ],
             )
 
+    def update_source(self, project: str, source: Source) -> None:
+        """Replace a stored source's model (e.g. re-redacted), keeping its text and status."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sources SET source_json=? WHERE project=? AND id=?",
+                (source.model_dump_json(), project, source.id),
+            )
+
     def commit(self, project: str, ids: Iterable[str], replaced: Iterable[str]) -> None:
         """Mark sources stored; drop the rows they replace and remember to delete their chunks."""
         ids, replaced = list(ids), list(replaced)

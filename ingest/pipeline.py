@@ -67,6 +67,8 @@ class IngestReport:
     special files, READMEs, empty folders): said, but not a failure."""
     warnings: list[str] = field(default_factory=list)
     chunks: int = 0
+    reredacted: int = 0
+    """Sources stored before that were redacted again for a name first seen in this run."""
 
     @property
     def ok(self) -> bool:
@@ -234,8 +236,50 @@ class Ingestor:
         self.catalog.ensure_project(self.project)
         with self.catalog.ingest_lock(self.project):
             self.recover()
+            names_before = set(self.catalog.aliases(self.project))
             self._ingest(files, report, on_file)
+            new_names = set(self.catalog.aliases(self.project)) - names_before
+            if new_names:
+                self._reredact(new_names, report)
         return report
+
+    def _reredact(self, names: set[str], report: IngestReport) -> None:
+        """Redact again every stored source that mentions a name first seen as a speaker label
+        in this run (a name in an earlier file, or earlier in this run, must not stay)."""
+        parts = {p.casefold() for n in names for p in [n, *n.split()] if len(p) >= 3}
+        aliases = self.catalog.aliases(self.project)
+        redactor = Redactor(aliases)
+        for stored in self.catalog.sources(self.project):
+            original, source = stored.original, stored.source
+            folded = original.casefold()
+            if not any(part in folded for part in parts):
+                continue
+            counts: Counter[str] = Counter()
+            turns = []
+            for turn in source.turns:
+                text, found = redactor.redact(original[turn.char_start : turn.char_end])
+                counts.update(found)
+                turns.append(turn.model_copy(update={"text": text}))
+            if [t.text for t in turns] == [t.text for t in source.turns]:
+                continue
+            updated = source.model_copy(
+                update={
+                    "turns": turns,
+                    "redactions": dict(counts),
+                    "path": display_name(stored.locator, source.kind, redactor, aliases),
+                }
+            )
+            chunks = chunk_source(updated, original, lambda t: redactor.redact(t)[0])
+            old_ids = self.store.chunk_ids(self.project, source.id)
+            metadata = self._chunk_metadata(updated)
+            for i in range(0, len(chunks), STORE_SLICE):
+                piece = chunks[i : i + STORE_SLICE]
+                vectors = self.embedder.embed([c.text for c in piece])
+                self.store.upsert(self.project, piece, vectors, [metadata] * len(piece))
+            # New chunks first, then the stale ones go: an interruption leaves both, never none.
+            self.store.delete_chunks(self.project, sorted(old_ids - {c.id for c in chunks}))
+            self.catalog.update_source(self.project, updated)
+            report.reredacted += 1
 
     def _ingest(
         self, files: Sequence[Path], report: IngestReport, on_file: Callable[[Path], None]

@@ -138,6 +138,16 @@ class ChunkStore:
         if source_ids:
             self._collection(project).delete(where={"source_id": {"$in": list(source_ids)}})
 
+    def chunk_ids(self, project: str, source_id: str) -> set[str]:
+        """Ids of the chunks stored for one source."""
+        got = self._collection(project).get(where={"source_id": source_id}, include=[])
+        return set(got["ids"])
+
+    def delete_chunks(self, project: str, ids: Sequence[str]) -> None:
+        """Remove chunks by id."""
+        if ids:
+            self._collection(project).delete(ids=list(ids))
+
     def count(self, project: str) -> int:
         """Number of chunks stored for a project."""
         return int(self._collection(project).count())

@@ -167,3 +167,28 @@ def test_cache_shows_and_clears_the_llm_replies(tmp_path: Path):
     assert "cleared 2" in cleared.stdout and "0 cached" in cleared.stdout
     misuse = _run(tmp_path / "home", "cache", "--older-than", "1")
     assert misuse.returncode == 2 and "needs --clear" in misuse.stderr
+
+
+def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(tmp_path: Path):
+    path = tmp_path / "p07.txt"
+    path.write_text(
+        "Interviewer: Can we follow up?\n"
+        "Rosa Diaz: Sure, email rosa.diaz@example.com or call 020 7946 0321.\n",
+        encoding="utf-8",
+    )
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(path), "-p", "demo").returncode == 0
+    listed = _run(home, "sources", "-p", "demo")
+    source_id = listed.stdout.split("│")[1].strip() if "│" in listed.stdout else ""
+    shown = _run(home, "show", source_id[:6] or "p07.txt", "-p", "demo")
+    assert shown.returncode == 0, shown.stderr
+    assert "[EMAIL]" in shown.stdout and "[PHONE]" in shown.stdout
+    assert "rosa" not in shown.stdout.lower() and "7946" not in shown.stdout
+    audit = _run(home, "redactions", "-p", "demo")
+    assert audit.returncode == 0, audit.stderr
+    for kind in ("email", "phone"):
+        assert kind in audit.stdout
+    assert "Participant 1: Sure" in shown.stdout
+    assert "example.com" not in audit.stdout
+    missing = _run(home, "show", "zzzz", "-p", "demo")
+    assert missing.returncode == 2 and "is no source" in missing.stderr
