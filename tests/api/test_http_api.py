@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,6 +28,25 @@ def client(tmp_path: Path, embedder) -> Iterator[TestClient]:
 
 def _files(*paths: Path) -> list[tuple[str, tuple[str, bytes]]]:
     return [("files", (p.name, p.read_bytes())) for p in paths]
+
+
+def _job(client: TestClient, location: str) -> dict[str, Any]:
+    """Poll a job until it ends (long polls; no deadline tied to this machine's speed)."""
+    while True:
+        job: dict[str, Any] = client.get(location, params={"wait": 30}).json()
+        if job["status"] in ("done", "failed"):
+            return job
+
+
+def _built(client: TestClient, project: str) -> dict[str, Any]:
+    """POST a map build; a build still running after the request's wait is polled to its end."""
+    r = client.post(f"/v1/projects/{project}/map", json={})
+    if r.status_code == 202:
+        job = _job(client, r.headers["location"])
+        assert job["status"] == "done", job
+        return dict(job["result"])
+    assert r.status_code == 200, r.text
+    return dict(r.json())
 
 
 def _error(response) -> dict[str, str]:
@@ -68,9 +88,7 @@ def test_upload_build_map_export_recommend_and_ask(client: TestClient):
     assert one["turns"] and all("char_start" in t for t in one["turns"])
 
     assert client.get("/v1/projects/freshbox/map").status_code == 404
-    built = client.post("/v1/projects/freshbox/map", json={})
-    assert built.status_code == 200, built.text
-    m = built.json()
+    m = _built(client, "freshbox")
     assert client.get("/v1/projects/freshbox/map").json()["id"] == m["id"]
     md = client.get("/v1/projects/freshbox/map/export", params={"format": "md"})
     assert md.headers["content-type"].startswith("text/markdown") and "# " in md.text
@@ -152,15 +170,16 @@ def test_files_over_the_limit_are_refused_with_413(tmp_path: Path, embedder):
 def test_keys_limit_callers_to_their_projects(tmp_path: Path, embedder):
     from pydantic import SecretStr
 
-    settings = Settings(home=tmp_path / "home", api_keys=SecretStr("alice:alpha;admin:*"))
+    keys = SecretStr("alice-key-1:alpha;admin-key-1:*")
+    settings = Settings(home=tmp_path / "home", api_keys=keys)
     workspace = open_workspace(settings, embedder)
     qa = _files(FIXTURES / "transcripts" / "qa.txt")
     with TestClient(create_app(settings, workspace)) as c:
         assert c.get("/healthz").status_code == 200
         assert c.get("/v1/projects").status_code == 401
         assert c.get("/v1/projects", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        alice = {"Authorization": "Bearer alice"}
-        admin = {"Authorization": "Bearer admin"}
+        alice = {"Authorization": "Bearer alice-key-1"}
+        admin = {"Authorization": "Bearer admin-key-1"}
         assert c.post("/v1/projects/alpha/sources", files=qa, headers=alice).status_code == 201
         assert c.post("/v1/projects/beta/sources", files=qa, headers=admin).status_code == 201
         assert [p["name"] for p in c.get("/v1/projects", headers=alice).json()] == ["alpha"]
@@ -207,13 +226,13 @@ def test_long_work_can_run_as_a_job_polled_to_its_result(client: TestClient):
     qa = _files(FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt")
     r = client.post("/v1/projects/jobs/sources", files=qa, params={"wait": "false"})
     assert r.status_code == 202 and r.headers["location"].startswith("/v1/jobs/")
-    job = client.get(r.headers["location"], params={"wait": 60}).json()
+    job = _job(client, r.headers["location"])
     assert job["status"] == "done" and job["progress"] == 1.0 and job["kind"] == "ingest"
     assert len(job["result"]["added"]) == 2
 
     built = client.post("/v1/projects/jobs/map", params={"wait": "false"})
     assert built.status_code == 202
-    done = client.get(f"/v1/jobs/{built.json()['id']}", params={"wait": 60}).json()
+    done = _job(client, f"/v1/jobs/{built.json()['id']}")
     assert done["status"] == "done" and done["result"]["project"] == "jobs"
     versions = client.get("/v1/projects/jobs/maps").json()
     assert [v["id"] for v in versions] == [done["result"]["id"]]
@@ -227,7 +246,7 @@ def test_long_work_can_run_as_a_job_polled_to_its_result(client: TestClient):
         params={"wait": "false"},
         files=_files(FIXTURES / "bad" / "binary.txt"),
     )
-    job = client.get(failed.headers["location"], params={"wait": 60}).json()
+    job = _job(client, failed.headers["location"])
     assert job["status"] == "failed" and job["error_code"] == 422 and "binary" in job["message"]
 
 
@@ -235,7 +254,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     interviews = sorted((SAMPLES / "interviews").iterdir())
     first, later = interviews[:5], interviews[5:]
     assert client.post("/v1/projects/ed/sources", files=_files(*first)).status_code == 201
-    m = client.post("/v1/projects/ed/map", json={}).json()
+    m = _built(client, "ed")
     pains = [(s["name"], p) for s in m["stages"] for p in s["pain_points"]]
     assert len(pains) >= 3
     (_, a), (_, b), (_, c) = pains[0], pains[1], pains[2]
@@ -299,7 +318,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
 
     check(client.get("/v1/projects/ed/map").json())
     assert client.post("/v1/projects/ed/sources", files=_files(*later)).status_code == 201
-    rebuilt = client.post("/v1/projects/ed/map", json={}).json()
+    rebuilt = _built(client, "ed")
     assert rebuilt["id"] != m["id"]
     check(rebuilt)
     assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
