@@ -21,10 +21,10 @@ from assistant.settings import Settings, get_settings
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace, open_workspace
 from ingest.catalog import StoredSource
-from ingest.pipeline import IngestOptions, IngestReport, find_files
+from ingest.pipeline import IngestReport, find_files
 from journey import exports
 from journey.errors import InputError, JourneymapError
-from journey.render import FORMATS, render
+from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import SourceKind
 
@@ -138,12 +138,11 @@ def ingest(
     old version. Exit code 1 if any file was skipped.
     """
     settings = get_settings()
-    options = IngestOptions(
+    options = settings.ingest_options(
         kind=kind,
         text_column=text_column,
         id_column=id_column,
         segment=_segments(segment or []),
-        max_bytes=int(settings.max_file_mb * 1024 * 1024),
     )
     files, report = find_files(paths)
     workspace = _workspace()
@@ -341,17 +340,6 @@ def search(
         workspace.close()
 
 
-_EXTENSIONS = {
-    ".json": "json",
-    ".md": "md",
-    ".csv": "csv",
-    ".mmd": "mermaid",
-    ".mermaid": "mermaid",
-    ".html": "html",
-    ".htm": "html",
-}
-
-
 @app.command("map")
 def map_command(
     project: ProjectOpt,
@@ -368,7 +356,8 @@ def map_command(
         list[Path] | None,
         typer.Option(
             help="Write the map here; the format follows the extension "
-            "(.json .md .csv .mmd .html). Repeatable. Without it the map is printed."
+            "(.json .md .csv .mmd .html; .observations.csv or .jsonl for coded segments). "
+            "Repeatable. Without it the map is printed."
         ),
     ] = None,
     fmt: Annotated[
@@ -399,10 +388,8 @@ def map_command(
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:
         path.parent.mkdir(parents=True, exist_ok=True)
-        chosen = _EXTENSIONS.get(path.suffix.lower(), fmt or "json")
-        # Excel needs the BOM to show non-ASCII (e.g. Chinese) quotes in a CSV correctly.
-        encoding = "utf-8-sig" if chosen == "csv" else "utf-8"
-        path.write_text(render(journey_map, chosen), encoding=encoding)
+        chosen = format_for(path.name, fmt or "json")
+        path.write_text(render(journey_map, chosen), encoding=encoding_for(chosen))
         err.print(f"wrote {path} ({chosen})")
     _print_map_summary(journey_map)
 

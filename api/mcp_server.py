@@ -11,7 +11,6 @@ from api.models import IngestResult, ProjectOut
 from api.operations import Upload, describe_project, ingest_uploads
 from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
-from ingest.pipeline import IngestOptions
 from journey import exports
 from journey.render import Format, render
 from journey.schema import ChatAnswer, JourneyMap, Recommendation
@@ -62,10 +61,7 @@ def create_mcp(state: AppState) -> MCPServer:
             data, filename = file.read_bytes(), filename or file.name
         else:
             data = (content or "").encode("utf-8")
-        options = IngestOptions(
-            kind=SourceKind(kind) if kind else None,
-            max_bytes=int(state.settings.max_file_mb * 1024 * 1024),
-        )
+        options = state.settings.ingest_options(kind=SourceKind(kind) if kind else None)
         return ingest_uploads(state, project, [Upload(filename, data)], options)
 
     @server.tool()

@@ -2,11 +2,12 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.pipeline import IngestOptions
 from journey.errors import ConfigError
 
 KEYLESS = "sk-no-key-required"
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     """Workspace folder: the catalog, the vector store and exports live here."""
     max_file_mb: float = Field(50.0, gt=0)
     """Files larger than this many megabytes are skipped at ingest."""
+    max_file_seconds: float = Field(300.0, gt=0)
+    """Seconds one file may take to be read, redacted and chunked (embedding not counted); a
+    file over it is skipped with its reason. A backstop: every step is linear in file size."""
     embedding_threads: int = Field(2, ge=1)
     """CPU threads for the local embedding model."""
     log_level: str = "WARNING"
@@ -135,6 +139,14 @@ class Settings(BaseSettings):
         """The most bytes one upload request may carry (its whole body)."""
         megabytes = self.max_upload_mb if self.max_upload_mb is not None else 4 * self.max_file_mb
         return int(megabytes * 1024 * 1024)
+
+    def ingest_options(self, **choices: Any) -> IngestOptions:
+        """IngestOptions carrying this process's per-file limits, plus the user's choices."""
+        return IngestOptions(
+            max_bytes=int(self.max_file_mb * 1024 * 1024),
+            max_seconds=self.max_file_seconds,
+            **choices,
+        )
 
     def key_scopes(self) -> dict[str, set[str]]:
         """API key -> projects it may reach (`*` for every project); {} when no keys are set.

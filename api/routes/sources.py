@@ -21,7 +21,6 @@ from api.operations import (
     ingest_uploads,
     staging_folder,
 )
-from ingest.pipeline import IngestOptions
 from ingest.store import check_project_name
 from journey.errors import NotFoundError
 from journey.source import Source, SourceKind
@@ -119,12 +118,11 @@ async def upload_sources(
                 "invalid_request",
                 f"kind: one of {', '.join(k.value for k in SourceKind)}",
             ) from None
-        options = IngestOptions(
+        options = state.settings.ingest_options(
             kind=source_kind,
             text_column=form.one("text_column"),
             id_column=form.one("id_column"),
             segment=_segments(form.fields.get("segment", [])),
-            max_bytes=_file_limit(state),
         )
     except ApiError:
         form.discard()

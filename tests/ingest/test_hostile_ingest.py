@@ -325,3 +325,15 @@ def test_redaction_of_a_long_token_still_finds_the_email_after_it(size: int) -> 
     blob = base64.b64encode(random.Random(3).randbytes(size)).decode()
     text, counts = Redactor({}).redact(f"{blob} mail me at dana@example.com")
     assert text.endswith("mail me at [EMAIL]") and counts["email"] == 1
+
+
+def test_a_file_over_its_time_budget_is_skipped_with_the_setting_to_raise(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p01_interview.txt"
+    path.write_text(GOOD["p01_interview.txt"], encoding="utf-8")
+    options = IngestOptions(max_seconds=1e-9)  # already over when the first turn is redacted
+    report = workspace.ingestor("study", options).ingest([path], IngestReport())
+    [(file, reason)] = report.skipped
+    assert "took over" in reason and "JOURNEYMAP_MAX_FILE_SECONDS" in reason
+    assert workspace.catalog.sources("study") == []
