@@ -335,5 +335,6 @@ def test_a_file_over_its_time_budget_is_skipped_with_the_setting_to_raise(
     options = IngestOptions(max_seconds=1e-9)  # already over when the first turn is redacted
     report = workspace.ingestor("study", options).ingest([path], IngestReport())
     [(file, reason)] = report.skipped
+    assert file == str(path)
     assert "took over" in reason and "JOURNEYMAP_MAX_FILE_SECONDS" in reason
     assert workspace.catalog.sources("study") == []
