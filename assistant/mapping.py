@@ -28,6 +28,7 @@ from journey.edits import Edit, apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
 from journey.schema import (
+    CodedObservation,
     Generator,
     JourneyMap,
     LLMStats,
@@ -247,7 +248,10 @@ def build_map(
     kinds = {s.source.id: s.source.kind for s in ex.stored}
     loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
     observations = harmonise_stages(ex.observations, ex.vectors, loose)
-    map_stages = build_stages(ex.specs, observations, ex.vectors, total, members)
+    grouped: dict[str, list[Observation]] = {}
+    map_stages = build_stages(ex.specs, observations, ex.vectors, total, grouped)
+    if members is not None:
+        members.update(grouped)
     recommendations = None
     if llm is not None:
         map_stages = name_themes(llm, map_stages, run)
@@ -308,4 +312,26 @@ def build_map(
             ),
         ),
         warnings=warnings,
+        observations=coded_observations(observations, grouped),
     )
+
+
+def coded_observations(
+    observations: Sequence[Observation], grouped: dict[str, list[Observation]]
+) -> list[CodedObservation]:
+    """The observations that are not neutral, each with the id of the theme it joined."""
+    theme = {
+        (o.evidence.source_id, o.evidence.char_start, o.evidence.char_end, o.kind): finding
+        for finding, items in grouped.items()
+        for o in items
+    }
+    return [
+        CodedObservation(
+            **dict(o),
+            theme=theme.get(
+                (o.evidence.source_id, o.evidence.char_start, o.evidence.char_end, o.kind)
+            ),
+        )
+        for o in observations
+        if o.kind is not ObservationKind.neutral
+    ]

@@ -1,4 +1,5 @@
-"""Exports of a journey map as text: JSON, JSON Schema, Markdown report, CSV, Mermaid.
+"""Exports of a journey map as text: JSON, JSON Schema, Markdown report, CSV, coded segments
+(CSV and JSON Lines), Mermaid.
 
 Every function here is pure (`map -> str`); the CLI and the API decide where the text goes.
 The self-contained HTML page lives in `journey.html`.
@@ -10,7 +11,15 @@ import json
 import re
 from collections.abc import Callable, Iterable
 
-from journey.schema import SCHEMA_VERSION, Evidence, Finding, JourneyMap, Recommendation, Stage
+from journey.schema import (
+    SCHEMA_VERSION,
+    CodedObservation,
+    Evidence,
+    Finding,
+    JourneyMap,
+    Recommendation,
+    Stage,
+)
 
 SCHEMA_ID = f"urn:journeymap:schema:journey-map:{SCHEMA_VERSION}"
 """`$id` of the published JSON Schema: a URN, so it claims no web address we do not own."""
@@ -31,6 +40,26 @@ CSV_COLUMNS = (
     "char_start",
     "char_end",
 )
+
+OBSERVATION_COLUMNS = (
+    "theme",
+    "stage",
+    "kind",
+    "touchpoint",
+    "channel",
+    "emotion",
+    "valence",
+    "severity",
+    "quote",
+    "source_id",
+    "source_path",
+    "participant",
+    "speaker",
+    "char_start",
+    "char_end",
+    "timestamp",
+)
+"""Columns of the coded-segments export, one row per observation."""
 
 _SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -369,6 +398,59 @@ def to_csv(m: JourneyMap) -> str:
                 )
             )
     return out.getvalue()
+
+
+# --- Coded segments -----------------------------------------------------------------------
+
+
+def _observation_record(o: CodedObservation) -> dict[str, str | int | float | None]:
+    e = o.evidence
+    return {
+        "theme": o.theme,
+        "stage": o.stage,
+        "kind": o.kind.value,
+        "touchpoint": o.touchpoint,
+        "channel": o.channel.value if o.channel else None,
+        "emotion": o.emotion,
+        "valence": o.valence,
+        "severity": o.severity,
+        "quote": e.quote,
+        "source_id": e.source_id,
+        "source_path": e.source_path,
+        "participant": e.participant_id,
+        "speaker": e.speaker,
+        "char_start": e.char_start,
+        "char_end": e.char_end,
+        "timestamp": e.timestamp,
+    }
+
+
+def to_observations_csv(m: JourneyMap) -> str:
+    """Every grounded observation as a coded segment, one row each, as QDA tools export them:
+    theme id (empty when in none), stage, kind, codes, quote, source and offsets.
+
+    Cells a spreadsheet would run as formulas get a leading `'`; write as `utf-8-sig`.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=OBSERVATION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for o in m.observations:
+        record = _observation_record(o)
+        writer.writerow(
+            {
+                k: "" if v is None else _cell(v) if isinstance(v, str) else v
+                for k, v in record.items()
+            }
+        )
+    return out.getvalue()
+
+
+def to_observations_jsonl(m: JourneyMap) -> str:
+    """Every grounded observation as a coded segment, one JSON object per line (the CSV's
+    columns; null where a value is missing)."""
+    return "".join(
+        json.dumps(_observation_record(o), ensure_ascii=False) + "\n" for o in m.observations
+    )
 
 
 # --- Mermaid ------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ class Observation(_Model):
     """Segment attributes of the source."""
 
 
+class CodedObservation(Observation):
+    """An observation as a coded segment: the quote with its codes and the theme it joined."""
+
+    theme: str | None = None
+    """Id of the pain point or delight it was grouped into; None when it joined none the map
+    keeps (needs, actions, and themes below the map's limits)."""
+
+
 class Touchpoint(_Model):
     """A place where customers meet the brand within a stage."""
 
@@ -164,6 +172,11 @@ class Stage(_Model):
     """Pain points, by severity x reach."""
     delights: list[Delight] = Field(default_factory=list)
     """Delights, by strength x reach."""
+    pain_points_once: list[PainPoint] = Field(default_factory=list)
+    """Pain points fewer participants raised than a headline needs (by default: one person
+    mentioned it): kept for the record, left out of the ranking and recommendations."""
+    delights_once: list[Delight] = Field(default_factory=list)
+    """Delights fewer participants raised than a headline needs (by default: one person)."""
     emotion: Emotion
     """The emotion curve at this stage."""
     moments_of_truth: list[str] = Field(default_factory=list)
@@ -175,7 +188,12 @@ class Stage(_Model):
         yield from self.actions
         for touchpoint in self.touchpoints:
             yield from touchpoint.evidence
-        for finding in (*self.pain_points, *self.delights):
+        for finding in (
+            *self.pain_points,
+            *self.delights,
+            *self.pain_points_once,
+            *self.delights_once,
+        ):
             yield from finding.evidence
 
 
@@ -287,6 +305,9 @@ class JourneyMap(_Model):
     """How much evidence the map rests on."""
     warnings: list[str] = Field(default_factory=list)
     """Things the reader should know (thin evidence, dropped quotes ...)."""
+    observations: list[CodedObservation] = Field(default_factory=list)
+    """Every grounded observation that is not neutral, with the theme it joined: the coded
+    segments a researcher exports to check or re-code the themes."""
 
     def evidence(self) -> Iterator[Evidence]:
         """Every quote the map shows, recommendations' included (repeats possible)."""

@@ -114,3 +114,26 @@ def test_no_theme_is_made_of_feelings_alone(freshbox_map: JourneyMap):
     for f in findings:
         assert any(names_something(e.quote) for e in f.evidence), f.title
     assert not names_something("I was annoyed.") and names_something("The box came late.")
+
+
+def test_the_map_keeps_every_observation_with_the_theme_it_joined(freshbox_map: JourneyMap):
+    m = freshbox_map
+    assert len(m.observations) == m.stats.observations
+    findings = {
+        f.id: f
+        for s in m.stages
+        for f in (*s.pain_points, *s.delights, *s.pain_points_once, *s.delights_once)
+    }
+    themed = [o for o in m.observations if o.theme]
+    assert themed and {o.theme for o in themed} == set(findings)
+    for o in themed:  # a theme's observations are of its kind and stage
+        finding = findings[o.theme or ""]
+        assert o.kind.value == ("pain_point" if finding.id.startswith("pp-") else "delight")
+        assert any(
+            s.name == o.stage
+            and finding in (*s.pain_points, *s.delights, *s.pain_points_once, *s.delights_once)
+            for s in m.stages
+        )
+    for f in findings.values():  # every quote a theme shows is one of its coded segments
+        coded = {(o.evidence.source_id, o.evidence.char_start) for o in themed if o.theme == f.id}
+        assert {(e.source_id, e.char_start) for e in f.evidence} <= coded

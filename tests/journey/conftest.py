@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 import pytest
 
 from journey.schema import (
+    CodedObservation,
     Delight,
     Emotion,
     Evidence,
     Generator,
     JourneyMap,
     MapStats,
+    ObservationKind,
     PainPoint,
     Recommendation,
     SourcesSummary,
@@ -221,4 +223,31 @@ def sample_map() -> JourneyMap:
             sentences=240, observations=61, quotes_used=8, quotes_rejected=2, quotes_relocated=1
         ),
         warnings=["Stage Support has no quotes | check the interview guide"],
+        observations=[
+            _coded(late_code, "Sign-up", ObservationKind.pain_point, "pp-sign-up-1", "SMS code"),
+            _coded(formula, "Sign-up", ObservationKind.pain_point, "pp-sign-up-2", None),
+            _coded(need, "Sign-up", ObservationKind.need, None, None),
+            _coded(limit, "首次转账", ObservationKind.pain_point, "pp-transfer-1", "转账页面"),
+        ],
+    )
+
+
+def _coded(
+    evidence: Evidence,
+    stage: str,
+    kind: ObservationKind,
+    theme: str | None,
+    touchpoint: str | None,
+) -> CodedObservation:
+    pain = kind is ObservationKind.pain_point
+    return CodedObservation(
+        kind=kind,
+        stage=stage,
+        touchpoint=touchpoint,
+        channel=TouchpointType.digital if touchpoint else None,
+        emotion="frustrated" if pain else "neutral",
+        valence=-1.5 if pain else 0.0,
+        severity=4 if pain else 1,
+        evidence=evidence,
+        theme=theme,
     )
