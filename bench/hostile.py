@@ -64,6 +64,31 @@ def _ingest(home: Path, path: Path) -> tuple[int, float, float, str]:
         return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024, err.read()
 
 
+def _combined_run(cases, base: Path) -> int:  # type: ignore[no-untyped-def]
+    """Every case beside the good files in one folder, one run: how many good files are lost."""
+    folder = base / "combined"
+    cases.make_cases(folder)
+    for name, text in cases.GOOD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    home = base / "home-combined"
+    code, seconds, mb, _stderr = _ingest(home, folder)
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "sources",
+            "--project",
+            "hostile",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JOURNEYMAP_HOME": str(home), "COLUMNS": "250"},
+    ).stdout
+    print(f"{'all cases + good files in one run':46} {code:>4} {seconds:7.1f} s {mb:7.0f} MB")
+    return sum(name not in listed for name in cases.GOOD)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
@@ -97,9 +122,11 @@ def main() -> None:
             worst_s = max(worst_s, (name, seconds), key=lambda x: x[1])
             worst_mb = max(worst_mb, (name, mb), key=lambda x: x[1])
             print(f"{name:46} {code:>4} {seconds:7.1f} s {mb:7.0f} MB  {verdict} ({outcome})")
+        lost = _combined_run(cases, base)
     print(
         f"\n{tally['tried']} cases: {tally['clean']} clean, {tally['crash']} crash, "
-        f"{tally['hang']} hang"
+        f"{tally['hang']} hang; all cases and {len(cases.GOOD)} good files in one run: "
+        f"{lost} good files lost"
     )
     print(f"worst time: {worst_s[1]:.1f} s ({worst_s[0]}); target <= 10 s")
     print(f"worst peak RSS: {worst_mb[1]:.0f} MB ({worst_mb[0]}); target <= 1024 MB")
