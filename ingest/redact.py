@@ -1,17 +1,22 @@
-"""PII redaction: emails, phones, card and ID numbers, secret-bearing URLs, and speakers' names.
+"""PII redaction: emails, phones, card and ID numbers, secret-bearing URLs, dates of birth,
+street addresses, names mentioned in free text, and speakers' names.
 
 Every pattern runs in linear time on any input (a pasted 300 KB base64 blob, a 5 MB line of
 dots): quantifiers are bounded, and a pattern may only start where a token starts (a
 lookbehind), so a failed attempt never rescans a long run. Edges are ASCII edges, not `\\b`,
-because Chinese and Japanese write numbers and addresses directly against words.
+because Chinese and Japanese write numbers and addresses directly against words. The
+`phonenumbers` library sees only short candidate runs of digits that a cheap pattern found,
+never the whole text.
 """
 
-import bisect
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
+
+import phonenumbers
 
 # RFC 5321 bounds: a local part of at most 64 characters, labels of at most 63.
 _EMAIL = re.compile(
@@ -31,10 +36,23 @@ _QUERY_NAME = re.compile(r"[?&#]([^=&\s?#]{0,256})=")
 _OPAQUE_SEGMENT = re.compile(r"/[A-Za-z0-9_\-]{24}")
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
-# National-ID-like: US SSN, Chinese resident ID (18 chars), UK National Insurance number.
-_NATIONAL_ID = re.compile(
-    rf"{_NOT_ALNUM_BEFORE}(?:\d{{3}}-\d{{2}}-\d{{4}}|\d{{17}}[\dXx]"
-    rf"|[A-CEGHJ-PR-TW-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D]){_NOT_ALNUM_AFTER}"
+
+# Chinese resident ID: area, birth date, sequence, ISO 7064 MOD 11-2 check character.
+_CN_ID = re.compile(
+    rf"[1-9](?<![0-9A-Za-z][1-9])\d{{5}}(?:18|19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    rf"\d{{3}}[\dXx]{_NOT_ALNUM_AFTER}"
+)
+_ID_CONTEXT = re.compile(r"(?i:\bID\b|identity|identification|身份证|证件|号码)")
+# US SSN: no area 000, 666 or 9xx, no group 00, no serial 0000. Without dashes only after "SSN".
+_SSN = re.compile(
+    rf"[0-8](?<![0-9A-Za-z][0-8])\d\d-(?!00)\d{{2}}-(?!0000)\d{{4}}{_NOT_ALNUM_AFTER}"
+    r"|SSN[: ]{1,2}([0-8]\d\d ?(?!00)\d\d ?(?!0000)\d{4})(?!\d)"
+)
+# UK National Insurance number: the letters HMRC allocates, suffix A-D.
+_NI = re.compile(
+    r"[A-CEGHJ-PR-TW-Z](?<![0-9A-Za-z].)[A-CEGHJ-NPR-TW-Z]"
+    r"(?<!BG|GB|KN|NK|NT|TN|ZZ)"
+    rf"\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D]{_NOT_ALNUM_AFTER}"
 )
 # Not after "+": an international phone number can pass the Luhn check by chance.
 _CARD = re.compile(rf"(?<![+0-9A-Za-z])(?:\d[ -]?){{12,18}}\d{_NOT_ALNUM_AFTER}")
@@ -47,14 +65,208 @@ _PHONE = re.compile(
     r"(?:[\s.-]\d{2,8}){1,4}(?![0-9A-Za-z_:]|\.\d)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
+# Candidates for phonenumbers: a maximal run of digits and phone separators. It starts only
+# where no run continues, so the scan is linear; runs too long for one number are left to
+# the pattern above.
+_PHONE_RUN = re.compile(
+    r"[+(0-9][\d(). \u00a0+-]*\d"
+    r"(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![0-9A-Za-z_]|[.,:]\d)"
+)
+_PHONE_RUN_SHAPE = re.compile(r"(?:\+|\(\+?)?\d[^+]*")
+_PHONE_RUN_NOT_AFTER = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.,+/:$€£¥#-"
+_PHONE_RUN_MAX = 32
+_PHONE_CANDIDATES_MAX = 200
+_DATE_OR_TIME = re.compile(
+    r"(?:\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4})(?:\s\d{1,2})?"
+)
+# Regions whose numbers research corpora are likely to hold; a national number counts as a
+# phone when it is valid in any of them.
+PHONE_REGIONS = [
+    "GB",
+    "US",
+    "CN",
+    "HK",
+    "TW",
+    "DE",
+    "FR",
+    "ES",
+    "IT",
+    "NL",
+    "IN",
+    "AU",
+    "CA",
+    "JP",
+    "KR",
+    "BR",
+    "MX",
+    "IE",
+    "NZ",
+    "SG",
+]
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE_EN = (
+    rf"{_DAY}\s(?:of\s)?(?:{_MONTHS})\.?(?:,?\s\d{{4}})?|(?:{_MONTHS})\.?\s{_DAY}(?:,?\s\d{{4}})?"
+    rf"|(?:{_MONTHS})\s\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}"
+    r"|\d{4}"
+)
+_DATE_ZH = (
+    r"\d{4}(?:年(?:\d{1,2}月(?:\d{1,2}[日号])?)?|[-./]\d{1,2}[-./]\d{1,2})|\d{1,2}月\d{1,2}[日号]"
+)
+# A date of birth only in a context that says so; dates of events stay.
+_DOB = re.compile(
+    r"[BbDd](?<![A-Za-z][BbDd])(?:orn(?:\s(?:on|in))?|ate\sof\sbirth|irth\s?date|irthday(?:\sis)?"
+    r"|(?<=D)OB|(?<=D)\.O\.B\.?)\s?[:：]?\s?(?:(?:is|was)\s)?(?:on\s)?"
+    rf"({_DATE_EN})(?![0-9])"
+)
+_DOB_ZH = re.compile(rf"(?:出生日期|出生年月日?|出生于|出生在|生于|生日是?)[：:]?\s?({_DATE_ZH})")
+_DOB_ZH_BEFORE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?=出生|生的|生人)")
+
+_CAP = r"(?:O'|Mc|Mac)?[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?"
+_STREET_TYPES = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Boulevard|Blvd|Court|Ct|Place|Pl"
+    "|Terrace|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Grove|Gardens|Garden"
+    "|Row|Mews|Hill|Hills|Park|Walk|Green|Rise|View|Vale|Alley|Bridge|Brook|Bypass|Causeway"
+    "|Center|Centre|Common|Corner|Cove|Creek|Crest|Crossing|Dale|Estate|Estates|Expressway"
+    "|Field|Fields|Ford|Forest|Fork|Freeway|Gateway|Glen|Harbor|Harbour|Haven|Heights|Hollow"
+    "|Island|Junction|Knoll|Lake|Lakes|Landing|Light|Lights|Loop|Mall|Manor|Meadow|Meadows|Mill"
+    "|Mills|Mount|Orchard|Oval|Pass|Path|Pike|Pines|Plaza|Point|Port|Ridge|River|Route|Run"
+    "|Shore|Shores|Spring|Springs|Station|Summit|Throughway|Trace|Track|Turnpike|Union|Valley"
+    "|Via|Village|Ville|Vista|Wharf|Wells|Yard|Parks|Plains|Burgs|Forges|Ports|Villages|Views"
+)
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|AS|GU|MP|PR|VI|FM|MH|PW"
+    "|AA|AE|AP"
+)
+_POSTCODE_SHAPE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}"
+# The UK postcode areas: a postcode standing alone must start with one of them.
+_UK_AREAS = (
+    "AB|AL|BA|BB|BD|BH|BL|BN|BR|BS|BT|B|CA|CB|CF|CH|CM|CO|CR|CT|CV|CW|DA|DD|DE|DG|DH|DL|DN|DT"
+    "|DY|EC|EH|EN|EX|E|FK|FY|GL|GU|GY|G|HA|HD|HG|HP|HR|HS|HU|HX|IG|IM|IP|IV|JE|KA|KT|KW|KY|LA"
+    "|LD|LE|LL|LN|LS|LU|L|ME|MK|ML|M|NE|NG|NN|NP|NR|NW|N|OL|OX|PA|PE|PH|PL|PO|PR|RG|RH|RM|SA"
+    "|SE|SG|SK|SL|SM|SN|SO|SP|SR|SS|ST|SW|SY|S|TA|TD|TF|TN|TQ|TR|TS|TW|UB|WA|WC|WD|WF|WN|WR|WS"
+    "|WV|W|YO|ZE"
+)
+_UNIT = r"(?:Flat|Apartment|Apt|Unit|Suite|Ste|Studio|Room)\.?\s?[0-9A-Za-z]{1,5}"
+# The same, less its first letter, for a pattern that has read that letter already.
+_UNIT_REST = r"(?:(?<=F)lat|(?<=A)partment|(?<=A)pt|(?<=U)nit|(?<=S)uite|(?<=S)te|(?<=S)tudio"
+_UNIT_REST += r"|(?<=R)oom)\.?\s?[0-9A-Za-z]{1,5}"
+_ADDRESS_EN = re.compile(
+    rf"[0-9FASRU](?<![A-Za-z0-9].)(?:{_UNIT_REST},?\s+(?:\d{{1,5}}[A-Za-z]?,?\s+)?"
+    rf"|(?<=\d)\d{{0,4}}[A-Za-z]?,?\s+)"
+    rf"(?:{_CAP}\s+){{1,3}}(?:{_STREET_TYPES})\.?(?![A-Za-z])"
+    rf"(?:,?\s+{_UNIT}(?![A-Za-z]))?"
+    rf"(?:,\s*(?!(?:{_US_STATES})\s\d){_CAP}(?:\s+{_CAP}){{0,2}}(?![A-Za-z]))?"
+    rf"(?:,?\s+(?:{_US_STATES})\s\d{{5}}(?:-\d{{4}})?(?!\d)|,?\s+{_POSTCODE_SHAPE}(?![A-Za-z0-9]))?"
+)
+# A UK postcode standing alone starts with a real postcode area; a US ZIP follows a state.
+_POSTCODE = re.compile(
+    r"[A-Z](?<![A-Za-z0-9].)[A-Z]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])"
+)
+_POSTCODE_AREA = re.compile(rf"(?:{_UK_AREAS})\d")
+_STATE_ZIP = re.compile(rf",\s?(?:{_US_STATES})\s\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])")
+_CITY_BEFORE = re.compile(rf"(?:{_CAP}\s){{0,2}}{_CAP}$")
+# Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
+_ADDRESS_ZH = re.compile(
+    r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?号(?:院)?"
+    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室)?"
+)
+_HAN = r"\u4e00-\u9fff"
+_ZH_BEFORE_ADDRESS = re.compile(
+    r".*(?:住在|住址是?|地址是?|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
+)
+_ZH_ADMIN = re.compile(r"省|自治区|市|区|县|镇")
+
+_TITLE = re.compile(
+    r"[MDPS](?<![A-Za-z].)(?:(?<=M)(?:r|rs|s|x|iss)|(?<=D)(?:r|ame)|(?<=P)rof(?:essor)?|(?<=S)ir)"
+    r"\.?\s("
+    rf"{_CAP}(?:\s{_CAP})?)(?![A-Za-z])"
+)
+_CAPITALISED = re.compile(r"[A-Z](?<![A-Za-z'’-].)[a-z]{2,20}(?![A-Za-z])")
+_SURNAME_AFTER = re.compile(rf"\s({_CAP})(?![A-Za-z])")
+_RELATION = (
+    "wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|brother|sister"
+    "|friend|colleague|coworker|co-worker|boss|manager|neighbour|neighbor|flatmate|roommate"
+    "|girlfriend|boyfriend|fiancée?|uncle|aunt|auntie|cousin|nan|gran|grandma|grandmother"
+    "|grandpa|grandfather|nephew|niece|advisor|adviser|agent|doctor|teacher|landlord|landlady"
+)
+_STRONG_BEFORE = re.compile(
+    rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION})|\bnamed|\bname\sis|\bname's|\bcalled"
+    r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor)\s$",
+    re.I,
+)
+_WEAK_BEFORE = re.compile(
+    r"\b(?:to|with|from|and|by|asked|told|thanked|thanks|thank\syou|hi|hello|dear|met|meet"
+    r"|emailed|texted|messaged|rang|phoned|contacted|cc|agent|advisor|rep)\s$",
+    re.I,
+)
+_SPEAKS_AFTER = re.compile(
+    r"\s(?:said|says|told|tells|asked|asks|replied|explained|mentioned|wrote|emailed|texted"
+    r"|messaged|rang|phoned|called|suggested|recommended|helped|answered|promised|offered"
+    r"|confirmed|sorted|fixed|was\shelpful)(?![A-Za-z])"
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Given names that are also ordinary words or places count only in the strongest contexts.
+_AMBIGUOUS_NAMES = _words(
+    "Amber Angel April Aurora Austin Autumn Bill Bob Carter Chase Chelsea Christian Cooper "
+    "Crystal Daisy Dakota Dale Dawn Dean Destiny Don Drew Earl Eden Faith Florence Frank "
+    "Gene Georgia Glen Grace Guy Harley Harmony Heather Holly Hope Hunter India Israel Ivy "
+    "Jack Jade Jan Jasmine Joe Jordan Joy June Kim Lee Lily Lincoln Madison Mark Mason Max "
+    "May Norman Olive Paris Parker Penny Phoenix Ray Robin Rose Ruby Sandy Savannah Shannon "
+    "Sue Summer Sydney Taylor Victoria Violet Virginia Will Brooklyn Sterling Reed Chance "
+    "Page"
+)
+_NOT_NAMES = _words(
+    "The And But For Not Yet Then When While Where What Which Who Why How Yes No Okay Thanks "
+    "Thank Hello This That These Those There Here Because Also Just Well Maybe Sure Actually "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Christmas Easter App Store "
+    "Support Customer Service Team Street Road Avenue Lane Drive"
+)
+_CN_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔汤向常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳"
+    "甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶"
+    "解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟"
+    "邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_CN_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "夏侯", "慕容", "尉迟", "皇甫")
+# Surname characters that are also common words are taken only right before the title.
+_CN_AMBIGUOUS_SURNAMES = set("和万向常文明华江金安方白时成全关宁单解应师商沙荣古吉谷曲路车连")
+_CN_TITLE = re.compile(r"先生|女士|小姐|老师")
+_CN_NAME_IS = re.compile(
+    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 PLACEHOLDERS = {
     "email": "[EMAIL]",
     "url": "[URL]",
     "id": "[ID]",
     "card": "[CARD]",
+    "dob": "[DOB]",
     "phone": "[PHONE]",
+    "address": "[ADDRESS]",
+    "name": "[NAME]",
 }
+
+
+def _given_names() -> frozenset[str]:
+    lines = files("ingest").joinpath("given_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_GIVEN_NAMES = _given_names()
 
 
 def _luhn(digits: str) -> bool:
@@ -67,12 +279,58 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _cn_id_checks(number: str) -> bool:
+    """ISO 7064 MOD 11-2, as GB 11643 defines the check character."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(number[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == number[17].upper()
+
+
 def _is_phone(match: str) -> bool:
     digits = re.sub(r"\D", "", match)
     if not 9 <= len(digits) <= 15:
         return False
     # Dates (2021-11-18), times and decimal numbers are not phone numbers.
     return not re.fullmatch(r"(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}", match.strip())
+
+
+def _is_phonenumber(candidate: str) -> bool:
+    """Valid in a likely region, or a possible number in full national or international form."""
+    digits = sum(c.isdigit() for c in candidate)
+    if not 8 <= digits <= 17 or _DATE_OR_TIME.fullmatch(candidate):
+        return False
+    international = candidate.lstrip("(").startswith("+")
+    grouped = any(not c.isdigit() for c in candidate.lstrip("+("))
+    if not (international or grouped or candidate.startswith("0") or digits >= 10):
+        return False  # an order or reference number, not a phone number
+    for region in (None,) if international else PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+        # Numbers reserved for drama and examples (UK 07700 900xxx) are possible, not valid.
+        starts_in_full = international or candidate.lstrip("(").startswith("0")
+        if starts_in_full and digits >= 10 and phonenumbers.is_possible_number(number):
+            return True
+    return False
+
+
+def _phone_numbers(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of runs of digits that phonenumbers accepts; at most a few hundred runs are
+    checked, so a table of numbers pasted into a turn costs milliseconds, not seconds."""
+    checked = 0
+    for m in _PHONE_RUN.finditer(text):
+        if m.end() - m.start() > _PHONE_RUN_MAX or not _PHONE_RUN_SHAPE.fullmatch(m.group()):
+            continue
+        if m.start() and text[m.start() - 1] in _PHONE_RUN_NOT_AFTER:
+            continue
+        checked += 1
+        if checked > _PHONE_CANDIDATES_MAX:
+            return
+        if _is_phonenumber(m.group()):
+            yield m.start(), m.end()
 
 
 def _is_secret_url(url: str) -> bool:
@@ -82,41 +340,142 @@ def _is_secret_url(url: str) -> bool:
     )
 
 
-class _Spans:
-    """Non-overlapping spans, kept sorted, with an O(log n) test for a free place."""
+def _dates_of_birth(text: str) -> Iterator[tuple[int, int]]:
+    for m in _DOB.finditer(text):
+        yield m.start(1), m.end(1)
+    for m in _DOB_ZH.finditer(text):
+        if not (m.start() and text[m.start() - 1] in "发产诞"):  # 发生于 is an event, not a birth
+            yield m.start(1), m.end(1)
+    for m in _DOB_ZH_BEFORE.finditer(text):
+        if not (m.start() and text[m.start() - 1].isdigit()):
+            yield m.start(), m.end()
 
-    def __init__(self) -> None:
-        self.starts: list[int] = []
+
+def _en_addresses(text: str) -> Iterator[tuple[int, int]]:
+    for m in _ADDRESS_EN.finditer(text):
+        yield m.start(), m.end()
+    for m in _POSTCODE.finditer(text):
+        if _POSTCODE_AREA.match(m.group()):
+            yield m.start(), m.end()
+    for m in _STATE_ZIP.finditer(text):
+        city = _CITY_BEFORE.search(text, max(0, m.start() - 64), m.start())
+        if city:
+            yield city.start(), m.end()
+
+
+def _zh_addresses(text: str) -> Iterator[tuple[int, int]]:
+    """'<province><city><district><road>NN号…': the place names before the road are taken up to
+    a word such as 住在 or 地址是, or at most four characters when no 省/市/区 names them."""
+    for m in _ADDRESS_ZH.finditer(text):
+        start = m.start()
+        while start > max(0, m.start() - 24) and re.match(rf"[{_HAN}A-Za-z0-9]", text[start - 1]):
+            start -= 1
+        before = text[start : m.start()]
+        lead = _ZH_BEFORE_ADDRESS.match(before)
+        if lead:
+            start += lead.end()
+            before = before[lead.end() :]
+        if not _ZH_ADMIN.search(before) and len(before) > 4:
+            start = m.start() - 4
+        if start < m.start():
+            yield start, m.end()
+
+
+def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
+    """The surname (and given name) before 先生/女士/小姐/老师: the farthest surname within three
+    characters, where surnames that are also common words count only right before the title."""
+    for m in _CN_TITLE.finditer(text):
+        best = -1
+        for back in (1, 2, 3):
+            i = m.start() - back
+            if i < 0 or not re.match(rf"[{_HAN}]", text[i]):
+                break
+            if (text[i : i + 2] in _CN_COMPOUND_SURNAMES and back >= 2) or (
+                text[i] in _CN_SURNAMES and (back == 1 or text[i] not in _CN_AMBIGUOUS_SURNAMES)
+            ):
+                best = i
+        if best >= 0:
+            yield best, m.start()
+    for m in _CN_NAME_IS.finditer(text):
+        yield m.start(1), m.end(1)
+
+
+def _en_names(text: str) -> Iterator[tuple[int, int]]:
+    """Titled names (Dr Okafor), and given names from the list followed by a surname or in a
+    context that makes them names ('my wife Sarah', 'Sarah said', 'talked to Sarah')."""
+    for m in _TITLE.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1] in _NOT_NAMES:
+            words.pop()
+        if words:
+            yield m.start(1), m.start(1) + len(" ".join(words))
+    for m in _CAPITALISED.finditer(text):
+        given = m.group()
+        if given not in _GIVEN_NAMES:
+            continue
+        end = m.end()
+        surname = _SURNAME_AFTER.match(text, end)
+        has_surname = surname is not None and surname.group(1) not in _NOT_NAMES
+        if surname is not None and has_surname:
+            end = surname.end()
+        before = text[max(0, m.start() - 40) : m.start()]
+        plain = given not in _AMBIGUOUS_NAMES
+        if (
+            _STRONG_BEFORE.search(before)
+            or _SPEAKS_AFTER.match(text, end)
+            or (plain and (has_surname or _WEAK_BEFORE.search(before)))
+        ):
+            yield m.start(), end
+
+
+class _Spans:
+    """Non-overlapping spans: a span is kept if no kept span covers any of its characters."""
+
+    def __init__(self, size: int) -> None:
+        self.taken = bytearray(size)
         self.items: list[tuple[int, int, str]] = []
 
     def add_if_free(self, start: int, end: int, kind: str) -> None:
-        i = bisect.bisect_right(self.starts, start)
-        if i and self.items[i - 1][1] > start:
-            return
-        if i < len(self.items) and self.items[i][0] < end:
-            return
-        self.starts.insert(i, start)
-        self.items.insert(i, (start, end, kind))
+        if start < end and self.taken.find(1, start, end) < 0:
+            self.taken[start:end] = b"\x01" * (end - start)
+            self.items.append((start, end, kind))
 
 
-def find_pii(text: str) -> list[tuple[int, int, str]]:
-    """Spans of PII in text as (start, end, kind), non-overlapping, in order."""
-    spans = _Spans()
+def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, str]]:
+    """Spans of PII in text as (start, end, kind), non-overlapping, in order. Earlier kinds
+    win an overlap. Names in free text are found only with detect_names."""
+    spans = _Spans(len(text))
     for m in _EMAIL.finditer(text):
         spans.add_if_free(m.start(), m.end(), "email")
     for m in _URL.finditer(text):
         if _is_secret_url(m.group()):
             spans.add_if_free(m.start(), m.end(), "url")
-    for m in _NATIONAL_ID.finditer(text):
+    for m in _CN_ID.finditer(text):
+        if _cn_id_checks(m.group()) or _ID_CONTEXT.search(text, max(0, m.start() - 24), m.start()):
+            spans.add_if_free(m.start(), m.end(), "id")
+    for m in _SSN.finditer(text):
+        group = 1 if m.group(1) else 0
+        if m.group(group)[:3] not in ("000", "666"):
+            spans.add_if_free(m.start(group), m.end(group), "id")
+    for m in _NI.finditer(text):
         spans.add_if_free(m.start(), m.end(), "id")
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and _luhn(digits):
+        if 13 <= len(digits) <= 19 and digits[0] != "0" and _luhn(digits):
             spans.add_if_free(m.start(), m.end(), "card")
+    for start, end in _dates_of_birth(text):
+        spans.add_if_free(start, end, "dob")
+    for start, end in _phone_numbers(text):
+        spans.add_if_free(start, end, "phone")
     for m in _PHONE.finditer(text):
         if _is_phone(m.group()):
             spans.add_if_free(m.start(), m.end(), "phone")
-    return spans.items
+    for start, end in (*_en_addresses(text), *_zh_addresses(text)):
+        spans.add_if_free(start, end, "address")
+    if detect_names:
+        for start, end in (*_en_names(text), *_zh_titled_names(text)):
+            spans.add_if_free(start, end, "name")
+    return sorted(spans.items)
 
 
 @dataclass(frozen=True)
@@ -125,6 +484,9 @@ class Redactor:
 
     names: Mapping[str, str]
     """Real name (as used in speaker labels) -> placeholder, e.g. 'Maria' -> 'Participant 1'."""
+    detect_names: bool = True
+    """Also replace names mentioned in free text ('my wife Sarah', 'Dr Okafor', '王先生')
+    with [NAME]; known names keep their own placeholder."""
 
     @cached_property
     def _lookup(self) -> dict[str, str]:
@@ -154,7 +516,9 @@ class Redactor:
         counts: Counter[str] = Counter()
         parts: list[str] = []
         cursor = 0
-        for start, end, kind in find_pii(text):
+        for start, end, kind in find_pii(text, detect_names=self.detect_names):
+            if kind == "name" and self._is_known(text[start:end]):
+                continue
             parts.append(text[cursor:start])
             parts.append(PLACEHOLDERS[kind])
             counts[kind] += 1
@@ -169,3 +533,7 @@ class Redactor:
 
             out = self._pattern.sub(swap, out)
         return out, counts
+
+    def _is_known(self, name: str) -> bool:
+        """A detected name that the speakers' names cover: it gets the speaker's placeholder."""
+        return name in self._lookup or all(part in self._lookup for part in name.split())
