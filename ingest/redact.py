@@ -157,20 +157,21 @@ _UNIT = r"(?:Flat|Apartment|Apt|Unit|Suite|Ste|Studio|Room)\.?\s?[0-9A-Za-z]{1,5
 _UNIT_REST = r"(?:(?<=F)lat|(?<=A)partment|(?<=A)pt|(?<=U)nit|(?<=S)uite|(?<=S)te|(?<=S)tudio"
 _UNIT_REST += r"|(?<=R)oom)\.?\s?[0-9A-Za-z]{1,5}"
 _ADDRESS_EN = re.compile(
-    rf"[0-9FASRU](?<![A-Za-z0-9].)(?:{_UNIT_REST},?\s+(?:\d{{1,5}}[A-Za-z]?,?\s+)?"
-    rf"|(?<=\d)\d{{0,4}}[A-Za-z]?,?\s+)"
-    rf"(?:{_CAP}\s+){{1,3}}(?:{_STREET_TYPES})\.?(?![A-Za-z])"
-    rf"(?:,?\s+{_UNIT}(?![A-Za-z]))?"
-    rf"(?:,\s*(?!(?:{_US_STATES})\s\d){_CAP}(?:\s+{_CAP}){{0,2}}(?![A-Za-z]))?"
-    rf"(?:,?\s+(?:{_US_STATES})\s\d{{5}}(?:-\d{{4}})?(?!\d)|,?\s+{_POSTCODE_SHAPE}(?![A-Za-z0-9]))?"
+    rf"[0-9FASRU](?<![A-Za-z0-9].)(?:{_UNIT_REST},?[ \t]+(?:\d{{1,5}}[A-Za-z]?,?[ \t]+)?"
+    rf"|(?<=\d)\d{{0,4}}[A-Za-z]?,?[ \t]+)"
+    rf"(?:{_CAP}[ \t]+){{1,3}}(?:{_STREET_TYPES})\.?(?![A-Za-z])"
+    rf"(?:,?[ \t]+{_UNIT}(?![A-Za-z]))?"
+    rf"(?:,[ \t]*(?!(?:{_US_STATES})[ \t]\d){_CAP}(?:[ \t]+{_CAP}){{0,2}}(?![A-Za-z]))?"
+    rf"(?:,?[ \t]+(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?!\d)"
+    rf"|,?[ \t]+{_POSTCODE_SHAPE}(?![A-Za-z0-9]))?"
 )
 # A UK postcode standing alone starts with a real postcode area; a US ZIP follows a state.
 _POSTCODE = re.compile(
     r"[A-Z](?<![A-Za-z0-9].)[A-Z]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])"
 )
 _POSTCODE_AREA = re.compile(rf"(?:{_UK_AREAS})\d")
-_STATE_ZIP = re.compile(rf",\s?(?:{_US_STATES})\s\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])")
-_CITY_BEFORE = re.compile(rf"(?:{_CAP}\s){{0,2}}{_CAP}$")
+_STATE_ZIP = re.compile(rf",[ \t]?(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])")
+_CITY_BEFORE = re.compile(rf"(?:{_CAP}[ \t]){{0,2}}{_CAP}$")
 # Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
 _ADDRESS_ZH = re.compile(
     r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?号(?:院)?"
@@ -184,11 +185,11 @@ _ZH_ADMIN = re.compile(r"省|自治区|市|区|县|镇")
 
 _TITLE = re.compile(
     r"[MDPS](?<![A-Za-z].)(?:(?<=M)(?:r|rs|s|x|iss)|(?<=D)(?:r|ame)|(?<=P)rof(?:essor)?|(?<=S)ir)"
-    r"\.?\s("
-    rf"{_CAP}(?:\s{_CAP})?)(?![A-Za-z])"
+    r"\.?[ \t]("
+    rf"{_CAP}(?:[ \t]{_CAP})?)(?![A-Za-z])"
 )
 _CAPITALISED = re.compile(r"[A-Z](?<![A-Za-z'’-].)[a-z]{2,20}(?![A-Za-z])")
-_SURNAME_AFTER = re.compile(rf"\s({_CAP})(?![A-Za-z])")
+_SURNAME_AFTER = re.compile(rf"[ \t]({_CAP})(?![A-Za-z])")
 _RELATION = (
     "wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|brother|sister"
     "|friend|colleague|coworker|co-worker|boss|manager|neighbour|neighbor|flatmate|roommate"
@@ -206,9 +207,9 @@ _WEAK_BEFORE = re.compile(
     re.I,
 )
 _SPEAKS_AFTER = re.compile(
-    r"\s(?:said|says|told|tells|asked|asks|replied|explained|mentioned|wrote|emailed|texted"
+    r"[ \t](?:said|says|told|tells|asked|asks|replied|explained|mentioned|wrote|emailed|texted"
     r"|messaged|rang|phoned|called|suggested|recommended|helped|answered|promised|offered"
-    r"|confirmed|sorted|fixed|was\shelpful)(?![A-Za-z])"
+    r"|confirmed|sorted|fixed|was[ \t]helpful)(?![A-Za-z])"
 )
 
 
