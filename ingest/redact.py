@@ -62,7 +62,7 @@ _CARD = re.compile(rf"(?<![+0-9A-Za-z])(?:\d[ -]?){{12,18}}\d{_NOT_ALNUM_AFTER}"
 _PHONE = re.compile(
     r"(?<![0-9A-Za-z_.+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}"
     r"|(?:\(\d{1,4}\)[\s.-]?)?\d{2,4})"
-    r"(?:[\s.-]\d{2,8}){1,4}(?![0-9A-Za-z_:]|\.\d)"
+    r"(?:[\s.-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![0-9A-Za-z_:]|\.\d)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
 # Candidates for phonenumbers: a maximal run of digits and phone separators. It starts only
@@ -120,23 +120,29 @@ _DATE_ZH = (
 # A date of birth only in a context that says so; dates of events stay.
 _DOB = re.compile(
     r"[BbDd](?<![A-Za-z][BbDd])(?:orn(?:\s(?:on|in))?|ate\sof\sbirth|irth\s?date|irthday(?:\sis)?"
-    r"|(?<=D)OB|(?<=D)\.O\.B\.?)\s?[:：]?\s?(?:(?:is|was)\s)?(?:on\s)?"
+    r"|(?<=D)OB|(?<=D)\.O\.B\.?)\s?[:：]?\s?[(（]?(?:(?:is|was)\s)?(?:on\s)?"
     rf"({_DATE_EN})(?![0-9])"
 )
 _DOB_ZH = re.compile(rf"(?:出生日期|出生年月日?|出生于|出生在|生于|生日是?)[：:]?\s?({_DATE_ZH})")
 _DOB_ZH_BEFORE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?=出生|生的|生人)")
 
 _CAP = r"(?:O'|Mc|Mac)?[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?"
+# Street types: the USPS standard suffixes (Publication 28, C1), British ones, and common
+# abbreviations; a plural (Mountains, Knolls) counts too.
 _STREET_TYPES = (
-    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Boulevard|Blvd|Court|Ct|Place|Pl"
-    "|Terrace|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Grove|Gardens|Garden"
-    "|Row|Mews|Hill|Hills|Park|Walk|Green|Rise|View|Vale|Alley|Bridge|Brook|Bypass|Causeway"
-    "|Center|Centre|Common|Corner|Cove|Creek|Crest|Crossing|Dale|Estate|Estates|Expressway"
-    "|Field|Fields|Ford|Forest|Fork|Freeway|Gateway|Glen|Harbor|Harbour|Haven|Heights|Hollow"
-    "|Island|Junction|Knoll|Lake|Lakes|Landing|Light|Lights|Loop|Mall|Manor|Meadow|Meadows|Mill"
-    "|Mills|Mount|Orchard|Oval|Pass|Path|Pike|Pines|Plaza|Point|Port|Ridge|River|Route|Run"
-    "|Shore|Shores|Spring|Springs|Station|Summit|Throughway|Trace|Track|Turnpike|Union|Valley"
-    "|Via|Village|Ville|Vista|Wharf|Wells|Yard|Parks|Plains|Burgs|Forges|Ports|Villages|Views"
+    "Expressway|Throughway|Trafficway|Boulevard|Crossroad|Extension|Stravenue|Underpass|"
+    "Causeway|Crescent|Crossing|Junction|Motorway|Mountain|Overpass|Turnpike|Freeway|"
+    "Gateway|Harbour|Heights|Highway|Landing|Mission|Orchard|Parkway|Passage|Prairie|"
+    "Station|Terrace|Viaduct|Village|Arcade|Avenue|Bottom|Branch|Bridge|Bypass|Canyon|"
+    "Center|Centre|Circle|Common|Corner|Course|Divide|Estate|Forest|Garden|Harbor|Hollow|"
+    "Island|Meadow|Radial|Skyway|Spring|Square|Stream|Street|Summit|Tunnel|Valley|Alley|"
+    "Annex|Bayou|Beach|Bluff|Brook|Cliff|Close|Court|Creek|Crest|Curve|Drive|Ferry|Field|"
+    "Forge|Green|Grove|Haven|Inlet|Knoll|Light|Lodge|Manor|Mount|Place|Plain|Plaza|Point|"
+    "Ranch|Rapid|Ridge|River|Route|Shoal|Shore|Trace|Track|Trail|Union|Ville|Vista|Wharf|"
+    "Bend|Burg|Camp|Cape|Club|Cove|Dale|Fall|Flat|Ford|Fork|Fort|Glen|Hill|Isle|Lake|Land|"
+    "Lane|Loaf|Lock|Loop|Mall|Mews|Mill|Neck|Oval|Park|Pass|Path|Pike|Pine|Port|Ramp|Rest|"
+    "Rise|Road|Spur|Vale|View|Walk|Wall|Well|Yard|Dam|Key|Row|Rue|Run|Via|Way|St|Rd|Ave|Ln|"
+    "Dr|Blvd|Ct|Pl|Sq|Pkwy|Hwy|Cir|Ter|Trl"
 )
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
@@ -159,7 +165,7 @@ _UNIT_REST += r"|(?<=R)oom)\.?\s?[0-9A-Za-z]{1,5}"
 _ADDRESS_EN = re.compile(
     rf"[0-9FASRU](?<![A-Za-z0-9].)(?:{_UNIT_REST},?[ \t]+(?:\d{{1,5}}[A-Za-z]?,?[ \t]+)?"
     rf"|(?<=\d)\d{{0,4}}[A-Za-z]?,?[ \t]+)"
-    rf"(?:{_CAP}[ \t]+){{1,3}}(?:{_STREET_TYPES})\.?(?![A-Za-z])"
+    rf"(?:{_CAP}[ \t]+){{1,3}}(?:{_STREET_TYPES})s?\.?(?![A-Za-z])"
     rf"(?:,?[ \t]+{_UNIT}(?![A-Za-z]))?"
     rf"(?:,[ \t]*(?!(?:{_US_STATES})[ \t]\d){_CAP}(?:[ \t]+{_CAP}){{0,2}}(?![A-Za-z]))?"
     rf"(?:,?[ \t]+(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?!\d)"
@@ -244,7 +250,7 @@ _CN_SURNAMES = (
 )
 _CN_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "夏侯", "慕容", "尉迟", "皇甫")
 # Surname characters that are also common words are taken only right before the title.
-_CN_AMBIGUOUS_SURNAMES = set("和万向常文明华江金安方白时成全关宁单解应师商沙荣古吉谷曲路车连")
+_CN_AMBIGUOUS_SURNAMES = set("谢和万向常文明华江金安方白时成全关宁单解应师商沙荣古吉谷曲路车连")
 _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
@@ -288,7 +294,7 @@ def _cn_id_checks(number: str) -> bool:
 
 
 def _is_phone(match: str) -> bool:
-    digits = re.sub(r"\D", "", match)
+    digits = re.sub(r"\D", "", re.split(r"\s?(?:x|ext)", match)[0])
     if not 9 <= len(digits) <= 15:
         return False
     # Dates (2021-11-18), times and decimal numbers are not phone numbers.
@@ -297,7 +303,7 @@ def _is_phone(match: str) -> bool:
 
 def _is_phonenumber(candidate: str) -> bool:
     """Valid in a likely region, or a possible number in full national or international form."""
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(c.isdigit() for c in re.split(r"\s?(?:x|ext)", candidate)[0])
     if not 8 <= digits <= 17 or _DATE_OR_TIME.fullmatch(candidate):
         return False
     international = candidate.lstrip("(").startswith("+")

@@ -1,0 +1,160 @@
+"""PII that redaction used to leak (issue 13), and ordinary text that must survive it."""
+
+import pytest
+
+from ingest.redact import Redactor, find_pii
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    """(matched text, kind) for each PII span."""
+    return [(text[s:e], kind) for s, e, kind in find_pii(text)]
+
+
+def redacted(text: str, names: dict[str, str] | None = None) -> str:
+    return Redactor(names or {}).redact(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Text me on 07700 900123 tonight.", "07700 900123"),  # UK mobile, 5-6 grouping
+        ("My mobile is 07911 123456.", "07911 123456"),
+        ("我的电话是13812345678谢谢", "13812345678"),
+        ("请打+86 138 1234 5678联系我", "+86 138 1234 5678"),
+        ("公司座机010-12345678，周末没人", "010-12345678"),
+        ("深圳办公室0755-12345678。", "0755-12345678"),
+        ("Ring (0141) 4960907 after six.", "(0141) 4960907"),
+        ("Call 98765 43210 any time.", "98765 43210"),  # India
+        ("Meu número é (11) 91234-5678.", "(11) 91234-5678"),  # Brazil
+        ("Call +1-912-841-5868x3449 for support.", "+1-912-841-5868x3449"),
+    ],
+)
+def test_phone_numbers_of_many_regions_are_redacted(text: str, phone: str) -> None:
+    assert found(text) == [(phone, "phone")]
+
+
+@pytest.mark.parametrize(
+    ("text", "national_id"),
+    [
+        ("身份证号11010519491231002X谢谢", "11010519491231002X"),
+        ("My SSN is 747-01-6287.", "747-01-6287"),
+        ("NI number AB 12 34 56 C on the letter", "AB 12 34 56 C"),
+    ],
+)
+def test_national_ids_are_redacted(text: str, national_id: str) -> None:
+    assert found(text) == [(national_id, "id")]
+
+
+def test_an_18_digit_number_is_an_id_only_with_a_valid_check_digit_or_an_id_context() -> None:
+    assert found("Tracking 110105194912310021 arrived") == []  # check digit wrong
+    assert found("身份证110105194912310021") == [("110105194912310021", "id")]
+
+
+@pytest.mark.parametrize("text", ["SSN 666-12-3456 is not issued", "Ref 000-12-3456"])
+def test_ssns_that_are_never_issued_are_not_ids(text: str) -> None:
+    assert "id" not in [kind for _, kind in found(text)]
+
+
+def test_emails_and_urls_are_found_against_chinese_text() -> None:
+    text = "请发邮件到dana@example.com谢谢，链接https://x.example/reset?token=abc123也发了"
+    assert redacted(text) == "请发邮件到[EMAIL]谢谢，链接[URL]也发了"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I spoke to Mr Smith and Dr. Jane Okafor.", "I spoke to Mr [NAME] and Dr. [NAME]."),
+        ("My wife Sarah said the box was late.", "My wife [NAME] said the box was late."),
+        ("I talked to Sarah about it.", "I talked to [NAME] about it."),
+        ("Heather said it was fine.", "[NAME] said it was fine."),
+        ("王先生您好，谢谢黄女士。", "[NAME]先生您好，谢谢[NAME]女士。"),
+        ("张小明老师推荐的", "[NAME]老师推荐的"),
+        ("我叫李娜，今年30岁。", "我叫[NAME]，今年30岁。"),
+    ],
+)
+def test_names_in_free_text_are_redacted(text: str, expected: str) -> None:
+    assert redacted(text) == expected
+
+
+def test_name_detection_can_be_turned_off() -> None:
+    text = "My wife Sarah said Mr Smith called."
+    assert Redactor({}, detect_names=False).redact(text) == (text, {})
+
+
+def test_a_detected_name_of_a_speaker_keeps_the_speakers_placeholder() -> None:
+    text = "My wife Maria Lopez said so."
+    assert redacted(text, {"Maria Lopez": "Participant 1"}) == "My wife Participant 1 said so."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In April I will mark the box. May I ask? Will it arrive in June?",
+        "Bill payments failed twice; Grace period is 14 days, I hope.",
+        "We moved from Sydney to Paris in 2019.",
+        "老师说这个app很好用，我先生也在用。",
+        "I was born to cook, honestly.",
+    ],
+)
+def test_ordinary_words_that_are_also_names_are_kept(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("I live at 221B Baker Street, London NW1 6XE.", "221B Baker Street, London NW1 6XE"),
+        (
+            "Send it to 1777 Kramer Court, Johnsonfurt, NE 80119 please",
+            "1777 Kramer Court, Johnsonfurt, NE 80119",
+        ),
+        ("Flat 3, 12 Mill Lane is mine.", "Flat 3, 12 Mill Lane"),
+        ("Postcode SW1A 1AA, if it helps.", "SW1A 1AA"),
+        ("我住在北京市朝阳区建国路88号，", "北京市朝阳区建国路88号"),
+        ("地址：广东省深圳市南山区科技园路12号3栋501室", "广东省深圳市南山区科技园路12号3栋501室"),
+    ],
+)
+def test_street_addresses_are_redacted(text: str, address: str) -> None:
+    assert found(text) == [(address, "address")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The PS5 2TB bundle was cheap.",
+        "I waited 20 minutes walk from the station.",
+        "Top 10 recipes, 5 stars, 20 minutes each.",
+        "我知道3号到货。",
+    ],
+)
+def test_numbers_before_words_are_not_addresses(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dob"),
+    [
+        ("I was born on 3 March 1985 in Leeds.", "3 March 1985"),
+        ("DOB: 1985-03-03", "1985-03-03"),
+        ("date of birth (05/19/1955) twice", "05/19/1955"),
+        ("出生日期：1985年3月3日", "1985年3月3日"),
+        ("我生于1985年，", "1985年"),
+        ("我是1990年出生的", "1990年"),
+    ],
+)
+def test_dates_of_birth_are_redacted(text: str, dob: str) -> None:
+    assert found(text) == [(dob, "dob")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It happened on 3 March 2024 and again on 2024-03-10.",
+        "这件事发生于2024年5月。",
+        "2023年3月15日下单，3月20日才到。",
+        "Order 12345678 shipped on 2024-01-05.",
+        "Version 3.2.1 crashed at 9:45; it cost $12.99 in 2024.",
+    ],
+)
+def test_dates_of_events_and_other_numbers_are_kept(text: str) -> None:
+    assert found(text) == []
