@@ -1,6 +1,7 @@
 """The HTTP API: create_app(settings) builds it; `journeymap serve` runs it with uvicorn."""
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,8 @@ from api.mcp_server import create_mcp
 from api.routes import chat, edits, maps, projects, sources
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
+
+logger = logging.getLogger(__name__)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -40,9 +43,13 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
         mcp_http["app"] = mcp.streamable_http_app(streamable_http_path="/")
         async with mcp.session_manager.run():
             yield
-        state.jobs.shutdown()
-        if workspace is None:
+        stopped = state.jobs.shutdown()
+        # Closing the store under a job still running in it crashes the process (the native
+        # Chroma client is freed under the thread); such a workspace is left to the exit.
+        if workspace is None and stopped:
             state.workspace.close()
+        elif not stopped:
+            logger.warning("a job was still running at shutdown; it was interrupted")
 
     async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         await mcp_http["app"](scope, receive, send)

@@ -136,10 +136,10 @@ class Jobs:
             with suppress(FuturesTimeout):
                 future.result(timeout=max(0.0, seconds))
 
-    def shutdown(self, grace_seconds: float = 2.0) -> None:
+    def shutdown(self, grace_seconds: float = 2.0) -> bool:
         """Stop taking jobs, cancel the queued ones, ask the running ones to stop at their next
         step and give them a moment; a job still running after that is left to its daemon
-        thread, which dies with the process."""
+        thread, which dies with the process. True if no job is still running."""
         with self._lock:
             self._closed = True
             pending = [(self._jobs.get(i), future) for i, future in self._futures.items()]
@@ -151,6 +151,7 @@ class Jobs:
             self._queue.put(None)
         for worker in workers:
             worker.join(timeout=grace_seconds / len(workers))
+        return not any(worker.is_alive() for worker in workers)
 
 
 def wait_or_hand_back(
