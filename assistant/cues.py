@@ -104,7 +104,14 @@ NEGATION = re.compile(
     _I,
 )
 EMOTIONS = (
-    ("angry", re.compile(r"\b(furious|angry|livid|outraged|mad at)\b|生气|愤怒", _I)),
+    (
+        "angry",
+        re.compile(
+            r"\b(furious|angry|livid|outraged|mad at|(?:was|were|am|felt|quite|so|very|really|"
+            r"bit) cross)\b|生气|愤怒",
+            _I,
+        ),
+    ),
     (
         "anxious",
         re.compile(
@@ -120,6 +127,73 @@ EMOTIONS = (
     ("relieved", re.compile(r"\b(relie\w*|finally|phew)\b|松了一口气|终于", _I)),
     ("surprised", re.compile(r"\b(surpris\w*|unexpected\w*|didn'?t expect|wow)\b|惊喜|没想到", _I)),
 )
+
+
+# --- What is not a finding on its own --------------------------------------------------
+
+# Conversation that keeps an interview going but says nothing about the journey: assent,
+# thanks, apologies, sign-offs, audio checks, offers of a drink. A sentence made only of
+# these (and fillers) is small talk.
+SMALL_TALK = re.compile(
+    r"\b(?:yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
+    r"all good|sounds good|of course|no worries|no problem|not at all|sorry|thanks?|thank you|"
+    r"cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
+    r"(?:i )?can (?:hear|see) you(?: (?:fine|well|okay|ok|clearly))?|"
+    r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
+    r"(?:i think )?that covers it|nothing else|nothing more|not really|"
+    r"(?:this|that|it) was (?:\w+ ){0,2}(?:fun|therapeutic|interesting|nice|useful|helpful|"
+    r"a pleasure)|happy to help|hope (?:this|it|that) helps|"
+    r"(?:would|do) you (?:like|want) (?:a |some )?(?:cup of )?(?:tea|coffee|water|drink)"
+    r"(?: before you go)?|"
+    r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
+    r"(?:\w+ )?things?|two|one)\b"
+    r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|听得到|听得见|可以听到|是的|对|嗯",
+    _I,
+)
+# Questions that check the call, not the journey: the answer to one is not a finding.
+SESSION_QUESTION = re.compile(
+    r"\b(?:hear me|hear us|see my screen|see me|you hear|recording|record this|audio|"
+    r"microphone|mic|sound(?:s)? (?:ok|okay|alright|good)|connection|ready to (?:start|begin|go))\b"
+    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音",
+    _I,
+)
+# Words that name a feeling, with the words that carry one ("I was quite ..."): a sentence that
+# is only these says how it felt, not about what.
+FEELING = re.compile(
+    r"\b(?:(?:i|we|it|that|this|he|she|they)(?:'m|'s| am| was| were| is| felt| feel| got)?|"
+    r"(?:to be honest|honestly|frankly|really|quite|so|very|pretty|a (?:bit|little)|kind of|"
+    r"sort of|just|totally|completely|super|bit|little|somewhat|rather|properly)|"
+    r"(?:annoy|frustrat|irritat|anger|angry|cross|upset|furious|livid|mad|anxious|anxiety|"
+    r"nervous|worr|stress|scared|afraid|panick|sad|disappoint|gutted|cheated|embarrass|"
+    r"confus|lost|overwhelm|happy|glad|pleased|relie|delight|excit|thrill|proud|"
+    r"grateful|thankful|calm|content|surpris|shock|amaz)\w*|"
+    r"(?:made|make|makes) me(?: feel)?|felt|feel|feeling|(?:about|with|by) (?:it|that|this)"
+    r")\b"
+    r"|我|我们|真的|很|非常|有点|挺|太|特别|觉得|感觉|当时|那一刻|心里|"
+    r"生气|愤怒|崩溃|焦虑|担心|紧张|害怕|失望|难过|伤心|郁闷|烦|不舒服|开心|高兴|满意|惊喜|激动|"
+    r"放心|舒服|的|了|啊|呢",
+    _I,
+)
+_RESIDUE = re.compile(r"[\W\d_]+")
+
+
+def _residue(pattern: re.Pattern[str], text: str) -> str:
+    return _RESIDUE.sub(" ", pattern.sub(" ", text)).strip()
+
+
+def small_talk(text: str, question: str | None = None) -> bool:
+    """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
+    fillers ("Yep, all good.", "No, I think that's it.", "没有了"), or a short answer
+    to a question that checks the call ("Can you hear me alright?")."""
+    if not _residue(SMALL_TALK, text):
+        return True
+    return bool(question and SESSION_QUESTION.search(question)) and len(text.split()) <= 12
+
+
+def bare_feeling(text: str) -> bool:
+    """Whether a sentence only says how it felt, with no object ("Anxious, to be honest.",
+    "Cross. I was quite cross.", "那一刻真的很崩溃。")."""
+    return bool(FEELING.search(text)) and not _residue(FEELING, _residue(SMALL_TALK, text) or "")
 
 
 def negated(text: str, start: int) -> bool:

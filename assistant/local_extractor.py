@@ -243,16 +243,21 @@ class LocalExtractor:
         stage_names = assign_stages(units, vectors, stages, self.embedder)
         contexts: dict[str, float] = {}
         margins = seed_margins(self.seeds.votes(vectors))
-        observations = []
-        for unit, stage, margin in zip(units, stage_names, margins, strict=True):
+        readings = []
+        for unit, margin in zip(units, margins, strict=True):
             if unit.source.id not in contexts:
                 contexts[unit.source.id] = review_context(unit.source)
-            reading = read_sentence(
-                unit.text,
-                is_question=_asks(unit),
-                context=contexts[unit.source.id],
-                seed=margin,
+            readings.append(
+                read_sentence(
+                    unit.text,
+                    is_question=_asks(unit),
+                    context=contexts[unit.source.id],
+                    seed=margin,
+                )
             )
+        readings = what_counts(units, readings)
+        observations = []
+        for unit, stage, reading in zip(units, stage_names, readings, strict=True):
             touchpoint = touchpoint_of(unit.text)
             observations.append(
                 Observation(
@@ -268,6 +273,50 @@ class LocalExtractor:
                 )
             )
         return observations
+
+
+_NOTHING = Reading(ObservationKind.neutral, 0.0, 1, "neutral")
+_FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
+
+
+def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Reading]:
+    """Readings with what is not a finding on its own taken out: small talk and answers to
+    checks of the call become neutral; a bare feeling ("I was annoyed.") becomes neutral and
+    lends its feeling to the sentence before it, which names what it was about."""
+    out = list(readings)
+    for i, (unit, read) in enumerate(zip(units, readings, strict=True)):
+        if cues.small_talk(unit.text, unit.question):
+            out[i] = _NOTHING
+        elif cues.bare_feeling(unit.text):
+            out[i] = _NOTHING
+            reading = _feeling(unit.text, read)
+            if reading.kind not in _FINDINGS:
+                continue
+            if i and units[i - 1].source.id == unit.source.id:
+                before, previous = out[i - 1], units[i - 1]
+                lends = (
+                    before.kind in (ObservationKind.neutral, ObservationKind.action)
+                    and not cues.small_talk(previous.text, previous.question)
+                    and not cues.bare_feeling(previous.text)
+                )
+                if lends or (before.kind is reading.kind and reading.severity > before.severity):
+                    out[i - 1] = reading
+    return out
+
+
+_NEGATIVE_FEELINGS = ("angry", "anxious", "disappointed")
+
+
+def _feeling(text: str, reading: Reading) -> Reading:
+    """How a bare feeling reads: by its feeling words first (sentiment lexicons miss "anxious"
+    or "cross"), else as read."""
+    for label, pattern in cues.EMOTIONS:
+        if label in _NEGATIVE_FEELINGS and pattern.search(text):
+            severity = max(2, reading.severity if reading.kind is ObservationKind.pain_point else 2)
+            return Reading(ObservationKind.pain_point, -0.4 * severity, severity, label)
+    if reading.kind is ObservationKind.delight and _difficulty_cue(text):
+        return Reading(ObservationKind.pain_point, -0.8, 2, _pain_emotion(text))
+    return reading
 
 
 def review_context(source: Source) -> float:

@@ -16,6 +16,7 @@ from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
     CLUSTER_THRESHOLD,
+    MIN_PARTICIPANTS,
     build_stages,
     harmonise_stages,
     participant_key,
@@ -229,6 +230,7 @@ def build_map(
     title: str | None = None,
     members: dict[str, list[Observation]] | None = None,
     progress: Progress | None = None,
+    min_participants: int = MIN_PARTICIPANTS,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -237,6 +239,7 @@ def build_map(
     recommendations; clustering, counts and grounding are the same as on the local path.
     `members`, if given, receives each pain point's and delight's observations (for benchmarks).
     `progress(done, total)` is told how extraction requests advance on the LLM path.
+    A pain point or delight headlines its stage when `min_participants` people raise it.
     """
     llm = workspace.llm() if extractor is None else None
     run = LLMRun()
@@ -249,7 +252,7 @@ def build_map(
     loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
     observations = harmonise_stages(ex.observations, ex.vectors, loose)
     grouped: dict[str, list[Observation]] = {}
-    map_stages = build_stages(ex.specs, observations, ex.vectors, total, grouped)
+    map_stages = build_stages(ex.specs, observations, ex.vectors, total, grouped, min_participants)
     if members is not None:
         members.update(grouped)
     recommendations = None
@@ -280,6 +283,7 @@ def build_map(
             settings={
                 "stages": ex.stage_origin,
                 "cluster_threshold": CLUSTER_THRESHOLD,
+                "min_participants": min_participants,
                 "extractor": ex.extractor,
                 "embeddings": workspace.embedder.name,
                 **(

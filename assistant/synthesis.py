@@ -29,6 +29,10 @@ MERGE_WITH = 256
 MAX_PAIN_POINTS = 8
 MAX_DELIGHTS = 5
 MAX_QUOTES = 5
+MIN_PARTICIPANTS = 2
+"""Distinct participants a pain point or delight needs to headline its stage."""
+MAX_MENTIONED_ONCE = 20
+"""Pain points (and delights) per stage kept below the headline threshold."""
 
 
 def participant_key(evidence: Evidence) -> str:
@@ -189,6 +193,55 @@ def _truncate(text: str, limit: int = 180) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _finding(
+    cls: type[Finding],
+    finding_id: str,
+    group: Sequence[int],
+    keys: list[str],
+    observations: Sequence[Observation],
+    vectors: Vectors,
+    total_participants: int,
+) -> tuple[Finding, list[int]]:
+    """One cluster as a pain point or delight, with its members, most typical first."""
+    people = {participant_key(observations[i].evidence) for i in group}
+    centroid = vectors[list(group)].mean(axis=0)
+    typical = sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
+    evidence: list[Evidence] = []
+    seen: set[str] = set()
+    for i in typical:  # one quote per participant first, most typical first
+        who = participant_key(observations[i].evidence)
+        if who not in seen:
+            evidence.append(observations[i].evidence)
+            seen.add(who)
+    evidence += [
+        observations[i].evidence for i in typical if observations[i].evidence not in evidence
+    ]
+    segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for i in group:
+        for key, value in observations[i].segment.items():
+            segments[key][value].add(participant_key(observations[i].evidence))
+    touchpoints = Counter(observations[i].touchpoint for i in group if observations[i].touchpoint)
+    emotions = Counter(observations[i].emotion for i in group)
+    top_touchpoint = touchpoints.most_common(1)[0][0] if touchpoints else None
+    central = observations[typical[0]].evidence.quote
+    finding = cls(
+        id=finding_id,
+        title=_title(keys, top_touchpoint, central, len(group)),
+        description=f"{len(people)} participant{'s' * (len(people) != 1)}, e.g. "
+        f"\u201c{_truncate(central)}\u201d",
+        severity=round(statistics.median(observations[i].severity for i in group)),
+        participants=len(people),
+        share=round(len(people) / max(1, total_participants), 3),
+        segments={
+            k: {v: len(p) for v, p in sorted(vals.items())} for k, vals in sorted(segments.items())
+        },
+        touchpoints=[t for t, _ in touchpoints.most_common(3) if t],
+        emotion=emotions.most_common(1)[0][0],
+        evidence=evidence[:MAX_QUOTES],
+    )
+    return finding, typical
+
+
 def _findings(
     kind: ObservationKind,
     stage: str,
@@ -197,9 +250,13 @@ def _findings(
     total_participants: int,
     limit: int,
     members: dict[str, list[Observation]] | None = None,
-) -> list[Finding]:
+    min_participants: int = MIN_PARTICIPANTS,
+) -> tuple[list[Finding], list[Finding]]:
+    """A stage's clusters of one kind: the headline ones (raised by at least
+    `min_participants` people, at most `limit`, by reach x severity) and those fewer people
+    raised (at most MAX_MENTIONED_ONCE), which are kept but not ranked."""
     if not observations:
-        return []
+        return [], []
     order = sorted(
         range(len(observations)),
         key=lambda i: (
@@ -220,58 +277,29 @@ def _findings(
     phrases = cluster_keyphrases([[observations[i].evidence.quote for i in g] for g in groups])
     cls = PainPoint if kind is ObservationKind.pain_point else Delight
     prefix = "pp" if kind is ObservationKind.pain_point else "dl"
-    findings: list[Finding] = []
+    headline: list[Finding] = []
+    once: list[Finding] = []
     for group, keys in zip(groups, phrases, strict=True):
-        people = {participant_key(observations[i].evidence) for i in group}
-        if len(people) < 2 and len(findings) >= 3:
-            continue
-        centroid = vectors[group].mean(axis=0)
-        typical = sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
-        evidence: list[Evidence] = []
-        seen: set[str] = set()
-        for i in typical:  # one quote per participant first, most typical first
-            who = participant_key(observations[i].evidence)
-            if who not in seen:
-                evidence.append(observations[i].evidence)
-                seen.add(who)
-        evidence += [
-            observations[i].evidence for i in typical if observations[i].evidence not in evidence
-        ]
-        segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
-            lambda: defaultdict(set)
+        people = len({participant_key(observations[i].evidence) for i in group})
+        if people >= min_participants:
+            if len(headline) == limit:
+                continue
+            finding_id = f"{prefix}-{_slug(stage)}-{len(headline) + 1}"
+            chosen = headline
+        else:
+            if len(once) == MAX_MENTIONED_ONCE:
+                continue
+            finding_id = f"{prefix}-{_slug(stage)}-once-{len(once) + 1}"
+            chosen = once
+        finding, typical = _finding(
+            cls, finding_id, group, keys, observations, vectors, total_participants
         )
-        for i in group:
-            for key, value in observations[i].segment.items():
-                segments[key][value].add(participant_key(observations[i].evidence))
-        touchpoints = Counter(
-            observations[i].touchpoint for i in group if observations[i].touchpoint
-        )
-        emotions = Counter(observations[i].emotion for i in group)
-        top_touchpoint = touchpoints.most_common(1)[0][0] if touchpoints else None
-        central = observations[typical[0]].evidence.quote
-        findings.append(
-            cls(
-                id=f"{prefix}-{_slug(stage)}-{len(findings) + 1}",
-                title=_title(keys, top_touchpoint, central, len(group)),
-                description=f"{len(people)} participant{'s' * (len(people) != 1)}, e.g. "
-                f"\u201c{_truncate(central)}\u201d",
-                severity=round(statistics.median(observations[i].severity for i in group)),
-                participants=len(people),
-                share=round(len(people) / max(1, total_participants), 3),
-                segments={
-                    k: {v: len(p) for v, p in sorted(vals.items())}
-                    for k, vals in sorted(segments.items())
-                },
-                touchpoints=[t for t, _ in touchpoints.most_common(3) if t],
-                emotion=emotions.most_common(1)[0][0],
-                evidence=evidence[:MAX_QUOTES],
-            )
-        )
+        chosen.append(finding)
         if members is not None:
-            members[findings[-1].id] = [observations[i] for i in typical]
-        if len(findings) == limit:
+            members[finding.id] = [observations[i] for i in typical]
+        if len(headline) == limit and len(once) == MAX_MENTIONED_ONCE:
             break
-    return findings
+    return headline, once
 
 
 def _emotion(observations: Sequence[Observation]) -> Emotion:
@@ -343,18 +371,22 @@ def build_stages(
     vectors: Vectors,
     total_participants: int,
     members: dict[str, list[Observation]] | None = None,
+    min_participants: int = MIN_PARTICIPANTS,
 ) -> list[Stage]:
     """One Stage per spec, in order, with its findings, touchpoints, needs and emotion.
 
-    If `members` is given, it receives every finding's observations (all, not only the quotes
-    shown), for evaluation."""
+    A pain point or delight headlines its stage when at least `min_participants` people raise
+    it, or half the study if that is fewer (a pilot of two interviews still shows what each
+    said); fewer go to the stage's `*_once` lists. If `members` is given, it receives every
+    finding's observations (all, not only the quotes shown)."""
+    min_participants = headline_threshold(min_participants, total_participants)
     stages = []
     for order, spec in enumerate(specs, start=1):
         idx = [i for i, o in enumerate(observations) if o.stage == spec.name]
         here = [observations[i] for i in idx]
         pains = [i for i in idx if observations[i].kind is ObservationKind.pain_point]
         joys = [i for i in idx if observations[i].kind is ObservationKind.delight]
-        pain_points = _findings(
+        pain_points, pains_once = _findings(
             ObservationKind.pain_point,
             spec.name,
             [observations[i] for i in pains],
@@ -362,8 +394,9 @@ def build_stages(
             total_participants,
             MAX_PAIN_POINTS,
             members,
+            min_participants,
         )
-        delights = _findings(
+        delights, delights_once = _findings(
             ObservationKind.delight,
             spec.name,
             [observations[i] for i in joys],
@@ -371,6 +404,7 @@ def build_stages(
             total_participants,
             MAX_DELIGHTS,
             members,
+            min_participants,
         )
         stages.append(
             Stage(
@@ -382,11 +416,18 @@ def build_stages(
                 touchpoints=_touchpoints(here),
                 pain_points=[f for f in pain_points if isinstance(f, PainPoint)],
                 delights=[f for f in delights if isinstance(f, Delight)],
+                pain_points_once=[f for f in pains_once if isinstance(f, PainPoint)],
+                delights_once=[f for f in delights_once if isinstance(f, Delight)],
                 emotion=_emotion(here),
             )
         )
     _mark_moments_of_truth(stages)
     return stages
+
+
+def headline_threshold(min_participants: int, total_participants: int) -> int:
+    """People a finding needs to headline: `min_participants`, but never over half the study."""
+    return max(1, min(min_participants, total_participants // 2))
 
 
 def _mark_moments_of_truth(stages: list[Stage]) -> None:

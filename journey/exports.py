@@ -228,6 +228,10 @@ def _md_stage(stage: Stage, participants: int, limit: int, quotes: int) -> list[
         if len(findings) > limit:
             more = len(findings) - limit
             lines += [f"*… and {more} more {heading.lower()} in the JSON and CSV exports.*", ""]
+    once = [("pain point", len(stage.pain_points_once)), ("delight", len(stage.delights_once))]
+    if any(n for _, n in once):
+        said = " and ".join(f"{n} {plural(n, kind)}" for kind, n in once if n)
+        lines += [f"*Mentioned once (too few people to headline): {said}, in the JSON.*", ""]
     for heading, evidence in (("Needs", stage.needs), ("Actions", stage.actions)):
         if evidence:
             lines += [f"### {heading}", ""]

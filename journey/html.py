@@ -53,6 +53,8 @@ table.lanes { border-collapse: separate; border-spacing: .4rem; table-layout: fi
 .sev-5 { border-left-color: #7f1d1d; background: #fef2f2; }
 .delight { border-left-color: #16a34a; }
 .mot { outline: 2px solid var(--mot); }
+.once > summary { cursor: pointer; color: var(--muted); font-size: .8rem; margin: .2rem 0; }
+.once .card { opacity: .85; }
 .badge { display: inline-block; border-radius: 3px; padding: 0 .35rem; font-size: .75rem;
   font-weight: 700; color: #fff; background: #52606d; margin-right: .25rem; }
 .badge.mot { background: var(--mot); outline: none; }
@@ -174,9 +176,17 @@ def _lanes(m: JourneyMap, quotes: int) -> str:
     """The swimlane grid: stages as columns, a row per lane."""
     everyone = m.sources.participants
 
-    def cards(stage: Stage, kind: str, findings: list[Finding]) -> str:
+    def cards(stage: Stage, kind: str, findings: list[Finding], once: list[Finding]) -> str:
         moments = stage.moments_of_truth
-        return "".join(_card(f, kind, everyone, moments, quotes) for f in findings)
+        shown = "".join(_card(f, kind, everyone, moments, quotes) for f in findings)
+        if not once:
+            return shown
+        # Raised by too few people to headline: kept, folded away under one line.
+        folded = "".join(_card(f, kind, everyone, moments, quotes) for f in once)
+        return (
+            f'{shown}<details class="once"><summary>{len(once)} mentioned once</summary>'
+            f"{folded}</details>"
+        )
 
     head = "".join(
         f'<th scope="col">{s.order}. {escape(s.name)}<p class="desc">{escape(s.description)}</p>'
@@ -186,8 +196,14 @@ def _lanes(m: JourneyMap, quotes: int) -> str:
     lanes: list[tuple[str, list[str]]] = [
         ("Emotion", [_emotion_cell(s) for s in m.stages]),
         ("Touchpoints", [_touchpoints_cell(s) for s in m.stages]),
-        ("Pain points", [cards(s, "pain", list(s.pain_points)) for s in m.stages]),
-        ("Delights", [cards(s, "delight", list(s.delights)) for s in m.stages]),
+        (
+            "Pain points",
+            [cards(s, "pain", list(s.pain_points), list(s.pain_points_once)) for s in m.stages],
+        ),
+        (
+            "Delights",
+            [cards(s, "delight", list(s.delights), list(s.delights_once)) for s in m.stages],
+        ),
         ("Needs", [_needs_cell(s) for s in m.stages]),
     ]
     rows = "".join(

@@ -2,9 +2,11 @@
 
 import pytest
 
-from assistant.local_extractor import read_sentence, touchpoint_of
+from assistant.extractor import Unit
+from assistant.local_extractor import read_sentence, touchpoint_of, what_counts
 from assistant.sentiment import sentiment
 from journey.schema import ObservationKind, TouchpointType
+from journey.source import Role, Source, SourceKind, Turn
 
 
 @pytest.mark.parametrize(
@@ -73,3 +75,74 @@ def test_handles_and_links_carry_no_sentiment():
     assert read_sentence("@SouthwestAir this is really unhelpful.").kind is (
         ObservationKind.pain_point
     )
+
+
+def _units(*lines: tuple[str | None, str]) -> list[Unit]:
+    """Participant sentences of one interview, each with the question it answers."""
+    text = " ".join(line for _, line in lines)
+    turn = Turn(
+        index=0, speaker="P1", role=Role.participant, text=text, char_start=0, char_end=len(text)
+    )
+    source = Source(
+        id="s1",
+        path="p1.txt",
+        kind=SourceKind.interview,
+        language="en",
+        participant_id="P1",
+        turns=[turn],
+    )
+    units, at = [], 0
+    for question, line in lines:
+        units.append(Unit(source, turn, at, at + len(line), line, question))
+        at += len(line) + 1
+    return units
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("Can you hear me alright?", "Yep, all good."),
+        ("Can you hear me alright?", "Sorry, my flatmate is making noise in the kitchen."),
+        ("Anything else you want to add?", "No, I think that's it."),
+        (None, "Thanks, this was kind of therapeutic."),
+        (None, "Would you like a cup of tea before you go?"),
+        ("还有什么想补充的吗？", "没有了，就这些。"),
+        ("主持人：能听到我说话吗？", "听得到，没问题。"),
+    ],
+)
+def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
+    units = _units((question, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is ObservationKind.neutral and reading.valence == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["Anxious, to be honest.", "I was quite cross.", "那一刻真的很崩溃。", "I was annoyed."]
+)
+def test_a_bare_feeling_is_not_a_finding_but_colours_the_sentence_before(text: str):
+    before = "It came at half past three and nobody phoned."
+    units = _units((None, before), ("How did that make you feel?", text))
+    readings = what_counts(units, [read_sentence(before), read_sentence(text)])
+    assert readings[1].kind is ObservationKind.neutral
+    assert readings[0].kind is ObservationKind.pain_point
+
+
+def test_a_bare_feeling_with_nothing_before_it_stays_out():
+    units = _units(("How did you feel?", "Anxious, to be honest."))
+    (reading,) = what_counts(units, [read_sentence(units[0].text)])
+    assert reading.kind is ObservationKind.neutral
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The delivery fee was never mentioned on the pricing page.",
+        "No tracking.",
+        "I was pretty angry that the box came at midnight.",
+        "客服机器人一直让我选问题类型。",
+    ],
+)
+def test_sentences_about_something_still_count(text: str):
+    units = _units((None, text))
+    reading = read_sentence(text)
+    assert what_counts(units, [reading]) == [reading]

@@ -1,7 +1,9 @@
 import numpy as np
 
 from assistant.keyphrases import cluster_keyphrases
-from assistant.synthesis import _title, leader_clusters
+from assistant.stages import StageSpec
+from assistant.synthesis import _title, build_stages, headline_threshold, leader_clusters
+from journey.schema import Evidence, Observation, ObservationKind, Stage
 
 
 def test_clustering_groups_similar_sentences_and_is_stable(embedder):
@@ -53,3 +55,72 @@ def test_a_cluster_sharing_one_lone_word_is_named_by_its_typical_quote():
     assert _title(["loop"], None, "It just looped.", 2) == "It just looped"
     assert _title(["promo code"], None, "The promo code was the annoying bit.", 3) == "Promo code"
     assert _title(["tracking"], "delivery", "No tracking link.", 5) == "Delivery: tracking"
+
+
+def _pain(quote: str, who: str) -> Observation:
+    return Observation(
+        kind=ObservationKind.pain_point,
+        stage="Delivery",
+        touchpoint=None,
+        channel=None,
+        emotion="frustrated",
+        valence=-1.2,
+        severity=3,
+        evidence=Evidence(
+            quote=quote,
+            source_id="s-" + who,
+            source_path=who + ".txt",
+            char_start=0,
+            char_end=len(quote),
+            participant_id=who,
+        ),
+    )
+
+
+def _stage(observations: list[Observation], vectors: np.ndarray, **kwargs: int) -> Stage:
+    (stage,) = build_stages(
+        [StageSpec("Delivery", "the box arriving")],
+        observations,
+        vectors.astype(np.float32),
+        total_participants=10,
+        **kwargs,
+    )
+    return stage
+
+
+def test_a_pain_point_one_person_raised_is_kept_as_mentioned_once_not_headlined():
+    late, plastic = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    observations = [
+        _pain("The box came four hours late.", "p1"),
+        _pain("Late again, the window meant nothing.", "p2"),
+        _pain("It arrived long after the window.", "p3"),
+        _pain("So much plastic in every box.", "p4"),
+        _pain("Every onion in its own plastic bag.", "p4"),
+    ]
+    stage = _stage(observations, np.stack([late, late, late, plastic, plastic]))
+
+    assert [p.participants for p in stage.pain_points] == [3]
+    assert [p.participants for p in stage.pain_points_once] == [1]
+    once = stage.pain_points_once[0]
+    assert once.id != stage.pain_points[0].id and len(once.evidence) == 2
+
+
+def test_the_headline_threshold_is_a_setting():
+    vectors = np.stack([np.array([1.0, 0.0]), np.array([1.0, 0.0])])
+    observations = [_pain("The box came late.", "p1"), _pain("Late, again.", "p2")]
+
+    assert len(_stage(observations, vectors).pain_points) == 1
+    strict = _stage(observations, vectors, min_participants=3)
+    assert not strict.pain_points and len(strict.pain_points_once) == 1
+    assert len(_stage(observations[:1], vectors[:1], min_participants=1).pain_points) == 1
+
+
+def test_a_pilot_of_two_interviews_still_headlines_what_each_said():
+    assert headline_threshold(2, 2) == 1 and headline_threshold(2, 3) == 1
+    assert headline_threshold(2, 4) == 2 and headline_threshold(3, 40) == 3
+    vectors = np.stack([np.array([1.0, 0.0]), np.array([0.0, 1.0])])
+    observations = [_pain("The box came late.", "p1"), _pain("Too much plastic.", "p2")]
+    (stage,) = build_stages(
+        [StageSpec("Delivery", "")], observations, vectors.astype(np.float32), 2
+    )
+    assert len(stage.pain_points) == 2 and not stage.pain_points_once

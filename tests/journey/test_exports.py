@@ -394,3 +394,33 @@ def test_the_checked_in_json_schema_is_up_to_date():
     assert checked_in.read_text(encoding="utf-8") == json_schema(), (
         "run `journeymap schema > journey-map.schema.json`"
     )
+
+
+def test_html_folds_pain_points_mentioned_once_under_one_line(sample_map: JourneyMap) -> None:
+    signup = sample_map.stages[0]
+    once = signup.pain_points[1].model_copy(
+        update={"id": "pp-sign-up-once-1", "title": "Only one person had this", "participants": 1}
+    )
+    stage = signup.model_copy(
+        update={"pain_points": signup.pain_points[:1], "pain_points_once": [once]}
+    )
+    page = to_html(sample_map.model_copy(update={"stages": [stage, *sample_map.stages[1:]]}))
+
+    folds = [a for tag, a in _parse(page).tags if tag == "details" and a.get("class") == "once"]
+    assert len(folds) == 1 and "1 mentioned once</summary>" in page
+    assert page.index("mentioned once") < page.index("Only one person had this")
+
+
+def test_markdown_counts_what_was_mentioned_once_without_listing_it(
+    sample_map: JourneyMap,
+) -> None:
+    signup = sample_map.stages[0]
+    once = signup.pain_points[1].model_copy(
+        update={"id": "pp-sign-up-once-1", "title": "Only one person had this", "participants": 1}
+    )
+    stage = signup.model_copy(update={"pain_points_once": [once]})
+    report = to_markdown(sample_map.model_copy(update={"stages": [stage, *sample_map.stages[1:]]}))
+
+    assert "Mentioned once (too few people to headline): 1 pain point, in the JSON." in report
+    assert "Only one person had this" not in report
+    assert "Mentioned once" not in to_markdown(sample_map)

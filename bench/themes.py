@@ -1,0 +1,375 @@
+"""Theme quality, scored from the coded-segments export (`journeymap map --format observations`).
+
+(a) Harmonic purity (TopicGPT's metric: the harmonic mean of purity and inverse purity) of the
+    map's pain themes against human labels on the development data in ../shared/eval_data:
+    airline tweets (9 negative reasons) and CFPB complaints (consumer-chosen issue). Each coded
+    segment takes the label of the review it quotes. Airline also: how many of the 9 reasons are
+    the majority (> 50%) of a distinct top-15 pain theme, and top-15 themes per covered reason.
+(b) --sample: the Freshbox sample study against the themes its authors planted
+    (samples/freshbox/PLANTED.md): which come out as one theme with the right participant
+    count, whether the top 5 pain themes are the 5 most widespread planted pains, and whether
+    any small talk became a finding.
+
+Targets (issue 15): harmonic purity >= 0.5 on airline and CFPB; >= 7 of 9 reasons; <= 1.3
+themes per covered reason. Nothing here is fitted to the data: it only scores the map.
+
+    .venv/bin/python -m bench.themes [--n 2000] [--seed 0] [--only airline|cfpb|sample]
+"""
+
+import argparse
+import csv
+import json
+import re
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.mapping import build_map
+from bench._eval import EVAL_DATA, embedder, ingest, negative_tweets, workspace
+from ingest.embeddings import UsemEmbedder
+from ingest.pipeline import IngestOptions, find_files
+from journey.render import render
+from journey.schema import Finding, JourneyMap
+from journey.source import SourceKind
+
+CFPB = EVAL_DATA / "cfpb_complaints_sample/complaints_with_narratives.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "samples/freshbox"
+TOP = 15
+TARGET_PURITY, TARGET_REASONS, TARGET_SPREAD = 0.5, 7, 1.3
+
+Segment = dict[str, object]
+"""One row of the coded-segments export (JSON Lines)."""
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def segments(m: JourneyMap) -> list[Segment]:
+    """The map's coded segments, read back from its JSON Lines export."""
+    return [json.loads(line) for line in render(m, "observations-jsonl").splitlines()]
+
+
+def review_id(segment: Segment) -> str:
+    """The review a segment quotes (`table.csv#ID` -> `ID`)."""
+    return str(segment["source_path"]).rsplit("#", 1)[-1]
+
+
+def harmonic_purity(pairs: Sequence[tuple[str, str]]) -> tuple[float, float, float]:
+    """(purity, inverse purity, harmonic mean) of (theme, label) pairs."""
+    if not pairs:
+        return 0.0, 0.0, 0.0
+    table = Counter(pairs)
+    by_theme: defaultdict[str, int] = defaultdict(int)
+    by_label: defaultdict[str, int] = defaultdict(int)
+    for (theme, label), n in table.items():
+        by_theme[theme] = max(by_theme[theme], n)
+        by_label[label] = max(by_label[label], n)
+    purity = sum(by_theme.values()) / len(pairs)
+    inverse = sum(by_label.values()) / len(pairs)
+    return purity, inverse, 2 * purity * inverse / (purity + inverse)
+
+
+def pain_themes(m: JourneyMap) -> list[tuple[str, Finding]]:
+    """Headline pain points study-wide, by participants x severity (stage name with each)."""
+    found = [(s.name, p) for s in m.stages for p in s.pain_points]
+    return sorted(found, key=lambda sp: (-sp[1].participants * sp[1].severity, sp[1].id))
+
+
+@dataclass
+class Scores:
+    purity: float
+    inverse: float
+    harmonic: float
+    themed: int
+    pains: int
+    themes: int
+    covered: int = 0
+    spread: float = 0.0
+
+
+def score_labels(m: JourneyMap, label_of: dict[str, str], name: str) -> Scores:
+    """Harmonic purity of the pain themes' segments against the reviews' labels."""
+    rows = [s for s in segments(m) if s["kind"] == "pain_point" and review_id(s) in label_of]
+    themed = [s for s in rows if s["theme"]]
+    pairs = [(str(s["theme"]), label_of[review_id(s)]) for s in themed]
+    purity, inverse, harmonic = harmonic_purity(pairs)
+    print(
+        f"{name}: {len(rows)} pain segments, {len(themed)} in a theme "
+        f"({len(themed) / max(1, len(rows)):.0%}), {len({p[0] for p in pairs})} themes; "
+        f"purity {purity:.3f}, inverse purity {inverse:.3f}, harmonic {harmonic:.3f}"
+    )
+    headline = {p.id for _, p in pain_themes(m)}
+    top = [pair for pair in pairs if pair[0] in headline]
+    hp, hi, hh = harmonic_purity(top)
+    print(
+        f"{name}, headline pain themes only: {len(top)} segments in {len(headline)} themes; "
+        f"purity {hp:.3f}, inverse purity {hi:.3f}, harmonic {hh:.3f}"
+    )
+    return Scores(purity, inverse, harmonic, len(themed), len(rows), len({p[0] for p in pairs}))
+
+
+def top_table(m: JourneyMap, label_of: dict[str, str]) -> tuple[int, float]:
+    """The top pain themes with their majority label; (labels covered, themes per label)."""
+    labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for s in segments(m):
+        if s["theme"] and review_id(s) in label_of:
+            labels[str(s["theme"])][label_of[review_id(s)]] += 1
+    print(f"\n  {'#':>2s} {'title':40s} {'stage':16s} {'ppl':>4s} {'n':>4s} {'majority':28s} share")
+    covering: Counter[str] = Counter()
+    for rank, (stage, p) in enumerate(pain_themes(m)[:TOP], start=1):
+        counts = labels[p.id]
+        n = sum(counts.values())
+        major, hits = counts.most_common(1)[0] if counts else ("-", 0)
+        share = hits / n if n else 0.0
+        if share > 0.5:
+            covering[major] += 1
+        print(
+            f"  {rank:2d} {_cut(p.title, 40):40s} {_cut(stage, 16):16s} {p.participants:4d} "
+            f"{n:4d} {_cut(major, 28):28s} {share:.2f}"
+        )
+    spread = sum(covering.values()) / len(covering) if covering else 0.0
+    return len(covering), spread
+
+
+def _map_of_reviews(
+    model: UsemEmbedder, rows: Sequence[tuple[str, str]], project: str
+) -> tuple[JourneyMap, float]:
+    with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
+        table = Path(tmp) / f"{project}.csv"
+        with table.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["id", "text"])
+            writer.writerows(rows)
+        options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="id")
+        ingest(ws, project, [table], options)
+        start = time.perf_counter()
+        m = build_map(ws, project)
+        return m, time.perf_counter() - start
+
+
+def run_airline(model: UsemEmbedder, n: int, seed: int) -> Scores:
+    tweets, eligible = negative_tweets(n, seed)
+    print(f"== airline: {len(tweets)} of {eligible} negative tweets with a reason (seed {seed}) ==")
+    m, seconds = _map_of_reviews(model, [(t.id, t.text) for t in tweets], "airline")
+    label_of = {t.id: t.reason for t in tweets}
+    scores = score_labels(m, label_of, "airline")
+    scores.covered, scores.spread = top_table(m, label_of)
+    print(
+        f"reasons that are the majority of a top-{TOP} theme: {scores.covered} of 9; "
+        f"top-{TOP} themes per covered reason {scores.spread:.2f}; build_map {seconds:.1f} s\n"
+    )
+    return scores
+
+
+def run_cfpb(model: UsemEmbedder) -> Scores:
+    with CFPB.open(encoding="utf-8", newline="") as f:
+        complaints = [
+            (r["Complaint ID"], r["Consumer complaint narrative"].strip(), r["Issue"])
+            for r in csv.DictReader(f)
+            if r["Consumer complaint narrative"].strip()
+        ]
+    issues = Counter(c[2] for c in complaints)
+    print(f"== CFPB: {len(complaints)} complaints, {len(issues)} issues ==")
+    m, seconds = _map_of_reviews(model, [(c[0], c[1]) for c in complaints], "cfpb")
+    scores = score_labels(m, {c[0]: c[2] for c in complaints}, "cfpb")
+    top_table(m, {c[0]: c[2] for c in complaints})
+    print(f"build_map {seconds:.1f} s\n")
+    return scores
+
+
+# ---------------------------------------------------------------- the sample study
+
+
+@dataclass
+class Planted:
+    id: str
+    kind: str
+    title: str
+    voices: set[str]
+    also: set[str]
+    keywords: list[str]
+
+
+def planted_themes(path: Path = SAMPLE / "PLANTED.md") -> tuple[list[Planted], list[str]]:
+    """The planted themes and the small-talk lines, parsed from PLANTED.md's tables."""
+    themes: list[Planted] = []
+    small_talk: list[str] = []
+    kind = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            kind = {"## Pain points": "pain_point", "## Delights": "delight"}.get(line, "")
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if kind and line.startswith("|") and len(cells) == 5 and cells[0] not in ("id", "---"):
+            themes.append(
+                Planted(
+                    id=cells[0],
+                    kind=kind,
+                    title=cells[1],
+                    voices=set(cells[2].split()),
+                    also=set(cells[3].split()),
+                    keywords=[k.strip() for k in cells[4].split(";") if k.strip()],
+                )
+            )
+        if m := re.match(r"- `(.+?)`", line):
+            small_talk.append(m.group(1))
+    return themes, small_talk
+
+
+def voice(segment: Segment) -> str:
+    """`p01` for an interview file, `R001` for a review row."""
+    path = str(segment["source_path"])
+    if "#" in path:
+        return path.rsplit("#", 1)[1]
+    found = re.match(r"(p\d+)", Path(path).name)
+    return found.group(1) if found else Path(path).name
+
+
+def planted_label(segment: Segment, themes: Sequence[Planted]) -> str | None:
+    """The planted theme (of the segment's kind) whose keywords the quote hits most, if its
+    source voices that theme."""
+    quote = str(segment["quote"]).lower()
+    who = voice(segment)
+    best, hits = None, 0
+    for t in themes:
+        if t.kind != segment["kind"] or who not in t.voices | t.also:
+            continue
+        n = sum(quote.count(k) for k in t.keywords)
+        if n > hits:
+            best, hits = t.id, n
+    return best
+
+
+def run_sample(model: UsemEmbedder) -> dict[str, object]:
+    themes, small_talk = planted_themes()
+    print(f"== sample study (samples/freshbox): {len(themes)} planted themes ==")
+    with workspace(model) as ws:
+        files, _ = find_files([SAMPLE / "interviews", SAMPLE / "reviews"])
+        ingest(ws, "freshbox", files, IngestOptions())
+        start = time.perf_counter()
+        m = build_map(ws, "freshbox")
+        seconds = time.perf_counter() - start
+    rows = segments(m)
+    by_theme: defaultdict[str, list[Segment]] = defaultdict(list)
+    for s in rows:
+        if s["theme"]:
+            by_theme[str(s["theme"])].append(s)
+    findings = {
+        f.id: f for s in m.stages for f in (*s.pain_points, *s.delights)
+    }  # headline themes only
+    matched: defaultdict[str, list[Finding]] = defaultdict(list)
+    major_of: dict[str, str] = {}
+    for fid, items in by_theme.items():
+        if fid not in findings:
+            continue
+        labels = Counter(planted_label(s, themes) for s in items)
+        labels.pop(None, None)
+        if labels:
+            label, n = labels.most_common(1)[0]
+            if n * 2 > len(items):
+                matched[label].append(findings[fid])
+                major_of[fid] = str(label)
+    print(f"\n  {'planted':11s} {'kind':10s} {'want':>7s} {'themes':>6s} {'ppl':>10s}  verdict")
+    right = 0
+    for t in themes:
+        low, high = len(t.voices) - 1, len(t.voices) + len(t.also) + 1
+        got = matched.get(t.id, [])
+        counts = sorted((f.participants for f in got), reverse=True)
+        ok = len(got) == 1 and low <= counts[0] <= high
+        right += ok
+        verdict = (
+            "ok"
+            if ok
+            else ("missing" if not got else f"{len(got)} themes" if len(got) > 1 else "count off")
+        )
+        want = f"{low + 1}" + (f"+{len(t.also)}" if t.also else "")
+        shown = ",".join(map(str, counts)) or "-"
+        print(f"  {t.id:11s} {t.kind:10s} {want:>7s} {len(got):6d} {shown:>10s}  {verdict}")
+    widest = sorted(
+        (t for t in themes if t.kind == "pain_point"), key=lambda t: (-len(t.voices), t.id)
+    )[:5]
+    top = pain_themes(m)[:5]
+    top_ids = [major_of.get(p.id, "?") for _, p in top]
+    print(
+        "\ntop 5 pain themes: "
+        + "; ".join(
+            f"{_cut(p.title, 30)} ({p.participants}) -> {major_of.get(p.id, '?')}" for _, p in top
+        )
+    )
+    top5 = sorted(top_ids) == sorted(t.id for t in widest)
+    print(
+        f"5 most widespread planted pains: {', '.join(t.id for t in widest)} -> "
+        f"{'same set' if top5 else 'different'}"
+    )
+    talk = [
+        s
+        for s in rows
+        if s["kind"] in ("pain_point", "delight")
+        and any(line.lower() in str(s["quote"]).lower() for line in small_talk)
+    ]
+    headline = [s for s in talk if s["theme"] in findings]
+    print(
+        f"small-talk lines coded pain/delight: {len(talk)} ({len(headline)} in a headline "
+        f"theme)"
+        + "".join(f"\n    “{_cut(str(s['quote']), 70)}” {s['kind']} {s['theme']}" for s in talk)
+    )
+    pains = sum(len(s.pain_points) for s in m.stages)
+    once = sum(len(s.pain_points_once) for s in m.stages)
+    print(
+        f"headline pain points {pains}, pain points mentioned once {once}; "
+        f"build_map {seconds:.1f} s\n"
+    )
+    return {"right": right, "of": len(themes), "top5": top5, "small_talk": len(talk)}
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "BELOW TARGET"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="airline tweets; 0 = all")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=("airline", "cfpb", "sample"))
+    parser.add_argument("--sample", action="store_true", help="the sample study only")
+    args = parser.parse_args()
+    only = "sample" if args.sample else args.only
+    began = time.perf_counter()
+    model = embedder()
+    runs: dict[str, Callable[[], object]] = {
+        "airline": lambda: run_airline(model, args.n, args.seed),
+        "cfpb": lambda: run_cfpb(model),
+        "sample": lambda: run_sample(model),
+    }
+    results = {name: run() for name, run in runs.items() if only in (None, name)}
+    print("== summary ==")
+    print(f"  {'set':8s} {'purity':>7s} {'inverse':>7s} {'harmonic':>8s} {'themed':>7s}  extra")
+    for name in ("airline", "cfpb"):
+        s = results.get(name)
+        if isinstance(s, Scores):
+            extra = (
+                f"reasons {s.covered}/9 ({_verdict(s.covered >= TARGET_REASONS)}), "
+                f"themes/reason {s.spread:.2f} ({_verdict(s.spread <= TARGET_SPREAD)})"
+                if name == "airline"
+                else ""
+            )
+            print(
+                f"  {name:8s} {s.purity:7.3f} {s.inverse:7.3f} {s.harmonic:8.3f} "
+                f"{s.themed / max(1, s.pains):7.0%}  {_verdict(s.harmonic >= TARGET_PURITY)}; "
+                + extra
+            )
+    sample = results.get("sample")
+    if isinstance(sample, dict):
+        print(
+            f"  sample   planted themes right {sample['right']}/{sample['of']}; top 5 = the 5 "
+            f"widest planted pains: {sample['top5']}; small-talk findings {sample['small_talk']}"
+        )
+    print(f"elapsed {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
