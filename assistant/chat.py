@@ -16,7 +16,6 @@ from assistant.llm_chat import Markers, write_answer
 from assistant.mapping import current_map
 from assistant.retrieval import BM25, FEEDBACK_DOCS, fuse, tokens
 from assistant.workspace import Workspace
-from ingest.redact import Redactor
 from ingest.sentences import sentence_spans
 from journey.grounding import ground
 from journey.schema import ChatAnswer, Evidence, Finding, PainPoint
@@ -150,7 +149,7 @@ class Chat:
         self.map = current_map(workspace, project)
         stored = workspace.catalog.sources(project)
         self._originals = {s.source.id: s.original for s in stored}
-        self._redactor = Redactor(workspace.catalog.aliases(project))
+        self._redactor = workspace.redactor(project)
         self._passages = [p for s in stored for p in passages(s.source, s.original)]
         self._at = {
             (p.source.id, t.index): i for i, p in enumerate(self._passages) for t in p.turns

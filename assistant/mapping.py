@@ -24,7 +24,6 @@ from assistant.synthesis import (
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
-from ingest.redact import Redactor
 from journey.edits import Edit, apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
@@ -169,7 +168,7 @@ def extract_observations(
     stored = catalog.sources(project)
     if not stored:
         raise InputError(f"project {project!r} has no sources yet; run `journeymap ingest`")
-    redactor = Redactor(catalog.aliases(project))
+    redactor = workspace.redactor(project)
 
     def redact(text: str) -> str:
         return redactor.redact(text)[0]

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     """Workspace folder: the catalog, the vector store and exports live here."""
     max_file_mb: float = Field(50.0, gt=0)
     """Files larger than this many megabytes are skipped at ingest."""
+    detect_names: bool = True
+    """Redact people's names found in free text ("my wife Sarah", "Dr Okafor", 王先生) as
+    [NAME]; speakers' names are always redacted. Applies to ingests and maps made after."""
     max_file_seconds: float = Field(300.0, gt=0)
     """Seconds one file may take to be read, redacted and chunked (embedding not counted); a
     file over it is skipped with its reason. A backstop: every step is linear in file size."""
@@ -145,6 +148,7 @@ class Settings(BaseSettings):
         return IngestOptions(
             max_bytes=int(self.max_file_mb * 1024 * 1024),
             max_seconds=self.max_file_seconds,
+            detect_names=self.detect_names,
             **choices,
         )
 

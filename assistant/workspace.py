@@ -7,6 +7,7 @@ from assistant.settings import Settings
 from ingest.catalog import Catalog
 from ingest.embeddings import Embedder, UsemEmbedder
 from ingest.pipeline import IngestOptions, Ingestor
+from ingest.redact import Redactor
 from ingest.store import ChunkStore
 
 if TYPE_CHECKING:
@@ -46,6 +47,11 @@ class Workspace:
     def ingestor(self, project: str, options: IngestOptions) -> Ingestor:
         """An Ingestor for one project of this workspace."""
         return Ingestor(self.catalog, self.store, self.embedder, project, options)
+
+    def redactor(self, project: str) -> Redactor:
+        """The project's redactor as it stands (every speaker alias known so far): maps, chat
+        and edits redact source text with it, exactly as ingest did."""
+        return Redactor(self.catalog.aliases(project), detect_names=self.settings.detect_names)
 
     def close(self) -> None:
         """Release the catalog's database connection."""

@@ -48,6 +48,8 @@ class IngestOptions:
     id_column: str | None = None
     segment: dict[str, str] = field(default_factory=dict)
     max_bytes: int = 50 * 1024 * 1024
+    detect_names: bool = True
+    """Redact names found in free text too (speakers' names always are)."""
     max_seconds: float = 300.0
     """Time one file may take to be read, redacted and chunked (embedding not counted); a file
     over it is skipped with its reason. A backstop: every step is linear in the file's size."""
@@ -248,7 +250,7 @@ class Ingestor:
         in this run (a name in an earlier file, or earlier in this run, must not stay)."""
         parts = {p.casefold() for n in names for p in [n, *n.split()] if len(p) >= 3}
         aliases = self.catalog.aliases(self.project)
-        redactor = Redactor(aliases)
+        redactor = Redactor(aliases, detect_names=self.options.detect_names)
         for stored in self.catalog.sources(self.project):
             original, source = stored.original, stored.source
             folded = original.casefold()
@@ -366,7 +368,7 @@ class Ingestor:
                 )
         participant_id = self._participant_id(document, kind, roles, shown, sid)
         aliases = self.catalog.aliases(self.project)
-        redactor = Redactor(aliases)
+        redactor = Redactor(aliases, detect_names=self.options.detect_names)
         counts: Counter[str] = Counter()
         headings: dict[str | None, str | None] = {None: None}
 

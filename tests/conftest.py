@@ -11,7 +11,6 @@ from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, IngestReport
-from ingest.redact import Redactor
 from journey.grounding import normalize_ws
 from journey.schema import JourneyMap
 
@@ -82,7 +81,7 @@ def small_study(tmp_path: Path) -> Callable[[Workspace], None]:
 def assert_map_grounded(workspace: Workspace, m: JourneyMap) -> None:
     """Every quote of the map equals its (redacted) source text at its offsets."""
     stored = {s.source.id: s for s in workspace.catalog.sources(m.project)}
-    redactor = Redactor(workspace.catalog.aliases(m.project))
+    redactor = workspace.redactor(m.project)
     for e in m.evidence():
         original = stored[e.source_id].original[e.char_start : e.char_end]
         assert normalize_ws(redactor.redact(original)[0]) == normalize_ws(e.quote)

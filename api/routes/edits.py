@@ -8,7 +8,6 @@ from fastapi import APIRouter, status
 from api.deps import ProjectDep, StateDep, WorkspaceDep
 from api.errors import ApiError
 from assistant.mapping import current_map
-from ingest.redact import Redactor
 from journey.edits import Edit, EditRequest, anchor, find
 from journey.errors import NotFoundError
 from journey.grounding import ground
@@ -30,7 +29,7 @@ def _pinned(workspace: WorkspaceDep, project: str, quote: dict[str, str | int]) 
     stored = next((s for s in workspace.catalog.sources(project) if s.source.id == source_id), None)
     if stored is None:
         raise NotFoundError(f"no source {source_id!r} in project {project!r}")
-    redactor = Redactor(workspace.catalog.aliases(project))
+    redactor = workspace.redactor(project)
     turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
     evidence = Evidence(
         quote=redactor.redact(stored.original[start:end])[0],

@@ -83,3 +83,19 @@ def test_a_name_mentioned_before_it_is_a_speaker_label_is_redacted_everywhere(
     chunks = workspace.store.query("study", "neighbour showed me the app", n=10)
     assert chunks and not any("Priya" in h.text or "Raman" in h.text for h in chunks)
     assert len({h.id for h in chunks}) == workspace.store.count("study")
+
+
+def test_names_in_free_text_are_redacted_unless_the_user_turns_detection_off(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p03.txt"
+    path.write_text(
+        "Interviewer: Who cooks?\nP3: My wife Sarah does, and Dr Okafor told us to eat better.\n",
+        encoding="utf-8",
+    )
+    [on] = _ingest(workspace, path).added
+    assert "My wife [NAME] does" in on.turns[1].text and "Dr [NAME]" in on.turns[1].text
+    off = workspace.ingestor("plain", IngestOptions(detect_names=False)).ingest(
+        [path], IngestReport()
+    )
+    assert "My wife Sarah does" in off.added[0].turns[1].text
