@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import cues
-from assistant.extractor import Unit
+from assistant.extractor import Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
@@ -285,19 +285,21 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
     lends its feeling to the sentence before it, which names what it was about."""
     out = list(readings)
     for i, (unit, read) in enumerate(zip(units, readings, strict=True)):
-        if cues.small_talk(unit.text, unit.question):
+        text = without_handles(unit.text)  # "@airline so disappointed." is a bare feeling
+        if cues.small_talk(text, unit.question):
             out[i] = _NOTHING
-        elif cues.bare_feeling(unit.text):
+        elif cues.bare_feeling(text):
             out[i] = _NOTHING
-            reading = _feeling(unit.text, read)
+            reading = _feeling(text, read)
             if reading.kind not in _FINDINGS:
                 continue
             if i and units[i - 1].source.id == unit.source.id:
                 before, previous = out[i - 1], units[i - 1]
+                said = without_handles(previous.text)
                 lends = (
                     before.kind in (ObservationKind.neutral, ObservationKind.action)
-                    and not cues.small_talk(previous.text, previous.question)
-                    and not cues.bare_feeling(previous.text)
+                    and not cues.small_talk(said, previous.question)
+                    and not cues.bare_feeling(said)
                 )
                 if lends or (before.kind is reading.kind and reading.severity > before.severity):
                     out[i - 1] = reading

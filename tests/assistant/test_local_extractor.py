@@ -117,7 +117,14 @@ def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text
 
 
 @pytest.mark.parametrize(
-    "text", ["Anxious, to be honest.", "I was quite cross.", "那一刻真的很崩溃。", "I was annoyed."]
+    "text",
+    [
+        "Anxious, to be honest.",
+        "I was quite cross.",
+        "那一刻真的很崩溃。",
+        "I was annoyed.",
+        "@airline so disappointed.",
+    ],
 )
 def test_a_bare_feeling_is_not_a_finding_but_colours_the_sentence_before(text: str):
     before = "It came at half past three and nobody phoned."
