@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors
@@ -52,7 +53,8 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
             logger.warning("a job was still running at shutdown; it was interrupted")
 
     async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        await mcp_http["app"](scope, receive, send)
+        # The MCP app serves its one endpoint at its root, whichever of /mcp and /mcp/ came.
+        await mcp_http["app"]({**scope, "path": "/", "raw_path": b"/"}, receive, send)
 
     app = FastAPI(
         title="journeymap",
@@ -83,8 +85,12 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
 
     for router in (projects.router, sources.router, maps.router, edits.router, chat.router):
         app.include_router(router)
-    # The MCP server over Streamable HTTP. With API keys set it needs a key for every project.
-    app.mount("/mcp", _require_full_key(state.scopes, mcp_endpoint))
+    # The MCP server over Streamable HTTP at /mcp and /mcp/ alike (a redirect from one to the
+    # other would cost clients a round trip, and some do not follow it for a POST). With API
+    # keys set it needs a key for every project.
+    guarded = _AsgiEndpoint(_require_full_key(state.scopes, mcp_endpoint))
+    for path in ("/mcp", "/mcp/"):
+        app.router.routes.append(Route(path, guarded, name="mcp", include_in_schema=False))
     return app
 
 
@@ -126,6 +132,17 @@ class _DocsNeedAKey:
                 "JOURNEYMAP_API_KEYS (or JOURNEYMAP_PUBLIC_DOCS=true)",
             )
             return
+        await self.app(scope, receive, send)
+
+
+class _AsgiEndpoint:
+    """An ASGI app a Route hands the request to as it is (a plain function would be taken for
+    a request -> response endpoint)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
 
 

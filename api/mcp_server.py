@@ -1,28 +1,121 @@
-"""The MCP server: the same jobs as the HTTP API, as tools a chat assistant can call."""
+"""The MCP server: the same jobs as the HTTP API, as tools a chat assistant can call.
 
-from typing import Literal
+Replies are small by default (a map in brief, the top findings, one theme, a few quotes);
+the whole map is the resource `journeymap://projects/{project}/map`. An expected failure
+(an unknown project, a bad argument) is an `isError` result carrying the one-line message
+the CLI prints, never a traceback.
+"""
+
+import base64
+import binascii
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
-from mcp.types import ToolAnnotations
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
 
 from api.deps import AppState
 from api.errors import ApiError
-from api.models import IngestResult, ProjectOut
+from api.models import (
+    FindingBrief,
+    IngestResult,
+    MapSummary,
+    ProjectOut,
+    QuoteHit,
+    QuoteSearch,
+    RecommendationRef,
+    Theme,
+    TopFindings,
+    map_summary,
+    map_uri,
+)
 from api.operations import Upload, describe_project, ingest_uploads
-from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant import briefs
+from assistant.mapping import build_map, save_map, with_edits
 from assistant.stages import parse_stages
 from journey import exports
+from journey.errors import JourneymapError, NotFoundError
 from journey.render import Format, render
 from journey.schema import ChatAnswer, JourneyMap, Recommendation
 from journey.source import SourceKind
 
+logger = logging.getLogger(__name__)
+
 READ_ONLY = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+WRITES = ToolAnnotations(
+    readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+)
 INSTRUCTIONS = (
     "journeymap turns interview transcripts and customer reviews into an evidence-backed "
-    "customer journey map. Ingest sources into a project, build its map, then ask about pain "
-    "points: every quote it returns is verbatim from a participant, with its source and "
-    "character offsets. Cite those quotes; do not invent others."
+    "customer journey map. Ingest sources into a project (ingest_source), build its map "
+    "(build_journey_map), then use top_pain_points, get_theme, search_quotes and ask. Every "
+    "quote returned is verbatim from a participant, with its source and character offsets: "
+    "cite those quotes and do not invent others. The whole map is the resource "
+    "journeymap://projects/{project}/map; read it only when the small tools do not suffice."
 )
+NO_MAP = "no map yet for project {project!r}: build one with build_journey_map"
+ConversationId = Annotated[
+    str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _error(message: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def _reply(result: Any) -> Any:
+    """A model reply as compact JSON text plus structured content, and a link to the whole
+    map when the reply names it (other replies are left to the SDK)."""
+    if not isinstance(result, BaseModel):
+        return result
+    # Unset optional fields (a review's speaker, a quote's timestamp) are left out: smaller.
+    content: list[Any] = [
+        TextContent(type="text", text=result.model_dump_json(exclude_none=True))
+    ]
+    if uri := getattr(result, "map_uri", None):
+        content.append(
+            ResourceLink(
+                type="resource_link",
+                uri=uri,
+                name="journey map",
+                description="The whole journey map as JSON",
+                mime_type="application/json",
+            )
+        )
+    return CallToolResult(
+        content=content, structured_content=result.model_dump(mode="json", exclude_none=True)
+    )
+
+
+def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
+    """The tool, with journeymap's own errors turned into `isError` results carrying their
+    message, and anything unexpected logged with its traceback and reported briefly."""
+
+    @functools.wraps(fn)
+    def tool(*args: P.args, **kwargs: P.kwargs) -> R | CallToolResult:
+        try:
+            result: R | CallToolResult = _reply(fn(*args, **kwargs))
+        except ApiError as exc:
+            logger.info("tool %s: %s", fn.__name__, exc.message)
+            result = _error(exc.message)
+        except JourneymapError as exc:
+            logger.info("tool %s: %s", fn.__name__, exc)
+            result = _error(str(exc))
+        except Exception:
+            logger.exception("tool %s failed", fn.__name__)
+            result = _error(f"{fn.__name__} failed unexpectedly; the server log has the details")
+        # The SDK passes a CallToolResult through; fn's return type gives the output schema.
+        return result
+
+    return tool
 
 
 def create_mcp(state: AppState) -> MCPServer:
@@ -30,27 +123,44 @@ def create_mcp(state: AppState) -> MCPServer:
     server = MCPServer(name="journeymap", instructions=INSTRUCTIONS)
     workspace = state.workspace
 
-    def project_exists(project: str) -> None:
-        workspace.catalog.require_project(project)
+    def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        def register(fn: Callable[P, R]) -> Callable[P, R]:
+            server.tool(annotations=annotations)(_answers_errors(fn))
+            return fn
 
-    @server.tool(annotations=READ_ONLY)
+        return register
+
+    def stored(project: str) -> JourneyMap:
+        journey_map = briefs.stored_map(workspace, project)
+        if journey_map is None:
+            raise NotFoundError(NO_MAP.format(project=project))
+        return journey_map
+
+    @tool(READ_ONLY)
     def list_projects() -> list[ProjectOut]:
         """The projects in the workspace, with their source, participant and chunk counts."""
         return [describe_project(workspace, name) for name in workspace.catalog.projects()]
 
-    @server.tool()
+    @tool(WRITES)
     def ingest_source(
         project: str,
-        filename: str,
-        content: str | None = None,
         path: str | None = None,
+        content: str | None = None,
+        content_base64: str | None = None,
+        filename: str | None = None,
         kind: Literal["interview", "review"] | None = None,
+        segment: dict[str, str] | None = None,
     ) -> IngestResult:
-        """Add a transcript or review table to a project (created if new): either its text
-        `content` with a `filename` whose extension gives the format (.txt .md .vtt .srt .json
-        .csv .jsonl), or a `path` to a file inside the workspace folder."""
-        if (content is None) == (path is None):
-            raise ApiError(422, "invalid_request", "give exactly one of content or path")
+        """Add a transcript or review table to a project (created if new). Give one of: `path`,
+        a file inside the workspace folder; `content`, its text; or `content_base64`, its bytes
+        (for .docx and .pdf). With content, `filename` is required: its extension gives the
+        format (.txt .md .vtt .srt .docx .pdf .csv .json .jsonl). The same content twice is
+        stored once. `segment` tags its participants, e.g. {"plan": "family"}."""
+        given = [x is not None for x in (path, content, content_base64)]
+        if sum(given) != 1:
+            raise ApiError(
+                422, "invalid_request", "give exactly one of path, content or content_base64"
+            )
         if path is not None:
             home = state.settings.home.resolve()
             file = (home / path).resolve()
@@ -58,56 +168,164 @@ def create_mcp(state: AppState) -> MCPServer:
                 raise ApiError(
                     404, "not_found", f"{path!r} is not a file inside the workspace {home}"
                 )
-            data, filename = file.read_bytes(), filename or file.name
+            data, name = file.read_bytes(), filename or file.name
+        elif not filename:
+            raise ApiError(
+                422,
+                "invalid_request",
+                "content needs a filename whose extension gives the format, e.g. interview.txt",
+            )
+        elif content is not None:
+            data, name = content.encode("utf-8"), filename
         else:
-            data = (content or "").encode("utf-8")
-        options = state.settings.ingest_options(kind=SourceKind(kind) if kind else None)
-        return ingest_uploads(state, project, [Upload(filename, data)], options)
+            data, name = _decode_base64(content_base64 or ""), filename
+        options = state.settings.ingest_options(
+            kind=SourceKind(kind) if kind else None, segment=segment or {}
+        )
+        return ingest_uploads(state, project, [Upload(name, data)], options)
 
-    @server.tool()
-    def build_journey_map(project: str, stages: list[str] | None = None) -> JourneyMap:
-        """Build (or rebuild) the project's draft journey map; optional stages in order, as
-        `Name` or `Name: description`."""
-        project_exists(project)
+    @tool(WRITES)
+    def build_journey_map(project: str, stages: list[str] | None = None) -> MapSummary:
+        """Build (or rebuild) the project's draft journey map and store it; optional stages in
+        order, as `Name` or `Name: description`. Replies with the map in brief: counts and top
+        titles per stage, and a link to the whole map."""
+        workspace.catalog.require_project(project)
         with state.lock(project):
             journey_map = build_map(workspace, project, parse_stages(stages or []) or None)
             save_map(workspace, journey_map)
             state.changed(project)
-        return with_edits(workspace, journey_map)
+        return map_summary(with_edits(workspace, journey_map), current=True)
 
-    @server.tool(annotations=READ_ONLY)
-    def get_journey_map(project: str) -> JourneyMap:
-        """The project's current map (built first if its sources changed since the last)."""
-        project_exists(project)
-        return current_map(workspace, project)
+    @tool(READ_ONLY)
+    def get_journey_map(project: str) -> MapSummary:
+        """The project's stored map in brief: counts and top titles per stage, whether it is
+        current, and a link to the whole map (the resource journeymap://projects/{project}/map).
+        """
+        journey_map = stored(project)
+        return map_summary(journey_map, briefs.is_current(workspace, journey_map))
 
-    @server.tool(annotations=READ_ONLY)
-    def ask_pain_points(project: str, question: str) -> ChatAnswer:
+    @tool(READ_ONLY)
+    def top_pain_points(
+        project: str,
+        stage: str | None = None,
+        segment: str | None = None,
+        limit: Annotated[int, Field(ge=1, le=50)] = 5,
+        kind: Literal["pain_point", "delight"] = "pain_point",
+    ) -> TopFindings:
+        """The stored map's most important pain points (or delights, with kind=delight), each
+        with its stage, participants, severity and one or two short verbatim quotes. Filter by
+        `stage` (a stage name) and `segment` (`attribute=value`, or a bare value)."""
+        journey_map = stored(project)
+        ranked = briefs.top_findings(journey_map, kind, stage, segment)
+        return TopFindings(
+            project=project,
+            map_id=journey_map.id,
+            current=briefs.is_current(workspace, journey_map),
+            matched=len(ranked),
+            findings=[
+                FindingBrief(
+                    id=located.finding.id,
+                    kind=kind,
+                    title=located.finding.title,
+                    stage=located.stage,
+                    participants=located.finding.participants,
+                    segment_participants=reach,
+                    share=located.finding.share,
+                    severity=located.finding.severity,
+                    quote_count=len(located.finding.evidence),
+                    quotes=briefs.short_quotes(located.finding),
+                )
+                for located, reach in ranked[:limit]
+            ],
+            map_uri=map_uri(project),
+        )
+
+    @tool(READ_ONLY)
+    def get_theme(project: str, theme_id: str) -> Theme:
+        """One pain point or delight of the stored map by id (e.g. `pp-onboarding-1`, from
+        top_pain_points or get_journey_map) with all its verbatim quotes, its counts per segment
+        and the recommendations that address it."""
+        journey_map = stored(project)
+        located = briefs.find_theme(journey_map, theme_id)
+        f = located.finding
+        return Theme(
+            id=f.id,
+            kind="delight" if located.kind == "delight" else "pain_point",
+            stage=located.stage,
+            title=f.title,
+            description=f.description,
+            severity=f.severity,
+            participants=f.participants,
+            share=f.share,
+            segments=f.segments,
+            touchpoints=f.touchpoints,
+            emotion=f.emotion,
+            quote_count=len(f.evidence),
+            quotes=f.evidence,
+            recommendations=[
+                RecommendationRef(id=r.id, title=r.title, priority=r.priority)
+                for r in briefs.recommendations_for(journey_map, f.id)
+            ],
+            map_id=journey_map.id,
+            map_uri=map_uri(project),
+        )
+
+    @tool(READ_ONLY)
+    def search_quotes(
+        project: str, query: str, limit: Annotated[int, Field(ge=1, le=50)] = 5
+    ) -> QuoteSearch:
+        """Participants' verbatim words nearest in meaning to a query (any language), best
+        first, each with its source id, path and character offsets. Needs no map."""
+        found = briefs.search_quotes(workspace, project, query, limit)
+        return QuoteSearch(
+            query=query,
+            quotes=[QuoteHit(**e.model_dump(), score=score) for score, e in found],
+        )
+
+    # Not read-only: it records the conversation, and builds the map if none is current.
+    @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False))
+    def ask(project: str, question: str, conversation_id: ConversationId = None) -> ChatAnswer:
         """Ask the study a question; the answer cites verbatim participant quotes, or abstains
-        when the study holds nothing relevant."""
-        project_exists(project)
-        return state.chat(project).ask(question)
+        when the study holds nothing relevant. Pass the reply's `conversation_id` with a
+        follow-up ("and during sign-up?") to continue the conversation."""
+        workspace.catalog.require_project(project)
+        conversation = conversation_id or uuid.uuid4().hex
+        return state.chat(project).ask(question, conversation=conversation)
 
-    @server.tool(annotations=READ_ONLY)
-    def list_recommendations(project: str) -> list[Recommendation]:
-        """Intervention points of the current map, highest priority (impact / effort) first."""
-        project_exists(project)
-        return current_map(workspace, project).recommendations
+    @tool(READ_ONLY)
+    def list_recommendations(
+        project: str, limit: Annotated[int, Field(ge=1, le=100)] = 5
+    ) -> list[Recommendation]:
+        """Intervention points of the stored map, highest priority (impact / effort) first."""
+        return stored(project).recommendations[:limit]
 
-    @server.tool(annotations=READ_ONLY)
+    @tool(READ_ONLY)
     def export_journey_map(project: str, format: Format = "md") -> str:
-        """The current map as JSON, a Markdown report, CSV, a Mermaid journey diagram or a
-        self-contained HTML page."""
-        project_exists(project)
-        return render(current_map(workspace, project), format)
+        """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram or a
+        self-contained HTML page (large: prefer the small tools in a chat)."""
+        return render(stored(project), format)
 
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
-        """The project's current journey map as JSON."""
-        project_exists(project)
-        return exports.to_json(current_map(workspace, project))
+        """The project's stored journey map as JSON (people's edits applied)."""
+        try:
+            return exports.to_json(stored(project))
+        except NotFoundError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
+        except JourneymapError as exc:
+            raise ResourceError(str(exc)) from None
 
     return server
+
+
+def _decode_base64(text: str) -> bytes:
+    """Bytes from base64 text (a `data:...;base64,` prefix and line breaks allowed)."""
+    _, comma, rest = text.partition(",")
+    payload = rest if comma and text.startswith("data:") else text
+    try:
+        return base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, "invalid_request", "content_base64 is not valid base64 text") from None
 
 
 def run_stdio(state: AppState) -> None:

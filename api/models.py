@@ -1,7 +1,11 @@
 """Wire models of the API and the MCP server (beyond the journey schema itself)."""
 
+from datetime import datetime
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
+from journey.schema import Evidence, Finding, JourneyMap
 from journey.source import Source, SourceKind
 
 
@@ -80,4 +84,227 @@ def source_summary(source: Source) -> SourceSummary:
         turns=len(source.turns),
         redactions=sum(source.redactions.values()),
         segment=source.segment,
+    )
+
+
+def map_uri(project: str) -> str:
+    """The MCP resource that holds a project's whole map as JSON."""
+    return f"journeymap://projects/{project}/map"
+
+
+class FindingRef(BaseModel):
+    """A pain point or delight named by its id (pass the id to `get_theme`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Its id in the map, e.g. `pp-onboarding-1` (ids follow rank order; a rebuild renumbers)."""
+    title: str
+    """Its title."""
+    participants: int
+    """Distinct participants who raised it."""
+
+
+class StageBrief(BaseModel):
+    """One stage of a map in a few numbers and titles."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    name: str
+    """Stage name."""
+    pain_points: int
+    """Pain points raised by two or more participants."""
+    delights: int
+    """Delights raised by two or more participants."""
+    mentioned_once: int
+    """Pain points and delights raised by one participant only."""
+    mean_valence: float | None = None
+    """Mean emotional valence, -2..+2 (None without observations)."""
+    top_pain_points: list[FindingRef]
+    """Up to three, most important first."""
+    top_delights: list[FindingRef]
+    """Up to two, most important first."""
+
+
+class MapSummary(BaseModel):
+    """A journey map in brief; the whole map is the resource at `map_uri`."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """The map's id."""
+    project: str
+    """Its project."""
+    title: str
+    """Its title."""
+    generated_at: datetime
+    """When it was built."""
+    current: bool
+    """False when sources were added or removed since it was built (`build_journey_map`
+    rebuilds it)."""
+    sources: int
+    """Sources it was built from."""
+    participants: int
+    """Distinct participants across those sources."""
+    stages: list[StageBrief]
+    """Its stages in order."""
+    recommendations: int
+    """Intervention points (`list_recommendations`)."""
+    quotes_used: int
+    """Verbatim quotes the map shows."""
+    quotes_rejected: int
+    """Quotes dropped because they were not found verbatim in their source."""
+    warnings: list[str]
+    """Problems worth a look, e.g. an edit whose finding is gone."""
+    map_uri: str
+    """The resource with the whole map as JSON (large: read it only when needed)."""
+
+
+class FindingBrief(BaseModel):
+    """A pain point or delight with a quote or two."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Its id (pass it to `get_theme` for every quote)."""
+    kind: Literal["pain_point", "delight"]
+    """pain_point or delight."""
+    title: str
+    """Its title."""
+    stage: str
+    """The stage it belongs to."""
+    participants: int
+    """Distinct participants who raised it (1: a single mention, not a headline finding)."""
+    segment_participants: int | None = None
+    """Of those, participants in the segment asked for (None without a segment filter)."""
+    share: float
+    """Share of the study's participants, 0..1."""
+    severity: int
+    """1 (mild) .. 5 (severe)."""
+    quote_count: int
+    """All its quotes."""
+    quotes: list[Evidence]
+    """One or two short verbatim quotes, each with its source and character offsets."""
+
+
+class TopFindings(BaseModel):
+    """A map's most important pain points (or delights) within the filters."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project: str
+    """The project."""
+    map_id: str
+    """The stored map they come from."""
+    current: bool
+    """False when sources changed since that map was built."""
+    matched: int
+    """How many matched the filters in all (`limit` of them are shown)."""
+    findings: list[FindingBrief]
+    """Most important first: raised by more participants and more severe."""
+    map_uri: str
+    """The resource with the whole map as JSON."""
+
+
+class RecommendationRef(BaseModel):
+    """An intervention point that addresses a finding."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Its id."""
+    title: str
+    """What to do."""
+    priority: float
+    """impact / effort."""
+
+
+class Theme(BaseModel):
+    """One pain point or delight with all its quotes and counts."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Its id in the map."""
+    kind: Literal["pain_point", "delight"]
+    """pain_point or delight."""
+    stage: str
+    """The stage it belongs to."""
+    title: str
+    """Its title."""
+    description: str
+    """One or two sentences on it."""
+    severity: int
+    """1 (mild) .. 5 (severe)."""
+    participants: int
+    """Distinct participants who raised it."""
+    share: float
+    """Share of the study's participants, 0..1."""
+    segments: dict[str, dict[str, int]]
+    """Participants per segment attribute and value."""
+    touchpoints: list[str]
+    """Touchpoints it happens at."""
+    emotion: str
+    """The prevailing emotion."""
+    quote_count: int
+    """Number of quotes."""
+    quotes: list[Evidence]
+    """Every verbatim quote, with its source and character offsets."""
+    recommendations: list[RecommendationRef]
+    """Intervention points that address it."""
+    map_id: str
+    """The stored map it comes from."""
+    map_uri: str
+    """The resource with the whole map as JSON."""
+
+
+class QuoteHit(Evidence):
+    """A participant's verbatim words found by meaning."""
+
+    score: float
+    """Similarity to the query, 0..1."""
+
+
+class QuoteSearch(BaseModel):
+    """Verbatim participant quotes nearest in meaning to a query."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    query: str
+    """The query."""
+    quotes: list[QuoteHit]
+    """Best first; one per participant turn of each passage found."""
+
+
+def _refs(items: list[Finding], n: int) -> list[FindingRef]:
+    return [FindingRef(id=f.id, title=f.title, participants=f.participants) for f in items[:n]]
+
+
+def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
+    """A map in brief: counts and top titles per stage, and where the whole map is."""
+    return MapSummary(
+        id=journey_map.id,
+        project=journey_map.project,
+        title=journey_map.title,
+        generated_at=journey_map.generated_at,
+        current=current,
+        sources=journey_map.sources.count,
+        participants=journey_map.sources.participants,
+        stages=[
+            StageBrief(
+                name=s.name,
+                pain_points=len(s.pain_points),
+                delights=len(s.delights),
+                mentioned_once=len(s.pain_points_once) + len(s.delights_once),
+                mean_valence=s.emotion.mean_valence,
+                top_pain_points=_refs(list(s.pain_points), 3),
+                top_delights=_refs(list(s.delights), 2),
+            )
+            for s in journey_map.stages
+        ],
+        recommendations=len(journey_map.recommendations),
+        quotes_used=journey_map.stats.quotes_used,
+        quotes_rejected=journey_map.stats.quotes_rejected,
+        warnings=journey_map.warnings,
+        map_uri=map_uri(journey_map.project),
     )

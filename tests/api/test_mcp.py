@@ -1,17 +1,35 @@
 """Every MCP tool through the SDK's in-process client, on a real workspace."""
 
+import base64
+import io
 import json
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
+import docx
+import numpy as np
 import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
 from api.deps import AppState
 from api.mcp_server import create_mcp
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from ingest.embeddings import Vectors
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+READ_ONLY = {
+    "list_projects",
+    "get_journey_map",
+    "top_pain_points",
+    "get_theme",
+    "search_quotes",
+    "list_recommendations",
+    "export_journey_map",
+}
+WRITING = {"ingest_source", "build_journey_map", "ask"}
 
 
 @pytest.fixture
@@ -19,63 +37,299 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.mark.anyio
-async def test_an_assistant_can_drive_the_whole_job_over_mcp(tmp_path: Path, embedder):
+@pytest.fixture
+def state(tmp_path: Path, embedder):
     settings = Settings(home=tmp_path / "home")
     workspace = open_workspace(settings, embedder)
-    server = create_mcp(AppState(settings=settings, workspace=workspace))
-    (settings.home / "inbox").mkdir(parents=True)
-    (settings.home / "inbox" / "tom.srt").write_bytes(
-        (SAMPLES / "interviews" / "p04_tom.srt").read_bytes()
-    )
-    async with Client(server) as client:
-        tools = {t.name: t for t in (await client.list_tools()).tools}
-        assert set(tools) == {
-            "list_projects",
-            "ingest_source",
-            "build_journey_map",
-            "get_journey_map",
-            "ask_pain_points",
-            "list_recommendations",
-            "export_journey_map",
-        }
-        assert tools["ask_pain_points"].annotations.read_only_hint is True
-        assert tools["ask_pain_points"].output_schema is not None
+    yield AppState(settings=settings, workspace=workspace)
+    workspace.close()
 
-        text = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+
+def _text(result) -> str:
+    return result.content[0].text
+
+
+def _docx(lines: Sequence[str]) -> bytes:
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.anyio
+async def test_tools_declare_output_schemas_and_only_tools_that_never_write_are_read_only(state):
+    async with Client(create_mcp(state)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    assert set(tools) == READ_ONLY | WRITING
+    for name, tool in tools.items():
+        assert tool.output_schema is not None, name
+        assert tool.annotations.read_only_hint is (name in READ_ONLY), name
+    assert "conversation_id" in tools["ask"].input_schema["properties"]
+    assert {"path", "content", "content_base64", "filename"} <= set(
+        tools["ingest_source"].input_schema["properties"]
+    )
+    assert tools["ingest_source"].input_schema.get("required") == ["project"]
+
+
+@pytest.mark.anyio
+async def test_an_assistant_can_drive_the_whole_job_over_mcp_with_small_replies(state):
+    home = state.settings.home
+    (home / "inbox").mkdir(parents=True)
+    (home / "inbox" / "tom.srt").write_bytes((SAMPLES / "interviews" / "p04_tom.srt").read_bytes())
+    maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    async with Client(create_mcp(state)) as client:
         added = await client.call_tool(
-            "ingest_source", {"project": "fb", "filename": "p01_maria.txt", "content": text}
+            "ingest_source",
+            {
+                "project": "fb",
+                "content": maria,
+                "filename": "p01_maria.txt",
+                "segment": {"plan": "family"},
+            },
         )
-        assert not added.is_error and added.structured_content["added"]
+        assert not added.is_error, _text(added)
+        assert added.structured_content["added"][0]["segment"] == {"plan": "family"}
         by_path = await client.call_tool(
-            "ingest_source", {"project": "fb", "filename": "", "path": "inbox/tom.srt"}
+            "ingest_source", {"project": "fb", "path": "inbox/tom.srt"}
         )
-        assert not by_path.is_error, by_path.content
+        assert not by_path.is_error, _text(by_path)
         outside = await client.call_tool(
-            "ingest_source", {"project": "fb", "filename": "x.txt", "path": "../../etc/passwd"}
+            "ingest_source", {"project": "fb", "path": "../../etc/passwd"}
         )
         assert outside.is_error
+        assert _text(outside).startswith("'../../etc/passwd' is not a file inside the workspace")
 
         projects = await client.call_tool("list_projects", {})
         assert projects.structured_content["result"][0]["sources"] == 2
+
         built = await client.call_tool("build_journey_map", {"project": "fb"})
-        assert built.structured_content["stages"]
+        assert not built.is_error, _text(built)
+        summary = built.structured_content
+        assert summary["current"] is True and summary["sources"] == 2
+        assert summary["map_uri"] == "journeymap://projects/fb/map"
+        assert [b.type for b in built.content] == ["text", "resource_link"]
+        assert built.content[1].uri == "journeymap://projects/fb/map"
         got = await client.call_tool("get_journey_map", {"project": "fb"})
-        assert got.structured_content["id"] == built.structured_content["id"]
+        assert got.structured_content["id"] == summary["id"]
+        assert json.loads(_text(got)) == got.structured_content
+        whole = (await client.read_resource("journeymap://projects/fb/map")).contents[0].text
+        assert json.loads(whole)["id"] == summary["id"]
+        assert len(_text(got)) * 10 < len(whole)  # the brief, not the map
+
+        top = await client.call_tool("top_pain_points", {"project": "fb", "limit": 3})
+        assert not top.is_error, _text(top)
+        findings = top.structured_content["findings"]
+        assert 0 < len(findings) <= 3 and top.structured_content["matched"] >= len(findings)
+        first = findings[0]
+        assert first["id"].startswith("pp-") and 1 <= len(first["quotes"]) <= 2
+        sources = {s.source.id: s for s in state.workspace.catalog.sources("fb")}
+        for quote in first["quotes"]:
+            original = sources[quote["source_id"]].original
+            assert original[quote["char_start"] : quote["char_end"]].strip()
+
+        in_stage = await client.call_tool(
+            "top_pain_points", {"project": "fb", "stage": first["stage"].lower()}
+        )
+        assert {f["stage"] for f in in_stage.structured_content["findings"]} == {first["stage"]}
+        family = await client.call_tool("top_pain_points", {"project": "fb", "segment": "family"})
+        assert family.structured_content["findings"]
+        assert all(f["segment_participants"] == 1 for f in family.structured_content["findings"])
+        no_segment = await client.call_tool(
+            "top_pain_points", {"project": "fb", "segment": "plan=solo"}
+        )
+        assert _text(no_segment) == "no segment 'plan=solo' in the study; segments: plan=family"
+
+        theme = await client.call_tool("get_theme", {"project": "fb", "theme_id": first["id"]})
+        assert not theme.is_error, _text(theme)
+        assert theme.structured_content["title"] == first["title"]
+        assert theme.structured_content["quote_count"] == len(theme.structured_content["quotes"])
+        assert theme.structured_content["quote_count"] == first["quote_count"]
+
+        found = await client.call_tool(
+            "search_quotes", {"project": "fb", "query": "skip a week", "limit": 3}
+        )
+        quotes = found.structured_content["quotes"]
+        assert quotes and all(q["verified"] for q in quotes)
+        assert any("skip" in q["quote"] for q in quotes)
+        for q in quotes:
+            assert q["source_path"] == sources[q["source_id"]].source.path
+            assert 0 < q["score"] <= 1
+
         answer = await client.call_tool(
-            "ask_pain_points", {"project": "fb", "question": "What went wrong with the delivery?"}
+            "ask", {"project": "fb", "question": "What went wrong with the delivery?"}
         )
         assert not answer.structured_content["abstained"]
         assert answer.structured_content["citations"]
-        recs = await client.call_tool("list_recommendations", {"project": "fb"})
-        assert not recs.is_error
+        conversation = answer.structured_content["conversation_id"]
+        assert conversation
+        follow_up = await client.call_tool(
+            "ask",
+            {
+                "project": "fb",
+                "question": "and during onboarding?",
+                "conversation_id": conversation,
+            },
+        )
+        assert follow_up.structured_content["conversation_id"] == conversation
+        turns = state.workspace.catalog.conversation("fb", conversation)
+        assert [t[0] for t in turns] == [
+            "What went wrong with the delivery?",
+            "and during onboarding?",
+        ]
+
+        recs = await client.call_tool("list_recommendations", {"project": "fb", "limit": 2})
+        assert not recs.is_error and len(recs.structured_content["result"]) <= 2
         mermaid = await client.call_tool(
             "export_journey_map", {"project": "fb", "format": "mermaid"}
         )
         assert mermaid.structured_content["result"].startswith("journey")
-        missing = await client.call_tool("get_journey_map", {"project": "nope"})
-        assert missing.is_error
 
-        resource = await client.read_resource("journeymap://projects/fb/map")
-        assert json.loads(resource.contents[0].text)["project"] == "fb"
-    workspace.close()
+
+@pytest.mark.anyio
+async def test_an_unknown_project_is_an_error_result_with_the_cli_message_and_no_traceback(
+    state, caplog
+):
+    state.workspace.catalog.ensure_project("alpha")
+    caplog.set_level(logging.DEBUG)
+    message = "no project 'nope' (projects: alpha); ingest files with --project nope"
+    calls = {
+        "get_journey_map": {},
+        "build_journey_map": {},
+        "top_pain_points": {},
+        "get_theme": {"theme_id": "pp-use-1"},
+        "search_quotes": {"query": "delivery"},
+        "ask": {"question": "What went wrong?"},
+        "list_recommendations": {},
+        "export_journey_map": {},
+    }
+    async with Client(create_mcp(state)) as client:
+        for tool, arguments in calls.items():
+            result = await client.call_tool(tool, {"project": "nope", **arguments})
+            assert result.is_error, tool
+            assert _text(result) == message, tool
+        with pytest.raises(MCPError, match="no project 'nope'"):
+            await client.read_resource("journeymap://projects/nope/map")
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.anyio
+async def test_read_only_tools_answer_from_the_stored_map_and_never_build_one(state):
+    text = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    no_map = "no map yet for project 'fb': build one with build_journey_map"
+    async with Client(create_mcp(state)) as client:
+        await client.call_tool(
+            "ingest_source", {"project": "fb", "content": text, "filename": "maria.txt"}
+        )
+        for tool, arguments in {
+            "get_journey_map": {},
+            "top_pain_points": {},
+            "get_theme": {"theme_id": "pp-use-1"},
+            "list_recommendations": {},
+            "export_journey_map": {"format": "json"},
+        }.items():
+            result = await client.call_tool(tool, {"project": "fb", **arguments})
+            assert result.is_error and _text(result) == no_map, tool
+        with pytest.raises(MCPError, match="no map yet"):
+            await client.read_resource("journeymap://projects/fb/map")
+        searched = await client.call_tool("search_quotes", {"project": "fb", "query": "price"})
+        assert searched.structured_content["quotes"]  # needs the store, not a map
+        assert state.workspace.catalog.latest_map_id("fb") is None
+
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        await client.call_tool(
+            "ingest_source",
+            {
+                "project": "fb",
+                "content": (SAMPLES / "interviews" / "p04_tom.srt").read_text(encoding="utf-8"),
+                "filename": "tom.srt",
+            },
+        )
+        maps = state.workspace.catalog.map_versions("fb")
+        stale = await client.call_tool("get_journey_map", {"project": "fb"})
+        assert stale.structured_content["current"] is False
+        assert stale.structured_content["sources"] == 1
+        assert state.workspace.catalog.map_versions("fb") == maps
+
+
+@pytest.mark.anyio
+async def test_ingest_source_takes_a_docx_as_base64_and_refuses_unclear_content(state):
+    interview = _docx(
+        [
+            "Interviewer: How did the first delivery go?",
+            "Sam: The box arrived two days late and the ice packs had melted.",
+            "Interviewer: What did you do then?",
+            "Sam: I waited forty minutes on the support chat before anyone answered.",
+        ]
+    )
+    encoded = base64.b64encode(interview).decode()
+    async with Client(create_mcp(state)) as client:
+        added = await client.call_tool(
+            "ingest_source",
+            {"project": "docs", "content_base64": encoded, "filename": "sam.docx"},
+        )
+        assert not added.is_error, _text(added)
+        assert added.structured_content["added"][0]["turns"] >= 2
+        again = await client.call_tool(
+            "ingest_source",
+            {
+                "project": "docs",
+                "content_base64": f"data:application/octet-stream;base64,{encoded}",
+                "filename": "sam.docx",
+            },
+        )
+        assert again.structured_content["unchanged"] == 1
+
+        refusals = {
+            "give exactly one of path, content or content_base64": {
+                "content": "A: hi",
+                "path": "x.txt",
+                "filename": "x.txt",
+            },
+            "content needs a filename whose extension gives the format, e.g. interview.txt": {
+                "content": "A: hi"
+            },
+            "content_base64 is not valid base64 text": {
+                "content_base64": "not base64!",
+                "filename": "x.docx",
+            },
+        }
+        for message, arguments in refusals.items():
+            result = await client.call_tool("ingest_source", {"project": "docs", **arguments})
+            assert result.is_error and _text(result) == message
+        unsupported = await client.call_tool(
+            "ingest_source", {"project": "docs", "content": "x", "filename": "notes.xyz"}
+        )
+        assert unsupported.is_error
+        assert "unsupported file type .xyz" in _text(unsupported)
+
+
+class _FailingEmbedder:
+    """An embedder that fails as a broken model would (an unexpected error, not ours)."""
+
+    name = "failing"
+    dimensions = 4
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if texts:
+            raise RuntimeError("model weights are corrupt")
+        return np.zeros((0, 4), dtype=np.float32)
+
+
+@pytest.mark.anyio
+async def test_an_unexpected_failure_is_logged_with_its_traceback_and_reported_in_one_line(
+    tmp_path: Path, caplog
+):
+    settings = Settings(home=tmp_path / "home")
+    workspace = open_workspace(settings, _FailingEmbedder())
+    workspace.catalog.ensure_project("fb")
+    try:
+        async with Client(create_mcp(AppState(settings=settings, workspace=workspace))) as client:
+            result = await client.call_tool("search_quotes", {"project": "fb", "query": "late"})
+    finally:
+        workspace.close()
+    assert result.is_error
+    assert _text(result) == "search_quotes failed unexpectedly; the server log has the details"
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "model weights are corrupt" in str(logged[0].exc_info[1])
