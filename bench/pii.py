@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import phonenumbers
 from faker import Faker
@@ -448,6 +449,11 @@ def main() -> None:
     parser.add_argument("--per-template", type=int, default=40)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--misses", action="store_true", help="print every missed item")
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="also ingest the corpus, build the map, export it, ask it, and scan every output",
+    )
     args = parser.parse_args()
     labelled, clean, unlisted = build(args.seed, args.per_template)
     items, hits, spans_found, false_pos, misses = evaluate(labelled)
@@ -481,6 +487,56 @@ def main() -> None:
     print("\ntiming (Redactor.redact, one call):")
     for name, size, seconds in timing():
         print(f"  {name:<36}{size:>10,} chars {seconds:>7.2f} s")
+    if args.end_to_end:
+        end_to_end(labelled)
+
+
+def end_to_end(samples: list[Sample], per_file: int = 40) -> None:
+    """Ingest the labelled corpus as interview files, build and export the map, ask it, and
+    count the labelled values that appear raw anywhere a user or an LLM could see."""
+    import tempfile
+
+    from assistant.chat import Chat
+    from assistant.mapping import build_map
+    from assistant.settings import Settings
+    from assistant.workspace import open_workspace
+    from ingest.pipeline import IngestOptions, IngestReport
+    from journey.render import FORMATS, render
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "study"
+        folder.mkdir()
+        for n in range(0, len(samples), per_file):
+            lines = []
+            for sample in samples[n : n + per_file]:
+                for line in sample.text.splitlines():
+                    spoken = line.startswith(("Interviewer:", "Participant:"))
+                    lines.append(line if spoken else f"Participant: {line}")
+            (folder / f"p{n // per_file:03d}.txt").write_text("\n".join(lines), encoding="utf-8")
+        ws = open_workspace(Settings(home=Path(tmp) / "home"))
+        files = sorted(folder.iterdir())
+        ws.ingestor("pii", IngestOptions()).ingest(files, IngestReport())
+        m = build_map(ws, "pii")
+        outputs = [render(m, fmt) for fmt in FORMATS]
+        outputs += [h.text for h in ws.store.query("pii", "contact", n=ws.store.count("pii"))]
+        outputs += [s.source.model_dump_json() for s in ws.catalog.sources("pii")]
+        chat = Chat(ws, "pii")
+        for question in ("What phone numbers did people give?", "Where do people live?"):
+            outputs.append(chat.ask(question).model_dump_json())
+        ws.close()
+    seen = "\n".join(outputs).casefold()
+    leaked: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for sample in samples:
+        for start, end, kind in sample.spans:
+            value = sample.text[start:end]
+            if len(value) < 3:  # a one-character surname is in every Chinese text anyway
+                continue
+            total[kind] += 1
+            leaked[kind] += value.casefold() in seen
+    print("\nend to end (store chunks, sources, map, every export, chat answers):")
+    for kind in sorted(total):
+        print(f"  {kind:<10}{total[kind]:>6} planted {leaked[kind]:>5} seen raw")
 
 
 if __name__ == "__main__":
