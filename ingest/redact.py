@@ -218,6 +218,13 @@ _SPEAKS_AFTER = re.compile(
     r"|confirmed|sorted|fixed|was[ \t]helpful)(?![A-Za-z])"
 )
 
+# After a given name that is no ordinary word, a verb of someone acting makes it a name too
+# ("Peter was really helpful", "Priya from support").
+_ACTS_AFTER = re.compile(
+    r"[ \t](?:was|is|did|does|got|gets|came|comes|gave|gives|sent|sends|went|looked|took"
+    r"|checked|knew|made|kept|tried|from|at[ \t]the|on[ \t]the[ \t]phone)(?![A-Za-z])"
+)
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -238,7 +245,13 @@ _NOT_NAMES = _words(
     "Thank Hello This That These Those There Here Because Also Just Well Maybe Sure Actually "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Christmas Easter App Store "
-    "Support Customer Service Team Street Road Avenue Lane Drive"
+    "Support Customer Service Team Street Road Avenue Lane Drive Airport Station Terminal "
+    "Airlines Airways Hotel Hospital Bank University College School Park Center Centre Mall"
+)
+# A given name after these starts a place: San Francisco, Santa Cruz, Fort Worth, Lake Tahoe.
+_PLACE_BEFORE = re.compile(
+    r"(?:San|Santa|Santo|São|St\.?|Saint|Los|Las|El|Fort|Port|Lake|Mount|Mt\.?|New|Puerto|Costa)"
+    r"[ \t]$"
 )
 _CN_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
@@ -426,11 +439,16 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         if surname is not None and has_surname:
             end = surname.end()
         before = text[max(0, m.start() - 40) : m.start()]
+        if _PLACE_BEFORE.search(before):
+            continue
         plain = given not in _AMBIGUOUS_NAMES
         if (
             _STRONG_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)
-            or (plain and (has_surname or _WEAK_BEFORE.search(before)))
+            or (
+                plain
+                and (has_surname or _WEAK_BEFORE.search(before) or _ACTS_AFTER.match(text, end))
+            )
         ):
             yield m.start(), end
 

@@ -158,3 +158,21 @@ def test_dates_of_birth_are_redacted(text: str, dob: str) -> None:
 )
 def test_dates_of_events_and_other_numbers_are_kept(text: str) -> None:
     assert found(text) == []
+
+
+def test_a_listed_given_name_acting_in_the_sentence_is_a_name() -> None:
+    text, counts = Redactor({}).redact("Peter was really helpful, and Megan from support too.")
+    assert text == "[NAME] was really helpful, and [NAME] from support too."
+    assert counts["name"] == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our flight to San Francisco Airport was cancelled.",
+        "We moved from Santa Cruz last year.",
+        "Trying to get to San Juan from Chicago.",
+    ],
+)
+def test_places_that_start_like_given_names_stay(text: str) -> None:
+    assert Redactor({}).redact(text)[0] == text
