@@ -22,7 +22,7 @@ from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
-from ingest.redact import Redactor
+from ingest.redact import Redactor, is_given_name
 from ingest.speakers import assign_roles, is_generic_label
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
@@ -118,7 +118,7 @@ def display_name(
         full.casefold() for full in names
     }
     pieces = re.split(r"([_\-. ]+)", name)
-    name = "".join("[NAME]" if p.casefold() in parts else p for p in pieces)
+    name = "".join("[NAME]" if p.casefold() in parts or is_given_name(p) else p for p in pieces)
     return redactor.redact(name + row)[0]
 
 

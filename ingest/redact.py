@@ -226,6 +226,13 @@ _ACTS_AFTER = re.compile(
 )
 
 
+def is_given_name(word: str) -> bool:
+    """True for a listed given name that is no ordinary word, in any case ('sarah' in
+    p01_sarah.vtt), so file names can be cleaned the way text is."""
+    name = word[:1].upper() + word[1:].lower()
+    return name in _GIVEN_NAMES and name not in _AMBIGUOUS_NAMES and name not in _NOT_NAMES
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

@@ -99,3 +99,12 @@ def test_names_in_free_text_are_redacted_unless_the_user_turns_detection_off(
         [path], IngestReport()
     )
     assert "My wife Sarah does" in off.added[0].turns[1].text
+
+
+def test_a_given_name_in_a_file_name_is_hidden_even_when_the_speaker_is_labelled_p1(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p05_jessica.txt"
+    path.write_text("Interviewer: How was it?\nP5: The app kept logging me out.\n", "utf-8")
+    [source] = _ingest(workspace, path).added
+    assert source.path == "p05_[NAME].txt"
