@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cues import bare_feeling
 from assistant.mapping import build_map
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
@@ -137,3 +138,22 @@ def test_the_map_keeps_every_observation_with_the_theme_it_joined(freshbox_map: 
     for f in findings.values():  # every quote a theme shows is one of its coded segments
         coded = {(o.evidence.source_id, o.evidence.char_start) for o in themed if o.theme == f.id}
         assert {(e.source_id, e.char_start) for e in f.evidence} <= coded
+
+
+def test_small_talk_and_bare_feelings_are_not_findings(freshbox_map: JourneyMap):
+    findings = [o for o in freshbox_map.observations if o.kind.value in ("pain_point", "delight")]
+    quotes = {o.evidence.quote.strip() for o in findings}
+    for line in ("Yep, all good.", "No, I think that's it.", "没有了，就这些。"):
+        assert not any(line in q for q in quotes), line
+    # "I was quite cross." lends its feeling to what it was about, and is no finding itself.
+    assert not any(bare_feeling(q) for q in quotes)
+
+
+def test_a_headline_needs_two_people_and_single_mentions_stay_in_the_map(
+    freshbox_map: JourneyMap,
+):
+    stages = freshbox_map.stages
+    assert all(f.participants >= 2 for s in stages for f in (*s.pain_points, *s.delights))
+    once = [f for s in stages for f in (*s.pain_points_once, *s.delights_once)]
+    assert once and all(f.participants == 1 for f in once)
+    assert freshbox_map.generator.settings["min_participants"] == 2
