@@ -77,9 +77,7 @@ def _reply(result: Any) -> Any:
     if not isinstance(result, BaseModel):
         return result
     # Unset optional fields (a review's speaker, a quote's timestamp) are left out: smaller.
-    content: list[Any] = [
-        TextContent(type="text", text=result.model_dump_json(exclude_none=True))
-    ]
+    content: list[Any] = [TextContent(type="text", text=result.model_dump_json(exclude_none=True))]
     if uri := getattr(result, "map_uri", None):
         content.append(
             ResourceLink(

@@ -10,7 +10,7 @@ from assistant.workspace import Workspace
 from journey.errors import InputError
 from journey.grounding import ground
 from journey.schema import Evidence, Finding, JourneyMap, Recommendation
-from journey.source import Role
+from journey.source import Role, Turn
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,8 @@ def search_quotes(
     workspace: Workspace, project: str, query: str, limit: int = 5
 ) -> list[tuple[float, Evidence]]:
     """Participants' verbatim words nearest in meaning to a query (the store search of the
-    CLI's `search`), best first, with their similarity: one quote per participant turn of
-    each of the `limit` best passages, grounded at its offsets."""
+    CLI's `search`), best first, with their similarity: the `limit` best passages, each as
+    its participant's words (one quote per run of turns), grounded at their offsets."""
     workspace.catalog.require_project(project)
     hits = workspace.store.query(project, query, n=limit, where={"role": Role.participant.value})
     if not hits:
@@ -170,16 +170,26 @@ def search_quotes(
     stored = {s.source.id: s for s in workspace.catalog.sources(project)}
     redact = workspace.redactor(project)
     scored: list[tuple[float, Evidence]] = []
+    allowed: dict[str, list[tuple[int, int]]] = {}
     for hit in hits:
         item = stored.get(str(hit.metadata["source_id"]))
         if item is None:  # removed since it was embedded
             continue
         start, end = int(hit.metadata["char_start"]), int(hit.metadata["char_end"])
         first, last = int(hit.metadata["turn_start"]), int(hit.metadata["turn_end"])
+        # The participant's turns of the passage; turns with only whitespace between them
+        # (a review's title and body) make one quote.
+        pieces: list[tuple[int, int, Turn]] = []
         for turn in item.source.turns[first : last + 1]:
             s, e = max(start, turn.char_start), min(end, turn.char_end)
             if turn.role is not Role.participant or s >= e:
                 continue
+            if pieces and not item.original[pieces[-1][1] : s].strip():
+                pieces[-1] = (pieces[-1][0], e, pieces[-1][2])
+            else:
+                pieces.append((s, e, turn))
+        for s, e, turn in pieces:
+            allowed.setdefault(item.source.id, []).append((s, e))
             evidence = Evidence(
                 quote=redact.redact(item.original[s:e])[0],
                 source_id=item.source.id,
@@ -192,10 +202,6 @@ def search_quotes(
             )
             scored.append((round(1 - hit.distance, 3), evidence))
     originals = {sid: s.original for sid, s in stored.items()}
-    allowed = {
-        sid: [(t.char_start, t.char_end) for t in s.source.turns if t.role is Role.participant]
-        for sid, s in stored.items()
-    }
     out: list[tuple[float, Evidence]] = []
     for score, evidence in scored:
         grounded = ground([evidence], originals, lambda t: redact.redact(t)[0], allowed)

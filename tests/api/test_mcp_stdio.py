@@ -1,0 +1,175 @@
+"""The MCP server through its real entry points and the SDK's own clients: `journeymap mcp`
+launched over stdio as a desktop assistant does, and `journeymap serve`'s `/mcp` over
+Streamable HTTP with an API key."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+ADMIN_KEY = "admin-key-for-tests"
+ALICE_KEY = "alice-key-for-tests"
+NO_PROJECT = "no project 'nope' (projects: fb); ingest files with --project nope"
+
+
+def _journeymap() -> list[str]:
+    """The installed `journeymap` command (next to this interpreter), else the same entry
+    point through the interpreter."""
+    script = Path(sys.executable).with_name("journeymap")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in_one_line(
+    tmp_path: Path,
+):
+    command, *args = _journeymap()
+    params = StdioServerParameters(
+        command=command,
+        args=[*args, "mcp"],
+        env={"JOURNEYMAP_HOME": str(tmp_path / "home")},
+        cwd=tmp_path,
+    )
+    maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    called: set[str] = set()
+    with (tmp_path / "stderr.log").open("w") as errlog:
+        async with Client(stdio_client(params, errlog=errlog)) as client:
+
+            async def call(tool: str, **arguments: object):
+                called.add(tool)
+                result = await client.call_tool(tool, arguments)
+                assert not result.is_error, f"{tool}: {result.content[0].text}"
+                return result.structured_content
+
+            tools = {t.name for t in (await client.list_tools()).tools}
+            added = await call("ingest_source", project="fb", content=maria, filename="maria.txt")
+            assert added["added"][0]["turns"] > 0
+            assert (await call("list_projects"))["result"][0]["name"] == "fb"
+            built = await call("build_journey_map", project="fb")
+            assert (await call("get_journey_map", project="fb"))["id"] == built["id"]
+            top = await call("top_pain_points", project="fb", limit=2)
+            assert top["findings"] and top["findings"][0]["quotes"]
+            theme = await call("get_theme", project="fb", theme_id=top["findings"][0]["id"])
+            assert theme["quote_count"] == len(theme["quotes"]) >= 1
+            found = await call("search_quotes", project="fb", query="delivery fee")
+            assert found["quotes"] and all(q["verified"] for q in found["quotes"])
+            answer = await call("ask", project="fb", question="What frustrated Maria?")
+            assert answer["conversation_id"] and answer["citations"]
+            await call("list_recommendations", project="fb")
+            report = await call("export_journey_map", project="fb", format="md")
+            assert report["result"].startswith("#")
+            resource = await client.read_resource("journeymap://projects/fb/map")
+            assert json.loads(resource.contents[0].text)["id"] == built["id"]
+
+            missing = await client.call_tool("get_theme", {"project": "nope", "theme_id": "x"})
+            assert missing.is_error
+            assert missing.content[0].text == NO_PROJECT
+    assert called == tools
+    assert "Traceback" not in (tmp_path / "stderr.log").read_text()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """`journeymap serve` with API keys, on a free loopback port; its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JOURNEYMAP_HOME": str(tmp_path / "home"),
+        "JOURNEYMAP_API_KEYS": f"{ADMIN_KEY}:*;{ALICE_KEY}:alpha",
+    }
+    process = subprocess.Popen(
+        [*_journeymap(), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # uvicorn says when it is up: no sleeping
+        if "Application startup complete" in line:
+            break
+        assert process.poll() is None, line
+    drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)  # type: ignore[union-attr]
+    drain.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        drain.join(timeout=30)
+        process.stdout.close()
+
+
+@pytest.mark.anyio
+async def test_post_mcp_without_a_trailing_slash_answers_directly_to_a_key_for_every_project(
+    served: str,
+):
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"},
+        },
+    }
+    accept = {"Accept": "application/json, text/event-stream"}
+    async with httpx.AsyncClient(base_url=served, timeout=60) as http:
+        for key in (None, ALICE_KEY):
+            headers = {**accept, **({"Authorization": f"Bearer {key}"} if key else {})}
+            refused = await http.post("/mcp", json=initialize, headers=headers)
+            assert refused.status_code == 401
+            assert refused.json()["error"]["message"] == (
+                "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS"
+            )
+        headers = {**accept, "Authorization": f"Bearer {ADMIN_KEY}"}
+        for path in ("/mcp", "/mcp/"):
+            answered = await http.post(path, json=initialize, headers=headers)
+            assert answered.status_code == 200, (path, answered.status_code)
+
+    statuses: list[tuple[str, int]] = []
+
+    async def record(response: httpx2.Response) -> None:
+        statuses.append((response.request.url.path, response.status_code))
+
+    async with (
+        httpx2.AsyncClient(
+            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+            timeout=httpx2.Timeout(30, read=300),
+            event_hooks={"response": [record]},
+        ) as http2,
+        Client(streamable_http_client(f"{served}/mcp", http_client=http2)) as client,
+    ):
+        listed = await client.call_tool("list_projects", {})
+        assert listed.structured_content == {"result": []}
+        missing = await client.call_tool("top_pain_points", {"project": "nope"})
+        assert missing.is_error
+        assert missing.content[0].text.startswith("no project 'nope' (projects: none yet)")
+    assert statuses and {path for path, _ in statuses} == {"/mcp"}
+    assert not [s for _, s in statuses if 300 <= s < 400]
