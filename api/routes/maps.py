@@ -14,17 +14,10 @@ from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from journey import exports
 from journey.errors import NotFoundError
-from journey.render import Format, render
+from journey.render import MEDIA_TYPES, Format, render
 from journey.schema import JourneyMap, Recommendation
 
 router = APIRouter(prefix="/v1", tags=["map"])
-_MEDIA = {
-    "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "mermaid": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-}
 
 
 class MapRequest(BaseModel):
@@ -155,13 +148,13 @@ def get_project_map(
     "/projects/{project}/map/export",
     summary="Export the newest map",
     response_class=Response,
-    responses={200: {"content": {m.split(";")[0]: {} for m in _MEDIA.values()}}},
+    responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}},
 )
 def export_project_map(
     project: ProjectDep, workspace: WorkspaceDep, format: Format = "json"
 ) -> Response:
     m = _latest(workspace, project)
-    return Response(render(m, format), media_type=_MEDIA[format])
+    return Response(render(m, format), media_type=MEDIA_TYPES[format])
 
 
 @router.get(

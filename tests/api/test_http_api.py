@@ -90,6 +90,9 @@ def test_upload_build_map_export_recommend_and_ask(client: TestClient):
     assert client.get("/v1/projects/freshbox/map").status_code == 404
     m = _built(client, "freshbox")
     assert client.get("/v1/projects/freshbox/map").json()["id"] == m["id"]
+    coded = client.get("/v1/projects/freshbox/map/export", params={"format": "observations"})
+    assert coded.status_code == 200 and coded.headers["content-type"].startswith("text/csv")
+    assert "quote" in coded.text.splitlines()[0] and len(coded.text.splitlines()) > 10
     md = client.get("/v1/projects/freshbox/map/export", params={"format": "md"})
     assert md.headers["content-type"].startswith("text/markdown") and "# " in md.text
     assert client.get(
