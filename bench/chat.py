@@ -8,8 +8,10 @@
     Recall@5 of the review holding the human answer, and abstention accuracy on the
     unanswerable questions.
 (c) Latency of Chat.ask on a 100-source corpus  (target: p95 <= 300 ms).
+(d) The bundled sample study: questions whose topic is absent from it (must abstain) and
+    questions it answers (must not), written down before the relevance bar was tuned.
 
-    .venv/bin/python -m bench.chat [--only serdif|subjqa|latency] [--businesses 30]
+    .venv/bin/python -m bench.chat [--only serdif|subjqa|sample|latency] [--businesses 30]
 """
 
 import argparse
@@ -443,6 +445,80 @@ def _abstention(label: str, outcomes: Sequence[tuple[str, bool, bool]]) -> float
     return acc
 
 
+# ---------------------------------------------------------------- the sample study
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "freshbox"
+# Written down before the relevance bar was tuned (and never tuned on): questions a researcher
+# might ask of the Freshbox meal-kit study whose topic is absent from every file (checked
+# with grep), and questions the files do answer, some of them vague or in Chinese.
+SAMPLE_OFF_TOPIC = (
+    "What do users think about the mortgage calculator?",
+    "How do people feel about the loyalty points programme?",
+    "Did anyone mention the smartwatch integration?",
+    "What do customers say about the in-store pharmacy?",
+    "How do users rate the flight booking experience?",
+    "What complaints are there about the car's battery range?",
+    "What do people think of the video streaming quality?",
+    "Are there issues with the hotel check-in desk?",
+    "What do participants say about their gym membership?",
+    "How do users feel about paying with cryptocurrency?",
+    "Is parking a problem for visitors?",
+    "What do people say about the gift card balance?",
+    "用户如何评价房贷计算器？",
+    "大家对健身房会员卡有什么看法？",
+)
+SAMPLE_ON_TOPIC = (
+    "What frustrates people about delivery?",
+    "what went wrong?",
+    "What are the biggest pain points?",
+    "What do people say about the support chat bot?",
+    "Is the packaging a problem?",
+    "What do users like about the recipes?",
+    "How hard is it to cancel the subscription?",
+    "Did the promo codes work?",
+    "Can people skip a week easily?",
+    "Were any ingredients missing from the box?",
+    "Does the app crash?",
+    "What do people say about the courier?",
+    "Is it too expensive?",
+    "What did P3 say about the app?",
+    "客服有什么问题？",
+    "配送有什么问题？",
+)
+ONE_INTERVIEW_ON_TOPIC = ("what went wrong?", "What did she like?")
+"""Asked of a project holding one interview only (p01_maria.txt)."""
+
+
+def run_sample(model: UsemEmbedder) -> dict[str, float]:
+    print("== (d) the sample study: off-topic questions abstain, on-topic ones answer ==")
+    outcomes: list[tuple[str, bool, bool]] = []  # (label, unanswerable, abstained)
+    rows: list[tuple[str, bool, bool, int]] = []
+    interviews = sorted((SAMPLE / "interviews").iterdir())
+    with workspace(model) as ws:
+        ingest(
+            ws, "freshbox", [*interviews, SAMPLE / "reviews" / "app_reviews.csv"], IngestOptions()
+        )
+        ingest(ws, "one", [SAMPLE / "interviews" / "p01_maria.txt"], IngestOptions())
+        chats = {"freshbox": Chat(ws, "freshbox"), "one": Chat(ws, "one")}
+        asked = [
+            *(("freshbox", q, True) for q in SAMPLE_OFF_TOPIC),
+            *(("freshbox", q, False) for q in SAMPLE_ON_TOPIC),
+            *(("one", q, False) for q in ONE_INTERVIEW_ON_TOPIC),
+        ]
+        for project, q, off in asked:
+            answer = chats[project].ask(q)
+            outcomes.append((project, off, answer.abstained))
+            rows.append((f"{project}: {q}", off, answer.abstained, len(answer.citations)))
+    acc = _abstention("sample", outcomes)
+    for text, off, abstained, cites in rows:
+        wrong = "  <- WRONG" if off != abstained else ""
+        print(
+            f"  [{'off' if off else 'on '}] {text!r} -> "
+            f"{'ABSTAINED' if abstained else f'answered, {cites} citations'}{wrong}"
+        )
+    return {"abstention_accuracy": acc}
+
+
 # ---------------------------------------------------------------- latency
 
 QUESTIONS = (
@@ -540,7 +616,7 @@ def run_latency(model: UsemEmbedder) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("serdif", "subjqa", "latency"))
+    parser.add_argument("--only", choices=("serdif", "subjqa", "sample", "latency"))
     parser.add_argument("--businesses", type=int, default=30, help="SubjQA businesses; 0 = all")
     parser.add_argument(
         "--dev-reviews-only",
@@ -556,6 +632,9 @@ def main() -> None:
         print()
     if args.only in (None, "subjqa"):
         runs["subjqa"] = run_subjqa(model, args.businesses, args.dev_reviews_only)
+        print()
+    if args.only in (None, "sample"):
+        runs["sample"] = run_sample(model)
         print()
     if args.only in (None, "latency"):
         runs["latency"] = run_latency(model)
@@ -574,6 +653,8 @@ def main() -> None:
     if s := runs.get("subjqa"):
         print(f"SubjQA Recall@5 of the gold review   {s['recall5']:.3f}  (no target)")
         print(f"SubjQA abstention accuracy           {s['abstention_accuracy']:.3f}  (no target)")
+    if s := runs.get("sample"):
+        print(f"sample study abstention accuracy     {s['abstention_accuracy']:.3f}  (no target)")
     if s := runs.get("latency"):
         print(
             f"Chat.ask latency p95                 {s['p95']:.0f} ms  (p50 {s['p50']:.0f} ms; "
