@@ -15,12 +15,14 @@ from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
-    CLUSTER_THRESHOLD,
     MIN_PARTICIPANTS,
     build_stages,
     harmonise_stages,
     participant_key,
+    ranked,
+    theme_groups,
 )
+from assistant.themes import LINKAGE
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
@@ -249,9 +251,13 @@ def build_map(
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
     kinds = {s.source.id: s.source.kind for s in ex.stored}
     loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
-    observations = harmonise_stages(ex.observations, ex.vectors, loose)
+    groups = theme_groups(ex.observations, ex.vectors)
+    order = [spec.name for spec in ex.specs]
+    observations = harmonise_stages(ex.observations, groups, loose, order)
     grouped: dict[str, list[Observation]] = {}
-    map_stages = build_stages(ex.specs, observations, ex.vectors, total, grouped, min_participants)
+    map_stages = build_stages(
+        ex.specs, observations, ex.vectors, total, grouped, min_participants, groups
+    )
     if members is not None:
         members.update(grouped)
     recommendations = None
@@ -281,7 +287,8 @@ def build_map(
             prompt_version=" ".join(run.prompts) or None,
             settings={
                 "stages": ex.stage_origin,
-                "cluster_threshold": CLUSTER_THRESHOLD,
+                "themes": "study-wide, average linkage",
+                "theme_linkage": LINKAGE,
                 "min_participants": min_participants,
                 "extractor": ex.extractor,
                 "embeddings": workspace.embedder.name,
@@ -297,6 +304,8 @@ def build_map(
         ),
         sources=summary,
         stages=map_stages,
+        top_pain_points=ranked(map_stages, ObservationKind.pain_point),
+        top_delights=ranked(map_stages, ObservationKind.delight),
         recommendations=recommendations,
         stats=MapStats(
             sentences=ex.sentences,

@@ -6,11 +6,10 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-import numpy as np
-
 from assistant.cues import TOUCHPOINTS
 from assistant.keyphrases import cluster_keyphrases
 from assistant.stages import StageSpec
+from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
 from journey.schema import (
     Delight,
@@ -24,13 +23,13 @@ from journey.schema import (
     Touchpoint,
 )
 
-CLUSTER_THRESHOLD = 0.55
-MERGE_WITH = 256
-MAX_PAIN_POINTS = 8
-MAX_DELIGHTS = 5
+MAX_PAIN_POINTS = 60
+"""Headline pain points study-wide (the widest first)."""
+MAX_DELIGHTS = 40
+"""Headline delights study-wide."""
 MAX_QUOTES = 5
 MIN_PARTICIPANTS = 2
-"""Distinct participants a pain point or delight needs to headline its stage."""
+"""Distinct participants a pain point or delight needs to headline."""
 MAX_MENTIONED_ONCE = 20
 """Pain points (and delights) per stage kept below the headline threshold."""
 
@@ -40,128 +39,52 @@ def participant_key(evidence: Evidence) -> str:
     return evidence.participant_id or evidence.speaker or evidence.source_id
 
 
-def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
-    """Greedy clustering against running centroids, in the given order (deterministic), then
-    small clusters folded into the nearest of the largest ones.
-
-    Cost is O(n x k) for n items and k clusters (the fold compares with at most MERGE_WITH
-    clusters): repeated content joins existing clusters, so k grows with the variety of what
-    people say, not with the number of quotes.
-    """
-    if not len(vectors):
-        return []
-    members: list[list[int]] = []
-    sums = np.zeros((len(vectors), vectors.shape[1]), dtype=np.float32)
-    centroids = np.zeros_like(sums)
-    for i, vector in enumerate(vectors):
-        k = len(members)
-        if k:
-            similarity = centroids[:k] @ vector
-            best = int(np.argmax(similarity))
-            if similarity[best] >= threshold:
-                members[best].append(i)
-                sums[best] += vector
-                centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
-                continue
-        members.append([i])
-        sums[k] = vector
-        centroids[k] = vector
-    # A centroid of several quotes is a steadier target than the first quote a cluster got:
-    # let small clusters join a large one they now fit.
-    k = len(members)
-    by_size = sorted(range(k), key=lambda c: (-len(members[c]), c))
-    anchors = np.array(by_size[:MERGE_WITH])
-    merged_into = list(range(k))
-    for c in sorted(range(k), key=lambda c: (len(members[c]), c)):
-        if len(members[c]) > 2:
-            break
-        sizes = np.array([len(members[a]) for a in anchors])
-        candidates = anchors[sizes > len(members[c])]
-        if not len(candidates):
-            continue
-        similarity = centroids[candidates] @ centroids[c]
-        best = int(np.argmax(similarity))
-        if similarity[best] >= threshold:
-            merged_into[c] = int(candidates[best])
-    out: dict[int, list[int]] = {}
-    for c in range(k):
-        target = c
-        while merged_into[target] != target:  # a pair may itself have joined a larger cluster
-            target = merged_into[target]
-        out.setdefault(target, []).extend(members[c])
-    return refine([sorted(group) for _, group in sorted(out.items())], vectors)
-
-
-REFINE_PASSES = 3
-BLOCK = 4096
-
-
-def refine(
-    groups: list[list[int]], vectors: Vectors, passes: int = REFINE_PASSES
-) -> list[list[int]]:
-    """Lloyd passes over leader clusters: every item to its nearest settled centroid.
-
-    The leader pass places an item against the centroids as they stood when it came, so the
-    first clusters swallow items before their centres settle and grow into catch-alls; moving
-    items to the nearest final centroid undoes that (on all 7k negative airline tweets the
-    top pain points' purity rose from 0.55 to 0.62). O(n x k) per pass, in blocks of rows.
-    """
-    for _ in range(passes):
-        if len(groups) < 2:
-            break
-        sums = np.vstack([vectors[g].sum(axis=0) for g in groups])
-        centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-        nearest = np.concatenate(
-            [
-                np.argmax(vectors[i : i + BLOCK] @ centroids.T, axis=1)
-                for i in range(0, len(vectors), BLOCK)
-            ]
+def theme_groups(observations: Sequence[Observation], vectors: Vectors) -> list[list[int]]:
+    """Study-wide themes: the pain points, then the delights, grouped by meaning and
+    touchpoint across stages, sources and languages (indices into `observations`)."""
+    out: list[list[int]] = []
+    for kind in (ObservationKind.pain_point, ObservationKind.delight):
+        idx = sorted(
+            (i for i, o in enumerate(observations) if o.kind is kind),
+            key=lambda i: (
+                -observations[i].severity,
+                observations[i].evidence.source_id,
+                observations[i].evidence.char_start,
+            ),
         )
-        moved: dict[int, list[int]] = {}
-        for i, c in enumerate(nearest.tolist()):
-            moved.setdefault(c, []).append(i)
-        regrouped = [moved[c] for c in sorted(moved)]
-        if regrouped == groups:
-            break
-        groups = regrouped
-    return groups
+        if not idx:
+            continue
+        items = [observations[i] for i in idx]
+        people = [participant_key(o.evidence) for o in items]
+        for group in group_themes(theme_vectors(items, vectors[idx]), people):
+            out.append(sorted(idx[j] for j in group))
+    return out
 
 
-TOUCHPOINT_WEIGHT = 0.15
-"""How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
-
-
-def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vectors:
-    """Sentence meaning plus the touchpoint a quote is about, as unit vectors: a complaint about
-    the crew and one about the luggage belt may read alike but are different pain points."""
-    names = sorted({o.touchpoint for o in observations if o.touchpoint})
-    column = {name: i for i, name in enumerate(names)}
-    extra = np.zeros((len(observations), len(names)), dtype=np.float32)
-    for row, o in enumerate(observations):
-        if o.touchpoint:
-            extra[row, column[o.touchpoint]] = TOUCHPOINT_WEIGHT
-    joined = np.hstack([vectors, extra]) if len(observations) else vectors
-    norms = np.linalg.norm(joined, axis=1, keepdims=True)
-    return np.asarray(joined / np.maximum(norms, 1e-12), dtype=np.float32)
+def home_stage(
+    group: Sequence[int], observations: Sequence[Observation], order: Sequence[str]
+) -> str:
+    """Where most of a theme's quotes are (the earlier stage on a tie)."""
+    stages = Counter(observations[i].stage for i in group)
+    rank = {name: n for n, name in enumerate(order)}
+    return min(stages, key=lambda name: (-stages[name], rank.get(name, len(rank)), name))
 
 
 def harmonise_stages(
-    observations: Sequence[Observation], vectors: Vectors, loose: Sequence[bool]
+    observations: Sequence[Observation],
+    groups: Sequence[Sequence[int]],
+    loose: Sequence[bool],
+    order: Sequence[str],
 ) -> list[Observation]:
-    """Give each theme among `loose` observations (reviews: no question or guide section to
-    place them) the stage most of it was placed in, so one complaint is not scattered over
-    every stage by the noise of placing single sentences."""
+    """Give each `loose` observation (reviews: no question or guide section to place them) its
+    theme's home stage, so one complaint is not scattered over every stage by the noise of
+    placing single sentences."""
     out = list(observations)
-    for kind in (ObservationKind.pain_point, ObservationKind.delight):
-        idx = [i for i, o in enumerate(observations) if loose[i] and o.kind is kind]
-        if not idx:
-            continue
-        themes = theme_vectors([observations[i] for i in idx], vectors[idx])
-        for group in leader_clusters(themes):
-            stages = Counter(observations[idx[j]].stage for j in group)
-            stage = min(stages, key=lambda name: (-stages[name], name))
-            for j in group:
-                out[idx[j]] = out[idx[j]].model_copy(update={"stage": stage})
+    for group in groups:
+        home = home_stage(group, observations, order)
+        for i in group:
+            if loose[i] and out[i].stage != home:
+                out[i] = out[i].model_copy(update={"stage": home})
     return out
 
 
@@ -201,8 +124,9 @@ def _finding(
     observations: Sequence[Observation],
     vectors: Vectors,
     total_participants: int,
+    home: str,
 ) -> tuple[Finding, list[int]]:
-    """One cluster as a pain point or delight, with its members, most typical first."""
+    """One theme as a pain point or delight, with its members, most typical first."""
     people = {participant_key(observations[i].evidence) for i in group}
     centroid = vectors[list(group)].mean(axis=0)
     typical = sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
@@ -238,67 +162,73 @@ def _finding(
         touchpoints=[t for t, _ in touchpoints.most_common(3) if t],
         emotion=emotions.most_common(1)[0][0],
         evidence=evidence[:MAX_QUOTES],
+        home_stage=home,
+        also_in=_also_in(group, observations, home),
     )
     return finding, typical
 
 
+def _also_in(
+    group: Sequence[int], observations: Sequence[Observation], home: str
+) -> dict[str, int]:
+    """The other stages a theme's quotes come from, with the distinct participants there."""
+    people: defaultdict[str, set[str]] = defaultdict(set)
+    for i in group:
+        if observations[i].stage != home:
+            people[observations[i].stage].add(participant_key(observations[i].evidence))
+    return {name: len(p) for name, p in sorted(people.items(), key=lambda x: (-len(x[1]), x[0]))}
+
+
+def _reach(group: Sequence[int], observations: Sequence[Observation]) -> float:
+    """How much a theme weighs study-wide: distinct participants x median severity."""
+    people = len({participant_key(observations[i].evidence) for i in group})
+    return people * statistics.median(observations[i].severity for i in group)
+
+
 def _findings(
     kind: ObservationKind,
-    stage: str,
+    groups: Sequence[Sequence[int]],
     observations: Sequence[Observation],
     vectors: Vectors,
     total_participants: int,
+    order: Sequence[str],
     limit: int,
     members: dict[str, list[Observation]] | None = None,
     min_participants: int = MIN_PARTICIPANTS,
-) -> tuple[list[Finding], list[Finding]]:
-    """A stage's clusters of one kind: the headline ones (raised by at least
-    `min_participants` people, at most `limit`, by reach x severity) and those fewer people
-    raised (at most MAX_MENTIONED_ONCE), which are kept but not ranked."""
-    if not observations:
-        return [], []
-    order = sorted(
-        range(len(observations)),
-        key=lambda i: (
-            -observations[i].severity,
-            observations[i].evidence.source_id,
-            observations[i].evidence.char_start,
-        ),
-    )
-    themes = theme_vectors([observations[i] for i in order], vectors[order])
-    groups = [[order[j] for j in g] for g in leader_clusters(themes)]
-    groups.sort(
-        key=lambda g: (
-            -len({participant_key(observations[i].evidence) for i in g})
-            * statistics.median(observations[i].severity for i in g),
-            min(g),
-        )
-    )
-    phrases = cluster_keyphrases([[observations[i].evidence.quote for i in g] for g in groups])
+) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
+    """The study-wide themes of one kind placed in their home stages: per stage, the headline
+    ones (raised by at least `min_participants` people; at most `limit` study-wide, widest
+    first) and those fewer people raised (at most MAX_MENTIONED_ONCE per stage)."""
+    ranked = sorted(groups, key=lambda g: (-_reach(g, observations), min(g)))
+    if not ranked:
+        return {}, {}
+    # Phrases are distinctive against every other theme of the study, not only the stage's.
+    phrases = cluster_keyphrases([[observations[i].evidence.quote for i in g] for g in ranked])
     cls = PainPoint if kind is ObservationKind.pain_point else Delight
     prefix = "pp" if kind is ObservationKind.pain_point else "dl"
-    headline: list[Finding] = []
-    once: list[Finding] = []
-    for group, keys in zip(groups, phrases, strict=True):
+    headline: defaultdict[str, list[Finding]] = defaultdict(list)
+    once: defaultdict[str, list[Finding]] = defaultdict(list)
+    shown = 0
+    for group, keys in zip(ranked, phrases, strict=True):
+        home = home_stage(group, observations, order)
         people = len({participant_key(observations[i].evidence) for i in group})
         if people >= min_participants:
-            if len(headline) == limit:
+            if shown == limit:
                 continue
-            finding_id = f"{prefix}-{_slug(stage)}-{len(headline) + 1}"
-            chosen = headline
+            shown += 1
+            finding_id = f"{prefix}-{_slug(home)}-{len(headline[home]) + 1}"
+            chosen = headline[home]
         else:
-            if len(once) == MAX_MENTIONED_ONCE:
+            if len(once[home]) == MAX_MENTIONED_ONCE:
                 continue
-            finding_id = f"{prefix}-{_slug(stage)}-once-{len(once) + 1}"
-            chosen = once
+            finding_id = f"{prefix}-{_slug(home)}-once-{len(once[home]) + 1}"
+            chosen = once[home]
         finding, typical = _finding(
-            cls, finding_id, group, keys, observations, vectors, total_participants
+            cls, finding_id, group, keys, observations, vectors, total_participants, home
         )
         chosen.append(finding)
         if members is not None:
             members[finding.id] = [observations[i] for i in typical]
-        if len(headline) == limit and len(once) == MAX_MENTIONED_ONCE:
-            break
     return headline, once
 
 
@@ -372,57 +302,71 @@ def build_stages(
     total_participants: int,
     members: dict[str, list[Observation]] | None = None,
     min_participants: int = MIN_PARTICIPANTS,
+    groups: Sequence[Sequence[int]] | None = None,
 ) -> list[Stage]:
     """One Stage per spec, in order, with its findings, touchpoints, needs and emotion.
 
-    A pain point or delight headlines its stage when at least `min_participants` people raise
-    it, or half the study if that is fewer (a pilot of two interviews still shows what each
-    said); fewer go to the stage's `*_once` lists. If `members` is given, it receives every
-    finding's observations (all, not only the quotes shown)."""
+    Pain points and delights are study-wide themes (`groups`, else grouped here), each listed
+    under its home stage (where most of its quotes are). A theme headlines when at least
+    `min_participants` people raise it, or half the study if that is fewer (a pilot of two
+    interviews still shows what each said); fewer go to the stage's `*_once` lists. If
+    `members` is given, it receives every finding's observations (all, not only the quotes
+    shown)."""
     min_participants = headline_threshold(min_participants, total_participants)
+    if groups is None:
+        groups = theme_groups(observations, vectors)
+    order = [spec.name for spec in specs]
+    placed = {}
+    for kind, limit in (
+        (ObservationKind.pain_point, MAX_PAIN_POINTS),
+        (ObservationKind.delight, MAX_DELIGHTS),
+    ):
+        placed[kind] = _findings(
+            kind,
+            [g for g in groups if g and observations[g[0]].kind is kind],
+            observations,
+            vectors,
+            total_participants,
+            order,
+            limit,
+            members,
+            min_participants,
+        )
+    pains, pains_once = placed[ObservationKind.pain_point]
+    joys, joys_once = placed[ObservationKind.delight]
     stages = []
-    for order, spec in enumerate(specs, start=1):
-        idx = [i for i, o in enumerate(observations) if o.stage == spec.name]
-        here = [observations[i] for i in idx]
-        pains = [i for i in idx if observations[i].kind is ObservationKind.pain_point]
-        joys = [i for i in idx if observations[i].kind is ObservationKind.delight]
-        pain_points, pains_once = _findings(
-            ObservationKind.pain_point,
-            spec.name,
-            [observations[i] for i in pains],
-            vectors[pains],
-            total_participants,
-            MAX_PAIN_POINTS,
-            members,
-            min_participants,
-        )
-        delights, delights_once = _findings(
-            ObservationKind.delight,
-            spec.name,
-            [observations[i] for i in joys],
-            vectors[joys],
-            total_participants,
-            MAX_DELIGHTS,
-            members,
-            min_participants,
-        )
+    for number, spec in enumerate(specs, start=1):
+        here = [o for o in observations if o.stage == spec.name]
         stages.append(
             Stage(
                 name=spec.name,
-                order=order,
+                order=number,
                 description=spec.description,
                 needs=_quotes(here, ObservationKind.need),
                 actions=_quotes(here, ObservationKind.action),
                 touchpoints=_touchpoints(here),
-                pain_points=[f for f in pain_points if isinstance(f, PainPoint)],
-                delights=[f for f in delights if isinstance(f, Delight)],
-                pain_points_once=[f for f in pains_once if isinstance(f, PainPoint)],
-                delights_once=[f for f in delights_once if isinstance(f, Delight)],
+                pain_points=[f for f in pains.get(spec.name, []) if isinstance(f, PainPoint)],
+                delights=[f for f in joys.get(spec.name, []) if isinstance(f, Delight)],
+                pain_points_once=[
+                    f for f in pains_once.get(spec.name, []) if isinstance(f, PainPoint)
+                ],
+                delights_once=[f for f in joys_once.get(spec.name, []) if isinstance(f, Delight)],
                 emotion=_emotion(here),
             )
         )
     _mark_moments_of_truth(stages)
     return stages
+
+
+def ranked(stages: Sequence[Stage], kind: ObservationKind) -> list[str]:
+    """Ids of the headline pain points (or delights) study-wide, by participants x severity."""
+    found: list[Finding] = [
+        f
+        for s in stages
+        for f in (s.pain_points if kind is ObservationKind.pain_point else s.delights)
+    ]
+    found.sort(key=lambda f: (-f.participants * f.severity, -f.participants, f.id))
+    return [f.id for f in found]
 
 
 def headline_threshold(min_participants: int, total_participants: int) -> int:

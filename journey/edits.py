@@ -142,6 +142,7 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                 )
                 continue
             _remove(stage, finding)
+            finding.home_stage = target.name
             _add(target, finding)
         elif edit.op == "merge":
             into = locate(out, edit.into_anchor)
@@ -171,6 +172,9 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             finding.evidence = [edit.pinned] + [
                 e for e in finding.evidence if (e.source_id, e.char_start) != key
             ]
+    kept = {f.id for _, f in findings(out)}
+    out.top_pain_points = [i for i in out.top_pain_points if i in kept]
+    out.top_delights = [i for i in out.top_delights if i in kept]
     return out
 
 

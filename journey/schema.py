@@ -109,7 +109,7 @@ class Finding(_Model):
     """A cluster of similar observations: a pain point or a delight."""
 
     id: str
-    """Stable id, used by recommendations (e.g. `pp-onboarding-1`)."""
+    """Stable id, used by recommendations: kind, home stage and rank there (`pp-onboarding-1`)."""
     title: str
     """A short readable title."""
     description: str
@@ -128,6 +128,11 @@ class Finding(_Model):
     """The most common emotion label in its quotes."""
     evidence: list[Evidence]
     """Supporting quotes, most typical first."""
+    home_stage: str | None = None
+    """The stage most of its quotes come from: the stage that lists it."""
+    also_in: dict[str, int] = Field(default_factory=dict)
+    """Other stages its quotes come from, with the distinct participants there (most first):
+    a theme is grouped study-wide, so one problem met in several stages stays one theme."""
 
 
 class PainPoint(Finding):
@@ -169,9 +174,9 @@ class Stage(_Model):
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     """Touchpoints of this stage, most mentioned first."""
     pain_points: list[PainPoint] = Field(default_factory=list)
-    """Pain points, by severity x reach."""
+    """The study-wide pain point themes whose home is this stage, by severity x reach."""
     delights: list[Delight] = Field(default_factory=list)
-    """Delights, by strength x reach."""
+    """The study-wide delight themes whose home is this stage, by strength x reach."""
     pain_points_once: list[PainPoint] = Field(default_factory=list)
     """Pain points fewer participants raised than a headline needs (by default: one person
     mentioned it): kept for the record, left out of the ranking and recommendations."""
@@ -299,6 +304,11 @@ class JourneyMap(_Model):
     """What it was built from."""
     stages: list[Stage]
     """The journey's stages, in order."""
+    top_pain_points: list[str] = Field(default_factory=list)
+    """Ids of the study's headline pain points, study-wide, by distinct participants x
+    severity (each is listed under its home stage)."""
+    top_delights: list[str] = Field(default_factory=list)
+    """Ids of the study's headline delights, study-wide, by distinct participants x strength."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     """Intervention points, highest priority first."""
     stats: MapStats

@@ -127,11 +127,12 @@ def test_the_map_keeps_every_observation_with_the_theme_it_joined(freshbox_map: 
     }
     themed = [o for o in m.observations if o.theme]
     assert themed and {o.theme for o in themed} == set(findings)
-    for o in themed:  # a theme's observations are of its kind and stage
+    for o in themed:  # a theme's observations are of its kind, from its home or other stages
         finding = findings[o.theme or ""]
         assert o.kind.value == ("pain_point" if finding.id.startswith("pp-") else "delight")
+        assert o.stage == finding.home_stage or o.stage in finding.also_in
         assert any(
-            s.name == o.stage
+            s.name == finding.home_stage
             and finding in (*s.pain_points, *s.delights, *s.pain_points_once, *s.delights_once)
             for s in m.stages
         )

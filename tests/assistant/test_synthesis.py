@@ -2,7 +2,8 @@ import numpy as np
 
 from assistant.keyphrases import cluster_keyphrases
 from assistant.stages import StageSpec
-from assistant.synthesis import _title, build_stages, headline_threshold, leader_clusters
+from assistant.synthesis import _title, build_stages, headline_threshold, ranked
+from assistant.themes import group_themes, leader_clusters
 from journey.schema import Evidence, Observation, ObservationKind, Stage
 
 
@@ -124,3 +125,42 @@ def test_a_pilot_of_two_interviews_still_headlines_what_each_said():
         [StageSpec("Delivery", "")], observations, vectors.astype(np.float32), 2
     )
     assert len(stage.pain_points) == 2 and not stage.pain_points_once
+
+
+def test_one_complaint_met_in_several_stages_is_one_theme_listed_under_its_home_stage(embedder):
+    said = [
+        ("Purchase", "The delivery fee was hidden until checkout.", "p1"),
+        ("Purchase", "Nobody told me about the hidden delivery fee.", "p2"),
+        ("Purchase", "A hidden delivery fee appeared at checkout.", "p3"),
+        ("Loyalty", "The hidden delivery fee is why I cancelled.", "p4"),
+        ("Use", "The recipes are easy to cook.", "p5"),
+        ("Use", "The app crashes when I open the menu.", "p6"),
+        ("Use", "The app crashed twice while I was swapping meals.", "p7"),
+    ]
+    observations = [
+        _pain(quote, who).model_copy(update={"stage": stage, "kind": ObservationKind.pain_point})
+        for stage, quote, who in said
+    ]
+    vectors = embedder.embed([quote for _, quote, _ in said])
+    specs = [StageSpec(name, name) for name in ("Purchase", "Use", "Loyalty")]
+    stages = build_stages(specs, observations, vectors, total_participants=7)
+    fee = [p for s in stages for p in s.pain_points if "fee" in p.title.lower()]
+    assert len(fee) == 1
+    assert fee[0].participants == 4 and fee[0].home_stage == "Purchase"
+    assert fee[0].also_in == {"Loyalty": 1}
+    assert fee[0] in stages[0].pain_points
+    assert ranked(stages, ObservationKind.pain_point)[0] == fee[0].id
+
+
+def test_a_theme_is_grouped_across_languages(embedder):
+    quotes = [
+        ("The delivery came three hours late.", "p1"),
+        ("My delivery was late again.", "p2"),
+        ("配送迟到了两个小时。", "p3"),
+        ("The recipes are simple and tasty.", "p4"),
+        ("I love how easy the recipes are.", "p5"),
+    ]
+    vectors = embedder.embed([q for q, _ in quotes])
+    groups = group_themes(vectors, [who for _, who in quotes])
+    assert {0, 1, 2} in [set(g) for g in groups]
+    assert group_themes(vectors, [who for _, who in quotes]) == groups

@@ -1,0 +1,219 @@
+"""Study-wide themes: observations of one kind grouped by meaning across stages, sources and
+languages, before anything is placed in a stage.
+
+Two steps keep it fast and general. Leader clustering (O(n x k)) gathers near-paraphrases into
+small groups; average-linkage agglomerative clustering (scikit-learn) then joins those groups
+while the quotes of two groups are, on average, clearly more alike than two quotes of the study
+picked at random. The bar is relative to the study's own background similarity, so it needs no
+tuning per domain or language: a bank's complaints all read alike, airline tweets less so.
+Last, quotes left alone (one participant) join the theme they fit best if they fit it at all.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ingest.embeddings import Vectors
+from journey.schema import Observation
+
+CLUSTER_THRESHOLD = 0.55
+"""Leader clustering: the similarity to a running centroid that joins a cluster."""
+MICRO_THRESHOLD = 0.7
+"""Leader clustering before agglomeration: near-paraphrases only."""
+LINKAGE = 0.1
+"""How far above the study's background similarity (towards identical) two groups of quotes
+must be, on average, to be one theme: bar = background + LINKAGE x (1 - background)."""
+FIT = 0.5
+"""A quote left alone joins the theme it is most like when its mean similarity to the theme's
+quotes clears background + FIT x LINKAGE x (1 - background): halfway to the joining bar."""
+MERGE_WITH = 256
+MAX_GROUPS = 3000
+"""Agglomeration works on at most this many leader groups (its cost is quadratic in them)."""
+TOUCHPOINT_WEIGHT = 0.15
+"""How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
+
+
+def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vectors:
+    """Sentence meaning plus the touchpoint a quote is about, as unit vectors: a complaint about
+    the crew and one about the luggage belt may read alike but are different pain points."""
+    names = sorted({o.touchpoint for o in observations if o.touchpoint})
+    column = {name: i for i, name in enumerate(names)}
+    extra = np.zeros((len(observations), len(names)), dtype=np.float32)
+    for row, o in enumerate(observations):
+        if o.touchpoint:
+            extra[row, column[o.touchpoint]] = TOUCHPOINT_WEIGHT
+    joined = np.hstack([vectors, extra]) if len(observations) else vectors
+    norms = np.linalg.norm(joined, axis=1, keepdims=True)
+    return np.asarray(joined / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
+    """Greedy clustering against running centroids, in the given order (deterministic), then
+    small clusters folded into the nearest of the largest ones.
+
+    Cost is O(n x k) for n items and k clusters (the fold compares with at most MERGE_WITH
+    clusters): repeated content joins existing clusters, so k grows with the variety of what
+    people say, not with the number of quotes.
+    """
+    if not len(vectors):
+        return []
+    members: list[list[int]] = []
+    sums = np.zeros((len(vectors), vectors.shape[1]), dtype=np.float32)
+    centroids = np.zeros_like(sums)
+    for i, vector in enumerate(vectors):
+        k = len(members)
+        if k:
+            similarity = centroids[:k] @ vector
+            best = int(np.argmax(similarity))
+            if similarity[best] >= threshold:
+                members[best].append(i)
+                sums[best] += vector
+                centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
+                continue
+        members.append([i])
+        sums[k] = vector
+        centroids[k] = vector
+    # A centroid of several quotes is a steadier target than the first quote a cluster got:
+    # let small clusters join a large one they now fit.
+    k = len(members)
+    by_size = sorted(range(k), key=lambda c: (-len(members[c]), c))
+    anchors = np.array(by_size[:MERGE_WITH])
+    merged_into = list(range(k))
+    for c in sorted(range(k), key=lambda c: (len(members[c]), c)):
+        if len(members[c]) > 2:
+            break
+        sizes = np.array([len(members[a]) for a in anchors])
+        candidates = anchors[sizes > len(members[c])]
+        if not len(candidates):
+            continue
+        similarity = centroids[candidates] @ centroids[c]
+        best = int(np.argmax(similarity))
+        if similarity[best] >= threshold:
+            merged_into[c] = int(candidates[best])
+    out: dict[int, list[int]] = {}
+    for c in range(k):
+        target = c
+        while merged_into[target] != target:  # a pair may itself have joined a larger cluster
+            target = merged_into[target]
+        out.setdefault(target, []).extend(members[c])
+    return refine([sorted(group) for _, group in sorted(out.items())], vectors)
+
+
+REFINE_PASSES = 3
+BLOCK = 4096
+
+
+def refine(
+    groups: list[list[int]], vectors: Vectors, passes: int = REFINE_PASSES
+) -> list[list[int]]:
+    """Lloyd passes over leader clusters: every item to its nearest settled centroid.
+
+    The leader pass places an item against the centroids as they stood when it came, so the
+    first clusters swallow items before their centres settle and grow into catch-alls; moving
+    items to the nearest final centroid undoes that. O(n x k) per pass, in blocks of rows.
+    """
+    for _ in range(passes):
+        if len(groups) < 2:
+            break
+        nearest = _nearest(vectors, _centroids(groups, vectors))[0]
+        moved: dict[int, list[int]] = {}
+        for i, c in enumerate(nearest.tolist()):
+            moved.setdefault(c, []).append(i)
+        regrouped = [moved[c] for c in sorted(moved)]
+        if regrouped == groups:
+            break
+        groups = regrouped
+    return groups
+
+
+def _centroids(groups: Sequence[Sequence[int]], vectors: Vectors) -> Vectors:
+    sums = np.vstack([vectors[list(g)].sum(axis=0) for g in groups])
+    return np.asarray(
+        sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12), dtype=np.float32
+    )
+
+
+def _nearest(vectors: Vectors, targets: Vectors) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the index of the most similar target and that similarity."""
+    best: list[np.ndarray] = []
+    score: list[np.ndarray] = []
+    for i in range(0, len(vectors), BLOCK):
+        similarity = vectors[i : i + BLOCK] @ targets.T
+        best.append(np.argmax(similarity, axis=1))
+        score.append(similarity.max(axis=1))
+    return np.concatenate(best), np.concatenate(score)
+
+
+def background(vectors: Vectors) -> float:
+    """The mean cosine similarity of two different quotes of the study (O(n): from the sum)."""
+    n = len(vectors)
+    if n < 2:
+        return 0.0
+    total = vectors.sum(axis=0)
+    return float((total @ total - n) / (n * (n - 1)))
+
+
+def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[list[int]]:
+    """Average-linkage clustering of leader groups: the distance of two groups is one minus
+    the mean similarity of their quotes; joining stops at `bar`."""
+    if len(groups) < 2:
+        return groups
+    from sklearn.cluster import AgglomerativeClustering  # type: ignore[import-untyped]
+
+    sums = np.vstack([vectors[g].sum(axis=0) for g in groups]).astype(np.float64)
+    sizes = np.array([len(g) for g in groups], dtype=np.float64)
+    mean_similarity = (sums @ sums.T) / np.outer(sizes, sizes)
+    distance = np.clip(1.0 - mean_similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    labels = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - bar,
+    ).fit_predict(distance)
+    joined: dict[int, list[int]] = {}
+    for group, label in zip(groups, labels.tolist(), strict=True):
+        joined.setdefault(label, []).extend(group)
+    return [sorted(g) for g in joined.values()]
+
+
+def group_themes(vectors: Vectors, people: Sequence[str]) -> list[list[int]]:
+    """Themes among unit vectors (one per quote; `people[i]` says who said quote i), each a
+    sorted list of row indices, largest reach first. Deterministic for equal inputs."""
+    if not len(vectors):
+        return []
+    base = background(vectors)
+    bar = base + LINKAGE * (1.0 - base)
+    micro_threshold = max(MICRO_THRESHOLD, bar)
+    groups = leader_clusters(vectors, micro_threshold)
+    while len(groups) > MAX_GROUPS:  # very varied corpora: coarser groups first
+        micro_threshold -= 0.05
+        groups = leader_clusters(vectors, micro_threshold)
+    themes = _agglomerate(groups, vectors, bar)
+    themes = _fit_loners(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
+    themes.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))
+    return themes
+
+
+def _fit_loners(
+    themes: list[list[int]], vectors: Vectors, people: Sequence[str], bar: float
+) -> list[list[int]]:
+    """Quotes of themes only one participant voices join the theme of several participants
+    whose quotes they are most like, on average, if that clears `bar`."""
+    shared = [g for g in themes if len({people[i] for i in g}) > 1]
+    alone = [g for g in themes if len({people[i] for i in g}) <= 1]
+    if not shared or not alone:
+        return themes
+    sums = np.vstack([vectors[g].sum(axis=0) for g in shared])
+    sizes = np.array([len(g) for g in shared], dtype=np.float32)
+    out = [list(g) for g in shared]
+    rest: list[list[int]] = []
+    for group in alone:
+        mean_similarity = (vectors[group] @ sums.T) / sizes
+        score = mean_similarity.mean(axis=0)
+        best = int(np.argmax(score))
+        if score[best] >= bar:
+            out[best].extend(group)
+        else:
+            rest.append(group)
+    return [sorted(g) for g in out] + rest
