@@ -368,3 +368,58 @@ UI_ELEMENT = re.compile(
     r"search bar|toggle|checkbox|pop.?up|modal|sidebar|header|footer))s?\b",
     _I,
 )
+
+
+# The kind of problem a pain-point theme is about, for recommendations: (kind, English cues,
+# Chinese cues). A theme's kind is the one whose cues its title and quotes hit most.
+PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"\b(?:{en})\b|{zh}", _I))
+    for kind, en, zh in (
+        (
+            "failure",
+            r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez\w*|glitch\w*|invalid|"
+            r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
+            r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*",
+            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|打不开|没保存|失败",
+        ),
+        (
+            "hidden cost",
+            r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
+            r"promo|discount|hidden|surprise|overcharg\w*|refund\w*|bill\w*",
+            r"费|价格|价钱|贵|扣款|多收|收费|优惠|退款",
+        ),
+        (
+            "waiting",
+            r"late|wait\w*|slow\w*|ages|forever|delay\w*|hours?|took (?:a while|ages|long)|"
+            r"never (?:came|arrived)|tracking|midnight",
+            r"晚|迟|等了|等待|慢|延误|延迟|追踪|物流",
+        ),
+        (
+            "no human",
+            r"bot|chatbot|human|person|agent|nobody (?:answered|replied)|no (?:answer|reply)|"
+            r"hotline|on hold|call centre|call center",
+            r"人工|机器人|客服|没人|不回复|打不通",
+        ),
+        (
+            "unclear",
+            r"confus\w*|unclear|didn'?t know|don'?t know|nobody told|never told|no idea|"
+            r"not clear|mislead\w*|can'?t (?:find|tell)|couldn'?t (?:find|tell)|hid|hide|"
+            r"buried|where (?:is|was|do)|explain\w*|understand\w*|wording",
+            r"不清楚|不知道|看不懂|找不到|在哪|没说|没告诉|说明|误导",
+        ),
+        (
+            "missing capability",
+            r"no (?:way|option)|can'?t (?:change|skip|pause|cancel|choose|pick|edit|leave)|"
+            r"won'?t let|let me|wish|would like|should (?:be able|let)|option|feature|"
+            r"only (?:way|option)|have to call",
+            r"不能|无法|没有.{0,4}功能|希望|能不能|只能",
+        ),
+        (
+            "fulfilment",
+            r"missing|damaged|squashed|melted|warm|packag\w*|plastic|ice packs?|wrong item|"
+            r"spoil\w*|rotten|leak\w*|ingredients?",
+            r"少了|缺|坏了|包装|塑料|化了|漏",
+        ),
+    )
+)
+"""Kinds of problem, most specific first (a tie goes to the earlier kind)."""

@@ -1,9 +1,17 @@
-"""Short readable names for clusters of quotes: distinctive 1-3 word phrases (c-TF-IDF)."""
+"""Short readable names for clusters of quotes: distinctive 1-3 word phrases (c-TF-IDF), and
+titles made of the theme's most representative short clause.
 
+Chinese is segmented into words by jieba (MIT; its dictionary ships in the wheel, nothing is
+downloaded): it enters the project here only.
+"""
+
+import functools
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are aren't as at be because
@@ -54,9 +62,28 @@ _VERBS = frozenset(
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _CJK_STOP = set("的了是我在有就不也都很吗吧呢啊们你他她它这那个一上下和与及或就还要会能说")
-
+_CJK_STOPWORD_TEXT = """
+    我们 你们 他们 她们 自己 这个 那个 这些 那些 什么 怎么 为什么 因为 所以 但是 可是 不过
+    然后 而且 其实 真的 就是 还是 已经 一直 一下 一点 有点 非常 特别 比较 可能 应该 觉得 感觉
+    时候 现在 当时 后来 之后 以后 之前 一次 每次 这样 那样 还有 没有 不是 一个 什么样 知道
+    生气 开心 高兴 失望 担心 满意 喜欢 讨厌 着急 焦虑 无语 郁闷 难受 惊喜 感动 放心 不错
+"""
+_CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 
 _HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]")
+
+
+@functools.cache
+def _jieba() -> Any:
+    import jieba  # type: ignore[import-untyped]
+
+    jieba.setLogLevel(logging.WARNING)  # it announces building its prefix dictionary
+    return jieba
+
+
+def chinese_words(text: str) -> list[str]:
+    """Words of a run of Chinese text (jieba's default dictionary, precise mode)."""
+    return [w for w in _jieba().lcut(text) if w.strip()]
 
 
 def _terms(text: str) -> set[str]:
@@ -73,12 +100,17 @@ def _terms(text: str) -> set[str]:
                 continue
             terms.add(" ".join(gram))
     for run in _CJK_RUN.findall(text):
-        for n in (2, 3):
-            for i in range(len(run) - n + 1):
-                gram = run[i : i + n]
-                if gram[0] not in _CJK_STOP and gram[-1] not in _CJK_STOP:
-                    terms.add(gram)
+        words = chinese_words(run)
+        for n in (1, 2):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if _cjk_content(gram[0]) and _cjk_content(gram[-1]):
+                    terms.add("".join(gram))
     return terms
+
+
+def _cjk_content(word: str) -> bool:
+    return len(word) >= 2 and word not in _CJK_STOPWORDS and not (set(word) <= _CJK_STOP)
 
 
 def names_something(text: str) -> bool:
@@ -118,3 +150,146 @@ def cluster_keyphrases(clusters: Sequence[Sequence[str]], top: int = 3) -> list[
                 break
         out.append(chosen)
     return out
+
+
+# Titles: the theme's most representative short clause, in its own words.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:!?.()\"\u201c\u201d\u2014\u2013]+\s*|\s+-\s+|\s+(?=(?:but|because|so|although|though|"
+    r"while|whereas|until|unless|and then|which)\b)",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
+_CJK_CLAUSE_BREAK = re.compile(
+    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\s]+"
+)
+_LEAD = re.compile(
+    r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no|well|oh|ooh|"
+    r"okay|ok|um|uh|erm|hmm|honestly|actually|basically|like|just|also|really|genuinely|"
+    r"literally|anyway|plus|mind you|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
+    r"i felt|i'd say|if i'm (?:being )?honest|if (?:i'm|i am) being fair|i'm|i am|i was|"
+    r"we were|we're|i|we|you know|the only thing (?:was|is)|"
+    r"the thing is|of course|at least|now|even|it's|it is|it was|that's|that was|there's|"
+    r"there was|there were|this is|this was|the|about)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(
+    r"(?:[\s,]+(?:at all|to be (?:honest|fair)|honestly|actually|anyway|mind you|though|really|"
+    r"either|too|as well|again|or something|and stuff|apparently|basically|and|or|so|but|"
+    r"just|very|like))+$",
+    re.IGNORECASE,
+)
+_DANGLING = re.compile(
+    r"\b(?:a|an|the|to|of|with|for|my|our|your|their|his|her|its|that|in|on|at|is|was|were|"
+    r"from|by|about|i|we|they|he|she|if|when|than|as|into|onto|be|been|are|am|had|have|has)$",
+    re.IGNORECASE,
+)
+_ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too"])
+_ZH_LEAD = re.compile(
+    r"^(?:但是|可是|不过|然后|所以|而且|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
+    r"我|也|就|还|都|又|但|而|啊|嗯|哦)+"
+)
+_ZH_TRAIL = re.compile(r"(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
+_UNSAFE = re.compile(r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+", re.IGNORECASE)
+PROBLEM = re.compile(
+    r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"
+    r"broke\w*|wrong|charged|extra|hidden|hid|confus\w*|loop\w*|invalid|error\w*|fail\w*|"
+    r"stuck|lost|gone|gave up|waste\w*|too|ages|forever|expensive|hard|impossible|"
+    r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless)\b"
+    r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太",
+    re.IGNORECASE,
+)
+PRAISE = re.compile(
+    r"\b(?:easy|easier|fast|quick\w*|tasty|delicious|great|lovely|nice|helpful|kind|good|"
+    r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|saved|fine|brilliant|"
+    r"perfect|impressed|relief|fair)\b"
+    r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃",
+    re.IGNORECASE,
+)
+TITLE_WORDS = (2, 9)
+"""Words a title may have (Chinese: twice as many characters as English words)."""
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a text is mostly Chinese (more Han characters than Latin letters)."""
+    han = len(_CJK_RUN.findall(text) and "".join(_CJK_RUN.findall(text)))
+    return han > sum(c.isascii() and c.isalpha() for c in text)
+
+
+def _clauses(quote: str) -> list[str]:
+    """A quote's short clauses, trimmed of fillers, that could name a theme."""
+    text = quote.replace("\u2019", "'")
+    if is_chinese(text):
+        parts = _CJK_CLAUSE_BREAK.split(text)
+        out = []
+        for part in parts:
+            part = _ZH_TRAIL.sub("", _ZH_LEAD.sub("", part.strip()))
+            if 4 <= len(part) <= 2 * TITLE_WORDS[1] and not _UNSAFE.search(part):
+                out.append(part)
+        return out
+    out = []
+    for part in _CLAUSE_BREAK.split(text):
+        for piece in [part, *_AND.split(part)] if _AND.search(part) else [part]:
+            clause = piece.strip(" '\"-")
+            for _ in range(3):  # fillers can stack: "and, honestly, I ..."
+                clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '\"-")
+            words = clause.split()
+            if (
+                TITLE_WORDS[0] <= len([w for w in words if w.lower() not in _ARTICLE])
+                and len(words) <= TITLE_WORDS[1]
+                and not _UNSAFE.search(clause)
+                and not _DANGLING.search(clause)
+            ):
+                out.append(clause)
+    return list(dict.fromkeys(out))
+
+
+def _clause_terms(clause: str) -> set[str]:
+    return {t for t in _terms(clause) if " " not in t or len(t.split()) == 2}
+
+
+def cluster_titles(
+    clusters: Sequence[Sequence[str]], problem: Sequence[bool] | None = None
+) -> list[str | None]:
+    """For each cluster of quotes (most typical first), a title: the short clause, in the
+    cluster's majority language, whose words most of its quotes share and other clusters
+    do not (c-TF-IDF weights), preferring clauses that say what went wrong (or right, when
+    `problem[i]` is False). None when no clause qualifies (all too long, lone words, or
+    carrying digits or redaction placeholders)."""
+    doc_terms = [[_terms(t) for t in texts] for texts in clusters]
+    cluster_df: Counter[str] = Counter()
+    for docs in doc_terms:
+        cluster_df.update(set().union(*docs) if docs else set())
+    n_clusters = len(clusters)
+    titles: list[str | None] = []
+    for c, (texts, docs) in enumerate(zip(clusters, doc_terms, strict=True)):
+        chinese = [is_chinese(t) for t in texts]
+        majority = 2 * sum(chinese) > len(texts)
+        df: Counter[str] = Counter()
+        for terms in docs:
+            df.update(terms)
+        weight = {
+            t: (n - 1) * math.log(1 + n_clusters / cluster_df[t]) for t, n in df.items() if n > 1
+        }
+        cue = PROBLEM if problem is None or problem[c] else PRAISE
+        best: tuple[float, int, str] | None = None
+        for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
+            if zh != majority:
+                continue
+            for clause in _clauses(text):
+                terms = _clause_terms(clause)
+                if not terms:
+                    continue
+                size = len(clause) / 2 if zh else len(clause.split())
+                score = sum(weight.get(t, 0.0) for t in terms) / (1 + 0.1 * max(0, size - 5))
+                score += 0.5 / (1 + rank)  # the more typical quote wins a tie
+                if cue.search(clause):
+                    score = score * 1.5 + 0.5
+                key = (score, -rank, clause)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+        titles.append(_capitalise(best[2]) if best else None)
+    return titles
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

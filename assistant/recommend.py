@@ -1,108 +1,68 @@
-"""Intervention points: for the top pain points, what to change, ranked by impact / effort."""
+"""Intervention points: one per headline pain point (theme), from the kind of problem its words
+describe, ranked by impact / effort. The scoring is stated once, in the map's `scoring`."""
 
-import re
 from collections.abc import Sequence
 
+from assistant.cues import PROBLEM_KINDS
+from assistant.keyphrases import is_chinese
 from journey.schema import PainPoint, Recommendation, Stage
 
 MAX_RECOMMENDATIONS = 10
-# (English word stems, Chinese words, effort 1-5, what to do). First match wins; English stems
-# must start a word ("mean" must not match "management").
-_PLAYBOOK_TEXT = (
-    (
-        "cancel|skip|pause|unsubscrib|renew",
-        "取消|退订|暂停",
-        2,
-        "Make subscription changes self-serve and quick for",
-    ),
-    (
-        "price|pricing|fee|cost|charg|promo|discount|coupon|refund",
-        "价格|费|优惠|退款",
-        2,
-        "Show the full price up front and explain charges for",
-    ),
-    (
-        "error|crash|bug|broken|doesn't work|didn't work|froze|freez|slow|load",
-        "闪退|崩溃|卡",
-        3,
-        "Fix the reliability problem behind",
-    ),
-    (
-        "support|chat|bot|agent|hotline|phone|wait|answer|reply|customer service",
-        "客服|机器人|电话",
-        3,
-        "Shorten the path to a person and to a resolution for",
-    ),
-    (
-        "deliver|courier|late|delay|track|window|arriv|flight|luggage|baggage",
-        "配送|快递|迟到|延迟|物流",
-        4,
-        "Improve delivery reliability and tracking for",
-    ),
-    (
-        "packag|plastic|ice|box|ingredient|missing|quality",
-        "包装|塑料|缺|少了",
-        4,
-        "Fix the product and fulfilment issue behind",
-    ),
-    (
-        "find|where|navigat|menu|hidden|buried|search|scroll|button|tab|back|page|link",
-        "找不到|在哪",
-        2,
-        "Make it easier to find and navigate:",
-    ),
-    (
-        "wording|word|label|term|jargon|meaning|explain|explanation|unclear|not clear|confus|"
-        "tooltip|understand|text|clear",
-        "不清楚|看不懂|什么意思",
-        1,
-        "Clarify the wording and add in-place explanations for",
-    ),
-)
-_PLAYBOOK = tuple(
-    (re.compile(rf"\b(?:{en})|{zh}"), effort, verb) for en, zh, effort, verb in _PLAYBOOK_TEXT
-)
+# kind -> (effort 1-5, what to do in English, in Chinese). Efforts as RECOMMENDATION_SCORING says.
+_PLAYS: dict[str, tuple[int, str, str]] = {
+    "unclear": (1, "Say it clearly where people look", "在用户看的地方说清楚"),
+    "hidden cost": (2, "Show the full cost before people commit", "在下单前展示全部费用"),
+    "missing capability": (2, "Let people do it themselves", "让用户能自己完成"),
+    "failure": (3, "Find and fix what fails", "找到并修复故障"),
+    "no human": (3, "Give a quick route to a person", "提供快速转人工的途径"),
+    "waiting": (4, "Cut the wait and say how long it will be", "缩短等待并告知还要多久"),
+    "fulfilment": (4, "Fix it where orders are packed and sent", "在备货和发货环节解决"),
+    "other": (3, "Look into it with the people who raised it", "与反馈的用户一起排查"),
+}
 
 
-def _play(pain: PainPoint) -> tuple[int, str]:
-    """The kind of fix: decided by the title and touchpoints first, the quotes only if silent."""
-    named = " ".join([pain.title, *pain.touchpoints]).lower()
-    quoted = " ".join(e.quote for e in pain.evidence[:3]).lower()
-    for text in (named, quoted):
-        for pattern, effort, verb in _PLAYBOOK:
-            if pattern.search(text):
-                return effort, verb
-    return 3, "Redesign the step behind"
+def problem_kind(pain: PainPoint) -> str:
+    """What kind of problem a theme is: the kind whose cues its title (counted twice) and
+    quotes hit most; `other` when none does."""
+    texts = [pain.title, pain.title, *(e.quote for e in pain.evidence)]
+    hits = {kind: sum(bool(p.search(t)) for t in texts) for kind, p in PROBLEM_KINDS}
+    best = max(hits.values(), default=0)
+    return next(kind for kind, n in hits.items() if n == best) if best else "other"
+
+
+def recommend_for(pain: PainPoint, stage: str) -> Recommendation:
+    """The recommendation for one pain point, traceable to its theme and counts."""
+    kind = problem_kind(pain)
+    effort, english, chinese = _PLAYS[kind]
+    impact = round(pain.severity * pain.share, 3)
+    people = f"{pain.participants} participant{'' if pain.participants == 1 else 's'}"
+    if is_chinese(pain.title):
+        title = f"{chinese}：{pain.title}"
+    else:
+        title = f"{english}: {pain.title[:1].lower()}{pain.title[1:]}"
+    return Recommendation(
+        id="",
+        title=title,
+        rationale=(
+            f"Theme {pain.id} \u201c{pain.title}\u201d ({kind}): {people} "
+            f"({pain.share:.0%} of the study), severity {pain.severity}/5, home stage {stage}. "
+            f"impact {impact} = {pain.severity} x {pain.share}; effort {effort} ({kind})."
+        ),
+        stage=stage,
+        addresses=[pain.id],
+        impact=impact,
+        effort=effort,
+        priority=round(impact / effort, 3),
+        kind=kind,
+        evidence=pain.evidence[:3],
+    )
 
 
 def recommend(stages: Sequence[Stage], limit: int = MAX_RECOMMENDATIONS) -> list[Recommendation]:
-    """Recommendations for the pain points with the highest severity x reach, best first."""
+    """One recommendation for each of the `limit` widest headline pain points (participants x
+    severity, as the map ranks them), highest priority first."""
     candidates = [(stage, pain) for stage in stages for pain in stage.pain_points]
-    candidates.sort(key=lambda sp: (-sp[1].severity * sp[1].share, sp[1].id))
-    recommendations = []
-    for stage, pain in candidates[:limit]:
-        effort, verb = _play(pain)
-        impact = round(pain.severity * pain.share, 3)
-        recommendations.append(
-            Recommendation(
-                id="",
-                title=f"{verb} {pain.title.lower()}",
-                rationale=(
-                    f"{pain.participants} participants ({pain.share:.0%}) hit this in "
-                    f"{stage.name}, severity {pain.severity}/5: {pain.description}"
-                ),
-                stage=stage.name,
-                addresses=[pain.id],
-                impact=impact,
-                effort=effort,
-                priority=round(impact / effort, 3),
-                scoring=(
-                    "impact = severity (1-5) x share of participants; effort 1-5 from the kind "
-                    "of fix (wording 1, navigation/pricing/subscription 2, software/support 3, "
-                    "operations/fulfilment 4); priority = impact / effort"
-                ),
-                evidence=pain.evidence[:3],
-            )
-        )
+    candidates.sort(key=lambda sp: (-sp[1].participants * sp[1].severity, sp[1].id))
+    recommendations = [recommend_for(pain, stage.name) for stage, pain in candidates[:limit]]
     recommendations.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[0]))
     return [r.model_copy(update={"id": f"rec-{i}"}) for i, r in enumerate(recommendations, 1)]

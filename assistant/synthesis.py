@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from assistant.cues import TOUCHPOINTS
-from assistant.keyphrases import cluster_keyphrases
+from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese
 from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
@@ -92,28 +92,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "stage"
 
 
-def _title(phrases: list[str], touchpoint: str | None, quote: str, size: int) -> str:
-    """A short name: touchpoint and keyphrase for a cluster, the words themselves for one quote
-    or where a lone word is all the cluster shares ("It just looped", not "Loop")."""
-    lone_word = (
-        not touchpoint and len(phrases) == 1 and phrases[0].isascii() and " " not in phrases[0]
-    )
-    if size == 1 or not phrases or lone_word:
-        text = quote.strip(" .!?。！？")
-        words = text.split()
-        if len(words) <= 1:  # unspaced scripts (Chinese): cut by characters
-            return text[:24] + ("…" if len(text) > 24 else "")
-        return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-    head = phrases[0]
-    if touchpoint and head not in touchpoint and touchpoint not in head:
-        return f"{touchpoint[:1].upper()}{touchpoint[1:]}: {head}"
-    title = head[:1].upper() + head[1:]
-    return f"{title}, {phrases[1]}" if len(phrases) > 1 else title
+def _title(title: str | None, phrases: list[str], touchpoint: str | None, chinese: bool) -> str:
+    """The theme's own short clause (`cluster_titles`); failing that, what it is about: its
+    distinctive phrases, or its touchpoint; never a lone word."""
+    if title:
+        return title
+    about = " / ".join(phrases[:2]) or touchpoint or ""
+    if chinese:
+        return f"关于{about}的反馈" if about else "其他反馈"
+    return f"Comments on {about}" if about else "Other comments"
 
 
-def _truncate(text: str, limit: int = 180) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _describe(people: int, total: int, home: str, also_in: dict[str, int]) -> str:
+    """Who, how many and where, in one line: "12 of 47 participants, mostly in Purchase; also
+    in Support (3), Use (1)"."""
+    where = f"mostly in {home}" if also_in else f"all in {home}"
+    also = ", ".join(f"{name} ({n})" for name, n in also_in.items())
+    line = f"{plural(people, 'participant', total)}, {where}"
+    return f"{line}; also in {also}" if also else line
+
+
+def plural(n: int, noun: str, total: int | None = None) -> str:
+    """ "1 participant", "3 participants", "3 of 47 participants"."""
+    count = f"{n} of {total}" if total is not None else str(n)
+    return f"{count} {noun}{'' if (total or n) == 1 else 's'}"
 
 
 def _finding(
@@ -121,15 +123,14 @@ def _finding(
     finding_id: str,
     group: Sequence[int],
     keys: list[str],
+    title: str | None,
     observations: Sequence[Observation],
-    vectors: Vectors,
+    typical: list[int],
     total_participants: int,
     home: str,
-) -> tuple[Finding, list[int]]:
-    """One theme as a pain point or delight, with its members, most typical first."""
+) -> Finding:
+    """One theme as a pain point or delight (`typical`: its members, most typical first)."""
     people = {participant_key(observations[i].evidence) for i in group}
-    centroid = vectors[list(group)].mean(axis=0)
-    typical = sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
     evidence: list[Evidence] = []
     seen: set[str] = set()
     for i in typical:  # one quote per participant first, most typical first
@@ -147,12 +148,12 @@ def _finding(
     touchpoints = Counter(observations[i].touchpoint for i in group if observations[i].touchpoint)
     emotions = Counter(observations[i].emotion for i in group)
     top_touchpoint = touchpoints.most_common(1)[0][0] if touchpoints else None
-    central = observations[typical[0]].evidence.quote
-    finding = cls(
+    chinese = 2 * sum(is_chinese(observations[i].evidence.quote) for i in group) > len(group)
+    also_in = _also_in(group, observations, home)
+    return cls(
         id=finding_id,
-        title=_title(keys, top_touchpoint, central, len(group)),
-        description=f"{len(people)} participant{'s' * (len(people) != 1)}, e.g. "
-        f"\u201c{_truncate(central)}\u201d",
+        title=_title(title, keys, top_touchpoint, chinese),
+        description=_describe(len(people), total_participants, home, also_in),
         severity=round(statistics.median(observations[i].severity for i in group)),
         participants=len(people),
         share=round(len(people) / max(1, total_participants), 3),
@@ -163,9 +164,14 @@ def _finding(
         emotion=emotions.most_common(1)[0][0],
         evidence=evidence[:MAX_QUOTES],
         home_stage=home,
-        also_in=_also_in(group, observations, home),
+        also_in=also_in,
     )
-    return finding, typical
+
+
+def _typical(group: Sequence[int], vectors: Vectors) -> list[int]:
+    """A theme's members, the nearest to its centroid first."""
+    centroid = vectors[list(group)].mean(axis=0)
+    return sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
 
 
 def _also_in(
@@ -203,13 +209,16 @@ def _findings(
     if not ranked:
         return {}, {}
     # Phrases are distinctive against every other theme of the study, not only the stage's.
-    phrases = cluster_keyphrases([[observations[i].evidence.quote for i in g] for g in ranked])
+    typical = [_typical(g, vectors) for g in ranked]
+    quotes = [[observations[i].evidence.quote for i in t] for t in typical]
+    phrases = cluster_keyphrases(quotes)
+    titles = cluster_titles(quotes, [kind is ObservationKind.pain_point] * len(quotes))
     cls = PainPoint if kind is ObservationKind.pain_point else Delight
     prefix = "pp" if kind is ObservationKind.pain_point else "dl"
     headline: defaultdict[str, list[Finding]] = defaultdict(list)
     once: defaultdict[str, list[Finding]] = defaultdict(list)
     shown = 0
-    for group, keys in zip(ranked, phrases, strict=True):
+    for group, members_typical, keys, title in zip(ranked, typical, phrases, titles, strict=True):
         home = home_stage(group, observations, order)
         people = len({participant_key(observations[i].evidence) for i in group})
         if people >= min_participants:
@@ -223,12 +232,20 @@ def _findings(
                 continue
             finding_id = f"{prefix}-{_slug(home)}-once-{len(once[home]) + 1}"
             chosen = once[home]
-        finding, typical = _finding(
-            cls, finding_id, group, keys, observations, vectors, total_participants, home
+        finding = _finding(
+            cls,
+            finding_id,
+            group,
+            keys,
+            title,
+            observations,
+            members_typical,
+            total_participants,
+            home,
         )
         chosen.append(finding)
         if members is not None:
-            members[finding.id] = [observations[i] for i in typical]
+            members[finding.id] = [observations[i] for i in members_typical]
     return headline, once
 
 

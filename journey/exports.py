@@ -97,6 +97,13 @@ def plural(n: int, word: str) -> str:
     return word if n == 1 else word + "s"
 
 
+def scoring_note(m: JourneyMap) -> str:
+    """How the map's recommendations are scored, said once: the scoring they all carry (maps
+    written before it moved to the map level, or by an LLM), else the map's `scoring`."""
+    own = {r.scoring for r in m.recommendations if r.scoring}
+    return own.pop() if len(own) == 1 else m.scoring
+
+
 def reach(finding: Finding, participants: int) -> str:
     """`N of M participants (share%)`: the reach of a pain point or delight."""
     people = plural(participants, "participant")
@@ -293,7 +300,8 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         lines += _md_stage(stage, src.participants, limit, quotes)
     recommendations = by_priority(m)
     if recommendations:
-        lines += ["## Recommendations", ""]
+        note = scoring_note(m)
+        lines += ["## Recommendations", "", f"*Scoring:* {_md(note)}", ""]
         lines += _md_table(
             ["#", "Priority", "Recommendation", "Stage", "Impact", "Effort", "Addresses"],
             (
@@ -311,7 +319,7 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         )
         for n, r in enumerate(recommendations, start=1):
             lines += [f"### {n}. {_md(r.title)}", "", _md(r.rationale, block=True), ""]
-            if r.scoring:
+            if r.scoring and r.scoring != note:
                 lines += [f"*Scoring:* {_md(r.scoring)}", ""]
             lines += _md_quotes(r.evidence, quotes)
     st = m.stats
@@ -486,7 +494,9 @@ def _score(valence: float) -> int:
 
 
 def _actors(participants: int) -> str:
-    return f"{participants} participants" if participants > 0 else "Participants"
+    if participants > 0:
+        return f"{participants} {plural(participants, 'participant')}"
+    return "Participants"
 
 
 def to_mermaid(m: JourneyMap, *, limit: int = 3) -> str:

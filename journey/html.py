@@ -10,7 +10,16 @@ import re
 import unicodedata
 from html import escape
 
-from journey.exports import by_priority, cite, counts, format_ci, format_valence, reach
+from journey.exports import (
+    by_priority,
+    cite,
+    counts,
+    format_ci,
+    format_valence,
+    plural,
+    reach,
+    scoring_note,
+)
 from journey.schema import Evidence, Finding, JourneyMap, Stage
 
 _CSS = """
@@ -117,7 +126,10 @@ def _quotes(evidence: list[Evidence], limit: int) -> str:
         for e in evidence[:limit]
     ]
     if len(evidence) > limit:
-        parts.append(f'<p class="muted">… and {len(evidence) - limit} more quotes.</p>')
+        parts.append(
+            f'<p class="muted">… and {len(evidence) - limit} more '
+            f"{plural(len(evidence) - limit, 'quote')}.</p>"
+        )
     return "".join(parts)
 
 
@@ -314,11 +326,13 @@ def _curve(m: JourneyMap) -> str:
 
 
 def _recommendations(m: JourneyMap, quotes: int) -> str:
+    note = scoring_note(m)
     items = []
     for r in by_priority(m):
         links = ", ".join(f'<a href="#{_anchor(a)}">{escape(a)}</a>' for a in r.addresses)
         evidence = (
-            f"<details><summary>Evidence ({len(r.evidence)} quotes)</summary>"
+            f"<details><summary>Evidence ({len(r.evidence)} "
+            f"{plural(len(r.evidence), 'quote')})</summary>"
             f"{_quotes(r.evidence, quotes)}</details>"
             if r.evidence
             else ""
@@ -328,9 +342,16 @@ def _recommendations(m: JourneyMap, quotes: int) -> str:
             f'<p class="meta">priority {r.priority:.2f} · stage {escape(r.stage)} · impact '
             f"{r.impact:.1f} · effort {r.effort} · addresses {links or 'nothing listed'}</p>"
             f"<p>{escape(r.rationale)}</p>"
-            f'<p class="meta">{escape(r.scoring)}</p>{evidence}</li>'
+            + (
+                f'<p class="meta">{escape(r.scoring)}</p>'
+                if r.scoring and r.scoring != note
+                else ""
+            )
+            + f"{evidence}</li>"
         )
-    return f'<ol class="recs">{"".join(items)}</ol>' if items else '<p class="muted">None.</p>'
+    if not items:
+        return '<p class="muted">None.</p>'
+    return f'<p class="meta">Scoring: {escape(note)}</p><ol class="recs">{"".join(items)}</ol>'
 
 
 def to_html(m: JourneyMap, *, quotes: int = 5) -> str:

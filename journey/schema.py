@@ -11,6 +11,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+RECOMMENDATION_SCORING = (
+    "One recommendation per headline pain point (theme). impact = the theme's severity (1-5) x "
+    "its share of participants; effort 1-5 from the kind of problem (unclear wording 1; hidden "
+    "cost, missing capability 2; failure or bug, no human reachable 3; waiting, fulfilment 4; "
+    "other 3); priority = impact / effort, highest first."
+)
+"""How the offline path scores recommendations: stated once in the map (`scoring`)."""
 
 
 class _Model(BaseModel):
@@ -216,13 +223,17 @@ class Recommendation(_Model):
     addresses: list[str]
     """Ids of the pain points it addresses."""
     impact: float
-    """Expected impact 1..5: severity x reach."""
+    """Expected impact 0..5: severity x share of participants."""
     effort: int
     """Estimated effort 1 (copy change) .. 5 (new system or operations change)."""
     priority: float
     """impact / effort: higher first."""
-    scoring: str
-    """How impact, effort and priority were computed."""
+    scoring: str = ""
+    """How impact, effort and priority were computed, when it differs from the map's
+    `scoring` (empty otherwise)."""
+    kind: str | None = None
+    """The kind of problem it answers (failure, hidden cost, waiting, no human, unclear,
+    missing capability, fulfilment, other), from the theme's words."""
     evidence: list[Evidence]
     """The quotes it rests on."""
 
@@ -311,6 +322,8 @@ class JourneyMap(_Model):
     """Ids of the study's headline delights, study-wide, by distinct participants x strength."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     """Intervention points, highest priority first."""
+    scoring: str = RECOMMENDATION_SCORING
+    """How the recommendations are scored, once for all of them."""
     stats: MapStats
     """How much evidence the map rests on."""
     warnings: list[str] = Field(default_factory=list)

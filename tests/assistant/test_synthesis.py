@@ -52,10 +52,11 @@ def test_an_item_moves_to_the_cluster_whose_settled_centre_is_nearer():
     assert leader_clusters(vectors, threshold=0.55) == [[0], [1, 2, 3]]
 
 
-def test_a_cluster_sharing_one_lone_word_is_named_by_its_typical_quote():
-    assert _title(["loop"], None, "It just looped.", 2) == "It just looped"
-    assert _title(["promo code"], None, "The promo code was the annoying bit.", 3) == "Promo code"
-    assert _title(["tracking"], "delivery", "No tracking link.", 5) == "Delivery: tracking"
+def test_a_theme_without_a_usable_clause_is_named_by_what_it_is_about_never_a_lone_word():
+    assert _title(None, ["loop"], None, chinese=False) == "Comments on loop"
+    assert _title(None, [], "delivery", chinese=False) == "Comments on delivery"
+    assert _title(None, ["物流"], None, chinese=True) == "关于物流的反馈"
+    assert _title("Chat is slow", ["chat"], "support chat", chinese=False) == "Chat is slow"
 
 
 def _pain(quote: str, who: str) -> Observation:

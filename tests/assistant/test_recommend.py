@@ -1,0 +1,96 @@
+from assistant.recommend import problem_kind, recommend
+from journey.schema import Emotion, Evidence, PainPoint, Stage
+
+
+def _pain(pain_id: str, title: str, quotes: list[str], people: int, severity: int) -> PainPoint:
+    return PainPoint(
+        id=pain_id,
+        title=title,
+        description=f"{people} of 20 participants, all in Purchase",
+        severity=severity,
+        participants=people,
+        share=people / 20,
+        emotion="frustrated",
+        evidence=[
+            Evidence(
+                quote=q,
+                source_id=f"s{i}",
+                source_path=f"s{i}.txt",
+                char_start=0,
+                char_end=len(q),
+                participant_id=f"p{i}",
+            )
+            for i, q in enumerate(quotes)
+        ],
+    )
+
+
+FEE = _pain(
+    "pp-purchase-1",
+    "Delivery fee isn't on that page",
+    ["I didn't know there was a delivery fee.", "Got charged extra for delivery."],
+    10,
+    3,
+)
+CRASH = _pain(
+    "pp-purchase-2",
+    "App crashed while swapping meals",
+    ["App crashed while I was swapping meals.", "It froze and my selections were gone."],
+    4,
+    4,
+)
+BOT = _pain(
+    "pp-purchase-3",
+    "Chat bot never hands over to a person",
+    ["The chat bot kept looping, I wanted a human.", "Could not reach a person."],
+    6,
+    4,
+)
+WORDING = _pain(
+    "pp-purchase-4",
+    "Nobody told me that at sign-up",
+    ["Nobody told me that at sign-up.", "I didn't know what 'flex plan' meant."],
+    2,
+    3,
+)
+ZH = _pain("pp-purchase-5", "没有物流追踪", ["配送太晚了，没有物流追踪。", "等了一整天。"], 5, 3)
+
+
+def _stage(*pains: PainPoint) -> Stage:
+    emotion = Emotion(mean_valence=None, n=0, ci_low=None, ci_high=None, labels=[])
+    return Stage(name="Purchase", order=1, description="", pain_points=list(pains), emotion=emotion)
+
+
+def test_the_kind_of_problem_comes_from_the_theme_words():
+    assert problem_kind(FEE) == "hidden cost"
+    assert problem_kind(CRASH) == "failure"
+    assert problem_kind(BOT) == "no human"
+    assert problem_kind(WORDING) == "unclear"
+    assert problem_kind(ZH) == "waiting"
+
+
+def test_there_is_one_recommendation_per_theme_built_from_its_title():
+    recs = recommend([_stage(FEE, CRASH, BOT, WORDING, ZH)])
+    assert sorted(a for r in recs for a in r.addresses) == sorted(
+        p.id for p in (FEE, CRASH, BOT, WORDING, ZH)
+    )
+    by_theme = {r.addresses[0]: r for r in recs}
+    assert "delivery fee isn't on that page" in by_theme[FEE.id].title
+    assert by_theme[ZH.id].title.endswith("没有物流追踪")
+    assert len({r.title for r in recs}) == len(recs)
+
+
+def test_priority_is_impact_over_effort_and_the_rationale_names_theme_and_counts():
+    recs = recommend([_stage(FEE, WORDING)])
+    for r in recs:
+        assert r.priority == round(r.impact / r.effort, 3) and not r.scoring
+    fee = next(r for r in recs if r.addresses == [FEE.id])
+    assert fee.impact == round(3 * 0.5, 3) and fee.kind == "hidden cost"
+    assert FEE.id in fee.rationale and "10 participants" in fee.rationale
+    assert recs[0].priority >= recs[-1].priority
+
+
+def test_a_single_participant_is_not_pluralised():
+    one = _pain("pp-purchase-9", "Skip link didn't save", ["The skip link didn't save."], 1, 4)
+    (rec,) = recommend([_stage(one)])
+    assert "1 participant " in rec.rationale and "1 participants" not in rec.rationale

@@ -1,0 +1,66 @@
+import re
+
+from assistant.keyphrases import chinese_words, cluster_titles
+
+FILLERS = re.compile(r"^(?:and|but|so|yeah|well|oh|um|honestly|actually|just|like|i|the)\b", re.I)
+DELIVERY_FEE = [
+    "I didn't know there was a delivery fee at all, because the first box was free.",
+    "And the delivery fee isn't on that page at all.",
+    "Honestly, the delivery fee was never mentioned on the pricing page.",
+    "Week two I got charged an extra $10.99 for delivery, call me on [PHONE].",
+]
+SKIP = [
+    "Can't find how to skip a week",
+    "Yeah, so I couldn't skip a week in the app.",
+    "Where do I skip a week?",
+]
+RECIPES = ["The recipes are easy and tasty.", "Recipes are easy to follow.", "Tasty recipes."]
+DELIVERY_ZH = [
+    "说好上午送到，下午三点才来，也没有物流追踪。",
+    "配送太晚了，而且没有物流追踪。",
+    "第二是配送要有实时追踪。",
+]
+
+
+def _titles() -> list[str | None]:
+    return cluster_titles(
+        [DELIVERY_FEE, SKIP, RECIPES, DELIVERY_ZH], problem=[True, True, False, True]
+    )
+
+
+def test_a_title_is_the_theme_own_short_clause_about_what_it_shares():
+    fee, skip, recipes, _ = _titles()
+    assert fee is not None and "delivery fee" in fee.lower()
+    assert skip is not None and "skip a week" in skip.lower()
+    assert recipes is not None and "recipes" in recipes.lower()
+
+
+def test_titles_never_start_with_a_filler_and_are_never_a_lone_word():
+    for title in _titles():
+        assert title is not None
+        assert not FILLERS.match(title), title
+        assert len(title.split()) >= 2 or len(title) >= 4, title
+
+
+def test_titles_carry_no_digits_placeholders_or_handles():
+    noisy = [
+        "Call [PHONE] about order 12345 please",
+        "Email [EMAIL] for the refund form",
+        "@freshbox the refund form never loads",
+        "The refund form never loads for me",
+        "The refund form never loads",
+    ]
+    (title,) = cluster_titles([noisy])
+    assert title is not None and "refund form never loads" in title.lower()
+    assert not re.search(r"\d|\[[A-Z]+\]|@", title)
+
+
+def test_a_theme_of_fillers_and_numbers_gets_no_title_rather_than_a_fragment():
+    assert cluster_titles([["Yeah, okay.", "Honestly.", "12 of 14, I guess"]]) == [None]
+
+
+def test_a_chinese_theme_is_titled_in_chinese_with_whole_words():
+    title = _titles()[3]
+    assert title is not None and "物流追踪" in title
+    assert not re.search(r"[A-Za-z0-9]", title)
+    assert chinese_words("没有物流追踪") == ["没有", "物流", "追踪"]
