@@ -38,7 +38,7 @@ _FEELING_TEXT = """
     feeling every second wanted tell told couldn't wasn't didn't doesn't isn't can't won't
     nice lovely great awesome amazing terrible awful horrible worst best fine okay easy hard
     difficult confusing confused clear unclear sure unsure bit lot lots sorry thanks thank
-    glad annoyingly slightly quite somewhat especially usually sometimes often
+    glad annoyingly slightly quite somewhat especially usually sometimes often honest
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _STOPWORDS = STOPWORDS | frozenset(_FEELING_TEXT.split())
@@ -160,16 +160,17 @@ _CLAUSE_BREAK = re.compile(
 )
 _AND = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 _CJK_CLAUSE_BREAK = re.compile(
-    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\s]+"
+    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\n]+"
 )
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no|well|oh|ooh|"
     r"okay|ok|um|uh|erm|hmm|honestly|actually|basically|like|just|also|really|genuinely|"
     r"literally|anyway|plus|mind you|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
     r"i felt|i'd say|if i'm (?:being )?honest|if (?:i'm|i am) being fair|i'm|i am|i was|"
-    r"we were|we're|i|we|you know|the only thing (?:was|is)|"
+    r"we were|we're|i'll|i've|i'd|we've|we'll|we'd|you'll|you'd|i|we|you know|"
+    r"the only thing (?:was|is)|"
     r"the thing is|of course|at least|now|even|it's|it is|it was|that's|that was|there's|"
-    r"there was|there were|this is|this was|the|about)\b[\s,]*)+",
+    r"there was|there were|this is|this was|the|about|not exactly|exactly)(?![\w'])[\s,]*)+",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
@@ -223,6 +224,7 @@ def _clauses(quote: str) -> list[str]:
         out = []
         for part in parts:
             part = _ZH_TRAIL.sub("", _ZH_LEAD.sub("", part.strip()))
+            part = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", part)
             if 4 <= len(part) <= 2 * TITLE_WORDS[1] and not _UNSAFE.search(part):
                 out.append(part)
         return out
@@ -243,8 +245,18 @@ def _clauses(quote: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_NUMBER_TEXT = """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand million half dozen couple times"""
+_NUMBER_WORDS = frozenset(_NUMBER_TEXT.split())
+
+
 def _clause_terms(clause: str) -> set[str]:
-    return {t for t in _terms(clause) if " " not in t or len(t.split()) == 2}
+    """A clause's content terms (1-2 words; counts like "five times" name nothing)."""
+    return {
+        t for t in _terms(clause) if len(t.split()) <= 2 and not set(t.split()) <= _NUMBER_WORDS
+    }
 
 
 def cluster_titles(

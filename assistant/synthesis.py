@@ -97,7 +97,7 @@ def _title(title: str | None, phrases: list[str], touchpoint: str | None, chines
     distinctive phrases, or its touchpoint; never a lone word."""
     if title:
         return title
-    about = " / ".join(phrases[:2]) or touchpoint or ""
+    about = phrases[0] if phrases else touchpoint or ""
     if chinese:
         return f"关于{about}的反馈" if about else "其他反馈"
     return f"Comments on {about}" if about else "Other comments"

@@ -82,6 +82,40 @@ def test_recommendations_cite_existing_pain_points_and_rank_by_priority(
         assert r.priority == pytest.approx(r.impact / r.effort, abs=1e-3)
 
 
+def test_sample_titles_are_short_clauses_never_fillers_lone_words_digits_or_placeholders(
+    freshbox_map: JourneyMap,
+):
+    import re
+
+    filler = re.compile(r"^(?:and|but|so|yeah|well|oh|um|honestly|actually|just|i|the)\b", re.I)
+    findings = [
+        f
+        for s in freshbox_map.stages
+        for f in (*s.pain_points, *s.delights, *s.pain_points_once, *s.delights_once)
+    ]
+    assert findings
+    for f in findings:
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in f.title)
+        assert (len(f.title) >= 4) if chinese else (2 <= len(f.title.split()) <= 9), f.title
+        assert not filler.match(f.title), f.title
+        assert not re.search(r"\d|\[[A-Z ]+\]|Participant|…", f.title), f.title
+        assert f.description.startswith(f"{f.participants} of {freshbox_map.sources.participants}")
+        assert f.home_stage and f.home_stage in f.description
+
+
+def test_the_sample_gets_one_recommendation_per_theme_and_the_scoring_once(
+    freshbox_map: JourneyMap,
+):
+    import re
+
+    recs = freshbox_map.recommendations
+    themes = [r.addresses[0] for r in recs]
+    assert all(len(r.addresses) == 1 for r in recs) and len(set(themes)) == len(themes)
+    assert len({r.title for r in recs}) == len(recs)
+    assert all(not r.scoring and r.kind for r in recs) and "impact / effort" in freshbox_map.scoring
+    assert not any(re.search(r"\b1 participants", r.rationale) for r in recs)
+
+
 def test_the_same_inputs_give_the_same_map(freshbox: Workspace, freshbox_map: JourneyMap):
     first = freshbox_map.model_dump(mode="json", exclude={"generated_at"})
     second = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
