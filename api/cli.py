@@ -470,10 +470,14 @@ def ask(
     """Ask the study a question; the answer cites participants' verbatim words.
 
     Written by the configured LLM, or extractive offline (and it says so)."""
+    import uuid  # here, not at the top: this command alone makes conversation ids
+
     workspace = _workspace()
     try:
         chat = Chat(workspace, project)
-        answer = chat.ask(question, conversation=conversation)
+        # Like the HTTP and MCP faces: every answer starts or continues a conversation, so
+        # its id can be passed back with a follow-up.
+        answer = chat.ask(question, conversation=conversation or uuid.uuid4().hex)
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
@@ -482,6 +486,9 @@ def ask(
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
         _print_answer(answer)
+        console.print(
+            f"[dim]Follow up with --conversation {answer.conversation_id}[/dim]", highlight=False
+        )
 
 
 @app.command("chat")

@@ -7,6 +7,7 @@ touchpoints with their counts, and the retrieved quotes that support them.
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from assistant.extractor import meaning_text
 from assistant.llm_chat import Markers, write_answer
 from assistant.mapping import current_map
-from assistant.retrieval import BM25, FEEDBACK_DOCS, fuse, tokens
+from assistant.retrieval import BM25, FEEDBACK_DOCS, fuse, tokens, topic
 from assistant.workspace import Workspace
 from ingest.sentences import sentence_spans
 from journey.grounding import ground
@@ -24,10 +25,19 @@ from journey.source import Role, Source, SourceKind, Turn
 if TYPE_CHECKING:
     from assistant.llm import LLM
 
-TOPICAL_DENSE = 0.3
-"""Cosine similarity of the best passage from which a question is taken to be about the study."""
-TOPICAL_KEYWORD = 2.0
-"""BM25 score of the best passage from which a question is taken to be about the study."""
+NULL_QUESTIONS = (
+    "What do people think of the mortgage rates?",
+    "How was the weather at the beach?",
+    "Did the football team win the match?",
+    "What is the best programming language?",
+    "How do I repair a bicycle tyre?",
+    "Which planet is closest to the sun?",
+    "明天的天气怎么样？",
+    "股票市场今天表现如何？",
+)
+"""Questions about nothing a study is likely to hold. How well the study's best passage matches
+them is the similarity that chance alone reaches in this corpus: the relevance bar is the
+second highest (so one probe that happens to be on the study's subject does not raise it)."""
 FINDING_ABOVE = 0.3
 KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
@@ -46,7 +56,7 @@ _OFF_TOPIC = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
 _PAIN = re.compile(
-    r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|"
+    r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|wrong|fail|"
     r"struggl|confus|unhappy|dissatisf|不满|问题|麻烦|困难|抱怨",
     re.IGNORECASE,
 )
@@ -56,7 +66,10 @@ _JOY = re.compile(
 
 _PARTICIPANT = re.compile(r"\b(?:P|Participant\s*)(\d{1,4})\b", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FOLLOW_UP = re.compile(r"^(and|what about|how about|also|same for|那|那么|还有)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:and|what about|how about|also|same for|then)\b|那么|那|还有|至于)", re.IGNORECASE
+)
+_PARTICIPANT_TOKEN = re.compile(r"^p\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,8 @@ class _Gathered:
     lang: _Lang
     findings: list[tuple[str, Finding]]
     quotes: list[Evidence]
+    participant: str | None = None
+    """The one participant the question is about: a finding is quoted in their words only."""
 
 
 class Chat:
@@ -154,6 +169,9 @@ class Chat:
         self._at = {
             (p.source.id, t.index): i for i, p in enumerate(self._passages) for t in p.turns
         }
+        self._people = set(
+            tokens(" ".join(f"{p.speaker or ''} {p.source.participant_id}" for p in self._passages))
+        )
         self._bm25 = BM25.build([" ".join(t.text for t in p.turns) for p in self._passages])
         self._allowed: dict[str, list[tuple[int, int]]] = {}
         for p in self._passages:
@@ -213,25 +231,29 @@ class Chat:
                 return False
         return True
 
-    def _ranked(self, question: str, f: Filters, n: int) -> tuple[list[int], bool]:
-        """Passage indices, best first, and whether the study speaks to the question at all."""
+    def _ranked(self, question: str, f: Filters, n: int) -> tuple[list[int], dict[int, float]]:
+        """Passage indices, best first, and the dense similarity of those the store found."""
         where: dict[str, object] = {"role": "participant"}
         if f.kind:
             where = {"$and": [where, {"kind": f.kind.value}]}
         hits = self.workspace.store.query(self.project, meaning_text(question), n=n, where=where)
         dense: list[int] = []
+        similarity: dict[int, float] = {}
         for hit in hits:
             sid = str(hit.metadata["source_id"])
             first, last = int(hit.metadata["turn_start"]), int(hit.metadata["turn_end"])
             for index in range(first, last + 1):
                 i = self._at.get((sid, index))
-                if i is not None and i not in dense and self._keep(self._passages[i], f):
+                if i is None or i in similarity:
+                    continue
+                # every passage's similarity, kept or not: whether the study speaks to the
+                # subject at all is asked before narrowing to a participant
+                similarity[i] = 1 - hit.distance
+                if self._keep(self._passages[i], f):
                     dense.append(i)
-        best = max((1 - h.distance for h in hits), default=0.0)
-        scored = self._bm25.scores(question)
-        topical = best >= TOPICAL_DENSE or bool(scored and scored[0][0] >= TOPICAL_KEYWORD)
         if self.dense_only:
-            return dense, topical
+            return dense, similarity
+        scored = self._bm25.scores(question)
         keyword = [i for _, i in scored if self._keep(self._passages[i], f)][:n]
         fused = fuse(dense, keyword)
         # pseudo-relevance feedback: the words of the best passages find the turns that say
@@ -239,7 +261,7 @@ class Chat:
         words = self._bm25.feedback_terms(fused[:FEEDBACK_DOCS], question)
         more = self._bm25.score_terms(words)
         feedback = [i for _, i in more if self._keep(self._passages[i], f)][:n]
-        return fuse(fused[:n], feedback), topical
+        return fuse(fused[:n], feedback), similarity
 
     def _cite(self, source: Source, turns: list[Turn], start: int, end: int) -> Evidence:
         turn = next(t for t in turns if t.char_end >= start)
@@ -286,7 +308,7 @@ class Chat:
         grounded citations (a passage steps over short interviewer turns, never quoting them):
         the context an LLM answer is written from."""
         f = filters or self.filters_for(question)
-        ranked, _topical = self._ranked(question, f, max(30, 3 * k))
+        ranked, _ = self._ranked(question, f, max(30, 3 * k))
         out = []
         for i in ranked[:k]:
             kept = ground(
@@ -326,22 +348,47 @@ class Chat:
         history = (
             self.workspace.catalog.conversation(self.project, conversation) if conversation else []
         )
-        asked = question
-        if history and _FOLLOW_UP.match(question.strip()):
-            asked = f"{history[-1][1]} {question}"
+        asked, query, filters = self._resolve(question, history, filters)
         llm = self.workspace.llm()
         if llm is None:
-            answer = self._extractive(asked, filters)
+            answer = self._extractive(query, filters)
             for line in answer.answer.split("\n"):
                 yield line + "\n"
         else:
-            answer = yield from self._written(llm, question, asked, filters, history)
+            answer = yield from self._written(llm, question, query, filters, history)
         if conversation:
             self.workspace.catalog.add_turn(
                 self.project, conversation, question, asked, answer.answer
             )
             answer = answer.model_copy(update={"conversation_id": conversation})
         yield answer
+
+    def _resolve(
+        self, question: str, history: list[tuple[str, str, str]], filters: Filters | None
+    ) -> tuple[str, str, Filters]:
+        """(what the turn stands for in the conversation, what to search for, the filters).
+
+        A follow-up ("and during sign-up?") keeps the previous question's sentiment, kind and
+        participant but searches for its own subject, so it does not repeat the last answer;
+        one with no subject of its own ("and P2?", "and in reviews?") re-asks the previous
+        question within its own filters.
+        """
+        own = filters or self.filters_for(question)
+        lead = _FOLLOW_UP.match(question.strip())
+        if not history or not lead:
+            return question, question, own
+        before = history[-1][1]
+        context = self.filters_for(before)
+        focus = question.strip()[lead.end() :].strip(" ?？.,，")
+        subject = bool(self._subject(focus, own)) or (own.stage is not None)
+        merged = Filters(
+            participant=own.participant or context.participant,
+            stage=own.stage or (None if subject else context.stage),
+            kind=own.kind or context.kind,
+            sentiment=own.sentiment or context.sentiment,
+        )
+        asked = f"{before} {question}"
+        return asked, (focus if subject else before), merged
 
     def _gate(self, question: str, filters: Filters | None) -> "ChatAnswer | _Gathered":
         """A refusal or an abstention, or what the answer will be built from."""
@@ -358,39 +405,97 @@ class Chat:
             )
         f = filters or self.filters_for(question)
         vector = self.workspace.embedder.embed([meaning_text(question)])[0]
-        ranked, topical = self._ranked(question, f, 30)
-        findings = self._matching(question, vector, f)
-        narrowed = bool(f.stage or f.participant)
-        if not findings and not f.participant and (f.stage or (f.sentiment and not topical)):
-            findings = self._top_findings(f)  # "what frustrates people in onboarding?"
-        if not (topical or findings or narrowed) or not (ranked or findings):
-            return ChatAnswer(
-                answer=lang.t(
-                    "The study has nothing on this: no participant quote matches the "
-                    "question closely enough to answer it.",
-                    "本研究中没有与此问题足够相关的内容，无法回答。",
-                ),
-                citations=[],
-                abstained=True,
-                follow_ups=self._follow_ups(lang, None),
-            )
-        quotes = (
-            [self._best(self._passages[i], vector) for i in ranked[:6]]
-            if topical or f.participant
-            else []
-        )
+        ranked, similarity = self._ranked(question, f, 30)
+        subject = self._subject(question, f)
+        bar = self._bar
+        if subject:
+            # About the question's subject: the best passage beats what chance reaches in this
+            # corpus, and the study uses one of the subject's words (a Chinese question's
+            # character pairs are no words, and may be asked of English sources: there the
+            # dense evidence decides alone).
+            best = max(similarity.values(), default=0.0)
+            said = any(self._bm25.attested(t) for t in subject) or bool(_CJK.search(question))
+            if not (best > bar and said):
+                return self._nothing(lang)
+            findings = self._matching(question, vector, f, above=bar)
+            words = set(subject)
+            # never padded: a quote is cited only if it beats chance or uses the subject's words
+            chosen = [
+                i
+                for i in ranked[:6]
+                if similarity.get(i, 0.0) > bar or words & self._bm25.docs[i].keys()
+            ]
+        else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
+            findings = self._matching(question, vector, f, above=bar)
+            if not findings and not f.participant:
+                findings = self._top_findings(f)
+            chosen = [i for i in ranked[:6] if f.participant or similarity.get(i, 0.0) > bar]
+            if not (findings or chosen):
+                chosen = ranked[:3]
+        if not (findings or chosen):
+            return self._nothing(lang)
+        quotes = [self._best(self._passages[i], vector) for i in chosen]
         quotes = ground(quotes, self._originals, self._redact, self._allowed).kept
-        return _Gathered(lang, findings, quotes)
+        return _Gathered(lang, findings, quotes, f.participant)
+
+    def _nothing(self, lang: _Lang) -> ChatAnswer:
+        return ChatAnswer(
+            answer=lang.t(
+                "The study has nothing on this: no participant quote matches the "
+                "question closely enough to answer it.",
+                "本研究中没有与此问题足够相关的内容，无法回答。",
+            ),
+            citations=[],
+            abstained=True,
+            follow_ups=self._follow_ups(lang, None),
+        )
+
+    def _subject(self, question: str, f: Filters) -> list[str]:
+        """The question's subject words, less the stage and participant it names (filters)."""
+        named = set(tokens(f.stage)) if f.stage else set()
+        # a person ("what frustrated Maria?") is who, not what: names are the ones redaction
+        # hides and the study's speaker labels
+        named |= set(tokens(question)) - set(tokens(self._redact(question)))
+        named |= self._people
+        return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]
+
+    @cached_property
+    def _bar(self) -> float:
+        """The relevance bar: the similarity the study's best passage reaches for questions
+        about nothing it holds (see NULL_QUESTIONS); computed once per Chat."""
+        bests = sorted(
+            max(
+                (
+                    1 - h.distance
+                    for h in self.workspace.store.query(
+                        self.project, meaning_text(q), n=1, where={"role": "participant"}
+                    )
+                ),
+                default=0.0,
+            )
+            for q in NULL_QUESTIONS
+        )
+        return bests[-2]
 
     def _with_quotes(
-        self, findings: list[tuple[str, Finding]], lang: _Lang, quotes: list[Evidence]
+        self,
+        findings: list[tuple[str, Finding]],
+        lang: _Lang,
+        quotes: list[Evidence],
+        participant: str | None = None,
     ) -> list[tuple[str, Finding, str, str, list[str]]]:
         """Append each finding's first two quotes to `quotes`; per finding its stage, itself,
         its kind, its counts and the `[n]` markers of its quotes."""
         out = []
         for stage, finding in findings:
             marks = []
-            for e in finding.evidence[:2]:
+            evidence = [
+                e
+                for e in finding.evidence
+                if not participant
+                or (e.participant_id or "").replace("Participant ", "P") == participant
+            ]
+            for e in evidence[:2]:
                 quotes.append(e)
                 marks.append(f"[{len(quotes)}]")
             out.append((stage, finding, *self._counts(finding, lang), marks))
@@ -428,7 +533,7 @@ class Chat:
         facts = [
             f"- {finding.title} ({kind}, {stage}): {counts}; quotes {''.join(marks)}"
             for stage, finding, kind, counts, marks in self._with_quotes(
-                gathered.findings, lang, quotes
+                gathered.findings, lang, quotes, gathered.participant
             )
         ]
         seen = {(q.source_id, q.char_start) for q in quotes}
@@ -462,7 +567,7 @@ class Chat:
                 "根据旅程地图和参与者原话的摘录式回答（未使用语言模型）：",
             )
         ]
-        cited = self._with_quotes(findings, lang, citations)
+        cited = self._with_quotes(findings, lang, citations, gathered.participant)
         for n, (stage, finding, kind, counts, marks) in enumerate(cited, start=1):
             lines.append(
                 lang.t(
@@ -507,7 +612,9 @@ class Chat:
             for e in finding.evidence
         )
 
-    def _matching(self, question: str, vector: np.ndarray, f: Filters) -> list[tuple[str, Finding]]:
+    def _matching(
+        self, question: str, vector: np.ndarray, f: Filters, above: float = FINDING_ABOVE
+    ) -> list[tuple[str, Finding]]:
         """Findings close to the question in meaning or naming its words, best first."""
         if not self._findings:
             return []
@@ -517,7 +624,7 @@ class Chat:
         out = []
         for i in np.argsort(-scores, kind="stable"):
             stage, finding = self._findings[int(i)]
-            if scores[i] < FINDING_ABOVE:
+            if scores[i] < max(above, FINDING_ABOVE):
                 break
             if self._fits(stage, finding, f):
                 out.append((stage, finding))

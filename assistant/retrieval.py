@@ -4,7 +4,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.keyphrases import STOPWORDS
 
@@ -35,6 +35,7 @@ class BM25:
     df: Counter[str]
     k1: float = 1.2
     b: float = 0.75
+    _stems: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "BM25":
@@ -77,6 +78,17 @@ class BM25:
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
 
+    def attested(self, term: str) -> bool:
+        """Whether the documents use the term, or (a Latin word of 6+ letters) a word sharing
+        its first five letters ('calculate' for 'calculator'): crude stemming for presence."""
+        if self.df[term]:
+            return True
+        if len(term) < 6 or not term.isascii():
+            return False
+        if not self._stems:
+            self._stems.update(w[:5] for w in self.df if len(w) >= 5 and w.isascii())
+        return term[:5] in self._stems
+
     def feedback_terms(self, top: Sequence[int], query: str, n: int = FEEDBACK_TERMS) -> set[str]:
         """The n words that best characterise documents `top` (term frequency share x idf,
         summed over them), leaving out the query's own words: the words the relevant turns
@@ -89,6 +101,26 @@ class BM25:
                 if term not in asked:
                     weight[term] = weight.get(term, 0.0) + tf / length * self.idf(term)
         return set(sorted(weight, key=lambda t: (-weight[t], t))[:n])
+
+
+_GENERIC_WORDS = """
+user customer people person participant reviewer guest visitor client everyone anyone someone
+they them think thought say said feel felt like liked love loved hate hated dislike went go
+going wrong right good bad better best worst biggest main top most pain point problem issue
+complaint complain frustrate frustrated frustrating frustration annoy annoying happy unhappy
+overall experience opinion view thing something anything everything really much many often how
+way kind sort general mention mentioned talk talked describe tell told about bit lot enough well
+work worked happen happened there it's what's don't study interview review feedback
+用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
+满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体
+"""
+GENERIC = frozenset(_GENERIC_WORDS.split())
+"""Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
+
+
+def topic(text: str) -> list[str]:
+    """The question's subject words: its tokens that are not generic question words."""
+    return [t for t in tokens(text) if t not in GENERIC and t.rstrip("s") not in GENERIC]
 
 
 def fuse(*rankings: Sequence[int]) -> list[int]:

@@ -1,0 +1,99 @@
+"""Calibrated chat: abstain when the study is not about the question, never pad, follow up."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.chat import Chat
+from assistant.settings import Settings, get_settings
+from assistant.workspace import Workspace, open_workspace
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Workspace]:
+    ws = open_workspace(Settings(home=tmp_path_factory.mktemp("calibrated")), embedder)
+    files, _ = find_files([SAMPLES / "interviews", SAMPLES / "reviews"])
+    ws.ingestor("freshbox", IngestOptions()).ingest(files, IngestReport())
+    ws.ingestor("one", IngestOptions()).ingest(
+        [SAMPLES / "interviews" / "p01_maria.txt"], IngestReport()
+    )
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def chat(workspace: Workspace) -> Chat:
+    return Chat(workspace, "freshbox")
+
+
+def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
+    for question in (
+        "What do users think about the mortgage calculator?",
+        "Did anyone mention the smartwatch integration?",
+        "用户如何评价房贷计算器？",
+    ):
+        answer = chat.ask(question)
+        assert answer.abstained and not answer.citations, question
+
+
+def test_a_question_on_a_subject_the_study_holds_answers_with_quotes(chat: Chat):
+    answer = chat.ask("Does the app crash?")
+    assert not answer.abstained
+    assert any("crash" in c.quote.lower() for c in answer.citations)
+
+
+def test_a_broad_question_on_a_one_interview_project_is_answered(workspace: Workspace):
+    answer = Chat(workspace, "one").ask("what went wrong?")
+    assert not answer.abstained and answer.citations
+    assert "nothing on this" not in answer.answer
+
+
+def test_quotes_below_the_relevance_bar_are_not_cited(chat: Chat):
+    answer = chat.ask("Were any ingredients missing from the box?")
+    said = answer.answer.split("What participants said:")[-1]
+    assert "missing" in said.lower()
+    # the extra quotes each use the subject's words or were found by meaning above chance:
+    # none is about the (unrelated) courier's friendliness alone
+    assert "carries the box up three flights" not in said
+
+
+def test_a_follow_up_searches_its_own_subject_and_does_not_repeat_the_last_answer(chat: Chat):
+    first = chat.ask("What frustrates people about delivery?", conversation="c-follow")
+    second = chat.ask("and what about cancelling?", conversation="c-follow")
+    assert not second.abstained
+    assert second.answer != first.answer
+    assert any("cancel" in c.quote.lower() for c in second.citations)
+    turns = chat.workspace.catalog.conversation("freshbox", "c-follow")
+    assert len(turns) == 2 and "delivery" in turns[1][1]  # the turn keeps its context
+
+
+def test_a_follow_up_naming_only_a_participant_reasks_the_last_question_for_them(chat: Chat):
+    chat.ask("What do people say about the support chat bot?", conversation="c-who")
+    answer = chat.ask("and P3?", conversation="c-who")
+    assert answer.citations and {c.participant_id for c in answer.citations} == {"P3"}
+
+
+def test_cli_ask_json_returns_a_conversation_id_that_continues_the_conversation(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+):
+    from api.cli import app
+
+    monkeypatch.setenv("JOURNEYMAP_HOME", str(workspace.settings.home))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        first = runner.invoke(app, ["ask", "Is the packaging a problem?", "-p", "one", "--json"])
+        assert first.exit_code == 0, first.output
+        conversation = json.loads(first.stdout)["conversation_id"]
+        assert conversation
+        more = ["ask", "and the recipes?", "-p", "one", "--json", "--conversation", conversation]
+        again = runner.invoke(app, more)
+        assert json.loads(again.stdout)["conversation_id"] == conversation
+    finally:
+        get_settings.cache_clear()
