@@ -401,11 +401,17 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"人工|机器人|客服|没人|不回复|打不通",
         ),
         (
+            "hard to find",
+            r"(?:can'?t|couldn'?t|cannot|could not|hard to|didn'?t) find|hid|hidden|hide|buried|"
+            r"where (?:is|was|do|can)|took (?:me )?ages to find|tiny link|scroll\w*",
+            r"找不到|在哪|藏",
+        ),
+        (
             "unclear",
             r"confus\w*|unclear|didn'?t know|don'?t know|nobody told|never told|no idea|"
-            r"not clear|mislead\w*|can'?t (?:find|tell)|couldn'?t (?:find|tell)|hid|hide|"
-            r"buried|where (?:is|was|do)|explain\w*|understand\w*|wording",
-            r"不清楚|不知道|看不懂|找不到|在哪|没说|没告诉|说明|误导",
+            r"not clear|mislead\w*|can'?t tell|couldn'?t tell|explain\w*|understand\w*|"
+            r"wording|head or tail|what (?:does|is) \w+ mean",
+            r"不清楚|不知道|看不懂|没说|没告诉|说明|误导|什么意思",
         ),
         (
             "missing capability",

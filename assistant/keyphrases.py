@@ -154,7 +154,7 @@ def cluster_keyphrases(clusters: Sequence[Sequence[str]], top: int = 3) -> list[
 
 # Titles: the theme's most representative short clause, in its own words.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:!?.()\"\u201c\u201d\u2014\u2013]+\s*|\s+-\s+|\s+(?=(?:but|because|so|although|though|"
+    r"[,;:!?.()\u2014\u2013]+\s*|\s+-\s+|\s+(?=(?:but|because|so|although|though|"
     r"while|whereas|until|unless|and then|which)\b)",
     re.IGNORECASE,
 )
@@ -231,9 +231,10 @@ def _clauses(quote: str) -> list[str]:
     out = []
     for part in _CLAUSE_BREAK.split(text):
         for piece in [part, *_AND.split(part)] if _AND.search(part) else [part]:
-            clause = piece.strip(" '\"-")
+            clause = piece.strip(" '-")
             for _ in range(3):  # fillers can stack: "and, honestly, I ..."
-                clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '\"-")
+                clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '-")
+            clause = _balance_quotes(clause)
             words = clause.split()
             if (
                 TITLE_WORDS[0] <= len([w for w in words if w.lower() not in _ARTICLE])
@@ -250,6 +251,14 @@ _NUMBER_TEXT = """
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred thousand million half dozen couple times"""
 _NUMBER_WORDS = frozenset(_NUMBER_TEXT.split())
+
+
+def _balance_quotes(clause: str) -> str:
+    """Close a quotation a clause break cut off (`were "missing item` -> `were "missing item"`)."""
+    clause = re.sub(r'^["\u201d]\s+', "", clause)  # the closing quote of the sentence before
+    if clause.count('"') % 2:
+        clause += '"'
+    return clause + "\u201d" * max(0, clause.count("\u201c") - clause.count("\u201d"))
 
 
 def _clause_terms(clause: str) -> set[str]:

@@ -11,6 +11,7 @@ MAX_RECOMMENDATIONS = 10
 # kind -> (effort 1-5, what to do in English, in Chinese). Efforts as RECOMMENDATION_SCORING says.
 _PLAYS: dict[str, tuple[int, str, str]] = {
     "unclear": (1, "Say it clearly where people look", "在用户看的地方说清楚"),
+    "hard to find": (2, "Put it where people look for it", "放在用户会找的地方"),
     "hidden cost": (2, "Show the full cost before people commit", "在下单前展示全部费用"),
     "missing capability": (2, "Let people do it themselves", "让用户能自己完成"),
     "failure": (3, "Find and fix what fails", "找到并修复故障"),

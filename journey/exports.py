@@ -310,7 +310,7 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
                     f"{r.priority:.2f}",
                     _md_cell(r.title),
                     _md_cell(r.stage),
-                    f"{r.impact:.1f}",
+                    f"{r.impact:.2f}",
                     str(r.effort),
                     _md_cell(", ".join(r.addresses)),
                 ]

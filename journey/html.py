@@ -340,7 +340,7 @@ def _recommendations(m: JourneyMap, quotes: int) -> str:
         items.append(
             f"<li><h3>{escape(r.title)}</h3>"
             f'<p class="meta">priority {r.priority:.2f} · stage {escape(r.stage)} · impact '
-            f"{r.impact:.1f} · effort {r.effort} · addresses {links or 'nothing listed'}</p>"
+            f"{r.impact:.2f} · effort {r.effort} · addresses {links or 'nothing listed'}</p>"
             f"<p>{escape(r.rationale)}</p>"
             + (
                 f'<p class="meta">{escape(r.scoring)}</p>'

@@ -94,3 +94,16 @@ def test_a_single_participant_is_not_pluralised():
     one = _pain("pp-purchase-9", "Skip link didn't save", ["The skip link didn't save."], 1, 4)
     (rec,) = recommend([_stage(one)])
     assert "1 participant " in rec.rationale and "1 participants" not in rec.rationale
+
+
+def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
+    skip = _pain(
+        "pp-use-1",
+        "Can't find how to skip a week",
+        ["Can't find how to skip a week", "They hid the skip button."],
+        6,
+        4,
+    )
+    assert problem_kind(skip) == "hard to find"
+    (rec,) = recommend([_stage(skip)])
+    assert rec.effort == 2 and rec.title.endswith("can't find how to skip a week")

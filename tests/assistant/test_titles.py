@@ -64,3 +64,13 @@ def test_a_chinese_theme_is_titled_in_chinese_with_whole_words():
     assert title is not None and "物流追踪" in title
     assert not re.search(r"[A-Za-z0-9]", title)
     assert chinese_words("没有物流追踪") == ["没有", "物流", "追踪"]
+
+
+def test_a_quoted_label_cut_by_a_full_stop_is_closed_not_left_dangling():
+    quotes = [
+        'None of the options were "missing item." It just looped.',
+        'The menu had no "missing item" option at all.',
+        "There was no option for a missing item.",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title is not None and title.count('"') % 2 == 0, title
