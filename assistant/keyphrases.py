@@ -158,6 +158,9 @@ _CLAUSE_BREAK = re.compile(
     r"while|whereas|until|unless|and then|which)\b)",
     re.IGNORECASE,
 )
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_EDGE_HANDLES = re.compile(r"^(?:\s*[@#]\w+)+|(?:\s*(?:[@#]\w+|https?://\S+))+\s*$")
+"""Addressees and tags at a clause's edges (`@airline my bag is lost #fail`): not its words."""
 _AND = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 _CJK_CLAUSE_BREAK = re.compile(
     r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\n]+"
@@ -218,7 +221,7 @@ def is_chinese(text: str) -> bool:
 
 def _clauses(quote: str) -> list[str]:
     """A quote's short clauses, trimmed of fillers, that could name a theme."""
-    text = quote.replace("\u2019", "'")
+    text = _URL.sub(". ", quote.replace("\u2019", "'"))  # a link ends a clause
     if is_chinese(text):
         parts = _CJK_CLAUSE_BREAK.split(text)
         out = []
@@ -231,7 +234,7 @@ def _clauses(quote: str) -> list[str]:
     out = []
     for part in _CLAUSE_BREAK.split(text):
         for piece in [part, *_AND.split(part)] if _AND.search(part) else [part]:
-            clause = piece.strip(" '-")
+            clause = _EDGE_HANDLES.sub("", piece).strip(" '-")
             for _ in range(3):  # fillers can stack: "and, honestly, I ..."
                 clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '-")
             clause = _balance_quotes(clause)

@@ -74,3 +74,14 @@ def test_a_quoted_label_cut_by_a_full_stop_is_closed_not_left_dangling():
     ]
     (title,) = cluster_titles([quotes])
     assert title is not None and title.count('"') % 2 == 0, title
+
+
+def test_handles_and_links_at_a_tweet_edges_are_dropped_not_titled():
+    tweets = [
+        "@united my bag is lost again #fail http://t.co/x",
+        "@united lost my bag, nobody answers",
+        "@delta where is my bag? lost for 3 days",
+    ]
+    (title,) = cluster_titles([tweets])
+    assert title is not None and "bag" in title.lower()
+    assert not re.search(r"[@#]|http|\d", title)
