@@ -388,7 +388,17 @@ class Chat:
             sentiment=own.sentiment or context.sentiment,
         )
         asked = f"{before} {question}"
-        return asked, (focus if subject else before), merged
+        if not subject:
+            return asked, before, merged
+        # the last question's frame with the new subject: "what frustrates people about
+        # delivery?" + "and during sign-up?" searches "what frustrates people about during
+        # sign-up" (a bare "during sign-up" is too little to search by meaning)
+        frame = before
+        for word in set(self._subject(before, context)):
+            if word.isascii():
+                frame = re.sub(rf"\b{re.escape(word)}\w*", " ", frame, flags=re.IGNORECASE)
+        frame = " ".join(frame.split()).rstrip(" ?？.")
+        return asked, f"{frame} {focus}", merged
 
     def _gate(self, question: str, filters: Filters | None) -> "ChatAnswer | _Gathered":
         """A refusal or an abstention, or what the answer will be built from."""
@@ -410,12 +420,18 @@ class Chat:
         bar = self._bar
         if subject:
             # About the question's subject: the best passage beats what chance reaches in this
-            # corpus, and the study uses one of the subject's words (a Chinese question's
+            # corpus, and the study uses at least half of the subject's words (a Chinese question's
             # character pairs are no words, and may be asked of English sources: there the
             # dense evidence decides alone).
             best = max(similarity.values(), default=0.0)
-            said = any(self._bm25.attested(t) for t in subject) or bool(_CJK.search(question))
-            if not (best > bar and said):
+            found = sum(self._bm25.attested(t) for t in subject)
+            said = 2 * found >= len(subject) or bool(_CJK.search(question))
+            # or, the other way round, participants use every word of the subject in one
+            # passage ("sign-up", which short turns rarely match by meaning alone)
+            spoken = not _CJK.search(question) and any(
+                all(t in doc for t in subject) for doc in self._bm25.docs
+            )
+            if not ((best > bar and said) or spoken):
                 return self._nothing(lang)
             findings = self._matching(question, vector, f, above=bar)
             words = set(subject)

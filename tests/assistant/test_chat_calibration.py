@@ -73,6 +73,13 @@ def test_a_follow_up_searches_its_own_subject_and_does_not_repeat_the_last_answe
     assert len(turns) == 2 and "delivery" in turns[1][1]  # the turn keeps its context
 
 
+def test_and_during_sign_up_answers_about_sign_up_not_the_last_subject_again(chat: Chat):
+    first = chat.ask("What frustrates people about delivery?", conversation="c-signup")
+    second = chat.ask("and during sign-up?", conversation="c-signup")
+    assert not second.abstained and second.answer != first.answer
+    assert any("sign-up" in c.quote.lower() for c in second.citations)
+
+
 def test_a_follow_up_naming_only_a_participant_reasks_the_last_question_for_them(chat: Chat):
     chat.ask("What do people say about the support chat bot?", conversation="c-who")
     answer = chat.ask("and P3?", conversation="c-who")

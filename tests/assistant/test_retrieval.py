@@ -1,4 +1,4 @@
-from assistant.retrieval import BM25, fuse, tokens
+from assistant.retrieval import BM25, fuse, tokens, topic
 
 
 def test_tokens_drop_stopwords_fold_plurals_and_split_chinese_into_bigrams():
@@ -35,3 +35,17 @@ def test_feedback_terms_are_the_top_documents_words_not_the_questions():
     # the words find a turn that never uses the question's own words
     more = BM25.build(["spinner froze", "tasty recipes"]).score_terms(words)
     assert [i for _, i in more] == [0]
+
+
+def test_topic_keeps_the_subject_of_a_question_not_its_frame():
+    assert topic("What do users think about the mortgage calculator?") == [
+        "mortgage",
+        "calculator",
+    ]
+    assert topic("what went wrong?") == []
+
+
+def test_a_word_is_attested_by_itself_or_a_word_sharing_its_stem():
+    index = BM25.build(["I could not calculate the weekly total", "the courier was late"])
+    assert index.attested("courier") and index.attested("calculator")
+    assert not index.attested("mortgage")
