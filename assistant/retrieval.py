@@ -111,16 +111,29 @@ complaint complain frustrate frustrated frustrating frustration annoy annoying h
 overall experience opinion view thing something anything everything really much many often how
 way kind sort general mention mentioned talk talked describe tell told about bit lot enough well
 work worked happen happened there it's what's don't study interview review feedback
+stage touchpoint journey map summarise summarize summary improve improvement reason common
+negative positive suggestion suggest find found confusing confused difficult struggle struggled
+enjoy enjoyed delight delighted moment
 用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
-满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体
+满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
+总结 改进 建议 原因 让客 客户 户最 最不 不满 意的
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
 
 
 def topic(text: str) -> list[str]:
-    """The question's subject words: its tokens that are not generic question words."""
-    return [t for t in tokens(text) if t not in GENERIC and t.rstrip("s") not in GENERIC]
+    """The question's subject words: its tokens that are not generic question words (nor a
+    Chinese character pair straddling two generic ones: 哪些触点 gives no 些触)."""
+    words = tokens(text)
+    framing = {c for t in words if t in GENERIC and _CJK_RUN.fullmatch(t) for c in t}
+    return [
+        t
+        for t in words
+        if t not in GENERIC
+        and t.rstrip("s") not in GENERIC
+        and not (_CJK_RUN.fullmatch(t) and set(t) <= framing)
+    ]
 
 
 def fuse(*rankings: Sequence[int]) -> list[int]:
