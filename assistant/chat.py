@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from assistant.llm import LLM
 
 NULL_QUESTIONS = (
-    "What do people think of the mortgage rates?",
+    "What do people think of the opera tickets?",
     "How was the weather at the beach?",
     "Did the football team win the match?",
     "What is the best programming language?",
