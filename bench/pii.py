@@ -29,29 +29,10 @@ from pathlib import Path
 import phonenumbers
 from faker import Faker
 
-from ingest.redact import Redactor, find_pii
+from ingest.redact import PHONE_REGIONS, Redactor, find_pii
 
 STRUCTURED = ("email", "phone", "card", "id", "url")
 TARGETS = {**dict.fromkeys(STRUCTURED, 0.99), "name": 0.9, "address": 0.9, "dob": 0.9}
-PHONE_REGIONS = (
-    "GB",
-    "US",
-    "CN",
-    "HK",
-    "TW",
-    "DE",
-    "FR",
-    "ES",
-    "IT",
-    "NL",
-    "IN",
-    "AU",
-    "CA",
-    "JP",
-    "KR",
-    "BR",
-    "MX",
-)
 NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 CN_AREA_CODES = ("010", "021", "020", "022", "023", "0755", "0571", "028", "027", "0512")
