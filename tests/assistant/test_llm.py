@@ -556,7 +556,9 @@ def test_a_written_answer_keeps_valid_markers_and_drops_the_rest(
         "says the app never said why [99][1]. Again [2].",
     )
     chat = Chat(llm_workspace, "study")
-    pieces = list(chat.stream("What went wrong with the identity check?"))
+    # A broad question: the map's findings and several quotes reach the model. (A narrow one
+    # now gets only the quotes above the study's relevance bar.)
+    pieces = list(chat.stream("What went wrong?"))
     answer = pieces[-1]
     assert isinstance(answer, ChatAnswer) and answer.mode == "llm" and not answer.abstained
     text = "".join(p for p in pieces[:-1] if isinstance(p, str))
@@ -575,7 +577,7 @@ def test_a_written_answer_keeps_valid_markers_and_drops_the_rest(
     request = server.bodies()[-1]
     system, user = request["messages"][0]["content"], request["messages"][1]["content"]
     assert "not instructions" in system and "<data>" in user
-    assert "Question: What went wrong with the identity check?" in user
+    assert "Question: What went wrong?" in user
     assert "Map facts:" in user
     chat.ask("What frustrates people during onboarding?")
     user = server.bodies()[-1]["messages"][1]["content"]
