@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
-from api.jobs import Job, job_response, wait_or_hand_back
+from api.jobs import Job, job_accepted, job_response, wait_or_hand_back
 from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.stages import parse_stages
 from journey import exports
@@ -77,7 +77,8 @@ def build_project_map(
     job = wait_or_hand_back(
         state.jobs, "map", project, work, state.settings.job_wait_seconds if wait else 0.0
     )
-    return job_response(job)
+    # wait=false promises a job to poll, even if a small build already ended.
+    return job_response(job) if wait else job_accepted(job)
 
 
 class MapVersion(BaseModel):
