@@ -2,13 +2,15 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.pipeline import IngestOptions
 from journey.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestOptions
 
 KEYLESS = "sk-no-key-required"
 """The placeholder key a keyless local server gets (the OpenAI client insists on one)."""
@@ -143,8 +145,10 @@ class Settings(BaseSettings):
         megabytes = self.max_upload_mb if self.max_upload_mb is not None else 4 * self.max_file_mb
         return int(megabytes * 1024 * 1024)
 
-    def ingest_options(self, **choices: Any) -> IngestOptions:
+    def ingest_options(self, **choices: Any) -> "IngestOptions":
         """IngestOptions carrying this process's per-file limits, plus the user's choices."""
+        from ingest.pipeline import IngestOptions  # settings stay light: no chromadb at import
+
         return IngestOptions(
             max_bytes=int(self.max_file_mb * 1024 * 1024),
             max_seconds=self.max_file_seconds,
