@@ -22,7 +22,7 @@ from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
-from ingest.redact import Redactor, is_given_name
+from ingest.redact import Redactor
 from ingest.speakers import assign_roles, is_generic_label
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
@@ -104,9 +104,7 @@ def display_path(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def display_name(
-    locator: str, kind: SourceKind, redactor: Redactor, names: Iterable[str] = ()
-) -> str:
+def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
     """What users see for a source: its file name (with the row of a review table), never the
     folders above it, with speakers' names (in any case: `p01_sarah.vtt`) and PII redacted."""
     row = ""
@@ -114,11 +112,8 @@ def display_name(
         locator, row = locator.rsplit("#", 1)
         row = "#" + row
     name = Path(locator).name or locator
-    parts = {part.casefold() for full in names for part in full.split() if len(part) >= 2} | {
-        full.casefold() for full in names
-    }
     pieces = re.split(r"([_\-. ]+)", name)
-    name = "".join("[NAME]" if p.casefold() in parts or is_given_name(p) else p for p in pieces)
+    name = "".join("[NAME]" if redactor.is_name(p) else p for p in pieces)
     return redactor.redact(name + row)[0]
 
 
@@ -268,7 +263,7 @@ class Ingestor:
                 update={
                     "turns": turns,
                     "redactions": dict(counts),
-                    "path": display_name(stored.locator, source.kind, redactor, aliases),
+                    "path": display_name(stored.locator, source.kind, redactor),
                 }
             )
             chunks = chunk_source(updated, original, lambda t: redactor.redact(t)[0])
@@ -406,7 +401,7 @@ class Ingestor:
         metadata["encoding"] = document.encoding
         source = Source(
             id=sid,
-            path=display_name(document.locator, kind, redactor, aliases),
+            path=display_name(document.locator, kind, redactor),
             kind=kind,
             language=detect_language(document.text),
             participant_id=participant_id,

@@ -531,6 +531,20 @@ class Redactor:
         return lookup
 
     @cached_property
+    def _folded_names(self) -> frozenset[str]:
+        """Every known name and each of its parts, case-folded (file names are any case)."""
+        return frozenset(
+            part.casefold()
+            for name in self.names
+            for part in [name, *name.split()]
+            if len(part) >= 2 or part == name
+        )
+
+    def is_name(self, word: str) -> bool:
+        """True for a speaker's name or a part of one in any case, or a listed given name."""
+        return word.casefold() in self._folded_names or is_given_name(word)
+
+    @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
         if not self._lookup:
             return None
