@@ -8,8 +8,11 @@ The self-contained HTML page lives in `journey.html`.
 import csv
 import io
 import json
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from journey.schema import (
     SCHEMA_VERSION,
@@ -139,6 +142,86 @@ def counts(values: dict[str, int]) -> str:
     return ", ".join(f"{key}: {n}" for key, n in ranked) or "none"
 
 
+@dataclass(frozen=True)
+class StandOut:
+    """An emotion a stage's quotes carry more often than the study's quotes do."""
+
+    label: str
+    count: int
+    """Quotes of the stage with this label."""
+    share: float
+    """count / the stage's labelled quotes."""
+    study_share: float
+    """The label's share of all the study's labelled quotes."""
+    z: float
+    """Weighted log-odds z-score of the stage against the rest of the study."""
+
+
+# How strongly the study-wide rates pull a stage's rates (in quotes): a label met twice in a
+# small stage does not outrank one that half of a big stage shares.
+_PRIOR_QUOTES = 10.0
+
+
+def characteristic_emotions(
+    m: JourneyMap, *, limit: int = 3, min_z: float = 1.0, min_count: int = 2
+) -> dict[str, list[StandOut]]:
+    """Per stage name, the emotions that set the stage apart from the rest of the study.
+
+    The most frequent label is often the same everywhere (frustrated, satisfied); this ranks
+    labels by the weighted log-odds of the stage against the rest of the study with the
+    study-wide rates as an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), and
+    keeps those at least `min_z` standard errors above and met in `min_count` quotes.
+    Counts come from the map's coded observations; neutral quotes carry no emotion.
+    """
+    labelled = [o for o in m.observations if o.emotion and o.emotion != "neutral"]
+    study = Counter(o.emotion for o in labelled)
+    total = sum(study.values())
+    out: dict[str, list[StandOut]] = {}
+    for stage in m.stages:
+        own = Counter(o.emotion for o in labelled if o.stage == stage.name)
+        n = sum(own.values())
+        if not n:
+            continue
+        ranked: list[StandOut] = []
+        for label, in_study in study.items():
+            if in_study == total:  # the only label there is sets no stage apart
+                continue
+            y_i, y_j, n_j = own[label], in_study - own[label], total - n
+            alpha = _PRIOR_QUOTES * in_study / total
+            delta = math.log((y_i + alpha) / (n + _PRIOR_QUOTES - y_i - alpha)) - math.log(
+                (y_j + alpha) / (n_j + _PRIOR_QUOTES - y_j - alpha)
+            )
+            z = delta / math.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
+            if z >= min_z and y_i >= min_count:
+                ranked.append(StandOut(label, y_i, y_i / n, in_study / total, z))
+        ranked.sort(key=lambda s: (-s.z, s.label))
+        out[stage.name] = ranked[:limit]
+    return out
+
+
+def opportunities(m: JourneyMap) -> tuple[dict[str, list[Recommendation]], list[Recommendation]]:
+    """The recommendations per stage name, highest priority first, and those no stage holds.
+
+    A recommendation sits in the home stage of the first theme it addresses (the stage that
+    lists that pain point), else in the stage it names.
+    """
+    home = {
+        f.id: stage.name
+        for stage in m.stages
+        for f in (*stage.pain_points, *stage.pain_points_once, *stage.delights)
+    }
+    names = {stage.name for stage in m.stages}
+    per_stage: dict[str, list[Recommendation]] = {name: [] for name in names}
+    unplaced: list[Recommendation] = []
+    for r in by_priority(m):
+        stage = next((home[a] for a in r.addresses if a in home), r.stage)
+        if stage in per_stage:
+            per_stage[stage].append(r)
+        else:
+            unplaced.append(r)
+    return per_stage, unplaced
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 
@@ -207,12 +290,38 @@ def _md_finding(f: Finding, n: int, participants: int, moments: list[str]) -> li
     ]
 
 
-def _md_stage(stage: Stage, participants: int, limit: int, quotes: int) -> list[str]:
+def format_stand_out(s: StandOut) -> str:
+    """`anxious 17% vs 6%`: an emotion's share in the stage against the study's."""
+    return f"{s.label} {s.share:.0%} vs {s.study_share:.0%}"
+
+
+def _md_opportunities(
+    recs: list[Recommendation], rank: dict[str, int], titles: dict[str, str]
+) -> list[str]:
+    lines = ["### Opportunities", ""]
+    for r in recs:
+        addressed = ", ".join(titles.get(a, a) for a in r.addresses) or "nothing listed"
+        lines.append(
+            f"- **{_md_cell(r.title)}** — #{rank[r.id]} of {len(rank)} by priority · "
+            f"priority {r.priority:.2f} · impact {r.impact:.2f} · effort {r.effort}/5 · "
+            f"addresses: {_md_cell(addressed)}"
+        )
+    return [*lines, ""]
+
+
+def _md_stage(
+    stage: Stage, m: JourneyMap, limit: int, quotes: int, context: "_MdContext"
+) -> list[str]:
+    participants = m.sources.participants
     lines = [f"## {stage.order}. {_md(stage.name)}", ""]
     if stage.description:
         lines += [_md(stage.description, block=True), ""]
     e = stage.emotion
-    feeling = ", ".join(e.labels) or "no emotion labels"
+    feeling = "most frequent: " + (", ".join(e.labels) or "no emotion labels")
+    stand_outs = context.stand_outs.get(stage.name, [])
+    if stand_outs:
+        feeling += "; stands out: " + ", ".join(format_stand_out(s) for s in stand_outs)
+        feeling += " of the study's quotes"
     lines += [f"*Emotion:* {format_valence(e.mean_valence)} (n = {e.n}; {_md(feeling)})", ""]
     if stage.touchpoints:
         lines += ["### Touchpoints", ""]
@@ -239,14 +348,28 @@ def _md_stage(stage: Stage, participants: int, limit: int, quotes: int) -> list[
     if any(n for _, n in once):
         said = " and ".join(f"{n} {plural(n, kind)}" for kind, n in once if n)
         lines += [f"*Mentioned once (too few people to headline): {said}, in the JSON.*", ""]
-    for heading, evidence in (("Needs", stage.needs), ("Actions", stage.actions)):
+    for heading, evidence in (("What people do", stage.actions), ("Needs", stage.needs)):
         if evidence:
             lines += [f"### {heading}", ""]
             lines += [
                 f"- {_md_cell(e.quote, block=True)} — {cite(e, _md)}" for e in evidence[:limit]
             ]
+            if len(evidence) > limit:
+                lines.append(f"- *… and {len(evidence) - limit} more in the JSON.*")
             lines.append("")
+    if recs := context.opportunities.get(stage.name):
+        lines += _md_opportunities(recs, context.rank, context.titles)
     return lines
+
+
+@dataclass(frozen=True)
+class _MdContext:
+    """What the stage sections need from the whole map, computed once."""
+
+    stand_outs: dict[str, list[StandOut]]
+    opportunities: dict[str, list[Recommendation]]
+    rank: dict[str, int]
+    titles: dict[str, str]
 
 
 def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
@@ -279,9 +402,17 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
             f"- LLM: {llm.calls} calls ({llm.cached_calls} answered from the cache), "
             f"{llm.prompt_tokens} prompt + {llm.completion_tokens} completion tokens"
         )
+    recommendations = by_priority(m)
+    per_stage, unplaced = opportunities(m)
+    context = _MdContext(
+        stand_outs=characteristic_emotions(m),
+        opportunities=per_stage,
+        rank={r.id: n for n, r in enumerate(recommendations, start=1)},
+        titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
+    )
     lines += ["", "## Emotion curve", ""]
     lines += _md_table(
-        ["Stage", "Mean valence", "95% CI", "n", "Dominant emotions", "Curve"],
+        ["Stage", "Mean valence", "95% CI", "n", "Most frequent", "Stands out", "Curve"],
         (
             [
                 _md_cell(s.name),
@@ -289,6 +420,10 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
                 format_ci(s.emotion.ci_low, s.emotion.ci_high),
                 str(s.emotion.n),
                 _md_cell(", ".join(s.emotion.labels[:3])),
+                _md_cell(
+                    ", ".join(format_stand_out(x) for x in context.stand_outs.get(s.name, []))
+                    or "–"
+                ),
                 spark(s.emotion.mean_valence),
             ]
             for s in m.stages
@@ -296,12 +431,19 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
     )
     curve = "".join(spark(s.emotion.mean_valence) for s in m.stages)
     lines += [f"Across the stages: `{curve}` (low is negative, `·` is a stage without quotes).", ""]
+    lines += [
+        "*Stands out:* the emotions a stage's quotes carry more often than the rest of the "
+        "study's (share in the stage vs in the study; weighted log-odds, z ≥ 1, 2+ quotes).",
+        "",
+    ]
     for stage in m.stages:
-        lines += _md_stage(stage, src.participants, limit, quotes)
-    recommendations = by_priority(m)
+        lines += _md_stage(stage, m, limit, quotes, context)
     if recommendations:
         note = scoring_note(m)
         lines += ["## Recommendations", "", f"*Scoring:* {_md(note)}", ""]
+        if unplaced:
+            ids = ", ".join(r.id for r in unplaced)
+            lines += [f"*Not placed on a stage (their stage is not in the map):* {_md(ids)}", ""]
         lines += _md_table(
             ["#", "Priority", "Recommendation", "Stage", "Impact", "Effort", "Addresses"],
             (

@@ -7,30 +7,35 @@ data is escaped with `html.escape`.
 
 import math
 import re
-import unicodedata
+from dataclasses import dataclass
 from html import escape
 
 from journey.exports import (
+    StandOut,
     by_priority,
+    characteristic_emotions,
     cite,
     counts,
     format_ci,
+    format_stand_out,
     format_valence,
+    opportunities,
     plural,
     reach,
     scoring_note,
+    source_name,
 )
-from journey.schema import Evidence, Finding, JourneyMap, Stage
+from journey.schema import Evidence, Finding, JourneyMap, Recommendation, Stage
 
 _CSS = """
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bg: #f8fafc;
-  --good: #15803d; --bad: #b91c1c; --mot: #7c3aed; }
+:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bg: #f3f6f9;
+  --good: #15803d; --bad: #b91c1c; --mot: #7c3aed; --lane: 7.5rem; --col: 8.5rem; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 1.5rem; color: var(--ink); background: #fff; line-height: 1.45;
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC",
   "Microsoft YaHei", "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif; }
 h1 { margin: 0 0 .25rem; font-size: 1.7rem; }
-h2 { margin: 2rem 0 .75rem; font-size: 1.25rem; border-bottom: 2px solid var(--line); }
+h2 { margin: 1.5rem 0 .5rem; font-size: 1.25rem; border-bottom: 2px solid var(--line); }
 h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
 .meta, cite, .muted { color: var(--muted); font-size: .85rem; }
 cite { font-style: normal; }
@@ -39,42 +44,61 @@ cite { font-style: normal; }
 .summary dt { color: var(--muted); font-size: .8rem; text-transform: uppercase; }
 .summary dd { margin: 0; font-weight: 600; }
 .warnings { border-left: 4px solid #d97706; background: #fffbeb; padding: .5rem 1rem; }
-.curve svg { max-width: 100%; height: auto; display: block; }
-.curve text { font-family: inherit; }
 .lanes-wrap { overflow-x: auto; }
-table.lanes { border-collapse: separate; border-spacing: .4rem; table-layout: fixed;
-  min-width: 100%; }
-.lanes th, .lanes td { vertical-align: top; text-align: left; }
-.lanes thead th { background: #1f2933; color: #fff; padding: .5rem .6rem; min-width: 15rem;
-  border-radius: 4px; }
-.lanes thead th.lane, .lanes tbody th { background: none; color: var(--muted);
-  min-width: 7rem; width: 7rem; font-size: .8rem; text-transform: uppercase; }
-.lanes thead .desc { font-weight: 400; font-size: .8rem; opacity: .85; margin: .25rem 0 0; }
-.lanes td { background: var(--bg); border-radius: 4px; padding: .4rem; }
-.chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem; }
-.chips li { background: #e0e7ff; border-radius: 999px; padding: .1rem .6rem; font-size: .85rem; }
-.card { background: #fff; border: 1px solid var(--line); border-left: 6px solid #9aa5b1;
-  border-radius: 4px; padding: .35rem .5rem; margin: 0 0 .4rem; }
-.card summary { cursor: pointer; font-weight: 600; }
-.card .facts { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
+table.lanes { width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 0;
+  font-size: .9rem; }
+.lanes col.lane { width: var(--lane); }
+.lanes th, .lanes td { vertical-align: top; text-align: left; border: 3px solid #fff;
+  overflow-wrap: anywhere; background-clip: padding-box; }
+.lanes thead th { background-color: #1f2933; color: #fff; padding: .4rem .55rem;
+  border-radius: 7px; font-size: .95rem; }
+.lanes thead th.lane, .lanes tbody th { background: #fff; color: var(--muted);
+  font-size: .7rem; text-transform: uppercase; padding: .45rem .3rem; overflow-wrap: normal;
+  position: sticky; left: 0; z-index: 1; }
+.lanes thead .desc { font-weight: 400; font-size: .78rem; opacity: .85; margin: .2rem 0 0;
+  display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.lanes td { background-color: var(--bg); border-radius: 7px; padding: .4rem; }
+.lanes tr.curve td, .lanes tr.curve th { padding: 0; border-width: 0; border-radius: 0; }
+.lanes tr.curve td { background: linear-gradient(#fff, var(--bg)); }
+.lanes svg { display: block; width: 100%; overflow: visible; }
+.lanes svg text { font-family: inherit; }
+.empty { color: #9aa5b1; font-size: .8rem; }
+.chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem; }
+.chips li { background: #e0e7ff; border-radius: 999px; padding: .05rem .5rem; font-size: .8rem; }
+.stands li { background: #fde68a; border-radius: 4px; }
+.card { background: #fff; border: 1px solid var(--line); border-left: 5px solid #9aa5b1;
+  border-radius: 4px; padding: .3rem .45rem; margin: 0 0 .35rem; }
+.card summary { cursor: pointer; font-weight: 600; font-size: .85rem; }
+.card .facts { display: block; font-weight: 400; color: var(--muted); font-size: .75rem; }
 .sev-1 { border-left-color: #facc15; } .sev-2 { border-left-color: #fb923c; }
 .sev-3 { border-left-color: #f97316; } .sev-4 { border-left-color: #dc2626; }
 .sev-5 { border-left-color: #7f1d1d; background: #fef2f2; }
 .delight { border-left-color: #16a34a; }
-.mot { outline: 2px solid var(--mot); }
-.once > summary { cursor: pointer; color: var(--muted); font-size: .8rem; margin: .2rem 0; }
-.once .card { opacity: .85; }
-.badge { display: inline-block; border-radius: 3px; padding: 0 .35rem; font-size: .75rem;
+.opp { border-left-color: #2563eb; font-size: .85rem; }
+.opp a { font-weight: 600; text-decoration: none; }
+.card.mot { outline: 2px solid var(--mot); }
+details.more > summary { cursor: pointer; color: var(--muted); font-size: .78rem; margin: .2rem 0; }
+details.more .card { opacity: .85; }
+.badge { display: inline-block; border-radius: 3px; padding: 0 .3rem; font-size: .7rem;
   font-weight: 700; color: #fff; background: #52606d; margin-right: .25rem; }
-.badge.mot { background: var(--mot); outline: none; }
-blockquote { margin: .5rem 0 .5rem .25rem; padding: .1rem .6rem; border-left: 3px solid
+.badge.mot { background: var(--mot); }
+.badge.rank { background: #2563eb; }
+blockquote { margin: .4rem 0 .4rem .2rem; padding: .1rem .5rem; border-left: 3px solid
   var(--line); }
 blockquote p { margin: 0; white-space: pre-line; }
 .valence { font-weight: 700; }
 .valence.neg { color: var(--bad); } .valence.pos { color: var(--good); }
-.needs { margin: 0; padding-left: 1.1rem; font-size: .9rem; }
+.quotes { margin: 0; padding-left: 1rem; font-size: .82rem; }
+.quotes li { margin-bottom: .25rem; }
+.quotes cite { display: block; font-size: .72rem; }
 ol.recs > li { margin-bottom: 1rem; }
 a { color: inherit; }
+table.lanes.compact { font-size: .8rem; }
+.compact { --lane: 5.5rem; --col: 6rem; }
+.compact thead th { font-size: .82rem; padding: .35rem .4rem; }
+.compact thead .desc { display: none; }
+.compact .card summary { font-size: .78rem; }
+.compact .chips li { font-size: .72rem; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { padding: 0; font-size: 10pt; }
@@ -87,8 +111,15 @@ a { color: inherit; }
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
-# The SVG's geometry (user units).
-_TOP, _PLOT_H, _BOTTOM, _LEFT, _RIGHT = 34, 170, 64, 64, 16
+# Beyond this many stages the map switches to its compact mode (smaller type, no stage
+# descriptions) so that up to ~13 stages still fit a 1440 px screen without scrolling.
+_COMPACT_FROM = 9
+# How many cards, quotes or recommendations a lane cell shows before folding the rest.
+_CELL_LIMIT = 5
+_QUOTE_LIMIT = 2
+
+# The curve row's geometry (px): valence +2 at _TOP, -2 at _TOP + _PLOT_H.
+_TOP, _PLOT_H, _CURVE_H = 22, 120, 166
 
 
 def _lang(m: JourneyMap) -> str:
@@ -97,20 +128,6 @@ def _lang(m: JourneyMap) -> str:
         return "und"
     lang = max(m.sources.languages.items(), key=lambda kv: kv[1])[0]
     return lang if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang) else "und"
-
-
-def _width(text: str) -> int:
-    """Display width in Latin-letter units: CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _shorten(text: str, width: int) -> str:
-    out = ""
-    for char in text:
-        if _width(out + char) > width - 1:
-            return out.rstrip() + "…"
-        out += char
-    return out
 
 
 def _valence_class(valence: float | None) -> str:
@@ -156,15 +173,32 @@ def _card(f: Finding, kind: str, participants: int, moments: list[str], quotes: 
     )
 
 
-def _emotion_cell(stage: Stage) -> str:
+def _folded(items: list[str], label: str, kind: str = "more") -> str:
+    """Items past the cell's limit, folded under one line that says how many."""
+    if not items:
+        return ""
+    return f'<details class="more {kind}"><summary>{label}</summary>{"".join(items)}</details>'
+
+
+def _feeling_cell(stage: Stage, stand_outs: list[StandOut]) -> str:
     e = stage.emotion
     if e.mean_valence is None:
-        return '<span class="muted">No quotes in this stage.</span>'
-    labels = escape(", ".join(e.labels[:3]))
-    return (
+        return '<span class="empty">No quotes in this stage.</span>'
+    head = (
         f'<span class="{_valence_class(e.mean_valence)}">{format_valence(e.mean_valence)}</span>'
-        f' <span class="muted">95% CI {format_ci(e.ci_low, e.ci_high)} · n = {e.n}</span>'
-        f"<br>{labels}"
+        f' <span class="muted">n = {e.n} · 95% CI {format_ci(e.ci_low, e.ci_high)}</span>'
+    )
+    if stand_outs:
+        chips = "".join(
+            f'<li title="{escape(f"{s.count} quotes; z = {s.z:.1f}")}">'
+            f"{escape(format_stand_out(s))}</li>"
+            for s in stand_outs
+        )
+        return f'{head}<ul class="chips stands" aria-label="stands out">{chips}</ul>'
+    usual = ", ".join(e.labels[:2])
+    return (
+        f'{head}<br><span class="muted">Nothing stands out'
+        f"{escape(f'; mostly {usual}' if usual else '')}.</span>"
     )
 
 
@@ -174,59 +208,72 @@ def _touchpoints_cell(stage: Stage) -> str:
         f'<span class="muted">{t.participants}</span></li>'
         for t in stage.touchpoints
     )
-    return f'<ul class="chips">{chips}</ul>' if chips else ""
+    return f'<ul class="chips">{chips}</ul>' if chips else '<span class="empty">–</span>'
 
 
-def _needs_cell(stage: Stage) -> str:
-    needs = "".join(
-        f"<li>{escape(n.quote.strip())} <cite>— {cite(n, escape)}</cite></li>" for n in stage.needs
-    )
-    return f'<ul class="needs">{needs}</ul>' if needs else ""
+def _who(e: Evidence) -> str:
+    """A short citation for a lane cell (the full one is its tooltip): who, in which file."""
+    who = e.speaker or e.participant_id
+    return f"— {who + ', ' if who else ''}{source_name(e.source_path)}"
 
 
-def _lanes(m: JourneyMap, quotes: int) -> str:
-    """The swimlane grid: stages as columns, a row per lane."""
-    everyone = m.sources.participants
-
-    def cards(stage: Stage, kind: str, findings: list[Finding], once: list[Finding]) -> str:
-        moments = stage.moments_of_truth
-        shown = "".join(_card(f, kind, everyone, moments, quotes) for f in findings)
-        if not once:
-            return shown
-        # Raised by too few people to headline: kept, folded away under one line.
-        folded = "".join(_card(f, kind, everyone, moments, quotes) for f in once)
-        return (
-            f'{shown}<details class="once"><summary>{len(once)} mentioned once</summary>'
-            f"{folded}</details>"
-        )
-
-    head = "".join(
-        f'<th scope="col">{s.order}. {escape(s.name)}<p class="desc">{escape(s.description)}</p>'
-        "</th>"
-        for s in m.stages
-    )
-    lanes: list[tuple[str, list[str]]] = [
-        ("Emotion", [_emotion_cell(s) for s in m.stages]),
-        ("Touchpoints", [_touchpoints_cell(s) for s in m.stages]),
-        (
-            "Pain points",
-            [cards(s, "pain", list(s.pain_points), list(s.pain_points_once)) for s in m.stages],
-        ),
-        (
-            "Delights",
-            [cards(s, "delight", list(s.delights), list(s.delights_once)) for s in m.stages],
-        ),
-        ("Needs", [_needs_cell(s) for s in m.stages]),
+def _quotes_cell(evidence: list[Evidence]) -> str:
+    """Short quotes (needs, actions) with their citations, the rest folded away."""
+    if not evidence:
+        return '<span class="empty">–</span>'
+    items = [
+        f"<li>{escape(e.quote.strip())}"
+        f'<cite title="{cite(e, escape)}">{escape(_who(e))}</cite></li>'
+        for e in evidence
     ]
-    rows = "".join(
-        f'<tr><th scope="row">{name}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-        for name, cells in lanes
+    rest = items[_QUOTE_LIMIT:]
+    folded = (
+        f'<details class="more"><summary>{len(rest)} more</summary>'
+        f'<ul class="quotes">{"".join(rest)}</ul></details>'
+        if rest
+        else ""
     )
+    return f'<ul class="quotes">{"".join(items[:_QUOTE_LIMIT])}</ul>{folded}'
+
+
+def _findings_cell(
+    stage: Stage, kind: str, findings: list[Finding], once: list[Finding], ctx: "_Context"
+) -> str:
+    def card(f: Finding) -> str:
+        return _card(f, kind, ctx.participants, stage.moments_of_truth, ctx.quotes)
+
+    shown = [card(f) for f in findings[:_CELL_LIMIT]]
+    more = [card(f) for f in findings[_CELL_LIMIT:]]
+    if not shown and not once:
+        return '<span class="empty">–</span>'
     return (
-        '<div class="lanes-wrap"><table class="lanes">'
-        f'<thead><tr><th scope="col" class="lane">Lane</th>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
+        "".join(shown)
+        + _folded(more, f"{len(more)} more")
+        # Raised by too few people to headline: kept, folded away under one line.
+        + _folded([card(f) for f in once], f"{len(once)} mentioned once", "once")
     )
+
+
+def _opportunities_cell(recs: list[Recommendation], ctx: "_Context") -> str:
+    if not recs:
+        return '<span class="empty">–</span>'
+    cards = []
+    for r in recs:
+        # Offline titles already end in the theme's title: say it again only when they don't.
+        addressed = ", ".join(
+            t
+            for t in (ctx.titles.get(a, a) for a in r.addresses)
+            if t.casefold() not in r.title.casefold()
+        )
+        cards.append(
+            f'<div class="card opp"><span class="badge rank" title="rank by priority, study-wide">'
+            f'#{ctx.rank[r.id]}</span><a href="#{_anchor(r.id)}">{escape(r.title)}</a>'
+            f'<span class="facts">priority {r.priority:.2f} · impact {r.impact:.2f} · '
+            f"effort {r.effort}/5</span>"
+            + (f'<span class="facts">for: {escape(addressed)}</span>' if addressed else "")
+            + "</div>"
+        )
+    return "".join(cards[:_CELL_LIMIT]) + _folded(cards[_CELL_LIMIT:], f"{len(cards) - 5} more")
 
 
 def _star(x: float, y: float, r: float) -> str:
@@ -239,90 +286,169 @@ def _star(x: float, y: float, r: float) -> str:
     return " ".join(points)
 
 
-def _curve(m: JourneyMap) -> str:
-    """The emotion curve as inline SVG: mean valence per stage, 95% CI bars, zero line."""
-    n = max(1, len(m.stages))
-    col = max(110.0, min(200.0, 960.0 / n))
-    width = _LEFT + col * n + _RIGHT
-    height = _TOP + _PLOT_H + _BOTTOM
+def _y(valence: float) -> float:
+    return _TOP + (2 - min(2.0, max(-2.0, valence))) / 4 * _PLOT_H
 
-    def y(v: float) -> float:
-        return _TOP + (2 - min(2.0, max(-2.0, v))) / 4 * _PLOT_H
 
-    def x(i: int) -> float:
-        return _LEFT + col * (i + 0.5)
-
-    parts = [
-        f'<svg viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}" '
-        'role="img" aria-labelledby="curve-title">',
-        '<title id="curve-title">Emotion curve: mean valence per stage, -2 (very negative) '
-        "to +2 (very positive), with 95% confidence intervals</title>",
-    ]
-    for v in (-2, -1, 0, 1, 2):
-        stroke = 'stroke="#52606d" stroke-dasharray="4 3"' if v == 0 else 'stroke="#e4e7eb"'
-        parts.append(
-            f'<line x1="{_LEFT}" x2="{width - _RIGHT:.0f}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            f"{stroke}/>"
-            f'<text x="{_LEFT - 8}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#616e7c">{f"{v:+d}" if v else "0"}</text>'
-        )
-    mid = _TOP + _PLOT_H / 2
-    parts.append(
-        f'<text transform="translate(14 {mid:.0f}) rotate(-90)" text-anchor="middle" '
-        'font-size="11" fill="#616e7c">Mean valence</text>'
+def _curve_axis() -> str:
+    """The curve row's header: its name and the valence scale, at the cells' heights."""
+    ticks = "".join(
+        f'<text x="100%" dx="-6" y="{_y(v) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'fill="#616e7c">{f"{v:+d}" if v else "0"}</text>'
+        for v in (-2, -1, 0, 1, 2)
     )
-    # A line joins neighbouring stages only: a stage without quotes breaks it.
-    segments: list[list[str]] = [[]]
-    for i, stage in enumerate(m.stages):
-        mean = stage.emotion.mean_valence
-        if mean is None:
-            segments.append([])
-        else:
-            segments[-1].append(f"{x(i):.1f},{y(mean):.1f}")
-    parts += [
-        f'<polyline points="{" ".join(s)}" fill="none" stroke="#52606d" stroke-width="2"/>'
-        for s in segments
-        if len(s) > 1
+    return (
+        f'<svg height="{_CURVE_H}" aria-hidden="true">'
+        f'<text x="4" y="{_TOP + _PLOT_H / 2 - 6:.0f}" font-size="11" fill="#616e7c">EMOTION'
+        f'</text><text x="4" y="{_TOP + _PLOT_H / 2 + 8:.0f}" font-size="11" fill="#616e7c">'
+        f"CURVE</text>{ticks}</svg>"
+    )
+
+
+def _curve_cell(stages: list[Stage], i: int) -> str:
+    """One stage's piece of the emotion curve, drawn in the stage's own column.
+
+    The point sits at the column's centre; the line to each neighbour runs to the shared
+    column edge at the two points' mean height, so the pieces join into one curve. Widths
+    are percentages, so the curve follows the columns however they shrink.
+    """
+    stage = stages[i]
+    e = stage.emotion
+    grid = "".join(
+        f'<line x1="0" x2="100%" y1="{_y(v):.1f}" y2="{_y(v):.1f}" '
+        + ('stroke="#52606d" stroke-dasharray="4 3"/>' if v == 0 else 'stroke="#e4e7eb"/>')
+        for v in (-2, -1, 0, 1, 2)
+    )
+    parts = [
+        f'<svg height="{_CURVE_H}" role="img" data-stage="{i}">',
+        f"<title>{escape(_curve_tip(stage))}</title>",
+        grid,
     ]
-    for i, stage in enumerate(m.stages):
-        e, cx = stage.emotion, x(i)
-        label = _shorten(f"{stage.order}. {stage.name}", int(col / 7))
+    if e.mean_valence is None:
         parts.append(
-            f'<text x="{cx:.1f}" y="{_TOP + _PLOT_H + 22}" text-anchor="middle" font-size="12">'
-            f"<title>{escape(stage.name)}</title>{escape(label)}</text>"
+            f'<text x="50%" y="{_TOP + _PLOT_H / 2 - 6:.1f}" text-anchor="middle" font-size="11" '
+            'font-style="italic" fill="#9aa5b1">no quotes</text></svg>'
         )
-        if stage.moments_of_truth:
-            titles = {f.id: f.title for f in [*stage.pain_points, *stage.delights]}
-            moments = ", ".join(titles.get(i, i) for i in stage.moments_of_truth)
+        return "".join(parts)
+    y = _y(e.mean_valence)
+    for j, edge in ((i - 1, "0"), (i + 1, "100%")):
+        other = stages[j].emotion.mean_valence if 0 <= j < len(stages) else None
+        if other is not None:
             parts.append(
-                f'<polygon points="{_star(cx, _TOP - 16, 9)}" fill="#7c3aed">'
-                f"<title>Moment of truth: {escape(moments)}</title></polygon>"
+                f'<line x1="{edge}" y1="{(y + _y(other)) / 2:.1f}" x2="50%" y2="{y:.1f}" '
+                'stroke="#52606d" stroke-width="2"/>'
             )
-        if e.mean_valence is None:
-            parts.append(
-                f'<text x="{cx:.1f}" y="{mid - 6:.1f}" text-anchor="middle" font-size="11" '
-                'font-style="italic" fill="#9aa5b1">no quotes</text>'
-            )
-            continue
-        if e.ci_low is not None and e.ci_high is not None:
-            lo, hi = y(e.ci_low), y(e.ci_high)
-            parts.append(
-                f'<path d="M{cx:.1f} {hi:.1f}V{lo:.1f}M{cx - 6:.1f} {hi:.1f}h12'
-                f'M{cx - 6:.1f} {lo:.1f}h12" stroke="#9aa5b1" stroke-width="1.5" fill="none"/>'
-            )
-        colour = "#b91c1c" if e.mean_valence < 0 else "#15803d"
-        tip = (
-            f"{stage.name}: {format_valence(e.mean_valence)}, 95% CI "
-            f"{format_ci(e.ci_low, e.ci_high)}, n = {e.n}"
-        )
+    # Drawn around the column's centre: a nested viewport whose origin is at x = 50%.
+    parts.append('<svg x="50%" overflow="visible">')
+    if e.ci_low is not None and e.ci_high is not None:
+        lo, hi = _y(e.ci_low), _y(e.ci_high)
         parts.append(
-            f'<circle cx="{cx:.1f}" cy="{y(e.mean_valence):.1f}" r="6" fill="{colour}">'
-            f"<title>{escape(tip)}</title></circle>"
-            f'<text x="{cx + 10:.1f}" y="{y(e.mean_valence) - 8:.1f}" font-size="11" '
-            f'fill="{colour}">{format_valence(e.mean_valence)}</text>'
+            f'<path d="M0 {hi:.1f}V{lo:.1f}M-6 {hi:.1f}h12M-6 {lo:.1f}h12" stroke="#9aa5b1" '
+            'stroke-width="1.5" fill="none"/>'
         )
-    parts.append("</svg>")
+    colour = "#b91c1c" if e.mean_valence < 0 else "#15803d"
+    parts.append(f'<circle class="point" cx="0" cy="{y:.1f}" r="6" fill="{colour}"/>')
+    if stage.moments_of_truth:
+        titles = {f.id: f.title for f in [*stage.pain_points, *stage.delights]}
+        moments = ", ".join(titles.get(m, m) for m in stage.moments_of_truth)
+        parts.append(
+            f'<g class="mot"><title>Moment of truth: {escape(moments)}</title>'
+            f'<circle cx="0" cy="{y:.1f}" r="10.5" fill="none" stroke="#7c3aed" '
+            f'stroke-width="2.5"/><polygon points="{_star(-15, y - 15, 7)}" fill="#7c3aed"/></g>'
+        )
+    parts.append(
+        f'<text x="10" y="{y - 9:.1f}" font-size="11" font-weight="700" fill="{colour}">'
+        f"{format_valence(e.mean_valence)}</text></svg></svg>"
+    )
     return "".join(parts)
+
+
+def _curve_tip(stage: Stage) -> str:
+    e = stage.emotion
+    if e.mean_valence is None:
+        return f"{stage.name}: no quotes"
+    tip = (
+        f"{stage.name}: mean valence {format_valence(e.mean_valence)}, 95% CI "
+        f"{format_ci(e.ci_low, e.ci_high)}, n = {e.n}"
+    )
+    return tip + (" · moment of truth" if stage.moments_of_truth else "")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every lane cell needs from the whole map, computed once."""
+
+    participants: int
+    quotes: int
+    stand_outs: dict[str, list[StandOut]]
+    opportunities: dict[str, list[Recommendation]]
+    rank: dict[str, int]
+    titles: dict[str, str]
+
+
+def _context(m: JourneyMap, quotes: int) -> _Context:
+    per_stage, _ = opportunities(m)
+    return _Context(
+        participants=m.sources.participants,
+        quotes=quotes,
+        stand_outs=characteristic_emotions(m),
+        opportunities=per_stage,
+        rank={r.id: n for n, r in enumerate(by_priority(m), start=1)},
+        titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
+    )
+
+
+def _lanes(m: JourneyMap, ctx: _Context) -> str:
+    """The swimlane grid: stages as equal columns, a row per lane, the curve on the columns."""
+    stages = m.stages
+    compact = len(stages) >= _COMPACT_FROM
+    head = "".join(
+        f'<th scope="col" data-stage="{i}" title="{escape(s.description)}">'
+        f'{s.order}. {escape(s.name)}<p class="desc">{escape(s.description)}</p></th>'
+        for i, s in enumerate(stages)
+    )
+    lanes: list[tuple[str, str, list[str]]] = [
+        (_curve_axis(), "curve", [_curve_cell(stages, i) for i in range(len(stages))]),
+        ("Feeling", "", [_feeling_cell(s, ctx.stand_outs.get(s.name, [])) for s in stages]),
+        ("Doing", "", [_quotes_cell(s.actions) for s in stages]),
+        ("Touchpoints", "", [_touchpoints_cell(s) for s in stages]),
+        (
+            "Pain points",
+            "",
+            [
+                _findings_cell(s, "pain", list(s.pain_points), list(s.pain_points_once), ctx)
+                for s in stages
+            ],
+        ),
+        (
+            "Opportunities",
+            "",
+            [_opportunities_cell(ctx.opportunities.get(s.name, []), ctx) for s in stages],
+        ),
+        (
+            "Delights",
+            "",
+            [
+                _findings_cell(s, "delight", list(s.delights), list(s.delights_once), ctx)
+                for s in stages
+            ],
+        ),
+        ("Needs", "", [_quotes_cell(s.needs) for s in stages]),
+    ]
+    rows = "".join(
+        f'<tr{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}><th scope="row">{name}</th>'
+        + "".join(f'<td data-stage="{i}">{c}</td>' for i, c in enumerate(cells))
+        + "</tr>"
+        for name, cls, cells in lanes
+    )
+    # Below this width the columns stop shrinking and the lane scrolls sideways instead.
+    floor = f"min-width: calc(var(--lane) + {len(stages)} * var(--col))"
+    return (
+        f'<div class="lanes-wrap"><table class="lanes{" compact" if compact else ""}" '
+        f'style="{floor}"><colgroup><col class="lane"><col span="{max(1, len(stages))}">'
+        f'</colgroup><thead><tr><th scope="col" class="lane">Stage</th>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 def _recommendations(m: JourneyMap, quotes: int) -> str:
@@ -338,7 +464,7 @@ def _recommendations(m: JourneyMap, quotes: int) -> str:
             else ""
         )
         items.append(
-            f"<li><h3>{escape(r.title)}</h3>"
+            f'<li id="{_anchor(r.id)}"><h3>{escape(r.title)}</h3>'
             f'<p class="meta">priority {r.priority:.2f} · stage {escape(r.stage)} · impact '
             f"{r.impact:.2f} · effort {r.effort} · addresses {links or 'nothing listed'}</p>"
             f"<p>{escape(r.rationale)}</p>"
@@ -397,12 +523,13 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         f"generated {m.generated_at:%Y-%m-%d %H:%M} UTC · map {escape(m.id)} · "
         f"schema {escape(m.schema_version)}</p>"
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
-        f'<section class="curve"><h2>Emotion curve</h2>{_curve(m)}'
-        '<p class="muted">Points: mean valence of the stage\'s quotes; bars: 95% confidence '
-        "interval; ★: a moment of truth.</p></section>\n"
-        f'<section><h2>Journey map</h2>{_lanes(m, quotes)}<p class="muted">Open a pain point '
-        "or delight to read its quotes. Bar colour: severity, yellow (1) to dark red (5)."
-        "</p></section>\n"
+        f"<section><h2>Journey map</h2>{_lanes(m, _context(m, quotes))}"
+        '<p class="muted">Emotion curve: mean valence of each stage\'s quotes (−2 to +2), '
+        "bars: 95% confidence interval, ringed ★: a moment of truth. Feeling: the emotions a "
+        "stage's quotes carry more often than the whole study's (share here vs study-wide). "
+        "Open a pain point or delight to read its quotes; bar colour: severity, yellow (1) to "
+        "dark red (5). Opportunities: the recommendations for the stage's pain points, by "
+        "priority (#: rank in the study).</p></section>\n"
         f"<section><h2>Recommendations</h2>{_recommendations(m, quotes)}</section>\n"
         f'<footer class="meta"><p>{st.sentences} participant sentences read · '
         f"{st.observations} observations · {st.quotes_used} quotes used · "
