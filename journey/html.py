@@ -94,7 +94,7 @@ blockquote p { margin: 0; white-space: pre-line; }
 ol.recs > li { margin-bottom: 1rem; }
 a { color: inherit; }
 table.lanes.compact { font-size: .8rem; }
-.compact { --lane: 5.5rem; --col: 6rem; }
+.compact { --lane: 6.5rem; --col: 6rem; }
 .compact thead th { font-size: .82rem; padding: .35rem .4rem; }
 .compact thead .desc { display: none; }
 .compact .card summary { font-size: .78rem; }

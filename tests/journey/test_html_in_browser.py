@@ -1,14 +1,18 @@
 """The HTML map rendered by a real headless Chromium: it draws the journey, not an error page."""
 
+import html
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from journey.html import to_html
-from journey.schema import JourneyMap
+from journey.schema import JourneyMap, Stage
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -56,3 +60,93 @@ def test_the_html_map_renders_its_stages_curve_and_quotes(tmp_path: Path, sample
     assert image.size == (1400, 1000)
     dark = int((np.asarray(image) < 128).sum())
     assert dark > 0.01 * 1400 * 1000, "the page shows text and drawings, not a blank screen"
+
+
+# Measures the laid-out page from inside Chromium and prints the boxes as the page's text.
+# The page forbids scripts (its Content-Security-Policy), so the test copy drops that header.
+_MEASURE = """<script>
+const box = e => { const b = e.getBoundingClientRect();
+  return {left: b.left, right: b.right, x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2}; };
+const stageOf = e => +e.closest('[data-stage]').dataset.stage;
+document.body.textContent = JSON.stringify({
+  viewport: window.innerWidth,
+  page: document.documentElement.scrollWidth,
+  heads: [...document.querySelectorAll('thead th[data-stage]')].map(box),
+  points: [...document.querySelectorAll('svg[data-stage] circle.point')]
+    .map(e => ({stage: stageOf(e), ...box(e)})),
+  moments: [...document.querySelectorAll('svg[data-stage] .mot circle')]
+    .map(e => ({stage: stageOf(e), ...box(e)})),
+});
+</script>"""
+
+
+def _layout(tmp_path: Path, m: JourneyMap, width: int = 1440) -> dict[str, Any]:
+    """Where Chromium puts the stage headers, curve points and moment-of-truth rings."""
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", to_html(m))
+    measured = tmp_path / "measured.html"
+    measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path, f"--window-size={width},1000", "--dump-dom", measured.as_uri())
+    body = re.search(r"<body>(.*)</body>", dom.stdout, re.DOTALL)
+    assert body, dom.stdout[:500]
+    return json.loads(html.unescape(body.group(1)))
+
+
+def _journey_of(sample_map: JourneyMap, n: int) -> JourneyMap:
+    """A map of n stages (the sample's three, repeated) with long names and moments of truth."""
+    names = ["Kundenzufriedenheitsbefragung", "Renewal, cancelling or recommending", "首次转账"]
+    stages: list[Stage] = []
+    for i in range(n):
+        base = sample_map.stages[i % 3]
+        mean = None if i % 3 == 2 else round(-1.6 + 3.2 * i / max(1, n - 1), 2)
+        emotion = base.emotion.model_copy(
+            update={
+                "mean_valence": mean,
+                "ci_low": None if mean is None else mean - 0.4,
+                "ci_high": None if mean is None else mean + 0.4,
+            }
+        )
+        stages.append(
+            base.model_copy(
+                update={"name": f"{names[i % 3]} {i + 1}", "order": i + 1, "emotion": emotion}
+            )
+        )
+    return sample_map.model_copy(update={"stages": stages})
+
+
+@pytest.mark.parametrize("stages", [3, 7, 10])
+def test_every_stage_fits_a_1440px_screen_with_its_curve_point_over_its_column(
+    tmp_path: Path, sample_map: JourneyMap, stages: int
+):
+    m = sample_map if stages == 3 else _journey_of(sample_map, stages)
+    layout = _layout(tmp_path, m)
+
+    assert layout["page"] <= layout["viewport"], "no sideways scrolling"
+    heads = layout["heads"]
+    assert len(heads) == stages
+    for head in heads:
+        assert head["left"] >= 0 and head["right"] <= layout["viewport"]
+    with_quotes = [i for i, s in enumerate(m.stages) if s.emotion.mean_valence is not None]
+    points = {p["stage"]: p for p in layout["points"]}
+    assert sorted(points) == with_quotes
+    for i, point in points.items():
+        assert abs(point["x"] - heads[i]["x"]) <= 10, f"stage {i}: point off its column"
+    # Higher valence is drawn higher (smaller y) on the one shared scale.
+    ranked = sorted(with_quotes, key=lambda i: m.stages[i].emotion.mean_valence or 0)
+    heights = [points[i]["y"] for i in ranked]
+    assert heights == sorted(heights, reverse=True) and heights[0] > heights[-1]
+
+
+def test_a_moment_of_truth_is_marked_on_its_stage_point(tmp_path: Path, sample_map: JourneyMap):
+    m = _journey_of(sample_map, 7)
+    layout = _layout(tmp_path, m)
+
+    marked = [
+        i
+        for i, s in enumerate(m.stages)
+        if s.moments_of_truth and s.emotion.mean_valence is not None
+    ]
+    points = {p["stage"]: p for p in layout["points"]}
+    assert sorted(r["stage"] for r in layout["moments"]) == marked and marked
+    for ring in layout["moments"]:
+        point = points[ring["stage"]]
+        assert abs(ring["x"] - point["x"]) <= 1 and abs(ring["y"] - point["y"]) <= 1
