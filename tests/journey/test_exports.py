@@ -10,6 +10,7 @@ import pytest
 
 from journey.exports import (
     SCHEMA_ID,
+    characteristic_emotions,
     json_schema,
     to_csv,
     to_json,
@@ -433,3 +434,133 @@ def test_markdown_counts_what_was_mentioned_once_without_listing_it(
     assert "Mentioned once (too few people to headline): 1 pain point, in the JSON." in report
     assert "Only one person had this" not in report
     assert "Mentioned once" not in to_markdown(sample_map)
+
+
+# --- Lanes: opportunities, actions, emotions that stand out -----------------------------
+
+
+def _stage_section(report: str, heading: str) -> str:
+    start = report.index(heading)
+    end = report.find("\n## ", start + 1)
+    return report[start : end if end > 0 else None]
+
+
+def _with_emotions(sample_map: JourneyMap, per_stage: dict[str, list[str]]) -> JourneyMap:
+    """The sample map with coded observations carrying the given emotion labels per stage."""
+    template = sample_map.observations[0]
+    observations = [
+        template.model_copy(update={"stage": stage, "emotion": label})
+        for stage, labels in per_stage.items()
+        for label in labels
+    ]
+    return sample_map.model_copy(update={"observations": observations})
+
+
+def test_markdown_lists_each_stage_opportunities_by_priority_with_impact_and_effort(
+    sample_map: JourneyMap,
+) -> None:
+    report = to_markdown(sample_map)
+    signup = _stage_section(report, "## 1. Sign-up")
+    transfer = _stage_section(report, "## 2. 首次转账")
+
+    assert "### Opportunities" in signup and "### Opportunities" in transfer
+    assert (
+        r"- **Offer e-mail \| voice fallback for codes** — #1 of 2 by priority · priority 2.50 · "
+        "impact 4.80 · effort 2/5 · addresses: Verification code arrives late"
+    ) in signup
+    assert "Show the transfer limit" in transfer and "Show the transfer limit" not in signup
+    assert "### Opportunities" not in _stage_section(report, "## 3. Support")
+
+
+def test_markdown_places_a_recommendation_in_the_stage_of_the_theme_it_addresses(
+    sample_map: JourneyMap,
+) -> None:
+    moved = [
+        r.model_copy(update={"stage": "Support"}) if r.id == "rec-2" else r
+        for r in sample_map.recommendations
+    ]
+    report = to_markdown(sample_map.model_copy(update={"recommendations": moved}))
+
+    assert "Show the transfer limit" in _stage_section(report, "## 2. 首次转账")
+    assert "### Opportunities" not in _stage_section(report, "## 3. Support")
+
+
+def test_markdown_shows_what_people_do_at_each_stage(sample_map: JourneyMap) -> None:
+    signup = sample_map.stages[0]
+    did = signup.needs[0].model_copy(update={"quote": "I downloaded it from the store first."})
+    stage = signup.model_copy(update={"actions": [did]})
+    report = to_markdown(sample_map.model_copy(update={"stages": [stage, *sample_map.stages[1:]]}))
+
+    section = _stage_section(report, "## 1. Sign-up")
+    assert (
+        "### What people do\n\n- I downloaded it from the store first. — Participant 3" in section
+    )
+    assert "### What people do" not in _stage_section(report, "## 2. 首次转账")
+
+
+def test_emotions_that_stand_out_are_those_a_stage_has_more_often_than_the_study(
+    sample_map: JourneyMap,
+) -> None:
+    m = _with_emotions(
+        sample_map,
+        {
+            "Sign-up": ["anxious"] * 6 + ["frustrated"] * 10 + ["hopeful"],
+            "首次转账": ["delighted"] * 5 + ["frustrated"] * 11 + ["hopeful"],
+        },
+    )
+
+    stand_out = characteristic_emotions(m)
+
+    # frustrated is the most frequent label in both stages, so it sets neither apart;
+    # a label said once (hopeful) never stands out; the stage without quotes has none.
+    assert [s.label for s in stand_out["Sign-up"]] == ["anxious"]
+    assert [s.label for s in stand_out["首次转账"]] == ["delighted"]
+    assert "Support" not in stand_out
+    anxious = stand_out["Sign-up"][0]
+    assert (anxious.count, round(anxious.share, 2), round(anxious.study_share, 2)) == (
+        6,
+        0.35,
+        0.18,
+    )
+    report = to_markdown(m)
+    assert "| frustrated, anxious | anxious 35% vs 18% |" in report
+    assert "stands out: anxious 35% vs 18% of the study's quotes" in report
+
+
+def test_nothing_stands_out_when_every_stage_feels_alike(sample_map: JourneyMap) -> None:
+    alike = ["frustrated"] * 8 + ["satisfied"] * 4
+    m = _with_emotions(sample_map, {"Sign-up": alike, "首次转账": alike})
+
+    assert characteristic_emotions(m) == {"Sign-up": [], "首次转账": []}
+    assert "Nothing stands out; mostly frustrated, anxious." in to_html(m)
+
+
+def _lane(page: str, name: str) -> dict[int, str]:
+    """The cells of one lane of the HTML map, by stage index."""
+    row = re.search(rf'<tr><th scope="row">{name}</th>(.*?)</tr>', page, re.DOTALL)
+    assert row, name
+    return {int(i): c for i, c in re.findall(r'<td data-stage="(\d+)">(.*?)</td>', row.group(1))}
+
+
+def test_html_opportunities_lane_ranks_each_stage_recommendations(sample_map: JourneyMap) -> None:
+    cells = _lane(to_html(sample_map), "Opportunities")
+
+    assert "Offer e-mail | voice fallback for codes" in cells[0]
+    assert "#1</span>" in cells[0] and "priority 2.50 · impact 4.80 · effort 2/5" in cells[0]
+    assert "Show the transfer limit" in cells[1] and "#2</span>" in cells[1]
+    assert 'href="#f-rec-2"' in cells[1]
+    assert "Show the transfer limit" not in cells[0] and "–" in cells[2]
+
+
+def test_html_doing_lane_shows_actions_with_their_source(sample_map: JourneyMap) -> None:
+    signup = sample_map.stages[0]
+    did = [signup.needs[0].model_copy(update={"quote": f"I tapped button {n}."}) for n in range(4)]
+    stage = signup.model_copy(update={"actions": did})
+    page = to_html(sample_map.model_copy(update={"stages": [stage, *sample_map.stages[1:]]}))
+    cells = _lane(page, "Doing")
+
+    assert "I tapped button 0." in cells[0] and "— Participant 3, p01.txt" in cells[0]
+    assert 'title="Participant 3, p01.txt [410:447]"' in cells[0]
+    # Two shown, the rest folded under one line.
+    assert cells[0].index("I tapped button 1.") < cells[0].index("2 more</summary>")
+    assert cells[0].index("2 more</summary>") < cells[0].index("I tapped button 3.")
