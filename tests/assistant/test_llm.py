@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 import prompts
 from api.app import create_app
 from assistant.chat import Chat
+from assistant.chat.writers import Markers
 from assistant.extractor import participant_units
 from assistant.llm import LLMOutputError, LLMRefusal
-from assistant.llm_chat import Markers
 from assistant.llm_pipeline import Coding, chunk_units
 from assistant.mapping import build_map
 from assistant.settings import KEYLESS, Settings

@@ -1,4 +1,5 @@
-from assistant.retrieval import BM25, fuse, tokens, topic
+from assistant.chat.question import topic
+from assistant.chat.retrieval import BM25, fuse, tokens
 
 
 def test_tokens_drop_stopwords_fold_plurals_and_split_chinese_into_bigrams():

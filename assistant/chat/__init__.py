@@ -1,0 +1,90 @@
+"""Ask a study questions: answers that rest only on verbatim, grounded participant quotes.
+
+`Chat` coordinates the rooms: `question` reads a question (filters, subject, follow-ups),
+`retrieval` finds and cites passages, `answer` decides whether the study can answer and
+gathers the findings and quotes, `writers` writes the answer (extractive offline, or by the
+configured LLM).
+"""
+
+from collections.abc import Iterator
+
+from assistant.chat.answer import Gatherer
+from assistant.chat.question import QuestionReader
+from assistant.chat.retrieval import Filters, Retriever
+from assistant.chat.writers import writer_for
+from assistant.mapping import current_map
+from assistant.workspace import Workspace
+from journey.schema import ChatAnswer, Evidence
+
+__all__ = ["Chat", "Filters"]
+
+
+class Chat:
+    """Answers questions about one project from its map and its participants' turns."""
+
+    def __init__(self, workspace: Workspace, project: str, dense_only: bool = False) -> None:
+        self.workspace, self.project, self.dense_only = workspace, project, dense_only
+        self.map = current_map(workspace, project)
+        self._retriever = Retriever(workspace, project, dense_only)
+        self._reader = QuestionReader(
+            [s.name for s in self.map.stages], self._retriever.people, self._retriever.redact
+        )
+        self._gatherer = Gatherer(self.map, self._retriever, self._reader)
+        self._writer = writer_for(workspace.llm(), self._retriever)
+
+    @property
+    def writes(self) -> bool:
+        """Whether answers are written by an LLM (streamed as they come) or extractive."""
+        return self._writer.streams
+
+    def filters_for(self, question: str) -> Filters:
+        """The filters a question implies: a participant, a stage, a kind, a sentiment."""
+        return self._reader.filters(question)
+
+    def retrieve_passages(
+        self, question: str, k: int = 10, filters: Filters | None = None
+    ) -> list[list[Evidence]]:
+        """The k participant passages that best answer a question, best first, each as its
+        grounded citations (a passage steps over short interviewer turns, never quoting them):
+        the context an LLM answer is written from."""
+        return self._retriever.search(question, k, filters or self.filters_for(question))
+
+    def retrieve(
+        self, question: str, k: int = 10, filters: Filters | None = None
+    ) -> list[Evidence]:
+        """The citations of the k best passages (see `retrieve_passages`), flattened."""
+        return [e for group in self.retrieve_passages(question, k, filters) for e in group]
+
+    def ask(
+        self, question: str, filters: Filters | None = None, conversation: str | None = None
+    ) -> ChatAnswer:
+        """Answer from the study only (see `stream`); the whole answer at once."""
+        answer = None
+        for piece in self.stream(question, filters, conversation):
+            if isinstance(piece, ChatAnswer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, filters: Filters | None = None, conversation: str | None = None
+    ) -> Iterator[str | ChatAnswer]:
+        """Answer from the study only: text as it is written, then the whole answer object.
+
+        With an LLM configured the model writes the answer from the retrieved quotes and the
+        map's counts; offline the answer is extractive. A short follow-up ("and in
+        onboarding?") builds on the conversation's previous question; each turn is kept in
+        the workspace under `conversation`.
+        """
+        history = (
+            self.workspace.catalog.conversation(self.project, conversation) if conversation else []
+        )
+        turn = self._reader.resolve(question, history, filters)
+        grounds = self._gatherer.gather(turn.query, turn.filters)
+        answer = yield from self._writer.write(question, turn.query, grounds, history)
+        if conversation:
+            self.workspace.catalog.add_turn(
+                self.project, conversation, question, turn.asked, answer.answer
+            )
+            answer = answer.model_copy(update={"conversation_id": conversation})
+        yield answer

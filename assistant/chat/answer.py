@@ -1,0 +1,234 @@
+"""What an answer rests on: the study's relevance bar, the decision to abstain, and the map's
+findings and participants' quotes an answer is built from (never padded below the bar)."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from assistant.chat.question import CJK, Lang, QuestionReader, is_off_topic
+from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
+from assistant.extractor import meaning_text
+from journey.schema import ChatAnswer, Evidence, Finding, JourneyMap, PainPoint
+
+NULL_QUESTIONS = (
+    "What do people think of the opera tickets?",
+    "How was the weather at the beach?",
+    "Did the football team win the match?",
+    "What is the best programming language?",
+    "How do I repair a bicycle tyre?",
+    "Which planet is closest to the sun?",
+    "明天的天气怎么样？",
+    "股票市场今天表现如何？",
+)
+"""Questions about nothing a study is likely to hold. How well the study's best passage matches
+them is the similarity that chance alone reaches in this corpus: the relevance bar is the
+second highest (so one probe that happens to be on the study's subject does not raise it)."""
+FINDING_ABOVE = 0.3
+KEYWORD_BONUS = 0.15
+"""Added to a finding's similarity for each question word in its title or touchpoints."""
+CANDIDATES = 30
+"""Passages ranked for a question; the first few become its quotes."""
+QUOTED = 6
+"""At most this many retrieved passages are quoted in an answer."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A map finding as an answer states it: where, what kind, its counts, its first quotes."""
+
+    stage: str
+    finding: Finding
+    kind: str
+    counts: str
+    """'4 of 11 participants (36%), severity 3/5', from the map's own data."""
+    quotes: list[Evidence]
+
+
+@dataclass
+class Grounds:
+    """What an answer is built from: findings with counts and grounded quotes."""
+
+    lang: Lang
+    facts: list[Fact]
+    quotes: list[Evidence]
+    """Retrieved passages' best sentences, above the relevance bar."""
+    follow_ups: list[str]
+
+
+class Gatherer:
+    """Decides whether the study can answer a question, and gathers what it answers from."""
+
+    def __init__(self, study: JourneyMap, retriever: Retriever, reader: QuestionReader) -> None:
+        self.map, self.retriever, self.reader = study, retriever, reader
+        self._findings: list[tuple[str, Finding]] = [
+            (stage.name, f) for stage in study.stages for f in (*stage.pain_points, *stage.delights)
+        ]
+        texts = [
+            f"{f.title}. " + " ".join(e.quote for e in f.evidence[:3]) for _, f in self._findings
+        ]
+        self._finding_vectors = retriever.workspace.embedder.embed([meaning_text(t) for t in texts])
+        self._finding_words = [
+            set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
+        ]
+
+    def gather(self, question: str, f: Filters) -> ChatAnswer | Grounds:
+        """A refusal or an abstention, or what the answer will be built from."""
+        lang = Lang.of(question)
+        if is_off_topic(question):
+            return self.abstain(
+                lang,
+                "I can only answer questions about this study's interviews and reviews.",
+                "我只能回答与本研究的访谈和评论有关的问题。",
+            )
+        vector = self.retriever.embed(question)
+        ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
+        subject = self.reader.subject(question, f)
+        bar = self.bar
+        bm25 = self.retriever.bm25
+        if subject:
+            # About the question's subject: the best passage beats what chance reaches in this
+            # corpus, and the study uses at least half of the subject's words (a Chinese
+            # question's character pairs are no words, and may be asked of English sources:
+            # there the dense evidence decides alone).
+            best = max(similarity.values(), default=0.0)
+            found = sum(bm25.attested(t) for t in subject)
+            said = 2 * found >= len(subject) or bool(CJK.search(question))
+            # or, the other way round, participants use every word of the subject in one
+            # passage ("sign-up", which short turns rarely match by meaning alone)
+            spoken = not CJK.search(question) and any(
+                all(t in doc for t in subject) for doc in bm25.docs
+            )
+            if not ((best > bar and said) or spoken):
+                return self.nothing(lang)
+            findings = self._matching(question, vector, f, above=bar)
+            words = set(subject)
+            # never padded: a quote is cited only if it beats chance or uses the subject's words
+            chosen = [
+                i
+                for i in ranked[:QUOTED]
+                if similarity.get(i, 0.0) > bar or words & bm25.docs[i].keys()
+            ]
+        else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
+            findings = self._matching(question, vector, f, above=bar)
+            if not findings and not f.participant:
+                findings = self._top_findings(f)
+            chosen = [i for i in ranked[:QUOTED] if f.participant or similarity.get(i, 0.0) > bar]
+            if not (findings or chosen):
+                chosen = ranked[:3]
+        if not (findings or chosen):
+            return self.nothing(lang)
+        quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
+        return Grounds(
+            lang,
+            [self._fact(stage, x, lang, f.participant) for stage, x in findings],
+            quotes,
+            self._follow_ups(lang, findings[0] if findings else None),
+        )
+
+    def abstain(self, lang: Lang, en: str, zh: str) -> ChatAnswer:
+        """An answer that declines, with questions the study can answer instead."""
+        return ChatAnswer(
+            answer=lang.t(en, zh),
+            citations=[],
+            abstained=True,
+            follow_ups=self._follow_ups(lang, None),
+        )
+
+    def nothing(self, lang: Lang) -> ChatAnswer:
+        return self.abstain(
+            lang,
+            "The study has nothing on this: no participant quote matches the "
+            "question closely enough to answer it.",
+            "本研究中没有与此问题足够相关的内容，无法回答。",
+        )
+
+    @cached_property
+    def bar(self) -> float:
+        """The relevance bar: the similarity the study's best passage reaches for questions
+        about nothing it holds (see NULL_QUESTIONS); computed once per study."""
+        return sorted(self.retriever.nearest(q) for q in NULL_QUESTIONS)[-2]
+
+    def _fact(self, stage: str, finding: Finding, lang: Lang, participant: str | None) -> Fact:
+        """The finding with its counts and first two quotes (in the participant's words only,
+        when the question is about one)."""
+        evidence = [
+            e
+            for e in finding.evidence
+            if not participant or participant_label(e.participant_id) == participant
+        ]
+        total = self.map.sources.participants
+        # A study of reviews only counts reviewers, not interview participants.
+        reviews_only = set(self.map.sources.kinds) == {"review"}
+        pain = isinstance(finding, PainPoint)
+        kind = lang.t("pain point" if pain else "delight", "痛点" if pain else "亮点")
+        counts = lang.t(
+            f"{finding.participants} of {total} {'reviewers' if reviews_only else 'participants'} "
+            f"({finding.share:.0%}), {'severity' if pain else 'strength'} {finding.severity}/5",
+            f"{total} {'位评论者' if reviews_only else '位参与者'}中有 {finding.participants} 位"
+            f"（{finding.share:.0%}），{'严重度' if pain else '强度'} {finding.severity}/5",
+        )
+        return Fact(stage, finding, kind, counts, evidence[:2])
+
+    def _fits(self, stage: str, finding: Finding, f: Filters) -> bool:
+        if f.stage and stage != f.stage:
+            return False
+        if f.sentiment and (f.sentiment == "pain") != isinstance(finding, PainPoint):
+            return False
+        return not f.participant or any(
+            participant_label(e.participant_id) == f.participant for e in finding.evidence
+        )
+
+    def _matching(
+        self, question: str, vector: np.ndarray, f: Filters, above: float = FINDING_ABOVE
+    ) -> list[tuple[str, Finding]]:
+        """Findings close to the question in meaning or naming its words, best first."""
+        if not self._findings:
+            return []
+        words = set(tokens(question))
+        overlap = np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        scores = self._finding_vectors @ vector + KEYWORD_BONUS * overlap
+        out = []
+        for i in np.argsort(-scores, kind="stable"):
+            stage, finding = self._findings[int(i)]
+            if scores[i] < max(above, FINDING_ABOVE):
+                break
+            if self._fits(stage, finding, f):
+                out.append((stage, finding))
+            if len(out) == 3:
+                break
+        return out
+
+    def _top_findings(self, f: Filters) -> list[tuple[str, Finding]]:
+        """The most severe and widely felt findings within the filters."""
+        fitting = [(s, x) for s, x in self._findings if self._fits(s, x, f)]
+        fitting.sort(key=lambda sf: (-sf[1].severity * sf[1].share, sf[1].id))
+        return fitting[:3]
+
+    def _follow_ups(self, lang: Lang, top: tuple[str, Finding] | None) -> list[str]:
+        stages = [s for s in self.map.stages if s.pain_points]
+        worst = min(stages, key=lambda s: s.emotion.mean_valence or 0.0, default=None)
+        out = []
+        if top:
+            out.append(
+                lang.t(
+                    f"Who mentions \u201c{top[1].title}\u201d, and in which segments?",
+                    f"哪些参与者提到了“{top[1].title}”？",
+                )
+            )
+        if worst:
+            out.append(
+                lang.t(
+                    f"What frustrates people during {worst.name}?",
+                    f"在“{worst.name}”阶段，什么最让人不满？",
+                )
+            )
+        touchpoints = [t.name for s in self.map.stages for t in s.touchpoints]
+        if touchpoints:
+            out.append(
+                lang.t(
+                    f"What do participants say about the {touchpoints[0]}?",
+                    f"参与者如何评价{touchpoints[0]}？",
+                )
+            )
+        return out[:3]

@@ -1,0 +1,171 @@
+"""Reading a question: its language, its filters (participant, stage, kind, sentiment), its
+subject words, and what a short follow-up stands for in its conversation."""
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.chat.retrieval import CJK_RUN, Filters, tokens
+from journey.source import SourceKind
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_OFF_TOPIC = re.compile(
+    r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
+    r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
+    r"|写(?:一首|首)?诗|讲个笑话",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
+_PAIN = re.compile(
+    r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|wrong|fail|"
+    r"struggl|confus|unhappy|dissatisf|不满|问题|麻烦|困难|抱怨",
+    re.IGNORECASE,
+)
+_JOY = re.compile(
+    r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
+)
+_PARTICIPANT = re.compile(r"\b(?:P|Participant\s*)(\d{1,4})\b", re.IGNORECASE)
+_PARTICIPANT_TOKEN = re.compile(r"^p\d{1,4}$")
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:and|what about|how about|also|same for|then)\b|那么|那|还有|至于)", re.IGNORECASE
+)
+
+_GENERIC_WORDS = """
+user customer people person participant reviewer guest visitor client everyone anyone someone
+they them think thought say said feel felt like liked love loved hate hated dislike went go
+going wrong right good bad better best worst biggest main top most pain point problem issue
+complaint complain frustrate frustrated frustrating frustration annoy annoying happy unhappy
+overall experience opinion view thing something anything everything really much many often how
+way kind sort general mention mentioned talk talked describe tell told about bit lot enough well
+work worked happen happened there it's what's don't study interview review feedback
+stage touchpoint journey map summarise summarize summary improve improvement reason common
+negative positive suggestion suggest find found confusing confused difficult struggle struggled
+enjoy enjoyed delight delighted moment
+用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
+满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
+总结 改进 建议 原因 让客 客户 户最 最不 不满 意的
+"""
+GENERIC = frozenset(_GENERIC_WORDS.split())
+"""Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
+
+
+def topic(text: str) -> list[str]:
+    """The question's subject words: its tokens that are not generic question words (nor a
+    Chinese character pair straddling two generic ones: 哪些触点 gives no 些触)."""
+    words = tokens(text)
+    framing = {c for t in words if t in GENERIC and CJK_RUN.fullmatch(t) for c in t}
+    return [
+        t
+        for t in words
+        if t not in GENERIC
+        and t.rstrip("s") not in GENERIC
+        and not (CJK_RUN.fullmatch(t) and set(t) <= framing)
+    ]
+
+
+@dataclass(frozen=True)
+class Lang:
+    """The language an answer is written in: the question's."""
+
+    zh: bool
+
+    @classmethod
+    def of(cls, question: str) -> "Lang":
+        return cls(zh=bool(CJK.search(question)))
+
+    def t(self, en: str, zh: str) -> str:
+        return zh if self.zh else en
+
+
+def is_off_topic(question: str) -> bool:
+    """A request the study cannot serve at all (a poem, the weather, a stock price)."""
+    return bool(_OFF_TOPIC.search(question))
+
+
+def asks_how_many(question: str) -> bool:
+    return bool(_HOW_MANY.search(question))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A turn of a conversation, read against the turns before it."""
+
+    asked: str
+    """What the turn stands for (kept in the conversation)."""
+    query: str
+    """What to search for."""
+    filters: Filters
+
+
+class QuestionReader:
+    """Reads questions against one study: its stage names, its people, its redaction."""
+
+    def __init__(
+        self, stages: Sequence[str], people: set[str], redact: Callable[[str], str]
+    ) -> None:
+        self.stages, self.people, self.redact = list(stages), people, redact
+
+    def filters(self, question: str) -> Filters:
+        """The filters a question implies: a participant, a stage, a kind, a sentiment."""
+        participant = None
+        if m := _PARTICIPANT.search(question):
+            participant = f"P{int(m.group(1))}"
+        lower = question.lower()
+        stage = next((s for s in self.stages if s.lower() in lower), None)
+        kind = (
+            SourceKind.review
+            if re.search(r"\breviews?\b|评论|评价", lower)
+            else SourceKind.interview
+            if re.search(r"\binterviews?\b|访谈", lower)
+            else None
+        )
+        sentiment = (
+            "pain" if _PAIN.search(question) else "delight" if _JOY.search(question) else None
+        )
+        return Filters(participant, stage, kind, sentiment)
+
+    def subject(self, question: str, f: Filters) -> list[str]:
+        """The question's subject words, less the stage and participant it names (filters)."""
+        named = set(tokens(f.stage)) if f.stage else set()
+        # a person ("what frustrated Maria?") is who, not what: names are the ones redaction
+        # hides and the study's speaker labels
+        named |= set(tokens(question)) - set(tokens(self.redact(question)))
+        named |= self.people
+        return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]
+
+    def resolve(
+        self, question: str, history: Sequence[tuple[str, str, str]], filters: Filters | None
+    ) -> Resolved:
+        """What a turn stands for, what to search for and the filters.
+
+        A follow-up ("and during sign-up?") keeps the previous question's sentiment, kind and
+        participant but searches for its own subject, so it does not repeat the last answer;
+        one with no subject of its own ("and P2?", "and in reviews?") re-asks the previous
+        question within its own filters.
+        """
+        own = filters or self.filters(question)
+        lead = _FOLLOW_UP.match(question.strip())
+        if not history or not lead:
+            return Resolved(question, question, own)
+        before = history[-1][1]
+        context = self.filters(before)
+        focus = question.strip()[lead.end() :].strip(" ?？.,，")
+        subject = bool(self.subject(focus, own)) or (own.stage is not None)
+        merged = Filters(
+            participant=own.participant or context.participant,
+            stage=own.stage or (None if subject else context.stage),
+            kind=own.kind or context.kind,
+            sentiment=own.sentiment or context.sentiment,
+        )
+        asked = f"{before} {question}"
+        if not subject:
+            return Resolved(asked, before, merged)
+        # the last question's frame with the new subject: "what frustrates people about
+        # delivery?" + "and during sign-up?" searches "what frustrates people about during
+        # sign-up" (a bare "during sign-up" is too little to search by meaning)
+        frame = before
+        for word in set(self.subject(before, context)):
+            if word.isascii():
+                frame = re.sub(rf"\b{re.escape(word)}\w*", " ", frame, flags=re.IGNORECASE)
+        frame = " ".join(frame.split()).rstrip(" ?？.")
+        return Resolved(asked, f"{frame} {focus}", merged)

@@ -1,0 +1,337 @@
+"""Finding participant passages for a question: dense (the store) + keyword (BM25) + the words
+of the best passages (pseudo-relevance feedback), fused by rank; each cited verbatim."""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.extractor import meaning_text
+from assistant.keyphrases import STOPWORDS
+from assistant.workspace import Workspace
+from ingest.sentences import sentence_spans
+from journey.grounding import ground
+from journey.schema import Evidence
+from journey.source import Role, Source, SourceKind, Turn
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+RRF_K = 60
+FEEDBACK_DOCS = 5
+"""Top fused documents whose words expand the query (pseudo-relevance feedback)."""
+FEEDBACK_TERMS = 10
+"""Expansion words taken from them."""
+WHOLE_TURN_CHARS = 320
+"""A cited passage longer than this is cut to its sentence closest to the question."""
+PASSAGE_CHARS = 1000
+"""A retrieved passage shows at most this many characters of its participant's turns (the
+interviewer text it steps over is not shown and not counted)."""
+STEP_OVER_CHARS = 200
+"""Interviewer or observer text a passage may step over between one participant's turns."""
+
+
+def tokens(text: str) -> list[str]:
+    """Words (lower case, no stopwords, crude plural folding) and Chinese character bigrams."""
+    lower = text.lower().replace("’", "'")
+    out = [w.rstrip("s") if len(w) > 4 else w for w in _WORD.findall(lower) if w not in STOPWORDS]
+    for run in CJK_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return out
+
+
+@dataclass
+class BM25:
+    """Okapi BM25 over a fixed list of documents."""
+
+    docs: list[Counter[str]]
+    lengths: list[int]
+    df: Counter[str]
+    k1: float = 1.2
+    b: float = 0.75
+    _stems: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "BM25":
+        """Index texts (tokenised with `tokens`)."""
+        docs = [Counter(tokens(t)) for t in texts]
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        return cls(docs, [sum(d.values()) for d in docs], df)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency (BM25's, never negative)."""
+        n = len(self.docs)
+        return math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
+
+    def scores(self, query: str) -> list[tuple[float, int]]:
+        """(score, document index) for documents sharing a term with the query, best first."""
+        return self.score_terms(set(tokens(query)))
+
+    def score_terms(self, terms: set[str]) -> list[tuple[float, int]]:
+        """(score, document index) for documents sharing one of `terms`, best first."""
+        n = len(self.docs)
+        if not n or not terms:
+            return []
+        avg = sum(self.lengths) / n or 1.0
+        idf = {term: self.idf(term) for term in terms}
+        scored = []
+        for i, doc in enumerate(self.docs):
+            score = 0.0
+            for term in terms & doc.keys():
+                tf = doc[term]
+                score += (
+                    idf[term]
+                    * tf
+                    * (self.k1 + 1)
+                    / (tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / avg))
+                )
+            if score > 0:
+                scored.append((score, i))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        return scored
+
+    def attested(self, term: str) -> bool:
+        """Whether the documents use the term, or (a Latin word of 6+ letters) a word sharing
+        its first five letters ('calculate' for 'calculator'): crude stemming for presence."""
+        if self.df[term]:
+            return True
+        if len(term) < 6 or not term.isascii():
+            return False
+        if not self._stems:
+            self._stems.update(w[:5] for w in self.df if len(w) >= 5 and w.isascii())
+        return term[:5] in self._stems
+
+    def feedback_terms(self, top: Sequence[int], query: str, n: int = FEEDBACK_TERMS) -> set[str]:
+        """The n words that best characterise documents `top` (term frequency share x idf,
+        summed over them), leaving out the query's own words: the words the relevant turns
+        are likely to use where the question uses others ("slow" for "taking long to load")."""
+        asked = set(tokens(query))
+        weight: dict[str, float] = {}
+        for i in top:
+            length = self.lengths[i] or 1
+            for term, tf in self.docs[i].items():
+                if term not in asked:
+                    weight[term] = weight.get(term, 0.0) + tf / length * self.idf(term)
+        return set(sorted(weight, key=lambda t: (-weight[t], t))[:n])
+
+
+def fuse(*rankings: Sequence[int]) -> list[int]:
+    """Reciprocal rank fusion of several rankings of the same documents."""
+    score: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking):
+            score[doc] = score.get(doc, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return [doc for doc, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question (or the caller) narrows the search to."""
+
+    participant: str | None = None
+    stage: str | None = None
+    kind: SourceKind | None = None
+    sentiment: str | None = None
+    """'pain' or 'delight' when the question asks for one."""
+
+
+@dataclass
+class Passage:
+    """One participant's consecutive turns in one source, stepping over short interviewer or
+    observer turns between them ("mm-hm", "go on"), which are never cited."""
+
+    source: Source
+    turns: list[Turn]
+    """The participant's turns only."""
+    start: int
+    end: int
+
+    @property
+    def speaker(self) -> str | None:
+        return self.turns[0].speaker
+
+    @property
+    def shown(self) -> int:
+        """Characters of the participant's turns (what a citation of it shows)."""
+        return sum(t.char_end - t.char_start for t in self.turns)
+
+    def runs(self, original: str) -> list[list[Turn]]:
+        """The passage's turns in runs with nothing but white space between (citable spans)."""
+        out: list[list[Turn]] = []
+        for turn in self.turns:
+            if out and not original[out[-1][-1].char_end : turn.char_start].strip():
+                out[-1].append(turn)
+            else:
+                out.append([turn])
+        return out
+
+
+def passages(source: Source, original: str, limit: int = PASSAGE_CHARS) -> list[Passage]:
+    """A source's participant turns grouped into passages spanning up to `limit` characters."""
+    out: list[Passage] = []
+    for turn in source.turns:
+        if turn.role is not Role.participant:
+            continue
+        last = out[-1] if out else None
+        between = source.turns[last.turns[-1].index + 1 : turn.index] if last else []
+        if (
+            last is not None
+            and all(t.role is not Role.participant for t in between)
+            and sum(t.char_end - t.char_start for t in between) <= STEP_OVER_CHARS
+            and last.turns[-1].speaker == turn.speaker
+            and last.turns[-1].section == turn.section
+            and last.shown + turn.char_end - turn.char_start <= limit
+        ):
+            last.turns.append(turn)
+            last.end = turn.char_end
+        else:
+            out.append(Passage(source, [turn], turn.char_start, turn.char_end))
+    return out
+
+
+def participant_label(name: str | None) -> str:
+    """'Participant 3' as 'P3' (how questions and filters name a participant)."""
+    return (name or "").replace("Participant ", "P")
+
+
+class Retriever:
+    """A project's participant passages, searchable by meaning and by words, cited verbatim
+    (redacted, grounded at their offsets)."""
+
+    def __init__(self, workspace: Workspace, project: str, dense_only: bool = False) -> None:
+        self.workspace, self.project, self.dense_only = workspace, project, dense_only
+        stored = workspace.catalog.sources(project)
+        self._originals = {s.source.id: s.original for s in stored}
+        self._redactor = workspace.redactor(project)
+        self.passages = [p for s in stored for p in passages(s.source, s.original)]
+        self._at = {(p.source.id, t.index): i for i, p in enumerate(self.passages) for t in p.turns}
+        self.people = set(
+            tokens(" ".join(f"{p.speaker or ''} {p.source.participant_id}" for p in self.passages))
+        )
+        """The study's speaker labels and participant ids, as words."""
+        self.bm25 = BM25.build([" ".join(t.text for t in p.turns) for p in self.passages])
+        self._allowed: dict[str, list[tuple[int, int]]] = {}
+        for p in self.passages:
+            for run in p.runs(self._originals[p.source.id]):
+                self._allowed.setdefault(p.source.id, []).append(
+                    (run[0].char_start, run[-1].char_end)
+                )
+
+    def redact(self, text: str) -> str:
+        """The text with the project's personal data hidden."""
+        return self._redactor.redact(text)[0]
+
+    def embed(self, text: str) -> np.ndarray:
+        """The text's meaning vector (as passages are embedded)."""
+        vector: np.ndarray = self.workspace.embedder.embed([meaning_text(text)])[0]
+        return vector
+
+    def nearest(self, question: str) -> float:
+        """The dense similarity of the study's participant passage closest to the question."""
+        hits = self.workspace.store.query(
+            self.project, meaning_text(question), n=1, where={"role": "participant"}
+        )
+        return max((1 - h.distance for h in hits), default=0.0)
+
+    def keep(self, passage: Passage, f: Filters) -> bool:
+        """Whether the passage is within the filters' kind and participant."""
+        if f.kind and passage.source.kind is not f.kind:
+            return False
+        if f.participant:
+            names = {
+                participant_label(passage.source.participant_id),
+                participant_label(passage.speaker),
+            }
+            if f.participant not in names:
+                return False
+        return True
+
+    def ranked(self, question: str, f: Filters, n: int) -> tuple[list[int], dict[int, float]]:
+        """Passage indices, best first, and the dense similarity of those the store found."""
+        where: dict[str, object] = {"role": "participant"}
+        if f.kind:
+            where = {"$and": [where, {"kind": f.kind.value}]}
+        hits = self.workspace.store.query(self.project, meaning_text(question), n=n, where=where)
+        dense: list[int] = []
+        similarity: dict[int, float] = {}
+        for hit in hits:
+            sid = str(hit.metadata["source_id"])
+            first, last = int(hit.metadata["turn_start"]), int(hit.metadata["turn_end"])
+            for index in range(first, last + 1):
+                i = self._at.get((sid, index))
+                if i is None or i in similarity:
+                    continue
+                # every passage's similarity, kept or not: whether the study speaks to the
+                # subject at all is asked before narrowing to a participant
+                similarity[i] = 1 - hit.distance
+                if self.keep(self.passages[i], f):
+                    dense.append(i)
+        if self.dense_only:
+            return dense, similarity
+        scored = self.bm25.scores(question)
+        keyword = [i for _, i in scored if self.keep(self.passages[i], f)][:n]
+        fused = fuse(dense, keyword)
+        # pseudo-relevance feedback: the words of the best passages find the turns that say
+        # the same thing in other words than the question's; fused with the hybrid ranking
+        words = self.bm25.feedback_terms(fused[:FEEDBACK_DOCS], question)
+        more = self.bm25.score_terms(words)
+        feedback = [i for _, i in more if self.keep(self.passages[i], f)][:n]
+        return fuse(fused[:n], feedback), similarity
+
+    def grounded(self, quotes: list[Evidence]) -> list[Evidence]:
+        """The quotes found verbatim in participant turns at their offsets (others dropped)."""
+        return ground(quotes, self._originals, self.redact, self._allowed).kept
+
+    def _cite(self, source: Source, turns: list[Turn], start: int, end: int) -> Evidence:
+        turn = next(t for t in turns if t.char_end >= start)
+        return Evidence(
+            quote=self.redact(self._originals[source.id][start:end]),
+            source_id=source.id,
+            source_path=source.path,
+            char_start=start,
+            char_end=end,
+            speaker=turn.speaker,
+            participant_id=source.participant_id,
+            timestamp=turn.start,
+        )
+
+    def whole(self, i: int) -> list[Evidence]:
+        """Passage i as citations: one per run of the participant's turns."""
+        passage = self.passages[i]
+        original = self._originals[passage.source.id]
+        return [
+            self._cite(passage.source, run, run[0].char_start, run[-1].char_end)
+            for run in passage.runs(original)
+        ]
+
+    def best(self, i: int, question_vector: np.ndarray) -> Evidence:
+        """Passage i if it is one short run, else its sentence closest to the question."""
+        passage = self.passages[i]
+        original = self._originals[passage.source.id]
+        runs = passage.runs(original)
+        if len(runs) == 1 and runs[0][-1].char_end - runs[0][0].char_start <= WHOLE_TURN_CHARS:
+            return self._cite(passage.source, runs[0], runs[0][0].char_start, runs[0][-1].char_end)
+        spans = [
+            span
+            for run in runs
+            for span in sentence_spans(
+                original[run[0].char_start : run[-1].char_end], run[0].char_start
+            )
+        ]
+        texts = [meaning_text(self.redact(original[s:e])) for s, e in spans]
+        best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
+        return self._cite(passage.source, passage.turns, *spans[best])
+
+    def search(self, question: str, k: int, f: Filters) -> list[list[Evidence]]:
+        """The k passages that best answer a question, best first, each as its grounded
+        citations (a passage steps over short interviewer turns, never quoting them)."""
+        ranked, _ = self.ranked(question, f, max(30, 3 * k))
+        out = []
+        for i in ranked[:k]:
+            if kept := self.grounded(self.whole(i)):
+                out.append(kept)
+        return out
