@@ -180,6 +180,7 @@ def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
     for spec in stages:
         phrases = [f"{spec.name}: {spec.description}"]
         phrases += [p.strip() for p in spec.description.split(",") if p.strip()]
+        phrases += spec.cues
         vectors = embedder.embed(phrases)
         mean = vectors.mean(axis=0)
         rows.append(mean / max(1e-12, float(np.linalg.norm(mean))))

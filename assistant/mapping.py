@@ -12,6 +12,13 @@ from assistant.extractor import Extractor, Unit, meaning_text, participant_units
 from assistant.keyphrases import names_something
 from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
+from assistant.presets import (
+    choose_preset,
+    find_preset,
+    mostly_chinese,
+    review_sentences,
+    reviews_dominate,
+)
 from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
@@ -25,7 +32,7 @@ from assistant.synthesis import (
 from assistant.themes import LINKAGE
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
-from ingest.embeddings import Vectors
+from ingest.embeddings import Embedder, Vectors
 from journey.edits import Edit, apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
@@ -69,13 +76,25 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
 
 
 def stage_specs(
-    stored: Sequence[StoredSource], stages: Sequence[StageSpec] | None = None
+    stored: Sequence[StoredSource],
+    stages: Sequence[StageSpec] | None = None,
+    preset: str | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[list[StageSpec], str]:
-    """The stages to map into and where they came from: given, guide headings, or default."""
+    """The stages to map into and where they came from: given, a named preset, the interview
+    guide's headings, the preset that fits a study of mostly reviews (chosen with `embedder`),
+    or the default taxonomy."""
+    sources = [s.source for s in stored]
     if stages:
         return list(stages), "given"
-    if found := stages_from_headings([s.source for s in stored]):
+    if preset:
+        chosen = find_preset(preset)
+        return chosen.specs(mostly_chinese(sources)), f"preset {chosen.label}: chosen by the user"
+    if found := stages_from_headings(sources):
         return found, "interview guide headings"
+    if embedder is not None and reviews_dominate(sources):
+        choice = choose_preset(review_sentences(sources), embedder)
+        return choice.preset.specs(mostly_chinese(sources)), choice.reason()
     return default_stages(), "default taxonomy"
 
 
@@ -96,7 +115,8 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
     if latest is not None:
         journey_map = JourneyMap.model_validate_json(latest)
         extractor = workspace.extractor_name()
-        if journey_map.id == map_id(project, stored, stage_specs(stored)[0], extractor):
+        specs = stage_specs(stored, embedder=workspace.embedder)[0]
+        if journey_map.id == map_id(project, stored, specs, extractor):
             return with_edits(workspace, journey_map)
     journey_map = build_map(workspace, project)
     save_map(workspace, journey_map)
@@ -163,6 +183,7 @@ def extract_observations(
     project: str,
     stages: Sequence[StageSpec] | None = None,
     extractor: Extractor | None = None,
+    preset: str | None = None,
 ) -> Extraction:
     """Read a project's participant sentences, extract observations and ground their quotes."""
     catalog = workspace.catalog
@@ -177,7 +198,7 @@ def extract_observations(
 
     units = participant_units(stored, redact)
     vectors = _with_context(units, workspace.embedder.embed([meaning_text(u.text) for u in units]))
-    specs, origin = stage_specs(stored, stages)
+    specs, origin = stage_specs(stored, stages, preset, workspace.embedder)
     extractor = extractor or LocalExtractor(workspace.embedder)
     observations = extractor.extract(units, vectors, specs)
     # Extractors may return quotes other than whole units (the LLM does): embed those.
@@ -232,6 +253,7 @@ def build_map(
     members: dict[str, list[Observation]] | None = None,
     progress: Progress | None = None,
     min_participants: int = MIN_PARTICIPANTS,
+    preset: str | None = None,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -241,12 +263,14 @@ def build_map(
     `members`, if given, receives each pain point's and delight's observations (for benchmarks).
     `progress(done, total)` is told how extraction requests advance on the LLM path.
     A pain point or delight headlines its stage when `min_participants` people raise it.
+    `preset` names a journey preset to map into (see assistant/presets.toml) instead of the
+    stages chosen for the study (given `stages` still come first).
     """
     llm = workspace.llm() if extractor is None else None
     run = LLMRun()
     if llm is not None:
         extractor = LLMExtractor(llm, workspace.embedder, run, progress)
-    ex = extract_observations(workspace, project, stages, extractor)
+    ex = extract_observations(workspace, project, stages, extractor, preset)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
     kinds = {s.source.id: s.source.kind for s in ex.stored}

@@ -54,6 +54,9 @@ class StageSpec:
     description: str
     headings: tuple[str, ...] = ()
     """Normalised section headings of the transcripts that belong to this stage."""
+    cues: tuple[str, ...] = ()
+    """More phrases that say what belongs in it (a preset's words in its other language),
+    used to place sentences, not shown."""
 
 
 def parse_stages(values: Sequence[str]) -> list[StageSpec]:

@@ -1,0 +1,216 @@
+"""Journey presets for review studies: a small library of stage sets (presets.toml), and the
+choice of the one whose stages best absorb a study's review sentences.
+
+A review study has no interview guide to take stages from, and a purchase funnel (awareness,
+consideration ...) does not fit airline tweets or restaurant reviews. Each preset is the
+journey of a kind of business, described in English and Chinese. The choice embeds a sample
+of the study's review sentences and the presets' stages with the map's own embedder; every
+sentence votes for the preset with the stage nearest to it; the preset with the most votes
+wins if it clearly beats the next one, else the generic review journey.
+"""
+
+import functools
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+
+import numpy as np
+
+from assistant.extractor import without_handles
+from assistant.stages import StageSpec
+from ingest.embeddings import Embedder, Vectors
+from ingest.sentences import sentence_spans
+from journey.errors import InputError
+from journey.source import Role, Source, SourceKind
+
+GENERIC = "generic"
+SAMPLE = 200
+"""Review sentences the choice reads at most (evenly spread over the study)."""
+MIN_RATIO, MIN_LEAD = 1.5, 0.08
+"""The winner needs 1.5x the next preset's votes and 8 points more of the sentences."""
+
+
+@dataclass(frozen=True)
+class PresetStage:
+    """A stage of a preset, in English and Chinese."""
+
+    name: str
+    description: str
+    name_zh: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A journey for a kind of business: an id, a label and stages in journey order."""
+
+    id: str
+    label: str
+    label_zh: str
+    stages: tuple[PresetStage, ...]
+
+    def specs(self, chinese: bool = False) -> list[StageSpec]:
+        """The stages to map into, named in the study's language; the other language's
+        words join as cues, so sentences in either language find their stage."""
+        out = []
+        for s in self.stages:
+            en = (f"{s.name}: {s.description}", *_phrases(s.description))
+            zh = (f"{s.name_zh}: {s.zh}", *_phrases(s.zh))
+            if chinese:
+                out.append(StageSpec(s.name_zh, s.zh, cues=en))
+            else:
+                out.append(StageSpec(s.name, s.description, cues=zh))
+        return out
+
+
+def _phrases(description: str) -> list[str]:
+    return [p.strip() for p in description.split(",") if p.strip()]
+
+
+@functools.cache
+def presets() -> tuple[Preset, ...]:
+    """The bundled presets (assistant/presets.toml), the generic review journey first."""
+    data = tomllib.loads(files("assistant").joinpath("presets.toml").read_text(encoding="utf-8"))
+    return tuple(
+        Preset(
+            id=p["id"],
+            label=p["label"],
+            label_zh=p["label_zh"],
+            stages=tuple(
+                PresetStage(s["name"], s["description"], s["name_zh"], s["zh"]) for s in p["stage"]
+            ),
+        )
+        for p in data["preset"]
+    )
+
+
+def find_preset(name: str) -> Preset:
+    """The preset a user names, by id or label, loosely (`travel`, `Travel / airline`,
+    `hospitality`); an InputError listing the choices otherwise."""
+    key = _key(name)
+    for p in presets():
+        if key in (_key(p.id), _key(p.label), _key(p.label_zh)) or key in _key(p.label).split():
+            return p
+    choices = ", ".join(p.id for p in presets())
+    raise InputError(f"unknown journey preset {name!r}; choose one of: {choices}")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def preset_ids() -> list[str]:
+    """Ids of the bundled presets, for help texts and option choices."""
+    return [p.id for p in presets()]
+
+
+def reviews_dominate(sources: Sequence[Source]) -> bool:
+    """Whether most of what participants said comes from reviews (or surveys), not
+    interviews: then a review journey fits better than an interview's stages."""
+    said = {True: 0, False: 0}
+    for source in sources:
+        words = sum(
+            len(t.text) for t in source.turns if t.role is Role.participant
+        )  # characters: fair to Chinese, which has no spaces
+        said[source.kind is not SourceKind.interview] += words
+    return said[True] > said[False]
+
+
+def review_sentences(sources: Sequence[Source], limit: int = SAMPLE) -> list[str]:
+    """Up to `limit` review sentences (redacted, handles and links dropped), evenly spread
+    over the study's reviews in an order that does not depend on ingest order."""
+    sentences: list[str] = []
+    for source in sorted(sources, key=lambda s: s.id):
+        if source.kind is SourceKind.interview:
+            continue
+        for turn in source.turns:
+            if turn.role is not Role.participant:
+                continue
+            for start, end in sentence_spans(turn.text):
+                text = without_handles(turn.text[start:end])
+                han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+                if han >= 4 or len(text.split()) >= 3:
+                    sentences.append(text)
+    if len(sentences) <= limit:
+        return sentences
+    picks = np.linspace(0, len(sentences) - 1, limit).round().astype(int)
+    return [sentences[i] for i in picks]
+
+
+def mostly_chinese(sources: Sequence[Source]) -> bool:
+    """Whether most of the study's reviews are in Chinese."""
+    reviews = [s for s in sources if s.kind is not SourceKind.interview] or list(sources)
+    return 2 * sum(s.language.startswith("zh") for s in reviews) > len(reviews)
+
+
+def _unit(rows: Vectors) -> Vectors:
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return np.asarray(rows / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+_VECTORS: dict[tuple[str, int], tuple[Vectors, tuple[int, ...]]] = {}
+
+
+def _preset_vectors(embedder: Embedder) -> tuple[Vectors, tuple[int, ...]]:
+    """One vector per stage of every preset (its English and Chinese descriptions, averaged),
+    with the preset index of each row. Kept per embedder model: the library does not change."""
+    key = (embedder.name, embedder.dimensions)
+    if key in _VECTORS:
+        return _VECTORS[key]
+    english, chinese, owner = [], [], []
+    for i, p in enumerate(presets()):
+        for s in p.stages:
+            english.append(f"{s.name}: {s.description}")
+            chinese.append(f"{s.name_zh}: {s.zh}")
+            owner.append(i)
+    vectors = _unit(_unit(embedder.embed(english)) + _unit(embedder.embed(chinese)))
+    _VECTORS[key] = (vectors, tuple(owner))
+    return _VECTORS[key]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The preset chosen for a study, with the share of sentences each preset won."""
+
+    preset: Preset
+    shares: dict[str, float]
+    """Preset id -> share of the sampled sentences nearest to one of its stages."""
+    sentences: int
+    fits: bool
+    """False when no preset clearly won and the generic journey stands in."""
+
+    def reason(self) -> str:
+        """Which preset and why, for the map's record (`settings.stages`)."""
+        ranked = sorted(self.shares.items(), key=lambda kv: -kv[1])
+        by_id = {p.id: p for p in presets()}
+        (best, top), (second, runner) = ranked[0], ranked[1]
+        against = f"{by_id[second].label} {runner:.0%}"
+        if self.fits:
+            return (
+                f"preset {self.preset.label}: nearest for {top:.0%} of {self.sentences} review "
+                f"sentences (next: {against})"
+            )
+        return (
+            f"preset {self.preset.label}: no preset fits clearly ({by_id[best].label} "
+            f"{top:.0%}, {against} of {self.sentences} review sentences)"
+        )
+
+
+def choose_preset(sentences: Sequence[str], embedder: Embedder) -> Choice:
+    """The preset whose stages best absorb the sentences: each sentence votes for the preset
+    that owns its nearest stage; the winner needs a clear lead, else the generic journey."""
+    library = presets()
+    generic = next(p for p in library if p.id == GENERIC)
+    if not sentences:
+        return Choice(generic, {p.id: 0.0 for p in library}, 0, False)
+    stage_vectors, owner = _preset_vectors(embedder)
+    nearest = (embedder.embed(list(sentences)) @ stage_vectors.T).argmax(axis=1)
+    votes = np.bincount(np.asarray(owner)[nearest], minlength=len(library)) / len(sentences)
+    shares = {p.id: round(float(v), 4) for p, v in zip(library, votes, strict=True)}
+    order = np.argsort(-votes, kind="stable")
+    best, runner = float(votes[order[0]]), float(votes[order[1]])
+    fits = best >= MIN_RATIO * runner and best - runner >= MIN_LEAD
+    chosen = library[int(order[0])] if fits else generic
+    return Choice(chosen, shares, len(sentences), fits and chosen.id != GENERIC)

@@ -1,0 +1,166 @@
+"""Journey presets: the library, the choice for a review study, and the stages it gives."""
+
+import pytest
+
+from assistant.local_extractor import assign_stages
+from assistant.mapping import stage_specs
+from assistant.presets import (
+    GENERIC,
+    choose_preset,
+    find_preset,
+    presets,
+    review_sentences,
+    reviews_dominate,
+)
+from ingest.catalog import StoredSource
+from ingest.embeddings import UsemEmbedder
+from journey.errors import InputError
+from journey.source import Role, Source, SourceKind, Turn
+
+# Sentences written for these tests (not taken from any evaluation set).
+AIRLINE = [
+    "My flight was delayed four hours and nobody at the gate told us why.",
+    "They lost my suitcase on the connection and it still has not turned up.",
+    "The flight attendant was rude when I asked for water.",
+    "Cancelled flight, rebooked for tomorrow, no hotel voucher offered.",
+    "Boarding was chaos and the seats had no legroom at all.",
+    "I have been on hold with reservations for two hours.",
+]
+RESTAURANT_ZH = [
+    "菜品口味不错，就是分量有点少。",
+    "服务员态度很热情，上菜速度也快。",
+    "周末排队等位等了一个小时。",
+    "环境很干净，装修也挺有格调的。",
+    "人均一百多，性价比一般。",
+    "烤鱼很入味，下次还会再来。",
+]
+BANKING = [
+    "My debit card was declined at the supermarket even though I had money in the account.",
+    "There is a transaction on my statement that I never made.",
+    "The bank charged me an overdraft fee without any warning.",
+    "I applied for a mortgage and they lost my documents twice.",
+    "A debt collector keeps calling about a loan that is not mine.",
+    "My credit report shows an account I never opened.",
+]
+
+
+def _review(i: int, text: str, language: str = "en") -> StoredSource:
+    turn = Turn(
+        index=0, speaker=None, role=Role.participant, text=text, char_start=0, char_end=len(text)
+    )
+    source = Source(
+        id=f"r{i:03d}",
+        path=f"reviews.csv#R{i}",
+        kind=SourceKind.review,
+        language=language,
+        participant_id=f"R{i}",
+        turns=[turn],
+    )
+    return StoredSource(source=source, original=text, locator=source.path, status="ok")
+
+
+def _interview(text: str) -> StoredSource:
+    stored = _review(999, text)
+    source = stored.source.model_copy(update={"kind": SourceKind.interview, "id": "i999"})
+    return StoredSource(source=source, original=text, locator="p01.txt", status="ok")
+
+
+def test_every_preset_has_stages_in_english_and_chinese():
+    library = presets()
+    assert library[0].id == GENERIC
+    assert len({p.id for p in library}) == len(library) >= 8
+    for p in library:
+        assert 5 <= len(p.stages) <= 8
+        for s in p.stages:
+            assert s.name and s.description and s.name_zh and s.zh
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in s.name_zh + s.zh)
+
+
+def test_a_preset_is_found_by_id_or_label_and_an_unknown_one_lists_the_choices():
+    assert find_preset("travel").id == "travel"
+    assert find_preset("Travel / Airline").id == "travel"
+    assert find_preset("airline").id == "travel"
+    assert find_preset("restaurant").id == "hospitality"
+    with pytest.raises(InputError, match="hospitality"):
+        find_preset("space tourism")
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [(AIRLINE, "travel"), (RESTAURANT_ZH, "hospitality"), (BANKING, "finance")],
+)
+def test_the_preset_whose_stages_absorb_the_sentences_is_chosen(
+    embedder: UsemEmbedder, sentences: list[str], expected: str
+):
+    choice = choose_preset(sentences, embedder)
+    assert choice.preset.id == expected
+    assert choice.fits
+    assert choice.shares[expected] == max(choice.shares.values())
+    assert choice.preset.label in choice.reason() and "%" in choice.reason()
+
+
+def test_without_a_clear_winner_the_generic_review_journey_stands_in(embedder: UsemEmbedder):
+    mixed = AIRLINE[:2] + RESTAURANT_ZH[:2] + BANKING[:2]
+    choice = choose_preset(mixed, embedder)
+    assert choice.preset.id == GENERIC
+    assert not choice.fits
+    assert "no preset fits clearly" in choice.reason()
+    assert choose_preset([], embedder).preset.id == GENERIC
+
+
+def test_a_review_study_gets_the_preset_that_fits_and_the_map_says_why(
+    embedder: UsemEmbedder,
+):
+    stored = [_review(i, t) for i, t in enumerate(AIRLINE * 2)]
+    specs, origin = stage_specs(stored, embedder=embedder)
+    assert origin.startswith("preset travel / airline: nearest for")
+    assert "Baggage" in [s.name for s in specs]
+    # The stages then place sentences where a reader would look for them.
+    units_text = ["They lost my suitcase and the bag never arrived."]
+    vectors = embedder.embed(units_text)
+    assert _place(units_text, vectors, specs, embedder) == "Baggage"
+
+
+def _place(texts: list[str], vectors, specs, embedder) -> str:  # type: ignore[no-untyped-def]
+    from assistant.extractor import Unit
+
+    stored = _review(0, texts[0])
+    unit = Unit(stored.source, stored.source.turns[0], 0, len(texts[0]), texts[0], None)
+    return assign_stages([unit], vectors, specs, embedder)[0]
+
+
+def test_chinese_reviews_get_chinese_stage_names_with_english_cues(embedder: UsemEmbedder):
+    stored = [_review(i, t, "zh") for i, t in enumerate(RESTAURANT_ZH * 2)]
+    specs, origin = stage_specs(stored, embedder=embedder)
+    assert "hospitality" in origin
+    names = [s.name for s in specs]
+    assert "菜品" in names and "服务" in names
+    assert all(any(c.isascii() and c.isalpha() for c in "".join(s.cues)) for s in specs)
+
+
+def test_the_user_can_force_a_preset_and_given_stages_still_come_first(embedder: UsemEmbedder):
+    stored = [_review(i, t) for i, t in enumerate(AIRLINE)]
+    specs, origin = stage_specs(stored, preset="finance", embedder=embedder)
+    assert origin == "preset banking / fintech / insurance: chosen by the user"
+    assert "Fraud and disputes" in [s.name for s in specs]
+    with pytest.raises(InputError):
+        stage_specs(stored, preset="nonsense", embedder=embedder)
+
+
+def test_interview_studies_keep_the_default_stages(embedder: UsemEmbedder):
+    long_talk = " ".join(AIRLINE * 10)
+    stored = [_interview(long_talk), *(_review(i, t) for i, t in enumerate(AIRLINE[:3]))]
+    assert not reviews_dominate([s.source for s in stored])
+    specs, origin = stage_specs(stored, embedder=embedder)
+    assert origin == "default taxonomy"
+    assert specs[0].name == "Awareness"
+
+
+def test_the_sample_of_review_sentences_is_spread_and_bounded():
+    stored = [
+        _review(i, f"Sentence number {i} is here. And another one for {i}.") for i in range(300)
+    ]
+    sentences = review_sentences([s.source for s in stored], limit=50)
+    assert len(sentences) == 50
+    reviews = {"".join(c for c in s if c.isdigit()) for s in sentences}
+    assert len(reviews) > 40  # from many reviews, not the first few
