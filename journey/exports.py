@@ -8,12 +8,11 @@ The self-contained HTML page lives in `journey.html`.
 import csv
 import io
 import json
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from journey.lanes import StandOut, characteristic_emotions, format_stand_out, opportunities
 from journey.schema import (
     SCHEMA_VERSION,
     CodedObservation,
@@ -142,86 +141,6 @@ def counts(values: dict[str, int]) -> str:
     return ", ".join(f"{key}: {n}" for key, n in ranked) or "none"
 
 
-@dataclass(frozen=True)
-class StandOut:
-    """An emotion a stage's quotes carry more often than the study's quotes do."""
-
-    label: str
-    count: int
-    """Quotes of the stage with this label."""
-    share: float
-    """count / the stage's labelled quotes."""
-    study_share: float
-    """The label's share of all the study's labelled quotes."""
-    z: float
-    """Weighted log-odds z-score of the stage against the rest of the study."""
-
-
-# How strongly the study-wide rates pull a stage's rates (in quotes): a label met twice in a
-# small stage does not outrank one that half of a big stage shares.
-_PRIOR_QUOTES = 10.0
-
-
-def characteristic_emotions(
-    m: JourneyMap, *, limit: int = 3, min_z: float = 1.0, min_count: int = 2
-) -> dict[str, list[StandOut]]:
-    """Per stage name, the emotions that set the stage apart from the rest of the study.
-
-    The most frequent label is often the same everywhere (frustrated, satisfied); this ranks
-    labels by the weighted log-odds of the stage against the rest of the study with the
-    study-wide rates as an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), and
-    keeps those at least `min_z` standard errors above and met in `min_count` quotes.
-    Counts come from the map's coded observations; neutral quotes carry no emotion.
-    """
-    labelled = [o for o in m.observations if o.emotion and o.emotion != "neutral"]
-    study = Counter(o.emotion for o in labelled)
-    total = sum(study.values())
-    out: dict[str, list[StandOut]] = {}
-    for stage in m.stages:
-        own = Counter(o.emotion for o in labelled if o.stage == stage.name)
-        n = sum(own.values())
-        if not n:
-            continue
-        ranked: list[StandOut] = []
-        for label, in_study in study.items():
-            if in_study == total:  # the only label there is sets no stage apart
-                continue
-            y_i, y_j, n_j = own[label], in_study - own[label], total - n
-            alpha = _PRIOR_QUOTES * in_study / total
-            delta = math.log((y_i + alpha) / (n + _PRIOR_QUOTES - y_i - alpha)) - math.log(
-                (y_j + alpha) / (n_j + _PRIOR_QUOTES - y_j - alpha)
-            )
-            z = delta / math.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
-            if z >= min_z and y_i >= min_count:
-                ranked.append(StandOut(label, y_i, y_i / n, in_study / total, z))
-        ranked.sort(key=lambda s: (-s.z, s.label))
-        out[stage.name] = ranked[:limit]
-    return out
-
-
-def opportunities(m: JourneyMap) -> tuple[dict[str, list[Recommendation]], list[Recommendation]]:
-    """The recommendations per stage name, highest priority first, and those no stage holds.
-
-    A recommendation sits in the home stage of the first theme it addresses (the stage that
-    lists that pain point), else in the stage it names.
-    """
-    home = {
-        f.id: stage.name
-        for stage in m.stages
-        for f in (*stage.pain_points, *stage.pain_points_once, *stage.delights)
-    }
-    names = {stage.name for stage in m.stages}
-    per_stage: dict[str, list[Recommendation]] = {name: [] for name in names}
-    unplaced: list[Recommendation] = []
-    for r in by_priority(m):
-        stage = next((home[a] for a in r.addresses if a in home), r.stage)
-        if stage in per_stage:
-            per_stage[stage].append(r)
-        else:
-            unplaced.append(r)
-    return per_stage, unplaced
-
-
 # --- JSON ---------------------------------------------------------------------------------
 
 
@@ -288,11 +207,6 @@ def _md_finding(f: Finding, n: int, participants: int, moments: list[str]) -> li
         "",
         *([_md(f.description, block=True), ""] if f.description else []),
     ]
-
-
-def format_stand_out(s: StandOut) -> str:
-    """`anxious 17% vs 6%`: an emotion's share in the stage against the study's."""
-    return f"{s.label} {s.share:.0%} vs {s.study_share:.0%}"
 
 
 def _md_opportunities(

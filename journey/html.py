@@ -5,25 +5,29 @@ file, and a Content-Security-Policy forbids it to load anything. Everything from
 data is escaped with `html.escape`.
 """
 
-import math
 import re
 from dataclasses import dataclass
 from html import escape
 
+from journey.curve import curve_axis, curve_cell
 from journey.exports import (
-    StandOut,
     by_priority,
-    characteristic_emotions,
     cite,
     counts,
     format_ci,
-    format_stand_out,
     format_valence,
-    opportunities,
     plural,
     reach,
     scoring_note,
     source_name,
+)
+from journey.lanes import (
+    SegmentView,
+    StandOut,
+    characteristic_emotions,
+    format_stand_out,
+    opportunities,
+    segment_views,
 )
 from journey.schema import Evidence, Finding, JourneyMap, Recommendation, Stage
 
@@ -92,6 +96,12 @@ blockquote p { margin: 0; white-space: pre-line; }
 .quotes li { margin-bottom: .25rem; }
 .quotes cite { display: block; font-size: .72rem; }
 ol.recs > li { margin-bottom: 1rem; }
+.seg, .seg-note { display: none; }
+.segfeel { color: #2563eb; font-size: .8rem; font-weight: 600; }
+.switch { border: 0; padding: 0; margin: 0 0 .5rem; display: flex; flex-wrap: wrap;
+  gap: .25rem 1rem; align-items: center; font-size: .85rem; }
+.switch legend { float: left; margin-right: .5rem; color: var(--muted); font-size: .8rem;
+  text-transform: uppercase; }
 a { color: inherit; }
 table.lanes.compact { font-size: .8rem; }
 .compact { --lane: 6.5rem; --col: 6rem; }
@@ -117,9 +127,6 @@ _COMPACT_FROM = 9
 # How many cards, quotes or recommendations a lane cell shows before folding the rest.
 _CELL_LIMIT = 5
 _QUOTE_LIMIT = 2
-
-# The curve row's geometry (px): valence +2 at _TOP, -2 at _TOP + _PLOT_H.
-_TOP, _PLOT_H, _CURVE_H = 22, 120, 166
 
 
 def _lang(m: JourneyMap) -> str:
@@ -154,8 +161,20 @@ def _anchor(finding_id: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", finding_id)
 
 
-def _card(f: Finding, kind: str, participants: int, moments: list[str], quotes: int) -> str:
+def _card(f: Finding, kind: str, moments: list[str], ctx: "_Context") -> str:
     classes = ["card", kind]
+    # Each segment's reach, shown when the reader switches to it; cards it never raised fade.
+    per_segment = ""
+    for k, view in enumerate(ctx.views):
+        if view.key not in f.segments:  # not counted by segment: nothing to show or fade
+            classes.append(f"in-{k}")
+            continue
+        n = f.segments[view.key].get(view.value, 0)
+        if n:
+            classes.append(f"in-{k}")
+        per_segment += (
+            f'<span class="seg seg-{k}"> · {escape(view.label)}: {n} of {view.participants}</span>'
+        )
     if kind == "pain":
         classes.append(f"sev-{min(5, max(1, f.severity))}")
     badges = ""
@@ -164,12 +183,12 @@ def _card(f: Finding, kind: str, participants: int, moments: list[str], quotes: 
     if f.id in moments:
         classes.append("mot")
         badges += '<span class="badge mot" title="moment of truth">★ moment of truth</span>'
-    facts = [reach(f, participants), f.emotion, *f.touchpoints]
+    facts = [reach(f, ctx.participants), f.emotion, *f.touchpoints]
     return (
         f'<details class="{" ".join(classes)}" id="{_anchor(f.id)}">'
         f"<summary>{badges}{escape(f.title)}"
-        f'<span class="facts">{escape(" · ".join(facts))}</span></summary>'
-        f"<p>{escape(f.description)}</p>{_quotes(f.evidence, quotes)}</details>"
+        f'<span class="facts">{escape(" · ".join(facts))}{per_segment}</span></summary>'
+        f"<p>{escape(f.description)}</p>{_quotes(f.evidence, ctx.quotes)}</details>"
     )
 
 
@@ -180,7 +199,22 @@ def _folded(items: list[str], label: str, kind: str = "more") -> str:
     return f'<details class="more {kind}"><summary>{label}</summary>{"".join(items)}</details>'
 
 
-def _feeling_cell(stage: Stage, stand_outs: list[StandOut]) -> str:
+def _segment_feelings(stage: Stage, views: list[SegmentView]) -> str:
+    out = ""
+    for k, view in enumerate(views):
+        point = view.curve.get(stage.name)
+        said = (
+            f"{format_valence(point.mean)} (n = {point.n})" if point else "no quotes in this stage"
+        )
+        out += f'<span class="seg seg-{k} segfeel">{escape(view.label)}: {said}</span>'
+    return out
+
+
+def _feeling_cell(stage: Stage, ctx: "_Context") -> str:
+    return _feeling(stage, ctx.stand_outs.get(stage.name, [])) + _segment_feelings(stage, ctx.views)
+
+
+def _feeling(stage: Stage, stand_outs: list[StandOut]) -> str:
     e = stage.emotion
     if e.mean_valence is None:
         return '<span class="empty">No quotes in this stage.</span>'
@@ -240,7 +274,7 @@ def _findings_cell(
     stage: Stage, kind: str, findings: list[Finding], once: list[Finding], ctx: "_Context"
 ) -> str:
     def card(f: Finding) -> str:
-        return _card(f, kind, ctx.participants, stage.moments_of_truth, ctx.quotes)
+        return _card(f, kind, stage.moments_of_truth, ctx)
 
     shown = [card(f) for f in findings[:_CELL_LIMIT]]
     more = [card(f) for f in findings[_CELL_LIMIT:]]
@@ -276,104 +310,6 @@ def _opportunities_cell(recs: list[Recommendation], ctx: "_Context") -> str:
     return "".join(cards[:_CELL_LIMIT]) + _folded(cards[_CELL_LIMIT:], f"{len(cards) - 5} more")
 
 
-def _star(x: float, y: float, r: float) -> str:
-    """Points of a five-pointed star centred on (x, y)."""
-    points = []
-    for i in range(10):
-        radius = r if i % 2 == 0 else r * 0.45
-        angle = math.pi / 2 + i * math.pi / 5
-        points.append(f"{x + radius * math.cos(angle):.1f},{y - radius * math.sin(angle):.1f}")
-    return " ".join(points)
-
-
-def _y(valence: float) -> float:
-    return _TOP + (2 - min(2.0, max(-2.0, valence))) / 4 * _PLOT_H
-
-
-def _curve_axis() -> str:
-    """The curve row's header: its name and the valence scale, at the cells' heights."""
-    ticks = "".join(
-        f'<text x="100%" dx="-6" y="{_y(v) + 4:.1f}" text-anchor="end" font-size="11" '
-        f'fill="#616e7c">{f"{v:+d}" if v else "0"}</text>'
-        for v in (-2, -1, 0, 1, 2)
-    )
-    return (
-        f'<svg height="{_CURVE_H}" aria-hidden="true">'
-        f'<text x="4" y="{_TOP + _PLOT_H / 2 - 6:.0f}" font-size="11" fill="#616e7c">EMOTION'
-        f'</text><text x="4" y="{_TOP + _PLOT_H / 2 + 8:.0f}" font-size="11" fill="#616e7c">'
-        f"CURVE</text>{ticks}</svg>"
-    )
-
-
-def _curve_cell(stages: list[Stage], i: int) -> str:
-    """One stage's piece of the emotion curve, drawn in the stage's own column.
-
-    The point sits at the column's centre; the line to each neighbour runs to the shared
-    column edge at the two points' mean height, so the pieces join into one curve. Widths
-    are percentages, so the curve follows the columns however they shrink.
-    """
-    stage = stages[i]
-    e = stage.emotion
-    grid = "".join(
-        f'<line x1="0" x2="100%" y1="{_y(v):.1f}" y2="{_y(v):.1f}" '
-        + ('stroke="#52606d" stroke-dasharray="4 3"/>' if v == 0 else 'stroke="#e4e7eb"/>')
-        for v in (-2, -1, 0, 1, 2)
-    )
-    parts = [
-        f'<svg height="{_CURVE_H}" role="img" data-stage="{i}">',
-        f"<title>{escape(_curve_tip(stage))}</title>",
-        grid,
-    ]
-    if e.mean_valence is None:
-        parts.append(
-            f'<text x="50%" y="{_TOP + _PLOT_H / 2 - 6:.1f}" text-anchor="middle" font-size="11" '
-            'font-style="italic" fill="#9aa5b1">no quotes</text></svg>'
-        )
-        return "".join(parts)
-    y = _y(e.mean_valence)
-    for j, edge in ((i - 1, "0"), (i + 1, "100%")):
-        other = stages[j].emotion.mean_valence if 0 <= j < len(stages) else None
-        if other is not None:
-            parts.append(
-                f'<line x1="{edge}" y1="{(y + _y(other)) / 2:.1f}" x2="50%" y2="{y:.1f}" '
-                'stroke="#52606d" stroke-width="2"/>'
-            )
-    # Drawn around the column's centre: a nested viewport whose origin is at x = 50%.
-    parts.append('<svg x="50%" overflow="visible">')
-    if e.ci_low is not None and e.ci_high is not None:
-        lo, hi = _y(e.ci_low), _y(e.ci_high)
-        parts.append(
-            f'<path d="M0 {hi:.1f}V{lo:.1f}M-6 {hi:.1f}h12M-6 {lo:.1f}h12" stroke="#9aa5b1" '
-            'stroke-width="1.5" fill="none"/>'
-        )
-    colour = "#b91c1c" if e.mean_valence < 0 else "#15803d"
-    parts.append(f'<circle class="point" cx="0" cy="{y:.1f}" r="6" fill="{colour}"/>')
-    if stage.moments_of_truth:
-        titles = {f.id: f.title for f in [*stage.pain_points, *stage.delights]}
-        moments = ", ".join(titles.get(m, m) for m in stage.moments_of_truth)
-        parts.append(
-            f'<g class="mot"><title>Moment of truth: {escape(moments)}</title>'
-            f'<circle cx="0" cy="{y:.1f}" r="10.5" fill="none" stroke="#7c3aed" '
-            f'stroke-width="2.5"/><polygon points="{_star(-15, y - 15, 7)}" fill="#7c3aed"/></g>'
-        )
-    parts.append(
-        f'<text x="10" y="{y - 9:.1f}" font-size="11" font-weight="700" fill="{colour}">'
-        f"{format_valence(e.mean_valence)}</text></svg></svg>"
-    )
-    return "".join(parts)
-
-
-def _curve_tip(stage: Stage) -> str:
-    e = stage.emotion
-    if e.mean_valence is None:
-        return f"{stage.name}: no quotes"
-    tip = (
-        f"{stage.name}: mean valence {format_valence(e.mean_valence)}, 95% CI "
-        f"{format_ci(e.ci_low, e.ci_high)}, n = {e.n}"
-    )
-    return tip + (" · moment of truth" if stage.moments_of_truth else "")
-
-
 @dataclass(frozen=True)
 class _Context:
     """What every lane cell needs from the whole map, computed once."""
@@ -384,6 +320,7 @@ class _Context:
     opportunities: dict[str, list[Recommendation]]
     rank: dict[str, int]
     titles: dict[str, str]
+    views: list[SegmentView]
 
 
 def _context(m: JourneyMap, quotes: int) -> _Context:
@@ -395,7 +332,35 @@ def _context(m: JourneyMap, quotes: int) -> _Context:
         opportunities=per_stage,
         rank={r.id: n for n, r in enumerate(by_priority(m), start=1)},
         titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
+        views=segment_views(m),
     )
+
+
+def _switcher(views: list[SegmentView]) -> str:
+    """Radio buttons that switch the map to one segment: no script, CSS `:has()` does it."""
+    if not views:
+        return ""
+    options = "".join(
+        f'<label><input type="radio" name="segment" id="seg-{k}"> {escape(v.label)} '
+        f'<span class="muted">({v.participants})</span></label>'
+        for k, v in enumerate(views)
+    )
+    return (
+        '<fieldset class="switch"><legend>Show a segment</legend><label><input type="radio" '
+        f'name="segment" id="seg-all" checked> everyone</label>{options}'
+        '<span class="muted seg-note">Dashed: the segment\'s mean valence per stage (its '
+        "coded quotes, 95% CI); cards show its reach, and fade where it said nothing."
+        "</span></fieldset>"
+    )
+
+
+def _segment_css(views: list[SegmentView]) -> str:
+    return "".join(
+        f"body:has(#seg-{k}:checked) .seg-{k} {{ display: inline; }}\n"
+        f"body:has(#seg-{k}:checked) .segfeel.seg-{k} {{ display: block; }}\n"
+        f"body:has(#seg-{k}:checked) .card:not(.opp, .in-{k}) {{ opacity: .35; }}\n"
+        for k in range(len(views))
+    ) + ("body:has(#seg-all:not(:checked)) .seg-note { display: inline; }\n" if views else "")
 
 
 def _lanes(m: JourneyMap, ctx: _Context) -> str:
@@ -408,8 +373,8 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
         for i, s in enumerate(stages)
     )
     lanes: list[tuple[str, str, list[str]]] = [
-        (_curve_axis(), "curve", [_curve_cell(stages, i) for i in range(len(stages))]),
-        ("Feeling", "", [_feeling_cell(s, ctx.stand_outs.get(s.name, [])) for s in stages]),
+        (curve_axis(), "curve", [curve_cell(stages, i, ctx.views) for i in range(len(stages))]),
+        ("Feeling", "", [_feeling_cell(s, ctx) for s in stages]),
         ("Doing", "", [_quotes_cell(s.actions) for s in stages]),
         ("Touchpoints", "", [_touchpoints_cell(s) for s in stages]),
         (
@@ -444,7 +409,8 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
     # Below this width the columns stop shrinking and the lane scrolls sideways instead.
     floor = f"min-width: calc(var(--lane) + {len(stages)} * var(--col))"
     return (
-        f'<div class="lanes-wrap"><table class="lanes{" compact" if compact else ""}" '
+        f'{_switcher(ctx.views)}<div class="lanes-wrap">'
+        f'<table class="lanes{" compact" if compact else ""}" '
         f'style="{floor}"><colgroup><col class="lane"><col span="{max(1, len(stages))}">'
         f'</colgroup><thead><tr><th scope="col" class="lane">Stage</th>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
@@ -482,6 +448,7 @@ def _recommendations(m: JourneyMap, quotes: int) -> str:
 
 def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
     """The map as one self-contained, print-friendly HTML page (`quotes` per finding)."""
+    ctx = _context(m, quotes)
     src, gen, st = m.sources, m.generator, m.stats
     generator = f"{gen.mode} · {gen.model}"
     if gen.prompt_version:
@@ -517,13 +484,14 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         f'<!DOCTYPE html>\n<html lang="{_lang(m)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(m.title)} — journey map</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{escape(m.title)} — journey map</title>\n"
+        f"<style>{_CSS}{_segment_css(ctx.views)}</style>\n</head>\n"
         f"<body>\n<header><h1>{escape(m.title)}</h1>"
         f'<p class="meta">Draft customer journey map of project {escape(m.project)} · '
         f"generated {m.generated_at:%Y-%m-%d %H:%M} UTC · map {escape(m.id)} · "
         f"schema {escape(m.schema_version)}</p>"
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
-        f"<section><h2>Journey map</h2>{_lanes(m, _context(m, quotes))}"
+        f"<section><h2>Journey map</h2>{_lanes(m, ctx)}"
         '<p class="muted">Emotion curve: mean valence of each stage\'s quotes (−2 to +2), '
         "bars: 95% confidence interval, ringed ★: a moment of truth. Feeling: the emotions a "
         "stage's quotes carry more often than the whole study's (share here vs study-wide). "

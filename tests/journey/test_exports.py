@@ -10,7 +10,6 @@ import pytest
 
 from journey.exports import (
     SCHEMA_ID,
-    characteristic_emotions,
     json_schema,
     to_csv,
     to_json,
@@ -18,6 +17,7 @@ from journey.exports import (
     to_mermaid,
 )
 from journey.html import to_html
+from journey.lanes import characteristic_emotions
 from journey.schema import Finding, JourneyMap
 
 # Quotes of the sample map (tests/journey/conftest.py) that exports must keep or escape.
@@ -564,3 +564,51 @@ def test_html_doing_lane_shows_actions_with_their_source(sample_map: JourneyMap)
     # Two shown, the rest folded under one line.
     assert cells[0].index("I tapped button 1.") < cells[0].index("2 more</summary>")
     assert cells[0].index("2 more</summary>") < cells[0].index("I tapped button 3.")
+
+
+def _with_plans(sample_map: JourneyMap) -> JourneyMap:
+    """The sample map with each coded quote tagged with its participant's plan."""
+    plan = {"p01": "free", "p02": "free", "R17": "free", "R21": "premium", "p04": "premium"}
+    observations = [
+        o.model_copy(update={"segment": {"plan": plan[o.evidence.participant_id or ""]}})
+        for o in sample_map.observations
+    ]
+    signup = sample_map.stages[0]
+    late = signup.pain_points[0].model_copy(update={"segments": {"plan": {"free": 3}}})
+    stage = signup.model_copy(update={"pain_points": [late, *signup.pain_points[1:]]})
+    return sample_map.model_copy(
+        update={"observations": observations, "stages": [stage, *sample_map.stages[1:]]}
+    )
+
+
+def test_html_offers_a_segment_switcher_with_each_segment_curve(sample_map: JourneyMap) -> None:
+    page = to_html(_with_plans(sample_map))
+    tags = _parse(page).tags
+
+    radios = [a.get("id") for tag, a in tags if tag == "input" and a.get("type") == "radio"]
+    assert radios == ["seg-all", "seg-0", "seg-1"]
+    assert "plan: free" in page and "plan: premium" in page
+    # free: one pain point quote in sign-up; premium: one in sign-up, one in the transfer.
+    # A need said without feeling is not on the curve, as on the stage curve itself.
+    free = [a for tag, a in tags if tag == "g" and a.get("class") == "seg seg-0"]
+    premium = [a for tag, a in tags if tag == "g" and a.get("class") == "seg seg-1"]
+    assert len(free) == 1 and len(premium) == 2
+    assert "plan: free: mean valence -1.50, 95% CI –, n = 1" in page
+    feeling = _lane(page, "Feeling")
+    assert "plan: free: no quotes in this stage" in feeling[1]
+    assert "plan: premium: -1.50 (n = 1)" in feeling[1]
+    assert 'stroke-dasharray="5 3"' in page  # premium's two stages are joined
+    assert "body:has(#seg-0:checked) .seg-0" in page
+    # Reach per segment on the cards, from each theme's segment counts; a card fades in the
+    # segment that never raised it, and a card without counts by segment never fades.
+    assert "plan: free: 3 of 3" in page and "plan: premium: 0 of 2" in page
+    cards = {a.get("id"): a.get("class") or "" for tag, a in tags if tag == "details"}
+    assert "in-0" in cards["f-pp-sign-up-1"] and "in-1" not in cards["f-pp-sign-up-1"]
+    assert {"in-0", "in-1"} <= set(cards["f-pp-transfer-1"].split())
+
+
+def test_html_has_no_switcher_without_segments_to_compare(sample_map: JourneyMap) -> None:
+    one = sample_map.sources.model_copy(update={"segments": {"study": {"wave-1": 5}}})
+    page = to_html(sample_map.model_copy(update={"sources": one}))
+
+    assert 'type="radio"' not in page and "seg-0" not in page

@@ -76,13 +76,23 @@ document.body.textContent = JSON.stringify({
     .map(e => ({stage: stageOf(e), ...box(e)})),
   moments: [...document.querySelectorAll('svg[data-stage] .mot circle')]
     .map(e => ({stage: stageOf(e), ...box(e)})),
+  segmentPoints: [...document.querySelectorAll('svg[data-stage] .seg-point')]
+    .filter(e => e.getBoundingClientRect().width > 0)
+    .map(e => ({stage: stageOf(e), segment: e.closest('.seg').classList[1], ...box(e)})),
+  fades: Object.fromEntries([...document.querySelectorAll('details.card')]
+    .map(e => [e.id, +getComputedStyle(e).opacity])),
 });
 </script>"""
 
 
-def _layout(tmp_path: Path, m: JourneyMap, width: int = 1440) -> dict[str, Any]:
-    """Where Chromium puts the stage headers, curve points and moment-of-truth rings."""
+def _layout(tmp_path: Path, m: JourneyMap, width: int = 1440, segment: str = "") -> dict[str, Any]:
+    """Where Chromium puts the stage headers, curve points and moment-of-truth rings (with
+    the reader's choice of segment made, when `segment` names one: `seg-1`)."""
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", to_html(m))
+    if segment:
+        page = page.replace(" checked>", ">").replace(
+            f'id="{segment}">', f'id="{segment}" checked>'
+        )
     measured = tmp_path / "measured.html"
     measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
     dom = _chromium(tmp_path, f"--window-size={width},1000", "--dump-dom", measured.as_uri())
@@ -150,3 +160,30 @@ def test_a_moment_of_truth_is_marked_on_its_stage_point(tmp_path: Path, sample_m
     for ring in layout["moments"]:
         point = points[ring["stage"]]
         assert abs(ring["x"] - point["x"]) <= 1 and abs(ring["y"] - point["y"]) <= 1
+
+
+def test_choosing_a_segment_draws_its_curve_over_the_columns_and_fades_what_it_never_said(
+    tmp_path: Path, sample_map: JourneyMap
+):
+    plan = {"p01": "free", "p02": "free", "R17": "free", "R21": "premium", "p04": "premium"}
+    observations = [
+        o.model_copy(update={"segment": {"plan": plan[o.evidence.participant_id or ""]}})
+        for o in sample_map.observations
+    ]
+    signup = sample_map.stages[0]
+    late = signup.pain_points[0].model_copy(update={"segments": {"plan": {"free": 3}}})
+    stages = [signup.model_copy(update={"pain_points": [late]}), *sample_map.stages[1:]]
+    m = sample_map.model_copy(update={"observations": observations, "stages": stages})
+
+    everyone = _layout(tmp_path, m)
+    premium = _layout(tmp_path, m, segment="seg-1")
+
+    assert everyone["segmentPoints"] == [] and set(everyone["fades"].values()) == {1}
+    assert [(p["stage"], p["segment"]) for p in premium["segmentPoints"]] == [
+        (0, "seg-1"),
+        (1, "seg-1"),
+    ]
+    for point in premium["segmentPoints"]:
+        assert abs(point["x"] - premium["heads"][point["stage"]]["x"]) <= 10
+    assert premium["fades"]["f-pp-sign-up-1"] < 0.5  # premium never raised it
+    assert premium["fades"]["f-pp-transfer-1"] == 1
