@@ -307,7 +307,9 @@ def _opportunities_cell(recs: list[Recommendation], ctx: "_Context") -> str:
             + (f'<span class="facts">for: {escape(addressed)}</span>' if addressed else "")
             + "</div>"
         )
-    return "".join(cards[:_CELL_LIMIT]) + _folded(cards[_CELL_LIMIT:], f"{len(cards) - 5} more")
+    return "".join(cards[:_CELL_LIMIT]) + _folded(
+        cards[_CELL_LIMIT:], f"{len(cards) - _CELL_LIMIT} more"
+    )
 
 
 @dataclass(frozen=True)
@@ -321,10 +323,12 @@ class _Context:
     rank: dict[str, int]
     titles: dict[str, str]
     views: list[SegmentView]
+    unplaced: list[Recommendation]
+    """Recommendations for stages the map does not have (renamed or removed by an edit)."""
 
 
 def _context(m: JourneyMap, quotes: int) -> _Context:
-    per_stage, _ = opportunities(m)
+    per_stage, unplaced = opportunities(m)
     return _Context(
         participants=m.sources.participants,
         quotes=quotes,
@@ -333,6 +337,7 @@ def _context(m: JourneyMap, quotes: int) -> _Context:
         rank={r.id: n for n, r in enumerate(by_priority(m), start=1)},
         titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
         views=segment_views(m),
+        unplaced=unplaced,
     )
 
 
@@ -497,7 +502,15 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         "stage's quotes carry more often than the whole study's (share here vs study-wide). "
         "Open a pain point or delight to read its quotes; bar colour: severity, yellow (1) to "
         "dark red (5). Opportunities: the recommendations for the stage's pain points, by "
-        "priority (#: rank in the study).</p></section>\n"
+        "priority (#: rank in the study)."
+        + (
+            " For a stage this map does not have (see Recommendations): "
+            + escape(", ".join(r.title for r in ctx.unplaced))
+            + "."
+            if ctx.unplaced
+            else ""
+        )
+        + "</p></section>\n"
         f"<section><h2>Recommendations</h2>{_recommendations(m, quotes)}</section>\n"
         f'<footer class="meta"><p>{st.sentences} participant sentences read · '
         f"{st.observations} observations · {st.quotes_used} quotes used · "

@@ -612,3 +612,16 @@ def test_html_has_no_switcher_without_segments_to_compare(sample_map: JourneyMap
     page = to_html(sample_map.model_copy(update={"sources": one}))
 
     assert 'type="radio"' not in page and "seg-0" not in page
+
+
+def test_a_recommendation_for_a_stage_the_map_lacks_is_still_said(sample_map: JourneyMap) -> None:
+    lost = sample_map.recommendations[0].model_copy(
+        update={"stage": "Renamed stage", "addresses": ["pp-gone-1"]}
+    )
+    m = sample_map.model_copy(update={"recommendations": [lost, *sample_map.recommendations[1:]]})
+
+    page, report = to_html(m), to_markdown(m)
+
+    assert "Show the transfer limit" not in "".join(_lane(page, "Opportunities").values())
+    assert "For a stage this map does not have (see Recommendations): Show the transfer" in page
+    assert "*Not placed on a stage (their stage is not in the map):* rec-2" in report
