@@ -4,6 +4,8 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,18 +17,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.chat import Chat
-from assistant.mapping import build_map, save_map, with_edits
 from assistant.settings import Settings, get_settings
-from assistant.stages import parse_stages
-from assistant.workspace import Workspace, open_workspace
-from ingest.catalog import StoredSource
-from ingest.pipeline import IngestReport, find_files
+from assistant.study import IngestReport, Studies, Study
+from assistant.workspace import open_workspace
 from journey import exports
-from journey.errors import InputError, JourneymapError
+from journey.errors import JourneymapError
 from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
-from journey.source import SourceKind
+from journey.source import Role, SourceKind
 
 app = typer.Typer(
     name="journeymap",
@@ -40,7 +38,8 @@ err = Console(stderr=True)
 ProjectOpt = Annotated[str, typer.Option("--project", "-p", help="Project name.")]
 
 
-def _workspace() -> Workspace:
+def _studies() -> Studies:
+    """The workspace's studies (close with `.workspace.close()`)."""
     settings = get_settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
@@ -48,9 +47,22 @@ def _workspace() -> Workspace:
         handlers=[RichHandler(console=err, show_path=False)],
     )
     try:
-        return open_workspace(settings)
+        return Studies(open_workspace(settings))
     except JourneymapError as exc:  # e.g. an LLM provider configured without its key
         raise _fail(exc) from None
+
+
+@contextmanager
+def _opened() -> Iterator[Studies]:
+    """The workspace's studies for one command: journeymap errors become a one-line message
+    and exit code 2, and the workspace is closed whatever happens."""
+    studies = _studies()
+    try:
+        yield studies
+    except JourneymapError as exc:
+        raise _fail(exc) from None
+    finally:
+        studies.workspace.close()
 
 
 def _checked_settings() -> Settings:
@@ -74,18 +86,17 @@ def _progress() -> Progress:
     )
 
 
-def _build(workspace: Workspace, project: str, stages: list[str], title: str | None) -> JourneyMap:
-    """Build a map, with a spinner offline and a progress bar over the LLM's requests."""
-    specs = parse_stages(stages) or None
-    if workspace.llm() is None:
+def _build(study: Study, stages: list[str], title: str | None) -> JourneyMap:
+    """Build and store a map, with a spinner offline and a progress bar over the LLM's
+    requests."""
+    if not study.studies.uses_llm:
         with err.status("building the journey map…"):
-            return build_map(workspace, project, specs, title=title)
+            return study.build_map(stages, title=title)
     with _progress() as progress:
-        task = progress.add_task(f"LLM extraction ({workspace.settings.llm_model})", total=None)
-        return build_map(
-            workspace,
-            project,
-            specs,
+        model = study.workspace.settings.llm_model
+        task = progress.add_task(f"LLM extraction ({model})", total=None)
+        return study.build_map(
+            stages,
             title=title,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
@@ -144,21 +155,31 @@ def ingest(
         id_column=id_column,
         segment=_segments(segment or []),
     )
-    files, report = find_files(paths)
-    workspace = _workspace()
+    studies = _studies()
+    found = 0
     try:
-        ingestor = workspace.ingestor(project, options)
         with _progress() as progress:
-            reading = progress.add_task("reading files", total=len(files))
+            reading = progress.add_task("reading files", total=None)
             storing = progress.add_task("sources stored", total=None)
-            ingestor.on_batch_stored = lambda n: progress.advance(storing, n)
-            ingestor.ingest(files, report, on_file=lambda p: progress.advance(reading))
+
+            def on_found(n: int) -> None:
+                nonlocal found
+                found = n
+                progress.update(reading, total=n)
+
+            report = studies.open(project).ingest_paths(
+                paths,
+                options,
+                on_file=lambda p: progress.advance(reading),
+                on_stored=lambda n: progress.advance(storing, n),
+                on_found=on_found,
+            )
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
-        workspace.close()
+        studies.workspace.close()
     _print_report(project, report)
-    if not files and not report.skipped:
+    if not found and not report.skipped:
         err.print("[yellow]no supported files found[/yellow]")
     raise typer.Exit(0 if report.ok else 1)
 
@@ -204,57 +225,31 @@ def _print_report(project: str, report: IngestReport) -> None:
 @app.command()
 def projects() -> None:
     """List the projects in the workspace with their source counts."""
-    workspace = _workspace()
-    try:
-        table = Table("project", "sources", "chunks")
-        for name in workspace.catalog.projects():
-            table.add_row(
-                escape(name),
-                str(len(workspace.catalog.sources(name))),
-                str(workspace.store.count(name)),
-            )
-        console.print(table)
-    finally:
-        workspace.close()
+    with _opened() as studies:
+        table = Table("project", "sources", "participants", "chunks")
+        for name in studies.names():
+            info = studies(name).info()
+            table.add_row(escape(name), str(info.sources), str(info.participants), str(info.chunks))
+    console.print(table)
 
 
 @app.command()
 def sources(project: ProjectOpt) -> None:
     """List a project's sources: kind, language, participant, turns, redactions."""
-    workspace = _workspace()
-    try:
-        workspace.catalog.require_project(project)
-        table = Table("id", "path", "kind", "lang", "participant", "turns", "redacted")
-        for stored in workspace.catalog.sources(project):
-            s = stored.source
-            table.add_row(
-                s.id[:10],
-                escape(s.path),
-                s.kind.value,
-                s.language,
-                escape(s.participant_id),
-                str(len(s.turns)),
-                str(sum(s.redactions.values())),
-            )
-        console.print(table)
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
-
-
-def _find_source(workspace: Workspace, project: str, source: str) -> StoredSource:
-    """A stored source by id, id prefix or shown path; a clear error otherwise."""
-    workspace.catalog.require_project(project)
-    stored = workspace.catalog.sources(project)
-    found = [s for s in stored if s.source.id.startswith(source) or s.source.path == source]
-    if len(found) != 1:
-        what = "matches several sources" if found else "is no source"
-        raise InputError(
-            f"{source!r} {what} of project {project!r}; "
-            f"`journeymap sources -p {project}` lists their ids"
+    with _opened() as studies:
+        listed = studies(project).sources()
+    table = Table("id", "path", "kind", "lang", "participant", "turns", "redacted")
+    for s in listed:
+        table.add_row(
+            s.id[:10],
+            escape(s.path),
+            s.kind.value,
+            s.language,
+            escape(s.participant_id),
+            str(len(s.turns)),
+            str(sum(s.redactions.values())),
         )
-    return found[0]
+    console.print(table)
 
 
 @app.command()
@@ -266,13 +261,8 @@ def show(
 
     What you see is all that is embedded, shown in maps and answers, or sent to an LLM; check
     it before sharing a project."""
-    workspace = _workspace()
-    try:
-        stored = _find_source(workspace, project, source).source
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
+    with _opened() as studies:
+        stored = studies(project).source(source).source
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(stored.redactions.items())) or "nothing"
     err.print(
         f"{escape(stored.path)} · {stored.kind.value} · {stored.language} · "
@@ -291,25 +281,14 @@ def show(
 @app.command()
 def redactions(project: ProjectOpt) -> None:
     """Audit what was redacted where: counts of each kind per source (never the values)."""
-    workspace = _workspace()
-    try:
-        workspace.catalog.require_project(project)
-        stored = workspace.catalog.sources(project)
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
-    kinds = sorted({k for s in stored for k in s.source.redactions})
+    with _opened() as studies:
+        study = studies(project)
+        listed, totals = study.sources(), study.redaction_totals()
+    kinds = sorted(totals)
     table = Table("id", "path", *kinds, title=f"Redactions in project {project!r}")
-    totals: Counter[str] = Counter()
-    for s in stored:
-        totals.update(s.source.redactions)
-        table.add_row(
-            s.source.id[:10],
-            escape(s.source.path),
-            *(str(s.source.redactions.get(k, 0)) for k in kinds),
-        )
-    table.add_row("all", f"{len(stored)} sources", *(str(totals[k]) for k in kinds))
+    for s in listed:
+        table.add_row(s.id[:10], escape(s.path), *(str(s.redactions.get(k, 0)) for k in kinds))
+    table.add_row("all", f"{len(listed)} sources", *(str(totals[k]) for k in kinds))
     console.print(table)
 
 
@@ -319,25 +298,19 @@ def search(
     project: ProjectOpt,
     n: Annotated[int, typer.Option("-n", min=1, max=100, help="How many passages.")] = 5,
     role: Annotated[
-        str | None,
+        Role | None,
         typer.Option(help="Only turns of this role: participant, interviewer or unknown."),
     ] = None,
 ) -> None:
     """Find the passages nearest in meaning to a query, with where each one comes from."""
-    workspace = _workspace()
-    try:
-        workspace.catalog.require_project(project)
-        hits = workspace.store.query(project, query, n=n, where={"role": role} if role else None)
-        for hit in hits:
-            m = hit.metadata
-            where = escape(f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]")
-            who = escape(str(m.get("speaker") or m.get("participant_id")))
-            console.print(f"[bold]{1 - hit.distance:.2f}[/bold] {who} — [dim]{where}[/dim]")
-            console.print(f"  {hit.text}\n", markup=False, highlight=False)
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
+    with _opened() as studies:
+        hits = studies(project).search_passages(query, n=n, role=role)
+    for hit in hits:
+        m = hit.metadata
+        where = escape(f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]")
+        who = escape(str(m.get("speaker") or m.get("participant_id")))
+        console.print(f"[bold]{1 - hit.distance:.2f}[/bold] {who} — [dim]{where}[/dim]")
+        console.print(f"  {hit.text}\n", markup=False, highlight=False)
 
 
 @app.command("map")
@@ -375,15 +348,8 @@ def map_command(
     Offline with the local extractor, or with the configured LLM."""
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
-    workspace = _workspace()
-    try:
-        journey_map = _build(workspace, project, stages or [], title)
-        save_map(workspace, journey_map)
-        journey_map = with_edits(workspace, journey_map)  # people's edits survive rebuilds
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
+    with _opened() as studies:
+        journey_map = _build(studies(project), stages or [], title)  # with people's edits
     if not out:
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:
@@ -470,18 +436,10 @@ def ask(
     """Ask the study a question; the answer cites participants' verbatim words.
 
     Written by the configured LLM, or extractive offline (and it says so)."""
-    import uuid  # here, not at the top: this command alone makes conversation ids
-
-    workspace = _workspace()
-    try:
-        chat = Chat(workspace, project)
+    with _opened() as studies:
         # Like the HTTP and MCP faces: every answer starts or continues a conversation, so
         # its id can be passed back with a follow-up.
-        answer = chat.ask(question, conversation=conversation or uuid.uuid4().hex)
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
+        answer = studies(project).ask(question, conversation)
     if as_json:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
@@ -497,11 +455,11 @@ def chat_command(project: ProjectOpt) -> None:
 
     Short follow-ups ("and in onboarding?") join the last question. The conversation, with
     its citations, is saved under JOURNEYMAP_HOME/conversations/."""
-    workspace = _workspace()
-    try:
-        chat = Chat(workspace, project)
+    with _opened() as studies:
+        study = studies(project)
+        chat = studies.chat(project)
         log = (
-            workspace.settings.home
+            studies.workspace.settings.home
             / "conversations"
             / (f"{project}-{datetime.now(UTC):%Y%m%dT%H%M%S}.jsonl")
         )
@@ -531,17 +489,13 @@ def chat_command(project: ProjectOpt) -> None:
             else:
                 _print_answer(answer)
             with log.open("a", encoding="utf-8") as out:
-                asked = workspace.catalog.conversation(project, conversation)[-1][1]
+                asked = study.asked(conversation)
                 record = {
                     "question": question,
                     "asked": asked,  # what was searched for: a follow-up joins the last question
                     "answer": answer.model_dump(mode="json"),
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    except JourneymapError as exc:
-        raise _fail(exc) from None
-    finally:
-        workspace.close()
 
 
 @app.command()
@@ -557,18 +511,15 @@ def cache(
     Clearing never changes a map already built; the next build asks the LLM again."""
     if older_than is not None and (not clear or older_than < 0):
         raise typer.BadParameter("--older-than needs --clear and a number of days >= 0")
-    workspace = _workspace()
-    try:
+    with _opened() as studies:
         if clear:
-            gone = workspace.catalog.clear_cache(older_than)
+            gone = studies.llm_cache(clear=True, older_than_days=older_than)
             console.print(f"cleared {gone} cached LLM repl{'y' if gone == 1 else 'ies'}")
-        replies, prompt, completion = workspace.catalog.cache_totals()
-        console.print(
-            f"{replies} cached LLM repl{'y' if replies == 1 else 'ies'} "
-            f"({prompt:,} prompt + {completion:,} completion tokens when made)"
-        )
-    finally:
-        workspace.close()
+        replies, prompt, completion = studies.llm_cache_totals()
+    console.print(
+        f"{replies} cached LLM repl{'y' if replies == 1 else 'ies'} "
+        f"({prompt:,} prompt + {completion:,} completion tokens when made)"
+    )
 
 
 @app.command()

@@ -1,6 +1,5 @@
-"""FastAPI dependencies: the workspace, the caller's key scope, a project they may reach."""
+"""FastAPI dependencies: the caller's key scope and the study (project) they may reach."""
 
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated
@@ -9,10 +8,9 @@ from fastapi import Depends, Header, Path, Request
 
 from api.errors import ApiError
 from api.jobs import Jobs
-from assistant.chat import Chat
 from assistant.settings import Settings
+from assistant.study import Studies, Study, check_project_name
 from assistant.workspace import Workspace
-from ingest.store import check_project_name
 
 
 @dataclass
@@ -21,35 +19,16 @@ class AppState:
 
     settings: Settings
     workspace: Workspace
-    locks: dict[str, threading.Lock] = field(default_factory=dict)
-    chats: dict[str, Chat] = field(default_factory=dict)
-    guard: threading.Lock = field(default_factory=threading.Lock)
     jobs: Jobs = field(default_factory=Jobs)
+    studies: Studies = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.studies = Studies(self.workspace)
 
     @cached_property
     def scopes(self) -> dict[str, set[str]]:
         """API key -> the projects it reaches, read once; {} when the API is open."""
         return self.settings.key_scopes()
-
-    def lock(self, project: str) -> threading.Lock:
-        """One writer per project: ingests and deletes of a project run one at a time."""
-        with self.guard:
-            return self.locks.setdefault(project, threading.Lock())
-
-    def chat(self, project: str) -> Chat:
-        """A Chat for the project, reused until the project's sources or map change."""
-        with self.guard:
-            chat = self.chats.get(project)
-        if chat is None:
-            chat = Chat(self.workspace, project)
-            with self.guard:
-                self.chats[project] = chat
-        return chat
-
-    def changed(self, project: str) -> None:
-        """Forget what was cached for a project after its data changed."""
-        with self.guard:
-            self.chats.pop(project, None)
 
 
 def get_state(request: Request) -> AppState:
@@ -60,11 +39,11 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_workspace(state: StateDep) -> Workspace:
-    return state.workspace
+def get_studies(state: StateDep) -> Studies:
+    return state.studies
 
 
-WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
+StudiesDep = Annotated[Studies, Depends(get_studies)]
 
 
 def get_scope(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> set[str]:
@@ -98,17 +77,16 @@ def allowed(scope: set[str], project: str) -> bool:
     return "*" in scope or project in scope
 
 
-def get_project(
+def get_study(
     project: Annotated[str, Path(description="Project name.")],
-    workspace: WorkspaceDep,
+    studies: StudiesDep,
     scope: ScopeDep,
-) -> str:
+) -> Study:
     """A project the caller may reach; another key's project looks like no project at all."""
     check_project_name(project)
     if not allowed(scope, project):
         raise ApiError(404, "not_found", f"no project {project!r}")
-    workspace.catalog.require_project(project)
-    return project
+    return studies(project)
 
 
-ProjectDep = Annotated[str, Depends(get_project)]
+StudyDep = Annotated[Study, Depends(get_study)]

@@ -8,7 +8,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from assistant.llm_types import LLMError
-from journey.errors import ConfigError, InputError, JourneymapError, NotFoundError
+from journey.errors import (
+    ConfigError,
+    ConflictError,
+    InputError,
+    InvalidRequestError,
+    JourneymapError,
+    NotFoundError,
+    TooLargeError,
+    UnsupportedError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +35,26 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
+_STATUSES: list[tuple[type[JourneymapError], int, str]] = [
+    # The most specific first: a TooLargeError is also an InputError.
+    (NotFoundError, 404, "not_found"),
+    (TooLargeError, 413, "too_large"),
+    (UnsupportedError, 415, "unsupported"),
+    (InvalidRequestError, 422, "invalid_request"),
+    (InputError, 400, "bad_input"),
+    (ConflictError, 409, "conflict"),
+    (ConfigError, 500, "config"),
+    (LLMError, 502, "llm_failed"),  # the configured model failed: upstream, not us
+]
+
+
 def status_of(exc: JourneymapError) -> tuple[int, str]:
-    if isinstance(exc, NotFoundError):
-        return 404, "not_found"
-    if isinstance(exc, InputError):
-        return 400, "bad_input"
-    if isinstance(exc, ConfigError):
-        return 500, "config"
-    if isinstance(exc, LLMError):  # the configured model failed: upstream, not us
-        return 502, "llm_failed"
-    return 500, "error"
+    """The HTTP status and error code of a journeymap error (its own code if it has one):
+    the one place the API maps them."""
+    for kind, status, code in _STATUSES:
+        if isinstance(exc, kind):
+            return status, exc.code or code
+    return 500, exc.code or "error"
 
 
 def install(app: FastAPI) -> None:

@@ -10,7 +10,6 @@ import base64
 import binascii
 import functools
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
@@ -33,15 +32,14 @@ from api.models import (
     TopFindings,
     map_summary,
     map_uri,
+    project_out,
 )
-from api.operations import Upload, describe_project, ingest_uploads
-from assistant import briefs
-from assistant.mapping import build_map, save_map, with_edits
-from assistant.stages import parse_stages
+from api.uploads import Upload, ingest_uploads
+from assistant.briefs import recommendations_for, short_quotes
 from journey import exports
-from journey.errors import JourneymapError, NotFoundError
-from journey.render import Format, render
-from journey.schema import ChatAnswer, JourneyMap, Recommendation
+from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
+from journey.render import Format
+from journey.schema import ChatAnswer, Recommendation
 from journey.source import SourceKind
 
 logger = logging.getLogger(__name__)
@@ -58,7 +56,6 @@ INSTRUCTIONS = (
     "cite those quotes and do not invent others. The whole map is the resource "
     "journeymap://projects/{project}/map; read it only when the small tools do not suffice."
 )
-NO_MAP = "no map yet for project {project!r}: build one with build_journey_map"
 ConversationId = Annotated[
     str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
@@ -119,7 +116,7 @@ def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
 def create_mcp(state: AppState) -> MCPServer:
     """An MCP server over the app's workspace."""
     server = MCPServer(name="journeymap", instructions=INSTRUCTIONS)
-    workspace = state.workspace
+    studies = state.studies
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def register(fn: Callable[P, R]) -> Callable[P, R]:
@@ -128,16 +125,10 @@ def create_mcp(state: AppState) -> MCPServer:
 
         return register
 
-    def stored(project: str) -> JourneyMap:
-        journey_map = briefs.stored_map(workspace, project)
-        if journey_map is None:
-            raise NotFoundError(NO_MAP.format(project=project))
-        return journey_map
-
     @tool(READ_ONLY)
     def list_projects() -> list[ProjectOut]:
         """The projects in the workspace, with their source, participant and chunk counts."""
-        return [describe_project(workspace, name) for name in workspace.catalog.projects()]
+        return [project_out(studies(name).info()) for name in studies.names()]
 
     @tool(WRITES)
     def ingest_source(
@@ -156,22 +147,16 @@ def create_mcp(state: AppState) -> MCPServer:
         stored once. `segment` tags its participants, e.g. {"plan": "family"}."""
         given = [x is not None for x in (path, content, content_base64)]
         if sum(given) != 1:
-            raise ApiError(
-                422, "invalid_request", "give exactly one of path, content or content_base64"
-            )
+            raise InvalidRequestError("give exactly one of path, content or content_base64")
         if path is not None:
             home = state.settings.home.resolve()
             file = (home / path).resolve()
             if not file.is_relative_to(home) or not file.is_file():
-                raise ApiError(
-                    404, "not_found", f"{path!r} is not a file inside the workspace {home}"
-                )
+                raise NotFoundError(f"{path!r} is not a file inside the workspace {home}")
             data, name = file.read_bytes(), filename or file.name
         elif not filename:
-            raise ApiError(
-                422,
-                "invalid_request",
-                "content needs a filename whose extension gives the format, e.g. interview.txt",
+            raise InvalidRequestError(
+                "content needs a filename whose extension gives the format, e.g. interview.txt"
             )
         elif content is not None:
             data, name = content.encode("utf-8"), filename
@@ -180,27 +165,23 @@ def create_mcp(state: AppState) -> MCPServer:
         options = state.settings.ingest_options(
             kind=SourceKind(kind) if kind else None, segment=segment or {}
         )
-        return ingest_uploads(state, project, [Upload(name, data)], options)
+        return ingest_uploads(studies.open(project), [Upload(name, data)], options)
 
     @tool(WRITES)
     def build_journey_map(project: str, stages: list[str] | None = None) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
         order, as `Name` or `Name: description`. Replies with the map in brief: counts and top
         titles per stage, and a link to the whole map."""
-        workspace.catalog.require_project(project)
-        with state.lock(project):
-            journey_map = build_map(workspace, project, parse_stages(stages or []) or None)
-            save_map(workspace, journey_map)
-            state.changed(project)
-        return map_summary(with_edits(workspace, journey_map), current=True)
+        return map_summary(studies(project).build_map(stages or []), current=True)
 
     @tool(READ_ONLY)
     def get_journey_map(project: str) -> MapSummary:
         """The project's stored map in brief: counts and top titles per stage, whether it is
         current, and a link to the whole map (the resource journeymap://projects/{project}/map).
         """
-        journey_map = stored(project)
-        return map_summary(journey_map, briefs.is_current(workspace, journey_map))
+        study = studies(project)
+        journey_map = study.stored_map()
+        return map_summary(journey_map, study.is_current(journey_map))
 
     @tool(READ_ONLY)
     def top_pain_points(
@@ -213,12 +194,12 @@ def create_mcp(state: AppState) -> MCPServer:
         """The stored map's most important pain points (or delights, with kind=delight), each
         with its stage, participants, severity and one or two short verbatim quotes. Filter by
         `stage` (a stage name) and `segment` (`attribute=value`, or a bare value)."""
-        journey_map = stored(project)
-        ranked = briefs.top_findings(journey_map, kind, stage, segment)
+        study = studies(project)
+        journey_map, ranked = study.top_findings(kind, stage, segment)
         return TopFindings(
             project=project,
             map_id=journey_map.id,
-            current=briefs.is_current(workspace, journey_map),
+            current=study.is_current(journey_map),
             matched=len(ranked),
             findings=[
                 FindingBrief(
@@ -231,7 +212,7 @@ def create_mcp(state: AppState) -> MCPServer:
                     share=located.finding.share,
                     severity=located.finding.severity,
                     quote_count=len(located.finding.evidence),
-                    quotes=briefs.short_quotes(located.finding),
+                    quotes=short_quotes(located.finding),
                 )
                 for located, reach in ranked[:limit]
             ],
@@ -243,8 +224,7 @@ def create_mcp(state: AppState) -> MCPServer:
         """One pain point or delight of the stored map by id (e.g. `pp-onboarding-1`, from
         top_pain_points or get_journey_map) with all its verbatim quotes, its counts per segment
         and the recommendations that address it."""
-        journey_map = stored(project)
-        located = briefs.find_theme(journey_map, theme_id)
+        journey_map, located = studies(project).theme(theme_id)
         f = located.finding
         return Theme(
             id=f.id,
@@ -262,7 +242,7 @@ def create_mcp(state: AppState) -> MCPServer:
             quotes=f.evidence,
             recommendations=[
                 RecommendationRef(id=r.id, title=r.title, priority=r.priority)
-                for r in briefs.recommendations_for(journey_map, f.id)
+                for r in recommendations_for(journey_map, f.id)
             ],
             map_id=journey_map.id,
             map_uri=map_uri(project),
@@ -274,7 +254,7 @@ def create_mcp(state: AppState) -> MCPServer:
     ) -> QuoteSearch:
         """Participants' verbatim words nearest in meaning to a query (any language), best
         first, each with its source id, path and character offsets. Needs no map."""
-        found = briefs.search_quotes(workspace, project, query, limit)
+        found = studies(project).search_quotes(query, limit)
         return QuoteSearch(
             query=query,
             quotes=[QuoteHit(**e.model_dump(), score=score) for score, e in found],
@@ -286,28 +266,26 @@ def create_mcp(state: AppState) -> MCPServer:
         """Ask the study a question; the answer cites verbatim participant quotes, or abstains
         when the study holds nothing relevant. Pass the reply's `conversation_id` with a
         follow-up ("and during sign-up?") to continue the conversation."""
-        workspace.catalog.require_project(project)
-        conversation = conversation_id or uuid.uuid4().hex
-        return state.chat(project).ask(question, conversation=conversation)
+        return studies(project).ask(question, conversation_id)
 
     @tool(READ_ONLY)
     def list_recommendations(
         project: str, limit: Annotated[int, Field(ge=1, le=100)] = 5
     ) -> list[Recommendation]:
         """Intervention points of the stored map, highest priority (impact / effort) first."""
-        return stored(project).recommendations[:limit]
+        return studies(project).stored_map().recommendations[:limit]
 
     @tool(READ_ONLY)
     def export_journey_map(project: str, format: Format = "md") -> str:
         """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram or a
         self-contained HTML page (large: prefer the small tools in a chat)."""
-        return render(stored(project), format)
+        return studies(project).export(format)
 
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
         """The project's stored journey map as JSON (people's edits applied)."""
         try:
-            return exports.to_json(stored(project))
+            return exports.to_json(studies(project).stored_map())
         except NotFoundError as exc:
             raise ResourceNotFoundError(str(exc)) from None
         except JourneymapError as exc:
@@ -323,7 +301,7 @@ def _decode_base64(text: str) -> bytes:
     try:
         return base64.b64decode("".join(payload.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(422, "invalid_request", "content_base64 is not valid base64 text") from None
+        raise InvalidRequestError("content_base64 is not valid base64 text") from None
 
 
 def run_stdio(state: AppState) -> None:

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.study import ProjectInfo
 from journey.schema import Evidence, Finding, JourneyMap
 from journey.source import Source, SourceKind
 
@@ -71,6 +72,17 @@ class IngestResult(BaseModel):
     """Files not ingested, each with a reason that says what to do."""
     chunks: int
     """Chunks embedded."""
+
+
+def project_out(info: ProjectInfo) -> ProjectOut:
+    """A project's counts as the API shows them."""
+    return ProjectOut(
+        name=info.name,
+        sources=info.sources,
+        participants=info.participants,
+        chunks=info.chunks,
+        latest_map_id=info.latest_map_id,
+    )
 
 
 def source_summary(source: Source) -> SourceSummary:

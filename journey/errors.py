@@ -2,7 +2,13 @@
 
 
 class JourneymapError(Exception):
-    """Base of every error journeymap raises on purpose; its message tells the user what to do."""
+    """Base of every error journeymap raises on purpose; its message tells the user what to do.
+
+    `code` names the case for programs (an HTTP error's `code`); the class gives its kind."""
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class InputError(JourneymapError):
@@ -15,3 +21,20 @@ class NotFoundError(JourneymapError):
 
 class ConfigError(JourneymapError):
     """A setting is missing or wrong; the message names the variable to set."""
+
+
+class TooLargeError(InputError):
+    """Too much at once: a file over the size limit, too many files in one upload."""
+
+
+class UnsupportedError(InputError):
+    """A file of a type journeymap cannot read; the message lists the types it can."""
+
+
+class ConflictError(JourneymapError):
+    """What the user asked to create exists already."""
+
+
+class InvalidRequestError(InputError):
+    """A request that cannot be carried out as given: arguments that do not fit together (a
+    merge without its target), or files none of which could be used."""

@@ -1,7 +1,6 @@
 """Chat: questions about a study, answered with grounded citations (JSON or SSE)."""
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -9,7 +8,7 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.deps import ProjectDep, StateDep
+from api.deps import StudyDep
 from api.errors import error_body, status_of
 from journey.errors import JourneymapError
 from journey.schema import ChatAnswer
@@ -57,17 +56,14 @@ def _events(pieces: Iterator[str | ChatAnswer]) -> Iterator[ServerSentEvent]:
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 def ask_study(
-    project: ProjectDep,
+    study: StudyDep,
     body: Question,
-    state: StateDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> ChatAnswer | EventSourceResponse:
     """The answer rests only on the study's quotes. With `Accept: text/event-stream` it is
     streamed: `token` events with text as it is written, then one `answer` event with the
     whole object (citation markers checked, counts from the map), then `done`; a failure
     midway (e.g. the LLM) arrives as an `error` event before `done`."""
-    conversation = body.conversation_id or uuid.uuid4().hex
-    chat = state.chat(project)
     if accept and "text/event-stream" in accept:
-        return EventSourceResponse(_events(chat.stream(body.question, conversation=conversation)))
-    return chat.ask(body.question, conversation=conversation)
+        return EventSourceResponse(_events(study.stream(body.question, body.conversation_id)))
+    return study.ask(body.question, body.conversation_id)

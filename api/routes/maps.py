@@ -8,13 +8,11 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
+from api.deps import ScopeDep, StateDep, StudyDep, allowed
 from api.jobs import Job, job_accepted, job_response, wait_or_hand_back
-from assistant.mapping import build_map, current_map, save_map, with_edits
-from assistant.stages import parse_stages
 from journey import exports
 from journey.errors import NotFoundError
-from journey.render import MEDIA_TYPES, Format, render
+from journey.render import MEDIA_TYPES, Format
 from journey.schema import JourneyMap, Recommendation
 
 router = APIRouter(prefix="/v1", tags=["map"])
@@ -44,7 +42,7 @@ class MapRequest(BaseModel):
     responses={202: {"model": Job, "description": "still building: poll the job"}},
 )
 def build_project_map(
-    project: ProjectDep,
+    study: StudyDep,
     state: StateDep,
     body: MapRequest | None = None,
     wait: Annotated[
@@ -58,7 +56,6 @@ def build_project_map(
     """Builds offline (or with the configured LLM); a long build answers 202 with a job to
     poll at /v1/jobs/{id}, whose progress follows the LLM's requests."""
     body = body or MapRequest()
-    specs = parse_stages(body.stages or []) or None
 
     def work(progress: Callable[[float, str], None]) -> JourneyMap:
         progress(0.1, "reading sentences and extracting observations")
@@ -66,16 +63,10 @@ def build_project_map(
         def requests(done: int, total: int) -> None:  # the LLM path's extraction requests
             progress(0.1 + 0.8 * done / max(1, total), f"LLM extraction: {done}/{total} requests")
 
-        with state.lock(project):
-            journey_map = build_map(
-                state.workspace, project, specs, title=body.title, progress=requests
-            )
-            save_map(state.workspace, journey_map)
-            state.changed(project)
-        return with_edits(state.workspace, journey_map)
+        return study.build_map(body.stages or [], title=body.title, progress=requests)
 
     job = wait_or_hand_back(
-        state.jobs, "map", project, work, state.settings.job_wait_seconds if wait else 0.0
+        state.jobs, "map", study.project, work, state.settings.job_wait_seconds if wait else 0.0
     )
     # wait=false promises a job to poll, even if a small build already ended.
     return job_response(job) if wait else job_accepted(job)
@@ -89,18 +80,13 @@ class MapVersion(BaseModel):
 
 
 @router.get("/projects/{project}/maps", summary="List the stored versions of the map")
-def list_map_versions(project: ProjectDep, workspace: WorkspaceDep) -> list[MapVersion]:
-    return [MapVersion(id=i, created_at=t) for i, t in workspace.catalog.map_versions(project)]
+def list_map_versions(study: StudyDep) -> list[MapVersion]:
+    return [MapVersion(id=i, created_at=t) for i, t in study.map_versions()]
 
 
 @router.get("/projects/{project}/maps/{map_id}", summary="Get one stored version of the map")
-def get_map_version(project: ProjectDep, map_id: str, workspace: WorkspaceDep) -> JourneyMap:
-    found = workspace.catalog.map_version(project, map_id)
-    if found is None:
-        raise NotFoundError(
-            f"no map {map_id!r} in project {project!r}; list them at /v1/projects/{project}/maps"
-        )
-    return JourneyMap.model_validate_json(found)
+def get_map_version(study: StudyDep, map_id: str) -> JourneyMap:
+    return study.map_version(map_id)
 
 
 @router.get(
@@ -127,22 +113,14 @@ def get_job(
     return job
 
 
-def _latest(workspace: WorkspaceDep, project: str) -> JourneyMap:
-    latest = workspace.catalog.latest_map(project)
-    if latest is None:
-        raise NotFoundError(f"project {project!r} has no map yet; POST /v1/projects/{project}/map")
-    return with_edits(workspace, JourneyMap.model_validate_json(latest))
-
-
 @router.get("/projects/{project}/map", summary="Get the project's newest map")
 def get_project_map(
-    project: ProjectDep,
-    workspace: WorkspaceDep,
+    study: StudyDep,
     fresh: Annotated[
         bool, Query(description="Rebuild first if the sources changed since.")
     ] = False,
 ) -> JourneyMap:
-    return current_map(workspace, project) if fresh else _latest(workspace, project)
+    return study.fresh_map() if fresh else study.stored_map()
 
 
 @router.get(
@@ -151,19 +129,16 @@ def get_project_map(
     response_class=Response,
     responses={200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}},
 )
-def export_project_map(
-    project: ProjectDep, workspace: WorkspaceDep, format: Format = "json"
-) -> Response:
-    m = _latest(workspace, project)
-    return Response(render(m, format), media_type=MEDIA_TYPES[format])
+def export_project_map(study: StudyDep, format: Format = "json") -> Response:
+    return Response(study.export(format), media_type=MEDIA_TYPES[format])
 
 
 @router.get(
     "/projects/{project}/recommendations",
     summary="Intervention points of the newest map, highest priority first",
 )
-def list_recommendations(project: ProjectDep, workspace: WorkspaceDep) -> list[Recommendation]:
-    return _latest(workspace, project).recommendations
+def list_recommendations(study: StudyDep) -> list[Recommendation]:
+    return study.stored_map().recommendations
 
 
 @router.get("/schema/journey-map", summary="The JSON Schema of a journey map")

@@ -10,19 +10,12 @@ from fastapi.responses import JSONResponse
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from api.deps import AppState, ProjectDep, ScopeDep, StateDep, WorkspaceDep, allowed
+from api.deps import AppState, ScopeDep, StateDep, StudyDep, allowed
 from api.errors import ApiError
 from api.jobs import Job, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
-from api.operations import (
-    CHUNK_BYTES,
-    StagedFile,
-    Stager,
-    ingest_uploads,
-    staging_folder,
-)
-from ingest.store import check_project_name
-from journey.errors import NotFoundError
+from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
+from assistant.study import Incoming, check_project_name
 from journey.source import Source, SourceKind
 
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
@@ -131,7 +124,7 @@ async def upload_sources(
         state.jobs,
         "ingest",
         project,
-        lambda progress: ingest_uploads(state, project, form.files, options, progress),
+        lambda progress: ingest_uploads(state.studies.open(project), form.files, options, progress),
         state.settings.job_wait_seconds if wait else 0.0,
     )
     if not wait:  # a job was asked for: it answers 202 even if the job has already ended
@@ -148,7 +141,7 @@ def _file_limit(state: AppState) -> int:
 class _Form:
     """An upload's form as read: the files staged on disk, the other fields as text."""
 
-    files: list[StagedFile] = field(default_factory=list)
+    files: list[Incoming] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)
 
     def one(self, name: str) -> str | None:
@@ -167,7 +160,7 @@ class _FormReader:
 
     def __init__(self, state: AppState, boundary: bytes) -> None:
         self.form = _Form()
-        self._folder = staging_folder(state)
+        self._folder = staging_folder(state.settings.home)
         self._max_files = state.settings.max_upload_files
         self._file_limit = _file_limit(state)
         self._events: list[tuple[str, bytes]] = []
@@ -308,23 +301,13 @@ async def _read_form(request: Request, state: AppState) -> _Form:
 
 
 @router.get("", summary="List a project's sources")
-def list_sources(project: ProjectDep, workspace: WorkspaceDep) -> list[SourceSummary]:
-    return [source_summary(s.source) for s in workspace.catalog.sources(project)]
-
-
-def _find(workspace: WorkspaceDep, project: str, source_id: str) -> Source:
-    for stored in workspace.catalog.sources(project):
-        if stored.source.id == source_id:
-            return stored.source
-    raise NotFoundError(
-        f"no source {source_id!r} in project {project!r}; list them at "
-        f"/v1/projects/{project}/sources"
-    )
+def list_sources(study: StudyDep) -> list[SourceSummary]:
+    return [source_summary(s) for s in study.sources()]
 
 
 @router.get("/{source_id}", summary="Get one source with its (redacted) turns")
-def get_source(project: ProjectDep, source_id: str, workspace: WorkspaceDep) -> Source:
-    return _find(workspace, project, source_id)
+def get_source(study: StudyDep, source_id: str) -> Source:
+    return study.source(source_id, exact=True).source
 
 
 @router.delete(
@@ -332,9 +315,5 @@ def get_source(project: ProjectDep, source_id: str, workspace: WorkspaceDep) -> 
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete one source and its chunks",
 )
-def delete_source(project: ProjectDep, source_id: str, state: StateDep) -> None:
-    with state.lock(project):
-        _find(state.workspace, project, source_id)
-        state.workspace.catalog.delete_source(project, source_id)
-        state.workspace.store.delete_sources(project, [source_id])
-        state.changed(project)
+def delete_source(study: StudyDep, source_id: str) -> None:
+    study.delete_source(source_id)

@@ -191,4 +191,4 @@ def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
     assert "Participant 1: Sure" in shown.stdout
     assert "example.com" not in audit.stdout
     missing = _run(home, "show", "zzzz", "-p", "demo")
-    assert missing.returncode == 2 and "is no source" in missing.stderr
+    assert missing.returncode == 2 and "no source 'zzzz'" in missing.stderr

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.jobs import Jobs
-from api.operations import safe_name
+from api.uploads import safe_name
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from journey.errors import ConfigError

@@ -217,7 +217,10 @@ async def test_an_unknown_project_is_an_error_result_with_the_cli_message_and_no
 @pytest.mark.anyio
 async def test_read_only_tools_answer_from_the_stored_map_and_never_build_one(state):
     text = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
-    no_map = "no map yet for project 'fb': build one with build_journey_map"
+    no_map = (
+        "no map yet for project 'fb': build one (`journeymap map`, POST /v1/projects/fb/map, "
+        "or the build_journey_map tool)"
+    )
     async with Client(create_mcp(state)) as client:
         await client.call_tool(
             "ingest_source", {"project": "fb", "content": text, "filename": "maria.txt"}

@@ -1,0 +1,134 @@
+"""Files sent by clients, on their way in: names made safe, bytes staged on disk as they
+arrive (never held whole in memory), then handed to the use-case layer to ingest."""
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from api.models import IngestResult, Skipped, source_summary
+from assistant.study import Incoming, IngestOptions, Study
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_NAME_BYTES = 120
+"""Longest stored file name in UTF-8 bytes (file systems allow 255; the folder adds more)."""
+CHUNK_BYTES = 1024 * 1024
+"""Uploads are written to disk in pieces of this size, never held whole in memory."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent by a client: its name and bytes (small ones, as MCP tools receive them)."""
+
+    name: str
+    data: bytes
+
+
+def safe_name(raw: str) -> str:
+    """A client's file name made safe to store: no folders, control characters or undecodable
+    bytes, at most _NAME_BYTES long, its extension kept."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c != "\ufffd")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 16:
+        stem, ext = name, ""
+    stem = _UNSAFE.sub("_", stem).strip("._") or "upload"
+    ext = _UNSAFE.sub("_", ext).strip("._")
+    suffix = f".{ext}" if ext else ""
+    room = _NAME_BYTES - len(suffix.encode())
+    stem = stem.encode()[:room].decode(errors="ignore")  # cut on a character boundary
+    return stem + suffix
+
+
+class Stager:
+    """Writes one arriving file to a staging file piece by piece, hashing it, and stops keeping
+    it once it passes the size limit (the rest of it is read and dropped)."""
+
+    def __init__(self, folder: Path, name: str, limit: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.name, self.limit, self.size = name, limit, 0
+        self._hash = hashlib.sha256()
+        fd, path = tempfile.mkstemp(dir=folder, prefix="incoming-")
+        self._path: Path | None = Path(path)
+        self._file: BinaryIO | None = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        """Add a piece of the file."""
+        self.size += len(data)
+        if self._file is None:
+            return
+        if self.size > self.limit:
+            self.discard()
+            return
+        self._hash.update(data)
+        self._file.write(data)
+
+    def discard(self) -> None:
+        """Drop what was staged."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+            self._path = None
+
+    def finish(self) -> Incoming:
+        """The staged file, or its refusal when it passed the limit."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._path is None:
+            return Incoming(
+                safe_name(self.name),
+                None,
+                "",
+                f"{safe_name(self.name)}: over the {self.limit / 1e6:g} MB limit; split it "
+                "or raise JOURNEYMAP_MAX_FILE_MB",
+            )
+        return Incoming(safe_name(self.name), self._path, self._hash.hexdigest())
+
+
+def staging_folder(home: Path) -> Path:
+    """Where uploads wait while they arrive (on the workspace's disk: they are moved, not
+    copied, into place)."""
+    return home / "uploads" / ".incoming"
+
+
+def stage_upload(home: Path, upload: Upload, limit: int) -> Incoming:
+    """An in-memory upload written to the staging folder, as if it had arrived over HTTP."""
+    stager = Stager(staging_folder(home), upload.name, limit)
+    for start in range(0, max(1, len(upload.data)), CHUNK_BYTES):
+        stager.write(upload.data[start : start + CHUNK_BYTES])
+    return stager.finish()
+
+
+def ingest_uploads(
+    study: Study,
+    uploads: Sequence[Upload | Incoming],
+    options: IngestOptions,
+    progress: Callable[[float, str], None] = lambda fraction, message: None,
+) -> IngestResult:
+    """Ingest files a client sent (staged already, or in memory) into a project; the staging
+    files are gone afterwards, whatever happened."""
+    home = study.workspace.settings.home
+    staged = [
+        stage_upload(home, u, options.max_bytes) if isinstance(u, Upload) else u for u in uploads
+    ]
+    try:
+        report = study.ingest_uploads(staged, options, progress)
+    finally:
+        for file in staged:
+            if file.path is not None:
+                file.path.unlink(missing_ok=True)
+    return IngestResult(
+        added=[source_summary(s) for s in report.added],
+        unchanged=report.unchanged,
+        replaced=report.replaced,
+        skipped=[Skipped(file=f.rsplit("/", 1)[-1], reason=r) for f, r in report.skipped],
+        chunks=report.chunks,
+    )

@@ -1,0 +1,93 @@
+"""Edits by people, checked before they are recorded: the finding or touchpoint they name
+exists in the map, the stage they move to is one of its stages, a pinned quote is a
+participant's own words at the offsets given (grounded like every quote of a map)."""
+
+import uuid
+
+from assistant.workspace import Workspace
+from journey.edits import Edit, EditRequest, anchor, find
+from journey.errors import InvalidRequestError, NotFoundError
+from journey.grounding import ground
+from journey.schema import Evidence, JourneyMap
+from journey.source import Role
+
+
+def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]) -> Evidence:
+    """A grounded participant quote from (source_id, char_start, char_end)."""
+    try:
+        source_id = str(quote["source_id"])
+        start, end = int(quote["char_start"]), int(quote["char_end"])
+    except (KeyError, ValueError):
+        raise InvalidRequestError("quote needs source_id, char_start and char_end") from None
+    stored = next((s for s in workspace.catalog.sources(project) if s.source.id == source_id), None)
+    if stored is None:
+        raise NotFoundError(f"no source {source_id!r} in project {project!r}")
+    redactor = workspace.redactor(project)
+    turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
+    evidence = Evidence(
+        quote=redactor.redact(stored.original[start:end])[0],
+        source_id=source_id,
+        source_path=stored.source.path,
+        char_start=start,
+        char_end=end,
+        speaker=turn.speaker if turn else None,
+        participant_id=stored.source.participant_id,
+        timestamp=turn.start if turn else None,
+    )
+    spans = [(t.char_start, t.char_end) for t in stored.source.turns if t.role is Role.participant]
+    checked = ground(
+        [evidence],
+        {source_id: stored.original},
+        lambda text: redactor.redact(text)[0],
+        allowed={source_id: spans},
+    )
+    if not checked.kept:
+        raise InvalidRequestError(
+            "that span is not inside one participant turn of the source; pin a "
+            "participant's own words"
+        )
+    return checked.kept[0]
+
+
+def make_edit(
+    workspace: Workspace, project: str, journey_map: JourneyMap, request: EditRequest
+) -> Edit:
+    """The edit a request asks for, anchored to what it names in the map (so it survives
+    rebuilds); InvalidRequestError or NotFoundError saying what is wrong otherwise."""
+    m = journey_map
+    edit = Edit(
+        id=f"edit-{uuid.uuid4().hex[:10]}",
+        op=request.op,
+        anchor=[],
+        title=request.title,
+        stage=request.stage,
+    )
+    if request.op == "rename" and not request.title:
+        raise InvalidRequestError("rename needs a title")
+    if request.op == "restage" and request.stage not in {s.name for s in m.stages}:
+        raise InvalidRequestError(
+            f"restage needs a stage of the map: {', '.join(s.name for s in m.stages)}"
+        )
+    if request.target.startswith("touchpoint:"):
+        _, stage, name = [*request.target.split(":", 2), "", ""][:3]
+        stage_ = next((s for s in m.stages if s.name == stage), None)
+        if stage_ is None or name not in {t.name for t in stage_.touchpoints}:
+            raise NotFoundError(f"no touchpoint {name!r} in stage {stage!r}")
+        if request.op == "merge":
+            raise InvalidRequestError("touchpoints cannot be merged; rename one")
+        edit.touchpoint = (stage, name)
+    else:
+        found = find(m, request.target)
+        if found is None:
+            raise NotFoundError(f"no pain point or delight {request.target!r} in the current map")
+        edit.anchor = anchor(found[1])
+    if request.op == "merge":
+        into = find(m, request.into or "")
+        if into is None or request.into == request.target:
+            raise InvalidRequestError("merge needs `into`: another finding's id")
+        edit.into_anchor = anchor(into[1])
+    if request.op == "pin":
+        if request.quote is None:
+            raise InvalidRequestError("pin needs a quote")
+        edit.pinned = pinned_quote(workspace, project, request.quote)
+    return edit

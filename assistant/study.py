@@ -1,0 +1,425 @@
+"""The use-case layer: every job the faces offer (CLI, HTTP API, MCP), written once.
+
+`Studies` is a workspace's set of projects with what a long-running face keeps between calls
+(one writer per project, a chat per project); `Study` is one project and its use cases:
+ingest, sources, delete, build_map, stored_map, fresh_map, edit, ask, search, export. The
+faces translate their arguments into these calls and journeymap's errors (journey.errors)
+into exit codes, HTTP statuses or MCP error results, nothing else; so they agree by
+construction. Read-only use cases never write: `stored_map` reads, `fresh_map` may build.
+"""
+
+import os
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant import briefs
+from assistant.curation import make_edit
+from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant.stages import parse_stages
+from assistant.workspace import Workspace
+from ingest.catalog import StoredSource
+from ingest.pipeline import IngestOptions, IngestReport, find_files
+from ingest.readers import SUPPORTED_EXTENSIONS
+from ingest.store import Hit, check_project_name
+from journey.edits import Edit, EditRequest
+from journey.errors import (
+    ConflictError,
+    InputError,
+    InvalidRequestError,
+    NotFoundError,
+    TooLargeError,
+    UnsupportedError,
+)
+from journey.render import Format, render
+from journey.schema import ChatAnswer, Evidence, JourneyMap
+from journey.source import Role, Source
+
+if TYPE_CHECKING:
+    from assistant.chat import Chat
+
+__all__ = [
+    "ConflictError",
+    "Incoming",
+    "IngestOptions",
+    "IngestReport",
+    "ProjectInfo",
+    "Studies",
+    "Study",
+    "check_project_name",
+]
+
+MapProgress = Callable[[int, int], None]
+"""Called with (done, total) LLM extraction requests while a map builds."""
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """A project in a few numbers."""
+
+    name: str
+    sources: int
+    participants: int
+    chunks: int
+    latest_map_id: str | None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A file a client sent, already on disk in a staging file (or refused as it arrived)."""
+
+    name: str
+    """Its name, made safe to store (no folders, a known length)."""
+    path: Path | None
+    """The staging file; None when it was refused while it arrived."""
+    digest: str
+    """SHA-256 of its content (hex): the same content is stored once."""
+    refused: str | None = None
+    """Why it was not kept (e.g. over the size limit)."""
+
+
+@dataclass
+class Studies:
+    """A workspace's projects, with one writer per project and a chat kept per project until
+    its data changes. Faces that serve many calls (HTTP, MCP) keep one; the CLI makes one per
+    command."""
+
+    workspace: Workspace
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _chats: dict[str, "Chat"] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __call__(self, project: str) -> "Study":
+        """An existing project; NotFoundError (naming the projects there are) otherwise."""
+        check_project_name(project)
+        self.workspace.catalog.require_project(project)
+        return Study(self, project)
+
+    def open(self, project: str) -> "Study":
+        """A project to ingest into: created on its first stored source."""
+        return Study(self, check_project_name(project))
+
+    def create(self, project: str) -> "Study":
+        """A new, empty project; ConflictError if it exists."""
+        check_project_name(project)
+        if project in self.names():
+            raise ConflictError(f"project {project!r} exists; ingest into it instead")
+        self.workspace.catalog.ensure_project(project)
+        return Study(self, project)
+
+    def names(self) -> list[str]:
+        """Every project's name."""
+        return self.workspace.catalog.projects()
+
+    def lock(self, project: str) -> threading.Lock:
+        """One writer per project in this process (ingests, builds, edits, deletes)."""
+        with self._guard:
+            return self._locks.setdefault(project, threading.Lock())
+
+    def chat(self, project: str) -> "Chat":
+        """The project's Chat, reused until its sources, map or edits change."""
+        with self._guard:
+            chat = self._chats.get(project)
+        if chat is None:
+            from assistant.chat import Chat  # heavy: only faces that answer questions load it
+
+            chat = Chat(self.workspace, project)
+            with self._guard:
+                self._chats[project] = chat
+        return chat
+
+    def changed(self, project: str) -> None:
+        """Forget what was kept for a project after its data changed."""
+        with self._guard:
+            self._chats.pop(project, None)
+
+    def llm_cache(self, clear: bool = False, older_than_days: float | None = None) -> int:
+        """Clear the cache of LLM replies (all, or those older than some days) if asked;
+        returns how many were cleared."""
+        return self.workspace.catalog.clear_cache(older_than_days) if clear else 0
+
+    def llm_cache_totals(self) -> tuple[int, int, int]:
+        """(replies, prompt tokens, completion tokens) held in the LLM reply cache."""
+        return self.workspace.catalog.cache_totals()
+
+    @property
+    def uses_llm(self) -> bool:
+        """True when maps and answers are written by the configured LLM."""
+        return self.workspace.settings.llm_provider != "local"
+
+
+@dataclass
+class Study:
+    """One project of a workspace and its use cases."""
+
+    studies: Studies
+    project: str
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.studies.workspace
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self.studies.lock(self.project):
+            try:
+                yield
+            finally:
+                self.studies.changed(self.project)
+
+    # the project
+    def info(self) -> ProjectInfo:
+        """Counts and the newest map's id."""
+        stored = self.workspace.catalog.sources(self.project)
+        return ProjectInfo(
+            name=self.project,
+            sources=len(stored),
+            participants=len({s.source.participant_id for s in stored}),
+            chunks=self.workspace.store.count(self.project),
+            latest_map_id=self.workspace.catalog.latest_map_id(self.project),
+        )
+
+    def delete(self) -> None:
+        """Delete the project with its sources, store, maps and edits."""
+        with self._writing():
+            self.workspace.store.drop_project(self.project)
+            self.workspace.catalog.delete_project(self.project)
+
+    # sources
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        options: IngestOptions,
+        on_file: Callable[[Path], None] = lambda p: None,
+        on_stored: Callable[[int], None] = lambda n: None,
+        on_found: Callable[[int], None] = lambda n: None,
+    ) -> IngestReport:
+        """Ingest files and folders from disk; what could not be ingested is in the report,
+        each with its reason (the call raises only when nothing can be tried)."""
+        files, report = find_files(paths)
+        on_found(len(files))
+        with self._writing():
+            ingestor = self.workspace.ingestor(self.project, options)
+            ingestor.on_batch_stored = on_stored
+            ingestor.ingest(files, report, on_file=on_file)
+        return report
+
+    def ingest_uploads(
+        self,
+        files: Sequence[Incoming],
+        options: IngestOptions,
+        progress: Callable[[float, str], None] = lambda fraction, message: None,
+    ) -> IngestReport:
+        """Keep files a client sent in the workspace and ingest them.
+
+        Each is stored as uploads/<project>/<sha256[:12]>/<name>: the same content sent twice
+        is one file, two different files of one name are two sources. Raises TooLargeError,
+        UnsupportedError or InputError (saying why for each file) when none could be ingested.
+        """
+        settings = self.workspace.settings
+        if len(files) > settings.max_upload_files:
+            raise TooLargeError(
+                f"{len(files)} files: send at most {settings.max_upload_files} at once",
+                code="too_many_files",
+            )
+        folder = settings.home / "uploads" / self.project
+        report = IngestReport()
+        paths: list[Path] = []
+        refusals: list[type[InputError]] = []
+        with self._writing():
+            ingestor = self.workspace.ingestor(self.project, options)  # checks the name first
+            for file in files:
+                if file.path is None:
+                    report.skipped.append((file.name, file.refused or f"{file.name}: not received"))
+                    refusals.append(TooLargeError)
+                    continue
+                suffix = "." + file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+                if suffix not in SUPPORTED_EXTENSIONS:
+                    report.skipped.append(
+                        (
+                            file.name,
+                            f"{file.name}: unsupported file type {suffix or '(none)'}"
+                            f"; use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}",
+                        )
+                    )
+                    refusals.append(UnsupportedError)
+                    continue
+                path = folder / file.digest[:12] / file.name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(file.path, path)  # same content, same place: a re-upload is a no-op
+                paths.append(path)
+            done = [0]
+
+            def read(path: Path) -> None:
+                done[0] += 1
+                progress(done[0] / max(1, len(paths)), f"ingested {path.name}")
+
+            ingestor.ingest(paths, report, on_file=read)
+        if not report.added and not report.unchanged and report.skipped:
+            # Every file failed the same early way: say which; otherwise, input in general.
+            same = len(set(refusals)) == 1 and len(refusals) == len(report.skipped)
+            error = refusals[0] if same else InvalidRequestError
+            raise error(
+                "no file could be ingested: " + " | ".join(r for _, r in report.skipped),
+                code="nothing_ingested",
+            )
+        return report
+
+    def sources(self) -> list[Source]:
+        """The project's sources as stored (redacted)."""
+        return [s.source for s in self.workspace.catalog.sources(self.project)]
+
+    def source(self, ref: str, *, exact: bool = False) -> StoredSource:
+        """A stored source by id (or, unless exact, its first characters or shown path)."""
+        stored = self.workspace.catalog.sources(self.project)
+        found = [
+            s
+            for s in stored
+            if s.source.id == ref
+            or (not exact and (s.source.id.startswith(ref) or s.source.path == ref))
+        ]
+        if len(found) != 1:
+            if found:
+                raise InputError(
+                    f"{ref!r} matches several sources of project {self.project!r}; "
+                    "give more of the id"
+                )
+            raise NotFoundError(
+                f"no source {ref!r} in project {self.project!r}; list the project's sources "
+                "for their ids"
+            )
+        return found[0]
+
+    def delete_source(self, source_id: str) -> None:
+        """Delete one source and its chunks."""
+        with self._writing():
+            self.source(source_id, exact=True)
+            self.workspace.catalog.delete_source(self.project, source_id)
+            self.workspace.store.delete_sources(self.project, [source_id])
+
+    def redaction_totals(self) -> Counter[str]:
+        """What was redacted across the project, by kind (never the values)."""
+        totals: Counter[str] = Counter()
+        for s in self.sources():
+            totals.update(s.redactions)
+        return totals
+
+    # the map
+    def build_map(
+        self,
+        stages: Sequence[str] = (),
+        title: str | None = None,
+        progress: MapProgress | None = None,
+    ) -> JourneyMap:
+        """Build the map (offline, or with the configured LLM), store it as the newest version
+        and return it with people's edits applied. Stages as `Name` or `Name: description`."""
+        specs = parse_stages(list(stages)) or None
+        with self._writing():
+            journey_map = build_map(
+                self.workspace, self.project, specs, title=title, progress=progress
+            )
+            save_map(self.workspace, journey_map)
+        return with_edits(self.workspace, journey_map)
+
+    def stored_map(self) -> JourneyMap:
+        """The newest stored map with people's edits applied; never builds. NotFoundError if
+        no map was built yet."""
+        journey_map = briefs.stored_map(self.workspace, self.project)
+        if journey_map is None:
+            raise NotFoundError(
+                f"no map yet for project {self.project!r}: build one (`journeymap map`, "
+                f"POST /v1/projects/{self.project}/map, or the build_journey_map tool)"
+            )
+        return journey_map
+
+    def fresh_map(self) -> JourneyMap:
+        """The map for the sources as they are now: the stored one if still current, else
+        built afresh and stored (a write)."""
+        with self.studies.lock(self.project):
+            return current_map(self.workspace, self.project)
+
+    def is_current(self, journey_map: JourneyMap) -> bool:
+        """Whether the map was built from the sources as they are now."""
+        return briefs.is_current(self.workspace, journey_map)
+
+    def map_versions(self) -> list[tuple[str, str]]:
+        """(id, created_at) of every stored version, newest first."""
+        return self.workspace.catalog.map_versions(self.project)
+
+    def map_version(self, map_id: str) -> JourneyMap:
+        """One stored version, as built (without later edits)."""
+        found = self.workspace.catalog.map_version(self.project, map_id)
+        if found is None:
+            raise NotFoundError(f"no map {map_id!r} in project {self.project!r}")
+        return JourneyMap.model_validate_json(found)
+
+    def export(self, format: Format) -> str:
+        """The stored map in one export format."""
+        return render(self.stored_map(), format)
+
+    def top_findings(
+        self, kind: str = "pain_point", stage: str | None = None, segment: str | None = None
+    ) -> tuple[JourneyMap, list[tuple[briefs.Located, int | None]]]:
+        """The stored map and its findings of a kind, most important first, with their reach
+        in the segment (when one is named)."""
+        journey_map = self.stored_map()
+        return journey_map, briefs.top_findings(journey_map, kind, stage, segment)
+
+    def theme(self, theme_id: str) -> tuple[JourneyMap, briefs.Located]:
+        """One pain point or delight of the stored map by id."""
+        journey_map = self.stored_map()
+        return journey_map, briefs.find_theme(journey_map, theme_id)
+
+    # edits
+    def edit(self, request: EditRequest) -> JourneyMap:
+        """Record an edit by a person (checked against the current map; a pinned quote is
+        grounded) and return the map with every edit applied."""
+        with self._writing():
+            journey_map = current_map(self.workspace, self.project)
+            edit = make_edit(self.workspace, self.project, journey_map, request)
+            self.workspace.catalog.add_edit(self.project, edit.id, edit.model_dump_json())
+        return self.fresh_map()
+
+    def edits(self) -> list[Edit]:
+        """The project's edits, oldest first."""
+        return [Edit.model_validate_json(e) for e in self.workspace.catalog.edits(self.project)]
+
+    def undo_edit(self, edit_id: str) -> None:
+        """Remove an edit; the next map no longer applies it."""
+        with self._writing():
+            if not self.workspace.catalog.delete_edit(self.project, edit_id):
+                raise NotFoundError(f"no edit {edit_id!r} in project {self.project!r}")
+
+    # questions
+    def ask(self, question: str, conversation: str | None = None) -> ChatAnswer:
+        """Answer a question from the study's quotes (or abstain); every answer starts or
+        continues a conversation whose id it carries."""
+        return self.studies.chat(self.project).ask(
+            question, conversation=conversation or uuid.uuid4().hex
+        )
+
+    def stream(self, question: str, conversation: str | None = None) -> Iterator[Any]:
+        """As ask, streamed: text pieces as they are written, then the ChatAnswer."""
+        return self.studies.chat(self.project).stream(
+            question, conversation=conversation or uuid.uuid4().hex
+        )
+
+    def asked(self, conversation: str) -> str | None:
+        """What the last question of a conversation searched for (a follow-up joins the
+        question before it)."""
+        turns = self.workspace.catalog.conversation(self.project, conversation)
+        return turns[-1][1] if turns else None
+
+    def search_quotes(self, query: str, limit: int = 5) -> list[tuple[float, Evidence]]:
+        """Participants' verbatim words nearest in meaning to a query, grounded."""
+        return briefs.search_quotes(self.workspace, self.project, query, limit)
+
+    def search_passages(self, query: str, n: int = 5, role: Role | None = None) -> list[Hit]:
+        """Stored passages nearest in meaning to a query (any role, or one)."""
+        where = {"role": role.value} if role else None
+        return self.workspace.store.query(self.project, query, n=n, where=where)
