@@ -71,6 +71,7 @@ const stageOf = e => +e.closest('[data-stage]').dataset.stage;
 document.body.textContent = JSON.stringify({
   viewport: window.innerWidth,
   page: document.documentElement.scrollWidth,
+  lanes: [document.querySelector('.lanes-wrap')].map(e => e.scrollWidth - e.clientWidth)[0],
   heads: [...document.querySelectorAll('thead th[data-stage]')].map(box),
   points: [...document.querySelectorAll('svg[data-stage] circle.point')]
     .map(e => ({stage: stageOf(e), ...box(e)})),
@@ -131,6 +132,7 @@ def test_every_stage_fits_a_1440px_screen_with_its_curve_point_over_its_column(
     layout = _layout(tmp_path, m)
 
     assert layout["page"] <= layout["viewport"], "no sideways scrolling"
+    assert layout["lanes"] <= 0, "the lanes fit without scrolling sideways"
     heads = layout["heads"]
     assert len(heads) == stages
     for head in heads:
@@ -187,3 +189,15 @@ def test_choosing_a_segment_draws_its_curve_over_the_columns_and_fades_what_it_n
         assert abs(point["x"] - premium["heads"][point["stage"]]["x"]) <= 10
     assert premium["fades"]["f-pp-sign-up-1"] < 0.5  # premium never raised it
     assert premium["fades"]["f-pp-transfer-1"] == 1
+
+
+def test_a_journey_too_long_for_the_screen_scrolls_its_lanes_not_the_page(
+    tmp_path: Path, sample_map: JourneyMap
+):
+    layout = _layout(tmp_path, _journey_of(sample_map, 20))
+
+    assert layout["page"] <= layout["viewport"]
+    assert layout["lanes"] > 0
+    heads = layout["heads"]
+    for point in layout["points"]:
+        assert abs(point["x"] - heads[point["stage"]]["x"]) <= 10
