@@ -395,7 +395,7 @@ def test_html_handles_a_map_without_quotes_or_recommendations(sample_map: Journe
     assert "<polyline" not in page
 
 
-def test_the_checked_in_json_schema_is_up_to_date():
+def test_the_checked_in_json_schema_is_up_to_date() -> None:
     from pathlib import Path
 
     checked_in = Path(__file__).parents[2] / "journey-map.schema.json"

@@ -41,7 +41,9 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_html_map_renders_its_stages_curve_and_quotes(tmp_path: Path, sample_map: JourneyMap):
+def test_the_html_map_renders_its_stages_curve_and_quotes(
+    tmp_path: Path, sample_map: JourneyMap
+) -> None:
     page = tmp_path / "map.html"
     page.write_text(to_html(sample_map), encoding="utf-8")
     dom = _chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
@@ -99,7 +101,8 @@ def _layout(tmp_path: Path, m: JourneyMap, width: int = 1440, segment: str = "")
     dom = _chromium(tmp_path, f"--window-size={width},1000", "--dump-dom", measured.as_uri())
     body = re.search(r"<body>(.*)</body>", dom.stdout, re.DOTALL)
     assert body, dom.stdout[:500]
-    return json.loads(html.unescape(body.group(1)))
+    measured_boxes: dict[str, Any] = json.loads(html.unescape(body.group(1)))
+    return measured_boxes
 
 
 def _journey_of(sample_map: JourneyMap, n: int) -> JourneyMap:
@@ -127,7 +130,7 @@ def _journey_of(sample_map: JourneyMap, n: int) -> JourneyMap:
 @pytest.mark.parametrize("stages", [3, 7, 10])
 def test_every_stage_fits_a_1440px_screen_with_its_curve_point_over_its_column(
     tmp_path: Path, sample_map: JourneyMap, stages: int
-):
+) -> None:
     m = sample_map if stages == 3 else _journey_of(sample_map, stages)
     layout = _layout(tmp_path, m)
 
@@ -148,7 +151,9 @@ def test_every_stage_fits_a_1440px_screen_with_its_curve_point_over_its_column(
     assert heights == sorted(heights, reverse=True) and heights[0] > heights[-1]
 
 
-def test_a_moment_of_truth_is_marked_on_its_stage_point(tmp_path: Path, sample_map: JourneyMap):
+def test_a_moment_of_truth_is_marked_on_its_stage_point(
+    tmp_path: Path, sample_map: JourneyMap
+) -> None:
     m = _journey_of(sample_map, 7)
     layout = _layout(tmp_path, m)
 
@@ -166,7 +171,7 @@ def test_a_moment_of_truth_is_marked_on_its_stage_point(tmp_path: Path, sample_m
 
 def test_choosing_a_segment_draws_its_curve_over_the_columns_and_fades_what_it_never_said(
     tmp_path: Path, sample_map: JourneyMap
-):
+) -> None:
     plan = {"p01": "free", "p02": "free", "R17": "free", "R21": "premium", "p04": "premium"}
     observations = [
         o.model_copy(update={"segment": {"plan": plan[o.evidence.participant_id or ""]}})
@@ -193,7 +198,7 @@ def test_choosing_a_segment_draws_its_curve_over_the_columns_and_fades_what_it_n
 
 def test_a_journey_too_long_for_the_screen_scrolls_its_lanes_not_the_page(
     tmp_path: Path, sample_map: JourneyMap
-):
+) -> None:
     layout = _layout(tmp_path, _journey_of(sample_map, 20))
 
     assert layout["page"] <= layout["viewport"]
