@@ -1,28 +1,61 @@
-"""The real `journeymap` command in a subprocess, on a workspace in a temp dir."""
+"""The `journeymap` command, run in-process (typer's runner, sharing the test session's
+loaded embedding model) on a workspace in a temp dir; one smoke test runs the real command
+in a subprocess."""
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from api import cli
+from assistant.settings import get_settings
+from assistant.workspace import open_workspace
+from ingest.embeddings import UsemEmbedder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
-def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", *args],
+@pytest.fixture
+def _run(
+    monkeypatch: pytest.MonkeyPatch, embedder: UsemEmbedder
+) -> Iterator[Callable[..., "subprocess.CompletedProcess[str]"]]:
+    """Runs `journeymap ARGS` with JOURNEYMAP_HOME=home, in-process; answers like
+    subprocess.run (returncode, stdout, stderr)."""
+    monkeypatch.setattr(cli, "open_workspace", functools.partial(open_workspace, embedder=embedder))
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(home: Path, *args: str, input: str | None = None) -> "subprocess.CompletedProcess[str]":
+        monkeypatch.setenv("JOURNEYMAP_HOME", str(home))
+        get_settings.cache_clear()
+        result = CliRunner().invoke(cli.app, list(args), input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+    yield run
+    get_settings.cache_clear()
+
+
+def test_the_installed_command_runs_in_a_subprocess(tmp_path: Path):
+    env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "projects"],
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
     )
+    assert result.returncode == 0, result.stderr
+    assert "project" in result.stdout and "Traceback" not in result.stderr
 
 
-def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(tmp_path: Path):
+def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tmp_path: Path):
     folder = tmp_path / "study"
     folder.mkdir()
     shutil.copy(FIXTURES / "transcripts" / "otter.txt", folder / "p1.txt")
@@ -42,7 +75,7 @@ def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(tmp_path
     assert listed.returncode == 0 and "P1" in listed.stdout and "P2" in listed.stdout
 
 
-def test_unknown_project_and_bad_names_are_clear_errors(tmp_path: Path):
+def test_unknown_project_and_bad_names_are_clear_errors(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "sources", "--project", "nope")
     assert result.returncode == 2
     assert "no project 'nope'" in result.stderr
@@ -52,14 +85,14 @@ def test_unknown_project_and_bad_names_are_clear_errors(tmp_path: Path):
     assert bad.returncode == 2 and "not allowed" in bad.stderr
 
 
-def test_help_lists_the_commands(tmp_path: Path):
+def test_help_lists_the_commands(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "--help")
     assert result.returncode == 0
     for command in ("ingest", "sources", "search", "projects"):
         assert command in result.stdout
 
 
-def test_map_writes_every_format_and_prints_a_summary(tmp_path: Path):
+def test_map_writes_every_format_and_prints_a_summary(_run, tmp_path: Path):
     import json
 
     from journey.schema import JourneyMap
@@ -93,13 +126,13 @@ def test_map_writes_every_format_and_prints_a_summary(tmp_path: Path):
     assert schema["title"] and "stages" in schema["properties"]
 
 
-def test_map_of_an_unknown_project_says_how_to_make_one(tmp_path: Path):
+def test_map_of_an_unknown_project_says_how_to_make_one(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "map", "-p", "nothing")
     assert result.returncode == 2
     assert "ingest" in result.stderr
 
 
-def test_ask_prints_an_answer_with_sources_and_json_on_request(tmp_path: Path):
+def test_ask_prints_an_answer_with_sources_and_json_on_request(_run, tmp_path: Path):
     import json
 
     home = tmp_path / "home"
@@ -115,19 +148,16 @@ def test_ask_prints_an_answer_with_sources_and_json_on_request(tmp_path: Path):
     )
 
 
-def test_chat_answers_each_line_and_saves_the_conversation(tmp_path: Path):
-    import os
+def test_chat_answers_each_line_and_saves_the_conversation(_run, tmp_path: Path):
 
     home = tmp_path / "home"
     assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
-    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "COLUMNS": "200"}
-    result = subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", "chat", "-p", "bank"],
+    result = _run(
+        home,
+        "chat",
+        "-p",
+        "bank",
         input="What did people think of the card delivery?\nand the app?\n\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("you>") >= 2
@@ -152,13 +182,15 @@ def test_an_llm_without_its_key_fails_at_start_naming_the_variable(
     assert "Traceback" not in result.stderr
 
 
-def test_cache_shows_and_clears_the_llm_replies(tmp_path: Path):
-    from ingest.catalog import Catalog
+def test_cache_shows_and_clears_the_llm_replies(_run, tmp_path: Path):
+    from pydantic import BaseModel
 
-    catalog = Catalog(tmp_path / "home" / "journeymap.sqlite")
-    catalog.cache_reply("a", "{}", 1200, 300)
-    catalog.cache_reply("b", "{}", 800, 100)
-    catalog.close()
+    from assistant.repository import Repository
+
+    repository = Repository(tmp_path / "home" / "journeymap.sqlite")
+    repository.cache_reply("a", BaseModel(), 1200, 300)
+    repository.cache_reply("b", BaseModel(), 800, 100)
+    repository.close()
     shown = _run(tmp_path / "home", "cache")
     assert shown.returncode == 0 and "2 cached LLM replies (2,000 prompt + 400" in shown.stdout
     recent = _run(tmp_path / "home", "cache", "--clear", "--older-than", "1")
@@ -169,7 +201,9 @@ def test_cache_shows_and_clears_the_llm_replies(tmp_path: Path):
     assert misuse.returncode == 2 and "needs --clear" in misuse.stderr
 
 
-def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(tmp_path: Path):
+def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
+    _run, tmp_path: Path
+):
     path = tmp_path / "p07.txt"
     path.write_text(
         "Interviewer: Can we follow up?\n"
