@@ -11,6 +11,7 @@ from journey.errors import ConfigError
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestOptions
+    from ingest.store import ChromaServer
 
 KEYLESS = "sk-no-key-required"
 """The placeholder key a keyless local server gets (the OpenAI client insists on one)."""
@@ -55,6 +56,19 @@ class Settings(BaseSettings):
     """Most megabytes one upload request may carry in all; unset: 4 × max_file_mb."""
     job_wait_seconds: float = Field(20.0, ge=0)
     """How long an API upload or map build waits before answering 202 with a job to poll."""
+
+    chroma_url: str | None = None
+    """A Chroma server (`chroma run`, e.g. http://127.0.0.1:8000) holding the vectors instead of
+    the embedded store in the workspace folder; unset: embedded."""
+    chroma_token: SecretStr | None = None
+    """Token sent to the Chroma server (or the proxy in front of it) on every request."""
+    chroma_token_header: Literal["Authorization", "X-Chroma-Token"] = "Authorization"
+    """How the token travels: `Authorization: Bearer <token>`, or as is in X-Chroma-Token."""
+    chroma_tenant: str = "default_tenant"
+    """Tenant on the Chroma server."""
+    chroma_database: str = "default_database"
+    """Database on the Chroma server; give each workspace its own when several share a server
+    (collections are named after projects)."""
 
     llm_provider: Literal["local", "openai", "azure", "openai-compatible"] = "local"
     """Who extracts, names and recommends: `local` (the embedded default, no LLM), `openai`,
@@ -154,6 +168,21 @@ class Settings(BaseSettings):
             max_seconds=self.max_file_seconds,
             detect_names=self.detect_names,
             **choices,
+        )
+
+    def chroma_location(self) -> "Path | ChromaServer":
+        """Where the vector store lives: the workspace folder, or the configured server."""
+        if not self.chroma_url:
+            return self.home / "chroma"
+        from ingest.store import ChromaServer  # settings stay light: no chromadb at import
+
+        token = self.chroma_token.get_secret_value() if self.chroma_token else None
+        return ChromaServer(
+            self.chroma_url,
+            token,
+            self.chroma_token_header,
+            self.chroma_tenant,
+            self.chroma_database,
         )
 
     def key_scopes(self) -> dict[str, set[str]]:
