@@ -54,8 +54,9 @@ class Workspace:
         return Redactor(self.catalog.aliases(project), detect_names=self.settings.detect_names)
 
     def close(self) -> None:
-        """Release the catalog's database connection."""
+        """Release the catalog's database connection and the vector store's client."""
         self.catalog.close()
+        self.store.close()
 
 
 def open_workspace(
@@ -70,8 +71,8 @@ def open_workspace(
     embedder = embedder or UsemEmbedder(threads=settings.embedding_threads)
     return Workspace(
         settings=settings,
-        catalog=Catalog(home / "journeymap.sqlite"),
-        store=ChunkStore(home / "chroma", embedder),
+        store=ChunkStore(settings.chroma_location(), embedder),  # first: a bad server fails
+        catalog=Catalog(home / "journeymap.sqlite"),  # before the catalog opens a connection
         embedder=embedder,
         llm_http_client=llm_http_client,
     )
