@@ -276,13 +276,6 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.physical,
         ),
         (
-            r"\b(recipe cards?|recipes?|ingredients?|meals?|food|cook\w*|dish\w*)\b"
-            r"|菜谱|食材|菜|做饭",
-            "product / recipes",
-            "product",
-            TouchpointType.physical,
-        ),
-        (
             r"\b(chat ?bot|bot|live chat|chat)\b|机器人|在线客服",
             "support chat",
             "chat",
@@ -295,14 +288,7 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.human,
         ),
         (
-            r"\b(flight attendants?|crew|stewardess\w*|steward|pilots?|gate agents?|"
-            r"cabin staff)\b|空乘|机组",
-            "crew",
-            "service",
-            TouchpointType.human,
-        ),
-        (
-            r"\b(support|customer service|help ?desk|agent|representative|staff|refund\w*|"
+            r"\b(support|customer (?:service|care)|help ?desk|agent|representative|refund\w*|"
             r"complain\w*)\b|客服|退款|投诉",
             "customer support",
             "support",
@@ -316,15 +302,16 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.digital,
         ),
         (
-            r"\b(queue\w*|long lines?|in line|lines? (?:at|was|were)|"
-            r"check.?in (?:desk|counter|line)|"
-            r"security (?:line|check))\b|排队",
-            "queue / check-in",
+            r"\b(queue\w*|long lines?|in line|waiting line|lines? (?:at|was|were))\b|排队",
+            "queue",
             "service",
             TouchpointType.physical,
         ),
         (
-            r"\b(cancel\w*|unsubscrib\w*|skip\w*|pause\w*|renew\w*)\b|取消|退订|暂停|续订|跳过",
+            # Cancelling is the customer's act; a cancelled flight or order is an event.
+            r"\b(?<!was )(?<!were )(?<!been )(?<!got )(?<!be )(?<!is )(?<!are )"
+            r"(cancel\w*(?! (?:flight|order|delivery|trip|train))|unsubscrib\w*|skip\w*|"
+            r"pause\w*|renew\w*)\b|退订|暂停|续订|跳过|(?<!航班)(?<!被)取消(?!航班)",
             "cancellation / changes",
             "app",
             TouchpointType.digital,
@@ -347,18 +334,6 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             "store",
             TouchpointType.physical,
         ),
-        (
-            r"\b(luggage|baggage|suitcases?|(?:my|our|checked|lost|carry.?on) bags?)\b|行李",
-            "baggage",
-            "service",
-            TouchpointType.physical,
-        ),
-        (
-            r"\b(flight\w*|plane|gate|boarding|seat\w*)\b",
-            "flight",
-            "service",
-            TouchpointType.physical,
-        ),
     )
 )
 # UI elements named in usability sessions ("the export button", "query tab").
@@ -368,6 +343,63 @@ UI_ELEMENT = re.compile(
     r"search bar|toggle|checkbox|pop.?up|modal|sidebar|header|footer))s?\b",
     _I,
 )
+
+_UI_STOP_TEXT = """
+    the a an this that these those my your their its on in at to of for and or with there here
+    some any one each every is was be it i you we they but so then also just really very other
+    same whole no not if when where what which click clicked see use used
+    """
+_UI_STOP = frozenset(_UI_STOP_TEXT.split())
+
+
+def ui_element(text: str) -> tuple[str, str, TouchpointType] | None:
+    """A UI element the sentence names ("the export button"), as a digital touchpoint."""
+    element = UI_ELEMENT.search(text)
+    if element:
+        words = [w for w in element.group(1).lower().split() if w not in _UI_STOP]
+        if words:
+            return " ".join(words), "ui", TouchpointType.digital
+    return None
+
+
+# Channel families of touchpoints the lexicon does not know, by their words; else by type.
+_CHANNEL_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (channel, re.compile(pattern, _I))
+    for channel, pattern in (
+        ("app", r"\b(?:app|apps|ios|android|mobile)\b|应用|手机|App"),
+        (
+            "web",
+            r"\b(?:website|site|online|web|page|portal|browser|login|password)\b|网站|网页|官网",
+        ),
+        ("email", r"\b(?:e-?mail|emails|inbox|newsletter)\b|邮件"),
+        ("phone", r"\b(?:phone|call|calls|hotline|voicemail|line)\b|电话|热线"),
+        ("chat", r"\b(?:chat|chatbot|bot|messenger|dm)\b|在线客服|机器人"),
+        ("social", r"\b(?:twitter|facebook|instagram|tiktok|social|tweet|post)\b|微博|小红书|抖音"),
+        ("delivery", r"\b(?:delivery|shipping|courier|parcel|package|tracking)\b|快递|物流|配送"),
+        ("mail", r"\b(?:letter|letters|mail|statement|statements|bill|bills|invoice)\b|信函|账单"),
+    )
+)
+_CHANNEL_BY_TYPE = {
+    TouchpointType.human: "in person",
+    TouchpointType.physical: "physical",
+    TouchpointType.digital: "digital",
+    TouchpointType.social: "social",
+}
+
+
+def channel_of(name: str, kind: TouchpointType | str | None = None) -> str:
+    """The channel family of a touchpoint: the lexicon's for a name it knows, else the one
+    its words say (app, web, email, phone, chat, social, delivery, mail), else by its type."""
+    for _, known, channel, _ in TOUCHPOINTS:
+        if known == name:
+            return channel
+    for channel, pattern in _CHANNEL_WORDS:
+        if pattern.search(name):
+            return channel
+    try:
+        return _CHANNEL_BY_TYPE[TouchpointType(kind)] if kind else "ui"
+    except ValueError:
+        return "ui"
 
 
 # The kind of problem a pain-point theme is about, for recommendations: (kind, English cues,

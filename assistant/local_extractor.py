@@ -10,6 +10,7 @@ from assistant.extractor import Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
+from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
 from journey.schema import Observation, ObservationKind, TouchpointType
 from journey.source import Source, SourceKind
@@ -102,77 +103,12 @@ def read_sentence(
 
 
 def touchpoint_of(text: str) -> tuple[str, str, TouchpointType] | None:
-    """The first touchpoint the sentence names: (name, channel, type)."""
+    """The first touchpoint of the generic lexicon the sentence names: (name, channel, type).
+    (A study's own touchpoints come from `assistant.touchpoints.learn_vocabulary`.)"""
     for pattern, name, channel, kind in cues.TOUCHPOINTS:
         if pattern.search(text):
             return name, channel, kind
-    element = cues.UI_ELEMENT.search(text)
-    if element:
-        words = [w for w in element.group(1).lower().split() if w not in _STOP]
-        if words:
-            return " ".join(words), "ui", TouchpointType.digital
-    return None
-
-
-_STOP = {
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "these",
-    "those",
-    "my",
-    "your",
-    "their",
-    "its",
-    "on",
-    "in",
-    "at",
-    "to",
-    "of",
-    "for",
-    "and",
-    "or",
-    "with",
-    "there",
-    "here",
-    "some",
-    "any",
-    "one",
-    "each",
-    "every",
-    "is",
-    "was",
-    "be",
-    "it",
-    "i",
-    "you",
-    "we",
-    "they",
-    "but",
-    "so",
-    "then",
-    "also",
-    "just",
-    "really",
-    "very",
-    "other",
-    "same",
-    "whole",
-    "no",
-    "not",
-    "if",
-    "when",
-    "where",
-    "what",
-    "which",
-    "click",
-    "clicked",
-    "see",
-    "use",
-    "used",
-}
+    return cues.ui_element(text)
 
 
 def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
@@ -257,9 +193,18 @@ class LocalExtractor:
                 )
             )
         readings = what_counts(units, readings)
+        vocabulary = learn_vocabulary(
+            [
+                (unit.source.participant_id, without_handles(unit.text))
+                for unit, reading in zip(units, readings, strict=True)
+                if reading.kind in _EVALUATIONS
+            ],
+            self.embedder,
+            len({unit.source.participant_id for unit in units}),
+        )
         observations = []
         for unit, stage, reading in zip(units, stage_names, readings, strict=True):
-            touchpoint = touchpoint_of(unit.text)
+            touchpoint = vocabulary.find(without_handles(unit.text))
             observations.append(
                 Observation(
                     kind=reading.kind,
@@ -277,6 +222,7 @@ class LocalExtractor:
 
 
 _NOTHING = Reading(ObservationKind.neutral, 0.0, 1, "neutral")
+_EVALUATIONS = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
 _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
 
 

@@ -1,0 +1,357 @@
+"""Touchpoints learnt from the study: the things its participants evaluate (noun phrases after
+an article or possessive in English, nouns in Chinese), with a small generic lexicon as prior.
+
+A study of airline tweets talks about the flight, the bags and the gate agent; a study of a
+bank about the card and the account; a study of restaurants about the waiter and the dishes.
+No fixed list can know them all, so the vocabulary is read from the sentences that praise or
+complain: a phrase many participants evaluate is a touchpoint. A learnt phrase that the
+generic lexicon knows (`the app`, `customer service`) takes the lexicon's name, channel and
+type; a new one gets its type from its meaning (a person, a thing or place, something
+digital, something social) and its channel from its words.
+"""
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant import cues
+from assistant.keyphrases import STOPWORDS, chinese_words
+from assistant.sentiment import sentiment
+from ingest.embeddings import Embedder
+from journey.schema import TouchpointType
+
+Found = tuple[str, str, TouchpointType]
+"""(name, channel, type) of a touchpoint."""
+
+MAX_TERMS = 30
+"""Learnt touchpoints a study keeps at most (the most evaluated ones)."""
+
+# The words after an article or possessive; a lookahead, so `my bag and the app` yields both.
+_DETERMINER = re.compile(
+    r"\b(?:the|my|our|your|their|his|her|its|this|that|these|those|a|an|no|any|every|each|"
+    r"whole|entire)\s+(?=((?:[a-z][a-z'\-]*\s+){0,2}[a-z][a-z'\-]*))",
+    re.IGNORECASE,
+)
+# Words that describe or count rather than name: a phrase starts after them.
+_MODIFIER_TEXT = """
+    new old same whole entire first last next only other another best worst most least more
+    less extra free full long short big small little huge tiny great good bad nice terrible
+    awful horrible poor amazing excellent lovely wonderful fantastic perfect decent fine cheap
+    expensive rude friendly helpful unhelpful slow fast quick late early wrong right real whole
+    usual normal regular local main entire several few many much such own very really quite
+    whole single total overall actual general simple easy hard difficult
+"""
+# Nouns that are about everything and name no touchpoint.
+_GENERIC_TEXT = """
+    time times way ways day days hour hours minute minutes week weeks month months year years
+    night morning evening afternoon today tonight tomorrow yesterday moment moments life end
+    thing things lot lots people person guy guys one ones everything nothing something rest
+    point fact world reason reasons problem problems issue issues experience experiences part
+    side kind number name job work question questions answer answers idea case word words
+    matter deal chance option options situation help stuff bit while place company business
+    money amount fault mistake situation update updates process trip home house family kids
+    wife husband friend friends mom dad son daughter child children husband girlfriend
+    boyfriend god hell heck shit crap fuck thanks thank please sorry quality taste flavor
+    flavour speed attitude value size look feel came went took got gave made left told said
+    kept put began bought brought sent paid felt knew saw thought found held lost stood
+    following additional overall general whole without within upon across around toward
+    towards behind beyond despite except since unless whether seem seems right pending stay
+    wait visit difference attention law group set bite favourite favorite today's
+"""
+_MODIFIERS = frozenset(_MODIFIER_TEXT.split())
+_GENERIC = frozenset(_GENERIC_TEXT.split())
+_ZH_GENERIC_TEXT = """
+    时候 时间 东西 事情 问题 感觉 体验 地方 一次 每次 有点 朋友 大家 我们 他们 自己 小时 分钟
+    今天 昨天 明天 晚上 早上 中午 下午 上午 周末 一下 老板 人家 味道好 理由 原因 情况 样子
+    总体 整体 个人 大众 特色 印象 尝试 口味 口感 味道 速度 态度 质量 感受 心情 总之 总的来说
+    结果 建议 正宗 方面 部分 地点 一家 这家 那家 本人
+    """
+_ZH_GENERIC = frozenset(_ZH_GENERIC_TEXT.split())
+_ZH_NOUN = re.compile(r"^(?:n|nz|vn|ng)$")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def singular(word: str) -> str:
+    """A plural English noun's singular, by its ending (bags -> bag, dishes -> dish)."""
+    word = word.removesuffix("'s")
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("shes", "ches", "xes", "sses")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+_PLACEHOLDER = re.compile(r"^(.)\1+$|xx")
+"""Redaction marks (`XXXX` in complaint databases) name nothing."""
+
+
+def _content(word: str) -> bool:
+    return (
+        len(word) >= 3
+        and word not in STOPWORDS
+        and word not in _MODIFIERS
+        and not word.endswith(("ed", "ly"))
+        and not any(c.isdigit() for c in word)
+        and not _PLACEHOLDER.search(word)
+    )
+
+
+@functools.cache
+def _evaluative(word: str) -> bool:
+    """Words that carry a feeling (fair, favourite, top) praise or blame; they name nothing."""
+    return sentiment(word) != 0.0
+
+
+def mentions(text: str) -> set[str]:
+    """The noun phrases a sentence names as things (keys in the singular): in English the
+    one or two content words after an article or possessive (`the gate agent` -> `gate
+    agent`, `agent`), in Chinese the nouns jieba tags (`服务员`)."""
+    found: set[str] = set()
+    lower = text.lower().replace("\u2019", "'")
+    for match in _DETERMINER.finditer(lower):
+        words = match.group(1).split()
+        while words and (words[0] in _MODIFIERS or words[0].endswith("ly")):
+            words = words[1:]
+        run: list[str] = []
+        for word in words:
+            if not _content(word):
+                break
+            run.append(singular(word.strip("'-")))
+        if not run:
+            continue
+        # Of `gate agents yelled` the run is `gate agent yell...`: a verb may end it, so each
+        # word and each pair is a candidate, and how the study uses them decides (see
+        # `_names_things`).
+        for i, word in enumerate(run):
+            if word not in _GENERIC and not _evaluative(word):
+                found.add(word)
+                if i and run[i - 1] not in _GENERIC and not _evaluative(run[i - 1]):
+                    found.add(f"{run[i - 1]} {word}")
+    for chunk in _HAN.findall(text):
+        for word, flag in _posseg(chunk):
+            if (
+                _ZH_NOUN.match(flag)
+                and len(word) >= 2
+                and word not in _ZH_GENERIC
+                and not _evaluative(word)
+            ):
+                found.add(word)
+    return found
+
+
+def _posseg(text: str) -> list[tuple[str, str]]:
+    import jieba.posseg  # type: ignore[import-untyped]
+
+    chinese_words("")  # jieba's logging set quiet once
+    return [(p.word, p.flag) for p in jieba.posseg.lcut(text)]
+
+
+# Examples of the four touchpoint types: a learnt phrase takes the type of its nearest examples.
+_TYPE_EXAMPLES: dict[TouchpointType, tuple[str, ...]] = {
+    TouchpointType.human: (
+        "staff member",
+        "agent",
+        "waiter",
+        "waitress",
+        "nurse",
+        "doctor",
+        "driver",
+        "crew",
+        "representative",
+        "manager",
+        "receptionist",
+        "employee",
+        "technician",
+        "host",
+        "服务员",
+        "工作人员",
+        "医生",
+        "师傅",
+    ),
+    TouchpointType.digital: (
+        "app",
+        "website",
+        "online account",
+        "email",
+        "login",
+        "screen",
+        "software",
+        "system",
+        "online form",
+        "notification",
+        "password",
+        "网站",
+        "应用",
+        "系统",
+    ),
+    TouchpointType.physical: (
+        "product",
+        "food",
+        "dish",
+        "room",
+        "seat",
+        "bag",
+        "package",
+        "building",
+        "counter",
+        "device",
+        "card",
+        "restaurant",
+        "hotel",
+        "airport",
+        "store",
+        "plane",
+        "bed",
+        "menu",
+        "table",
+        "battery",
+        "菜",
+        "房间",
+        "餐厅",
+        "座位",
+    ),
+    TouchpointType.social: (
+        "friends",
+        "family",
+        "social media",
+        "word of mouth",
+        "influencer",
+        "online reviews",
+        "朋友",
+        "小红书",
+    ),
+}
+
+
+def _types(terms: Sequence[str], embedder: Embedder) -> list[TouchpointType]:
+    """Each term's type: that of the examples nearest in meaning (mean of the best three)."""
+    labels = [t for t, examples in _TYPE_EXAMPLES.items() for _ in examples]
+    examples = [e for group in _TYPE_EXAMPLES.values() for e in group]
+    similarity = embedder.embed(list(terms)) @ embedder.embed(examples).T
+    kinds = list(_TYPE_EXAMPLES)
+    out = []
+    for row in similarity:
+        scores = []
+        for kind in kinds:
+            mine = np.sort(row[[k for k, label in enumerate(labels) if label is kind]])[::-1]
+            scores.append(float(mine[:3].mean()))
+        out.append(kinds[int(np.argmax(scores))])
+    return out
+
+
+_TOKEN = re.compile(r"[a-z][a-z'\-]*|[^\sa-z]")
+
+
+def _names_things(texts: Sequence[str], keys: set[str]) -> set[str]:
+    """The English keys that the study uses as nouns: most often followed by a function word
+    or punctuation (`the flight was`, `my bags.`), not by another content word (`fair credit
+    reporting`, `the customer service`: `fair` and `customer` describe)."""
+    ends: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for text in texts:
+        tokens = [singular(t) for t in _TOKEN.findall(text.lower().replace("\u2019", "'"))]
+        for n in (1, 2):
+            for i in range(len(tokens) - n + 1):
+                key = " ".join(tokens[i : i + n])
+                if key not in keys:
+                    continue
+                seen[key] += 1
+                after = tokens[i + n] if i + n < len(tokens) else "."
+                ends[key] += not _content(after) or after in _GENERIC
+    return {k for k in keys if seen[k] and ends[k] * 2 >= seen[k]}
+
+
+@dataclass
+class Vocabulary:
+    """A study's touchpoints: learnt phrases (with their name, channel and type) over the
+    generic lexicon. `find` names the touchpoint a sentence is about."""
+
+    learnt: dict[str, Found] = field(default_factory=dict)
+    """Phrase key (singular) -> touchpoint."""
+
+    def __post_init__(self) -> None:
+        english = sorted((k for k in self.learnt if k.isascii()), key=lambda k: (-len(k), k))
+        chinese = sorted((k for k in self.learnt if not k.isascii()), key=lambda k: (-len(k), k))
+        parts = [rf"\b{re.escape(k)}(?:e?s)?\b" for k in english]
+        parts += [re.escape(k) for k in chinese]
+        self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def find(self, text: str) -> Found | None:
+        """The touchpoint a sentence names first: a learnt phrase or a lexicon entry (the
+        earlier in the sentence wins, the longer on a tie), else a named UI element."""
+        best: tuple[int, int, Found] | None = None
+        if self._pattern is not None:
+            for match in self._pattern.finditer(text):
+                key = singular(match.group(0).lower()) if match.group(0).isascii() else None
+                found = self.learnt.get(key or match.group(0)) or self.learnt.get(
+                    match.group(0).lower()
+                )
+                if found is not None:
+                    best = (match.start(), -len(match.group(0)), found)
+                    break
+        for pattern, name, channel, kind in cues.TOUCHPOINTS:
+            hit = pattern.search(text)
+            if hit and (best is None or (hit.start(), -len(hit.group(0))) < best[:2]):
+                best = (hit.start(), -len(hit.group(0)), (name, channel, kind))
+        if best is not None:
+            return best[2]
+        return cues.ui_element(text)
+
+
+def _lexicon(term: str) -> Found | None:
+    """The lexicon's touchpoint for a learnt phrase, when the lexicon knows the phrase."""
+    for pattern, name, channel, kind in cues.TOUCHPOINTS:
+        match = pattern.search(term)
+        if match and len(match.group(0)) * 2 >= len(term):
+            return name, channel, kind
+    return None
+
+
+def learn_vocabulary(
+    evaluations: Sequence[tuple[str, str]], embedder: Embedder, participants: int
+) -> Vocabulary:
+    """The touchpoints of a study from its evaluative sentences, as (participant, text):
+    phrases that at least two participants (and 1% of a large study, up to 10) evaluate and
+    that the study uses as nouns, the MAX_TERMS most evaluated; a two-word phrase stands
+    for its head word when it carries most of the head's mentions."""
+    people: defaultdict[str, set[str]] = defaultdict(set)
+    for who, text in evaluations:
+        for key in mentions(text):
+            people[key].add(who)
+    need = max(2, min(10, math.ceil(0.01 * participants)))
+    frequent = {k for k, v in people.items() if len(v) >= need}
+    english = {k for k in frequent if k.isascii()}
+    nouns = _names_things([t for _, t in evaluations], english) | (frequent - english)
+    counts = Counter({k: len(people[k]) for k in nouns})
+    kept: list[str] = []
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        words = key.split()
+        if len(words) == 2 and n * 2 < counts.get(words[1], 0):
+            continue  # `gate agent` is a kind of `agent` here, not a touchpoint of its own
+        if len(words) == 1 and any(
+            c.split()[1] == key and counts[c] * 2 >= n for c in counts if len(c.split()) == 2
+        ):
+            continue  # `customer service` speaks for `service`
+        kept.append(key)
+        if len(kept) == MAX_TERMS:
+            break
+    learnt: dict[str, Found] = {}
+    unknown = []
+    for key in kept:
+        known = _lexicon(key)
+        if known is not None:
+            learnt[key] = known
+        else:
+            unknown.append(key)
+    for key, kind in zip(unknown, _types(unknown, embedder) if unknown else [], strict=True):
+        learnt[key] = (key, cues.channel_of(key, kind), kind)
+    return Vocabulary(learnt)

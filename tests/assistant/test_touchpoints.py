@@ -1,0 +1,77 @@
+"""Touchpoints learnt from the study, over a small generic lexicon."""
+
+from assistant.cues import channel_of
+from assistant.local_extractor import touchpoint_of
+from assistant.touchpoints import Vocabulary, learn_vocabulary, mentions, singular
+from ingest.embeddings import UsemEmbedder
+from journey.schema import TouchpointType
+
+# A small airline-like study written for these tests: (participant, evaluative sentence).
+AIRLINE = [
+    ("a", "The gate agent was rude and would not rebook us."),
+    ("b", "Our flight was delayed three hours with no explanation."),
+    ("c", "My bags never arrived in Denver."),
+    ("d", "The flight attendants were lovely on the way back."),
+    ("e", "The flight was cancelled and the agent just shrugged."),
+    ("f", "They lost my bag and the app shows nothing."),
+    ("g", "The app crashed twice while I tried to check in."),
+    ("h", "A fair price, but the seat was broken."),
+    ("i", "The seat would not recline and the flight was freezing."),
+    ("j", "The agent at the desk was so helpful, thank you."),
+]
+
+
+def test_mentions_are_the_things_after_an_article_or_possessive():
+    assert {"gate agent", "gate", "agent"} <= mentions("The gate agent was rude to us.")
+    assert "bag" in mentions("They lost my bags again.")
+    found = mentions("Honestly the worst service I have ever had.")
+    assert "service" in found and "worst" not in found
+    assert "服务员" in mentions("服务员态度很热情，上菜也快。")
+    assert singular("dishes") == "dish" and singular("policies") == "policy"
+    assert singular("glass") == "glass"
+
+
+def test_a_study_teaches_its_own_touchpoints_with_type_and_channel(embedder: UsemEmbedder):
+    vocabulary = learn_vocabulary(AIRLINE, embedder, participants=len(AIRLINE))
+    learnt = vocabulary.learnt
+    assert learnt["flight"][2] is TouchpointType.physical
+    assert learnt["bag"][2] is TouchpointType.physical
+    assert learnt["agent"][2] is TouchpointType.human
+    # A phrase the generic lexicon knows takes the lexicon's name.
+    assert learnt["app"] == ("mobile app", "app", TouchpointType.digital)
+    # Words that praise or describe are no touchpoints, nor is anything one person said.
+    assert "fair" not in learnt and "price" not in learnt
+    assert "desk" not in learnt
+    assert vocabulary.find("Why is my flight delayed again?") == (
+        "flight",
+        "physical",
+        TouchpointType.physical,
+    )
+
+
+def test_the_touchpoint_named_first_is_the_one_a_sentence_is_about():
+    vocabulary = Vocabulary({"bag": ("bag", "physical", TouchpointType.physical)})
+    assert vocabulary.find("My bag is lost and the app says nothing.")[0] == "bag"  # type: ignore[index]
+    assert vocabulary.find("The app says nothing about my bag.")[0] == "mobile app"  # type: ignore[index]
+    assert vocabulary.find("I clicked the export button twice.")[0] == "export button"  # type: ignore[index]
+    assert vocabulary.find("We talked about the weather.") is None
+
+
+def test_no_domain_defaults_reach_other_domains():
+    # Meal-kit and airline words are learnt where a study uses them, not built in.
+    assert touchpoint_of("The food on the plane was cold.") is None
+    assert touchpoint_of("这家的菜品很一般。") is None
+    # A cancelled flight is an event, not the cancellation touchpoint of a subscription.
+    assert touchpoint_of("Cancelled Flightled again, third time this month.") is None
+    assert touchpoint_of("My flight was cancelled last night.") is None
+    assert touchpoint_of("I tried to cancel my subscription for a week.")[0] == (  # type: ignore[index]
+        "cancellation / changes"
+    )
+
+
+def test_channels_come_from_the_lexicon_the_words_or_the_type():
+    assert channel_of("mobile app") == "app"
+    assert channel_of("booking website", TouchpointType.digital) == "web"
+    assert channel_of("front desk", TouchpointType.human) == "in person"
+    assert channel_of("room", TouchpointType.physical) == "physical"
+    assert channel_of("anything") == "ui"
