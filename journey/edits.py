@@ -1,5 +1,5 @@
-"""People's edits to a map (rename, merge, delete, re-stage, pin a quote) and how they are
-re-applied to every rebuild. Pure functions; no I/O.
+"""People's edits to a map (rename, merge, split, delete, re-stage, pin or unpin a quote, add a
+finding) and how they are re-applied to every rebuild. Pure functions; no I/O.
 
 An edit names its target by the quotes it rested on, not by its id: ids follow rank order and
 change when new sources arrive. On a rebuild the target is the finding sharing the most
@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from journey.schema import Delight, Evidence, Finding, JourneyMap, PainPoint, Stage
 
-Op = Literal["rename", "merge", "delete", "restage", "pin"]
+Op = Literal["rename", "merge", "split", "delete", "restage", "pin", "unpin", "add"]
+QuoteRef = dict[str, str | int]
+"""A quote by place: source_id, char_start and char_end."""
 
 
 class EditRequest(BaseModel):
@@ -31,22 +33,45 @@ class EditRequest(BaseModel):
                     "target": "pp-purchase-1",
                     "quote": {"source_id": "…", "char_start": 10, "char_end": 80},
                 },
+                {
+                    "op": "split",
+                    "target": "pp-use-1",
+                    "title": "Recipes too long on weekdays",
+                    "quotes": [{"source_id": "…", "char_start": 120, "char_end": 190}],
+                },
+                {
+                    "op": "add",
+                    "kind": "pain_point",
+                    "stage": "Delivery",
+                    "title": "Box left in the rain",
+                    "quotes": [{"source_id": "…", "char_start": 300, "char_end": 352}],
+                },
             ]
         },
     )
 
     op: Op
-    """rename, merge, delete, restage or pin."""
-    target: str
-    """Id of a pain point or delight in the current map, or `touchpoint:<stage>:<name>`."""
+    """rename, merge, split, delete (dismiss), restage (move), pin or unpin a quote, add."""
+    target: str = ""
+    """Id of a pain point or delight in the current map, or `touchpoint:<stage>:<name>`
+    (every op but add)."""
     title: str | None = None
-    """New title (rename)."""
+    """New title (rename), the split-off finding's title (split), the new finding's (add)."""
     into: str | None = None
     """Id of the finding the target is merged into (merge)."""
     stage: str | None = None
-    """Stage to move the target to (restage)."""
-    quote: dict[str, str | int] | None = None
-    """The quote to pin: source_id, char_start, char_end (pin)."""
+    """Stage to move the target to (restage), or of the new finding (add)."""
+    quote: QuoteRef | None = None
+    """The quote to pin or unpin: source_id, char_start, char_end."""
+    quotes: list[QuoteRef] = Field(default_factory=list, max_length=50)
+    """The target's quotes that leave it for the new finding (split), or the new finding's
+    quotes (add): participants' words, each checked against its source."""
+    kind: Literal["pain_point", "delight"] = "pain_point"
+    """What the new finding is (add)."""
+    severity: int = Field(3, ge=1, le=5)
+    """The new finding's severity, 1..5 (add)."""
+    note: str | None = Field(None, max_length=500)
+    """Why: kept with the edit."""
 
 
 class Edit(BaseModel):
@@ -68,6 +93,15 @@ class Edit(BaseModel):
     stage: str | None = None
     pinned: Evidence | None = None
     """The grounded quote to pin."""
+    unpinned: tuple[str, int] | None = None
+    """(source_id, char_start) of the quote to take off the target (unpin)."""
+    quotes: list[Evidence] = Field(default_factory=list)
+    """The grounded quotes that leave the target (split) or make the new finding (add)."""
+    kind: Literal["pain_point", "delight"] = "pain_point"
+    severity: int = 3
+    author: str | None = None
+    """Who made it (the face and, where known, the person or assistant)."""
+    note: str | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -118,6 +152,9 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
     for edit in edits:
         if edit.touchpoint is not None:
             _touchpoint_edit(out, edit)
+            continue
+        if edit.op == "add":
+            _add_finding(out, edit)
             continue
         found = locate(out, edit.anchor)
         if found is None:
@@ -172,10 +209,84 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             finding.evidence = [edit.pinned] + [
                 e for e in finding.evidence if (e.source_id, e.char_start) != key
             ]
+        elif edit.op == "unpin" and edit.unpinned is not None:
+            left = [e for e in finding.evidence if (e.source_id, e.char_start) != edit.unpinned]
+            if left:
+                finding.evidence = left
+            else:
+                out.warnings.append(
+                    f"edit {edit.id} (unpin) was not applied: it would leave "
+                    f"{finding.title!r} without a quote; delete the finding instead"
+                )
+        elif edit.op == "split":
+            _split(out, stage, finding, edit)
     kept = {f.id for _, f in findings(out)}
     out.top_pain_points = [i for i in out.top_pain_points if i in kept]
     out.top_delights = [i for i in out.top_delights if i in kept]
     return out
+
+
+def _people(evidence: list[Evidence]) -> set[str]:
+    return {e.participant_id or e.source_id for e in evidence}
+
+
+def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
+    """Move the edit's quotes out of the finding into a new one beside it."""
+    keys = {(e.source_id, e.char_start) for e in edit.quotes}
+    moved = [e for e in finding.evidence if (e.source_id, e.char_start) in keys]
+    left = [e for e in finding.evidence if (e.source_id, e.char_start) not in keys]
+    if not moved or not left:
+        m.warnings.append(
+            f"edit {edit.id} (split) was not applied: "
+            + ("none of its quotes is" if not moved else "all of its quotes are")
+            + f" in {finding.title!r} any more"
+        )
+        return
+    gone = _people(moved) - _people(left)
+    new = finding.model_copy(
+        deep=True,
+        update={
+            "id": f"{finding.id.split('-', 1)[0]}-{edit.id}",
+            "title": edit.title or finding.title,
+            "description": f"Split from {finding.title!r}.",
+            "evidence": moved,
+            "participants": len(_people(moved)),
+            "share": round(len(_people(moved)) / max(1, m.sources.participants), 3),
+            "segments": {},
+            "also_in": {},
+        },
+    )
+    # The quotes are a sample of the members: the count left is a lower bound.
+    finding.participants = max(len(_people(left)), finding.participants - len(gone))
+    finding.share = round(finding.participants / max(1, m.sources.participants), 3)
+    finding.evidence = left
+    _add(stage, new)
+
+
+def _add_finding(m: JourneyMap, edit: Edit) -> None:
+    """A finding a person added with its quotes, in its stage."""
+    stage = next((s for s in m.stages if s.name == edit.stage), None)
+    if stage is None or not edit.quotes:
+        m.warnings.append(
+            f"edit {edit.id} (add) was not applied: no stage {edit.stage!r} in the map"
+        )
+        return
+    cls: type[Finding] = PainPoint if edit.kind == "pain_point" else Delight
+    people = len(_people(edit.quotes))
+    _add(
+        stage,
+        cls(
+            id=f"{'pp' if edit.kind == 'pain_point' else 'dl'}-{edit.id}",
+            title=edit.title or "Added finding",
+            description=edit.note or f"Added by {edit.author or 'a person'}.",
+            severity=edit.severity,
+            participants=people,
+            share=round(people / max(1, m.sources.participants), 3),
+            emotion="unrated",
+            evidence=list(edit.quotes),
+            home_stage=stage.name,
+        ),
+    )
 
 
 def _touchpoint_edit(m: JourneyMap, edit: Edit) -> None:

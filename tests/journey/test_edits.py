@@ -30,3 +30,58 @@ def test_an_edit_whose_finding_is_gone_is_reported_not_dropped_silently(
     out = apply_edits(sample_map, [ghost])
     assert any("e9" in w and "not applied" in w for w in out.warnings)
     assert [p.title for p in _pains(out)] == [p.title for p in _pains(sample_map)]
+
+
+def test_split_moves_the_chosen_quotes_into_a_new_finding_beside_the_old(
+    sample_map: JourneyMap,
+):
+    target = next(p for p in _pains(sample_map) if len(p.evidence) >= 2)
+    moved = target.evidence[-1]
+    edit = Edit(
+        id="e2", op="split", anchor=anchor(target), title="The part that differs", quotes=[moved]
+    )
+    out = apply_edits(sample_map, [edit])
+    new = next(p for p in _pains(out) if p.id.endswith("-e2"))
+    old = find(out, target.id)
+    assert old is not None
+    assert new.title == "The part that differs" and new.evidence == [moved]
+    assert moved not in old[1].evidence and len(old[1].evidence) == len(target.evidence) - 1
+    assert new.participants == 1 and old[1].participants >= 1
+    # A rebuild applies it again the same way; a split of quotes no longer there is reported.
+    assert apply_edits(sample_map, [edit]) == out
+    gone = edit.model_copy(update={"quotes": [moved.model_copy(update={"char_start": 10**6})]})
+    assert any("e2" in w for w in apply_edits(sample_map, [gone]).warnings)
+
+
+def test_unpin_drops_one_quote_but_never_the_last(sample_map: JourneyMap):
+    target = next(p for p in _pains(sample_map) if len(p.evidence) >= 2)
+    first = target.evidence[0]
+    edit = Edit(
+        id="e3", op="unpin", anchor=anchor(target), unpinned=(first.source_id, first.char_start)
+    )
+    found = find(apply_edits(sample_map, [edit]), target.id)
+    assert found is not None and first not in found[1].evidence
+    single = next((p for p in _pains(sample_map) if len(p.evidence) == 1), None)
+    if single is not None:
+        only = single.evidence[0]
+        last = Edit(
+            id="e4", op="unpin", anchor=anchor(single), unpinned=(only.source_id, only.char_start)
+        )
+        out = apply_edits(sample_map, [last])
+        assert any("e4" in w and "without a quote" in w for w in out.warnings)
+
+
+def test_add_puts_a_new_finding_with_its_quotes_in_its_stage(
+    sample_map: JourneyMap,
+):
+    stage = sample_map.stages[-1]
+    quote = _pains(sample_map)[0].evidence[0]
+    add = Edit(
+        id="e5", op="add", anchor=[], stage=stage.name, title="Box left in the rain",
+        quotes=[quote], kind="delight", severity=2, author="mcp",
+    )  # fmt: skip
+    out = apply_edits(sample_map, [add])
+    added = next(d for d in out.stages[-1].delights if d.id == "dl-e5")
+    assert added.evidence == [quote] and added.severity == 2 and added.participants == 1
+    nowhere = add.model_copy(update={"stage": "No such stage"})
+    assert any("e5" in w for w in apply_edits(sample_map, [nowhere]).warnings)
