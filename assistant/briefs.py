@@ -29,10 +29,8 @@ def stored_map(workspace: Workspace, project: str) -> JourneyMap | None:
     """The project's newest stored map with people's edits applied; None if none was built.
     Raises NotFoundError for an unknown project."""
     workspace.catalog.require_project(project)
-    latest = workspace.catalog.latest_map(project)
-    if latest is None:
-        return None
-    return with_edits(workspace, JourneyMap.model_validate_json(latest))
+    latest = workspace.repository.latest_map(project)
+    return None if latest is None else with_edits(workspace, latest)
 
 
 def is_current(workspace: Workspace, journey_map: JourneyMap) -> bool:

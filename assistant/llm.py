@@ -23,8 +23,8 @@ from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from pydantic import BaseModel, ValidationError
 
 from assistant.llm_types import LLMError, LLMOutputError, LLMRefusal, Outcome, Usage
+from assistant.repository import Repository
 from assistant.settings import Settings
-from ingest.catalog import Catalog
 from prompts import Prompt, fence
 
 __all__ = ["LLM", "LLMError", "LLMOutputError", "LLMRefusal", "Outcome", "Usage", "chat_model"]
@@ -142,10 +142,13 @@ class LLM:
     """Structured and streamed calls to the configured model, cached in the workspace."""
 
     def __init__(
-        self, settings: Settings, catalog: Catalog, http_client: httpx.Client | None = None
+        self,
+        settings: Settings,
+        repository: Repository,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self.settings = settings
-        self.catalog = catalog
+        self.repository = repository
         self.model = chat_model(settings, http_client)
         self.method = settings.llm_structured_output
 
@@ -229,9 +232,9 @@ class LLM:
         for i, fields in enumerate(requests):
             messages = self._messages(prompt, schema, fields)
             key = self._key(prompt, schema, messages)
-            hit = self.catalog.cached_reply(key)
+            hit = self.repository.cached_reply(key, schema)
             if hit is not None:
-                outcomes[i] = Outcome(schema.model_validate_json(hit[0]), usage=Usage(cached=1))
+                outcomes[i] = Outcome(hit, usage=Usage(cached=1))
             else:
                 todo.append((i, key, messages))
         done = len(requests) - len(todo)
@@ -252,12 +255,9 @@ class LLM:
                     except LLMError as exc:
                         outcomes[i] = Outcome(None, exc, exc.usage or Usage(calls=1))
                     else:
-                        # Written from this thread only: the catalog's connection is shared.
-                        self.catalog.cache_reply(
-                            key,
-                            reply.model_dump_json(),
-                            usage.prompt_tokens,
-                            usage.completion_tokens,
+                        # Written from this thread only: the repository's connection is shared.
+                        self.repository.cache_reply(
+                            key, reply, usage.prompt_tokens, usage.completion_tokens
                         )
                         outcomes[i] = Outcome(reply, usage=usage)
                     done += 1

@@ -33,7 +33,7 @@ from assistant.themes import LINKAGE
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Embedder, Vectors
-from journey.edits import Edit, apply_edits
+from journey.edits import apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
 from journey.schema import (
@@ -111,9 +111,8 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
     (same sources, default stages, local extractor), else built afresh and stored."""
     workspace.catalog.require_project(project)
     stored = workspace.catalog.sources(project)
-    latest = workspace.catalog.latest_map(project)
-    if latest is not None:
-        journey_map = JourneyMap.model_validate_json(latest)
+    journey_map = workspace.repository.latest_map(project)
+    if journey_map is not None:
         extractor = workspace.extractor_name()
         specs = stage_specs(stored, embedder=workspace.embedder)[0]
         if journey_map.id == map_id(project, stored, specs, extractor):
@@ -125,13 +124,13 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
 
 def with_edits(workspace: Workspace, journey_map: JourneyMap) -> JourneyMap:
     """The map with the people's edits of its project applied (they survive rebuilds)."""
-    stored = [Edit.model_validate_json(e) for e in workspace.catalog.edits(journey_map.project)]
+    stored = workspace.repository.edits(journey_map.project)
     return apply_edits(journey_map, stored) if stored else journey_map
 
 
 def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:
     """Keep a built map in the workspace, as the project's newest version."""
-    workspace.catalog.save_map(journey_map.project, journey_map.id, journey_map.model_dump_json())
+    workspace.repository.save_map(journey_map)
 
 
 @dataclass

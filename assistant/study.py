@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import briefs
 from assistant.curation import make_edit
 from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant.repository import MapVersion
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
@@ -141,11 +142,11 @@ class Studies:
     def llm_cache(self, clear: bool = False, older_than_days: float | None = None) -> int:
         """Clear the cache of LLM replies (all, or those older than some days) if asked;
         returns how many were cleared."""
-        return self.workspace.catalog.clear_cache(older_than_days) if clear else 0
+        return self.workspace.repository.clear_cache(older_than_days) if clear else 0
 
     def llm_cache_totals(self) -> tuple[int, int, int]:
         """(replies, prompt tokens, completion tokens) held in the LLM reply cache."""
-        return self.workspace.catalog.cache_totals()
+        return self.workspace.repository.cache_totals()
 
     @property
     def uses_llm(self) -> bool:
@@ -181,13 +182,15 @@ class Study:
             sources=len(stored),
             participants=len({s.source.participant_id for s in stored}),
             chunks=self.workspace.store.count(self.project),
-            latest_map_id=self.workspace.catalog.latest_map_id(self.project),
+            latest_map_id=self.workspace.repository.latest_map_id(self.project),
         )
 
     def delete(self) -> None:
         """Delete the project with its sources, store, maps and edits."""
         with self._writing():
             self.workspace.store.drop_project(self.project)
+            # The repository first: a crash between the two leaves a project to delete again.
+            self.workspace.repository.delete_project(self.project)
             self.workspace.catalog.delete_project(self.project)
 
     # sources
@@ -347,16 +350,16 @@ class Study:
         """Whether the map was built from the sources as they are now."""
         return briefs.is_current(self.workspace, journey_map)
 
-    def map_versions(self) -> list[tuple[str, str]]:
+    def map_versions(self) -> list[MapVersion]:
         """(id, created_at) of every stored version, newest first."""
-        return self.workspace.catalog.map_versions(self.project)
+        return self.workspace.repository.map_versions(self.project)
 
     def map_version(self, map_id: str) -> JourneyMap:
         """One stored version, as built (without later edits)."""
-        found = self.workspace.catalog.map_version(self.project, map_id)
+        found = self.workspace.repository.map_version(self.project, map_id)
         if found is None:
             raise NotFoundError(f"no map {map_id!r} in project {self.project!r}")
-        return JourneyMap.model_validate_json(found)
+        return found
 
     def export(self, format: Format) -> str:
         """The stored map in one export format."""
@@ -382,17 +385,17 @@ class Study:
         with self._writing():
             journey_map = current_map(self.workspace, self.project)
             edit = make_edit(self.workspace, self.project, journey_map, request)
-            self.workspace.catalog.add_edit(self.project, edit.id, edit.model_dump_json())
+            self.workspace.repository.add_edit(self.project, edit)
         return self.fresh_map()
 
     def edits(self) -> list[Edit]:
         """The project's edits, oldest first."""
-        return [Edit.model_validate_json(e) for e in self.workspace.catalog.edits(self.project)]
+        return self.workspace.repository.edits(self.project)
 
     def undo_edit(self, edit_id: str) -> None:
         """Remove an edit; the next map no longer applies it."""
         with self._writing():
-            if not self.workspace.catalog.delete_edit(self.project, edit_id):
+            if not self.workspace.repository.delete_edit(self.project, edit_id):
                 raise NotFoundError(f"no edit {edit_id!r} in project {self.project!r}")
 
     # questions
@@ -412,8 +415,8 @@ class Study:
     def asked(self, conversation: str) -> str | None:
         """What the last question of a conversation searched for (a follow-up joins the
         question before it)."""
-        turns = self.workspace.catalog.conversation(self.project, conversation)
-        return turns[-1][1] if turns else None
+        turns = self.workspace.repository.conversation(self.project, conversation)
+        return turns[-1].asked if turns else None
 
     def search_quotes(self, query: str, limit: int = 5) -> list[tuple[float, Evidence]]:
         """Participants' verbatim words nearest in meaning to a query, grounded."""

@@ -1,8 +1,10 @@
-"""A workspace on disk: the catalog and the vector store under JOURNEYMAP_HOME."""
+"""A workspace on disk: the catalog, the repository and the vector store under JOURNEYMAP_HOME."""
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.repository import Repository
 from assistant.settings import Settings
 from ingest.catalog import Catalog
 from ingest.embeddings import Embedder, UsemEmbedder
@@ -24,6 +26,8 @@ class Workspace:
     catalog: Catalog
     store: ChunkStore
     embedder: Embedder
+    repository: Repository
+    """Maps, edits, conversations and the LLM cache (same database file as the catalog)."""
     llm_http_client: "httpx.Client | None" = field(default=None, repr=False)
     """The HTTP client the LLM talks through (tests hand in one with a mock transport)."""
     _llm: "LLM | None" = field(default=None, repr=False)
@@ -35,7 +39,7 @@ class Workspace:
         if self._llm is None:
             from assistant.llm import LLM
 
-            self._llm = LLM(self.settings, self.catalog, self.llm_http_client)
+            self._llm = LLM(self.settings, self.repository, self.llm_http_client)
         return self._llm
 
     def extractor_name(self) -> str:
@@ -54,7 +58,8 @@ class Workspace:
         return Redactor(self.catalog.aliases(project), detect_names=self.settings.detect_names)
 
     def close(self) -> None:
-        """Release the catalog's database connection and the vector store's client."""
+        """Release the database connections and the vector store's client."""
+        self.repository.close()
         self.catalog.close()
         self.store.close()
 
@@ -69,10 +74,20 @@ def open_workspace(
     settings.check_llm()
     home = settings.home
     embedder = embedder or UsemEmbedder(threads=settings.embedding_threads)
+    store = ChunkStore(settings.chroma_location(), embedder)  # first: a bad server fails
+    with ExitStack() as opened:  # before the catalog opens a connection; closed on failure
+        opened.callback(store.close)
+        # Both upgrade the one database file; each refuses it if a newer journeymap wrote it.
+        catalog = Catalog(home / "journeymap.sqlite")
+        opened.callback(catalog.close)
+        repository = Repository(home / "journeymap.sqlite")
+        opened.pop_all()
+    catalog.conversations = repository  # until the chat asks the repository itself
     return Workspace(
         settings=settings,
-        store=ChunkStore(settings.chroma_location(), embedder),  # first: a bad server fails
-        catalog=Catalog(home / "journeymap.sqlite"),  # before the catalog opens a connection
+        store=store,
+        catalog=catalog,
         embedder=embedder,
+        repository=repository,
         llm_http_client=llm_http_client,
     )

@@ -1,5 +1,9 @@
 """The workspace catalog (SQLite): projects, sources with their turns, and the PII name mapping.
 
+Its tables are created and upgraded by numbered migrations (`migrations`, owner "catalog");
+maps, edits, conversations and the LLM reply cache live in the same file but belong to
+assistant.repository.
+
 A source row is written as `pending` before its chunks reach the vector store and marked
 `stored` after, so an interrupted ingest can be cleaned up and rerun without loss or duplicates.
 Ingests into one project take turns across processes (`ingest_lock`), so the clean-up only
@@ -8,12 +12,14 @@ ever sees what a dead process left.
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
+from ingest.migrations import Migrations, connect, transaction
 from journey.errors import NotFoundError
 from journey.source import Role, Source
 
@@ -24,71 +30,65 @@ except ImportError:  # pragma: no cover - Windows: no flock, so ingests are not 
 
 logger = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS projects (
-    name TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sources (
-    project TEXT NOT NULL REFERENCES projects(name),
-    id TEXT NOT NULL,
-    locator TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'stored')),
-    original TEXT NOT NULL,
-    source_json TEXT NOT NULL,
-    ingested_at TEXT NOT NULL,
-    PRIMARY KEY (project, id)
-);
-CREATE INDEX IF NOT EXISTS sources_locator ON sources(project, locator);
-CREATE TABLE IF NOT EXISTS aliases (
-    project TEXT NOT NULL,
-    label TEXT NOT NULL,
-    placeholder TEXT NOT NULL,
-    role TEXT NOT NULL,
-    PRIMARY KEY (project, label)
-);
-CREATE TABLE IF NOT EXISTS maps (
-    project TEXT NOT NULL,
-    id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    map_json TEXT NOT NULL,
-    PRIMARY KEY (project, id)
-);
-CREATE TABLE IF NOT EXISTS edits (
-    project TEXT NOT NULL,
-    id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    edit_json TEXT NOT NULL,
-    PRIMARY KEY (project, id)
-);
-CREATE TABLE IF NOT EXISTS llm_replies (
-    key TEXT PRIMARY KEY,
-    reply_json TEXT NOT NULL,
-    prompt_tokens INTEGER NOT NULL,
-    completion_tokens INTEGER NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS conversation_turns (
-    project TEXT NOT NULL,
-    conversation TEXT NOT NULL,
-    n INTEGER NOT NULL,
-    question TEXT NOT NULL,
-    asked TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (project, conversation, n)
-);
-CREATE TABLE IF NOT EXISTS tombstones (
-    project TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    PRIMARY KEY (project, source_id)
-);
-"""
+migrations = Migrations("catalog")
+
+
+@migrations
+def m001_initial(db: sqlite3.Connection) -> None:
+    """The catalog as it was before migrations: IF NOT EXISTS, so a workspace made by an
+    older journeymap keeps its rows and only gains the ledger."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS projects (
+            name TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS sources (
+            project TEXT NOT NULL REFERENCES projects(name),
+            id TEXT NOT NULL,
+            locator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'stored')),
+            original TEXT NOT NULL,
+            source_json TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            PRIMARY KEY (project, id)
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS sources_locator ON sources(project, locator)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS aliases (
+            project TEXT NOT NULL,
+            label TEXT NOT NULL,
+            placeholder TEXT NOT NULL,
+            role TEXT NOT NULL,
+            PRIMARY KEY (project, label)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS tombstones (
+            project TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            PRIMARY KEY (project, source_id)
+        )"""
+    )
+
+
 _PLACEHOLDER_STEM = {
     Role.participant: "Participant",
     Role.interviewer: "Interviewer",
     Role.unknown: "Speaker",
 }
+
+
+class Conversations(Protocol):
+    """Where chat conversations are kept (assistant.repository.Repository)."""
+
+    def conversation(self, project: str, conversation: str) -> Sequence[tuple[str, str, str]]: ...
+
+    def add_turn(
+        self, project: str, conversation: str, question: str, asked: str, answer: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,26 +109,16 @@ class Catalog:
     """Projects, sources and name aliases in one SQLite file of the workspace."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._locks = path.parent / "locks"
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(path, migrations)
+        self.conversations: Conversations | None = None
 
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     @contextmanager
     def ingest_lock(self, project: str) -> Iterator[None]:
@@ -281,22 +271,6 @@ class Catalog:
             )
             return placeholder
 
-    # maps: every version built, newest last
-    def save_map(self, project: str, map_id: str, map_json: str) -> None:
-        """Store a built map (a rebuild of the same inputs replaces that version)."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO maps VALUES (?, ?, ?, ?)", (project, map_id, _now(), map_json)
-        )
-
-    def latest_map(self, project: str) -> str | None:
-        """The JSON of the newest map of a project, if one was built."""
-        row = self._db.execute(
-            "SELECT map_json FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC "
-            "LIMIT 1",
-            (project,),
-        ).fetchone()
-        return str(row[0]) if row else None
-
     def delete_source(self, project: str, source_id: str) -> bool:
         """Forget one source (its chunks must be deleted from the store too); False if absent."""
         with self._transaction() as db:
@@ -306,120 +280,26 @@ class Catalog:
             return cursor.rowcount > 0
 
     def delete_project(self, project: str) -> None:
-        """Forget a project: its sources, maps, edits, conversations and name mapping."""
+        """Forget a project: its sources and name mapping (its maps, edits and conversations
+        are the repository's to delete)."""
         with self._transaction() as db:
-            for table in (
-                "sources",
-                "maps",
-                "aliases",
-                "tombstones",
-                "edits",
-                "conversation_turns",
-            ):
+            for table in ("sources", "aliases", "tombstones"):
                 db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
             db.execute("DELETE FROM projects WHERE name=?", (project,))
 
-    def latest_map_id(self, project: str) -> str | None:
-        """Id of the newest map of a project, if one was built."""
-        row = self._db.execute(
-            "SELECT id FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-            (project,),
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def map_versions(self, project: str) -> list[tuple[str, str]]:
-        """(id, created_at) of every stored map of a project, newest first."""
-        rows = self._db.execute(
-            "SELECT id, created_at FROM maps WHERE project=? ORDER BY created_at DESC, rowid DESC",
-            (project,),
-        )
-        return [(str(i), str(t)) for i, t in rows]
-
-    def map_version(self, project: str, map_id: str) -> str | None:
-        """The JSON of one stored map."""
-        row = self._db.execute(
-            "SELECT map_json FROM maps WHERE project=? AND id=?", (project, map_id)
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    # edits people made to the map; re-applied to every rebuild
-    def add_edit(self, project: str, edit_id: str, edit_json: str) -> None:
-        """Store an edit."""
-        self._db.execute(
-            "INSERT INTO edits VALUES (?, ?, ?, ?)", (project, edit_id, _now(), edit_json)
-        )
-
-    def edits(self, project: str) -> list[str]:
-        """The JSON of a project's edits, oldest first."""
-        rows = self._db.execute(
-            "SELECT edit_json FROM edits WHERE project=? ORDER BY created_at, rowid", (project,)
-        )
-        return [str(r[0]) for r in rows]
-
-    def delete_edit(self, project: str, edit_id: str) -> bool:
-        """Remove an edit; False if there was none."""
-        with self._transaction() as db:
-            return (
-                db.execute(
-                    "DELETE FROM edits WHERE project=? AND id=?", (project, edit_id)
-                ).rowcount
-                > 0
-            )
-
-    # LLM replies, keyed by (model, prompt version, request hash)
-    def cached_reply(self, key: str) -> tuple[str, int, int] | None:
-        """A stored LLM reply with the tokens it cost when it was made, or None."""
-        row = self._db.execute(
-            "SELECT reply_json, prompt_tokens, completion_tokens FROM llm_replies WHERE key = ?",
-            (key,),
-        ).fetchone()
-        return (row[0], int(row[1]), int(row[2])) if row else None
-
-    def cache_reply(
-        self, key: str, reply_json: str, prompt_tokens: int, completion_tokens: int
-    ) -> None:
-        """Keep a validated LLM reply so an unchanged request is never paid for twice."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO llm_replies VALUES (?, ?, ?, ?, ?)",
-            (key, reply_json, prompt_tokens, completion_tokens, _now()),
-        )
-
-    def cache_totals(self) -> tuple[int, int, int]:
-        """Replies cached, and the prompt and completion tokens they cost when made."""
-        row = self._db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), "
-            "COALESCE(SUM(completion_tokens), 0) FROM llm_replies"
-        ).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
-
-    def clear_cache(self, older_than_days: float | None = None) -> int:
-        """Forget cached LLM replies (those made more than `older_than_days` ago, or all);
-        returns how many. Maps already built keep their quotes and figures."""
-        if older_than_days is None:
-            return self._db.execute("DELETE FROM llm_replies").rowcount
-        cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(timespec="seconds")
-        return self._db.execute("DELETE FROM llm_replies WHERE created_at < ?", (cutoff,)).rowcount
-
-    # chat conversations: each turn's question, what was searched for, and the answer text
+    # Conversations moved to assistant.repository; these two forward to it (the workspace
+    # hands it over as `conversations`) until the chat calls the repository itself.
     def conversation(self, project: str, conversation: str) -> list[tuple[str, str, str]]:
         """The turns of a conversation so far: (question, asked, answer), oldest first."""
-        rows = self._db.execute(
-            "SELECT question, asked, answer FROM conversation_turns "
-            "WHERE project = ? AND conversation = ? ORDER BY n",
-            (project, conversation),
-        )
-        return [(r[0], r[1], r[2]) for r in rows]
+        return list(self._conversations().conversation(project, conversation))
 
     def add_turn(
         self, project: str, conversation: str, question: str, asked: str, answer: str
     ) -> None:
         """Append a turn to a conversation (created by its first turn)."""
-        with self._transaction() as db:
-            (n,) = db.execute(
-                "SELECT COUNT(*) FROM conversation_turns WHERE project = ? AND conversation = ?",
-                (project, conversation),
-            ).fetchone()
-            db.execute(
-                "INSERT INTO conversation_turns VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (project, conversation, n, question, asked, answer, _now()),
-            )
+        self._conversations().add_turn(project, conversation, question, asked, answer)
+
+    def _conversations(self) -> "Conversations":
+        if self.conversations is None:
+            raise RuntimeError("conversations are kept by assistant.repository.Repository")
+        return self.conversations

@@ -187,9 +187,12 @@ def test_cache_shows_and_clears_the_llm_replies(_run, tmp_path: Path):
 
     from assistant.repository import Repository
 
+    class Reply(BaseModel):
+        text: str
+
     repository = Repository(tmp_path / "home" / "journeymap.sqlite")
-    repository.cache_reply("a", BaseModel(), 1200, 300)
-    repository.cache_reply("b", BaseModel(), 800, 100)
+    repository.cache_reply("a", Reply(text="a"), 1200, 300)
+    repository.cache_reply("b", Reply(text="b"), 800, 100)
     repository.close()
     shown = _run(tmp_path / "home", "cache")
     assert shown.returncode == 0 and "2 cached LLM replies (2,000 prompt + 400" in shown.stdout

@@ -173,7 +173,7 @@ async def test_an_assistant_can_drive_the_whole_job_over_mcp_with_small_replies(
             },
         )
         assert follow_up.structured_content["conversation_id"] == conversation
-        turns = state.workspace.catalog.conversation("fb", conversation)
+        turns = state.workspace.repository.conversation("fb", conversation)
         assert [t[0] for t in turns] == [
             "What went wrong with the delivery?",
             "and during onboarding?",
@@ -238,7 +238,7 @@ async def test_read_only_tools_answer_from_the_stored_map_and_never_build_one(st
             await client.read_resource("journeymap://projects/fb/map")
         searched = await client.call_tool("search_quotes", {"project": "fb", "query": "price"})
         assert searched.structured_content["quotes"]  # needs the store, not a map
-        assert state.workspace.catalog.latest_map_id("fb") is None
+        assert state.workspace.repository.latest_map_id("fb") is None
 
         await client.call_tool("build_journey_map", {"project": "fb"})
         await client.call_tool(
@@ -249,11 +249,11 @@ async def test_read_only_tools_answer_from_the_stored_map_and_never_build_one(st
                 "filename": "tom.srt",
             },
         )
-        maps = state.workspace.catalog.map_versions("fb")
+        maps = state.workspace.repository.map_versions("fb")
         stale = await client.call_tool("get_journey_map", {"project": "fb"})
         assert stale.structured_content["current"] is False
         assert stale.structured_content["sources"] == 1
-        assert state.workspace.catalog.map_versions("fb") == maps
+        assert state.workspace.repository.map_versions("fb") == maps
 
 
 @pytest.mark.anyio

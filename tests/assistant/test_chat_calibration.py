@@ -69,8 +69,8 @@ def test_a_follow_up_searches_its_own_subject_and_does_not_repeat_the_last_answe
     assert not second.abstained
     assert second.answer != first.answer
     assert any("cancel" in c.quote.lower() for c in second.citations)
-    turns = chat.workspace.catalog.conversation("freshbox", "c-follow")
-    assert len(turns) == 2 and "delivery" in turns[1][1]  # the turn keeps its context
+    turns = chat.workspace.repository.conversation("freshbox", "c-follow")
+    assert len(turns) == 2 and "delivery" in turns[1].asked  # the turn keeps its context
 
 
 def test_and_during_sign_up_answers_about_sign_up_not_the_last_subject_again(chat: Chat):

@@ -617,7 +617,7 @@ def test_follow_ups_use_the_conversation(llm_workspace: Workspace, server: FakeS
         "Earlier in this conversation" in user
         and "Q: What went wrong with the identity check?" in user
     )
-    assert [t[0] for t in llm_workspace.catalog.conversation("study", "c1")] == [
+    assert [t.question for t in llm_workspace.repository.conversation("study", "c1")] == [
         "What went wrong with the identity check?",
         "and what about the courier?",
     ]

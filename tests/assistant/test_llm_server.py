@@ -52,9 +52,12 @@ def test_a_map_from_a_real_local_llm_server(
     llm = m.stats.llm
     assert llm is not None and llm.calls >= 1 and llm.cached_calls == 0
     assert llm.prompt_tokens > 100 * llm.calls // 2 and llm.completion_tokens > 0
-    cached = workspace.catalog.cache_totals()
+    cached = workspace.repository.cache_totals()
     if llm.failed_requests == 0:
-        assert llm.prompt_tokens == cached[1] and llm.completion_tokens == cached[2]
+        assert (
+            llm.prompt_tokens == cached.prompt_tokens
+            and llm.completion_tokens == cached.completion_tokens
+        )
     # A rebuild is answered from the cache: nothing sent, nothing paid.
     again = build_map(workspace, "study")
     assert again.stats.llm is not None and again.stats.llm.prompt_tokens == 0
