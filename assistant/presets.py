@@ -88,10 +88,13 @@ def presets() -> tuple[Preset, ...]:
 
 def find_preset(name: str) -> Preset:
     """The preset a user names, by id or label, loosely (`travel`, `Travel / airline`,
-    `hospitality`); an InputError listing the choices otherwise."""
+    `airline`, `bank`); an InputError listing the choices otherwise."""
     key = _key(name)
     for p in presets():
-        if key in (_key(p.id), _key(p.label), _key(p.label_zh)) or key in _key(p.label).split():
+        if key in (_key(p.id), _key(p.label), _key(p.label_zh)):
+            return p
+    for p in presets():  # a word of its label, or its start: `airline`, `bank`, `saas`
+        if len(key) >= 3 and any(w.startswith(key) for w in _key(p.label).split()):
             return p
     choices = ", ".join(p.id for p in presets())
     raise InputError(f"unknown journey preset {name!r}; choose one of: {choices}")

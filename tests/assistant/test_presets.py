@@ -81,6 +81,7 @@ def test_a_preset_is_found_by_id_or_label_and_an_unknown_one_lists_the_choices()
     assert find_preset("Travel / Airline").id == "travel"
     assert find_preset("airline").id == "travel"
     assert find_preset("restaurant").id == "hospitality"
+    assert find_preset("bank").id == "finance"
     with pytest.raises(InputError, match="hospitality"):
         find_preset("space tourism")
 
