@@ -1,5 +1,6 @@
 """The `journeymap` command line."""
 
+import getpass
 import json
 import logging
 import sys
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -496,6 +497,146 @@ def chat_command(project: ProjectOpt) -> None:
                     "answer": answer.model_dump(mode="json"),
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+edit_app = typer.Typer(
+    help="Curate the draft map: every edit is checked, kept, and re-applied to each rebuild.",
+    no_args_is_help=True,
+)
+app.add_typer(edit_app, name="edit")
+QuoteArg = Annotated[
+    str, typer.Argument(help="A quote as SOURCE:START:END (source id or its first characters).")
+]
+QuotesOpt = Annotated[
+    list[str],
+    typer.Option("--quote", help="A quote as SOURCE:START:END; repeatable."),
+]
+
+
+def _quote(study: Study, text: str) -> dict[str, str | int]:
+    """SOURCE:START:END (START and END in characters of the source) as an edit's quote."""
+    source, _, span = text.rpartition(":")
+    ref, _, start = source.rpartition(":")
+    if not ref or not (start.isdigit() and span.isdigit()):
+        raise typer.BadParameter(
+            f"{text!r}: write a quote as SOURCE:START:END, e.g. 3f2a9c:120:184 "
+            "(`journeymap search` prints them)"
+        )
+    source_id = study.source(ref).source.id
+    return {"source_id": source_id, "char_start": int(start), "char_end": int(span)}
+
+
+def _edit(project: str, **request: Any) -> None:
+    """Record one edit and say what it did."""
+    from journey.edits import EditRequest
+
+    try:
+        user: str | None = getpass.getuser()
+    except (KeyError, OSError):  # no user name known to the system
+        user = None
+    with _opened() as studies:
+        study = studies(project)
+        quotes = request.pop("quote_texts", None) or []
+        quote = request.pop("quote_text", None)
+        request["quotes"] = [_quote(study, q) for q in quotes]
+        request["quote"] = _quote(study, quote) if quote else None
+        done = study.edit(EditRequest(**request), author=f"cli:{user}" if user else "cli")
+    if done.warnings:
+        for warning in done.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        raise typer.Exit(1)
+    what = done.finding.finding if done.finding else None
+    shown = f": {what.id} {what.title!r} ({what.participants} participants)" if what else ""
+    console.print(f"{done.edit.id} {done.edit.op}{escape(shown)}", highlight=False)
+
+
+TargetArg = Annotated[str, typer.Argument(help="A finding's id, e.g. pp-onboarding-1.")]
+
+
+@edit_app.command("rename")
+def edit_rename(target: TargetArg, title: str, project: ProjectOpt) -> None:
+    """Give a finding (or `touchpoint:STAGE:NAME`) a new title."""
+    _edit(project, op="rename", target=target, title=title)
+
+
+@edit_app.command("merge")
+def edit_merge(
+    target: TargetArg,
+    into: Annotated[str, typer.Option(help="The finding it joins.")],
+    project: ProjectOpt,
+) -> None:
+    """Merge a finding into another: its quotes join the other's."""
+    _edit(project, op="merge", target=target, into=into)
+
+
+@edit_app.command("split")
+def edit_split(target: TargetArg, title: str, quotes: QuotesOpt, project: ProjectOpt) -> None:
+    """Split some of a finding's quotes off into a new finding with its own title."""
+    _edit(project, op="split", target=target, title=title, quote_texts=quotes)
+
+
+@edit_app.command("move")
+def edit_move(target: TargetArg, stage: str, project: ProjectOpt) -> None:
+    """Move a finding (or touchpoint) to another stage."""
+    _edit(project, op="restage", target=target, stage=stage)
+
+
+@edit_app.command("pin")
+def edit_pin(target: TargetArg, quote: QuoteArg, project: ProjectOpt) -> None:
+    """Show a participant's quote first under a finding."""
+    _edit(project, op="pin", target=target, quote_text=quote)
+
+
+@edit_app.command("unpin")
+def edit_unpin(target: TargetArg, quote: QuoteArg, project: ProjectOpt) -> None:
+    """Drop one quote from a finding (it keeps the others)."""
+    _edit(project, op="unpin", target=target, quote_text=quote)
+
+
+@edit_app.command("add")
+def edit_add(
+    stage: str,
+    title: str,
+    quotes: QuotesOpt,
+    project: ProjectOpt,
+    delight: Annotated[bool, typer.Option(help="A delight, not a pain point.")] = False,
+    severity: Annotated[int, typer.Option(min=1, max=5, help="1 (minor) .. 5.")] = 3,
+    note: Annotated[str | None, typer.Option(help="Why; kept with the edit.")] = None,
+) -> None:
+    """Add a finding the map missed, resting on participants' quotes."""
+    kind = "delight" if delight else "pain_point"
+    _edit(
+        project, op="add", stage=stage, title=title, quote_texts=quotes, kind=kind,
+        severity=severity, note=note,
+    )  # fmt: skip
+
+
+@edit_app.command("dismiss")
+def edit_dismiss(target: TargetArg, project: ProjectOpt) -> None:
+    """Dismiss a finding (or touchpoint): it leaves the map, and its recommendations too."""
+    _edit(project, op="delete", target=target)
+
+
+@edit_app.command("list")
+def edit_list(project: ProjectOpt) -> None:
+    """The project's edits, oldest first, with who made each."""
+    with _opened() as studies:
+        edits = studies(project).edits()
+    table = Table("id", "op", "by", "when", "title / stage")
+    for e in edits:
+        table.add_row(
+            e.id, e.op, escape(e.author or "-"), f"{e.created_at:%Y-%m-%d %H:%M}",
+            escape(e.title or e.stage or ""),
+        )  # fmt: skip
+    console.print(table)
+
+
+@edit_app.command("undo")
+def edit_undo(edit_id: str, project: ProjectOpt) -> None:
+    """Take back one edit; the map no longer applies it."""
+    with _opened() as studies:
+        studies(project).undo_edit(edit_id)
+    console.print(f"{edit_id} undone")
 
 
 @app.command()

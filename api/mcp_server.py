@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from api.deps import AppState
 from api.errors import ApiError
 from api.models import (
+    EditOut,
     FindingBrief,
     IngestResult,
     MapSummary,
@@ -35,8 +36,9 @@ from api.models import (
     project_out,
 )
 from api.uploads import Upload, ingest_uploads
-from assistant.briefs import recommendations_for, short_quotes
+from assistant.briefs import Located, recommendations_for, short_quotes
 from journey import exports
+from journey.edits import Edit, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
 from journey.render import Format
 from journey.schema import ChatAnswer, Recommendation
@@ -48,12 +50,17 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
 WRITES = ToolAnnotations(
     readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
 )
+EDITS = ToolAnnotations(
+    readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
+)
 INSTRUCTIONS = (
     "journeymap turns interview transcripts and customer reviews into an evidence-backed "
     "customer journey map. Ingest sources into a project (ingest_source), build its map "
     "(build_journey_map), then use top_pain_points, get_theme, search_quotes and ask. Every "
     "quote returned is verbatim from a participant, with its source and character offsets: "
-    "cite those quotes and do not invent others. The whole map is the resource "
+    "cite those quotes and do not invent others. Curate the draft with edit_map (rename, merge, "
+    "split, move, pin or drop a quote, add a finding, dismiss); every edit is verified and "
+    "kept. The whole map is the resource "
     "journeymap://projects/{project}/map; read it only when the small tools do not suffice."
 )
 ConversationId = Annotated[
@@ -201,21 +208,7 @@ def create_mcp(state: AppState) -> MCPServer:
             map_id=journey_map.id,
             current=study.is_current(journey_map),
             matched=len(ranked),
-            findings=[
-                FindingBrief(
-                    id=located.finding.id,
-                    kind=kind,
-                    title=located.finding.title,
-                    stage=located.stage,
-                    participants=located.finding.participants,
-                    segment_participants=reach,
-                    share=located.finding.share,
-                    severity=located.finding.severity,
-                    quote_count=len(located.finding.evidence),
-                    quotes=short_quotes(located.finding),
-                )
-                for located, reach in ranked[:limit]
-            ],
+            findings=[_brief(located, reach) for located, reach in ranked[:limit]],
             map_uri=map_uri(project),
         )
 
@@ -281,6 +274,62 @@ def create_mcp(state: AppState) -> MCPServer:
         self-contained HTML page (large: prefer the small tools in a chat)."""
         return studies(project).export(format)
 
+    @tool(EDITS)
+    def edit_map(
+        project: str,
+        op: Op,
+        target: str = "",
+        title: str | None = None,
+        into: str | None = None,
+        stage: str | None = None,
+        quote: QuoteRef | None = None,
+        quotes: list[QuoteRef] | None = None,
+        kind: Literal["pain_point", "delight"] = "pain_point",
+        severity: Annotated[int, Field(ge=1, le=5)] = 3,
+        note: str | None = None,
+    ) -> EditOut:
+        """Curate the draft map; the edit is kept and re-applied to every rebuild, and records
+        that an assistant made it. `target` is a finding id from top_pain_points/get_theme.
+        Ops: rename (title); merge (into: another id); split (title, quotes: some of the
+        target's quotes by source_id and char_start, which become a new finding); delete (to
+        dismiss a finding); restage (stage: move it); pin (quote: source_id, char_start,
+        char_end of a participant's words to show first); unpin (quote: one of its quotes to
+        drop); add (kind, stage, title, quotes: a new finding on participants' words, e.g. from
+        search_quotes). Every quote is checked against its source; nothing invented is kept."""
+        request = EditRequest(
+            op=op,
+            target=target,
+            title=title,
+            into=into,
+            stage=stage,
+            quote=quote,
+            quotes=quotes or [],
+            kind=kind,
+            severity=severity,
+            note=note,
+        )
+        done = studies(project).edit(request, author="mcp")
+        return EditOut(
+            edit_id=done.edit.id,
+            op=done.edit.op,
+            applied=not done.warnings,
+            warnings=done.warnings,
+            finding=_brief(done.finding) if done.finding else None,
+            map_id=done.map.id,
+        )
+
+    @tool(READ_ONLY)
+    def list_edits(project: str) -> list[Edit]:
+        """The people's and assistants' edits of the project's map, oldest first, with who
+        made each."""
+        return studies(project).edits()
+
+    @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
+    def undo_edit(project: str, edit_id: str) -> str:
+        """Take back one edit by id (from edit_map or list_edits); the map no longer applies it."""
+        studies(project).undo_edit(edit_id)
+        return f"edit {edit_id} undone"
+
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
         """The project's stored journey map as JSON (people's edits applied)."""
@@ -292,6 +341,22 @@ def create_mcp(state: AppState) -> MCPServer:
             raise ResourceError(str(exc)) from None
 
     return server
+
+
+def _brief(located: Located, reach: int | None = None) -> FindingBrief:
+    f = located.finding
+    return FindingBrief(
+        id=f.id,
+        kind="delight" if located.kind == "delight" else "pain_point",
+        title=f.title,
+        stage=located.stage,
+        participants=f.participants,
+        segment_participants=reach,
+        share=f.share,
+        severity=f.severity,
+        quote_count=len(f.evidence),
+        quotes=short_quotes(f),
+    )
 
 
 def _decode_base64(text: str) -> bytes:

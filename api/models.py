@@ -320,3 +320,23 @@ def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
         warnings=journey_map.warnings,
         map_uri=map_uri(journey_map.project),
     )
+
+
+class EditOut(BaseModel):
+    """What an edit did."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    edit_id: str
+    """Its id (pass it to `undo_edit` to take it back)."""
+    op: str
+    """What it did."""
+    applied: bool
+    """False when the map could not apply it (see `warnings`)."""
+    warnings: list[str]
+    """Why it was not (fully) applied."""
+    finding: FindingBrief | None = None
+    """The finding it leaves: renamed, moved, pinned, merged into, split off or added (None
+    after a delete)."""
+    map_id: str
+    """The map it was applied to."""

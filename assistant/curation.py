@@ -4,8 +4,10 @@ participant's own words at the offsets given (grounded like every quote of a map
 
 import uuid
 
+from assistant import briefs
+from assistant.briefs import Located
 from assistant.workspace import Workspace
-from journey.edits import Edit, EditRequest, anchor, find
+from journey.edits import Edit, EditRequest, QuoteRef, anchor, find, locate
 from journey.errors import InvalidRequestError, NotFoundError
 from journey.grounding import ground
 from journey.schema import Evidence, JourneyMap
@@ -49,11 +51,23 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     return checked.kept[0]
 
 
+def _key(quote: QuoteRef) -> tuple[str, int]:
+    try:
+        return str(quote["source_id"]), int(quote["char_start"])
+    except (KeyError, ValueError):
+        raise InvalidRequestError("a quote needs source_id and char_start") from None
+
+
 def make_edit(
-    workspace: Workspace, project: str, journey_map: JourneyMap, request: EditRequest
+    workspace: Workspace,
+    project: str,
+    journey_map: JourneyMap,
+    request: EditRequest,
+    author: str | None = None,
 ) -> Edit:
     """The edit a request asks for, anchored to what it names in the map (so it survives
-    rebuilds); InvalidRequestError or NotFoundError saying what is wrong otherwise."""
+    rebuilds), every quote it brings grounded in its source; InvalidRequestError or
+    NotFoundError saying what is wrong otherwise."""
     m = journey_map
     edit = Edit(
         id=f"edit-{uuid.uuid4().hex[:10]}",
@@ -61,9 +75,22 @@ def make_edit(
         anchor=[],
         title=request.title,
         stage=request.stage,
+        kind=request.kind,
+        severity=request.severity,
+        author=author,
+        note=request.note,
     )
-    if request.op == "rename" and not request.title:
-        raise InvalidRequestError("rename needs a title")
+    if request.op in ("rename", "split", "add") and not (request.title or "").strip():
+        raise InvalidRequestError(f"{request.op} needs a title")
+    if request.op == "add":
+        if request.stage not in {s.name for s in m.stages}:
+            raise InvalidRequestError(
+                f"add needs a stage of the map: {', '.join(s.name for s in m.stages)}"
+            )
+        if not request.quotes:
+            raise InvalidRequestError("add needs quotes: a finding rests on participants' words")
+        edit.quotes = [pinned_quote(workspace, project, q) for q in request.quotes]
+        return edit
     if request.op == "restage" and request.stage not in {s.name for s in m.stages}:
         raise InvalidRequestError(
             f"restage needs a stage of the map: {', '.join(s.name for s in m.stages)}"
@@ -73,10 +100,13 @@ def make_edit(
         stage_ = next((s for s in m.stages if s.name == stage), None)
         if stage_ is None or name not in {t.name for t in stage_.touchpoints}:
             raise NotFoundError(f"no touchpoint {name!r} in stage {stage!r}")
-        if request.op == "merge":
-            raise InvalidRequestError("touchpoints cannot be merged; rename one")
+        if request.op in ("merge", "split", "unpin"):
+            raise InvalidRequestError(
+                "touchpoints cannot be merged, split or unpinned; rename, move or delete one"
+            )
         edit.touchpoint = (stage, name)
-    else:
+    found = None
+    if not request.target.startswith("touchpoint:"):
         found = find(m, request.target)
         if found is None:
             raise NotFoundError(f"no pain point or delight {request.target!r} in the current map")
@@ -90,4 +120,46 @@ def make_edit(
         if request.quote is None:
             raise InvalidRequestError("pin needs a quote")
         edit.pinned = pinned_quote(workspace, project, request.quote)
+    if request.op == "unpin":
+        if request.quote is None or found is None:
+            raise InvalidRequestError("unpin needs a quote of the finding")
+        key = _key(request.quote)
+        if key not in set(anchor(found[1])):
+            raise InvalidRequestError("that quote is not one of the finding's quotes")
+        if len(found[1].evidence) == 1:
+            raise InvalidRequestError("that is the finding's only quote; delete the finding")
+        edit.unpinned = key
+    if request.op == "split":
+        keys = {_key(q) for q in request.quotes}
+        held = found[1].evidence if found else []
+        theirs = [e for e in held if (e.source_id, e.char_start) in keys]
+        if not theirs or len(theirs) == len(held):
+            raise InvalidRequestError(
+                "split needs `quotes`: some, not all, of the finding's quotes (source_id, "
+                "char_start), to become the new finding"
+            )
+        edit.quotes = theirs
     return edit
+
+
+def edited_finding(journey_map: JourneyMap, edit: Edit) -> Located | None:
+    """The finding an edit leaves in the map (the renamed, moved or pinned one; the one merged
+    into; the new one of a split or add); None after a delete or when it was not applied."""
+    if edit.op == "delete" or edit.touchpoint is not None:
+        return None
+    if edit.op in ("add", "split"):  # the new finding's id ends with the edit's
+        return next(
+            (
+                located
+                for located in briefs.findings(journey_map)
+                if located.finding.id.endswith(f"-{edit.id}")
+            ),
+            None,
+        )
+    found = locate(journey_map, edit.into_anchor if edit.op == "merge" else edit.anchor)
+    if found is None:
+        return None
+    return next(
+        (located for located in briefs.findings(journey_map) if located.finding is found[1]),
+        None,
+    )

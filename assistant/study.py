@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import briefs
-from assistant.curation import make_edit
+from assistant.curation import edited_finding, make_edit
 from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.repository import MapVersion
 from assistant.stages import parse_stages
@@ -82,6 +82,19 @@ class Incoming:
     """SHA-256 of its content (hex): the same content is stored once."""
     refused: str | None = None
     """Why it was not kept (e.g. over the size limit)."""
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What an edit did."""
+
+    edit: Edit
+    map: JourneyMap
+    """The map with every edit applied."""
+    finding: "briefs.Located | None"
+    """The finding it leaves (renamed, moved, merged into, split off, added), if any."""
+    warnings: list[str]
+    """Why the map could not apply it (empty when it did)."""
 
 
 @dataclass
@@ -379,14 +392,20 @@ class Study:
         return journey_map, briefs.find_theme(journey_map, theme_id)
 
     # edits
-    def edit(self, request: EditRequest) -> JourneyMap:
-        """Record an edit by a person (checked against the current map; a pinned quote is
-        grounded) and return the map with every edit applied."""
+    def edit(self, request: EditRequest, author: str | None = None) -> "Edited":
+        """Record an edit (checked against the current map; every quote it brings grounded),
+        with who made it; returns it with the map with every edit applied."""
         with self._writing():
             journey_map = current_map(self.workspace, self.project)
-            edit = make_edit(self.workspace, self.project, journey_map, request)
+            edit = make_edit(self.workspace, self.project, journey_map, request, author)
             self.workspace.repository.add_edit(self.project, edit)
-        return self.fresh_map()
+        journey_map = self.fresh_map()
+        return Edited(
+            edit=edit,
+            map=journey_map,
+            finding=edited_finding(journey_map, edit),
+            warnings=[w for w in journey_map.warnings if w.startswith(f"edit {edit.id} ")],
+        )
 
     def edits(self) -> list[Edit]:
         """The project's edits, oldest first."""

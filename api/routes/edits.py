@@ -16,8 +16,10 @@ router = APIRouter(prefix="/v1/projects/{project}/edits", tags=["edits"])
     summary="Edit the map; the edit is kept and re-applied to every rebuild",
 )
 def add_edit(study: StudyDep, body: EditRequest) -> JourneyMap:
-    """Returns the map with all edits applied."""
-    return study.edit(body)
+    """Returns the map with all edits applied. Ops: rename, merge, split, delete (dismiss),
+    restage (move), pin, unpin, add; every quote an edit brings is checked against its
+    source, and the edit records that it came over HTTP."""
+    return study.edit(body, author="http").map
 
 
 @router.get("", summary="List the project's edits, oldest first")

@@ -229,3 +229,38 @@ def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
     assert "example.com" not in audit.stdout
     missing = _run(home, "show", "zzzz", "-p", "demo")
     assert missing.returncode == 2 and "no source 'zzzz'" in missing.stderr
+
+
+def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run, tmp_path: Path):
+    import json
+
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
+    out = tmp_path / "map.json"
+    assert _run(home, "map", "-p", "bank", "--out", str(out)).returncode == 0
+    m = json.loads(out.read_text(encoding="utf-8"))
+    pain = next(p for s in m["stages"] for p in s["pain_points"])
+    quote = pain["evidence"][0]
+    where = f"{quote['source_id'][:8]}:{quote['char_start']}:{quote['char_end']}"
+
+    renamed = _run(home, "edit", "rename", pain["id"], "Our name", "-p", "bank")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "rename" in renamed.stdout and "Our name" in renamed.stdout
+    stage = m["stages"][-1]["name"]
+    added = _run(home, "edit", "add", stage, "Seen by us", "--quote", where, "-p", "bank")
+    assert added.returncode == 0, added.stderr
+    assert "Seen by us" in added.stdout
+    bad = _run(home, "edit", "add", stage, "Made up", "--quote", "zz:1:2", "-p", "bank")
+    assert bad.returncode == 2 and "no source 'zz'" in bad.stderr
+    malformed = _run(home, "edit", "pin", pain["id"], "nonsense", "-p", "bank")
+    assert malformed.returncode == 2 and "SOURCE:START:END" in malformed.stderr
+
+    listed = _run(home, "edit", "list", "-p", "bank")
+    assert listed.returncode == 0 and "rename" in listed.stdout and "add" in listed.stdout
+    assert "cli" in listed.stdout
+    rebuilt = tmp_path / "again.json"
+    assert _run(home, "map", "-p", "bank", "--out", str(rebuilt)).returncode == 0
+    titles = {
+        p["title"] for s in json.loads(rebuilt.read_text())["stages"] for p in s["pain_points"]
+    }
+    assert {"Our name", "Seen by us"} <= titles

@@ -29,7 +29,8 @@ READ_ONLY = {
     "list_recommendations",
     "export_journey_map",
 }
-WRITING = {"ingest_source", "build_journey_map", "ask"}
+WRITING = {"ingest_source", "build_journey_map", "ask", "edit_map", "undo_edit"}
+READ_ONLY |= {"list_edits"}
 
 
 @pytest.fixture
@@ -336,3 +337,55 @@ async def test_an_unexpected_failure_is_logged_with_its_traceback_and_reported_i
     assert _text(result) == "search_quotes failed unexpectedly; the server log has the details"
     logged = [r for r in caplog.records if r.exc_info]
     assert logged and "model weights are corrupt" in str(logged[0].exc_info[1])
+
+
+@pytest.mark.anyio
+async def test_an_assistant_curates_the_map_with_verified_edits_that_survive_a_rebuild(state):
+    interviews = sorted((SAMPLES / "interviews").glob("*.txt"))[:3]
+    async with Client(create_mcp(state)) as client:
+        for path in interviews:
+            content = path.read_text(encoding="utf-8")
+            await client.call_tool(
+                "ingest_source", {"project": "fb", "content": content, "filename": path.name}
+            )
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        top = await client.call_tool("top_pain_points", {"project": "fb", "limit": 1})
+        target = top.structured_content["findings"][0]
+
+        async def edit(**arguments):
+            return await client.call_tool("edit_map", {"project": "fb", **arguments})
+
+        renamed = await edit(op="rename", target=target["id"], title="Our name for it")
+        assert not renamed.is_error, _text(renamed)
+        assert renamed.structured_content["applied"] is True
+        assert renamed.structured_content["finding"]["title"] == "Our name for it"
+
+        found = await client.call_tool("search_quotes", {"project": "fb", "query": "delivery"})
+        quote = found.structured_content["quotes"][0]
+        place = {k: quote[k] for k in ("source_id", "char_start", "char_end")}
+        stage = target["stage"]
+        added = await edit(op="add", stage=stage, title="Spotted by the assistant", quotes=[place])
+        assert not added.is_error, _text(added)
+        new = added.structured_content["finding"]
+        assert new["title"] == "Spotted by the assistant" and new["stage"] == stage
+        assert new["quotes"][0]["quote"] == quote["quote"]
+
+        invented = {**place, "char_end": place["char_start"]}  # an empty span
+        bad = await edit(op="add", stage=stage, title="Made up", quotes=[invented])
+        assert bad.is_error and "participant" in _text(bad)
+        no_title = await edit(op="rename", target=target["id"])
+        assert no_title.is_error and "needs a title" in _text(no_title)
+
+        listed = await client.call_tool("list_edits", {"project": "fb"})
+        edits = listed.structured_content["result"]
+        assert [e["op"] for e in edits] == ["rename", "add"]
+        assert {e["author"] for e in edits} == {"mcp"}
+
+        # Kept across a rebuild; an undo takes one back.
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        theme = await client.call_tool("get_theme", {"project": "fb", "theme_id": new["id"]})
+        assert not theme.is_error and theme.structured_content["title"] == new["title"]
+        undone = await client.call_tool("undo_edit", {"project": "fb", "edit_id": edits[1]["id"]})
+        assert not undone.is_error, _text(undone)
+        gone = await client.call_tool("get_theme", {"project": "fb", "theme_id": new["id"]})
+        assert gone.is_error
