@@ -317,7 +317,8 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.digital,
         ),
         (
-            r"\b(app|mobile|phone app|ios|android)\b|手机|App",
+            # "App" in Chinese text has no word boundary, but "apply" and "appetizer" are not apps.
+            r"\b(apps?|mobile|phone app|ios|android)\b|手机|(?<![A-Za-z])App(?![A-Za-z])",
             "mobile app",
             "app",
             TouchpointType.digital,
@@ -366,7 +367,7 @@ def ui_element(text: str) -> tuple[str, str, TouchpointType] | None:
 _CHANNEL_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (channel, re.compile(pattern, _I))
     for channel, pattern in (
-        ("app", r"\b(?:app|apps|ios|android|mobile)\b|应用|手机|App"),
+        ("app", r"\b(?:app|apps|ios|android|mobile)\b|应用|手机|(?<![A-Za-z])App(?![A-Za-z])"),
         (
             "web",
             r"\b(?:website|site|online|web|page|portal|browser|login|password)\b|网站|网页|官网",

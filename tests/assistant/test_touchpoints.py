@@ -67,6 +67,10 @@ def test_no_domain_defaults_reach_other_domains():
     assert touchpoint_of("I tried to cancel my subscription for a week.")[0] == (  # type: ignore[index]
         "cancellation / changes"
     )
+    # "App" in Chinese text needs no spaces around it, but applying and appetizers are no app.
+    assert touchpoint_of("我在App上下单")[0] == "mobile app"  # type: ignore[index]
+    assert touchpoint_of("I applied twice and was approved.") is None
+    assert touchpoint_of("The appetizers were cold.") is None
 
 
 def test_channels_come_from_the_lexicon_the_words_or_the_type():
