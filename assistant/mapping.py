@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from assistant.analysts import Analyst, FunctionAnalyst, analyst_for
 from assistant.extractor import Extractor, Unit, meaning_text, participant_units
 from assistant.keyphrases import names_something
-from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
+from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
 from assistant.presets import (
     choose_preset,
@@ -19,7 +20,6 @@ from assistant.presets import (
     review_sentences,
     reviews_dominate,
 )
-from assistant.recommend import recommend
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
     MIN_PARTICIPANTS,
@@ -40,7 +40,6 @@ from journey.schema import (
     CodedObservation,
     Generator,
     JourneyMap,
-    LLMStats,
     MapStats,
     Observation,
     ObservationKind,
@@ -253,23 +252,27 @@ def build_map(
     progress: Progress | None = None,
     min_participants: int = MIN_PARTICIPANTS,
     preset: str | None = None,
+    analyst: Analyst | None = None,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
 
-    With an LLM configured (and no extractor given) the LLM extracts, names themes and writes
-    recommendations; clustering, counts and grounding are the same as on the local path.
+    The analyst (by default the workspace's: the LLM's when one is configured, else local;
+    with `extractor` given, that extractor and local naming) extracts, names themes and writes
+    recommendations; clustering, counts and grounding are the same whichever it is.
     `members`, if given, receives each pain point's and delight's observations (for benchmarks).
     `progress(done, total)` is told how extraction requests advance on the LLM path.
     A pain point or delight headlines its stage when `min_participants` people raise it.
     `preset` names a journey preset to map into (see assistant/presets.toml) instead of the
     stages chosen for the study (given `stages` still come first).
     """
-    llm = workspace.llm() if extractor is None else None
-    run = LLMRun()
-    if llm is not None:
-        extractor = LLMExtractor(llm, workspace.embedder, run, progress)
-    ex = extract_observations(workspace, project, stages, extractor, preset)
+    if analyst is None:
+        analyst = (
+            analyst_for(workspace, progress)
+            if extractor is None
+            else FunctionAnalyst(extractor, model=workspace.embedder.name)
+        )
+    ex = extract_observations(workspace, project, stages, analyst.extractor, preset)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
     kinds = {s.source.id: s.source.kind for s in ex.stored}
@@ -283,19 +286,17 @@ def build_map(
     )
     if members is not None:
         members.update(grouped)
-    recommendations = None
-    if llm is not None:
-        map_stages = name_themes(llm, map_stages, run)
-        recommendations = recommend_llm(llm, map_stages, run)
-    if recommendations is None:
-        recommendations = recommend(map_stages)
+    map_stages = analyst.name(map_stages)
+    recommendations = analyst.recommend(map_stages)
+    llm_stats, failures, prompts_used = analyst.report()
+    model, analyst_settings = analyst.describe()
     used = {(e.source_id, e.char_start, e.char_end) for st in map_stages for e in st.evidence()}
     warnings: list[str] = []
     if ex.rejected:
         warnings.append(
             f"{ex.rejected} quotes were dropped: grounding could not find them in their sources"
         )
-    warnings.extend(run.failures)
+    warnings.extend(failures)
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
@@ -305,9 +306,9 @@ def build_map(
         project=project,
         generated_at=datetime.now(UTC).replace(microsecond=0),
         generator=Generator(
-            mode="local" if llm is None else "llm",
-            model=workspace.embedder.name if llm is None else llm.describe(),
-            prompt_version=" ".join(run.prompts) or None,
+            mode=analyst.mode,
+            model=model,
+            prompt_version=" ".join(prompts_used) or None,
             settings={
                 "stages": ex.stage_origin,
                 "themes": "study-wide, average linkage",
@@ -315,14 +316,7 @@ def build_map(
                 "min_participants": min_participants,
                 "extractor": ex.extractor,
                 "embeddings": workspace.embedder.name,
-                **(
-                    {}
-                    if llm is None
-                    else {
-                        "structured_output": llm.method,
-                        "temperature": workspace.settings.llm_temperature,
-                    }
-                ),
+                **analyst_settings,
             },
         ),
         sources=summary,
@@ -336,15 +330,7 @@ def build_map(
             quotes_used=len(used),
             quotes_rejected=ex.rejected,
             quotes_relocated=ex.relocated,
-            llm=None
-            if llm is None
-            else LLMStats(
-                calls=run.usage.calls,
-                cached_calls=run.usage.cached,
-                prompt_tokens=run.usage.prompt_tokens,
-                completion_tokens=run.usage.completion_tokens,
-                failed_requests=len(run.failures),
-            ),
+            llm=llm_stats,
         ),
         warnings=warnings,
         observations=coded_observations(observations, grouped),

@@ -1,0 +1,145 @@
+"""One seam for the models: an Analyst extracts observations, names themes and recommends.
+
+`analyst_for(workspace)` is the one place that chooses between the local analyst (the
+embedded default: no key, no network) and the LLM analyst (the configured OpenAI-compatible
+model); nothing else asks whether an LLM is configured. Tests hand build_map a
+`FunctionAnalyst` built from plain functions, in the manner of pydantic-ai's FunctionModel.
+Clustering, counting and grounding are the map's own, the same whichever analyst works.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from assistant.extractor import Extractor
+from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
+from assistant.local_extractor import LocalExtractor
+from assistant.recommend import recommend
+from ingest.embeddings import Embedder
+from journey.schema import LLMStats, Recommendation, Stage
+
+if TYPE_CHECKING:
+    from assistant.llm import LLM
+    from assistant.workspace import Workspace
+
+
+class Analyst(Protocol):
+    """What reads the study: extraction, theme names, recommendations, and what it reports."""
+
+    mode: Literal["local", "llm"]
+    """The map's generator mode."""
+    extractor: Extractor
+    """Turns participant sentences into observations."""
+
+    def name(self, stages: list[Stage]) -> list[Stage]:
+        """The stages with their pain points and delights (re)named."""
+        ...
+
+    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
+        """Recommendations for the map's pain points, highest priority first."""
+        ...
+
+    def describe(self) -> tuple[str, dict[str, Any]]:
+        """The model the map records, and the analyst's own settings."""
+        ...
+
+    def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
+        """What the work cost (None offline), requests that failed for good, prompts used."""
+        ...
+
+
+@dataclass
+class LocalAnalyst:
+    """The embedded default: local embeddings, cue lexicons and seed classifiers."""
+
+    embedder: Embedder
+    extractor: Extractor = field(init=False)
+    mode: Literal["local", "llm"] = "local"
+
+    def __post_init__(self) -> None:
+        self.extractor = LocalExtractor(self.embedder)
+
+    def name(self, stages: list[Stage]) -> list[Stage]:
+        return stages  # local titles are written with the themes
+
+    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
+        return recommend(stages)
+
+    def describe(self) -> tuple[str, dict[str, Any]]:
+        return self.embedder.name, {}
+
+    def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
+        return None, [], []
+
+
+@dataclass
+class LLMAnalyst:
+    """The configured LLM extracts, names and recommends; where it fails for good, the local
+    names and recommendations stand (and the failure is reported)."""
+
+    llm: "LLM"
+    embedder: Embedder
+    temperature: float
+    progress: Progress | None = None
+    run: LLMRun = field(default_factory=LLMRun)
+    extractor: Extractor = field(init=False)
+    mode: Literal["local", "llm"] = "llm"
+
+    def __post_init__(self) -> None:
+        self.extractor = LLMExtractor(self.llm, self.embedder, self.run, self.progress)
+
+    def name(self, stages: list[Stage]) -> list[Stage]:
+        return name_themes(self.llm, stages, self.run)
+
+    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
+        return recommend_llm(self.llm, stages, self.run) or recommend(stages)
+
+    def describe(self) -> tuple[str, dict[str, Any]]:
+        return self.llm.describe(), {
+            "structured_output": self.llm.method,
+            "temperature": self.temperature,
+        }
+
+    def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
+        usage = self.run.usage
+        stats = LLMStats(
+            calls=usage.calls,
+            cached_calls=usage.cached,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            failed_requests=len(self.run.failures),
+        )
+        return stats, list(self.run.failures), list(self.run.prompts)
+
+
+@dataclass
+class FunctionAnalyst:
+    """An analyst made of plain functions, for tests: an extractor, and optionally how to
+    name and recommend (by default: keep the names, recommend as the local analyst does)."""
+
+    extractor: Extractor
+    name_with: Callable[[list[Stage]], list[Stage]] = lambda stages: stages
+    recommend_with: Callable[[Sequence[Stage]], list[Recommendation]] = recommend
+    model: str = "function"
+    mode: Literal["local", "llm"] = "local"
+
+    def name(self, stages: list[Stage]) -> list[Stage]:
+        return self.name_with(stages)
+
+    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
+        return self.recommend_with(stages)
+
+    def describe(self) -> tuple[str, dict[str, Any]]:
+        return self.model, {}
+
+    def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
+        return None, [], []
+
+
+def analyst_for(workspace: "Workspace", progress: Progress | None = None) -> Analyst:
+    """The analyst the workspace is configured for: the LLM's when one is set, else local.
+    `progress(done, total)` follows the LLM's extraction requests."""
+    llm = workspace.llm()
+    if llm is None:
+        return LocalAnalyst(workspace.embedder)
+    return LLMAnalyst(llm, workspace.embedder, workspace.settings.llm_temperature, progress)
