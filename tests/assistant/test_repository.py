@@ -12,6 +12,7 @@ from assistant.repository import CacheTotals, ConversationTurn, MapVersion, Repo
 from assistant.settings import Settings
 from assistant.study import Studies
 from assistant.workspace import open_workspace
+from ingest.catalog import Catalog
 from ingest.embeddings import UsemEmbedder
 from journey.edits import Edit
 from journey.errors import ConfigError, NotFoundError
@@ -213,3 +214,31 @@ def test_the_llm_cache_keeps_replies_as_their_schema_with_what_they_cost(tmp_pat
         assert repository.cache_totals() == CacheTotals(0, 0, 0)
     finally:
         repository.close()
+
+
+def columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Each table's columns (name, type, not null, default, key position) and foreign keys,
+    and each index's columns."""
+    db = sqlite3.connect(path)
+    try:
+        shape: dict[str, list[tuple[object, ...]]] = {}
+        for kind, name in db.execute("SELECT type, name FROM sqlite_master ORDER BY name"):
+            if kind == "table":
+                shape[name] = [tuple(c[1:]) for c in db.execute(f"PRAGMA table_info('{name}')")]
+                shape[name] += [
+                    tuple(k[2:]) for k in db.execute(f"PRAGMA foreign_key_list('{name}')")
+                ]
+            else:
+                shape[name] = list(db.execute(f"PRAGMA index_info('{name}')"))
+        return shape
+    finally:
+        db.close()
+
+
+def test_a_new_workspace_has_the_same_tables_as_an_upgraded_old_one(tmp_path: Path) -> None:
+    old, new = old_database(tmp_path / "old.sqlite"), tmp_path / "new.sqlite"
+    for path in (old, new):
+        Catalog(path).close()
+        Repository(path).close()
+    assert columns(new) == columns(old)
+    assert "maps" in columns(new) and "_migrations" in columns(new)
