@@ -23,13 +23,13 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel
 
-from assistant import local_llm
 from assistant.llm import chat_model
 from assistant.mapping import build_map
 from assistant.settings import get_settings
 from bench._eval import embedder, ingest, workspace
 from ingest.pipeline import IngestOptions, find_files
 from journey.schema import Observation
+from tests.support import local_llm
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "freshbox"
 TARGET = 0.6

@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant import local_llm
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.embeddings import UsemEmbedder
@@ -21,6 +20,7 @@ from ingest.pipeline import IngestOptions, IngestReport
 from ingest.store import ChromaServer
 from journey.grounding import normalize_ws
 from journey.schema import JourneyMap
+from tests.support import local_llm
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
