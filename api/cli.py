@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.settings import Settings, get_settings
-from assistant.study import IngestReport, Studies, Study
+from assistant.study import IngestReport, Studies, Study, journey_presets
 from assistant.workspace import open_workspace
 from journey import exports
 from journey.errors import JourneymapError
@@ -87,12 +87,12 @@ def _progress() -> Progress:
     )
 
 
-def _build(study: Study, stages: list[str], title: str | None) -> JourneyMap:
+def _build(study: Study, stages: list[str], title: str | None, preset: str | None) -> JourneyMap:
     """Build and store a map, with a spinner offline and a progress bar over the LLM's
     requests."""
     if not study.studies.uses_llm:
         with err.status("building the journey map…"):
-            return study.build_map(stages, title=title)
+            return study.build_map(stages, title=title, preset=preset)
     with _progress() as progress:
         model = study.workspace.settings.llm_model
         task = progress.add_task(f"LLM extraction ({model})", total=None)
@@ -100,6 +100,7 @@ def _build(study: Study, stages: list[str], title: str | None) -> JourneyMap:
             stages,
             title=title,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            preset=preset,
         )
 
 
@@ -343,6 +344,13 @@ def map_command(
         ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Map into a journey preset: {', '.join(journey_presets())} (default: the "
+            "guide's headings; for a study of reviews, the preset that fits it best)."
+        ),
+    ] = None,
 ) -> None:
     """Build the draft journey map of a project and print or write it.
 
@@ -350,7 +358,7 @@ def map_command(
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     with _opened() as studies:
-        journey_map = _build(studies(project), stages or [], title)  # with people's edits
+        journey_map = _build(studies(project), stages or [], title, preset)  # with edits
     if not out:
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:

@@ -175,11 +175,15 @@ def create_mcp(state: AppState) -> MCPServer:
         return ingest_uploads(studies.open(project), [Upload(name, data)], options)
 
     @tool(WRITES)
-    def build_journey_map(project: str, stages: list[str] | None = None) -> MapSummary:
+    def build_journey_map(
+        project: str, stages: list[str] | None = None, preset: str | None = None
+    ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
-        order, as `Name` or `Name: description`. Replies with the map in brief: counts and top
-        titles per stage, and a link to the whole map."""
-        return map_summary(studies(project).build_map(stages or []), current=True)
+        order, as `Name` or `Name: description`, or a journey `preset` (travel, finance,
+        subscription, ecommerce, hospitality, healthcare, telecom, products, generic; by
+        default a study of reviews gets the one that fits it best). Replies with the map in
+        brief: counts and top titles per stage, and a link to the whole map."""
+        return map_summary(studies(project).build_map(stages or [], preset=preset), current=True)
 
     @tool(READ_ONLY)
     def get_journey_map(project: str) -> MapSummary:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import briefs
 from assistant.curation import edited_finding, make_edit
 from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant.presets import preset_ids
 from assistant.repository import MapVersion
 from assistant.stages import parse_stages
 from assistant.workspace import Workspace
@@ -82,6 +83,11 @@ class Incoming:
     """SHA-256 of its content (hex): the same content is stored once."""
     refused: str | None = None
     """Why it was not kept (e.g. over the size limit)."""
+
+
+def journey_presets() -> list[str]:
+    """The bundled journey presets' ids (for `preset`: e.g. travel, finance, subscription)."""
+    return preset_ids()
 
 
 @dataclass(frozen=True)
@@ -331,13 +337,16 @@ class Study:
         stages: Sequence[str] = (),
         title: str | None = None,
         progress: MapProgress | None = None,
+        preset: str | None = None,
     ) -> JourneyMap:
         """Build the map (offline, or with the configured LLM), store it as the newest version
-        and return it with people's edits applied. Stages as `Name` or `Name: description`."""
+        and return it with people's edits applied. Stages as `Name` or `Name: description`;
+        or a journey preset by name (see `journey_presets`); by default the guide's headings,
+        the preset that fits a study of reviews, or the default stages."""
         specs = parse_stages(list(stages)) or None
         with self._writing():
             journey_map = build_map(
-                self.workspace, self.project, specs, title=title, progress=progress
+                self.workspace, self.project, specs, title=title, progress=progress, preset=preset
             )
             save_map(self.workspace, journey_map)
         return with_edits(self.workspace, journey_map)

@@ -33,6 +33,10 @@ class MapRequest(BaseModel):
     default taxonomy."""
     title: str | None = None
     """Title of the map."""
+    preset: str | None = None
+    """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality,
+    healthcare, telecom, products, generic); default: the guide's headings, or for a study of
+    reviews the preset that fits it best."""
 
 
 @router.post(
@@ -63,7 +67,9 @@ def build_project_map(
         def requests(done: int, total: int) -> None:  # the LLM path's extraction requests
             progress(0.1 + 0.8 * done / max(1, total), f"LLM extraction: {done}/{total} requests")
 
-        return study.build_map(body.stages or [], title=body.title, progress=requests)
+        return study.build_map(
+            body.stages or [], title=body.title, progress=requests, preset=body.preset
+        )
 
     job = wait_or_hand_back(
         state.jobs, "map", study.project, work, state.settings.job_wait_seconds if wait else 0.0

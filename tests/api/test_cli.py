@@ -264,3 +264,20 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
         p["title"] for s in json.loads(rebuilt.read_text())["stages"] for p in s["pain_points"]
     }
     assert {"Our name", "Seen by us"} <= titles
+
+
+def test_map_into_a_named_journey_preset_and_a_clear_error_for_an_unknown_one(
+    _run, tmp_path: Path
+):
+    import json
+
+    home = tmp_path / "home"
+    reviews = FIXTURES / "reviews" / "reviews.csv"
+    assert _run(home, "ingest", str(reviews), "-p", "rv").returncode == 0
+    out = tmp_path / "map.json"
+    built = _run(home, "map", "-p", "rv", "--preset", "travel", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    m = json.loads(out.read_text(encoding="utf-8"))
+    assert "chosen by the user" in m["generator"]["settings"]["stages"]
+    unknown = _run(home, "map", "-p", "rv", "--preset", "spaceflight")
+    assert unknown.returncode == 2 and "travel" in unknown.stderr
