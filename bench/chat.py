@@ -6,7 +6,7 @@
     Chroma, same embedding model)  (target: our Recall@10 >= 1.3 x the baseline's).
 (b) SubjQA development questions (restaurants, tripadvisor), one project per business:
     Recall@5 of the review holding the human answer, and abstention accuracy on the
-    unanswerable questions.
+    unanswerable questions. `--domains electronics` runs the held-out domain (never tuned on).
 (c) Latency of Chat.ask on a 100-source corpus  (target: p95 <= 300 ms).
 (d) The bundled sample study: questions whose topic is absent from it (must abstain) and
     questions it answers (must not), written down before the relevance bar was tuned.
@@ -313,16 +313,21 @@ def _review_text(review: str) -> str:
     return text.strip()
 
 
-def subjqa_businesses(dev_reviews_only: bool = False) -> list[Business]:
+def subjqa_businesses(
+    dev_reviews_only: bool = False, domains: Sequence[str] = SUBJQA_DOMAINS
+) -> list[Business]:
     """Per-business corpora with their development questions, sorted by (domain, item_id).
 
     A question is answerable when any of its rows has a human answer span; the same question
-    text asked of several reviews of the item is one question with several gold reviews.
+    text asked of several reviews of the item is one question with several gold reviews. A
+    domain without a train split (electronics) has its development reviews only.
     """
     by_item: dict[tuple[str, str], Business] = {}
-    for domain in SUBJQA_DOMAINS:
+    for domain in domains:
         for split in ("dev", "train"):
-            if split == "train" and dev_reviews_only:
+            if split == "train" and (
+                dev_reviews_only or not (SUBJQA / domain / "train.csv").exists()
+            ):
                 continue
             with (SUBJQA / domain / f"{split}.csv").open(encoding="utf-8", newline="") as f:
                 for row in csv.DictReader(f):
@@ -346,9 +351,11 @@ def _write_reviews(reviews: dict[str, str], path: Path) -> None:
         writer.writerows(sorted(reviews.items()))
 
 
-def run_subjqa(model: UsemEmbedder, n: int, dev_reviews_only: bool) -> dict[str, float]:
+def run_subjqa(
+    model: UsemEmbedder, n: int, dev_reviews_only: bool, domains: Sequence[str] = SUBJQA_DOMAINS
+) -> dict[str, float]:
     print("== (b) SubjQA development questions: per-business retrieval and abstention ==")
-    every = subjqa_businesses(dev_reviews_only)
+    every = subjqa_businesses(dev_reviews_only, domains)
     chosen = random.Random(0).sample(every, min(n, len(every))) if n > 0 else every
     chosen.sort(key=lambda b: (b.domain, b.item_id))
     sizes = [len(b.reviews) for b in chosen]
@@ -356,7 +363,7 @@ def run_subjqa(model: UsemEmbedder, n: int, dev_reviews_only: bool) -> dict[str,
     answerable = [q for q in questions if q.gold]
     print(
         f"businesses: {len(chosen)} of {len(every)} (random.Random(0)); "
-        + ", ".join(f"{d} {sum(b.domain == d for b in chosen)}" for d in SUBJQA_DOMAINS)
+        + ", ".join(f"{d} {sum(b.domain == d for b in chosen)}" for d in domains)
         + f"; reviews per business {min(sizes)}-{max(sizes)} (median "
         f"{statistics.median(sizes):g}, {'dev only' if dev_reviews_only else 'dev + train'}); "
         f"questions {len(questions)}: {len(answerable)} answerable, "
@@ -408,7 +415,7 @@ def run_subjqa(model: UsemEmbedder, n: int, dev_reviews_only: bool) -> dict[str,
         f"{statistics.fmean(chance) if chance else 0.0:.3f} of the time)"
     )
     acc = _abstention("all", outcomes)
-    for domain in SUBJQA_DOMAINS:
+    for domain in domains:
         _abstention(domain, [o for o in outcomes if o[0] == domain])
     print(
         "  note: SubjQA marks a question unanswerable for the one review it was asked of; "
@@ -619,6 +626,11 @@ def main() -> None:
     parser.add_argument("--only", choices=("serdif", "subjqa", "sample", "latency"))
     parser.add_argument("--businesses", type=int, default=30, help="SubjQA businesses; 0 = all")
     parser.add_argument(
+        "--domains",
+        default=",".join(SUBJQA_DOMAINS),
+        help="SubjQA domains (electronics: held out, never tuned on)",
+    )
+    parser.add_argument(
         "--dev-reviews-only",
         action="store_true",
         help="SubjQA corpora from the dev rows only (default: the item's dev + train reviews)",
@@ -631,7 +643,8 @@ def main() -> None:
         runs["serdif"] = run_serdif(model)
         print()
     if args.only in (None, "subjqa"):
-        runs["subjqa"] = run_subjqa(model, args.businesses, args.dev_reviews_only)
+        domains = tuple(args.domains.split(","))
+        runs["subjqa"] = run_subjqa(model, args.businesses, args.dev_reviews_only, domains)
         print()
     if args.only in (None, "sample"):
         runs["sample"] = run_sample(model)
