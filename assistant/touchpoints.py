@@ -134,7 +134,7 @@ def mentions(text: str) -> set[str]:
         for i, word in enumerate(run):
             if word not in _GENERIC and not _evaluative(word):
                 found.add(word)
-                if i and run[i - 1] not in _GENERIC and not _evaluative(run[i - 1]):
+                if i and run[i - 1] not in _GENERIC:  # `credit report`: a modifier may praise
                     found.add(f"{run[i - 1]} {word}")
     for chunk in _HAN.findall(text):
         for word, flag in _posseg(chunk):
@@ -156,95 +156,48 @@ def _posseg(text: str) -> list[tuple[str, str]]:
 
 
 # Examples of the four touchpoint types: a learnt phrase takes the type of its nearest examples.
-_TYPE_EXAMPLES: dict[TouchpointType, tuple[str, ...]] = {
+_TYPE_EXAMPLES: dict[TouchpointType, str] = {
     TouchpointType.human: (
-        "staff member",
-        "agent",
-        "waiter",
-        "waitress",
-        "nurse",
-        "doctor",
-        "driver",
-        "crew",
-        "representative",
-        "manager",
-        "receptionist",
-        "employee",
-        "technician",
-        "host",
-        "服务员",
-        "工作人员",
-        "医生",
-        "师傅",
+        "staff member, agent, waiter, waitress, nurse, doctor, driver, crew, representative, "
+        "manager, receptionist, employee, technician, host, 服务员, 工作人员, 医生, 师傅"
     ),
     TouchpointType.digital: (
-        "app",
-        "website",
-        "online account",
-        "email",
-        "login",
-        "screen",
-        "software",
-        "system",
-        "online form",
-        "notification",
-        "password",
-        "网站",
-        "应用",
-        "系统",
+        "app, website, online account, email, login, screen, software, system, online form, "
+        "notification, password, online banking, e-statement, 网站, 应用, 系统"
     ),
     TouchpointType.physical: (
-        "product",
-        "food",
-        "dish",
-        "room",
-        "seat",
-        "bag",
-        "package",
-        "building",
-        "counter",
-        "device",
-        "card",
-        "restaurant",
-        "hotel",
-        "airport",
-        "store",
-        "plane",
-        "bed",
-        "menu",
-        "table",
-        "battery",
-        "菜",
-        "房间",
-        "餐厅",
-        "座位",
+        "product, food, dish, room, seat, bag, package, building, counter, device, card, "
+        "restaurant, hotel, airport, store, plane, bed, menu, table, battery, ticket, receipt, "
+        "letter, contract, cash machine, branch, 菜, 房间, 餐厅, 座位"
     ),
     TouchpointType.social: (
-        "friends",
-        "family",
-        "social media",
-        "word of mouth",
-        "influencer",
-        "online reviews",
-        "朋友",
-        "小红书",
+        "friends, family, social media, word of mouth, influencer, online reviews, 朋友, 小红书"
     ),
 }
+# Abstract nouns and events, which customers evaluate but do not meet: a learnt phrase
+# nearer to these than to any type's examples is no touchpoint.
+_NOT_TOUCHPOINTS = (
+    "information, situation, reason, problem, request, question, decision, policy, law, right, "
+    "process, fact, result, amount, matter, attention, section, record, error, mistake, "
+    "weather, idea, experience, quality, taste, inconvenience, explanation, delay, response, "
+    "date, week, 原因, 情况, 结果, 方面, 信息, 体验, 味道"
+)
 
 
-def _types(terms: Sequence[str], embedder: Embedder) -> list[TouchpointType]:
-    """Each term's type: that of the examples nearest in meaning (mean of the best three)."""
-    labels = [t for t, examples in _TYPE_EXAMPLES.items() for _ in examples]
-    examples = [e for group in _TYPE_EXAMPLES.values() for e in group]
+def _types(terms: Sequence[str], embedder: Embedder) -> list[TouchpointType | None]:
+    """Each term's type: that of the examples nearest in meaning (mean of the best three);
+    None when abstract nouns are nearer still (`information`, `reason`: no touchpoints)."""
+    groups: list[tuple[TouchpointType | None, list[str]]] = [
+        *((kind, text.split(", ")) for kind, text in _TYPE_EXAMPLES.items()),
+        (None, _NOT_TOUCHPOINTS.split(", ")),
+    ]
+    examples = [e for _, group in groups for e in group]
+    owner = np.array([i for i, (_, group) in enumerate(groups) for _ in group])
     similarity = embedder.embed(list(terms)) @ embedder.embed(examples).T
-    kinds = list(_TYPE_EXAMPLES)
     out = []
     for row in similarity:
-        scores = []
-        for kind in kinds:
-            mine = np.sort(row[[k for k, label in enumerate(labels) if label is kind]])[::-1]
-            scores.append(float(mine[:3].mean()))
-        out.append(kinds[int(np.argmax(scores))])
+        scores = [float(np.sort(row[owner == i])[::-1][:3].mean()) for i in range(len(groups))]
+        out.append(groups[int(np.argmax(scores))][0])
     return out
 
 
@@ -321,8 +274,9 @@ def learn_vocabulary(
 ) -> Vocabulary:
     """The touchpoints of a study from its evaluative sentences, as (participant, text):
     phrases that at least two participants (and 1% of a large study, up to 10) evaluate and
-    that the study uses as nouns, the MAX_TERMS most evaluated; a two-word phrase stands
-    for its head word when it carries most of the head's mentions."""
+    that the study uses as nouns and that name a person, thing, place, channel or voice (not
+    an abstraction), the MAX_TERMS most evaluated. A two-word phrase is kept when it carries
+    a third of its head word's mentions, and then stands for the head if it carries half."""
     people: defaultdict[str, set[str]] = defaultdict(set)
     for who, text in evaluations:
         for key in mentions(text):
@@ -335,8 +289,8 @@ def learn_vocabulary(
     kept: list[str] = []
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         words = key.split()
-        if len(words) == 2 and n * 2 < counts.get(words[1], 0):
-            continue  # `gate agent` is a kind of `agent` here, not a touchpoint of its own
+        if len(words) == 2 and n * 3 < counts.get(words[1], 0):
+            continue  # `gate agent` is a rare kind of `agent` here, not a touchpoint of its own
         if len(words) == 1 and any(
             c.split()[1] == key and counts[c] * 2 >= n for c in counts if len(c.split()) == 2
         ):
@@ -353,5 +307,6 @@ def learn_vocabulary(
         else:
             unknown.append(key)
     for key, kind in zip(unknown, _types(unknown, embedder) if unknown else [], strict=True):
-        learnt[key] = (key, cues.channel_of(key, kind), kind)
+        if kind is not None:
+            learnt[key] = (key, cues.channel_of(key, kind), kind)
     return Vocabulary(learnt)
