@@ -5,6 +5,12 @@
     airline tweets (9 negative reasons) and CFPB complaints (consumer-chosen issue). Each coded
     segment takes the label of the review it quotes. Airline also: how many of the 9 reasons are
     the majority (> 50%) of a distinct top-15 pain theme, and top-15 themes per covered reason.
+(c) Stages and touchpoints (issue 15 parts 4-5): which stages the map chose and why (the
+    preset for a review study); how the pain segments of each human label spread over the
+    stages (normalised mutual information of stage and label: 0 when the stage says nothing of
+    the label, 1 when each label has a stage of its own);
+    the share of findings with a touchpoint and the most named touchpoints. Also on SemEval
+    2014 restaurant sentences (aspect categories) and the Chinese ASAP restaurant reviews.
 (b) --sample: the Freshbox sample study against the themes its authors planted
     (samples/freshbox/PLANTED.md): which come out as one theme with the right participant
     count, whether the top 5 pain themes are the 5 most widespread planted pains, and whether
@@ -13,7 +19,8 @@
 Targets (issue 15): harmonic purity >= 0.5 on airline and CFPB; >= 7 of 9 reasons; <= 1.3
 themes per covered reason. Nothing here is fitted to the data: it only scores the map.
 
-    .venv/bin/python -m bench.themes [--n 2000] [--seed 0] [--only airline|cfpb|sample]
+    .venv/bin/python -m bench.themes [--n 2000] [--seed 0]
+        [--only airline|cfpb|sample|restaurants|asap]
 """
 
 import argparse
@@ -22,10 +29,13 @@ import json
 import re
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from sklearn.metrics import normalized_mutual_info_score
 
 from assistant.mapping import build_map
 from bench._eval import EVAL_DATA, embedder, ingest, negative_tweets, workspace
@@ -36,6 +46,8 @@ from journey.schema import Finding, JourneyMap
 from journey.source import SourceKind
 
 CFPB = EVAL_DATA / "cfpb_complaints_sample/complaints_with_narratives.csv"
+RESTAURANTS = EVAL_DATA / "semeval2014_task4_absa/Restaurants_Train_v2.xml"
+ASAP = EVAL_DATA / "asap_chinese_reviews_sample/dev_sample.csv"
 SAMPLE = Path(__file__).resolve().parents[1] / "samples/freshbox"
 TOP = 15
 TARGET_PURITY, TARGET_REASONS, TARGET_SPREAD = 0.5, 7, 1.3
@@ -91,6 +103,8 @@ class Scores:
     covered: int = 0
     spread: float = 0.0
     themed_harmonic: float = 0.0
+    stage_harmonic: float = 0.0
+    touchpoints: float = 0.0
 
 
 def score_labels(m: JourneyMap, label_of: dict[str, str], name: str) -> Scores:
@@ -142,6 +156,47 @@ def top_table(m: JourneyMap, label_of: dict[str, str]) -> tuple[int, float]:
     return len(covering), spread
 
 
+def stage_table(
+    m: JourneyMap, label_of: dict[str, str], kinds: Sequence[str] = ("pain_point",)
+) -> float:
+    """How the labelled segments spread over the map's stages: per stage its count and
+    majority label; returns the normalised mutual information of stage and label."""
+    rows = [s for s in segments(m) if s["kind"] in kinds and review_id(s) in label_of]
+    print(f"\n  stages: {m.generator.settings.get('stages')}")
+    by_stage: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for s in rows:
+        by_stage[str(s["stage"])][label_of[review_id(s)]] += 1
+    for stage in m.stages:
+        counts = by_stage.get(stage.name, Counter())
+        n = sum(counts.values())
+        major, hits = counts.most_common(1)[0] if counts else ("-", 0)
+        print(
+            f"    {_cut(stage.name, 26):26s} {n:5d} segments  majority {_cut(major, 28):28s} "
+            f"{hits / n if n else 0:.2f}"
+        )
+    pairs = [(str(s["stage"]), label_of[review_id(s)]) for s in rows]
+    purity, inverse, harmonic = harmonic_purity(pairs)
+    # Mutual information says whether the stage tells anything of the label (0: nothing, as
+    # when every segment sits in one stage, which harmonic purity still scores ~0.5).
+    nmi = normalized_mutual_info_score([p[1] for p in pairs], [p[0] for p in pairs]) if pairs else 0
+    biggest = max(Counter(p[0] for p in pairs).values(), default=0) / max(1, len(pairs))
+    print(
+        f"  stage vs label over {len(rows)} segments: purity {purity:.3f}, inverse "
+        f"{inverse:.3f}, harmonic {harmonic:.3f}, NMI {nmi:.3f}; largest stage {biggest:.0%}"
+    )
+    return float(nmi)
+
+
+def touchpoint_table(m: JourneyMap) -> float:
+    """The share of pain and delight segments with a touchpoint, and the most named ones."""
+    rows = [s for s in segments(m) if s["kind"] in ("pain_point", "delight")]
+    named = Counter(str(s["touchpoint"]) for s in rows if s["touchpoint"])
+    share = sum(named.values()) / max(1, len(rows))
+    top = ", ".join(f"{name} {n}" for name, n in named.most_common(12))
+    print(f"  touchpoints: {share:.0%} of {len(rows)} findings name one; {len(named)} names: {top}")
+    return share
+
+
 def _map_of_reviews(
     model: UsemEmbedder, rows: Sequence[tuple[str, str]], project: str
 ) -> tuple[JourneyMap, float]:
@@ -165,6 +220,8 @@ def run_airline(model: UsemEmbedder, n: int, seed: int) -> Scores:
     label_of = {t.id: t.reason for t in tweets}
     scores = score_labels(m, label_of, "airline")
     scores.covered, scores.spread = top_table(m, label_of)
+    scores.stage_harmonic = stage_table(m, label_of)
+    scores.touchpoints = touchpoint_table(m)
     print(
         f"reasons that are the majority of a top-{TOP} theme: {scores.covered} of 9; "
         f"top-{TOP} themes per covered reason {scores.spread:.2f}; build_map {seconds:.1f} s\n"
@@ -184,8 +241,46 @@ def run_cfpb(model: UsemEmbedder) -> Scores:
     m, seconds = _map_of_reviews(model, [(c[0], c[1]) for c in complaints], "cfpb")
     scores = score_labels(m, {c[0]: c[2] for c in complaints}, "cfpb")
     top_table(m, {c[0]: c[2] for c in complaints})
+    scores.stage_harmonic = stage_table(m, {c[0]: c[2] for c in complaints})
+    scores.touchpoints = touchpoint_table(m)
     print(f"build_map {seconds:.1f} s\n")
     return scores
+
+
+def run_restaurants(model: UsemEmbedder, n: int = 600) -> dict[str, object]:
+    """SemEval 2014 restaurant sentences (one source each) with a single aspect category:
+    which preset is chosen and how sentences of each category spread over its stages."""
+    rows = []
+    for sentence in ET.parse(RESTAURANTS).iter("sentence"):
+        categories = {c.get("category") for c in sentence.iter("aspectCategory")}
+        categories.discard("anecdotes/miscellaneous")
+        if len(categories) == 1:
+            rows.append((str(sentence.get("id")), str(sentence.findtext("text")), categories.pop()))
+    rows = rows[:n]
+    print(f"== restaurants (SemEval 2014): {len(rows)} single-category sentences ==")
+    m, seconds = _map_of_reviews(model, [(r[0], r[1]) for r in rows], "restaurants")
+    label_of = {r[0]: str(r[2]) for r in rows}
+    kinds = ("pain_point", "delight", "need", "action")
+    harmonic = stage_table(m, label_of, kinds)
+    share = touchpoint_table(m)
+    print(f"build_map {seconds:.1f} s\n")
+    return {"stages": m.generator.settings.get("stages"), "harmonic": harmonic, "tp": share}
+
+
+def run_asap(model: UsemEmbedder) -> dict[str, object]:
+    """The Chinese ASAP restaurant reviews: the preset chosen, how the findings spread over
+    its stages, and the touchpoints."""
+    with ASAP.open(encoding="utf-8-sig", newline="") as f:
+        rows = [(r["index"], r["reviewbody"]) for r in csv.DictReader(f)]
+    print(f"== ASAP (Chinese restaurant reviews): {len(rows)} reviews ==")
+    m, seconds = _map_of_reviews(model, rows, "asap")
+    print(f"\n  stages: {m.generator.settings.get('stages')}")
+    spread = Counter(str(s["stage"]) for s in segments(m))
+    for stage in m.stages:
+        print(f"    {stage.name:12s} {spread.get(stage.name, 0):5d} findings")
+    share = touchpoint_table(m)
+    print(f"build_map {seconds:.1f} s\n")
+    return {"stages": m.generator.settings.get("stages"), "tp": share}
 
 
 # ---------------------------------------------------------------- the sample study
@@ -260,6 +355,7 @@ def run_sample(model: UsemEmbedder) -> dict[str, object]:
         m = build_map(ws, "freshbox")
         seconds = time.perf_counter() - start
     rows = segments(m)
+    touchpoint_table(m)
     by_theme: defaultdict[str, list[Segment]] = defaultdict(list)
     for s in rows:
         if s["theme"]:
@@ -340,7 +436,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="airline tweets; 0 = all")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only", choices=("airline", "cfpb", "sample"))
+    parser.add_argument("--only", choices=("airline", "cfpb", "sample", "restaurants", "asap"))
     parser.add_argument("--sample", action="store_true", help="the sample study only")
     args = parser.parse_args()
     only = "sample" if args.sample else args.only
@@ -350,6 +446,8 @@ def main() -> None:
         "airline": lambda: run_airline(model, args.n, args.seed),
         "cfpb": lambda: run_cfpb(model),
         "sample": lambda: run_sample(model),
+        "restaurants": lambda: run_restaurants(model),
+        "asap": lambda: run_asap(model),
     }
     results = {name: run() for name, run in runs.items() if only in (None, name)}
     print("== summary ==")
@@ -371,6 +469,15 @@ def main() -> None:
                 f"{s.themed / max(1, s.pains):7.0%} {s.themed_harmonic:8.3f}  "
                 f"{_verdict(s.harmonic >= TARGET_PURITY)}; " + extra
             )
+            print(
+                f"  {'':8s} stage vs label NMI {s.stage_harmonic:.3f}; findings with a "
+                f"touchpoint {s.touchpoints:.0%}"
+            )
+    for name in ("restaurants", "asap"):
+        r = results.get(name)
+        if isinstance(r, dict):
+            harmonic = f"stage vs category NMI {r['harmonic']:.3f}; " if "harmonic" in r else ""
+            print(f"  {name:8s} {r['stages']}; {harmonic}findings with a touchpoint {r['tp']:.0%}")
     sample = results.get("sample")
     if isinstance(sample, dict):
         print(
