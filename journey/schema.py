@@ -209,6 +209,57 @@ class Stage(_Model):
             yield from finding.evidence
 
 
+class DefiningTheme(_Model):
+    """A theme that sets a persona apart: raised by more of its members than of the rest."""
+
+    theme: str
+    """Id of the pain point or delight."""
+    title: str
+    """The theme's title."""
+    participants: int
+    """Members of the persona who raised it."""
+    share: float
+    """participants / the persona's size."""
+    rest_share: float
+    """Share of the other participants (in a persona) who raised it."""
+
+
+class PersonaStage(_Model):
+    """A persona's point on the emotion curve of one stage."""
+
+    mean_valence: float
+    """Mean over the persona's members of each member's mean valence in the stage, -2..+2."""
+    participants: int
+    """Members with feeling quotes in the stage."""
+    quotes: int
+    """The quotes it is computed from."""
+
+
+class Persona(_Model):
+    """A group of participants who experience the journey alike, found in the evidence (or
+    given by a segment)."""
+
+    id: str
+    """Stable within the map: `persona-1` (largest first)."""
+    name: str
+    """Its defining themes, in a few words."""
+    origin: str = "clustered"
+    """`clustered` (grouped by the themes members raise and how they feel per stage) or
+    `segment KEY` (one value of a segment attribute)."""
+    participants: list[str]
+    """Ids of its members."""
+    size: int
+    """Number of members."""
+    defining_themes: list[DefiningTheme] = Field(default_factory=list)
+    """The themes whose share among members most exceeds the rest's, most distinctive first."""
+    quote: Evidence | None = None
+    """A member's words on its most defining theme."""
+    stages: dict[str, PersonaStage] = Field(default_factory=dict)
+    """Per stage name, the persona's emotion curve point (stages without its feelings absent)."""
+    pain_points: list[str] = Field(default_factory=list)
+    """Ids of the pain points most of its members raised, most first."""
+
+
 class Recommendation(_Model):
     """An intervention point: what to change, why, and on what evidence."""
 
@@ -328,6 +379,10 @@ class JourneyMap(_Model):
     """How much evidence the map rests on."""
     warnings: list[str] = Field(default_factory=list)
     """Things the reader should know (thin evidence, dropped quotes ...)."""
+    personas: list[Persona] = Field(default_factory=list)
+    """Groups of participants who experience the journey alike, largest first; empty when the
+    study has too few participants or no groups stand apart. Each member's persona is also a
+    segment (`persona`) of the observations and findings, so views per segment show it."""
     observations: list[CodedObservation] = Field(default_factory=list)
     """Every grounded observation that is not neutral, with the theme it joined: the coded
     segments a researcher exports to check or re-code the themes."""
