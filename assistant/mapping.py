@@ -13,6 +13,7 @@ from assistant.extractor import Extractor, Unit, meaning_text, participant_units
 from assistant.keyphrases import names_something
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
+from assistant.personas import with_personas
 from assistant.presets import (
     choose_preset,
     find_preset,
@@ -300,7 +301,7 @@ def build_map(
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
-    return JourneyMap(
+    journey_map = JourneyMap(
         id=map_id(project, ex.stored, ex.specs, ex.extractor),
         title=title or f"{project}: customer journey (draft)",
         project=project,
@@ -335,6 +336,7 @@ def build_map(
         warnings=warnings,
         observations=coded_observations(observations, grouped),
     )
+    return with_personas(journey_map)  # who experiences it alike, from the coded quotes
 
 
 def coded_observations(
