@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from assistant.codebook import Coded, codebook_themes, label_findings
 from assistant.extractor import Extractor
 from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
-from ingest.embeddings import Embedder
-from journey.schema import LLMStats, Recommendation, Stage
+from ingest.embeddings import Embedder, Vectors
+from journey.schema import LLMStats, Observation, Recommendation, Stage
 
 if TYPE_CHECKING:
     from assistant.llm import LLM
@@ -30,6 +31,12 @@ class Analyst(Protocol):
     """The map's generator mode."""
     extractor: Extractor
     """Turns participant sentences into observations."""
+
+    def group(
+        self, observations: Sequence[Observation], vectors: Vectors
+    ) -> list[list[int]] | None:
+        """Study-wide themes as groups of observation indices; None: group by meaning."""
+        ...
 
     def name(self, stages: list[Stage]) -> list[Stage]:
         """The stages with their pain points and delights (re)named."""
@@ -59,6 +66,11 @@ class LocalAnalyst:
     def __post_init__(self) -> None:
         self.extractor = LocalExtractor(self.embedder)
 
+    def group(
+        self, observations: Sequence[Observation], vectors: Vectors
+    ) -> list[list[int]] | None:
+        return None
+
     def name(self, stages: list[Stage]) -> list[Stage]:
         return stages  # local titles are written with the themes
 
@@ -84,12 +96,28 @@ class LLMAnalyst:
     run: LLMRun = field(default_factory=LLMRun)
     extractor: Extractor = field(init=False)
     mode: Literal["local", "llm"] = "llm"
+    _coded: Coded | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.extractor = LLMExtractor(self.llm, self.embedder, self.run, self.progress)
 
+    def group(
+        self, observations: Sequence[Observation], vectors: Vectors
+    ) -> list[list[int]] | None:
+        self._coded = codebook_themes(self.llm, observations, vectors, self.run)
+        return self._coded.groups if self._coded else None
+
     def name(self, stages: list[Stage]) -> list[Stage]:
-        return name_themes(self.llm, stages, self.run)
+        """Themes the codebook made take its label and description; the model names the
+        others from their quotes."""
+        labelled = label_findings(stages, self._coded.labels) if self._coded else stages
+        return name_themes(self.llm, labelled, self.run, skip=self._labelled(labelled))
+
+    def _labelled(self, stages: list[Stage]) -> set[str]:
+        if not self._coded:
+            return set()
+        labels = {t.label for t in self._coded.labels.values()}
+        return {f.id for st in stages for f in (*st.pain_points, *st.delights) if f.title in labels}
 
     def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
         return recommend_llm(self.llm, stages, self.run) or recommend(stages)
@@ -118,10 +146,18 @@ class FunctionAnalyst:
     name and recommend (by default: keep the names, recommend as the local analyst does)."""
 
     extractor: Extractor
+    group_with: Callable[[Sequence[Observation], Vectors], list[list[int]] | None] = (
+        lambda observations, vectors: None
+    )
     name_with: Callable[[list[Stage]], list[Stage]] = lambda stages: stages
     recommend_with: Callable[[Sequence[Stage]], list[Recommendation]] = recommend
     model: str = "function"
     mode: Literal["local", "llm"] = "local"
+
+    def group(
+        self, observations: Sequence[Observation], vectors: Vectors
+    ) -> list[list[int]] | None:
+        return self.group_with(observations, vectors)
 
     def name(self, stages: list[Stage]) -> list[Stage]:
         return self.name_with(stages)

@@ -273,13 +273,20 @@ def _quoted(quotes: Sequence[str], limit: int = 3) -> str:
     return " / ".join(f'"{" ".join(q.split())[:200]}"' for q in quotes[:limit])
 
 
-def name_themes(llm: "LLM", stages: list[Stage], run: LLMRun, batch: int = 25) -> list[Stage]:
-    """Stages whose pain points and delights the model has named (local names where it fails)."""
-    prompt = prompts.load("name")
-    run.note(prompt.tag)
-    findings = [f for st in stages for f in (*st.pain_points, *st.delights)]
+def name_themes(
+    llm: "LLM",
+    stages: list[Stage],
+    run: LLMRun,
+    batch: int = 25,
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> list[Stage]:
+    """Stages whose pain points and delights the model has named (local names where it fails;
+    those in `skip`, already named, are left as they are)."""
+    findings = [f for st in stages for f in (*st.pain_points, *st.delights) if f.id not in skip]
     if not findings:
         return stages
+    prompt = prompts.load("name")
+    run.note(prompt.tag)
     requests = []
     for start in range(0, len(findings), batch):
         lines = [

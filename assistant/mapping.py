@@ -278,7 +278,7 @@ def build_map(
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
     kinds = {s.source.id: s.source.kind for s in ex.stored}
     loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
-    groups = theme_groups(ex.observations, ex.vectors)
+    groups = analyst.group(ex.observations, ex.vectors) or theme_groups(ex.observations, ex.vectors)
     order = [spec.name for spec in ex.specs]
     observations = harmonise_stages(ex.observations, groups, loose, order)
     grouped: dict[str, list[Observation]] = {}

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from api.app import create_app
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from tests.support.jobs import poll_job
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -26,7 +27,7 @@ def test_no_generated_request_gets_a_server_error(tmp_path: Path, embedder, caps
         )
         built = client.post("/v1/projects/demo/map", json={})
         if built.status_code == 202:  # a loaded machine: the build outlived the 5 s wait
-            job = client.get(built.headers["location"], params={"wait": 60}).json()
+            job = poll_job(client, built.headers["location"])
             assert job["status"] == "done", job
         else:
             assert built.status_code == 200

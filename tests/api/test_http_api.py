@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from tests.support.jobs import poll_job
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
@@ -30,12 +31,7 @@ def _files(*paths: Path) -> list[tuple[str, tuple[str, bytes]]]:
     return [("files", (p.name, p.read_bytes())) for p in paths]
 
 
-def _job(client: TestClient, location: str) -> dict[str, Any]:
-    """Poll a job until it ends (long polls; no deadline tied to this machine's speed)."""
-    while True:
-        job: dict[str, Any] = client.get(location, params={"wait": 30}).json()
-        if job["status"] in ("done", "failed"):
-            return job
+_job = poll_job
 
 
 def _built(client: TestClient, project: str) -> dict[str, Any]:

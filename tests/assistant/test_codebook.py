@@ -1,0 +1,155 @@
+"""Themes by codebook on the LLM path (TopicGPT-style), through the real OpenAI client with
+httpx.MockTransport as the server. The fake model answers with the human labels: the map
+must then show each label as exactly one theme, holding exactly that label's quotes, which
+measures what the pipeline itself loses between the model's coding and the map."""
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from assistant.mapping import build_map
+from assistant.settings import Settings
+from assistant.workspace import open_workspace
+from ingest.pipeline import IngestOptions, IngestReport
+from journey.schema import JourneyMap
+
+LABELS = {
+    "Late delivery": [
+        "The parcel arrived {n} days after the promised date.",
+        "My order came {n} days late and nobody said why.",
+        "Delivery slipped by {n} days without a message.",
+        "Still waiting for a delivery that is {n} days overdue.",
+    ],
+    "Refund takes weeks": [
+        "The refund took {n} weeks to reach my card.",
+        "I returned the item and waited {n} weeks for my money.",
+        "{n} weeks later the refund still has not arrived.",
+        "Getting my money back took {n} weeks of emails.",
+    ],
+    "App logs me out": [
+        "The app logs me out every {n} minutes.",
+        "I get signed out of the app after {n} minutes, every time.",
+        "Every {n} minutes the app throws me back to the login screen.",
+        "The app forgets my login after {n} minutes.",
+    ],
+}
+WORDS = ["two", "three", "four", "five", "six"]
+
+
+def _reviews() -> dict[str, str]:
+    """Quote -> human label: 3 labels x 4 templates x 3 fillers = 36 reviews."""
+    return {
+        template.format(n=word): label
+        for label, templates in LABELS.items()
+        for template in templates
+        for word in WORDS[:3]
+    }
+
+
+def _reply(name: str, payload: dict[str, Any]) -> httpx.Response:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(payload)},
+    }
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return httpx.Response(
+        200,
+        json={
+            "id": "x", "object": "chat.completion", "created": 0, "model": "test-model",
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+        },
+    )  # fmt: skip
+
+
+class LabelModel:
+    """Codes every sentence as a pain point, proposes the human labels as the codebook and
+    assigns every quote its human label."""
+
+    def __init__(self, truth: dict[str, str]) -> None:
+        self.truth = truth
+        self.tools: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        name = str(body["tool_choice"]["function"]["name"])
+        self.tools.append(name)
+        text = str(body["messages"][1]["content"])
+        numbered = re.findall(r"^\[(\d+)\] (.*)$", text, re.M)
+        if name == "Coding":
+            return _reply(
+                name,
+                {
+                    "observations": [
+                        {"s": int(n), "quote": t, "kind": "pain_point", "stage": "Experience",
+                         "emotion": "frustrated", "valence": -2, "severity": 4}
+                        for n, t in numbered
+                    ]
+                },
+            )  # fmt: skip
+        if name == "Codebook":
+            themes = [{"label": label, "description": f"About: {label}."} for label in LABELS]
+            return _reply(name, {"themes": themes})
+        if name == "Assignments":
+            found = [
+                {"n": int(n), "label": self.truth.get(t.strip(), "other")} for n, t in numbered
+            ]
+            return _reply(name, {"assignments": found})
+        if name == "ThemeNames":
+            return _reply(name, {"themes": []})
+        return _reply(name, {"recommendations": []})
+
+
+def test_each_label_of_the_codebook_is_exactly_one_theme(tmp_path: Path, embedder):
+    truth = _reviews()
+    table = tmp_path / "reviews.csv"
+    with table.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "text"])
+        writer.writerows([f"r{i}", quote] for i, quote in enumerate(truth))
+    model = LabelModel(truth)
+    settings = Settings(
+        home=tmp_path / "home",
+        llm_provider="openai-compatible",
+        llm_base_url="http://llm.test/v1",
+        llm_model="test-model",
+        llm_max_retries=1,
+    )
+    client = httpx.Client(transport=httpx.MockTransport(model))
+    workspace = open_workspace(settings, embedder, client)
+    try:
+        workspace.ingestor("shop", IngestOptions()).ingest([table], IngestReport())
+        m = build_map(workspace, "shop")
+    finally:
+        workspace.close()
+    assert "Codebook" in model.tools and "Assignments" in model.tools
+    pains = [p for s in m.stages for p in (*s.pain_points, *s.pain_points_once)]
+    titles = [p.title for p in pains]
+    for label in LABELS:
+        assert titles.count(label) == 1, (label, titles)
+    for pain in pains:
+        if pain.title in LABELS:
+            assert {truth[e.quote] for e in pain.evidence} == {pain.title}
+            assert pain.participants == len(LABELS[pain.title]) * 3
+    assert _purity(m, truth) >= 0.9
+
+
+def _purity(m: JourneyMap, truth: dict[str, str]) -> float:
+    """Harmonic mean of purity and inverse purity of the pain themes against the labels."""
+    themes: dict[str, list[str]] = {}
+    for o in m.observations:
+        if o.theme and o.evidence.quote in truth:
+            themes.setdefault(o.theme, []).append(truth[o.evidence.quote])
+    n = sum(len(v) for v in themes.values())
+    purity = sum(max(v.count(x) for x in set(v)) for v in themes.values()) / n
+    by_label: dict[str, list[str]] = {}
+    for theme, labels in themes.items():
+        for label in labels:
+            by_label.setdefault(label, []).append(theme)
+    inverse = sum(max(v.count(x) for x in set(v)) for v in by_label.values()) / n
+    return 2 * purity * inverse / (purity + inverse)
