@@ -310,7 +310,8 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
         (
             # Cancelling is the customer's act; a cancelled flight or order is an event.
             r"\b(?<!was )(?<!were )(?<!been )(?<!got )(?<!be )(?<!is )(?<!are )"
-            r"(cancel\w*(?! (?:flight|order|delivery|trip|train))|unsubscrib\w*|skip\w*|"
+            r"(cancel\w*(?! (?:(?:my|our|the|your|his|her|their|a|an) )?(?:flight|order|"
+            r"delivery|trip|train|booking|reservation|appointment))|unsubscrib\w*|skip\w*|"
             r"pause\w*|renew\w*)\b|退订|暂停|续订|跳过|(?<!航班)(?<!被)取消(?!航班)",
             "cancellation / changes",
             "app",

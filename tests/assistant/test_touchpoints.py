@@ -64,6 +64,7 @@ def test_no_domain_defaults_reach_other_domains():
     # A cancelled flight is an event, not the cancellation touchpoint of a subscription.
     assert touchpoint_of("Cancelled Flightled again, third time this month.") is None
     assert touchpoint_of("My flight was cancelled last night.") is None
+    assert touchpoint_of("You cancelled my flight without a word.") is None
     assert touchpoint_of("I tried to cancel my subscription for a week.")[0] == (  # type: ignore[index]
         "cancellation / changes"
     )
