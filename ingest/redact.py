@@ -203,10 +203,15 @@ _RELATION = (
     "|grandpa|grandfather|nephew|niece|advisor|adviser|agent|doctor|teacher|landlord|landlady"
 )
 _STRONG_BEFORE = re.compile(
-    rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION})|\bnamed|\bname\sis|\bname's|\bcalled"
+    rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION}),?|\bnamed|\bname\sis|\bname's|\bcalled"
     r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor)\s$",
     re.I,
 )
+# Right after "my wife", "our neighbour," a capitalised word is a name even when it is not in
+# the list of given names ("my partner, Dev", "my colleague Priya"); the list covers English
+# names only, and people of a study are named in every language.
+_TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
+_RELATIVE_BEFORE = re.compile(rf"\b(?:my|our|his|her|their)\s(?:{_RELATION}),?\s$", re.I)
 _WEAK_BEFORE = re.compile(
     r"\b(?:to|with|from|and|by|asked|told|thanked|thanks|thank\syou|hi|hello|dear|met|meet"
     r"|emailed|texted|messaged|rang|phoned|contacted|cc|agent|advisor|rep)\s$",
@@ -439,6 +444,9 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
     for m in _CAPITALISED.finditer(text):
         given = m.group()
         if given not in _GIVEN_NAMES:
+            before = text[max(0, m.start() - 40) : m.start()]
+            if given not in _NOT_NAMES | _TITLES and _RELATIVE_BEFORE.search(before):
+                yield m.start(), m.end()
             continue
         end = m.end()
         surname = _SURNAME_AFTER.match(text, end)

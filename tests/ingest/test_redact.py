@@ -153,3 +153,15 @@ def test_review_with_email_and_phone_is_redacted() -> None:
 def test_text_without_pii_is_unchanged() -> None:
     text = "Opened an account in 10 minutes, card arrived in 3 days. Love it!"
     assert NO_NAMES.redact(text) == (text, {})
+
+
+def test_a_relative_or_colleague_named_right_after_is_a_name_even_off_the_list():
+    redactor = Redactor({}, detect_names=True)
+    for text, kept in [
+        ("I went through the menu with my partner, Dev, and we chose.", "my partner, [NAME], and"),
+        ("My colleague Priya said it was fine.", "My colleague [NAME] said"),
+        ("Our neighbour, Mrs Okonkwo, took the box in.", "Our neighbour, Mrs [NAME]"),
+    ]:
+        out, counts = redactor.redact(text)
+        assert kept in out and counts["name"] == 1, out
+    assert redactor.redact("My wife and I cancelled.")[0] == "My wife and I cancelled."
