@@ -1,0 +1,267 @@
+"""Long-running work (an ingest, a map build) as rows in the workspace database, so that a job
+outlives the process that ran it and any process serving the workspace can answer for it.
+
+A job is run only by the worker (process) holding its lease: claiming is one atomic UPDATE
+that succeeds only while the job is queued and unclaimed (or its holder's lease has run out),
+so two workers never run one job at once. The holder renews the lease while it works; a job
+whose lease ran out is reported `interrupted` (its worker stopped), and a worker that lost its
+lease is told so at its next step (its updates are refused) and stops.
+
+The table has its own owner of migrations ("jobs"), opened by the API only: jobs are the
+server's working state, not the study, and a workspace served once stays readable by an older
+journeymap (which refuses a database recording a migration of an owner it knows, not of one
+it does not).
+"""
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, cast, get_args
+
+from ingest.migrations import Migrations, connect, transaction
+
+__all__ = ["INTERRUPTED", "JobStatus", "JobStore", "StoredJob", "migrations"]
+
+JobStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+ACTIVE = ("queued", "running")
+"""States a job holds a lease in."""
+INTERRUPTED = "interrupted: the server stopped while it ran; run it again"
+NOT_STARTED = "interrupted: the server stopped before this job started; run it again"
+KEEP_DAYS = 7
+"""Ended jobs are forgotten after this many days."""
+
+migrations = Migrations("jobs")
+
+
+@migrations
+def m001_jobs(db: sqlite3.Connection) -> None:
+    """Jobs with their state, result and lease (owner, lease_until in epoch seconds)."""
+    db.execute(
+        """CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            project TEXT NOT NULL,
+            status TEXT NOT NULL,
+            progress REAL NOT NULL DEFAULT 0,
+            message TEXT NOT NULL DEFAULT '',
+            result_json TEXT,
+            error_code INTEGER,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            owner TEXT,
+            lease_until REAL,
+            attempts INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX jobs_by_owner ON jobs (owner, status)")
+    db.execute("CREATE INDEX jobs_by_lease ON jobs (status, lease_until)")
+
+
+class StoredJob(NamedTuple):
+    """A job as the database has it."""
+
+    id: str
+    kind: str
+    project: str
+    status: JobStatus
+    progress: float
+    message: str
+    result: Any
+    """The result as JSON data once done, else None."""
+    error_code: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    owner: str | None
+    """The worker holding (or last holding) its lease."""
+    lease_until: float | None
+    """Epoch seconds its lease runs to."""
+    attempts: int
+    """How many times a worker claimed it."""
+
+
+_COLUMNS = (
+    "id, kind, project, status, progress, message, result_json, error_code, created_at, "
+    "started_at, finished_at, owner, lease_until, attempts"
+)
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _stored(row: tuple[Any, ...]) -> StoredJob:
+    status = str(row[3])
+    assert status in get_args(JobStatus), status
+    return StoredJob(
+        id=str(row[0]),
+        kind=str(row[1]),
+        project=str(row[2]),
+        status=cast(JobStatus, status),
+        progress=float(row[4]),
+        message=str(row[5]),
+        result=json.loads(row[6]) if row[6] is not None else None,
+        error_code=None if row[7] is None else int(row[7]),
+        created_at=datetime.fromisoformat(row[8]),
+        started_at=_when(row[9]),
+        finished_at=_when(row[10]),
+        owner=None if row[11] is None else str(row[11]),
+        lease_until=None if row[12] is None else float(row[12]),
+        attempts=int(row[13]),
+    )
+
+
+class JobStore:
+    """Jobs in the workspace's SQLite file, shared by every process serving the workspace.
+
+    `clock` gives epoch seconds (tests inject one); leases are compared against it, so every
+    worker of a workspace must share one clock (one machine, as SQLite needs anyway).
+    """
+
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self._db = connect(path, migrations)
+        self._clock = clock
+        # One connection serves every thread of a server: one statement at a time on it.
+        self._lock = threading.RLock()
+        self.forget_ended(KEEP_DAYS)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def _iso(self) -> str:
+        return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="microseconds")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, transaction(self._db) as db:
+            yield db
+
+    def add(self, job_id: str, kind: str, project: str, owner: str, lease_seconds: float) -> None:
+        """A new queued job, leased to the worker that will run it."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO jobs (id, kind, project, status, created_at, owner, lease_until) "
+                "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
+                (job_id, kind, project, self._iso(), owner, self._clock() + lease_seconds),
+            )
+
+    def claim(self, job_id: str, owner: str, lease_seconds: float) -> bool:
+        """Take the job to run it: True for exactly one caller while it is queued for this
+        owner (or for anyone) or its holder's lease has run out; False otherwise."""
+        now = self._clock()
+        with self._transaction() as db:
+            claimed = db.execute(
+                "UPDATE jobs SET status='running', owner=:owner, lease_until=:until, "
+                "started_at=:started, attempts=attempts+1 "
+                "WHERE id=:id AND status IN ('queued', 'running') AND ("
+                "  (status='queued' AND (owner IS NULL OR owner=:owner)) OR lease_until < :now)",
+                {
+                    "id": job_id,
+                    "owner": owner,
+                    "until": now + lease_seconds,
+                    "started": self._iso(),
+                    "now": now,
+                },
+            )
+            return claimed.rowcount == 1
+
+    def renew(self, owner: str, lease_seconds: float) -> set[str]:
+        """Extend the lease of every queued or running job the owner holds; their ids (a job
+        missing from them was taken over or ended)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET lease_until=? WHERE owner=? AND status IN ('queued', 'running')",
+                (self._clock() + lease_seconds, owner),
+            )
+            rows = db.execute(
+                "SELECT id FROM jobs WHERE owner=? AND status IN ('queued', 'running')", (owner,)
+            )
+            return {str(r[0]) for r in rows}
+
+    def report(self, job_id: str, owner: str, progress: float, message: str) -> bool:
+        """Record how far a running job has got; False if the owner no longer holds it (it
+        should stop)."""
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE jobs SET progress=?, message=? WHERE id=? AND owner=? AND status='running'",
+                (progress, message, job_id, owner),
+            )
+            return updated.rowcount == 1
+
+    def finish(
+        self,
+        job_id: str,
+        owner: str,
+        status: Literal["done", "failed", "interrupted"],
+        message: str,
+        result: Any = None,
+        error_code: int | None = None,
+    ) -> bool:
+        """Record how the owner's job ended; False if another worker holds it now. (A job
+        reported interrupted while its stalled worker went on still records how it ended.)"""
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE jobs SET status=?, message=?, result_json=?, error_code=?, "
+                "progress=CASE WHEN ?='done' THEN 1.0 ELSE progress END, "
+                "finished_at=?, lease_until=NULL WHERE id=? AND owner=?",
+                (
+                    status,
+                    message,
+                    None if result is None else json.dumps(result, ensure_ascii=False),
+                    error_code,
+                    status,
+                    self._iso(),
+                    job_id,
+                    owner,
+                ),
+            )
+            return updated.rowcount == 1
+
+    def get(self, job_id: str) -> StoredJob | None:
+        """A job by id, reported interrupted first if its worker's lease ran out."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        job = _stored(row)
+        if job.status in ACTIVE and (job.lease_until or 0) < self._clock():
+            self.interrupt_expired(job_id)
+            return self.get(job_id)
+        return job
+
+    def interrupt_expired(self, job_id: str | None = None) -> int:
+        """Mark queued or running jobs whose lease ran out (of one job, or all) interrupted;
+        how many were."""
+        now = self._clock()
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE jobs SET status='interrupted', finished_at=:finished, "
+                "message=CASE WHEN started_at IS NULL THEN :not_started ELSE :interrupted END "
+                "WHERE status IN ('queued', 'running') AND lease_until < :now "
+                "AND (:id IS NULL OR id=:id)",
+                {
+                    "finished": self._iso(),
+                    "not_started": NOT_STARTED,
+                    "interrupted": INTERRUPTED,
+                    "now": now,
+                    "id": job_id,
+                },
+            )
+            return updated.rowcount
+
+    def forget_ended(self, days: float) -> int:
+        """Delete jobs that ended more than `days` ago; how many."""
+        cutoff = datetime.fromtimestamp(self._clock(), UTC) - timedelta(days=days)
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
+                (cutoff.isoformat(timespec="microseconds"),),
+            )
+            return deleted.rowcount
