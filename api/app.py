@@ -17,6 +17,7 @@ from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
 from api.routes import chat, edits, maps, projects, sources
+from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 
@@ -28,8 +29,14 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAPI:
-    """The API over the workspace at settings.home (or the workspace given, for tests)."""
+def create_app(
+    settings: Settings, workspace: Workspace | None = None, *, job_lease_seconds: float = 30.0
+) -> FastAPI:
+    """The API over the workspace at settings.home (or the workspace given, for tests).
+
+    Its jobs live in the workspace database, leased to this process for `job_lease_seconds`
+    at a time (renewed while they run): a job of a process that died reads as interrupted
+    once its lease runs out."""
 
     settings.key_scopes()  # a malformed JOURNEYMAP_API_KEYS fails here, before anything opens
     state = AppState(settings=settings, workspace=workspace or open_workspace(settings))
@@ -39,7 +46,9 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # A fresh MCP server and job pool per run: an MCP session manager runs only once.
         app.state.journeymap = state
-        state.jobs = Jobs()
+        store = JobStore(state.workspace.settings.home / "journeymap.sqlite")
+        store.interrupt_expired()  # jobs of a server that died, this one or another
+        state.jobs = Jobs(store=store, lease_seconds=job_lease_seconds)
         mcp = create_mcp(state)
         mcp_http["app"] = mcp.streamable_http_app(streamable_http_path="/")
         async with mcp.session_manager.run():
@@ -47,6 +56,8 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
         stopped = state.jobs.shutdown()
         # Closing the store under a job still running in it crashes the process (the native
         # Chroma client is freed under the thread); such a workspace is left to the exit.
+        if stopped:
+            store.close()
         if workspace is None and stopped:
             state.workspace.close()
         elif not stopped:

@@ -1,9 +1,15 @@
 """Background jobs for long ingests and map builds: a request waits a little, then hands back
-a job to poll at GET /v1/jobs/{id} instead of blocking for minutes."""
+a job to poll at GET /v1/jobs/{id} instead of blocking for minutes. On a server the jobs live
+in the workspace database (assistant/jobs_store.py), leased to the process running them."""
 
 import asyncio
+import logging
+import os
 import queue
+import socket
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -16,7 +22,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import error_body, status_of
+from assistant.jobs_store import ACTIVE, INTERRUPTED, JobStore, StoredJob
 from journey.errors import JourneymapError
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 0.5
+"""Seconds between writes of a running job's progress to the database."""
+POLL_SECONDS = 0.2
+"""How often a long poll on another worker's job reads the database."""
 
 
 class Job(BaseModel):
@@ -30,34 +44,89 @@ class Job(BaseModel):
     """What it does."""
     project: str
     """The project it works on."""
-    status: Literal["queued", "running", "done", "failed"] = "queued"
-    """Where it is."""
+    status: Literal["queued", "running", "done", "failed", "interrupted"] = "queued"
+    """Where it is; `interrupted` when the server running it stopped (run it again)."""
     progress: float = 0.0
     """0..1, as far as it can tell."""
     message: str = ""
     """What it is doing now, or why it failed."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     """When it was submitted."""
+    started_at: datetime | None = None
+    """When a worker began it."""
+    finished_at: datetime | None = None
+    """When it ended."""
     result: Any = None
     """The result once done (what the synchronous call would have returned)."""
     error_code: int | None = None
     """HTTP status the synchronous call would have failed with."""
+    retry: str | None = None
+    """How to run it again, when it was interrupted or stopped before it began."""
+
+
+def retry_hint(kind: str, project: str) -> str:
+    """What a client does to run an interrupted job again (the work is safe to repeat)."""
+    if kind == "map":
+        return f"POST /v1/projects/{project}/map again with the same body"
+    return (
+        f"POST the same files to /v1/projects/{project}/sources again: files the interrupted "
+        "job stored are recognised and not ingested twice"
+    )
+
+
+def _from_store(stored: StoredJob) -> Job:
+    kind: Literal["ingest", "map"] = "map" if stored.kind == "map" else "ingest"
+    ended_early = stored.status == "interrupted" or (
+        stored.status == "failed" and stored.started_at is None
+    )
+    return Job(
+        id=stored.id,
+        kind=kind,
+        project=stored.project,
+        status=stored.status,
+        progress=stored.progress,
+        message=stored.message,
+        created_at=stored.created_at,
+        started_at=stored.started_at,
+        finished_at=stored.finished_at,
+        result=stored.result,
+        error_code=stored.error_code,
+        retry=retry_hint(kind, stored.project) if ended_early else None,
+    )
 
 
 class JobStopped(Exception):
-    """Raised inside a running job when the pool shuts down, so it ends at its next step."""
+    """Raised inside a running job when the pool shuts down (or lost the job's lease to
+    another worker), so it ends at its next step."""
 
     status = 503
 
 
+def worker_id() -> str:
+    """A name for this process among the workers of a workspace (unique per process)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 class Jobs:
-    """A small pool of worker threads with a registry of jobs (kept in memory, newest 500).
+    """A small pool of worker threads running jobs, and where their state is kept.
+
+    With a JobStore (the server's case) every job is a row of the workspace database: any
+    process serving the workspace answers for any job, and a job outlives the process that
+    ran it. This process holds a lease on the jobs it runs and renews it every third of
+    `lease_seconds`; if the process dies, the lease runs out and the job reads as
+    `interrupted`, with how to run it again. Without a store, jobs are kept in memory
+    (newest 500) and die with the process.
 
     The workers are daemon threads: a server told to stop does not wait for a long ingest
     (a job cut off midway leaves nothing half-stored: each source is stored in one go).
     """
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        store: JobStore | None = None,
+        lease_seconds: float = 30.0,
+    ) -> None:
         self._queue: queue.SimpleQueue[tuple[Future[None], Callable[[], None]] | None] = (
             queue.SimpleQueue()
         )
@@ -67,6 +136,11 @@ class Jobs:
         self._closed = False
         self._size = workers
         self._workers: list[threading.Thread] = []  # started with the first job
+        self.store = store
+        self.lease_seconds = lease_seconds
+        self.worker = worker_id()
+        self._stop_renewing = threading.Event()
+        self._renewer: threading.Thread | None = None
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
@@ -77,8 +151,21 @@ class Jobs:
                 finally:
                     future.set_result(None)
 
+    def _renew(self) -> None:
+        """Keep this process's leases alive while it runs (a thread of its own)."""
+        assert self.store is not None
+        while not self._stop_renewing.wait(self.lease_seconds / 3):
+            try:
+                self.store.renew(self.worker, self.lease_seconds)
+            except sqlite3.Error:  # a busy or closing database: the next round tries again
+                logger.warning("could not renew the job leases of %s", self.worker)
+
     def get(self, job_id: str) -> Job | None:
-        """A job by id."""
+        """A job by id: from the database when there is one (any worker's job), else from
+        this process's memory."""
+        if self.store is not None:
+            stored = self.store.get(job_id)
+            return None if stored is None else _from_store(stored)
         with self._lock:
             return self._jobs.get(job_id)
 
@@ -90,33 +177,62 @@ class Jobs:
     ) -> tuple[Job, Future[None]]:
         """Run work(progress) in the background; progress(fraction, message) updates the job."""
         job = Job(id=uuid.uuid4().hex[:16], kind=kind, project=project)
+        store, owner = self.store, self.worker
+        if store is not None:
+            store.add(job.id, kind, project, owner, self.lease_seconds)
         with self._lock:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-500]:
                 del self._jobs[old]
                 self._futures.pop(old, None)
+        reported = [0.0]  # when progress last went to the database (monotonic seconds)
 
         def progress(fraction: float, message: str) -> None:
             if self._closed:  # the server is stopping: end the job at its next step
                 raise JobStopped("the server stopped while this job ran")
             job.progress, job.message = max(0.0, min(1.0, fraction)), message
+            if store is not None and time.monotonic() - reported[0] >= PROGRESS_EVERY:
+                reported[0] = time.monotonic()
+                if not store.report(job.id, owner, job.progress, message):
+                    raise JobStopped("this job's lease was lost: another worker reported it")
+
+        def end(status: Literal["done", "failed", "interrupted"], message: str) -> None:
+            if store is not None:
+                result = job.result if status == "done" else None
+                store.finish(job.id, owner, status, message, result, job.error_code)
+            job.message = message
+            job.finished_at = datetime.now(UTC)
+            if status != "done":
+                job.retry = retry_hint(kind, project) if status == "interrupted" else None
+            job.status = status  # last: a reader of this object sees a complete job
 
         def run() -> None:
-            job.status = "running"
+            if store is not None and not store.claim(job.id, owner, self.lease_seconds):
+                stored = store.get(job.id)  # another worker reported it before it began
+                if stored is not None:
+                    job.status, job.message = stored.status, stored.message
+                return
+            job.status, job.started_at = "running", datetime.now(UTC)
             try:
                 result = work(progress)
             except JourneymapError as exc:
-                job.status, job.message, job.error_code = "failed", str(exc), status_of(exc)[0]
+                job.error_code = status_of(exc)[0]
+                end("failed", str(exc))
+            except JobStopped as exc:
+                job.error_code = JobStopped.status
+                end("interrupted", f"interrupted: {exc}; run it again")
             except Exception as exc:  # the job must end in a state a client can read
-                code = getattr(exc, "status", 500)
-                job.status, job.message, job.error_code = "failed", str(exc), code
+                job.error_code = getattr(exc, "status", 500)
+                end("failed", str(exc))
             else:
-                job.status, job.progress, job.result = "done", 1.0, result.model_dump(mode="json")
-                job.message = "done"
+                job.progress, job.result = 1.0, result.model_dump(mode="json")
+                end("done", "done")
 
         future: Future[None] = Future()
         with self._lock:
             if self._closed:
+                if store is not None:
+                    store.finish(job.id, owner, "failed", "the job pool is shut down")
                 raise RuntimeError("the job pool is shut down")
             self._futures[job.id] = future
             self._queue.put((future, run))
@@ -126,31 +242,58 @@ class Jobs:
                 )
                 worker.start()
                 self._workers.append(worker)
+            if store is not None and self._renewer is None:
+                self._renewer = threading.Thread(
+                    target=self._renew, name="journeymap-job-leases", daemon=True
+                )
+                self._renewer.start()
         return job, future
 
     def wait(self, job_id: str, seconds: float) -> None:
-        """Block up to `seconds` for a job to end (a long poll)."""
+        """Block up to `seconds` for a job to end (a long poll); another worker's job is
+        read from the database every POLL_SECONDS."""
         with self._lock:
             future = self._futures.get(job_id)
         if future is not None:
             with suppress(FuturesTimeout):
                 future.result(timeout=max(0.0, seconds))
+            return
+        if self.store is None:
+            return
+        deadline = time.monotonic() + max(0.0, seconds)
+        while (left := deadline - time.monotonic()) > 0:
+            stored = self.store.get(job_id)
+            if stored is None or stored.status not in ACTIVE:
+                return
+            time.sleep(min(POLL_SECONDS, left))
 
     def shutdown(self, grace_seconds: float = 2.0) -> bool:
         """Stop taking jobs, cancel the queued ones, ask the running ones to stop at their next
         step and give them a moment; a job still running after that is left to its daemon
-        thread, which dies with the process. True if no job is still running."""
+        thread, which dies with the process (in the database it reads as interrupted). True
+        if no job is still running."""
         with self._lock:
             self._closed = True
             pending = [(self._jobs.get(i), future) for i, future in self._futures.items()]
             workers = list(self._workers)
         for job, future in pending:
             if future.cancel() and job is not None:  # only queued jobs cancel
-                job.status, job.message = "failed", "the server stopped before this job started"
+                message = "the server stopped before this job started"
+                if self.store is not None:
+                    self.store.finish(job.id, self.worker, "failed", message)
+                job.status, job.message = "failed", message
+                job.retry = retry_hint(job.kind, job.project)
         for _ in workers:
             self._queue.put(None)
         for worker in workers:
             worker.join(timeout=grace_seconds / len(workers))
+        self._stop_renewing.set()
+        if self._renewer is not None:
+            self._renewer.join(timeout=grace_seconds)
+        still = [job for job, future in pending if job is not None and future.running()]
+        if self.store is not None:
+            for job in still:  # its thread may yet end it, and will record how
+                self.store.finish(job.id, self.worker, "interrupted", INTERRUPTED)
         return not any(worker.is_alive() for worker in workers)
 
 
@@ -189,6 +332,9 @@ def job_response(job: Job, done_status: int = 200) -> JSONResponse:
     else 202 with the job itself and where to poll it."""
     if job.status == "done":
         return JSONResponse(job.result, status_code=done_status)
+    if job.status == "interrupted":
+        message = f"{job.message} ({job.retry})" if job.retry else job.message
+        return JSONResponse(error_body("job_interrupted", message), status_code=503)
     if job.status == "failed":
         code = job.error_code or 500
         return JSONResponse(

@@ -1,0 +1,256 @@
+"""Jobs that outlive the process running them: kept in the workspace database, answered by any
+API worker of the workspace, reported interrupted (with how to run them again) when their
+worker dies, and never run twice. Two real servers on one workspace, one killed mid-job."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.jobs_store import JobStore
+from assistant.settings import Settings
+from assistant.workspace import open_workspace
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+QA = FIXTURES / "transcripts" / "qa.txt"
+OTTER = FIXTURES / "transcripts" / "otter.txt"
+
+# A server whose LLM never answers: its map builds stop, deterministically, inside their first
+# LLM request (the real OpenAI client over an httpx.MockTransport, our seam for the LLM's
+# wire). It prints a line when the request arrives, so the test knows the job is mid-way.
+_STUCK_LLM_SERVER = """
+import sys, threading
+import httpx, uvicorn
+from api.app import create_app
+from assistant.settings import Settings
+from assistant.workspace import open_workspace
+
+called = threading.Lock()
+
+def never_answers(request):
+    if called.acquire(blocking=False):
+        print("LLM REQUEST ARRIVED", flush=True)
+    threading.Event().wait()
+
+settings = Settings(
+    llm_provider="openai-compatible", llm_base_url="http://llm.test/v1", llm_model="stuck"
+)
+workspace = open_workspace(
+    settings, llm_http_client=httpx.Client(transport=httpx.MockTransport(never_answers))
+)
+app = create_app(settings, workspace, job_lease_seconds=float(sys.argv[2]))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="info")
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class _Server:
+    """An API server in a subprocess and the lines it printed."""
+
+    url: str
+    process: subprocess.Popen[str]
+    log: list[str]
+    lines: threading.Condition
+    drain: threading.Thread | None = None
+
+
+def _launch(args: list[str], home: Path, port: int) -> _Server:
+    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "JOURNEYMAP_LOG_LEVEL": "INFO"}
+    env.pop("JOURNEYMAP_API_KEYS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = _Server(f"http://127.0.0.1:{port}", process, [], threading.Condition())
+
+    def drain() -> None:  # keep reading the log so a full pipe never blocks the server
+        for line in process.stdout or []:
+            with server.lines:
+                server.log.append(line)
+                server.lines.notify_all()
+        with server.lines:
+            server.log.append("<exited>")
+            server.lines.notify_all()
+
+    server.drain = threading.Thread(target=drain, daemon=True)
+    server.drain.start()
+    _wait_for_line(server, "Application startup complete")
+    return server
+
+
+def _wait_for_line(server: _Server, text: str, timeout: float = 300) -> None:
+    """Block until the server prints `text` (the deadline only turns a hang into a failure)."""
+    with server.lines:
+        found = server.lines.wait_for(
+            lambda: any(text in line for line in server.log) or "<exited>" in server.log,
+            timeout=timeout,
+        )
+        assert found and any(text in line for line in server.log), "".join(server.log[-30:])
+
+
+def _stop(server: _Server) -> None:
+    if server.process.poll() is None:
+        server.process.kill()
+    server.process.wait(timeout=30)
+    if server.drain is not None:
+        server.drain.join(timeout=30)
+    if server.process.stdout is not None:
+        server.process.stdout.close()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def stuck(home: Path) -> Iterator[_Server]:
+    """Server A: its map builds hang in the LLM. Its lease is 10 s, renewed every third of
+    it: short, for the test not to wait long after the kill, yet far longer than any pause
+    of a busy machine's worker (a shorter one expired while A loaded its embedding model)."""
+    port = _free_port()
+    server = _launch([_STUCK_LLM_SERVER, str(port), "10"], home, port)
+    try:
+        yield server
+    finally:
+        _stop(server)
+
+
+@pytest.fixture
+def plain(home: Path) -> Iterator[_Server]:
+    """Server B: `journeymap serve` on the same workspace, as a second API worker."""
+    port = _free_port()
+    serve = ["from api.cli import main; main()", "serve", "--port", str(port)]
+    server = _launch(serve, home, port)
+    try:
+        yield server
+    finally:
+        _stop(server)
+
+
+def _ended(http: httpx.Client, location: str, deadline_seconds: float = 300) -> dict[str, Any]:
+    """Long-poll a job until it leaves queued/running (the deadline only catches a hang)."""
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = http.get(location, params={"wait": 10}).json()
+        if job["status"] not in ("queued", "running"):
+            return job
+    raise AssertionError(f"job {location} never ended: {job}")
+
+
+def _finished(client: TestClient, location: str, **headers: str) -> dict[str, Any]:
+    """Long-poll an in-process job until it ends, however busy the machine is."""
+    while True:
+        job: dict[str, Any] = client.get(location, params={"wait": 30}, headers=headers).json()
+        if job["status"] not in ("queued", "running"):
+            return job
+
+
+def test_a_job_of_a_killed_worker_reads_interrupted_on_another_and_is_never_run_twice(
+    stuck: _Server, plain: _Server
+) -> None:
+    with httpx.Client(timeout=120) as http:
+        files = {"files": (QA.name, QA.read_bytes())}
+        # An ingest sent to worker A, answered by worker B: jobs live in the database.
+        r = http.post(f"{stuck.url}/v1/projects/p/sources", files=files, params={"wait": "false"})
+        assert r.status_code == 202 and r.headers["location"].startswith("/v1/jobs/")
+        ingested = _ended(http, plain.url + r.headers["location"])
+        assert ingested["status"] == "done" and len(ingested["result"]["added"]) == 1
+        assert ingested["started_at"] and ingested["finished_at"] and ingested["retry"] is None
+
+        # A map build on worker A hangs inside its LLM request; A dies there.
+        r = http.post(f"{stuck.url}/v1/projects/p/map", params={"wait": "false"})
+        assert r.status_code == 202, r.text
+        location = r.headers["location"]
+        _wait_for_line(stuck, "LLM REQUEST ARRIVED")
+        seen = http.get(plain.url + location).json()
+        assert seen["status"] == "running" and seen["kind"] == "map", seen
+        stuck.process.send_signal(signal.SIGKILL)
+        stuck.process.wait(timeout=30)
+
+        job = _ended(http, plain.url + location)
+        assert job["status"] == "interrupted", job
+        assert job["message"].startswith("interrupted: the server stopped while it ran")
+        assert job["retry"] == "POST /v1/projects/p/map again with the same body"
+        assert job["result"] is None and job["finished_at"] is not None
+        # Nobody ran it to its end: no map was stored, and it stays interrupted.
+        assert http.get(f"{plain.url}/v1/projects/p/maps").json() == []
+        assert http.get(plain.url + location, params={"wait": 2}).json()["status"] == "interrupted"
+
+        # Doing what the job says builds the map on worker B.
+        rebuilt = http.post(f"{plain.url}/v1/projects/p/map", params={"wait": "false"})
+        done = _ended(http, plain.url + rebuilt.headers["location"])
+        assert done["status"] == "done" and done["result"]["project"] == "p"
+        assert len(http.get(f"{plain.url}/v1/projects/p/maps").json()) == 1
+        assert http.get(plain.url + location).json()["status"] == "interrupted"
+
+
+def test_jobs_survive_a_restart_and_a_dead_workers_job_reads_interrupted(
+    tmp_path: Path, embedder: Any
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            files = [("files", (p.name, p.read_bytes())) for p in (QA, OTTER)]
+            r = client.post("/v1/projects/p/sources", files=files, params={"wait": "false"})
+            location = r.headers["location"]
+            first = _finished(client, location)
+            assert first["status"] == "done", first
+        # A worker that died long ago left a job running (its lease ran out in 1970).
+        JobStore(settings.home / "journeymap.sqlite", clock=lambda: 0.0).add(
+            "deadbeefdeadbeef", "ingest", "p", "gone:1:x", lease_seconds=30
+        )
+        with TestClient(create_app(settings, workspace)) as client:
+            again = client.get(location).json()
+            assert again == first, "a finished job changed or vanished over a restart"
+            dead = client.get("/v1/jobs/deadbeefdeadbeef").json()
+            assert dead["status"] == "interrupted" and dead["kind"] == "ingest"
+            assert "before this job started" in dead["message"]
+            assert dead["retry"].startswith("POST the same files to /v1/projects/p/sources")
+    finally:
+        workspace.close()
+
+
+def test_a_job_is_only_visible_to_keys_that_reach_its_project(
+    tmp_path: Path, embedder: Any
+) -> None:
+    settings = Settings(home=tmp_path / "home", api_keys="alpha-key-123:alpha;beta-key-1234:beta")
+    workspace = open_workspace(settings, embedder)
+    alpha = {"Authorization": "Bearer alpha-key-123"}
+    beta = {"Authorization": "Bearer beta-key-1234"}
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            r = client.post(
+                "/v1/projects/alpha/sources",
+                files=[("files", (QA.name, QA.read_bytes()))],
+                params={"wait": "false"},
+                headers=alpha,
+            )
+            location = r.headers["location"]
+            assert _finished(client, location, **alpha)["status"] == "done"
+            assert client.get(location, headers=beta).status_code == 404
+            assert client.get(location).status_code == 401
+    finally:
+        workspace.close()
