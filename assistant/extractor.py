@@ -11,6 +11,7 @@ from ingest.embeddings import Vectors
 from ingest.sentences import sentence_spans
 from journey.schema import Evidence, Observation
 from journey.source import Role, Source, Turn
+from journey.text import han_count
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ def meaning_text(text: str) -> str:
 
 
 def _substantial(text: str) -> bool:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return cjk >= 4 or len(text.split()) >= 3
+    return han_count(text) >= 4 or len(text.split()) >= 3
 
 
 def participant_units(stored: Sequence[StoredSource], redact: Callable[[str], str]) -> list[Unit]:

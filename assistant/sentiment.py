@@ -3,11 +3,11 @@
 The only module that imports vaderSentiment.
 """
 
-import re
 from functools import lru_cache
 from typing import Any
 
 from assistant.extractor import without_handles
+from journey.text import HAN_CHAR
 
 # Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
 _ZH_LEXICON = {
@@ -96,7 +96,6 @@ _ZH_LEXICON = {
     "退款": -0.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +127,6 @@ def sentiment(text: str) -> float:
     @handles and links are left out: they name accounts, not feelings (VADER alone scores
     "@united" +0.42, which made every complaint to that airline read as praise)."""
     text = without_handles(text)
-    if len(_CJK.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
+    if len(HAN_CHAR.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
         return _chinese(text)
     return float(_vader().polarity_scores(text)["compound"])

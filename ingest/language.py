@@ -3,6 +3,8 @@
 import re
 from collections import Counter
 
+from journey.text import HAN, HANGUL, KANA
+
 _STOPWORDS = {
     "en": {
         "the",
@@ -141,9 +143,9 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SCRIPTS = tuple(
     re.compile(p)
     for p in (
-        "[\u4e00-\u9fff\u3400-\u4dbf]",
-        "[\u3040-\u30ff]",
-        "[\uac00-\ud7af]",
+        f"[{HAN}]",
+        f"[{KANA}]",
+        f"[{HANGUL}]",
         "[\u0400-\u04ff]",
         "[A-Za-z]",
     )

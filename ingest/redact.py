@@ -18,13 +18,15 @@ from importlib.resources import files
 
 import phonenumbers
 
+from journey.text import CJK_TEXT, HAN, HANGUL, KANA
+
 # RFC 5321 bounds: a local part of at most 64 characters, labels of at most 63.
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9_.%+-])[A-Za-z0-9_.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}"
 )
 # A URL with a query string or a long opaque path segment may carry a token; plain ones stay.
 # Punctuation that ends the sentence is not part of the URL, nor is CJK text written against it.
-_URL_CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_URL_CJK = CJK_TEXT
 _URL = re.compile(
     rf"(?<![A-Za-z0-9])https?://[^\s<>\"')\]{_URL_CJK}]{{0,2047}}[^\s<>\"')\].,;:!?{_URL_CJK}]",
     re.I,
@@ -183,7 +185,7 @@ _ADDRESS_ZH = re.compile(
     r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?号(?:院)?"
     r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室)?"
 )
-_HAN = r"\u4e00-\u9fff"
+_HAN = HAN
 _ZH_BEFORE_ADDRESS = re.compile(
     r".*(?:住在|住址是?|地址是?|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
 )
@@ -280,7 +282,7 @@ _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
 PLACEHOLDERS = {
     "email": "[EMAIL]",
     "url": "[URL]",

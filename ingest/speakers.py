@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from journey.source import Role
+from journey.text import CJK_LETTERS
 
 _INTERVIEWER = re.compile(
     r"(?i)^(interviewer|moderator|facilitator|researcher|host|q|question|i|int|mod|"
@@ -66,8 +67,7 @@ _NOT_SPEAKERS = {
 # Bounded (a label is at most 4 words of 40 characters) so a long line is matched in linear time.
 _LATIN_LABEL = r"[^\W\d_][\w.'’\-]{0,39}(?: [\w.'’\-]{1,40}){0,3}"
 # Han, kana (Japanese names such as さくら, タナカ) and Hangul: scripts without capitals.
-_CJK = "\u3005\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3"
-_CJK_LABEL = rf"[{_CJK}]{{1,6}}(?:\s?\d{{1,3}})?"
+_CJK_LABEL = rf"[{CJK_LETTERS}]{{1,6}}(?:\s?\d{{1,3}})?"
 LABEL = rf"(?:{_LATIN_LABEL}|{_CJK_LABEL})"
 _PREFIX = re.compile(rf"^(?:\*\*)?(?P<label>{LABEL})(?:\*\*)?\s*[:：](?:\*\*)?[ \t]*")
 

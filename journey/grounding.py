@@ -19,17 +19,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from journey.schema import Evidence
+from journey.text import CJK_TEXT
 
 MIN_QUOTE_CHARS = 3
 """A found quote shorter than this (after whitespace normalisation) tells a user nothing."""
 
-_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _WS = re.compile(r"\s+")
-_WS_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_WS_BETWEEN_CJK = re.compile(rf"(?<=[{CJK_TEXT}])\s+(?=[{CJK_TEXT}])")
 # Whitespace the normalised copy of a source changes: runs, non-space characters, and any
 # run between CJK characters. A lone space elsewhere stays as it is, which keeps indexing fast.
-_WS_TO_CHANGE = re.compile(rf"\s{{2,}}|[^\S ]|(?<=[{_CJK}]) (?=[{_CJK}])")
-_IS_CJK = re.compile(rf"[{_CJK}]")
+_WS_TO_CHANGE = re.compile(rf"\s{{2,}}|[^\S ]|(?<=[{CJK_TEXT}]) (?=[{CJK_TEXT}])")
+_IS_CJK = re.compile(rf"[{CJK_TEXT}]")
 _FOLD = str.maketrans(
     {
         "\u2018": "'",

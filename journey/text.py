@@ -1,0 +1,30 @@
+"""The scripts written without spaces or capital letters, defined once: Unicode ranges as
+regex class fragments (to compose into a site's own class) and the counts built on them."""
+
+import re
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Chinese characters: CJK unified ideographs, extension A and compatibility ideographs."""
+ITERATION_MARK = "\u3005"
+"""々, which repeats the character before it (Japanese names)."""
+KANA = "\u3040-\u30ff"
+"""Hiragana and katakana."""
+HANGUL = "\uac00-\ud7af"
+"""Hangul syllables."""
+CJK_PUNCTUATION = "\u3000-\u303f"
+"""Ideographic space, 、。「」 and the like."""
+FULLWIDTH = "\uff00-\uffef"
+"""Fullwidth forms: ，：（）！？ and fullwidth letters and digits."""
+
+CJK_LETTERS = ITERATION_MARK + KANA + HAN + HANGUL
+"""Letters of scripts without capitals (names in speaker labels, words to count)."""
+CJK_TEXT = CJK_PUNCTUATION + KANA + HAN + FULLWIDTH
+"""What is written without spaces between words: a space between two of these is layout."""
+
+HAN_CHAR = re.compile(f"[{HAN}]")
+HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+def han_count(text: str) -> int:
+    """How many Chinese characters the text has."""
+    return len(HAN_CHAR.findall(text))
