@@ -123,7 +123,7 @@ class LLMAnalyst:
         return recommend_llm(self.llm, stages, self.run) or recommend(stages)
 
     def describe(self) -> tuple[str, dict[str, Any]]:
-        return self.llm.describe(), {
+        return self.llm.answered_by(), {
             "structured_output": self.llm.method,
             "temperature": self.temperature,
         }

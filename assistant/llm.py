@@ -5,8 +5,12 @@ malformed reply, replies cached in the workspace by (model, prompt version, requ
 bounded concurrency, a client-side rate limit, retries with backoff (the OpenAI client's, on
 429/5xx/timeouts), and token accounting from the provider's usage fields. Nothing here counts
 tokens itself, so tiktoken is never asked for its (downloaded) encodings.
+
+With `mcp-sampling` the model is the MCP host's (assistant/sampling.py): the same prompts,
+re-ask and cache, the schema in the prompt (json_mode), replies cached per host application.
 """
 
+import contextvars
 import hashlib
 import json
 import logging
@@ -24,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.llm_types import LLMError, LLMOutputError, LLMRefusal, Outcome, Usage
 from assistant.repository import Repository
+from assistant.sampling import SamplingChatModel, current_sampler
 from assistant.settings import Settings
 from prompts import Prompt, fence
 
@@ -35,6 +40,13 @@ T = TypeVar("T", bound=BaseModel)
 
 def chat_model(settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
     """The LangChain chat model the settings describe (the key is checked here)."""
+    if settings.llm_provider == "mcp-sampling":
+        return SamplingChatModel(
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            # The default model name is OpenAI's: only a name the user chose is a useful hint.
+            model_hint=settings.llm_model if "llm_model" in settings.model_fields_set else None,
+        )
     key = settings.llm_key()
     limiter = (
         InMemoryRateLimiter(requests_per_second=settings.llm_requests_per_minute / 60)
@@ -150,15 +162,40 @@ class LLM:
         self.settings = settings
         self.repository = repository
         self.model = chat_model(settings, http_client)
-        self.method = settings.llm_structured_output
+        self.sampling = settings.llm_provider == "mcp-sampling"
+        # A host's model answers in text only: the schema goes in the prompt, JSON comes back.
+        self.method = "json_mode" if self.sampling else settings.llm_structured_output
+        self._answered: dict[str, str] = {}
+        """Host -> the model it last said answered (sampling only)."""
 
     def describe(self) -> str:
-        """`provider:model` as recorded in maps."""
+        """`provider:model` as a map's id records it (`mcp-sampling` alone: see answered_by)."""
         return self.settings.llm_label()
+
+    def answered_by(self) -> str:
+        """The model as a map's generator records it: `provider:model`; with sampling
+        `mcp-sampling:<the model the host last reported>` (the host's name when every reply
+        came from the cache since journeymap started)."""
+        if not self.sampling:
+            return self.describe()
+        host = current_sampler().host
+        return f"{self.describe()}:{self._answered.get(host, host)}"
+
+    def _identity(self) -> str:
+        """Whose replies a cached one stands for: the configured model, or the host (which
+        picks its model itself and names it only with each reply)."""
+        if self.sampling:
+            return f"{self.describe()}:{current_sampler().host}"
+        return self.describe()
+
+    def _noted(self, message: BaseMessage | None) -> None:
+        model = message.response_metadata.get("model_name") if message is not None else None
+        if self.sampling and model:
+            self._answered[current_sampler().host] = str(model)
 
     def _key(self, prompt: Prompt, schema: type[BaseModel], messages: Sequence[str]) -> str:
         blob = json.dumps(
-            [self.describe(), prompt.tag, self.method, schema.__name__, *messages],
+            [self._identity(), prompt.tag, self.method, schema.__name__, *messages],
             ensure_ascii=False,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -187,6 +224,7 @@ class LLM:
                 raise _transport_error(exc) from exc
             assert isinstance(result, dict)  # include_raw=True: {raw, parsed, parsing_error}
             message = result.get("raw")
+            self._noted(message)
             usage.add(_usage(message))
             raw = _raw_text(message)
             parsed, error = result.get("parsed"), result.get("parsing_error")
@@ -247,7 +285,11 @@ class LLM:
                 return self._ask(schema, messages[0], messages[1])
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(ask, messages): (i, key) for i, key, messages in todo}
+                # Each request runs in a copy of this context: the host sampler bound here.
+                futures = {
+                    pool.submit(contextvars.copy_context().run, ask, messages): (i, key)
+                    for i, key, messages in todo
+                }
                 for future in as_completed(futures):
                     i, key = futures[future]
                     try:
@@ -272,6 +314,7 @@ class LLM:
         usage.calls += 1
         try:
             for chunk in self.model.stream(messages):
+                self._noted(chunk)
                 if chunk.usage_metadata:
                     usage.prompt_tokens += chunk.usage_metadata["input_tokens"]
                     usage.completion_tokens += chunk.usage_metadata["output_tokens"]

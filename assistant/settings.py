@@ -70,9 +70,12 @@ class Settings(BaseSettings):
     """Database on the Chroma server; give each workspace its own when several share a server
     (collections are named after projects)."""
 
-    llm_provider: Literal["local", "openai", "azure", "openai-compatible"] = "local"
+    llm_provider: Literal["local", "openai", "azure", "openai-compatible", "mcp-sampling"] = "local"
     """Who extracts, names and recommends: `local` (the embedded default, no LLM), `openai`,
-    `azure`, or `openai-compatible` (Ollama, vLLM, LM Studio, llama.cpp server; set base_url)."""
+    `azure`, `openai-compatible` (Ollama, vLLM, LM Studio, llama.cpp server; set base_url), or
+    `mcp-sampling`: the model of the MCP client calling `journeymap mcp`, through sampling (no
+    key; the client must support sampling; chosen, never automatic, as it sends redacted
+    transcripts to the host's model)."""
     llm_model: str = "gpt-4.1-mini"
     """Model name (for Azure: the deployment name)."""
     llm_base_url: str | None = None
@@ -112,7 +115,10 @@ class Settings(BaseSettings):
     """Participant text per extraction request (short turns are batched up to this)."""
 
     def llm_label(self) -> str:
-        """`provider:model`, as maps record the LLM that built them."""
+        """`provider:model`, as maps record the LLM that built them (part of a map's id); for
+        `mcp-sampling` only the provider: the host picks the model and names it as it answers."""
+        if self.llm_provider == "mcp-sampling":
+            return self.llm_provider
         return f"{self.llm_provider}:{self.llm_model}"
 
     def llm_key(self) -> SecretStr:
@@ -140,8 +146,8 @@ class Settings(BaseSettings):
 
     def check_llm(self) -> None:
         """Fail at start, with the variable to set, when the LLM settings cannot work."""
-        if self.llm_provider == "local":
-            return
+        if self.llm_provider in ("local", "mcp-sampling"):
+            return  # sampling needs no key; whether the client can sample is known per call
         if self.llm_provider == "openai-compatible" and not self.llm_base_url:
             raise ConfigError(
                 "JOURNEYMAP_LLM_PROVIDER=openai-compatible needs JOURNEYMAP_LLM_BASE_URL "
