@@ -16,7 +16,7 @@ from api.deps import AppState, scope_of
 from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
-from api.routes import chat, edits, maps, projects, sources
+from api.routes import chat, compare, edits, maps, projects, sources
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
@@ -94,7 +94,8 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in (projects.router, sources.router, maps.router, edits.router, chat.router):
+    routers = (projects, sources, maps, edits, compare, chat)
+    for router in (module.router for module in routers):
         app.include_router(router)
     # The MCP server over Streamable HTTP at /mcp and /mcp/ alike (a redirect from one to the
     # other would cost clients a round trip, and some do not follow it for a POST). With API

@@ -22,6 +22,7 @@ from assistant.settings import Settings, get_settings
 from assistant.study import IngestReport, Studies, Study, journey_presets
 from assistant.workspace import open_workspace
 from journey import exports
+from journey.diff import diff_markdown
 from journey.errors import JourneymapError
 from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
@@ -645,6 +646,159 @@ def edit_undo(edit_id: str, project: ProjectOpt) -> None:
     with _opened() as studies:
         studies(project).undo_edit(edit_id)
     console.print(f"{edit_id} undone")
+
+
+ByOpt = Annotated[
+    str,
+    typer.Option("--by", help="A segment attribute (e.g. plan, wave), or persona."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _valence(mean: float | None, low: float | None, high: float | None, n: int) -> str:
+    if mean is None:
+        return "–"
+    interval = f" [{low:+.2f}, {high:+.2f}]" if low is not None and high is not None else ""
+    return f"{mean:+.2f}{interval} n={n}"
+
+
+@app.command()
+def personas(
+    project: ProjectOpt,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Give personas by a segment attribute instead.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The personas the map found (or one per value of a segment attribute): size, defining
+    themes with counts, a member's quote, feeling per stage."""
+    with _opened() as studies:
+        _, found = studies(project).personas(by)
+    if as_json:
+        typer.echo(json.dumps([p.model_dump(mode="json") for p in found], ensure_ascii=False))
+        return
+    if not found:
+        console.print(
+            "No personas: too few participants, or no groups of 3 or more that stand apart more "
+            "than chance would. Give them with --by KEY (a segment attribute).",
+            highlight=False,
+        )
+        return
+    for p in found:
+        console.print(f"\n[bold]{escape(p.id)}: {escape(p.name)}[/bold] · {p.size} participants")
+        for d in p.defining_themes:
+            console.print(
+                f"  {escape(d.title)}: {d.participants} of {p.size} ({d.share:.0%}; "
+                f"the rest {d.rest_share:.0%})",
+                highlight=False,
+            )
+        if p.quote is not None:
+            console.print(f"  “{escape(p.quote.quote)}” ({escape(p.quote.source_path)})")
+        feeling = " · ".join(f"{s} {v.mean_valence:+.1f}" for s, v in p.stages.items())
+        console.print(f"  feeling: {escape(feeling)}", highlight=False)
+
+
+@app.command()
+def compare(
+    project: ProjectOpt,
+    by: ByOpt,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Themes to list.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare the groups of a segment attribute (or personas): each stage's mean valence per
+    group with a 95% interval and n, and the themes whose share differs most (Fisher's exact
+    test). Under 3 participants a group is never called different."""
+    with _opened() as studies:
+        found = studies(project).compare(by, limit)
+    if as_json:
+        typer.echo(found.model_dump_json())
+        return
+    names = [g.value for g in found.groups]
+    curve = Table("stage", *(f"{g.value} ({g.participants})" for g in found.groups), "p", "")
+    curve.title = f"Feeling per stage by {by} (mean [95% CI] n participants)"
+    for s in found.stages:
+        points = {p.group: p for p in s.groups}
+        curve.add_row(
+            escape(s.stage),
+            *(
+                _valence(
+                    points[v].mean_valence,
+                    points[v].ci_low,
+                    points[v].ci_high,
+                    points[v].participants,
+                )
+                for v in names
+            ),
+            "–" if s.p_value is None else f"{s.p_value:.3f}",
+            s.verdict,
+        )
+    console.print(curve)
+    themes = Table("theme", *names, "p", "q", "", title=f"Themes whose share differs by {by}")
+    for t in found.themes:
+        themes.add_row(
+            escape(t.title),
+            *(f"{t.participants[v]} ({t.shares[v]:.0%})" for v in names),
+            "–" if t.p_value is None else f"{t.p_value:.3f}",
+            "–" if t.q_value is None else f"{t.q_value:.3f}",
+            t.verdict,
+        )
+    console.print(themes)
+    for note in found.notes:
+        err.print(f"note: {escape(note)}", highlight=False)
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Map id (or its start), or a value of --by.")],
+    b: Annotated[str, typer.Argument(help="Map id (or its start), or a value of --by.")],
+    project: ProjectOpt,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="A segment attribute (e.g. wave): A and B are its values."),
+    ] = None,
+    as_json: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--md", help="Print a Markdown section.")] = False,
+) -> None:
+    """What changed from A to B (two map versions, or two slices of the study by a segment):
+    themes new, grown, shrunk or resolved, and each stage's change of feeling."""
+    with _opened() as studies:
+        found = studies(project).diff(a, b, by)
+    if as_json:
+        typer.echo(found.model_dump_json())
+        return
+    if markdown:
+        typer.echo(diff_markdown(found), nl=False)
+        return
+    themes = Table("change", "theme", "stage", "A", "B", "p", title=f"{found.a} → {found.b}")
+    for t in found.themes:
+        if t.status != "steady":
+            themes.add_row(
+                t.status,
+                escape(t.title),
+                escape(t.stage or "–"),
+                f"{t.a_participants} ({t.a_share:.0%})",
+                f"{t.b_participants} ({t.b_share:.0%})",
+                "–" if t.p_value is None else f"{t.p_value:.3f}",
+            )
+    console.print(themes)
+    steady = sum(t.status == "steady" for t in found.themes)
+    console.print(f"{steady} themes held steady (within chance).", highlight=False)
+    curve = Table("stage", "A", "B", "change [95% CI]", title="Feeling per stage")
+    for c in found.curve:
+        if c.change is not None and c.ci_low is not None and c.ci_high is not None:
+            change = f"{c.change:+.2f} [{c.ci_low:+.2f}, {c.ci_high:+.2f}]"
+        else:
+            shown = "" if c.change is None else f"{c.change:+.2f}"
+            change = " ".join(x for x in (shown, c.note) if x) or "–"
+        curve.add_row(
+            escape(c.stage),
+            _valence(c.a.mean_valence, c.a.ci_low, c.a.ci_high, c.a.participants),
+            _valence(c.b.mean_valence, c.b.ci_low, c.b.ci_high, c.b.participants),
+            change,
+        )
+    console.print(curve)
+    for note in found.notes:
+        err.print(f"note: {escape(note)}", highlight=False)
 
 
 @app.command()

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from assistant.study import ProjectInfo
-from journey.schema import Evidence, Finding, JourneyMap
+from journey.schema import DefiningTheme, Evidence, Finding, JourneyMap, Persona
 from journey.source import Source, SourceKind
 
 
@@ -340,3 +340,69 @@ class EditOut(BaseModel):
     after a delete)."""
     map_id: str
     """The map it was applied to."""
+
+
+class PersonaBrief(BaseModel):
+    """A persona in brief: who, how many, what sets them apart, in whose words."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    name: str
+    """Its defining themes, in a few words (or the segment value it was given by)."""
+    origin: str
+    """`clustered` from the evidence, or `segment KEY`."""
+    size: int
+    """Members."""
+    defining_themes: list[DefiningTheme]
+    """Themes raised by more of its members than of the rest: counts and shares."""
+    quote: Evidence | None = None
+    """A member's words on its most defining theme."""
+    feeling: dict[str, float]
+    """Per stage, its members' mean valence (-2..+2)."""
+    pain_points: list[str]
+    """Ids of the pain points most of its members raised."""
+
+
+class Personas(BaseModel):
+    """A map's personas (or personas given by a segment attribute), largest first."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project: str
+    map_id: str
+    by: str | None = None
+    """The segment attribute they were given by; None when found in the evidence."""
+    personas: list[PersonaBrief]
+    note: str = ""
+    """Why there are none, when there are none."""
+
+
+def personas_out(project: str, map_id: str, by: str | None, found: list[Persona]) -> Personas:
+    """The personas in brief."""
+    return Personas(
+        project=project,
+        map_id=map_id,
+        by=by,
+        personas=[
+            PersonaBrief(
+                id=p.id,
+                name=p.name,
+                origin=p.origin,
+                size=p.size,
+                defining_themes=p.defining_themes,
+                quote=p.quote,
+                feeling={stage: point.mean_valence for stage, point in p.stages.items()},
+                pain_points=p.pain_points,
+            )
+            for p in found
+        ],
+        note=""
+        if found
+        else (
+            f"no participants carry the segment attribute {by!r}"
+            if by
+            else "no personas: too few participants, or no groups of 3 or more that stand "
+            "apart from each other more than chance would (give them with a segment: by=KEY)"
+        ),
+    )

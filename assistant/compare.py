@@ -57,7 +57,7 @@ class StageComparison(_Model):
 
     stage: str
     groups: list[GroupPoint]
-    p_value: float | None
+    p_value: float | None = None
     """Welch's t-test (two groups) or Kruskal-Wallis (more) on participants' means; None when
     fewer than two groups have FLOOR participants in the stage."""
     verdict: Verdict
@@ -70,15 +70,15 @@ class ThemeDifference(_Model):
     """Id of the pain point or delight."""
     title: str
     kind: Literal["pain_point", "delight"]
-    stage: str | None
+    stage: str | None = None
     participants: dict[str, int]
     """Per group, the participants who raised it."""
     shares: dict[str, float]
     """Per group, participants who raised it / the group's participants."""
     gap: float
     """Largest share minus smallest share."""
-    p_value: float | None
-    q_value: float | None
+    p_value: float | None = None
+    q_value: float | None = None
     """p adjusted across the themes tested (Benjamini-Hochberg)."""
     verdict: Verdict
 

@@ -19,16 +19,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import briefs
+from assistant.compare import Comparison, compare
 from assistant.curation import edited_finding, make_edit
 from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant.personas import personas_by_segment
 from assistant.presets import preset_ids
 from assistant.repository import MapVersion
 from assistant.stages import parse_stages
+from assistant.waves import diff_maps, diff_slices
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.readers import SUPPORTED_EXTENSIONS
 from ingest.store import Hit, check_project_name
+from journey.diff import MapDiff
 from journey.edits import Edit, EditRequest
 from journey.errors import (
     ConflictError,
@@ -39,17 +43,20 @@ from journey.errors import (
     UnsupportedError,
 )
 from journey.render import Format, render
-from journey.schema import ChatAnswer, Evidence, JourneyMap
+from journey.schema import ChatAnswer, Evidence, JourneyMap, Persona
 from journey.source import Role, Source
 
 if TYPE_CHECKING:
     from assistant.chat import Chat
 
 __all__ = [
+    "Comparison",
     "ConflictError",
     "Incoming",
     "IngestOptions",
     "IngestReport",
+    "MapDiff",
+    "Persona",
     "ProjectInfo",
     "Studies",
     "Study",
@@ -454,3 +461,69 @@ class Study:
         """Stored passages nearest in meaning to a query (any role, or one)."""
         where = {"role": role.value} if role else None
         return self.workspace.store.query(self.project, query, n=n, where=where)
+
+    # personas, comparisons, waves
+    def _map_now(self) -> JourneyMap:
+        """The map for the sources as they are now, with edits: the stored one if current,
+        else built in memory and not stored (a read never writes)."""
+        stored = briefs.stored_map(self.workspace, self.project)
+        if stored is not None and self.is_current(stored):
+            return stored
+        return with_edits(self.workspace, build_map(self.workspace, self.project))
+
+    def _segment_values(self, journey_map: JourneyMap, by: str) -> dict[str, int]:
+        values = journey_map.sources.segments.get(by)
+        if values is None:
+            known = ", ".join(journey_map.sources.segments) or (
+                "none (ingest with a segment, e.g. `--segment plan=family`; `persona` appears "
+                "once the map finds personas)"
+            )
+            raise InputError(
+                f"no segment attribute {by!r} in project {self.project!r}; attributes: {known}",
+                code="unknown_segment",
+            )
+        return values
+
+    def personas(self, by: str | None = None) -> tuple[JourneyMap, list[Persona]]:
+        """The map's personas (found in the evidence), or one per value of the segment
+        attribute `by` (the researcher's own personas), largest first."""
+        journey_map = self._map_now()
+        if by is None:
+            return journey_map, journey_map.personas
+        self._segment_values(journey_map, by)
+        return journey_map, personas_by_segment(journey_map, by)
+
+    def compare(self, by: str, limit: int = 10) -> Comparison:
+        """The groups of a segment attribute (or `persona`) side by side: each stage's feeling
+        per group with intervals, and the themes whose share differs most, tested."""
+        journey_map = self._map_now()
+        self._segment_values(journey_map, by)
+        return compare(journey_map, by, limit)
+
+    def _version(self, ref: str) -> JourneyMap:
+        versions = [v.id for v in self.map_versions()]
+        found = [v for v in versions if v == ref] or [v for v in versions if v.startswith(ref)]
+        if len(found) != 1:
+            listed = ", ".join(versions[:10]) or "none: build a map first"
+            raise (InputError if found else NotFoundError)(
+                f"{'several maps start with' if found else 'no map'} {ref!r} in project "
+                f"{self.project!r}; versions, newest first: {listed}"
+            )
+        return self.map_version(found[0])
+
+    def diff(self, a: str, b: str, by: str | None = None) -> MapDiff:
+        """What changed from A to B: two stored map versions (ids, or their first characters),
+        or, with `by`, two values of a segment attribute (e.g. wave 1 and 2) of the map as it
+        is now, read with one codebook. Nothing is stored."""
+        if by is None:
+            return diff_maps(self._version(a), self._version(b), self.workspace.embedder.embed)
+        journey_map = self._map_now()
+        values = self._segment_values(journey_map, by)
+        for value in (a, b):
+            if value not in values:
+                raise InputError(
+                    f"no {by}={value!r} in project {self.project!r}; values: "
+                    + ", ".join(sorted(values)),
+                    code="unknown_segment",
+                )
+        return diff_slices(journey_map, by, a, b)

@@ -17,11 +17,11 @@ class ValencePoint(_Model):
     """A group's point on one stage's emotion curve: the mean over participants of each
     participant's mean valence there, with a 95% interval (Student's t)."""
 
-    mean_valence: float | None
+    mean_valence: float | None = None
     """-2..+2; None when nobody in the group said how they felt in the stage."""
-    ci_low: float | None
+    ci_low: float | None = None
     """Lower end of the 95% interval; None under 2 participants."""
-    ci_high: float | None
+    ci_high: float | None = None
     participants: int
     """Participants with feeling quotes in the stage (the n the interval rests on)."""
     quotes: int
@@ -36,17 +36,17 @@ class ThemeChange(_Model):
     Fisher's exact test p < 0.05), steady, or resolved (nobody raises it any more)."""
     kind: Literal["pain_point", "delight"]
     title: str
-    stage: str | None
+    stage: str | None = None
     """Its home stage."""
-    a_id: str | None
+    a_id: str | None = None
     """Its id on side A (None when new)."""
-    b_id: str | None
+    b_id: str | None = None
     """Its id on side B (None when resolved)."""
     a_participants: int
     a_share: float
     b_participants: int
     b_share: float
-    p_value: float | None
+    p_value: float | None = None
     """Fisher's exact test of the two shares (participants raising it of all participants)."""
     matched_by: str | None = None
     """How the theme was found on both sides: `the same codebook`, `shared quotes`,
@@ -59,11 +59,11 @@ class CurveChange(_Model):
     stage: str
     a: ValencePoint
     b: ValencePoint
-    change: float | None
+    change: float | None = None
     """b - a, when both sides have feelings in the stage."""
-    ci_low: float | None
+    ci_low: float | None = None
     """95% interval of the change (Welch); None when either side has under 2 participants."""
-    ci_high: float | None
+    ci_high: float | None = None
     note: str = ""
     """`not enough participants` when either side has fewer than the floor."""
 

@@ -31,6 +31,7 @@ READ_ONLY = {
 }
 WRITING = {"ingest_source", "build_journey_map", "ask", "edit_map", "undo_edit"}
 READ_ONLY |= {"list_edits"}
+READ_ONLY |= {"list_personas", "compare_segments", "diff_maps"}
 
 
 @pytest.fixture
