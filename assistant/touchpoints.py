@@ -261,11 +261,16 @@ class Vocabulary:
 
 
 def _lexicon(term: str) -> Found | None:
-    """The lexicon's touchpoint for a learnt phrase, when the lexicon knows the phrase."""
+    """The lexicon's touchpoint for a learnt phrase, when the lexicon knows the phrase or
+    the phrase is the head of just one of its names (`code` of `promo code`)."""
     for pattern, name, channel, kind in cues.TOUCHPOINTS:
         match = pattern.search(term)
         if match and len(match.group(0)) * 2 >= len(term):
             return name, channel, kind
+    heads = [entry for entry in cues.TOUCHPOINTS if entry[1].split()[-1] == term]
+    if len(heads) == 1:
+        _, name, channel, kind = heads[0]
+        return name, channel, kind
     return None
 
 

@@ -39,6 +39,8 @@ def test_a_study_teaches_its_own_touchpoints_with_type_and_channel(embedder: Use
     assert learnt["agent"][2] is TouchpointType.human
     # A phrase the generic lexicon knows takes the lexicon's name.
     assert learnt["app"] == ("mobile app", "app", TouchpointType.digital)
+    promo = [("a", "The code did not work."), ("b", "Your code was rejected twice.")]
+    assert learn_vocabulary(promo, embedder, 2).learnt["code"][0] == "promo code"
     # Words that praise or describe are no touchpoints, nor is anything one person said.
     assert "fair" not in learnt and "price" not in learnt
     assert "desk" not in learnt
