@@ -24,6 +24,11 @@ def load_seeds() -> list[tuple[str, str]]:
     return [(label, sentence) for label, sentence in rows if label in LABELS]
 
 
+_FITTED: dict[tuple[str, int, float, int], tuple[np.ndarray, np.ndarray]] = {}
+"""Weights fitted in this process, by embedding model and settings: a server or a benchmark
+building many maps fits them once (the seeds are bundled, so they never change under it)."""
+
+
 class SeedClassifier:
     """Multinomial logistic regression on the seeds' embeddings (fitted on first use, fixed
     iterations from zero weights, so deterministic): label probabilities for sentences."""
@@ -33,6 +38,12 @@ class SeedClassifier:
 
     @cached_property
     def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        key = (self.embedder.name, self.embedder.dimensions, self.l2, self.steps)
+        if key not in _FITTED:
+            _FITTED[key] = self._fit()
+        return _FITTED[key]
+
+    def _fit(self) -> tuple[np.ndarray, np.ndarray]:
         rows = load_seeds()
         x = self.embedder.embed([text for _, text in rows]).astype(np.float64)
         y = np.zeros((len(rows), len(LABELS)))
