@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.types import CallToolResult, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
@@ -25,7 +25,6 @@ from api.models import (
     FindingBrief,
     IngestResult,
     MapSummary,
-    Personas,
     ProjectOut,
     QuoteHit,
     QuoteSearch,
@@ -34,12 +33,11 @@ from api.models import (
     TopFindings,
     map_summary,
     map_uri,
-    personas_out,
     project_out,
 )
+from api.sampling import host_model
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
-from assistant.study import Comparison, MapDiff
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
@@ -179,14 +177,19 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(WRITES)
     def build_journey_map(
-        project: str, stages: list[str] | None = None, preset: str | None = None
+        project: str,
+        stages: list[str] | None = None,
+        preset: str | None = None,
+        ctx: Context | None = None,
     ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
         order, as `Name` or `Name: description`, or a journey `preset` (travel, finance,
         subscription, ecommerce, hospitality, healthcare, telecom, products, generic; by
         default a study of reviews gets the one that fits it best). Replies with the map in
         brief: counts and top titles per stage, and a link to the whole map."""
-        return map_summary(studies(project).build_map(stages or [], preset=preset), current=True)
+        with host_model(ctx, state.settings.llm_timeout):
+            journey_map = studies(project).build_map(stages or [], preset=preset)
+        return map_summary(journey_map, current=True)
 
     @tool(READ_ONLY)
     def get_journey_map(project: str) -> MapSummary:
@@ -262,11 +265,17 @@ def create_mcp(state: AppState) -> MCPServer:
 
     # Not read-only: it records the conversation, and builds the map if none is current.
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False))
-    def ask(project: str, question: str, conversation_id: ConversationId = None) -> ChatAnswer:
+    def ask(
+        project: str,
+        question: str,
+        conversation_id: ConversationId = None,
+        ctx: Context | None = None,
+    ) -> ChatAnswer:
         """Ask the study a question; the answer cites verbatim participant quotes, or abstains
         when the study holds nothing relevant. Pass the reply's `conversation_id` with a
         follow-up ("and during sign-up?") to continue the conversation."""
-        return studies(project).ask(question, conversation_id)
+        with host_model(ctx, state.settings.llm_timeout):
+            return studies(project).ask(question, conversation_id)
 
     @tool(READ_ONLY)
     def list_recommendations(
@@ -294,6 +303,7 @@ def create_mcp(state: AppState) -> MCPServer:
         kind: Literal["pain_point", "delight"] = "pain_point",
         severity: Annotated[int, Field(ge=1, le=5)] = 3,
         note: str | None = None,
+        ctx: Context | None = None,
     ) -> EditOut:
         """Curate the draft map; the edit is kept and re-applied to every rebuild, and records
         that an assistant made it. `target` is a finding id from top_pain_points/get_theme.
@@ -315,7 +325,8 @@ def create_mcp(state: AppState) -> MCPServer:
             severity=severity,
             note=note,
         )
-        done = studies(project).edit(request, author="mcp")
+        with host_model(ctx, state.settings.llm_timeout):  # a stale map is rebuilt first
+            done = studies(project).edit(request, author="mcp")
         return EditOut(
             edit_id=done.edit.id,
             op=done.edit.op,
@@ -336,43 +347,6 @@ def create_mcp(state: AppState) -> MCPServer:
         """Take back one edit by id (from edit_map or list_edits); the map no longer applies it."""
         studies(project).undo_edit(edit_id)
         return f"edit {edit_id} undone"
-
-    @tool(READ_ONLY)
-    def list_personas(project: str, by: str | None = None) -> Personas:
-        """The study's personas, largest first: groups of participants who raise the same
-        themes and feel alike per stage, each with its size, defining themes (counts and
-        shares), a member's quote, feeling per stage and top pain point ids; or, with `by`
-        (a segment attribute), one persona per value."""
-        study = studies(project)
-        journey_map, found = study.personas(by)
-        return personas_out(project, journey_map.id, by, found)
-
-    @tool(READ_ONLY)
-    def compare_segments(
-        project: str, by: str, limit: Annotated[int, Field(ge=1, le=20)] = 5
-    ) -> Comparison:
-        """Compare the groups of a segment attribute (`by`: e.g. `plan`, or `persona`): per
-        stage each group's mean valence with a 95% interval and n participants, and the themes
-        whose share differs most, with Fisher's exact test. A verdict `not enough participants`
-        means no difference may be claimed."""
-        return studies(project).compare(by, limit)
-
-    @tool(READ_ONLY)
-    def diff_maps(
-        project: str,
-        a: str,
-        b: str,
-        by: str | None = None,
-        limit: Annotated[int, Field(ge=1, le=50)] = 8,
-    ) -> MapDiff:
-        """What changed from A to B: two stored map versions (ids or their first characters),
-        or with `by` (a segment attribute such as `wave`) two of its values. Replies with the
-        themes that are new, grown, shrunk or resolved (then steady ones, up to `limit`) and
-        each stage's change of feeling with a 95% interval."""
-        found = studies(project).diff(a, b, by)
-        steady = sum(t.status == "steady" for t in found.themes[limit:])
-        notes = [*found.notes, f"{steady} more steady themes left out"] if steady else found.notes
-        return found.model_copy(update={"themes": found.themes[:limit], "notes": notes})
 
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
