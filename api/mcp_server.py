@@ -25,6 +25,7 @@ from api.models import (
     FindingBrief,
     IngestResult,
     MapSummary,
+    Personas,
     ProjectOut,
     QuoteHit,
     QuoteSearch,
@@ -33,11 +34,13 @@ from api.models import (
     TopFindings,
     map_summary,
     map_uri,
+    personas_out,
     project_out,
 )
 from api.sampling import host_model
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
+from assistant.study import Comparison, MapDiff
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
@@ -347,6 +350,43 @@ def create_mcp(state: AppState) -> MCPServer:
         """Take back one edit by id (from edit_map or list_edits); the map no longer applies it."""
         studies(project).undo_edit(edit_id)
         return f"edit {edit_id} undone"
+
+    @tool(READ_ONLY)
+    def list_personas(project: str, by: str | None = None) -> Personas:
+        """The study's personas, largest first: groups of participants who raise the same
+        themes and feel alike per stage, each with its size, defining themes (counts and
+        shares), a member's quote, feeling per stage and top pain point ids; or, with `by`
+        (a segment attribute), one persona per value."""
+        study = studies(project)
+        journey_map, found = study.personas(by)
+        return personas_out(project, journey_map.id, by, found)
+
+    @tool(READ_ONLY)
+    def compare_segments(
+        project: str, by: str, limit: Annotated[int, Field(ge=1, le=20)] = 5
+    ) -> Comparison:
+        """Compare the groups of a segment attribute (`by`: e.g. `plan`, or `persona`): per
+        stage each group's mean valence with a 95% interval and n participants, and the themes
+        whose share differs most, with Fisher's exact test. A verdict `not enough participants`
+        means no difference may be claimed."""
+        return studies(project).compare(by, limit)
+
+    @tool(READ_ONLY)
+    def diff_maps(
+        project: str,
+        a: str,
+        b: str,
+        by: str | None = None,
+        limit: Annotated[int, Field(ge=1, le=50)] = 8,
+    ) -> MapDiff:
+        """What changed from A to B: two stored map versions (ids or their first characters),
+        or with `by` (a segment attribute such as `wave`) two of its values. Replies with the
+        themes that are new, grown, shrunk or resolved (then steady ones, up to `limit`) and
+        each stage's change of feeling with a 95% interval."""
+        found = studies(project).diff(a, b, by)
+        steady = sum(t.status == "steady" for t in found.themes[limit:])
+        notes = [*found.notes, f"{steady} more steady themes left out"] if steady else found.notes
+        return found.model_copy(update={"themes": found.themes[:limit], "notes": notes})
 
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
