@@ -22,7 +22,7 @@ from assistant import briefs
 from assistant.compare import Comparison, compare
 from assistant.curation import edited_finding, make_edit
 from assistant.mapping import build_map, current_map, save_map, with_edits
-from assistant.personas import personas_by_segment
+from assistant.personas import personas_by_segment, with_personas
 from assistant.presets import preset_ids
 from assistant.repository import MapVersion
 from assistant.stages import parse_stages
@@ -468,7 +468,8 @@ class Study:
         else built in memory and not stored (a read never writes)."""
         stored = briefs.stored_map(self.workspace, self.project)
         if stored is not None and self.is_current(stored):
-            return stored
+            # A map stored before personas existed gets them here (cheap, deterministic).
+            return stored if stored.personas else with_personas(stored)
         return with_edits(self.workspace, build_map(self.workspace, self.project))
 
     def _segment_values(self, journey_map: JourneyMap, by: str) -> dict[str, int]:
