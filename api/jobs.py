@@ -131,6 +131,9 @@ class Jobs:
             queue.SimpleQueue()
         )
         self._jobs: dict[str, Job] = {}
+        """Jobs this process runs (newest 500), updated by their workers."""
+        self._views: dict[str, Job] = {}
+        """Other workers' jobs as last read (newest 500), shared by their readers."""
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -162,12 +165,35 @@ class Jobs:
 
     def get(self, job_id: str) -> Job | None:
         """A job by id: from the database when there is one (any worker's job), else from
-        this process's memory."""
-        if self.store is not None:
-            stored = self.store.get(job_id)
-            return None if stored is None else _from_store(stored)
+        this process's memory.
+
+        The object returned is live, as the route answering a long poll needs (it reads the
+        job, waits, then answers with the same object): one this process runs is the one its
+        worker updates; another worker's is refreshed in place by `wait`."""
         with self._lock:
-            return self._jobs.get(job_id)
+            local = self._jobs.get(job_id)
+        if self.store is None:
+            return local
+        stored = self.store.get(job_id)
+        if stored is None:
+            return None
+        lost = local is not None and local.status in ACTIVE and stored.status not in ACTIVE
+        if local is not None and stored.owner == self.worker and not lost:
+            return local  # its worker is here: its progress is fresher than the database's
+        return self._view(_from_store(stored))
+
+    def _view(self, fresh: Job) -> Job:
+        """The one object readers of a job share, brought up to date with `fresh`."""
+        with self._lock:
+            view = self._views.setdefault(fresh.id, fresh)
+            for old in list(self._views)[:-500]:
+                del self._views[old]
+        if view is not fresh:
+            for name in Job.model_fields:
+                if name != "status":
+                    setattr(view, name, getattr(fresh, name))
+            view.status = fresh.status  # last: a reader of this object sees a complete job
+        return view
 
     def submit(
         self,
@@ -179,7 +205,7 @@ class Jobs:
         job = Job(id=uuid.uuid4().hex[:16], kind=kind, project=project)
         store, owner = self.store, self.worker
         if store is not None:
-            store.add(job.id, kind, project, owner, self.lease_seconds)
+            job.created_at = store.add(job.id, kind, project, owner, self.lease_seconds)
         with self._lock:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-500]:
@@ -197,22 +223,27 @@ class Jobs:
                     raise JobStopped("this job's lease was lost: another worker reported it")
 
         def end(status: Literal["done", "failed", "interrupted"], message: str) -> None:
+            finished = None
             if store is not None:
                 result = job.result if status == "done" else None
-                store.finish(job.id, owner, status, message, result, job.error_code)
+                finished = store.finish(job.id, owner, status, message, result, job.error_code)
             job.message = message
-            job.finished_at = datetime.now(UTC)
+            job.finished_at = finished or datetime.now(UTC)
             if status != "done":
                 job.retry = retry_hint(kind, project) if status == "interrupted" else None
             job.status = status  # last: a reader of this object sees a complete job
 
         def run() -> None:
-            if store is not None and not store.claim(job.id, owner, self.lease_seconds):
-                stored = store.get(job.id)  # another worker reported it before it began
-                if stored is not None:
-                    job.status, job.message = stored.status, stored.message
-                return
-            job.status, job.started_at = "running", datetime.now(UTC)
+            started = datetime.now(UTC)
+            if store is not None:
+                claimed = store.claim(job.id, owner, self.lease_seconds)
+                if claimed is None:  # another worker reported it before it began
+                    stored = store.get(job.id)
+                    if stored is not None:
+                        job.status, job.message = stored.status, stored.message
+                    return
+                started = claimed
+            job.status, job.started_at = "running", started
             try:
                 result = work(progress)
             except JourneymapError as exc:
@@ -261,9 +292,10 @@ class Jobs:
         if self.store is None:
             return
         deadline = time.monotonic() + max(0.0, seconds)
-        while (left := deadline - time.monotonic()) > 0:
-            stored = self.store.get(job_id)
-            if stored is None or stored.status not in ACTIVE:
+        while (stored := self.store.get(job_id)) is not None:
+            self._view(_from_store(stored))
+            left = deadline - time.monotonic()
+            if stored.status not in ACTIVE or left <= 0:
                 return
             time.sleep(min(POLL_SECONDS, left))
 

@@ -143,19 +143,23 @@ class JobStore:
         with self._lock, transaction(self._db) as db:
             yield db
 
-    def add(self, job_id: str, kind: str, project: str, owner: str, lease_seconds: float) -> None:
-        """A new queued job, leased to the worker that will run it."""
+    def add(
+        self, job_id: str, kind: str, project: str, owner: str, lease_seconds: float
+    ) -> datetime:
+        """A new queued job, leased to the worker that will run it; when it was created."""
+        created = self._iso()
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO jobs (id, kind, project, status, created_at, owner, lease_until) "
                 "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
-                (job_id, kind, project, self._iso(), owner, self._clock() + lease_seconds),
+                (job_id, kind, project, created, owner, self._clock() + lease_seconds),
             )
+        return datetime.fromisoformat(created)
 
-    def claim(self, job_id: str, owner: str, lease_seconds: float) -> bool:
-        """Take the job to run it: True for exactly one caller while it is queued for this
-        owner (or for anyone) or its holder's lease has run out; False otherwise."""
-        now = self._clock()
+    def claim(self, job_id: str, owner: str, lease_seconds: float) -> datetime | None:
+        """Take the job to run it: for exactly one caller while it is queued for this owner
+        (or for anyone) or its holder's lease has run out, when it started; else None."""
+        now, started = self._clock(), self._iso()
         with self._transaction() as db:
             claimed = db.execute(
                 "UPDATE jobs SET status='running', owner=:owner, lease_until=:until, "
@@ -166,11 +170,11 @@ class JobStore:
                     "id": job_id,
                     "owner": owner,
                     "until": now + lease_seconds,
-                    "started": self._iso(),
+                    "started": started,
                     "now": now,
                 },
             )
-            return claimed.rowcount == 1
+        return datetime.fromisoformat(started) if claimed.rowcount == 1 else None
 
     def renew(self, owner: str, lease_seconds: float) -> set[str]:
         """Extend the lease of every queued or running job the owner holds; their ids (a job
@@ -203,9 +207,10 @@ class JobStore:
         message: str,
         result: Any = None,
         error_code: int | None = None,
-    ) -> bool:
-        """Record how the owner's job ended; False if another worker holds it now. (A job
-        reported interrupted while its stalled worker went on still records how it ended.)"""
+    ) -> datetime | None:
+        """Record how the owner's job ended and when; None if another worker holds it now. (A
+        job reported interrupted while its stalled worker went on still records its end.)"""
+        finished = self._iso()
         with self._transaction() as db:
             updated = db.execute(
                 "UPDATE jobs SET status=?, message=?, result_json=?, error_code=?, "
@@ -217,12 +222,12 @@ class JobStore:
                     None if result is None else json.dumps(result, ensure_ascii=False),
                     error_code,
                     status,
-                    self._iso(),
+                    finished,
                     job_id,
                     owner,
                 ),
             )
-            return updated.rowcount == 1
+        return datetime.fromisoformat(finished) if updated.rowcount == 1 else None
 
     def get(self, job_id: str) -> StoredJob | None:
         """A job by id, reported interrupted first if its worker's lease ran out."""

@@ -254,3 +254,33 @@ def test_a_job_is_only_visible_to_keys_that_reach_its_project(
             assert client.get(location).status_code == 401
     finally:
         workspace.close()
+
+
+def test_a_long_poll_on_another_workers_job_answers_with_how_it_ended(
+    tmp_path: Path, embedder: Any
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    workspace = open_workspace(settings, embedder)
+    other = JobStore(settings.home / "journeymap.sqlite")  # a second API worker's view
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            other.add("0123456789abcdef", "map", "p", "other:1:x", lease_seconds=600)
+            assert other.claim("0123456789abcdef", "other:1:x", 600)
+            assert other.report("0123456789abcdef", "other:1:x", 0.5, "LLM extraction: 1/2")
+            running = client.get("/v1/jobs/0123456789abcdef").json()
+            assert (running["status"], running["progress"]) == ("running", 0.5)
+            answer: dict[str, Any] = {}
+
+            def poll() -> None:
+                wait = {"wait": 60}
+                answer.update(client.get("/v1/jobs/0123456789abcdef", params=wait).json())
+
+            poller = threading.Thread(target=poll)
+            poller.start()
+            result = {"id": "map-1", "project": "p"}
+            assert other.finish("0123456789abcdef", "other:1:x", "done", "done", result)
+            poller.join(timeout=120)
+            assert answer["status"] == "done" and answer["result"] == result, answer
+    finally:
+        other.close()
+        workspace.close()
