@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.personas import Profile, profiles
+from assistant.personas import PERSONA_KEY, Profile, profiles
 from journey.diff import ValencePoint
 from journey.schema import Delight, Finding, JourneyMap, PainPoint
 
@@ -206,6 +206,11 @@ def compare(m: JourneyMap, by: str, limit: int = 10) -> Comparison:
     if len(order) < 2:
         notes.append(f"{by!r} has {len(order)} value(s) among the participants: nothing to compare")
     tested = [v for v in order if sizes[v] >= FLOOR]
+    if by == PERSONA_KEY and any(p.origin == "clustered" for p in m.personas):
+        notes.append(
+            "the personas were grouped by the themes and feelings compared here, so their "
+            "differences describe the groups; the p-values overstate how surely they hold"
+        )
     stages = [_stage(stage.name, order, tested, members, people) for stage in m.stages]
     themes = _themes(m, order, tested, sizes, members, people)
     return Comparison(

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.compare import benjamini_hochberg, compare, fisher, valence_point, welch_interval
+from assistant.personas import with_personas
 from tests.assistant.synthetic import Said, synthetic_map
 
 
@@ -76,3 +77,11 @@ def test_the_statistics_match_their_textbook_values():
     assert welch_interval([1.0], [1.0, 2.0]) is None
     low, high = welch_interval([0.0, 1.0, 2.0], [2.0, 3.0, 4.0]) or (0.0, 0.0)
     assert low < 2.0 < high
+
+
+def test_personas_compared_on_what_grouped_them_are_flagged_as_descriptive():
+    people = _study(8, 8, 8, 0)
+    m = with_personas(synthetic_map(people))
+    assert m.personas
+    c = compare(m, "persona")
+    assert any("overstate" in n for n in c.notes)
