@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.jobs import Jobs
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
@@ -34,6 +35,7 @@ _STUCK_LLM_SERVER = """
 import sys, threading
 import httpx, uvicorn
 from api.app import create_app
+from api.jobs import Jobs
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
 
@@ -284,3 +286,75 @@ def test_a_long_poll_on_another_workers_job_answers_with_how_it_ended(
     finally:
         other.close()
         workspace.close()
+
+
+class _Clock:
+    """Epoch seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_worker_that_lost_its_lease_stops_at_its_next_step_and_leaves_the_job_alone(
+    tmp_path: Path,
+) -> None:
+    clock = _Clock()
+    database = tmp_path / "journeymap.sqlite"
+    jobs = Jobs(workers=1, store=JobStore(database, clock), lease_seconds=30)
+    other = JobStore(database, clock)
+    started, go = threading.Event(), threading.Event()
+    steps: list[str] = []
+
+    def work(progress: Any) -> Any:
+        started.set()
+        go.wait(60)
+        progress(0.5, "half")  # refused: another worker holds the job now
+        steps.append("went on")
+        raise AssertionError("unreachable")
+
+    job, future = jobs.submit("map", "p", work)
+    try:
+        assert started.wait(60)
+        clock.now += 31  # this worker stalled past its lease; another takes the job over
+        assert other.claim(job.id, "other:1:x", 30)
+        go.set()
+        future.result(timeout=60)
+        assert steps == [] and job.status == "interrupted" and "lease was lost" in job.message
+        stored = other.get(job.id)
+        assert stored is not None and stored.owner == "other:1:x" and stored.status == "running"
+    finally:
+        go.set()
+        jobs.shutdown(grace_seconds=1)
+        other.close()
+
+
+def test_a_server_stopping_records_its_running_job_interrupted_and_its_queued_one_failed(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "journeymap.sqlite"
+    store = JobStore(database)
+    jobs = Jobs(workers=1, store=store)
+    started, release = threading.Event(), threading.Event()
+
+    def blocking(progress: Any) -> Any:
+        started.set()
+        release.wait(60)
+        raise RuntimeError("released")
+
+    running, _ = jobs.submit("map", "p", blocking)
+    queued, _ = jobs.submit("ingest", "p", blocking)
+    try:
+        assert started.wait(60)
+        assert not jobs.shutdown(grace_seconds=0.1)
+        reader = JobStore(database)  # another worker, or this one restarted
+        stopped, never = reader.get(running.id), reader.get(queued.id)
+        assert stopped is not None and stopped.status == "interrupted"
+        assert stopped.message.startswith("interrupted: the server stopped while it ran")
+        assert never is not None and never.status == "failed" and "before" in never.message
+        assert queued.retry and queued.retry.startswith("POST the same files")
+        reader.close()
+    finally:
+        release.set()
