@@ -236,11 +236,15 @@ async def test_the_hosts_model_is_used_only_when_chosen(tmp_path: Path, embedder
     host = Host()
     try:
         async with Client(create_mcp(state), sampling_callback=host, mode="legacy") as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
             await _ingest(client)
             built = await client.call_tool("build_journey_map", {"project": "study"})
             read = await client.read_resource("journeymap://projects/study/map")
     finally:
         state.workspace.close()
+    # The call's context is the SDK's to give: no tool asks the assistant for it.
+    for name in ("build_journey_map", "ask", "edit_map"):
+        assert "ctx" not in tools[name].input_schema["properties"], name
     assert not built.is_error
     assert _map(read).generator.mode == "local"
     assert host.requests == []
