@@ -33,7 +33,9 @@ ACTIVE = ("queued", "running")
 INTERRUPTED = "interrupted: the server stopped while it ran; run it again"
 NOT_STARTED = "interrupted: the server stopped before this job started; run it again"
 KEEP_DAYS = 7
-"""Ended jobs are forgotten after this many days."""
+"""Ended jobs are forgotten after this many days..."""
+KEEP_ENDED = 500
+"""...and beyond the newest this many (a map build's result is the whole map)."""
 
 migrations = Migrations("jobs")
 
@@ -124,12 +126,19 @@ class JobStore:
     worker of a workspace must share one clock (one machine, as SQLite needs anyway).
     """
 
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], float] = time.time,
+        keep_ended: int = KEEP_ENDED,
+    ) -> None:
         self._db = connect(path, migrations)
         self._clock = clock
+        self._keep_ended = keep_ended
         # One connection serves every thread of a server: one statement at a time on it.
         self._lock = threading.RLock()
-        self.forget_ended(KEEP_DAYS)
+        with self._transaction() as db:
+            self._forget_ended(db)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -146,9 +155,11 @@ class JobStore:
     def add(
         self, job_id: str, kind: str, project: str, owner: str, lease_seconds: float
     ) -> datetime:
-        """A new queued job, leased to the worker that will run it; when it was created."""
+        """A new queued job, leased to the worker that will run it; when it was created. Old
+        ended jobs are forgotten on the way (KEEP_DAYS, KEEP_ENDED)."""
         created = self._iso()
         with self._transaction() as db:
+            self._forget_ended(db)
             db.execute(
                 "INSERT INTO jobs (id, kind, project, status, created_at, owner, lease_until) "
                 "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
@@ -261,12 +272,14 @@ class JobStore:
             )
             return updated.rowcount
 
-    def forget_ended(self, days: float) -> int:
-        """Delete jobs that ended more than `days` ago; how many."""
-        cutoff = datetime.fromtimestamp(self._clock(), UTC) - timedelta(days=days)
-        with self._transaction() as db:
-            deleted = db.execute(
-                "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
-                (cutoff.isoformat(timespec="microseconds"),),
-            )
-            return deleted.rowcount
+    def _forget_ended(self, db: sqlite3.Connection) -> None:
+        cutoff = datetime.fromtimestamp(self._clock(), UTC) - timedelta(days=KEEP_DAYS)
+        db.execute(
+            "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
+            (cutoff.isoformat(timespec="microseconds"),),
+        )
+        db.execute(
+            "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE finished_at IS NOT NULL "
+            "ORDER BY finished_at DESC LIMIT -1 OFFSET ?)",
+            (self._keep_ended,),
+        )

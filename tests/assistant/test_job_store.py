@@ -180,3 +180,15 @@ def test_the_jobs_table_has_its_own_migrations_beside_the_workspace_tables(
     ]
     # The workspace's own owners still open it: the jobs owner is not theirs to know.
     Repository(database).close()
+
+
+def test_only_the_newest_ended_jobs_are_kept(database: Path, clock: Clock) -> None:
+    store = JobStore(database, clock, keep_ended=3)
+    for n in range(5):
+        clock.now += 1
+        store.add(f"j{n}", "map", "p", "worker-a", lease_seconds=30)
+        store.claim(f"j{n}", "worker-a", 30)
+        store.finish(f"j{n}", "worker-a", "done", "done", {"n": n})
+    store.add("next", "map", "p", "worker-a", lease_seconds=30)
+    kept = [j for j in ("j0", "j1", "j2", "j3", "j4", "next") if store.get(j) is not None]
+    assert kept == ["j2", "j3", "j4", "next"]
