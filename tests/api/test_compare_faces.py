@@ -4,6 +4,7 @@ each wave (two stored versions)."""
 
 import functools
 import json
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, IngestReport
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -177,5 +179,27 @@ async def test_mcp_tools_answer_small(home: Path, embedder: UsemEmbedder):
             assert "participants" not in personas.structured_content["personas"][0]
             wrong = await client.call_tool("compare_segments", {"project": "waves", "by": "plan"})
             assert wrong.is_error and "no segment attribute 'plan'" in wrong.content[0].text
+    finally:
+        workspace.close()
+
+
+def test_a_read_on_a_stale_study_builds_in_memory_and_stores_nothing(
+    _run, home: Path, tmp_path: Path, embedder: UsemEmbedder
+):
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    workspace = open_workspace(Settings(home=copy), embedder)
+    try:
+        extra = FIXTURES / "transcripts" / "otter.txt"
+        options = IngestOptions(segment={"wave": "2"})
+        workspace.ingestor("waves", options).ingest([extra], IngestReport())
+        before = workspace.repository.map_versions("waves")
+    finally:
+        workspace.close()
+    found = json.loads(_run(copy, "compare", "-p", "waves", "--by", "wave", "--json").stdout)
+    assert [(g["value"], g["participants"]) for g in found["groups"]] == [("1", 4), ("2", 4)]
+    workspace = open_workspace(Settings(home=copy), embedder)
+    try:
+        assert workspace.repository.map_versions("waves") == before
     finally:
         workspace.close()

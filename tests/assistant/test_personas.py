@@ -1,6 +1,7 @@
 """Personas grouped from the evidence: only as many groups as the data supports."""
 
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from assistant.synthesis import participant_key
 from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey.lanes import segment_views
+from journey.render import render
 from journey.schema import JourneyMap
 from tests.assistant.synthetic import Said, synthetic_map
 
@@ -130,3 +132,5 @@ def test_the_sample_study_has_personas_grounded_in_its_participants(freshbox_map
     # Someone who loves the recipes and someone who fights the fees are not one persona.
     assert len({p.name for p in m.personas}) == len(m.personas)
     assert "persona" in {v.key for v in segment_views(m)}
+    html = render(m, "html")  # the map's segment switcher offers each persona
+    assert all(f"persona: {escape(p.name)}" in html for p in m.personas)
