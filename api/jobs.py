@@ -240,7 +240,8 @@ class Jobs:
                 if claimed is None:  # another worker reported it before it began
                     stored = store.get(job.id)
                     if stored is not None:
-                        job.status, job.message = stored.status, stored.message
+                        job.message, job.retry = stored.message, retry_hint(kind, project)
+                        job.status = stored.status
                     return
                 started = claimed
             job.status, job.started_at = "running", started
