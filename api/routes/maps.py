@@ -115,7 +115,7 @@ def get_job(
     if job is not None and allowed(scope, job.project) and wait:
         state.jobs.wait(job_id, wait)
     if job is None or not allowed(scope, job.project):
-        raise NotFoundError(f"no job {job_id!r} (jobs are kept while the server runs)")
+        raise NotFoundError(f"no job {job_id!r} (ended jobs are kept for 7 days)")
     return job
 
 
