@@ -136,6 +136,15 @@ def _shuffled(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def choose_groups(rows: np.ndarray, smallest: int) -> np.ndarray | None:
     """Group labels per row, or None when the rows do not support two groups or more of
     `smallest` members each (see the module's docstring)."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    # One thread: k-means' OpenMP threads spin against each other on a busy machine (0.5 s
+    # per fit instead of milliseconds), and one thread gives the same labels everywhere.
+    with threadpool_limits(limits=1):
+        return _choose_groups(rows, smallest)
+
+
+def _choose_groups(rows: np.ndarray, smallest: int) -> np.ndarray | None:
     n = len(rows)
     distinct = len(np.unique(rows.round(6), axis=0))
     top = min(MAX_PERSONAS, n // smallest, distinct - 1)
