@@ -221,13 +221,18 @@ def match_themes(
     bar = background + NEARER * (1 - background)
     ia_of = {i: n for n, i in enumerate(a)}
     ib_of = {i: n for n, i in enumerate(b)}
-    sub = np.array([[sims[ia_of[x], ib_of[y]] for y in left_b] for x in left_a])
+    # A pain point is never the same theme as a delight: only same-kind pairs compete.
+    sub = np.array(
+        [
+            [sims[ia_of[x], ib_of[y]] if a[x].kind == b[y].kind else -np.inf for y in left_b]
+            for x in left_a
+        ]
+    )
     for r, x in enumerate(left_a):
         c = int(sub[r].argmax())
-        y = left_b[c]
         mutual = int(sub[:, c].argmax()) == r
-        if mutual and sub[r, c] >= bar and a[x].kind == b[y].kind:
-            matched.append((x, y, "similar words"))
+        if mutual and sub[r, c] >= bar:
+            matched.append((x, left_b[c], "similar words"))
     return matched
 
 
