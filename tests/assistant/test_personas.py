@@ -134,3 +134,9 @@ def test_the_sample_study_has_personas_grounded_in_its_participants(freshbox_map
     assert "persona" in {v.key for v in segment_views(m)}
     html = render(m, "html")  # the map's segment switcher offers each persona
     assert all(f"persona: {escape(p.name)}" in html for p in m.personas)
+
+
+def test_a_map_saved_before_personas_existed_still_loads():
+    old = synthetic_map(_two_kinds_of_people()).model_dump(mode="json")
+    del old["personas"]
+    assert JourneyMap.model_validate(old).personas == []
