@@ -36,15 +36,21 @@ TOUCHPOINT_WEIGHT = 0.15
 def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vectors:
     """Sentence meaning plus the touchpoint a quote is about, as unit vectors: a complaint about
     the crew and one about the luggage belt may read alike but are different pain points."""
+    if not len(observations):
+        return np.asarray(vectors, dtype=np.float32)
     names = sorted({o.touchpoint for o in observations if o.touchpoint})
     column = {name: i for i, name in enumerate(names)}
-    extra = np.zeros((len(observations), len(names)), dtype=np.float32)
+    dims = vectors.shape[1]
+    # One array, filled and normalised in place: at 100k quotes each copy is ~200 MB.
+    joined = np.zeros((len(observations), dims + len(names)), dtype=np.float32)
+    joined[:, :dims] = vectors
     for row, o in enumerate(observations):
         if o.touchpoint:
-            extra[row, column[o.touchpoint]] = TOUCHPOINT_WEIGHT
-    joined = np.hstack([vectors, extra]) if len(observations) else vectors
-    norms = np.linalg.norm(joined, axis=1, keepdims=True)
-    return np.asarray(joined / np.maximum(norms, 1e-12), dtype=np.float32)
+            joined[row, dims + column[o.touchpoint]] = TOUCHPOINT_WEIGHT
+    for i in range(0, len(joined), BLOCK):
+        block = joined[i : i + BLOCK]
+        block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-12)
+    return joined
 
 
 def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
@@ -58,7 +64,9 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
     if not len(vectors):
         return []
     members: list[list[int]] = []
-    sums = np.zeros((len(vectors), vectors.shape[1]), dtype=np.float32)
+    # Room for the clusters found so far, doubled when full: k grows with the variety of what
+    # people say, so rows for every quote (n x d, twice) would be mostly unused.
+    sums = np.zeros((min(len(vectors), 1024), vectors.shape[1]), dtype=np.float32)
     centroids = np.zeros_like(sums)
     for i, vector in enumerate(vectors):
         k = len(members)
@@ -70,6 +78,9 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
                 sums[best] += vector
                 centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
                 continue
+        if k == len(sums):
+            sums = np.vstack([sums, np.zeros_like(sums)])
+            centroids = np.vstack([centroids, np.zeros_like(centroids)])
         members.append([i])
         sums[k] = vector
         centroids[k] = vector
@@ -162,8 +173,11 @@ def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[
 
     sums = np.vstack([vectors[g].sum(axis=0) for g in groups]).astype(np.float64)
     sizes = np.array([len(g) for g in groups], dtype=np.float64)
-    mean_similarity = (sums @ sums.T) / np.outer(sizes, sizes)
-    distance = np.clip(1.0 - mean_similarity, 0.0, None)
+    # In place: with MAX_GROUPS groups each k x k float64 temporary is 72 MB.
+    distance = sums @ sums.T
+    distance /= np.outer(sizes, sizes)
+    np.subtract(1.0, distance, out=distance)
+    np.clip(distance, 0.0, None, out=distance)
     np.fill_diagonal(distance, 0.0)
     labels = AgglomerativeClustering(
         n_clusters=None,
