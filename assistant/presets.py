@@ -201,9 +201,22 @@ class Choice:
         )
 
 
+_CHOICES: dict[tuple[str, int, tuple[str, ...]], Choice] = {}
+"""Recent choices: the freshness check of a stored map and the build after it ask alike."""
+
+
 def choose_preset(sentences: Sequence[str], embedder: Embedder) -> Choice:
     """The preset whose stages best absorb the sentences: each sentence votes for the preset
     that owns its nearest stage; the winner needs a clear lead, else the generic journey."""
+    key = (embedder.name, embedder.dimensions, tuple(sentences))
+    if key not in _CHOICES:
+        if len(_CHOICES) >= 16:
+            _CHOICES.pop(next(iter(_CHOICES)))
+        _CHOICES[key] = _choose(sentences, embedder)
+    return _CHOICES[key]
+
+
+def _choose(sentences: Sequence[str], embedder: Embedder) -> Choice:
     library = presets()
     generic = next(p for p in library if p.id == GENERIC)
     if not sentences:
