@@ -67,7 +67,13 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                 return result.structured_content
 
             tools = {t.name for t in (await client.list_tools()).tools}
-            added = await call("ingest_source", project="fb", content=maria, filename="maria.txt")
+            added = await call(
+                "ingest_source",
+                project="fb",
+                content=maria,
+                filename="maria.txt",
+                segment={"plan": "family"},
+            )
             assert added["added"][0]["turns"] > 0
             assert (await call("list_projects"))["result"][0]["name"] == "fb"
             built = await call("build_journey_map", project="fb")
@@ -83,6 +89,14 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             await call("list_recommendations", project="fb")
             report = await call("export_journey_map", project="fb", format="md")
             assert report["result"].startswith("#")
+            first = top["findings"][0]["id"]
+            edited = await call("edit_map", project="fb", op="rename", target=first, title="Ours")
+            assert edited["applied"] and edited["finding"]["title"] == "Ours"
+            edits = (await call("list_edits", project="fb"))["result"]
+            await call("undo_edit", project="fb", edit_id=edits[0]["id"])
+            await call("list_personas", project="fb")
+            await call("compare_segments", project="fb", by="plan")
+            await call("diff_maps", project="fb", a=built["id"], b=built["id"])
             resource = await client.read_resource("journeymap://projects/fb/map")
             assert json.loads(resource.contents[0].text)["id"] == built["id"]
 
