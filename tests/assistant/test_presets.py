@@ -1,9 +1,11 @@
 """Journey presets: the library, the choice for a review study, and the stages it gives."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.local_extractor import assign_stages
-from assistant.mapping import stage_specs
+from assistant.mapping import build_map, current_map, save_map, stage_specs
 from assistant.presets import (
     GENERIC,
     choose_preset,
@@ -12,8 +14,10 @@ from assistant.presets import (
     review_sentences,
     reviews_dominate,
 )
+from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import UsemEmbedder
+from ingest.pipeline import IngestOptions, IngestReport
 from journey.errors import InputError
 from journey.source import Role, Source, SourceKind, Turn
 
@@ -165,3 +169,22 @@ def test_the_sample_of_review_sentences_is_spread_and_bounded():
     assert len(sentences) == 50
     reviews = {"".join(c for c in s if c.isdigit()) for s in sentences}
     assert len(reviews) > 40  # from many reviews, not the first few
+
+
+def test_a_review_table_maps_into_its_preset_and_stays_current(
+    workspace: Workspace, tmp_path: Path
+):
+    table = tmp_path / "tweets.csv"
+    lines = [f'R{i},"{text}"' for i, text in enumerate(AIRLINE * 3)]
+    table.write_text("id,text\n" + "\n".join(lines), encoding="utf-8")
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="id")
+    workspace.ingestor("air", options).ingest([table], IngestReport())
+    built = build_map(workspace, "air")
+    assert str(built.generator.settings["stages"]).startswith("preset travel / airline")
+    assert [s.name for s in built.stages][:2] == ["Booking", "Check-in and airport"]
+    save_map(workspace, built)
+    assert current_map(workspace, "air").generated_at == built.generated_at  # not rebuilt
+    forced = build_map(workspace, "air", preset="hospitality")
+    assert forced.generator.settings["stages"] == (
+        "preset hospitality / restaurant / hotel: chosen by the user"
+    )
