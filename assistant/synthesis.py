@@ -6,7 +6,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from assistant.cues import TOUCHPOINTS
+from assistant.cues import channel_of
 from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese
 from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
@@ -280,14 +280,13 @@ def _touchpoints(observations: Sequence[Observation]) -> list[Touchpoint]:
     for o in observations:
         if o.touchpoint and o.channel:
             by_name[o.touchpoint].append(o)
-    channels = {name: channel for _, name, channel, _ in TOUCHPOINTS}
     points = []
     for name, items in by_name.items():
         people = {participant_key(o.evidence) for o in items}
         points.append(
             Touchpoint(
                 name=name,
-                channel=channels.get(name, "ui"),
+                channel=channel_of(name, items[0].channel),
                 type=items[0].channel or "digital",
                 participants=len(people),
                 evidence=[o.evidence for o in items[:3]],
