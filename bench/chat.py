@@ -10,6 +10,8 @@
 (c) Latency of Chat.ask on a 100-source corpus  (target: p95 <= 300 ms).
 (d) The bundled sample study: questions whose topic is absent from it (must abstain) and
     questions it answers (must not), written down before the relevance bar was tuned.
+(e) Chinese restaurant reviews (ASAP sample, held out): projects of 5 reviews, one question per
+    aspect (answerable when a review mentions it) and questions from other domains.
 
     .venv/bin/python -m bench.chat [--only serdif|subjqa|sample|latency] [--businesses 30]
 """
@@ -526,6 +528,77 @@ def run_sample(model: UsemEmbedder) -> dict[str, float]:
     return {"abstention_accuracy": acc}
 
 
+# ---------------------------------------------------------------- Chinese reviews (held out)
+
+ASAP = EVAL_DATA / "asap_chinese_reviews_sample" / "dev_sample.csv"
+ASAP_GROUP = 5
+"""Reviews per project: a small study of Chinese restaurant reviews, as SubjQA's businesses."""
+# One question per ASAP aspect, written before any was run; answerable when a review of the
+# project mentions the aspect (its label is not -2). Never tuned on.
+ASAP_QUESTIONS = {
+    "location_traffic": "交通方便吗？",
+    "location_distance_from_business_district": "离商圈远吗？",
+    "location_easy_to_find": "这家店好找吗？",
+    "service_wait_time": "排队等位要多久？",
+    "service_waiters_attitude": "服务员的态度怎么样？",
+    "service_parking_convenience": "停车方便吗？",
+    "service_serving_speed": "上菜速度快吗？",
+    "price_level": "价格贵不贵？",
+    "price_cost_effective": "性价比高吗？",
+    "price_discount": "有优惠或者折扣吗？",
+    "environment_decoration": "装修风格怎么样？",
+    "environment_noise": "店里吵不吵？",
+    "environment_space": "店里空间宽敞吗？",
+    "environment_cleaness": "卫生干净吗？",
+    "dish_portion": "菜的分量足吗？",
+    "dish_taste": "菜的味道怎么样？",
+    "dish_look": "菜品的卖相好看吗？",
+    "dish_recommendation": "有什么推荐的菜？",
+}
+ASAP_OFF_TOPIC = (
+    "房贷利率高不高？",
+    "航班改签麻烦吗？",
+    "手机电池续航怎么样？",
+    "健身房会员卡好办吗？",
+    "汽车保险理赔快吗？",
+    "幼儿园的老师怎么样？",
+)
+
+
+def run_asap(model: UsemEmbedder, groups: int) -> dict[str, float]:
+    print("== (e) Chinese restaurant reviews (ASAP sample): aspect questions and off-topic ones ==")
+    with ASAP.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    outcomes: list[tuple[str, bool, bool]] = []
+    wrong: list[str] = []
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
+    with workspace(model) as ws, tempfile.TemporaryDirectory() as tmp:
+        for g in range(groups):
+            group = rows[g * ASAP_GROUP : (g + 1) * ASAP_GROUP]
+            project = f"asap{g}"
+            table = Path(tmp) / f"{project}.csv"
+            # the sample escapes its line breaks
+            _write_reviews(
+                {r["index"]: r["reviewbody"].replace("\\\\n", "\n") for r in group}, table
+            )
+            ingest(ws, project, [table], options)
+            chat = Chat(ws, project)
+            asked = [
+                (q, all(r[aspect] == "-2" for r in group), "aspect")
+                for aspect, q in ASAP_QUESTIONS.items()
+            ] + [(q, True, "off-topic") for q in ASAP_OFF_TOPIC]
+            for q, unanswerable, kind in asked:
+                abstained = chat.ask(q).abstained
+                outcomes.append((kind, unanswerable, abstained))
+                if abstained != unanswerable:
+                    wrong.append(f"{project} {q} ({'abstained' if abstained else 'answered'})")
+    acc = _abstention("asap", outcomes)
+    _abstention("aspects", [o for o in outcomes if o[0] == "aspect"])
+    _abstention("off-topic", [o for o in outcomes if o[0] == "off-topic"])
+    print("  wrong: " + "; ".join(wrong))
+    return {"abstention_accuracy": acc}
+
+
 # ---------------------------------------------------------------- latency
 
 QUESTIONS = (
@@ -623,8 +696,9 @@ def run_latency(model: UsemEmbedder) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("serdif", "subjqa", "sample", "latency"))
+    parser.add_argument("--only", choices=("serdif", "subjqa", "sample", "asap", "latency"))
     parser.add_argument("--businesses", type=int, default=30, help="SubjQA businesses; 0 = all")
+    parser.add_argument("--asap-groups", type=int, default=6, help="ASAP projects of 5 reviews")
     parser.add_argument(
         "--domains",
         default=",".join(SUBJQA_DOMAINS),
@@ -649,6 +723,9 @@ def main() -> None:
     if args.only in (None, "sample"):
         runs["sample"] = run_sample(model)
         print()
+    if args.only in (None, "asap"):
+        runs["asap"] = run_asap(model, args.asap_groups)
+        print()
     if args.only in (None, "latency"):
         runs["latency"] = run_latency(model)
         print()
@@ -668,6 +745,8 @@ def main() -> None:
         print(f"SubjQA abstention accuracy           {s['abstention_accuracy']:.3f}  (no target)")
     if s := runs.get("sample"):
         print(f"sample study abstention accuracy     {s['abstention_accuracy']:.3f}  (no target)")
+    if s := runs.get("asap"):
+        print(f"Chinese reviews abstention accuracy   {s['abstention_accuracy']:.3f}  (no target)")
     if s := runs.get("latency"):
         print(
             f"Chat.ask latency p95                 {s['p95']:.0f} ms  (p50 {s['p50']:.0f} ms; "
