@@ -2,28 +2,39 @@
 findings and participants' quotes an answer is built from (never padded below the bar)."""
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
-from assistant.chat.question import CJK, Lang, QuestionReader, is_off_topic
+from assistant.chat.question import CJK, Lang, QuestionReader, chinese_subject, is_off_topic
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.extractor import meaning_text
 from journey.schema import ChatAnswer, Evidence, Finding, JourneyMap, PainPoint
 
-NULL_QUESTIONS = (
-    "What do people think of the opera tickets?",
-    "How was the weather at the beach?",
-    "Did the football team win the match?",
-    "What is the best programming language?",
-    "How do I repair a bicycle tyre?",
-    "Which planet is closest to the sun?",
-    "明天的天气怎么样？",
-    "股票市场今天表现如何？",
-)
-"""Questions about nothing a study is likely to hold. How well the study's best passage matches
-them is the similarity that chance alone reaches in this corpus: the relevance bar is the
-second highest (so one probe that happens to be on the study's subject does not raise it)."""
+NULL_QUESTIONS = {
+    "en": (
+        "What do people think of the opera tickets?",
+        "How was the weather at the beach?",
+        "Did the football team win the match?",
+        "What is the best programming language?",
+        "How do I repair a bicycle tyre?",
+        "Which planet is closest to the sun?",
+    ),
+    "zh": (
+        "明天的天气怎么样？",
+        "股票市场今天表现如何？",
+        "大家觉得歌剧票怎么样？",
+        "海滩的天气好吗？",
+        "足球队赢了比赛吗？",
+        "最好的编程语言是什么？",
+        "自行车轮胎怎么补？",
+        "哪颗行星离太阳最近？",
+    ),
+}
+"""Questions about nothing a study is likely to hold, per language. How well the study's best
+passage matches them is the similarity that chance alone reaches in this corpus for a question
+in that language (a Chinese question over English sources matches them across languages, and
+so do the Chinese probes): the relevance bar is the second highest (so one probe that happens
+to be on the study's subject does not raise it)."""
 FINDING_ABOVE = 0.3
 KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
@@ -68,6 +79,7 @@ class Gatherer:
             f"{f.title}. " + " ".join(e.quote for e in f.evidence[:3]) for _, f in self._findings
         ]
         self._finding_vectors = retriever.workspace.embedder.embed([meaning_text(t) for t in texts])
+        self._bars: dict[str, float] = {}
         self._finding_words = [
             set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
         ]
@@ -84,21 +96,15 @@ class Gatherer:
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
         subject = self.reader.subject(question, f)
-        bar = self.bar
+        bar = self.bar(lang)
         bm25 = self.retriever.bm25
         if subject:
             # About the question's subject: the best passage beats what chance reaches in this
-            # corpus, and the study uses at least half of the subject's words (a Chinese
-            # question's character pairs are no words, and may be asked of English sources:
-            # there the dense evidence decides alone).
+            # corpus and the study uses at least half of the subject's words, or participants
+            # use every word of the subject in one passage ("sign-up", which short turns
+            # rarely match by meaning alone)
             best = max(similarity.values(), default=0.0)
-            found = sum(bm25.attested(t) for t in subject)
-            said = 2 * found >= len(subject) or bool(CJK.search(question))
-            # or, the other way round, participants use every word of the subject in one
-            # passage ("sign-up", which short turns rarely match by meaning alone)
-            spoken = not CJK.search(question) and any(
-                all(t in doc for t in subject) for doc in bm25.docs
-            )
+            said, spoken = self._uses(question, subject)
             if not ((best > bar and said) or spoken):
                 return self.nothing(lang)
             findings = self._matching(question, vector, f, above=bar)
@@ -108,7 +114,7 @@ class Gatherer:
                 i
                 for i in ranked[:QUOTED]
                 if similarity.get(i, 0.0) > bar or words & bm25.docs[i].keys()
-            ]
+            ] or self._above(similarity, bar, f)
         else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
             findings = self._matching(question, vector, f, above=bar)
             if not findings and not f.participant:
@@ -125,6 +131,36 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
+
+    def _above(self, similarity: dict[int, float], bar: float, f: Filters) -> list[int]:
+        """The passages above the bar, best first: quoted when the rank fusion put others
+        first (a Chinese passage among English ones, whose feedback words it does not share),
+        so a question the study was found to speak to is not then left without evidence."""
+        above = [
+            i
+            for i, s in similarity.items()
+            if s > bar and self.retriever.keep(self.retriever.passages[i], f)
+        ]
+        return sorted(above, key=lambda i: (-similarity[i], i))[:3]
+
+    def _uses(self, question: str, subject: list[str]) -> tuple[bool, bool]:
+        """(the study uses at least half of the subject's words, its words hold the whole
+        subject: one passage uses every word of it, or a Chinese study uses every word)."""
+        if CJK.search(question):
+            if not self.retriever.chinese:
+                # asked of sources in another language: there are no words to find, the dense
+                # evidence decides alone (against the Chinese probes' bar)
+                return True, False
+            # jieba's words of the subject are words, not character pairs: the study writing
+            # every one of them (in any passages) speaks to it
+            words = chinese_subject(question)
+            texts = self.retriever.texts
+            found = sum(any(w in t for t in texts) for w in words)
+            return 2 * found >= len(words), bool(words) and found == len(words)
+        bm25 = self.retriever.bm25
+        found = sum(bm25.attested(t) for t in subject)
+        spoken = any(all(t in doc for t in subject) for doc in bm25.docs)
+        return 2 * found >= len(subject), spoken
 
     def abstain(self, lang: Lang, en: str, zh: str) -> ChatAnswer:
         """An answer that declines, with questions the study can answer instead."""
@@ -143,11 +179,14 @@ class Gatherer:
             "本研究中没有与此问题足够相关的内容，无法回答。",
         )
 
-    @cached_property
-    def bar(self) -> float:
-        """The relevance bar: the similarity the study's best passage reaches for questions
-        about nothing it holds (see NULL_QUESTIONS); computed once per study."""
-        return sorted(self.retriever.nearest(q) for q in NULL_QUESTIONS)[-2]
+    def bar(self, lang: Lang) -> float:
+        """The relevance bar for a question in this language: the similarity the study's best
+        passage reaches for questions about nothing it holds (see NULL_QUESTIONS); computed
+        once per study and language."""
+        key = "zh" if lang.zh else "en"
+        if key not in self._bars:
+            self._bars[key] = sorted(self.retriever.nearest(q) for q in NULL_QUESTIONS[key])[-2]
+        return self._bars[key]
 
     def _fact(self, stage: str, finding: Finding, lang: Lang, participant: str | None) -> Fact:
         """The finding with its counts and first two quotes (in the participant's words only,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.retrieval import CJK_RUN, Filters, tokens
+from assistant.keyphrases import chinese_words
 from journey.source import SourceKind
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -60,6 +61,21 @@ def topic(text: str) -> list[str]:
         if t not in GENERIC
         and t.rstrip("s") not in GENERIC
         and not (CJK_RUN.fullmatch(t) and set(t) <= framing)
+    ]
+
+
+_ZH_ASKING = re.compile(r"^(?:多久|多少|多大|多远|多长|怎么样|为什么|是不是|有没有)$|(.+)不\1")
+"""Chinese words that ask rather than name: 'how long', 'how much', and A-not-A forms (贵不贵)."""
+
+
+def chinese_subject(question: str) -> list[str]:
+    """A Chinese question's subject as words (jieba), to be found as written in Chinese
+    sources: its words of two or more characters that neither frame nor ask."""
+    return [
+        w
+        for run in CJK_RUN.findall(question)
+        for w in chinese_words(run)
+        if len(w) >= 2 and w not in GENERIC and not _ZH_ASKING.search(w)
     ]
 
 

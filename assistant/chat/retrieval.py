@@ -213,7 +213,11 @@ class Retriever:
             tokens(" ".join(f"{p.speaker or ''} {p.source.participant_id}" for p in self.passages))
         )
         """The study's speaker labels and participant ids, as words."""
-        self.bm25 = BM25.build([" ".join(t.text for t in p.turns) for p in self.passages])
+        self.texts = [" ".join(t.text for t in p.turns) for p in self.passages]
+        """What participants say in each passage (unredacted: for matching, never shown)."""
+        self.bm25 = BM25.build(self.texts)
+        self.chinese = 0 < len(self.texts) <= 2 * sum(bool(CJK_RUN.search(t)) for t in self.texts)
+        """Whether most passages are (at least partly) in Chinese."""
         self._allowed: dict[str, list[tuple[int, int]]] = {}
         for p in self.passages:
             for run in p.runs(self._originals[p.source.id]):

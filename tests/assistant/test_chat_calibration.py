@@ -11,8 +11,19 @@ from assistant.chat import Chat
 from assistant.settings import Settings, get_settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
+from journey.source import SourceKind
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+
+
+CHINESE_REVIEWS = (
+    "这家店的味道很好，红烧肉特别入味，就是停车不太方便，周末很难找到车位。",
+    "服务员态度热情，上菜速度也快，价格有点贵但是分量足。",
+    "环境干净，装修很有特色，适合朋友聚餐。排队等了半个小时。",
+    "停车场就在旁边，停车很方便，菜品新鲜，推荐他们家的酸菜鱼。",
+    "味道一般，服务员不太理人，性价比不高，不会再来了。",
+    "离地铁站很近，交通方便，午餐套餐很划算。",
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +34,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     ws.ingestor("one", IngestOptions()).ingest(
         [SAMPLES / "interviews" / "p01_maria.txt"], IngestReport()
     )
+    reviews = tmp_path_factory.mktemp("zh") / "reviews.csv"
+    reviews.write_text(
+        "review_id,text\n" + "".join(f"r{i},{text}\n" for i, text in enumerate(CHINESE_REVIEWS)),
+        encoding="utf-8",
+    )
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
+    ws.ingestor("zh", options).ingest([reviews], IngestReport())
     yield ws
     ws.close()
 
@@ -37,9 +55,20 @@ def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
         "What do users think about the mortgage calculator?",
         "Did anyone mention the smartwatch integration?",
         "用户如何评价房贷计算器？",
+        # a Chinese question over English sources is held to the Chinese probes' bar
+        "大家对健身房会员卡有什么看法？",
     ):
         answer = chat.ask(question)
         assert answer.abstained and not answer.citations, question
+
+
+def test_chinese_reviews_answer_by_their_own_words_and_abstain_on_others(workspace: Workspace):
+    chat = Chat(workspace, "zh")
+    parking = chat.ask("停车方便吗？")
+    assert not parking.abstained
+    assert any("停车" in c.quote for c in parking.citations)
+    gym = chat.ask("健身房会员卡好办吗？")
+    assert gym.abstained and not gym.citations
 
 
 def test_a_question_on_a_subject_the_study_holds_answers_with_quotes(chat: Chat):

@@ -1,4 +1,4 @@
-from assistant.chat.question import topic
+from assistant.chat.question import chinese_subject, topic
 from assistant.chat.retrieval import BM25, fuse, tokens
 
 
@@ -50,3 +50,10 @@ def test_a_word_is_attested_by_itself_or_a_word_sharing_its_stem():
     index = BM25.build(["I could not calculate the weekly total", "the courier was late"])
     assert index.attested("courier") and index.attested("calculator")
     assert not index.attested("mortgage")
+
+
+def test_a_chinese_questions_subject_is_its_naming_words_not_its_asking_ones():
+    assert chinese_subject("大家对健身房会员卡有什么看法？") == ["健身房", "会员卡"]
+    assert chinese_subject("价格贵不贵？") == ["价格"]  # A-not-A asks
+    assert chinese_subject("排队等位要多久？") == ["排队", "等位"]
+    assert chinese_subject("哪些触点让客户最不满意？") == []
