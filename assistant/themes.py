@@ -2,7 +2,7 @@
 languages, before anything is placed in a stage.
 
 Two steps keep it fast and general. Leader clustering (O(n x k)) gathers near-paraphrases into
-small groups; average-linkage agglomerative clustering (scikit-learn) then joins those groups
+small groups; average-linkage agglomerative clustering (scipy) then joins those groups
 while the quotes of two groups are, on average, clearly more alike than two quotes of the study
 picked at random. The bar is relative to the study's own background similarity, so it needs no
 tuning per domain or language: a bank's complaints all read alike, airline tweets less so.
@@ -79,8 +79,9 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
                 centroids[best] = sums[best] / max(1e-12, float(np.linalg.norm(sums[best])))
                 continue
         if k == len(sums):
-            sums = np.vstack([sums, np.zeros_like(sums)])
-            centroids = np.vstack([centroids, np.zeros_like(centroids)])
+            more = min(len(sums), len(vectors) - len(sums))
+            sums = np.vstack([sums, np.zeros((more, sums.shape[1]), dtype=np.float32)])
+            centroids = np.vstack([centroids, np.zeros_like(sums[:more])])
         members.append([i])
         sums[k] = vector
         centroids[k] = vector
@@ -112,6 +113,9 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
 
 REFINE_PASSES = 3
 BLOCK = 4096
+BLOCK_CELLS = 4 * 1024 * 1024
+"""Most similarities computed at once (16 MB of float32): rows x clusters per block. Leader
+clustering can hold 10,000 clusters before it coarsens, and 4096 rows by those is 160 MB."""
 
 
 def refine(
@@ -148,8 +152,9 @@ def _nearest(vectors: Vectors, targets: Vectors) -> tuple[np.ndarray, np.ndarray
     """For each row, the index of the most similar target and that similarity."""
     best: list[np.ndarray] = []
     score: list[np.ndarray] = []
-    for i in range(0, len(vectors), BLOCK):
-        similarity = vectors[i : i + BLOCK] @ targets.T
+    rows = max(1, min(BLOCK, BLOCK_CELLS // max(1, len(targets))))
+    for i in range(0, len(vectors), rows):
+        similarity = vectors[i : i + rows] @ targets.T
         best.append(np.argmax(similarity, axis=1))
         score.append(similarity.max(axis=1))
     return np.concatenate(best), np.concatenate(score)
@@ -166,28 +171,46 @@ def background(vectors: Vectors) -> float:
 
 def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[list[int]]:
     """Average-linkage clustering of leader groups: the distance of two groups is one minus
-    the mean similarity of their quotes; joining stops at `bar`."""
+    the mean similarity of their quotes; joining stops at `bar`.
+
+    What scikit-learn's AgglomerativeClustering(metric="precomputed", linkage="average",
+    distance_threshold=1 - bar) does (it too hands scipy's linkage the condensed distances and
+    undoes the merges at or above the threshold), without its k x k matrices: the condensed
+    distances are built a block of rows at a time, so the peak is one k(k-1)/2 vector.
+    """
     if len(groups) < 2:
         return groups
-    from sklearn.cluster import AgglomerativeClustering  # type: ignore[import-untyped]
+    from scipy.cluster.hierarchy import linkage  # type: ignore[import-untyped]
 
     sums = np.vstack([vectors[g].sum(axis=0) for g in groups]).astype(np.float64)
     sizes = np.array([len(g) for g in groups], dtype=np.float64)
-    # In place: with MAX_GROUPS groups each k x k float64 temporary is 72 MB.
-    distance = sums @ sums.T
-    distance /= np.outer(sizes, sizes)
-    np.subtract(1.0, distance, out=distance)
-    np.clip(distance, 0.0, None, out=distance)
-    np.fill_diagonal(distance, 0.0)
-    labels = AgglomerativeClustering(
-        n_clusters=None,
-        metric="precomputed",
-        linkage="average",
-        distance_threshold=1.0 - bar,
-    ).fit_predict(distance)
+    k = len(groups)
+    condensed = np.empty(k * (k - 1) // 2, dtype=np.float64)
+    at = 0
+    for start in range(0, k - 1, 256):
+        block = sums[start : start + 256] @ sums.T
+        block /= np.outer(sizes[start : start + 256], sizes)
+        np.subtract(1.0, block, out=block)
+        np.clip(block, 0.0, None, out=block)
+        for row, i in enumerate(range(start, min(start + 256, k - 1))):
+            condensed[at : at + k - i - 1] = block[row, i + 1 :]
+            at += k - i - 1
+    tree = linkage(condensed, method="average")
+    del condensed
+    kept = int(np.count_nonzero(tree[:, 2] >= 1.0 - bar))  # merges undone, as scikit-learn
+    parent = list(range(2 * k - 1))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for step, (a, b) in enumerate(tree[: k - 1 - kept, :2].astype(int).tolist()):
+        parent[root(a)] = parent[root(b)] = k + step
     joined: dict[int, list[int]] = {}
-    for group, label in zip(groups, labels.tolist(), strict=True):
-        joined.setdefault(label, []).extend(group)
+    for index, group in enumerate(groups):
+        joined.setdefault(root(index), []).extend(group)
     return [sorted(g) for g in joined.values()]
 
 

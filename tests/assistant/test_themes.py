@@ -1,0 +1,45 @@
+"""Theme clustering keeps its results while it keeps its memory to what it uses."""
+
+import numpy as np
+import pytest
+from sklearn.cluster import AgglomerativeClustering
+
+from assistant.themes import _agglomerate, leader_clusters
+
+
+def _quotes(seed: int, n: int, topics: int, spread: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(topics, 32))
+    v = centers[rng.integers(0, topics, n)] + rng.normal(scale=spread, size=(n, 32))
+    return np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
+
+
+def _scikit_learn(groups: list[list[int]], vectors: np.ndarray, bar: float) -> list[list[int]]:
+    """The agglomeration as scikit-learn computes it, from the full k x k distance matrix."""
+    sums = np.vstack([vectors[g].sum(axis=0) for g in groups]).astype(np.float64)
+    sizes = np.array([len(g) for g in groups], dtype=np.float64)
+    distance = np.clip(1.0 - (sums @ sums.T) / np.outer(sizes, sizes), 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - bar
+    ).fit_predict(distance)
+    joined: dict[int, list[int]] = {}
+    for group, label in zip(groups, labels.tolist(), strict=True):
+        joined.setdefault(label, []).extend(group)
+    return [sorted(g) for g in joined.values()]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_agglomeration_joins_the_same_groups_as_scikit_learns_average_linkage(seed: int):
+    vectors = _quotes(seed, n=700, topics=12, spread=0.6 + 0.15 * seed)
+    groups = leader_clusters(vectors, 0.9)
+    bar = 0.05 + 0.1 * seed
+    assert len(groups) > 300, "enough groups that several blocks of rows are built"
+    assert _agglomerate(groups, vectors, bar) == _scikit_learn(groups, vectors, bar)
+
+
+def test_leader_clusters_grow_past_their_first_room_and_keep_every_quote():
+    vectors = _quotes(0, n=3000, topics=3000, spread=0.01)  # nearly every quote its own cluster
+    groups = leader_clusters(vectors, 0.99)
+    assert len(groups) > 1024
+    assert sorted(i for g in groups for i in g) == list(range(3000))
