@@ -266,9 +266,7 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
     assert {"Our name", "Seen by us"} <= titles
 
 
-def test_map_into_a_named_journey_preset_and_a_clear_error_for_an_unknown_one(
-    _run, tmp_path: Path
-):
+def test_map_into_a_named_journey_preset_and_a_clear_error_for_an_unknown_one(_run, tmp_path: Path):
     import json
 
     home = tmp_path / "home"
