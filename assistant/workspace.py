@@ -82,7 +82,6 @@ def open_workspace(
         opened.callback(catalog.close)
         repository = Repository(home / "journeymap.sqlite")
         opened.pop_all()
-    catalog.conversations = repository  # until the chat asks the repository itself
     return Workspace(
         settings=settings,
         store=store,

@@ -12,12 +12,11 @@ ever sees what a dead process left.
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from ingest.migrations import Migrations, connect, transaction
 from journey.errors import NotFoundError
@@ -81,16 +80,6 @@ _PLACEHOLDER_STEM = {
 }
 
 
-class Conversations(Protocol):
-    """Where chat conversations are kept (assistant.repository.Repository)."""
-
-    def conversation(self, project: str, conversation: str) -> Sequence[tuple[str, str, str]]: ...
-
-    def add_turn(
-        self, project: str, conversation: str, question: str, asked: str, answer: str
-    ) -> None: ...
-
-
 @dataclass(frozen=True)
 class StoredSource:
     """A source as the catalog holds it: the model, its unredacted text and its status."""
@@ -111,7 +100,6 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self._locks = path.parent / "locks"
         self._db = connect(path, migrations)
-        self.conversations: Conversations | None = None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -286,20 +274,3 @@ class Catalog:
             for table in ("sources", "aliases", "tombstones"):
                 db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
             db.execute("DELETE FROM projects WHERE name=?", (project,))
-
-    # Conversations moved to assistant.repository; these two forward to it (the workspace
-    # hands it over as `conversations`) until the chat calls the repository itself.
-    def conversation(self, project: str, conversation: str) -> list[tuple[str, str, str]]:
-        """The turns of a conversation so far: (question, asked, answer), oldest first."""
-        return list(self._conversations().conversation(project, conversation))
-
-    def add_turn(
-        self, project: str, conversation: str, question: str, asked: str, answer: str
-    ) -> None:
-        """Append a turn to a conversation (created by its first turn)."""
-        self._conversations().add_turn(project, conversation, question, asked, answer)
-
-    def _conversations(self) -> "Conversations":
-        if self.conversations is None:
-            raise RuntimeError("conversations are kept by assistant.repository.Repository")
-        return self.conversations

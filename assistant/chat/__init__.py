@@ -77,13 +77,15 @@ class Chat:
         the workspace under `conversation`.
         """
         history = (
-            self.workspace.catalog.conversation(self.project, conversation) if conversation else []
+            self.workspace.repository.conversation(self.project, conversation)
+            if conversation
+            else []
         )
         turn = self._reader.resolve(question, history, filters)
         grounds = self._gatherer.gather(turn.query, turn.filters)
         answer = yield from self._writer.write(question, turn.query, grounds, history)
         if conversation:
-            self.workspace.catalog.add_turn(
+            self.workspace.repository.add_turn(
                 self.project, conversation, question, turn.asked, answer.answer
             )
             answer = answer.model_copy(update={"conversation_id": conversation})

@@ -77,7 +77,9 @@ def test_an_old_workspace_opens_upgrades_once_and_reads_as_before(
         [edit] = study.edits()
         assert isinstance(edit, Edit) and edit.op == "rename" and edit.anchor == [(SOURCE_ID, 139)]
         assert study.asked("c1") == "What went wrong with the card?"
-        assert workspace.catalog.conversation("study", "c1")[0][2].startswith("The activation")
+        assert workspace.repository.conversation("study", "c1")[0].answer.startswith(
+            "The activation"
+        )
         reply = workspace.repository.cached_reply(CACHE_KEY, Coding)
         assert reply is not None and reply.observations[0].touchpoint == "Activation letter"
         assert study.studies.llm_cache_totals() == (1, 1200, 300)
