@@ -17,38 +17,11 @@ from ingest.embeddings import UsemEmbedder
 from journey.edits import Edit
 from journey.errors import ConfigError, NotFoundError
 from journey.schema import JourneyMap
+from tests.support.old_workspace import dump, ledger, old_database
 
-OLD_WORKSPACE = Path(__file__).parents[1] / "fixtures" / "old_workspace" / "bfeeedf.sql"
 SOURCE_ID = "443d511c7ff4896f6359413b"
 OLD_MAP_ID = "map-29fe3ded7fefcc28"
 CACHE_KEY = "3f" * 32
-
-
-def old_database(path: Path) -> Path:
-    """A database as journeymap made it at commit bfeeedf, before migrations (its schema and
-    the rows its code wrote: a project, a source, a map, an edit, a reply, a turn)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path)
-    db.executescript(OLD_WORKSPACE.read_text(encoding="utf-8"))
-    db.close()
-    return path
-
-
-def ledger(path: Path) -> list[tuple[str, str, str]]:
-    db = sqlite3.connect(path)
-    try:
-        rows = db.execute("SELECT owner, name, applied_at FROM _migrations ORDER BY rowid")
-        return [(str(o), str(n), str(t)) for o, n, t in rows]
-    finally:
-        db.close()
-
-
-def dump(path: Path) -> list[str]:
-    db = sqlite3.connect(path)
-    try:
-        return list(db.iterdump())
-    finally:
-        db.close()
 
 
 @pytest.fixture

@@ -12,34 +12,7 @@ from ingest.catalog import Catalog
 from ingest.migrations import Migrations, connect
 from journey.errors import ConfigError
 from journey.source import Role
-
-OLD_WORKSPACE = Path(__file__).parents[1] / "fixtures" / "old_workspace" / "bfeeedf.sql"
-
-
-def old_database(path: Path) -> Path:
-    """A database as journeymap made it at commit bfeeedf, before migrations."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path)
-    db.executescript(OLD_WORKSPACE.read_text(encoding="utf-8"))
-    db.close()
-    return path
-
-
-def ledger(path: Path) -> list[tuple[str, str, str]]:
-    db = sqlite3.connect(path)
-    try:
-        rows = db.execute("SELECT owner, name, applied_at FROM _migrations ORDER BY rowid")
-        return [(str(o), str(n), str(t)) for o, n, t in rows]
-    finally:
-        db.close()
-
-
-def dump(path: Path) -> list[str]:
-    db = sqlite3.connect(path)
-    try:
-        return list(db.iterdump())
-    finally:
-        db.close()
+from tests.support.old_workspace import dump, ledger, old_database
 
 
 def steps(owner: str, log: list[str], count: int) -> Migrations:
