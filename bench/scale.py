@@ -162,13 +162,14 @@ def measure(rows: int, pool: Sequence[str], keep: Path | None) -> dict[str, Stag
         table = folder / "reviews.csv"
         write_table(review_rows(rows, pool), table)
         home = folder / "home"
-        got = {s: _run_stage(s, home, table) for s in ("ingest", "map", "embed")}
-    for name, s in got.items():
-        print(
-            f"{rows:>7} rows  {name:<6} {s.seconds:8.1f} s ({s.cpu:7.1f} s CPU)  "
-            f"{1000 * s.seconds / rows:6.2f} ms/row  peak {s.peak_mb:5.0f} MB  {s.detail}",
-            flush=True,
-        )
+        got = {}
+        for name in ("ingest", "map", "embed"):  # each printed as it ends: 100k takes a while
+            s = got[name] = _run_stage(name, home, table)
+            print(
+                f"{rows:>7} rows  {name:<6} {s.seconds:8.1f} s ({s.cpu:7.1f} s CPU)  "
+                f"{1000 * s.seconds / rows:6.2f} ms/row  peak {s.peak_mb:5.0f} MB  {s.detail}",
+                flush=True,
+            )
     return got
 
 
