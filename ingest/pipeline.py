@@ -207,6 +207,8 @@ class Ingestor:
         self.options = options or IngestOptions()
         self.batch_chunks = batch_chunks
         self._batch: list[_Prepared] = []
+        self._deadline = 0.0
+        """When the file being read runs out of its reading budget (time.monotonic)."""
         self.on_batch_stored: Callable[[int], None] = lambda n: None
         """Called with the number of sources stored after each batch (for progress bars)."""
 
@@ -290,7 +292,7 @@ class Ingestor:
         """Read one file and queue its sources; whatever goes wrong skips this file (or, in a
         review table, this row) with a one-line reason, and the rest of the run goes on."""
         name = display_path(path)
-        deadline = time.monotonic() + self.options.max_seconds
+        self._deadline = time.monotonic() + self.options.max_seconds
         try:
             documents = read_file(
                 path,
@@ -317,7 +319,7 @@ class Ingestor:
             report.warnings.extend(document.warnings)
             document.locator = display_path(document.locator)
             try:
-                self._add(document, report, name, deadline)
+                self._add(document, report, name)
             except UnreadableFileError as exc:
                 report.skipped.append((document.locator, str(exc)))
                 if isinstance(exc, FileBudgetError):
@@ -326,7 +328,7 @@ class Ingestor:
                 logger.exception("ingesting %s failed", document.locator)
                 report.skipped.append((document.locator, _unexpected(path, exc)))
 
-    def _add(self, document: Document, report: IngestReport, file: str, deadline: float) -> None:
+    def _add(self, document: Document, report: IngestReport, file: str) -> None:
         kind = document.kind or self.options.kind or SourceKind.interview
         sid = source_id(document, kind)
         if self.catalog.status(self.project, sid) == "stored" or any(
@@ -334,16 +336,18 @@ class Ingestor:
         ):
             report.unchanged += 1
             return
-        prepared = self._prepare(document, kind, sid, file, deadline)
+        prepared = self._prepare(document, kind, sid, file)
         self._batch.append(prepared)
         if sum(len(p.chunks) for p in self._batch) >= self.batch_chunks:
+            started = time.monotonic()
             self._flush(report)
+            # Embedding and storing are not the file's reading time: a long review table
+            # embedded batch by batch must not run out of its budget for reading.
+            self._deadline += time.monotonic() - started
 
-    def _prepare(
-        self, document: Document, kind: SourceKind, sid: str, file: str, deadline: float
-    ) -> _Prepared:
+    def _prepare(self, document: Document, kind: SourceKind, sid: str, file: str) -> _Prepared:
         def check_time() -> None:
-            if time.monotonic() > deadline:
+            if time.monotonic() > self._deadline:
                 raise FileBudgetError(
                     f"{Path(file).name}: took over {self.options.max_seconds:g} s to read and "
                     "redact; split it or raise JOURNEYMAP_MAX_FILE_SECONDS"

@@ -254,3 +254,37 @@ def test_ordinary_project_names_are_accepted(name: str, workspace: Workspace, tm
     path.write_text(MARIA, encoding="utf-8")
     assert _ingest(workspace, [path], project=name).ok
     assert workspace.store.count(name) > 0
+
+
+def test_embedding_a_long_table_batch_by_batch_does_not_spend_its_reading_budget(
+    workspace: Workspace, tmp_path: Path
+):
+    """The per-file time budget is for reading and redacting: a table embedded and stored in
+    many batches, each slower than the whole budget here, still gets every row in."""
+    import time
+
+    from ingest.pipeline import Ingestor
+
+    real = workspace.embedder
+
+    class Slow:
+        name, dimensions = real.name, real.dimensions
+
+        def embed(self, texts: list[str]) -> Vectors:
+            time.sleep(1.0)  # longer than the budget, every batch
+            return real.embed(texts)
+
+    table = tmp_path / "reviews.csv"
+    rows = [f"r{i},The courier number {i} was late again and nobody called." for i in range(12)]
+    table.write_text("id,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ingestor = Ingestor(
+        workspace.catalog,
+        ChunkStore(tmp_path / "slow-chroma", Slow()),  # type: ignore[arg-type]
+        Slow(),  # type: ignore[arg-type]
+        "slow",
+        IngestOptions(max_seconds=0.8),
+        batch_chunks=2,
+    )
+    report = ingestor.ingest([table], IngestReport())
+    assert not report.skipped, report.skipped
+    assert len(report.added) == 12
