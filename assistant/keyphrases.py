@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from journey.text import HAN, HAN_RUN
+
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are aren't as at be because
     been before being below between both but by can can't cannot could couldn't did didn't
@@ -60,7 +62,7 @@ _VERBS = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_RUN = HAN_RUN
 _CJK_STOP = set("的了是我在有就不也都很吗吧呢啊们你他她它这那个一上下和与及或就还要会能说")
 _CJK_STOPWORD_TEXT = """
     我们 你们 他们 她们 自己 这个 那个 这些 那些 什么 怎么 为什么 因为 所以 但是 可是 不过
@@ -227,7 +229,7 @@ def _clauses(quote: str) -> list[str]:
         out = []
         for part in parts:
             part = _ZH_TRAIL.sub("", _ZH_LEAD.sub("", part.strip()))
-            part = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", part)
+            part = re.sub(rf"(?<=[{HAN}])\s+|\s+(?=[{HAN}])", "", part)
             if 4 <= len(part) <= 2 * TITLE_WORDS[1] and not _UNSAFE.search(part):
                 out.append(part)
         return out

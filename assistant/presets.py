@@ -24,6 +24,7 @@ from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
 from journey.source import Role, Source, SourceKind
+from journey.text import han_count
 
 GENERIC = "generic"
 SAMPLE = 200
@@ -133,8 +134,7 @@ def review_sentences(sources: Sequence[Source], limit: int = SAMPLE) -> list[str
                 continue
             for start, end in sentence_spans(turn.text):
                 text = without_handles(turn.text[start:end])
-                han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-                if han >= 4 or len(text.split()) >= 3:
+                if han_count(text) >= 4 or len(text.split()) >= 3:
                     sentences.append(text)
     if len(sentences) <= limit:
         return sentences

@@ -24,6 +24,7 @@ from assistant.keyphrases import STOPWORDS, chinese_words
 from assistant.sentiment import sentiment
 from ingest.embeddings import Embedder
 from journey.schema import TouchpointType
+from journey.text import HAN_RUN
 
 Found = tuple[str, str, TouchpointType]
 """(name, channel, type) of a touchpoint."""
@@ -73,7 +74,7 @@ _ZH_GENERIC_TEXT = """
     """
 _ZH_GENERIC = frozenset(_ZH_GENERIC_TEXT.split())
 _ZH_NOUN = re.compile(r"^(?:n|nz|vn|ng)$")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN = HAN_RUN
 
 
 def singular(word: str) -> str:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from assistant.chat.retrieval import CJK_RUN, Filters, tokens
 from assistant.keyphrases import chinese_words
 from journey.source import SourceKind
+from journey.text import HAN_CHAR
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = HAN_CHAR
 _OFF_TOPIC = re.compile(
     r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
     r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"

@@ -16,9 +16,10 @@ from ingest.sentences import sentence_spans
 from journey.grounding import ground
 from journey.schema import Evidence
 from journey.source import Role, Source, SourceKind, Turn
+from journey.text import HAN_RUN
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+CJK_RUN = HAN_RUN
 RRF_K = 60
 FEEDBACK_DOCS = 5
 """Top fused documents whose words expand the query (pseudo-relevance feedback)."""
