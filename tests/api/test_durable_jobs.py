@@ -4,7 +4,6 @@ worker dies, and never run twice. Two real servers on one workspace, one killed 
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from api.jobs import Jobs
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from tests.support.server import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 QA = FIXTURES / "transcripts" / "qa.txt"
@@ -55,12 +55,6 @@ workspace = open_workspace(
 app = create_app(settings, workspace, job_lease_seconds=float(sys.argv[2]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="info")
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -131,7 +125,7 @@ def stuck(home: Path) -> Iterator[_Server]:
     """Server A: its map builds hang in the LLM. Its lease is 10 s, renewed every third of
     it: short, for the test not to wait long after the kill, yet far longer than any pause
     of a busy machine's worker (a shorter one expired while A loaded its embedding model)."""
-    port = _free_port()
+    port = free_port()
     server = _launch([_STUCK_LLM_SERVER, str(port), "10"], home, port)
     try:
         yield server
@@ -142,7 +136,7 @@ def stuck(home: Path) -> Iterator[_Server]:
 @pytest.fixture
 def plain(home: Path) -> Iterator[_Server]:
     """Server B: `journeymap serve` on the same workspace, as a second API worker."""
-    port = _free_port()
+    port = free_port()
     serve = ["from api.cli import main; main()", "serve", "--port", str(port)]
     server = _launch(serve, home, port)
     try:

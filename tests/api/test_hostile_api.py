@@ -4,7 +4,6 @@
 import os
 import random
 import signal
-import socket
 import string
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from api.uploads import safe_name
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from journey.errors import ConfigError
+from tests.support.server import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 QA = (FIXTURES / "transcripts" / "qa.txt").read_bytes()
@@ -299,12 +299,6 @@ def test_stopping_the_job_pool_cancels_queued_jobs_and_leaves_a_running_one_behi
 # A real server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _hostile_transcript(seed: int) -> bytes:
     """One turn of 300 KB of base64-like text full of '@' and '.': it once made the email
     pattern of the redactor take minutes."""
@@ -326,7 +320,7 @@ class _Server:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator["_Server"]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home"), "JOURNEYMAP_LOG_LEVEL": "INFO"}
     env.pop("JOURNEYMAP_API_KEYS", None)
     process = subprocess.Popen(

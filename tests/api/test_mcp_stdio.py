@@ -4,10 +4,6 @@ Streamable HTTP with an API key."""
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,25 +14,12 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from tests.support.server import journeymap_command, serving
+
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 ADMIN_KEY = "admin-key-for-tests"
 ALICE_KEY = "alice-key-for-tests"
 NO_PROJECT = "no project 'nope' (projects: fb); ingest files with --project nope"
-
-
-def _journeymap() -> list[str]:
-    """The installed `journeymap` command (next to this interpreter), else the same entry
-    point through the interpreter."""
-    script = Path(sys.executable).with_name("journeymap")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from api.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -48,7 +31,7 @@ def anyio_backend() -> str:
 async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in_one_line(
     tmp_path: Path,
 ):
-    command, *args = _journeymap()
+    command, *args = journeymap_command()
     params = StdioServerParameters(
         command=command,
         args=[*args, "mcp"],
@@ -110,33 +93,13 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """`journeymap serve` with API keys, on a free loopback port; its base URL."""
-    port = _free_port()
     env = {
         **os.environ,
         "JOURNEYMAP_HOME": str(tmp_path / "home"),
         "JOURNEYMAP_API_KEYS": f"{ADMIN_KEY}:*;{ALICE_KEY}:alpha",
     }
-    process = subprocess.Popen(
-        [*_journeymap(), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # uvicorn says when it is up: no sleeping
-        if "Application startup complete" in line:
-            break
-        assert process.poll() is None, line
-    drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)  # type: ignore[union-attr]
-    drain.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        drain.join(timeout=30)
-        process.stdout.close()
+    with serving(env) as url:
+        yield url
 
 
 @pytest.mark.anyio

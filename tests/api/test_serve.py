@@ -1,10 +1,8 @@
 """`journeymap serve` as a real HTTP server on a loopback port: REST and MCP over HTTP."""
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,41 +10,15 @@ import httpx
 import pytest
 from mcp import Client
 
+from tests.support.server import serving
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home")}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # wait for uvicorn to say it is up: no sleeping
-        if "Application startup complete" in line:
-            break
-        assert process.poll() is None, line
-    # Keep reading the server's log so a full pipe never blocks it.
-    drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)  # type: ignore[union-attr]
-    drain.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        drain.join(timeout=30)
-        process.stdout.close()
+    with serving({**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home")}) as url:
+        yield url
 
 
 @pytest.fixture
