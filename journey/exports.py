@@ -311,6 +311,8 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
     if gen.prompt_version:
         generator += f", prompts {_md(gen.prompt_version)}"
     lines.append(generator)
+    if stages := gen.settings.get("stages"):
+        lines.append(f"- Stages: {_md(str(stages))}")
     if (llm := m.stats.llm) is not None:
         lines.append(
             f"- LLM: {llm.calls} calls ({llm.cached_calls} answered from the cache), "

@@ -464,6 +464,7 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         ("Languages", counts(src.languages)),
         *((f"Segment {k}", counts(v)) for k, v in src.segments.items()),
         ("Generator", generator),
+        *([("Stages", str(gen.settings["stages"]))] if gen.settings.get("stages") else []),
         ("Quotes", f"{st.quotes_used} used · {st.quotes_rejected} rejected by grounding"),
         *(
             [

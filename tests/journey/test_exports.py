@@ -625,3 +625,11 @@ def test_a_recommendation_for_a_stage_the_map_lacks_is_still_said(sample_map: Jo
     assert "Show the transfer limit" not in "".join(_lane(page, "Opportunities").values())
     assert "For a stage this map does not have (see Recommendations): Show the transfer" in page
     assert "*Not placed on a stage (their stage is not in the map):* rec-2" in report
+
+
+def test_the_report_and_the_page_say_where_the_stages_came_from(sample_map: JourneyMap):
+    origin = "preset travel / airline: nearest for 50% of 200 review sentences"
+    m = sample_map.model_copy(deep=True)
+    m.generator.settings["stages"] = origin
+    assert f"- Stages: {origin}" in to_markdown(m)
+    assert "<dt>Stages</dt><dd>preset travel / airline" in to_html(m)
