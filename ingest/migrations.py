@@ -10,6 +10,7 @@ touched. (simonw/llm's migrations.py is the model.)
 """
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -114,13 +115,31 @@ def connect(path: Path, migrations: Migrations) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(db)
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db, path)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _use_wal(db: sqlite3.Connection, seconds: float = 60.0) -> None:
+    """Switch to write-ahead logging. Changing the journal mode needs the database to
+    itself, and SQLite answers "database is locked" at once instead of waiting, so
+    processes opening one workspace together (API workers starting on an old workspace) try
+    again, with short pauses, for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    pause = 0.01
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 @contextmanager
