@@ -16,6 +16,7 @@ from assistant.extractor import Extractor
 from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
+from assistant.synthesis import SEED_STRENGTH, theme_groups
 from ingest.embeddings import Embedder, Vectors
 from journey.schema import LLMStats, Observation, Recommendation, Stage
 
@@ -69,7 +70,7 @@ class LocalAnalyst:
     def group(
         self, observations: Sequence[Observation], vectors: Vectors
     ) -> list[list[int]] | None:
-        return None
+        return theme_groups(observations, vectors, SEED_STRENGTH)
 
     def name(self, stages: list[Stage]) -> list[Stage]:
         return stages  # local titles are written with the themes

@@ -4,7 +4,9 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from assistant.cues import channel_of
 from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese
@@ -30,6 +32,12 @@ MAX_DELIGHTS = 40
 MAX_QUOTES = 5
 MIN_PARTICIPANTS = 2
 """Distinct participants a pain point or delight needs to headline."""
+SEED_STRENGTH = {ObservationKind.delight: 2}
+"""The local reader's: the least strength a reading needs to start a theme of its kind;
+fainter ones only join themes they fit. Its faintest positive readings (strength 1) are
+mostly facts, asides and even complaints read as mild praise ("I went to the support chat
+and it was a bot.", "Well, I'm seventy-one."); its faintest pains are mostly real complaints
+stated flatly."""
 MAX_MENTIONED_ONCE = 20
 """Pain points (and delights) per stage kept below the headline threshold."""
 
@@ -39,9 +47,15 @@ def participant_key(evidence: Evidence) -> str:
     return evidence.participant_id or evidence.speaker or evidence.source_id
 
 
-def theme_groups(observations: Sequence[Observation], vectors: Vectors) -> list[list[int]]:
+def theme_groups(
+    observations: Sequence[Observation],
+    vectors: Vectors,
+    seed_strength: Mapping[ObservationKind, int] | None = None,
+) -> list[list[int]]:
     """Study-wide themes: the pain points, then the delights, grouped by meaning and
-    touchpoint across stages, sources and languages (indices into `observations`)."""
+    touchpoint across stages, sources and languages (indices into `observations`).
+    `seed_strength`: the least severity a reading of a kind needs to start a theme (the local
+    reader's faintest readings only join themes; see SEED_STRENGTH)."""
     out: list[list[int]] = []
     for kind in (ObservationKind.pain_point, ObservationKind.delight):
         idx = sorted(
@@ -56,7 +70,8 @@ def theme_groups(observations: Sequence[Observation], vectors: Vectors) -> list[
             continue
         items = [observations[i] for i in idx]
         people = [participant_key(o.evidence) for o in items]
-        for group in group_themes(theme_vectors(items, vectors[idx]), people):
+        weak = [o.severity < (seed_strength or {}).get(kind, 1) for o in items]
+        for group in group_themes(theme_vectors(items, vectors[idx]), people, weak):
             out.append(sorted(idx[j] for j in group))
     return out
 
@@ -168,10 +183,28 @@ def _finding(
     )
 
 
-def _typical(group: Sequence[int], vectors: Vectors) -> list[int]:
-    """A theme's members, the nearest to its centroid first."""
+def _typical(group: Sequence[int], vectors: Vectors, overall: Vectors | None = None) -> list[int]:
+    """A theme's members, the most typical of it first: nearest its centroid, and (given the
+    mean direction of all quotes of its kind, `overall`) least like everything else, so a
+    vague line that is near every theme ("I didn't know there was one.") does not lead one."""
     centroid = vectors[list(group)].mean(axis=0)
-    return sorted(group, key=lambda i: (-float(vectors[i] @ centroid), i))
+    score = vectors[list(group)] @ centroid
+    if overall is not None:
+        score = score - vectors[list(group)] @ overall
+    order = np.argsort(-score, kind="stable")
+    return [group[int(j)] for j in order]
+
+
+def _lead(typical: list[int], title: str | None, observations: Sequence[Observation]) -> list[int]:
+    """The members with the quote the title was taken from first, so the first quote a reader
+    sees says what the title says."""
+    if not title:
+        return typical
+    clause = title.casefold()
+    for n, i in enumerate(typical):
+        if clause in observations[i].evidence.quote.casefold():
+            return [i, *typical[:n], *typical[n + 1 :]]
+    return typical
 
 
 def _also_in(
@@ -209,10 +242,14 @@ def _findings(
     if not ranked:
         return {}, {}
     # Phrases are distinctive against every other theme of the study, not only the stage's.
-    typical = [_typical(g, vectors) for g in ranked]
+    everything = sorted({i for g in ranked for i in g})
+    overall = vectors[everything].mean(axis=0)
+    overall = overall / max(1e-12, float(np.linalg.norm(overall)))
+    typical = [_typical(g, vectors, overall) for g in ranked]
     quotes = [[observations[i].evidence.quote for i in t] for t in typical]
     phrases = cluster_keyphrases(quotes)
     titles = cluster_titles(quotes, [kind is ObservationKind.pain_point] * len(quotes))
+    typical = [_lead(t, title, observations) for t, title in zip(typical, titles, strict=True)]
     cls = PainPoint if kind is ObservationKind.pain_point else Delight
     prefix = "pp" if kind is ObservationKind.pain_point else "dl"
     headline: defaultdict[str, list[Finding]] = defaultdict(list)

@@ -214,9 +214,25 @@ def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[
     return [sorted(g) for g in joined.values()]
 
 
-def group_themes(vectors: Vectors, people: Sequence[str]) -> list[list[int]]:
+def group_themes(
+    vectors: Vectors, people: Sequence[str], weak: Sequence[bool] | None = None
+) -> list[list[int]]:
     """Themes among unit vectors (one per quote; `people[i]` says who said quote i), each a
-    sorted list of row indices, largest reach first. Deterministic for equal inputs."""
+    sorted list of row indices, largest reach first. Deterministic for equal inputs.
+
+    Rows marked `weak` (readings too faint to stand on their own) never start a theme: they
+    join the theme they are most like if they fit it as a lone quote would, else none."""
+    if weak is not None and any(weak):
+        strong = [i for i, w in enumerate(weak) if not w]
+        faint = [i for i, w in enumerate(weak) if w]
+        themes = [
+            [strong[j] for j in g]
+            for g in group_themes(vectors[strong], [people[i] for i in strong])
+        ]
+        base = background(vectors)
+        joined = _attach(themes, faint, vectors, base + FIT * LINKAGE * (1.0 - base))
+        joined.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))
+        return joined
     if not len(vectors):
         return []
     base = background(vectors)
@@ -230,6 +246,24 @@ def group_themes(vectors: Vectors, people: Sequence[str]) -> list[list[int]]:
     themes = _fit_loners(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
     themes.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))
     return themes
+
+
+def _attach(
+    themes: list[list[int]], rows: Sequence[int], vectors: Vectors, bar: float
+) -> list[list[int]]:
+    """Each of `rows` joins the theme whose quotes it is most like, on average, if that
+    clears `bar`; rows that fit none are left out."""
+    if not themes or not len(rows):
+        return themes
+    out = [list(g) for g in themes]
+    sums = np.vstack([vectors[g].sum(axis=0) for g in themes])
+    sizes = np.array([len(g) for g in themes], dtype=np.float32)
+    means = np.asarray(sums / sizes[:, None], dtype=np.float32)
+    best, score = _nearest(vectors[list(rows)], means)
+    for row, theme, fit in zip(rows, best.tolist(), score.tolist(), strict=True):
+        if fit >= bar:
+            out[theme].append(row)
+    return [sorted(g) for g in out]
 
 
 def _fit_loners(

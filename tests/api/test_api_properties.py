@@ -21,10 +21,11 @@ def test_no_generated_request_gets_a_server_error(tmp_path: Path, embedder, caps
     app = create_app(config, workspace)
     with TestClient(app) as client:  # a project with data, so generated paths can hit one
         qa = (FIXTURES / "transcripts" / "qa.txt").read_bytes()
-        assert (
-            client.post("/v1/projects/demo/sources", files={"files": ("qa.txt", qa)}).status_code
-            == 201
-        )
+        sent = client.post("/v1/projects/demo/sources", files={"files": ("qa.txt", qa)})
+        if sent.status_code == 202:  # a loaded machine: the ingest outlived the 5 s wait
+            poll_job(client, sent.headers["location"])
+        else:
+            assert sent.status_code == 201
         built = client.post("/v1/projects/demo/map", json={})
         if built.status_code == 202:  # a loaded machine: the build outlived the 5 s wait
             job = poll_job(client, built.headers["location"])

@@ -165,3 +165,40 @@ def test_a_theme_is_grouped_across_languages(embedder):
     groups = group_themes(vectors, [who for _, who in quotes])
     assert {0, 1, 2} in [set(g) for g in groups]
     assert group_themes(vectors, [who for _, who in quotes]) == groups
+
+
+def test_faint_readings_join_a_theme_they_fit_but_never_start_one(embedder):
+    quotes = [
+        ("The recipes are simple and tasty.", "p1", False),
+        ("I love how easy the recipes are.", "p2", False),
+        ("The recipes are easy and tasty.", "p3", True),  # faint, but fits the recipes
+        ("Well, I'm seventy-one.", "p4", True),  # faint and about nothing shared
+        ("I'm in my third year, doing engineering.", "p5", True),
+    ]
+    vectors = embedder.embed([q for q, _, _ in quotes])
+    people = [who for _, who, _ in quotes]
+    groups = group_themes(vectors, people, [weak for _, _, weak in quotes])
+    assert any(2 in g and ({0, 1} & set(g)) for g in groups)
+    assert all(3 not in g and 4 not in g for g in groups)
+    # without the marks, the small talk would be themes of their own
+    assert any(3 in g for g in group_themes(vectors, people))
+
+
+def test_a_themes_first_quote_is_the_one_its_title_comes_from(embedder):
+    said = [
+        ("I didn't know there was one, to be honest.", "p1"),
+        ("The chat bot kept looping back to the same menu.", "p2"),
+        ("The support bot just loops, it never gets me to a person.", "p3"),
+        ("Their chat bot loops forever.", "p4"),
+    ]
+    observations = [
+        _pain(quote, who).model_copy(update={"stage": "Support"}) for quote, who in said
+    ]
+    vectors = embedder.embed([quote for quote, _ in said])
+    stages = build_stages(
+        [StageSpec("Support", "Support")], observations, vectors, 4, groups=[[0, 1, 2, 3]]
+    )
+    (theme,) = stages[0].pain_points
+    lead = theme.evidence[0].quote
+    assert theme.title.casefold() in lead.casefold()
+    assert lead != said[0][0]  # a vague line does not lead a theme
