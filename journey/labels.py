@@ -159,6 +159,14 @@ class Labels:
     """What to do about each kind of problem (assistant.cues.PROBLEM_KINDS, and `other`)."""
     scoring_text: str
     """How the offline recommendations are scored (the map's `scoring`)."""
+    default_title: str
+    dropped_warning: str
+    thin_warning: str
+    # -- written by people's edits -------------------------------------------------------------
+    split_from: str
+    added_by: str
+    a_person: str
+    added_finding: str
     # -- display names of the analysis' own codes (absent: shown as they are) ------------------
     emotions: Mapping[str, str] = field(default_factory=dict)
     kinds: Mapping[str, str] = field(default_factory=dict)
@@ -372,7 +380,7 @@ EN = Labels(
     lower_title_start=True,
     rationale=(
         "Theme {id} \u201c{title}\u201d ({kind}): {people} ({share:.0%} of the study), severity "
-        "{severity}/5, home stage {stage}. impact {impact} = {severity} x {share_raw}; effort "
+        "{severity}/5, home stage {stage}. impact {impact} = {severity} x {share}; effort "
         "{effort} ({kind})."
     ),
     plays={
@@ -387,6 +395,13 @@ EN = Labels(
         "other": "Look into it with the people who raised it",
     },
     scoring_text=RECOMMENDATION_SCORING,
+    default_title="{project}: customer journey (draft)",
+    dropped_warning="{n} quotes were dropped: grounding could not find them in their sources",
+    thin_warning="little evidence (under 3 quotes) for: {stages}",
+    split_from="Split from {title!r}.",
+    added_by="Added by {who}.",
+    a_person="a person",
+    added_finding="Added finding",
 )
 
 ZH = Labels(
@@ -522,7 +537,7 @@ ZH = Labels(
     lower_title_start=False,
     rationale=(
         "主题 {id}「{title}」（{kind}）：{people}（占全体的 {share:.0%}），严重度 {severity}/5，"
-        "所属阶段「{stage}」。影响 {impact} = {severity} x {share_raw}；投入 {effort}（{kind}）。"
+        "所属阶段「{stage}」。影响 {impact} = {severity} x {share}；投入 {effort}（{kind}）。"
     ),
     plays={
         "unclear": "在用户看的地方说清楚",
@@ -540,6 +555,13 @@ ZH = Labels(
         "投入 1-5 按问题类型估计（表述不清 1；难以找到、隐性费用、缺少功能 2；故障或缺陷、"
         "找不到人工 3；等待、履约 4；其他 3）；优先级 = 影响 / 投入，从高到低。"
     ),
+    default_title="{project}：客户旅程地图（草稿）",
+    dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
+    thin_warning="证据较少（不足 3 条原话）的阶段：{stages}",
+    split_from="从「{title}」拆分而来。",
+    added_by="由{who}添加。",
+    a_person="团队成员",
+    added_finding="人工添加的发现",
     emotions={
         "angry": "生气",
         "anxious": "焦虑",
