@@ -123,16 +123,21 @@ def map_id(
 
 def current_map(workspace: Workspace, project: str) -> JourneyMap:
     """The project's map for its sources as they are now: the stored one if still current
-    (same sources, default stages, local extractor), else built afresh and stored."""
+    (same sources, default stages, local extractor), else built afresh and stored. A language
+    the user chose for the stored map is kept."""
     workspace.catalog.require_project(project)
     stored = workspace.catalog.sources(project)
     journey_map = workspace.repository.latest_map(project)
+    choice: LanguageChoice = "auto"
     if journey_map is not None:
+        chosen = journey_map.generator.settings.get("language")
+        choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
+        language = map_language(stored, choice)
         extractor = workspace.extractor_name()
-        specs = stage_specs(stored, embedder=workspace.embedder)[0]
-        if journey_map.id == map_id(project, stored, specs, extractor):
+        specs = stage_specs(stored, embedder=workspace.embedder, language=language)[0]
+        if journey_map.id == map_id(project, stored, specs, extractor, language):
             return with_edits(workspace, journey_map)
-    journey_map = build_map(workspace, project)
+    journey_map = build_map(workspace, project, language=choice)
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)
 
