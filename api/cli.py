@@ -24,6 +24,7 @@ from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
 from journey.errors import JourneymapError
+from journey.labels import LanguageChoice
 from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
@@ -88,12 +89,18 @@ def _progress() -> Progress:
     )
 
 
-def _build(study: Study, stages: list[str], title: str | None, preset: str | None) -> JourneyMap:
+def _build(
+    study: Study,
+    stages: list[str],
+    title: str | None,
+    preset: str | None,
+    language: LanguageChoice = "auto",
+) -> JourneyMap:
     """Build and store a map, with a spinner offline and a progress bar over the LLM's
     requests."""
     if not study.studies.uses_llm:
         with err.status("building the journey map…"):
-            return study.build_map(stages, title=title, preset=preset)
+            return study.build_map(stages, title=title, preset=preset, language=language)
     with _progress() as progress:
         model = study.workspace.settings.llm_model
         task = progress.add_task(f"LLM extraction ({model})", total=None)
@@ -102,6 +109,7 @@ def _build(study: Study, stages: list[str], title: str | None, preset: str | Non
             title=title,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             preset=preset,
+            language=language,
         )
 
 
@@ -352,6 +360,15 @@ def map_command(
             "guide's headings; for a study of reviews, the preset that fits it best)."
         ),
     ] = None,
+    lang: Annotated[
+        LanguageChoice,
+        typer.Option(
+            "--lang",
+            help="Language of the map's own words (stage names it chooses, labels, "
+            "descriptions, recommendations, report headings): en, zh, or auto, the language "
+            "most sources are in. Quotes stay as spoken.",
+        ),
+    ] = "auto",
 ) -> None:
     """Build the draft journey map of a project and print or write it.
 
@@ -359,7 +376,7 @@ def map_command(
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     with _opened() as studies:
-        journey_map = _build(studies(project), stages or [], title, preset)  # with edits
+        journey_map = _build(studies(project), stages or [], title, preset, lang)  # with edits
     if not out:
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:

@@ -44,6 +44,7 @@ from assistant.study import Comparison, MapDiff
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
+from journey.labels import LanguageChoice
 from journey.render import Format
 from journey.schema import ChatAnswer, Recommendation
 from journey.source import SourceKind
@@ -183,15 +184,18 @@ def create_mcp(state: AppState) -> MCPServer:
         project: str,
         stages: list[str] | None = None,
         preset: str | None = None,
+        language: LanguageChoice = "auto",
         ctx: Context | None = None,
     ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
         order, as `Name` or `Name: description`, or a journey `preset` (travel, finance,
         subscription, ecommerce, hospitality, healthcare, telecom, products, generic; by
-        default a study of reviews gets the one that fits it best). Replies with the map in
-        brief: counts and top titles per stage, and a link to the whole map."""
+        default a study of reviews gets the one that fits it best). `language` (en, zh, or
+        auto: the language most sources are in) is the language of the map's own words;
+        quotes stay as spoken. Replies with the map in brief: counts and top titles per stage,
+        and a link to the whole map."""
         with host_model(ctx, state.settings.llm_timeout):
-            journey_map = studies(project).build_map(stages or [], preset=preset)
+            journey_map = studies(project).build_map(stages or [], preset=preset, language=language)
         return map_summary(journey_map, current=True)
 
     @tool(READ_ONLY)

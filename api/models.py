@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from assistant.study import ProjectInfo
-from journey.schema import DefiningTheme, Evidence, Finding, JourneyMap, Persona
+from journey.schema import DefiningTheme, Evidence, Finding, JourneyMap, Language, Persona
 from journey.source import Source, SourceKind
 
 
@@ -149,6 +149,9 @@ class MapSummary(BaseModel):
     """Its project."""
     title: str
     """Its title."""
+    language: Language = "en"
+    """The language of its own words (stage names it chose, labels, descriptions,
+    recommendations): en or zh. Quotes are as spoken."""
     generated_at: datetime
     """When it was built."""
     current: bool
@@ -298,6 +301,7 @@ def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
         id=journey_map.id,
         project=journey_map.project,
         title=journey_map.title,
+        language=journey_map.language,
         generated_at=journey_map.generated_at,
         current=current,
         sources=journey_map.sources.count,

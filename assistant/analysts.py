@@ -18,6 +18,7 @@ from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
 from assistant.synthesis import SEED_STRENGTH, theme_groups
 from ingest.embeddings import Embedder, Vectors
+from journey.labels import Labels
 from journey.schema import LLMStats, Observation, Recommendation, Stage
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ class Analyst(Protocol):
         """The stages with their pain points and delights (re)named."""
         ...
 
-    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
-        """Recommendations for the map's pain points, highest priority first."""
+    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+        """Recommendations for the map's pain points, highest priority first, in the map's
+        language where the analyst writes them from templates."""
         ...
 
     def describe(self) -> tuple[str, dict[str, Any]]:
@@ -75,8 +77,8 @@ class LocalAnalyst:
     def name(self, stages: list[Stage]) -> list[Stage]:
         return stages  # local titles are written with the themes
 
-    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
-        return recommend(stages)
+    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+        return recommend(stages, labels)
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.embedder.name, {}
@@ -120,8 +122,8 @@ class LLMAnalyst:
         labels = {t.label for t in self._coded.labels.values()}
         return {f.id for st in stages for f in (*st.pain_points, *st.delights) if f.title in labels}
 
-    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
-        return recommend_llm(self.llm, stages, self.run) or recommend(stages)
+    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+        return recommend_llm(self.llm, stages, self.run) or recommend(stages, labels)
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.llm.answered_by(), {
@@ -151,7 +153,7 @@ class FunctionAnalyst:
         lambda observations, vectors: None
     )
     name_with: Callable[[list[Stage]], list[Stage]] = lambda stages: stages
-    recommend_with: Callable[[Sequence[Stage]], list[Recommendation]] = recommend
+    recommend_with: Callable[[Sequence[Stage], Labels], list[Recommendation]] = recommend
     model: str = "function"
     mode: Literal["local", "llm"] = "local"
 
@@ -163,8 +165,8 @@ class FunctionAnalyst:
     def name(self, stages: list[Stage]) -> list[Stage]:
         return self.name_with(stages)
 
-    def recommend(self, stages: Sequence[Stage]) -> list[Recommendation]:
-        return self.recommend_with(stages)
+    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+        return self.recommend_with(stages, labels)
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.model, {}

@@ -38,7 +38,10 @@ def is_current(workspace: Workspace, journey_map: JourneyMap) -> bool:
     configured now): False once sources were added or removed since."""
     stored = workspace.catalog.sources(journey_map.project)
     specs = [StageSpec(name=s.name, description=s.description) for s in journey_map.stages]
-    return journey_map.id == map_id(journey_map.project, stored, specs, workspace.extractor_name())
+    made_by = workspace.extractor_name()
+    return journey_map.id == map_id(
+        journey_map.project, stored, specs, made_by, journey_map.language
+    )
 
 
 def findings(journey_map: JourneyMap) -> list[Located]:

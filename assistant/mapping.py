@@ -14,13 +14,7 @@ from assistant.keyphrases import names_something
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
 from assistant.personas import with_personas
-from assistant.presets import (
-    choose_preset,
-    find_preset,
-    mostly_chinese,
-    review_sentences,
-    reviews_dominate,
-)
+from assistant.presets import choose_preset, find_preset, review_sentences, reviews_dominate
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
     MIN_PARTICIPANTS,
@@ -37,14 +31,17 @@ from ingest.embeddings import Embedder, Vectors
 from journey.edits import apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
+from journey.labels import Labels, LanguageChoice, choose_language, labels_for
 from journey.schema import (
     CodedObservation,
     Generator,
     JourneyMap,
+    Language,
     MapStats,
     Observation,
     ObservationKind,
     SourcesSummary,
+    Stage,
 )
 from journey.source import Role, SourceKind
 
@@ -75,49 +72,72 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
     }
 
 
+def map_language(stored: Sequence[StoredSource], choice: str | None = "auto") -> Language:
+    """The language of a map of these sources: the one chosen, or (`auto`) the sources'
+    majority (see journey.labels.majority_language)."""
+    return choose_language(choice, Counter(s.source.language for s in stored))
+
+
 def stage_specs(
     stored: Sequence[StoredSource],
     stages: Sequence[StageSpec] | None = None,
     preset: str | None = None,
     embedder: Embedder | None = None,
+    language: Language | None = None,
 ) -> tuple[list[StageSpec], str]:
     """The stages to map into and where they came from: given, a named preset, the interview
     guide's headings, the preset that fits a study of mostly reviews (chosen with `embedder`),
-    or the default taxonomy."""
+    or the default taxonomy. A preset's or the default stages are named in the map's
+    `language` (by default the sources' majority)."""
     sources = [s.source for s in stored]
+    chinese = (language or map_language(stored)) == "zh"
     if stages:
         return list(stages), "given"
     if preset:
         chosen = find_preset(preset)
-        return chosen.specs(mostly_chinese(sources)), f"preset {chosen.label}: chosen by the user"
+        return chosen.specs(chinese), f"preset {chosen.label}: chosen by the user"
     if found := stages_from_headings(sources):
         return found, "interview guide headings"
     if embedder is not None and reviews_dominate(sources):
         choice = choose_preset(review_sentences(sources), embedder)
-        return choice.preset.specs(mostly_chinese(sources)), choice.reason()
-    return default_stages(), "default taxonomy"
+        return choice.preset.specs(chinese), choice.reason()
+    return default_stages(chinese), "default taxonomy"
 
 
 def map_id(
-    project: str, stored: Sequence[StoredSource], specs: Sequence[StageSpec], extractor: str
+    project: str,
+    stored: Sequence[StoredSource],
+    specs: Sequence[StageSpec],
+    extractor: str,
+    language: Language | None = None,
 ) -> str:
-    """A map's id: a hash of what it is built from, so equal inputs give equal ids."""
+    """A map's id: a hash of what it is built from, so equal inputs give equal ids. A
+    `language` other than the sources' majority is an input too (a map of the same stages in
+    another language is another map); the majority's adds nothing, so ids made before maps
+    had a language stay the same."""
     key = [project, *sorted(s.source.id for s in stored), *(s.name for s in specs), extractor]
+    if language is not None and language != map_language(stored):
+        key.append(f"language={language}")
     return "map-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:16]
 
 
 def current_map(workspace: Workspace, project: str) -> JourneyMap:
     """The project's map for its sources as they are now: the stored one if still current
-    (same sources, default stages, local extractor), else built afresh and stored."""
+    (same sources, default stages, local extractor), else built afresh and stored. A language
+    the user chose for the stored map is kept."""
     workspace.catalog.require_project(project)
     stored = workspace.catalog.sources(project)
     journey_map = workspace.repository.latest_map(project)
+    choice: LanguageChoice = "auto"
     if journey_map is not None:
+        chosen = journey_map.generator.settings.get("language")
+        choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
+        language = map_language(stored, choice)
         extractor = workspace.extractor_name()
-        specs = stage_specs(stored, embedder=workspace.embedder)[0]
-        if journey_map.id == map_id(project, stored, specs, extractor):
+        specs = stage_specs(stored, embedder=workspace.embedder, language=language)[0]
+        if journey_map.id == map_id(project, stored, specs, extractor, language):
             return with_edits(workspace, journey_map)
-    journey_map = build_map(workspace, project)
+    journey_map = build_map(workspace, project, language=choice)
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)
 
@@ -140,6 +160,8 @@ class Extraction:
     stored: list[StoredSource]
     specs: list[StageSpec]
     stage_origin: str
+    language: Language
+    """The map's language: stage names it chose are in it."""
     observations: list[Observation]
     """Observations whose quotes passed grounding (neutral ones included)."""
     vectors: Vectors
@@ -183,8 +205,10 @@ def extract_observations(
     stages: Sequence[StageSpec] | None = None,
     extractor: Extractor | None = None,
     preset: str | None = None,
+    language: LanguageChoice = "auto",
 ) -> Extraction:
-    """Read a project's participant sentences, extract observations and ground their quotes."""
+    """Read a project's participant sentences, extract observations and ground their quotes.
+    `language` (en, zh, or auto: the sources' majority) names the stages it chooses."""
     catalog = workspace.catalog
     catalog.require_project(project)
     stored = catalog.sources(project)
@@ -197,7 +221,8 @@ def extract_observations(
 
     units = participant_units(stored, redact)
     vectors = _with_context(units, workspace.embedder.embed([meaning_text(u.text) for u in units]))
-    specs, origin = stage_specs(stored, stages, preset, workspace.embedder)
+    chosen = map_language(stored, language)
+    specs, origin = stage_specs(stored, stages, preset, workspace.embedder, chosen)
     extractor = extractor or LocalExtractor(workspace.embedder)
     observations = extractor.extract(units, vectors, specs)
     # Extractors may return quotes other than whole units (the LLM does): embed those.
@@ -221,6 +246,7 @@ def extract_observations(
         stored=stored,
         specs=specs,
         stage_origin=origin,
+        language=chosen,
         observations=kept,
         vectors=obs_vectors[kept_rows] if kept_rows else obs_vectors[:0],
         sentences=len(units),
@@ -254,6 +280,7 @@ def build_map(
     min_participants: int = MIN_PARTICIPANTS,
     preset: str | None = None,
     analyst: Analyst | None = None,
+    language: LanguageChoice = "auto",
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -266,6 +293,8 @@ def build_map(
     A pain point or delight headlines its stage when `min_participants` people raise it.
     `preset` names a journey preset to map into (see assistant/presets.toml) instead of the
     stages chosen for the study (given `stages` still come first).
+    `language` (en, zh, or auto: the sources' majority) is the language of the map's own
+    words: stage names it chooses, descriptions, recommendations, and the exports' labels.
     """
     if analyst is None:
         analyst = (
@@ -273,7 +302,8 @@ def build_map(
             if extractor is None
             else FunctionAnalyst(extractor, model=workspace.embedder.name)
         )
-    ex = extract_observations(workspace, project, stages, analyst.extractor, preset)
+    ex = extract_observations(workspace, project, stages, analyst.extractor, preset, language)
+    labels = labels_for(ex.language)
     summary = _summary(ex.stored)
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
     kinds = {s.source.id: s.source.kind for s in ex.stored}
@@ -285,25 +315,25 @@ def build_map(
     map_stages = build_stages(
         ex.specs, observations, ex.vectors, total, grouped, min_participants, groups
     )
+    map_stages = _described(map_stages, total, labels)
     if members is not None:
         members.update(grouped)
     map_stages = analyst.name(map_stages)
-    recommendations = analyst.recommend(map_stages)
+    recommendations = analyst.recommend(map_stages, labels)
     llm_stats, failures, prompts_used = analyst.report()
     model, analyst_settings = analyst.describe()
     used = {(e.source_id, e.char_start, e.char_end) for st in map_stages for e in st.evidence()}
     warnings: list[str] = []
     if ex.rejected:
-        warnings.append(
-            f"{ex.rejected} quotes were dropped: grounding could not find them in their sources"
-        )
+        warnings.append(labels.dropped_warning.format(n=ex.rejected))
     warnings.extend(failures)
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
-        warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
+        warnings.append(labels.thin_warning.format(stages=labels.join(thin)))
     journey_map = JourneyMap(
-        id=map_id(project, ex.stored, ex.specs, ex.extractor),
-        title=title or f"{project}: customer journey (draft)",
+        id=map_id(project, ex.stored, ex.specs, ex.extractor, ex.language),
+        title=title or labels.default_title.format(project=project),
+        language=ex.language,
         project=project,
         generated_at=datetime.now(UTC).replace(microsecond=0),
         generator=Generator(
@@ -317,6 +347,7 @@ def build_map(
                 "min_participants": min_participants,
                 "extractor": ex.extractor,
                 "embeddings": workspace.embedder.name,
+                "language": language,
                 **analyst_settings,
             },
         ),
@@ -325,6 +356,7 @@ def build_map(
         top_pain_points=ranked(map_stages, ObservationKind.pain_point),
         top_delights=ranked(map_stages, ObservationKind.delight),
         recommendations=recommendations,
+        scoring=labels.scoring_text,
         stats=MapStats(
             sentences=ex.sentences,
             observations=sum(o.kind is not ObservationKind.neutral for o in ex.observations),
@@ -337,6 +369,22 @@ def build_map(
         observations=coded_observations(observations, grouped),
     )
     return with_personas(journey_map)  # who experiences it alike, from the coded quotes
+
+
+def _described(stages: list[Stage], total: int, labels: Labels) -> list[Stage]:
+    """The stages with each finding's description (who, how many, where) in the map's
+    language: written from the finding's own counts, as synthesis writes them in English."""
+    for stage in stages:
+        for f in (
+            *stage.pain_points,
+            *stage.delights,
+            *stage.pain_points_once,
+            *stage.delights_once,
+        ):
+            f.description = labels.spread(
+                f.participants, total, f.home_stage or stage.name, f.also_in
+            )
+    return stages
 
 
 def coded_observations(

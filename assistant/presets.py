@@ -19,7 +19,7 @@ from importlib.resources import files
 import numpy as np
 
 from assistant.extractor import without_handles
-from assistant.stages import StageSpec
+from assistant.stages import StageSpec, description_phrases
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
@@ -57,17 +57,13 @@ class Preset:
         words join as cues, so sentences in either language find their stage."""
         out = []
         for s in self.stages:
-            en = (f"{s.name}: {s.description}", *_phrases(s.description))
-            zh = (f"{s.name_zh}: {s.zh}", *_phrases(s.zh))
+            en = (f"{s.name}: {s.description}", *description_phrases(s.description))
+            zh = (f"{s.name_zh}: {s.zh}", *description_phrases(s.zh))
             if chinese:
                 out.append(StageSpec(s.name_zh, s.zh, cues=en))
             else:
                 out.append(StageSpec(s.name, s.description, cues=zh))
         return out
-
-
-def _phrases(description: str) -> list[str]:
-    return [p.strip() for p in description.split(",") if p.strip()]
 
 
 @functools.cache
@@ -140,12 +136,6 @@ def review_sentences(sources: Sequence[Source], limit: int = SAMPLE) -> list[str
         return sentences
     picks = np.linspace(0, len(sentences) - 1, limit).round().astype(int)
     return [sentences[i] for i in picks]
-
-
-def mostly_chinese(sources: Sequence[Source]) -> bool:
-    """Whether most of the study's reviews are in Chinese."""
-    reviews = [s for s in sources if s.kind is not SourceKind.interview] or list(sources)
-    return 2 * sum(s.language.startswith("zh") for s in reviews) > len(reviews)
 
 
 def _unit(rows: Vectors) -> Vectors:

@@ -44,6 +44,16 @@ DEFAULT_STAGES = (
         "overall verdict",
     ),
 )
+DEFAULT_STAGES_ZH = (
+    ("品牌认知", "第一次听说这个品牌, 广告, 社交媒体, 朋友推荐, 口碑, 搜索结果, 网上评价"),
+    ("初次互动", "购买前了解和比较, 价格, 套餐, 官网, 看评价, 判断值不值得"),
+    ("购买决策", "注册和付款, 创建账户, 结账, 支付, 优惠码, 第一次下单"),
+    ("开始使用", "买后的第一次体验, 安装设置, 第一次收货, 上手, 学习怎么用"),
+    ("使用体验", "日常使用产品或服务, 功能, 应用, 产品本身, 好用和不好用的地方"),
+    ("售后服务", "出问题时寻求帮助, 客服, 在线聊天, 热线, 投诉, 退款, 等待回复"),
+    ("忠诚与推荐", "留下还是离开, 续费, 取消, 推荐给别人, 再次购买, 总体评价"),
+)
+"""The default taxonomy in the method's Chinese vocabulary, stage for stage."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,22 @@ def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
     return [StageSpec(titles[k], titles[k], headings=(k,)) for k in keys]
 
 
-def default_stages() -> list[StageSpec]:
+def default_stages(chinese: bool = False) -> list[StageSpec]:
     """The default taxonomy: awareness, consideration, purchase, onboarding, use, support,
-    loyalty."""
-    return [StageSpec(name, description) for name, description in DEFAULT_STAGES]
+    loyalty; with `chinese`, named in Chinese (品牌认知 … 售后服务), its English words kept as
+    cues so sentences find the same stages."""
+    if not chinese:
+        return [StageSpec(name, description) for name, description in DEFAULT_STAGES]
+    return [
+        StageSpec(
+            zh, zh_description, cues=(f"{name}: {description}", *description_phrases(description))
+        )
+        for (name, description), (zh, zh_description) in zip(
+            DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True
+        )
+    ]
+
+
+def description_phrases(description: str) -> list[str]:
+    """The comma-separated phrases of a stage description (each one is embedded)."""
+    return [p.strip() for p in description.split(",") if p.strip()]

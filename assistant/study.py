@@ -42,6 +42,7 @@ from journey.errors import (
     TooLargeError,
     UnsupportedError,
 )
+from journey.labels import LanguageChoice
 from journey.render import Format, render
 from journey.schema import ChatAnswer, Evidence, JourneyMap, Persona
 from journey.source import Role, Source
@@ -345,15 +346,23 @@ class Study:
         title: str | None = None,
         progress: MapProgress | None = None,
         preset: str | None = None,
+        language: LanguageChoice = "auto",
     ) -> JourneyMap:
         """Build the map (offline, or with the configured LLM), store it as the newest version
         and return it with people's edits applied. Stages as `Name` or `Name: description`;
         or a journey preset by name (see `journey_presets`); by default the guide's headings,
-        the preset that fits a study of reviews, or the default stages."""
+        the preset that fits a study of reviews, or the default stages. `language` (en, zh,
+        or auto: the sources' majority) is the language of the map's own words."""
         specs = parse_stages(list(stages)) or None
         with self._writing():
             journey_map = build_map(
-                self.workspace, self.project, specs, title=title, progress=progress, preset=preset
+                self.workspace,
+                self.project,
+                specs,
+                title=title,
+                progress=progress,
+                preset=preset,
+                language=language,
             )
             save_map(self.workspace, journey_map)
         return with_edits(self.workspace, journey_map)

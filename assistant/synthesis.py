@@ -13,6 +13,7 @@ from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese
 from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
+from journey.labels import EN, labels_for
 from journey.schema import (
     Delight,
     Emotion,
@@ -113,24 +114,14 @@ def _title(title: str | None, phrases: list[str], touchpoint: str | None, chines
     if title:
         return title
     about = phrases[0] if phrases else touchpoint or ""
-    if chinese:
-        return f"关于{about}的反馈" if about else "其他反馈"
-    return f"Comments on {about}" if about else "Other comments"
+    labels = labels_for("zh" if chinese else "en")  # the language of the theme's own words
+    return labels.comments_on.format(about=about) if about else labels.other_comments
 
 
 def _describe(people: int, total: int, home: str, also_in: dict[str, int]) -> str:
     """Who, how many and where, in one line: "12 of 47 participants, mostly in Purchase; also
-    in Support (3), Use (1)"."""
-    where = f"mostly in {home}" if also_in else f"all in {home}"
-    also = ", ".join(f"{name} ({n})" for name, n in also_in.items())
-    line = f"{plural(people, 'participant', total)}, {where}"
-    return f"{line}; also in {also}" if also else line
-
-
-def plural(n: int, noun: str, total: int | None = None) -> str:
-    """ "1 participant", "3 participants", "3 of 47 participants"."""
-    count = f"{n} of {total}" if total is not None else str(n)
-    return f"{count} {noun}{'' if (total or n) == 1 else 's'}"
+    in Support (3), Use (1)" (the map's builder says it again in the map's language)."""
+    return EN.spread(people, total, home, also_in)
 
 
 def _finding(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 from journey.exports import format_ci, format_valence
+from journey.labels import EN, Labels
 from journey.lanes import SegmentPoint, SegmentView
 from journey.schema import Stage
 
@@ -33,8 +34,9 @@ def _star(x: float, y: float, r: float) -> str:
     return " ".join(points)
 
 
-def curve_axis() -> str:
+def curve_axis(labels: Labels = EN) -> str:
     """The curve row's header: its name and the valence scale, at the cells' heights."""
+    first, second = (escape(word) for word in labels.curve_axis)
     ticks = "".join(
         f'<text x="100%" dx="-6" y="{_y(v) + 4:.1f}" text-anchor="end" font-size="11" '
         f'fill="#616e7c">{f"{v:+d}" if v else "0"}</text>'
@@ -42,9 +44,9 @@ def curve_axis() -> str:
     )
     return (
         f'<svg height="{HEIGHT}" aria-hidden="true">'
-        f'<text x="4" y="{TOP + PLOT_H / 2 - 6:.0f}" font-size="11" fill="#616e7c">EMOTION'
+        f'<text x="4" y="{TOP + PLOT_H / 2 - 6:.0f}" font-size="11" fill="#616e7c">{first}'
         f'</text><text x="4" y="{TOP + PLOT_H / 2 + 8:.0f}" font-size="11" fill="#616e7c">'
-        f"CURVE</text>{ticks}</svg>"
+        f"{second}</text>{ticks}</svg>"
     )
 
 
@@ -70,16 +72,18 @@ def _ci(low: float | None, high: float | None, colour: str) -> str:
     )
 
 
-def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView) -> str:
+def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView, labels: Labels) -> str:
     """Segment k's piece of its own curve in stage i: dashed, with a hollow diamond."""
     means = [p.mean if (p := view.curve.get(s.name)) is not None else None for s in stages]
     point: SegmentPoint | None = view.curve.get(stages[i].name)
     if point is None:
         return ""
     y = _y(point.mean)
-    tip = (
-        f"{view.label}: mean valence {format_valence(point.mean)}, 95% CI "
-        f"{format_ci(point.ci_low, point.ci_high)}, n = {point.n}"
+    tip = labels.curve_tip.format(
+        name=view.label,
+        valence=format_valence(point.mean),
+        ci=format_ci(point.ci_low, point.ci_high),
+        n=point.n,
     )
     return (
         f'<g class="seg seg-{k}"><title>{escape(tip)}</title>'
@@ -93,7 +97,9 @@ def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView) -> st
     )
 
 
-def curve_cell(stages: list[Stage], i: int, views: Sequence[SegmentView] = ()) -> str:
+def curve_cell(
+    stages: list[Stage], i: int, views: Sequence[SegmentView] = (), labels: Labels = EN
+) -> str:
     """Stage i's piece of the emotion curve (and of each segment's, hidden until chosen)."""
     stage = stages[i]
     e = stage.emotion
@@ -104,13 +110,13 @@ def curve_cell(stages: list[Stage], i: int, views: Sequence[SegmentView] = ()) -
     )
     parts = [
         f'<svg height="{HEIGHT}" role="img" data-stage="{i}">',
-        f"<title>{escape(_tip(stage))}</title>",
+        f"<title>{escape(_tip(stage, labels))}</title>",
         grid,
     ]
     if e.mean_valence is None:
         parts.append(
             f'<text x="50%" y="{TOP + PLOT_H / 2 - 6:.1f}" text-anchor="middle" font-size="11" '
-            'font-style="italic" fill="#9aa5b1">no quotes</text>'
+            f'font-style="italic" fill="#9aa5b1">{escape(labels.no_quotes)}</text>'
         )
     else:
         y = _y(e.mean_valence)
@@ -122,9 +128,10 @@ def curve_cell(stages: list[Stage], i: int, views: Sequence[SegmentView] = ()) -
         parts.append(f'<circle class="point" cx="0" cy="{y:.1f}" r="6" fill="{colour}"/>')
         if stage.moments_of_truth:
             titles = {f.id: f.title for f in [*stage.pain_points, *stage.delights]}
-            moments = ", ".join(titles.get(m, m) for m in stage.moments_of_truth)
+            moments = labels.join([titles.get(m, m) for m in stage.moments_of_truth])
+            tip = labels.moment_of_truth_tip.format(titles=moments)
             parts.append(
-                f'<g class="mot"><title>Moment of truth: {escape(moments)}</title>'
+                f'<g class="mot"><title>{escape(tip)}</title>'
                 f'<circle cx="0" cy="{y:.1f}" r="10.5" fill="none" stroke="#7c3aed" '
                 f'stroke-width="2.5"/><polygon points="{_star(-15, y - 15, 7)}" '
                 'fill="#7c3aed"/></g>'
@@ -133,17 +140,19 @@ def curve_cell(stages: list[Stage], i: int, views: Sequence[SegmentView] = ()) -
             f'<text x="10" y="{y - 9:.1f}" font-size="11" font-weight="700" fill="{colour}">'
             f"{format_valence(e.mean_valence)}</text></svg>"
         )
-    parts += [_segment_piece(stages, i, k, view) for k, view in enumerate(views)]
+    parts += [_segment_piece(stages, i, k, view, labels) for k, view in enumerate(views)]
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _tip(stage: Stage) -> str:
+def _tip(stage: Stage, labels: Labels) -> str:
     e = stage.emotion
     if e.mean_valence is None:
-        return f"{stage.name}: no quotes"
-    tip = (
-        f"{stage.name}: mean valence {format_valence(e.mean_valence)}, 95% CI "
-        f"{format_ci(e.ci_low, e.ci_high)}, n = {e.n}"
+        return labels.curve_tip_empty.format(name=stage.name)
+    tip = labels.curve_tip.format(
+        name=stage.name,
+        valence=format_valence(e.mean_valence),
+        ci=format_ci(e.ci_low, e.ci_high),
+        n=e.n,
     )
-    return tip + (" · moment of truth" if stage.moments_of_truth else "")
+    return tip + (f" · {labels.moment_of_truth}" if stage.moments_of_truth else "")

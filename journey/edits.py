@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from journey.labels import labels_for
 from journey.schema import Delight, Evidence, Finding, JourneyMap, PainPoint, Stage
 
 Op = Literal["rename", "merge", "split", "delete", "restage", "pin", "unpin", "add"]
@@ -248,7 +249,7 @@ def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
         update={
             "id": f"{finding.id.split('-', 1)[0]}-{edit.id}",
             "title": edit.title or finding.title,
-            "description": f"Split from {finding.title!r}.",
+            "description": labels_for(m.language).split_from.format(title=finding.title),
             "evidence": moved,
             "participants": len(_people(moved)),
             "share": round(len(_people(moved)) / max(1, m.sources.participants), 3),
@@ -273,12 +274,13 @@ def _add_finding(m: JourneyMap, edit: Edit) -> None:
         return
     cls: type[Finding] = PainPoint if edit.kind == "pain_point" else Delight
     people = len(_people(edit.quotes))
+    labels = labels_for(m.language)
     _add(
         stage,
         cls(
             id=f"{'pp' if edit.kind == 'pain_point' else 'dl'}-{edit.id}",
-            title=edit.title or "Added finding",
-            description=edit.note or f"Added by {edit.author or 'a person'}.",
+            title=edit.title or labels.added_finding,
+            description=edit.note or labels.added_by.format(who=edit.author or labels.a_person),
             severity=edit.severity,
             participants=people,
             share=round(people / max(1, m.sources.participants), 3),

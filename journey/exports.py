@@ -9,9 +9,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from journey.labels import EN, Labels, labels_for
 from journey.lanes import StandOut, characteristic_emotions, format_stand_out, opportunities
 from journey.schema import (
     SCHEMA_VERSION,
@@ -94,11 +95,6 @@ def cite(evidence: Evidence, escape: Callable[[str], str] = str) -> str:
     return text
 
 
-def plural(n: int, word: str) -> str:
-    """`participant` or `participants`, as n asks."""
-    return word if n == 1 else word + "s"
-
-
 def scoring_note(m: JourneyMap) -> str:
     """How the map's recommendations are scored, said once: the scoring they all carry (maps
     written before it moved to the map level, or by an LLM), else the map's `scoring`."""
@@ -106,10 +102,10 @@ def scoring_note(m: JourneyMap) -> str:
     return own.pop() if len(own) == 1 else m.scoring
 
 
-def reach(finding: Finding, participants: int) -> str:
+def reach(finding: Finding, participants: int, labels: Labels = EN) -> str:
     """`N of M participants (share%)`: the reach of a pain point or delight."""
-    people = plural(participants, "participant")
-    return f"{finding.participants} of {participants} {people} ({finding.share:.0%})"
+    of_total = labels.people(finding.participants, participants)
+    return labels.reach.format(of_total=of_total, share=finding.share)
 
 
 def spark(valence: float | None) -> str:
@@ -135,10 +131,19 @@ def by_priority(m: JourneyMap) -> list[Recommendation]:
     return sorted(m.recommendations, key=lambda r: -r.priority)
 
 
-def counts(values: dict[str, int]) -> str:
-    """`interview: 8, review: 4`, largest first."""
+def counts(
+    values: dict[str, int], labels: Labels = EN, names: Mapping[str, str] | None = None
+) -> str:
+    """`interview: 8, review: 4`, largest first (keys shown by `names` where it has them)."""
     ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{key}: {n}" for key, n in ranked) or "none"
+    shown = names or {}
+    return ", ".join(f"{shown.get(key, key)}: {n}" for key, n in ranked) or labels.none
+
+
+def source_counts(m: JourneyMap, labels: Labels) -> str:
+    """`12 (review: 8, interview: 4)`: the map's sources and how many of each kind."""
+    kinds = counts(m.sources.kinds, labels, labels.source_kinds)
+    return labels.sources_count.format(count=m.sources.count, kinds=kinds)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -196,12 +201,19 @@ def _md_quotes(evidence: Iterable[Evidence], limit: int) -> list[str]:
     return lines
 
 
-def _md_finding(f: Finding, n: int, participants: int, moments: list[str]) -> list[str]:
-    facts = [f"severity {f.severity}/5", reach(f, participants), _md(f.emotion)]
+def _md_finding(
+    f: Finding, n: int, participants: int, moments: list[str], labels: Labels
+) -> list[str]:
+    facts = [
+        labels.severity_of.format(n=f.severity),
+        reach(f, participants, labels),
+        _md(labels.emotion(f.emotion)),
+    ]
     if f.touchpoints:
-        facts.append("touchpoints: " + _md(", ".join(f.touchpoints)))
+        names = labels.join([labels.touchpoint(t) for t in f.touchpoints])
+        facts.append(labels.touchpoints_of.format(names=_md(names)))
     if f.id in moments:
-        facts.append("**★ moment of truth**")
+        facts.append(f"**★ {labels.moment_of_truth}**")
     return [
         f"**{n}. {_md(f.title)}** — " + " · ".join(facts),
         "",
@@ -210,16 +222,20 @@ def _md_finding(f: Finding, n: int, participants: int, moments: list[str]) -> li
 
 
 def _md_opportunities(
-    recs: list[Recommendation], rank: dict[str, int], titles: dict[str, str]
+    recs: list[Recommendation], rank: dict[str, int], titles: dict[str, str], labels: Labels
 ) -> list[str]:
-    lines = ["### Opportunities", ""]
+    lines = [f"### {labels.opportunities}", ""]
     for r in recs:
-        addressed = ", ".join(titles.get(a, a) for a in r.addresses) or "nothing listed"
-        lines.append(
-            f"- **{_md_cell(r.title)}** — #{rank[r.id]} of {len(rank)} by priority · "
-            f"priority {r.priority:.2f} · impact {r.impact:.2f} · effort {r.effort}/5 · "
-            f"addresses: {_md_cell(addressed)}"
+        addressed = labels.join([titles.get(a, a) for a in r.addresses]) or labels.nothing_listed
+        facts = labels.facts.format(priority=r.priority, impact=r.impact, effort=r.effort)
+        line = labels.opportunity_line.format(
+            title=_md_cell(r.title),
+            rank=rank[r.id],
+            total=len(rank),
+            facts=facts,
+            addresses=_md_cell(addressed),
         )
+        lines.append(f"- {line}")
     return [*lines, ""]
 
 
@@ -227,52 +243,69 @@ def _md_stage(
     stage: Stage, m: JourneyMap, limit: int, quotes: int, context: "_MdContext"
 ) -> list[str]:
     participants = m.sources.participants
+    labels = context.labels
     lines = [f"## {stage.order}. {_md(stage.name)}", ""]
     if stage.description:
         lines += [_md(stage.description, block=True), ""]
     e = stage.emotion
-    feeling = "most frequent: " + (", ".join(e.labels) or "no emotion labels")
+    emotions = labels.join([labels.emotion(x) for x in e.labels])
+    feeling = labels.most_frequent.format(labels=emotions or labels.no_emotion_labels)
     stand_outs = context.stand_outs.get(stage.name, [])
     if stand_outs:
-        feeling += "; stands out: " + ", ".join(format_stand_out(s) for s in stand_outs)
-        feeling += " of the study's quotes"
-    lines += [f"*Emotion:* {format_valence(e.mean_valence)} (n = {e.n}; {_md(feeling)})", ""]
+        items = labels.join([format_stand_out(s, labels) for s in stand_outs])
+        feeling += labels.stands_out_md.format(items=items)
+    valence = format_valence(e.mean_valence)
+    lines += [labels.emotion_line.format(valence=valence, n=e.n, feeling=_md(feeling)), ""]
     if stage.touchpoints:
-        lines += ["### Touchpoints", ""]
+        lines += [f"### {labels.touchpoints}", ""]
         lines += [
-            f"- {_md(t.name)} ({_md(t.channel)}, {t.type.value}) — "
-            f"{t.participants} {plural(t.participants, 'participant')}"
+            "- "
+            + labels.touchpoint_line.format(
+                name=_md(labels.touchpoint(t.name)),
+                channel=_md(labels.channel(t.channel)),
+                type=labels.touchpoint_type(t.type.value),
+                participants=labels.count(t.participants, labels.participants),
+            )
             for t in stage.touchpoints
         ]
         lines.append("")
     for heading, findings, shown_quotes in (
-        ("Pain points", stage.pain_points, quotes),
-        ("Delights", stage.delights, min(quotes, 2)),
+        (labels.pain_points_lane, stage.pain_points, quotes),
+        (labels.delights_lane, stage.delights, min(quotes, 2)),
     ):
         if not findings:
             continue
         lines += [f"### {heading}", ""]
         for n, f in enumerate(findings[:limit], start=1):
-            lines += _md_finding(f, n, participants, stage.moments_of_truth)
+            lines += _md_finding(f, n, participants, stage.moments_of_truth, labels)
             lines += _md_quotes(f.evidence, shown_quotes)
         if len(findings) > limit:
             more = len(findings) - limit
-            lines += [f"*… and {more} more {heading.lower()} in the JSON and CSV exports.*", ""]
-    once = [("pain point", len(stage.pain_points_once)), ("delight", len(stage.delights_once))]
-    if any(n for _, n in once):
-        said = " and ".join(f"{n} {plural(n, kind)}" for kind, n in once if n)
-        lines += [f"*Mentioned once (too few people to headline): {said}, in the JSON.*", ""]
-    for heading, evidence in (("What people do", stage.actions), ("Needs", stage.needs)):
+            lines += [labels.more_in_exports.format(n=more, what=heading.lower()), ""]
+    once = [
+        labels.count(n, noun)
+        for noun, n in (
+            (labels.pain_points, len(stage.pain_points_once)),
+            (labels.delights, len(stage.delights_once)),
+        )
+        if n
+    ]
+    if once:
+        lines += [labels.once_in_json.format(said=labels.and_sep.join(once)), ""]
+    for heading, evidence in (
+        (labels.what_people_do, stage.actions),
+        (labels.needs, stage.needs),
+    ):
         if evidence:
             lines += [f"### {heading}", ""]
             lines += [
                 f"- {_md_cell(e.quote, block=True)} — {cite(e, _md)}" for e in evidence[:limit]
             ]
             if len(evidence) > limit:
-                lines.append(f"- *… and {len(evidence) - limit} more in the JSON.*")
+                lines.append("- " + labels.more_in_json.format(n=len(evidence) - limit))
             lines.append("")
     if recs := context.opportunities.get(stage.name):
-        lines += _md_opportunities(recs, context.rank, context.titles)
+        lines += _md_opportunities(recs, context.rank, context.titles, labels)
     return lines
 
 
@@ -284,6 +317,7 @@ class _MdContext:
     opportunities: dict[str, list[Recommendation]]
     rank: dict[str, int]
     titles: dict[str, str]
+    labels: Labels
 
 
 def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
@@ -293,31 +327,42 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
     the quotes shown per pain point.
     """
     src, gen = m.sources, m.generator
+    labels = labels_for(m.language)
+    intro = labels.report_intro.format(
+        project=_md(m.project),
+        when=f"{m.generated_at:%Y-%m-%d %H:%M}",
+        id=_md(m.id),
+        schema=_md(m.schema_version),
+    )
     lines = [
         f"# {_md(m.title)}",
         "",
-        f"Customer journey map of project *{_md(m.project)}*, generated "
-        f"{m.generated_at:%Y-%m-%d %H:%M} UTC (map {_md(m.id)}, schema "
-        f"{_md(m.schema_version)}).",
+        intro,
         "",
-        "## What it was built from",
+        f"## {labels.built_from}",
         "",
-        f"- Sources: {src.count} ({_md(counts(src.kinds))})",
-        f"- Participants: {src.participants}",
-        f"- Languages: {_md(counts(src.languages))}",
+        "- " + labels.kv(labels.sources, _md(source_counts(m, labels))),
+        "- " + labels.kv(labels.participants_label, str(src.participants)),
+        "- " + labels.kv(labels.languages, _md(counts(src.languages, labels))),
     ]
-    lines += [f"- Segment *{_md(k)}*: {_md(counts(v))}" for k, v in src.segments.items()]
-    generator = f"- Generator: {gen.mode} mode, model {_md_cell(gen.model)}"
+    lines += [
+        "- " + labels.kv(f"{labels.segment} *{_md(k)}*", _md(counts(v, labels)))
+        for k, v in src.segments.items()
+    ]
+    generator = labels.generator_line.format(mode=gen.mode, model=_md_cell(gen.model))
     if gen.prompt_version:
-        generator += f", prompts {_md(gen.prompt_version)}"
-    lines.append(generator)
+        generator += labels.prompts.format(version=_md(gen.prompt_version))
+    lines.append("- " + labels.kv(labels.generator, generator))
     if stages := gen.settings.get("stages"):
-        lines.append(f"- Stages: {_md(str(stages))}")
+        lines.append("- " + labels.kv(labels.stages, _md(str(stages))))
     if (llm := m.stats.llm) is not None:
-        lines.append(
-            f"- LLM: {llm.calls} calls ({llm.cached_calls} answered from the cache), "
-            f"{llm.prompt_tokens} prompt + {llm.completion_tokens} completion tokens"
+        used = labels.llm_report.format(
+            calls=llm.calls,
+            cached=llm.cached_calls,
+            prompt=llm.prompt_tokens,
+            completion=llm.completion_tokens,
         )
+        lines.append("- " + labels.kv("LLM", used))
     recommendations = by_priority(m)
     per_stage, unplaced = opportunities(m)
     context = _MdContext(
@@ -325,19 +370,22 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         opportunities=per_stage,
         rank={r.id: n for n, r in enumerate(recommendations, start=1)},
         titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
+        labels=labels,
     )
-    lines += ["", "## Emotion curve", ""]
+    lines += ["", f"## {labels.emotion_curve}", ""]
     lines += _md_table(
-        ["Stage", "Mean valence", "95% CI", "n", "Most frequent", "Stands out", "Curve"],
+        labels.curve_columns,
         (
             [
                 _md_cell(s.name),
                 format_valence(s.emotion.mean_valence),
                 format_ci(s.emotion.ci_low, s.emotion.ci_high),
                 str(s.emotion.n),
-                _md_cell(", ".join(s.emotion.labels[:3])),
+                _md_cell(labels.join([labels.emotion(x) for x in s.emotion.labels[:3]])),
                 _md_cell(
-                    ", ".join(format_stand_out(x) for x in context.stand_outs.get(s.name, []))
+                    labels.join(
+                        [format_stand_out(x, labels) for x in context.stand_outs.get(s.name, [])]
+                    )
                     or "–"
                 ),
                 spark(s.emotion.mean_valence),
@@ -346,22 +394,19 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         ),
     )
     curve = "".join(spark(s.emotion.mean_valence) for s in m.stages)
-    lines += [f"Across the stages: `{curve}` (low is negative, `·` is a stage without quotes).", ""]
-    lines += [
-        "*Stands out:* the emotions a stage's quotes carry more often than the rest of the "
-        "study's (share in the stage vs in the study; weighted log-odds, z ≥ 1, 2+ quotes).",
-        "",
-    ]
+    lines += [labels.across_stages.format(curve=curve), ""]
+    lines += [labels.stands_out_note, ""]
     for stage in m.stages:
         lines += _md_stage(stage, m, limit, quotes, context)
     if recommendations:
         note = scoring_note(m)
-        lines += ["## Recommendations", "", f"*Scoring:* {_md(note)}", ""]
+        scoring = f"*{labels.scoring}{labels.kv_sep.strip()}*"
+        lines += [f"## {labels.recommendations}", "", f"{scoring} {_md(note)}", ""]
         if unplaced:
             ids = ", ".join(r.id for r in unplaced)
-            lines += [f"*Not placed on a stage (their stage is not in the map):* {_md(ids)}", ""]
+            lines += [labels.not_placed.format(ids=_md(ids)), ""]
         lines += _md_table(
-            ["#", "Priority", "Recommendation", "Stage", "Impact", "Effort", "Addresses"],
+            labels.recommendation_columns,
             (
                 [
                     str(n),
@@ -378,22 +423,29 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         for n, r in enumerate(recommendations, start=1):
             lines += [f"### {n}. {_md(r.title)}", "", _md(r.rationale, block=True), ""]
             if r.scoring and r.scoring != note:
-                lines += [f"*Scoring:* {_md(r.scoring)}", ""]
+                lines += [f"{scoring} {_md(r.scoring)}", ""]
             lines += _md_quotes(r.evidence, quotes)
     st = m.stats
+    counted = (
+        st.sentences,
+        st.observations,
+        st.quotes_used,
+        st.quotes_rejected,
+        st.quotes_relocated,
+    )
+    lines += [f"## {labels.evidence}", ""]
     lines += [
-        "## Evidence",
-        "",
-        f"- Participant sentences read: {st.sentences}",
-        f"- Observations extracted: {st.observations}",
-        f"- Quotes used: {st.quotes_used}",
-        f"- Quotes rejected by grounding (not found verbatim in their source): "
-        f"{st.quotes_rejected}",
-        f"- Quotes re-located by grounding: {st.quotes_relocated}",
-        "",
+        "- " + labels.kv(what, str(n))
+        for what, n in zip(labels.evidence_lines, counted, strict=True)
     ]
+    lines.append("")
     if m.warnings:
-        lines += ["## Warnings", "", *(f"- {_md_cell(w, block=True)}" for w in m.warnings), ""]
+        lines += [
+            f"## {labels.warnings}",
+            "",
+            *(f"- {_md_cell(w, block=True)}" for w in m.warnings),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -551,10 +603,10 @@ def _score(valence: float) -> int:
     return min(5, max(1, round(valence + 3)))
 
 
-def _actors(participants: int) -> str:
+def _actors(participants: int, labels: Labels) -> str:
     if participants > 0:
-        return f"{participants} {plural(participants, 'participant')}"
-    return "Participants"
+        return labels.count(participants, labels.participants)
+    return labels.participants_actor
 
 
 def to_mermaid(m: JourneyMap, *, limit: int = 3) -> str:
@@ -563,6 +615,7 @@ def to_mermaid(m: JourneyMap, *, limit: int = 3) -> str:
     Scores come from valence: pain points sit low (1-2, by severity), delights high (4-5),
     touchpoints at their stage's mean valence.
     """
+    labels = labels_for(m.language)
     lines = ["journey", f"  title {_mermaid_text(m.title, title=True)}"]
     for stage in m.stages:
         lines.append(f"  section {_mermaid_text(stage.name)}")
@@ -573,9 +626,9 @@ def to_mermaid(m: JourneyMap, *, limit: int = 3) -> str:
             tasks.append((d.title, _score(max(1.0, d.severity / 2.5)), d.participants))
         stage_score = _score(stage.emotion.mean_valence or 0.0)
         for t in stage.touchpoints[:limit]:
-            tasks.append((t.name, stage_score, t.participants))
+            tasks.append((labels.touchpoint(t.name), stage_score, t.participants))
         if not tasks:
             # Mermaid draws no section without tasks; the stage should still show.
-            tasks.append(("no evidence yet", 3, 0))
-        lines += [f"    {_mermaid_task(text)}: {s}: {_actors(n)}" for text, s, n in tasks]
+            tasks.append((labels.no_evidence_yet, 3, 0))
+        lines += [f"    {_mermaid_task(text)}: {s}: {_actors(n, labels)}" for text, s, n in tasks]
     return "\n".join(lines) + "\n"

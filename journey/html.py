@@ -16,11 +16,12 @@ from journey.exports import (
     counts,
     format_ci,
     format_valence,
-    plural,
     reach,
     scoring_note,
+    source_counts,
     source_name,
 )
+from journey.labels import Labels, labels_for
 from journey.lanes import (
     SegmentView,
     StandOut,
@@ -129,31 +130,21 @@ _CELL_LIMIT = 5
 _QUOTE_LIMIT = 2
 
 
-def _lang(m: JourneyMap) -> str:
-    """The page's language: the sources' most common one (it picks CJK glyph forms)."""
-    if not m.sources.languages:
-        return "und"
-    lang = max(m.sources.languages.items(), key=lambda kv: kv[1])[0]
-    return lang if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang) else "und"
-
-
 def _valence_class(valence: float | None) -> str:
     if valence is None:
         return "valence"
     return "valence neg" if valence < 0 else "valence pos" if valence > 0 else "valence"
 
 
-def _quotes(evidence: list[Evidence], limit: int) -> str:
+def _quotes(evidence: list[Evidence], limit: int, labels: Labels) -> str:
     parts = [
         f"<blockquote><p>{escape(e.quote.strip())}</p>"
         f"<footer><cite>— {cite(e, escape)}</cite></footer></blockquote>"
         for e in evidence[:limit]
     ]
     if len(evidence) > limit:
-        parts.append(
-            f'<p class="muted">… and {len(evidence) - limit} more '
-            f"{plural(len(evidence) - limit, 'quote')}.</p>"
-        )
+        more = labels.count(len(evidence) - limit, labels.more_quotes)
+        parts.append(f'<p class="muted">… {escape(more)}{labels.full_stop}</p>')
     return "".join(parts)
 
 
@@ -172,23 +163,29 @@ def _card(f: Finding, kind: str, moments: list[str], ctx: "_Context") -> str:
         n = f.segments[view.key].get(view.value, 0)
         if n:
             classes.append(f"in-{k}")
-        per_segment += (
-            f'<span class="seg seg-{k}"> · {escape(view.label)}: {n} of {view.participants}</span>'
-        )
+        said = ctx.labels.segment_reach.format(label=view.label, n=n, total=view.participants)
+        per_segment += f'<span class="seg seg-{k}"> · {escape(said)}</span>'
+    labels = ctx.labels
     if kind == "pain":
         classes.append(f"sev-{min(5, max(1, f.severity))}")
     badges = ""
     if kind == "pain":
-        badges += f'<span class="badge" title="severity">S{f.severity}</span>'
+        badge = labels.severity_badge.format(n=f.severity)
+        badges += f'<span class="badge" title="{labels.severity}">{escape(badge)}</span>'
     if f.id in moments:
         classes.append("mot")
-        badges += '<span class="badge mot" title="moment of truth">★ moment of truth</span>'
-    facts = [reach(f, ctx.participants), f.emotion, *f.touchpoints]
+        moment = escape(labels.moment_of_truth)
+        badges += f'<span class="badge mot" title="{moment}">★ {moment}</span>'
+    facts = [
+        reach(f, ctx.participants, labels),
+        labels.emotion(f.emotion),
+        *(labels.touchpoint(t) for t in f.touchpoints),
+    ]
     return (
         f'<details class="{" ".join(classes)}" id="{_anchor(f.id)}">'
         f"<summary>{badges}{escape(f.title)}"
         f'<span class="facts">{escape(" · ".join(facts))}{per_segment}</span></summary>'
-        f"<p>{escape(f.description)}</p>{_quotes(f.evidence, ctx.quotes)}</details>"
+        f"<p>{escape(f.description)}</p>{_quotes(f.evidence, ctx.quotes, labels)}</details>"
     )
 
 
@@ -199,46 +196,51 @@ def _folded(items: list[str], label: str, kind: str = "more") -> str:
     return f'<details class="more {kind}"><summary>{label}</summary>{"".join(items)}</details>'
 
 
-def _segment_feelings(stage: Stage, views: list[SegmentView]) -> str:
+def _segment_feelings(stage: Stage, views: list[SegmentView], labels: Labels) -> str:
     out = ""
     for k, view in enumerate(views):
         point = view.curve.get(stage.name)
-        said = (
-            f"{format_valence(point.mean)} (n = {point.n})" if point else "no quotes in this stage"
-        )
-        out += f'<span class="seg seg-{k} segfeel">{escape(view.label)}: {said}</span>'
+        said = f"{format_valence(point.mean)} (n = {point.n})" if point else labels.no_quotes_here
+        line = labels.kv(view.label, said)
+        out += f'<span class="seg seg-{k} segfeel">{escape(line)}</span>'
     return out
 
 
 def _feeling_cell(stage: Stage, ctx: "_Context") -> str:
-    return _feeling(stage, ctx.stand_outs.get(stage.name, [])) + _segment_feelings(stage, ctx.views)
+    stand_outs = ctx.stand_outs.get(stage.name, [])
+    return _feeling(stage, stand_outs, ctx.labels) + _segment_feelings(stage, ctx.views, ctx.labels)
 
 
-def _feeling(stage: Stage, stand_outs: list[StandOut]) -> str:
+def _feeling(stage: Stage, stand_outs: list[StandOut], labels: Labels) -> str:
     e = stage.emotion
     if e.mean_valence is None:
-        return '<span class="empty">No quotes in this stage.</span>'
+        return f'<span class="empty">{escape(labels.no_quotes_here_sentence)}</span>'
+    spread = labels.n_and_ci.format(n=e.n, ci=format_ci(e.ci_low, e.ci_high))
     head = (
         f'<span class="{_valence_class(e.mean_valence)}">{format_valence(e.mean_valence)}</span>'
-        f' <span class="muted">n = {e.n} · 95% CI {format_ci(e.ci_low, e.ci_high)}</span>'
+        f' <span class="muted">{escape(spread)}</span>'
     )
     if stand_outs:
         chips = "".join(
-            f'<li title="{escape(f"{s.count} quotes; z = {s.z:.1f}")}">'
-            f"{escape(format_stand_out(s))}</li>"
+            f'<li title="{escape(labels.stand_out_tip.format(count=s.count, z=s.z))}">'
+            f"{escape(format_stand_out(s, labels))}</li>"
             for s in stand_outs
         )
-        return f'{head}<ul class="chips stands" aria-label="stands out">{chips}</ul>'
-    usual = ", ".join(e.labels[:2])
+        return (
+            f'{head}<ul class="chips stands" aria-label="{escape(labels.stands_out)}">{chips}</ul>'
+        )
+    usual = labels.join([labels.emotion(x) for x in e.labels[:2]])
+    mostly = labels.mostly.format(labels=usual) if usual else ""
     return (
-        f'{head}<br><span class="muted">Nothing stands out'
-        f"{escape(f'; mostly {usual}' if usual else '')}.</span>"
+        f'{head}<br><span class="muted">'
+        f"{escape(labels.nothing_stands_out + mostly + labels.full_stop)}</span>"
     )
 
 
-def _touchpoints_cell(stage: Stage) -> str:
+def _touchpoints_cell(stage: Stage, labels: Labels) -> str:
     chips = "".join(
-        f'<li title="{escape(f"{t.channel}, {t.type.value}")}">{escape(t.name)} '
+        f'<li title="{escape(labels.channel(t.channel))}, '
+        f'{escape(labels.touchpoint_type(t.type.value))}">{escape(labels.touchpoint(t.name))} '
         f'<span class="muted">{t.participants}</span></li>'
         for t in stage.touchpoints
     )
@@ -251,7 +253,7 @@ def _who(e: Evidence) -> str:
     return f"— {who + ', ' if who else ''}{source_name(e.source_path)}"
 
 
-def _quotes_cell(evidence: list[Evidence]) -> str:
+def _quotes_cell(evidence: list[Evidence], labels: Labels) -> str:
     """Short quotes (needs, actions) with their citations, the rest folded away."""
     if not evidence:
         return '<span class="empty">–</span>'
@@ -262,7 +264,7 @@ def _quotes_cell(evidence: list[Evidence]) -> str:
     ]
     rest = items[_QUOTE_LIMIT:]
     folded = (
-        f'<details class="more"><summary>{len(rest)} more</summary>'
+        f'<details class="more"><summary>{escape(labels.more.format(n=len(rest)))}</summary>'
         f'<ul class="quotes">{"".join(rest)}</ul></details>'
         if rest
         else ""
@@ -276,39 +278,50 @@ def _findings_cell(
     def card(f: Finding) -> str:
         return _card(f, kind, stage.moments_of_truth, ctx)
 
+    labels = ctx.labels
     shown = [card(f) for f in findings[:_CELL_LIMIT]]
     more = [card(f) for f in findings[_CELL_LIMIT:]]
     if not shown and not once:
         return '<span class="empty">–</span>'
     return (
         "".join(shown)
-        + _folded(more, f"{len(more)} more")
+        + _folded(more, escape(labels.more.format(n=len(more))))
         # Raised by too few people to headline: kept, folded away under one line.
-        + _folded([card(f) for f in once], f"{len(once)} mentioned once", "once")
+        + _folded(
+            [card(f) for f in once], escape(labels.mentioned_once.format(n=len(once))), "once"
+        )
     )
 
 
 def _opportunities_cell(recs: list[Recommendation], ctx: "_Context") -> str:
     if not recs:
         return '<span class="empty">–</span>'
+    labels = ctx.labels
     cards = []
     for r in recs:
         # Offline titles already end in the theme's title: say it again only when they don't.
-        addressed = ", ".join(
-            t
-            for t in (ctx.titles.get(a, a) for a in r.addresses)
-            if t.casefold() not in r.title.casefold()
+        addressed = labels.join(
+            [
+                t
+                for t in (ctx.titles.get(a, a) for a in r.addresses)
+                if t.casefold() not in r.title.casefold()
+            ]
         )
+        facts = labels.facts.format(priority=r.priority, impact=r.impact, effort=r.effort)
         cards.append(
-            f'<div class="card opp"><span class="badge rank" title="rank by priority, study-wide">'
+            f'<div class="card opp"><span class="badge rank" title="{escape(labels.rank_tip)}">'
             f'#{ctx.rank[r.id]}</span><a href="#{_anchor(r.id)}">{escape(r.title)}</a>'
-            f'<span class="facts">priority {r.priority:.2f} · impact {r.impact:.2f} · '
-            f"effort {r.effort}/5</span>"
-            + (f'<span class="facts">for: {escape(addressed)}</span>' if addressed else "")
+            f'<span class="facts">{escape(facts)}</span>'
+            + (
+                f'<span class="facts">{escape(labels.addressed_for.format(titles=addressed))}'
+                "</span>"
+                if addressed
+                else ""
+            )
             + "</div>"
         )
     return "".join(cards[:_CELL_LIMIT]) + _folded(
-        cards[_CELL_LIMIT:], f"{len(cards) - _CELL_LIMIT} more"
+        cards[_CELL_LIMIT:], escape(labels.more.format(n=len(cards) - _CELL_LIMIT))
     )
 
 
@@ -325,6 +338,7 @@ class _Context:
     views: list[SegmentView]
     unplaced: list[Recommendation]
     """Recommendations for stages the map does not have (renamed or removed by an edit)."""
+    labels: Labels
 
 
 def _context(m: JourneyMap, quotes: int) -> _Context:
@@ -338,10 +352,11 @@ def _context(m: JourneyMap, quotes: int) -> _Context:
         titles={f.id: f.title for s in m.stages for f in (*s.pain_points, *s.pain_points_once)},
         views=segment_views(m),
         unplaced=unplaced,
+        labels=labels_for(m.language),
     )
 
 
-def _switcher(views: list[SegmentView]) -> str:
+def _switcher(views: list[SegmentView], labels: Labels) -> str:
     """Radio buttons that switch the map to one segment: no script, CSS `:has()` does it."""
     if not views:
         return ""
@@ -351,10 +366,9 @@ def _switcher(views: list[SegmentView]) -> str:
         for k, v in enumerate(views)
     )
     return (
-        '<fieldset class="switch"><legend>Show a segment</legend><label><input type="radio" '
-        f'name="segment" id="seg-all" checked> everyone</label>{options}'
-        '<span class="muted seg-note">Dashed: the segment\'s mean valence per stage (its '
-        "coded quotes, 95% CI); cards show its reach, and fade where it said nothing."
+        f'<fieldset class="switch"><legend>{escape(labels.show_segment)}</legend><label>'
+        f'<input type="radio" name="segment" id="seg-all" checked> {escape(labels.everyone)}'
+        f'</label>{options}<span class="muted seg-note">{escape(labels.segment_note)}'
         "</span></fieldset>"
     )
 
@@ -371,6 +385,7 @@ def _segment_css(views: list[SegmentView]) -> str:
 def _lanes(m: JourneyMap, ctx: _Context) -> str:
     """The swimlane grid: stages as equal columns, a row per lane, the curve on the columns."""
     stages = m.stages
+    labels = ctx.labels
     compact = len(stages) >= _COMPACT_FROM
     head = "".join(
         f'<th scope="col" data-stage="{i}" title="{escape(s.description)}">'
@@ -378,12 +393,16 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
         for i, s in enumerate(stages)
     )
     lanes: list[tuple[str, str, list[str]]] = [
-        (curve_axis(), "curve", [curve_cell(stages, i, ctx.views) for i in range(len(stages))]),
-        ("Feeling", "", [_feeling_cell(s, ctx) for s in stages]),
-        ("Doing", "", [_quotes_cell(s.actions) for s in stages]),
-        ("Touchpoints", "", [_touchpoints_cell(s) for s in stages]),
         (
-            "Pain points",
+            curve_axis(labels),
+            "curve",
+            [curve_cell(stages, i, ctx.views, labels) for i in range(len(stages))],
+        ),
+        (escape(labels.feeling), "", [_feeling_cell(s, ctx) for s in stages]),
+        (escape(labels.doing), "", [_quotes_cell(s.actions, labels) for s in stages]),
+        (escape(labels.touchpoints), "", [_touchpoints_cell(s, labels) for s in stages]),
+        (
+            escape(labels.pain_points_lane),
             "",
             [
                 _findings_cell(s, "pain", list(s.pain_points), list(s.pain_points_once), ctx)
@@ -391,19 +410,19 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
             ],
         ),
         (
-            "Opportunities",
+            escape(labels.opportunities),
             "",
             [_opportunities_cell(ctx.opportunities.get(s.name, []), ctx) for s in stages],
         ),
         (
-            "Delights",
+            escape(labels.delights_lane),
             "",
             [
                 _findings_cell(s, "delight", list(s.delights), list(s.delights_once), ctx)
                 for s in stages
             ],
         ),
-        ("Needs", "", [_quotes_cell(s.needs) for s in stages]),
+        (escape(labels.needs), "", [_quotes_cell(s.needs, labels) for s in stages]),
     ]
     rows = "".join(
         f'<tr{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}><th scope="row">{name}</th>'
@@ -414,30 +433,37 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
     # Below this width the columns stop shrinking and the lane scrolls sideways instead.
     floor = f"min-width: calc(var(--lane) + {len(stages)} * var(--col))"
     return (
-        f'{_switcher(ctx.views)}<div class="lanes-wrap">'
+        f'{_switcher(ctx.views, labels)}<div class="lanes-wrap">'
         f'<table class="lanes{" compact" if compact else ""}" '
         f'style="{floor}"><colgroup><col class="lane"><col span="{max(1, len(stages))}">'
-        f'</colgroup><thead><tr><th scope="col" class="lane">Stage</th>{head}</tr></thead>'
+        f'</colgroup><thead><tr><th scope="col" class="lane">{escape(labels.stage)}</th>'
+        f"{head}</tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
     )
 
 
-def _recommendations(m: JourneyMap, quotes: int) -> str:
+def _recommendations(m: JourneyMap, quotes: int, labels: Labels) -> str:
     note = scoring_note(m)
     items = []
     for r in by_priority(m):
         links = ", ".join(f'<a href="#{_anchor(a)}">{escape(a)}</a>' for a in r.addresses)
+        said = escape(labels.count(len(r.evidence), labels.quotes))
         evidence = (
-            f"<details><summary>Evidence ({len(r.evidence)} "
-            f"{plural(len(r.evidence), 'quote')})</summary>"
-            f"{_quotes(r.evidence, quotes)}</details>"
+            f"<details><summary>{escape(labels.evidence_quotes).format(quotes=said)}</summary>"
+            f"{_quotes(r.evidence, quotes, labels)}</details>"
             if r.evidence
             else ""
         )
+        meta = escape(labels.recommendation_meta).format(
+            priority=r.priority,
+            stage=escape(r.stage),
+            impact=r.impact,
+            effort=r.effort,
+            addresses=links or escape(labels.nothing_listed),
+        )
         items.append(
             f'<li id="{_anchor(r.id)}"><h3>{escape(r.title)}</h3>'
-            f'<p class="meta">priority {r.priority:.2f} · stage {escape(r.stage)} · impact '
-            f"{r.impact:.2f} · effort {r.effort} · addresses {links or 'nothing listed'}</p>"
+            f'<p class="meta">{meta}</p>'
             f"<p>{escape(r.rationale)}</p>"
             + (
                 f'<p class="meta">{escape(r.scoring)}</p>'
@@ -447,31 +473,42 @@ def _recommendations(m: JourneyMap, quotes: int) -> str:
             + f"{evidence}</li>"
         )
     if not items:
-        return '<p class="muted">None.</p>'
-    return f'<p class="meta">Scoring: {escape(note)}</p><ol class="recs">{"".join(items)}</ol>'
+        return f'<p class="muted">{escape(labels.no_recommendations)}</p>'
+    return (
+        f'<p class="meta">{escape(labels.kv(labels.scoring, note))}</p>'
+        f'<ol class="recs">{"".join(items)}</ol>'
+    )
 
 
 def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
-    """The map as one self-contained, print-friendly HTML page (`quotes` per finding)."""
+    """The map as one self-contained, print-friendly HTML page (`quotes` per finding), in the
+    map's language."""
     ctx = _context(m, quotes)
+    labels = ctx.labels
     src, gen, st = m.sources, m.generator, m.stats
     generator = f"{gen.mode} · {gen.model}"
     if gen.prompt_version:
         generator += f" · prompts {gen.prompt_version}"
     summary = [
-        ("Sources", f"{src.count} ({counts(src.kinds)})"),
-        ("Participants", str(src.participants)),
-        ("Languages", counts(src.languages)),
-        *((f"Segment {k}", counts(v)) for k, v in src.segments.items()),
-        ("Generator", generator),
-        *([("Stages", str(gen.settings["stages"]))] if gen.settings.get("stages") else []),
-        ("Quotes", f"{st.quotes_used} used · {st.quotes_rejected} rejected by grounding"),
+        (labels.sources, source_counts(m, labels)),
+        (labels.participants_label, str(src.participants)),
+        (labels.languages, counts(src.languages, labels)),
+        *((f"{labels.segment} {k}", counts(v, labels)) for k, v in src.segments.items()),
+        (labels.generator, generator),
+        *([(labels.stages, str(gen.settings["stages"]))] if gen.settings.get("stages") else []),
+        (
+            labels.quotes_label,
+            labels.quotes_line.format(used=st.quotes_used, rejected=st.quotes_rejected),
+        ),
         *(
             [
                 (
                     "LLM",
-                    f"{st.llm.calls} calls · {st.llm.cached_calls} from cache · "
-                    f"{st.llm.prompt_tokens + st.llm.completion_tokens} tokens",
+                    labels.llm_line.format(
+                        calls=st.llm.calls,
+                        cached=st.llm.cached_calls,
+                        tokens=st.llm.prompt_tokens + st.llm.completion_tokens,
+                    ),
                 )
             ]
             if st.llm
@@ -480,41 +517,42 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
     ]
     dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in summary)
     warnings = (
-        '<div class="warnings"><strong>Read with care</strong><ul>'
+        f'<div class="warnings"><strong>{escape(labels.read_with_care)}</strong><ul>'
         + "".join(f"<li>{escape(w)}</li>" for w in m.warnings)
         + "</ul></div>"
         if m.warnings
         else ""
     )
+    intro = labels.page_intro.format(
+        project=m.project,
+        when=f"{m.generated_at:%Y-%m-%d %H:%M}",
+        id=m.id,
+        schema=m.schema_version,
+    )
+    unplaced = (
+        labels.unplaced_legend.format(titles=labels.join([r.title for r in ctx.unplaced]))
+        if ctx.unplaced
+        else ""
+    )
+    footer = labels.footer.format(
+        sentences=st.sentences,
+        observations=st.observations,
+        used=st.quotes_used,
+        rejected=st.quotes_rejected,
+        relocated=st.quotes_relocated,
+    )
     return (
-        f'<!DOCTYPE html>\n<html lang="{_lang(m)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{m.language}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(m.title)} — journey map</title>\n"
+        f"<title>{escape(labels.page_title.format(title=m.title))}</title>\n"
         f"<style>{_CSS}{_segment_css(ctx.views)}</style>\n</head>\n"
         f"<body>\n<header><h1>{escape(m.title)}</h1>"
-        f'<p class="meta">Draft customer journey map of project {escape(m.project)} · '
-        f"generated {m.generated_at:%Y-%m-%d %H:%M} UTC · map {escape(m.id)} · "
-        f"schema {escape(m.schema_version)}</p>"
+        f'<p class="meta">{escape(intro)}</p>'
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
-        f"<section><h2>Journey map</h2>{_lanes(m, ctx)}"
-        '<p class="muted">Emotion curve: mean valence of each stage\'s quotes (−2 to +2), '
-        "bars: 95% confidence interval, ringed ★: a moment of truth. Feeling: the emotions a "
-        "stage's quotes carry more often than the whole study's (share here vs study-wide). "
-        "Open a pain point or delight to read its quotes; bar colour: severity, yellow (1) to "
-        "dark red (5). Opportunities: the recommendations for the stage's pain points, by "
-        "priority (#: rank in the study)."
-        + (
-            " For a stage this map does not have (see Recommendations): "
-            + escape(", ".join(r.title for r in ctx.unplaced))
-            + "."
-            if ctx.unplaced
-            else ""
-        )
-        + "</p></section>\n"
-        f"<section><h2>Recommendations</h2>{_recommendations(m, quotes)}</section>\n"
-        f'<footer class="meta"><p>{st.sentences} participant sentences read · '
-        f"{st.observations} observations · {st.quotes_used} quotes used · "
-        f"{st.quotes_rejected} rejected and {st.quotes_relocated} re-located by grounding."
-        "</p></footer>\n</body>\n</html>\n"
+        f"<section><h2>{escape(labels.journey_map)}</h2>{_lanes(m, ctx)}"
+        f'<p class="muted">{escape(labels.legend + unplaced)}</p></section>\n'
+        f"<section><h2>{escape(labels.recommendations)}</h2>"
+        f"{_recommendations(m, quotes, labels)}</section>\n"
+        f'<footer class="meta"><p>{escape(footer)}</p></footer>\n</body>\n</html>\n'
     )

@@ -8,6 +8,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from journey.labels import EN, Labels
 from journey.schema import CodedObservation, JourneyMap, ObservationKind, Recommendation
 
 
@@ -91,9 +92,11 @@ def opportunities(m: JourneyMap) -> tuple[dict[str, list[Recommendation]], list[
     return per_stage, unplaced
 
 
-def format_stand_out(s: StandOut) -> str:
+def format_stand_out(s: StandOut, labels: Labels = EN) -> str:
     """`anxious 17% vs 6%`: an emotion's share in the stage against the study's."""
-    return f"{s.label} {s.share:.0%} vs {s.study_share:.0%}"
+    return labels.stand_out.format(
+        label=labels.emotion(s.label), share=s.share, study=s.study_share
+    )
 
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom (then ~normal): a

@@ -19,6 +19,9 @@ RECOMMENDATION_SCORING = (
 )
 """How the offline path scores recommendations: stated once in the map (`scoring`)."""
 
+Language = Literal["en", "zh"]
+"""The languages a map's own words can be in (see journey/labels.py)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
@@ -354,6 +357,10 @@ class JourneyMap(_Model):
     """Id of this map version."""
     title: str
     """Title, by default the project's name."""
+    language: Language = "en"
+    """The language the map's own words are in (stage names it chose, lane labels,
+    descriptions, recommendations, report headings): the sources' majority unless the user
+    chose one. Quotes stay in the language they were said in."""
     schema_version: str = SCHEMA_VERSION
     """Version of this schema."""
     project: str

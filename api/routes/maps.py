@@ -12,6 +12,7 @@ from api.deps import ScopeDep, StateDep, StudyDep, allowed
 from api.jobs import Job, job_accepted, job_response, wait_or_hand_back
 from journey import exports
 from journey.errors import NotFoundError
+from journey.labels import LanguageChoice
 from journey.render import MEDIA_TYPES, Format
 from journey.schema import JourneyMap, Recommendation
 
@@ -37,6 +38,10 @@ class MapRequest(BaseModel):
     """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality,
     healthcare, telecom, products, generic); default: the guide's headings, or for a study of
     reviews the preset that fits it best."""
+    language: LanguageChoice = "auto"
+    """Language of the map's own words (stage names it chooses, labels, descriptions,
+    recommendations, report headings): en, zh, or auto (the language most sources are in).
+    Quotes stay as spoken."""
 
 
 @router.post(
@@ -68,7 +73,11 @@ def build_project_map(
             progress(0.1 + 0.8 * done / max(1, total), f"LLM extraction: {done}/{total} requests")
 
         return study.build_map(
-            body.stages or [], title=body.title, progress=requests, preset=body.preset
+            body.stages or [],
+            title=body.title,
+            progress=requests,
+            preset=body.preset,
+            language=body.language,
         )
 
     job = wait_or_hand_back(

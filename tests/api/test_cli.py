@@ -279,3 +279,20 @@ def test_map_into_a_named_journey_preset_and_a_clear_error_for_an_unknown_one(_r
     assert "chosen by the user" in m["generator"]["settings"]["stages"]
     unknown = _run(home, "map", "-p", "rv", "--preset", "spaceflight")
     assert unknown.returncode == 2 and "travel" in unknown.stderr
+
+
+def test_map_lang_chooses_the_language_of_the_map_and_its_report(_run, tmp_path: Path):
+    home = tmp_path / "home"
+    reviews = FIXTURES / "reviews" / "reviews_zh.csv"
+    assert _run(home, "ingest", str(reviews), "-p", "zh").returncode == 0
+    chinese, english = tmp_path / "zh.md", tmp_path / "en.md"
+    assert _run(home, "map", "-p", "zh", "--out", str(chinese)).returncode == 0
+    built = _run(home, "map", "-p", "zh", "--lang", "en", "--out", str(english))
+    assert built.returncode == 0, built.stderr
+    zh_report, en_report = (p.read_text(encoding="utf-8") for p in (chinese, english))
+    assert "## 数据来源" in zh_report and "## What it was built from" not in zh_report
+    assert "## What it was built from" in en_report and "## 数据来源" not in en_report
+    quote = "配送太慢了，等了一个多小时，饭菜都凉了。"
+    assert quote in zh_report and quote in en_report  # as the reviewer wrote it, either way
+    unknown = _run(home, "map", "-p", "zh", "--lang", "fr")
+    assert unknown.returncode == 2 and "fr" in unknown.stderr

@@ -34,9 +34,9 @@ def _files(*paths: Path) -> list[tuple[str, tuple[str, bytes]]]:
 _job = poll_job
 
 
-def _built(client: TestClient, project: str) -> dict[str, Any]:
+def _built(client: TestClient, project: str, **body: Any) -> dict[str, Any]:
     """POST a map build; a build still running after the request's wait is polled to its end."""
-    r = client.post(f"/v1/projects/{project}/map", json={})
+    r = client.post(f"/v1/projects/{project}/map", json=body)
     if r.status_code == 202:
         job = _job(client, r.headers["location"])
         assert job["status"] == "done", job
@@ -330,3 +330,15 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         for p in s["pain_points"]
     }
     assert "Our own name" not in titles
+
+
+def test_a_map_build_request_chooses_the_map_language(client: TestClient):
+    reviews = FIXTURES / "reviews" / "reviews_zh.csv"
+    assert client.post("/v1/projects/zh/sources", files=_files(reviews)).status_code == 201
+    assert _built(client, "zh")["language"] == "zh"  # the sources' language by default
+    built = _built(client, "zh", language="en")
+    assert built["language"] == "en" and all(s["name"].isascii() for s in built["stages"])
+    md = client.get("/v1/projects/zh/map/export", params={"format": "md"}).text
+    assert "## What it was built from" in md and "配送太慢" in md
+    wrong = client.post("/v1/projects/zh/map", json={"language": "fr"})
+    assert wrong.status_code == 422 and "language" in _error(wrong)["message"]

@@ -390,3 +390,21 @@ async def test_an_assistant_curates_the_map_with_verified_edits_that_survive_a_r
         assert not undone.is_error, _text(undone)
         gone = await client.call_tool("get_theme", {"project": "fb", "theme_id": new["id"]})
         assert gone.is_error
+
+
+@pytest.mark.anyio
+async def test_build_journey_map_takes_the_map_language(state):
+    maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    async with Client(create_mcp(state)) as client:
+        await client.call_tool(
+            "ingest_source", {"project": "fb", "content": maria, "filename": "p01_maria.txt"}
+        )
+        built = await client.call_tool("build_journey_map", {"project": "fb", "language": "zh"})
+        assert not built.is_error, _text(built)
+        assert built.structured_content["language"] == "zh"
+        page = await client.call_tool("export_journey_map", {"project": "fb", "format": "html"})
+        assert "<h2>旅程地图</h2>" in _text(page)
+        wrong = await client.call_tool("build_journey_map", {"project": "fb", "language": "fr"})
+        assert wrong.is_error
+        english = await client.call_tool("build_journey_map", {"project": "fb"})
+        assert english.structured_content["language"] == "en"

@@ -8,6 +8,7 @@ from assistant.extractor import Unit
 from assistant.mapping import build_map
 from assistant.stages import StageSpec
 from ingest.embeddings import Vectors
+from journey.labels import Labels
 from journey.schema import Observation, ObservationKind, Recommendation, Stage
 
 
@@ -45,7 +46,7 @@ def test_a_function_analyst_extracts_names_and_recommends_through_the_map(
                 pain.title = "Named by the analyst"
         return stages
 
-    def recommend(stages: Sequence[Stage]) -> list[Recommendation]:
+    def recommend(stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
         return []
 
     analyst = FunctionAnalyst(

@@ -206,3 +206,27 @@ def test_a_journey_too_long_for_the_screen_scrolls_its_lanes_not_the_page(
     heads = layout["heads"]
     for point in layout["points"]:
         assert abs(point["x"] - heads[point["stage"]]["x"]) <= 10
+
+
+def test_a_chinese_map_draws_in_chinese_and_still_fits_the_screen(
+    tmp_path: Path, sample_map: JourneyMap
+) -> None:
+    names = ["品牌认知", "初次互动", "购买决策", "开始使用", "使用体验", "售后服务", "忠诚与推荐"]
+    seven = _journey_of(sample_map, 7)
+    stages = [
+        s.model_copy(update={"name": name}) for s, name in zip(seven.stages, names, strict=True)
+    ]
+    m = seven.model_copy(update={"stages": stages, "language": "zh"})
+    page = tmp_path / "map.html"
+    page.write_text(to_html(m), encoding="utf-8")
+    dom = _chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert '<html lang="zh">' in dom and "<h2>旅程地图</h2>" in dom
+    assert '<th scope="row">痛点</th>' in dom and "Pain points" not in dom
+    assert all(name in dom for name in names)
+
+    layout = _layout(tmp_path, m)
+    assert layout["page"] <= layout["viewport"] and layout["lanes"] <= 0
+    heads = layout["heads"]
+    assert len(heads) == 7 and all(h["left"] >= 0 and h["right"] <= 1440 for h in heads)
+    for point in layout["points"]:
+        assert abs(point["x"] - heads[point["stage"]]["x"]) <= 10

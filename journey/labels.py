@@ -1,0 +1,657 @@
+"""The map's own words in each language it speaks: one table per language, picked by code.
+
+Everything journeymap writes around the evidence (lane names, headings, legends, counts,
+finding descriptions, recommendation wording) comes from here; quotes, titles taken from
+quotes, stage names a guide or the user gave, and segment values stay as they are. The
+Chinese table uses the customer-journey method's own vocabulary (阶段、触点、痛点、
+关键时刻、机会点).
+
+Templates are `str.format` strings with named fields; a counted noun is a pair of
+templates (one, many) taking `{n}`. Values from users' data are escaped by the caller
+before they are formatted in.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from journey.errors import InputError
+from journey.schema import RECOMMENDATION_SCORING, Language
+
+LANGUAGES: tuple[str, ...] = get_args(Language)
+LanguageChoice = Literal["auto", "en", "zh"]
+"""What a user may ask for: a language, or `auto` (the sources' majority)."""
+LANGUAGE_CHOICES: tuple[str, ...] = get_args(LanguageChoice)
+
+Counted = tuple[str, str]
+"""A counted noun: the template for one and for many, each with `{n}`."""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The fixed words of a map in one language."""
+
+    code: Language
+    # -- counted nouns and small words -------------------------------------------------------
+    participants: Counted
+    quotes: Counted
+    pain_points: Counted
+    delights: Counted
+    more_quotes: Counted
+    list_sep: str
+    """Between the items of a list in running text."""
+    and_sep: str
+    """Between the last two items counted in a sentence."""
+    kv_sep: str
+    """Between a label and its value."""
+    of_total: str
+    """`{n} of {participants}`: some of all the participants."""
+    reach: str
+    """`{of_total} ({share:.0%})`."""
+    none: str
+    nothing_listed: str
+    more: str
+    mentioned_once: str
+    moment_of_truth: str
+    severity: str
+    severity_badge: str
+    severity_of: str
+    facts: str
+    """Priority, impact and effort of a recommendation."""
+    # -- lanes ---------------------------------------------------------------------------------
+    stage: str
+    feeling: str
+    doing: str
+    touchpoints: str
+    pain_points_lane: str
+    opportunities: str
+    delights_lane: str
+    needs: str
+    curve_axis: tuple[str, str]
+    """The curve lane's name, on two lines."""
+    # -- the emotion curve and feelings --------------------------------------------------------
+    no_quotes: str
+    no_quotes_here: str
+    no_quotes_here_sentence: str
+    curve_tip: str
+    curve_tip_empty: str
+    moment_of_truth_tip: str
+    n_and_ci: str
+    stand_out: str
+    stand_out_tip: str
+    stands_out: str
+    nothing_stands_out: str
+    mostly: str
+    full_stop: str
+    segment_reach: str
+    # -- opportunities -------------------------------------------------------------------------
+    rank_tip: str
+    addressed_for: str
+    # -- segment switcher ----------------------------------------------------------------------
+    show_segment: str
+    everyone: str
+    segment_note: str
+    # -- page and report -----------------------------------------------------------------------
+    page_title: str
+    page_intro: str
+    report_intro: str
+    built_from: str
+    sources: str
+    sources_count: str
+    """`{count} ({kinds})`: the sources and how many of each kind."""
+    participants_label: str
+    languages: str
+    segment: str
+    generator: str
+    generator_line: str
+    prompts: str
+    stages: str
+    quotes_label: str
+    quotes_line: str
+    llm_line: str
+    llm_report: str
+    read_with_care: str
+    journey_map: str
+    legend: str
+    unplaced_legend: str
+    recommendations: str
+    scoring: str
+    evidence_quotes: str
+    recommendation_meta: str
+    no_recommendations: str
+    footer: str
+    emotion_curve: str
+    curve_columns: tuple[str, ...]
+    across_stages: str
+    stands_out_note: str
+    emotion_line: str
+    most_frequent: str
+    no_emotion_labels: str
+    stands_out_md: str
+    touchpoints_of: str
+    touchpoint_line: str
+    more_in_exports: str
+    once_in_json: str
+    what_people_do: str
+    more_in_json: str
+    opportunity_line: str
+    not_placed: str
+    recommendation_columns: tuple[str, ...]
+    evidence: str
+    evidence_lines: tuple[str, str, str, str, str]
+    """Sentences read, observations, quotes used, rejected, re-located."""
+    warnings: str
+    # -- Mermaid -------------------------------------------------------------------------------
+    no_evidence_yet: str
+    participants_actor: str
+    # -- written into the map at build time ----------------------------------------------------
+    spread_all: str
+    spread_mostly: str
+    also_in: str
+    also_item: str
+    comments_on: str
+    other_comments: str
+    recommendation_title: str
+    lower_title_start: bool
+    """Whether a theme's title, following a recommendation's verb, starts in lower case."""
+    rationale: str
+    plays: Mapping[str, str]
+    """What to do about each kind of problem (assistant.cues.PROBLEM_KINDS, and `other`)."""
+    scoring_text: str
+    """How the offline recommendations are scored (the map's `scoring`)."""
+    default_title: str
+    dropped_warning: str
+    thin_warning: str
+    # -- written by people's edits -------------------------------------------------------------
+    split_from: str
+    added_by: str
+    a_person: str
+    added_finding: str
+    # -- display names of the analysis' own codes (absent: shown as they are) ------------------
+    emotions: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    touchpoint_names: Mapping[str, str] = field(default_factory=dict)
+    channels: Mapping[str, str] = field(default_factory=dict)
+    touchpoint_types: Mapping[str, str] = field(default_factory=dict)
+    source_kinds: Mapping[str, str] = field(default_factory=dict)
+
+    def count(self, n: int, noun: Counted) -> str:
+        """`1 participant`, `3 participants`, `3 位参与者`."""
+        return noun[0 if n == 1 else 1].format(n=n)
+
+    def kv(self, label: str, value: str) -> str:
+        """`Sources: 12` (with the language's own colon)."""
+        return f"{label}{self.kv_sep}{value}"
+
+    def join(self, items: list[str]) -> str:
+        """Items of a list in running text."""
+        return self.list_sep.join(items)
+
+    def people(self, n: int, total: int) -> str:
+        """`12 of 47 participants`, `47 位参与者中的 12 位`."""
+        return self.of_total.format(n=n, participants=self.count(total, self.participants))
+
+    def spread(self, people: int, total: int, home: str, also_in: Mapping[str, int]) -> str:
+        """Who, how many and where, in one line: "12 of 47 participants, mostly in
+        Purchase; also in Support (3), Use (1)"."""
+        who = self.people(people, total)
+        line = (self.spread_mostly if also_in else self.spread_all).format(people=who, home=home)
+        if not also_in:
+            return line
+        also = self.join([self.also_item.format(name=k, n=v) for k, v in also_in.items()])
+        return self.also_in.format(line=line, also=also)
+
+    def titled(self, play: str, title: str) -> str:
+        """A recommendation's title: what to do, then the theme it answers."""
+        if self.lower_title_start:
+            title = title[:1].lower() + title[1:]
+        return self.recommendation_title.format(play=play, title=title)
+
+    def emotion(self, label: str) -> str:
+        """An emotion label as this language says it."""
+        return self.emotions.get(label, label)
+
+    def kind(self, kind: str) -> str:
+        """A kind of problem as this language says it."""
+        return self.kinds.get(kind, kind)
+
+    def touchpoint(self, name: str) -> str:
+        """A touchpoint of the generic lexicon as this language says it (others as given)."""
+        return self.touchpoint_names.get(name, name)
+
+    def channel(self, channel: str) -> str:
+        return self.channels.get(channel, channel)
+
+    def touchpoint_type(self, kind: str) -> str:
+        return self.touchpoint_types.get(kind, kind)
+
+
+EN = Labels(
+    code="en",
+    participants=("{n} participant", "{n} participants"),
+    quotes=("{n} quote", "{n} quotes"),
+    pain_points=("{n} pain point", "{n} pain points"),
+    delights=("{n} delight", "{n} delights"),
+    more_quotes=("{n} more quote", "{n} more quotes"),
+    list_sep=", ",
+    and_sep=" and ",
+    kv_sep=": ",
+    of_total="{n} of {participants}",
+    reach="{of_total} ({share:.0%})",
+    none="none",
+    nothing_listed="nothing listed",
+    more="{n} more",
+    mentioned_once="{n} mentioned once",
+    moment_of_truth="moment of truth",
+    severity="severity",
+    severity_badge="S{n}",
+    severity_of="severity {n}/5",
+    facts="priority {priority:.2f} · impact {impact:.2f} · effort {effort}/5",
+    stage="Stage",
+    feeling="Feeling",
+    doing="Doing",
+    touchpoints="Touchpoints",
+    pain_points_lane="Pain points",
+    opportunities="Opportunities",
+    delights_lane="Delights",
+    needs="Needs",
+    curve_axis=("EMOTION", "CURVE"),
+    no_quotes="no quotes",
+    no_quotes_here="no quotes in this stage",
+    no_quotes_here_sentence="No quotes in this stage.",
+    curve_tip="{name}: mean valence {valence}, 95% CI {ci}, n = {n}",
+    curve_tip_empty="{name}: no quotes",
+    moment_of_truth_tip="Moment of truth: {titles}",
+    n_and_ci="n = {n} · 95% CI {ci}",
+    stand_out="{label} {share:.0%} vs {study:.0%}",
+    stand_out_tip="{count} quotes; z = {z:.1f}",
+    stands_out="stands out",
+    nothing_stands_out="Nothing stands out",
+    mostly="; mostly {labels}",
+    full_stop=".",
+    segment_reach="{label}: {n} of {total}",
+    rank_tip="rank by priority, study-wide",
+    addressed_for="for: {titles}",
+    show_segment="Show a segment",
+    everyone="everyone",
+    segment_note=(
+        "Dashed: the segment's mean valence per stage (its coded quotes, 95% CI); cards show "
+        "its reach, and fade where it said nothing."
+    ),
+    page_title="{title} — journey map",
+    page_intro=(
+        "Draft customer journey map of project {project} · generated {when} UTC · map {id} · "
+        "schema {schema}"
+    ),
+    report_intro=(
+        "Customer journey map of project *{project}*, generated {when} UTC (map {id}, schema "
+        "{schema})."
+    ),
+    built_from="What it was built from",
+    sources="Sources",
+    sources_count="{count} ({kinds})",
+    participants_label="Participants",
+    languages="Languages",
+    segment="Segment",
+    generator="Generator",
+    generator_line="{mode} mode, model {model}",
+    prompts=", prompts {version}",
+    stages="Stages",
+    quotes_label="Quotes",
+    quotes_line="{used} used · {rejected} rejected by grounding",
+    llm_line="{calls} calls · {cached} from cache · {tokens} tokens",
+    llm_report=(
+        "{calls} calls ({cached} answered from the cache), {prompt} prompt + {completion} "
+        "completion tokens"
+    ),
+    read_with_care="Read with care",
+    journey_map="Journey map",
+    legend=(
+        "Emotion curve: mean valence of each stage's quotes (−2 to +2), bars: 95% confidence "
+        "interval, ringed ★: a moment of truth. Feeling: the emotions a stage's quotes carry "
+        "more often than the whole study's (share here vs study-wide). Open a pain point or "
+        "delight to read its quotes; bar colour: severity, yellow (1) to dark red (5). "
+        "Opportunities: the recommendations for the stage's pain points, by priority (#: rank "
+        "in the study)."
+    ),
+    unplaced_legend=" For a stage this map does not have (see Recommendations): {titles}.",
+    recommendations="Recommendations",
+    scoring="Scoring",
+    evidence_quotes="Evidence ({quotes})",
+    recommendation_meta=(
+        "priority {priority:.2f} · stage {stage} · impact {impact:.2f} · effort {effort} · "
+        "addresses {addresses}"
+    ),
+    no_recommendations="None.",
+    footer=(
+        "{sentences} participant sentences read · {observations} observations · {used} quotes "
+        "used · {rejected} rejected and {relocated} re-located by grounding."
+    ),
+    emotion_curve="Emotion curve",
+    curve_columns=("Stage", "Mean valence", "95% CI", "n", "Most frequent", "Stands out", "Curve"),
+    across_stages=(
+        "Across the stages: `{curve}` (low is negative, `·` is a stage without quotes)."
+    ),
+    stands_out_note=(
+        "*Stands out:* the emotions a stage's quotes carry more often than the rest of the "
+        "study's (share in the stage vs in the study; weighted log-odds, z ≥ 1, 2+ quotes)."
+    ),
+    emotion_line="*Emotion:* {valence} (n = {n}; {feeling})",
+    most_frequent="most frequent: {labels}",
+    no_emotion_labels="no emotion labels",
+    stands_out_md="; stands out: {items} of the study's quotes",
+    touchpoints_of="touchpoints: {names}",
+    touchpoint_line="{name} ({channel}, {type}) — {participants}",
+    more_in_exports="*… and {n} more {what} in the JSON and CSV exports.*",
+    once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON.*",
+    what_people_do="What people do",
+    more_in_json="*… and {n} more in the JSON.*",
+    opportunity_line=(
+        "**{title}** — #{rank} of {total} by priority · {facts} · addresses: {addresses}"
+    ),
+    not_placed="*Not placed on a stage (their stage is not in the map):* {ids}",
+    recommendation_columns=(
+        "#",
+        "Priority",
+        "Recommendation",
+        "Stage",
+        "Impact",
+        "Effort",
+        "Addresses",
+    ),
+    evidence="Evidence",
+    evidence_lines=(
+        "Participant sentences read",
+        "Observations extracted",
+        "Quotes used",
+        "Quotes rejected by grounding (not found verbatim in their source)",
+        "Quotes re-located by grounding",
+    ),
+    warnings="Warnings",
+    no_evidence_yet="no evidence yet",
+    participants_actor="Participants",
+    spread_all="{people}, all in {home}",
+    spread_mostly="{people}, mostly in {home}",
+    also_in="{line}; also in {also}",
+    also_item="{name} ({n})",
+    comments_on="Comments on {about}",
+    other_comments="Other comments",
+    recommendation_title="{play}: {title}",
+    lower_title_start=True,
+    rationale=(
+        "Theme {id} \u201c{title}\u201d ({kind}): {people} ({share:.0%} of the study), severity "
+        "{severity}/5, home stage {stage}. impact {impact} = {severity} x {share}; effort "
+        "{effort} ({kind})."
+    ),
+    plays={
+        "unclear": "Say it clearly where people look",
+        "hard to find": "Put it where people look for it",
+        "hidden cost": "Show the full cost before people commit",
+        "missing capability": "Let people do it themselves",
+        "failure": "Find and fix what fails",
+        "no human": "Give a quick route to a person",
+        "waiting": "Cut the wait and say how long it will be",
+        "fulfilment": "Fix it where orders are packed and sent",
+        "other": "Look into it with the people who raised it",
+    },
+    scoring_text=RECOMMENDATION_SCORING,
+    default_title="{project}: customer journey (draft)",
+    dropped_warning="{n} quotes were dropped: grounding could not find them in their sources",
+    thin_warning="little evidence (under 3 quotes) for: {stages}",
+    split_from="Split from {title!r}.",
+    added_by="Added by {who}.",
+    a_person="a person",
+    added_finding="Added finding",
+)
+
+ZH = Labels(
+    code="zh",
+    participants=("{n} 位参与者", "{n} 位参与者"),
+    quotes=("{n} 条原话", "{n} 条原话"),
+    pain_points=("{n} 个痛点", "{n} 个痛点"),
+    delights=("{n} 个亮点", "{n} 个亮点"),
+    more_quotes=("另有 {n} 条原话", "另有 {n} 条原话"),
+    list_sep="、",
+    and_sep="，",
+    kv_sep="：",
+    of_total="{participants}中的 {n} 位",
+    reach="{of_total}（{share:.0%}）",
+    none="无",
+    nothing_listed="未列出",
+    more="另有 {n} 项",
+    mentioned_once="{n} 项仅一人提及",
+    moment_of_truth="关键时刻",
+    severity="严重度",
+    severity_badge="严重 {n}",
+    severity_of="严重度 {n}/5",
+    facts="优先级 {priority:.2f} · 影响 {impact:.2f} · 投入 {effort}/5",
+    stage="阶段",
+    feeling="情绪",
+    doing="行为",
+    touchpoints="触点",
+    pain_points_lane="痛点",
+    opportunities="机会点",
+    delights_lane="亮点",
+    needs="需求",
+    curve_axis=("情绪", "曲线"),
+    no_quotes="无原话",
+    no_quotes_here="本阶段没有原话",
+    no_quotes_here_sentence="本阶段没有原话。",
+    curve_tip="{name}：平均情绪值 {valence}，95% 置信区间 {ci}，n = {n}",
+    curve_tip_empty="{name}：无原话",
+    moment_of_truth_tip="关键时刻：{titles}",
+    n_and_ci="n = {n} · 95% 置信区间 {ci}",
+    stand_out="{label} {share:.0%}（全体 {study:.0%}）",
+    stand_out_tip="{count} 条原话；z = {z:.1f}",
+    stands_out="突出情绪",
+    nothing_stands_out="没有格外突出的情绪",
+    mostly="；多为{labels}",
+    full_stop="。",
+    segment_reach="{label}：{n}/{total}",
+    rank_tip="全研究按优先级的排名",
+    addressed_for="针对：{titles}",
+    show_segment="查看细分人群",
+    everyone="全部",
+    segment_note=(
+        "虚线：该人群各阶段的平均情绪值（其编码原话，95% 置信区间）；"
+        "卡片显示其人数，未提及的卡片变淡。"
+    ),
+    page_title="{title} — 客户旅程地图",
+    page_intro=(
+        "项目 {project} 的客户旅程地图（草稿）· 生成于 {when} UTC · 地图 {id} · 架构 {schema}"
+    ),
+    report_intro="项目 *{project}* 的客户旅程地图，生成于 {when} UTC（地图 {id}，架构 {schema}）。",
+    built_from="数据来源",
+    sources="来源",
+    sources_count="{count}（{kinds}）",
+    participants_label="参与者",
+    languages="语言",
+    segment="细分",
+    generator="生成方式",
+    generator_line="{mode} 模式，模型 {model}",
+    prompts="，提示词 {version}",
+    stages="阶段",
+    quotes_label="原话",
+    quotes_line="采用 {used} 条 · 核验剔除 {rejected} 条",
+    llm_line="{calls} 次调用 · {cached} 次来自缓存 · {tokens} 个 token",
+    llm_report="{calls} 次调用（{cached} 次来自缓存），提示 {prompt} + 生成 {completion} 个 token",
+    read_with_care="阅读须知",
+    journey_map="旅程地图",
+    legend=(
+        "情绪曲线：各阶段原话的平均情绪值（−2 到 +2），竖线为 95% 置信区间，带圈的 ★ 为关键时刻。"
+        "情绪：该阶段原话中比全体研究更常出现的情绪（本阶段占比 vs 全体占比）。"
+        "展开痛点或亮点可读原话；左边色条表示严重度，黄色（1）到深红（5）。"
+        "机会点：针对该阶段痛点的改进建议，按优先级排列（#：在全研究中的排名）。"
+    ),
+    unplaced_legend="不在本地图任何阶段的建议（见改进建议）：{titles}。",
+    recommendations="改进建议",
+    scoring="评分方法",
+    evidence_quotes="证据（{quotes}）",
+    recommendation_meta=(
+        "优先级 {priority:.2f} · 阶段 {stage} · 影响 {impact:.2f} · 投入 {effort} · "
+        "针对 {addresses}"
+    ),
+    no_recommendations="无。",
+    footer=(
+        "读取参与者句子 {sentences} 句 · 观察 {observations} 条 · 采用原话 {used} 条 · "
+        "核验剔除 {rejected} 条、重新定位 {relocated} 条。"
+    ),
+    emotion_curve="情绪曲线",
+    curve_columns=("阶段", "平均情绪值", "95% 置信区间", "n", "最常见", "突出情绪", "曲线"),
+    across_stages="各阶段走势：`{curve}`（越低越负面，`·` 表示该阶段没有原话）。",
+    stands_out_note=(
+        "*突出情绪：*某阶段原话中比研究其余部分更常出现的情绪（本阶段占比 vs 全体占比；"
+        "加权对数几率，z ≥ 1，至少 2 条原话）。"
+    ),
+    emotion_line="*情绪：*{valence}（n = {n}；{feeling}）",
+    most_frequent="最常见：{labels}",
+    no_emotion_labels="无情绪标签",
+    stands_out_md="；突出：{items}",
+    touchpoints_of="触点：{names}",
+    touchpoint_line="{name}（{channel}，{type}）— {participants}",
+    more_in_exports="*……另有 {n} 个{what}，见 JSON 和 CSV 导出。*",
+    once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON。*",
+    what_people_do="用户行为",
+    more_in_json="*……另有 {n} 条，见 JSON。*",
+    opportunity_line="**{title}** — 优先级第 {rank}/{total} · {facts} · 针对：{addresses}",
+    not_placed="*未归入任何阶段（其阶段不在地图中）：*{ids}",
+    recommendation_columns=("#", "优先级", "建议", "阶段", "影响", "投入", "针对"),
+    evidence="证据",
+    evidence_lines=(
+        "读取的参与者句子",
+        "提取的观察",
+        "采用的原话",
+        "核验剔除的原话（在来源中找不到原文）",
+        "核验后重新定位的原话",
+    ),
+    warnings="注意事项",
+    no_evidence_yet="尚无证据",
+    participants_actor="参与者",
+    spread_all="{people}，均在「{home}」阶段",
+    spread_mostly="{people}，主要在「{home}」阶段",
+    also_in="{line}；也见于 {also}",
+    also_item="「{name}」（{n}）",
+    comments_on="关于{about}的反馈",
+    other_comments="其他反馈",
+    recommendation_title="{play}：{title}",
+    lower_title_start=False,
+    rationale=(
+        "主题 {id}「{title}」（{kind}）：{people}（占全体的 {share:.0%}），严重度 {severity}/5，"
+        "所属阶段「{stage}」。影响 {impact} = {severity} x {share}；投入 {effort}（{kind}）。"
+    ),
+    plays={
+        "unclear": "在用户看的地方说清楚",
+        "hard to find": "放在用户会找的地方",
+        "hidden cost": "在下单前展示全部费用",
+        "missing capability": "让用户能自己完成",
+        "failure": "找到并修复故障",
+        "no human": "提供快速转人工的途径",
+        "waiting": "缩短等待并告知还要多久",
+        "fulfilment": "在备货和发货环节解决",
+        "other": "与反馈的用户一起排查",
+    },
+    scoring_text=(
+        "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
+        "投入 1-5 按问题类型估计（表述不清 1；难以找到、隐性费用、缺少功能 2；故障或缺陷、"
+        "找不到人工 3；等待、履约 4；其他 3）；优先级 = 影响 / 投入，从高到低。"
+    ),
+    default_title="{project}：客户旅程地图（草稿）",
+    dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
+    thin_warning="证据较少（不足 3 条原话）的阶段：{stages}",
+    split_from="从「{title}」拆分而来。",
+    added_by="由{who}添加。",
+    a_person="团队成员",
+    added_finding="人工添加的发现",
+    emotions={
+        "angry": "生气",
+        "anxious": "焦虑",
+        "confused": "困惑",
+        "delighted": "惊喜",
+        "disappointed": "失望",
+        "frustrated": "挫败",
+        "hopeful": "期待",
+        "neutral": "平静",
+        "pleased": "高兴",
+        "relieved": "安心",
+        "satisfied": "满意",
+        "surprised": "意外",
+    },
+    kinds={
+        "unclear": "表述不清",
+        "hard to find": "难以找到",
+        "hidden cost": "隐性费用",
+        "missing capability": "缺少功能",
+        "failure": "故障",
+        "no human": "找不到人工",
+        "waiting": "等待",
+        "fulfilment": "履约",
+        "other": "其他",
+    },
+    touchpoint_names={
+        "advertising": "广告",
+        "cancellation / changes": "取消 / 变更",
+        "customer support": "客服",
+        "delivery": "配送",
+        "delivery courier": "快递员",
+        "email": "电子邮件",
+        "mobile app": "手机应用",
+        "notifications": "通知",
+        "packaging": "包装",
+        "payment": "支付",
+        "phone support": "电话客服",
+        "pricing": "价格",
+        "promo code": "优惠码",
+        "queue": "排队",
+        "sign-up / account": "注册 / 账户",
+        "social media": "社交媒体",
+        "store": "门店",
+        "support chat": "在线客服",
+        "website": "网站",
+        "word of mouth": "口碑",
+    },
+    channels={
+        "ads": "广告",
+        "app": "应用",
+        "chat": "在线聊天",
+        "delivery": "配送",
+        "email": "邮件",
+        "phone": "电话",
+        "print": "印刷品",
+        "product": "产品",
+        "service": "服务",
+        "social": "社交",
+        "store": "门店",
+        "support": "客服",
+        "web": "网页",
+    },
+    touchpoint_types={"digital": "数字", "physical": "实体", "social": "社交", "human": "人工"},
+    source_kinds={"interview": "访谈", "review": "评价", "survey": "问卷"},
+)
+
+_TABLES: dict[str, Labels] = {"en": EN, "zh": ZH}
+
+
+def labels_for(language: str) -> Labels:
+    """The table of a language (`en`, `zh`, or a regional form like `zh-CN`); English for any
+    language it does not have."""
+    return _TABLES.get(language.lower().split("-")[0], EN)
+
+
+def majority_language(languages: Mapping[str, int]) -> Language:
+    """The language a study's sources mostly speak, among those the map can speak: Chinese
+    when more than half the sources of a known language are Chinese, else English."""
+    known = {lang: n for lang, n in languages.items() if lang and lang != "und"}
+    chinese = sum(n for lang, n in known.items() if lang.lower().startswith("zh"))
+    return "zh" if 2 * chinese > sum(known.values()) else "en"
+
+
+def choose_language(choice: str | None, languages: Mapping[str, int]) -> Language:
+    """The map's language: the one asked for, or with `auto` (or nothing) the sources'
+    majority. An InputError for a language the map cannot speak."""
+    if choice is None or choice == "auto":
+        return majority_language(languages)
+    if choice not in LANGUAGES:
+        raise InputError(
+            f"unknown map language {choice!r}; choose one of: {', '.join(LANGUAGE_CHOICES)}"
+        )
+    return "zh" if choice == "zh" else "en"
