@@ -60,7 +60,8 @@ def read_sentence(
     """Classify one participant sentence from its sentiment and cue phrases.
 
     `context` is the polarity of the whole review it comes from (-1..+1, 0 for interviews):
-    in a one-star review a plain statement of fact is usually the complaint itself.
+    in a one-star review a plain statement of fact is usually the complaint itself (a
+    five-star review lifts only sentences that lean positive themselves).
     `seed` is how the nearest labelled example sentences lean (-1 pain .. +1 positive).
     """
     polarity = sentiment(text)
@@ -70,6 +71,10 @@ def read_sentence(
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))
     hesitant = bool(cues.HESITATION.search(text))
+    # A one-star review's plain facts are its complaint; a five-star review's plain facts
+    # ("Two working parents, three kids.") are background, praised only if they lean so.
+    if context > 0 and polarity <= 0 and not positive:
+        context = 0.0
     score = (
         polarity
         + W_POSITIVE * positive

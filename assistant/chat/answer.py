@@ -40,6 +40,8 @@ KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
 CANDIDATES = 30
 """Passages ranked for a question; the first few become its quotes."""
+ANSWERED = 3
+"""At most this many findings lead an answer."""
 QUOTED = 6
 """At most this many retrieved passages are quoted in an answer."""
 
@@ -233,10 +235,16 @@ class Gatherer:
             if scores[i] < max(above, FINDING_ABOVE):
                 break
             if self._fits(stage, finding, f):
-                out.append((stage, finding))
-            if len(out) == 3:
+                out.append((float(scores[i]), stage, finding))
+            if len(out) == 2 * ANSWERED:
                 break
-        return out
+        if not out:
+            return []
+        # As relevant as the best (within a keyword's worth): the widest felt first, so a
+        # small theme that merely names the question's word does not lead the answer.
+        best = out[0][0]
+        out.sort(key=lambda x: (x[0] < best - KEYWORD_BONUS, -x[2].participants, -x[0]))
+        return [(stage, finding) for _, stage, finding in out[:ANSWERED]]
 
     def _top_findings(self, f: Filters) -> list[tuple[str, Finding]]:
         """The most severe and widely felt findings within the filters."""

@@ -51,6 +51,18 @@ def test_a_pain_question_names_the_map_findings_with_counts_and_cites_quotes(cha
     assert answer.follow_ups
 
 
+def test_of_findings_as_relevant_as_each_other_the_widest_felt_leads(chat: Chat):
+    answer = chat.ask("What frustrates people about delivery?")
+    found = {f.title: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+    named = sorted((answer.answer.index(t), f) for t, f in found.items() if t in answer.answer)
+    assert named
+    first = named[0][1]
+    # a theme that merely names the question's word does not lead one more widely felt
+    assert first.participants >= max(f.participants for _, f in named[:2]) or (
+        first.participants >= 0.25 * chat.map.sources.participants
+    )
+
+
 def test_a_stage_question_answers_from_that_stage(chat: Chat):
     answer = chat.ask("What frustrates people during onboarding?")
     onboarding = next(s for s in chat.map.stages if s.name == "Onboarding")

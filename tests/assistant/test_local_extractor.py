@@ -153,3 +153,10 @@ def test_sentences_about_something_still_count(text: str):
     units = _units((None, text))
     reading = read_sentence(text)
     assert what_counts(units, [reading]) == [reading]
+
+
+def test_a_five_star_review_lifts_only_sentences_that_lean_positive():
+    fact = "Two working parents, three kids."
+    assert read_sentence(fact, context=1.0).kind is ObservationKind.neutral
+    assert read_sentence(fact, context=-1.0).kind is ObservationKind.pain_point
+    assert read_sentence("The recipes are good.", context=1.0).kind is ObservationKind.delight
