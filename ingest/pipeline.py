@@ -247,12 +247,12 @@ class Ingestor:
         in this run (a name in an earlier file, or earlier in this run, must not stay)."""
         parts = {p.casefold() for n in names for p in [n, *n.split()] if len(p) >= 3}
         aliases = self.catalog.aliases(self.project)
-        redactor = Redactor(aliases, detect_names=self.options.detect_names)
         for stored in self.catalog.sources(self.project):
             original, source = stored.original, stored.source
             folded = original.casefold()
             if not any(part in folded for part in parts):
                 continue
+            redactor = Redactor.for_text(aliases, original, detect_names=self.options.detect_names)
             counts: Counter[str] = Counter()
             turns = []
             for turn in source.turns:
@@ -268,7 +268,7 @@ class Ingestor:
                     "path": display_name(stored.locator, source.kind, redactor),
                 }
             )
-            chunks = chunk_source(updated, original, lambda t: redactor.redact(t)[0])
+            chunks = chunk_source(updated, original, redactor.redact_text)
             old_ids = self.store.chunk_ids(self.project, source.id)
             metadata = self._chunk_metadata(updated)
             for i in range(0, len(chunks), STORE_SLICE):
@@ -367,7 +367,7 @@ class Ingestor:
                 )
         participant_id = self._participant_id(document, kind, roles, shown, sid)
         aliases = self.catalog.aliases(self.project)
-        redactor = Redactor(aliases, detect_names=self.options.detect_names)
+        redactor = Redactor.for_text(aliases, document.text, detect_names=self.options.detect_names)
         counts: Counter[str] = Counter()
         headings: dict[str | None, str | None] = {None: None}
 

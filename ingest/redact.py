@@ -470,6 +470,26 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), end
 
 
+def names_in(text: str) -> set[str]:
+    """Names found in free text where the context makes them names ('my partner, Dev'), to be
+    redacted wherever else the same text uses them ('Dev was quite cross', 'Dev's card'):
+    English names whose every word is no ordinary word, Chinese names of two or more
+    characters (a lone surname is also a common character)."""
+    found = set()
+    for start, end in _en_names(text):
+        name = text[start:end]
+        words = name.split()
+        if all(
+            w[:1].isupper() and w not in _AMBIGUOUS_NAMES | _NOT_NAMES | _TITLES and len(w) >= 3
+            for w in words
+        ):
+            found.add(name)
+    for start, end in _zh_titled_names(text):
+        if end - start >= 2:
+            found.add(text[start:end])
+    return found
+
+
 class _Spans:
     """Non-overlapping spans: a span is kept if no kept span covers any of its characters."""
 
@@ -589,6 +609,21 @@ class Redactor:
 
             out = self._pattern.sub(swap, out)
         return out, counts
+
+    def redact_text(self, text: str) -> str:
+        """The text with PII replaced (`redact` without the counts)."""
+        return self.redact(text)[0]
+
+    @classmethod
+    def for_text(
+        cls, names: Mapping[str, str], text: str, *, detect_names: bool = True
+    ) -> "Redactor":
+        """A redactor for one source: its known names, and (with detect_names) every name its
+        text reveals in context, so a name is not kept where the context is weaker."""
+        if not detect_names:
+            return cls(names, detect_names=False)
+        revealed = {n: PLACEHOLDERS["name"] for n in names_in(text) if n not in names}
+        return cls({**revealed, **names}, detect_names=True)
 
     def _is_known(self, name: str) -> bool:
         """A detected name that the speakers' names cover: it gets the speaker's placeholder."""

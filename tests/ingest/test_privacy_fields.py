@@ -108,3 +108,23 @@ def test_a_given_name_in_a_file_name_is_hidden_even_when_the_speaker_is_labelled
     path.write_text("Interviewer: How was it?\nP5: The app kept logging me out.\n", "utf-8")
     [source] = _ingest(workspace, path).added
     assert source.path == "p05_[NAME].txt"
+
+
+def test_a_name_the_context_reveals_once_is_redacted_everywhere_in_that_source(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "p03.txt"
+    path.write_text(
+        "Interviewer: Who signed up?\n"
+        "P3: I went through the menu with my partner, Dev, on the website.\n"
+        "Interviewer: And paying?\n"
+        "P3: We paid with Dev's card. Dev was quite cross about the fee.\n",
+        encoding="utf-8",
+    )
+    [source] = _ingest(workspace, path).added
+    said = " ".join(t.text for t in source.turns)
+    assert "Dev" not in said
+    assert "paid with [NAME]'s card" in said and "[NAME] was quite cross" in said
+    # the chunks the chat retrieves from are redacted the same way
+    chunks = workspace.store.documents("study")
+    assert chunks and all("Dev" not in c for c in chunks)
