@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import briefs
 from assistant.compare import Comparison, compare
 from assistant.curation import edited_finding, make_edit
+from assistant.locks import ProjectLock
 from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.personas import personas_by_segment, with_personas
 from assistant.presets import preset_ids
@@ -112,12 +113,12 @@ class Edited:
 
 @dataclass
 class Studies:
-    """A workspace's projects, with one writer per project and a chat kept per project until
-    its data changes. Faces that serve many calls (HTTP, MCP) keep one; the CLI makes one per
-    command."""
+    """A workspace's projects, with one writer per project (across processes) and a chat kept
+    per project until its data changes. Faces that serve many calls (HTTP, MCP) keep one; the
+    CLI makes one per command."""
 
     workspace: Workspace
-    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _locks: dict[str, ProjectLock] = field(default_factory=dict, repr=False)
     _chats: dict[str, "Chat"] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -143,10 +144,16 @@ class Studies:
         """Every project's name."""
         return self.workspace.catalog.projects()
 
-    def lock(self, project: str) -> threading.Lock:
-        """One writer per project in this process (ingests, builds, edits, deletes)."""
+    def lock(self, project: str) -> ProjectLock:
+        """One writer per project (ingests, builds, edits, deletes), across this process's
+        threads and every other process on the workspace (API workers, the CLI)."""
         with self._guard:
-            return self._locks.setdefault(project, threading.Lock())
+            lock = self._locks.get(project)
+            if lock is None:
+                # Beside the catalog's ingest locks (<project>.lock), taken inside this one.
+                path = self.workspace.settings.home / "locks" / f"{project}.writer"
+                lock = self._locks[project] = ProjectLock(path, project)
+            return lock
 
     def chat(self, project: str) -> "Chat":
         """The project's Chat, reused until its sources, map or edits change."""
