@@ -93,6 +93,10 @@ class Incoming:
     """Why it was not kept (e.g. over the size limit)."""
 
 
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
 def journey_presets() -> list[str]:
     """The bundled journey presets' ids (for `preset`: e.g. travel, finance, subscription)."""
     return preset_ids()
@@ -254,8 +258,10 @@ class Study:
         """Keep files a client sent in the workspace and ingest them.
 
         Each is stored as uploads/<project>/<sha256[:12]>/<name>: the same content sent twice
-        is one file, two different files of one name are two sources. Raises TooLargeError,
-        UnsupportedError or InputError (saying why for each file) when none could be ingested.
+        is one file, two different files of one name are two sources. A file whose staging
+        file is gone but that was kept before (an interrupted ingest run again) is ingested
+        from where it was kept. Raises TooLargeError, UnsupportedError or InputError (saying
+        why for each file) when none could be ingested.
         """
         settings = self.workspace.settings
         if len(files) > settings.max_upload_files:
@@ -263,7 +269,6 @@ class Study:
                 f"{len(files)} files: send at most {settings.max_upload_files} at once",
                 code="too_many_files",
             )
-        folder = settings.home / "uploads" / self.project
         report = IngestReport()
         paths: list[Path] = []
         refusals: list[type[InputError]] = []
@@ -274,7 +279,7 @@ class Study:
                     report.skipped.append((file.name, file.refused or f"{file.name}: not received"))
                     refusals.append(TooLargeError)
                     continue
-                suffix = "." + file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+                suffix = _suffix(file.name)
                 if suffix not in SUPPORTED_EXTENSIONS:
                     report.skipped.append(
                         (
@@ -285,9 +290,14 @@ class Study:
                     )
                     refusals.append(UnsupportedError)
                     continue
-                path = folder / file.digest[:12] / file.name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(file.path, path)  # same content, same place: a re-upload is a no-op
+                path = self._kept(file)
+                if file.path.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(file.path, path)  # same content, same place: a no-op re-upload
+                elif not path.exists():  # an interrupted job's file, deleted since
+                    report.skipped.append((file.name, f"{file.name}: gone; send it again"))
+                    refusals.append(InputError)
+                    continue
                 paths.append(path)
             done = [0]
 
@@ -305,6 +315,24 @@ class Study:
                 code="nothing_ingested",
             )
         return report
+
+    def _kept(self, file: Incoming) -> Path:
+        """Where ingest_uploads keeps a file a client sent."""
+        folder = self.workspace.settings.home / "uploads" / self.project
+        return folder / file.digest[:12] / file.name
+
+    def missing_uploads(self, files: Sequence[Incoming]) -> list[str]:
+        """Names of the files (of an ingest to run again) that are neither staged nor kept in
+        the workspace any more, so cannot be ingested without being sent again. Files refused
+        as they arrived, or of a type that is never read, are not missed."""
+        return [
+            file.name
+            for file in files
+            if file.path is not None
+            and _suffix(file.name) in SUPPORTED_EXTENSIONS
+            and not file.path.exists()
+            and not self._kept(file).exists()
+        ]
 
     def sources(self) -> list[Source]:
         """The project's sources as stored (redacted)."""
