@@ -12,6 +12,7 @@ from assistant.jobs_store import INTERRUPTED, NOT_STARTED, JobStore, m001_jobs, 
 from assistant.repository import Repository
 from ingest.catalog import Catalog
 from ingest.migrations import Migrations, connect
+from tests.support.old_workspace import dump, ledger, old_database
 
 
 class Clock:
@@ -342,3 +343,21 @@ def test_a_forgotten_job_takes_the_files_it_held_and_nothing_outside_the_workspa
     assert store.get("held") is None
     assert not staged.exists() and outside.exists()
     outside.unlink()
+
+
+def test_a_workspace_made_before_migrations_gains_the_jobs_tables_and_keeps_its_own(
+    tmp_path: Path, clock: Clock
+) -> None:
+    path = old_database(tmp_path / "journeymap.sqlite")
+    before = [row for row in dump(path) if not row.startswith("CREATE")]
+    store = JobStore(path, clock)
+    store.add("j1", "map", "p", "worker-a", lease_seconds=30, request={"title": "t"})
+    job = store.get("j1")
+    assert job is not None and job.request == {"title": "t"}
+    store.close()
+    jobs = [(o, n) for o, n, _ in ledger(path) if o == "jobs"]
+    assert jobs == [("jobs", "m001_jobs"), ("jobs", "m002_job_requests")]
+    after = dump(path)
+    assert all(row in after for row in before), "the old workspace lost rows"
+    Catalog(path).close()  # its own owners still open it, and upgrade it as before
+    Repository(path).close()
