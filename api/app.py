@@ -16,7 +16,7 @@ from api.deps import AppState, scope_of
 from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
-from api.routes import chat, compare, edits, maps, projects, sources
+from api.routes import chat, compare, edits, jobs, maps, projects, sources
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
@@ -49,6 +49,8 @@ def create_app(
         store = JobStore(state.workspace.settings.home / "journeymap.sqlite")
         store.interrupt_expired()  # jobs of a server that died, this one or another
         state.jobs = Jobs(store=store, lease_seconds=job_lease_seconds)
+        if settings.job_resume:
+            state.jobs.resume(lambda stored: jobs.rebuild(state, stored))
         mcp = create_mcp(state)
         mcp_http["app"] = mcp.streamable_http_app(streamable_http_path="/")
         async with mcp.session_manager.run():
@@ -94,7 +96,7 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = (projects, sources, maps, edits, compare, chat)
+    routers = (projects, sources, maps, jobs, edits, compare, chat)
     for router in (module.router for module in routers):
         app.include_router(router)
     # The MCP server over Streamable HTTP at /mcp and /mcp/ alike (a redirect from one to the

@@ -11,6 +11,7 @@ from assistant.llm_types import LLMError
 from journey.errors import (
     ConfigError,
     ConflictError,
+    GoneError,
     InputError,
     InvalidRequestError,
     JourneymapError,
@@ -43,6 +44,7 @@ _STATUSES: list[tuple[type[JourneymapError], int, str]] = [
     (InvalidRequestError, 422, "invalid_request"),
     (InputError, 400, "bad_input"),
     (ConflictError, 409, "conflict"),
+    (GoneError, 410, "gone"),
     (ConfigError, 500, "config"),
     (LLMError, 502, "llm_failed"),  # the configured model failed: upstream, not us
 ]

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import suppress
@@ -22,8 +22,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import error_body, status_of
-from assistant.jobs_store import ACTIVE, INTERRUPTED, JobStore, StoredJob
-from journey.errors import JourneymapError
+from assistant.jobs_store import ACTIVE, INTERRUPTED, JobStore, StoredJob, retryable
+from journey.errors import ConflictError, JourneymapError, NotFoundError
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,12 @@ PROGRESS_EVERY = 0.5
 """Seconds between writes of a running job's progress to the database."""
 POLL_SECONDS = 0.2
 """How often a long poll on another worker's job reads the database."""
+RESUME_ATTEMPTS = 3
+"""A job begun this many times is not resumed on its own (one that kills its server, say out
+of memory, would otherwise be begun again by every restart); it can still be retried."""
+
+Work = Callable[[Callable[[float, str], None]], BaseModel]
+"""A job's work: called with progress(fraction, message), returns the result."""
 
 
 class Job(BaseModel):
@@ -60,12 +66,18 @@ class Job(BaseModel):
     """The result once done (what the synchronous call would have returned)."""
     error_code: int | None = None
     """HTTP status the synchronous call would have failed with."""
+    attempts: int = 0
+    """How many times a worker began it (a retry begins it again under the same id)."""
     retry: str | None = None
-    """How to run it again, when it was interrupted or stopped before it began."""
+    """How to run it again, when it ended without running to its end through no fault of its
+    input (interrupted, stopped before it began, or failed on the server's side)."""
 
 
-def retry_hint(kind: str, project: str) -> str:
-    """What a client does to run an interrupted job again (the work is safe to repeat)."""
+def retry_hint(job_id: str, kind: str, project: str, kept: bool = True) -> str:
+    """What a client does to run a job again (the work is safe to repeat): retry it, or, for a
+    job whose request was not kept (recorded by an older journeymap), send it again."""
+    if kept:
+        return f"POST /v1/jobs/{job_id}/retry"
     if kind == "map":
         return f"POST /v1/projects/{project}/map again with the same body"
     return (
@@ -74,11 +86,16 @@ def retry_hint(kind: str, project: str) -> str:
     )
 
 
+def _hint(stored: StoredJob) -> str | None:
+    if retryable(stored):
+        return retry_hint(stored.id, stored.kind, stored.project)
+    if stored.status == "interrupted" or (stored.status == "failed" and stored.error_code is None):
+        return retry_hint(stored.id, stored.kind, stored.project, kept=False)
+    return None
+
+
 def _from_store(stored: StoredJob) -> Job:
     kind: Literal["ingest", "map"] = "map" if stored.kind == "map" else "ingest"
-    ended_early = stored.status == "interrupted" or (
-        stored.status == "failed" and stored.started_at is None
-    )
     return Job(
         id=stored.id,
         kind=kind,
@@ -91,8 +108,43 @@ def _from_store(stored: StoredJob) -> Job:
         finished_at=stored.finished_at,
         result=stored.result,
         error_code=stored.error_code,
-        retry=retry_hint(kind, stored.project) if ended_early else None,
+        attempts=stored.attempts,
+        retry=_hint(stored),
     )
+
+
+def _check_retryable(stored: StoredJob) -> None:
+    """ConflictError saying why, unless the job may be run again."""
+    if retryable(stored):
+        return
+    where = f"GET /v1/jobs/{stored.id}"
+    if stored.status in ACTIVE:
+        attempt = stored.attempts + 1 if stored.status == "queued" else stored.attempts
+        raise ConflictError(
+            f"job {stored.id} is {stored.status} (attempt {attempt}): poll it at {where}",
+            code="job_active",
+        )
+    if stored.status == "done":
+        raise ConflictError(
+            f"job {stored.id} is done: its result is at {where}; to run it afresh, send its "
+            "request again",
+            code="job_done",
+        )
+    if stored.status == "failed" and stored.error_code is not None and stored.error_code < 500:
+        raise ConflictError(
+            f"job {stored.id} failed on its input ({stored.message}): it would fail the same "
+            "way again; fix the request and send it again",
+            code="job_not_retryable",
+        )
+    raise ConflictError(  # it could run again, but an older journeymap did not keep its request
+        f"job {stored.id} was recorded without its request (by an older journeymap): "
+        + retry_hint(stored.id, stored.kind, stored.project, kept=False),
+        code="job_not_retryable",
+    )
+
+
+class PoolClosed(RuntimeError):
+    """The job pool is shut down (the server is stopping): it takes no more jobs."""
 
 
 class JobStopped(Exception):
@@ -144,6 +196,12 @@ class Jobs:
         self.worker = worker_id()
         self._stop_renewing = threading.Event()
         self._renewer: threading.Thread | None = None
+        self._kept: set[str] = set()
+        """Jobs of this process whose request the database keeps (they can be retried)."""
+        self._rebuild: Callable[[StoredJob], Work] | None = None
+        """Set by `resume`: the work of a stored job, for resuming it."""
+        self._unresumable: set[str] = set()
+        """Jobs `resume` found it cannot run (their input is gone): not tried again."""
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
@@ -155,13 +213,16 @@ class Jobs:
                     future.set_result(None)
 
     def _renew(self) -> None:
-        """Keep this process's leases alive while it runs (a thread of its own)."""
+        """Keep this process's leases alive while it runs (a thread of its own), and resume
+        interrupted jobs when asked to (`resume`)."""
         assert self.store is not None
         while not self._stop_renewing.wait(self.lease_seconds / 3):
             try:
                 self.store.renew(self.worker, self.lease_seconds)
             except sqlite3.Error:  # a busy or closing database: the next round tries again
                 logger.warning("could not renew the job leases of %s", self.worker)
+            if self._rebuild is not None:
+                self._resume_interrupted()
 
     def get(self, job_id: str) -> Job | None:
         """A job by id: from the database when there is one (any worker's job), else from
@@ -199,18 +260,87 @@ class Jobs:
         self,
         kind: Literal["ingest", "map"],
         project: str,
-        work: Callable[[Callable[[float, str], None]], BaseModel],
+        work: Work,
+        request: Any = None,
+        inputs: Sequence[str] = (),
     ) -> tuple[Job, Future[None]]:
-        """Run work(progress) in the background; progress(fraction, message) updates the job."""
+        """Run work(progress) in the background; progress(fraction, message) updates the job.
+        With the request (JSON data from which the work can be made again) the job can be
+        retried; `inputs` are the workspace files it holds until it is forgotten."""
         job = Job(id=uuid.uuid4().hex[:16], kind=kind, project=project)
-        store, owner = self.store, self.worker
-        if store is not None:
-            job.created_at = store.add(job.id, kind, project, owner, self.lease_seconds)
+        if self.store is not None:
+            job.created_at = self.store.add(
+                job.id, kind, project, self.worker, self.lease_seconds, request, inputs
+            )
+        return job, self._start(job, work, kept=self.store is not None and request is not None)
+
+    def retry(self, job_id: str, rebuild: Callable[[StoredJob], Work]) -> Job:
+        """Run an ended job again under its id, in this process (see `retryable`): NotFoundError
+        if there is no such job, ConflictError if it is not to be retried (running, done, failed
+        on its input, or retried by another request first), and whatever `rebuild` raises when
+        the job's work cannot be made again (its files are gone); the job then stays as it was.
+        """
+        store = self.store
+        stored = store.get(job_id) if store is not None else None
+        if store is None or stored is None:
+            raise NotFoundError(f"no job {job_id!r} (ended jobs are kept for 7 days)")
+        _check_retryable(stored)
+        work = rebuild(stored)
+        requeued = store.requeue(job_id, self.worker, self.lease_seconds)
+        if requeued is None:  # another request retried it since it was read: say how it is
+            _check_retryable(store.get(job_id) or stored)
+            raise ConflictError(f"job {job_id} was retried by another request: poll it")
+        job = _from_store(requeued)
+        self._start(job, work, kept=True)
+        return job
+
+    def resume(self, rebuild: Callable[[StoredJob], Work]) -> None:
+        """Resume, in this process, jobs that a server's stop or death ended before they ran
+        to their end (begun fewer than RESUME_ATTEMPTS times): now, and then every third of
+        the lease, as workers of the workspace die. Each is taken by one worker only."""
+        if self.store is None:
+            return
+        self._rebuild = rebuild
+        self._resume_interrupted()
+        self._start_renewing()
+
+    def _resume_interrupted(self) -> None:
+        assert self.store is not None and self._rebuild is not None
+        try:
+            for job_id in self.store.resumable(RESUME_ATTEMPTS):
+                if self._closed:
+                    return
+                stored = self.store.get(job_id)
+                if stored is None or job_id in self._unresumable:
+                    continue
+                try:
+                    work = self._rebuild(stored)
+                except JourneymapError as exc:
+                    self._unresumable.add(job_id)
+                    logger.warning("job %s is not resumed: %s", job_id, exc)
+                    continue
+                requeued = self.store.requeue(
+                    job_id, self.worker, self.lease_seconds, RESUME_ATTEMPTS
+                )
+                if requeued is not None:  # else another worker took it
+                    logger.info("resuming job %s (attempt %d)", job_id, requeued.attempts + 1)
+                    self._start(_from_store(requeued), work, kept=True)
+        except PoolClosed:  # the server stopped under it: the job reads failed, retryable
+            return
+        except Exception:  # a thread's top level: the leases must go on being renewed
+            logger.exception("could not resume interrupted jobs")
+
+    def _start(self, job: Job, work: Work, kept: bool) -> Future[None]:
+        """Queue a job the database (if any) has as queued for this worker."""
+        store, owner, kind, project = self.store, self.worker, job.kind, job.project
         with self._lock:
             self._jobs[job.id] = job
+            if kept:
+                self._kept.add(job.id)
             for old in list(self._jobs)[:-500]:
                 del self._jobs[old]
                 self._futures.pop(old, None)
+                self._kept.discard(old)
         reported = [0.0]  # when progress last went to the database (monotonic seconds)
 
         def progress(fraction: float, message: str) -> None:
@@ -229,8 +359,11 @@ class Jobs:
                 finished = store.finish(job.id, owner, status, message, result, job.error_code)
             job.message = message
             job.finished_at = finished or datetime.now(UTC)
-            if status != "done":
-                job.retry = retry_hint(kind, project) if status == "interrupted" else None
+            server_side = (job.error_code or 500) >= 500
+            if status == "interrupted" or (status == "failed" and kept and server_side):
+                job.retry = retry_hint(job.id, kind, project, kept)
+            else:
+                job.retry = None
             job.status = status  # last: a reader of this object sees a complete job
 
         def run() -> None:
@@ -240,11 +373,12 @@ class Jobs:
                 if claimed is None:  # another worker reported it before it began
                     stored = store.get(job.id)
                     if stored is not None:
-                        job.message, job.retry = stored.message, retry_hint(kind, project)
+                        job.message, job.retry = stored.message, _hint(stored)
                         job.status = stored.status
                     return
                 started = claimed
             job.status, job.started_at = "running", started
+            job.attempts += 1
             try:
                 result = work(progress)
             except JourneymapError as exc:
@@ -265,7 +399,7 @@ class Jobs:
             if self._closed:
                 if store is not None:
                     store.finish(job.id, owner, "failed", "the job pool is shut down")
-                raise RuntimeError("the job pool is shut down")
+                raise PoolClosed("the job pool is shut down")
             self._futures[job.id] = future
             self._queue.put((future, run))
             while len(self._workers) < self._size:
@@ -274,12 +408,16 @@ class Jobs:
                 )
                 worker.start()
                 self._workers.append(worker)
-            if store is not None and self._renewer is None:
+        self._start_renewing()
+        return future
+
+    def _start_renewing(self) -> None:
+        with self._lock:
+            if self.store is not None and self._renewer is None and not self._closed:
                 self._renewer = threading.Thread(
                     target=self._renew, name="journeymap-job-leases", daemon=True
                 )
                 self._renewer.start()
-        return job, future
 
     def wait(self, job_id: str, seconds: float) -> None:
         """Block up to `seconds` for a job to end (a long poll); another worker's job is
@@ -315,7 +453,7 @@ class Jobs:
                 if self.store is not None:
                     self.store.finish(job.id, self.worker, "failed", message)
                 job.status, job.message = "failed", message
-                job.retry = retry_hint(job.kind, job.project)
+                job.retry = retry_hint(job.id, job.kind, job.project, job.id in self._kept)
         for _ in workers:
             self._queue.put(None)
         for worker in workers:
@@ -334,11 +472,14 @@ def wait_or_hand_back(
     jobs: Jobs,
     kind: Literal["ingest", "map"],
     project: str,
-    work: Callable[[Callable[[float, str], None]], BaseModel],
+    work: Work,
     wait_seconds: float,
+    request: Any = None,
+    inputs: Sequence[str] = (),
 ) -> Job:
-    """Submit work and wait up to wait_seconds; the job comes back done, failed or running."""
-    job, future = jobs.submit(kind, project, work)
+    """Submit work (with its request and inputs, see `Jobs.submit`) and wait up to
+    wait_seconds; the job comes back done, failed or running."""
+    job, future = jobs.submit(kind, project, work, request, inputs)
     with suppress(FuturesTimeout):
         future.result(timeout=max(0.0, wait_seconds))
     return job
@@ -348,11 +489,13 @@ async def await_or_hand_back(
     jobs: Jobs,
     kind: Literal["ingest", "map"],
     project: str,
-    work: Callable[[Callable[[float, str], None]], BaseModel],
+    work: Work,
     wait_seconds: float,
+    request: Any = None,
+    inputs: Sequence[str] = (),
 ) -> Job:
     """wait_or_hand_back for async endpoints: the event loop goes on serving while it waits."""
-    job, future = jobs.submit(kind, project, work)
+    job, future = jobs.submit(kind, project, work, request, inputs)
     if wait_seconds <= 0:
         return job
     # asyncio.wait, unlike wait_for, leaves the job alone when the time is up.

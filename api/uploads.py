@@ -6,13 +6,16 @@ import os
 import re
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from api.errors import status_of
 from api.models import IngestResult, Skipped, source_summary
 from assistant.study import Incoming, IngestOptions, Study
+from journey.errors import JourneymapError
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _NAME_BYTES = 120
@@ -53,7 +56,8 @@ class Stager:
         folder.mkdir(parents=True, exist_ok=True)
         self.name, self.limit, self.size = name, limit, 0
         self._hash = hashlib.sha256()
-        fd, path = tempfile.mkstemp(dir=folder, prefix="incoming-")
+        # A name never used before: a job holds its staged files by name until it is forgotten.
+        fd, path = tempfile.mkstemp(dir=folder, prefix=f"incoming-{uuid.uuid4().hex}-")
         self._path: Path | None = Path(path)
         self._file: BinaryIO | None = os.fdopen(fd, "wb")
 
@@ -112,18 +116,27 @@ def ingest_uploads(
     uploads: Sequence[Upload | Incoming],
     options: IngestOptions,
     progress: Callable[[float, str], None] = lambda fraction, message: None,
+    *,
+    keep_for_retry: bool = False,
 ) -> IngestResult:
     """Ingest files a client sent (staged already, or in memory) into a project; the staging
-    files are gone afterwards, whatever happened."""
+    files are gone afterwards, whatever happened, unless `keep_for_retry` (a job that can be
+    run again) and the ingest stopped for a reason its files are not to blame for (a server
+    stopping, a crash): then they wait for the retry, or for the job to be forgotten."""
     home = study.workspace.settings.home
     staged = [
         stage_upload(home, u, options.max_bytes) if isinstance(u, Upload) else u for u in uploads
     ]
+    keep = keep_for_retry
     try:
         report = study.ingest_uploads(staged, options, progress)
+        keep = False
+    except JourneymapError as exc:
+        keep = keep and status_of(exc)[0] >= 500  # failed on its input: not to be retried
+        raise
     finally:
         for file in staged:
-            if file.path is not None:
+            if file.path is not None and not keep:
                 file.path.unlink(missing_ok=True)
     return IngestResult(
         added=[source_summary(s) for s in report.added],

@@ -7,6 +7,11 @@ so two workers never run one job at once. The holder renews the lease while it w
 whose lease ran out is reported `interrupted` (its worker stopped), and a worker that lost its
 lease is told so at its next step (its updates are refused) and stops.
 
+A job keeps the request that made it (what to run, as the API recorded it) and the workspace
+files it holds (an upload's staged files), so a job that ended without running to its end can be
+run again under the same id (`requeue`, one atomic UPDATE like `claim`: two workers retrying one
+job start it once). Its files stay in the workspace until the job is forgotten.
+
 The table has its own owner of migrations ("jobs"), opened by the API only: jobs are the
 server's working state, not the study, and a workspace served once stays readable by an older
 journeymap (which refuses a database recording a migration of an owner it knows, not of one
@@ -14,10 +19,11 @@ it does not).
 """
 
 import json
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +31,9 @@ from typing import Any, Literal, NamedTuple, cast, get_args
 
 from ingest.migrations import Migrations, connect, transaction
 
-__all__ = ["INTERRUPTED", "JobStatus", "JobStore", "StoredJob", "migrations"]
+__all__ = ["INTERRUPTED", "JobStatus", "JobStore", "StoredJob", "migrations", "retryable"]
+
+logger = logging.getLogger(__name__)
 
 JobStatus = Literal["queued", "running", "done", "failed", "interrupted"]
 ACTIVE = ("queued", "running")
@@ -65,6 +73,15 @@ def m001_jobs(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX jobs_by_lease ON jobs (status, lease_until)")
 
 
+@migrations
+def m002_job_requests(db: sqlite3.Connection) -> None:
+    """What each job was asked to do (request_json, for running it again) and the workspace
+    files it holds until it is forgotten (inputs_json: paths relative to the workspace). Jobs
+    recorded before have neither: they cannot be retried, only sent again."""
+    db.execute("ALTER TABLE jobs ADD COLUMN request_json TEXT")
+    db.execute("ALTER TABLE jobs ADD COLUMN inputs_json TEXT")
+
+
 class StoredJob(NamedTuple):
     """A job as the database has it."""
 
@@ -86,12 +103,40 @@ class StoredJob(NamedTuple):
     """Epoch seconds its lease runs to."""
     attempts: int
     """How many times a worker claimed it."""
+    request: Any = None
+    """What it was asked to do, as JSON data (None for a job recorded before requests were)."""
+    inputs: tuple[str, ...] = ()
+    """Workspace files it holds (relative to the workspace), deleted when it is forgotten."""
 
 
 _COLUMNS = (
     "id, kind, project, status, progress, message, result_json, error_code, created_at, "
-    "started_at, finished_at, owner, lease_until, attempts"
+    "started_at, finished_at, owner, lease_until, attempts, request_json, inputs_json"
 )
+
+# Which ended jobs may run again, once in SQL (for the atomic requeue) and once in Python (for
+# what a job says about itself): they must agree. A job that ended because its server stopped
+# (interrupted, or failed before it began: no error code), or that failed on our side (5xx: a
+# crash, the LLM down); not one that succeeded, nor one its input failed (4xx: it would fail
+# the same way again).
+_RETRYABLE_SQL = (
+    "request_json IS NOT NULL AND (status='interrupted' OR "
+    "(status='failed' AND (error_code IS NULL OR error_code >= 500)))"
+)
+# ...and which of those a worker resumes on its own: only those its server's stop ended.
+_RESUMABLE_SQL = (
+    "request_json IS NOT NULL AND (status='interrupted' OR "
+    "(status='failed' AND error_code IS NULL))"
+)
+
+
+def retryable(job: StoredJob) -> bool:
+    """Whether the job may be run again (`JobStore.requeue`): it has its request and ended
+    without running to its end for a reason its input is not to blame for."""
+    return job.request is not None and (
+        job.status == "interrupted"
+        or (job.status == "failed" and (job.error_code is None or job.error_code >= 500))
+    )
 
 
 def _when(value: str | None) -> datetime | None:
@@ -116,6 +161,8 @@ def _stored(row: tuple[Any, ...]) -> StoredJob:
         owner=None if row[11] is None else str(row[11]),
         lease_until=None if row[12] is None else float(row[12]),
         attempts=int(row[13]),
+        request=json.loads(row[14]) if row[14] is not None else None,
+        inputs=tuple(json.loads(row[15])) if row[15] is not None else (),
     )
 
 
@@ -133,12 +180,14 @@ class JobStore:
         keep_ended: int = KEEP_ENDED,
     ) -> None:
         self._db = connect(path, migrations)
+        self._home = path.parent.resolve()
         self._clock = clock
         self._keep_ended = keep_ended
         # One connection serves every thread of a server: one statement at a time on it.
         self._lock = threading.RLock()
         with self._transaction() as db:
-            self._forget_ended(db)
+            forgotten = self._forget_ended(db)
+        self._delete_inputs(forgotten)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -153,19 +202,70 @@ class JobStore:
             yield db
 
     def add(
-        self, job_id: str, kind: str, project: str, owner: str, lease_seconds: float
+        self,
+        job_id: str,
+        kind: str,
+        project: str,
+        owner: str,
+        lease_seconds: float,
+        request: Any = None,
+        inputs: Sequence[str] = (),
     ) -> datetime:
-        """A new queued job, leased to the worker that will run it; when it was created. Old
-        ended jobs are forgotten on the way (KEEP_DAYS, KEEP_ENDED)."""
+        """A new queued job, leased to the worker that will run it, with its request (JSON
+        data) and the workspace files it holds; when it was created. Old ended jobs are
+        forgotten on the way (KEEP_DAYS, KEEP_ENDED)."""
         created = self._iso()
         with self._transaction() as db:
-            self._forget_ended(db)
+            forgotten = self._forget_ended(db)
             db.execute(
-                "INSERT INTO jobs (id, kind, project, status, created_at, owner, lease_until) "
-                "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
-                (job_id, kind, project, created, owner, self._clock() + lease_seconds),
+                "INSERT INTO jobs (id, kind, project, status, created_at, owner, lease_until, "
+                "request_json, inputs_json) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    kind,
+                    project,
+                    created,
+                    owner,
+                    self._clock() + lease_seconds,
+                    None if request is None else json.dumps(request, ensure_ascii=False),
+                    json.dumps(list(inputs)) if inputs else None,
+                ),
             )
+        self._delete_inputs(forgotten)
         return datetime.fromisoformat(created)
+
+    def requeue(
+        self, job_id: str, owner: str, lease_seconds: float, max_attempts: int | None = None
+    ) -> StoredJob | None:
+        """Queue an ended, retryable job (see `retryable`) again under its id, leased to the
+        worker that will run it (and begun fewer than max_attempts times, if given): for
+        exactly one caller; the job as queued, else None. Its result, error and times of the
+        last attempt are cleared; its attempts count on."""
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE jobs SET status='queued', owner=:owner, lease_until=:until, progress=0, "
+                "message='queued again after: ' || message, result_json=NULL, error_code=NULL, "
+                f"started_at=NULL, finished_at=NULL WHERE id=:id AND {_RETRYABLE_SQL} "
+                "AND (:max IS NULL OR attempts < :max)",
+                {
+                    "id": job_id,
+                    "owner": owner,
+                    "until": self._clock() + lease_seconds,
+                    "max": max_attempts,
+                },
+            )
+        return self.get(job_id) if updated.rowcount == 1 else None
+
+    def resumable(self, max_attempts: int) -> list[str]:
+        """Ids of jobs a stopping or dying server ended before they ran to their end (oldest
+        first) that were begun fewer than max_attempts times: what a worker may resume."""
+        self.interrupt_expired()
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id FROM jobs WHERE {_RESUMABLE_SQL} AND attempts < ? ORDER BY created_at",
+                (max_attempts,),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def claim(self, job_id: str, owner: str, lease_seconds: float) -> datetime | None:
         """Take the job to run it: for exactly one caller while it is queued for this owner
@@ -272,14 +372,26 @@ class JobStore:
             )
             return updated.rowcount
 
-    def _forget_ended(self, db: sqlite3.Connection) -> None:
+    def _forget_ended(self, db: sqlite3.Connection) -> list[str]:
+        """Forget old ended jobs; the files they held, to delete once this is committed."""
         cutoff = datetime.fromtimestamp(self._clock(), UTC) - timedelta(days=KEEP_DAYS)
-        db.execute(
-            "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?",
-            (cutoff.isoformat(timespec="microseconds"),),
+        old = (
+            "SELECT id, inputs_json FROM jobs WHERE finished_at IS NOT NULL AND (finished_at < ? "
+            "OR id IN (SELECT id FROM jobs WHERE finished_at IS NOT NULL "
+            "ORDER BY finished_at DESC LIMIT -1 OFFSET ?))"
         )
-        db.execute(
-            "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE finished_at IS NOT NULL "
-            "ORDER BY finished_at DESC LIMIT -1 OFFSET ?)",
-            (self._keep_ended,),
-        )
+        rows = db.execute(old, (cutoff.isoformat(timespec="microseconds"), self._keep_ended))
+        forgotten = rows.fetchall()
+        db.executemany("DELETE FROM jobs WHERE id=?", [(r[0],) for r in forgotten])
+        return [path for _, held in forgotten if held for path in json.loads(held)]
+
+    def _delete_inputs(self, paths: list[str]) -> None:
+        """Delete the files forgotten jobs held (an ingest's staged uploads it never took in),
+        inside the workspace only."""
+        for relative in paths:
+            path = (self._home / relative).resolve()
+            if path.is_relative_to(self._home) and path != self._home:
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as exc:  # a folder, or no permission: leave it, say so
+                    logger.warning("could not delete %s of a forgotten job: %s", path, exc)

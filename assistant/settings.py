@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     """Most megabytes one upload request may carry in all; unset: 4 × max_file_mb."""
     job_wait_seconds: float = Field(20.0, ge=0)
     """How long an API upload or map build waits before answering 202 with a job to poll."""
+    job_resume: bool = False
+    """An API worker runs again, on its own, jobs a server's stop or death cut short (each by
+    one worker; a job begun 3 times is left to be retried by hand). Off: a client retries."""
 
     chroma_url: str | None = None
     """A Chroma server (`chroma run`, e.g. http://127.0.0.1:8000) holding the vectors instead of

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant import briefs
 from assistant.compare import Comparison, compare
 from assistant.curation import edited_finding, make_edit
+from assistant.locks import ProjectLock
 from assistant.mapping import build_map, current_map, save_map, with_edits
 from assistant.personas import personas_by_segment, with_personas
 from assistant.presets import preset_ids
@@ -93,6 +94,10 @@ class Incoming:
     """Why it was not kept (e.g. over the size limit)."""
 
 
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
 def journey_presets() -> list[str]:
     """The bundled journey presets' ids (for `preset`: e.g. travel, finance, subscription)."""
     return preset_ids()
@@ -113,12 +118,12 @@ class Edited:
 
 @dataclass
 class Studies:
-    """A workspace's projects, with one writer per project and a chat kept per project until
-    its data changes. Faces that serve many calls (HTTP, MCP) keep one; the CLI makes one per
-    command."""
+    """A workspace's projects, with one writer per project (across processes) and a chat kept
+    per project until its data changes. Faces that serve many calls (HTTP, MCP) keep one; the
+    CLI makes one per command."""
 
     workspace: Workspace
-    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _locks: dict[str, ProjectLock] = field(default_factory=dict, repr=False)
     _chats: dict[str, "Chat"] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -144,10 +149,16 @@ class Studies:
         """Every project's name."""
         return self.workspace.catalog.projects()
 
-    def lock(self, project: str) -> threading.Lock:
-        """One writer per project in this process (ingests, builds, edits, deletes)."""
+    def lock(self, project: str) -> ProjectLock:
+        """One writer per project (ingests, builds, edits, deletes), across this process's
+        threads and every other process on the workspace (API workers, the CLI)."""
         with self._guard:
-            return self._locks.setdefault(project, threading.Lock())
+            lock = self._locks.get(project)
+            if lock is None:
+                # Beside the catalog's ingest locks (<project>.lock), taken inside this one.
+                path = self.workspace.settings.home / "locks" / f"{project}.writer"
+                lock = self._locks[project] = ProjectLock(path, project)
+            return lock
 
     def chat(self, project: str) -> "Chat":
         """The project's Chat, reused until its sources, map or edits change."""
@@ -248,8 +259,10 @@ class Study:
         """Keep files a client sent in the workspace and ingest them.
 
         Each is stored as uploads/<project>/<sha256[:12]>/<name>: the same content sent twice
-        is one file, two different files of one name are two sources. Raises TooLargeError,
-        UnsupportedError or InputError (saying why for each file) when none could be ingested.
+        is one file, two different files of one name are two sources. A file whose staging
+        file is gone but that was kept before (an interrupted ingest run again) is ingested
+        from where it was kept. Raises TooLargeError, UnsupportedError or InputError (saying
+        why for each file) when none could be ingested.
         """
         settings = self.workspace.settings
         if len(files) > settings.max_upload_files:
@@ -257,7 +270,6 @@ class Study:
                 f"{len(files)} files: send at most {settings.max_upload_files} at once",
                 code="too_many_files",
             )
-        folder = settings.home / "uploads" / self.project
         report = IngestReport()
         paths: list[Path] = []
         refusals: list[type[InputError]] = []
@@ -268,7 +280,7 @@ class Study:
                     report.skipped.append((file.name, file.refused or f"{file.name}: not received"))
                     refusals.append(TooLargeError)
                     continue
-                suffix = "." + file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+                suffix = _suffix(file.name)
                 if suffix not in SUPPORTED_EXTENSIONS:
                     report.skipped.append(
                         (
@@ -279,9 +291,14 @@ class Study:
                     )
                     refusals.append(UnsupportedError)
                     continue
-                path = folder / file.digest[:12] / file.name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(file.path, path)  # same content, same place: a re-upload is a no-op
+                path = self._kept(file)
+                if file.path.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(file.path, path)  # same content, same place: a no-op re-upload
+                elif not path.exists():  # an interrupted job's file, deleted since
+                    report.skipped.append((file.name, f"{file.name}: gone; send it again"))
+                    refusals.append(InputError)
+                    continue
                 paths.append(path)
             done = [0]
 
@@ -299,6 +316,24 @@ class Study:
                 code="nothing_ingested",
             )
         return report
+
+    def _kept(self, file: Incoming) -> Path:
+        """Where ingest_uploads keeps a file a client sent."""
+        folder = self.workspace.settings.home / "uploads" / self.project
+        return folder / file.digest[:12] / file.name
+
+    def missing_uploads(self, files: Sequence[Incoming]) -> list[str]:
+        """Names of the files (of an ingest to run again) that are neither staged nor kept in
+        the workspace any more, so cannot be ingested without being sent again. Files refused
+        as they arrived, or of a type that is never read, are not missed."""
+        return [
+            file.name
+            for file in files
+            if file.path is not None
+            and _suffix(file.name) in SUPPORTED_EXTENSIONS
+            and not file.path.exists()
+            and not self._kept(file).exists()
+        ]
 
     def sources(self) -> list[Source]:
         """The project's sources as stored (redacted)."""

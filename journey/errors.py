@@ -38,3 +38,8 @@ class ConflictError(JourneymapError):
 class InvalidRequestError(InputError):
     """A request that cannot be carried out as given: arguments that do not fit together (a
     merge without its target), or files none of which could be used."""
+
+
+class GoneError(JourneymapError):
+    """What a request needs existed once and is gone for good (the files of an interrupted
+    ingest, deleted since): send it again."""

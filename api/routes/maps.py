@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ScopeDep, StateDep, StudyDep, allowed
-from api.jobs import Job, job_accepted, job_response, wait_or_hand_back
+from api.deps import ScopeDep, StateDep, StudyDep
+from api.jobs import Job, Work, job_accepted, job_response, wait_or_hand_back
+from assistant.study import Studies, Study
 from journey import exports
-from journey.errors import NotFoundError
+from journey.errors import GoneError, NotFoundError
 from journey.labels import LanguageChoice
 from journey.render import MEDIA_TYPES, Format
 from journey.schema import JourneyMap, Recommendation
@@ -65,6 +66,20 @@ def build_project_map(
     """Builds offline (or with the configured LLM); a long build answers 202 with a job to
     poll at /v1/jobs/{id}, whose progress follows the LLM's requests."""
     body = body or MapRequest()
+    job = wait_or_hand_back(
+        state.jobs,
+        "map",
+        study.project,
+        map_work(study, body),
+        state.settings.job_wait_seconds if wait else 0.0,
+        request=body.model_dump(mode="json"),
+    )
+    # wait=false promises a job to poll, even if a small build already ended.
+    return job_response(job) if wait else job_accepted(job)
+
+
+def map_work(study: Study, body: MapRequest) -> Work:
+    """The work of a map build's job."""
 
     def work(progress: Callable[[float, str], None]) -> JourneyMap:
         progress(0.1, "reading sentences and extracting observations")
@@ -80,11 +95,16 @@ def build_project_map(
             language=body.language,
         )
 
-    job = wait_or_hand_back(
-        state.jobs, "map", study.project, work, state.settings.job_wait_seconds if wait else 0.0
-    )
-    # wait=false promises a job to poll, even if a small build already ended.
-    return job_response(job) if wait else job_accepted(job)
+    return work
+
+
+def map_again(studies: Studies, project: str, body: MapRequest) -> Work:
+    """The work of a map build's job run again; GoneError if its project was deleted since."""
+    try:
+        study = studies(project)
+    except NotFoundError as exc:
+        raise GoneError(f"{exc}: this map build cannot run again", code="job_input_gone") from None
+    return map_work(study, body)
 
 
 class MapVersion(BaseModel):
@@ -102,30 +122,6 @@ def list_map_versions(study: StudyDep) -> list[MapVersion]:
 @router.get("/projects/{project}/maps/{map_id}", summary="Get one stored version of the map")
 def get_map_version(study: StudyDep, map_id: str) -> JourneyMap:
     return study.map_version(map_id)
-
-
-@router.get(
-    "/jobs/{job_id}", summary="A background job: status, progress and result", tags=["jobs"]
-)
-def get_job(
-    job_id: str,
-    state: StateDep,
-    scope: ScopeDep,
-    wait: Annotated[
-        float,
-        Query(
-            ge=0,
-            le=60,
-            description="Seconds to wait for the job to end before answering (a long poll).",
-        ),
-    ] = 0.0,
-) -> Job:
-    job = state.jobs.get(job_id)
-    if job is not None and allowed(scope, job.project) and wait:
-        state.jobs.wait(job_id, wait)
-    if job is None or not allowed(scope, job.project):
-        raise NotFoundError(f"no job {job_id!r} (ended jobs are kept for 7 days)")
-    return job
 
 
 @router.get("/projects/{project}/map", summary="Get the project's newest map")

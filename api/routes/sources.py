@@ -2,20 +2,23 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.deps import AppState, ScopeDep, StateDep, StudyDep, allowed
 from api.errors import ApiError
-from api.jobs import Job, await_or_hand_back, job_accepted, job_response
+from api.jobs import Job, Work, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
 from assistant.study import Incoming, check_project_name
+from journey.errors import GoneError
 from journey.source import Source, SourceKind
 
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
@@ -111,7 +114,9 @@ async def upload_sources(
                 "invalid_request",
                 f"kind: one of {', '.join(k.value for k in SourceKind)}",
             ) from None
-        options = state.settings.ingest_options(
+        home = state.workspace.settings.home
+        kept = IngestRequest(
+            files=[StagedFile.of(file, home) for file in form.files],
             kind=source_kind,
             text_column=form.one("text_column"),
             id_column=form.one("id_column"),
@@ -124,13 +129,79 @@ async def upload_sources(
         state.jobs,
         "ingest",
         project,
-        lambda progress: ingest_uploads(state.studies.open(project), form.files, options, progress),
+        ingest_work(state, project, kept),
         state.settings.job_wait_seconds if wait else 0.0,
+        request=kept.model_dump(mode="json"),
+        inputs=[f.path for f in kept.files if f.path is not None],
     )
     if not wait:  # a job was asked for: it answers 202 even if the job has already ended
         return job_accepted(job)
     added = bool(job.status == "done" and job.result["added"])
     return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
+
+
+class StagedFile(BaseModel):
+    """A file of an upload as its job keeps it."""
+
+    name: str
+    path: str | None
+    """Where it was staged, relative to the workspace; None if refused as it arrived."""
+    digest: str
+    refused: str | None = None
+
+    @classmethod
+    def of(cls, file: Incoming, home: Path) -> "StagedFile":
+        """A staged file, its place relative to the workspace."""
+        path = file.path.resolve().relative_to(home.resolve()) if file.path else None
+        return cls(
+            name=file.name, path=path and path.as_posix(), digest=file.digest, refused=file.refused
+        )
+
+    def incoming(self, home: Path) -> Incoming:
+        """The file as the use-case layer takes it."""
+        return Incoming(
+            self.name, home / self.path if self.path else None, self.digest, self.refused
+        )
+
+
+class IngestRequest(BaseModel):
+    """An upload as its job keeps it, to run it again (the limits are the server's of then)."""
+
+    files: list[StagedFile]
+    kind: SourceKind | None = None
+    text_column: str | None = None
+    id_column: str | None = None
+    segment: dict[str, str] = Field(default_factory=dict)
+
+
+def ingest_work(state: AppState, project: str, request: IngestRequest) -> Work:
+    """The work of an upload's job."""
+    home = state.workspace.settings.home
+    files = [f.incoming(home) for f in request.files]
+    options = state.settings.ingest_options(
+        kind=request.kind,
+        text_column=request.text_column,
+        id_column=request.id_column,
+        segment=request.segment,
+    )
+    return lambda progress: ingest_uploads(
+        state.studies.open(project), files, options, progress, keep_for_retry=True
+    )
+
+
+def ingest_again(state: AppState, project: str, request: IngestRequest) -> Work:
+    """The work of an upload's job run again; GoneError if a file it needs is gone (its
+    project was deleted since, say)."""
+    home = state.workspace.settings.home
+    files = [f.incoming(home) for f in request.files]
+    missing = state.studies.open(project).missing_uploads(files)
+    if missing:
+        raise GoneError(
+            f"the files of this upload are gone from the workspace ({', '.join(missing)}): "
+            f"send them again to /v1/projects/{project}/sources",
+            code="job_input_gone",
+        )
+    return ingest_work(state, project, request)
 
 
 def _file_limit(state: AppState) -> int:

@@ -2,6 +2,7 @@
 API worker of the workspace, reported interrupted (with how to run them again) when their
 worker dies, and never run twice. Two real servers on one workspace, one killed mid-job."""
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.jobs import Jobs
+from api.routes.sources import IngestRequest, StagedFile
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from tests.support.jobs import poll_job
 from tests.support.server import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -68,8 +72,13 @@ class _Server:
     drain: threading.Thread | None = None
 
 
-def _launch(args: list[str], home: Path, port: int) -> _Server:
-    env = {**os.environ, "JOURNEYMAP_HOME": str(home), "JOURNEYMAP_LOG_LEVEL": "INFO"}
+def _launch(args: list[str], home: Path, port: int, extra: dict[str, str] | None = None) -> _Server:
+    env = {
+        **os.environ,
+        "JOURNEYMAP_HOME": str(home),
+        "JOURNEYMAP_LOG_LEVEL": "INFO",
+        **(extra or {}),
+    }
     env.pop("JOURNEYMAP_API_KEYS", None)
     process = subprocess.Popen(
         [sys.executable, "-c", *args],
@@ -133,16 +142,33 @@ def stuck(home: Path) -> Iterator[_Server]:
         _stop(server)
 
 
-@pytest.fixture
-def plain(home: Path) -> Iterator[_Server]:
-    """Server B: `journeymap serve` on the same workspace, as a second API worker."""
+def _serve_args(port: int) -> list[str]:
+    return ["from api.cli import main; main()", "serve", "--port", str(port)]
+
+
+@contextmanager
+def _serve(home: Path, **env: str) -> Iterator[_Server]:
+    """`journeymap serve` on the workspace, as another API worker."""
     port = free_port()
-    serve = ["from api.cli import main; main()", "serve", "--port", str(port)]
-    server = _launch(serve, home, port)
+    server = _launch(_serve_args(port), home, port, env)
     try:
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture
+def plain(home: Path) -> Iterator[_Server]:
+    """Server B: `journeymap serve` on the same workspace, as a second API worker."""
+    with _serve(home) as server:
+        yield server
+
+
+@pytest.fixture
+def other(home: Path) -> Iterator[_Server]:
+    """Server C: a third API worker on the same workspace."""
+    with _serve(home) as server:
+        yield server
 
 
 def _ended(http: httpx.Client, location: str, deadline_seconds: float = 300) -> dict[str, Any]:
@@ -163,8 +189,25 @@ def _finished(client: TestClient, location: str, **headers: str) -> dict[str, An
             return job
 
 
-def test_a_job_of_a_killed_worker_reads_interrupted_on_another_and_is_never_run_twice(
-    stuck: _Server, plain: _Server
+def _retry_at_once(http: httpx.Client, urls: list[str]) -> list[httpx.Response]:
+    """POST /retry to several workers at the same moment; their answers, in order."""
+    start = threading.Barrier(len(urls))
+    answers: dict[int, httpx.Response] = {}
+
+    def retry(i: int) -> None:
+        start.wait()
+        answers[i] = http.post(urls[i])
+
+    threads = [threading.Thread(target=retry, args=(i,)) for i in range(len(urls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return [answers[i] for i in range(len(urls))]
+
+
+def test_jobs_of_a_killed_worker_are_retried_on_the_others_and_run_once(
+    stuck: _Server, plain: _Server, other: _Server, home: Path
 ) -> None:
     with httpx.Client(timeout=120) as http:
         files = {"files": (QA.name, QA.read_bytes())}
@@ -175,31 +218,60 @@ def test_a_job_of_a_killed_worker_reads_interrupted_on_another_and_is_never_run_
         assert ingested["status"] == "done" and len(ingested["result"]["added"]) == 1
         assert ingested["started_at"] and ingested["finished_at"] and ingested["retry"] is None
 
-        # A map build on worker A hangs inside its LLM request; A dies there.
+        # A map build on worker A hangs inside its LLM request, holding the project; an upload
+        # sent to A after it waits (queued, or for the project). A dies there.
         r = http.post(f"{stuck.url}/v1/projects/p/map", params={"wait": "false"})
         assert r.status_code == 202, r.text
         location = r.headers["location"]
         _wait_for_line(stuck, "LLM REQUEST ARRIVED")
         seen = http.get(plain.url + location).json()
         assert seen["status"] == "running" and seen["kind"] == "map", seen
+        files = {"files": (OTTER.name, OTTER.read_bytes())}
+        r = http.post(f"{stuck.url}/v1/projects/p/sources", files=files, params={"wait": "false"})
+        assert r.status_code == 202, r.text
+        upload = r.headers["location"]
         stuck.process.send_signal(signal.SIGKILL)
         stuck.process.wait(timeout=30)
 
         job = _ended(http, plain.url + location)
         assert job["status"] == "interrupted", job
         assert job["message"].startswith("interrupted: the server stopped while it ran")
-        assert job["retry"] == "POST /v1/projects/p/map again with the same body"
+        assert job["retry"] == f"POST {location}/retry" and job["attempts"] == 1
         assert job["result"] is None and job["finished_at"] is not None
         # Nobody ran it to its end: no map was stored, and it stays interrupted.
         assert http.get(f"{plain.url}/v1/projects/p/maps").json() == []
         assert http.get(plain.url + location, params={"wait": 2}).json()["status"] == "interrupted"
+        waiting = _ended(http, other.url + upload)
+        assert waiting["status"] == "interrupted" and waiting["retry"] == f"POST {upload}/retry"
+        staged = list((home / "uploads" / ".incoming").iterdir())
+        assert len(staged) == 1, "the upload's file was not kept for its retry"
 
-        # Doing what the job says builds the map on worker B.
-        rebuilt = http.post(f"{plain.url}/v1/projects/p/map", params={"wait": "false"})
-        done = _ended(http, plain.url + rebuilt.headers["location"])
-        assert done["status"] == "done" and done["result"]["project"] == "p"
+        # Workers B and C are asked to retry the build at once: one runs it, the other says so.
+        answers = _retry_at_once(
+            http, [f"{plain.url}{location}/retry", f"{other.url}{location}/retry"]
+        )
+        assert sorted(a.status_code for a in answers) == [202, 409], [a.text for a in answers]
+        accepted = next(a for a in answers if a.status_code == 202)
+        refused = next(a for a in answers if a.status_code == 409).json()["error"]
+        assert refused["code"] in ("job_active", "job_done"), refused
+        assert accepted.headers["location"] == location and accepted.json()["id"] in location
+        done = _ended(http, other.url + location)
+        assert done["status"] == "done" and done["result"]["project"] == "p", done
+        assert done["attempts"] == 2 and done["retry"] is None
         assert len(http.get(f"{plain.url}/v1/projects/p/maps").json()) == 1
-        assert http.get(plain.url + location).json()["status"] == "interrupted"
+        again = http.post(f"{plain.url}{location}/retry")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "job_done"
+
+        # The upload A never took in is ingested from the file kept for it.
+        r = http.post(f"{other.url}{upload}/retry")
+        assert r.status_code == 202, r.text
+        ingested = _ended(http, plain.url + upload)
+        assert ingested["status"] == "done", ingested
+        assert [s["path"] for s in ingested["result"]["added"]] == [OTTER.name]
+        assert not any((home / "uploads" / ".incoming").iterdir())
+        sources = http.get(f"{plain.url}/v1/projects/p/sources").json()
+        assert sorted(s["path"] for s in sources) == sorted([QA.name, OTTER.name])
+        assert http.post(f"{plain.url}/v1/jobs/0123456789abcdef/retry").status_code == 404
 
 
 def test_jobs_survive_a_restart_and_a_dead_workers_job_reads_interrupted(
@@ -225,8 +297,126 @@ def test_jobs_survive_a_restart_and_a_dead_workers_job_reads_interrupted(
             assert dead["status"] == "interrupted" and dead["kind"] == "ingest"
             assert "before this job started" in dead["message"]
             assert dead["retry"].startswith("POST the same files to /v1/projects/p/sources")
+            # Recorded without its request (as an older journeymap did): it cannot be retried.
+            refused = client.post("/v1/jobs/deadbeefdeadbeef/retry")
+            assert refused.status_code == 409, refused.text
+            assert refused.json()["error"]["code"] == "job_not_retryable"
+            assert "POST the same files" in refused.json()["error"]["message"]
     finally:
         workspace.close()
+
+
+def _dead_upload(home: Path, job_id: str, source: Path, clock: float = 0.0) -> Path:
+    """An upload a worker that died (its lease ran out at `clock`) had staged and not yet taken
+    in, recorded as the upload route records one; the staged file."""
+    staged = home / "uploads" / ".incoming" / f"incoming-{job_id}"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(source.read_bytes())
+    digest = hashlib.sha256(staged.read_bytes()).hexdigest()
+    relative = staged.relative_to(home).as_posix()
+    request = IngestRequest(files=[StagedFile(name=source.name, path=relative, digest=digest)])
+    store = JobStore(home / "journeymap.sqlite", clock=lambda: clock)
+    store.add(job_id, "ingest", "p", "gone:1:x", 30, request.model_dump(mode="json"), [relative])
+    store.close()
+    return staged
+
+
+def _dead_build(home: Path, job_id: str, title: str, attempts: int = 1) -> None:
+    """A map build a worker that died long ago had begun `attempts` times."""
+    store = JobStore(home / "journeymap.sqlite", clock=lambda: 0.0)
+    store.add(job_id, "map", "p", "gone:1:x", 30, {"title": title, "stages": None})
+    for attempt in range(attempts):
+        if attempt:
+            assert store.requeue(job_id, "gone:1:x", 30)
+        assert store.claim(job_id, "gone:1:x", 30)
+        if attempt < attempts - 1:
+            store.finish(job_id, "gone:1:x", "interrupted", "interrupted", None, 503)
+    store.close()
+
+
+def test_a_retry_says_why_a_job_cannot_run_again(tmp_path: Path, embedder: Any) -> None:
+    settings = Settings(home=tmp_path / "home")
+    home = settings.home
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            r = client.post("/v1/projects/p/sources", files={"files": (QA.name, QA.read_bytes())})
+            assert r.status_code == 201, r.text
+            unreadable = {"files": ("notes.xyz", b"not a transcript")}
+            r = client.post("/v1/projects/p/sources", files=unreadable, params={"wait": "false"})
+            failed = poll_job(client, r.headers["location"])
+            assert failed["status"] == "failed" and failed["retry"] is None, failed
+            r = client.post(f"{r.headers['location']}/retry")
+            assert r.status_code == 409 and r.json()["error"]["code"] == "job_not_retryable"
+            assert "fix the request" in r.json()["error"]["message"]
+
+            assert client.post("/v1/jobs/0123456789abcdef/retry").status_code == 404
+
+            staged = _dead_upload(home, "deadbeef00000001", OTTER)
+            staged.unlink()  # its file is gone (the workspace was cleaned by hand, say)
+            gone = client.post("/v1/jobs/deadbeef00000001/retry")
+            assert gone.status_code == 410, gone.text
+            assert gone.json()["error"]["code"] == "job_input_gone"
+            assert OTTER.name in gone.json()["error"]["message"]
+            job = client.get("/v1/jobs/deadbeef00000001").json()
+            assert job["status"] == "interrupted" and job["attempts"] == 0, "a refused retry ran"
+
+            _dead_build(home, "deadbeef00000002", "a deleted project's")
+            assert client.delete("/v1/projects/p").status_code in (200, 204)
+            gone = client.post("/v1/jobs/deadbeef00000002/retry")
+            assert gone.status_code == 410 and "no project 'p'" in gone.json()["error"]["message"]
+    finally:
+        workspace.close()
+
+
+def test_a_worker_started_to_resume_runs_each_interrupted_job_once(
+    tmp_path: Path, embedder: Any
+) -> None:
+    home = tmp_path / "home"
+    settings = Settings(home=home)
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            r = client.post("/v1/projects/p/sources", files={"files": (QA.name, QA.read_bytes())})
+            assert r.status_code == 201, r.text
+    finally:
+        workspace.close()
+    # Workers that died left a begun map build, an upload not yet taken in, and a build
+    # begun three times already (it may be what kills them: resuming it stops there).
+    _dead_build(home, "deadbeef00000001", "Resumed")
+    staged = _dead_upload(home, "deadbeef00000002", OTTER)
+    _dead_build(home, "deadbeef00000003", "Crashes its worker", attempts=3)
+
+    # Two workers asked to resume start together on the workspace.
+    servers: list[_Server] = []
+
+    def start() -> None:
+        port = free_port()
+        servers.append(_launch(_serve_args(port), home, port, {"JOURNEYMAP_JOB_RESUME": "true"}))
+
+    starters = [threading.Thread(target=start) for _ in range(2)]
+    for starter in starters:
+        starter.start()
+    for starter in starters:
+        starter.join(timeout=600)
+    try:
+        assert len(servers) == 2
+        with httpx.Client(timeout=120) as http:
+            url = servers[0].url
+            built = _ended(http, f"{url}/v1/jobs/deadbeef00000001")
+            assert built["status"] == "done" and built["result"]["title"] == "Resumed", built
+            assert built["attempts"] == 2
+            ingested = _ended(http, f"{servers[1].url}/v1/jobs/deadbeef00000002")
+            assert ingested["status"] == "done" and ingested["attempts"] == 1, ingested
+            assert [s["path"] for s in ingested["result"]["added"]] == [OTTER.name]
+            assert not staged.exists()
+            assert len(http.get(f"{url}/v1/projects/p/maps").json()) == 1, "a job ran twice"
+            left = http.get(f"{url}/v1/jobs/deadbeef00000003").json()
+            assert left["status"] == "interrupted" and left["attempts"] == 3, left
+            assert left["retry"] == "POST /v1/jobs/deadbeef00000003/retry"
+    finally:
+        for server in servers:
+            _stop(server)
 
 
 def test_a_job_is_only_visible_to_keys_that_reach_its_project(
@@ -247,6 +437,7 @@ def test_a_job_is_only_visible_to_keys_that_reach_its_project(
             location = r.headers["location"]
             assert _finished(client, location, **alpha)["status"] == "done"
             assert client.get(location, headers=beta).status_code == 404
+            assert client.post(f"{location}/retry", headers=beta).status_code == 404
             assert client.get(location).status_code == 401
     finally:
         workspace.close()
