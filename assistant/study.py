@@ -8,7 +8,9 @@ into exit codes, HTTP statuses or MCP error results, nothing else; so they agree
 construction. Read-only use cases never write: `stored_map` reads, `fresh_map` may build.
 """
 
+import contextlib
 import os
+import shutil
 import threading
 import uuid
 from collections import Counter
@@ -224,12 +226,14 @@ class Study:
         )
 
     def delete(self) -> None:
-        """Delete the project with its sources, store, maps and edits."""
+        """Delete the project with its sources, store, maps and edits, and the files clients
+        sent it (kept as sent, so unredacted)."""
         with self._writing():
             self.workspace.store.drop_project(self.project)
             # The repository first: a crash between the two leaves a project to delete again.
             self.workspace.repository.delete_project(self.project)
             self.workspace.catalog.delete_project(self.project)
+            shutil.rmtree(self._uploads, ignore_errors=True)
 
     # sources
     def ingest_paths(
@@ -319,8 +323,7 @@ class Study:
 
     def _kept(self, file: Incoming) -> Path:
         """Where ingest_uploads keeps a file a client sent."""
-        folder = self.workspace.settings.home / "uploads" / self.project
-        return folder / file.digest[:12] / file.name
+        return self._uploads / file.digest[:12] / file.name
 
     def missing_uploads(self, files: Sequence[Incoming]) -> list[str]:
         """Names of the files (of an ingest to run again) that are neither staged nor kept in
@@ -361,11 +364,31 @@ class Study:
         return found[0]
 
     def delete_source(self, source_id: str) -> None:
-        """Delete one source and its chunks."""
+        """Delete one source and its chunks, and the file a client sent for it once no other
+        source (another row of the same table) is read from that file."""
         with self._writing():
-            self.source(source_id, exact=True)
+            stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
             self.workspace.store.delete_sources(self.project, [source_id])
+            self._forget_upload(stored.locator)
+
+    def _forget_upload(self, locator: str) -> None:
+        file = Path(locator.split("#", 1)[0]).resolve()
+        if not file.is_relative_to(self._uploads.resolve()) or not file.exists():
+            return
+        if any(
+            Path(s.locator.split("#", 1)[0]).resolve() == file
+            for s in self.workspace.catalog.sources(self.project)
+        ):
+            return
+        file.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: another file of that content's name
+            file.parent.rmdir()
+
+    @property
+    def _uploads(self) -> Path:
+        """Where the files clients sent to this project are kept."""
+        return self.workspace.settings.home / "uploads" / self.project
 
     def redaction_totals(self) -> Counter[str]:
         """What was redacted across the project, by kind (never the values)."""

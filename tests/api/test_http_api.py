@@ -188,17 +188,21 @@ def test_keys_limit_callers_to_their_projects(tmp_path: Path, embedder):
     workspace.close()
 
 
-def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient):
+def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, tmp_path: Path):
     r = client.post(
         "/v1/projects/gone/sources",
         files=_files(FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt"),
     )
     ids = [s["id"] for s in r.json()["added"]]
+    kept = tmp_path / "home" / "uploads" / "gone"
+    assert len(list(kept.rglob("*.txt"))) == 2  # the files as sent: unredacted
     assert client.delete(f"/v1/projects/gone/sources/{ids[0]}").status_code == 204
     project = client.get("/v1/projects/gone").json()
     assert project["sources"] == 1
+    assert len(list(kept.rglob("*.txt"))) == 1
     assert client.delete("/v1/projects/gone").status_code == 204
     assert client.get("/v1/projects/gone").status_code == 404
+    assert not kept.exists()
 
 
 def test_twenty_parallel_uploads_store_every_source_exactly_once(client: TestClient):
