@@ -73,6 +73,8 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+MENTIONED = "[NAME]"
+"""The placeholder of a name the text revealed ('my partner, Dev') rather than a speaker."""
 _PLACEHOLDER_STEM = {
     Role.participant: "Participant",
     Role.interviewer: "Interviewer",
@@ -240,14 +242,25 @@ class Catalog:
         )
         return dict(rows)
 
+    def mentioned(self, project: str, names: Iterable[str]) -> None:
+        """Names the text revealed (not speakers): each to be redacted as [NAME] in every
+        source of the project, from here on and in what is stored."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO aliases VALUES (?, ?, ?, ?)",
+                [(project, name, MENTIONED, Role.unknown.value) for name in sorted(set(names))],
+            )
+
     def alias(self, project: str, label: str, role: Role, stem: str | None = None) -> str:
-        """The placeholder for a real name, allocating the next free one for its role."""
+        """The placeholder for a real name, allocating the next free one for its role (a name
+        only mentioned so far gets one once it speaks)."""
         with self._transaction() as db:
             row = db.execute(
                 "SELECT placeholder FROM aliases WHERE project=? AND label=?", (project, label)
             ).fetchone()
-            if row:
+            if row and row[0] != MENTIONED:
                 return str(row[0])
+            db.execute("DELETE FROM aliases WHERE project=? AND label=?", (project, label))
             stem = stem or _PLACEHOLDER_STEM[role]
             taken = db.execute(
                 "SELECT COUNT(*) FROM aliases WHERE project=? AND placeholder LIKE ?",

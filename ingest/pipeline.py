@@ -22,7 +22,7 @@ from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
-from ingest.redact import Redactor
+from ingest.redact import Redactor, names_in
 from ingest.speakers import assign_roles, is_generic_label
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
@@ -247,12 +247,12 @@ class Ingestor:
         in this run (a name in an earlier file, or earlier in this run, must not stay)."""
         parts = {p.casefold() for n in names for p in [n, *n.split()] if len(p) >= 3}
         aliases = self.catalog.aliases(self.project)
+        redactor = Redactor(aliases, detect_names=self.options.detect_names)
         for stored in self.catalog.sources(self.project):
             original, source = stored.original, stored.source
             folded = original.casefold()
             if not any(part in folded for part in parts):
                 continue
-            redactor = Redactor.for_text(aliases, original, detect_names=self.options.detect_names)
             counts: Counter[str] = Counter()
             turns = []
             for turn in source.turns:
@@ -366,8 +366,10 @@ class Ingestor:
                     else self.catalog.alias(self.project, label, role)
                 )
         participant_id = self._participant_id(document, kind, roles, shown, sid)
+        if self.options.detect_names:
+            self.catalog.mentioned(self.project, names_in(document.text))
         aliases = self.catalog.aliases(self.project)
-        redactor = Redactor.for_text(aliases, document.text, detect_names=self.options.detect_names)
+        redactor = Redactor(aliases, detect_names=self.options.detect_names)
         counts: Counter[str] = Counter()
         headings: dict[str | None, str | None] = {None: None}
 

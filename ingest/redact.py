@@ -614,17 +614,6 @@ class Redactor:
         """The text with PII replaced (`redact` without the counts)."""
         return self.redact(text)[0]
 
-    @classmethod
-    def for_text(
-        cls, names: Mapping[str, str], text: str, *, detect_names: bool = True
-    ) -> "Redactor":
-        """A redactor for one source: its known names, and (with detect_names) every name its
-        text reveals in context, so a name is not kept where the context is weaker."""
-        if not detect_names:
-            return cls(names, detect_names=False)
-        revealed = {n: PLACEHOLDERS["name"] for n in names_in(text) if n not in names}
-        return cls({**revealed, **names}, detect_names=True)
-
     def _is_known(self, name: str) -> bool:
         """A detected name that the speakers' names cover: it gets the speaker's placeholder."""
         return name in self._lookup or all(part in self._lookup for part in name.split())

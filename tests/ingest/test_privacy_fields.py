@@ -128,3 +128,19 @@ def test_a_name_the_context_reveals_once_is_redacted_everywhere_in_that_source(
     # the chunks the chat retrieves from are redacted the same way
     chunks = workspace.store.documents("study")
     assert chunks and all("Dev" not in c for c in chunks)
+    # quotes cut from the original for maps and chat are redacted the same way
+    original = workspace.catalog.sources("study")[0].original
+    assert "Dev" not in workspace.redactor("study").redact(original)[0]
+
+
+def test_a_name_revealed_in_one_source_is_redacted_in_sources_stored_before(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "p01.txt", tmp_path / "p02.txt"
+    first.write_text("Interviewer: Who pays?\nP1: Dev pays, usually.\n", encoding="utf-8")
+    second.write_text("Interviewer: Who cooks?\nP2: My partner, Dev, does.\n", encoding="utf-8")
+    _ingest(workspace, first)
+    assert "Dev pays" in workspace.catalog.sources("study")[0].source.turns[1].text
+    _ingest(workspace, second)
+    said = [t.text for s in workspace.catalog.sources("study") for t in s.source.turns]
+    assert not any("Dev" in t for t in said)
