@@ -246,6 +246,7 @@ def _clauses(quote: str) -> list[str]:
                 and len(words) <= TITLE_WORDS[1]
                 and not _UNSAFE.search(clause)
                 and not _DANGLING.search(clause)
+                and not _ONLY_QUOTED.fullmatch(clause)
             ):
                 out.append(clause)
     return list(dict.fromkeys(out))
@@ -256,6 +257,10 @@ _NUMBER_TEXT = """
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred thousand million half dozen couple times"""
 _NUMBER_WORDS = frozenset(_NUMBER_TEXT.split())
+
+
+_ONLY_QUOTED = re.compile(r'["\u201c\u300c][^"\u201c\u201d\u300c\u300d]*["\u201d\u300d][.,!?]*')
+"""A clause that is all quotation (a button's label, what a bot said) names no problem."""
 
 
 def _balance_quotes(clause: str) -> str:

@@ -85,3 +85,16 @@ def test_handles_and_links_at_a_tweet_edges_are_dropped_not_titled():
     (title,) = cluster_titles([tweets])
     assert title is not None and "bag" in title.lower()
     assert not re.search(r"[@#]|http|\d", title)
+
+
+def test_a_clause_that_is_all_quotation_never_titles_a_theme():
+    clusters = [
+        [
+            '"Change plan," "Payment method," "Pause or cancel."',
+            "I could not find where to skip a week.",
+            "Skipping a week is hidden in the calendar.",
+        ],
+        ["The recipes are tasty.", "Tasty recipes, easy steps."],
+    ]
+    titles = cluster_titles(clusters, [True, False])
+    assert titles[0] and not titles[0].startswith('"')
