@@ -123,21 +123,32 @@ def map_id(
 
 def current_map(workspace: Workspace, project: str) -> JourneyMap:
     """The project's map for its sources as they are now: the stored one if still current
-    (same sources, default stages, local extractor), else built afresh and stored. A language
-    the user chose for the stored map is kept."""
+    (same sources, stages, local extractor), else built afresh and stored. What the user chose
+    for the stored map (its stages or preset, title and language) is kept."""
     workspace.catalog.require_project(project)
     stored = workspace.catalog.sources(project)
     journey_map = workspace.repository.latest_map(project)
     choice: LanguageChoice = "auto"
+    given: list[StageSpec] | None = None
+    preset: str | None = None
+    title: str | None = None
     if journey_map is not None:
-        chosen = journey_map.generator.settings.get("language")
+        settings = journey_map.generator.settings
+        chosen = settings.get("language")
         choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
         language = map_language(stored, choice)
+        if settings.get("stages") == "given":
+            given = [StageSpec(s.name, s.description) for s in journey_map.stages]
+        if isinstance(settings.get("preset"), str):
+            preset = str(settings["preset"])
+        title = journey_map.title
         extractor = workspace.extractor_name()
-        specs = stage_specs(stored, embedder=workspace.embedder, language=language)[0]
+        specs = stage_specs(stored, given, preset, workspace.embedder, language)[0]
         if journey_map.id == map_id(project, stored, specs, extractor, language):
             return with_edits(workspace, journey_map)
-    journey_map = build_map(workspace, project, language=choice)
+    journey_map = build_map(
+        workspace, project, stages=given, title=title, preset=preset, language=choice
+    )
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)
 
@@ -348,6 +359,7 @@ def build_map(
                 "extractor": ex.extractor,
                 "embeddings": workspace.embedder.name,
                 "language": language,
+                **({"preset": preset} if preset and not stages else {}),
                 **analyst_settings,
             },
         ),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.mapping import build_map, current_map, save_map
+from assistant.stages import StageSpec
 from assistant.workspace import Workspace
 from ingest.pipeline import IngestOptions, IngestReport
 from journey.errors import InputError
@@ -170,3 +171,27 @@ def test_a_chosen_language_survives_the_rebuild_new_sources_call_for(
     _ingest(workspace, "zh", more)
     rebuilt = current_map(workspace, "zh")
     assert rebuilt.id != english.id and rebuilt.language == "en"
+
+
+def test_the_stages_preset_and_title_the_user_chose_survive_the_rebuild_new_sources_call_for(
+    workspace: Workspace, tmp_path: Path
+):
+    _ingest(workspace, "chosen", REVIEWS_ZH)
+    given = build_map(
+        workspace,
+        "chosen",
+        stages=[StageSpec("下单", "买东西"), StageSpec("售后", "退货")],
+        title="我们的地图",
+    )
+    save_map(workspace, given)
+    assert current_map(workspace, "chosen").id == given.id  # still current: not rebuilt
+    more = tmp_path / "more.csv"
+    more.write_text("id,review\nZ14,退货很麻烦，客服不回复。\n", encoding="utf-8")
+    _ingest(workspace, "chosen", more)
+    rebuilt = current_map(workspace, "chosen")
+    assert rebuilt.id != given.id
+    assert [s.name for s in rebuilt.stages] == ["下单", "售后"]
+    assert rebuilt.title == "我们的地图"
+    preset = build_map(workspace, "chosen", preset="ecommerce")
+    save_map(workspace, preset)
+    assert current_map(workspace, "chosen").id == preset.id
