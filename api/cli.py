@@ -19,7 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.settings import Settings, get_settings
-from assistant.study import IngestReport, Studies, Study, journey_presets
+from assistant.study import (
+    IdealJourney,
+    IngestReport,
+    Studies,
+    Study,
+    journey_presets,
+    read_ideal,
+)
 from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
@@ -95,12 +102,15 @@ def _build(
     title: str | None,
     preset: str | None,
     language: LanguageChoice = "auto",
+    ideal: IdealJourney | None = None,
 ) -> JourneyMap:
     """Build and store a map, with a spinner offline and a progress bar over the LLM's
     requests."""
     if not study.studies.uses_llm:
         with err.status("building the journey map…"):
-            return study.build_map(stages, title=title, preset=preset, language=language)
+            return study.build_map(
+                stages, title=title, preset=preset, language=language, ideal=ideal
+            )
     with _progress() as progress:
         model = study.workspace.settings.llm_model
         task = progress.add_task(f"LLM extraction ({model})", total=None)
@@ -110,7 +120,21 @@ def _build(
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             preset=preset,
             language=language,
+            ideal=ideal,
         )
+
+
+def _read_ideal(path: Path) -> IdealJourney:
+    """The intended journey in a YAML or JSON file; a one-line error and exit 2 if it is not
+    one."""
+    try:
+        return read_ideal(path.read_text(encoding="utf-8-sig"), name=path.name)
+    except UnicodeDecodeError:
+        raise _fail(JourneymapError(f"{path.name}: not UTF-8 text; save it as UTF-8")) from None
+    except OSError as exc:
+        raise _fail(JourneymapError(f"{path.name}: cannot read it ({exc.strerror})")) from None
+    except JourneymapError as exc:
+        raise _fail(exc) from None
 
 
 def _fail(exc: JourneymapError) -> typer.Exit:
@@ -369,14 +393,25 @@ def map_command(
             "most sources are in. Quotes stay as spoken.",
         ),
     ] = "auto",
+    ideal: Annotated[
+        Path | None,
+        typer.Option(
+            help="The intended journey (YAML or JSON: stages with expectations, "
+            "target_valence / target_feeling, kpis) to hold the map against; `journeymap "
+            "ideal` drafts one.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Build the draft journey map of a project and print or write it.
 
     Offline with the local extractor, or with the configured LLM."""
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    intended = _read_ideal(ideal) if ideal else None
     with _opened() as studies:
-        journey_map = _build(studies(project), stages or [], title, preset, lang)  # with edits
+        journey_map = _build(studies(project), stages or [], title, preset, lang, intended)
     if not out:
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:
@@ -385,6 +420,47 @@ def map_command(
         path.write_text(render(journey_map, chosen), encoding=encoding_for(chosen))
         err.print(f"wrote {path} ({chosen})")
     _print_map_summary(journey_map)
+
+
+@app.command("ideal")
+def ideal_command(
+    project: ProjectOpt,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the draft here (YAML); printed without it.")
+    ] = None,
+    stages: Annotated[
+        list[str] | None,
+        typer.Option("--stages", help="The stages, as for `journeymap map --stages`."),
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="A journey preset's stages, as for `journeymap map`.")
+    ] = None,
+) -> None:
+    """Draft the intended journey to hold the map against, as YAML to edit.
+
+    With an LLM configured, the model drafts what should happen and how each stage should feel
+    from the interview guide's questions; offline, the map's stages with the guide's questions
+    as comments, to fill in. Then: journeymap map -p P --ideal FILE.yaml"""
+    if out is not None and out.exists() and out.is_dir():
+        raise typer.BadParameter(f"{out} is a folder: name a file, e.g. {out / 'ideal.yaml'}")
+    with _opened() as studies:
+        study = studies(project)
+        if study.studies.uses_llm:
+            with err.status("drafting the intended journey…"):
+                journey, text = study.draft_ideal(stages or [], preset)
+        else:
+            journey, text = study.draft_ideal(stages or [], preset)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    err.print(
+        f"wrote {out} ({len(journey.stages)} stages, {journey.origin}); edit it, then: "
+        f"journeymap map -p {project} --ideal {out}",
+        highlight=False,
+        markup=False,
+    )
 
 
 def _print_map_summary(m: JourneyMap) -> None:
@@ -419,6 +495,16 @@ def _print_map_summary(m: JourneyMap) -> None:
             f"answered from the cache), {stats.llm.prompt_tokens} prompt + "
             f"{stats.llm.completion_tokens} completion tokens, "
             f"{stats.llm.failed_requests} failed requests"
+        )
+    if m.ideal is not None:
+        statuses = Counter(c.status for g in m.ideal.stages for c in g.expectations)
+        below = [g.stage for g in m.ideal.stages if g.valence_status == "below target"]
+        err.print(
+            f"ideal vs actual: {statuses['contradicted']} expectations contradicted, "
+            f"{statuses['supported']} supported, {statuses['no evidence']} without evidence; "
+            f"below the target feeling: {', '.join(below) or 'none'}",
+            markup=False,
+            highlight=False,
         )
     for warning in m.warnings:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

@@ -23,6 +23,7 @@ from api.errors import ApiError
 from api.models import (
     EditOut,
     FindingBrief,
+    IdealDraft,
     IngestResult,
     MapSummary,
     Personas,
@@ -40,7 +41,7 @@ from api.models import (
 from api.sampling import host_model
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
-from assistant.study import Comparison, MapDiff
+from assistant.study import Comparison, MapDiff, read_ideal
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
@@ -185,6 +186,7 @@ def create_mcp(state: AppState) -> MCPServer:
         stages: list[str] | None = None,
         preset: str | None = None,
         language: LanguageChoice = "auto",
+        ideal: dict[str, Any] | str | None = None,
         ctx: Context | None = None,
     ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
@@ -192,11 +194,32 @@ def create_mcp(state: AppState) -> MCPServer:
         subscription, ecommerce, hospitality, healthcare, telecom, products, generic; by
         default a study of reviews gets the one that fits it best). `language` (en, zh, or
         auto: the language most sources are in) is the language of the map's own words;
-        quotes stay as spoken. Replies with the map in brief: counts and top titles per stage,
-        and a link to the whole map."""
+        quotes stay as spoken. `ideal`: the intended journey to hold it against, `{stages:
+        [{name, expectations: [...], target_valence (-2..+2), target_feeling, kpis}]}` or that
+        as YAML text; each stage's brief then says where the actual experience falls short.
+        Replies with the map in brief: counts and top titles per stage, and a link to the
+        whole map."""
+        intended = read_ideal(ideal, "ideal") if ideal is not None else None
         with host_model(ctx, state.settings.llm_timeout):
-            journey_map = studies(project).build_map(stages or [], preset=preset, language=language)
+            journey_map = studies(project).build_map(
+                stages or [], preset=preset, language=language, ideal=intended
+            )
         return map_summary(journey_map, current=True)
+
+    @tool(WRITES)  # not read-only: the LLM's reply is cached in the workspace
+    def draft_ideal_journey(
+        project: str,
+        stages: list[str] | None = None,
+        preset: str | None = None,
+        ctx: Context | None = None,
+    ) -> IdealDraft:
+        """Draft the intended (to-be) journey over the map's stages: with an LLM configured,
+        what should happen and how each stage should feel, from the interview guide; offline,
+        the stages alone to fill in. Nothing is stored: show it to the user, edit it, then
+        pass it as `ideal` to build_journey_map."""
+        with host_model(ctx, state.settings.llm_timeout):
+            journey, text = studies(project).draft_ideal(stages or [], preset)
+        return IdealDraft(ideal=journey, yaml=text)
 
     @tool(READ_ONLY)
     def get_journey_map(project: str) -> MapSummary:

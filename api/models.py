@@ -1,12 +1,21 @@
 """Wire models of the API and the MCP server (beyond the journey schema itself)."""
 
+from collections import Counter
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from assistant.study import ProjectInfo
-from journey.schema import DefiningTheme, Evidence, Finding, JourneyMap, Language, Persona
+from journey.schema import (
+    DefiningTheme,
+    Evidence,
+    Finding,
+    IdealJourney,
+    JourneyMap,
+    Language,
+    Persona,
+)
 from journey.source import Source, SourceKind
 
 
@@ -136,6 +145,9 @@ class StageBrief(BaseModel):
     """Up to three, most important first."""
     top_delights: list[FindingRef]
     """Up to two, most important first."""
+    ideal: str | None = None
+    """Against the intended journey, when the map was held against one: the target feeling's
+    status and how many expectations are contradicted, supported or without evidence."""
 
 
 class MapSummary(BaseModel):
@@ -295,6 +307,22 @@ def _refs(items: list[Finding], n: int) -> list[FindingRef]:
     return [FindingRef(id=f.id, title=f.title, participants=f.participants) for f in items[:n]]
 
 
+def _ideal_brief(journey_map: JourneyMap, stage: str) -> str | None:
+    gap = (
+        next((g for g in journey_map.ideal.stages if g.stage == stage), None)
+        if (journey_map.ideal)
+        else None
+    )
+    if gap is None:
+        return None
+    said = Counter(c.status for c in gap.expectations)
+    target = "no target" if gap.target_valence is None else f"target {gap.target_valence:+.2f}"
+    return (
+        f"{gap.valence_status} ({target}); expectations: {said['contradicted']} contradicted, "
+        f"{said['supported']} supported, {said['no evidence']} without evidence"
+    )
+
+
 def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
     """A map in brief: counts and top titles per stage, and where the whole map is."""
     return MapSummary(
@@ -315,6 +343,7 @@ def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
                 mean_valence=s.emotion.mean_valence,
                 top_pain_points=_refs(list(s.pain_points), 3),
                 top_delights=_refs(list(s.delights), 2),
+                ideal=_ideal_brief(journey_map, s.name),
             )
             for s in journey_map.stages
         ],
@@ -324,6 +353,18 @@ def map_summary(journey_map: JourneyMap, current: bool) -> MapSummary:
         warnings=journey_map.warnings,
         map_uri=map_uri(journey_map.project),
     )
+
+
+class IdealDraft(BaseModel):
+    """A draft of the intended journey, to edit and then build the map with (`ideal`)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    ideal: IdealJourney
+    """The draft: the map's stages with what should happen and how each should feel (the
+    LLM's draft from the interview guide; offline, the stages alone to fill in)."""
+    yaml: str
+    """The same as a YAML file to edit, with the guide's questions as comments."""
 
 
 class EditOut(BaseModel):

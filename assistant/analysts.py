@@ -13,17 +13,23 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.codebook import Coded, codebook_themes, label_findings
 from assistant.extractor import Extractor
+from assistant.ideal import draft_ideal, skeleton
 from assistant.llm_pipeline import LLMExtractor, LLMRun, Progress, name_themes, recommend_llm
 from assistant.local_extractor import LocalExtractor
 from assistant.recommend import recommend
+from assistant.stages import StageSpec
 from assistant.synthesis import SEED_STRENGTH, theme_groups
 from ingest.embeddings import Embedder, Vectors
 from journey.labels import Labels
-from journey.schema import LLMStats, Observation, Recommendation, Stage
+from journey.schema import IdealJourney, LLMStats, Observation, Recommendation, Stage
 
 if TYPE_CHECKING:
     from assistant.llm import LLM
     from assistant.workspace import Workspace
+
+
+Guide = tuple[dict[str, list[str]], list[str]]
+"""What the interview guide asks: per stage name its questions, and questions of no stage."""
 
 
 class Analyst(Protocol):
@@ -51,6 +57,10 @@ class Analyst(Protocol):
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         """The model the map records, and the analyst's own settings."""
+        ...
+
+    def draft_ideal(self, specs: Sequence[StageSpec], guide: Guide, title: str) -> IdealJourney:
+        """A draft of the intended journey over these stages, from what the guide asks."""
         ...
 
     def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
@@ -82,6 +92,9 @@ class LocalAnalyst:
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.embedder.name, {}
+
+    def draft_ideal(self, specs: Sequence[StageSpec], guide: Guide, title: str) -> IdealJourney:
+        return skeleton(specs, title)  # what should happen is the team's call, offline
 
     def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
         return None, [], []
@@ -131,6 +144,9 @@ class LLMAnalyst:
             "temperature": self.temperature,
         }
 
+    def draft_ideal(self, specs: Sequence[StageSpec], guide: Guide, title: str) -> IdealJourney:
+        return draft_ideal(self.llm, specs, guide[0], guide[1], title, self.run)
+
     def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
         usage = self.run.usage
         stats = LLMStats(
@@ -154,6 +170,9 @@ class FunctionAnalyst:
     )
     name_with: Callable[[list[Stage]], list[Stage]] = lambda stages: stages
     recommend_with: Callable[[Sequence[Stage], Labels], list[Recommendation]] = recommend
+    ideal_with: Callable[[Sequence[StageSpec], Guide, str], IdealJourney] = (
+        lambda specs, guide, title: skeleton(specs, title)
+    )
     model: str = "function"
     mode: Literal["local", "llm"] = "local"
 
@@ -170,6 +189,9 @@ class FunctionAnalyst:
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.model, {}
+
+    def draft_ideal(self, specs: Sequence[StageSpec], guide: Guide, title: str) -> IdealJourney:
+        return self.ideal_with(specs, guide, title)
 
     def report(self) -> tuple[LLMStats | None, list[str], list[str]]:
         return None, [], []

@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.analysts import Analyst, FunctionAnalyst, analyst_for
 from assistant.extractor import Extractor, Unit, meaning_text, participant_units
+from assistant.ideal import compare_with_ideal
 from assistant.keyphrases import names_something
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
@@ -35,6 +36,7 @@ from journey.labels import Labels, LanguageChoice, choose_language, labels_for
 from journey.schema import (
     CodedObservation,
     Generator,
+    IdealJourney,
     JourneyMap,
     Language,
     MapStats,
@@ -146,8 +148,17 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
         specs = stage_specs(stored, given, preset, workspace.embedder, language)[0]
         if journey_map.id == map_id(project, stored, specs, extractor, language):
             return with_edits(workspace, journey_map)
+    # The intended journey the last map was held against is held against the new one too.
+    ideal = journey_map.ideal.journey if journey_map and journey_map.ideal else None
     journey_map = build_map(
-        workspace, project, stages=given, title=title, preset=preset, language=choice
+        workspace,
+        project,
+        stages=given,
+        title=title,
+        preset=preset,
+        language=choice,
+        ideal=ideal,
+        ideal_strict=False,
     )
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)
@@ -292,6 +303,8 @@ def build_map(
     preset: str | None = None,
     analyst: Analyst | None = None,
     language: LanguageChoice = "auto",
+    ideal: IdealJourney | None = None,
+    ideal_strict: bool = True,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -306,6 +319,9 @@ def build_map(
     stages chosen for the study (given `stages` still come first).
     `language` (en, zh, or auto: the sources' majority) is the language of the map's own
     words: stage names it chooses, descriptions, recommendations, and the exports' labels.
+    `ideal`, the intended journey, is held against the map (its `ideal`): with `ideal_strict`
+    one that shares no stage with the map is refused (InvalidRequestError) before anything
+    is stored; otherwise its stages are reported missing.
     """
     if analyst is None:
         analyst = (
@@ -380,7 +396,13 @@ def build_map(
         warnings=warnings,
         observations=coded_observations(observations, grouped),
     )
-    return with_personas(journey_map)  # who experiences it alike, from the coded quotes
+    journey_map = with_personas(journey_map)  # who experiences it alike, from the coded quotes
+    if ideal is None:
+        return journey_map
+    coded = [i for i, o in enumerate(observations) if o.kind is not ObservationKind.neutral]
+    return compare_with_ideal(
+        journey_map, ideal, workspace.embedder.embed, ex.vectors[coded], ideal_strict
+    )
 
 
 def _described(stages: list[Stage], total: int, labels: Labels) -> list[Stage]:

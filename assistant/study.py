@@ -21,10 +21,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import briefs
+from assistant.analysts import analyst_for
 from assistant.compare import Comparison, compare
 from assistant.curation import edited_finding, make_edit
+from assistant.ideal import guide_questions
+from assistant.ideal_files import ideal_yaml, read_ideal
 from assistant.locks import ProjectLock
-from assistant.mapping import build_map, current_map, save_map, with_edits
+from assistant.mapping import (
+    build_map,
+    current_map,
+    map_language,
+    save_map,
+    stage_specs,
+    with_edits,
+)
 from assistant.personas import personas_by_segment, with_personas
 from assistant.presets import preset_ids
 from assistant.repository import MapVersion
@@ -47,7 +57,7 @@ from journey.errors import (
 )
 from journey.labels import LanguageChoice
 from journey.render import Format, render
-from journey.schema import ChatAnswer, Evidence, JourneyMap, Persona
+from journey.schema import ChatAnswer, Evidence, IdealJourney, JourneyMap, Persona
 from journey.source import Role, Source
 
 if TYPE_CHECKING:
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Comparison",
     "ConflictError",
+    "IdealJourney",
     "Incoming",
     "IngestOptions",
     "IngestReport",
@@ -65,6 +76,7 @@ __all__ = [
     "Studies",
     "Study",
     "check_project_name",
+    "read_ideal",
 ]
 
 MapProgress = Callable[[int, int], None]
@@ -405,12 +417,16 @@ class Study:
         progress: MapProgress | None = None,
         preset: str | None = None,
         language: LanguageChoice = "auto",
+        ideal: IdealJourney | None = None,
     ) -> JourneyMap:
         """Build the map (offline, or with the configured LLM), store it as the newest version
         and return it with people's edits applied. Stages as `Name` or `Name: description`;
         or a journey preset by name (see `journey_presets`); by default the guide's headings,
         the preset that fits a study of reviews, or the default stages. `language` (en, zh,
-        or auto: the sources' majority) is the language of the map's own words."""
+        or auto: the sources' majority) is the language of the map's own words. `ideal` (see
+        `read_ideal`) is held against it: per stage, the valence gap and each expectation
+        supported, contradicted or without evidence; InvalidRequestError, and nothing stored,
+        if it shares no stage with the map."""
         specs = parse_stages(list(stages)) or None
         with self._writing():
             journey_map = build_map(
@@ -421,9 +437,43 @@ class Study:
                 progress=progress,
                 preset=preset,
                 language=language,
+                ideal=ideal,
             )
             save_map(self.workspace, journey_map)
         return with_edits(self.workspace, journey_map)
+
+    def draft_ideal(
+        self,
+        stages: Sequence[str] = (),
+        preset: str | None = None,
+        language: LanguageChoice = "auto",
+    ) -> tuple[IdealJourney, str]:
+        """A draft of the intended journey over the stages the map would have (or those
+        given), and its YAML to edit: written by the configured LLM from the interview guide's
+        questions, or offline the stages alone with the guide's questions as comments. Nothing
+        is stored."""
+        stored = self.workspace.catalog.sources(self.project)
+        if not stored:
+            raise InputError(
+                f"project {self.project!r} has no sources yet; run `journeymap ingest`"
+            )
+        given = parse_stages(list(stages)) or None
+        chosen = map_language(stored, language)
+        specs, origin = stage_specs(stored, given, preset, self.workspace.embedder, chosen)
+        guide = guide_questions(stored, specs)
+        title = f"{self.project}: intended journey (draft)"
+        journey = analyst_for(self.workspace).draft_ideal(specs, guide, title)
+        header = [
+            f"The intended journey of project {self.project} ({journey.origin}).",
+            f"Stages: {origin}; keep their names as the map's. Per stage: expectations (what",
+            "should happen), target_valence (-2..+2) and/or target_feeling, optional kpis.",
+            f"Then: journeymap map -p {self.project} --ideal THIS_FILE.yaml",
+        ]
+        notes = {
+            name: [f"the guide asks: {q}" for q in questions[:3]]
+            for name, questions in guide[0].items()
+        }
+        return journey, ideal_yaml(journey, header, notes)
 
     def stored_map(self) -> JourneyMap:
         """The newest stored map with people's edits applied; never builds. NotFoundError if

@@ -18,6 +18,7 @@ from journey.schema import Stage
 # Geometry (px): valence +2 at TOP, -2 at TOP + PLOT_H; HEIGHT is the row's height.
 TOP, PLOT_H, HEIGHT = 22, 120, 166
 _SEGMENT = "#2563eb"
+_TARGET = "#0f766e"
 
 
 def _y(valence: float) -> float:
@@ -97,10 +98,40 @@ def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView, label
     )
 
 
+def _target_piece(i: int, targets: Sequence[float | None], actual: float | None) -> str:
+    """Stage i's piece of the intended journey's curve: dashed, a hollow ring at the target
+    and a dotted line down (or up) to the actual point."""
+    target = targets[i] if i < len(targets) else None
+    if target is None:
+        return ""
+    y = _y(target)
+    tip = f"Target feeling: {format_valence(target)}"
+    reach = ""
+    if actual is not None:
+        tip += f"; actual {format_valence(actual)} (gap {actual - target:+.2f})"
+        reach = (
+            f'<line x1="0" x2="0" y1="{y:.1f}" y2="{_y(actual):.1f}" stroke="{_TARGET}" '
+            'stroke-width="1.5" stroke-dasharray="2 2"/>'
+        )
+    return (
+        f'<g class="target"><title>{escape(tip)}</title>'
+        + _half_lines(
+            y, i, list(targets), f'stroke="{_TARGET}" stroke-width="2" stroke-dasharray="6 4"'
+        )
+        + f'<svg x="50%" overflow="visible">{reach}<circle class="target-point" cx="0" '
+        f'cy="{y:.1f}" r="5" fill="#fff" stroke="{_TARGET}" stroke-width="2"/></svg></g>'
+    )
+
+
 def curve_cell(
-    stages: list[Stage], i: int, views: Sequence[SegmentView] = (), labels: Labels = EN
+    stages: list[Stage],
+    i: int,
+    views: Sequence[SegmentView] = (),
+    labels: Labels = EN,
+    targets: Sequence[float | None] = (),
 ) -> str:
-    """Stage i's piece of the emotion curve (and of each segment's, hidden until chosen)."""
+    """Stage i's piece of the emotion curve (and of each segment's, hidden until chosen;
+    and the intended journey's target feeling, dashed, when `targets` holds one per stage)."""
     stage = stages[i]
     e = stage.emotion
     grid = "".join(
@@ -112,6 +143,7 @@ def curve_cell(
         f'<svg height="{HEIGHT}" role="img" data-stage="{i}">',
         f"<title>{escape(_tip(stage, labels))}</title>",
         grid,
+        _target_piece(i, targets, e.mean_valence),
     ]
     if e.mean_valence is None:
         parts.append(

@@ -21,6 +21,7 @@ from journey.exports import (
     source_counts,
     source_name,
 )
+from journey.gaps import GAP_CSS, gap_cell, gaps_by_stage, ideal_section, targets
 from journey.labels import Labels, labels_for
 from journey.lanes import (
     SegmentView,
@@ -392,11 +393,12 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
         f'{s.order}. {escape(s.name)}<p class="desc">{escape(s.description)}</p></th>'
         for i, s in enumerate(stages)
     )
+    wanted = targets(m)
     lanes: list[tuple[str, str, list[str]]] = [
         (
             curve_axis(labels),
             "curve",
-            [curve_cell(stages, i, ctx.views, labels) for i in range(len(stages))],
+            [curve_cell(stages, i, ctx.views, labels, wanted) for i in range(len(stages))],
         ),
         (escape(labels.feeling), "", [_feeling_cell(s, ctx) for s in stages]),
         (escape(labels.doing), "", [_quotes_cell(s.actions, labels) for s in stages]),
@@ -424,6 +426,9 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
         ),
         (escape(labels.needs), "", [_quotes_cell(s.needs, labels) for s in stages]),
     ]
+    if m.ideal is not None:  # the intended journey held against this one, under the feeling
+        gaps = gaps_by_stage(m)
+        lanes.insert(2, ("Ideal vs actual", "", [gap_cell(gaps.get(s.name)) for s in stages]))
     rows = "".join(
         f'<tr{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}><th scope="row">{name}</th>'
         + "".join(f'<td data-stage="{i}">{c}</td>' for i, c in enumerate(cells))
@@ -546,13 +551,15 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(labels.page_title.format(title=m.title))}</title>\n"
-        f"<style>{_CSS}{_segment_css(ctx.views)}</style>\n</head>\n"
+        f"<style>{_CSS}{GAP_CSS if m.ideal else ''}{_segment_css(ctx.views)}</style>\n"
+        "</head>\n"
         f"<body>\n<header><h1>{escape(m.title)}</h1>"
         f'<p class="meta">{escape(intro)}</p>'
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
         f"<section><h2>{escape(labels.journey_map)}</h2>{_lanes(m, ctx)}"
         f'<p class="muted">{escape(labels.legend + unplaced)}</p></section>\n'
-        f"<section><h2>{escape(labels.recommendations)}</h2>"
+        + (ideal_section(m.ideal) + "\n" if m.ideal else "")
+        + f"<section><h2>{escape(labels.recommendations)}</h2>"
         f"{_recommendations(m, quotes, labels)}</section>\n"
         f'<footer class="meta"><p>{escape(footer)}</p></footer>\n</body>\n</html>\n'
     )

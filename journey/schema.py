@@ -292,6 +292,122 @@ class Recommendation(_Model):
     """The quotes it rests on."""
 
 
+class KPI(_Model):
+    """A measure the team tracks for a stage of the intended journey (carried, not computed)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
+
+    name: str
+    """What is measured: `trial-to-paid conversion`, `first-contact resolution`."""
+    target: str | float | None = None
+    """The value aimed at, as the team writes it (`>= 60%`, 4.5)."""
+
+
+class IdealStage(_Model):
+    """One stage of the intended (to-be) journey: what should happen and how it should feel."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
+
+    name: str
+    """The stage, named as the map names it (compared ignoring case and spacing)."""
+    expectations: list[str] = Field(default_factory=list)
+    """What should happen in this stage, one plain sentence each."""
+    target_valence: float | None = Field(None, ge=-2, le=2)
+    """The feeling aimed at on the emotion curve's scale, -2 (very negative) .. +2."""
+    target_feeling: str | None = None
+    """The feeling aimed at as a word (`confident`, `delighted`); without target_valence, the
+    study's quotes that carry this emotion label set the target valence."""
+    kpis: list[KPI] = Field(default_factory=list)
+    """Measures the team tracks for the stage."""
+
+
+class IdealJourney(_Model):
+    """The intended (to-be) journey a team holds the actual one against."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
+
+    title: str | None = None
+    """What this intended journey is (e.g. `Freshbox: the journey we promise`)."""
+    origin: str = "given"
+    """`given` (a file or request from the user) or how it was drafted."""
+    stages: list[IdealStage] = Field(min_length=1)
+    """Its stages, in order."""
+
+
+ExpectationStatus = Literal["supported", "contradicted", "no evidence"]
+ValenceStatus = Literal[
+    "below target", "on target", "above target", "no target", "no quotes", "too few quotes"
+]
+
+
+class ExpectationCheck(_Model):
+    """One expectation of the intended journey held against the stage's coded quotes."""
+
+    expectation: str
+    """The expectation, as written in the intended journey."""
+    status: ExpectationStatus
+    """`contradicted` when pain points speak to it (from at least as many participants as
+    support it), `supported` when more participants' delights or positive quotes do, `no
+    evidence` when no quote of the stage is near enough in meaning (see `relevance`)."""
+    contradicting: list[Evidence] = Field(default_factory=list)
+    """Verbatim pain-point quotes of the stage that speak to it, nearest first."""
+    supporting: list[Evidence] = Field(default_factory=list)
+    """Verbatim delight or positive quotes of the stage that speak to it, nearest first."""
+    contradicting_participants: int = 0
+    """Distinct participants among all contradicting quotes (the lists show the nearest)."""
+    supporting_participants: int = 0
+    """Distinct participants among all supporting quotes."""
+    themes: list[str] = Field(default_factory=list)
+    """Ids of the pain points and delights those quotes belong to."""
+    elsewhere: dict[str, int] = Field(default_factory=dict)
+    """Other stages with quotes that speak to it, and how many: the study may say it there."""
+
+
+class StageGap(_Model):
+    """Where the actual experience of one stage falls short of the intended one."""
+
+    stage: str
+    """The map's stage."""
+    target_valence: float | None = None
+    """The feeling aimed at, -2..+2 (given, or from the study's quotes of target_feeling)."""
+    target_feeling: str | None = None
+    """The feeling aimed at, as a word."""
+    target_from: str = ""
+    """Where target_valence comes from: `given`, or the study's quotes labelled with
+    target_feeling (how many); empty without a target."""
+    actual_valence: float | None = None
+    """The stage's mean valence (its point on the emotion curve)."""
+    ci_low: float | None = None
+    """Lower end of the 95% interval of the actual mean."""
+    ci_high: float | None = None
+    """Upper end of that interval."""
+    valence_gap: float | None = None
+    """actual - target: negative when the stage feels worse than intended."""
+    valence_status: ValenceStatus = "no target"
+    """`below target` or `above target` when the 95% interval of the actual mean lies wholly
+    on one side of the target, `on target` when it holds the target; `no quotes` or `too few
+    quotes` (no interval) when the stage cannot say; `no target` when none was given."""
+    expectations: list[ExpectationCheck] = Field(default_factory=list)
+    """Each expectation with its status and the quotes it rests on."""
+    kpis: list[KPI] = Field(default_factory=list)
+    """The stage's measures, as given (the map does not measure them)."""
+
+
+class IdealComparison(_Model):
+    """The intended journey held against the actual one, stage by stage."""
+
+    journey: IdealJourney
+    """The intended journey as given."""
+    stages: list[StageGap] = Field(default_factory=list)
+    """One gap report per stage the intended journey and the map share, in the map's order."""
+    missing_stages: list[str] = Field(default_factory=list)
+    """Stages of the intended journey the map does not have (reported, not dropped)."""
+    unplanned_stages: list[str] = Field(default_factory=list)
+    """Stages of the map the intended journey says nothing about."""
+    relevance: str = ""
+    """How a quote was judged to speak to an expectation (the bar, set from the study)."""
+
+
 class Generator(_Model):
     """What made the map."""
 
@@ -393,6 +509,9 @@ class JourneyMap(_Model):
     observations: list[CodedObservation] = Field(default_factory=list)
     """Every grounded observation that is not neutral, with the theme it joined: the coded
     segments a researcher exports to check or re-code the themes."""
+    ideal: IdealComparison | None = None
+    """The intended (to-be) journey held against this one, when one was given: per stage the
+    valence gap and each expectation supported, contradicted or without evidence."""
 
     def evidence(self) -> Iterator[Evidence]:
         """Every quote the map shows, recommendations' included (repeats possible)."""
@@ -400,6 +519,11 @@ class JourneyMap(_Model):
             yield from stage.evidence()
         for rec in self.recommendations:
             yield from rec.evidence
+        if self.ideal is not None:
+            for gap in self.ideal.stages:
+                for check in gap.expectations:
+                    yield from check.contradicting
+                    yield from check.supporting
 
 
 class ChatAnswer(_Model):

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from api.deps import ScopeDep, StateDep, StudyDep
 from api.jobs import Job, Work, job_accepted, job_response, wait_or_hand_back
-from assistant.study import Studies, Study
+from api.models import IdealDraft
+from assistant.study import Studies, Study, read_ideal
 from journey import exports
 from journey.errors import GoneError, NotFoundError
 from journey.labels import LanguageChoice
@@ -26,7 +27,20 @@ class MapRequest(BaseModel):
     model_config = ConfigDict(
         use_attribute_docstrings=True,
         json_schema_extra={
-            "examples": [{"stages": ["Discover: hearing about us", "Buy", "Use", "Support"]}]
+            "examples": [
+                {"stages": ["Discover: hearing about us", "Buy", "Use", "Support"]},
+                {
+                    "ideal": {
+                        "stages": [
+                            {
+                                "name": "Buy",
+                                "expectations": ["The full price is clear before paying"],
+                                "target_valence": 1,
+                            }
+                        ]
+                    }
+                },
+            ]
         },
     )
 
@@ -43,6 +57,11 @@ class MapRequest(BaseModel):
     """Language of the map's own words (stage names it chooses, labels, descriptions,
     recommendations, report headings): en, zh, or auto (the language most sources are in).
     Quotes stay as spoken."""
+    ideal: dict[str, Any] | str | None = None
+    """The intended journey to hold the map against: an object `{title?, stages: [{name,
+    expectations: [..], target_valence? (-2..+2), target_feeling?, kpis?: [{name, target?}]}]}`
+    (stage names as the map's), or the text of such a YAML or JSON file. The map's `ideal`
+    then says per stage where the actual experience falls short; 422 if it is malformed."""
 
 
 @router.post(
@@ -79,7 +98,8 @@ def build_project_map(
 
 
 def map_work(study: Study, body: MapRequest) -> Work:
-    """The work of a map build's job."""
+    """The work of a map build's job (a malformed `ideal` is refused here, before it runs)."""
+    ideal = read_ideal(body.ideal, "ideal") if body.ideal is not None else None
 
     def work(progress: Callable[[float, str], None]) -> JourneyMap:
         progress(0.1, "reading sentences and extracting observations")
@@ -93,6 +113,7 @@ def map_work(study: Study, body: MapRequest) -> Work:
             progress=requests,
             preset=body.preset,
             language=body.language,
+            ideal=ideal,
         )
 
     return work
@@ -105,6 +126,27 @@ def map_again(studies: Studies, project: str, body: MapRequest) -> Work:
     except NotFoundError as exc:
         raise GoneError(f"{exc}: this map build cannot run again", code="job_input_gone") from None
     return map_work(study, body)
+
+
+class IdealDraftRequest(BaseModel):
+    """Which stages to draft the intended journey over; by default the map's."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    stages: list[str] | None = None
+    """Stages in order, as for a map build."""
+    preset: str | None = None
+    """A journey preset's stages, as for a map build."""
+
+
+@router.post("/projects/{project}/ideal/draft", summary="Draft the intended journey")
+def draft_ideal_journey(study: StudyDep, body: IdealDraftRequest | None = None) -> IdealDraft:
+    """The intended journey over the map's stages, drafted by the configured LLM from the
+    interview guide (offline: the stages alone, to fill in); nothing is stored. Edit it and
+    send it as `ideal` with a map build."""
+    body = body or IdealDraftRequest()
+    journey, text = study.draft_ideal(body.stages or [], body.preset)
+    return IdealDraft(ideal=journey, yaml=text)
 
 
 class MapVersion(BaseModel):
