@@ -6,10 +6,13 @@ A quote speaks to an expectation when two things hold. It is nearer in meaning t
 expectation than to any other of the intended journey (so a quote about recipes is evidence
 for "recipes are clear", not for "every ingredient arrives fresh" too). And their similarity
 clears a bar set from the study itself, as themes.py sets its bars: the expectation's mean
-similarity to all the study's quotes (its background), plus the share of the way to identical
-by which two quotes of one of the study's themes are, on average, more alike than two random
-quotes of the study. A study whose quotes read alike gets a higher bar, a varied one a lower
-one; no number is tuned to a file or a language.
+similarity to all the study's quotes (its background), plus half the share of the way to
+identical by which two quotes of one of the study's themes are, on average, more alike than
+two random quotes of the study. Half, as a lone quote joins a theme when it fits halfway to
+the joining bar (themes.FIT): an expectation is written as a goal, not as something a
+participant said, so it is never as close to a quote as two quotes of one theme are. A study
+whose quotes read alike gets a higher bar, a varied one a lower one; no number is tuned to a
+file or a language.
 """
 
 import re
@@ -25,7 +28,7 @@ from assistant.extractor import meaning_text
 from assistant.llm_pipeline import LLMRun
 from assistant.stages import StageSpec
 from assistant.synthesis import participant_key
-from assistant.themes import LINKAGE, background
+from assistant.themes import FIT, LINKAGE, background
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
 from journey.errors import InvalidRequestError
@@ -61,9 +64,9 @@ def _key(name: str) -> str:
 
 def relevance_fraction(vectors: Vectors, themes: Sequence[str | None]) -> tuple[float, str]:
     """How far above background (towards identical) a quote must be to speak to an
-    expectation, from the study: (W - B) / (1 - B) for B the mean similarity of two of its
-    quotes and W that of two quotes of one theme; the themes' own joining bar when the study
-    has no theme of two quotes yet. Returns it with a sentence that says so."""
+    expectation, from the study: FIT x (W - B) / (1 - B) for B the mean similarity of two of
+    its quotes and W that of two quotes of one theme; FIT x the themes' own joining bar when
+    the study has no theme of two quotes yet. Returns it with a sentence that says so."""
     base = background(vectors)
     sums: dict[str, np.ndarray] = {}
     sizes: Counter[str] = Counter()
@@ -74,20 +77,23 @@ def relevance_fraction(vectors: Vectors, themes: Sequence[str | None]) -> tuple[
             sums[theme] += vectors[row]
             sizes[theme] += 1
     pairs = sum(k * (k - 1) for k in sizes.values())
+    rule = (
+        "a quote speaks to an expectation when it is nearer to it than to any other "
+        "expectation and its similarity clears the expectation's mean similarity to all the "
+        "study's quotes by"
+    )
     if pairs and base < 1:
         within = sum(float(s @ s) - sizes[t] for t, s in sums.items()) / pairs
         if within > base:
-            fraction = (within - base) / (1 - base)
+            fraction = FIT * (within - base) / (1 - base)
             return fraction, (
-                f"two quotes of one theme are {within:.2f} alike on average, two quotes of the "
-                f"study {base:.2f}: a quote speaks to an expectation when it is nearer to it "
-                f"than to any other expectation and clears the expectation's background by "
-                f"{fraction:.2f} of the way to identical"
+                f"{rule} {fraction:.2f} of the way to identical: half as far above background "
+                f"as two quotes of one theme ({within:.2f} against {base:.2f} for any two "
+                "quotes of the study)"
             )
-    return LINKAGE, (
-        "the study has no theme of two quotes yet: a quote speaks to an expectation when it is "
-        "nearer to it than to any other expectation and clears the expectation's background "
-        f"by {LINKAGE:.2f} of the way to identical (the bar that joins quotes into themes)"
+    return FIT * LINKAGE, (
+        f"{rule} {FIT * LINKAGE:.2f} of the way to identical: half the bar that joins quotes "
+        "into themes, as the study has no theme of two quotes yet"
     )
 
 

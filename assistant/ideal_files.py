@@ -54,6 +54,7 @@ def _field(loc: Sequence[str | int]) -> str:
 
 
 _FIELDS = ", ".join(IdealStage.model_fields)
+_NAMED = {"extra_forbidden", "missing"}
 
 
 def _problem(error: Mapping[str, Any]) -> str:
@@ -158,8 +159,16 @@ def read_ideal(content: str | Mapping[str, Any], name: str = "ideal journey") ->
     except ValidationError as exc:
         located = [(_where(node, e["loc"]), e) for e in exc.errors()]
         located.sort(key=lambda le: le[0] or 0)
+        # An unknown or missing field is named in the message: the path stops at its parent.
         raise _invalid(
-            name, [(line, f"{_field(e['loc'])}: {_problem(e)}") for line, e in located]
+            name,
+            [
+                (
+                    line,
+                    f"{_field(e['loc'][:-1] if e['type'] in _NAMED else e['loc'])}: {_problem(e)}",
+                )
+                for line, e in located
+            ],
         ) from None
     problems: list[tuple[int | None, str]] = []
     seen: set[str] = set()
