@@ -32,6 +32,7 @@ READ_ONLY = {
 WRITING = {"ingest_source", "build_journey_map", "ask", "edit_map", "undo_edit"}
 READ_ONLY |= {"list_edits"}
 READ_ONLY |= {"list_personas", "compare_segments", "diff_maps"}
+WRITING |= {"draft_ideal_journey"}
 
 
 @pytest.fixture

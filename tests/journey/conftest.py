@@ -251,3 +251,87 @@ def _coded(
         evidence=evidence,
         theme=theme,
     )
+
+
+@pytest.fixture
+def ideal_map(sample_map: JourneyMap) -> JourneyMap:
+    """The sample map held against an intended journey by hand: Sign-up below its target and
+    contradicted, 首次转账 supported, Support without a target, a stage the map lacks."""
+    from journey.schema import (
+        KPI,
+        ExpectationCheck,
+        IdealComparison,
+        IdealJourney,
+        IdealStage,
+        StageGap,
+    )
+
+    late_code = sample_map.stages[0].pain_points[0].evidence[0]
+    fast = sample_map.stages[1].delights[0].evidence[0]
+    journey = IdealJourney(
+        title="Nimbank <b>as intended</b>",
+        stages=[
+            IdealStage(
+                name="Sign-up",
+                expectations=["Codes arrive within seconds", "Errors say <script>why</script>"],
+                target_valence=1.0,
+                kpis=[KPI(name="sign-up completion", target=">= 80%")],
+            ),
+            IdealStage(name="首次转账", expectations=["转账几秒到账"], target_feeling="delighted"),
+            IdealStage(name="Renewal", expectations=["Renewing is one tap"], target_valence=1),
+        ],
+    )
+    gaps = [
+        StageGap(
+            stage="Sign-up",
+            target_valence=1.0,
+            target_from="given",
+            actual_valence=-0.8,
+            ci_low=-1.3,
+            ci_high=-0.3,
+            valence_gap=-1.8,
+            valence_status="below target",
+            expectations=[
+                ExpectationCheck(
+                    expectation="Codes arrive within seconds",
+                    status="contradicted",
+                    contradicting=[late_code],
+                    contradicting_participants=1,
+                    themes=["pp-sign-up-1"],
+                ),
+                ExpectationCheck(
+                    expectation="Errors say <script>why</script>",
+                    status="no evidence",
+                    elsewhere={"Support": 1},
+                ),
+            ],
+            kpis=[KPI(name="sign-up completion", target=">= 80%")],
+        ),
+        StageGap(
+            stage="首次转账",
+            target_valence=1.5,
+            target_feeling="delighted",
+            target_from="the mean valence of the study's 2 quotes labelled 'delighted'",
+            actual_valence=0.4,
+            ci_low=-0.5,
+            ci_high=1.3,
+            valence_gap=-1.1,
+            valence_status="below target",
+            expectations=[
+                ExpectationCheck(
+                    expectation="转账几秒到账",
+                    status="supported",
+                    supporting=[fast],
+                    supporting_participants=1,
+                )
+            ],
+        ),
+    ]
+    comparison = IdealComparison(
+        journey=journey,
+        stages=gaps,
+        missing_stages=["Renewal"],
+        unplanned_stages=["Support"],
+        relevance="a quote speaks to an expectation when it is nearer to it than to any other",
+    )
+    return sample_map.model_copy(update={"ideal": comparison})

@@ -79,6 +79,8 @@ document.body.textContent = JSON.stringify({
     .map(e => ({stage: stageOf(e), ...box(e)})),
   moments: [...document.querySelectorAll('svg[data-stage] .mot circle')]
     .map(e => ({stage: stageOf(e), ...box(e)})),
+  targets: [...document.querySelectorAll('svg[data-stage] circle.target-point')]
+    .map(e => ({stage: stageOf(e), ...box(e)})),
   segmentPoints: [...document.querySelectorAll('svg[data-stage] .seg-point')]
     .filter(e => e.getBoundingClientRect().width > 0)
     .map(e => ({stage: stageOf(e), segment: e.closest('.seg').classList[1], ...box(e)})),
@@ -230,3 +232,21 @@ def test_a_chinese_map_draws_in_chinese_and_still_fits_the_screen(
     assert len(heads) == 7 and all(h["left"] >= 0 and h["right"] <= 1440 for h in heads)
     for point in layout["points"]:
         assert abs(point["x"] - heads[point["stage"]]["x"]) <= 10
+
+
+def test_the_intended_journeys_target_curve_is_drawn_over_each_stage_column(
+    tmp_path: Path, ideal_map: JourneyMap
+) -> None:
+    layout = _layout(tmp_path, ideal_map)
+
+    heads = layout["heads"]
+    targets = {t["stage"]: t for t in layout["targets"]}
+    assert sorted(targets) == [0, 1]  # Support has no target: no point
+    for i, target in targets.items():
+        assert abs(target["x"] - heads[i]["x"]) <= 10, f"stage {i}: target off its column"
+    points = {p["stage"]: p for p in layout["points"]}
+    # Both stages feel worse than intended: each target is drawn above its actual point,
+    # and the higher target (+1.5) above the lower (+1.0).
+    assert all(targets[i]["y"] < points[i]["y"] for i in targets)
+    assert targets[1]["y"] < targets[0]["y"]
+    assert layout["page"] <= layout["viewport"], "the gap lane does not widen the page"
