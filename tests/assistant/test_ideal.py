@@ -381,3 +381,83 @@ def test_a_failing_model_is_a_typed_error(tmp_path):
 
     with pytest.raises(LLMError):
         draft_ideal(_llm(tmp_path, down), SPECS, {}, [], "t")
+
+
+# --- through the use-case layer ----------------------------------------------------------------
+
+
+def test_a_rebuild_for_new_sources_holds_the_same_ideal_against_the_new_map(
+    workspace, small_study, tmp_path
+):
+    from assistant.study import Studies
+    from ingest.pipeline import IngestOptions, IngestReport
+
+    small_study(workspace)
+    study = Studies(workspace)("study")
+    ideal = IdealJourney(
+        stages=[
+            IdealStage(
+                name="Support",
+                expectations=["Someone answers the support chat within minutes"],
+                target_valence=1,
+            )
+        ]
+    )
+    built = study.build_map(ideal=ideal)
+    assert built.ideal is not None and built.ideal.journey == ideal
+    assert study.stored_map().ideal == built.ideal  # stored with the map
+
+    cy = tmp_path / "cy.txt"
+    cy.write_text(
+        "Interviewer: And support?\nCy: The support chat answered in two minutes and fixed it.\n",
+        encoding="utf-8",
+    )
+    workspace.ingestor("study", IngestOptions()).ingest([cy], IngestReport())
+    fresh = study.fresh_map()
+    assert fresh.id != built.id
+    assert fresh.ideal is not None and fresh.ideal.journey == ideal
+
+
+def test_the_study_drafts_with_the_configured_llm_from_the_interviewers_questions(
+    tmp_path, embedder, small_study
+):
+    from assistant.study import Studies
+    from assistant.workspace import open_workspace
+
+    asked: list[str] = []
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        asked.append(body["messages"][1]["content"])
+        stages = [
+            {
+                "name": name,
+                "expectations": [f"{name} goes smoothly"],
+                "target_valence": 1,
+                "target_feeling": "confident",
+            }
+            for name in ("Awareness", "Purchase", "Support")
+        ]
+        return _tool_reply({"stages": stages})
+
+    settings = Settings(
+        home=tmp_path / "home",
+        llm_provider="openai-compatible",
+        llm_base_url="http://llm.test/v1",
+        llm_model="test-model",
+        llm_max_retries=0,
+    )
+    client = httpx.Client(transport=httpx.MockTransport(reply))
+    workspace = open_workspace(settings, embedder, client)
+    try:
+        small_study(workspace)
+        journey, text = Studies(workspace)("study").draft_ideal()
+    finally:
+        workspace.close()
+    assert "How was your first order?" in asked[0]  # the guide's questions, as data
+    assert "What happened when you needed help?" in asked[0]
+    named = {s.name: s for s in journey.stages}
+    assert list(named)[:2] == ["Awareness", "Consideration"]  # the map's stages, all of them
+    assert named["Support"].expectations == ["Support goes smoothly"]
+    assert named["Consideration"].expectations == []  # not drafted: left to fill in
+    assert read_ideal(text, "draft.yaml") == journey
