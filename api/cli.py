@@ -435,6 +435,7 @@ def ideal_command(
     preset: Annotated[
         str | None, typer.Option(help="A journey preset's stages, as for `journeymap map`.")
     ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
 ) -> None:
     """Draft the intended journey to hold the map against, as YAML to edit.
 
@@ -443,6 +444,8 @@ def ideal_command(
     as comments, to fill in. Then: journeymap map -p P --ideal FILE.yaml"""
     if out is not None and out.exists() and out.is_dir():
         raise typer.BadParameter(f"{out} is a folder: name a file, e.g. {out / 'ideal.yaml'}")
+    if out is not None and out.exists() and not force:  # it may hold the team's edits
+        raise typer.BadParameter(f"{out} exists: name another file, or pass --force")
     with _opened() as studies:
         study = studies(project)
         if study.studies.uses_llm:

@@ -138,6 +138,9 @@ def test_cli_drafts_an_ideal_journey_over_the_maps_stages_to_edit(_run, home: Pa
     assert [s.name for s in journey.stages] == STAGES
     assert all(not s.expectations and s.target_valence is None for s in journey.stages)
     assert "journeymap map -p fb --ideal" in result.stderr
+    again = _run(home, "ideal", "-p", "fb", "--out", str(draft))
+    assert again.returncode == 2 and "exists" in again.stderr  # the team's edits are safe
+    assert _run(home, "ideal", "-p", "fb", "--out", str(draft), "--force").returncode == 0
 
 
 @pytest.fixture
