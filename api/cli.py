@@ -435,6 +435,10 @@ def ideal_command(
     preset: Annotated[
         str | None, typer.Option(help="A journey preset's stages, as for `journeymap map`.")
     ] = None,
+    lang: Annotated[
+        LanguageChoice,
+        typer.Option("--lang", help="Language of the stage names it chooses, as for the map."),
+    ] = "auto",
     force: Annotated[bool, typer.Option(help="Overwrite --out if it exists.")] = False,
 ) -> None:
     """Draft the intended journey to hold the map against, as YAML to edit.
@@ -450,9 +454,9 @@ def ideal_command(
         study = studies(project)
         if study.studies.uses_llm:
             with err.status("drafting the intended journey…"):
-                journey, text = study.draft_ideal(stages or [], preset)
+                journey, text = study.draft_ideal(stages or [], preset, lang)
         else:
-            journey, text = study.draft_ideal(stages or [], preset)
+            journey, text = study.draft_ideal(stages or [], preset, lang)
     if out is None:
         sys.stdout.write(text)
         return

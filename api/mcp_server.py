@@ -211,6 +211,7 @@ def create_mcp(state: AppState) -> MCPServer:
         project: str,
         stages: list[str] | None = None,
         preset: str | None = None,
+        language: LanguageChoice = "auto",
         ctx: Context | None = None,
     ) -> IdealDraft:
         """Draft the intended (to-be) journey over the map's stages: with an LLM configured,
@@ -218,7 +219,7 @@ def create_mcp(state: AppState) -> MCPServer:
         the stages alone to fill in. Nothing is stored: show it to the user, edit it, then
         pass it as `ideal` to build_journey_map."""
         with host_model(ctx, state.settings.llm_timeout):
-            journey, text = studies(project).draft_ideal(stages or [], preset)
+            journey, text = studies(project).draft_ideal(stages or [], preset, language)
         return IdealDraft(ideal=journey, yaml=text)
 
     @tool(READ_ONLY)

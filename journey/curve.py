@@ -98,17 +98,21 @@ def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView, label
     )
 
 
-def _target_piece(i: int, targets: Sequence[float | None], actual: float | None) -> str:
+def _target_piece(
+    i: int, targets: Sequence[float | None], actual: float | None, labels: Labels
+) -> str:
     """Stage i's piece of the intended journey's curve: dashed, a hollow ring at the target
     and a dotted line down (or up) to the actual point."""
     target = targets[i] if i < len(targets) else None
     if target is None:
         return ""
     y = _y(target)
-    tip = f"Target feeling: {format_valence(target)}"
+    tip = labels.ideal.curve_tip.format(target=format_valence(target))
     reach = ""
     if actual is not None:
-        tip += f"; actual {format_valence(actual)} (gap {actual - target:+.2f})"
+        tip += labels.ideal.curve_tip_actual.format(
+            actual=format_valence(actual), gap=f"{actual - target:+.2f}"
+        )
         reach = (
             f'<line x1="0" x2="0" y1="{y:.1f}" y2="{_y(actual):.1f}" stroke="{_TARGET}" '
             'stroke-width="1.5" stroke-dasharray="2 2"/>'
@@ -143,7 +147,7 @@ def curve_cell(
         f'<svg height="{HEIGHT}" role="img" data-stage="{i}">',
         f"<title>{escape(_tip(stage, labels))}</title>",
         grid,
-        _target_piece(i, targets, e.mean_valence),
+        _target_piece(i, targets, e.mean_valence, labels),
     ]
     if e.mean_valence is None:
         parts.append(

@@ -321,27 +321,32 @@ class _MdContext:
     labels: Labels
 
 
-def _md_ideal(ideal: IdealComparison, quotes: int) -> list[str]:
+def _md_ideal(ideal: IdealComparison, quotes: int, labels: Labels) -> list[str]:
     """The "Ideal vs actual" section: per stage the target feeling against the curve and each
     expectation with its status and the quotes it rests on."""
+    words = labels.ideal
+
+    def label(text: str) -> str:  # "*Label:*" with the language's own colon
+        return f"*{text}{labels.kv_sep.strip()}*"
+
     journey = ideal.journey
     lines = [
-        "## Ideal vs actual",
+        f"## {words.heading}",
         "",
-        f"*Intended journey:* {_md(journey.title or 'untitled')} ({_md(journey.origin)}).",
+        f"{label(words.intended)} {_md(journey.title or words.untitled)} ({_md(journey.origin)})",
         "",
     ]
     lines += _md_table(
-        ["Stage", "Target", "Actual", "95% CI", "Gap", "Feeling", "✗", "✓", "?"],
+        words.columns,
         (
             [
                 _md_cell(g.stage),
                 format_valence(g.target_valence)
-                + (f" {_md_cell(g.target_feeling)}" if g.target_feeling else ""),
+                + (f" {_md_cell(labels.emotion(g.target_feeling))}" if g.target_feeling else ""),
                 format_valence(g.actual_valence),
                 format_ci(g.ci_low, g.ci_high),
                 format_valence(g.valence_gap),
-                g.valence_status,
+                words.valence_statuses.get(g.valence_status, g.valence_status),
                 *(
                     str(sum(c.status == status for c in g.expectations))
                     for status in ("contradicted", "supported", "no evidence")
@@ -350,34 +355,31 @@ def _md_ideal(ideal: IdealComparison, quotes: int) -> list[str]:
             for g in ideal.stages
         ),
     )
-    lines += [
-        "✗ contradicted (pain points of the stage speak to it, from at least as many "
-        "participants as support it), ✓ supported, ? no evidence in the stage. "
-        f"*Relevance:* {_md(ideal.relevance)}.",
-        "",
-    ]
+    lines += [words.report_legend.format(relevance=_md(ideal.relevance)), ""]
     if ideal.missing_stages:
-        missing = ", ".join(ideal.missing_stages)
-        lines += [f"*Not stages of this map, not checked:* {_md_cell(missing)}", ""]
+        lines += [f"{label(words.missing)} {_md_cell(labels.join(ideal.missing_stages))}", ""]
     for g in ideal.stages:
         lines += [f"### {_md(g.stage)}", ""]
         if g.target_from and g.target_from != "given":
-            lines += [f"*Target feeling:* {_md(g.target_from)}", ""]
+            lines += [f"{label(words.target_from)} {_md(g.target_from)}", ""]
         for c in g.expectations:
-            counts_said = f"{c.contradicting_participants} against, {c.supporting_participants} for"
-            where = ", ".join(f"{s} ({n})" for s, n in c.elsewhere.items())
-            lines += [
-                f"- **{c.status}** ({counts_said}"
-                + (f"; also said in {_md(where)}" if where else "")
-                + f"): {_md_cell(c.expectation)}",
-                "",
-            ]
-            for side, evidence in (("Against", c.contradicting), ("For", c.supporting)):
+            said = words.counts.format(
+                against=c.contradicting_participants, backing=c.supporting_participants
+            )
+            if c.elsewhere:
+                where = [labels.also_item.format(name=s, n=n) for s, n in c.elsewhere.items()]
+                said += words.also_said.format(stages=labels.join(where))
+            status = words.statuses.get(c.status, c.status)
+            lines += [f"- **{status}** ({_md(said)}): {_md_cell(c.expectation)}", ""]
+            for side, evidence in (
+                (words.against, c.contradicting),
+                (words.backing, c.supporting),
+            ):
                 if evidence:
-                    lines += [f"*{side}:*", "", *_md_quotes(evidence, min(2, quotes))]
+                    lines += [label(side.capitalize()), "", *_md_quotes(evidence, min(2, quotes))]
         if g.kpis:
-            kpis = "; ".join(f"{k.name}: {k.target}" if k.target else k.name for k in g.kpis)
-            lines += [f"*KPIs:* {_md_cell(kpis)}", ""]
+            kpis = [labels.kv(k.name, str(k.target)) if k.target else k.name for k in g.kpis]
+            lines += [f"{label(words.kpis)} {_md_cell('; '.join(kpis))}", ""]
     return lines
 
 
@@ -460,7 +462,7 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
     for stage in m.stages:
         lines += _md_stage(stage, m, limit, quotes, context)
     if m.ideal is not None:
-        lines += _md_ideal(m.ideal, quotes)
+        lines += _md_ideal(m.ideal, quotes, labels)
     if recommendations:
         note = scoring_note(m)
         scoring = f"*{labels.scoring}{labels.kv_sep.strip()}*"

@@ -1,11 +1,13 @@
 """The intended journey against the actual one, in the HTML map: the "Ideal vs actual" lane
 (per stage: target feeling against the curve, each expectation with its status and quotes)
-and the section that sums it up. Everything from users' data is escaped."""
+and the section that sums it up, in the map's language (journey.labels: `labels.ideal`).
+Everything from users' data is escaped."""
 
 from collections import Counter
 from html import escape
 
 from journey.exports import cite, format_ci, format_valence
+from journey.labels import EN, Labels
 from journey.schema import Evidence, ExpectationCheck, IdealComparison, JourneyMap, StageGap
 
 GAP_CSS = """
@@ -51,92 +53,116 @@ def _quotes(title: str, evidence: list[Evidence]) -> str:
     )
 
 
-def _facts(check: ExpectationCheck) -> str:
+def _facts(check: ExpectationCheck, labels: Labels) -> str:
+    words = labels.ideal
     against, backing = check.contradicting_participants, check.supporting_participants
     if check.status == "no evidence":
-        said = "no quote of this stage speaks to it"
-    else:
-        said = (
-            f"{against} participant{'s' * (against != 1)} against, {backing} for"
-            if against
-            else f"{backing} participant{'s' * (backing != 1)} for"
+        said = words.no_quote_here
+    elif against:
+        said = words.against_for.format(
+            against=labels.count(against, labels.participants), backing=backing
         )
+    else:
+        said = words.only_for.format(backing=labels.count(backing, labels.participants))
     if check.elsewhere:
-        said += "; said in " + ", ".join(f"{s} ({n})" for s, n in check.elsewhere.items())
+        where = labels.join(
+            [labels.also_item.format(name=s, n=n) for s, n in check.elsewhere.items()]
+        )
+        said += words.said_in.format(stages=where)
     return said
 
 
-def _expectation(check: ExpectationCheck) -> str:
+def _expectation(check: ExpectationCheck, labels: Labels) -> str:
+    words = labels.ideal
+    status = words.statuses.get(check.status, check.status)
     return (
         f'<details class="exp {check.status.replace(" ", "-")}"><summary>'
-        f'<span title="{escape(check.status)}">{_MARK[check.status]}</span> '
+        f'<span title="{escape(status)}">{_MARK[check.status]}</span> '
         f"{escape(check.expectation)}"
-        f'<span class="facts">{escape(check.status)}: {escape(_facts(check))}</span></summary>'
-        + _quotes("against", check.contradicting)
-        + _quotes("for", check.supporting)
+        f'<span class="facts">{escape(labels.kv(status, _facts(check, labels)))}</span>'
+        "</summary>"
+        + _quotes(words.against, check.contradicting)
+        + _quotes(words.backing, check.supporting)
         + "</details>"
     )
 
 
-def _feeling(gap: StageGap) -> str:
+def _feeling(gap: StageGap, labels: Labels) -> str:
+    words = labels.ideal
     if gap.target_valence is None:
         why = f" ({gap.target_from})" if gap.target_from else ""
-        return f'<span class="gapv muted">No target feeling{escape(why)}.</span>'
+        return f'<span class="gapv muted">{escape(words.no_target + why)}{labels.full_stop}</span>'
     wanted = format_valence(gap.target_valence)
     if gap.target_feeling:
-        wanted += f" {gap.target_feeling}"
-    status = gap.valence_status.split()[0]  # below / above / on / no / too
-    gap_text = f" · gap {gap.valence_gap:+.2f}" if gap.valence_gap is not None else ""
+        wanted += f" {labels.emotion(gap.target_feeling)}"
+    line = words.target_line.format(
+        target="\0",
+        actual=format_valence(gap.actual_valence),
+        ci=format_ci(gap.ci_low, gap.ci_high),
+    )
+    if gap.valence_gap is not None:
+        line += words.gap.format(gap=f"{gap.valence_gap:+.2f}")
+    before, _, after = escape(line).partition("\0")
+    status = words.valence_statuses.get(gap.valence_status, gap.valence_status)
     return (
-        f'<span class="gapv" title="{escape(gap.target_from)}">target '
-        f'<span class="target-key">{escape(wanted)}</span> · now '
-        f"{format_valence(gap.actual_valence)} {format_ci(gap.ci_low, gap.ci_high)}{gap_text}"
-        f' · <b class="{status}">{escape(gap.valence_status)}</b></span>'
+        f'<span class="gapv" title="{escape(gap.target_from)}">{before}'
+        f'<span class="target-key">{escape(wanted)}</span>{after} · '
+        f'<b class="{gap.valence_status.split()[0]}">{escape(status)}</b></span>'
     )
 
 
-def gap_cell(gap: StageGap | None) -> str:
+def gap_cell(gap: StageGap | None, labels: Labels = EN) -> str:
     """One stage's cell of the "Ideal vs actual" lane."""
+    words = labels.ideal
     if gap is None:
-        return '<span class="empty">Not in the intended journey.</span>'
+        return f'<span class="empty">{escape(words.not_planned)}</span>'
     kpis = "".join(
-        f"<li>KPI {escape(k.name)}{escape(f': {k.target}' if k.target is not None else '')}</li>"
+        "<li>"
+        + escape(
+            words.kpi.format(name=k.name)
+            + (labels.kv("", str(k.target)) if k.target is not None else "")
+        )
+        + "</li>"
         for k in gap.kpis
     )
     return (
-        _feeling(gap)
-        + "".join(_expectation(c) for c in gap.expectations)
-        + (f'<ul class="kpis" aria-label="KPIs">{kpis}</ul>' if kpis else "")
+        _feeling(gap, labels)
+        + "".join(_expectation(c, labels) for c in gap.expectations)
+        + (f'<ul class="kpis">{kpis}</ul>' if kpis else "")
     )
 
 
-def ideal_section(ideal: IdealComparison) -> str:
+def ideal_section(ideal: IdealComparison, labels: Labels = EN) -> str:
     """The section under the map: what was compared, the counts, and what could not be."""
+    words = labels.ideal
     statuses = Counter(c.status for g in ideal.stages for c in g.expectations)
     below = [g.stage for g in ideal.stages if g.valence_status == "below target"]
     journey = ideal.journey
     items = [
-        f"<li>Intended journey: {escape(journey.title or 'untitled')} "
-        f'<span class="muted">({escape(journey.origin)})</span></li>',
-        f"<li>Expectations: {statuses['contradicted']} contradicted, "
-        f"{statuses['supported']} supported, {statuses['no evidence']} without evidence.</li>",
-        f"<li>Below the target feeling (its whole 95% interval): "
-        f"{escape(', '.join(below) or 'no stage')}.</li>",
+        escape(labels.kv(words.intended, journey.title or words.untitled))
+        + f' <span class="muted">({escape(journey.origin)})</span>',
+        escape(
+            words.expectation_counts.format(
+                contradicted=statuses["contradicted"],
+                supported=statuses["supported"],
+                none=statuses["no evidence"],
+            )
+        ),
+        escape(labels.kv(words.below, labels.join(below) or words.no_stage) + labels.full_stop),
     ]
     if ideal.missing_stages:
         items.append(
-            "<li><strong>Not stages of this map</strong>, not checked: "
-            f"{escape(', '.join(ideal.missing_stages))}.</li>"
+            f"<strong>{escape(words.missing)}</strong>"
+            + escape(labels.kv("", labels.join(ideal.missing_stages)) + labels.full_stop)
         )
     if ideal.unplanned_stages:
         items.append(
-            "<li>Stages the intended journey says nothing about: "
-            f"{escape(', '.join(ideal.unplanned_stages))}.</li>"
+            escape(labels.kv(words.unplanned, labels.join(ideal.unplanned_stages)))
+            + escape(labels.full_stop)
         )
     return (
-        f'<section><h2>Ideal vs actual</h2><ul>{"".join(items)}</ul><p class="muted">'
-        "Dashed teal on the emotion curve: the target feeling per stage. An expectation is "
-        "contradicted when pain points of its stage speak to it (from at least as many "
-        "participants as support it), supported when more participants' delights or positive "
-        f"quotes do. How relevance is judged: {escape(ideal.relevance)}.</p></section>"
+        f"<section><h2>{escape(words.heading)}</h2><ul>"
+        + "".join(f"<li>{item}</li>" for item in items)
+        + f'</ul><p class="muted">{escape(words.legend.format(relevance=ideal.relevance))}</p>'
+        "</section>"
     )

@@ -428,7 +428,8 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
     ]
     if m.ideal is not None:  # the intended journey held against this one, under the feeling
         gaps = gaps_by_stage(m)
-        lanes.insert(2, ("Ideal vs actual", "", [gap_cell(gaps.get(s.name)) for s in stages]))
+        cells = [gap_cell(gaps.get(s.name), labels) for s in stages]
+        lanes.insert(2, (escape(labels.ideal.heading), "", cells))
     rows = "".join(
         f'<tr{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}><th scope="row">{name}</th>'
         + "".join(f'<td data-stage="{i}">{c}</td>' for i, c in enumerate(cells))
@@ -558,7 +559,7 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
         f"<section><h2>{escape(labels.journey_map)}</h2>{_lanes(m, ctx)}"
         f'<p class="muted">{escape(labels.legend + unplaced)}</p></section>\n'
-        + (ideal_section(m.ideal) + "\n" if m.ideal else "")
+        + (ideal_section(m.ideal, labels) + "\n" if m.ideal else "")
         + f"<section><h2>{escape(labels.recommendations)}</h2>"
         f"{_recommendations(m, quotes, labels)}</section>\n"
         f'<footer class="meta"><p>{escape(footer)}</p></footer>\n</body>\n</html>\n'

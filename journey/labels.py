@@ -28,6 +28,145 @@ Counted = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class IdealWords:
+    """The words of the intended journey held against the actual one (journey/gaps.py and the
+    report's section). The sentences the analysis writes into the map (how relevance was
+    judged, where a target came from) stay as written."""
+
+    heading: str
+    """The lane's, the section's and the report's name."""
+    target_line: str
+    """`{target}`, `{actual}`, `{ci}`: the target feeling against the stage's curve point."""
+    gap: str
+    no_target: str
+    valence_statuses: Mapping[str, str]
+    """Each journey.schema.ValenceStatus as this language says it."""
+    statuses: Mapping[str, str]
+    """Each journey.schema.ExpectationStatus as this language says it."""
+    against_for: str
+    """`{against}` (participants counted), `{backing}` (a number)."""
+    only_for: str
+    no_quote_here: str
+    said_in: str
+    against: str
+    backing: str
+    kpi: str
+    not_planned: str
+    intended: str
+    untitled: str
+    expectation_counts: str
+    below: str
+    no_stage: str
+    missing: str
+    unplanned: str
+    legend: str
+    curve_tip: str
+    curve_tip_actual: str
+    columns: tuple[str, ...]
+    """The report's table: stage, target, actual, interval, gap, feeling, and the three
+    statuses' counts."""
+    report_legend: str
+    target_from: str
+    counts: str
+    also_said: str
+    kpis: str
+
+
+EN_IDEAL = IdealWords(
+    heading="Ideal vs actual",
+    target_line="target {target} · now {actual} {ci}",
+    gap=" · gap {gap}",
+    no_target="No target feeling",
+    valence_statuses={
+        "below target": "below target",
+        "on target": "on target",
+        "above target": "above target",
+        "no target": "no target",
+        "no quotes": "no quotes",
+        "too few quotes": "too few quotes",
+    },
+    statuses={
+        "contradicted": "contradicted",
+        "supported": "supported",
+        "no evidence": "no evidence",
+    },
+    against_for="{against} against, {backing} for",
+    only_for="{backing} for",
+    no_quote_here="no quote of this stage speaks to it",
+    said_in="; said in {stages}",
+    against="against",
+    backing="for",
+    kpi="KPI {name}",
+    not_planned="Not in the intended journey.",
+    intended="Intended journey",
+    untitled="untitled",
+    expectation_counts="Expectations: {contradicted} contradicted, {supported} supported, "
+    "{none} without evidence.",
+    below="Below the target feeling (its whole 95% interval)",
+    no_stage="no stage",
+    missing="Not stages of this map, not checked",
+    unplanned="Stages the intended journey says nothing about",
+    legend="Dashed teal on the emotion curve: the target feeling per stage. An expectation is "
+    "contradicted when pain points of its stage speak to it (from at least as many "
+    "participants as support it), supported when more participants' delights or positive "
+    "quotes do. How relevance is judged: {relevance}.",
+    curve_tip="Target feeling: {target}",
+    curve_tip_actual="; actual {actual} (gap {gap})",
+    columns=("Stage", "Target", "Actual", "95% CI", "Gap", "Feeling", "✗", "✓", "?"),
+    report_legend="✗ contradicted (pain points of the stage speak to it, from at least as many "
+    "participants as support it), ✓ supported, ? no evidence in the stage. *Relevance:* "
+    "{relevance}.",
+    target_from="Target feeling",
+    counts="{against} against, {backing} for",
+    also_said="; also said in {stages}",
+    kpis="KPIs",
+)
+
+ZH_IDEAL = IdealWords(
+    heading="理想与现实",
+    target_line="目标 {target} · 现在 {actual} {ci}",
+    gap=" · 差距 {gap}",
+    no_target="未设定目标感受",
+    valence_statuses={
+        "below target": "低于目标",
+        "on target": "达到目标",
+        "above target": "高于目标",
+        "no target": "无目标",
+        "no quotes": "无原话",
+        "too few quotes": "原话太少",
+    },
+    statuses={"contradicted": "被反驳", "supported": "有支持", "no evidence": "无证据"},
+    against_for="{against}反对，{backing} 位支持",
+    only_for="{backing}支持",
+    no_quote_here="本阶段没有原话谈到这一点",
+    said_in="；在{stages}中提到",
+    against="反对",
+    backing="支持",
+    kpi="指标 {name}",
+    not_planned="理想旅程不含此阶段。",
+    intended="理想旅程",
+    untitled="未命名",
+    expectation_counts="期望：{contradicted} 条被反驳，{supported} 条有支持，{none} 条无证据。",
+    below="低于目标感受（整个 95% 置信区间）",
+    no_stage="无",
+    missing="不是本地图的阶段，未检查",
+    unplanned="理想旅程未涉及的阶段",
+    legend="情绪曲线上的青色虚线：各阶段的目标感受。某阶段的痛点谈到一条期望（且反对的参与者"
+    "不少于支持的）即为被反驳；更多参与者的亮点或正面原话谈到它即为有支持。相关性的判断"
+    "方式：{relevance}。",
+    curve_tip="目标感受：{target}",
+    curve_tip_actual="；实际 {actual}（差距 {gap}）",
+    columns=("阶段", "目标", "实际", "95% 置信区间", "差距", "感受", "✗", "✓", "?"),
+    report_legend="✗ 被反驳（本阶段的痛点谈到它，且反对的参与者不少于支持的），✓ 有支持，"
+    "? 本阶段无证据。*相关性：* {relevance}。",
+    target_from="目标感受",
+    counts="{against} 反对，{backing} 支持",
+    also_said="；也在{stages}中提到",
+    kpis="指标",
+)
+
+
+@dataclass(frozen=True)
 class Labels:
     """The fixed words of a map in one language."""
 
@@ -174,6 +313,8 @@ class Labels:
     channels: Mapping[str, str] = field(default_factory=dict)
     touchpoint_types: Mapping[str, str] = field(default_factory=dict)
     source_kinds: Mapping[str, str] = field(default_factory=dict)
+    ideal: IdealWords = EN_IDEAL
+    """The intended journey against the actual one."""
 
     def count(self, n: int, noun: Counted) -> str:
         """`1 participant`, `3 participants`, `3 位参与者`."""
@@ -626,6 +767,7 @@ ZH = Labels(
     },
     touchpoint_types={"digital": "数字", "physical": "实体", "social": "社交", "human": "人工"},
     source_kinds={"interview": "访谈", "review": "评价", "survey": "问卷"},
+    ideal=ZH_IDEAL,
 )
 
 _TABLES: dict[str, Labels] = {"en": EN, "zh": ZH}

@@ -137,6 +137,8 @@ class IdealDraftRequest(BaseModel):
     """Stages in order, as for a map build."""
     preset: str | None = None
     """A journey preset's stages, as for a map build."""
+    language: LanguageChoice = "auto"
+    """Language of the stage names it chooses, as for a map build."""
 
 
 @router.post("/projects/{project}/ideal/draft", summary="Draft the intended journey")
@@ -145,7 +147,7 @@ def draft_ideal_journey(study: StudyDep, body: IdealDraftRequest | None = None) 
     interview guide (offline: the stages alone, to fill in); nothing is stored. Edit it and
     send it as `ideal` with a map build."""
     body = body or IdealDraftRequest()
-    journey, text = study.draft_ideal(body.stages or [], body.preset)
+    journey, text = study.draft_ideal(body.stages or [], body.preset, body.language)
     return IdealDraft(ideal=journey, yaml=text)
 
 

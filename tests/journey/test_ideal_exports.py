@@ -1,6 +1,7 @@
 """The intended journey against the actual one in the JSON, the Markdown report and the HTML
 page; a map without one reads and renders as before."""
 
+import dataclasses
 import json
 import re
 
@@ -60,6 +61,38 @@ def test_html_adds_a_gap_lane_the_target_curve_and_a_section(ideal_map: JourneyM
     assert "KPI sign-up completion: &gt;= 80%" in page
     assert "Not in the intended journey." in page  # Support
     section = page[page.index("<h2>Ideal vs actual</h2>") :]
-    assert "Not stages of this map</strong>, not checked: Renewal" in section
+    assert "<strong>Not stages of this map, not checked</strong>: Renewal." in section
     assert "Nimbank &lt;b&gt;as intended&lt;/b&gt;" in section
     assert "1 contradicted, 1 supported, 1 without evidence" in section
+
+
+def test_a_chinese_map_says_ideal_vs_actual_in_chinese(ideal_map: JourneyMap):
+    m = ideal_map.model_copy(update={"language": "zh"})
+    page, report = to_html(m), to_markdown(m)
+    assert '<th scope="row">理想与现实</th>' in page and "<h2>理想与现实</h2>" in page
+    assert "Ideal vs actual" not in page and "## 理想与现实" in report
+    assert "低于目标" in page and "被反驳" in page and "有支持" in page
+    assert "| 首次转账 | +1.50 惊喜 |" in report  # the target feeling in the map's words
+    assert "Codes arrive within seconds" in page  # the team's own words stay as written
+
+
+def test_the_ideal_words_fill_the_same_blanks_in_every_language_and_name_every_status():
+    from string import Formatter
+    from typing import get_args
+
+    from journey.labels import EN_IDEAL, ZH_IDEAL
+    from journey.schema import ExpectationStatus, ValenceStatus
+
+    def blanks(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+
+    for field in dataclasses.fields(EN_IDEAL):
+        en, zh = getattr(EN_IDEAL, field.name), getattr(ZH_IDEAL, field.name)
+        if isinstance(en, str):
+            assert blanks(en) == blanks(zh), field.name
+            if re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", en)):
+                assert re.search(r"[\u4e00-\u9fff]", zh), field.name
+    for table in (EN_IDEAL, ZH_IDEAL):
+        assert set(table.valence_statuses) == set(get_args(ValenceStatus))
+        assert set(table.statuses) == set(get_args(ExpectationStatus))
+        assert len(table.columns) == 9
