@@ -59,7 +59,10 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             )
             assert added["added"][0]["turns"] > 0
             assert (await call("list_projects"))["result"][0]["name"] == "fb"
-            built = await call("build_journey_map", project="fb")
+            drafted = await call("draft_ideal_journey", project="fb")
+            ideal = drafted["yaml"].replace("expectations: []", "expectations: [Fees are clear]")
+            built = await call("build_journey_map", project="fb", ideal=ideal)
+            assert any(s.get("ideal") for s in built["stages"])
             assert (await call("get_journey_map", project="fb"))["id"] == built["id"]
             top = await call("top_pain_points", project="fb", limit=2)
             assert top["findings"] and top["findings"][0]["quotes"]
