@@ -330,6 +330,7 @@ class Study:
             self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
             self.workspace.store.delete_sources(self.project, [source_id])
+            self.workspace.repository.forget_source_readings(self.project, [source_id])
 
     def redaction_totals(self) -> Counter[str]:
         """What was redacted across the project, by kind (never the values)."""
