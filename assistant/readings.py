@@ -9,8 +9,9 @@ the embedding model and the name-detection setting. A rebuild reads again only t
 whose fingerprint changed; adding 1% more reviews reads 1% of the sentences. What people see is
 never taken on trust from it: every quote is grounded afresh against its source.
 
-Sources are read a block at a time and kept as they are read, so memory holds one block's work
-besides the result, and an interrupted build keeps what it had read.
+The sentences to read are embedded in one go (a sentence repeated anywhere in the project is
+embedded once), then read and kept a block of sources at a time; the result is loaded back from
+the database into one array, so a build from kept readings and one from scratch are the same.
 """
 
 import hashlib
@@ -123,14 +124,23 @@ def project_sentences(
         and kept[s.source.id][0] == fingerprints[s.source.id]
         and kept[s.source.id][2] != reader_name
     ]
+    units = participant_units(stale, redact)
+    # In one call: a sentence repeated anywhere in the project (short reviews repeat) is
+    # embedded once, into one array; the rest goes a block of sources at a time.
+    vectors = with_context(units, workspace.embedder.embed([meaning_text(u.text) for u in units]))
+    at = 0
     for block in _blocks(stale):
-        units = participant_units(block, redact)
-        embedded = workspace.embedder.embed([meaning_text(u.text) for u in units])
-        vectors = with_context(units, embedded)
-        readings = reader.read(units, vectors) if reader is not None else None
+        ids = {s.source.id for s in block}
+        end = at
+        while end < len(units) and units[end].source.id in ids:
+            end += 1
+        part, part_vectors = units[at:end], vectors[at:end]
+        readings = reader.read(part, part_vectors) if reader is not None else None
         repository.keep_source_readings(
-            project, _rows(block, units, vectors, readings, fingerprints, reader_name)
+            project, _rows(block, part, part_vectors, readings, fingerprints, reader_name)
         )
+        at = end
+    del units, vectors
     if reader is not None:  # unchanged sources an extractor of another kind read
         _read_again(workspace, project, unread, reader, reader_name or "")
     return _load(workspace, project, stored, reader_name, len(stale), workspace.embedder.dimensions)
