@@ -136,9 +136,14 @@ def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:
 
 @dataclass
 class Extraction:
-    """Grounded observations of a project, with what they were extracted from."""
+    """Grounded observations of a project, with what they were extracted from (the sources
+    themselves are not kept: at 100,000 reviews they weigh hundreds of MB)."""
 
-    stored: list[StoredSource]
+    map_id: str
+    """The id of a map of these sources, stages and extractor."""
+    sources: SourcesSummary
+    kinds: dict[str, SourceKind]
+    """Each source's kind, by id."""
     specs: list[StageSpec]
     stage_origin: str
     observations: list[Observation]
@@ -211,7 +216,9 @@ def extract_observations(
     kept, kept_rows, grounded = _ground(observations, stored, redact)
     del observations
     return Extraction(
-        stored=stored,
+        map_id=map_id(project, stored, specs, extractor.name),
+        sources=_summary(stored),
+        kinds={s.source.id: s.source.kind for s in stored},
         specs=specs,
         stage_origin=origin,
         observations=kept,
@@ -293,10 +300,9 @@ def build_map(
             else FunctionAnalyst(extractor, model=workspace.embedder.name)
         )
     ex = extract_observations(workspace, project, stages, analyst.extractor, preset)
-    summary = _summary(ex.stored)
+    summary = ex.sources
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
-    kinds = {s.source.id: s.source.kind for s in ex.stored}
-    loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
+    loose = [ex.kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
     groups = analyst.group(ex.observations, ex.vectors) or theme_groups(ex.observations, ex.vectors)
     order = [spec.name for spec in ex.specs]
     observations = harmonise_stages(ex.observations, groups, loose, order)
@@ -321,7 +327,7 @@ def build_map(
     if thin:
         warnings.append(f"little evidence (under 3 quotes) for: {', '.join(thin)}")
     journey_map = JourneyMap(
-        id=map_id(project, ex.stored, ex.specs, ex.extractor),
+        id=ex.map_id,
         title=title or f"{project}: customer journey (draft)",
         project=project,
         generated_at=datetime.now(UTC).replace(microsecond=0),
