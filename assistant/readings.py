@@ -124,6 +124,23 @@ def project_sentences(
         and kept[s.source.id][0] == fingerprints[s.source.id]
         and kept[s.source.id][2] != reader_name
     ]
+    _read(workspace, project, stale, redact, reader, reader_name, fingerprints)
+    if reader is not None:  # unchanged sources an extractor of another kind read
+        _read_again(workspace, project, unread, reader, reader_name or "")
+    return _load(workspace, project, stored, reader_name, len(stale), workspace.embedder.dimensions)
+
+
+def _read(
+    workspace: Workspace,
+    project: str,
+    stale: Sequence[StoredSource],
+    redact: Callable[[str], str],
+    reader: SentenceReader | None,
+    reader_name: str | None,
+    fingerprints: dict[str, str],
+) -> None:
+    """Split, redact, embed and (with a reader) read the sentences of `stale` and keep them.
+    Its own function, so its arrays are gone before the kept readings are loaded."""
     units = participant_units(stale, redact)
     # In one call: a sentence repeated anywhere in the project (short reviews repeat) is
     # embedded once, into one array; the rest goes a block of sources at a time.
@@ -134,16 +151,10 @@ def project_sentences(
         end = at
         while end < len(units) and units[end].source.id in ids:
             end += 1
-        part, part_vectors = units[at:end], vectors[at:end]
-        readings = reader.read(part, part_vectors) if reader is not None else None
-        repository.keep_source_readings(
-            project, _rows(block, part, part_vectors, readings, fingerprints, reader_name)
-        )
+        readings = reader.read(units[at:end], vectors[at:end]) if reader is not None else None
+        rows = _rows(block, units[at:end], vectors[at:end], readings, fingerprints, reader_name)
+        workspace.repository.keep_source_readings(project, rows)
         at = end
-    del units, vectors
-    if reader is not None:  # unchanged sources an extractor of another kind read
-        _read_again(workspace, project, unread, reader, reader_name or "")
-    return _load(workspace, project, stored, reader_name, len(stale), workspace.embedder.dimensions)
 
 
 def _read_again(

@@ -176,6 +176,7 @@ def test_the_jobs_table_has_its_own_migrations_beside_the_workspace_tables(
     assert ledger == [
         ("catalog", "m001_initial"),
         ("repository", "m001_initial"),
+        ("repository", "m002_source_readings"),
         ("jobs", "m001_jobs"),
     ]
     # The workspace's own owners still open it: the jobs owner is not theirs to know.
