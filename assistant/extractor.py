@@ -1,17 +1,27 @@
 """What extractors read (participant sentences with context) and the protocol they share."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from assistant.stages import StageSpec
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
 from ingest.sentences import sentence_spans
-from journey.schema import Evidence, Observation
+from journey.schema import Evidence, Observation, ObservationKind, every_field
 from journey.source import Role, Source, Turn
 from journey.text import han_count
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one sentence reads: kind, valence -2..+2, severity 1..5 and emotion."""
+
+    kind: ObservationKind
+    valence: float
+    severity: int
+    emotion: str
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,13 @@ class Unit:
     """Redacted sentence text, as quoted."""
     question: str | None
     """The interviewer's last turn before this one (redacted), if any."""
+    reading: Reading | None = None
+    """How a `SentenceReader` read it, when that was kept from an earlier build."""
 
     def evidence(self) -> Evidence:
-        """The quote this unit would be cited by."""
-        return Evidence(
+        """The quote this unit would be cited by (not verified yet)."""
+        return Evidence.model_construct(
+            every_field(Evidence),
             quote=self.text,
             source_id=self.source.id,
             source_path=self.source.path,
@@ -38,6 +51,7 @@ class Unit:
             speaker=self.turn.speaker,
             participant_id=self.source.participant_id,
             timestamp=self.turn.start,
+            verified=False,
         )
 
 
@@ -63,19 +77,23 @@ def participant_units(stored: Sequence[StoredSource], redact: Callable[[str], st
     """Every substantial participant sentence of the given sources, in source order."""
     units = []
     for item in stored:
-        question: str | None = None
-        for turn in item.source.turns:
-            if turn.role is Role.interviewer:
-                question = turn.text
-                continue
-            if turn.role is not Role.participant:
-                continue
+        for turn, question in participant_turns(item.source):
             body = item.original[turn.char_start : turn.char_end]
             for start, end in sentence_spans(body, turn.char_start):
                 text = redact(item.original[start:end])
                 if _substantial(text):
                     units.append(Unit(item.source, turn, start, end, text, question))
     return units
+
+
+def participant_turns(source: Source) -> Iterator[tuple[Turn, str | None]]:
+    """A source's participant turns, each with the interviewer's last turn before it."""
+    question: str | None = None
+    for turn in source.turns:
+        if turn.role is Role.interviewer:
+            question = turn.text
+        elif turn.role is Role.participant:
+            yield turn, question
 
 
 class Extractor(Protocol):
@@ -87,4 +105,18 @@ class Extractor(Protocol):
         self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
     ) -> list[Observation]:
         """Classify units into observations (evidence offsets as in the units)."""
+        ...
+
+
+@runtime_checkable
+class SentenceReader(Protocol):
+    """An extractor that reads each sentence within its own source only (nothing study-wide):
+    what it reads is kept with the source and reused while the source is unchanged, and
+    handed back on `Unit.reading`."""
+
+    reads: str
+    """Names what `read` does; a new value makes every source be read again."""
+
+    def read(self, units: Sequence[Unit], vectors: Vectors) -> list[Reading]:
+        """How each unit reads (units come whole sources at a time, in source order)."""
         ...

@@ -1,29 +1,18 @@
 """The embedded default extractor: lexicons, cue phrases and sentence embeddings, no LLM."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant import cues
-from assistant.extractor import Unit, without_handles
+from assistant.extractor import Reading, Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment
 from assistant.stages import StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
-from journey.schema import Observation, ObservationKind, TouchpointType
+from journey.schema import Observation, ObservationKind, TouchpointType, every_field
 from journey.source import Source, SourceKind
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How one sentence reads: kind, valence -2..+2, severity 1..5 and emotion."""
-
-    kind: ObservationKind
-    valence: float
-    severity: int
-    emotion: str
 
 
 def _positive_cue(text: str) -> bool:
@@ -173,16 +162,15 @@ class LocalExtractor:
     """Lexicons + cue phrases for what is said, embeddings for where in the journey."""
 
     name = "local"
+    reads = "local"
+    """Its code is part of every kept reading's fingerprint, so a new version reads again."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self.seeds = SeedClassifier(embedder)
 
-    def extract(
-        self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
-    ) -> list[Observation]:
-        """An observation for every unit (neutral ones included, for the emotion curve)."""
-        stage_names = assign_stages(units, vectors, stages, self.embedder)
+    def read(self, units: Sequence[Unit], vectors: Vectors) -> list[Reading]:
+        """How each sentence reads, from itself and its own source (whole sources at a time)."""
         contexts: dict[str, float] = {}
         margins = seed_margins(self.seeds.votes(vectors))
         readings = []
@@ -197,7 +185,19 @@ class LocalExtractor:
                     seed=margin,
                 )
             )
-        readings = what_counts(units, readings)
+        return what_counts(units, readings)
+
+    def extract(
+        self, units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec]
+    ) -> list[Observation]:
+        """An observation for every unit (neutral ones included, for the emotion curve)."""
+        stage_names = assign_stages(units, vectors, stages, self.embedder)
+        kept = [unit.reading for unit in units]
+        readings = (
+            self.read(units, vectors)
+            if any(r is None for r in kept)
+            else [r for r in kept if r is not None]
+        )
         vocabulary = learn_vocabulary(
             [
                 (unit.source.participant_id, without_handles(unit.text))
@@ -211,7 +211,8 @@ class LocalExtractor:
         for unit, stage, reading in zip(units, stage_names, readings, strict=True):
             touchpoint = vocabulary.find(without_handles(unit.text))
             observations.append(
-                Observation(
+                Observation.model_construct(  # every value below is already of its type
+                    every_field(Observation),
                     kind=reading.kind,
                     stage=stage,
                     touchpoint=touchpoint[0] if touchpoint else None,

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 import numpy as np
 
 from assistant.analysts import Analyst, FunctionAnalyst, analyst_for
-from assistant.extractor import Extractor, Unit, meaning_text, participant_units
+from assistant.extractor import Extractor, Unit, meaning_text
 from assistant.ideal import compare_with_ideal
-from assistant.keyphrases import names_something
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
 from assistant.personas import with_personas
 from assistant.presets import choose_preset, find_preset, review_sentences, reviews_dominate
+from assistant.readings import project_sentences
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
     MIN_PARTICIPANTS,
@@ -44,6 +44,7 @@ from journey.schema import (
     ObservationKind,
     SourcesSummary,
     Stage,
+    every_field,
 )
 from journey.source import Role, SourceKind
 
@@ -177,9 +178,14 @@ def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:
 
 @dataclass
 class Extraction:
-    """Grounded observations of a project, with what they were extracted from."""
+    """Grounded observations of a project, with what they were extracted from (the sources
+    themselves are not kept: at 100,000 reviews they weigh hundreds of MB)."""
 
-    stored: list[StoredSource]
+    map_id: str
+    """The id of a map of these sources, stages and extractor."""
+    sources: SourcesSummary
+    kinds: dict[str, SourceKind]
+    """Each source's kind, by id."""
     specs: list[StageSpec]
     stage_origin: str
     language: Language
@@ -196,11 +202,11 @@ class Extraction:
 
 def _ground(
     observations: Sequence[Observation],
-    vectors: Vectors,
     stored: Sequence[StoredSource],
     redact: Callable[[str], str],
 ) -> tuple[list[Observation], list[int], Grounded]:
-    """Keep the observations whose quotes grounding finds; return them with their vector rows."""
+    """Keep the observations whose quotes grounding finds (each now carrying its verified
+    evidence); return them with their rows in `observations`."""
     grounded = ground(
         [o.evidence for o in observations],
         {s.source.id: s.original for s in stored},
@@ -216,7 +222,10 @@ def _ground(
             (e.source_id, normalize_ws(e.quote))
         )
         if found is not None:
-            kept.append(obs.model_copy(update={"evidence": found}))
+            # The extractor's observations are this build's own: set, not copied (at 100,000
+            # reviews a copy of each is hundreds of MB).
+            obs.evidence = found
+            kept.append(obs)
             rows.append(row)
     return kept, rows, grounded
 
@@ -241,54 +250,71 @@ def extract_observations(
     def redact(text: str) -> str:
         return redactor.redact(text)[0]
 
-    units = participant_units(stored, redact)
-    vectors = _with_context(units, workspace.embedder.embed([meaning_text(u.text) for u in units]))
     chosen = map_language(stored, language)
-    specs, origin = stage_specs(stored, stages, preset, workspace.embedder, chosen)
     extractor = extractor or LocalExtractor(workspace.embedder)
+    sentences = project_sentences(workspace, project, stored, redact, extractor)
+    units, vectors = sentences.units, sentences.vectors
+    specs, origin = stage_specs(stored, stages, preset, workspace.embedder, chosen)
     observations = extractor.extract(units, vectors, specs)
-    # Extractors may return quotes other than whole units (the LLM does): embed those.
-    by_span = {(u.source.id, u.char_start, u.char_end): i for i, u in enumerate(units)}
-    rows = [
-        by_span.get((o.evidence.source_id, o.evidence.char_start, o.evidence.char_end))
-        for o in observations
-    ]
-    missing = [i for i, r in enumerate(rows) if r is None]
-    extra = workspace.embedder.embed(
-        [meaning_text(observations[i].evidence.quote) for i in missing]
-    )
-    obs_vectors = np.zeros((len(observations), workspace.embedder.dimensions), dtype=np.float32)
-    for i, r in enumerate(rows):
-        if r is not None:
-            obs_vectors[i] = vectors[r]
-    for j, i in enumerate(missing):
-        obs_vectors[i] = extra[j]
-    kept, kept_rows, grounded = _ground(observations, obs_vectors, stored, redact)
+    del sentences
+    obs_vectors = _observation_vectors(workspace, units, vectors, observations)
+    count = len(units)
+    del units, vectors
+    kept, kept_rows, grounded = _ground(observations, stored, redact)
+    del observations
     return Extraction(
-        stored=stored,
+        map_id=map_id(project, stored, specs, extractor.name, chosen),
+        sources=_summary(stored),
+        kinds={s.source.id: s.source.kind for s in stored},
         specs=specs,
         stage_origin=origin,
         language=chosen,
         observations=kept,
-        vectors=obs_vectors[kept_rows] if kept_rows else obs_vectors[:0],
-        sentences=len(units),
+        vectors=_compact(obs_vectors, kept_rows),
+        sentences=count,
         rejected=len(grounded.rejected),
         relocated=grounded.relocated,
         extractor=extractor.name,
     )
 
 
-def _with_context(units: Sequence[Unit], vectors: Vectors) -> Vectors:
-    """Vectors to read stages and themes by: a sentence that only says how it felt ("I was
-    annoyed.") is about what the participant said just before, so it takes mostly that
-    sentence's meaning, and joins its stage and theme instead of a theme of feelings. Its
-    quote stays its own words."""
-    out = vectors.copy()
-    for i, unit in enumerate(units):
-        if i and units[i - 1].source.id == unit.source.id and not names_something(unit.text):
-            blended = 0.25 * vectors[i] + vectors[i - 1]
-            out[i] = blended / max(float(np.linalg.norm(blended)), 1e-12)
+def _observation_vectors(
+    workspace: Workspace,
+    units: Sequence[Unit],
+    vectors: Vectors,
+    observations: Sequence[Observation],
+) -> Vectors:
+    """Each observation's vector: its unit's where it quotes a whole unit, else its quote
+    embedded (extractors may quote part of a sentence; the LLM does)."""
+    by_span = {(u.source.id, u.char_start, u.char_end): i for i, u in enumerate(units)}
+    rows = [
+        by_span.get((o.evidence.source_id, o.evidence.char_start, o.evidence.char_end))
+        for o in observations
+    ]
+    if len(rows) == len(units) and all(r == i for i, r in enumerate(rows)):
+        return vectors  # one observation per unit, in order (the local extractor): no copy
+    missing = [i for i, r in enumerate(rows) if r is None]
+    extra = workspace.embedder.embed(
+        [meaning_text(observations[i].evidence.quote) for i in missing]
+    )
+    out = np.empty((len(observations), workspace.embedder.dimensions), dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r is not None:
+            out[i] = vectors[r]
+    for j, i in enumerate(missing):
+        out[i] = extra[j]
     return out
+
+
+def _compact(vectors: Vectors, rows: Sequence[int]) -> Vectors:
+    """vectors[rows] for increasing rows, moved up in place a block at a time (no second
+    array of every vector; a few rejected quotes leave a few rows unused at the end)."""
+    if len(rows) == len(vectors):
+        return vectors
+    for start in range(0, len(rows), 4096):
+        picked = rows[start : start + 4096]
+        vectors[start : start + len(picked)] = vectors[picked]  # rows[j] >= j: read before write
+    return vectors[: len(rows)]
 
 
 def build_map(
@@ -331,10 +357,9 @@ def build_map(
         )
     ex = extract_observations(workspace, project, stages, analyst.extractor, preset, language)
     labels = labels_for(ex.language)
-    summary = _summary(ex.stored)
+    summary = ex.sources
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
-    kinds = {s.source.id: s.source.kind for s in ex.stored}
-    loose = [kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
+    loose = [ex.kinds[o.evidence.source_id] is SourceKind.review for o in ex.observations]
     groups = analyst.group(ex.observations, ex.vectors) or theme_groups(ex.observations, ex.vectors)
     order = [spec.name for spec in ex.specs]
     observations = harmonise_stages(ex.observations, groups, loose, order)
@@ -358,7 +383,7 @@ def build_map(
     if thin:
         warnings.append(labels.thin_warning.format(stages=labels.join(thin)))
     journey_map = JourneyMap(
-        id=map_id(project, ex.stored, ex.specs, ex.extractor, ex.language),
+        id=ex.map_id,
         title=title or labels.default_title.format(project=project),
         language=ex.language,
         project=project,
@@ -431,8 +456,9 @@ def coded_observations(
         for o in items
     }
     return [
-        CodedObservation(
-            **dict(o),
+        CodedObservation.model_construct(  # the observation's fields are checked already
+            every_field(CodedObservation),
+            **o.__dict__,
             theme=theme.get(
                 (o.evidence.source_id, o.evidence.char_start, o.evidence.char_end, o.kind)
             ),

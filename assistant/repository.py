@@ -1,12 +1,12 @@
 """What the assistant keeps in the workspace database: built maps (every version), people's
-edits, chat conversations and the LLM reply cache. Typed in and out (JourneyMap, Edit,
-pydantic replies); its tables are created and upgraded by its own numbered migrations (owner
-"repository") in the catalog's SQLite file.
+edits, chat conversations, the LLM reply cache and each source's sentences as maps read them.
+Typed in and out (JourneyMap, Edit, pydantic replies); its tables are created and upgraded by
+its own numbered migrations (owner "repository") in the catalog's SQLite file.
 """
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +18,14 @@ from ingest.migrations import Migrations, connect, transaction
 from journey.edits import Edit
 from journey.schema import JourneyMap
 
-__all__ = ["CacheTotals", "ConversationTurn", "MapVersion", "Repository", "migrations"]
+__all__ = [
+    "CacheTotals",
+    "ConversationTurn",
+    "MapVersion",
+    "Repository",
+    "SourceReading",
+    "migrations",
+]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -68,6 +75,43 @@ def m001_initial(db: sqlite3.Connection) -> None:
             PRIMARY KEY (project, conversation, n)
         )"""
     )
+
+
+@migrations
+def m002_source_readings(db: sqlite3.Connection) -> None:
+    """Each source's participant sentences as the map reads them (offsets, redacted text,
+    vectors, and how an extractor that reads sentences on their own read each), so a rebuild
+    reads again only the sources that changed."""
+    db.execute(
+        """CREATE TABLE source_readings (
+            project TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            sentences INTEGER NOT NULL,
+            units_json TEXT NOT NULL,
+            vectors BLOB NOT NULL,
+            reader TEXT,
+            readings_json TEXT,
+            PRIMARY KEY (project, source_id)
+        )"""
+    )
+
+
+class SourceReading(NamedTuple):
+    """One source's sentences as a map reads them; `fingerprint` says what they were read
+    from (the source as stored, the code, the embedding model, the redaction settings)."""
+
+    source_id: str
+    fingerprint: str
+    sentences: int
+    units_json: str
+    """[[turn index, char_start, char_end, redacted text], ...], in source order."""
+    vectors: bytes
+    """float32, sentences x dimensions, row for row."""
+    reader: str | None
+    """Which extractor read the sentences (its name and version), if one did."""
+    readings_json: str | None
+    """What it read, one entry per sentence."""
 
 
 class MapVersion(NamedTuple):
@@ -122,8 +166,48 @@ class Repository:
         """Forget a project's maps, edits and conversations (its cached LLM replies are keyed
         by request, not project, and stay until the cache is cleared)."""
         with self._transaction() as db:
-            for table in ("maps", "edits", "conversation_turns"):
+            for table in ("maps", "edits", "conversation_turns", "source_readings"):
                 db.execute(f"DELETE FROM {table} WHERE project=?", (project,))
+
+    # each source's sentences as maps read them, reused while the source is unchanged
+    def source_fingerprints(self, project: str) -> dict[str, tuple[str, int, str | None]]:
+        """Source id -> (fingerprint, sentences, reader) of every source reading kept."""
+        rows = self._db.execute(
+            "SELECT source_id, fingerprint, sentences, reader FROM source_readings WHERE project=?",
+            (project,),
+        )
+        return {str(r[0]): (str(r[1]), int(r[2]), r[3]) for r in rows}
+
+    def source_readings(self, project: str, source_ids: Sequence[str]) -> Iterator[SourceReading]:
+        """The kept readings of the given sources (those that have one, in no set order)."""
+        for start in range(0, len(source_ids), 500):
+            ids = list(source_ids[start : start + 500])
+            marks = ",".join("?" * len(ids))
+            yield from (
+                SourceReading(*row)
+                for row in self._db.execute(
+                    "SELECT source_id, fingerprint, sentences, units_json, vectors, reader, "
+                    "readings_json FROM source_readings "
+                    f"WHERE project=? AND source_id IN ({marks})",
+                    (project, *ids),
+                )
+            )
+
+    def keep_source_readings(self, project: str, readings: Sequence[SourceReading]) -> None:
+        """Keep sources' readings, replacing what was kept for them."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO source_readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(project, *r) for r in readings],
+            )
+
+    def forget_source_readings(self, project: str, source_ids: Iterable[str]) -> None:
+        """Drop the readings of sources that are gone (their sentences must not outlive them)."""
+        with self._transaction() as db:
+            db.executemany(
+                "DELETE FROM source_readings WHERE project=? AND source_id=?",
+                [(project, i) for i in source_ids],
+            )
 
     # maps: every version built, newest last
     def save_map(self, journey_map: JourneyMap) -> None:

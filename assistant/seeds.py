@@ -63,7 +63,10 @@ class SeedClassifier:
         if not len(vectors):
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         w, b = self._weights
-        return np.asarray(_softmax(vectors.astype(np.float64) @ w + b), dtype=np.float32)
+        out = np.empty((len(vectors), len(LABELS)), dtype=np.float32)
+        for i in range(0, len(vectors), 4096):  # float64 a block at a time, not n x d of it
+            out[i : i + 4096] = _softmax(vectors[i : i + 4096].astype(np.float64) @ w + b)
+        return out
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

@@ -382,6 +382,7 @@ class Study:
             stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
             self.workspace.store.delete_sources(self.project, [source_id])
+            self.workspace.repository.forget_source_readings(self.project, [source_id])
             self._forget_upload(stored.locator)
 
     def _forget_upload(self, locator: str) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ingest.migrations import Migrations, connect, transaction
 from journey.errors import NotFoundError
-from journey.source import Role, Source
+from journey.schema import every_field
+from journey.source import Role, Source, Turn
 
 try:
     import fcntl
@@ -94,6 +95,14 @@ class StoredSource:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _compact(source: Source) -> Source:
+    """The validated source again, its turns and itself sharing one set of field names per
+    model (every field is set, as stored) instead of one set each: half of what a review
+    weighs in memory, and a map of 100,000 reviews holds all of them."""
+    turns = [Turn.model_construct(every_field(Turn), **t.__dict__) for t in source.turns]
+    return Source.model_construct(every_field(Source), **{**source.__dict__, "turns": turns})
 
 
 class Catalog:
@@ -232,7 +241,9 @@ class Catalog:
             "WHERE project=? AND status='stored' ORDER BY ingested_at, locator",
             (project,),
         )
-        return [StoredSource(Source.model_validate_json(r[0]), r[1], r[2], r[3]) for r in rows]
+        return [
+            StoredSource(_compact(Source.model_validate_json(r[0])), r[1], r[2], r[3]) for r in rows
+        ]
 
     # aliases: real speaker names -> placeholders, kept only in the workspace
     def aliases(self, project: str) -> dict[str, str]:

@@ -50,16 +50,24 @@ class UsemEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Embed texts in batches; returns float32 unit vectors."""
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
+        out = np.empty((len(texts), self.dimensions), dtype=np.float32)
         # Equal texts (a line of dots cut into pieces, repeated boilerplate) are embedded once.
-        shown = [embeddable(t) for t in texts]
-        unique = list(dict.fromkeys(shown))
-        out = [
-            np.asarray(self._model.encode(unique[i : i + self.batch_size]), dtype=np.float32)
-            for i in range(0, len(unique), self.batch_size)
-        ]
-        row = {text: n for n, text in enumerate(unique)}
-        vectors = np.vstack(out)[[row[text] for text in shown]]
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        row: dict[str, int] = {}
+        first = np.fromiter(
+            (row.setdefault(embeddable(t), len(row)) for t in texts), np.int64, len(texts)
+        )
+        unique = list(row)
+        del row
+        # Batches are written straight into `out` (to every row with that text), so the
+        # vectors exist once: at 180,000 sentences each extra copy is 370 MB.
+        order = np.argsort(first, kind="stable")
+        starts = [*range(0, len(unique), self.batch_size), len(unique)]
+        bounds = np.searchsorted(first[order], starts)
+        for n, start in enumerate(range(0, len(unique), self.batch_size)):
+            batch = np.asarray(
+                self._model.encode(unique[start : start + self.batch_size]), dtype=np.float32
+            )
+            batch /= np.maximum(np.linalg.norm(batch, axis=1, keepdims=True), 1e-12)
+            rows = order[bounds[n] : bounds[n + 1]]
+            out[rows] = batch[first[rows] - start]
+        return out

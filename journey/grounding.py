@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from journey.schema import Evidence
+from journey.schema import Evidence, every_field
 from journey.text import CJK_TEXT
 
 MIN_QUOTE_CHARS = 3
@@ -217,11 +217,8 @@ def ground(
         start, end, quote = found
         if (start, end) != (ev.char_start, ev.char_end):
             relocated += 1
-        kept.append(
-            ev.model_copy(
-                update={"quote": quote, "char_start": start, "char_end": end, "verified": True}
-            )
-        )
+        values = dict(ev.__dict__, quote=quote, char_start=start, char_end=end, verified=True)
+        kept.append(Evidence.model_construct(every_field(Evidence), **values))
     return Grounded(kept=kept, rejected=rejected, relocated=relocated)
 
 

@@ -178,6 +178,7 @@ def test_the_jobs_table_has_its_own_migrations_beside_the_workspace_tables(
     assert ledger == [
         ("catalog", "m001_initial"),
         ("repository", "m001_initial"),
+        ("repository", "m002_source_readings"),
         ("jobs", "m001_jobs"),
         ("jobs", "m002_job_requests"),
     ]

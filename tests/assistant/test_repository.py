@@ -62,6 +62,7 @@ def test_an_old_workspace_opens_upgrades_once_and_reads_as_before(
     assert [(o, n) for o, n, _ in recorded] == [
         ("catalog", "m001_initial"),
         ("repository", "m001_initial"),
+        ("repository", "m002_source_readings"),
     ]
     open_workspace(old_home, embedder).close()
     assert ledger(database) == recorded  # the second open applied nothing
