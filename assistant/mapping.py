@@ -39,6 +39,7 @@ from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
 from journey.schema import (
     CodedObservation,
+    Evidence,
     Generator,
     JourneyMap,
     MapStats,
@@ -170,13 +171,15 @@ def _ground(
         allowed=_participant_spans(stored),
     )
     exact = {(e.source_id, e.char_start, e.char_end): e for e in grounded.kept}
-    loose = {(e.source_id, normalize_ws(e.quote)): e for e in grounded.kept}
+    loose: dict[tuple[str, str], Evidence] | None = None  # made only when offsets moved
     kept, rows = [], []
     for row, obs in enumerate(observations):
         e = obs.evidence
-        found = exact.get((e.source_id, e.char_start, e.char_end)) or loose.get(
-            (e.source_id, normalize_ws(e.quote))
-        )
+        found = exact.get((e.source_id, e.char_start, e.char_end))
+        if found is None:
+            if loose is None:
+                loose = {(k.source_id, normalize_ws(k.quote)): k for k in grounded.kept}
+            found = loose.get((e.source_id, normalize_ws(e.quote)))
         if found is not None:
             # The extractor's observations are this build's own: set, not copied (at 100,000
             # reviews a copy of each is hundreds of MB).
