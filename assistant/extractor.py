@@ -14,7 +14,7 @@ from journey.source import Role, Source, Turn
 from journey.text import han_count
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """How one sentence reads: kind, valence -2..+2, severity 1..5 and emotion."""
 
@@ -24,7 +24,7 @@ class Reading:
     emotion: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a map of 100,000 reviews holds ~190,000 units
 class Unit:
     """One participant sentence, with the question it answers and where it stands."""
 

@@ -35,6 +35,7 @@ from journey.grounding import Grounded, ground, normalize_ws
 from journey.labels import Labels, LanguageChoice, choose_language, labels_for
 from journey.schema import (
     CodedObservation,
+    Evidence,
     Generator,
     IdealJourney,
     JourneyMap,
@@ -200,6 +201,11 @@ class Extraction:
     extractor: str
 
 
+GROUND_BLOCK = 4096
+"""Observations grounded at a time: each block's verified quotes replace the extractor's before
+the next block's are made, so two sets of every quote never exist at once."""
+
+
 def _ground(
     observations: Sequence[Observation],
     stored: Sequence[StoredSource],
@@ -207,27 +213,39 @@ def _ground(
 ) -> tuple[list[Observation], list[int], Grounded]:
     """Keep the observations whose quotes grounding finds (each now carrying its verified
     evidence); return them with their rows in `observations`."""
-    grounded = ground(
-        [o.evidence for o in observations],
-        {s.source.id: s.original for s in stored},
-        redact,
-        allowed=_participant_spans(stored),
-    )
-    exact = {(e.source_id, e.char_start, e.char_end): e for e in grounded.kept}
-    loose = {(e.source_id, normalize_ws(e.quote)): e for e in grounded.kept}
+    by_id = {s.source.id: s for s in stored}
     kept, rows = [], []
-    for row, obs in enumerate(observations):
-        e = obs.evidence
-        found = exact.get((e.source_id, e.char_start, e.char_end)) or loose.get(
-            (e.source_id, normalize_ws(e.quote))
+    verified: list[Evidence] = []
+    rejected: list[Evidence] = []
+    relocated = 0
+    for start in range(0, len(observations), GROUND_BLOCK):
+        block = observations[start : start + GROUND_BLOCK]
+        sources = [by_id[i] for i in {o.evidence.source_id for o in block} if i in by_id]
+        grounded = ground(
+            [o.evidence for o in block],
+            {s.source.id: s.original for s in sources},
+            redact,
+            allowed=_participant_spans(sources),
         )
-        if found is not None:
-            # The extractor's observations are this build's own: set, not copied (at 100,000
-            # reviews a copy of each is hundreds of MB).
-            obs.evidence = found
-            kept.append(obs)
-            rows.append(row)
-    return kept, rows, grounded
+        verified += grounded.kept
+        rejected += grounded.rejected
+        relocated += grounded.relocated
+        exact = {(e.source_id, e.char_start, e.char_end): e for e in grounded.kept}
+        loose: dict[tuple[str, str], Evidence] | None = None  # made only when offsets moved
+        for row, obs in enumerate(block, start):
+            e = obs.evidence
+            found = exact.get((e.source_id, e.char_start, e.char_end))
+            if found is None:
+                if loose is None:
+                    loose = {(k.source_id, normalize_ws(k.quote)): k for k in grounded.kept}
+                found = loose.get((e.source_id, normalize_ws(e.quote)))
+            if found is not None:
+                # The extractor's observations are this build's own: set, not copied (at
+                # 100,000 reviews a copy of each is hundreds of MB).
+                obs.evidence = found
+                kept.append(obs)
+                rows.append(row)
+    return kept, rows, Grounded(kept=verified, rejected=rejected, relocated=relocated)
 
 
 def extract_observations(

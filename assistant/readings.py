@@ -22,6 +22,7 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -250,6 +251,7 @@ def _load(
     units: list[Unit | None] = [None] * total
     by_id = {s.source.id: s for s in stored}
     ids = [s.source.id for s in stored]
+    known: dict[tuple[Any, ...], Reading] = {}
     for row in workspace.repository.source_readings(project, ids):
         at, n = offsets[row.source_id], row.sentences
         if not n:
@@ -258,8 +260,9 @@ def _load(
         questions = {id(turn): question for turn, question in participant_turns(source)}
         readings: list[Reading | None] = (
             [
-                Reading(ObservationKind(kind), valence, severity, emotion)
-                for kind, valence, severity, emotion in json.loads(row.readings_json)
+                # Equal readings are one object: most sentences read alike (neutral, ...).
+                known.get(tuple(r)) or known.setdefault(tuple(r), _reading(r))
+                for r in json.loads(row.readings_json)
             ]
             if reader is not None and row.reader == reader and row.readings_json
             else [None] * n
@@ -275,6 +278,11 @@ def _load(
     if len(done) != total:
         raise _changed(project)
     return Sentences(done, vectors, read, len(stored) - read)
+
+
+def _reading(kept: list[Any]) -> Reading:
+    kind, valence, severity, emotion = kept
+    return Reading(ObservationKind(kind), float(valence), int(severity), str(emotion))
 
 
 def _changed(project: str) -> ConflictError:

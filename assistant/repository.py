@@ -179,19 +179,17 @@ class Repository:
         return {str(r[0]): (str(r[1]), int(r[2]), r[3]) for r in rows}
 
     def source_readings(self, project: str, source_ids: Sequence[str]) -> Iterator[SourceReading]:
-        """The kept readings of the given sources (those that have one, in no set order)."""
+        """The kept readings of the given sources (those that have one, in no set order), read
+        500 sources at a time (each batch read whole: no statement stays open between them)."""
         for start in range(0, len(source_ids), 500):
             ids = list(source_ids[start : start + 500])
             marks = ",".join("?" * len(ids))
-            yield from (
-                SourceReading(*row)
-                for row in self._db.execute(
-                    "SELECT source_id, fingerprint, sentences, units_json, vectors, reader, "
-                    "readings_json FROM source_readings "
-                    f"WHERE project=? AND source_id IN ({marks})",
-                    (project, *ids),
-                )
-            )
+            rows = self._db.execute(
+                "SELECT source_id, fingerprint, sentences, units_json, vectors, reader, "
+                f"readings_json FROM source_readings WHERE project=? AND source_id IN ({marks})",
+                (project, *ids),
+            ).fetchall()
+            yield from (SourceReading(*row) for row in rows)
 
     def keep_source_readings(self, project: str, readings: Sequence[SourceReading]) -> None:
         """Keep sources' readings, replacing what was kept for them."""
