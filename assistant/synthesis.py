@@ -137,16 +137,20 @@ def _finding(
 ) -> Finding:
     """One theme as a pain point or delight (`typical`: its members, most typical first)."""
     people = {participant_key(observations[i].evidence) for i in group}
-    evidence: list[Evidence] = []
+    first: list[int] = []
     seen: set[str] = set()
     for i in typical:  # one quote per participant first, most typical first
         who = participant_key(observations[i].evidence)
         if who not in seen:
-            evidence.append(observations[i].evidence)
+            first.append(i)
             seen.add(who)
-    evidence += [
-        observations[i].evidence for i in typical if observations[i].evidence not in evidence
-    ]
+    evidence: list[Evidence] = []
+    spans: set[tuple[str, int, int]] = set()  # by span: comparing quotes was quadratic
+    for i in first + typical:
+        e = observations[i].evidence
+        if (e.source_id, e.char_start, e.char_end) not in spans:
+            spans.add((e.source_id, e.char_start, e.char_end))
+            evidence.append(e)
     segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for i in group:
         for key, value in observations[i].segment.items():

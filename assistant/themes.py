@@ -63,6 +63,8 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
     """
     if not len(vectors):
         return []
+    if len(vectors) > LEADER_SAMPLE:
+        return _sampled_leader_clusters(vectors, threshold)
     members: list[list[int]] = []
     # Room for the clusters found so far, doubled when full: k grows with the variety of what
     # people say, so rows for every quote (n x d, twice) would be mostly unused.
@@ -109,6 +111,24 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
             target = merged_into[target]
         out.setdefault(target, []).extend(members[c])
     return refine([sorted(group) for _, group in sorted(out.items())], vectors)
+
+
+LEADER_SAMPLE = 20_000
+"""Past this many quotes, the leader pass runs on an even spread of this many and the rest go
+to their nearest cluster: its Python loop costs n x k (k grows with the corpus too), while
+assigning is one matrix product per block. Corpora up to this size cluster exactly as before."""
+
+
+def _sampled_leader_clusters(vectors: Vectors, threshold: float) -> list[list[int]]:
+    """Leader clusters of an even spread of LEADER_SAMPLE rows (in order, deterministic), then
+    every row to its nearest cluster centroid and Lloyd passes over all of them (`refine`)."""
+    picked = np.linspace(0, len(vectors) - 1, LEADER_SAMPLE).round().astype(np.int64)
+    seeds = leader_clusters(vectors[picked], threshold)
+    centroids = _centroids([picked[g].tolist() for g in seeds], vectors)
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(_nearest(vectors, centroids)[0].tolist()):
+        groups.setdefault(c, []).append(i)
+    return refine([groups[c] for c in sorted(groups)], vectors)
 
 
 REFINE_PASSES = 3

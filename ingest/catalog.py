@@ -253,14 +253,15 @@ class Catalog:
         )
         return dict(rows)
 
-    def mentioned(self, project: str, names: Iterable[str]) -> None:
+    def mentioned(self, project: str, names: Iterable[str]) -> int:
         """Names the text revealed (not speakers): each to be redacted as [NAME] in every
-        source of the project, from here on and in what is stored."""
+        source of the project, from here on and in what is stored. Returns how many are new."""
+        rows = [(project, name, MENTIONED, Role.unknown.value) for name in sorted(set(names))]
+        if not rows:
+            return 0
         with self._transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO aliases VALUES (?, ?, ?, ?)",
-                [(project, name, MENTIONED, Role.unknown.value) for name in sorted(set(names))],
-            )
+            cursor = db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?, ?)", rows)
+            return max(cursor.rowcount, 0)
 
     def alias(self, project: str, label: str, role: Role, stem: str | None = None) -> str:
         """The placeholder for a real name, allocating the next free one for its role (a name

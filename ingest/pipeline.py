@@ -208,6 +208,7 @@ class Ingestor:
         self.batch_chunks = batch_chunks
         self._batch: list[_Prepared] = []
         self._deadline = 0.0
+        self._redactor: Redactor | None = None
         """When the file being read runs out of its reading budget (time.monotonic)."""
         self.on_batch_stored: Callable[[int], None] = lambda n: None
         """Called with the number of sources stored after each batch (for progress bars)."""
@@ -234,6 +235,7 @@ class Ingestor:
         another process ingests into the same project."""
         self.catalog.ensure_project(self.project)
         with self.catalog.ingest_lock(self.project):
+            self._redactor = None  # names may have come from another process before the lock
             self.recover()
             names_before = set(self.catalog.aliases(self.project))
             self._ingest(files, report, on_file)
@@ -360,16 +362,13 @@ class Ingestor:
         shown: dict[str | None, str | None] = {None: None}
         for label, role in roles.items():
             if label is not None:
-                shown[label] = (
-                    label
-                    if is_generic_label(label)
-                    else self.catalog.alias(self.project, label, role)
-                )
+                shown[label] = label if is_generic_label(label) else self._alias(label, role)
         participant_id = self._participant_id(document, kind, roles, shown, sid)
-        if self.options.detect_names:
-            self.catalog.mentioned(self.project, names_in(document.text))
-        aliases = self.catalog.aliases(self.project)
-        redactor = Redactor(aliases, detect_names=self.options.detect_names)
+        if self.options.detect_names and self.catalog.mentioned(
+            self.project, names_in(document.text)
+        ):
+            self._redactor = None
+        redactor = self._current_redactor()
         counts: Counter[str] = Counter()
         headings: dict[str | None, str | None] = {None: None}
 
@@ -422,6 +421,23 @@ class Ingestor:
         replaces = self.catalog.ids_at(self.project, document.locator) - {sid}
         return _Prepared(source, document.text, document.locator, replaces, chunks, file)
 
+    def _alias(self, label: str, role: Role, stem: str | None = None) -> str:
+        """The catalog's placeholder for a name; a new one makes the redactor be made again."""
+        placeholder = self.catalog.alias(self.project, label, role, stem)
+        if self._redactor is not None and self._redactor.names.get(label) != placeholder:
+            self._redactor = None
+        return placeholder
+
+    def _current_redactor(self) -> Redactor:
+        """The project's redactor with every name known so far. Kept while no name is added
+        (this ingest holds the project's lock, so only it adds names): made per source, it
+        cost a read of every name and a new pattern each time, which grew with the square of
+        a large review table."""
+        if self._redactor is None:
+            aliases = self.catalog.aliases(self.project)
+            self._redactor = Redactor(aliases, detect_names=self.options.detect_names)
+        return self._redactor
+
     def _participant_id(
         self,
         document: Document,
@@ -435,7 +451,7 @@ class Ingestor:
             if is_generic_label(hint):
                 return hint
             stem = "Reviewer" if kind is SourceKind.review else None
-            return self.catalog.alias(self.project, hint, Role.participant, stem)
+            return self._alias(hint, Role.participant, stem)
         if kind is SourceKind.review:
             return f"review {document.locator.rsplit('#', 1)[1]}"
         if m := _PARTICIPANT_CODE.search(Path(document.locator).stem):

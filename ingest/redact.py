@@ -11,9 +11,9 @@ never the whole text.
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 import phonenumbers
@@ -540,6 +540,41 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
     return sorted(spans.items)
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of `words`, the longest first where several fit.
+
+    Written as a trie (``Ann(?:a|e(?:tte)?)?``), so a match tries one branch per character
+    instead of every word in turn: an alternation of a study's 1,500 revealed names was tried
+    name by name on every sentence, and made redaction grow with the square of the corpus."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in filter(None, words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:  # type: ignore[type-arg]
+        arms = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not arms:
+            return ""
+        body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        # greedy: the longer name is tried first, the shorter (ending here) if the rest fails
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for all of `names` (cached: ingest makes a redactor per source, and the
+    names change only when a new one is met)."""
+    # Chinese and Japanese write names against neighbouring words, so there is no word edge.
+    cjk = [name for name in names if _CJK.search(name)]
+    spaced = [name for name in names if not _CJK.search(name)]
+    parts = [rf"(?<!\w){trie_pattern(spaced)}(?!\w)"] if spaced else []
+    return re.compile("|".join(parts + ([trie_pattern(cjk)] if cjk else [])))
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Replaces PII and known personal names in text with placeholders."""
@@ -578,14 +613,7 @@ class Redactor:
     def _pattern(self) -> re.Pattern[str] | None:
         if not self._lookup:
             return None
-        alternatives = sorted(self._lookup, key=len, reverse=True)
-        # Chinese and Japanese write names against neighbouring words, so there is no word edge.
-        return re.compile(
-            "|".join(
-                re.escape(name) if _CJK.search(name) else rf"(?<!\w){re.escape(name)}(?!\w)"
-                for name in alternatives
-            )
-        )
+        return _names_pattern(frozenset(self._lookup))
 
     def redact(self, text: str) -> tuple[str, Counter[str]]:
         """Return text with PII replaced and the count of each kind replaced."""

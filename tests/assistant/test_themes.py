@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import AgglomerativeClustering
 
+from assistant import themes
 from assistant.themes import _agglomerate, leader_clusters
 
 
@@ -43,3 +44,19 @@ def test_leader_clusters_grow_past_their_first_room_and_keep_every_quote():
     groups = leader_clusters(vectors, 0.99)
     assert len(groups) > 1024
     assert sorted(i for g in groups for i in g) == list(range(3000))
+
+
+def test_past_the_sample_size_clusters_come_from_a_spread_of_rows_and_every_quote_is_placed(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    rng = np.random.default_rng(7)
+    topic = rng.integers(0, 6, 2000)
+    centers = rng.normal(size=(6, 32))
+    v = centers[topic] + rng.normal(scale=0.15, size=(2000, 32))
+    vectors = np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
+    monkeypatch.setattr(themes, "LEADER_SAMPLE", 300)
+    groups = leader_clusters(vectors, 0.8)
+    assert sorted(i for g in groups for i in g) == list(range(2000))
+    assert groups == leader_clusters(vectors, 0.8), "deterministic"
+    # each planted topic is one cluster, as the exact pass finds it
+    assert sorted(sorted({int(topic[i]) for i in g}) for g in groups) == [[t] for t in range(6)]

@@ -1,11 +1,14 @@
 """PII redaction: what is replaced, what must survive, and speakers' names."""
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.readers import read_file
-from ingest.redact import Redactor, find_pii
+from ingest.redact import Redactor, find_pii, trie_pattern
 
 REVIEWS = Path(__file__).parents[1] / "fixtures" / "reviews"
 NO_NAMES = Redactor({})
@@ -165,3 +168,31 @@ def test_a_relative_or_colleague_named_right_after_is_a_name_even_off_the_list()
         out, counts = redactor.redact(text)
         assert kept in out and counts["name"] == 1, out
     assert redactor.redact("My wife and I cancelled.")[0] == "My wife and I cancelled."
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet="abAB .-'王明", min_size=1, max_size=6), max_size=8),
+    text=st.text(alphabet="abAB .-'王明x", max_size=30),
+)
+def test_the_trie_of_names_matches_what_trying_each_name_longest_first_matches(
+    names: list[str], text: str
+) -> None:
+    # The trie is an optimisation of the plain alternation (longest name first): same spans.
+    plain = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    trie = trie_pattern(names)
+    if not plain:
+        assert trie == ""
+        return
+    for edge in ("", r"(?<!\w)"):
+        before = [m.span() for m in re.finditer(rf"{edge}(?:{plain})", text)]
+        after = [m.span() for m in re.finditer(rf"{edge}{trie}", text)]
+        assert after == before
+
+
+def test_many_known_names_are_replaced_in_one_pass() -> None:
+    names = {f"Name{chr(65 + i % 26)}{chr(97 + i // 26 % 26)}son": "[NAME]" for i in range(2000)}
+    text = "I spoke to NameAason and NameZbson, then NameAasonette (no such person)."
+    assert Redactor(names).redact(text)[0] == (
+        "I spoke to [NAME] and [NAME], then NameAasonette (no such person)."
+    )
