@@ -53,7 +53,9 @@ def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vect
     return joined
 
 
-def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> list[list[int]]:
+def leader_clusters(
+    vectors: Vectors, threshold: float = CLUSTER_THRESHOLD, settle: bool = True
+) -> list[list[int]]:
     """Greedy clustering against running centroids, in the given order (deterministic), then
     small clusters folded into the nearest of the largest ones.
 
@@ -63,8 +65,6 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
     """
     if not len(vectors):
         return []
-    if len(vectors) > LEADER_SAMPLE:
-        return _sampled_leader_clusters(vectors, threshold)
     members: list[list[int]] = []
     # Room for the clusters found so far, doubled when full: k grows with the variety of what
     # people say, so rows for every quote (n x d, twice) would be mostly unused.
@@ -110,25 +110,33 @@ def leader_clusters(vectors: Vectors, threshold: float = CLUSTER_THRESHOLD) -> l
         while merged_into[target] != target:  # a pair may itself have joined a larger cluster
             target = merged_into[target]
         out.setdefault(target, []).extend(members[c])
-    return refine([sorted(group) for _, group in sorted(out.items())], vectors)
+    groups = [sorted(group) for _, group in sorted(out.items())]
+    return refine(groups, vectors) if settle else groups
 
 
 LEADER_SAMPLE = 20_000
-"""Past this many quotes, the leader pass runs on an even spread of this many and the rest go
-to their nearest cluster: its Python loop costs n x k (k grows with the corpus too), while
-assigning is one matrix product per block. Corpora up to this size cluster exactly as before."""
+"""Past this many quotes, fine clusters are found on an even spread of this many and the rest
+go to their nearest one: the leader pass is a Python loop of n x k (and k grows with the
+corpus), assigning is a matrix product per block. Up to this size nothing changes."""
 
 
-def _sampled_leader_clusters(vectors: Vectors, threshold: float) -> list[list[int]]:
-    """Leader clusters of an even spread of LEADER_SAMPLE rows (in order, deterministic), then
-    every row to its nearest cluster centroid and Lloyd passes over all of them (`refine`)."""
-    picked = np.linspace(0, len(vectors) - 1, LEADER_SAMPLE).round().astype(np.int64)
-    seeds = leader_clusters(vectors[picked], threshold)
-    centroids = _centroids([picked[g].tolist() for g in seeds], vectors)
-    groups: dict[int, list[int]] = {}
-    for i, c in enumerate(_nearest(vectors, centroids)[0].tolist()):
-        groups.setdefault(c, []).append(i)
-    return refine([groups[c] for c in sorted(groups)], vectors)
+def micro_clusters(vectors: Vectors, threshold: float) -> list[list[int]]:
+    """Fine clusters (leader clusters at `threshold`, coarsened by 0.05 at a time until there
+    are at most MAX_GROUPS of them), from an even spread of LEADER_SAMPLE rows when there are
+    more: then every row joins its nearest cluster and Lloyd passes settle them (`refine`)."""
+    if len(vectors) > LEADER_SAMPLE:
+        picked = np.linspace(0, len(vectors) - 1, LEADER_SAMPLE).round().astype(np.int64)
+        seeds = micro_clusters(vectors[picked], threshold)
+        centroids = _centroids([picked[g].tolist() for g in seeds], vectors)
+        groups: dict[int, list[int]] = {}
+        for i, c in enumerate(_nearest(vectors, centroids)[0].tolist()):
+            groups.setdefault(c, []).append(i)
+        return refine([groups[c] for c in sorted(groups)], vectors)
+    groups_ = leader_clusters(vectors, threshold, settle=False)
+    while len(groups_) > MAX_GROUPS:  # very varied corpora: coarser groups first
+        threshold -= 0.05
+        groups_ = leader_clusters(vectors, threshold, settle=False)
+    return refine(groups_, vectors)  # settled once, for the threshold kept
 
 
 REFINE_PASSES = 3
@@ -257,11 +265,7 @@ def group_themes(
         return []
     base = background(vectors)
     bar = base + LINKAGE * (1.0 - base)
-    micro_threshold = max(MICRO_THRESHOLD, bar)
-    groups = leader_clusters(vectors, micro_threshold)
-    while len(groups) > MAX_GROUPS:  # very varied corpora: coarser groups first
-        micro_threshold -= 0.05
-        groups = leader_clusters(vectors, micro_threshold)
+    groups = micro_clusters(vectors, max(MICRO_THRESHOLD, bar))
     themes = _agglomerate(groups, vectors, bar)
     themes = _fit_loners(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
     themes.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))

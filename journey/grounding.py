@@ -228,20 +228,30 @@ def _ground_one(
     """(start, end, shown quote) where the quote is, or None."""
     # Redacting the quote too lets an extractor hand over original text: what is kept is
     # always the redacted source, so no PII reaches a user either way.
-    wanted = _key(redact(ev.quote))
-    if not any(ch.isalnum() for ch in _PLACEHOLDER.sub("", wanted)):
-        return None
     text = source.text
     start, end = ev.char_start, ev.char_end
+    shown = None
     if 0 <= start < end <= len(text) and source.allows(start, end):
         shown = normalize_ws(redact(text[start:end]))
-        if shown.translate(_FOLD) == wanted:
+        # A quote that is already the redacted source at its offsets (what the local reader
+        # hands over) needs no second redaction: what is kept is `shown` either way.
+        if shown.translate(_FOLD) == _key(ev.quote) and _meaningful(shown):
             return (start, end, shown) if len(shown) >= MIN_QUOTE_CHARS else None
+    wanted = _key(redact(ev.quote))
+    if not _meaningful(wanted):
+        return None
+    if shown is not None and shown.translate(_FOLD) == wanted:
+        return (start, end, shown) if len(shown) >= MIN_QUOTE_CHARS else None
     for variant in _variants(wanted):
         found = _relocate(variant, ev.char_start, source, redact)
         if found is not None:
             return found
     return None
+
+
+def _meaningful(quote: str) -> bool:
+    """Some letter or digit besides placeholders: a quote of only "[NAME]." says nothing."""
+    return any(ch.isalnum() for ch in _PLACEHOLDER.sub("", quote))
 
 
 def _variants(wanted: str) -> Iterator[str]:

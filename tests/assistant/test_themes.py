@@ -55,8 +55,8 @@ def test_past_the_sample_size_clusters_come_from_a_spread_of_rows_and_every_quot
     v = centers[topic] + rng.normal(scale=0.15, size=(2000, 32))
     vectors = np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
     monkeypatch.setattr(themes, "LEADER_SAMPLE", 300)
-    groups = leader_clusters(vectors, 0.8)
+    groups = themes.micro_clusters(vectors, 0.8)
     assert sorted(i for g in groups for i in g) == list(range(2000))
-    assert groups == leader_clusters(vectors, 0.8), "deterministic"
+    assert groups == themes.micro_clusters(vectors, 0.8), "deterministic"
     # each planted topic is one cluster, as the exact pass finds it
     assert sorted(sorted({int(topic[i]) for i in g}) for g in groups) == [[t] for t in range(6)]
