@@ -219,7 +219,10 @@ class Jobs:
         while not self._stop_renewing.wait(self.lease_seconds / 3):
             try:
                 self.store.renew(self.worker, self.lease_seconds)
-            except sqlite3.Error:  # a busy or closing database: the next round tries again
+            except sqlite3.ProgrammingError:  # the workspace was closed: nothing left to renew
+                logger.debug("job leases of %s: the database is closed", self.worker)
+                return
+            except sqlite3.Error:  # a busy database: the next round tries again
                 logger.warning("could not renew the job leases of %s", self.worker)
             if self._rebuild is not None:
                 self._resume_interrupted()

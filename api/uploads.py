@@ -5,6 +5,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
@@ -101,6 +102,30 @@ def staging_folder(home: Path) -> Path:
     """Where uploads wait while they arrive (on the workspace's disk: they are moved, not
     copied, into place)."""
     return home / "uploads" / ".incoming"
+
+
+ABANDONED_SECONDS = 3600
+"""A staged file untouched this long, that no job holds, is left over from an upload whose body
+was cut off or whose server died before it made the job."""
+
+
+def sweep_staging(home: Path, held: set[Path], now: float | None = None) -> int:
+    """Delete staged files no job holds and nothing has written to for ABANDONED_SECONDS (an
+    upload still arriving at another worker writes every piece, so it is never this old).
+    Returns how many were deleted."""
+    folder = staging_folder(home)
+    if not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - ABANDONED_SECONDS
+    gone = 0
+    for path in folder.glob("incoming-*"):
+        try:
+            if path.resolve() not in held and path.stat().st_mtime < cutoff:
+                path.unlink()
+                gone += 1
+        except OSError:  # taken by its job meanwhile, or not ours to delete: leave it
+            continue
+    return gone
 
 
 def stage_upload(home: Path, upload: Upload, limit: int) -> Incoming:

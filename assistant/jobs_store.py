@@ -193,6 +193,14 @@ class JobStore:
         """Close the database connection."""
         self._db.close()
 
+    def held_inputs(self) -> set[Path]:
+        """The files every job still known holds (resolved paths in the workspace)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT inputs_json FROM jobs WHERE inputs_json IS NOT NULL"
+            ).fetchall()
+        return {(self._home / p).resolve() for (held,) in rows for p in json.loads(held)}
+
     def _iso(self) -> str:
         return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="microseconds")
 

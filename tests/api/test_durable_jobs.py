@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.jobs import Jobs
 from api.routes.sources import IngestRequest, StagedFile
+from api.uploads import ABANDONED_SECONDS, staging_folder
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
@@ -543,3 +544,28 @@ def test_a_server_stopping_records_its_running_job_interrupted_and_its_queued_on
         reader.close()
     finally:
         release.set()
+
+
+def test_a_restart_removes_staged_uploads_no_job_holds_once_they_are_old(
+    tmp_path: Path, embedder: Any
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    folder = staging_folder(settings.home)
+    folder.mkdir(parents=True)
+    cut_off, arriving, held = (folder / f"incoming-{n}" for n in ("cut", "now", "held"))
+    for path in (cut_off, arriving, held):
+        path.write_bytes(b"Interviewer: Hello?\nParticipant: Hi.")
+    hour_ago = time.time() - 2 * ABANDONED_SECONDS
+    for path in (cut_off, held):
+        os.utime(path, (hour_ago, hour_ago))
+    store = JobStore(settings.home / "journeymap.sqlite")
+    store.add("job-1", "ingest", "p", "w", 60, inputs=[held.relative_to(settings.home).as_posix()])
+    store.close()
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)):
+            assert not cut_off.exists(), "an old staged file no job holds is left over"
+            assert arriving.exists(), "an upload still arriving is never touched"
+            assert held.exists(), "a job's staged file waits for its retry"
+    finally:
+        workspace.close()
