@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import numpy as np
 
@@ -303,14 +304,18 @@ def _observation_vectors(
     observations: Sequence[Observation],
 ) -> Vectors:
     """Each observation's vector: its unit's where it quotes a whole unit, else its quote
-    embedded (extractors may quote part of a sentence; the LLM does)."""
+    embedded (extractors may quote part of a sentence; the LLM does). `vectors` (the units')
+    may be reused in place: it is not to be read after."""
     by_span = {(u.source.id, u.char_start, u.char_end): i for i, u in enumerate(units)}
     rows = [
         by_span.get((o.evidence.source_id, o.evidence.char_start, o.evidence.char_end))
         for o in observations
     ]
-    if len(rows) == len(units) and all(r == i for i, r in enumerate(rows)):
-        return vectors  # one observation per unit, in order (the local extractor): no copy
+    whole = [r for r in rows if r is not None]
+    if len(whole) == len(rows) and all(a < b for a, b in pairwise(whole)):
+        # whole units, in order (the local extractor): their rows are moved up in place
+        # (at 100,000 reviews a copy is ~290 MB)
+        return _compact(vectors, whole)
     missing = [i for i, r in enumerate(rows) if r is None]
     extra = workspace.embedder.embed(
         [meaning_text(observations[i].evidence.quote) for i in missing]
