@@ -152,7 +152,7 @@ def codebook_themes(
         if not codebook:
             items = [observations[i] for i in idx]
             people = [participant_key(o.evidence) for o in items]
-            for group in group_themes(theme_vectors(items, vectors[idx]), people):
+            for group in group_themes(theme_vectors(items, vectors, idx), people):
                 coded.groups.append(sorted(idx[j] for j in group))
             continue
         made = True

@@ -72,7 +72,7 @@ def theme_groups(
         items = [observations[i] for i in idx]
         people = [participant_key(o.evidence) for o in items]
         weak = [o.severity < (seed_strength or {}).get(kind, 1) for o in items]
-        for group in group_themes(theme_vectors(items, vectors[idx]), people, weak):
+        for group in group_themes(theme_vectors(items, vectors, idx), people, weak):
             out.append(sorted(idx[j] for j in group))
     return out
 

@@ -33,17 +33,25 @@ TOUCHPOINT_WEIGHT = 0.15
 """How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
 
 
-def theme_vectors(observations: Sequence[Observation], vectors: Vectors) -> Vectors:
+def theme_vectors(
+    observations: Sequence[Observation], vectors: Vectors, rows: Sequence[int] | None = None
+) -> Vectors:
     """Sentence meaning plus the touchpoint a quote is about, as unit vectors: a complaint about
-    the crew and one about the luggage belt may read alike but are different pain points."""
+    the crew and one about the luggage belt may read alike but are different pain points.
+    With `rows`, observation i's meaning is vectors[rows[i]] (read a block at a time, so the
+    picked rows are never a copy of their own)."""
     if not len(observations):
-        return np.asarray(vectors, dtype=np.float32)
+        return np.zeros((0, vectors.shape[1]), dtype=np.float32)
     names = sorted({o.touchpoint for o in observations if o.touchpoint})
     column = {name: i for i, name in enumerate(names)}
     dims = vectors.shape[1]
     # One array, filled and normalised in place: at 100k quotes each copy is ~200 MB.
     joined = np.zeros((len(observations), dims + len(names)), dtype=np.float32)
-    joined[:, :dims] = vectors
+    if rows is None:
+        joined[:, :dims] = vectors
+    else:
+        for i in range(0, len(rows), BLOCK):
+            joined[i : i + BLOCK, :dims] = vectors[list(rows[i : i + BLOCK])]
     for row, o in enumerate(observations):
         if o.touchpoint:
             joined[row, dims + column[o.touchpoint]] = TOUCHPOINT_WEIGHT
@@ -253,9 +261,13 @@ def group_themes(
     if weak is not None and any(weak):
         strong = [i for i, w in enumerate(weak) if not w]
         faint = [i for i, w in enumerate(weak) if w]
+        # the strong rows are usually the first ones (faint readings sort last): then a view
+        first = strong == list(range(len(strong)))
         themes = [
             [strong[j] for j in g]
-            for g in group_themes(vectors[strong], [people[i] for i in strong])
+            for g in group_themes(
+                vectors[: len(strong)] if first else vectors[strong], [people[i] for i in strong]
+            )
         ]
         base = background(vectors)
         joined = _attach(themes, faint, vectors, base + FIT * LINKAGE * (1.0 - base))
