@@ -140,6 +140,9 @@ class Filters:
     """'pain' or 'delight' when the question asks for one."""
 
 
+_ENDS_SENTENCE = tuple(".!?…。！？\"'”’)」")
+
+
 @dataclass
 class Passage:
     """One participant's consecutive turns in one source, stepping over short interviewer or
@@ -161,10 +164,14 @@ class Passage:
         return sum(t.char_end - t.char_start for t in self.turns)
 
     def runs(self, original: str) -> list[list[Turn]]:
-        """The passage's turns in runs with nothing but white space between (citable spans)."""
+        """The passage's turns in runs with nothing but white space between (citable spans).
+        A line that ends without punctuation (a review's title) ends its run: quoted together,
+        the line break would read as a space ("Late again Third late delivery")."""
         out: list[list[Turn]] = []
         for turn in self.turns:
-            if out and not original[out[-1][-1].char_end : turn.char_start].strip():
+            gap = original[out[-1][-1].char_end : turn.char_start] if out else "x"
+            last = original[out[-1][-1].char_start : out[-1][-1].char_end].rstrip() if out else ""
+            if not gap.strip() and ("\n" not in gap or last.endswith(_ENDS_SENTENCE)):
                 out[-1].append(turn)
             else:
                 out.append([turn])

@@ -12,7 +12,7 @@ from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.redact import Redactor
 from journey.grounding import normalize_ws
 from journey.schema import Evidence, PainPoint
-from journey.source import Role
+from journey.source import Role, SourceKind
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 
@@ -118,3 +118,19 @@ def test_counts_in_answers_come_from_the_map(chat: Chat):
         f"{n} of {chat.map.sources.participants}" in answer.answer and t in answer.answer
         for n, t in counts
     )
+
+
+def test_a_review_title_without_punctuation_is_never_quoted_run_into_its_body(chat: Chat):
+    # The sample's app reviews have titles ("Late again") on the line above their text.
+    stored = {s.source.id: s for s in chat.workspace.catalog.sources("freshbox")}
+    retriever = chat._retriever
+    for i, passage in enumerate(retriever.passages):
+        if passage.source.kind is not SourceKind.review:
+            continue
+        original = stored[passage.source.id].original
+        for citation in retriever.whole(i):
+            body = original[citation.char_start : citation.char_end]
+            for line in body.splitlines()[:-1]:
+                assert line.rstrip().endswith(
+                    (".", "!", "?", "…", '"', "”", ")", "。", "！", "？")
+                ), citation.quote
