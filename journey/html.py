@@ -492,16 +492,20 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
     ctx = _context(m, quotes)
     labels = ctx.labels
     src, gen, st = m.sources, m.generator, m.stats
-    generator = f"{gen.mode} · {gen.model}"
+    generator = labels.generator_short.format(mode=labels.mode(gen.mode), model=gen.model)
     if gen.prompt_version:
-        generator += f" · prompts {gen.prompt_version}"
+        generator += labels.prompts_short.format(version=gen.prompt_version)
     summary = [
         (labels.sources, source_counts(m, labels)),
         (labels.participants_label, str(src.participants)),
         (labels.languages, counts(src.languages, labels)),
         *((f"{labels.segment} {k}", counts(v, labels)) for k, v in src.segments.items()),
         (labels.generator, generator),
-        *([(labels.stages, str(gen.settings["stages"]))] if gen.settings.get("stages") else []),
+        *(
+            [(labels.stages, labels.stage_origin(str(gen.settings["stages"])))]
+            if gen.settings.get("stages")
+            else []
+        ),
         (
             labels.quotes_label,
             labels.quotes_line.format(used=st.quotes_used, rejected=st.quotes_rejected),
