@@ -110,9 +110,10 @@ def _target(
     label = stage.target_feeling.strip().casefold()
     felt = [o.valence for o in observations if o.emotion.casefold() == label]
     if not felt:
-        return None, labels.ideal.target_unlabelled.format(feeling=stage.target_feeling)
+        feeling = labels.emotion(stage.target_feeling)
+        return None, labels.ideal.target_unlabelled.format(feeling=feeling)
     return round(float(np.mean(felt)), 2), labels.ideal.target_labelled.format(
-        n=len(felt), feeling=stage.target_feeling
+        n=len(felt), feeling=labels.emotion(stage.target_feeling)
     )
 
 

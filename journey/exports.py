@@ -334,7 +334,7 @@ def _md_ideal(ideal: IdealComparison, quotes: int, labels: Labels) -> list[str]:
         f"## {words.heading}",
         "",
         f"{label(words.intended)} {_md(journey.title or words.untitled)} "
-        f"({_md(words.origin(journey.origin))})",
+        + words.origin_note.format(origin=_md(words.origin(journey.origin))),
         "",
     ]
     lines += _md_table(
@@ -410,7 +410,7 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         "- " + labels.kv(labels.languages, _md(counts(src.languages, labels))),
     ]
     lines += [
-        "- " + labels.kv(f"{labels.segment} *{_md(k)}*", _md(counts(v, labels)))
+        "- " + labels.kv(f"{labels.segment} *{_md(labels.segment_key(k))}*", _md(counts(v, labels)))
         for k, v in src.segments.items()
     ]
     generator = labels.generator_line.format(mode=labels.mode(gen.mode), model=_md_cell(gen.model))

@@ -72,6 +72,8 @@ class IdealWords:
     kpis: str
     given: str
     """The code `given` (a target or an intended journey from the user) as said here."""
+    origin_note: str
+    """`({origin})`: where an intended journey or a target came from, after it."""
     # -- written into the map at build time (assistant/ideal.py) ------------------------------
     relevance_themes: str
     """`{fraction}`, `{within}`, `{base}`: the relevance bar, set from the study's themes."""
@@ -137,6 +139,7 @@ EN_IDEAL = IdealWords(
     also_said="; also said in {stages}",
     kpis="KPIs",
     given="given",
+    origin_note="({origin})",
     relevance_themes="a quote speaks to an expectation when it is nearer to it than to any other "
     "expectation and its similarity clears the expectation's mean similarity to all the study's "
     "quotes by {fraction:.2f} of the way to identical: half as far above background as two "
@@ -193,6 +196,7 @@ ZH_IDEAL = IdealWords(
     also_said="；也在{stages}中提到",
     kpis="指标",
     given="用户给定",
+    origin_note="（{origin}）",
     relevance_themes="一条原话比其他任何期望都更接近某条期望，且与它的相似度高出该期望与本研究全部"
     "原话的平均相似度，高出的幅度达到背景到完全相同之间的 {fraction:.2f}，即算谈到这条期望；"
     "这一幅度是同一主题的两条原话高出背景幅度的一半（同一主题的两条原话 {within:.2f}，"
@@ -564,6 +568,8 @@ class Labels:
     taxonomy`) as this language says them; a preset's sentence is written in it already."""
     modes: Mapping[str, str] = field(default_factory=dict)
     """The generator's mode (`local`, `llm`)."""
+    segment_keys: Mapping[str, str] = field(default_factory=dict)
+    """The segment keys journeymap makes (`persona`); the user's own keys are shown as given."""
     ideal: IdealWords = EN_IDEAL
     """The intended journey against the actual one."""
     summary: SummaryWords = EN_SUMMARY
@@ -629,6 +635,13 @@ class Labels:
 
     def mode(self, mode: str) -> str:
         return self.modes.get(mode, mode)
+
+    def segment_key(self, key: str) -> str:
+        return self.segment_keys.get(key, key)
+
+    def segment_label(self, key: str, value: str) -> str:
+        """`plan: premium`: a segment value a reader can switch the map to."""
+        return self.kv(self.segment_key(key), value)
 
 
 EN = Labels(
@@ -1053,6 +1066,7 @@ ZH = Labels(
         "default taxonomy": "默认旅程阶段",
     },
     modes={"local": "本地", "llm": "大模型"},
+    segment_keys={"persona": "人物画像"},
     ideal=ZH_IDEAL,
     summary=ZH_SUMMARY,
     diff=ZH_DIFF,
