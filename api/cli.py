@@ -31,7 +31,7 @@ from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
 from journey.errors import JourneymapError
-from journey.labels import LanguageChoice
+from journey.labels import LanguageChoice, labels_for
 from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
@@ -471,50 +471,66 @@ def ideal_command(
 
 
 def _print_map_summary(m: JourneyMap) -> None:
+    labels = labels_for(m.language)
+    words = labels.summary
     table = Table(title=m.title)
-    table.add_column("stage", max_width=28)
-    table.add_column("mood", no_wrap=True)
-    table.add_column("pains", justify="right")
-    table.add_column("top pain point", ratio=1)
-    table.add_column("delights", justify="right")
-    for stage in m.stages:
-        mood = exports.format_valence(stage.emotion.mean_valence)
-        top = stage.pain_points[0] if stage.pain_points else None
+    stage, mood, pains, top_pain, delights = words.columns
+    table.add_column(stage, max_width=28)
+    table.add_column(mood, no_wrap=True)
+    table.add_column(pains, justify="right")
+    table.add_column(top_pain, ratio=1)
+    table.add_column(delights, justify="right")
+    for s in m.stages:
+        top = s.pain_points[0] if s.pain_points else None
         table.add_row(
-            escape(stage.name),
-            f"{mood} (n={stage.emotion.n})",
-            str(len(stage.pain_points)),
-            escape(f"{top.title} ({top.participants})") if top else "-",
-            str(len(stage.delights)),
+            escape(s.name),
+            words.mood.format(mood=exports.format_valence(s.emotion.mean_valence), n=s.emotion.n),
+            str(len(s.pain_points)),
+            escape(words.top.format(title=top.title, participants=top.participants))
+            if top
+            else "-",
+            str(len(s.delights)),
         )
     err.print(table)
     for rec in m.recommendations[:3]:
-        err.print(f"  [bold]{rec.id}[/bold] {escape(rec.title)} (priority {rec.priority:.2f})")
+        line = words.recommendation.format(title=escape(rec.title), priority=rec.priority)
+        err.print(f"  [bold]{rec.id}[/bold] {line}")
     stats = m.stats
     err.print(
-        f"{m.sources.count} sources, {m.sources.participants} participants, "
-        f"{stats.sentences} sentences, {stats.quotes_used} quotes used, "
-        f"{stats.quotes_rejected} rejected by grounding"
+        words.totals.format(
+            sources=m.sources.count,
+            participants=m.sources.participants,
+            sentences=stats.sentences,
+            used=stats.quotes_used,
+            rejected=stats.quotes_rejected,
+        )
     )
     if stats.llm is not None:
         err.print(
-            f"LLM {m.generator.model}: {stats.llm.calls} calls ({stats.llm.cached_calls} more "
-            f"answered from the cache), {stats.llm.prompt_tokens} prompt + "
-            f"{stats.llm.completion_tokens} completion tokens, "
-            f"{stats.llm.failed_requests} failed requests"
+            words.llm.format(
+                model=m.generator.model,
+                calls=stats.llm.calls,
+                cached=stats.llm.cached_calls,
+                prompt=stats.llm.prompt_tokens,
+                completion=stats.llm.completion_tokens,
+                failed=stats.llm.failed_requests,
+            )
         )
     if m.ideal is not None:
         statuses = Counter(c.status for g in m.ideal.stages for c in g.expectations)
         below = [g.stage for g in m.ideal.stages if g.valence_status == "below target"]
         err.print(
-            f"ideal vs actual: {statuses['contradicted']} expectations contradicted, "
-            f"{statuses['supported']} supported, {statuses['no evidence']} without evidence; "
-            f"below the target feeling: {', '.join(below) or 'none'}",
+            words.ideal.format(
+                contradicted=statuses["contradicted"],
+                supported=statuses["supported"],
+                none=statuses["no evidence"],
+                below=labels.join(below) or labels.none,
+            ),
             markup=False,
             highlight=False,
         )
     for warning in m.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        err.print(f"[yellow]{escape(words.warning)}[/yellow] {escape(warning)}")
 
 
 def _print_answer(answer: ChatAnswer) -> None:

@@ -17,19 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.personas import PERSONA_KEY, Profile, profiles
 from journey.diff import ValencePoint
-from journey.schema import Delight, Finding, JourneyMap, PainPoint
+from journey.labels import EN, labels_for
+from journey.schema import Delight, Finding, JourneyMap, Language, PainPoint
 
 FLOOR = 3
 """Participants a group (or a stage's group) needs before a difference may be claimed."""
 ALPHA = 0.05
-METHOD = (
-    "Participants, not quotes: a stage's point is the mean over participants of each one's "
-    "mean valence there, with a 95% Student's t interval. A theme's share is the participants "
-    "of the group who raised it; two groups are compared with Fisher's exact test (more "
-    "groups: each against the rest, Bonferroni), p-values adjusted across themes "
-    f"(Benjamini-Hochberg, q < {ALPHA}). Groups or stages under {FLOOR} participants are "
-    "'not enough participants'."
-)
+METHOD = EN.compare.method.format(alpha=ALPHA, floor=FLOOR)
+"""How groups are compared, in English (a comparison says it in its map's language)."""
 
 Verdict = Literal["differs", "no clear difference", "not enough participants"]
 
@@ -93,7 +88,12 @@ class Comparison(_Model):
     themes: list[ThemeDifference]
     """The themes whose share differs most between groups, largest gap first."""
     notes: list[str] = Field(default_factory=list)
+    """What the reader should know (groups too small, personas made from what is compared),
+    in `language`."""
     method: str = METHOD
+    """How groups are compared, in `language`."""
+    language: Language = "en"
+    """The language of its notes and method: the map's. Verdicts stay codes."""
 
 
 def _t95(df: int) -> float:
@@ -196,25 +196,29 @@ def compare(m: JourneyMap, by: str, limit: int = 10) -> Comparison:
     sizes = {v: max(len(members.get(v, [])), counted.get(v, 0)) for v in {*members, *counted}}
     order = sorted(sizes, key=lambda v: (-sizes[v], v))
     groups = [Group(value=v, participants=sizes[v]) for v in order]
+    labels = labels_for(m.language)
+    words = labels.compare
     notes: list[str] = []
     small = [v for v in order if sizes[v] < FLOOR]
     if small:
-        notes.append(
-            f"not enough participants to compare {', '.join(repr(v) for v in small)} "
-            f"(under {FLOOR}): shown, never called different"
-        )
+        values = labels.join([words.value.format(value=v) for v in small])
+        notes.append(words.too_small.format(values=values, floor=FLOOR))
     if len(order) < 2:
-        notes.append(f"{by!r} has {len(order)} value(s) among the participants: nothing to compare")
+        notes.append(words.one_value.format(by=by, n=len(order)))
     tested = [v for v in order if sizes[v] >= FLOOR]
     if by == PERSONA_KEY and any(p.origin == "clustered" for p in m.personas):
-        notes.append(
-            "the personas were grouped by the themes and feelings compared here, so their "
-            "differences describe the groups; the p-values overstate how surely they hold"
-        )
+        notes.append(words.clustered)
     stages = [_stage(stage.name, order, tested, members, people) for stage in m.stages]
     themes = _themes(m, order, tested, sizes, members, people)
     return Comparison(
-        project=m.project, by=by, groups=groups, stages=stages, themes=themes[:limit], notes=notes
+        project=m.project,
+        by=by,
+        groups=groups,
+        stages=stages,
+        themes=themes[:limit],
+        notes=notes,
+        method=words.method.format(alpha=ALPHA, floor=FLOOR),
+        language=m.language,
     )
 
 

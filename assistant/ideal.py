@@ -32,6 +32,7 @@ from assistant.themes import FIT, LINKAGE, background
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
 from journey.errors import InvalidRequestError
+from journey.labels import EN, Labels, labels_for
 from journey.schema import (
     CodedObservation,
     Evidence,
@@ -62,11 +63,14 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def relevance_fraction(vectors: Vectors, themes: Sequence[str | None]) -> tuple[float, str]:
+def relevance_fraction(
+    vectors: Vectors, themes: Sequence[str | None], labels: Labels = EN
+) -> tuple[float, str]:
     """How far above background (towards identical) a quote must be to speak to an
     expectation, from the study: FIT x (W - B) / (1 - B) for B the mean similarity of two of
     its quotes and W that of two quotes of one theme; FIT x the themes' own joining bar when
-    the study has no theme of two quotes yet. Returns it with a sentence that says so."""
+    the study has no theme of two quotes yet. Returns it with a sentence that says so, in the
+    language of `labels`."""
     base = background(vectors)
     sums: dict[str, np.ndarray] = {}
     sizes: Counter[str] = Counter()
@@ -77,24 +81,15 @@ def relevance_fraction(vectors: Vectors, themes: Sequence[str | None]) -> tuple[
             sums[theme] += vectors[row]
             sizes[theme] += 1
     pairs = sum(k * (k - 1) for k in sizes.values())
-    rule = (
-        "a quote speaks to an expectation when it is nearer to it than to any other "
-        "expectation and its similarity clears the expectation's mean similarity to all the "
-        "study's quotes by"
-    )
+    words = labels.ideal
     if pairs and base < 1:
         within = sum(float(s @ s) - sizes[t] for t, s in sums.items()) / pairs
         if within > base:
             fraction = FIT * (within - base) / (1 - base)
-            return fraction, (
-                f"{rule} {fraction:.2f} of the way to identical: half as far above background "
-                f"as two quotes of one theme ({within:.2f} against {base:.2f} for any two "
-                "quotes of the study)"
+            return fraction, words.relevance_themes.format(
+                fraction=fraction, within=within, base=base
             )
-    return FIT * LINKAGE, (
-        f"{rule} {FIT * LINKAGE:.2f} of the way to identical: half the bar that joins quotes "
-        "into themes, as the study has no theme of two quotes yet"
-    )
+    return FIT * LINKAGE, words.relevance_no_themes.format(fraction=FIT * LINKAGE)
 
 
 def _supports(o: CodedObservation) -> bool:
@@ -104,8 +99,10 @@ def _supports(o: CodedObservation) -> bool:
 
 
 def _target(
-    stage: IdealStage, observations: Sequence[CodedObservation]
+    stage: IdealStage, observations: Sequence[CodedObservation], labels: Labels
 ) -> tuple[float | None, str]:
+    """The target valence and where it came from: the code `given`, or a sentence in the
+    map's language."""
     if stage.target_valence is not None:
         return stage.target_valence, "given"
     if not stage.target_feeling:
@@ -113,11 +110,10 @@ def _target(
     label = stage.target_feeling.strip().casefold()
     felt = [o.valence for o in observations if o.emotion.casefold() == label]
     if not felt:
-        return None, (
-            f"no quote of the study is labelled {stage.target_feeling!r}: give target_valence"
-        )
-    return round(float(np.mean(felt)), 2), (
-        f"the mean valence of the study's {len(felt)} quotes labelled {stage.target_feeling!r}"
+        feeling = labels.emotion(stage.target_feeling)
+        return None, labels.ideal.target_unlabelled.format(feeling=feeling)
+    return round(float(np.mean(felt)), 2), labels.ideal.target_labelled.format(
+        n=len(felt), feeling=labels.emotion(stage.target_feeling)
     )
 
 
@@ -187,7 +183,9 @@ def compare_with_ideal(
     by_key = {_key(s.name): s for s in m.stages}
     matched = [(s, by_key[_key(s.name)]) for s in ideal.stages if _key(s.name) in by_key]
     missing = [s.name for s in ideal.stages if _key(s.name) not in by_key]
-    names = ", ".join(s.name for s in m.stages)
+    stage_names = [s.name for s in m.stages]
+    names = ", ".join(stage_names)
+    labels = labels_for(m.language)
     if strict and not matched:
         raise InvalidRequestError(
             f"none of the ideal journey's stages ({', '.join(missing)}) is a stage of this map "
@@ -199,7 +197,7 @@ def compare_with_ideal(
     if vectors is None or len(vectors) != len(observations):
         vectors = embed([meaning_text(o.evidence.quote) for o in observations])
     expectations = [(s.name, e) for s in ideal.stages for e in s.expectations]
-    fraction, how = relevance_fraction(vectors, [o.theme for o in observations])
+    fraction, how = relevance_fraction(vectors, [o.theme for o in observations], labels)
     rows: dict[tuple[str, str], list[int]] = {}
     if expectations and len(observations):
         targets = embed([e for _, e in expectations])
@@ -214,7 +212,7 @@ def compare_with_ideal(
             ]
     gaps = []
     for wanted, stage in sorted(matched, key=lambda pair: pair[1].order):
-        target, target_from = _target(wanted, observations)
+        target, target_from = _target(wanted, observations, labels)
         e = stage.emotion
         gap = (
             round(e.mean_valence - target, 2)
@@ -241,8 +239,7 @@ def compare_with_ideal(
         )
     planned = {_key(s.name) for s in ideal.stages}
     warnings = [
-        f"ideal journey: stage {name!r} is not a stage of this map ({names}); its expectations "
-        "were not checked"
+        labels.ideal.missing_warning.format(name=name, names=labels.join(stage_names))
         for name in missing
     ]
     comparison = IdealComparison(

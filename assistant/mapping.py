@@ -93,19 +93,22 @@ def stage_specs(
     """The stages to map into and where they came from: given, a named preset, the interview
     guide's headings, the preset that fits a study of mostly reviews (chosen with `embedder`),
     or the default taxonomy. A preset's or the default stages are named in the map's
-    `language` (by default the sources' majority)."""
+    `language` (by default the sources' majority). Where they came from is a code (`given`,
+    `interview guide headings`, `default taxonomy`: the exports say it in the map's language)
+    or, for a preset, a sentence written in that language."""
     sources = [s.source for s in stored]
-    chinese = (language or map_language(stored)) == "zh"
+    labels = labels_for(language or map_language(stored))
+    chinese = labels.code == "zh"
     if stages:
         return list(stages), "given"
     if preset:
         chosen = find_preset(preset)
-        return chosen.specs(chinese), f"preset {chosen.label}: chosen by the user"
+        return chosen.specs(chinese), labels.preset_chosen.format(label=chosen.name(chinese))
     if found := stages_from_headings(sources):
         return found, "interview guide headings"
     if embedder is not None and reviews_dominate(sources):
         choice = choose_preset(review_sentences(sources), embedder)
-        return choice.preset.specs(chinese), choice.reason()
+        return choice.preset.specs(chinese), choice.reason(labels)
     return default_stages(chinese), "default taxonomy"
 
 

@@ -23,6 +23,7 @@ from assistant.stages import StageSpec, description_phrases
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
+from journey.labels import EN, Labels
 from journey.source import Role, Source, SourceKind
 from journey.text import han_count
 
@@ -51,6 +52,10 @@ class Preset:
     label: str
     label_zh: str
     stages: tuple[PresetStage, ...]
+
+    def name(self, chinese: bool = False) -> str:
+        """Its label in the study's language."""
+        return self.label_zh if chinese else self.label
 
     def specs(self, chinese: bool = False) -> list[StageSpec]:
         """The stages to map into, named in the study's language; the other language's
@@ -174,20 +179,24 @@ class Choice:
     fits: bool
     """False when no preset clearly won and the generic journey stands in."""
 
-    def reason(self) -> str:
-        """Which preset and why, for the map's record (`settings.stages`)."""
+    def reason(self, labels: Labels = EN) -> str:
+        """Which preset and why, for the map's record (`settings.stages`), in the map's
+        language."""
+        chinese = labels.code == "zh"
         ranked = sorted(self.shares.items(), key=lambda kv: -kv[1])
         by_id = {p.id: p for p in presets()}
         (best, top), (second, runner) = ranked[0], ranked[1]
-        against = f"{by_id[second].label} {runner:.0%}"
+        against = labels.preset_share.format(label=by_id[second].name(chinese), share=runner)
+        label = self.preset.name(chinese)
         if self.fits:
-            return (
-                f"preset {self.preset.label}: nearest for {top:.0%} of {self.sentences} review "
-                f"sentences (next: {against})"
+            return labels.preset_fits.format(
+                label=label, share=top, sentences=self.sentences, next=against
             )
-        return (
-            f"preset {self.preset.label}: no preset fits clearly ({by_id[best].label} "
-            f"{top:.0%}, {against} of {self.sentences} review sentences)"
+        return labels.preset_unclear.format(
+            label=label,
+            best=labels.preset_share.format(label=by_id[best].name(chinese), share=top),
+            next=against,
+            sentences=self.sentences,
         )
 
 

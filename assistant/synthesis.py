@@ -104,8 +104,13 @@ def harmonise_stages(
     return out
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24] or "stage"
+def _slug(text: str, order: Sequence[str]) -> str:
+    """A stage's part of a finding id: its name in ASCII, or where it has none (a Chinese
+    name) its place in the journey, so two stages' findings never share an id."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24]
+    if slug:
+        return slug
+    return f"stage-{list(order).index(text) + 1}" if text in order else "stage"
 
 
 def _title(title: str | None, phrases: list[str], touchpoint: str | None, chinese: bool) -> str:
@@ -257,12 +262,12 @@ def _findings(
             if shown == limit:
                 continue
             shown += 1
-            finding_id = f"{prefix}-{_slug(home)}-{len(headline[home]) + 1}"
+            finding_id = f"{prefix}-{_slug(home, order)}-{len(headline[home]) + 1}"
             chosen = headline[home]
         else:
             if len(once[home]) == MAX_MENTIONED_ONCE:
                 continue
-            finding_id = f"{prefix}-{_slug(home)}-once-{len(once[home]) + 1}"
+            finding_id = f"{prefix}-{_slug(home, order)}-once-{len(once[home]) + 1}"
             chosen = once[home]
         finding = _finding(
             cls,

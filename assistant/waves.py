@@ -25,6 +25,7 @@ from assistant.compare import (
 from assistant.personas import Profile, profiles
 from assistant.synthesis import MIN_PARTICIPANTS, participant_key
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
+from journey.labels import Labels, labels_for
 from journey.schema import Delight, Finding, JourneyMap, PainPoint
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -135,11 +136,9 @@ def _curve(stages: Sequence[str], a: Sequence[Profile], b: Sequence[Profile]) ->
     return out
 
 
-_NOTE = (
-    "new and resolved say nobody on the other side raised the theme; p (Fisher's exact test "
-    "of the shares) says whether a change is beyond chance; grown and shrunk need p < 0.05. "
-    f"Stages need {FLOOR} participants with feelings on both sides for a change interval."
-)
+def _method(labels: Labels) -> str:
+    """What new, resolved, grown, shrunk and p mean, in the map's language."""
+    return labels.diff.method.format(floor=FLOOR)
 
 
 def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
@@ -168,7 +167,8 @@ def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
                     }
                 )
             )
-    notes = [f"both slices coded with one codebook: the themes of the map of {m.id}", _NOTE]
+    labels = labels_for(m.language)
+    notes = [labels.diff.one_codebook.format(id=m.id), _method(labels)]
     return MapDiff(
         project=m.project,
         a=f"{by}={a}",
@@ -183,6 +183,7 @@ def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
             [people[w] for w in sorted(side_b)],
         ),
         notes=notes,
+        language=m.language,
     )
 
 
@@ -270,7 +271,8 @@ def diff_maps(a: JourneyMap, b: JourneyMap, embed: Embed | None = None) -> MapDi
         s.name for s in a.stages if s.name not in {x.name for x in b.stages}
     ]
     pa, pb = profiles(a), profiles(b)
-    how = "shared quotes, then similar words" if embed else "shared quotes, then the same title"
+    labels = labels_for(b.language)
+    how = labels.diff.matched_by_words if embed else labels.diff.matched_by_titles
     return MapDiff(
         project=b.project,
         a=a.id,
@@ -279,5 +281,6 @@ def diff_maps(a: JourneyMap, b: JourneyMap, embed: Embed | None = None) -> MapDi
         b_participants=nb,
         themes=sort_changes(changes),
         curve=_curve(order, list(pa.values()), list(pb.values())),
-        notes=[f"themes matched across the two maps by {how}", _NOTE],
+        notes=[how, _method(labels)],
+        language=b.language,
     )

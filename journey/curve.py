@@ -81,7 +81,7 @@ def _segment_piece(stages: list[Stage], i: int, k: int, view: SegmentView, label
         return ""
     y = _y(point.mean)
     tip = labels.curve_tip.format(
-        name=view.label,
+        name=labels.segment_label(view.key, view.value),
         valence=format_valence(point.mean),
         ci=format_ci(point.ci_low, point.ci_high),
         n=point.n,

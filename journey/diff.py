@@ -2,9 +2,13 @@
 Markdown section. The models are filled by the analysis (assistant/waves.py); this module
 only describes and renders them."""
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from journey.labels import labels_for
+from journey.schema import Language
 
 ThemeStatus = Literal["new", "grown", "steady", "shrunk", "resolved"]
 
@@ -84,7 +88,11 @@ class MapDiff(_Model):
     curve: list[CurveChange] = Field(default_factory=list)
     """Per stage, in journey order."""
     notes: list[str] = Field(default_factory=list)
-    """What the reader should know (how themes were matched, small samples ...)."""
+    """What the reader should know (how themes were matched, small samples ...), in
+    `language`."""
+    language: Language = "en"
+    """The language of its notes and its Markdown section: the (later) map's. Codes (status,
+    kind, a stage's note) stay English here and are worded in the Markdown."""
 
 
 _ORDER: dict[str, int] = {"new": 0, "grown": 1, "shrunk": 2, "resolved": 3, "steady": 4}
@@ -101,54 +109,70 @@ def _cell(text: str) -> str:
 
 
 def diff_markdown(d: MapDiff, limit: int = 12) -> str:
-    """A Markdown section: the themes that changed, then the emotion curve per stage."""
-    by = f" (by {d.by})" if d.by else ""
+    """A Markdown section in the diff's language: the themes that changed, then the emotion
+    curve per stage."""
+    words = labels_for(d.language).diff
+    by = words.by.format(by=d.by) if d.by else ""
     lines = [
-        f"## What changed: {d.a} → {d.b}{by}",
+        "## " + words.heading.format(a=d.a, b=d.b, by=by),
         "",
-        f"{d.a_participants} participants in A, {d.b_participants} in B.",
+        words.participants.format(a=d.a_participants, b=d.b_participants),
         "",
     ]
     changed = [t for t in d.themes if t.status != "steady"][:limit]
     if changed:
-        lines += ["| Change | Theme | Stage | A | B | p |", "|---|---|---|---|---|---|"]
+        lines += [_row(words.theme_columns), _rule(len(words.theme_columns))]
         for t in changed:
-            kind = "pain point" if t.kind == "pain_point" else "delight"
             p = "–" if t.p_value is None else f"{t.p_value:.3f}"
+            theme = words.theme.format(title=_cell(t.title), kind=words.kind(t.kind))
             lines.append(
-                f"| {t.status} | {_cell(t.title)} ({kind}) | {_cell(t.stage or '–')} | "
+                f"| {words.status(t.status)} | {theme} | {_cell(t.stage or '–')} | "
                 f"{t.a_participants} ({t.a_share:.0%}) | {t.b_participants} ({t.b_share:.0%}) "
                 f"| {p} |"
             )
     else:
-        lines.append("No theme changed beyond chance.")
+        lines.append(words.no_change)
     steady = sum(t.status == "steady" for t in d.themes)
     if steady:
-        lines += ["", f"{steady} themes held steady (any change within chance)."]
-    lines += [
-        "",
-        "| Stage | A mean (95% CI, n) | B mean (95% CI, n) | Change (95% CI) |",
-        "|---|---|---|---|",
-    ]
+        lines += ["", words.steady.format(n=steady)]
+    lines += ["", _row(words.curve_columns), _rule(len(words.curve_columns))]
     for c in d.curve:
         change = (
-            c.note
+            words.note(c.note)
             if c.note
-            else f"{_fmt(c.change, True)} ({_fmt(c.ci_low, True)} to {_fmt(c.ci_high, True)})"
+            else words.change.format(
+                change=_fmt(c.change, True), low=_fmt(c.ci_low, True), high=_fmt(c.ci_high, True)
+            )
         )
-        lines.append(f"| {_cell(c.stage)} | {_point(c.a)} | {_point(c.b)} | {_cell(change)} |")
+        lines.append(
+            f"| {_cell(c.stage)} | {_point(c.a, d.language)} | {_point(c.b, d.language)} | "
+            f"{_cell(change)} |"
+        )
     if d.notes:
         lines += ["", *(f"- {_cell(n)}" for n in d.notes)]
     return "\n".join(lines) + "\n"
 
 
-def _point(p: ValencePoint) -> str:
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _rule(columns: int) -> str:
+    return "|" + "---|" * columns
+
+
+def _point(p: ValencePoint, language: str) -> str:
+    words = labels_for(language).diff
     if p.mean_valence is None:
-        return f"– (n={p.participants})"
-    interval = (
-        f"{_fmt(p.ci_low, True)} to {_fmt(p.ci_high, True)}, " if p.ci_low is not None else ""
+        return words.point_empty.format(n=p.participants)
+    if p.ci_low is None:
+        return words.point_no_interval.format(mean=_fmt(p.mean_valence, True), n=p.participants)
+    return words.point.format(
+        mean=_fmt(p.mean_valence, True),
+        low=_fmt(p.ci_low, True),
+        high=_fmt(p.ci_high, True),
+        n=p.participants,
     )
-    return f"{_fmt(p.mean_valence, True)} ({interval}n={p.participants})"
 
 
 def sort_changes(themes: list[ThemeChange]) -> list[ThemeChange]:

@@ -333,7 +333,8 @@ def _md_ideal(ideal: IdealComparison, quotes: int, labels: Labels) -> list[str]:
     lines = [
         f"## {words.heading}",
         "",
-        f"{label(words.intended)} {_md(journey.title or words.untitled)} ({_md(journey.origin)})",
+        f"{label(words.intended)} {_md(journey.title or words.untitled)} "
+        + words.origin_note.format(origin=_md(words.origin(journey.origin))),
         "",
     ]
     lines += _md_table(
@@ -409,15 +410,15 @@ def to_markdown(m: JourneyMap, *, limit: int = 5, quotes: int = 3) -> str:
         "- " + labels.kv(labels.languages, _md(counts(src.languages, labels))),
     ]
     lines += [
-        "- " + labels.kv(f"{labels.segment} *{_md(k)}*", _md(counts(v, labels)))
+        "- " + labels.kv(f"{labels.segment} *{_md(labels.segment_key(k))}*", _md(counts(v, labels)))
         for k, v in src.segments.items()
     ]
-    generator = labels.generator_line.format(mode=gen.mode, model=_md_cell(gen.model))
+    generator = labels.generator_line.format(mode=labels.mode(gen.mode), model=_md_cell(gen.model))
     if gen.prompt_version:
         generator += labels.prompts.format(version=_md(gen.prompt_version))
     lines.append("- " + labels.kv(labels.generator, generator))
     if stages := gen.settings.get("stages"):
-        lines.append("- " + labels.kv(labels.stages, _md(str(stages))))
+        lines.append("- " + labels.kv(labels.stages, _md(labels.stage_origin(str(stages)))))
     if (llm := m.stats.llm) is not None:
         used = labels.llm_report.format(
             calls=llm.calls,

@@ -90,7 +90,11 @@ def _expectation(check: ExpectationCheck, labels: Labels) -> str:
 def _feeling(gap: StageGap, labels: Labels) -> str:
     words = labels.ideal
     if gap.target_valence is None:
-        why = f" ({gap.target_from})" if gap.target_from else ""
+        why = (
+            " " + words.origin_note.format(origin=words.origin(gap.target_from))
+            if gap.target_from
+            else ""
+        )
         return f'<span class="gapv muted">{escape(words.no_target + why)}{labels.full_stop}</span>'
     wanted = format_valence(gap.target_valence)
     if gap.target_feeling:
@@ -105,7 +109,7 @@ def _feeling(gap: StageGap, labels: Labels) -> str:
     before, _, after = escape(line).partition("\0")
     status = words.valence_statuses.get(gap.valence_status, gap.valence_status)
     return (
-        f'<span class="gapv" title="{escape(gap.target_from)}">{before}'
+        f'<span class="gapv" title="{escape(words.origin(gap.target_from))}">{before}'
         f'<span class="target-key">{escape(wanted)}</span>{after} · '
         f'<b class="{gap.valence_status.split()[0]}">{escape(status)}</b></span>'
     )
@@ -140,7 +144,9 @@ def ideal_section(ideal: IdealComparison, labels: Labels = EN) -> str:
     journey = ideal.journey
     items = [
         escape(labels.kv(words.intended, journey.title or words.untitled))
-        + f' <span class="muted">({escape(journey.origin)})</span>',
+        + ' <span class="muted">'
+        + escape(words.origin_note.format(origin=words.origin(journey.origin)))
+        + "</span>",
         escape(
             words.expectation_counts.format(
                 contradicted=statuses["contradicted"],

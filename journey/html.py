@@ -164,7 +164,9 @@ def _card(f: Finding, kind: str, moments: list[str], ctx: "_Context") -> str:
         n = f.segments[view.key].get(view.value, 0)
         if n:
             classes.append(f"in-{k}")
-        said = ctx.labels.segment_reach.format(label=view.label, n=n, total=view.participants)
+        said = ctx.labels.segment_reach.format(
+            label=ctx.labels.segment_label(view.key, view.value), n=n, total=view.participants
+        )
         per_segment += f'<span class="seg seg-{k}"> · {escape(said)}</span>'
     labels = ctx.labels
     if kind == "pain":
@@ -202,7 +204,7 @@ def _segment_feelings(stage: Stage, views: list[SegmentView], labels: Labels) ->
     for k, view in enumerate(views):
         point = view.curve.get(stage.name)
         said = f"{format_valence(point.mean)} (n = {point.n})" if point else labels.no_quotes_here
-        line = labels.kv(view.label, said)
+        line = labels.kv(labels.segment_label(view.key, view.value), said)
         out += f'<span class="seg seg-{k} segfeel">{escape(line)}</span>'
     return out
 
@@ -362,7 +364,8 @@ def _switcher(views: list[SegmentView], labels: Labels) -> str:
     if not views:
         return ""
     options = "".join(
-        f'<label><input type="radio" name="segment" id="seg-{k}"> {escape(v.label)} '
+        f'<label><input type="radio" name="segment" id="seg-{k}"> '
+        f"{escape(labels.segment_label(v.key, v.value))} "
         f'<span class="muted">({v.participants})</span></label>'
         for k, v in enumerate(views)
     )
@@ -492,16 +495,23 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
     ctx = _context(m, quotes)
     labels = ctx.labels
     src, gen, st = m.sources, m.generator, m.stats
-    generator = f"{gen.mode} · {gen.model}"
+    generator = labels.generator_short.format(mode=labels.mode(gen.mode), model=gen.model)
     if gen.prompt_version:
-        generator += f" · prompts {gen.prompt_version}"
+        generator += labels.prompts_short.format(version=gen.prompt_version)
     summary = [
         (labels.sources, source_counts(m, labels)),
         (labels.participants_label, str(src.participants)),
         (labels.languages, counts(src.languages, labels)),
-        *((f"{labels.segment} {k}", counts(v, labels)) for k, v in src.segments.items()),
+        *(
+            (f"{labels.segment} {labels.segment_key(k)}", counts(v, labels))
+            for k, v in src.segments.items()
+        ),
         (labels.generator, generator),
-        *([(labels.stages, str(gen.settings["stages"]))] if gen.settings.get("stages") else []),
+        *(
+            [(labels.stages, labels.stage_origin(str(gen.settings["stages"])))]
+            if gen.settings.get("stages")
+            else []
+        ),
         (
             labels.quotes_label,
             labels.quotes_line.format(used=st.quotes_used, rejected=st.quotes_rejected),

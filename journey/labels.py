@@ -30,8 +30,8 @@ Counted = tuple[str, str]
 @dataclass(frozen=True)
 class IdealWords:
     """The words of the intended journey held against the actual one (journey/gaps.py and the
-    report's section). The sentences the analysis writes into the map (how relevance was
-    judged, where a target came from) stay as written."""
+    report's section), and the sentences the analysis writes into the map in its language
+    (how relevance was judged, where a target came from, a stage it could not check)."""
 
     heading: str
     """The lane's, the section's and the report's name."""
@@ -70,6 +70,24 @@ class IdealWords:
     counts: str
     also_said: str
     kpis: str
+    given: str
+    """The code `given` (a target or an intended journey from the user) as said here."""
+    origin_note: str
+    """`({origin})`: where an intended journey or a target came from, after it."""
+    # -- written into the map at build time (assistant/ideal.py) ------------------------------
+    relevance_themes: str
+    """`{fraction}`, `{within}`, `{base}`: the relevance bar, set from the study's themes."""
+    relevance_no_themes: str
+    """`{fraction}`: the bar when the study has no theme of two quotes yet."""
+    target_labelled: str
+    """`{n}` quotes labelled `{feeling}` set the target."""
+    target_unlabelled: str
+    missing_warning: str
+    """`{name}`: a stage of the intended journey the map lacks; `{names}`: the map's stages."""
+
+    def origin(self, text: str) -> str:
+        """Where a target or an intended journey came from, the code `given` in words."""
+        return self.given if text == "given" else text
 
 
 EN_IDEAL = IdealWords(
@@ -120,6 +138,20 @@ EN_IDEAL = IdealWords(
     counts="{against} against, {backing} for",
     also_said="; also said in {stages}",
     kpis="KPIs",
+    given="given",
+    origin_note="({origin})",
+    relevance_themes="a quote speaks to an expectation when it is nearer to it than to any other "
+    "expectation and its similarity clears the expectation's mean similarity to all the study's "
+    "quotes by {fraction:.2f} of the way to identical: half as far above background as two "
+    "quotes of one theme ({within:.2f} against {base:.2f} for any two quotes of the study)",
+    relevance_no_themes="a quote speaks to an expectation when it is nearer to it than to any "
+    "other expectation and its similarity clears the expectation's mean similarity to all the "
+    "study's quotes by {fraction:.2f} of the way to identical: half the bar that joins quotes "
+    "into themes, as the study has no theme of two quotes yet",
+    target_labelled="the mean valence of the study's {n} quotes labelled {feeling!r}",
+    target_unlabelled="no quote of the study is labelled {feeling!r}: give target_valence",
+    missing_warning="ideal journey: stage {name!r} is not a stage of this map ({names}); its "
+    "expectations were not checked",
 )
 
 ZH_IDEAL = IdealWords(
@@ -163,6 +195,212 @@ ZH_IDEAL = IdealWords(
     counts="{against} 反对，{backing} 支持",
     also_said="；也在{stages}中提到",
     kpis="指标",
+    given="用户给定",
+    origin_note="（{origin}）",
+    relevance_themes="一条原话比其他任何期望都更接近某条期望，且与它的相似度高出该期望与本研究全部"
+    "原话的平均相似度，高出的幅度达到背景到完全相同之间的 {fraction:.2f}，即算谈到这条期望；"
+    "这一幅度是同一主题的两条原话高出背景幅度的一半（同一主题的两条原话 {within:.2f}，"
+    "本研究任意两条原话 {base:.2f}）",
+    relevance_no_themes="一条原话比其他任何期望都更接近某条期望，且与它的相似度高出该期望与本研究"
+    "全部原话的平均相似度，高出的幅度达到背景到完全相同之间的 {fraction:.2f}，即算谈到这条期望；"
+    "这一幅度是原话归入主题所需门槛的一半，因为本研究还没有含两条原话的主题",
+    target_labelled="本研究中标为「{feeling}」的 {n} 条原话的平均情绪值",
+    target_unlabelled="本研究没有标为「{feeling}」的原话：请给出 target_valence",
+    missing_warning="理想旅程：「{name}」不是本地图的阶段（{names}），其期望未检查",
+)
+
+
+@dataclass(frozen=True)
+class SummaryWords:
+    """The terminal summary `journeymap map` prints (api/cli.py)."""
+
+    columns: tuple[str, str, str, str, str]
+    """Stage, mood, pain points, the top pain point, delights."""
+    mood: str
+    """`{mood}` (the mean valence), `{n}` quotes."""
+    top: str
+    """`{title}` of the top pain point, `{participants}` who raised it."""
+    recommendation: str
+    """`{title}`, `{priority}`."""
+    totals: str
+    llm: str
+    ideal: str
+    """`{contradicted}`, `{supported}`, `{none}` expectations; `{below}` the stages below
+    their target feeling."""
+    warning: str
+
+
+EN_SUMMARY = SummaryWords(
+    columns=("stage", "mood", "pains", "top pain point", "delights"),
+    mood="{mood} (n={n})",
+    top="{title} ({participants})",
+    recommendation="{title} (priority {priority:.2f})",
+    totals="{sources} sources, {participants} participants, {sentences} sentences, {used} quotes "
+    "used, {rejected} rejected by grounding",
+    llm="LLM {model}: {calls} calls ({cached} more answered from the cache), {prompt} prompt + "
+    "{completion} completion tokens, {failed} failed requests",
+    ideal="ideal vs actual: {contradicted} expectations contradicted, {supported} supported, "
+    "{none} without evidence; below the target feeling: {below}",
+    warning="warning:",
+)
+
+ZH_SUMMARY = SummaryWords(
+    columns=("阶段", "情绪", "痛点", "首要痛点", "亮点"),
+    mood="{mood}（n={n}）",
+    top="{title}（{participants} 人）",
+    recommendation="{title}（优先级 {priority:.2f}）",
+    totals="{sources} 个来源，{participants} 位参与者，{sentences} 个句子，采用 {used} 条原话，"
+    "核验剔除 {rejected} 条",
+    llm="LLM {model}：{calls} 次调用（另有 {cached} 次来自缓存），提示 {prompt} + 生成 "
+    "{completion} 个 token，{failed} 次请求失败",
+    ideal="理想与现实：{contradicted} 条期望被反驳，{supported} 条有支持，{none} 条无证据；"
+    "低于目标感受的阶段：{below}",
+    warning="注意：",
+)
+
+
+@dataclass(frozen=True)
+class DiffWords:
+    """What changed between two maps or two slices of a study: the Markdown section
+    (journey/diff.py) and the notes the analysis writes into the diff (assistant/waves.py)."""
+
+    heading: str
+    """`{a}` → `{b}`, then `{by}` (the `by` template, or nothing)."""
+    by: str
+    participants: str
+    theme_columns: tuple[str, str, str, str, str, str]
+    """Change, theme, stage, A, B, p."""
+    theme: str
+    """`{title}` and `{kind}` of a theme."""
+    no_change: str
+    steady: str
+    curve_columns: tuple[str, str, str, str]
+    change: str
+    """`{change}` with its interval `{low}` to `{high}`."""
+    point: str
+    """`{mean}` with its interval `{low}` to `{high}` and `{n}` participants."""
+    point_no_interval: str
+    point_empty: str
+    one_codebook: str
+    """`{id}`: the map both slices were read from."""
+    matched_by_words: str
+    matched_by_titles: str
+    method: str
+    """`{floor}`: participants a stage needs on both sides for an interval."""
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    """Each journey.diff.ThemeStatus as this language says it (absent: as it is)."""
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """`pain_point` and `delight` as this language says them."""
+    notes: Mapping[str, str] = field(default_factory=dict)
+    """A stage's note codes (`not enough participants`) as this language says them."""
+
+    def status(self, code: str) -> str:
+        return self.statuses.get(code, code)
+
+    def kind(self, code: str) -> str:
+        return self.kinds.get(code, code)
+
+    def note(self, code: str) -> str:
+        return self.notes.get(code, code)
+
+
+EN_DIFF = DiffWords(
+    heading="What changed: {a} → {b}{by}",
+    by=" (by {by})",
+    participants="{a} participants in A, {b} in B.",
+    theme_columns=("Change", "Theme", "Stage", "A", "B", "p"),
+    theme="{title} ({kind})",
+    no_change="No theme changed beyond chance.",
+    steady="{n} themes held steady (any change within chance).",
+    curve_columns=("Stage", "A mean (95% CI, n)", "B mean (95% CI, n)", "Change (95% CI)"),
+    change="{change} ({low} to {high})",
+    point="{mean} ({low} to {high}, n={n})",
+    point_no_interval="{mean} (n={n})",
+    point_empty="– (n={n})",
+    one_codebook="both slices coded with one codebook: the themes of the map of {id}",
+    matched_by_words="themes matched across the two maps by shared quotes, then similar words",
+    matched_by_titles="themes matched across the two maps by shared quotes, then the same title",
+    method="new and resolved say nobody on the other side raised the theme; p (Fisher's exact "
+    "test of the shares) says whether a change is beyond chance; grown and shrunk need p < 0.05. "
+    "Stages need {floor} participants with feelings on both sides for a change interval.",
+    kinds={"pain_point": "pain point", "delight": "delight"},
+)
+
+ZH_DIFF = DiffWords(
+    heading="变化：{a} → {b}{by}",
+    by="（按 {by}）",
+    participants="A 有 {a} 位参与者，B 有 {b} 位。",
+    theme_columns=("变化", "主题", "阶段", "A", "B", "p"),
+    theme="{title}（{kind}）",
+    no_change="没有主题的变化超出随机波动。",
+    steady="{n} 个主题保持稳定（变化在随机波动范围内）。",
+    curve_columns=(
+        "阶段",
+        "A 均值（95% 置信区间，n）",
+        "B 均值（95% 置信区间，n）",
+        "变化（95% 置信区间）",
+    ),
+    change="{change}（{low} 至 {high}）",
+    point="{mean}（{low} 至 {high}，n={n}）",
+    point_no_interval="{mean}（n={n}）",
+    point_empty="–（n={n}）",
+    one_codebook="两个切片用同一套编码：地图 {id} 的主题",
+    matched_by_words="两张地图的主题先按共同的原话、再按相近的措辞对应",
+    matched_by_titles="两张地图的主题先按共同的原话、再按相同的标题对应",
+    method="新出现和已消失表示另一侧无人提到该主题；p（两个占比的 Fisher 精确检验）表示变化是否"
+    "超出随机波动；增多和减少要求 p < 0.05。某阶段两侧各有至少 {floor} 位表达了感受的参与者，"
+    "才给出变化的区间。",
+    statuses={
+        "new": "新出现",
+        "grown": "增多",
+        "steady": "持平",
+        "shrunk": "减少",
+        "resolved": "已消失",
+    },
+    kinds={"pain_point": "痛点", "delight": "亮点"},
+    notes={"not enough participants": "参与者不足"},
+)
+
+
+@dataclass(frozen=True)
+class CompareWords:
+    """The method and notes the comparison of segments or personas writes
+    (assistant/compare.py)."""
+
+    method: str
+    """`{alpha}`, `{floor}`."""
+    too_small: str
+    """`{values}` (each a `value`), `{floor}`."""
+    value: str
+    one_value: str
+    """`{by}` has `{n}` values."""
+    clustered: str
+
+
+EN_COMPARE = CompareWords(
+    method="Participants, not quotes: a stage's point is the mean over participants of each one's "
+    "mean valence there, with a 95% Student's t interval. A theme's share is the participants of "
+    "the group who raised it; two groups are compared with Fisher's exact test (more groups: each "
+    "against the rest, Bonferroni), p-values adjusted across themes (Benjamini-Hochberg, q < "
+    "{alpha}). Groups or stages under {floor} participants are 'not enough participants'.",
+    too_small="not enough participants to compare {values} (under {floor}): shown, never called "
+    "different",
+    value="{value!r}",
+    one_value="{by!r} has {n} value(s) among the participants: nothing to compare",
+    clustered="the personas were grouped by the themes and feelings compared here, so their "
+    "differences describe the groups; the p-values overstate how surely they hold",
+)
+
+ZH_COMPARE = CompareWords(
+    method="以参与者而非原话为单位：某阶段的点是每位参与者在该阶段平均情绪值的均值，附 95% "
+    "Student t 置信区间。主题的占比是该组中提到它的参与者比例；两组用 Fisher 精确检验比较（多组时"
+    "各组对其余各组，Bonferroni 校正），p 值在各主题间校正（Benjamini-Hochberg，q < {alpha}）。"
+    "不足 {floor} 位参与者的组或阶段记为“参与者不足”。",
+    too_small="{values} 的参与者不足 {floor} 位，无法比较：照常列出，但不判定为有差异",
+    value="「{value}」",
+    one_value="参与者中「{by}」只有 {n} 个取值：无从比较",
+    clustered="这些人物画像正是按这里比较的主题和感受分组的，因此它们的差异描述的是分组本身；"
+    "p 值会高估这些差异的可靠程度",
 )
 
 
@@ -244,6 +482,9 @@ class Labels:
     generator: str
     generator_line: str
     prompts: str
+    generator_short: str
+    """The HTML page's `{mode} · {model}`."""
+    prompts_short: str
     stages: str
     quotes_label: str
     quotes_line: str
@@ -301,6 +542,15 @@ class Labels:
     default_title: str
     dropped_warning: str
     thin_warning: str
+    preset_chosen: str
+    """Where the stages came from (the map's `generator.settings.stages`): the journey preset
+    `{label}` the user named."""
+    preset_fits: str
+    """The preset `{label}` nearest for `{share}` of `{sentences}` review sentences; `{next}`
+    the runner-up (a `preset_share`)."""
+    preset_unclear: str
+    """No preset fits clearly: `{label}` stands in; `{best}` and `{next}` (`preset_share`s)."""
+    preset_share: str
     # -- written by people's edits -------------------------------------------------------------
     split_from: str
     added_by: str
@@ -313,8 +563,21 @@ class Labels:
     channels: Mapping[str, str] = field(default_factory=dict)
     touchpoint_types: Mapping[str, str] = field(default_factory=dict)
     source_kinds: Mapping[str, str] = field(default_factory=dict)
+    stage_origins: Mapping[str, str] = field(default_factory=dict)
+    """The codes of where stages came from (`given`, `interview guide headings`, `default
+    taxonomy`) as this language says them; a preset's sentence is written in it already."""
+    modes: Mapping[str, str] = field(default_factory=dict)
+    """The generator's mode (`local`, `llm`)."""
+    segment_keys: Mapping[str, str] = field(default_factory=dict)
+    """The segment keys journeymap makes (`persona`); the user's own keys are shown as given."""
     ideal: IdealWords = EN_IDEAL
     """The intended journey against the actual one."""
+    summary: SummaryWords = EN_SUMMARY
+    """The CLI's summary of a built map."""
+    diff: DiffWords = EN_DIFF
+    """What changed between two maps or slices."""
+    compare: CompareWords = EN_COMPARE
+    """Segments or personas compared."""
 
     def count(self, n: int, noun: Counted) -> str:
         """`1 participant`, `3 participants`, `3 位参与者`."""
@@ -365,6 +628,20 @@ class Labels:
 
     def touchpoint_type(self, kind: str) -> str:
         return self.touchpoint_types.get(kind, kind)
+
+    def stage_origin(self, origin: str) -> str:
+        """Where the stages came from, as this language says it."""
+        return self.stage_origins.get(origin, origin)
+
+    def mode(self, mode: str) -> str:
+        return self.modes.get(mode, mode)
+
+    def segment_key(self, key: str) -> str:
+        return self.segment_keys.get(key, key)
+
+    def segment_label(self, key: str, value: str) -> str:
+        """`plan: premium`: a segment value a reader can switch the map to."""
+        return self.kv(self.segment_key(key), value)
 
 
 EN = Labels(
@@ -437,6 +714,8 @@ EN = Labels(
     generator="Generator",
     generator_line="{mode} mode, model {model}",
     prompts=", prompts {version}",
+    generator_short="{mode} · {model}",
+    prompts_short=" · prompts {version}",
     stages="Stages",
     quotes_label="Quotes",
     quotes_line="{used} used · {rejected} rejected by grounding",
@@ -539,6 +818,12 @@ EN = Labels(
     default_title="{project}: customer journey (draft)",
     dropped_warning="{n} quotes were dropped: grounding could not find them in their sources",
     thin_warning="little evidence (under 3 quotes) for: {stages}",
+    preset_chosen="preset {label}: chosen by the user",
+    preset_fits="preset {label}: nearest for {share:.0%} of {sentences} review sentences (next: "
+    "{next})",
+    preset_unclear="preset {label}: no preset fits clearly ({best}, {next} of {sentences} review "
+    "sentences)",
+    preset_share="{label} {share:.0%}",
     split_from="Split from {title!r}.",
     added_by="Added by {who}.",
     a_person="a person",
@@ -609,8 +894,10 @@ ZH = Labels(
     languages="语言",
     segment="细分",
     generator="生成方式",
-    generator_line="{mode} 模式，模型 {model}",
+    generator_line="{mode}模式，模型 {model}",
     prompts="，提示词 {version}",
+    generator_short="{mode} · {model}",
+    prompts_short=" · 提示词 {version}",
     stages="阶段",
     quotes_label="原话",
     quotes_line="采用 {used} 条 · 核验剔除 {rejected} 条",
@@ -699,6 +986,12 @@ ZH = Labels(
     default_title="{project}：客户旅程地图（草稿）",
     dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
     thin_warning="证据较少（不足 3 条原话）的阶段：{stages}",
+    preset_chosen="预设「{label}」：由用户选定",
+    preset_fits="预设「{label}」：{sentences} 条评价句子中有 {share:.0%} 最接近它（其次：{next}）",
+    preset_unclear=(
+        "预设「{label}」：没有明显合适的预设（{best}，{next}，共 {sentences} 条评价句子）"
+    ),
+    preset_share="「{label}」{share:.0%}",
     split_from="从「{title}」拆分而来。",
     added_by="由{who}添加。",
     a_person="团队成员",
@@ -767,7 +1060,17 @@ ZH = Labels(
     },
     touchpoint_types={"digital": "数字", "physical": "实体", "social": "社交", "human": "人工"},
     source_kinds={"interview": "访谈", "review": "评价", "survey": "问卷"},
+    stage_origins={
+        "given": "用户给定",
+        "interview guide headings": "访谈提纲的标题",
+        "default taxonomy": "默认旅程阶段",
+    },
+    modes={"local": "本地", "llm": "大模型"},
+    segment_keys={"persona": "人物画像"},
     ideal=ZH_IDEAL,
+    summary=ZH_SUMMARY,
+    diff=ZH_DIFF,
+    compare=ZH_COMPARE,
 )
 
 _TABLES: dict[str, Labels] = {"en": EN, "zh": ZH}

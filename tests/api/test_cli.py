@@ -286,9 +286,17 @@ def test_map_lang_chooses_the_language_of_the_map_and_its_report(_run, tmp_path:
     reviews = FIXTURES / "reviews" / "reviews_zh.csv"
     assert _run(home, "ingest", str(reviews), "-p", "zh").returncode == 0
     chinese, english = tmp_path / "zh.md", tmp_path / "en.md"
-    assert _run(home, "map", "-p", "zh", "--out", str(chinese)).returncode == 0
+    in_chinese = _run(home, "map", "-p", "zh", "--out", str(chinese))
+    assert in_chinese.returncode == 0, in_chinese.stderr
     built = _run(home, "map", "-p", "zh", "--lang", "en", "--out", str(english))
     assert built.returncode == 0, built.stderr
+    # The terminal summary speaks the map's language too.
+    summary = in_chinese.stderr
+    assert "首要痛点" in summary and "位参与者" in summary and "核验剔除" in summary
+    assert "（优先级 " in summary and "注意：" in summary
+    for words in ("top pain point", "participants", "rejected by grounding", "priority", "warning"):
+        assert words not in summary, words
+    assert "top pain point" in built.stderr and "rejected by grounding" in built.stderr
     zh_report, en_report = (p.read_text(encoding="utf-8") for p in (chinese, english))
     assert "## 数据来源" in zh_report and "## What it was built from" not in zh_report
     assert "## What it was built from" in en_report and "## 数据来源" not in en_report

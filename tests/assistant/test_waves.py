@@ -1,10 +1,15 @@
 """Waves of research: new, grown, shrunk and resolved themes, and the curve's change."""
 
+import re
+
 import numpy as np
 
+from assistant.compare import METHOD, compare
 from assistant.waves import diff_maps, diff_slices
 from journey.diff import diff_markdown
 from tests.assistant.synthetic import Said, synthetic_map
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _waves(n: int = 8) -> tuple[dict[str, list[Said]], dict[str, dict[str, str]]]:
@@ -88,3 +93,32 @@ def test_the_diff_reads_as_a_markdown_section():
     assert "| new | pp app (pain point) | Buy | 0 (0%) | 8 (100%) |" in md
     assert "| resolved | pp fee (pain point)" in md and "1 themes held steady" in md
     assert "| Buy | -1.41 (" in md and "n=8) |" in md
+
+
+def test_the_diff_of_a_chinese_study_reads_in_chinese_around_its_titles_and_stages():
+    everyone, their_waves = _waves()
+    chinese = synthetic_map(everyone, segments=their_waves).model_copy(update={"language": "zh"})
+    d = diff_slices(chinese, "wave", "1", "2")
+    assert d.language == "zh" and all(HAN.search(n) for n in d.notes)
+    assert [t.status for t in d.themes][:2] == ["new", "resolved"]  # codes stay codes
+    md = diff_markdown(d)
+    assert md.startswith("## 变化：wave=1 → wave=2（按 wave）")
+    assert "| 新出现 | pp app（痛点） | Buy | 0 (0%) | 8 (100%) |" in md
+    for english in ("What changed", "participants", "held steady", "pain point", "Stage", " to "):
+        assert english not in md, english
+    people, waves = _waves(2)
+    small = diff_markdown(diff_slices(synthetic_map(people, segments=waves), "wave", "1", "2"))
+    assert "not enough participants" in small  # an English study's diff as it was
+    zh_small = synthetic_map(people, segments=waves).model_copy(update={"language": "zh"})
+    assert "参与者不足" in diff_markdown(diff_slices(zh_small, "wave", "1", "2"))
+
+
+def test_a_comparison_of_a_chinese_studys_groups_says_its_method_and_notes_in_chinese():
+    people, waves = _waves(2)
+    chinese = synthetic_map(people, segments=waves).model_copy(update={"language": "zh"})
+    found = compare(chinese, "wave")
+    assert found.language == "zh" and HAN.search(found.method) and "Fisher" in found.method
+    assert found.notes and all(HAN.search(n) and "not enough" not in n for n in found.notes)
+    assert {s.verdict for s in found.stages} == {"not enough participants"}  # a code
+    english = compare(synthetic_map(people, segments=waves), "wave")
+    assert english.method == METHOD and english.notes[0].startswith("not enough participants")

@@ -26,6 +26,8 @@ def _texts(value: object) -> list[str]:
         return [value]
     if isinstance(value, tuple):
         return [t for v in value for t in _texts(v)]
+    if dataclasses.is_dataclass(value):  # a group of words: the ideal's, the summary's, a diff's
+        return [t for f in dataclasses.fields(value) for t in _texts(getattr(value, f.name))]
     return []
 
 
@@ -97,3 +99,22 @@ def test_a_chinese_map_renders_every_export_in_chinese_and_leaves_the_quotes(
     assert all(escape(f.evidence[0].quote.strip()) in page for f in findings)
     assert all(escape(f.title) in page for f in findings)
     assert all(s.name in report for s in zh.stages)
+
+
+def test_the_chinese_table_says_the_codes_a_map_stores_in_its_own_words():
+    assert ZH.stage_origin("given") == "用户给定" and EN.stage_origin("given") == "given"
+    assert ZH.stage_origin("default taxonomy") == "默认旅程阶段"
+    assert ZH.stage_origin("预设「通用评价旅程」：由用户选定") == "预设「通用评价旅程」：由用户选定"
+    assert ZH.mode("local") == "本地" and EN.mode("local") == "local"
+    assert ZH.segment_label("persona", "P") == "人物画像：P" and EN.segment_label("plan", "x") == (
+        "plan: x"
+    )
+    assert ZH.ideal.origin("given") == "用户给定" and ZH.ideal.origin("drafted") == "drafted"
+    assert {ZH.diff.status(s) for s in ("new", "grown", "steady", "shrunk", "resolved")} == {
+        "新出现",
+        "增多",
+        "持平",
+        "减少",
+        "已消失",
+    }
+    assert EN.diff.kind("pain_point") == "pain point" and ZH.diff.kind("delight") == "亮点"
