@@ -170,7 +170,7 @@ _CJK_CLAUSE_BREAK = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no|well|oh|ooh|"
     r"okay|ok|um|uh|erm|hmm|honestly|actually|basically|like|just|also|really|genuinely|"
-    r"literally|anyway|plus|mind you|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
+    r"literally|anyway|plus|mind you|again|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
     r"i felt|i'd say|if i'm (?:being )?honest|if (?:i'm|i am) being fair|i'm|i am|i was|"
     r"we were|we're|i'll|i've|i'd|we've|we'll|we'd|you'll|you'd|i|we|you know|"
     r"the only thing (?:was|is)|"
@@ -189,6 +189,13 @@ _DANGLING = re.compile(
     r"from|by|about|i|we|they|he|she|if|when|than|as|into|onto|be|been|are|am|had|have|has)$",
     re.IGNORECASE,
 )
+_HEADLESS = re.compile(
+    r"^(?:for|with|about|of|to|in|on|at|from|by|once|twice|than|as|into|onto|if|when|after|"
+    r"before|since|whether)(?![\w'])",
+    re.IGNORECASE,
+)
+"""A clause that opens with a preposition or a subordinator has lost its head ("once for the
+late delivery", "about the missing limes"): it names no problem on its own."""
 _ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too"])
 _ZH_LEAD = re.compile(
     r"^(?:但是|可是|不过|然后|所以|而且|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
@@ -246,6 +253,7 @@ def _clauses(quote: str) -> list[str]:
                 and len(words) <= TITLE_WORDS[1]
                 and not _UNSAFE.search(clause)
                 and not _DANGLING.search(clause)
+                and not _HEADLESS.match(clause)
                 and not _ONLY_QUOTED.fullmatch(clause)
             ):
                 out.append(clause)

@@ -98,3 +98,13 @@ def test_a_clause_that_is_all_quotation_never_titles_a_theme():
     ]
     titles = cluster_titles(clusters, [True, False])
     assert titles[0] and not titles[0].startswith('"')
+
+
+def test_a_clause_that_opens_with_a_preposition_or_once_is_not_a_title():
+    late = [
+        "Once for the late delivery, once for the missing paneer.",
+        "I had to complain again after the late delivery.",
+        "Late again. Third late delivery in a month.",
+    ]
+    [title] = cluster_titles([late])
+    assert title == "Third late delivery in a month"
