@@ -60,3 +60,16 @@ def test_past_the_sample_size_clusters_come_from_a_spread_of_rows_and_every_quot
     assert groups == themes.micro_clusters(vectors, 0.8), "deterministic"
     # each planted topic is one cluster, as the exact pass finds it
     assert sorted(sorted({int(topic[i]) for i in g}) for g in groups) == [[t] for t in range(6)]
+
+
+def test_a_pass_that_makes_far_too_many_clusters_is_stopped_without_changing_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    vectors = _quotes(3, n=1500, topics=400, spread=0.3)
+    monkeypatch.setattr(themes, "MAX_GROUPS", 120)
+    threshold, groups = 0.9, leader_clusters(vectors, 0.9, settle=False)
+    while len(groups) > 120:  # every pass run to its end, as before
+        threshold -= 0.05
+        groups = leader_clusters(vectors, threshold, settle=False)
+    assert threshold < 0.85, "several passes were too fine"
+    assert themes.micro_clusters(vectors, 0.9) == themes.refine(groups, vectors)
