@@ -199,7 +199,11 @@ class JobStore:
             rows = self._db.execute(
                 "SELECT inputs_json FROM jobs WHERE inputs_json IS NOT NULL"
             ).fetchall()
-        return {(self._home / p).resolve() for (held,) in rows for p in json.loads(held)}
+        return {self._resolve(p) for (held,) in rows for p in json.loads(held)}
+
+    def _resolve(self, relative: str) -> Path:
+        """A path a job holds (relative to the workspace), resolved."""
+        return (self._home / relative).resolve()
 
     def _iso(self) -> str:
         return datetime.fromtimestamp(self._clock(), UTC).isoformat(timespec="microseconds")
@@ -397,7 +401,7 @@ class JobStore:
         """Delete the files forgotten jobs held (an ingest's staged uploads it never took in),
         inside the workspace only."""
         for relative in paths:
-            path = (self._home / relative).resolve()
+            path = self._resolve(relative)
             if path.is_relative_to(self._home) and path != self._home:
                 try:
                     path.unlink(missing_ok=True)

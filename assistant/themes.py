@@ -150,27 +150,33 @@ corpus), assigning is a matrix product per block. Up to this size nothing change
 
 def micro_clusters(vectors: Vectors, threshold: float) -> list[list[int]]:
     """Fine clusters (leader clusters at `threshold`, coarsened by 0.05 at a time until there
-    are at most MAX_GROUPS of them), from an even spread of LEADER_SAMPLE rows when there are
-    more: then every row joins its nearest cluster and Lloyd passes settle them (`refine`)."""
-    if len(vectors) > LEADER_SAMPLE:
-        picked = np.linspace(0, len(vectors) - 1, LEADER_SAMPLE).round().astype(np.int64)
-        seeds = micro_clusters(vectors[picked], threshold)
-        centroids = _centroids([picked[g].tolist() for g in seeds], vectors)
-        groups: dict[int, list[int]] = {}
-        for i, c in enumerate(_nearest(vectors, centroids)[0].tolist()):
-            groups.setdefault(c, []).append(i)
-        return refine([groups[c] for c in sorted(groups)], vectors)
+    are at most MAX_GROUPS of them), settled by Lloyd passes (`refine`). Past LEADER_SAMPLE
+    rows they are found on an even spread of that many, and every row joins its nearest."""
+    if len(vectors) <= LEADER_SAMPLE:
+        return refine(_unsettled(vectors, threshold), vectors)
+    picked = np.linspace(0, len(vectors) - 1, LEADER_SAMPLE).round().astype(np.int64)
+    seeds = _unsettled(vectors[picked], threshold)
+    centroids = _centroids([picked[g].tolist() for g in seeds], vectors)
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(_nearest(vectors, centroids)[0].tolist()):
+        groups.setdefault(c, []).append(i)
+    return refine([groups[c] for c in sorted(groups)], vectors)
+
+
+def _unsettled(vectors: Vectors, threshold: float) -> list[list[int]]:
+    """Leader clusters at the finest threshold (from `threshold` down by 0.05) that makes at
+    most MAX_GROUPS of them, not yet settled."""
     while True:
         try:
             # Folding small clusters removes 4-12% of a pass's clusters (measured at 20,000
             # quotes), so a pass past 1.5 x MAX_GROUPS would not end under it: stop it there.
-            groups_ = leader_clusters(
+            groups = leader_clusters(
                 vectors, threshold, settle=False, give_up_past=3 * MAX_GROUPS // 2
             )
+            if len(groups) <= MAX_GROUPS:
+                return groups
         except _TooMany:
-            groups_ = None
-        if groups_ is not None and len(groups_) <= MAX_GROUPS:
-            return refine(groups_, vectors)  # settled once, for the threshold kept
+            pass
         threshold -= 0.05  # very varied corpora: coarser groups first
 
 

@@ -169,13 +169,19 @@ class Passage:
         the line break would read as a space ("Late again Third late delivery")."""
         out: list[list[Turn]] = []
         for turn in self.turns:
-            gap = original[out[-1][-1].char_end : turn.char_start] if out else "x"
-            last = original[out[-1][-1].char_start : out[-1][-1].char_end].rstrip() if out else ""
-            if not gap.strip() and ("\n" not in gap or last.endswith(_ENDS_SENTENCE)):
+            if out and _continues(original, out[-1][-1], turn):
                 out[-1].append(turn)
             else:
                 out.append([turn])
         return out
+
+
+def _continues(original: str, before: Turn, turn: Turn) -> bool:
+    """Whether `turn` can be quoted with the turn before it: only white space between, and no
+    line break after a line that ends without punctuation."""
+    gap = original[before.char_end : turn.char_start]
+    ended = original[before.char_start : before.char_end].rstrip().endswith(_ENDS_SENTENCE)
+    return not gap.strip() and ("\n" not in gap or ended)
 
 
 def passages(source: Source, original: str, limit: int = PASSAGE_CHARS) -> list[Passage]:
