@@ -48,7 +48,8 @@ POSITIVE = re.compile(
     r"sensible|fair enough|well done|neat|informative|valuable|exactly what|seamless\w*|"
     # Success in a task is a good experience too (usability sessions code it so).
     r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it|"
-    r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|(?:i'?m|i am) in|"
+    r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
+    r"(?:i'?m|i am) in(?=\s*[.!]|\s*$)|"
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
     r"okay cool|worked|works|understand)\b"
     r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
@@ -174,6 +175,26 @@ FEELING = re.compile(
     r"放心|舒服|的|了|啊|呢",
     _I,
 )
+# A verdict with nothing to hang it on ("That part's actually great.", "I like it.",
+# "Honestly, surprisingly good.", "挺好的。"): what was good is in the sentence before.
+VERDICT_WORD = re.compile(
+    r"\b(?:(?:do |really )?(?:like|love|hate|liked|loved|hated|enjoy|enjoyed) "
+    r"(?:it|that|this|them)|"
+    r"good|great|fine|okay|ok|alright|nice|lovely|brilliant|excellent|perfect|amazing|awesome|"
+    r"fantastic|wonderful|fun|cool|neat|best|worst|better|worse|bad|terrible|awful|horrible|"
+    r"rubbish|useless|pointless|clear|easy|simple|helpful|useful|quick|handy|smooth|"
+    r"straightforward|hard|difficult|slow|tasty|delicious|worth (?:it|something)|"
+    r"(?:a|the) (?:surprise|relief|shame|pity|pain|nightmare|joke|mess))\b"
+    r"|好|不错|还行|棒|喜欢|差|糟糕",
+    _I,
+)
+_OWNER_S = re.compile(r"['’]s\b")
+_VERDICT_FRAME = re.compile(
+    r"\b(?:the|a|an|that|this|it|its|part|bit|one|thing|stuff|all|is|was|were|been|be|"
+    r"actually|surprisingly|definitely|absolutely|generally|mostly|overall|fairly|genuinely|"
+    r"ooh|wow)\b|这个|那个|部分|是|也|可以|一般",
+    _I,
+)
 _RESIDUE = re.compile(r"[\W\d_]+")
 
 
@@ -191,9 +212,13 @@ def small_talk(text: str, question: str | None = None) -> bool:
 
 
 def bare_feeling(text: str) -> bool:
-    """Whether a sentence only says how it felt, with no object ("Anxious, to be honest.",
-    "Cross. I was quite cross.", "那一刻真的很崩溃。")."""
-    return bool(FEELING.search(text)) and not _residue(FEELING, _residue(SMALL_TALK, text) or "")
+    """Whether a sentence only says how it felt or what the verdict was, with no object
+    ("Anxious, to be honest.", "Cross. I was quite cross.", "那一刻真的很崩溃。",
+    "That part's actually great.", "I like it.")."""
+    if not (FEELING.search(text) or VERDICT_WORD.search(text)):
+        return False
+    rest = _residue(SMALL_TALK, _OWNER_S.sub("", text))
+    return not _residue(FEELING, _VERDICT_FRAME.sub(" ", VERDICT_WORD.sub(" ", rest)))
 
 
 def negated(text: str, start: int) -> bool:

@@ -74,6 +74,11 @@ def read_sentence(
         + W_CONTEXT * context
         + W_SEED * seed
     )
+    # The seeds lift praise the lexicons under-read; they do not make praise of a sentence with
+    # no word of it: their nearest examples read topic as much as tone ("The app in general,
+    # though, it's a bit cluttered." leans 0.72 positive by them).
+    if score >= DELIGHT_ABOVE and seed > 0 and polarity <= 0 and not positive and context <= 0:
+        score -= W_SEED * seed
     if need and not difficulty and score > -0.5:
         return Reading(ObservationKind.need, round(polarity, 2), 1, "hopeful")
     if score <= PAIN_BELOW or ((difficulty or confusion) and score < DELIGHT_ABOVE):

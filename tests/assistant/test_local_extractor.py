@@ -134,6 +134,55 @@ def test_a_bare_feeling_is_not_a_finding_but_colours_the_sentence_before(text: s
     assert readings[0].kind is ObservationKind.pain_point
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["That part's actually great.", "I like it.", "Honestly, surprisingly good.", "真的很好。"],
+)
+def test_a_bare_verdict_praises_what_the_sentence_before_names(text: str):
+    before = "You tap the date and there's a skip link."
+    units = _units((None, before), (None, text))
+    readings = what_counts(units, [read_sentence(before), read_sentence(text)])
+    assert [r.kind for r in readings] == [ObservationKind.delight, ObservationKind.neutral]
+
+
+@pytest.mark.parametrize(
+    "text", ["The recipes are great.", "I like the recipes.", "Great food", "菜品不错。"]
+)
+def test_a_verdict_with_its_object_stays_where_it_is(text: str):
+    units = _units((None, text))
+    assert [r.kind for r in what_counts(units, [read_sentence(text)])] == [ObservationKind.delight]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to the support chat and it was a bot.",  # "support": VADER +1.7
+        "It turned up at, like, eleven forty-five.",  # "like" the filler
+        "It felt like going in circles.",
+        "Chicken katsu, yes.",  # a yes that confirms an answer
+        "Yeah, about the sour cream, and then mostly about the charge.",
+        "A friend from my yoga class, actually.",
+        "Oh my god, the packaging.",
+        "Well, I'm seventy-one.",
+        "I'm in my third year, doing engineering.",  # not "I'm in!" (logged in)
+    ],
+)
+def test_spoken_fillers_and_names_of_things_are_not_praise(text: str):
+    assert read_sentence(text).kind is not ObservationKind.delight
+
+
+def test_like_the_verb_and_an_opening_yes_keep_their_weight():
+    assert sentiment("I like it.") > 0.3 and sentiment("We don't like it.") < 0
+    assert read_sentence("Yes, it works.").kind is ObservationKind.delight
+
+
+def test_the_seeds_lift_praise_but_never_make_it():
+    plain = "The app in general, though, it's a bit cluttered."
+    assert read_sentence(plain, seed=0.72).kind is not ObservationKind.delight
+    mild = "The recipe cards are okay."
+    assert read_sentence(mild, seed=0.6).kind is ObservationKind.delight
+
+
 def test_a_bare_feeling_with_nothing_before_it_stays_out():
     units = _units(("How did you feel?", "Anxious, to be honest."))
     (reading,) = what_counts(units, [read_sentence(units[0].text)])
