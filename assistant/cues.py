@@ -25,7 +25,7 @@ DIFFICULTY = re.compile(
     r"annoy\w*|frustrat\w*|irritat\w*|fiddly|clunky|awkward|buried|hidden|hid|"
     r"gave up|give up|had to (?:go back|scroll|search|call|ask)|kept (?:asking|crashing|"
     r"failing)|doesn'?t work|didn'?t work|not working|broke\w*|error\w*|bug\w*|crash\w*|"
-    r"froze|freez\w*|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
+    r"froze|freez(?:e|es|ing)|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
     r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
     r"not (?:helpful|useful|working|great|good|easy|intuitive)|useless|pointless|"
     r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
@@ -436,7 +436,7 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, en, zh in (
         (
             "failure",
-            r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez\w*|glitch\w*|invalid|"
+            r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez(?:e|es|ing)|glitch\w*|invalid|"
             r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
             r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*",
             r"闪退|崩溃|报错|出错|失灵|卡住|卡死|打不开|没保存|失败",
@@ -444,25 +444,26 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "hidden cost",
             r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
-            r"promo|discount|hidden|surprise|overcharg\w*|refund\w*|bill\w*",
+            r"hidden|surprise|overcharg\w*|bill\w*",
             r"费|价格|价钱|贵|扣款|多收|收费|优惠|退款",
         ),
         (
             "waiting",
-            r"late|wait\w*|slow\w*|ages|forever|delay\w*|hours?|took (?:a while|ages|long)|"
-            r"never (?:came|arrived)|tracking|midnight",
+            r"late|wait\w*|slow\w*|ages(?! to find)|forever|delay\w*|hours?|"
+            r"took (?:a while|ages|long)|never (?:came|arrived)|tracking|midnight",
             r"晚|迟|等了|等待|慢|延误|延迟|追踪|物流",
         ),
         (
             "no human",
             r"bot|chatbot|human|person|agent|nobody (?:answered|replied)|no (?:answer|reply)|"
-            r"hotline|on hold|call centre|call center",
+            r"hotline|on hold|call centre|call center|phone number|(?:speak|talk) to (?:a|someone)",
             r"人工|机器人|客服|没人|不回复|打不通",
         ),
         (
             "hard to find",
             r"(?:can'?t|couldn'?t|cannot|could not|hard to|didn'?t) find|hid|hidden|hide|buried|"
-            r"where (?:is|was|do|can)|took (?:me )?ages to find|tiny link|scroll\w*",
+            r"where (?:is|was|do|can)|took (?:me )?ages to find|tiny link|scroll\w*|anywhere|"
+            r"finding (?:the |a |an )?\w+ (?:was|is) (?:hard|difficult)",
             r"找不到|在哪|藏",
         ),
         (

@@ -6,6 +6,7 @@ downloaded): it enters the project here only.
 """
 
 import functools
+import html
 import logging
 import math
 import re
@@ -191,11 +192,20 @@ _DANGLING = re.compile(
 )
 _HEADLESS = re.compile(
     r"^(?:for|with|about|of|to|in|on|at|from|by|once|twice|than|as|into|onto|if|when|after|"
-    r"before|since|whether)(?![\w'])",
+    r"before|since|whether|not|(?:does|is|was|has|are|were)(?:n't| not))(?![\w'])",
     re.IGNORECASE,
 )
 """A clause that opens with a preposition or a subordinator has lost its head ("once for the
-late delivery", "about the missing limes"): it names no problem on its own."""
+late delivery", "about the missing limes"): it names no problem on its own. So has an answer
+that opens with "not" ("Not hidden under the menu pictures": out of its question it says the
+opposite) and a third person's denial without its subject ("Doesn't charge change fees")."""
+_SPOKEN_LIKE = re.compile(
+    r",?\s+like,?(?=\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty)\b)"
+    r"|,\s+like,",
+    re.IGNORECASE,
+)
+""""like" as a spoken filler inside a clause ("still got like six of them")."""
 _ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too"])
 _ZH_LEAD = re.compile(
     r"^(?:但是|可是|不过|然后|所以|而且|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
@@ -230,7 +240,8 @@ def is_chinese(text: str) -> bool:
 
 def _clauses(quote: str) -> list[str]:
     """A quote's short clauses, trimmed of fillers, that could name a theme."""
-    text = _URL.sub(". ", quote.replace("\u2019", "'"))  # a link ends a clause
+    text = _URL.sub(". ", html.unescape(quote).replace("\u2019", "'"))  # a link ends a clause
+    text = _SPOKEN_LIKE.sub("", text)
     if is_chinese(text):
         parts = _CJK_CLAUSE_BREAK.split(text)
         out = []

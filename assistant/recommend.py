@@ -24,9 +24,9 @@ _EFFORT: dict[str, int] = {
 
 
 def problem_kind(pain: PainPoint) -> str:
-    """What kind of problem a theme is: the kind whose cues its title (counted twice) and
-    quotes hit most; `other` when none does."""
-    texts = [pain.title, pain.title, *(e.quote for e in pain.evidence)]
+    """What kind of problem a theme is: the kind whose cues its title (counted three times:
+    the recommendation is read beside it) and quotes hit most; `other` when none does."""
+    texts = [pain.title] * 3 + [e.quote for e in pain.evidence]
     hits = {kind: sum(bool(p.search(t)) for t in texts) for kind, p in PROBLEM_KINDS}
     best = max(hits.values(), default=0)
     return next(kind for kind, n in hits.items() if n == best) if best else "other"

@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.recommend import problem_kind, recommend
 from journey.schema import Emotion, Evidence, PainPoint, Stage
 
@@ -107,3 +109,23 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
     assert problem_kind(skip) == "hard to find"
     (rec,) = recommend([_stage(skip)])
     assert rec.effort == 2 and rec.title.endswith("can't find how to skip a week")
+
+
+@pytest.mark.parametrize(
+    ("title", "quotes", "kind"),
+    [
+        (
+            "Promo code confusion",
+            ["The promo code said invalid.", "Where is the code box?"],
+            "unclear",
+        ),
+        ("It took me ages to find", ["I gave up looking."], "hard to find"),
+        ("Phone number isn't in the app anywhere", ["I wanted to call."], "no human"),
+        ("I've got a freezer full of them", ["The ice packs pile up."], "fulfilment"),
+    ],
+)
+def test_the_kind_of_problem_follows_the_title_it_is_read_beside(
+    title: str, quotes: list[str], kind: str
+):
+    pain = _pain("pp-use-1", title, quotes, 4, 3)
+    assert problem_kind(pain) == kind

@@ -108,3 +108,19 @@ def test_a_clause_that_opens_with_a_preposition_or_once_is_not_a_title():
     ]
     [title] = cluster_titles([late])
     assert title == "Third late delivery in a month"
+
+
+def test_titles_read_as_written_and_keep_their_meaning():
+    (fee,) = cluster_titles(
+        [
+            [
+                "Not hidden under the menu pictures.",  # an answer: out of context, the opposite
+                "Doesn't charge ticket change fees",  # whose? its subject is elsewhere
+                "Change fees &amp; no refund",  # tweets keep their HTML entities
+                "The change fees, like, twenty dollars each time, are hidden.",
+            ]
+        ]
+    )
+    assert fee is not None and "&amp;" not in fee
+    assert not fee.lower().startswith(("not ", "doesn't")), fee
+    assert " like" not in fee, fee
