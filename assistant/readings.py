@@ -88,10 +88,10 @@ def _imports(path: Path) -> set[str]:
     return {name for name in found if name.split(".")[0] in _PACKAGES}
 
 
-def reading_modules() -> dict[str, Path]:
-    """READING_ROOTS and the journeymap modules they import, transitively: name -> file."""
+def reading_modules(roots: Sequence[str] = READING_ROOTS) -> dict[str, Path]:
+    """The roots and the journeymap modules they import, transitively: name -> file."""
     out: dict[str, Path] = {}
-    todo = list(READING_ROOTS)
+    todo = list(roots)
     while todo:
         name = todo.pop()
         if name in out:
@@ -130,6 +130,16 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def reader_version(module: str) -> str:
+    """A digest of a sentence reader's module and what it imports: a reader changed in a new
+    release reads the kept sentences again (without splitting or embedding them)."""
+    digest = hashlib.sha256()
+    for name, path in sorted(reading_modules((module,)).items()):
+        digest.update(f"{name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _fingerprint(base: str, stored: StoredSource) -> str:
     # The stored model carries the source's id (a hash of its text), its turns as redacted (a
     # name first seen later re-redacts the sources that mention it: their model changes), its
@@ -164,7 +174,11 @@ def project_sentences(
     where the source is unchanged, the rest read (a block of sources at a time) and kept."""
     repository = workspace.repository
     reader = extractor if isinstance(extractor, SentenceReader) else None
-    reader_name = f"{extractor.name}/{reader.reads}" if reader is not None else None
+    reader_name = (
+        f"{extractor.name}/{reader.reads}@{reader_version(type(reader).__module__)}"
+        if reader is not None
+        else None
+    )
     settings = workspace.settings
     base = f"{code_version()}|{workspace.embedder.name}|names={settings.detect_names}"
     fingerprints = {s.source.id: _fingerprint(base, s) for s in stored}
