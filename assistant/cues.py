@@ -202,6 +202,22 @@ def _residue(pattern: re.Pattern[str], text: str) -> str:
     return _RESIDUE.sub(" ", pattern.sub(" ", text)).strip()
 
 
+_QUOTATION = re.compile(r'["\u201c\u300c][^"\u201c\u201d\u300c\u300d]*["\u201d\u300d]')
+_OPENS_QUOTATION = re.compile(r'^\s*["\u201c\u300c].*$', re.DOTALL)
+_CLOSES_QUOTATION = re.compile(r'^.*["\u201d\u300d][\s.,!?]*$', re.DOTALL)
+
+
+def only_quoted(text: str) -> bool:
+    """Whether a sentence is all someone else's words (what the bot asked, a button's label): a
+    quotation, or the part of one a sentence break cut off ('"Is your issue about delivery?',
+    'Is your issue about an order?"'). The participant's own words around a quotation count."""
+    if not any(q in text for q in '"\u201c\u201d\u300c\u300d'):
+        return False
+    rest = _QUOTATION.sub(" ", text)
+    rest = _CLOSES_QUOTATION.sub(" ", _OPENS_QUOTATION.sub(" ", rest))
+    return not re.search(r"\w", rest)
+
+
 def small_talk(text: str, question: str | None = None) -> bool:
     """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
     fillers ("Yep, all good.", "No, I think that's it.", "没有了"), or a short answer

@@ -238,13 +238,14 @@ _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
 
 
 def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Reading]:
-    """Readings with what is not a finding on its own taken out: small talk and answers to
-    checks of the call become neutral; a bare feeling ("I was annoyed.") becomes neutral and
-    lends its feeling to the sentence before it, which names what it was about."""
+    """Readings with what is not a finding on its own taken out: small talk, answers to
+    checks of the call and sentences that only quote someone else become neutral; a bare
+    feeling ("I was annoyed.") or verdict ("I like it.") becomes neutral and lends its feeling
+    to the sentence before it, which names what it was about."""
     out = list(readings)
     for i, (unit, read) in enumerate(zip(units, readings, strict=True)):
         text = without_handles(unit.text)  # "@airline so disappointed." is a bare feeling
-        if cues.small_talk(text, unit.question):
+        if cues.small_talk(text, unit.question) or cues.only_quoted(text):
             out[i] = _NOTHING
         elif cues.bare_feeling(text):
             out[i] = _NOTHING

@@ -183,6 +183,26 @@ def test_the_seeds_lift_praise_but_never_make_it():
     assert read_sentence(mild, seed=0.6).kind is ObservationKind.delight
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Is your issue about delivery?',  # what the bot asked, cut by a sentence break
+        'Is your issue about an order?"',
+        '"Change plan," "Payment method," "Pause or cancel."',  # labels read aloud
+    ],
+)
+def test_a_sentence_that_only_quotes_someone_else_is_not_a_finding(text: str):
+    units = _units((None, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is ObservationKind.neutral
+
+
+def test_a_quotation_inside_the_participants_own_words_still_counts():
+    text = 'It said "invalid" and the total never changed, so frustrating.'
+    units = _units((None, text))
+    assert what_counts(units, [read_sentence(text)])[0].kind is ObservationKind.pain_point
+
+
 def test_a_bare_feeling_with_nothing_before_it_stays_out():
     units = _units(("How did you feel?", "Anxious, to be honest."))
     (reading,) = what_counts(units, [read_sentence(units[0].text)])
