@@ -97,6 +97,7 @@ _ZH_LEXICON = {
     "退款": -0.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
+MAX_SENTIMENT_CHARS = 2000
 
 
 # VADER was built from social-media posts. In speech and in customer conversations some of its
@@ -145,7 +146,9 @@ def sentiment(text: str) -> float:
 
     @handles and links are left out: they name accounts, not feelings (VADER alone scores
     "@united" +0.42, which made every complaint to that airline read as praise)."""
-    text = without_handles(text)
+    # VADER's time grows faster than the text (every word looks back and ahead): a whole long
+    # review is read by its start, as the embedder reads it (a sentence is at most 1,000).
+    text = without_handles(text[:MAX_SENTIMENT_CHARS])
     if len(HAN_CHAR.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
         return _chinese(text)
     return float(_vader().polarity_scores(_SPOKEN.sub(" ", text))["compound"])

@@ -55,8 +55,32 @@ def _is_trailing_off(text: str, match: re.Match[str]) -> bool:
     return following is not None and following.group(1).islower()
 
 
+MAX_SENTENCE_CHARS = 1000
+"""A run of text with no sentence end past this is cut, at a space where there is one: an
+unpunctuated transcript or a hostile one-line file is read (and quoted) a piece at a time, and
+nothing downstream (VADER, the cue phrases, titles) sees a sentence of megabytes."""
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of text[start:end] of at most MAX_SENTENCE_CHARS, cut at the last
+    space in each piece's second half (anywhere, for text without spaces)."""
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        cut = space if space > start else limit
+        out.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Split text into sentences; return (start, end) spans (plus offset), trimmed of spaces."""
+    """Split text into sentences; return (start, end) spans (plus offset), trimmed of spaces.
+    A sentence longer than MAX_SENTENCE_CHARS comes back in pieces (see `_pieces`)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
@@ -74,6 +98,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         stripped_left = len(segment) - len(segment.lstrip())
         stripped_right = len(segment) - len(segment.rstrip())
         s2, e2 = s + stripped_left, e - stripped_right
-        if e2 > s2:
-            out.append((s2 + offset, e2 + offset))
+        for a, b in _pieces(text, s2, e2) if e2 - s2 > MAX_SENTENCE_CHARS else [(s2, e2)]:
+            if b > a:
+                out.append((a + offset, b + offset))
     return out

@@ -8,7 +8,7 @@ import pytest
 from ingest.decoding import decode_bytes
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
-from ingest.sentences import sentence_spans
+from ingest.sentences import MAX_SENTENCE_CHARS, sentence_spans
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -175,3 +175,23 @@ def test_random_bytes_are_not_text() -> None:
 def test_control_characters_mean_binary() -> None:
     with pytest.raises(UnreadableFileError, match="binary"):
         decode_bytes(b"Interviewer: hi\x00\x00\x00\x01\x02 Dana: hello", "dump.txt")
+
+
+def test_a_run_with_no_sentence_end_is_read_in_pieces_cut_at_spaces() -> None:
+    words = " ".join(["late", "cancel", "button", "confusing"] * 2000)  # 37 KB, no full stop
+    spans = sentence_spans(words, offset=7)
+    assert len(spans) > 30
+    assert max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
+    for s, e in spans:  # every piece is whole words, verbatim at its offsets
+        piece = words[s - 7 : e - 7]
+        assert piece == piece.strip() and piece.split()[0] in words.split()
+    assert " ".join(words[s - 7 : e - 7] for s, e in spans) == words
+    han = "抱歉我们的订单" * 400  # no spaces: cut where the piece is full
+    assert [e - s for s, e in sentence_spans(han)] == [1000, 1000, 800]
+
+
+def test_sentiment_of_a_long_text_reads_its_start_in_bounded_time() -> None:
+    from assistant.sentiment import MAX_SENTIMENT_CHARS, sentiment
+
+    start = "I love it, the recipes are great. "
+    assert sentiment(start * 10_000) == sentiment((start * 10_000)[:MAX_SENTIMENT_CHARS]) > 0
