@@ -12,7 +12,7 @@
     the share of findings with a touchpoint and the most named touchpoints. Also on SemEval
     2014 restaurant sentences (aspect categories) and the Chinese ASAP restaurant reviews.
 (b) --sample: the Freshbox sample study against the themes its authors planted
-    (samples/freshbox/PLANTED.md): which come out as one theme with the right participant
+    (bench/freshbox_planted.md): which come out as one theme with the right participant
     count, whether the top 5 pain themes are the 5 most widespread planted pains, and whether
     any small talk became a finding.
 
@@ -286,6 +286,10 @@ def run_asap(model: UsemEmbedder) -> dict[str, object]:
 # ---------------------------------------------------------------- the sample study
 
 
+PLANTED = Path(__file__).with_name("freshbox_planted.md")
+"""The themes the sample's authors planted: the answer key, kept out of the sample folder."""
+
+
 @dataclass
 class Planted:
     id: str
@@ -296,8 +300,8 @@ class Planted:
     keywords: list[str]
 
 
-def planted_themes(path: Path = SAMPLE / "PLANTED.md") -> tuple[list[Planted], list[str]]:
-    """The planted themes and the small-talk lines, parsed from PLANTED.md's tables."""
+def planted_themes(path: Path = PLANTED) -> tuple[list[Planted], list[str]]:
+    """The planted themes and the small-talk lines, parsed from freshbox_planted.md's tables."""
     themes: list[Planted] = []
     small_talk: list[str] = []
     kind = ""
