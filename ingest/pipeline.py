@@ -232,9 +232,11 @@ class Ingestor:
         on_file: Callable[[Path], None] = lambda p: None,
     ) -> IngestReport:
         """Ingest files, adding to `report`; bad files are skipped with a reason. Waits while
-        another process ingests into the same project."""
-        self.catalog.ensure_project(self.project)
+        another process ingests into the same project. A project this run would have created
+        is not left behind empty when every file was skipped."""
         with self.catalog.ingest_lock(self.project):
+            created = self.project not in self.catalog.projects()
+            self.catalog.ensure_project(self.project)
             self._redactor = None  # names may have come from another process before the lock
             self.recover()
             names_before = set(self.catalog.aliases(self.project))
@@ -242,6 +244,9 @@ class Ingestor:
             new_names = set(self.catalog.aliases(self.project)) - names_before
             if new_names:
                 self._reredact(new_names, report)
+            if created and not self.catalog.sources(self.project):
+                self.store.drop_project(self.project)
+                self.catalog.delete_project(self.project)
         return report
 
     def _reredact(self, names: set[str], report: IngestReport) -> None:

@@ -288,3 +288,15 @@ def test_embedding_a_long_table_batch_by_batch_does_not_spend_its_reading_budget
     report = ingestor.ingest([table], IngestReport())
     assert not report.skipped, report.skipped
     assert len(report.added) == 12
+
+
+def test_a_new_project_whose_every_file_was_skipped_is_not_left_behind(
+    workspace: Workspace, tmp_path: Path
+):
+    report = _ingest(workspace, [tmp_path / "nonexistent.txt"])
+    assert report.skipped and not report.added
+    assert "study" not in workspace.catalog.projects()
+    # an existing project stays, even when a later run skips everything
+    _ingest(workspace, [TRANSCRIPTS])
+    _ingest(workspace, [tmp_path / "nonexistent.txt"])
+    assert "study" in workspace.catalog.projects()
