@@ -31,7 +31,7 @@ from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
 from journey.errors import JourneymapError
-from journey.labels import LanguageChoice, labels_for
+from journey.labels import AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import FORMATS, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
@@ -533,14 +533,14 @@ def _print_map_summary(m: JourneyMap) -> None:
         err.print(f"[yellow]{escape(words.warning)}[/yellow] {escape(warning)}")
 
 
-def _print_answer(answer: ChatAnswer) -> None:
+def _print_answer(answer: ChatAnswer, words: AnswerWords) -> None:
     console.print(answer.answer, markup=False, highlight=False)
-    _print_citations(answer)
+    _print_citations(answer, words)
 
 
-def _print_citations(answer: ChatAnswer) -> None:
+def _print_citations(answer: ChatAnswer, words: AnswerWords) -> None:
     if answer.citations:
-        console.print("\n[bold]Sources[/bold]")
+        console.print(f"\n[bold]{escape(words.sources)}[/bold]")
     for n, c in enumerate(answer.citations, start=1):
         quote = " ".join(c.quote.split())
         quote = quote if len(quote) <= 160 else quote[:159] + "…"
@@ -549,7 +549,7 @@ def _print_citations(answer: ChatAnswer) -> None:
         console.print(f"    [dim]{where}[{c.char_start}:{c.char_end}][/dim]", highlight=False)
     if answer.follow_ups:
         console.print(
-            "[dim]You could also ask: " + escape(" · ".join(answer.follow_ups)) + "[/dim]",
+            f"[dim]{escape(words.also_ask)} " + escape(" · ".join(answer.follow_ups)) + "[/dim]",
             highlight=False,
         )
 
@@ -579,9 +579,11 @@ def ask(
     if as_json:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
     else:
-        _print_answer(answer)
+        words = answer_words(question)
+        _print_answer(answer, words)
         console.print(
-            f"[dim]Follow up with --conversation {answer.conversation_id}[/dim]", highlight=False
+            f"[dim]{escape(words.follow_up.format(id=answer.conversation_id))}[/dim]",
+            highlight=False,
         )
 
 
@@ -621,9 +623,9 @@ def chat_command(project: ProjectOpt) -> None:
             assert answer is not None
             if chat.writes:
                 console.print()
-                _print_citations(answer)
+                _print_citations(answer, answer_words(question))
             else:
-                _print_answer(answer)
+                _print_answer(answer, answer_words(question))
             with log.open("a", encoding="utf-8") as out:
                 asked = study.asked(conversation)
                 record = {

@@ -17,6 +17,7 @@ from typing import Literal, get_args
 
 from journey.errors import InputError
 from journey.schema import RECOMMENDATION_SCORING, Language
+from journey.text import HAN_CHAR
 
 LANGUAGES: tuple[str, ...] = get_args(Language)
 LanguageChoice = Literal["auto", "en", "zh"]
@@ -257,6 +258,25 @@ ZH_SUMMARY = SummaryWords(
     "低于目标感受的阶段：{below}",
     warning="注意：",
 )
+
+
+@dataclass(frozen=True)
+class AnswerWords:
+    """The words around a chat answer in a terminal, in the question's language."""
+
+    sources: str
+    also_ask: str
+    follow_up: str
+    """`{id}`: the conversation to pass back."""
+
+
+EN_ANSWER = AnswerWords("Sources", "You could also ask:", "Follow up with --conversation {id}")
+ZH_ANSWER = AnswerWords("来源", "还可以问：", "继续追问请加 --conversation {id}")
+
+
+def answer_words(question: str) -> AnswerWords:
+    """Chinese words for a question with Chinese in it (as the answer itself is chosen)."""
+    return ZH_ANSWER if HAN_CHAR.search(question) else EN_ANSWER
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,10 @@ def test_ask_prints_an_answer_with_sources_and_json_on_request(_run, tmp_path: P
     result = _run(home, "ask", "What was hard about verifying identity?", "-p", "bank")
     assert result.returncode == 0, result.stderr
     assert "Sources" in result.stdout and "[1]" in result.stdout
+    assert "Follow up with --conversation" in result.stdout
+    chinese = _run(home, "ask", "验证身份有什么困难？", "-p", "bank")  # the words around it too
+    assert chinese.returncode == 0, chinese.stderr
+    assert "继续追问请加 --conversation" in chinese.stdout and "Follow up" not in chinese.stdout
     as_json = _run(home, "ask", "What was hard about verifying identity?", "-p", "bank", "--json")
     answer = json.loads(as_json.stdout)
     assert set(answer) >= {"answer", "citations", "abstained", "follow_ups"}
