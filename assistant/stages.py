@@ -117,18 +117,20 @@ def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
 
 def default_stages(chinese: bool = False) -> list[StageSpec]:
     """The default taxonomy: awareness, consideration, purchase, onboarding, use, support,
-    loyalty; with `chinese`, named in Chinese (品牌认知 … 售后服务), its English words kept as
-    cues so sentences find the same stages."""
-    if not chinese:
-        return [StageSpec(name, description) for name, description in DEFAULT_STAGES]
-    return [
-        StageSpec(
-            zh, zh_description, cues=(f"{name}: {description}", *description_phrases(description))
-        )
-        for (name, description), (zh, zh_description) in zip(
-            DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True
-        )
-    ]
+    loyalty; with `chinese`, named in Chinese (品牌认知 … 售后服务). The other language's words
+    are cues either way, so a sentence finds the same stage whichever language the map is
+    written in (a map asked for in Chinese placed quotes differently before)."""
+    out = []
+    for (name, description), (zh, zh_description) in zip(
+        DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True
+    ):
+        en = (f"{name}: {description}", *description_phrases(description))
+        zh_words = (f"{zh}: {zh_description}", *description_phrases(zh_description))
+        if chinese:
+            out.append(StageSpec(zh, zh_description, cues=en))
+        else:
+            out.append(StageSpec(name, description, cues=zh_words))
+    return out
 
 
 def description_phrases(description: str) -> list[str]:

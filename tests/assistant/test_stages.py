@@ -40,3 +40,14 @@ def test_stage_options_take_names_with_optional_descriptions():
         ("Buy", "Buy"),
     ]
     assert [s.name for s in parse_stages(["Discover, Buy, Use"])] == ["Discover", "Buy", "Use"]
+
+
+def test_the_default_stages_place_sentences_alike_in_either_language(embedder):
+    """A map asked for in Chinese is the same analysis as the English one, named in Chinese."""
+    import numpy as np
+
+    from assistant.local_extractor import _stage_vectors
+
+    english = _stage_vectors(default_stages(chinese=False), embedder)
+    chinese = _stage_vectors(default_stages(chinese=True), embedder)
+    assert np.allclose(english, chinese, atol=1e-5)
