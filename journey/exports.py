@@ -263,8 +263,7 @@ def _md_stage(
             "- "
             + labels.touchpoint_line.format(
                 name=_md(labels.touchpoint(t.name)),
-                channel=_md(labels.channel(t.channel)),
-                type=labels.touchpoint_type(t.type.value),
+                kind=_md(labels.touchpoint_kind(t.channel, t.type.value)),
                 participants=labels.count(t.participants, labels.participants),
             )
             for t in stage.touchpoints

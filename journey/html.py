@@ -242,8 +242,8 @@ def _feeling(stage: Stage, stand_outs: list[StandOut], labels: Labels) -> str:
 
 def _touchpoints_cell(stage: Stage, labels: Labels) -> str:
     chips = "".join(
-        f'<li title="{escape(labels.channel(t.channel))}, '
-        f'{escape(labels.touchpoint_type(t.type.value))}">{escape(labels.touchpoint(t.name))} '
+        f'<li title="{escape(labels.touchpoint_kind(t.channel, t.type.value))}">'
+        f"{escape(labels.touchpoint(t.name))} "
         f'<span class="muted">{t.participants}</span></li>'
         for t in stage.touchpoints
     )

@@ -649,6 +649,10 @@ class Labels:
     def touchpoint_type(self, kind: str) -> str:
         return self.touchpoint_types.get(kind, kind)
 
+    def touchpoint_kind(self, channel: str, kind: str) -> str:
+        """'web, digital'; one word when the channel and the type say the same ('social')."""
+        return self.join(list(dict.fromkeys([self.channel(channel), self.touchpoint_type(kind)])))
+
     def stage_origin(self, origin: str) -> str:
         """Where the stages came from, as this language says it."""
         return self.stage_origins.get(origin, origin)
@@ -781,7 +785,7 @@ EN = Labels(
     no_emotion_labels="no emotion labels",
     stands_out_md="; stands out: {items} of the study's quotes",
     touchpoints_of="touchpoints: {names}",
-    touchpoint_line="{name} ({channel}, {type}) — {participants}",
+    touchpoint_line="{name} ({kind}) — {participants}",
     more_in_exports="*… and {n} more {what} in the JSON and CSV exports.*",
     once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON.*",
     what_people_do="What people do",
@@ -956,7 +960,7 @@ ZH = Labels(
     no_emotion_labels="无情绪标签",
     stands_out_md="；突出：{items}",
     touchpoints_of="触点：{names}",
-    touchpoint_line="{name}（{channel}，{type}）— {participants}",
+    touchpoint_line="{name}（{kind}）— {participants}",
     more_in_exports="*……另有 {n} 个{what}，见 JSON 和 CSV 导出。*",
     once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON。*",
     what_people_do="用户行为",
@@ -1065,6 +1069,9 @@ ZH = Labels(
     },
     channels={
         "ads": "广告",
+        "digital": "数字",
+        "human": "人工",
+        "physical": "实体",
         "app": "应用",
         "chat": "在线聊天",
         "delivery": "配送",

@@ -118,3 +118,11 @@ def test_the_chinese_table_says_the_codes_a_map_stores_in_its_own_words():
         "已消失",
     }
     assert EN.diff.kind("pain_point") == "pain point" and ZH.diff.kind("delight") == "亮点"
+
+
+def test_a_touchpoints_channel_and_type_are_said_once_when_they_agree():
+    en, zh = labels_for("en"), labels_for("zh")
+    assert en.touchpoint_kind("social", "social") == "social"
+    assert en.touchpoint_kind("web", "digital") == "web, digital"
+    assert zh.touchpoint_kind("physical", "physical") == "实体"  # learnt ones: channel = type
+    assert zh.touchpoint_kind("web", "digital") == "网页、数字"
