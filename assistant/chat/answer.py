@@ -1,6 +1,7 @@
 """What an answer rests on: the study's relevance bar, the decision to abstain, and the map's
 findings and participants' quotes an answer is built from (never padded below the bar)."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -254,7 +255,13 @@ class Gatherer:
 
     def _follow_ups(self, lang: Lang, top: tuple[str, Finding] | None) -> list[str]:
         stages = [s for s in self.map.stages if s.pain_points]
-        worst = min(stages, key=lambda s: s.emotion.mean_valence or 0.0, default=None)
+        # where it hurts most: the stage whose pain points reach most people, most severely (a
+        # stage of five quotes can have the lowest mean feeling and little to say)
+        worst = max(
+            stages,
+            key=lambda s: (sum(p.participants * p.severity for p in s.pain_points), s.name),
+            default=None,
+        )
         out = []
         if top:
             out.append(
@@ -270,12 +277,17 @@ class Gatherer:
                     f"在“{worst.name}”阶段，什么最让人不满？",
                 )
             )
-        touchpoints = [t.name for s in self.map.stages for t in s.touchpoints]
-        if touchpoints:
+        # the touchpoint most participants name across the study (not the first stage's first)
+        reach: Counter[str] = Counter()
+        for s in self.map.stages:
+            for t in s.touchpoints:
+                reach[t.name] += t.participants
+        if reach:
+            widest = min(reach, key=lambda name: (-reach[name], name))
             out.append(
                 lang.t(
-                    f"What do participants say about the {touchpoints[0]}?",
-                    f"参与者如何评价{touchpoints[0]}？",
+                    f"What do participants say about the {widest}?",
+                    f"参与者如何评价{widest}？",
                 )
             )
         return out[:3]

@@ -1,5 +1,6 @@
 """Chat over the bundled sample study: grounded, honest, in the question's language."""
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +135,18 @@ def test_a_review_title_without_punctuation_is_never_quoted_run_into_its_body(ch
                 assert line.rstrip().endswith(
                     (".", "!", "?", "…", '"', "”", ")", "。", "！", "？")
                 ), citation.quote
+
+
+def test_follow_ups_point_where_the_study_says_most(chat: Chat):
+    answer = chat.ask("What went wrong?")
+    reach: Counter[str] = Counter()
+    for stage in chat.map.stages:
+        for t in stage.touchpoints:
+            reach[t.name] += t.participants
+    widest = min(reach, key=lambda name: (-reach[name], name))
+    hurts = max(
+        (s for s in chat.map.stages if s.pain_points),
+        key=lambda s: (sum(p.participants * p.severity for p in s.pain_points), s.name),
+    )
+    assert any(widest in f for f in answer.follow_ups), answer.follow_ups
+    assert any(hurts.name in f for f in answer.follow_ups), answer.follow_ups
