@@ -63,7 +63,7 @@ NEED = re.compile(
     r"(?:i|we) need|needs? to|want(?:ed)? (?:to|a|an|more)|maybe (?:add|have|put|include)|"
     r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
     r"option to|ability to)\b"
-    r"|希望|建议|最好|要是|如果能|应该|想要|需要",
+    r"|希望|建议|最好|要是|如果.{0,8}?(?:能|可以)|应该|想要|需要",
     _I,
 )
 ACTION = re.compile(

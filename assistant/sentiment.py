@@ -61,6 +61,8 @@ _ZH_LEXICON = {
     "不透明": -1.5,
     "隐藏": -1.5,
     "坑": -2,
+    "被骗": -2.5,
+    "套路": -2,
     "烦": -2,
     "烦人": -2,
     "糟糕": -2.5,
@@ -131,8 +133,10 @@ def _chinese(text: str) -> float:
         start = 0
         while (at := text.find(word, start)) >= 0:
             weight = _ZH_LEXICON[word]
-            before = text[max(0, at - 2) : at]
-            if weight > 0 and any(before.endswith(n) for n in _ZH_NEGATIONS):
+            # a negation just before the word or one character before it: 不清楚, 没写清楚,
+            # 不太方便 (not 没想到很好吃: "didn't expect it to be good")
+            before = text[max(0, at - 3) : at]
+            if weight > 0 and any(n in before[-1 - len(n) :] for n in _ZH_NEGATIONS):
                 weight = -weight * 0.8
             score += weight
             # Blank the match so shorter words inside it do not count again.

@@ -176,6 +176,22 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
     assert read_sentence("Yes, it works.").kind is ObservationKind.delight
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("价格有点贵，而且运费一开始没写清楚，感觉被骗了。", "pain_point"),  # 没写清楚 is negated
+        ("如果配送能准时，我会推荐的。", "need"),  # a wish, not praise
+        ("没想到很好吃。", "delight"),  # "didn't expect it to be so good"
+    ],
+)
+def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):
+    assert read_sentence(text).kind == ObservationKind(kind)
+
+
+def test_the_seeds_never_argue_a_clear_complaint_away():
+    assert read_sentence("客服态度不好。", seed=0.52).kind is ObservationKind.pain_point
+
+
 def test_the_seeds_lift_praise_but_never_make_it():
     plain = "The app in general, though, it's a bit cluttered."
     assert read_sentence(plain, seed=0.72).kind is not ObservationKind.delight
