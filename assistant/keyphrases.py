@@ -211,7 +211,8 @@ _ZH_LEAD = re.compile(
     r"^(?:但是|可是|不过|然后|所以|而且|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
     r"我|也|就|还|都|又|但|而|啊|嗯|哦)+"
 )
-_ZH_TRAIL = re.compile(r"(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
+_ZH_TRAIL = re.compile(r"(?<![不得])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
+"""Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand")."""
 _UNSAFE = re.compile(r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+", re.IGNORECASE)
 PROBLEM = re.compile(
     r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"

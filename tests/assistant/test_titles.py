@@ -124,3 +124,8 @@ def test_titles_read_as_written_and_keep_their_meaning():
     assert fee is not None and "&amp;" not in fee
     assert not fee.lower().startswith(("not ", "doesn't")), fee
     assert " like" not in fee, fee
+
+
+def test_a_chinese_title_keeps_the_le_of_cannot():
+    (title,) = cluster_titles([["下单的时候优惠券怎么也用不了。", "优惠券用不了。"]])
+    assert title is not None and title.endswith("用不了"), title
