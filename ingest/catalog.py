@@ -10,6 +10,7 @@ Ingests into one project take turns across processes (`ingest_lock`), so the cle
 ever sees what a dead process left.
 """
 
+import difflib
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -150,10 +151,14 @@ class Catalog:
 
     def require_project(self, name: str) -> None:
         """Raise NotFoundError naming the existing projects if `name` is not one."""
-        if name not in self.projects():
-            known = ", ".join(self.projects()) or "none yet"
+        projects = self.projects()
+        if name not in projects:
+            known = ", ".join(projects) or "none yet"
+            close = difflib.get_close_matches(name, projects, n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise NotFoundError(
-                f"no project {name!r} (projects: {known}); ingest files with --project {name}"
+                f"no project {name!r} ({hint}projects: {known}); ingest files into it to "
+                f"create it (CLI: journeymap ingest FILES --project {name})"
             )
 
     # sources

@@ -196,7 +196,10 @@ async def test_an_unknown_project_is_an_error_result_with_the_cli_message_and_no
 ):
     state.workspace.catalog.ensure_project("alpha")
     caplog.set_level(logging.DEBUG)
-    message = "no project 'nope' (projects: alpha); ingest files with --project nope"
+    message = (
+        "no project 'nope' (projects: alpha); ingest files into it to create it "
+        "(CLI: journeymap ingest FILES --project nope)"
+    )
     calls = {
         "get_journey_map": {},
         "build_journey_map": {},

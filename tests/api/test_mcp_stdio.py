@@ -19,7 +19,10 @@ from tests.support.server import journeymap_command, serving
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 ADMIN_KEY = "admin-key-for-tests"
 ALICE_KEY = "alice-key-for-tests"
-NO_PROJECT = "no project 'nope' (projects: fb); ingest files with --project nope"
+NO_PROJECT = (
+    "no project 'nope' (projects: fb); ingest files into it to create it "
+    "(CLI: journeymap ingest FILES --project nope)"
+)
 
 
 @pytest.fixture

@@ -300,3 +300,11 @@ def test_a_new_project_whose_every_file_was_skipped_is_not_left_behind(
     _ingest(workspace, [TRANSCRIPTS])
     _ingest(workspace, [tmp_path / "nonexistent.txt"])
     assert "study" in workspace.catalog.projects()
+
+
+def test_a_mistyped_project_is_named_with_the_one_meant(workspace: Workspace):
+    from journey.errors import NotFoundError
+
+    _ingest(workspace, [TRANSCRIPTS])
+    with pytest.raises(NotFoundError, match="did you mean 'study'"):
+        workspace.catalog.require_project("stuyd")
