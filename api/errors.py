@@ -1,6 +1,8 @@
 """One JSON error shape for the API, and the mapping of journeymap errors to HTTP codes."""
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +23,18 @@ from journey.errors import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    """One validation problem in words: where, and what is wrong ("body.20: JSON decode
+    error" says neither that the body is not JSON nor what to send)."""
+    loc = [str(p) for p in error.get("loc") or ()]
+    if error.get("type") == "json_invalid":
+        at = f" at character {loc[1]}" if len(loc) > 1 else ""
+        reason = (error.get("ctx") or {}).get("error", "")
+        detail = f" ({reason})" if reason else ""
+        return f"the request body is not valid JSON{at}{detail}: send a JSON object"
+    return f"{'.'.join(loc)}: {error.get('msg', '')}"
 
 
 class ApiError(Exception):
@@ -73,10 +87,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
-            for e in exc.errors()
-        )
+        problems = "; ".join(_problem(e) for e in exc.errors())
         return JSONResponse(
             error_body("invalid_request", problems or "invalid request"), status_code=422
         )
