@@ -47,7 +47,7 @@ POSITIVE = re.compile(
     r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
     r"sensible|fair enough|well done|neat|informative|valuable|exactly what|seamless\w*|"
     # Success in a task is a good experience too (usability sessions code it so).
-    r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it|"
+    r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it(?=\s*[.!]|\s*$)|"
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
     r"(?:i'?m|i am) in(?=\s*[.!]|\s*$)|"
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"

@@ -165,6 +165,7 @@ def test_a_verdict_with_its_object_stays_where_it_is(text: str):
         "Oh my god, the packaging.",
         "Well, I'm seventy-one.",
         "I'm in my third year, doing engineering.",  # not "I'm in!" (logged in)
+        "The courier rang the doorbell, so at least we got it, but almost midnight.",
     ],
 )
 def test_spoken_fillers_and_names_of_things_are_not_praise(text: str):
