@@ -1,6 +1,7 @@
 """What an answer rests on: the study's relevance bar, the decision to abstain, and the map's
 findings and participants' quotes an answer is built from (never padded below the bar)."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -95,6 +96,17 @@ class Gatherer:
                 lang,
                 "I can only answer questions about this study's interviews and reviews.",
                 "我只能回答与本研究的访谈和评论有关的问题。",
+            )
+        if f.participant and f.participant not in self.retriever.labels:
+            named = sorted(
+                (x for x in self.retriever.labels if re.fullmatch(r"P\d+", x)),
+                key=lambda x: int(x[1:]),
+            )
+            known = ", ".join(named) or lang.t("none named P1, P2, …", "没有 P1、P2 这样的编号")
+            return self.abstain(
+                lang,
+                f"There is no participant {f.participant} in this study (participants: {known}).",
+                f"本研究中没有参与者 {f.participant}（参与者：{known}）。",
             )
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)

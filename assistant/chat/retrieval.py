@@ -227,6 +227,13 @@ class Retriever:
             tokens(" ".join(f"{p.speaker or ''} {p.source.participant_id}" for p in self.passages))
         )
         """The study's speaker labels and participant ids, as words."""
+        self.labels = {
+            label
+            for p in self.passages
+            for label in (participant_label(p.source.participant_id), participant_label(p.speaker))
+            if label
+        }
+        """How questions can name the study's participants ('P3')."""
         self.texts = [" ".join(t.text for t in p.turns) for p in self.passages]
         """What participants say in each passage (unredacted: for matching, never shown)."""
         self.bm25 = BM25.build(self.texts)

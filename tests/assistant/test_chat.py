@@ -150,3 +150,10 @@ def test_follow_ups_point_where_the_study_says_most(chat: Chat):
     )
     assert any(widest in f for f in answer.follow_ups), answer.follow_ups
     assert any(hurts.name in f for f in answer.follow_ups), answer.follow_ups
+
+
+def test_a_participant_the_study_does_not_have_is_named_with_those_it_has(chat: Chat):
+    answer = chat.ask("What did P9 say?")
+    assert answer.abstained and not answer.citations
+    assert "no participant P9" in answer.answer and "P7" in answer.answer
+    assert not chat.ask("What did P3 say about the app?").abstained
