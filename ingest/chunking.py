@@ -4,7 +4,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.sentences import sentence_spans
+from ingest.sentences import sentence_spans, windows
 from journey.source import Role, Source, Turn
 
 MAX_CHARS = 800
@@ -36,7 +36,7 @@ def _split_long(turn: Turn, original: str, redact: Callable[[str], str]) -> list
     """Split a long turn at sentence boundaries into pieces of at most MAX_CHARS."""
     pieces: list[tuple[int, int]] = []
     spans = sentence_spans(original[turn.char_start : turn.char_end], turn.char_start)
-    for s, e in (part for span in spans for part in _windows(original, *span)):
+    for s, e in (part for span in spans for part in windows(original, *span, MAX_CHARS)):
         if pieces and e - pieces[-1][0] <= MAX_CHARS:
             pieces[-1] = (pieces[-1][0], e)
         else:
@@ -45,22 +45,6 @@ def _split_long(turn: Turn, original: str, redact: Callable[[str], str]) -> list
         turn.model_copy(update={"char_start": s, "char_end": e, "text": redact(original[s:e])})
         for s, e in pieces
     ]
-
-
-def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A sentence longer than MAX_CHARS (a pasted log, a line of dots) cut into pieces of at
-    most MAX_CHARS, at the last space when there is one."""
-    out = []
-    while end - start > MAX_CHARS:
-        cut = text.rfind(" ", start + MAX_CHARS // 2, start + MAX_CHARS)
-        cut = cut if cut > start else start + MAX_CHARS
-        out.append((start, cut))
-        start = cut
-        while start < end and text[start].isspace():
-            start += 1
-    if end > start:
-        out.append((start, end))
-    return out
 
 
 def chunk_source(source: Source, original: str, redact: Callable[[str], str]) -> list[Chunk]:

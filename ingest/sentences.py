@@ -61,14 +61,15 @@ unpunctuated transcript or a hostile one-line file is read (and quoted) a piece 
 nothing downstream (VADER, the cue phrases, titles) sees a sentence of megabytes."""
 
 
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) pieces of text[start:end] of at most MAX_SENTENCE_CHARS, cut at the last
-    space in each piece's second half (anywhere, for text without spaces)."""
+def windows(
+    text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS
+) -> list[tuple[int, int]]:
+    """(start, end) pieces of text[start:end] of at most `limit` characters, each cut at the
+    last space in its second half (anywhere, for text without spaces)."""
     out = []
-    while end - start > MAX_SENTENCE_CHARS:
-        limit = start + MAX_SENTENCE_CHARS
-        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
-        cut = space if space > start else limit
+    while end - start > limit:
+        space = text.rfind(" ", start + limit // 2, start + limit)
+        cut = space if space > start else start + limit
         out.append((start, cut))
         start = cut
         while start < end and text[start].isspace():
@@ -80,7 +81,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Split text into sentences; return (start, end) spans (plus offset), trimmed of spaces.
-    A sentence longer than MAX_SENTENCE_CHARS comes back in pieces (see `_pieces`)."""
+    A sentence longer than MAX_SENTENCE_CHARS comes back in pieces (see `windows`)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
@@ -98,7 +99,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         stripped_left = len(segment) - len(segment.lstrip())
         stripped_right = len(segment) - len(segment.rstrip())
         s2, e2 = s + stripped_left, e - stripped_right
-        for a, b in _pieces(text, s2, e2) if e2 - s2 > MAX_SENTENCE_CHARS else [(s2, e2)]:
+        for a, b in windows(text, s2, e2) if e2 - s2 > MAX_SENTENCE_CHARS else [(s2, e2)]:
             if b > a:
                 out.append((a + offset, b + offset))
     return out
