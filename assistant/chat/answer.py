@@ -254,8 +254,11 @@ class Gatherer:
         if not out:
             return []
         # As relevant as the best (within a keyword's worth): the widest felt first, so a
-        # small theme that merely names the question's word does not lead the answer.
+        # small theme that merely names the question's word does not lead the answer; one
+        # further below the best than two keywords' worth is another subject ("Do shifts"
+        # under "and the courier?", beside "Courier was really nice").
         best = out[0][0]
+        out = [x for x in out if x[0] >= best - 2 * KEYWORD_BONUS]
         out.sort(key=lambda x: (x[0] < best - KEYWORD_BONUS, -x[2].participants, -x[0]))
         return [(stage, finding) for _, stage, finding in out[:ANSWERED]]
 

@@ -157,3 +157,9 @@ def test_a_participant_the_study_does_not_have_is_named_with_those_it_has(chat: 
     assert answer.abstained and not answer.citations
     assert "no participant P9" in answer.answer and "P7" in answer.answer
     assert not chat.ask("What did P3 say about the app?").abstained
+
+
+def test_an_answer_lists_findings_about_its_subject_not_ones_far_below_the_best(chat: Chat):
+    answer = chat.ask("What do people say about the courier?")
+    listed = [line for line in answer.answer.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert listed and all("ourier" in line for line in listed), listed
