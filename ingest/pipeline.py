@@ -260,7 +260,7 @@ class Ingestor:
             folded = original.casefold()
             if not any(part in folded for part in parts):
                 continue
-            counts: Counter[str] = Counter()
+            counts: Counter[str] = Counter(speaker=source.redactions.get("speaker", 0))
             turns = []
             for turn in source.turns:
                 text, found = redactor.redact(original[turn.char_start : turn.char_end])
@@ -271,7 +271,7 @@ class Ingestor:
             updated = source.model_copy(
                 update={
                     "turns": turns,
-                    "redactions": dict(counts),
+                    "redactions": {k: n for k, n in counts.items() if n},
                     "path": display_name(stored.locator, source.kind, redactor),
                 }
             )
@@ -375,6 +375,9 @@ class Ingestor:
             self._redactor = None
         redactor = self._current_redactor()
         counts: Counter[str] = Counter()
+        # a speaker label that names someone ("刘女士", "Maria Lopez") is shown as a pseudonym:
+        # counted, so a source never says "redacted: nothing" when a name was replaced
+        counts["speaker"] = sum(1 for label, alias in shown.items() if label and alias != label)
         headings: dict[str | None, str | None] = {None: None}
 
         def heading(title: str | None) -> str | None:
@@ -419,7 +422,7 @@ class Ingestor:
             metadata=metadata,
             turns=turns,
             sections=[s.model_copy(update={"title": heading(s.title)}) for s in document.sections],
-            redactions=dict(counts),
+            redactions={k: n for k, n in counts.items() if n},
         )
         chunks = chunk_source(source, document.text, lambda t: redactor.redact(t)[0])
         check_time()

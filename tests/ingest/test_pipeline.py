@@ -51,6 +51,7 @@ def test_ingest_stores_redacted_turns_with_roles_and_offsets(workspace: Workspac
     assert source.language == "en"
     assert source.segment == {"plan": "trial"}
     assert source.redactions["email"] == 1 and source.redactions["phone"] == 1
+    assert source.redactions["speaker"] == 1  # "Maria Lopez:" is shown as "Participant 1"
     participant_turns = [t for t in source.turns if t.role is Role.participant]
     assert {t.speaker for t in participant_turns} == {"Participant 1"}
     assert {t.speaker for t in source.turns if t.role is Role.interviewer} == {"Interviewer"}
