@@ -455,13 +455,13 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez(?:e|es|ing)|glitch\w*|invalid|"
             r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
             r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*",
-            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|打不开|没保存|失败",
+            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|打不开|没保存|失败|用不了|不能用|无效",
         ),
         (
             "hidden cost",
             r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
             r"hidden|surprise|overcharg\w*|bill\w*",
-            r"费|价格|价钱|贵|扣款|多收|收费|优惠|退款",
+            r"费|价格|价钱|贵|扣款|多收|收费",
         ),
         (
             "waiting",

@@ -122,6 +122,7 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
         ("It took me ages to find", ["I gave up looking."], "hard to find"),
         ("Phone number isn't in the app anywhere", ["I wanted to call."], "no human"),
         ("I've got a freezer full of them", ["The ice packs pile up."], "fulfilment"),
+        ("下单的时候优惠券怎么也用不了", ["优惠券用不了，总价没变。"], "failure"),
     ],
 )
 def test_the_kind_of_problem_follows_the_title_it_is_read_beside(
