@@ -8,6 +8,7 @@ most alike in words (title and quotes, embedded), when each is the other's neare
 nearer than the two maps' themes are on average.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from assistant.compare import (
     welch_interval,
 )
 from assistant.personas import Profile, profiles
+from assistant.presets import presets
+from assistant.stages import DEFAULT_STAGES, DEFAULT_STAGES_ZH
 from assistant.synthesis import MIN_PARTICIPANTS, participant_key
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
 from journey.labels import Labels, labels_for
@@ -246,6 +249,45 @@ def _centroids(themes: Iterable[_Theme], embed: Embed) -> np.ndarray:
     return np.vstack(rows)
 
 
+def _translations() -> dict[str, set[str]]:
+    """Each bundled stage's Chinese name -> its English names (the default taxonomy's and every
+    preset's), so one study's maps written in two languages pair their stages."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True):
+        out[zh].add(en)
+    for preset in presets():
+        for stage in preset.stages:
+            out[stage.name_zh].add(stage.name)
+    return out
+
+
+def _as_named_in(a: JourneyMap, b: JourneyMap) -> dict[str, str]:
+    """A's stage names as B writes them, where A and B are maps in two languages of the same
+    bundled stages (`map --lang zh` beside the English map), paired in order; empty
+    otherwise."""
+    if a.language == b.language or len(a.stages) != len(b.stages):
+        return {}
+    english = _translations()
+    pairs = {}
+    for x, y in zip(a.stages, b.stages, strict=True):
+        if x.name in english.get(y.name, ()) or y.name in english.get(x.name, ()):
+            pairs[x.name] = y.name
+    return pairs if len(pairs) == len(a.stages) else {}
+
+
+def _renamed(people: dict[str, Profile], names: Mapping[str, str]) -> dict[str, Profile]:
+    """Profiles whose feelings are keyed by the other map's stage names."""
+    if not names:
+        return people
+    out = {}
+    for who, p in people.items():
+        feelings: dict[str, list[float]] = defaultdict(list)
+        for stage, values in p.feelings.items():
+            feelings[names.get(stage, stage)].extend(values)
+        out[who] = Profile(p.themes, feelings, p.segment, p.observations)
+    return out
+
+
 def diff_maps(a: JourneyMap, b: JourneyMap, embed: Embed | None = None) -> MapDiff:
     """Map version A against map version B (themes matched across them, see the module)."""
     ta, tb = _themes(a), _themes(b)
@@ -267,10 +309,11 @@ def diff_maps(a: JourneyMap, b: JourneyMap, embed: Embed | None = None) -> MapDi
         c = _change(tb[ib].finding, None, ib, (0, len(tb[ib].people)), (na, nb), None)
         if c is not None:
             changes.append(c)
+    names = _as_named_in(a, b)
     order = [s.name for s in b.stages] + [
-        s.name for s in a.stages if s.name not in {x.name for x in b.stages}
+        s.name for s in a.stages if names.get(s.name, s.name) not in {x.name for x in b.stages}
     ]
-    pa, pb = profiles(a), profiles(b)
+    pa, pb = _renamed(profiles(a), names), profiles(b)
     labels = labels_for(b.language)
     how = labels.diff.matched_by_words if embed else labels.diff.matched_by_titles
     return MapDiff(

@@ -122,3 +122,20 @@ def test_a_comparison_of_a_chinese_studys_groups_says_its_method_and_notes_in_ch
     assert {s.verdict for s in found.stages} == {"not enough participants"}  # a code
     english = compare(synthetic_map(people, segments=waves), "wave")
     assert english.method == METHOD and english.notes[0].startswith("not enough participants")
+
+
+def test_one_studys_maps_in_two_languages_pair_their_stages():
+    """`map --lang zh` beside the English map: the same stages, so the curve is steady."""
+    people = {
+        f"p{i}": [("Purchase", "pp-fee", -1.0), ("Onboarding", "dl-taste", 1.0)] for i in range(6)
+    }
+    english = synthetic_map(people, stages=("Purchase", "Onboarding"))
+    chinese_people = {
+        who: [({"Purchase": "购买决策", "Onboarding": "开始使用"}[s], t, v) for s, t, v in said]
+        for who, said in people.items()
+    }
+    chinese = synthetic_map(chinese_people, stages=("购买决策", "开始使用"), map_id="map-zh")
+    chinese = chinese.model_copy(update={"language": "zh"})
+    d = diff_maps(english, chinese)
+    assert [c.stage for c in d.curve] == ["购买决策", "开始使用"]
+    assert all(c.change == 0 and not c.note for c in d.curve)
