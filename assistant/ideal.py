@@ -138,8 +138,14 @@ def _check(
     stage: str,
     observations: Sequence[CodedObservation],
 ) -> ExpectationCheck:
-    """One expectation's status from the quotes that speak to it (`rows`, nearest first)."""
+    """One expectation's status from the quotes of its stage that speak to it (`rows`, nearest
+    first). When none of the stage's quotes does but quotes of other stages do, those decide:
+    themes are study-wide and quotes are placed in stages by meaning, so a topic can land in
+    a neighbouring stage ("Packaging is minimal" in Onboarding, its complaints in Purchase);
+    the report names those stages (`elsewhere`)."""
     here = [observations[i] for i in rows if observations[i].stage == stage]
+    if not here:
+        here = [observations[i] for i in rows]
     against = [o for o in here if o.kind is ObservationKind.pain_point]
     backing = [o for o in here if _supports(o)]
     people_against = {participant_key(o.evidence) for o in against}

@@ -359,11 +359,15 @@ class ExpectationCheck(_Model):
     status: ExpectationStatus
     """`contradicted` when pain points speak to it (from at least as many participants as
     support it), `supported` when more participants' delights or positive quotes do, `no
-    evidence` when no quote of the stage is near enough in meaning (see `relevance`)."""
+    evidence` when no quote of the study is near enough in meaning (see `relevance`). The
+    stage's own quotes decide; when none of them speaks to it, the quotes of other stages
+    that do (`elsewhere`)."""
     contradicting: list[Evidence] = Field(default_factory=list)
-    """Verbatim pain-point quotes of the stage that speak to it, nearest first."""
+    """Verbatim pain-point quotes that speak to it (of the stage, else of `elsewhere`),
+    nearest first."""
     supporting: list[Evidence] = Field(default_factory=list)
-    """Verbatim delight or positive quotes of the stage that speak to it, nearest first."""
+    """Verbatim delight or positive quotes that speak to it (of the stage, else of
+    `elsewhere`), nearest first."""
     contradicting_participants: int = 0
     """Distinct participants among all contradicting quotes (the lists show the nearest)."""
     supporting_participants: int = 0

@@ -172,6 +172,22 @@ def test_an_expectation_nobody_speaks_to_has_no_evidence(held):
     assert not points.supporting and not points.contradicting and not points.elsewhere
 
 
+def test_an_expectation_said_only_in_another_stage_is_judged_by_those_quotes(embedder):
+    """Themes are study-wide: a topic the map placed in a neighbouring stage still decides."""
+    elsewhere = IdealJourney(
+        stages=[
+            IdealStage(
+                name="Cooking",
+                expectations=["The box arrives within the chosen delivery window, with tracking"],
+            )
+        ]
+    )
+    m = compare_with_ideal(_map(), elsewhere, embedder.embed)
+    check = _check(m, "Cooking", elsewhere.stages[0].expectations[0])
+    assert check.status == "contradicted" and check.contradicting_participants == 3
+    assert check.elsewhere == {"Delivery": 3}
+
+
 def test_pain_from_more_people_than_relief_contradicts(held):
     person = _check(held, "Support", "A person answers quickly when something goes wrong")
     assert person.status == "contradicted"
