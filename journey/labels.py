@@ -111,7 +111,7 @@ EN_IDEAL = IdealWords(
     },
     against_for="{against} against, {backing} for",
     only_for="{backing} for",
-    no_quote_here="no quote of this stage speaks to it",
+    no_quote_here="no quote of the study speaks to it",
     said_in="; said in {stages}",
     against="against",
     backing="for",
@@ -128,13 +128,14 @@ EN_IDEAL = IdealWords(
     legend="Dashed teal on the emotion curve: the target feeling per stage. An expectation is "
     "contradicted when pain points of its stage speak to it (from at least as many "
     "participants as support it), supported when more participants' delights or positive "
-    "quotes do. How relevance is judged: {relevance}.",
+    "quotes do; when no quote of its stage speaks to it, the quotes of the other stages that "
+    "do decide. How relevance is judged: {relevance}.",
     curve_tip="Target feeling: {target}",
     curve_tip_actual="; actual {actual} (gap {gap})",
     columns=("Stage", "Target", "Actual", "95% CI", "Gap", "Feeling", "✗", "✓", "?"),
     report_legend="✗ contradicted (pain points of the stage speak to it, from at least as many "
-    "participants as support it), ✓ supported, ? no evidence in the stage. *Relevance:* "
-    "{relevance}.",
+    "participants as support it; other stages' quotes decide when none of the stage's does), "
+    "✓ supported, ? no evidence in the study. *Relevance:* {relevance}.",
     target_from="Target feeling",
     counts="{against} against, {backing} for",
     also_said="; also said in {stages}",
@@ -171,7 +172,7 @@ ZH_IDEAL = IdealWords(
     statuses={"contradicted": "被反驳", "supported": "有支持", "no evidence": "无证据"},
     against_for="{against}反对，{backing} 位支持",
     only_for="{backing}支持",
-    no_quote_here="本阶段没有原话谈到这一点",
+    no_quote_here="全研究没有原话谈到这一点",
     said_in="；在{stages}中提到",
     against="反对",
     backing="支持",
@@ -185,13 +186,13 @@ ZH_IDEAL = IdealWords(
     missing="不是本地图的阶段，未检查",
     unplanned="理想旅程未涉及的阶段",
     legend="情绪曲线上的青色虚线：各阶段的目标感受。某阶段的痛点谈到一条期望（且反对的参与者"
-    "不少于支持的）即为被反驳；更多参与者的亮点或正面原话谈到它即为有支持。相关性的判断"
-    "方式：{relevance}。",
+    "不少于支持的）即为被反驳；更多参与者的亮点或正面原话谈到它即为有支持；本阶段没有原话"
+    "谈到它时，由其他阶段谈到它的原话决定。相关性的判断方式：{relevance}。",
     curve_tip="目标感受：{target}",
     curve_tip_actual="；实际 {actual}（差距 {gap}）",
     columns=("阶段", "目标", "实际", "95% 置信区间", "差距", "感受", "✗", "✓", "?"),
-    report_legend="✗ 被反驳（本阶段的痛点谈到它，且反对的参与者不少于支持的），✓ 有支持，"
-    "? 本阶段无证据。*相关性：* {relevance}。",
+    report_legend="✗ 被反驳（本阶段的痛点谈到它，且反对的参与者不少于支持的；本阶段无原话"
+    "谈到时由其他阶段的原话决定），✓ 有支持，? 全研究无证据。*相关性：* {relevance}。",
     target_from="目标感受",
     counts="{against} 反对，{backing} 支持",
     also_said="；也在{stages}中提到",
