@@ -19,7 +19,7 @@ from importlib.resources import files
 import numpy as np
 
 from assistant.extractor import without_handles
-from assistant.stages import StageSpec, description_phrases
+from assistant.stages import StageSpec, bilingual_spec
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
@@ -60,15 +60,9 @@ class Preset:
     def specs(self, chinese: bool = False) -> list[StageSpec]:
         """The stages to map into, named in the study's language; the other language's
         words join as cues, so sentences in either language find their stage."""
-        out = []
-        for s in self.stages:
-            en = (f"{s.name}: {s.description}", *description_phrases(s.description))
-            zh = (f"{s.name_zh}: {s.zh}", *description_phrases(s.zh))
-            if chinese:
-                out.append(StageSpec(s.name_zh, s.zh, cues=en))
-            else:
-                out.append(StageSpec(s.name, s.description, cues=zh))
-        return out
+        return [
+            bilingual_spec(s.name, s.description, s.name_zh, s.zh, chinese) for s in self.stages
+        ]
 
 
 @functools.cache

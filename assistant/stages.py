@@ -115,22 +115,28 @@ def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
     return [StageSpec(titles[k], titles[k], headings=(k,)) for k in keys]
 
 
+def bilingual_spec(
+    name: str, description: str, name_zh: str, description_zh: str, chinese: bool
+) -> StageSpec:
+    """A stage named in the map's language, the other language's words its cues: a sentence
+    finds the same stage whichever language the map is written in."""
+    en = (f"{name}: {description}", *description_phrases(description))
+    zh = (f"{name_zh}: {description_zh}", *description_phrases(description_zh))
+    if chinese:
+        return StageSpec(name_zh, description_zh, cues=en)
+    return StageSpec(name, description, cues=zh)
+
+
 def default_stages(chinese: bool = False) -> list[StageSpec]:
     """The default taxonomy: awareness, consideration, purchase, onboarding, use, support,
     loyalty; with `chinese`, named in Chinese (品牌认知 … 售后服务). The other language's words
-    are cues either way, so a sentence finds the same stage whichever language the map is
-    written in (a map asked for in Chinese placed quotes differently before)."""
-    out = []
-    for (name, description), (zh, zh_description) in zip(
-        DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True
-    ):
-        en = (f"{name}: {description}", *description_phrases(description))
-        zh_words = (f"{zh}: {zh_description}", *description_phrases(zh_description))
-        if chinese:
-            out.append(StageSpec(zh, zh_description, cues=en))
-        else:
-            out.append(StageSpec(name, description, cues=zh_words))
-    return out
+    are cues either way (a map asked for in Chinese placed quotes differently before)."""
+    return [
+        bilingual_spec(name, description, zh, zh_description, chinese)
+        for (name, description), (zh, zh_description) in zip(
+            DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True
+        )
+    ]
 
 
 def description_phrases(description: str) -> list[str]:

@@ -93,13 +93,11 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
     for s, e in spans:
         segment = text[s:e]
         stripped_left = len(segment) - len(segment.lstrip())
         stripped_right = len(segment) - len(segment.rstrip())
         s2, e2 = s + stripped_left, e - stripped_right
-        for a, b in windows(text, s2, e2) if e2 - s2 > MAX_SENTENCE_CHARS else [(s2, e2)]:
-            if b > a:
-                out.append((a + offset, b + offset))
+        out.extend((a + offset, b + offset) for a, b in windows(text, s2, e2))
     return out
