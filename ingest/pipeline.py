@@ -244,7 +244,7 @@ class Ingestor:
             new_names = set(self.catalog.aliases(self.project)) - names_before
             if new_names:
                 self._reredact(new_names, report)
-            if created and not self.catalog.sources(self.project):
+            if created and not self.store.count(self.project):  # no chunk: nothing stored
                 self.store.drop_project(self.project)
                 self.catalog.delete_project(self.project)
         return report
