@@ -63,6 +63,9 @@ NEED = re.compile(
     r"(?:i|we) need|needs? to|want(?:ed)? (?:to|a|an|more)|maybe (?:add|have|put|include)|"
     r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
     r"option to|ability to)\b"
+    # an imperative about the product: "Just make it easier to reach a person!"
+    r"|^\W*(?:(?:just|please|so|and|but|then)\W+)*make (?:it|them|that|this|the [\w ]{1,20}?) "
+    r"(?:\w+er|more|less|obvious|clear|visible)\b"
     r"|希望|建议|最好|要是|如果.{0,8}?(?:能|可以)|应该|想要|需要",
     _I,
 )
@@ -99,6 +102,8 @@ HESITATION = re.compile(
     r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
+CONTRAST = re.compile(r"\b(?:but(?! also| again)|however)\b|但是|可是|不过|但", _I)
+"""A turn in a sentence: what follows it carries the speaker's verdict."""
 NEGATION = re.compile(
     r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t)\b"
     r"|不|没",

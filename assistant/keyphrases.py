@@ -169,7 +169,7 @@ _CJK_CLAUSE_BREAK = re.compile(
     r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\n]+"
 )
 _LEAD = re.compile(
-    r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no|well|oh|ooh|"
+    r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no(?=\s*[,.!?;:\u2014-])|well|oh|ooh|"
     r"okay|ok|um|uh|erm|hmm|honestly|actually|basically|like|just|also|really|genuinely|"
     r"literally|anyway|plus|mind you|again|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
     r"i felt|i'd say|if i'm (?:being )?honest|if (?:i'm|i am) being fair|i'm|i am|i was|"
@@ -218,7 +218,7 @@ PROBLEM = re.compile(
     r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"
     r"broke\w*|wrong|charged|extra|hidden|hid|confus\w*|loop\w*|invalid|error\w*|fail\w*|"
     r"stuck|lost|gone|gave up|waste\w*|too|ages|forever|expensive|hard|impossible|"
-    r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless)\b"
+    r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless|fees?|surcharge|on top)\b"
     r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太",
     re.IGNORECASE,
 )
@@ -298,6 +298,33 @@ def _clause_terms(clause: str) -> set[str]:
     }
 
 
+def _stem(word: str) -> str:
+    """A word's crude English stem, so "cancel", "cancelled" and "cancelling" (or "crash" and
+    "crashed", "code" and "codes") count as one word of a theme when its title is chosen. A
+    key, never shown: a final "e" goes and a final "ll" is one "l" ("call" and "called" are
+    "cal"). Other scripts as they are."""
+    if not word.isascii() or len(word) < 4:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif re.search(r"(?:ch|sh|x|ss|z)es$", word):
+        word = word[:-2]
+    else:
+        for suffix in ("ing", "ed", "s"):
+            if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                if suffix != "s" and word[-1] == word[-2] and word[-1] not in "aeiousl":
+                    word = word[:-1]  # skipped -> skip
+                break
+    if word.endswith("ll"):
+        word = word[:-1]
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _stemmed(terms: set[str]) -> set[str]:
+    return {" ".join(_stem(w) for w in t.split()) for t in terms}
+
+
 def cluster_titles(
     clusters: Sequence[Sequence[str]], problem: Sequence[bool] | None = None
 ) -> list[str | None]:
@@ -306,7 +333,7 @@ def cluster_titles(
     do not (c-TF-IDF weights), preferring clauses that say what went wrong (or right, when
     `problem[i]` is False). None when no clause qualifies (all too long, lone words, or
     carrying digits or redaction placeholders)."""
-    doc_terms = [[_terms(t) for t in texts] for texts in clusters]
+    doc_terms = [[_stemmed(_terms(t)) for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
         cluster_df.update(set().union(*docs) if docs else set())
@@ -322,12 +349,15 @@ def cluster_titles(
             t: (n - 1) * math.log(1 + n_clusters / cluster_df[t]) for t, n in df.items() if n > 1
         }
         cue = PROBLEM if problem is None or problem[c] else PRAISE
+        # A delight is not titled by a complaint ("Second week there was a delivery fee on
+        # top") nor a pain point by praise, when a clause of the theme's own kind is there.
+        against = PRAISE if cue is PROBLEM else PROBLEM
         best: tuple[float, int, str] | None = None
         for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
             if zh != majority:
                 continue
             for clause in _clauses(text):
-                terms = _clause_terms(clause)
+                terms = _stemmed(_clause_terms(clause))
                 if not terms:
                     continue
                 size = len(clause) / 2 if zh else len(clause.split())
@@ -335,6 +365,8 @@ def cluster_titles(
                 score += 0.5 / (1 + rank)  # the more typical quote wins a tie
                 if cue.search(clause):
                     score = score * 1.5 + 0.5
+                elif against.search(clause):
+                    score *= 0.25
                 key = (score, -rank, clause)
                 if best is None or key[:2] > best[:2]:
                     best = key

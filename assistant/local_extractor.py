@@ -7,7 +7,7 @@ import numpy as np
 from assistant import cues
 from assistant.extractor import Reading, Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
-from assistant.sentiment import sentiment
+from assistant.sentiment import sentiment, spoken_neutral
 from assistant.stages import StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
@@ -16,6 +16,15 @@ from journey.source import Source, SourceKind
 
 
 def _positive_cue(text: str) -> bool:
+    """A word of praise that is not negated, not one of VADER's spoken false friends ("a good
+    twenty minutes", a quoted label) and not conceded before a "but" that takes it back
+    ("which is fine, but then every ingredient is in plastic")."""
+    text = spoken_neutral(text)
+    turn = cues.CONTRAST.search(text)
+    return _praise_word(text[turn.end() :] if turn else text)
+
+
+def _praise_word(text: str) -> bool:
     return any(not cues.negated(text, m.start()) for m in cues.POSITIVE.finditer(text))
 
 
@@ -81,7 +90,15 @@ def read_sentence(
     # The seeds lift praise the lexicons under-read; they do not make praise of a sentence with
     # no word of it: their nearest examples read topic as much as tone ("The app in general,
     # though, it's a bit cluttered." leans 0.72 positive by them).
-    if score >= DELIGHT_ABOVE and seed > 0 and polarity <= 0 and not positive and context <= 0:
+    # Nor of one whose only praise is conceded before a "but" ("which is fine, but then...").
+    conceded = not positive and bool(cues.CONTRAST.search(text)) and _praise_word(text)
+    if (
+        score >= DELIGHT_ABOVE
+        and seed > 0
+        and (polarity <= 0 or conceded)
+        and not positive
+        and context <= 0
+    ):
         score -= W_SEED * seed
     if need and not difficulty and score > -0.5:
         return Reading(ObservationKind.need, round(polarity, 2), 1, "hopeful")

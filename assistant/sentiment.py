@@ -107,17 +107,27 @@ MAX_SENTIMENT_CHARS = 2000
 # opening "Yeah,", "like" as a filler or a comparison: "it came at, like, nine", "it felt like
 # going in circles"), intensifiers ("definitely"), size ("the ice packs were huge"), a yes that
 # confirms an answer ("Chicken katsu, yes."), requests ("please"), exclamations ("oh my god")
-# and the names of things ("customer support", "a friend from my yoga class"). They are read
-# as neutral. "like" the verb ("I like it") and an opening "Yes," (in a think-aloud session
-# often a task that worked) keep their weight.
+# and the names of things ("customer support", "a friend from my yoga class", the "Help"
+# button), "giving" ("it kept giving me links to the FAQ") and "a good twenty minutes" (a
+# full twenty). They are read as neutral. "like" the verb ("I like it") and an opening "Yes,"
+# (in a think-aloud session often a task that worked) keep their weight.
 _NUMBER = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty)"
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
-    r"support|friends?|customer care|credit card|well(?=,)|(?<![\w,] )yeah(?=,)|"
+    r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
-    rf"like(?= {_NUMBER})|(?:yes|yeah)(?=[.!]?\s*$))\b",
+    rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
+    r"(?:yes|yeah)(?=[.!]?\s*$))\b"
+    # A short quotation names a label or repeats what someone said (I'd look for "Help";
+    # it said "applied"): it is not the speaker's own verdict.
+    r'|["\u201c\u300c](?:[^"\u201c\u201d\u300c\u300d\s]+\s?){1,4}["\u201d\u300d]',
     re.I,
 )
+
+
+def spoken_neutral(text: str) -> str:
+    """`text` with VADER's spoken false friends blanked (same length: cue positions hold)."""
+    return _SPOKEN.sub(lambda m: " " * len(m.group()), text)
 
 
 @lru_cache(maxsize=1)
@@ -155,4 +165,4 @@ def sentiment(text: str) -> float:
     text = without_handles(text[:MAX_SENTIMENT_CHARS])
     if len(HAN_CHAR.findall(text)) > 0.3 * max(1, len(text.replace(" ", ""))):
         return _chinese(text)
-    return float(_vader().polarity_scores(_SPOKEN.sub(" ", text))["compound"])
+    return float(_vader().polarity_scores(spoken_neutral(text))["compound"])

@@ -166,10 +166,35 @@ def test_a_verdict_with_its_object_stays_where_it_is(text: str):
         "Well, I'm seventy-one.",
         "I'm in my third year, doing engineering.",  # not "I'm in!" (logged in)
         "The courier rang the doorbell, so at least we got it, but almost midnight.",
+        "It kept giving me links to the FAQ.",  # "giving": VADER +1.4
+        'I\'d look for "Help" in the app.',  # a quoted label is not a verdict
+        "I was on hold for a good twenty minutes.",  # a full twenty
     ],
 )
 def test_spoken_fillers_and_names_of_things_are_not_praise(text: str):
     assert read_sentence(text).kind is not ObservationKind.delight
+    # nor can the nearest labelled examples make it praise
+    assert read_sentence(text, seed=0.6).kind is not ObservationKind.delight
+
+
+def test_praise_conceded_before_a_but_is_taken_back():
+    conceded = (
+        "Each meal is in a paper bag, which is fine, but then every ingredient is in plastic."
+    )
+    assert read_sentence(conceded).kind is not ObservationKind.delight
+    assert read_sentence(conceded, seed=0.6).kind is not ObservationKind.delight
+    # praise after the turn, or with "but also", still counts
+    assert read_sentence("It was slow at first, but the recipes are great.").kind is (
+        ObservationKind.delight
+    )
+    assert read_sentence("They are useful and pretty but also quick.").kind is (
+        ObservationKind.delight
+    )
+
+
+def test_an_imperative_about_the_product_is_a_need():
+    assert read_sentence("Just make it easier to reach a person!").kind is ObservationKind.need
+    assert read_sentence("It didn't make the address clear.").kind is not ObservationKind.need
 
 
 def test_like_the_verb_and_an_opening_yes_keep_their_weight():

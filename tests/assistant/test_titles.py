@@ -129,3 +129,32 @@ def test_titles_read_as_written_and_keep_their_meaning():
 def test_a_chinese_title_keeps_the_le_of_cannot():
     (title,) = cluster_titles([["下单的时候优惠券怎么也用不了。", "优惠券用不了。"]])
     assert title is not None and title.endswith("用不了"), title
+
+
+def test_a_theme_is_titled_by_the_word_most_of_its_quotes_share_in_any_form():
+    cancel = [
+        "If I hadn't got through I probably would have cancelled that week.",
+        "I actually cancelled last month, then came back.",
+        "Hid the skip button, I'm done",
+        "Cancelling is a nightmare",
+        "No cancel button in the app.",
+        "Came back after cancelling",
+    ]
+    (title,) = cluster_titles([cancel, SKIP])[:1]
+    assert "cancel" in (title or "").lower()
+
+
+def test_a_leading_no_that_is_a_determiner_stays():
+    (title,) = cluster_titles([["No cancel button in the app.", "No cancel button anywhere."]])
+    assert title is not None and title.startswith("No cancel button")
+
+
+def test_a_delight_is_not_titled_by_a_complaint_it_holds():
+    deal = [
+        "And then the first box was cheap, and the second week there was a delivery fee on top.",
+        "The second week there was a delivery fee on top.",
+        "The first box worked out cheaper than takeaway.",
+        "Great deal for the first box.",
+    ]
+    (title,) = cluster_titles([deal], problem=[False])
+    assert title is not None and "fee" not in title
