@@ -13,10 +13,9 @@ from pydantic import BaseModel, Field
 
 import prompts
 from assistant.llm_pipeline import LLMRun
-from assistant.synthesis import participant_key
 from assistant.themes import group_themes, leader_clusters, theme_vectors
 from ingest.embeddings import Vectors
-from journey.schema import Observation, ObservationKind, Stage
+from journey.schema import Observation, ObservationKind, Stage, participant_key
 
 if TYPE_CHECKING:
     from assistant.llm import LLM

@@ -27,7 +27,6 @@ import prompts
 from assistant.extractor import meaning_text
 from assistant.llm_pipeline import LLMRun
 from assistant.stages import StageSpec
-from assistant.synthesis import participant_key
 from assistant.themes import FIT, LINKAGE, background
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
@@ -45,6 +44,7 @@ from journey.schema import (
     Stage,
     StageGap,
     ValenceStatus,
+    participant_key,
 )
 from journey.source import Role
 

@@ -22,7 +22,6 @@ from assistant.synthesis import (
     MIN_PARTICIPANTS,
     build_stages,
     harmonise_stages,
-    participant_key,
     ranked,
     theme_groups,
 )
@@ -47,6 +46,7 @@ from journey.schema import (
     SourcesSummary,
     Stage,
     every_field,
+    participant_key,
 )
 from journey.source import Role, SourceKind
 

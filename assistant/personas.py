@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.synthesis import participant_key
 from journey.schema import (
     CodedObservation,
     DefiningTheme,
@@ -28,6 +27,7 @@ from journey.schema import (
     Persona,
     PersonaStage,
     every_field,
+    participant_key,
 )
 
 PERSONA_KEY = "persona"

@@ -24,6 +24,7 @@ from journey.schema import (
     PainPoint,
     Stage,
     Touchpoint,
+    participant_key,
 )
 
 MAX_PAIN_POINTS = 60
@@ -41,11 +42,6 @@ and it was a bot.", "Well, I'm seventy-one."); its faintest pains are mostly rea
 stated flatly."""
 MAX_MENTIONED_ONCE = 20
 """Pain points (and delights) per stage kept below the headline threshold."""
-
-
-def participant_key(evidence: Evidence) -> str:
-    """Who a quote speaks for: the source's participant (or the speaker when it has none)."""
-    return evidence.participant_id or evidence.speaker or evidence.source_id
 
 
 def theme_groups(

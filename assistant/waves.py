@@ -26,10 +26,10 @@ from assistant.compare import (
 from assistant.personas import Profile, profiles
 from assistant.presets import presets
 from assistant.stages import DEFAULT_STAGES, DEFAULT_STAGES_ZH
-from assistant.synthesis import MIN_PARTICIPANTS, participant_key
+from assistant.synthesis import MIN_PARTICIPANTS
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
 from journey.labels import Labels, labels_for
-from journey.schema import Delight, Finding, JourneyMap, PainPoint
+from journey.schema import Delight, Finding, JourneyMap, PainPoint, participant_key
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts -> one unit vector per text (the workspace's embedder)."""

@@ -12,7 +12,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from journey.labels import labels_for
-from journey.schema import Delight, Evidence, Finding, JourneyMap, PainPoint, Stage
+from journey.schema import (
+    Delight,
+    Evidence,
+    Finding,
+    JourneyMap,
+    PainPoint,
+    Stage,
+    participant_key,
+)
 
 Op = Literal["rename", "merge", "split", "delete", "restage", "pin", "unpin", "add"]
 QuoteRef = dict[str, str | int]
@@ -196,10 +204,14 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                 e for e in finding.evidence if (e.source_id, e.char_start) not in seen
             ]
             people = {e.participant_id for e in keep.evidence}
-            # Only the quotes are kept, not every member: the larger count is a lower bound.
+            # The map shows a few quotes per finding; its coded segments know every member.
             keep.participants = max(keep.participants, finding.participants, len(people))
-            keep.share = round(keep.participants / max(1, out.sources.participants), 3)
             keep.severity = max(keep.severity, finding.severity)
+            for o in out.observations:
+                if o.theme == finding.id:
+                    o.theme = keep.id
+            _recount(out, keep, into[0].name)
+            keep.share = round(keep.participants / max(1, out.sources.participants), 3)
             _remove(stage, finding)
             for rec in out.recommendations:
                 rec.addresses = list(
@@ -225,6 +237,28 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
     out.top_pain_points = [i for i in out.top_pain_points if i in kept]
     out.top_delights = [i for i in out.top_delights if i in kept]
     return out
+
+
+def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:
+    """A finding's participants, the other stages it is voiced in and its who-how-many-where
+    line, counted again from the map's coded segments (a merge joins two themes' members,
+    who may overlap; the quotes shown are only a sample of them)."""
+    members = [o for o in m.observations if o.theme == finding.id]
+    if not members:
+        return  # a map without its coded segments: the counts stand as lower bounds
+    home = finding.home_stage or stage
+    everyone = {participant_key(o.evidence) for o in members}
+    elsewhere: dict[str, set[str]] = {}
+    for o in members:
+        if o.stage != home:
+            elsewhere.setdefault(o.stage, set()).add(participant_key(o.evidence))
+    finding.participants = len(everyone)
+    finding.also_in = {
+        name: len(p) for name, p in sorted(elsewhere.items(), key=lambda x: (-len(x[1]), x[0]))
+    }
+    finding.description = labels_for(m.language).spread(
+        finding.participants, m.sources.participants, home, finding.also_in
+    )
 
 
 def _people(evidence: list[Evidence]) -> set[str]:
@@ -257,10 +291,16 @@ def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
             "also_in": {},
         },
     )
-    # The quotes are a sample of the members: the count left is a lower bound.
+    # The quotes are a sample of the members: the count left is a lower bound...
     finding.participants = max(len(_people(left)), finding.participants - len(gone))
-    finding.share = round(finding.participants / max(1, m.sources.participants), 3)
     finding.evidence = left
+    # ...unless the map's coded segments say who is where: the moved quotes' segments go along.
+    for o in m.observations:
+        if o.theme == finding.id and (o.evidence.source_id, o.evidence.char_start) in keys:
+            o.theme = new.id
+    for f in (finding, new):
+        _recount(m, f, stage.name)
+        f.share = round(f.participants / max(1, m.sources.participants), 3)
     _add(stage, new)
 
 

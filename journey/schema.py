@@ -80,6 +80,11 @@ class Evidence(_Model):
     """True once the grounding check found the quote at its offsets."""
 
 
+def participant_key(evidence: Evidence) -> str:
+    """Who a quote speaks for: the source's participant (or the speaker when it has none)."""
+    return evidence.participant_id or evidence.speaker or evidence.source_id
+
+
 class Observation(_Model):
     """One thing a participant said, classified: the unit extractors produce."""
 

@@ -1,5 +1,5 @@
 from journey.edits import Edit, anchor, apply_edits, find
-from journey.schema import JourneyMap
+from journey.schema import CodedObservation, Evidence, JourneyMap, ObservationKind
 
 
 def _pains(m: JourneyMap):
@@ -85,3 +85,59 @@ def test_add_puts_a_new_finding_with_its_quotes_in_its_stage(
     assert added.evidence == [quote] and added.severity == 2 and added.participants == 1
     nowhere = add.model_copy(update={"stage": "No such stage"})
     assert any("e5" in w for w in apply_edits(sample_map, [nowhere]).warnings)
+
+
+def _coded(theme: str, stage: str, who: str, at: int) -> CodedObservation:
+    quote = f"member {who} {at}"
+    return CodedObservation(
+        kind=ObservationKind.pain_point,
+        stage=stage,
+        touchpoint=None,
+        channel=None,
+        emotion="frustrated",
+        valence=-1.0,
+        severity=3,
+        evidence=Evidence(
+            source_id=f"s-{who}",
+            source_path=f"{who}.txt",
+            quote=quote,
+            char_start=at,
+            char_end=at + len(quote),
+            participant_id=who,
+        ),
+        theme=theme,
+    )
+
+
+def test_merge_and_split_count_members_again_from_the_coded_segments(sample_map: JourneyMap):
+    """The map shows a few quotes per theme; who is in a merged theme is counted from every
+    coded segment (a new-user trial merged themes of 7 and 11 people, 14 together, and the
+    map kept saying 11)."""
+    a, b = _pains(sample_map)[:2]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    other = next(s.name for s in sample_map.stages if s.name != home)
+    m = sample_map.model_copy(deep=True)
+    m.observations = [
+        *(_coded(a.id, home, f"p{i}", 10 * i) for i in range(1, 8)),  # 7 people
+        *(_coded(b.id, other, f"p{i}", 500 + 10 * i) for i in range(5, 12)),  # 7, 3 shared
+    ]
+    merged = apply_edits(m, [Edit(id="e1", op="merge", anchor=anchor(b), into_anchor=anchor(a))])
+    kept = find(merged, a.id)
+    assert kept is not None
+    assert kept[1].participants == 11
+    assert kept[1].also_in == {other: 7}
+    assert "11 of" in kept[1].description and other in kept[1].description
+    assert {o.theme for o in merged.observations} == {a.id}
+    # splitting the shown quotes of one half out again moves their segments along
+    shown = kept[1].evidence[len(a.evidence) :]
+    merged.observations += [
+        CodedObservation(**_coded(a.id, other, "x", 0).model_dump() | {"evidence": e})
+        for e in shown
+    ]
+    split = apply_edits(
+        merged, [Edit(id="e2", op="split", anchor=anchor(kept[1]), quotes=shown, title="x")]
+    )
+    new = find(split, f"{a.id.split('-', 1)[0]}-e2")
+    assert new is not None
+    assert new[1].participants == len({e.participant_id or e.source_id for e in shown})
+    assert find(split, a.id)[1].participants == 11
