@@ -34,7 +34,11 @@ DIFFICULTY = re.compile(
     r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
     r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
     r"unhelpful|unusable|unreliable|laggy|glitch\w*|overbooked|cramped|"
-    r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*)\b"
+    r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*|"
+    # excess, said without a word of blame: "So much plastic.", "The packaging is a lot."
+    r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
+    r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
+    r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
     r"|麻烦|难|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑",
     _I,
@@ -63,6 +67,8 @@ NEED = re.compile(
     r"(?:i|we) need|needs? to|want(?:ed)? (?:to|a|an|more)|maybe (?:add|have|put|include)|"
     r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
     r"option to|ability to)\b"
+    # a wish said as what there should be less of: "Oh, and maybe less plastic."
+    r"|^\W*(?:(?:and|oh|maybe|just|but|so|also)\W+)*(?:less|fewer) \w+"
     # an imperative about the product: "Just make it easier to reach a person!"
     r"|^\W*(?:(?:just|please|so|and|but|then)\W+)*make (?:it|them|that|this|the [\w ]{1,20}?) "
     r"(?:\w+er|more|less|obvious|clear|visible)\b"

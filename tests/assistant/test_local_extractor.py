@@ -271,3 +271,21 @@ def test_a_five_star_review_lifts_only_sentences_that_lean_positive():
     assert read_sentence(fact, context=1.0).kind is ObservationKind.neutral
     assert read_sentence(fact, context=-1.0).kind is ObservationKind.pain_point
     assert read_sentence("The recipes are good.", context=1.0).kind is ObservationKind.delight
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["So much plastic.", "And so much plastic.", "The packaging is a lot.", "So many screens!"],
+)
+def test_excess_said_without_a_word_of_blame_is_a_pain_point(text: str):
+    assert read_sentence(text).kind is ObservationKind.pain_point
+
+
+@pytest.mark.parametrize("text", ["Thank you so much.", "So much better.", "I learned a lot."])
+def test_so_much_in_praise_or_thanks_is_no_complaint(text: str):
+    assert read_sentence(text).kind is not ObservationKind.pain_point
+
+
+def test_what_there_should_be_less_of_is_a_need():
+    assert read_sentence("Oh, and maybe less plastic.").kind is ObservationKind.need
+    assert read_sentence("I spend less time cooking.").kind is not ObservationKind.need
