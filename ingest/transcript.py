@@ -116,7 +116,15 @@ def parse_transcript(text: str) -> tuple[list[RawTurn], list[Section]]:
             ln.kind, ln.label = "content", None
     think_aloud = _is_think_aloud(lines)
     prose = not labels and not headers and not think_aloud
-    heading_depths = sorted({ln.level for ln in lines if ln.kind == "heading"})
+    depth_count = Counter(ln.level for ln in lines if ln.kind == "heading")
+    heading_depths = sorted(depth_count)
+    # A lone heading above the others is the document's title ("# Interview P03", then
+    # "## Awareness", "## First delivery"...): the sections are the level below it.
+    title_depth = (
+        heading_depths.pop(0)
+        if len(heading_depths) > 1 and depth_count[heading_depths[0]] == 1
+        else None
+    )
 
     turns: list[RawTurn] = []
     sections: list[Section] = []
@@ -149,7 +157,13 @@ def parse_transcript(text: str) -> tuple[list[RawTurn], list[Section]]:
             pending = None
             level = 1 if kind == "task" and ln.level == 1 else 2
             if kind == "heading":
-                level = 1 if heading_depths.index(ln.level) == 0 else 2
+                level = (
+                    0
+                    if ln.level == title_depth
+                    else 1
+                    if heading_depths.index(ln.level) == 0
+                    else 2
+                )
             title = ln.title or ""
             sections.append(Section(title=title, level=level, char_start=ln.start, char_end=ln.end))
             if level == 1:

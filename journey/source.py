@@ -56,7 +56,8 @@ class Section(BaseModel):
     title: str
     """The heading text, without its numbering or Markdown marks."""
     level: int
-    """1 for a top-level section or task, 2 for a sub-question under it."""
+    """1 for a top-level section or task, 2 for a sub-question under it, 0 for the document's
+    title (a lone heading above the sections)."""
     char_start: int
     """Start offset of the heading line in the decoded source text."""
     char_end: int

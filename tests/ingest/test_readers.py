@@ -434,6 +434,29 @@ def test_unlabelled_prose_is_split_into_one_turn_per_paragraph() -> None:
     assert words == 175
 
 
+def test_a_lone_title_heading_leaves_the_guide_sections_below_it_as_sections(
+    tmp_path: Path,
+) -> None:
+    """'# Interview P03' over '## Awareness', '## First delivery': every turn fell under the
+    title, so the guide's sections never placed a quote in its stage."""
+    path = tmp_path / "p03.md"
+    path.write_text(
+        "# Freshbox study: interview P03\n\n_Remote session._\n\n## Awareness\n\n"
+        "Interviewer: How did you hear about it?\n\nPriya: A friend told me.\n\n"
+        "## First delivery\n\nInterviewer: And the box?\n\nPriya: The packaging is a lot.\n",
+        encoding="utf-8",
+    )
+    doc = read_one(path)
+    assert [(s.title, s.level) for s in doc.sections] == [
+        ("Freshbox study: interview P03", 0),
+        ("Awareness", 1),
+        ("First delivery", 1),
+    ]
+    sections = {doc.turn_text(t): t.section for t in doc.turns}
+    assert sections["A friend told me."] == "Awareness"
+    assert sections["The packaging is a lot."] == "First delivery"
+
+
 # --- think-aloud task script ----------------------------------------------------------------
 
 TASK_1 = "Open an account from the welcome screen."
