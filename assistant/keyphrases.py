@@ -81,7 +81,19 @@ def _jieba() -> Any:
     import jieba  # type: ignore[import-untyped]
 
     jieba.setLogLevel(logging.WARNING)  # it announces building its prefix dictionary
+    for word in _CHANNEL_WORDS:
+        jieba.add_word(word, tag="n")
     return jieba
+
+
+_CHANNEL_TEXT = """
+    小程序 公众号 服务号 视频号 配送员 快递员 外卖员 送餐员 刷脸 扫码 人工客服 在线客服 客服热线
+    优惠码 推荐码 会员卡 自助机 取号机
+"""
+_CHANNEL_WORDS = _CHANNEL_TEXT.split()
+"""Channels and people of a customer's journey, in any domain, that jieba's dictionary cuts up
+(小程序 -> 小 / 程序, 公众号 -> 公众 / 号, 配送员 -> 配送 / 员): one word each, so a touchpoint
+or title is never a fragment."""
 
 
 def chinese_words(text: str) -> list[str]:

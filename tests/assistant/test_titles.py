@@ -158,3 +158,9 @@ def test_a_delight_is_not_titled_by_a_complaint_it_holds():
     ]
     (title,) = cluster_titles([deal], problem=[False])
     assert title is not None and "fee" not in title
+
+
+def test_channel_words_jieba_cuts_up_stay_whole():
+    assert "小程序" in chinese_words("我用小程序预约挂号")
+    assert "公众号" in chinese_words("关注公众号以后")
+    assert "配送员" in chinese_words("配送员很友好")
