@@ -1,6 +1,5 @@
 """Observations -> stages of a map: clusters of pain points and delights, touchpoints, emotion."""
 
-import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -14,6 +13,7 @@ from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
 from journey.labels import EN, labels_for
+from journey.lanes import participant_means, point_of
 from journey.schema import (
     Delight,
     Emotion,
@@ -283,28 +283,24 @@ def _findings(
 
 
 def _emotion(observations: Sequence[Observation]) -> Emotion:
-    values = [
-        o.valence
+    """The stage's point on the curve: each participant's quotes with feeling averaged, then
+    the participants' means (one talkative source counts once, as each person does)."""
+    felt = [
+        (participant_key(o.evidence), o.valence)
         for o in observations
         if o.kind in (ObservationKind.pain_point, ObservationKind.delight) or abs(o.valence) >= 0.5
     ]
     labels = Counter(o.emotion for o in observations if o.emotion != "neutral")
-    if not values:
-        return Emotion(
-            mean_valence=None,
-            n=0,
-            ci_low=None,
-            ci_high=None,
-            labels=[k for k, _ in labels.most_common(3)],
-        )
-    mean = statistics.fmean(values)
-    half = 1.96 * statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else 2.0
+    dominant = [k for k, _ in labels.most_common(3)]
+    if not felt:
+        return Emotion(mean_valence=None, n=0, ci_low=None, ci_high=None, labels=dominant)
+    point = point_of(participant_means(felt))
     return Emotion(
-        mean_valence=round(mean, 3),
-        n=len(values),
-        ci_low=round(max(-2.0, mean - half), 3),
-        ci_high=round(min(2.0, mean + half), 3),
-        labels=[k for k, _ in labels.most_common(3)],
+        mean_valence=round(point.mean, 3),
+        n=point.n,
+        ci_low=round(point.ci_low, 3) if point.ci_low is not None else None,
+        ci_high=round(point.ci_high, 3) if point.ci_high is not None else None,
+        labels=dominant,
     )
 
 

@@ -219,7 +219,7 @@ class SummaryWords:
     columns: tuple[str, str, str, str, str]
     """Stage, mood, pain points, the top pain point, delights."""
     mood: str
-    """`{mood}` (the mean valence), `{n}` quotes."""
+    """`{mood}` (the mean valence), `{n}` participants."""
     top: str
     """`{title}` of the top pain point, `{participants}` who raised it."""
     recommendation: str
@@ -718,7 +718,7 @@ EN = Labels(
     show_segment="Show a segment",
     everyone="everyone",
     segment_note=(
-        "Dashed: the segment's mean valence per stage (its coded quotes, 95% CI); cards show "
+        "Dashed: the segment's mean valence per stage (over its participants, 95% CI); cards show "
         "its reach, and fade where it said nothing."
     ),
     page_title="{title} — journey map",
@@ -752,8 +752,9 @@ EN = Labels(
     read_with_care="Read with care",
     journey_map="Journey map",
     legend=(
-        "Emotion curve: mean valence of each stage's quotes (−2 to +2), bars: 95% confidence "
-        "interval, ringed ★: a moment of truth. Feeling: the emotions a stage's quotes carry "
+        "Emotion curve: each stage's mean valence over participants, each one's quotes averaged "
+        "first (−2 to +2; n: participants), bars: 95% confidence interval, ringed ★: a moment of "
+        "truth. Feeling: the emotions a stage's quotes carry "
         "more often than the whole study's (share here vs study-wide). Open a pain point or "
         "delight to read its quotes; bar colour: severity, yellow (1) to dark red (5). "
         "Opportunities: the recommendations for the stage's pain points, by priority (#: rank "
@@ -904,7 +905,7 @@ ZH = Labels(
     show_segment="查看细分人群",
     everyone="全部",
     segment_note=(
-        "虚线：该人群各阶段的平均情绪值（其编码原话，95% 置信区间）；"
+        "虚线：该人群各阶段的平均情绪值（按参与者计，95% 置信区间）；"
         "卡片显示其人数，未提及的卡片变淡。"
     ),
     page_title="{title} — 客户旅程地图",
@@ -931,7 +932,8 @@ ZH = Labels(
     read_with_care="阅读须知",
     journey_map="旅程地图",
     legend=(
-        "情绪曲线：各阶段原话的平均情绪值（−2 到 +2），竖线为 95% 置信区间，带圈的 ★ 为关键时刻。"
+        "情绪曲线：各阶段按参与者计的平均情绪值（先取每人原话的平均，−2 到 +2；n 为人数），"
+        "竖线为 95% 置信区间，带圈的 ★ 为关键时刻。"
         "情绪：该阶段原话中比全体研究更常出现的情绪（本阶段占比 vs 全体占比）。"
         "展开痛点或亮点可读原话；左边色条表示严重度，黄色（1）到深红（5）。"
         "机会点：针对该阶段痛点的改进建议，按优先级排列（#：在全研究中的排名）。"

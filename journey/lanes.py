@@ -6,10 +6,17 @@ Pure functions of a `JourneyMap`, shared by the Markdown report and the HTML map
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journey.labels import EN, Labels
-from journey.schema import CodedObservation, JourneyMap, ObservationKind, Recommendation
+from journey.schema import (
+    CodedObservation,
+    JourneyMap,
+    ObservationKind,
+    Recommendation,
+    participant_key,
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ class SegmentPoint:
 
     mean: float
     n: int
-    """Coded quotes of the segment in the stage."""
+    """Participants of the segment whose quotes in the stage carry feeling."""
     ci_low: float | None
     ci_high: float | None
 
@@ -135,7 +142,17 @@ class SegmentView:
         return f"{self.key}: {self.value}"
 
 
-def _point(valences: list[float]) -> SegmentPoint:
+def participant_means(valences: Iterable[tuple[str, float]]) -> list[float]:
+    """Each participant's mean valence, from (participant, valence) pairs: a curve counts
+    people, so one talkative source (a 2 MB review, a long interview) counts once."""
+    by: dict[str, list[float]] = {}
+    for who, valence in valences:
+        by.setdefault(who, []).append(valence)
+    return [sum(v) / len(v) for v in by.values()]
+
+
+def point_of(valences: list[float]) -> SegmentPoint:
+    """Mean, n and t-based 95% interval of the values (one per participant)."""
     n = len(valences)
     mean = sum(valences) / n
     if n < 2:
@@ -160,10 +177,12 @@ def segment_views(m: JourneyMap, *, max_values: int = 8) -> list[SegmentView]:
         if not 2 <= len(values) <= max_values:
             continue
         for value, participants in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
-            by_stage: dict[str, list[float]] = {}
+            by_stage: dict[str, list[tuple[str, float]]] = {}
             for o in m.observations:
                 if o.segment.get(key) == value and _on_the_curve(o):
-                    by_stage.setdefault(o.stage, []).append(o.valence)
-            curve = {stage: _point(v) for stage, v in by_stage.items()}
+                    by_stage.setdefault(o.stage, []).append(
+                        (participant_key(o.evidence), o.valence)
+                    )
+            curve = {stage: point_of(participant_means(v)) for stage, v in by_stage.items()}
             views.append(SegmentView(key, value, participants, curve))
     return views

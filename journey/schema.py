@@ -173,11 +173,12 @@ class Emotion(_Model):
     """The emotion curve's point for one stage."""
 
     mean_valence: float | None
-    """Mean valence of the stage's quotes, -2..+2; None without quotes."""
+    """Mean valence of the stage, -2..+2: each participant's quotes with feeling averaged, then
+    the participants' means (one talkative source counts once); None without quotes."""
     n: int
-    """Number of quotes it is computed from."""
+    """Number of participants it is computed from."""
     ci_low: float | None
-    """Lower end of the 95% confidence interval of the mean."""
+    """Lower end of the 95% confidence interval of the mean (t-based; None for one person)."""
     ci_high: float | None
     """Upper end of the 95% confidence interval of the mean."""
     labels: list[str]

@@ -202,3 +202,21 @@ def test_a_themes_first_quote_is_the_one_its_title_comes_from(embedder):
     lead = theme.evidence[0].quote
     assert theme.title.casefold() in lead.casefold()
     assert lead != said[0][0]  # a vague line does not lead a theme
+
+
+def test_the_emotion_curve_counts_participants_not_quotes():
+    """One talkative source (a 2 MB one-line file gave its stage n = 2053) counts once."""
+    from assistant.synthesis import _emotion
+
+    talkative = [_pain(f"Complaint {i}.", "loud") for i in range(50)]
+    happy = [
+        _pain("Fine.", who).model_copy(
+            update={"kind": ObservationKind.delight, "valence": 1.0, "emotion": "satisfied"}
+        )
+        for who in ("p1", "p2", "p3", "p4")
+    ]
+    point = _emotion(talkative + happy)
+    assert point.n == 5
+    assert point.mean_valence == round((4 * 1.0 - 1.2) / 5, 3)
+    assert point.ci_low is not None and point.ci_low < point.mean_valence < point.ci_high
+    assert _emotion(talkative).n == 1 and _emotion(talkative).ci_low is None
