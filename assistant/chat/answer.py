@@ -139,7 +139,7 @@ class Gatherer:
             said, spoken, holding = self._uses(question, subject, closest)
             if not ((best > bar and said) or spoken):
                 return self.nothing(lang)
-            findings = self._matching(question, vector, f, above=bar)
+            findings = self._matching(question, vector, f, above=bar, subject=subject)
             words = set(subject)
             # never padded: a quote is cited only if it uses the subject's words or beats chance
             # (across languages, where chance is measured too roughly, if it holds words meaning
@@ -269,14 +269,45 @@ class Gatherer:
             participant_label(e.participant_id) == f.participant for e in finding.evidence
         )
 
+    def _named(self, question: str, subject: list[str]) -> np.ndarray:
+        """How many of the question's words each finding names in its title or touchpoints.
+
+        Of a question with a subject only the subject's words count, and only for a finding
+        that names most of them or the words that carry at least half of their weight (each
+        word weighed by its inverse document frequency in the study; one the study never uses
+        weighs most). So the distinctive words choose: 'the vegan options' does not name a
+        theme on the support bot's menu options, nor 'does the app crash?' one on the app's
+        missing phone number, while 'can people skip a week easily?' names "Can't find how to
+        skip a week".
+        """
+        if not subject:
+            words = set(tokens(question))
+            return np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        idf = self.retriever.bm25.idf
+        weight = {t: idf(t) for t in subject}
+        whole = sum(weight.values())
+        named = [weight.keys() & w for w in self._finding_words]
+        return np.array(
+            [
+                len(n) if 2 * len(n) > len(weight) or 2 * sum(weight[t] for t in n) >= whole else 0
+                for n in named
+            ],
+            dtype=np.float32,
+        )
+
     def _matching(
-        self, question: str, vector: np.ndarray, f: Filters, above: float = FINDING_ABOVE
+        self,
+        question: str,
+        vector: np.ndarray,
+        f: Filters,
+        above: float = FINDING_ABOVE,
+        subject: list[str] | None = None,
     ) -> list[tuple[str, Finding]]:
-        """Findings close to the question in meaning or naming its words, best first."""
+        """Findings close to the question in meaning or naming its words (see `_named`), best
+        first."""
         if not self._findings:
             return []
-        words = set(tokens(question))
-        overlap = np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        overlap = self._named(question, subject or [])
         scores = self._finding_vectors @ vector + KEYWORD_BONUS * overlap
         out = []
         for i in np.argsort(-scores, kind="stable"):
