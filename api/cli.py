@@ -835,7 +835,8 @@ def compare(
 ) -> None:
     """Compare the groups of a segment attribute (or personas): each stage's mean valence per
     group with a 95% interval and n, and the themes whose share differs most (Fisher's exact
-    test). Under 3 participants a group is never called different."""
+    test). Under 3 participants a group is never called different; an attribute with one
+    value is an error naming it and the attributes that have two (exit code 2)."""
     with _opened() as studies:
         found = studies(project).compare(by, limit)
     if as_json:

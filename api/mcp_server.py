@@ -396,7 +396,8 @@ def create_mcp(state: AppState) -> MCPServer:
         """Compare the groups of a segment attribute (`by`: e.g. `plan`, or `persona`): per
         stage each group's mean valence with a 95% interval and n participants, and the themes
         whose share differs most, with Fisher's exact test. A verdict `not enough participants`
-        means no difference may be claimed."""
+        means no difference may be claimed. An attribute with one value among the participants
+        is an error naming its value and the attributes that have two."""
         return studies(project).compare(by, limit)
 
     @tool(READ_ONLY)

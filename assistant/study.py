@@ -617,7 +617,30 @@ class Study:
         per group with intervals, and the themes whose share differs most, tested."""
         journey_map = self._map_now()
         self._segment_values(journey_map, by)
-        return compare(journey_map, by, limit)
+        found = compare(journey_map, by, limit)
+        if len(found.groups) < 2:
+            # every stage and theme would read "not enough participants": say why, once
+            values = ", ".join(
+                f"{g.value} ({g.participants} participant{'s' if g.participants != 1 else ''})"
+                for g in found.groups
+            )
+            others = sorted(
+                key
+                for key, counts in journey_map.sources.segments.items()
+                if key != by and len(counts) > 1
+            )
+            hint = (
+                f"compare by another attribute: {', '.join(others)}"
+                if others
+                else f"ingest sources of another {by} (e.g. `--segment {by}=...`) to compare"
+            )
+            raise InputError(
+                f"a comparison needs two groups: {by!r} has "
+                f"{'one value' if found.groups else 'no value'} among the participants of "
+                f"project {self.project!r}{': ' + values if values else ''}; {hint}",
+                code="one_group",
+            )
+        return found
 
     def _version(self, ref: str) -> JourneyMap:
         versions = [v.id for v in self.map_versions()]

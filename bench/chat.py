@@ -11,9 +11,10 @@
 (d) The bundled sample study: questions whose topic is absent from it (must abstain) and
     questions it answers (must not), written down before the relevance bar was tuned.
 (e) Chinese restaurant reviews (ASAP sample, held out): projects of 5 reviews, one question per
-    aspect (answerable when a review mentions it) and questions from other domains.
+    aspect (answerable when a review mentions it) and questions from other domains, asked in
+    Chinese and again in English.
 
-    .venv/bin/python -m bench.chat [--only serdif|subjqa|sample|latency] [--businesses 30]
+    .venv/bin/python -m bench.chat [--only serdif|subjqa|sample|asap|latency] [--businesses 30]
 """
 
 import argparse
@@ -563,6 +564,39 @@ ASAP_OFF_TOPIC = (
     "汽车保险理赔快吗？",
     "幼儿园的老师怎么样？",
 )
+# The same questions asked in English of the same Chinese reviews (translations, written before
+# the cross-language word check was built), and the chat tests' off-topic English questions.
+ASAP_QUESTIONS_EN = {
+    "location_traffic": "Is the transport convenient?",
+    "location_distance_from_business_district": "Is it far from the shopping district?",
+    "location_easy_to_find": "Is the restaurant easy to find?",
+    "service_wait_time": "How long is the wait for a table?",
+    "service_waiters_attitude": "How is the waiters' attitude?",
+    "service_parking_convenience": "Is parking convenient?",
+    "service_serving_speed": "Are dishes served quickly?",
+    "price_level": "Is it expensive?",
+    "price_cost_effective": "Is it good value for money?",
+    "price_discount": "Are there any deals or discounts?",
+    "environment_decoration": "What is the decor like?",
+    "environment_noise": "Is it noisy inside?",
+    "environment_space": "Is the restaurant spacious?",
+    "environment_cleaness": "Is it clean?",
+    "dish_portion": "Are the portions big enough?",
+    "dish_taste": "How do the dishes taste?",
+    "dish_look": "Do the dishes look good?",
+    "dish_recommendation": "Which dishes are recommended?",
+}
+ASAP_OFF_TOPIC_EN = (
+    "Are mortgage rates high?",
+    "Is it a hassle to change a flight?",
+    "How long does the phone battery last?",
+    "Is it easy to get a gym membership?",
+    "Are car insurance claims paid quickly?",
+    "What are the kindergarten teachers like?",
+    "How is the weather at the beach?",
+    "What do users think about the mortgage calculator?",
+    "Did anyone mention the smartwatch integration?",
+)
 
 
 def run_asap(model: UsemEmbedder, groups: int) -> dict[str, float]:
@@ -570,6 +604,7 @@ def run_asap(model: UsemEmbedder, groups: int) -> dict[str, float]:
     with ASAP.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     outcomes: list[tuple[str, bool, bool]] = []
+    english: list[tuple[str, bool, bool]] = []
     wrong: list[str] = []
     options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
     with workspace(model) as ws, tempfile.TemporaryDirectory() as tmp:
@@ -592,11 +627,21 @@ def run_asap(model: UsemEmbedder, groups: int) -> dict[str, float]:
                 outcomes.append((kind, unanswerable, abstained))
                 if abstained != unanswerable:
                     wrong.append(f"{project} {q} ({'abstained' if abstained else 'answered'})")
+            in_english = [
+                (q, all(r[aspect] == "-2" for r in group), "aspect")
+                for aspect, q in ASAP_QUESTIONS_EN.items()
+            ] + [(q, True, "off-topic") for q in ASAP_OFF_TOPIC_EN]
+            for q, unanswerable, kind in in_english:
+                english.append((kind, unanswerable, chat.ask(q).abstained))
     acc = _abstention("asap", outcomes)
     _abstention("aspects", [o for o in outcomes if o[0] == "aspect"])
     _abstention("off-topic", [o for o in outcomes if o[0] == "off-topic"])
     print("  wrong: " + "; ".join(wrong))
-    return {"abstention_accuracy": acc}
+    print("  the same reviews asked in English:")
+    english_acc = _abstention("asap en", english)
+    _abstention("aspects en", [o for o in english if o[0] == "aspect"])
+    _abstention("off-top. en", [o for o in english if o[0] == "off-topic"])
+    return {"abstention_accuracy": acc, "english_accuracy": english_acc}
 
 
 # ---------------------------------------------------------------- latency
@@ -747,6 +792,7 @@ def main() -> None:
         print(f"sample study abstention accuracy     {s['abstention_accuracy']:.3f}  (no target)")
     if s := runs.get("asap"):
         print(f"Chinese reviews abstention accuracy   {s['abstention_accuracy']:.3f}  (no target)")
+        print(f"  asked in English                    {s['english_accuracy']:.3f}  (no target)")
     if s := runs.get("latency"):
         print(
             f"Chat.ask latency p95                 {s['p95']:.0f} ms  (p50 {s['p50']:.0f} ms; "

@@ -44,7 +44,9 @@ def compare_segments(
 ) -> Comparison:
     """Per stage, each group's mean valence with a 95% interval and n (participants), and the
     themes whose share differs most between groups, with Fisher's exact test; groups under 3
-    participants are shown but never called different."""
+    participants are shown but never called different. An attribute with one value among the
+    participants is refused (400 `one_group`), naming its value and the attributes that have
+    two."""
     return study.compare(by, limit)
 
 

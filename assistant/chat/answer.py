@@ -3,11 +3,21 @@ findings and participants' quotes an answer is built from (never padded below th
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.chat.question import CJK, Lang, QuestionReader, chinese_subject, is_off_topic
+from assistant.chat.glossary import Glossary
+from assistant.chat.question import (
+    CJK,
+    Lang,
+    QuestionReader,
+    as_written,
+    chinese_subject,
+    is_off_topic,
+    topic,
+)
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.extractor import meaning_text
 from journey.schema import ChatAnswer, Evidence, Finding, JourneyMap, PainPoint
@@ -46,6 +56,10 @@ ANSWERED = 3
 """At most this many findings lead an answer."""
 QUOTED = 6
 """At most this many retrieved passages are quoted in an answer."""
+WORDED = 10
+"""An English question's words are looked for by meaning among the Chinese words of this many
+passages closest to it (each word embedded once per study; the first question over a new
+passage pays for its words)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ class Gatherer:
         self._finding_words = [
             set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
         ]
+        probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
+        self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
 
     def gather(self, question: str, f: Filters) -> ChatAnswer | Grounds:
         """A refusal or an abstention, or what the answer will be built from."""
@@ -119,16 +135,20 @@ class Gatherer:
             # use every word of the subject in one passage ("sign-up", which short turns
             # rarely match by meaning alone)
             best = max(similarity.values(), default=0.0)
-            said, spoken = self._uses(question, subject)
+            closest = sorted(similarity, key=lambda i: (-similarity[i], i))[:WORDED]
+            said, spoken, holding = self._uses(question, subject, closest)
             if not ((best > bar and said) or spoken):
                 return self.nothing(lang)
-            findings = self._matching(question, vector, f, above=bar)
+            findings = self._matching(question, vector, f, above=bar, subject=subject)
             words = set(subject)
-            # never padded: a quote is cited only if it beats chance or uses the subject's words
+            # never padded: a quote is cited only if it uses the subject's words or beats chance
+            # (across languages, where chance is measured too roughly, if it holds words meaning
+            # them)
             chosen = [
                 i
                 for i in ranked[:QUOTED]
-                if similarity.get(i, 0.0) > bar or words & bm25.docs[i].keys()
+                if words & bm25.docs[i].keys()
+                or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
             ] or self._above(similarity, bar, f)
         else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
             findings = self._matching(question, vector, f, above=bar)
@@ -158,24 +178,40 @@ class Gatherer:
         ]
         return sorted(above, key=lambda i: (-similarity[i], i))[:3]
 
-    def _uses(self, question: str, subject: list[str]) -> tuple[bool, bool]:
+    def _uses(
+        self, question: str, subject: list[str], found: Collection[int]
+    ) -> tuple[bool, bool, set[int] | None]:
         """(the study uses at least half of the subject's words, its words hold the whole
-        subject: one passage uses every word of it, or a Chinese study uses every word)."""
+        subject: one passage uses every word of it, or a Chinese study uses every word; for an
+        English question over Chinese sources, the passages of `found` writing a word that
+        means one of the subject's, else None)."""
         if CJK.search(question):
             if not self.retriever.chinese:
                 # asked of sources in another language: there are no words to find, the dense
                 # evidence decides alone (against the Chinese probes' bar)
-                return True, False
+                return True, False, None
             # jieba's words of the subject are words, not character pairs: the study writing
             # every one of them (in any passages) speaks to it
             words = chinese_subject(question)
             texts = self.retriever.texts
-            found = sum(any(w in t for t in texts) for w in words)
-            return 2 * found >= len(words), bool(words) and found == len(words)
+            used = sum(any(w in t for t in texts) for w in words)
+            return 2 * used >= len(words), bool(words) and used == len(words), None
         bm25 = self.retriever.bm25
-        found = sum(bm25.attested(t) for t in subject)
+        if self.retriever.chinese:
+            # asked of Chinese sources in English: a subject word is the study's when the
+            # passages found write it (App) or a word meaning it (停车 for parking), so that the
+            # words decide as they do within one language; the dense similarity alone cannot
+            # tell a Chinese passage on the subject from one that is not across languages
+            meant = self._glossary.holders(as_written(question, subject), found)
+            holders = [
+                {i for i, doc in enumerate(bm25.docs) if t in doc} | near
+                for t, near in zip(subject, meant, strict=True)
+            ]
+            used = sum(bool(h) or bm25.attested(t) for t, h in zip(subject, holders, strict=True))
+            return 2 * used >= len(subject), bool(set.intersection(*holders)), set().union(*meant)
+        used = sum(bm25.attested(t) for t in subject)
         spoken = any(all(t in doc for t in subject) for doc in bm25.docs)
-        return 2 * found >= len(subject), spoken
+        return 2 * used >= len(subject), spoken, None
 
     def abstain(self, lang: Lang, en: str, zh: str) -> ChatAnswer:
         """An answer that declines, with questions the study can answer instead."""
@@ -233,14 +269,45 @@ class Gatherer:
             participant_label(e.participant_id) == f.participant for e in finding.evidence
         )
 
+    def _named(self, question: str, subject: list[str]) -> np.ndarray:
+        """How many of the question's words each finding names in its title or touchpoints.
+
+        Of a question with a subject only the subject's words count, and only for a finding
+        that names most of them or the words that carry at least half of their weight (each
+        word weighed by its inverse document frequency in the study; one the study never uses
+        weighs most). So the distinctive words choose: 'the vegan options' does not name a
+        theme on the support bot's menu options, nor 'does the app crash?' one on the app's
+        missing phone number, while 'can people skip a week easily?' names "Can't find how to
+        skip a week".
+        """
+        if not subject:
+            words = set(tokens(question))
+            return np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        idf = self.retriever.bm25.idf
+        weight = {t: idf(t) for t in subject}
+        whole = sum(weight.values())
+        named = [weight.keys() & w for w in self._finding_words]
+        return np.array(
+            [
+                len(n) if 2 * len(n) > len(weight) or 2 * sum(weight[t] for t in n) >= whole else 0
+                for n in named
+            ],
+            dtype=np.float32,
+        )
+
     def _matching(
-        self, question: str, vector: np.ndarray, f: Filters, above: float = FINDING_ABOVE
+        self,
+        question: str,
+        vector: np.ndarray,
+        f: Filters,
+        above: float = FINDING_ABOVE,
+        subject: list[str] | None = None,
     ) -> list[tuple[str, Finding]]:
-        """Findings close to the question in meaning or naming its words, best first."""
+        """Findings close to the question in meaning or naming its words (see `_named`), best
+        first."""
         if not self._findings:
             return []
-        words = set(tokens(question))
-        overlap = np.array([len(words & w) for w in self._finding_words], dtype=np.float32)
+        overlap = self._named(question, subject or [])
         scores = self._finding_vectors @ vector + KEYWORD_BONUS * overlap
         out = []
         for i in np.argsort(-scores, kind="stable"):

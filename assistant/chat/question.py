@@ -65,6 +65,20 @@ def topic(text: str) -> list[str]:
     ]
 
 
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+
+
+def as_written(text: str, words: Sequence[str]) -> list[str]:
+    """`words` (tokens, plural-folded) as the text writes them ('categories' for 'categorie'):
+    what a word's meaning is embedded from."""
+    written: dict[str, str] = {}
+    for w in _LATIN_WORD.findall(text.lower().replace("’", "'")):
+        folded = tokens(w)
+        if folded:
+            written.setdefault(folded[0], w)
+    return [written.get(t, t) for t in words]
+
+
 _ZH_ASKING = re.compile(r"^(?:多久|多少|多大|多远|多长|怎么样|为什么|是不是|有没有)$|(.+)不\1")
 """Chinese words that ask rather than name: 'how long', 'how much', and A-not-A forms (贵不贵)."""
 

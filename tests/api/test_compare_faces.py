@@ -203,3 +203,34 @@ def test_a_read_on_a_stale_study_builds_in_memory_and_stores_nothing(
         assert workspace.repository.map_versions("waves") == before
     finally:
         workspace.close()
+
+
+def test_comparing_by_an_attribute_with_one_value_says_once_that_it_needs_two_groups(
+    _run, tmp_path: Path, embedder: UsemEmbedder
+):
+    home = tmp_path / "home"
+    workspace = open_workspace(Settings(home=home), embedder)
+    interviews = sorted((SAMPLES / "interviews").iterdir())
+    try:
+        for wave, files in (("1", interviews[:2]), ("2", interviews[2:3])):
+            options = IngestOptions(segment={"plan": "family", "wave": wave})
+            workspace.ingestor("one-plan", options).ingest(files, IngestReport())
+    finally:
+        workspace.close()
+    for args in ((), ("--json",)):
+        found = _run(home, "compare", "-p", "one-plan", "--by", "plan", *args)
+        assert found.returncode == 2 and not found.stdout
+        assert found.stderr.count("two groups") == 1, found.stderr
+        assert "'plan' has one value" in found.stderr and "family (3 participants)" in found.stderr
+        assert "not enough participants" not in found.stderr
+        assert "by another attribute: wave" in found.stderr  # one that has two values
+    settings = Settings(home=home)
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            refused = client.get("/v1/projects/one-plan/compare", params={"by": "plan"})
+    finally:
+        workspace.close()
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "one_group" and "family (3 participants)" in error["message"]

@@ -61,6 +61,15 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                 segment={"plan": "family"},
             )
             assert added["added"][0]["turns"] > 0
+            # a second plan, so that compare_segments by plan has two groups to compare
+            priya = (SAMPLES / "interviews" / "p03_priya.md").read_text(encoding="utf-8")
+            await call(
+                "ingest_source",
+                project="fb",
+                content=priya,
+                filename="priya.md",
+                segment={"plan": "single"},
+            )
             assert (await call("list_projects"))["result"][0]["name"] == "fb"
             drafted = await call("draft_ideal_journey", project="fb")
             ideal = drafted["yaml"].replace("expectations: []", "expectations: [Fees are clear]")

@@ -163,3 +163,17 @@ def test_an_answer_lists_findings_about_its_subject_not_ones_far_below_the_best(
     answer = chat.ask("What do people say about the courier?")
     listed = [line for line in answer.answer.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert listed and all("ourier" in line for line in listed), listed
+
+
+def test_findings_are_chosen_by_the_subjects_distinctive_words_not_a_common_one(chat: Chat):
+    # 'options' names a theme on the support bot's menu; 'vegan' is what the question is about
+    answer = chat.ask("How do customers feel about the vegan options?")
+    assert not answer.abstained
+    listed = [line for line in answer.answer.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert not any("options" in line for line in listed), listed
+    said = answer.answer.split("What participants said:")[-1]
+    assert "vegetarian" in said
+    # with the words that make it distinctive, the same theme is named
+    bot = chat.ask("What do people say about the chat bot options?")
+    listed = [line for line in bot.answer.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert any("options" in line for line in listed), listed

@@ -14,6 +14,7 @@ from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey.source import SourceKind
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
+TRANSCRIPTS = Path(__file__).parents[1] / "fixtures" / "transcripts"
 
 
 CHINESE_REVIEWS = (
@@ -41,6 +42,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     )
     options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
     ws.ingestor("zh", options).ingest([reviews], IngestReport())
+    chinese = [TRANSCRIPTS / "chinese.txt", TRANSCRIPTS / "chinese_gbk.txt"]
+    ws.ingestor("zh-interviews", IngestOptions()).ingest(chinese, IngestReport())
     yield ws
     ws.close()
 
@@ -69,6 +72,29 @@ def test_chinese_reviews_answer_by_their_own_words_and_abstain_on_others(workspa
     assert any("停车" in c.quote for c in parking.citations)
     gym = chat.ask("健身房会员卡好办吗？")
     assert gym.abstained and not gym.citations
+
+
+def test_an_english_question_over_a_chinese_study_answers_from_its_chinese_quotes(
+    workspace: Workspace,
+):
+    # two interviews, in Chinese only: no English word of the question is in them, and one
+    # passage each leaves too few for chance similarity to be measured well
+    chat = Chat(workspace, "zh-interviews")
+    face = chat.ask("Was the face recognition hard?")
+    assert not face.abstained
+    assert any("人脸识别" in c.quote for c in face.citations)
+    for question in (
+        "How is the weather at the beach?",
+        "What do users think about the mortgage calculator?",
+        "Did anyone mention the smartwatch integration?",
+    ):
+        answer = chat.ask(question)
+        assert answer.abstained and not answer.citations, question
+    reviews = Chat(workspace, "zh")
+    parking = reviews.ask("Is parking convenient?")
+    assert not parking.abstained
+    assert any("停车" in c.quote for c in parking.citations)
+    assert reviews.ask("What do users think about the mortgage calculator?").abstained
 
 
 def test_a_question_on_a_subject_the_study_holds_answers_with_quotes(chat: Chat):

@@ -1,4 +1,4 @@
-from assistant.chat.question import chinese_subject, topic
+from assistant.chat.question import as_written, chinese_subject, topic
 from assistant.chat.retrieval import BM25, fuse, tokens
 
 
@@ -57,3 +57,8 @@ def test_a_chinese_questions_subject_is_its_naming_words_not_its_asking_ones():
     assert chinese_subject("价格贵不贵？") == ["价格"]  # A-not-A asks
     assert chinese_subject("排队等位要多久？") == ["排队", "等位"]
     assert chinese_subject("哪些触点让客户最不满意？") == []
+
+
+def test_subject_words_are_matched_by_meaning_as_the_question_writes_them():
+    question = "Do people like the spending categories and the dishes?"
+    assert as_written(question, topic(question)) == ["spending", "categories", "dishes"]
