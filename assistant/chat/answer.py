@@ -150,6 +150,12 @@ class Gatherer:
                 if words & bm25.docs[i].keys()
                 or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
             ] or self._above(similarity, bar, f)
+        elif f.stage:  # "what happened in the Support stage?": the stage's widest findings
+            # (not the one whose title happens to hold the stage's name)
+            findings = self._top_findings(f)
+            chosen = (
+                [] if findings else [i for i in ranked[:QUOTED] if similarity.get(i, 0.0) > bar]
+            )
         else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
             findings = self._matching(question, vector, f, above=bar)
             if not findings and not f.participant:

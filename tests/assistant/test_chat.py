@@ -72,6 +72,18 @@ def test_a_stage_question_answers_from_that_stage(chat: Chat):
     _assert_grounded(chat.workspace, answer.citations)
 
 
+def test_a_question_about_a_whole_stage_leads_with_its_widest_findings(chat: Chat):
+    """'What happened in the Support stage?' led with a 3-person theme whose title held the
+    word 'support', and left out the stage's 10-person one."""
+    answer = chat.ask("What happened in the Support stage?")
+    support = next(s for s in chat.map.stages if s.name == "Support")
+    widest = max((*support.pain_points, *support.delights), key=lambda f: f.severity * f.share)
+    assert not answer.abstained
+    named = [f for f in (*support.pain_points, *support.delights) if f.title in answer.answer]
+    assert min(named, key=lambda f: answer.answer.index(f.title)) is widest
+    _assert_grounded(chat.workspace, answer.citations)
+
+
 def test_a_question_about_one_participant_quotes_only_them(chat: Chat):
     answer = chat.ask("What did P3 say about the app?")
     assert answer.citations
