@@ -3,10 +3,15 @@ loaded embedding model) on a workspace in a temp dir; one smoke test runs the re
 in a subprocess."""
 
 import functools
+import io
 import os
+import random
 import shutil
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,6 +78,71 @@ def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tm
 
     listed = _run(tmp_path / "home", "sources", "-p", "demo")
     assert listed.returncode == 0 and "P1" in listed.stdout and "P2" in listed.stdout
+
+
+def _png() -> bytes:
+    """A real 4x4 PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = b"".join(b"\x00" + bytes(range(i, i + 12)) for i in range(0, 48, 12))
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_latin1_and_cp1252_files_are_ingested_with_a_warning_and_binary_ones_refused(
+    _run, tmp_path: Path
+):
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "latin1b.csv").write_text(
+        'id,avis\n1,"Très déçu par la livraison, les légumes étaient abîmés."\n'
+        "2,\"Recettes délicieuses, mais l'appli est lente à s'ouvrir.\"\n",
+        encoding="latin-1",
+    )
+    (study / "latin1c.txt").write_text(
+        "Interviewer: Wie war die Lieferung?\n"
+        "Jürgen: Die Box kam zu spät, und die Kühlakkus waren geschmolzen.\n",
+        encoding="latin-1",
+    )
+    (study / "cp1252.csv").write_text(
+        'review_id,text\n1,"The app’s “skip a week” button is hidden – I couldn’t find it."\n'
+        '2,"Great recipes, but the café au lait pods were missing."\n',
+        encoding="cp1252",
+    )
+    (study / "photo.txt").write_bytes(_png())
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("reviews.csv", "id,text\n1,fine\n" * 50)
+    (study / "archive.csv").write_bytes(archive.getvalue())
+    (study / "noise.txt").write_bytes(random.Random(7).randbytes(4000))
+    home = tmp_path / "home"
+
+    result = _run(home, "ingest", str(study), "-p", "latin")
+
+    assert result.returncode == 1, result.stderr
+    for name in ("latin1b.csv", "latin1c.txt", "cp1252.csv"):
+        assert f"warning: {name}: decoded as cp1252, not UTF-8" in result.stderr
+    skipped = {
+        line.split(": ", 1)[0].rsplit("/", 1)[-1]: line
+        for line in result.stderr.splitlines()
+        if line.startswith("skipped ")
+    }
+    assert set(skipped) == {"photo.txt", "archive.csv", "noise.txt"}, result.stderr
+    assert all("binary" in line for line in skipped.values())
+    shown = _run(home, "show", "latin1c.txt", "-p", "latin")
+    assert "Die Box kam zu spät, und die Kühlakkus waren geschmolzen." in shown.stdout
+    found = _run(home, "search", "skip a week button", "-p", "latin")
+    assert "The app’s “skip a week” button is hidden – I couldn’t find it." in found.stdout
+    found = _run(home, "search", "livraison légumes", "-p", "latin")
+    assert "Très déçu par la livraison, les légumes étaient abîmés." in found.stdout
 
 
 def test_unknown_project_and_bad_names_are_clear_errors(_run, tmp_path: Path):
