@@ -1004,3 +1004,7 @@ def schema() -> None:
 def main() -> None:
     """Entry point of the `journeymap` script."""
     app()
+
+
+if __name__ == "__main__":  # `python -m api.cli`, where the script is not installed
+    main()

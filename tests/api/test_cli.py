@@ -60,6 +60,22 @@ def test_the_installed_command_runs_in_a_subprocess(tmp_path: Path):
     assert "project" in result.stdout and "Traceback" not in result.stderr
 
 
+def test_python_dash_m_api_cli_runs_the_command(tmp_path: Path):
+    env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    transcript = FIXTURES / "transcripts" / "qa.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", str(transcript), "-p", "dash-m"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Ingested into project 'dash-m'" in result.stdout
+    assert "sources added" in result.stdout
+
+
 def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tmp_path: Path):
     folder = tmp_path / "study"
     folder.mkdir()
