@@ -39,6 +39,7 @@ from api.models import (
     project_out,
 )
 from api.sampling import host_model
+from api.tool_errors import ToolServer
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
 from assistant.study import Comparison, MapDiff, read_ideal
@@ -128,7 +129,7 @@ def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
 
 def create_mcp(state: AppState) -> MCPServer:
     """An MCP server over the app's workspace."""
-    server = MCPServer(name="journeymap", instructions=INSTRUCTIONS)
+    server = ToolServer(name="journeymap", instructions=INSTRUCTIONS)
     studies = state.studies
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
