@@ -11,7 +11,7 @@ import binascii
 import functools
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
@@ -42,6 +42,7 @@ from api.sampling import host_model
 from api.tool_errors import ToolServer
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
+from assistant.settings import Settings
 from assistant.study import Comparison, MapDiff, read_ideal
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
@@ -73,6 +74,9 @@ INSTRUCTIONS = (
 ConversationId = Annotated[
     str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+_LEVELS: dict[str, LogLevel] = {level: level for level in get_args(LogLevel)}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -129,7 +133,11 @@ def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
 
 def create_mcp(state: AppState) -> MCPServer:
     """An MCP server over the app's workspace."""
-    server = ToolServer(name="journeymap", instructions=INSTRUCTIONS)
+    # The SDK configures logging when a server is made (INFO by default, a line for every
+    # refused call); JOURNEYMAP_LOG_LEVEL decides, as everywhere else.
+    server = ToolServer(
+        name="journeymap", instructions=INSTRUCTIONS, log_level=_log_level(state.settings)
+    )
     studies = state.studies
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -428,6 +436,11 @@ def create_mcp(state: AppState) -> MCPServer:
             raise ResourceError(str(exc)) from None
 
     return server
+
+
+def _log_level(settings: Settings) -> LogLevel:
+    """JOURNEYMAP_LOG_LEVEL as the SDK names levels (WARNING if it names none)."""
+    return _LEVELS.get(settings.log_level.upper(), "WARNING")
 
 
 def _brief(located: Located, reach: int | None = None) -> FindingBrief:

@@ -120,7 +120,10 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                 refused = await client.call_tool(tool, arguments)
                 assert refused.is_error and refused.content[0].text == message
     assert called == tools
-    assert "Traceback" not in (tmp_path / "stderr.log").read_text()
+    log = (tmp_path / "stderr.log").read_text()
+    assert "Traceback" not in log
+    # JOURNEYMAP_LOG_LEVEL is WARNING by default: a refused call is answered, not logged.
+    assert "INFO" not in log, log
 
 
 @pytest.fixture
