@@ -159,7 +159,8 @@ def ingest(
     kind: Annotated[
         SourceKind | None,
         typer.Option(
-            help="Treat every file as this kind (default: tables are reviews, others interviews).",
+            help="Treat every file as this kind (default: tables are reviews, others "
+            "interviews); survey: a table of survey answers, one source per respondent.",
         ),
     ] = None,
     text_column: Annotated[

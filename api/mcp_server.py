@@ -159,14 +159,17 @@ def create_mcp(state: AppState) -> MCPServer:
         content: str | None = None,
         content_base64: str | None = None,
         filename: str | None = None,
-        kind: Literal["interview", "review"] | None = None,
+        kind: SourceKind | None = None,
         segment: dict[str, str] | None = None,
     ) -> IngestResult:
         """Add a transcript or review table to a project (created if new). Give one of: `path`,
         a file inside the workspace folder; `content`, its text; or `content_base64`, its bytes
         (for .docx and .pdf). With content, `filename` is required: its extension gives the
         format (.txt .md .vtt .srt .docx .pdf .csv .json .jsonl). The same content twice is
-        stored once. `segment` tags its participants, e.g. {"plan": "family"}."""
+        stored once. `kind` as the CLI's --kind: by default a table's rows are reviews and
+        anything else an interview; `survey` for a table of survey answers (a respondent per
+        row) or a transcript of survey answers. `segment` tags its participants, e.g.
+        {"plan": "family"}."""
         given = [x is not None for x in (path, content, content_base64)]
         if sum(given) != 1:
             raise InvalidRequestError("give exactly one of path, content or content_base64")
@@ -184,9 +187,7 @@ def create_mcp(state: AppState) -> MCPServer:
             data, name = content.encode("utf-8"), filename
         else:
             data, name = _decode_base64(content_base64 or ""), filename
-        options = state.settings.ingest_options(
-            kind=SourceKind(kind) if kind else None, segment=segment or {}
-        )
+        options = state.settings.ingest_options(kind=kind, segment=segment or {})
         return ingest_uploads(studies.open(project), [Upload(name, data)], options)
 
     @tool(WRITES)

@@ -119,6 +119,17 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             for tool, arguments, message in ARGUMENT_ERRORS:
                 refused = await client.call_tool(tool, arguments)
                 assert refused.is_error and refused.content[0].text == message
+            answers = "respondent,answer\n1,The box came late.\n2,Recipes are great.\n"
+            survey = await client.call_tool(
+                "ingest_source",
+                {"project": "poll", "content": answers, "filename": "poll.csv", "kind": "survey"},
+            )
+            assert not survey.is_error, survey.content[0].text
+            added = survey.structured_content["added"]
+            assert [(s["kind"], s["participant_id"]) for s in added] == [
+                ("survey", "respondent 1"),
+                ("survey", "respondent 2"),
+            ]
     assert called == tools
     log = (tmp_path / "stderr.log").read_text()
     assert "Traceback" not in log
