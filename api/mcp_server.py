@@ -177,7 +177,13 @@ def create_mcp(state: AppState) -> MCPServer:
             home = state.settings.home.resolve()
             file = (home / path).resolve()
             if not file.is_relative_to(home) or not file.is_file():
-                raise NotFoundError(f"{path!r} is not a file inside the workspace {home}")
+                # The server never reads outside its workspace; say how to get the file in.
+                where = "is outside" if not file.is_relative_to(home) else "is not a file in"
+                raise NotFoundError(
+                    f"{path!r} {where} the workspace folder {home}: copy the file into that "
+                    "folder and give its path relative to it, or send the file itself as "
+                    "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
+                )
             data, name = file.read_bytes(), filename or file.name
         elif not filename:
             raise InvalidRequestError(

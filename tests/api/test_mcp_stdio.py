@@ -119,6 +119,17 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             for tool, arguments, message in ARGUMENT_ERRORS:
                 refused = await client.call_tool(tool, arguments)
                 assert refused.is_error and refused.content[0].text == message
+            outside = tmp_path / "inbox" / "p02.txt"
+            outside.parent.mkdir()
+            outside.write_text(maria, encoding="utf-8")
+            home = (tmp_path / "home").resolve()
+            for path, where in ((str(outside), "is outside"), ("inbox", "is not a file in")):
+                refused = await client.call_tool("ingest_source", {"project": "fb", "path": path})
+                assert refused.is_error and refused.content[0].text == (
+                    f"{path!r} {where} the workspace folder {home}: copy the file into that "
+                    "folder and give its path relative to it, or send the file itself as "
+                    "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
+                )
             answers = "respondent,answer\n1,The box came late.\n2,Recipes are great.\n"
             survey = await client.call_tool(
                 "ingest_source",
