@@ -161,6 +161,21 @@ def test_latin1_and_cp1252_files_are_ingested_with_a_warning_and_binary_ones_ref
     assert "Très déçu par la livraison, les légumes étaient abîmés." in found.stdout
 
 
+def test_an_empty_question_or_search_query_is_refused_with_what_to_ask(_run, tmp_path: Path):
+    home = tmp_path / "home"
+    assert (
+        _run(home, "ingest", str(FIXTURES / "transcripts" / "qa.txt"), "-p", "demo").returncode == 0
+    )
+    for args, message in (
+        (("ask", ""), "the question is empty: ask something about the study"),
+        (("ask", "  \t"), "the question is empty: ask something about the study"),
+        (("search", " "), "the search query is empty: say what to look for"),
+    ):
+        result = _run(home, *args, "-p", "demo")
+        assert result.returncode == 2, (args, result.stdout)
+        assert message in result.stderr and not result.stdout
+
+
 def test_unknown_project_and_bad_names_are_clear_errors(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "sources", "--project", "nope")
     assert result.returncode == 2

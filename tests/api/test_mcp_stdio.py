@@ -130,6 +130,12 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                     "folder and give its path relative to it, or send the file itself as "
                     "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
                 )
+            for tool, arguments, message in (
+                ("ask", {"question": ""}, "the question is empty: ask something about the study"),
+                ("search_quotes", {"query": "  "}, "the search query is empty: say what to look"),
+            ):
+                refused = await client.call_tool(tool, {"project": "fb", **arguments})
+                assert refused.is_error and refused.content[0].text.startswith(message)
             answers = "respondent,answer\n1,The box came late.\n2,Recipes are great.\n"
             survey = await client.call_tool(
                 "ingest_source",
