@@ -14,8 +14,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
+from typer.core import TyperArgument
 from typer.testing import CliRunner
 
 from api import cli
@@ -191,6 +194,35 @@ def test_help_lists_the_commands(_run, tmp_path: Path):
     assert result.returncode == 0
     for command in ("ingest", "sources", "search", "projects"):
         assert command in result.stdout
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every command and group of the CLI with the words that call it."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_commands_help_names_its_arguments_and_describes_every_option(_run, tmp_path: Path):
+    commands = list(_commands(typer.main.get_command(cli.app)))
+    assert len(commands) > 25
+    for path, command in commands:
+        shown = _run(tmp_path / "home", *path, "--help")
+        assert shown.returncode == 0, (path, shown.stderr)
+        (usage,) = [line for line in shown.stdout.splitlines() if "Usage:" in line]
+        # A flag takes no value, so no type beside it (typer printed `--help <bool>`).
+        assert "<bool>" not in shown.stdout, (path, shown.stdout)
+        defaults = 0
+        for param in command.params:
+            assert param.help, (path, param.name)  # every argument and option says what it is
+            if isinstance(param, TyperArgument):
+                assert f" {param.name.upper()}" in usage, (path, usage)  # not `{a} {b}`
+            elif param.default is not None and (param.secondary_opts or not param.is_flag):
+                defaults += 1
+        assert "{" not in usage, (path, usage)
+        assert shown.stdout.count("[default: ") >= defaults, (path, shown.stdout)
+    shown = _run(tmp_path / "home", "map", "--help")
+    assert "[default: json]" in shown.stdout
 
 
 def test_map_writes_every_format_and_prints_a_summary(_run, tmp_path: Path):
