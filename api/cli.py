@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import typer
 from rich.console import Console
@@ -335,13 +335,18 @@ def search(
     project: ProjectOpt,
     n: Annotated[int, typer.Option("-n", min=1, max=100, help="How many passages.")] = 5,
     role: Annotated[
-        Role | None,
-        typer.Option(help="Only turns of this role: participant, interviewer or unknown."),
-    ] = None,
+        Literal["participant", "interviewer", "unknown", "any"],
+        typer.Option(
+            help="Whose turns: participants' (as chat cites), the interviewer's, speakers "
+            "whose role is unknown, or any.",
+        ),
+    ] = "participant",
 ) -> None:
     """Find the passages nearest in meaning to a query, with where each one comes from."""
     with _opened() as studies:
-        hits = studies(project).search_passages(query, n=n, role=role)
+        hits = studies(project).search_passages(
+            query, n=n, role=None if role == "any" else Role(role)
+        )
     for hit in hits:
         m = hit.metadata
         where = escape(f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]")

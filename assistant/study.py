@@ -595,8 +595,12 @@ class Study:
         _searched(query)
         return briefs.search_quotes(self.workspace, self.project, query, limit)
 
-    def search_passages(self, query: str, n: int = 5, role: Role | None = None) -> list[Hit]:
-        """Stored passages nearest in meaning to a query (any role, or one)."""
+    def search_passages(
+        self, query: str, n: int = 5, role: Role | None = Role.participant
+    ) -> list[Hit]:
+        """Stored passages nearest in meaning to a query: participants' words, as chat cites
+        them (an interviewer's question repeats the query's words and would lead), or one
+        other role's, or with None every role's."""
         _searched(query)
         where = {"role": role.value} if role else None
         return self.workspace.store.query(self.project, query, n=n, where=where)

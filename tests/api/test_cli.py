@@ -27,6 +27,7 @@ from assistant.workspace import open_workspace
 from ingest.embeddings import UsemEmbedder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 
 
 @pytest.fixture
@@ -177,6 +178,24 @@ def test_an_empty_question_or_search_query_is_refused_with_what_to_ask(_run, tmp
         result = _run(home, *args, "-p", "demo")
         assert result.returncode == 2, (args, result.stdout)
         assert message in result.stderr and not result.stdout
+
+
+def test_search_finds_participants_words_unless_asked_for_the_interviewers(_run, tmp_path: Path):
+    home, interviews = tmp_path / "home", SAMPLES / "interviews"
+    for name in ("p03_priya.md", "p05_otter.txt"):
+        assert _run(home, "ingest", str(interviews / name), "-p", "fb").returncode == 0
+    query = "on hold phone hotline"
+    found = _run(home, "search", query, "-p", "fb", "-n", "3")
+    assert found.returncode == 0, found.stderr
+    # "Interviewer — Did you try the phone line?" led before: it repeats the query's words.
+    assert "Interviewer" not in found.stdout and "Did you try the phone line?" not in found.stdout
+    first = found.stdout.split("\n\n")[0]
+    assert "Participant" in first and "ten minutes on hold" in first
+    everyone = _run(home, "search", query, "-p", "fb", "-n", "3", "--role", "any")
+    assert "Interviewer" in everyone.stdout and "Did you try the phone line?" in everyone.stdout
+    asked = _run(home, "search", query, "-p", "fb", "--role", "interviewer")
+    hits = [line for line in asked.stdout.splitlines() if " — " in line]
+    assert hits and all("Interviewer" in line for line in hits)
 
 
 def test_unknown_project_and_bad_names_are_clear_errors(_run, tmp_path: Path):
