@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.cli_help import App
 from assistant.settings import Settings, get_settings
 from assistant.study import (
     IdealJourney,
@@ -32,11 +33,11 @@ from journey import exports
 from journey.diff import diff_markdown
 from journey.errors import JourneymapError
 from journey.labels import AnswerWords, LanguageChoice, answer_words, labels_for
-from journey.render import FORMATS, encoding_for, format_for, render
+from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
 
-app = typer.Typer(
+app = App(
     name="journeymap",
     help="Turn interview transcripts and customer reviews into an evidence-backed journey map.",
     no_args_is_help=True,
@@ -159,7 +160,8 @@ def ingest(
     kind: Annotated[
         SourceKind | None,
         typer.Option(
-            help="Treat every file as this kind (default: tables are reviews, others interviews).",
+            help="Treat every file as this kind (default: tables are reviews, others "
+            "interviews); survey: a table of survey answers, one source per respondent.",
         ),
     ] = None,
     text_column: Annotated[
@@ -333,13 +335,18 @@ def search(
     project: ProjectOpt,
     n: Annotated[int, typer.Option("-n", min=1, max=100, help="How many passages.")] = 5,
     role: Annotated[
-        Role | None,
-        typer.Option(help="Only turns of this role: participant, interviewer or unknown."),
-    ] = None,
+        Literal["participant", "interviewer", "unknown", "any"],
+        typer.Option(
+            help="Whose turns: participants' (as chat cites), the interviewer's, speakers "
+            "whose role is unknown, or any.",
+        ),
+    ] = "participant",
 ) -> None:
     """Find the passages nearest in meaning to a query, with where each one comes from."""
     with _opened() as studies:
-        hits = studies(project).search_passages(query, n=n, role=role)
+        hits = studies(project).search_passages(
+            query, n=n, role=None if role == "any" else Role(role)
+        )
     for hit in hits:
         m = hit.metadata
         where = escape(f"{m.get('path')} [{m.get('char_start')}:{m.get('char_end')}]")
@@ -369,13 +376,14 @@ def map_command(
         ),
     ] = None,
     fmt: Annotated[
-        str | None,
+        Format,
         typer.Option(
             "--format",
-            help=f"Format when printing or when an --out has no known extension: "
-            f"{', '.join(FORMATS)}.",
+            metavar="<format>",
+            help=f"Format when printing, or of an --out without a known extension: "
+            f"{', '.join(get_args(Format))}.",
         ),
-    ] = None,
+    ] = "json",
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
     preset: Annotated[
         str | None,
@@ -407,16 +415,14 @@ def map_command(
     """Build the draft journey map of a project and print or write it.
 
     Offline with the local extractor, or with the configured LLM."""
-    if fmt is not None and fmt not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     intended = _read_ideal(ideal) if ideal else None
     with _opened() as studies:
         journey_map = _build(studies(project), stages or [], title, preset, lang, intended)
     if not out:
-        sys.stdout.write(render(journey_map, fmt or "json"))
+        sys.stdout.write(render(journey_map, fmt))
     for path in out or []:
         path.parent.mkdir(parents=True, exist_ok=True)
-        chosen = format_for(path.name, fmt or "json")
+        chosen = format_for(path.name, fmt)
         path.write_text(render(journey_map, chosen), encoding=encoding_for(chosen))
         err.print(f"wrote {path} ({chosen})")
     _print_map_summary(journey_map)
@@ -564,8 +570,8 @@ def ask(
     conversation: Annotated[
         str | None,
         typer.Option(
-            help="Continue a conversation (its id is printed with --json); follow-ups such as "
-            "'and in onboarding?' build on it."
+            help="Continue a conversation (its id is printed after every answer, and is in "
+            "--json's conversation_id); follow-ups such as 'and in onboarding?' build on it."
         ),
     ] = None,
 ) -> None:
@@ -636,7 +642,7 @@ def chat_command(project: ProjectOpt) -> None:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-edit_app = typer.Typer(
+edit_app = App(
     help="Curate the draft map: every edit is checked, kept, and re-applied to each rebuild.",
     no_args_is_help=True,
 )
@@ -688,10 +694,12 @@ def _edit(project: str, **request: Any) -> None:
 
 
 TargetArg = Annotated[str, typer.Argument(help="A finding's id, e.g. pp-onboarding-1.")]
+TitleArg = Annotated[str, typer.Argument(help="The finding's title, in the participants' words.")]
+StageArg = Annotated[str, typer.Argument(help="A stage of the map, by name (e.g. Onboarding).")]
 
 
 @edit_app.command("rename")
-def edit_rename(target: TargetArg, title: str, project: ProjectOpt) -> None:
+def edit_rename(target: TargetArg, title: TitleArg, project: ProjectOpt) -> None:
     """Give a finding (or `touchpoint:STAGE:NAME`) a new title."""
     _edit(project, op="rename", target=target, title=title)
 
@@ -707,13 +715,13 @@ def edit_merge(
 
 
 @edit_app.command("split")
-def edit_split(target: TargetArg, title: str, quotes: QuotesOpt, project: ProjectOpt) -> None:
+def edit_split(target: TargetArg, title: TitleArg, quotes: QuotesOpt, project: ProjectOpt) -> None:
     """Split some of a finding's quotes off into a new finding with its own title."""
     _edit(project, op="split", target=target, title=title, quote_texts=quotes)
 
 
 @edit_app.command("move")
-def edit_move(target: TargetArg, stage: str, project: ProjectOpt) -> None:
+def edit_move(target: TargetArg, stage: StageArg, project: ProjectOpt) -> None:
     """Move a finding (or touchpoint) to another stage."""
     _edit(project, op="restage", target=target, stage=stage)
 
@@ -732,8 +740,8 @@ def edit_unpin(target: TargetArg, quote: QuoteArg, project: ProjectOpt) -> None:
 
 @edit_app.command("add")
 def edit_add(
-    stage: str,
-    title: str,
+    stage: StageArg,
+    title: TitleArg,
     quotes: QuotesOpt,
     project: ProjectOpt,
     delight: Annotated[bool, typer.Option(help="A delight, not a pain point.")] = False,
@@ -769,7 +777,10 @@ def edit_list(project: ProjectOpt) -> None:
 
 
 @edit_app.command("undo")
-def edit_undo(edit_id: str, project: ProjectOpt) -> None:
+def edit_undo(
+    edit_id: Annotated[str, typer.Argument(help="The edit's id, from `journeymap edit list`.")],
+    project: ProjectOpt,
+) -> None:
     """Take back one edit; the map no longer applies it."""
     with _opened() as studies:
         studies(project).undo_edit(edit_id)
@@ -1003,5 +1014,9 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Entry point of the `journeymap` script."""
-    app()
+    """Entry point of the `journeymap` script (and of `python -m api.cli`)."""
+    app(prog_name="journeymap")
+
+
+if __name__ == "__main__":  # `python -m api.cli`, where the script is not installed
+    main()

@@ -11,7 +11,7 @@ import binascii
 import functools
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
@@ -39,8 +39,10 @@ from api.models import (
     project_out,
 )
 from api.sampling import host_model
+from api.tool_errors import ToolServer
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes
+from assistant.settings import Settings
 from assistant.study import Comparison, MapDiff, read_ideal
 from journey import exports
 from journey.edits import Edit, EditRequest, Op, QuoteRef
@@ -72,6 +74,9 @@ INSTRUCTIONS = (
 ConversationId = Annotated[
     str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+_LEVELS: dict[str, LogLevel] = {level: level for level in get_args(LogLevel)}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -128,7 +133,11 @@ def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
 
 def create_mcp(state: AppState) -> MCPServer:
     """An MCP server over the app's workspace."""
-    server = MCPServer(name="journeymap", instructions=INSTRUCTIONS)
+    # The SDK configures logging when a server is made (INFO by default, a line for every
+    # refused call); JOURNEYMAP_LOG_LEVEL decides, as everywhere else.
+    server = ToolServer(
+        name="journeymap", instructions=INSTRUCTIONS, log_level=_log_level(state.settings)
+    )
     studies = state.studies
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -150,14 +159,17 @@ def create_mcp(state: AppState) -> MCPServer:
         content: str | None = None,
         content_base64: str | None = None,
         filename: str | None = None,
-        kind: Literal["interview", "review"] | None = None,
+        kind: SourceKind | None = None,
         segment: dict[str, str] | None = None,
     ) -> IngestResult:
         """Add a transcript or review table to a project (created if new). Give one of: `path`,
         a file inside the workspace folder; `content`, its text; or `content_base64`, its bytes
         (for .docx and .pdf). With content, `filename` is required: its extension gives the
         format (.txt .md .vtt .srt .docx .pdf .csv .json .jsonl). The same content twice is
-        stored once. `segment` tags its participants, e.g. {"plan": "family"}."""
+        stored once. `kind` as the CLI's --kind: by default a table's rows are reviews and
+        anything else an interview; `survey` for a table of survey answers (a respondent per
+        row) or a transcript of survey answers. `segment` tags its participants, e.g.
+        {"plan": "family"}."""
         given = [x is not None for x in (path, content, content_base64)]
         if sum(given) != 1:
             raise InvalidRequestError("give exactly one of path, content or content_base64")
@@ -165,7 +177,13 @@ def create_mcp(state: AppState) -> MCPServer:
             home = state.settings.home.resolve()
             file = (home / path).resolve()
             if not file.is_relative_to(home) or not file.is_file():
-                raise NotFoundError(f"{path!r} is not a file inside the workspace {home}")
+                # The server never reads outside its workspace; say how to get the file in.
+                where = "is outside" if not file.is_relative_to(home) else "is not a file in"
+                raise NotFoundError(
+                    f"{path!r} {where} the workspace folder {home}: copy the file into that "
+                    "folder and give its path relative to it, or send the file itself as "
+                    "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
+                )
             data, name = file.read_bytes(), filename or file.name
         elif not filename:
             raise InvalidRequestError(
@@ -175,9 +193,7 @@ def create_mcp(state: AppState) -> MCPServer:
             data, name = content.encode("utf-8"), filename
         else:
             data, name = _decode_base64(content_base64 or ""), filename
-        options = state.settings.ingest_options(
-            kind=SourceKind(kind) if kind else None, segment=segment or {}
-        )
+        options = state.settings.ingest_options(kind=kind, segment=segment or {})
         return ingest_uploads(studies.open(project), [Upload(name, data)], options)
 
     @tool(WRITES)
@@ -428,6 +444,11 @@ def create_mcp(state: AppState) -> MCPServer:
             raise ResourceError(str(exc)) from None
 
     return server
+
+
+def _log_level(settings: Settings) -> LogLevel:
+    """JOURNEYMAP_LOG_LEVEL as the SDK names levels (WARNING if it names none)."""
+    return _LEVELS.get(settings.log_level.upper(), "WARNING")
 
 
 def _brief(located: Located, reach: int | None = None) -> FindingBrief:

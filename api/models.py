@@ -81,6 +81,8 @@ class IngestResult(BaseModel):
     """Files not ingested, each with a reason that says what to do."""
     chunks: int
     """Chunks embedded."""
+    warnings: list[str]
+    """What was read but deserves a look, e.g. a file decoded from a legacy encoding."""
 
 
 def project_out(info: ProjectInfo) -> ProjectOut:

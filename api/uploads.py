@@ -169,4 +169,5 @@ def ingest_uploads(
         replaced=report.replaced,
         skipped=[Skipped(file=f.rsplit("/", 1)[-1], reason=r) for f, r in report.skipped],
         chunks=report.chunks,
+        warnings=report.warnings,
     )

@@ -112,6 +112,23 @@ def _suffix(name: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+def _asked(question: str) -> None:
+    """Refuse an empty question: chat would answer it with the study's summary, as if asked."""
+    if not question.strip():
+        raise InvalidRequestError(
+            "the question is empty: ask something about the study, e.g. "
+            "'what frustrates people during onboarding?'"
+        )
+
+
+def _searched(query: str) -> None:
+    """Refuse an empty query: every passage is equally near to it, so any would come back."""
+    if not query.strip():
+        raise InvalidRequestError(
+            "the search query is empty: say what to look for, e.g. 'delivery fee'"
+        )
+
+
 def journey_presets() -> list[str]:
     """The bundled journey presets' ids (for `preset`: e.g. travel, finance, subscription)."""
     return preset_ids()
@@ -555,12 +572,14 @@ class Study:
     def ask(self, question: str, conversation: str | None = None) -> ChatAnswer:
         """Answer a question from the study's quotes (or abstain); every answer starts or
         continues a conversation whose id it carries."""
+        _asked(question)
         return self.studies.chat(self.project).ask(
             question, conversation=conversation or uuid.uuid4().hex
         )
 
     def stream(self, question: str, conversation: str | None = None) -> Iterator[Any]:
         """As ask, streamed: text pieces as they are written, then the ChatAnswer."""
+        _asked(question)
         return self.studies.chat(self.project).stream(
             question, conversation=conversation or uuid.uuid4().hex
         )
@@ -573,10 +592,16 @@ class Study:
 
     def search_quotes(self, query: str, limit: int = 5) -> list[tuple[float, Evidence]]:
         """Participants' verbatim words nearest in meaning to a query, grounded."""
+        _searched(query)
         return briefs.search_quotes(self.workspace, self.project, query, limit)
 
-    def search_passages(self, query: str, n: int = 5, role: Role | None = None) -> list[Hit]:
-        """Stored passages nearest in meaning to a query (any role, or one)."""
+    def search_passages(
+        self, query: str, n: int = 5, role: Role | None = Role.participant
+    ) -> list[Hit]:
+        """Stored passages nearest in meaning to a query: participants' words, as chat cites
+        them (an interviewer's question repeats the query's words and would lead), or one
+        other role's, or with None every role's."""
+        _searched(query)
         where = {"role": role.value} if role else None
         return self.workspace.store.query(self.project, query, n=n, where=where)
 

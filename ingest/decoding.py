@@ -1,14 +1,13 @@
-"""Bytes -> text: UTF-8 first, then a detected legacy encoding (GBK, Big5, UTF-16, cp1252)."""
+"""Bytes -> text: UTF-8 first, then Western European cp1252 / Latin-1 when the text reads as
+such, else a detected legacy encoding (GBK, Big5, UTF-16, Shift JIS, cp1251 ...)."""
 
 import codecs
-import logging
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from ingest.errors import UnreadableFileError
-
-logger = logging.getLogger(__name__)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -44,24 +43,45 @@ _ACCEPTED = {
     "mac_roman",
 }
 
-_SINGLE_BYTE_WESTERN = {
-    "cp1252",
-    "cp1250",
-    "latin_1",
-    "iso8859_15",
-    "iso8859_2",
-    "mac_roman",
-    "cp1254",
-    "cp1257",
-}
+# Non-ASCII marks that sit inside Western words: apostrophes and the Catalan middle dot.
+_WORD_INNER = frozenset("\u2019\u2018\u00b7")
+_IMPLAUSIBLE_SHARE = 0.1
+_SAMPLE_BYTES = 200_000
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _reads_as_western(data: bytes) -> bool:
+    """Whether the bytes read as Western European text in cp1252 (a superset of Latin-1's
+    printable characters).
+
+    Detection cannot tell the single-byte code pages apart on short texts (a French review
+    table comes back as iso8859_10, a German interview as cp775), so the text itself is
+    judged: in French, German, Spanish or English, non-ASCII characters are accented letters
+    standing among ASCII ones and typographic punctuation. Text in another script read
+    through cp1252 (Cyrillic, Greek, GBK) gives runs of non-ASCII letters, and a Central
+    European text gives symbols inside words ("mo¿e" for "może"); binary data gives both.
+    """
     try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
+        text = data[:_SAMPLE_BYTES].decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: C1 controls, not text
         return False
-    return True
+    foreign = implausible = 0
+    for run in re.finditer(r"[^\x00-\x7f]+", text):
+        chars = run.group()
+        foreign += len(chars)
+        letters = sum(ch.isalpha() for ch in chars)
+        if letters >= 3:
+            implausible += letters
+        before = text[run.start() - 1] if run.start() else " "
+        after = text[run.end()] if run.end() < len(text) else " "
+        if (
+            len(chars) == 1
+            and not chars.isalpha()
+            and chars not in _WORD_INNER
+            and before.isalpha()
+            and after.isalpha()
+        ):
+            implausible += 1
+    return implausible <= _IMPLAUSIBLE_SHARE * foreign
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _detected(data: bytes) -> str | None:
+    """The legacy encoding of bytes that are not UTF-8, or None when they are not text."""
+    if _reads_as_western(data):
+        return "cp1252"
+    best = from_bytes(data[:_SAMPLE_BYTES]).best()
+    if best is not None and best.encoding in _ACCEPTED:
+        return str(best.encoding)
+    return None
+
+
 def decode_bytes(data: bytes, name: str = "file") -> Decoded:
     """Decode a text file's bytes; raise UnreadableFileError for binary or undecodable data."""
     encoding: str | None = None
@@ -108,17 +138,12 @@ def decode_bytes(data: bytes, name: str = "file") -> Decoded:
             text = data.decode("utf-8")
             encoding = "utf-8"
         except UnicodeDecodeError:
-            best = from_bytes(data[:200_000]).best()
-            if best is None or best.encoding not in _ACCEPTED:
+            encoding = _detected(data)
+            if encoding is None:
                 raise UnreadableFileError(
                     f"{name}: not text in a known encoding (binary file?); "
                     "save it as UTF-8 text and ingest it again"
                 ) from None
-            encoding = best.encoding
-            if encoding in _SINGLE_BYTE_WESTERN and _decodes(data, "cp1252"):
-                # Detection cannot tell cp1250 from cp1252 on short texts; Windows exports
-                # of English and Western European transcripts are cp1252 far more often.
-                encoding = "cp1252"
             warning = f"{name}: not UTF-8; decoded as {encoding}"
     try:
         text = data.decode(encoding)
@@ -129,6 +154,4 @@ def decode_bytes(data: bytes, name: str = "file") -> Decoded:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
         raise UnreadableFileError(f"{name}: looks like a binary file, not text; nothing ingested")
-    if warning:
-        logger.warning(warning)
     return Decoded(text=text, encoding=encoding, warning=warning)

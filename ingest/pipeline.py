@@ -43,7 +43,8 @@ class IngestOptions:
     """What the user asked for on top of the files themselves."""
 
     kind: SourceKind | None = None
-    """Force a kind; by default review tables are reviews and everything else interviews."""
+    """Force a kind (`survey` for a table of survey answers); by default review tables are
+    reviews and everything else interviews."""
     text_column: str | None = None
     id_column: str | None = None
     segment: dict[str, str] = field(default_factory=dict)
@@ -105,10 +106,10 @@ def display_path(path: Path | str) -> str:
 
 
 def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
-    """What users see for a source: its file name (with the row of a review table), never the
+    """What users see for a source: its file name (with the row of a table), never the
     folders above it, with speakers' names (in any case: `p01_sarah.vtt`) and PII redacted."""
     row = ""
-    if kind is SourceKind.review and "#" in locator:
+    if kind is not SourceKind.interview and "#" in locator:
         locator, row = locator.rsplit("#", 1)
         row = "#" + row
     name = Path(locator).name or locator
@@ -183,9 +184,15 @@ def _ignored_because(path: Path) -> str | None:
     return None
 
 
+def table_row(document: Document) -> str | None:
+    """The row key of a document that is a row of a table (a table's reader gives each row
+    its kind), else None."""
+    return document.locator.rsplit("#", 1)[1] if document.kind is not None else None
+
+
 def source_id(document: Document, kind: SourceKind) -> str:
-    """Content hash; a review row's key is part of it so equal texts in two rows stay two."""
-    key = document.locator.rsplit("#", 1)[1] if kind is SourceKind.review else ""
+    """Content hash; a table row's key is part of it so equal texts in two rows stay two."""
+    key = table_row(document) or ""
     digest = hashlib.sha256(f"{kind.value}\0{key}\0{document.text}".encode())
     return digest.hexdigest()[:24]
 
@@ -336,7 +343,7 @@ class Ingestor:
                 report.skipped.append((document.locator, _unexpected(path, exc)))
 
     def _add(self, document: Document, report: IngestReport, file: str) -> None:
-        kind = document.kind or self.options.kind or SourceKind.interview
+        kind = self.options.kind or document.kind or SourceKind.interview
         sid = source_id(document, kind)
         if self.catalog.status(self.project, sid) == "stored" or any(
             p.source.id == sid for p in self._batch
@@ -362,7 +369,7 @@ class Ingestor:
 
         texts = [document.turn_text(t) for t in document.turns]
         roles = assign_roles(zip((t.speaker for t in document.turns), texts, strict=True))
-        if kind is SourceKind.review:
+        if kind is SourceKind.review or table_row(document) is not None:
             roles = dict.fromkeys(roles, Role.participant)
         shown: dict[str | None, str | None] = {None: None}
         for label, role in roles.items():
@@ -458,10 +465,10 @@ class Ingestor:
         if hint:
             if is_generic_label(hint):
                 return hint
-            stem = "Reviewer" if kind is SourceKind.review else None
+            stem = {SourceKind.review: "Reviewer", SourceKind.survey: "Respondent"}.get(kind)
             return self._alias(hint, Role.participant, stem)
-        if kind is SourceKind.review:
-            return f"review {document.locator.rsplit('#', 1)[1]}"
+        if (row := table_row(document)) is not None:
+            return f"{'review' if kind is SourceKind.review else 'respondent'} {row}"
         if m := _PARTICIPANT_CODE.search(Path(document.locator).stem):
             return f"P{int(m.group(1))}"
         speakers = [

@@ -41,6 +41,7 @@ TEXT_COLUMNS = (
     "评价",
     "内容",
 )
+# Headers that name a row's id outright; others are recognised by their last word (_is_id_header).
 _ID_COLUMNS = (
     "id",
     "review_id",
@@ -81,6 +82,15 @@ _META_COLUMNS = {
     ),
 }
 _SAFE_ID = re.compile(r"[^\w.\-]+")
+# "Review ID", "ReviewId", "uuid"; "Ticket #", "No.", "Case number"; 编号, 序号, 工单号, 评论ID.
+_ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "#", "no", "nr", "nbr", "num", "number"})
+_ID_ENDINGS_ZH = ("编号", "序号", "单号")
+# Numbers that identify a person, not a row ("Phone number", 手机号): never a source's id.
+_PERSONAL_WORDS = frozenset(
+    {"phone", "mobile", "tel", "telephone", "fax", "cell", "card", "account", "passport", "ssn"}
+)
+_PERSONAL_ZH = ("手机", "电话", "身份证", "卡号", "账号")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _find(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
@@ -89,6 +99,42 @@ def _find(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
         if name.lower() in by_lower:
             return by_lower[name.lower()]
     return None
+
+
+def _header_words(name: str) -> list[str]:
+    """A header's words, lowercased: `ReviewId` and `review_id` give review, id; `Ticket #`
+    gives ticket, #."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name.strip())
+    return re.findall(r"#|[^\W_]+", spaced.lower())
+
+
+def _is_id_header(name: str) -> bool:
+    """Whether a header names an id or number of the row, in any of the common spellings."""
+    words = _header_words(name)
+    compact = "".join(words)
+    if not words or _PERSONAL_WORDS.intersection(words) or any(p in compact for p in _PERSONAL_ZH):
+        return False
+    last = words[-1]
+    if last in _ID_WORDS or compact.endswith(_ID_ENDINGS_ZH):
+        return True
+    return bool(_CJK.search(last)) and last.endswith("id")  # 评论ID
+
+
+def _identifies_rows(rows: list[dict[str, str]], column: str) -> bool:
+    """Whether a column's values can tell the rows apart: filled in most rows, never twice."""
+    values = [v for r in rows if (v := r.get(column, "").strip())]
+    return len(values) >= 0.5 * len(rows) and len(set(values)) == len(values)
+
+
+def _id_column(rows: list[dict[str, str]], columns: list[str], text: str) -> str | None:
+    """The column that identifies each row: a known id header first, else the first whose
+    header reads as an id or number of the row; either way only if its values are distinct
+    (a repeated value would make two rows one source)."""
+    known = [_find(columns, [name]) for name in _ID_COLUMNS]
+    candidates = [c for c in known if c] + [c for c in columns if _is_id_header(c)]
+    return next(
+        (c for c in dict.fromkeys(candidates) if c != text and _identifies_rows(rows, c)), None
+    )
 
 
 def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | None:
@@ -250,7 +296,7 @@ def read_reviews(
         raise UnreadableFileError(
             f"{path.name}: no id column {id_column!r}; columns are {', '.join(columns)}"
         )
-    id_col = id_column or _find(columns, _ID_COLUMNS)
+    id_col = id_column or _id_column(rows, columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
     docs = []
     for n, row in enumerate(rows, start=1):

@@ -3,14 +3,22 @@ loaded embedding model) on a workspace in a temp dir; one smoke test runs the re
 in a subprocess."""
 
 import functools
+import io
 import os
+import random
 import shutil
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
+from typer.core import TyperArgument
 from typer.testing import CliRunner
 
 from api import cli
@@ -19,6 +27,7 @@ from assistant.workspace import open_workspace
 from ingest.embeddings import UsemEmbedder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
 
 
 @pytest.fixture
@@ -55,6 +64,22 @@ def test_the_installed_command_runs_in_a_subprocess(tmp_path: Path):
     assert "project" in result.stdout and "Traceback" not in result.stderr
 
 
+def test_python_dash_m_api_cli_runs_the_command(tmp_path: Path):
+    env = {**os.environ, "JOURNEYMAP_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    transcript = FIXTURES / "transcripts" / "qa.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", str(transcript), "-p", "dash-m"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Ingested into project 'dash-m'" in result.stdout
+    assert "sources added" in result.stdout
+
+
 def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tmp_path: Path):
     folder = tmp_path / "study"
     folder.mkdir()
@@ -75,6 +100,104 @@ def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tm
     assert listed.returncode == 0 and "P1" in listed.stdout and "P2" in listed.stdout
 
 
+def _png() -> bytes:
+    """A real 4x4 PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = b"".join(b"\x00" + bytes(range(i, i + 12)) for i in range(0, 48, 12))
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_latin1_and_cp1252_files_are_ingested_with_a_warning_and_binary_ones_refused(
+    _run, tmp_path: Path
+):
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "latin1b.csv").write_text(
+        'id,avis\n1,"Très déçu par la livraison, les légumes étaient abîmés."\n'
+        "2,\"Recettes délicieuses, mais l'appli est lente à s'ouvrir.\"\n",
+        encoding="latin-1",
+    )
+    (study / "latin1c.txt").write_text(
+        "Interviewer: Wie war die Lieferung?\n"
+        "Jürgen: Die Box kam zu spät, und die Kühlakkus waren geschmolzen.\n",
+        encoding="latin-1",
+    )
+    (study / "cp1252.csv").write_text(
+        'review_id,text\n1,"The app’s “skip a week” button is hidden – I couldn’t find it."\n'
+        '2,"Great recipes, but the café au lait pods were missing."\n',
+        encoding="cp1252",
+    )
+    (study / "photo.txt").write_bytes(_png())
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("reviews.csv", "id,text\n1,fine\n" * 50)
+    (study / "archive.csv").write_bytes(archive.getvalue())
+    (study / "noise.txt").write_bytes(random.Random(7).randbytes(4000))
+    home = tmp_path / "home"
+
+    result = _run(home, "ingest", str(study), "-p", "latin")
+
+    assert result.returncode == 1, result.stderr
+    for name in ("latin1b.csv", "latin1c.txt", "cp1252.csv"):
+        assert f"warning: {name}: decoded as cp1252, not UTF-8" in result.stderr
+    skipped = {
+        line.split(": ", 1)[0].rsplit("/", 1)[-1]: line
+        for line in result.stderr.splitlines()
+        if line.startswith("skipped ")
+    }
+    assert set(skipped) == {"photo.txt", "archive.csv", "noise.txt"}, result.stderr
+    assert all("binary" in line for line in skipped.values())
+    shown = _run(home, "show", "latin1c.txt", "-p", "latin")
+    assert "Die Box kam zu spät, und die Kühlakkus waren geschmolzen." in shown.stdout
+    found = _run(home, "search", "skip a week button", "-p", "latin")
+    assert "The app’s “skip a week” button is hidden – I couldn’t find it." in found.stdout
+    found = _run(home, "search", "livraison légumes", "-p", "latin")
+    assert "Très déçu par la livraison, les légumes étaient abîmés." in found.stdout
+
+
+def test_an_empty_question_or_search_query_is_refused_with_what_to_ask(_run, tmp_path: Path):
+    home = tmp_path / "home"
+    assert (
+        _run(home, "ingest", str(FIXTURES / "transcripts" / "qa.txt"), "-p", "demo").returncode == 0
+    )
+    for args, message in (
+        (("ask", ""), "the question is empty: ask something about the study"),
+        (("ask", "  \t"), "the question is empty: ask something about the study"),
+        (("search", " "), "the search query is empty: say what to look for"),
+    ):
+        result = _run(home, *args, "-p", "demo")
+        assert result.returncode == 2, (args, result.stdout)
+        assert message in result.stderr and not result.stdout
+
+
+def test_search_finds_participants_words_unless_asked_for_the_interviewers(_run, tmp_path: Path):
+    home, interviews = tmp_path / "home", SAMPLES / "interviews"
+    for name in ("p03_priya.md", "p05_otter.txt"):
+        assert _run(home, "ingest", str(interviews / name), "-p", "fb").returncode == 0
+    query = "on hold phone hotline"
+    found = _run(home, "search", query, "-p", "fb", "-n", "3")
+    assert found.returncode == 0, found.stderr
+    # "Interviewer — Did you try the phone line?" led before: it repeats the query's words.
+    assert "Interviewer" not in found.stdout and "Did you try the phone line?" not in found.stdout
+    first = found.stdout.split("\n\n")[0]
+    assert "Participant" in first and "ten minutes on hold" in first
+    everyone = _run(home, "search", query, "-p", "fb", "-n", "3", "--role", "any")
+    assert "Interviewer" in everyone.stdout and "Did you try the phone line?" in everyone.stdout
+    asked = _run(home, "search", query, "-p", "fb", "--role", "interviewer")
+    hits = [line for line in asked.stdout.splitlines() if " — " in line]
+    assert hits and all("Interviewer" in line for line in hits)
+
+
 def test_unknown_project_and_bad_names_are_clear_errors(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "sources", "--project", "nope")
     assert result.returncode == 2
@@ -90,6 +213,35 @@ def test_help_lists_the_commands(_run, tmp_path: Path):
     assert result.returncode == 0
     for command in ("ingest", "sources", "search", "projects"):
         assert command in result.stdout
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every command and group of the CLI with the words that call it."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_commands_help_names_its_arguments_and_describes_every_option(_run, tmp_path: Path):
+    commands = list(_commands(typer.main.get_command(cli.app)))
+    assert len(commands) > 25
+    for path, command in commands:
+        shown = _run(tmp_path / "home", *path, "--help")
+        assert shown.returncode == 0, (path, shown.stderr)
+        (usage,) = [line for line in shown.stdout.splitlines() if "Usage:" in line]
+        # A flag takes no value, so no type beside it (typer printed `--help <bool>`).
+        assert "<bool>" not in shown.stdout, (path, shown.stdout)
+        defaults = 0
+        for param in command.params:
+            assert param.help, (path, param.name)  # every argument and option says what it is
+            if isinstance(param, TyperArgument):
+                assert f" {param.name.upper()}" in usage, (path, usage)  # not `{a} {b}`
+            elif param.default is not None and (param.secondary_opts or not param.is_flag):
+                defaults += 1
+        assert "{" not in usage, (path, usage)
+        assert shown.stdout.count("[default: ") >= defaults, (path, shown.stdout)
+    shown = _run(tmp_path / "home", "map", "--help")
+    assert "[default: json]" in shown.stdout
 
 
 def test_map_writes_every_format_and_prints_a_summary(_run, tmp_path: Path):

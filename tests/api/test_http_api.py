@@ -154,6 +154,33 @@ def test_bad_input_gets_clear_4xx_and_loses_nothing(client: TestClient, tmp_path
     assert after["sources"] == before["sources"] + 1  # only otter.txt was added
 
 
+def test_a_latin1_upload_is_stored_with_a_warning_saying_how_it_was_decoded(
+    client: TestClient, tmp_path: Path
+):
+    reviews = tmp_path / "avis.csv"
+    reviews.write_text(
+        'id,avis\n1,"Très déçu par la livraison, les légumes étaient abîmés."\n'
+        "2,\"Recettes délicieuses, mais l'appli est lente à s'ouvrir.\"\n",
+        encoding="latin-1",
+    )
+    r = client.post("/v1/projects/fr/sources", files=_files(reviews))
+    assert r.status_code == 201, r.text
+    assert r.json()["warnings"] == ["avis.csv: decoded as cp1252, not UTF-8"]
+    first = r.json()["added"][0]["id"]
+    turns = client.get(f"/v1/projects/fr/sources/{first}").json()["turns"]
+    assert turns[0]["text"] == "Très déçu par la livraison, les légumes étaient abîmés."
+
+
+def test_a_blank_question_is_refused_with_422_and_what_to_ask(client: TestClient):
+    assert (
+        client.post("/v1/projects/p1/sources", files=_files(FIXTURES / "transcripts" / "qa.txt"))
+    ).status_code == 201
+    for headers in ({}, {"Accept": "text/event-stream"}):
+        r = client.post("/v1/projects/p1/chat", json={"question": " \n "}, headers=headers)
+        assert r.status_code == 422, r.text
+        assert _error(r)["message"].startswith("the question is empty: ask something")
+
+
 def test_files_over_the_limit_are_refused_with_413(tmp_path: Path, embedder):
     settings = Settings(home=tmp_path / "home", max_file_mb=0.001)
     workspace = open_workspace(settings, embedder)

@@ -102,7 +102,7 @@ async def test_an_assistant_can_drive_the_whole_job_over_mcp_with_small_replies(
             "ingest_source", {"project": "fb", "path": "../../etc/passwd"}
         )
         assert outside.is_error
-        assert _text(outside).startswith("'../../etc/passwd' is not a file inside the workspace")
+        assert _text(outside).startswith("'../../etc/passwd' is outside the workspace folder")
 
         projects = await client.call_tool("list_projects", {})
         assert projects.structured_content["result"][0]["sources"] == 2

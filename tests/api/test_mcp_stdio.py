@@ -24,6 +24,27 @@ NO_PROJECT = (
     "(CLI: journeymap ingest FILES --project nope)"
 )
 
+# Arguments that fail a tool's input schema: one line naming the argument and what it takes.
+ARGUMENT_ERRORS = [
+    (
+        "top_pain_points",
+        {"project": "fb", "kind": "delights"},
+        "argument 'kind' should be 'pain_point' or 'delight', not 'delights'",
+    ),
+    (
+        "top_pain_points",
+        {"project": "fb", "limit": "lots"},
+        "argument 'limit' should be a valid integer, not 'lots'",
+    ),
+    ("get_theme", {"project": "fb"}, "argument 'theme_id' is required"),
+    (
+        "build_journey_map",
+        {"project": "fb", "ideal": 5, "language": "fr"},
+        "argument 'language' should be 'auto', 'en' or 'zh', not 'fr'; "
+        "argument 'ideal' should be a valid dictionary or a valid string, not 5",
+    ),
+]
+
 
 @pytest.fixture
 def anyio_backend() -> str:
@@ -38,7 +59,10 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
     params = StdioServerParameters(
         command=command,
         args=[*args, "mcp"],
-        env={"JOURNEYMAP_HOME": str(tmp_path / "home")},
+        # The SDK passes the server only a few variables: PYTHONPATH too, so that the server
+        # runs the code under test (a checkout or worktree), not another installed copy.
+        env={"JOURNEYMAP_HOME": str(tmp_path / "home")}
+        | {k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
         cwd=tmp_path,
     )
     maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
@@ -101,8 +125,42 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             missing = await client.call_tool("get_theme", {"project": "nope", "theme_id": "x"})
             assert missing.is_error
             assert missing.content[0].text == NO_PROJECT
+            for tool, arguments, message in ARGUMENT_ERRORS:
+                refused = await client.call_tool(tool, arguments)
+                assert refused.is_error and refused.content[0].text == message
+            outside = tmp_path / "inbox" / "p02.txt"
+            outside.parent.mkdir()
+            outside.write_text(maria, encoding="utf-8")
+            home = (tmp_path / "home").resolve()
+            for path, where in ((str(outside), "is outside"), ("inbox", "is not a file in")):
+                refused = await client.call_tool("ingest_source", {"project": "fb", "path": path})
+                assert refused.is_error and refused.content[0].text == (
+                    f"{path!r} {where} the workspace folder {home}: copy the file into that "
+                    "folder and give its path relative to it, or send the file itself as "
+                    "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
+                )
+            for tool, arguments, message in (
+                ("ask", {"question": ""}, "the question is empty: ask something about the study"),
+                ("search_quotes", {"query": "  "}, "the search query is empty: say what to look"),
+            ):
+                refused = await client.call_tool(tool, {"project": "fb", **arguments})
+                assert refused.is_error and refused.content[0].text.startswith(message)
+            answers = "respondent,answer\n1,The box came late.\n2,Recipes are great.\n"
+            survey = await client.call_tool(
+                "ingest_source",
+                {"project": "poll", "content": answers, "filename": "poll.csv", "kind": "survey"},
+            )
+            assert not survey.is_error, survey.content[0].text
+            added = survey.structured_content["added"]
+            assert [(s["kind"], s["participant_id"]) for s in added] == [
+                ("survey", "respondent 1"),
+                ("survey", "respondent 2"),
+            ]
     assert called == tools
-    assert "Traceback" not in (tmp_path / "stderr.log").read_text()
+    log = (tmp_path / "stderr.log").read_text()
+    assert "Traceback" not in log
+    # JOURNEYMAP_LOG_LEVEL is WARNING by default: a refused call is answered, not logged.
+    assert "INFO" not in log, log
 
 
 @pytest.fixture

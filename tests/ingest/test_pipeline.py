@@ -128,6 +128,36 @@ def test_reviews_become_one_source_per_row(workspace: Workspace):
     assert all(t.role is Role.participant for s in report.added for t in s.turns)
 
 
+def test_kind_survey_makes_a_table_of_answers_one_survey_source_per_respondent(
+    workspace: Workspace, tmp_path: Path
+):
+    answers = tmp_path / "survey.csv"
+    answers.write_text(
+        "respondent,answer\n"
+        "1,The delivery was late and the box was damaged.\n"
+        "2,The delivery was late and the box was damaged.\n"
+        "3,Loved the recipes but the app kept crashing at checkout.\n",
+        encoding="utf-8",
+    )
+    report = _ingest(workspace, [answers], kind=SourceKind.survey)
+    assert report.ok, report.skipped
+    added = sorted(report.added, key=lambda s: s.path)
+    assert [(s.kind, s.path, s.participant_id) for s in added] == [
+        (SourceKind.survey, f"survey.csv#{n}", f"respondent {n}") for n in (1, 2, 3)
+    ]
+    assert all(t.role is Role.participant for s in added for t in s.turns)
+
+
+def test_kind_review_reads_a_text_file_as_one_review(workspace: Workspace, tmp_path: Path):
+    complaint = tmp_path / "complaint.txt"
+    complaint.write_text("The courier left the box in the rain. Never again.\n", encoding="utf-8")
+    report = _ingest(workspace, [complaint], kind=SourceKind.review)
+    assert report.ok, report.skipped  # was skipped: "could not be ingested (IndexError: …)"
+    (source,) = report.added
+    assert (source.kind, source.path) == (SourceKind.review, "complaint.txt")
+    assert all(t.role is Role.participant for t in source.turns)
+
+
 class _InterruptingStore(ChunkStore):
     """Our own seam: writes the chunks of the second batch, then is interrupted (Ctrl-C)."""
 

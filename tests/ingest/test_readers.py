@@ -649,6 +649,38 @@ def test_review_text_column_is_found_by_content_or_named_explicitly() -> None:
         assert docs[0].turn_text(docs[0].turns[0]) == "Card arrived quickly, activation was easy."
 
 
+@pytest.mark.parametrize(
+    "header", ["Ticket #", "Review ID", "ReviewId", "id", "No.", "Case number", "编号", "评论ID"]
+)
+def test_common_id_headers_give_each_review_its_id(header: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        f'"{header}",Feedback,Stars\n'
+        "T-88,The courier left the box in the rain again.,1\n"
+        "T-91,Recipes are great but portions are small.,3\n",
+        encoding="utf-8",
+    )
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    assert [d.locator.rsplit("#", 1)[1] for d in docs] == ["T-88", "T-91"]  # was odd.csv#1, #2
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [("Phone number", ("0412 555 019", "0412 555 020")), ("Ticket #", ("T-88", "T-88"))],
+    ids=["a phone number", "a repeated value"],
+)
+def test_a_column_that_cannot_name_rows_leaves_them_numbered(
+    header: str, values: tuple[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        f"{header},Feedback\n{values[0]},The courier was late.\n{values[1]},Great recipes.\n",
+        encoding="utf-8",
+    )
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    assert [d.locator.rsplit("#", 1)[1] for d in docs] == ["1", "2"]
+
+
 def test_explicit_text_column_chooses_that_column() -> None:
     docs = read_file(REVIEWS / "reviews.csv", max_bytes=MAX_BYTES, text_column="author")
     assert docs[0].turn_text(docs[0].turns[0]) == "Maria G."

@@ -166,6 +166,68 @@ def test_smart_quotes_from_windows_are_decoded() -> None:
     assert decoded.text == "Dana: It said “try again” – twice…\n"
 
 
+WESTERN = {
+    "French reviews": (
+        'id,avis\n1,"Très déçu par la livraison, les légumes étaient abîmés."\n'
+        "2,\"Recettes délicieuses, mais l'appli est lente à s'ouvrir.\"\n"
+        "3,\"Le service client m'a répondu après deux jours, c'est inacceptable.\"\n"
+    ),
+    "German interview": (
+        "Interviewer: Wie war die Lieferung?\nJürgen: Die Box kam zu spät, und die Kühlakkus "
+        "waren geschmolzen. Ich war ziemlich verärgert. Größe: 50 m².\n"
+    ),
+    "Spanish interview": (
+        "Entrevistador: ¿Qué tal la entrega?\nMaría: ¡Fatal! El envío tardó muchísimo y faltó "
+        "el azafrán. Mañana llamaré otra vez.\n"
+    ),
+    "a short French line": "Très déçu.\n",
+}
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+@pytest.mark.parametrize("text", list(WESTERN.values()), ids=list(WESTERN))
+def test_western_european_legacy_text_decodes_as_cp1252_with_a_warning(
+    text: str, encoding: str
+) -> None:
+    # Detection alone named these iso8859_10, cp775, cp850 or big5, and they were refused.
+    decoded = decode_bytes(text.encode(encoding), "legacy.csv")
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+    assert decoded.warning == "legacy.csv: not UTF-8; decoded as cp1252"
+
+
+def test_windows_typography_in_english_reviews_is_decoded() -> None:
+    text = (
+        'review_id,text\n1,"The app’s “skip a week” button is hidden – I couldn’t find it."\n'
+        '2,"Déjà vu: another late box… €14 wasted."\n'
+    )
+    decoded = decode_bytes(text.encode("cp1252"), "cp1252.csv")
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Ankieter: Jak poszła dostawa?\nMałgorzata: Kurier się spóźnił. Może następnym razem "
+            "będzie lepiej. Ładna paczka, ale źle zapakowana.\n",
+            "cp1250",
+        ),
+        (
+            "Интервьюер: Как прошла доставка?\nИван: Курьер опоздал, а овощи были помяты.\n",
+            "cp1251",
+        ),
+        (
+            "主持人：您平时主要用Nimbank的应用做什么？\n张伟：主要是转账和查看每个月的消费记录。\n",
+            "gb18030",
+        ),
+    ],
+    ids=["Polish", "Russian", "Chinese"],
+)
+def test_other_legacy_encodings_are_not_taken_for_western_text(text: str, encoding: str) -> None:
+    decoded = decode_bytes(text.encode(encoding), "other.txt")
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
 def test_random_bytes_are_not_text() -> None:
     data = (FIXTURES / "bad" / "binary.txt").read_bytes()
     with pytest.raises(UnreadableFileError, match=r"binary\.txt"):
