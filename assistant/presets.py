@@ -19,7 +19,7 @@ from importlib.resources import files
 import numpy as np
 
 from assistant.extractor import without_handles
-from assistant.stages import StageSpec, bilingual_spec
+from assistant.stages import DEFAULT_STAGES, DEFAULT_STAGES_ZH, StageSpec, bilingual_spec
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
@@ -223,3 +223,32 @@ def _choose(sentences: Sequence[str], embedder: Embedder) -> Choice:
     fits = best >= MIN_RATIO * runner and best - runner >= MIN_LEAD
     chosen = library[int(order[0])] if fits else generic
     return Choice(chosen, shares, len(sentences), fits and chosen.id != GENERIC)
+
+
+@functools.cache
+def stage_translations() -> dict[str, frozenset[str]]:
+    """Each bundled stage's Chinese name -> its English names (the default taxonomy's and every
+    preset's), so one study's maps written in two languages pair their stages and a Chinese
+    question can name an English map's stage."""
+    out: dict[str, set[str]] = {}
+    for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True):
+        out.setdefault(zh, set()).add(en)
+    for preset in presets():
+        for stage in preset.stages:
+            out.setdefault(stage.name_zh, set()).add(stage.name)
+    return {zh: frozenset(en) for zh, en in out.items()}
+
+
+def other_names(stage: str) -> list[str]:
+    """A bundled stage's names in the other language ("Onboarding" -> ["开始使用"], and back);
+    none for a stage of the study's own guide."""
+    table = stage_translations()
+    if stage in table:
+        return sorted(table[stage])
+    default = [
+        zh
+        for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True)
+        if en == stage
+    ]
+    presets_ = sorted(zh for zh, en in table.items() if stage in en and zh not in default)
+    return default + presets_  # the default taxonomy's name first: a map's default stages

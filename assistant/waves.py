@@ -24,8 +24,7 @@ from assistant.compare import (
     welch_interval,
 )
 from assistant.personas import Profile, profiles
-from assistant.presets import presets
-from assistant.stages import DEFAULT_STAGES, DEFAULT_STAGES_ZH
+from assistant.presets import stage_translations
 from assistant.synthesis import MIN_PARTICIPANTS
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
 from journey.labels import Labels, labels_for
@@ -249,25 +248,13 @@ def _centroids(themes: Iterable[_Theme], embed: Embed) -> np.ndarray:
     return np.vstack(rows)
 
 
-def _translations() -> dict[str, set[str]]:
-    """Each bundled stage's Chinese name -> its English names (the default taxonomy's and every
-    preset's), so one study's maps written in two languages pair their stages."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True):
-        out[zh].add(en)
-    for preset in presets():
-        for stage in preset.stages:
-            out[stage.name_zh].add(stage.name)
-    return out
-
-
 def _as_named_in(a: JourneyMap, b: JourneyMap) -> dict[str, str]:
     """A's stage names as B writes them, where A and B are maps in two languages of the same
     bundled stages (`map --lang zh` beside the English map), paired in order; empty
     otherwise."""
     if a.language == b.language or len(a.stages) != len(b.stages):
         return {}
-    english = _translations()
+    english = stage_translations()
     pairs = {}
     for x, y in zip(a.stages, b.stages, strict=True):
         if x.name in english.get(y.name, ()) or y.name in english.get(x.name, ()):

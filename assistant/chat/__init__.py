@@ -13,6 +13,7 @@ from assistant.chat.question import QuestionReader
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
 from assistant.mapping import current_map
+from assistant.presets import other_names
 from assistant.workspace import Workspace
 from journey.schema import ChatAnswer, Evidence
 
@@ -26,8 +27,12 @@ class Chat:
         self.workspace, self.project, self.dense_only = workspace, project, dense_only
         self.map = current_map(workspace, project)
         self._retriever = Retriever(workspace, project, dense_only)
+        stages = [s.name for s in self.map.stages]
         self._reader = QuestionReader(
-            [s.name for s in self.map.stages], self._retriever.people, self._retriever.redact
+            stages,
+            self._retriever.people,
+            self._retriever.redact,
+            {s: other_names(s) for s in stages},
         )
         self._gatherer = Gatherer(self.map, self._retriever, self._reader)
         self._writer = writer_for(workspace.llm(), self._retriever)

@@ -20,6 +20,8 @@ from assistant.chat.question import (
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.extractor import meaning_text
+from assistant.presets import other_names
+from assistant.sentiment import sentiment as sentiment_of
 from journey.schema import ChatAnswer, Evidence, Finding, JourneyMap, PainPoint
 
 NULL_QUESTIONS = {
@@ -166,12 +168,28 @@ class Gatherer:
         if not (findings or chosen):
             return self.nothing(lang)
         quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
+        if f.sentiment:
+            # "what annoys people about delivery?" does not quote "the courier is lovely" beside
+            # the complaints; if all the evidence says the opposite, that is the answer ("is
+            # the food bad?" - people praise it)
+            quotes = [q for q in quotes if not _against(q.quote, f.sentiment)] or quotes
         return Grounds(
             lang,
-            [self._fact(stage, x, lang, f.participant) for stage, x in findings],
+            [
+                self._fact(self._stage_as_asked(stage, lang), x, lang, f.participant)
+                for stage, x in findings
+            ],
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
+
+    @staticmethod
+    def _stage_as_asked(name: str, lang: Lang) -> str:
+        """A bundled stage's name in the question's language ("开始使用" for Onboarding asked
+        in Chinese); a stage of the study's own guide as written."""
+        if lang.zh == bool(CJK.search(name)):
+            return name
+        return next((n for n in other_names(name) if lang.zh == bool(CJK.search(n))), name)
 
     def _above(self, similarity: dict[int, float], bar: float, f: Filters) -> list[int]:
         """The passages above the bar, best first: quoted when the rank fusion put others
@@ -359,10 +377,13 @@ class Gatherer:
                 )
             )
         if worst:
+            # a Chinese question over an English map names a bundled stage in Chinese (the
+            # question reader knows both names), and the other way round
+            named = self._stage_as_asked(worst.name, lang)
             out.append(
                 lang.t(
-                    f"What frustrates people during {worst.name}?",
-                    f"在“{worst.name}”阶段，什么最让人不满？",
+                    f"What frustrates people during {named}?",
+                    f"在“{named}”阶段，什么最让人不满？",
                 )
             )
         # the touchpoint most participants name across the study (not the first stage's first)
@@ -370,6 +391,9 @@ class Gatherer:
         for s in self.map.stages:
             for t in s.touchpoints:
                 reach[t.name] += t.participants
+        # a touchpoint is suggested in the question's script (an English name inside a
+        # Chinese question reads as a slip)
+        reach = Counter({k: v for k, v in reach.items() if bool(CJK.search(k)) == lang.zh})
         if reach:
             widest = min(reach, key=lambda name: (-reach[name], name))
             out.append(
@@ -379,3 +403,10 @@ class Gatherer:
                 )
             )
         return out[:3]
+
+
+def _against(quote: str, sentiment: str) -> bool:
+    """A quote that says the opposite of what the question asks for: clear praise under a
+    question about frustrations, a clear complaint under one about what people like."""
+    polarity = sentiment_of(quote)
+    return polarity >= 0.3 if sentiment == "pain" else polarity <= -0.3

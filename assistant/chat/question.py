@@ -2,7 +2,7 @@
 subject words, and what a short follow-up stands for in its conversation."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.retrieval import CJK_RUN, Filters, tokens
@@ -45,7 +45,7 @@ negative positive suggestion suggest find found confusing confused difficult str
 enjoy enjoyed delight delighted moment
 用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
 满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
-总结 改进 建议 原因 让客 客户 户最 最不 不满 意的
+总结 改进 建议 原因 让客 客户 户最 最不 不满 意的 在 最让 让人 人不 么最 令人 人最 地方
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
@@ -132,9 +132,16 @@ class QuestionReader:
     """Reads questions against one study: its stage names, its people, its redaction."""
 
     def __init__(
-        self, stages: Sequence[str], people: set[str], redact: Callable[[str], str]
+        self,
+        stages: Sequence[str],
+        people: set[str],
+        redact: Callable[[str], str],
+        aliases: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.stages, self.people, self.redact = list(stages), people, redact
+        # a stage as the question may name it: its own name, or a bundled stage's name in the
+        # other language ("开始使用" for Onboarding)
+        self.names = {s: [s, *(aliases or {}).get(s, [])] for s in self.stages}
 
     def filters(self, question: str) -> Filters:
         """The filters a question implies: a participant, a stage, a kind, a sentiment."""
@@ -142,7 +149,9 @@ class QuestionReader:
         if m := _PARTICIPANT.search(question):
             participant = f"P{int(m.group(1))}"
         lower = question.lower()
-        stage = next((s for s in self.stages if s.lower() in lower), None)
+        stage = next(
+            (s for s in self.stages if any(n.lower() in lower for n in self.names[s])), None
+        )
         kind = (
             SourceKind.review
             if re.search(r"\breviews?\b|评论|评价", lower)
@@ -157,7 +166,8 @@ class QuestionReader:
 
     def subject(self, question: str, f: Filters) -> list[str]:
         """The question's subject words, less the stage and participant it names (filters)."""
-        named = set(tokens(f.stage)) if f.stage else set()
+        names = self.names.get(f.stage, [f.stage]) if f.stage else []
+        named = {t for n in names for t in (*tokens(n), *chinese_words(n))}
         # a person ("what frustrated Maria?") is who, not what: names are the ones redaction
         # hides and the study's speaker labels
         named |= set(tokens(question)) - set(tokens(self.redact(question)))

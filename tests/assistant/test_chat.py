@@ -1,5 +1,6 @@
 """Chat over the bundled sample study: grounded, honest, in the question's language."""
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,23 @@ def test_a_question_about_a_whole_stage_leads_with_its_widest_findings(chat: Cha
     named = [f for f in (*support.pain_points, *support.delights) if f.title in answer.answer]
     assert min(named, key=lambda f: answer.answer.index(f.title)) is widest
     _assert_grounded(chat.workspace, answer.citations)
+
+
+def test_a_chinese_question_names_an_english_maps_bundled_stage_in_chinese(chat: Chat):
+    """'在“开始使用”阶段' is the default taxonomy's Onboarding: it filters to that stage, the
+    answer and its follow-ups name it in Chinese (a trial read '在"Support"阶段…')."""
+    answer = chat.ask("在“开始使用”阶段，什么最让人不满？")
+    onboarding = next(s for s in chat.map.stages if s.name == "Onboarding")
+    assert not answer.abstained
+    assert any(p.title in answer.answer for p in onboarding.pain_points)
+    assert "开始使用" in answer.answer and "Onboarding" not in answer.answer
+    assert not any(re.search(r"[A-Za-z]{3,}", f) for f in answer.follow_ups[1:])
+
+
+def test_a_question_about_frustrations_never_quotes_praise(chat: Chat):
+    answer = chat.ask("用户对配送有什么不满？")
+    assert answer.citations
+    assert all("友好" not in c.quote for c in answer.citations)
 
 
 def test_a_question_about_one_participant_quotes_only_them(chat: Chat):
