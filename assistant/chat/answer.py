@@ -22,7 +22,14 @@ from assistant.chat.retrieval import Filters, Retriever, participant_label, toke
 from assistant.extractor import meaning_text
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
-from journey.schema import ChatAnswer, Evidence, Finding, JourneyMap, PainPoint
+from journey.schema import (
+    ChatAnswer,
+    Evidence,
+    Finding,
+    JourneyMap,
+    ObservationKind,
+    PainPoint,
+)
 
 NULL_QUESTIONS = {
     "en": (
@@ -152,6 +159,12 @@ class Gatherer:
                 if words & bm25.docs[i].keys()
                 or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
             ] or self._above(similarity, bar, f)
+        elif f.stage and f.participant:  # "what did P4 say about support?": their coded
+            # quotes in that stage, in the order they said them
+            theirs = self._said_in_stage(f.participant, f.stage)
+            if theirs:
+                return Grounds(lang, [], theirs, self._follow_ups(lang, None))
+            return self.nothing(lang)
         elif f.stage:  # "what happened in the Support stage?": the stage's widest findings
             # (not the one whose title happens to hold the stage's name)
             findings = self._top_findings(f)
@@ -167,6 +180,12 @@ class Gatherer:
                 chosen = ranked[:3]
         if not (findings or chosen):
             return self.nothing(lang)
+        # Of a long passage the sentence quoted is the one about the subject as much as the
+        # question: "What did P4 say about support?" quoted "I said, just tell me what it costs a
+        # week." (the question's frame, "say", matched best)
+        if subject:
+            about = self.retriever.embed(" ".join(as_written(question, subject)))
+            vector = vector + about
         quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
         if f.sentiment:
             # "what annoys people about delivery?" does not quote "the courier is lovely" beside
@@ -182,6 +201,20 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
+
+    def _said_in_stage(self, participant: str, stage: str) -> list[Evidence]:
+        """A participant's pain points, delights and needs the map placed in a stage, in the
+        order they said them (at most QUOTED)."""
+        kinds = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
+        said = [
+            o.evidence
+            for o in self.map.observations
+            if o.stage == stage
+            and o.kind in kinds
+            and participant_label(o.evidence.participant_id) == participant
+        ]
+        said.sort(key=lambda e: (e.source_id, e.char_start))
+        return said[:QUOTED]
 
     @staticmethod
     def _stage_as_asked(name: str, lang: Lang) -> str:

@@ -102,6 +102,21 @@ def test_a_question_about_frustrations_never_quotes_praise(chat: Chat):
     assert all("友好" not in c.quote for c in answer.citations)
 
 
+def test_what_a_participant_said_about_a_stage_is_their_coded_quotes_there(chat: Chat):
+    """'What did P4 say about support?' quoted 'I said, just tell me what it costs a week.'
+    and 'Called me Mr [NAME].' (the question's frame, 'say', matched best)."""
+    answer = chat.ask("What did P4 say about support?")
+    placed = {
+        (o.evidence.source_id, o.evidence.char_start)
+        for o in chat.map.observations
+        if o.stage == "Support"
+    }
+    assert answer.citations and not answer.abstained
+    assert {c.participant_id for c in answer.citations} == {"P4"}
+    assert all((c.source_id, c.char_start) in placed for c in answer.citations)
+    _assert_grounded(chat.workspace, answer.citations)
+
+
 def test_a_question_about_one_participant_quotes_only_them(chat: Chat):
     answer = chat.ask("What did P3 say about the app?")
     assert answer.citations
