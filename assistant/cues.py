@@ -490,8 +490,9 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "hard to find",
             r"(?:can'?t|couldn'?t|cannot|could not|hard to|didn'?t) find|hid|hidden|hide|buried|"
             r"where (?:is|was|do|can)|took (?:me )?ages to find|tiny link|scroll\w*|anywhere|"
-            r"finding (?:the |a |an )?\w+ (?:was|is) (?:hard|difficult)",
-            r"找不到|在哪|藏",
+            r"finding (?:the |a |an )?\w+ (?:was|is) (?:hard|difficult)|"
+            r"no (?:\w+ )?(?:button|link|menu|setting|tab)s?",
+            r"找不到|在哪|藏|没有.{0,4}按钮",
         ),
         (
             "unclear",

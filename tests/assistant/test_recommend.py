@@ -123,6 +123,11 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
         ("Phone number isn't in the app anywhere", ["I wanted to call."], "no human"),
         ("I've got a freezer full of them", ["The ice packs pile up."], "fulfilment"),
         ("下单的时候优惠券怎么也用不了", ["优惠券用不了，总价没变。"], "failure"),
+        (
+            "No cancel button in the app",
+            ["Cancelling is a nightmare", "App crashes at checkout", "App crashed, order lost"],
+            "hard to find",
+        ),
     ],
 )
 def test_the_kind_of_problem_follows_the_title_it_is_read_beside(
