@@ -32,8 +32,10 @@ def _usage(options: str | None, params: list[Any]) -> list[str]:
     return pieces
 
 
-class Command(TyperCommand):
-    """A command whose help shows flags without a type and arguments by name."""
+class _PlainHelp:
+    """Help that shows flags without a type (a command's and a group's alike)."""
+
+    params: list[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,27 +43,21 @@ class Command(TyperCommand):
 
     def get_help_option(self, ctx: Any) -> TyperOption | None:
         """The --help option, shown without a type."""
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         _plain([option])
-        return option
+        return option  # type: ignore[no-any-return]
+
+
+class Command(_PlainHelp, TyperCommand):
+    """A command whose help shows flags without a type and arguments by name."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """`[OPTIONS] A B`, not `[OPTIONS] {a} {b}`."""
         return _usage(self.options_metavar, self.get_params(ctx))
 
 
-class Group(TyperGroup):
+class Group(_PlainHelp, TyperGroup):
     """A group of commands (`journeymap`, `journeymap edit`) whose help is shown the same way."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _plain(self.params)
-
-    def get_help_option(self, ctx: Any) -> TyperOption | None:
-        """The --help option, shown without a type."""
-        option = super().get_help_option(ctx)
-        _plain([option])
-        return option
 
 
 class App(typer.Typer):
