@@ -147,7 +147,7 @@ class Gatherer:
             closest = sorted(similarity, key=lambda i: (-similarity[i], i))[:WORDED]
             said, spoken, holding = self._uses(question, subject, closest)
             if not ((best > bar and said) or spoken):
-                return self.nothing(lang)
+                return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
             findings = self._matching(question, vector, f, above=bar, subject=subject)
             words = set(subject)
             # never padded: a quote is cited only if it uses the subject's words or beats chance
@@ -179,7 +179,7 @@ class Gatherer:
             if not (findings or chosen):
                 chosen = ranked[:3]
         if not (findings or chosen):
-            return self.nothing(lang)
+            return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         # Of a long passage the sentence quoted is the one about the subject as much as the
         # question: "What did P4 say about support?" quoted "I said, just tell me what it costs a
         # week." (the question's frame, "say", matched best)
@@ -201,6 +201,28 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
+
+    def _theirs_by_stage(self, lang: Lang, f: Filters, subject: list[str]) -> Grounds | None:
+        """What a participant said in the stage the subject's words name, when nothing of
+        theirs speaks to the subject itself: "what did P4 say about getting help?" (no passage
+        of theirs says "help"; Support is "getting help when something goes wrong")."""
+        stage = self._stage_named_by(subject) if f.participant and subject else None
+        theirs = self._said_in_stage(f.participant, stage) if f.participant and stage else []
+        return Grounds(lang, [], theirs, self._follow_ups(lang, None)) if theirs else None
+
+    def _stage_named_by(self, subject: list[str]) -> str | None:
+        """The one stage whose name and description hold more of the subject's words than any
+        other stage's (at least one); None on a tie."""
+        hits = sorted(
+            (
+                (len(set(subject) & set(tokens(f"{s.name} {s.description}"))), s.name)
+                for s in self.map.stages
+            ),
+            reverse=True,
+        )
+        if not hits or hits[0][0] == 0 or (len(hits) > 1 and hits[1][0] == hits[0][0]):
+            return None
+        return hits[0][1]
 
     def _said_in_stage(self, participant: str, stage: str) -> list[Evidence]:
         """A participant's pain points, delights and needs the map placed in a stage, in the

@@ -117,6 +117,15 @@ def test_what_a_participant_said_about_a_stage_is_their_coded_quotes_there(chat:
     _assert_grounded(chat.workspace, answer.citations)
 
 
+def test_a_participants_words_about_what_a_stage_is_for_are_found_in_that_stage(chat: Chat):
+    """'What did P4 say about getting help?' abstained: P4 never says 'help', but rang the
+    hotline and waited; Support is 'getting help when something goes wrong'."""
+    answer = chat.ask("What did P4 say about getting help?")
+    assert not answer.abstained and answer.citations
+    assert {c.participant_id for c in answer.citations} == {"P4"}
+    assert chat.ask("What did P4 say about the weather?").abstained
+
+
 def test_a_question_about_one_participant_quotes_only_them(chat: Chat):
     answer = chat.ask("What did P3 say about the app?")
     assert answer.citations
