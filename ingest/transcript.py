@@ -152,6 +152,10 @@ def parse_transcript(text: str) -> tuple[list[RawTurn], list[Section]]:
                 close()
         elif kind == "lineno":
             close()
+        elif think_aloud and not sections and kind not in ("heading", "task"):
+            # a think-aloud script's preamble ("Usability session, participant P07 (new
+            # user...)") is the researcher's note, not the participant's words
+            close()
         elif kind in ("heading", "task"):
             close()
             pending = None

@@ -501,6 +501,25 @@ def test_think_aloud_observer_notes_and_task_lines_are_not_turn_text() -> None:
         assert not any(fragment in text for text in texts), fragment
 
 
+def test_a_think_aloud_scripts_preamble_is_not_a_participants_turn(tmp_path: Path) -> None:
+    """The sample's p07 opened with "Freshbox think-aloud usability session, participant P07
+    (new user...)", which chat then quoted as P7's words."""
+    path = tmp_path / "p07.txt"
+    path.write_text(
+        "Usability session, participant P07 (new user, laptop)\n\n"
+        "1 Find the price of a plan.\n"
+        "\tMODERATOR: Start on the home page.\n"
+        "\tOkay, I'm looking for a pricing link.\n"
+        "2 Sign up.\n"
+        "\tThe form wants my phone number twice.\n",
+        encoding="utf-8",
+    )
+    doc = read_one(path)
+    texts = [doc.turn_text(t) for t in doc.turns]
+    assert not any("Usability session" in t for t in texts)
+    assert "Okay, I'm looking for a pricing link." in texts
+
+
 def test_think_aloud_moderator_lines_are_turns() -> None:
     doc = read_one(TRANSCRIPTS / "think_aloud.txt")
     moderator = [i for i, t in enumerate(doc.turns) if t.speaker == "MODERATOR"]
