@@ -35,6 +35,12 @@ DIFFICULTY = re.compile(
     r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
     r"unhelpful|unusable|unreliable|laggy|glitch\w*|overbooked|cramped|"
     r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*|"
+    # a service that fails people without a word of blame: "The app keeps logging me out.",
+    # "The waitlist never moves.", "The classes are full within two minutes.", "The sales guy
+    # was pushy.", "You have to give thirty days notice in writing, by post."
+    r"keeps? (?:logging|kicking|signing|throwing) (?:me |us |you )?out|"
+    r"never (?:moves?|works?|loads?|updates?|changes?|opens?)|full within|booked up|sold out|"
+    r"pushy|rushed|in writing, by post|"
     # excess, said without a word of blame: "So much plastic.", "The packaging is a lot."
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"

@@ -107,7 +107,10 @@ def read_sentence(
         severity += bool(cues.BLOCKER.search(text)) + (difficulty or confusion) - hedged
         severity = max(1, min(5, severity))
         return Reading(
-            ObservationKind.pain_point, -min(2.0, 0.4 * severity), severity, _pain_emotion(text)
+            ObservationKind.pain_point,
+            -round(min(2.0, 0.4 * severity), 2),
+            severity,
+            _pain_emotion(text),
         )
     if score >= DELIGHT_ABOVE:
         strength = 1 + (score >= 0.5) + (score >= 0.9) + positive - hedged
@@ -116,7 +119,9 @@ def read_sentence(
         for label in ("relieved", "surprised"):
             if dict(cues.EMOTIONS)[label].search(text):
                 emotion = label
-        return Reading(ObservationKind.delight, min(2.0, 0.4 * strength), strength, emotion)
+        return Reading(
+            ObservationKind.delight, round(min(2.0, 0.4 * strength), 2), strength, emotion
+        )
     if cues.ACTION.search(text.strip()):
         return Reading(ObservationKind.action, round(polarity, 2), 1, "neutral")
     return Reading(ObservationKind.neutral, round(polarity, 2), 1, "neutral")
@@ -295,7 +300,7 @@ def _feeling(text: str, reading: Reading) -> Reading:
     for label, pattern in cues.EMOTIONS:
         if label in _NEGATIVE_FEELINGS and pattern.search(text):
             severity = max(2, reading.severity if reading.kind is ObservationKind.pain_point else 2)
-            return Reading(ObservationKind.pain_point, -0.4 * severity, severity, label)
+            return Reading(ObservationKind.pain_point, round(-0.4 * severity, 2), severity, label)
     if reading.kind is ObservationKind.delight and _difficulty_cue(text):
         return Reading(ObservationKind.pain_point, -0.8, 2, _pain_emotion(text))
     return reading

@@ -843,7 +843,7 @@ EN = Labels(
     scoring_text=RECOMMENDATION_SCORING,
     default_title="{project}: customer journey (draft)",
     dropped_warning="{n} quotes were dropped: grounding could not find them in their sources",
-    thin_warning="little evidence (under 3 quotes) for: {stages}",
+    thin_warning="little evidence (under 3 participants with feeling there) for: {stages}",
     preset_chosen="preset {label}: chosen by the user",
     preset_fits="preset {label}: nearest for {share:.0%} of {sentences} review sentences (next: "
     "{next})",
@@ -1012,7 +1012,7 @@ ZH = Labels(
     ),
     default_title="{project}：客户旅程地图（草稿）",
     dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
-    thin_warning="证据较少（不足 3 条原话）的阶段：{stages}",
+    thin_warning="证据较少（不足 3 位参与者表达了感受）的阶段：{stages}",
     preset_chosen="预设「{label}」：由用户选定",
     preset_fits="预设「{label}」：{sentences} 条评价句子中有 {share:.0%} 最接近它（其次：{next}）",
     preset_unclear=(

@@ -89,9 +89,20 @@ class Chat:
         turn = self._reader.resolve(question, history, filters)
         grounds = self._gatherer.gather(turn.query, turn.filters)
         answer = yield from self._writer.write(question, turn.query, grounds, history)
+        # never suggest the question just asked (a stage question suggested itself)
+        asked = {_plain(question), _plain(turn.query)}
+        if any(_plain(x) in asked for x in answer.follow_ups):
+            answer = answer.model_copy(
+                update={"follow_ups": [x for x in answer.follow_ups if _plain(x) not in asked]}
+            )
         if conversation:
             self.workspace.repository.add_turn(
                 self.project, conversation, question, turn.asked, answer.answer
             )
             answer = answer.model_copy(update={"conversation_id": conversation})
         yield answer
+
+
+def _plain(text: str) -> str:
+    """A question as compared: lower case, letters and digits only (quotes and marks aside)."""
+    return "".join(c for c in text.casefold() if c.isalnum())

@@ -231,3 +231,9 @@ def test_findings_are_chosen_by_the_subjects_distinctive_words_not_a_common_one(
     bot = chat.ask("What do people say about the chat bot options?")
     listed = [line for line in bot.answer.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert any("options" in line for line in listed), listed
+
+
+def test_an_answer_never_suggests_the_question_just_asked(chat: Chat):
+    question = "在“开始使用”阶段，什么最让人不满？"
+    answer = chat.ask(question)
+    assert question not in answer.follow_ups

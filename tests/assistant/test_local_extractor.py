@@ -289,3 +289,21 @@ def test_so_much_in_praise_or_thanks_is_no_complaint(text: str):
 def test_what_there_should_be_less_of_is_a_need():
     assert read_sentence("Oh, and maybe less plastic.").kind is ObservationKind.need
     assert read_sentence("I spend less time cooking.").kind is not ObservationKind.need
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The app keeps logging me out.",
+        "The sales guy was pushy.",
+        "The spin classes are full within two minutes.",
+        "The waitlist never moves.",
+        "You have to give thirty days notice in writing, by post.",
+        "The induction was rushed.",
+    ],
+)
+def test_a_service_failing_people_without_a_word_of_blame_is_a_pain_point(text: str):
+    """A new-user trial's gym study: its clearest complaints were never coded."""
+    reading = read_sentence(text)
+    assert reading.kind is ObservationKind.pain_point
+    assert reading.valence == round(reading.valence, 2)  # no -1.2000000000000002 in exports
