@@ -379,7 +379,7 @@ def map_command(
         Format,
         typer.Option(
             "--format",
-            metavar="<format>",
+            metavar="FORMAT",
             help=f"Format when printing, or of an --out without a known extension: "
             f"{', '.join(get_args(Format))}.",
         ),

@@ -6,19 +6,44 @@ arguments in capitals, as the usage lines in the README do (`diff [OPTIONS] A B`
 `ctx` is typed Any below: typer's Context base class lives in its private vendored click."""
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.models import CommandFunctionType
+
+_NAMES = {str: "TEXT", Path: "PATH", int: "N", float: "NUMBER"}
+
+
+def _value_name(annotation: Any) -> str | None:
+    """What an option takes, as a user reads it: TEXT, PATH, N, NUMBER, or its choices
+    (`auto|en|zh`); a list's items (the option repeats); None when unknown."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) is Literal:
+        return "|".join(str(a) for a in args)
+    if get_origin(annotation) in (list, tuple) or (args and len(args) == 1):
+        return _value_name(args[0]) if args else None
+    return _NAMES.get(annotation)
 
 
 def _plain(params: list[Any]) -> None:
     for param in params:
         if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
             param.metavar = ""  # a flag takes no value: nothing in the type column
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            # a value's kind, not typer's Python type (`<list[Path]>`, `<str>`)
+            descriptor = getattr(param, "type_descriptor", None)
+            name = _value_name(getattr(descriptor, "annotation", None))
+            if name:
+                param.metavar = name
         elif isinstance(param, TyperArgument) and param.metavar is None and param.name:
             param.metavar = param.name.upper()
+            descriptor = getattr(param, "type_descriptor", None)
+            name = _value_name(getattr(descriptor, "annotation", None))
+            if name:  # the type column (typer shows `<list[Path]>` for an argument)
+                shown = name + ("..." if param.nargs != 1 else "")
+                setattr(param, "display_type_rich", lambda ctx, shown=shown: shown)  # noqa: B010
 
 
 def _usage(options: str | None, params: list[Any]) -> list[str]:

@@ -6,6 +6,7 @@ import functools
 import io
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -231,6 +232,11 @@ def test_every_commands_help_names_its_arguments_and_describes_every_option(_run
         (usage,) = [line for line in shown.stdout.splitlines() if "Usage:" in line]
         # A flag takes no value, so no type beside it (typer printed `--help <bool>`).
         assert "<bool>" not in shown.stdout, (path, shown.stdout)
+        # nor Python's types beside a value (`--out <list[Path]>`): TEXT, PATH, N, choices
+        assert not re.search(r"<(?:str|int|float|Path)>|<list\[", shown.stdout), (
+            path,
+            shown.stdout,
+        )
         defaults = 0
         for param in command.params:
             assert param.help, (path, param.name)  # every argument and option says what it is
