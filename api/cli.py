@@ -31,7 +31,8 @@ from assistant.study import (
 from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
-from journey.errors import JourneymapError
+from journey.edits import Edit, locate
+from journey.errors import JourneymapError, NotFoundError
 from journey.labels import AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
@@ -766,14 +767,30 @@ def edit_dismiss(target: TargetArg, project: ProjectOpt) -> None:
 def edit_list(project: ProjectOpt) -> None:
     """The project's edits, oldest first, with who made each."""
     with _opened() as studies:
-        edits = studies(project).edits()
+        study = studies(project)
+        edits = study.edits()
+        try:
+            shown = study.stored_map()
+        except NotFoundError:
+            shown = None
     table = Table("id", "op", "by", "when", "title / stage")
     for e in edits:
         table.add_row(
             e.id, e.op, escape(e.author or "-"), f"{e.created_at:%Y-%m-%d %H:%M}",
-            escape(e.title or e.stage or ""),
+            escape(_edit_target(e, shown)),
         )  # fmt: skip
     console.print(table)
+
+
+def _edit_target(e: Edit, shown: JourneyMap | None) -> str:
+    """What an edit names or changed, as the map reads now: its new title or stage, else the
+    finding it touched (a merge: the finding it went into)."""
+    if e.title or e.stage:
+        return e.title or e.stage or ""
+    found = locate(shown, e.into_anchor or e.anchor) if shown is not None else None
+    if found is None:
+        return ""
+    return f"into “{found[1].title}”" if e.op == "merge" else found[1].title
 
 
 @edit_app.command("undo")

@@ -420,6 +420,12 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
     listed = _run(home, "edit", "list", "-p", "bank")
     assert listed.returncode == 0 and "rename" in listed.stdout and "add" in listed.stdout
     assert "cli" in listed.stdout
+    # an edit without a title of its own names the finding it touched (the column was empty)
+    pinned = _run(home, "edit", "pin", pain["id"], where, "-p", "bank")
+    assert pinned.returncode == 0, pinned.stderr
+    rows = _run(home, "edit", "list", "-p", "bank").stdout.splitlines()
+    pin_row = next(r for r in rows if "│ pin" in r)
+    assert "Our name" in pin_row, rows
     rebuilt = tmp_path / "again.json"
     assert _run(home, "map", "-p", "bank", "--out", str(rebuilt)).returncode == 0
     titles = {
