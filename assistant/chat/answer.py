@@ -153,11 +153,11 @@ class Gatherer:
             # never padded: a quote is cited only if it uses the subject's words or beats chance
             # (across languages, where chance is measured too roughly, if it holds words meaning
             # them)
+            uses = set().union(*(bm25.holding(t) for t in words))  # the word in any form
             chosen = [
                 i
                 for i in ranked[:QUOTED]
-                if words & bm25.docs[i].keys()
-                or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
+                if i in uses or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
             ] or self._above(similarity, bar, f)
         elif f.stage and f.participant:  # "what did P4 say about support?": their coded
             # quotes in that stage, in the order they said them
@@ -289,7 +289,7 @@ class Gatherer:
             used = sum(bool(h) or bm25.attested(t) for t, h in zip(subject, holders, strict=True))
             return 2 * used >= len(subject), bool(set.intersection(*holders)), set().union(*meant)
         used = sum(bm25.attested(t) for t in subject)
-        spoken = any(all(t in doc for t in subject) for doc in bm25.docs)
+        spoken = bool(set.intersection(*(bm25.holding(t) for t in subject)))
         return 2 * used >= len(subject), spoken, None
 
     def abstain(self, lang: Lang, en: str, zh: str) -> ChatAnswer:

@@ -159,3 +159,28 @@ def test_cli_ask_json_returns_a_conversation_id_that_continues_the_conversation(
         assert json.loads(again.stdout)["conversation_id"] == conversation
     finally:
         get_settings.cache_clear()
+
+
+def test_an_answer_is_found_by_the_words_of_the_question_it_answers(
+    workspace: Workspace, tmp_path: Path
+):
+    """A trial's gym study: 'What frustrates people about cancelling?' abstained, because
+    'cancel' was only in the interviewer's question ("How would you cancel?")."""
+    gym = tmp_path / "g01.txt"
+    gym.write_text(
+        "Interviewer: How did you find the classes?\n"
+        "Anna: The spin classes are great, the instructors are lovely.\n"
+        "Interviewer: Thank you, that's really helpful. Let's move on to the end of the "
+        "membership now, the last part of the journey we want to understand from you today. "
+        "Say you had to stop going: how would you cancel your membership?\n"
+        "Anna: You have to give thirty days notice in writing, by post. That felt like a trap.\n"
+        "Interviewer: And the changing rooms?\n"
+        "Anna: Clean enough, the lockers work.\n",
+        encoding="utf-8",
+    )
+    workspace.ingestor("gym", IngestOptions()).ingest([gym], IngestReport())
+    answer = Chat(workspace, "gym").ask("What frustrates people about cancelling?")
+    assert not answer.abstained
+    answered = ("in writing, by post", "That felt like a trap.")  # the answer to that question
+    assert any(a in c.quote for c in answer.citations for a in answered)
+    assert all("Interviewer" not in (c.speaker or "") for c in answer.citations)
