@@ -9,6 +9,7 @@ the CLI prints, never a traceback.
 import base64
 import binascii
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args
@@ -131,6 +132,13 @@ def _answers_errors(fn: Callable[P, R]) -> Callable[P, R | CallToolResult]:
     return tool
 
 
+def _description(fn: Callable[..., Any]) -> str:
+    """A tool's docstring as one line per paragraph: the model reads it, and the source's
+    indentation and line breaks are runs of spaces there ("`path`,         a file")."""
+    paragraphs = inspect.cleandoc(fn.__doc__ or "").split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
 def create_mcp(state: AppState) -> MCPServer:
     """An MCP server over the app's workspace."""
     # The SDK configures logging when a server is made (INFO by default, a line for every
@@ -142,7 +150,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def register(fn: Callable[P, R]) -> Callable[P, R]:
-            server.tool(annotations=annotations)(_answers_errors(fn))
+            server.tool(annotations=annotations, description=_description(fn))(_answers_errors(fn))
             return fn
 
         return register

@@ -74,6 +74,9 @@ async def test_tools_declare_output_schemas_and_only_tools_that_never_write_are_
         tools["ingest_source"].input_schema["properties"]
     )
     assert tools["ingest_source"].input_schema.get("required") == ["project"]
+    # the model reads descriptions: no docstring indentation left in them as runs of spaces
+    for name, tool in tools.items():
+        assert tool.description and "  " not in tool.description, name
 
 
 @pytest.mark.anyio
