@@ -46,6 +46,7 @@ enjoy enjoyed delight delighted moment
 用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
 满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
 总结 改进 建议 原因 让客 客户 户最 最不 不满 意的 在 最让 让人 人不 么最 令人 人最 地方
+户对 家对 们对 者对 客对
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
@@ -190,7 +191,7 @@ class QuestionReader:
             return Resolved(question, question, own)
         before = history[-1][1]
         context = self.filters(before)
-        focus = question.strip()[lead.end() :].strip(" ?？.,，")
+        focus = re.sub(r"[呢吗吧啊呀]+$", "", question.strip()[lead.end() :].strip(" ?？.,，"))
         subject = bool(self.subject(focus, own)) or (own.stage is not None)
         merged = Filters(
             participant=own.participant or context.participant,
@@ -208,5 +209,9 @@ class QuestionReader:
         for word in set(self.subject(before, context)):
             if word.isascii():
                 frame = re.sub(rf"\b{re.escape(word)}\w*", " ", frame, flags=re.IGNORECASE)
+        # a Chinese question's subject words too ("用户对配送有什么不满？" + "那售后服务呢？"
+        # searched 配送 again)
+        for word in chinese_subject(before):
+            frame = frame.replace(word, " ")
         frame = " ".join(frame.split()).rstrip(" ?？.")
         return Resolved(asked, f"{frame} {focus}", merged)

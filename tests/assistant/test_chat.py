@@ -237,3 +237,13 @@ def test_an_answer_never_suggests_the_question_just_asked(chat: Chat):
     question = "在“开始使用”阶段，什么最让人不满？"
     answer = chat.ask(question)
     assert question not in answer.follow_ups
+
+
+def test_a_chinese_follow_up_naming_a_stage_answers_from_that_stage(chat: Chat):
+    """The follow-up 那售后服务呢 after a question on delivery searched 配送 again (the last
+    question's Chinese subject stayed in the query, and 呢 made a word of its own)."""
+    chat.ask("用户对配送有什么不满？", conversation="zh-follow-up")
+    answer = chat.ask("那售后服务呢？", conversation="zh-follow-up")
+    support = next(s for s in chat.map.stages if s.name == "Support")
+    assert any(p.title in answer.answer for p in support.pain_points)
+    assert "售后服务" in answer.answer
