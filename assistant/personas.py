@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from journey.lanes import on_the_curve
 from journey.schema import (
     CodedObservation,
     DefiningTheme,
     Evidence,
     Finding,
     JourneyMap,
-    ObservationKind,
     PainPoint,
     Persona,
     PersonaStage,
@@ -51,12 +51,6 @@ MAX_FIT = 1500
 STAGE_WEIGHT = 0.5
 SEGMENT_WEIGHT = 0.5
 MAX_NAME = 60
-
-
-def on_the_curve(o: CodedObservation) -> bool:
-    """The quotes a stage's emotion curve is computed from: pain points, delights, and
-    anything said with feeling (the rule the map's builder applies)."""
-    return o.kind in (ObservationKind.pain_point, ObservationKind.delight) or abs(o.valence) >= 0.5
 
 
 @dataclass

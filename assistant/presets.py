@@ -226,29 +226,21 @@ def _choose(sentences: Sequence[str], embedder: Embedder) -> Choice:
 
 
 @functools.cache
-def stage_translations() -> dict[str, frozenset[str]]:
-    """Each bundled stage's Chinese name -> its English names (the default taxonomy's and every
-    preset's), so one study's maps written in two languages pair their stages and a Chinese
-    question can name an English map's stage."""
-    out: dict[str, set[str]] = {}
-    for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True):
-        out.setdefault(zh, set()).add(en)
-    for preset in presets():
-        for stage in preset.stages:
-            out.setdefault(stage.name_zh, set()).add(stage.name)
-    return {zh: frozenset(en) for zh, en in out.items()}
+def _translations() -> dict[str, tuple[str, ...]]:
+    """Each bundled stage's name -> its names in the other language, the default taxonomy's
+    first (then every preset's)."""
+    out: dict[str, list[str]] = {}
+    pairs = [(en, zh) for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True)]
+    pairs += [(s.name, s.name_zh) for preset in presets() for s in preset.stages]
+    for en, zh in pairs:
+        for name, other in ((en, zh), (zh, en)):
+            if other not in out.setdefault(name, []):
+                out[name].append(other)
+    return {name: tuple(others) for name, others in out.items()}
 
 
-def other_names(stage: str) -> list[str]:
-    """A bundled stage's names in the other language ("Onboarding" -> ["开始使用"], and back);
-    none for a stage of the study's own guide."""
-    table = stage_translations()
-    if stage in table:
-        return sorted(table[stage])
-    default = [
-        zh
-        for (en, _), (zh, _) in zip(DEFAULT_STAGES, DEFAULT_STAGES_ZH, strict=True)
-        if en == stage
-    ]
-    presets_ = sorted(zh for zh, en in table.items() if stage in en and zh not in default)
-    return default + presets_  # the default taxonomy's name first: a map's default stages
+def other_names(stage: str) -> tuple[str, ...]:
+    """A bundled stage's names in the other language ("Onboarding" -> "开始使用", … and back),
+    the default taxonomy's first; none for a stage of the study's own guide. One study's maps
+    written in two languages pair their stages by them, and a question may name either."""
+    return _translations().get(stage, ())

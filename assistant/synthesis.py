@@ -13,7 +13,7 @@ from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
 from journey.labels import EN, labels_for
-from journey.lanes import participant_means, point_of
+from journey.lanes import curve_point
 from journey.schema import (
     Delight,
     Emotion,
@@ -283,18 +283,13 @@ def _findings(
 
 
 def _emotion(observations: Sequence[Observation]) -> Emotion:
-    """The stage's point on the curve: each participant's quotes with feeling averaged, then
-    the participants' means (one talkative source counts once, as each person does)."""
-    felt = [
-        (participant_key(o.evidence), o.valence)
-        for o in observations
-        if o.kind in (ObservationKind.pain_point, ObservationKind.delight) or abs(o.valence) >= 0.5
-    ]
+    """The stage's point on the curve (`journey.lanes.curve_point`: over participants) and
+    its dominant emotion labels."""
     labels = Counter(o.emotion for o in observations if o.emotion != "neutral")
     dominant = [k for k, _ in labels.most_common(3)]
-    if not felt:
+    point = curve_point(observations)
+    if point is None:
         return Emotion(mean_valence=None, n=0, ci_low=None, ci_high=None, labels=dominant)
-    point = point_of(participant_means(felt))
     return Emotion(
         mean_valence=round(point.mean, 3),
         n=point.n,

@@ -24,7 +24,7 @@ from assistant.compare import (
     welch_interval,
 )
 from assistant.personas import Profile, profiles
-from assistant.presets import stage_translations
+from assistant.presets import other_names
 from assistant.synthesis import MIN_PARTICIPANTS
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
 from journey.labels import Labels, labels_for
@@ -254,11 +254,8 @@ def _as_named_in(a: JourneyMap, b: JourneyMap) -> dict[str, str]:
     otherwise."""
     if a.language == b.language or len(a.stages) != len(b.stages):
         return {}
-    english = stage_translations()
-    pairs = {}
-    for x, y in zip(a.stages, b.stages, strict=True):
-        if x.name in english.get(y.name, ()) or y.name in english.get(x.name, ()):
-            pairs[x.name] = y.name
+    pairs = {x.name: y.name for x, y in zip(a.stages, b.stages, strict=True)}
+    pairs = {x: y for x, y in pairs.items() if x in other_names(y)}
     return pairs if len(pairs) == len(a.stages) else {}
 
 

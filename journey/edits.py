@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from journey.labels import labels_for
 from journey.schema import (
+    CodedObservation,
     Delight,
     Evidence,
     Finding,
@@ -203,15 +204,15 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             keep.evidence += [
                 e for e in finding.evidence if (e.source_id, e.char_start) not in seen
             ]
-            people = {e.participant_id for e in keep.evidence}
             # The map shows a few quotes per finding; its coded segments know every member.
-            keep.participants = max(keep.participants, finding.participants, len(people))
+            keep.participants = max(
+                keep.participants, finding.participants, len(_people(keep.evidence))
+            )
             keep.severity = max(keep.severity, finding.severity)
             for o in out.observations:
                 if o.theme == finding.id:
                     o.theme = keep.id
             _recount(out, keep, into[0].name)
-            keep.share = round(keep.participants / max(1, out.sources.participants), 3)
             _remove(stage, finding)
             for rec in out.recommendations:
                 rec.addresses = list(
@@ -242,10 +243,16 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
 def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:
     """A finding's participants, the other stages it is voiced in and its who-how-many-where
     line, counted again from the map's coded segments (a merge joins two themes' members,
-    who may overlap; the quotes shown are only a sample of them)."""
+    who may overlap; the quotes shown are only a sample of them), and its share."""
     members = [o for o in m.observations if o.theme == finding.id]
-    if not members:
-        return  # a map without its coded segments: the counts stand as lower bounds
+    if members:  # else a map without its coded segments: the counts stand as lower bounds
+        _count_members(m, finding, stage, members)
+    finding.share = round(finding.participants / max(1, m.sources.participants), 3)
+
+
+def _count_members(
+    m: JourneyMap, finding: Finding, stage: str, members: list[CodedObservation]
+) -> None:
     home = finding.home_stage or stage
     everyone = {participant_key(o.evidence) for o in members}
     elsewhere: dict[str, set[str]] = {}
@@ -262,7 +269,7 @@ def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:
 
 
 def _people(evidence: list[Evidence]) -> set[str]:
-    return {e.participant_id or e.source_id for e in evidence}
+    return {participant_key(e) for e in evidence}
 
 
 def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
@@ -300,7 +307,6 @@ def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
             o.theme = new.id
     for f in (finding, new):
         _recount(m, f, stage.name)
-        f.share = round(f.participants / max(1, m.sources.participants), 3)
     _add(stage, new)
 
 

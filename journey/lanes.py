@@ -13,6 +13,7 @@ from journey.labels import EN, Labels
 from journey.schema import (
     CodedObservation,
     JourneyMap,
+    Observation,
     ObservationKind,
     Recommendation,
     participant_key,
@@ -142,31 +143,31 @@ class SegmentView:
         return f"{self.key}: {self.value}"
 
 
-def participant_means(valences: Iterable[tuple[str, float]]) -> list[float]:
-    """Each participant's mean valence, from (participant, valence) pairs: a curve counts
-    people, so one talkative source (a 2 MB review, a long interview) counts once."""
+def on_the_curve(o: Observation) -> bool:
+    """The quotes a stage's emotion curve is computed from: pain points, delights, and anything
+    said with feeling."""
+    return o.kind in (ObservationKind.pain_point, ObservationKind.delight) or abs(o.valence) >= 0.5
+
+
+def curve_point(observations: Iterable[Observation]) -> SegmentPoint | None:
+    """A stage's point on an emotion curve, from its quotes with feeling (pain points,
+    delights, anything said with feeling): each participant's valences averaged first, then
+    mean, n and t-based 95% interval over participants, so one talkative source (a 2 MB
+    review, a long interview) counts once. None without such quotes."""
     by: dict[str, list[float]] = {}
-    for who, valence in valences:
-        by.setdefault(who, []).append(valence)
-    return [sum(v) / len(v) for v in by.values()]
-
-
-def point_of(valences: list[float]) -> SegmentPoint:
-    """Mean, n and t-based 95% interval of the values (one per participant)."""
-    n = len(valences)
-    mean = sum(valences) / n
+    for o in observations:
+        if on_the_curve(o):
+            by.setdefault(participant_key(o.evidence), []).append(o.valence)
+    if not by:
+        return None
+    means = [sum(v) / len(v) for v in by.values()]
+    n = len(means)
+    mean = sum(means) / n
     if n < 2:
         return SegmentPoint(mean, n, None, None)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in valences) / (n - 1))
+    sd = math.sqrt(sum((v - mean) ** 2 for v in means) / (n - 1))
     half = (_T95[n - 2] if n - 1 <= len(_T95) else 1.96) * sd / math.sqrt(n)
     return SegmentPoint(mean, n, max(-2.0, mean - half), min(2.0, mean + half))
-
-
-def _on_the_curve(o: CodedObservation) -> bool:
-    """The quotes the stage curve is computed from: pain points, delights, and anything
-    said with feeling (the same rule the map's builder applies)."""
-    kinds = (ObservationKind.pain_point, ObservationKind.delight)
-    return o.kind in kinds or abs(o.valence) >= 0.5
 
 
 def segment_views(m: JourneyMap, *, max_values: int = 8) -> list[SegmentView]:
@@ -177,12 +178,11 @@ def segment_views(m: JourneyMap, *, max_values: int = 8) -> list[SegmentView]:
         if not 2 <= len(values) <= max_values:
             continue
         for value, participants in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
-            by_stage: dict[str, list[tuple[str, float]]] = {}
+            by_stage: dict[str, list[CodedObservation]] = {}
             for o in m.observations:
-                if o.segment.get(key) == value and _on_the_curve(o):
-                    by_stage.setdefault(o.stage, []).append(
-                        (participant_key(o.evidence), o.valence)
-                    )
-            curve = {stage: point_of(participant_means(v)) for stage, v in by_stage.items()}
+                if o.segment.get(key) == value:
+                    by_stage.setdefault(o.stage, []).append(o)
+            points = {stage: curve_point(items) for stage, items in by_stage.items()}
+            curve = {stage: p for stage, p in points.items() if p is not None}
             views.append(SegmentView(key, value, participants, curve))
     return views

@@ -161,10 +161,7 @@ class Gatherer:
             ] or self._above(similarity, bar, f)
         elif f.stage and f.participant:  # "what did P4 say about support?": their coded
             # quotes in that stage, in the order they said them
-            theirs = self._said_in_stage(f.participant, f.stage)
-            if theirs:
-                return Grounds(lang, [], theirs, self._follow_ups(lang, None))
-            return self.nothing(lang)
+            return self._theirs(lang, f.participant, f.stage) or self.nothing(lang)
         elif f.stage:  # "what happened in the Support stage?": the stage's widest findings
             # (not the one whose title happens to hold the stage's name)
             findings = self._top_findings(f)
@@ -207,8 +204,7 @@ class Gatherer:
         theirs speaks to the subject itself: "what did P4 say about getting help?" (no passage
         of theirs says "help"; Support is "getting help when something goes wrong")."""
         stage = self._stage_named_by(subject) if f.participant and subject else None
-        theirs = self._said_in_stage(f.participant, stage) if f.participant and stage else []
-        return Grounds(lang, [], theirs, self._follow_ups(lang, None)) if theirs else None
+        return self._theirs(lang, f.participant, stage) if f.participant and stage else None
 
     def _stage_named_by(self, subject: list[str]) -> str | None:
         """The one stage whose name and description hold more of the subject's words than any
@@ -224,9 +220,9 @@ class Gatherer:
             return None
         return hits[0][1]
 
-    def _said_in_stage(self, participant: str, stage: str) -> list[Evidence]:
+    def _theirs(self, lang: Lang, participant: str, stage: str) -> Grounds | None:
         """A participant's pain points, delights and needs the map placed in a stage, in the
-        order they said them (at most QUOTED)."""
+        order they said them (at most QUOTED), as an answer; None when there are none."""
         kinds = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
         said = [
             o.evidence
@@ -236,7 +232,7 @@ class Gatherer:
             and participant_label(o.evidence.participant_id) == participant
         ]
         said.sort(key=lambda e: (e.source_id, e.char_start))
-        return said[:QUOTED]
+        return Grounds(lang, [], said[:QUOTED], self._follow_ups(lang, None)) if said else None
 
     @staticmethod
     def _stage_as_asked(name: str, lang: Lang) -> str:

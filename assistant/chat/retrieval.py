@@ -5,7 +5,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,7 +52,6 @@ class BM25:
     df: Counter[str]
     k1: float = 1.2
     b: float = 0.75
-    _stems: set[str] = field(default_factory=set)
     _by_stem: dict[str, set[int]] | None = None
 
     @classmethod
@@ -99,19 +98,13 @@ class BM25:
     def attested(self, term: str) -> bool:
         """Whether the documents use the term, or (a Latin word of 6+ letters) a word sharing
         its first five letters ('calculate' for 'calculator'): crude stemming for presence."""
-        if self.df[term]:
-            return True
-        if len(term) < 6 or not term.isascii():
-            return False
-        if not self._stems:
-            self._stems.update(w[:5] for w in self.df if len(w) >= 5 and w.isascii())
-        return term[:5] in self._stems
+        return bool(self.df[term]) or bool(self.holding(term))
 
     def holding(self, term: str) -> set[int]:
         """The documents that use the term, or (a Latin word of 6+ letters) a word sharing its
-        first five letters, as `attested` counts presence ('cancelling' for 'cancel')."""
+        first five letters ('cancelling' for 'cancel')."""
         if len(term) < 6 or not term.isascii():
-            return {i for i, doc in enumerate(self.docs) if term in doc}
+            return {i for i, doc in enumerate(self.docs) if term in doc} if self.df[term] else set()
         if self._by_stem is None:
             self._by_stem = {}
             for i, doc in enumerate(self.docs):
