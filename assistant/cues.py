@@ -114,6 +114,20 @@ HESITATION = re.compile(
     r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
+RELIEF = re.compile(
+    r"\b(?:(?:stress|stressing|worry|worries|worrying|hassle|mental load|load|burden|headache|"
+    r"guesswork|faff|chore|dread|panic|arguing|arguments?)\b[^.!?;]{0,24}?\b(?:is|'s|are|'re|"
+    r"has been|have been)?\s*(?:gone|over|lifted|disappeared|vanished)|"
+    r"no more (?:\w+ing|stress|worry|worries|hassle|guesswork|arguments?)|"
+    r"no longer (?:have|need) to|(?:don'?t|do not|never) (?:have|need) to (?:\w+ )*?"
+    r"(?:worry|stress|think|plan|argue)\w*|"
+    r"used to (?:spend|waste|stress|worry|argue|dread|panic)\w*\b[^.!?;]*\bnow)\b"
+    r"|不用再|不再(?:担心|发愁|纠结|烦)|再也不用|省去了|省心",
+    _I,
+)
+"""A burden lifted: relief said through the burden's own words ("That mental load, it's gone",
+"No more arguing about dinner", "I used to spend Sunday night stressing..., now I just pick"),
+which a sentiment lexicon reads as complaint ("stress", "load", "arguing")."""
 CONTRAST = re.compile(r"\b(?:but(?! also| again)|however)\b|但是|可是|不过|但", _I)
 """A turn in a sentence: what follows it carries the speaker's verdict."""
 NEGATION = re.compile(

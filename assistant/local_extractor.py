@@ -63,9 +63,12 @@ def read_sentence(
     `seed` is how the nearest labelled example sentences lean (-1 pain .. +1 positive).
     """
     polarity = sentiment(text)
+    relief = bool(cues.RELIEF.search(text))
+    if relief:  # the burden's own words are what was lifted, not a complaint
+        polarity = max(polarity, 0.0)
     confusion = bool(cues.CONFUSION.search(text))
     difficulty = _difficulty_cue(text)
-    positive = _positive_cue(text)
+    positive = relief or _positive_cue(text)
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))
     hesitant = bool(cues.HESITATION.search(text))
@@ -115,7 +118,7 @@ def read_sentence(
     if score >= DELIGHT_ABOVE:
         strength = 1 + (score >= 0.5) + (score >= 0.9) + positive - hedged
         strength = max(1, min(5, strength + bool(cues.EMOTIONS[3][1].search(text))))
-        emotion = "delighted" if polarity >= 0.6 else "satisfied"
+        emotion = "delighted" if polarity >= 0.6 else "relieved" if relief else "satisfied"
         for label in ("relieved", "surprised"):
             if dict(cues.EMOTIONS)[label].search(text):
                 emotion = label

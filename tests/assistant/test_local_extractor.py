@@ -307,3 +307,31 @@ def test_a_service_failing_people_without_a_word_of_blame_is_a_pain_point(text: 
     reading = read_sentence(text)
     assert reading.kind is ObservationKind.pain_point
     assert reading.valence == round(reading.valence, 2)  # no -1.2000000000000002 in exports
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That mental load, it's gone for three nights a week.",
+        "I used to spend Sunday night stressing about what to cook, now I just pick three meals.",
+        "No more arguing about dinner.",
+        "I don't have to worry about shopping anymore.",
+        "再也不用每天想吃什么了。",
+    ],
+)
+def test_a_burden_lifted_is_relief_not_a_complaint(text: str):
+    reading = read_sentence(text)
+    assert reading.kind is ObservationKind.delight
+    assert reading.emotion == "relieved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There were no more slots.",
+        "I used to love it, now it's terrible.",
+        "I still have to worry about the fee.",
+    ],
+)
+def test_what_is_gone_or_used_to_be_is_not_always_relief(text: str):
+    assert read_sentence(text).kind is ObservationKind.pain_point
