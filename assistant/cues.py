@@ -238,6 +238,12 @@ _OPENS_QUOTATION = re.compile(r'^\s*["\u201c\u300c].*$', re.DOTALL)
 _CLOSES_QUOTATION = re.compile(r'^.*["\u201d\u300d][\s.,!?]*$', re.DOTALL)
 
 
+def unquoted(text: str) -> str:
+    """The text with quotations left out: a button's label or a bot's option ('none of the
+    options were "missing item"') is someone else's words, not what the speaker says of it."""
+    return _QUOTATION.sub(" ", text)
+
+
 def only_quoted(text: str) -> bool:
     """Whether a sentence is all someone else's words (what the bot asked, a button's label): a
     quotation, or the part of one a sentence break cut off ('"Is your issue about delivery?',

@@ -4,7 +4,7 @@ What to do about each kind is said in the map's language (journey/labels.py `pla
 
 from collections.abc import Sequence
 
-from assistant.cues import PROBLEM_KINDS
+from assistant.cues import PROBLEM_KINDS, unquoted
 from journey.labels import EN, Labels
 from journey.schema import PainPoint, Recommendation, Stage
 
@@ -25,8 +25,9 @@ _EFFORT: dict[str, int] = {
 
 def problem_kind(pain: PainPoint) -> str:
     """What kind of problem a theme is: the kind whose cues its title (counted three times:
-    the recommendation is read beside it) and quotes hit most; `other` when none does."""
-    texts = [pain.title] * 3 + [e.quote for e in pain.evidence]
+    the recommendation is read beside it) and quotes hit most; `other` when none does.
+    Quotations count for nothing: a menu that lacked "missing item" is no missing item."""
+    texts = [unquoted(t) for t in [pain.title] * 3 + [e.quote for e in pain.evidence]]
     hits = {kind: sum(bool(p.search(t)) for t in texts) for kind, p in PROBLEM_KINDS}
     best = max(hits.values(), default=0)
     return next(kind for kind, n in hits.items() if n == best) if best else "other"

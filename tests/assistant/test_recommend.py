@@ -123,6 +123,14 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
         ("Phone number isn't in the app anywhere", ["I wanted to call."], "no human"),
         ("I've got a freezer full of them", ["The ice packs pile up."], "fulfilment"),
         ("下单的时候优惠券怎么也用不了", ["优惠券用不了，总价没变。"], "failure"),
+        (  # the menu's label is the bot's words: this is no missing item
+            'None of the options were "missing item"',
+            [
+                'It\'s a bot, and none of the options were "missing item."',
+                "The chat bot kept asking me to pick from a menu, then sent me back to the start.",
+            ],
+            "no human",
+        ),
         (
             "No cancel button in the app",
             ["Cancelling is a nightmare", "App crashes at checkout", "App crashed, order lost"],
