@@ -590,9 +590,13 @@ class Redactor:
         """Each name, and each first or last name long enough to be one, -> its placeholder."""
         lookup = dict(self.names)
         for name, placeholder in self.names.items():
+            if name.isupper():  # a label in capitals ("MARCUS:") is "Marcus" in the text
+                lookup.setdefault(name.title(), placeholder)
             for part in name.split():
                 if len(part) >= 3 and part[0].isupper() and part.lower() != part.upper():
                     lookup.setdefault(part, placeholder)
+                    if part.isupper():
+                        lookup.setdefault(part.capitalize(), placeholder)
         return lookup
 
     @cached_property

@@ -125,6 +125,14 @@ def test_speaker_names_and_their_first_and_last_names_are_replaced() -> None:
     assert counts["name"] == 4
 
 
+def test_a_speaker_label_in_capitals_redacts_the_name_as_written_in_text() -> None:
+    # "MARCUS:" labels the turns; the interviewer says "Thank you, Marcus." (a trial found it)
+    names = {"MARCUS": "Participant 4", "MARY JANE": "Participant 5"}
+    text, counts = Redactor(names).redact("Thank you, Marcus. Mary Jane and Jane agreed.")
+    assert text == "Thank you, Participant 4. Participant 5 and Participant 5 agreed."
+    assert counts["name"] == 3
+
+
 def test_names_inside_other_words_are_kept() -> None:
     names = {"Lee Chen": "Participant 1", "Dana": "Participant 2"}
     text = "Leeds and Danakil are places; Chennai too."
