@@ -5,6 +5,7 @@ Each cue family is one regular expression; `negated` tells whether a positive cu
 
 import re
 
+from assistant.sentiment import BODY
 from journey.schema import TouchpointType
 
 _I = re.IGNORECASE
@@ -18,6 +19,8 @@ CONFUSION = re.compile(
     r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道|什么意思|在哪",
     _I,
 )
+_NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
+"""Not pain as a symptom ("my back pain", "chest pain"): a lookbehind per body word."""
 DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|stuck|"
     r"took (?:me )?(?:a while|ages|forever|long|some time)|too (?:many|much|long|small|slow|"
@@ -29,7 +32,9 @@ DIFFICULTY = re.compile(
     r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
     r"not (?:helpful|useful|working|great|good|easy|intuitive)|useless|pointless|"
     r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
-    r"ridiculous|unacceptable|nightmare|mess|hassle|pain|rude|ignored|charged|overcharg\w*|"
+    r"ridiculous|unacceptable|nightmare|mess|hassle|"
+    rf"{_NOT_SYMPTOM}pain(?! ?(?:killers?|relief|management|clinic|medication))|"
+    r"rude|ignored|charged|overcharg\w*|"
     r"misunderstand\w*|misread|hidden fee|surprise fee|extra fee|"
     r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
     r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
@@ -51,11 +56,12 @@ DIFFICULTY = re.compile(
 )
 POSITIVE = re.compile(
     r"\b(love\w*|great|easy|easily|simple|clear|useful|helpful|nice|good|excellent|perfect|"
-    r"intuitive|straightforward|convenient|quick\w*|fast|enjoy\w*|happy|pleased|impressed|"
+    r"intuitive|straightforward|convenient|quick(?:ly|er|est)?|fast|enjoy\w*|happy|pleased|impressed|"
     r"cool|brilliant|handy|fine|fantastic|amazing|awesome|wonderful|relie\w*|"
     r"saves? (?:me )?(?:time|money)|makes sense|self.?explanatory|like (?:it|that|this|the|how)|"
     r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
-    r"sensible|fair enough|well done|neat|informative|valuable|exactly what|seamless\w*|"
+    r"sensible|fair enough|well done|neat|listened to (?:me|us)|informative|valuable|"
+    r"exactly what|seamless\w*|"
     # Success in a task is a good experience too (usability sessions code it so).
     r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it(?=\s*[.!]|\s*$)|"
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
@@ -131,7 +137,7 @@ which a sentiment lexicon reads as complaint ("stress", "load", "arguing")."""
 CONTRAST = re.compile(r"\b(?:but(?! also| again)|however)\b|但是|可是|不过|但", _I)
 """A turn in a sentence: what follows it carries the speaker's verdict."""
 NEGATION = re.compile(
-    r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t)\b"
+    r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t|nobody|no one)\b"
     r"|不|没",
     _I,
 )
@@ -167,9 +173,13 @@ EMOTIONS = (
 # thanks, apologies, sign-offs, audio checks, offers of a drink. A sentence made only of
 # these (and fillers) is small talk.
 SMALL_TALK = re.compile(
-    r"\b(?:yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
-    r"all good|sounds good|of course|no worries|no problem|not at all|sorry|thanks?|thank you|"
-    r"cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
+    # phrases before the words they start with: an alternation takes the first that fits
+    # ("no" would leave "problem" of "No problem" over, "thank" the "you" of "Thank you")
+    r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|"
+    r"thanks? (?:you )?(?:so much |very much )?(?:for (?:having|inviting) (?:me|us)|"
+    r"for (?:your|the) time|for asking)|thank you(?: so much| very much)?|"
+    r"yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
+    r"sorry|thanks?|cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
     r"(?:i )?can (?:hear|see) you(?: (?:fine|well|okay|ok|clearly))?|"
     r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
@@ -184,9 +194,13 @@ SMALL_TALK = re.compile(
 )
 # Questions that check the call, not the journey: the answer to one is not a finding.
 SESSION_QUESTION = re.compile(
-    r"\b(?:hear me|hear us|see my screen|see me|you hear|recording|record this|audio|"
-    r"microphone|mic|sound(?:s)? (?:ok|okay|alright|good)|connection|ready to (?:start|begin|go))\b"
-    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音",
+    r"\b(?:before we (?:start|begin)|hear me|hear us|see my screen|see me|you hear|recording|"
+    r"record this|audio|"
+    r"microphone|mic|sound(?:s)? (?:ok|okay|alright|good)|connection|ready to (?:start|begin|go)|"
+    # warm-up before the interview proper: the weather, a drink, the trip in, a pet or noise
+    r"weather|sunny|(?:a |your |grab a |get a )(?:coffee|tea|drink)|how are you|how'?s it going|"
+    r"find (?:us|the (?:place|office|room))|get here|in the background|your (?:dog|cat))\b"
+    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上",
     _I,
 )
 # Words that name a feeling, with the words that carry one ("I was quite ..."): a sentence that

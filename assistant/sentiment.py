@@ -112,12 +112,19 @@ MAX_SENTIMENT_CHARS = 2000
 # full twenty). They are read as neutral. "like" the verb ("I like it") and an opening "Yes,"
 # (in a think-aloud session often a task that worked) keep their weight.
 _NUMBER = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty)"
+BODY = (
+    "back|chest|neck|knee|joint|stomach|tooth|ear|leg|arm|shoulder|hip|period|nerve|muscle|"
+    "chronic|pelvic|abdominal|lower back|foot|wrist|head"
+)
+"""Where pain is a symptom ("my back pain"), not a complaint."""
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
     r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
-    r"(?:yes|yeah)(?=[.!]?\s*$))\b"
+    r"(?:yes|yeah)(?=[.!]?\s*$)|"
+    # pain as a symptom is what a patient came about, not a verdict on the service
+    rf"(?:{BODY}) pains?|pain ?(?:killers?|relief|management|clinic|medication))\b"
     # A short quotation names a label or repeats what someone said (I'd look for "Help";
     # it said "applied"): it is not the speaker's own verdict.
     r'|["\u201c\u300c](?:[^"\u201c\u201d\u300c\u300d\s]+\s?){1,4}["\u201d\u300d]',

@@ -108,6 +108,15 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Would you like a cup of tea before you go?"),
         ("还有什么想补充的吗？", "没有了，就这些。"),
         ("主持人：能听到我说话吗？", "听得到，没问题。"),
+        # warm-up and sign-off (a trial's GP study had three delight themes of them)
+        ("Lovely weather today, isn't it?", "Oh yes, finally some sun!"),
+        ("Lovely weather today, isn't it?", "I walked the long way here just to enjoy it."),
+        ("Before we start, did you get a coffee?", "I did, thanks, a flat white."),
+        ("Sorry, is that your dog in the background?", "Ha, yes, that's Biscuit."),
+        ("Anything else you'd like to add?", "Thanks for having me."),
+        (None, "No problem, cheers."),
+        (None, "Thank you so much."),
+        ("今天天气不错吧？", "是啊，终于出太阳了，心情很好。"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -335,3 +344,25 @@ def test_a_burden_lifted_is_relief_not_a_complaint(text: str):
 )
 def test_what_is_gone_or_used_to_be_is_not_always_relief(text: str):
     assert read_sentence(text).kind is ObservationKind.pain_point
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She really listened to me and I never felt rushed, she let me explain my back pain.",
+        "My back pain is better now.",
+    ],
+)
+def test_pain_as_a_symptom_is_no_complaint(text: str):
+    assert read_sentence(text).kind is not ObservationKind.pain_point
+
+
+def test_pain_as_a_verdict_is_still_a_complaint():
+    assert read_sentence("The sign-up was a pain.").kind is ObservationKind.pain_point
+    assert read_sentence("It was a real pain to cancel.").kind is ObservationKind.pain_point
+
+
+def test_a_brand_name_is_no_praise():
+    # "quick" of QuickGP read as praise: "Through the QuickGP app." was a delight theme
+    assert read_sentence("Through the QuickGP app.").kind is ObservationKind.neutral
+    assert read_sentence("The app is quick.").kind is ObservationKind.delight
