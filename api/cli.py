@@ -785,6 +785,8 @@ def edit_list(project: ProjectOpt) -> None:
 def _edit_target(e: Edit, shown: JourneyMap | None) -> str:
     """What an edit names or changed, as the map reads now: its new title or stage, else the
     finding it touched (a merge: the finding it went into)."""
+    if e.op == "delete" and e.title:
+        return f"dismissed “{e.title}”"
     if e.title or e.stage:
         return e.title or e.stage or ""
     found = locate(shown, e.into_anchor or e.anchor) if shown is not None else None

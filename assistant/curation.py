@@ -129,9 +129,20 @@ def make_edit(
         if len(found[1].evidence) == 1:
             raise InvalidRequestError("that is the finding's only quote; delete the finding")
         edit.unpinned = key
+    if request.op == "delete" and found is not None:
+        edit.title = found[1].title  # what `edit list` names once the finding is gone
     if request.op == "split":
         keys = {_key(q) for q in request.quotes}
-        held = found[1].evidence if found else []
+        # any member of the theme, not only the quotes it shows (its coded segments)
+        held = (
+            [
+                *found[1].evidence,
+                *(o.evidence for o in m.observations if o.theme == found[1].id),
+            ]
+            if found
+            else []
+        )
+        held = list({(e.source_id, e.char_start): e for e in held}.values())
         theirs = [e for e in held if (e.source_id, e.char_start) in keys]
         if not theirs or len(theirs) == len(held):
             raise InvalidRequestError(

@@ -66,7 +66,8 @@ class EditRequest(BaseModel):
     """Id of a pain point or delight in the current map, or `touchpoint:<stage>:<name>`
     (every op but add)."""
     title: str | None = None
-    """New title (rename), the split-off finding's title (split), the new finding's (add)."""
+    """New title (rename), the split-off finding's title (split), the new finding's (add),
+    the title of the finding it dismissed (delete: for the record, once it is gone)."""
     into: str | None = None
     """Id of the finding the target is merged into (merge)."""
     stage: str | None = None
@@ -175,7 +176,7 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             continue
         stage, finding = found
         if edit.op == "rename" and edit.title:
-            finding.title = edit.title
+            _retitle(out, finding, edit.title)
         elif edit.op == "delete":
             _remove(stage, finding)
             for rec in out.recommendations:
@@ -218,6 +219,7 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                 rec.addresses = list(
                     dict.fromkeys(keep.id if a == finding.id else a for a in rec.addresses)
                 )
+            _one_recommendation_each(out)
         elif edit.op == "pin" and edit.pinned is not None:
             key = (edit.pinned.source_id, edit.pinned.char_start)
             finding.evidence = [edit.pinned] + [
@@ -272,11 +274,44 @@ def _people(evidence: list[Evidence]) -> set[str]:
     return {participant_key(e) for e in evidence}
 
 
+def _retitle(m: JourneyMap, finding: Finding, title: str) -> None:
+    """A new title, also where recommendations name the finding."""
+    old, finding.title = finding.title, title
+    labels = labels_for(m.language)
+    for rec in m.recommendations:
+        play = labels.plays.get(rec.kind or "")
+        if finding.id in rec.addresses and play is not None:
+            rec.title = labels.titled(play, title)
+            rec.rationale = rec.rationale.replace(old, title)
+
+
+def _one_recommendation_each(m: JourneyMap) -> None:
+    """After a merge two recommendations may address one finding: the first (highest
+    priority) keeps it."""
+    seen: set[str] = set()
+    kept = []
+    for rec in m.recommendations:
+        rec.addresses = [a for a in rec.addresses if a not in seen]
+        seen.update(rec.addresses)
+        if rec.addresses:
+            kept.append(rec)
+    m.recommendations = kept
+
+
 def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
-    """Move the edit's quotes out of the finding into a new one beside it."""
+    """Move the edit's quotes out of the finding into a new one beside it: quotes of any of
+    its members (the map's coded segments), not only of the few it shows."""
     keys = {(e.source_id, e.char_start) for e in edit.quotes}
-    moved = [e for e in finding.evidence if (e.source_id, e.char_start) in keys]
+    shown = {(e.source_id, e.char_start) for e in finding.evidence}
+    members = [
+        o.evidence
+        for o in m.observations
+        if o.theme == finding.id and (o.evidence.source_id, o.evidence.char_start) not in shown
+    ]
+    moved = [e for e in [*finding.evidence, *members] if (e.source_id, e.char_start) in keys]
     left = [e for e in finding.evidence if (e.source_id, e.char_start) not in keys]
+    if moved and not left:  # every quote shown moves: the members that stay are shown instead
+        left = [e for e in members if (e.source_id, e.char_start) not in keys][: len(moved)]
     if not moved or not left:
         m.warnings.append(
             f"edit {edit.id} (split) was not applied: "

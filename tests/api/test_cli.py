@@ -426,6 +426,12 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
     rows = _run(home, "edit", "list", "-p", "bank").stdout.splitlines()
     pin_row = next(r for r in rows if "│ pin" in r)
     assert "Our name" in pin_row, rows
+    others = [p for s in m["stages"] for p in s["pain_points"] if p["id"] != pain["id"]]
+    if others:  # a dismissed finding is named in the list once it is gone from the map
+        gone = _run(home, "edit", "dismiss", others[0]["id"], "-p", "bank")
+        assert gone.returncode == 0, gone.stderr
+        rows = _run(home, "edit", "list", "-p", "bank").stdout
+        assert "dismissed" in rows and others[0]["title"][:12] in rows, rows
     rebuilt = tmp_path / "again.json"
     assert _run(home, "map", "-p", "bank", "--out", str(rebuilt)).returncode == 0
     titles = {

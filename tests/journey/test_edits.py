@@ -141,3 +141,59 @@ def test_merge_and_split_count_members_again_from_the_coded_segments(sample_map:
     assert new is not None
     assert new[1].participants == len({e.participant_id or e.source_id for e in shown})
     assert find(split, a.id)[1].participants == 11
+
+
+def test_split_takes_any_member_of_the_theme_not_only_the_quotes_shown(sample_map: JourneyMap):
+    """A trial split six prescription quotes out of a theme: three were among the quotes the
+    finding showed, three only among its coded segments, and only three moved."""
+    target = next(p for p in _pains(sample_map) if len(p.evidence) >= 2)
+    home = target.home_stage or next(s.name for s in sample_map.stages if target in s.pain_points)
+    m = sample_map.model_copy(deep=True)
+    hidden = [_coded(target.id, home, f"q{i}", 900 + 10 * i) for i in range(3)]
+    shown = [
+        CodedObservation(**_coded(target.id, home, "x", 0).model_dump() | {"evidence": e})
+        for e in target.evidence
+    ]
+    m.observations = [*shown, *hidden]
+    quotes = [target.evidence[-1], *(o.evidence for o in hidden)]
+    out = apply_edits(m, [Edit(id="e5", op="split", anchor=anchor(target), quotes=quotes)])
+    new = find(out, f"{target.id.split('-', 1)[0]}-e5")
+    assert new is not None
+    assert {(e.source_id, e.char_start) for e in new[1].evidence} == {
+        (e.source_id, e.char_start) for e in quotes
+    }
+    assert new[1].participants == len({e.participant_id or e.source_id for e in quotes})
+    assert {o.theme for o in out.observations if o.evidence in quotes} == {new[1].id}
+
+
+def test_rename_renames_the_recommendation_and_a_merge_leaves_one_per_finding(
+    sample_map: JourneyMap,
+):
+    """A trial renamed a theme and its recommendation kept the old title; merging two themes
+    left two recommendations addressing the one kept."""
+    a, b = _pains(sample_map)[:2]
+    m = sample_map.model_copy(deep=True)
+    rec = m.recommendations[0]
+    m.recommendations = [  # as the local pipeline words them: the play, then the title
+        rec.model_copy(
+            update={
+                "id": f"rec-{n}",
+                "title": f"Show the full cost before people commit: {p.title}",
+                "rationale": f"{p.title}: 3 of 5 participants",
+                "addresses": [p.id],
+                "kind": "hidden cost",
+            }
+        )
+        for n, p in enumerate((a, b), 1)
+    ]
+    out = apply_edits(
+        m,
+        [
+            Edit(id="e6", op="rename", anchor=anchor(a), title="Slots gone minutes after 8am"),
+            Edit(id="e7", op="merge", anchor=anchor(b), into_anchor=anchor(a)),
+        ],
+    )
+    recs = [r for r in out.recommendations if a.id in r.addresses]
+    assert [r.id for r in out.recommendations] == ["rec-1"]
+    assert recs[0].title == "Show the full cost before people commit: slots gone minutes after 8am"
+    assert recs[0].rationale.startswith("Slots gone minutes after 8am:")
