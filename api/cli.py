@@ -33,7 +33,7 @@ from journey import exports
 from journey.diff import diff_markdown
 from journey.edits import Edit, locate
 from journey.errors import JourneymapError, NotFoundError
-from journey.labels import AnswerWords, LanguageChoice, answer_words, labels_for
+from journey.labels import EN, AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
@@ -690,7 +690,8 @@ def _edit(project: str, **request: Any) -> None:
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
         raise typer.Exit(1)
     what = done.finding.finding if done.finding else None
-    shown = f": {what.id} {what.title!r} ({what.participants} participants)" if what else ""
+    people = EN.count(what.participants, EN.participants) if what else ""
+    shown = f": {what.id} {what.title!r} ({people})" if what else ""
     console.print(f"{done.edit.id} {done.edit.op}{escape(shown)}", highlight=False)
 
 

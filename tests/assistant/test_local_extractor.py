@@ -362,6 +362,18 @@ def test_pain_as_a_verdict_is_still_a_complaint():
     assert read_sentence("It was a real pain to cancel.").kind is ObservationKind.pain_point
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The text in the app is really small, I have to zoom in to read it.",
+        "The font is tiny.",
+        "I have to squint to read it.",
+    ],
+)
+def test_text_too_small_to_read_is_a_pain_point(text: str):
+    assert read_sentence(text).kind is ObservationKind.pain_point
+
+
 def test_a_brand_name_is_no_praise():
     # "quick" of QuickGP read as praise: "Through the QuickGP app." was a delight theme
     assert read_sentence("Through the QuickGP app.").kind is ObservationKind.neutral
