@@ -364,8 +364,8 @@ def map_command(
         typer.Option(
             "--stages",
             help="Stages in order: 'Name' or 'Name: description'; repeat the option or "
-            "give one comma-separated list. Default: the guide's headings, else "
-            "awareness..loyalty.",
+            "give one comma-separated list. Default: the stages chosen for the last map "
+            "(--stages or --preset), else the guide's headings, else awareness..loyalty.",
         ),
     ] = None,
     out: Annotated[
@@ -389,8 +389,9 @@ def map_command(
     preset: Annotated[
         str | None,
         typer.Option(
-            help=f"Map into a journey preset: {', '.join(journey_presets())} (default: the "
-            "guide's headings; for a study of reviews, the preset that fits it best)."
+            help=f"Map into a journey preset: {', '.join(journey_presets())}; or auto to "
+            "choose afresh (the guide's headings; for a study of reviews, the preset that fits "
+            "it best) instead of keeping the stages chosen for the last map."
         ),
     ] = None,
     lang: Annotated[
@@ -419,6 +420,13 @@ def map_command(
     intended = _read_ideal(ideal) if ideal else None
     with _opened() as studies:
         journey_map = _build(studies(project), stages or [], title, preset, lang, intended)
+    settings = journey_map.generator.settings
+    if not stages and not preset and (settings.get("stages") == "given" or "preset" in settings):
+        err.print(
+            "stages: as chosen for the last map ("
+            + escape(", ".join(s.name for s in journey_map.stages))
+            + "); --preset auto chooses afresh"
+        )
     if not out:
         sys.stdout.write(render(journey_map, fmt))
     for path in out or []:

@@ -129,6 +129,21 @@ def map_id(
     return "map-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:16]
 
 
+def chosen_stages(journey_map: JourneyMap | None) -> tuple[list[StageSpec] | None, str | None]:
+    """The stages a person chose for a map: given ones (with their descriptions) or a preset's
+    name; (None, None) when the map's stages were chosen for them."""
+    if journey_map is None:
+        return None, None
+    settings = journey_map.generator.settings
+    given = (
+        [StageSpec(s.name, s.description) for s in journey_map.stages]
+        if settings.get("stages") == "given"
+        else None
+    )
+    preset = settings.get("preset")
+    return given, preset if isinstance(preset, str) else None
+
+
 def current_map(workspace: Workspace, project: str) -> JourneyMap:
     """The project's map for its sources as they are now: the stored one if still current
     (same sources, stages, local extractor), else built afresh and stored. What the user chose
@@ -145,10 +160,7 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
         chosen = settings.get("language")
         choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
         language = map_language(stored, choice)
-        if settings.get("stages") == "given":
-            given = [StageSpec(s.name, s.description) for s in journey_map.stages]
-        if isinstance(settings.get("preset"), str):
-            preset = str(settings["preset"])
+        given, preset = chosen_stages(journey_map)
         title = journey_map.title
         extractor = workspace.extractor_name()
         specs = stage_specs(stored, given, preset, workspace.embedder, language)[0]

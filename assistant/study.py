@@ -29,6 +29,7 @@ from assistant.ideal_files import ideal_yaml, read_ideal
 from assistant.locks import ProjectLock
 from assistant.mapping import (
     build_map,
+    chosen_stages,
     current_map,
     map_language,
     save_map,
@@ -221,6 +222,10 @@ class Studies:
     def uses_llm(self) -> bool:
         """True when maps and answers are written by the configured LLM."""
         return self.workspace.settings.llm_provider != "local"
+
+
+AUTO_STAGES = "auto"
+"""The preset name that drops the stages chosen for the last map and chooses afresh."""
 
 
 @dataclass
@@ -444,8 +449,14 @@ class Study:
         or auto: the sources' majority) is the language of the map's own words. `ideal` (see
         `read_ideal`) is held against it: per stage, the valence gap and each expectation
         supported, contradicted or without evidence; InvalidRequestError, and nothing stored,
-        if it shares no stage with the map."""
+        if it shares no stage with the map.
+        Without stages or a preset, the stages a person chose for the last map (given, or a
+        preset) are kept, so its edits still apply; preset `auto` chooses afresh."""
         specs = parse_stages(list(stages)) or None
+        if preset is not None and preset.strip().lower() == AUTO_STAGES:
+            preset = None
+        elif specs is None and preset is None:
+            specs, preset = chosen_stages(self.workspace.repository.latest_map(self.project))
         with self._writing():
             journey_map = build_map(
                 self.workspace,

@@ -451,6 +451,16 @@ def test_map_into_a_named_journey_preset_and_a_clear_error_for_an_unknown_one(_r
     assert built.returncode == 0, built.stderr
     m = json.loads(out.read_text(encoding="utf-8"))
     assert "chosen by the user" in m["generator"]["settings"]["stages"]
+    # a plain `map` keeps the stages chosen (a trial's edits stopped applying when it fell
+    # back to the default stages); --preset auto chooses afresh
+    again = _run(home, "map", "-p", "rv", "--out", str(out))
+    assert again.returncode == 0 and "as chosen for the last map" in again.stderr
+    kept = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["name"] for s in kept["stages"]] == [s["name"] for s in m["stages"]]
+    afresh = _run(home, "map", "-p", "rv", "--preset", "auto", "--out", str(out))
+    assert afresh.returncode == 0 and "as chosen" not in afresh.stderr
+    chosen = json.loads(out.read_text(encoding="utf-8"))["generator"]["settings"]
+    assert "chosen by the user" not in chosen["stages"] and "preset" not in chosen
     unknown = _run(home, "map", "-p", "rv", "--preset", "spaceflight")
     assert unknown.returncode == 2 and "travel" in unknown.stderr
 
