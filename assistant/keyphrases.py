@@ -211,6 +211,13 @@ _HEADLESS = re.compile(
 late delivery", "about the missing limes"): it names no problem on its own. So has an answer
 that opens with "not" ("Not hidden under the menu pictures": out of its question it says the
 opposite) and a third person's denial without its subject ("Doesn't charge change fees")."""
+_PRONOUN_SUBJECT = re.compile(
+    r"^(?:they|they're|they've|they'd|it|its|he|he's|she|she's|them|those|these)(?![\w'])"
+    r"|^(?:它|它们|他们|她们)",
+    re.IGNORECASE,
+)
+"""A clause whose subject is a pronoun says what happened but not to what: out of its quote a
+title needs its noun ("They're gone within five minutes" -> "All the slots are gone")."""
 _SPOKEN_LIKE = re.compile(
     r",?\s+like,?(?=\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty)\b)"
@@ -379,6 +386,8 @@ def cluster_titles(
                     score = score * 1.5 + 0.5
                 elif against.search(clause):
                     score *= 0.25
+                if _PRONOUN_SUBJECT.match(clause):
+                    score *= 0.6  # "They're gone within five minutes": what is gone?
                 key = (score, -rank, clause)
                 if best is None or key[:2] > best[:2]:
                     best = key

@@ -164,3 +164,13 @@ def test_channel_words_jieba_cuts_up_stay_whole():
     assert "小程序" in chinese_words("我用小程序预约挂号")
     assert "公众号" in chinese_words("关注公众号以后")
     assert "配送员" in chinese_words("配送员很友好")
+
+
+def test_a_title_names_its_subject_rather_than_a_pronoun():
+    slots = [
+        "They release them at eight and they're gone within minutes.",
+        "The morning slots are gone within minutes of opening.",
+        "Every slot is gone within minutes.",
+    ]
+    title = cluster_titles([slots, RECIPES], problem=[True, False])[0]
+    assert title is not None and not title.lower().startswith("they"), title
