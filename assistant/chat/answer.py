@@ -19,6 +19,7 @@ from assistant.chat.question import (
     topic,
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
+from assistant.cues import small_talk
 from assistant.extractor import meaning_text
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
@@ -154,11 +155,16 @@ class Gatherer:
             # (across languages, where chance is measured too roughly, if it holds words meaning
             # them)
             uses = set().union(*(bm25.holding(t) for t in words))  # the word in any form
-            chosen = [
-                i
-                for i in ranked[:QUOTED]
-                if i in uses or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
-            ] or self._above(similarity, bar, f)
+            chosen = (
+                [
+                    i
+                    for i in ranked[:QUOTED]
+                    if i in uses
+                    or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
+                ]
+                or self._above(similarity, bar, f)
+                or (self._writing(question, subject, similarity, f) if spoken else [])
+            )
         elif f.stage and f.participant:  # "what did P4 say about support?": their coded
             # quotes in that stage, in the order they said them
             return self._theirs(lang, f.participant, f.stage) or self.nothing(lang)
@@ -184,6 +190,11 @@ class Gatherer:
             about = self.retriever.embed(" ".join(as_written(question, subject)))
             vector = vector + about
         quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
+        # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
+        # before you go?" was quoted on melted ice packs (a short turn near to any question)
+        quotes = [q for q in quotes if not small_talk(q.quote)]
+        if not (findings or quotes):
+            return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         if f.sentiment:
             # "what annoys people about delivery?" does not quote "the courier is lovely" beside
             # the complaints; if all the evidence says the opposite, that is the answer ("is
@@ -253,6 +264,22 @@ class Gatherer:
         ]
         return sorted(above, key=lambda i: (-similarity[i], i))[:3]
 
+    def _writing(
+        self, question: str, subject: list[str], similarity: dict[int, float], f: Filters
+    ) -> list[int]:
+        """The passages that write the whole subject (every jieba word of a Chinese one), best
+        first: the evidence when the study was found to speak to the subject by its words but
+        no passage cleared the bar by meaning (a Chinese question over the Chinese reviews of a
+        mostly English study, whose Chinese probes set the bar above what crosses languages)."""
+        if CJK.search(question):
+            words = chinese_subject(question)
+            texts = self.retriever.texts
+            holders = {i for i, t in enumerate(texts) if words and all(w in t for w in words)}
+        else:
+            holders = set.intersection(*(self.retriever.bm25.holding(t) for t in subject))
+        kept = [i for i in holders if self.retriever.keep(self.retriever.passages[i], f)]
+        return sorted(kept, key=lambda i: (-similarity.get(i, 0.0), i))[:3]
+
     def _uses(
         self, question: str, subject: list[str], found: Collection[int]
     ) -> tuple[bool, bool, set[int] | None]:
@@ -261,16 +288,18 @@ class Gatherer:
         English question over Chinese sources, the passages of `found` writing a word that
         means one of the subject's, else None)."""
         if CJK.search(question):
-            if not self.retriever.chinese:
-                # asked of sources in another language: there are no words to find, the dense
-                # evidence decides alone (against the Chinese probes' bar)
-                return True, False, None
             # jieba's words of the subject are words, not character pairs: the study writing
             # every one of them (in any passages) speaks to it
             words = chinese_subject(question)
             texts = self.retriever.texts
             used = sum(any(w in t for t in texts) for w in words)
-            return 2 * used >= len(words), bool(words) and used == len(words), None
+            whole = bool(words) and used == len(words)
+            if not self.retriever.chinese:
+                # asked of sources mostly in another language: the dense evidence decides
+                # (against the Chinese probes' bar), unless the study's Chinese passages
+                # write the whole subject (a mixed study: 视频问诊 in its Chinese reviews)
+                return True, whole, None
+            return 2 * used >= len(words), whole, None
         bm25 = self.retriever.bm25
         if self.retriever.chinese:
             # asked of Chinese sources in English: a subject word is the study's when the

@@ -27,6 +27,16 @@ CHINESE_REVIEWS = (
 )
 
 
+MIXED_REVIEWS = (
+    "The video call dropped twice and the doctor never called back.",
+    "Booking was easy but the waiting room gave no idea how long it would be.",
+    "The doctor was lovely and listened to everything.",
+    "Slots are gone by five past eight every morning.",
+    "视频问诊的时候画面一直卡，通话还断了两次。",
+    "在线候诊室等了四十分钟，没有任何提示还要等多久。",
+)
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Workspace]:
     ws = open_workspace(Settings(home=tmp_path_factory.mktemp("calibrated")), embedder)
@@ -42,6 +52,16 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     )
     options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
     ws.ingestor("zh", options).ingest([reviews], IngestReport())
+    # a mostly English study with a few Chinese reviews (a trial's GP study: every Chinese
+    # question abstained, the Chinese probes setting a bar no passage across languages clears)
+    mixed = tmp_path_factory.mktemp("mixed") / "reviews.csv"
+    mixed.write_text(
+        "review_id,text\n" + "".join(f"r{i},{text}\n" for i, text in enumerate(MIXED_REVIEWS)),
+        encoding="utf-8",
+    )
+    ws.ingestor("mixed", IngestOptions(kind=SourceKind.review)).ingest(
+        [SAMPLES / "interviews" / "p01_maria.txt", mixed], IngestReport()
+    )
     chinese = [TRANSCRIPTS / "chinese.txt", TRANSCRIPTS / "chinese_gbk.txt"]
     ws.ingestor("zh-interviews", IngestOptions()).ingest(chinese, IngestReport())
     yield ws
@@ -184,3 +204,19 @@ def test_an_answer_is_found_by_the_words_of_the_question_it_answers(
     answered = ("in writing, by post", "That felt like a trap.")  # the answer to that question
     assert any(a in c.quote for c in answer.citations for a in answered)
     assert all("Interviewer" not in (c.speaker or "") for c in answer.citations)
+
+
+def test_a_chinese_question_over_a_mostly_english_study_answers_from_its_chinese_words(
+    workspace: Workspace,
+):
+    chat = Chat(workspace, "mixed")
+    answer = chat.ask("视频问诊有什么问题？")
+    assert not answer.abstained, answer.answer
+    assert any("视频问诊" in c.quote for c in answer.citations)
+    assert chat.ask("停车方便吗？").abstained
+
+
+def test_small_talk_is_never_quoted_as_evidence(chat: Chat):
+    answer = chat.ask("冰袋化了吗？")
+    assert not answer.abstained
+    assert all("cup of tea" not in c.quote for c in answer.citations), answer.answer
