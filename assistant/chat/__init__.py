@@ -9,7 +9,7 @@ configured LLM).
 from collections.abc import Iterator
 
 from assistant.chat.answer import Gatherer
-from assistant.chat.question import QuestionReader
+from assistant.chat.question import Lang, QuestionReader
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
 from assistant.mapping import current_map
@@ -87,7 +87,9 @@ class Chat:
             else []
         )
         turn = self._reader.resolve(question, history, filters)
-        grounds = self._gatherer.gather(turn.query, turn.filters)
+        # answered in the language of the words just typed: "and the pricing?" after a
+        # Chinese question searches with the Chinese frame but is answered in English
+        grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question))
         answer = yield from self._writer.write(question, turn.query, grounds, history)
         # never suggest the question just asked (a stage question suggested itself)
         asked = {_plain(question), _plain(turn.query)}

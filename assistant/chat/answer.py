@@ -114,9 +114,10 @@ class Gatherer:
         probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
 
-    def gather(self, question: str, f: Filters) -> ChatAnswer | Grounds:
-        """A refusal or an abstention, or what the answer will be built from."""
-        lang = Lang.of(question)
+    def gather(self, question: str, f: Filters, lang: Lang | None = None) -> ChatAnswer | Grounds:
+        """A refusal or an abstention, or what the answer will be built from; in `lang` (by
+        default the question's)."""
+        lang = lang or Lang.of(question)
         if is_off_topic(question):
             return self.abstain(
                 lang,

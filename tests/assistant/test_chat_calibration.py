@@ -1,6 +1,7 @@
 """Calibrated chat: abstain when the study is not about the question, never pad, follow up."""
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,3 +221,12 @@ def test_small_talk_is_never_quoted_as_evidence(chat: Chat):
     answer = chat.ask("冰袋化了吗？")
     assert not answer.abstained
     assert all("cup of tea" not in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_follow_up_is_answered_in_the_language_it_is_typed_in(chat: Chat):
+    chat.ask("配送有什么问题？", conversation="c-lang")
+    english = chat.ask("and the pricing?", conversation="c-lang")
+    assert not english.abstained
+    assert not re.search(r"[\u4e00-\u9fff]", english.answer.split("\n", 1)[0]), english.answer
+    chinese = chat.ask("那价格呢？", conversation="c-lang")
+    assert re.search(r"[\u4e00-\u9fff]", chinese.answer.split("\n", 1)[0]), chinese.answer
