@@ -354,18 +354,39 @@ def _write_reviews(reviews: dict[str, str], path: Path) -> None:
         writer.writerows(sorted(reviews.items()))
 
 
+def subjqa_sample(
+    every: Sequence[Business], n: int, seed: int = 0, development: int = 30
+) -> list[Business]:
+    """n businesses drawn with random.Random(seed) (n = 0: all), sorted by (domain, item_id).
+
+    Seed 0 draws the development sample the relevance bar was tuned on; any other seed draws
+    from the businesses that sample (of `development`) leaves out, so a change can be checked on
+    questions it was never fitted to.
+    """
+    pool = list(every)
+    if seed and len(pool) > development:
+        tuned = {(b.domain, b.item_id) for b in random.Random(0).sample(pool, development)}
+        pool = [b for b in pool if (b.domain, b.item_id) not in tuned]
+    chosen = random.Random(seed).sample(pool, min(n, len(pool))) if n > 0 else pool
+    return sorted(chosen, key=lambda b: (b.domain, b.item_id))
+
+
 def run_subjqa(
-    model: UsemEmbedder, n: int, dev_reviews_only: bool, domains: Sequence[str] = SUBJQA_DOMAINS
+    model: UsemEmbedder,
+    n: int,
+    dev_reviews_only: bool,
+    domains: Sequence[str] = SUBJQA_DOMAINS,
+    seed: int = 0,
 ) -> dict[str, float]:
     print("== (b) SubjQA development questions: per-business retrieval and abstention ==")
     every = subjqa_businesses(dev_reviews_only, domains)
-    chosen = random.Random(0).sample(every, min(n, len(every))) if n > 0 else every
-    chosen.sort(key=lambda b: (b.domain, b.item_id))
+    chosen = subjqa_sample(every, n, seed)
     sizes = [len(b.reviews) for b in chosen]
     questions = [q for b in chosen for q in b.questions.values()]
     answerable = [q for q in questions if q.gold]
+    drawn = f"random.Random({seed})" + (", none of seed 0's 30" if seed else "")
     print(
-        f"businesses: {len(chosen)} of {len(every)} (random.Random(0)); "
+        f"businesses: {len(chosen)} of {len(every)} ({drawn}); "
         + ", ".join(f"{d} {sum(b.domain == d for b in chosen)}" for d in domains)
         + f"; reviews per business {min(sizes)}-{max(sizes)} (median "
         f"{statistics.median(sizes):g}, {'dev only' if dev_reviews_only else 'dev + train'}); "
@@ -743,6 +764,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("serdif", "subjqa", "sample", "asap", "latency"))
     parser.add_argument("--businesses", type=int, default=30, help="SubjQA businesses; 0 = all")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="SubjQA sample: 0 = the development sample; another seed draws businesses it "
+        "leaves out (a check on questions nothing was tuned on)",
+    )
     parser.add_argument("--asap-groups", type=int, default=6, help="ASAP projects of 5 reviews")
     parser.add_argument(
         "--domains",
@@ -763,7 +791,9 @@ def main() -> None:
         print()
     if args.only in (None, "subjqa"):
         domains = tuple(args.domains.split(","))
-        runs["subjqa"] = run_subjqa(model, args.businesses, args.dev_reviews_only, domains)
+        runs["subjqa"] = run_subjqa(
+            model, args.businesses, args.dev_reviews_only, domains, args.seed
+        )
         print()
     if args.only in (None, "sample"):
         runs["sample"] = run_sample(model)
