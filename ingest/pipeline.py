@@ -351,6 +351,13 @@ class Ingestor:
             report.unchanged += 1
             return
         prepared = self._prepare(document, kind, sid, file)
+        turns = prepared.source.turns
+        if turns and all(t.role is Role.interviewer for t in turns):
+            report.warnings.append(
+                f"{Path(document.locator).name}: every turn reads as the interviewer's, so "
+                "nothing in it can be quoted or mapped; check its speaker labels (a participant "
+                "labelled like the interviewer?)"
+            )
         self._batch.append(prepared)
         if sum(len(p.chunks) for p in self._batch) >= self.batch_chunks:
             started = time.monotonic()

@@ -309,10 +309,21 @@ def test_what_there_should_be_less_of_is_a_need():
         "The waitlist never moves.",
         "You have to give thirty days notice in writing, by post.",
         "The induction was rushed.",
+        # what is gone or used to be is not always relief
+        "There were no more slots.",
+        "I used to love it, now it's terrible.",
+        "I still have to worry about the fee.",
+        # pain as a verdict, not a symptom
+        "The sign-up was a pain.",
+        "It was a real pain to cancel.",
+        # text too small to read (a trial's single mention was coded nothing)
+        "The text in the app is really small, I have to zoom in to read it.",
+        "The font is tiny.",
+        "I have to squint to read it.",
     ],
 )
 def test_a_service_failing_people_without_a_word_of_blame_is_a_pain_point(text: str):
-    """A new-user trial's gym study: its clearest complaints were never coded."""
+    """New-user trials' gym and GP studies: their clearest complaints were never coded."""
     reading = read_sentence(text)
     assert reading.kind is ObservationKind.pain_point
     assert reading.valence == round(reading.valence, 2)  # no -1.2000000000000002 in exports
@@ -337,41 +348,12 @@ def test_a_burden_lifted_is_relief_not_a_complaint(text: str):
 @pytest.mark.parametrize(
     "text",
     [
-        "There were no more slots.",
-        "I used to love it, now it's terrible.",
-        "I still have to worry about the fee.",
-    ],
-)
-def test_what_is_gone_or_used_to_be_is_not_always_relief(text: str):
-    assert read_sentence(text).kind is ObservationKind.pain_point
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "She really listened to me and I never felt rushed, she let me explain my back pain.",
         "My back pain is better now.",
     ],
 )
 def test_pain_as_a_symptom_is_no_complaint(text: str):
     assert read_sentence(text).kind is not ObservationKind.pain_point
-
-
-def test_pain_as_a_verdict_is_still_a_complaint():
-    assert read_sentence("The sign-up was a pain.").kind is ObservationKind.pain_point
-    assert read_sentence("It was a real pain to cancel.").kind is ObservationKind.pain_point
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The text in the app is really small, I have to zoom in to read it.",
-        "The font is tiny.",
-        "I have to squint to read it.",
-    ],
-)
-def test_text_too_small_to_read_is_a_pain_point(text: str):
-    assert read_sentence(text).kind is ObservationKind.pain_point
 
 
 def test_a_brand_name_is_no_praise():

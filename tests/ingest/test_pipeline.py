@@ -78,6 +78,18 @@ def test_a_one_line_labelled_note_has_its_name_redacted(workspace: Workspace, tm
     assert "Lee" not in "\n".join(_all_documents(workspace, "study"))
 
 
+def test_a_file_of_only_interviewer_turns_is_ingested_with_a_warning(
+    workspace: Workspace, tmp_path: Path
+):
+    path = tmp_path / "questions.txt"
+    path.write_text("Interviewer: hi\nInterviewer: How did you hear about us?\n")
+    report = _ingest(workspace, [path], project="asked")
+    assert any(
+        "questions.txt" in w and "interviewer's" in w and "speaker labels" in w
+        for w in report.warnings
+    ), report.warnings
+
+
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
     first = _ingest(workspace, [TRANSCRIPTS])
     count = workspace.store.count("study")
