@@ -315,4 +315,40 @@ def learn_vocabulary(
     for key, kind in zip(unknown, _types(unknown, embedder) if unknown else [], strict=True):
         if kind is not None:
             learnt[key] = (key, cues.channel_of(key, kind), kind)
+    _one_name_across_languages(learnt, counts, embedder)
     return Vocabulary(learnt)
+
+
+SAME_THING = 0.65
+"""A Chinese and an English touchpoint are one when their meanings are this alike (and each is
+the other's nearest by a clear margin): 医生 and doctor 0.88, 药房 and pharmacy 0.77, 预约 and
+appointment 0.66; 配送员 and courier 0.58 stay apart."""
+SAME_THING_MARGIN = 0.1
+
+
+def _one_name_across_languages(
+    learnt: dict[str, Found], counts: Counter[str], embedder: Embedder
+) -> None:
+    """A study in two languages evaluates one doctor as "doctor" and "医生": each pair of
+    learnt phrases that mean the same thing (mutually nearest, SAME_THING apart at least, by
+    SAME_THING_MARGIN over the next) is one touchpoint, named in the words more participants
+    used."""
+    chinese = [k for k in learnt if not k.isascii()]
+    english = [k for k in learnt if k.isascii()]
+    if not chinese or not english:
+        return
+    vectors = embedder.embed(chinese + english)
+    similar = vectors[: len(chinese)] @ vectors[len(chinese) :].T
+    for row, key in enumerate(chinese):
+        order = np.argsort(-similar[row])
+        col = int(order[0])
+        best = float(similar[row, col])
+        runner = float(similar[row, order[1]]) if len(order) > 1 else 0.0
+        column = similar[:, col]
+        if best < SAME_THING or best - runner < SAME_THING_MARGIN or int(np.argmax(column)) != row:
+            continue
+        other = english[col]
+        if counts.get(key, 0) > counts.get(other, 0):
+            learnt[other] = learnt[key]
+        else:
+            learnt[key] = learnt[other]

@@ -51,6 +51,23 @@ def test_a_study_teaches_its_own_touchpoints_with_type_and_channel(embedder: Use
     )
 
 
+def test_one_thing_evaluated_in_two_languages_is_one_touchpoint(embedder: UsemEmbedder):
+    """A trial's GP study had "doctor" and "医生" as two touchpoints."""
+    said = [
+        ("a", "The doctor was brilliant."),
+        ("b", "The doctor came on forty minutes late."),
+        ("c", "My doctor listened to everything."),
+        ("d", "医生非常耐心，体验很好。"),
+        ("e", "医生迟到了半个小时。"),
+        ("f", "The nurse was rude to me."),
+        ("g", "The nurse never called back."),
+    ]
+    vocabulary = learn_vocabulary(said, embedder, participants=len(said))
+    assert vocabulary.find("医生很专业。") == vocabulary.find("The doctor was kind.")
+    assert vocabulary.find("医生很专业。")[0] == "doctor"  # type: ignore[index]
+    assert vocabulary.find("The nurse was kind.")[0] == "nurse"  # type: ignore[index]
+
+
 def test_the_touchpoint_named_first_is_the_one_a_sentence_is_about():
     vocabulary = Vocabulary({"bag": ("bag", "physical", TouchpointType.physical)})
     assert vocabulary.find("My bag is lost and the app says nothing.")[0] == "bag"  # type: ignore[index]
