@@ -268,9 +268,17 @@ class Catalog:
             cursor = db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?, ?)", rows)
             return max(cursor.rowcount, 0)
 
-    def alias(self, project: str, label: str, role: Role, stem: str | None = None) -> str:
+    def alias(
+        self,
+        project: str,
+        label: str,
+        role: Role,
+        stem: str | None = None,
+        number: int | None = None,
+    ) -> str:
         """The placeholder for a real name, allocating the next free one for its role (a name
-        only mentioned so far gets one once it speaks)."""
+        only mentioned so far gets one once it speaks): `number` when it is free (the speaker of
+        p09_lena.txt is "Participant 9", as the source's participant id P9 says)."""
         with self._transaction() as db:
             row = db.execute(
                 "SELECT placeholder FROM aliases WHERE project=? AND label=?", (project, label)
@@ -279,11 +287,22 @@ class Catalog:
                 return str(row[0])
             db.execute("DELETE FROM aliases WHERE project=? AND label=?", (project, label))
             stem = stem or _PLACEHOLDER_STEM[role]
-            taken = db.execute(
-                "SELECT COUNT(*) FROM aliases WHERE project=? AND placeholder LIKE ?",
-                (project, f"{stem}%"),
-            ).fetchone()[0]
-            placeholder = stem if stem == "Interviewer" and taken == 0 else f"{stem} {taken + 1}"
+            used = {
+                str(r[0])
+                for r in db.execute(
+                    "SELECT placeholder FROM aliases WHERE project=? AND placeholder LIKE ?",
+                    (project, f"{stem}%"),
+                )
+            }
+            if stem == "Interviewer" and not used:
+                placeholder = stem
+            elif number is not None and f"{stem} {number}" not in used:
+                placeholder = f"{stem} {number}"
+            else:
+                n = len(used) + 1
+                while f"{stem} {n}" in used:  # a number taken out of turn by a file's own
+                    n += 1
+                placeholder = f"{stem} {n}"
             db.execute(
                 "INSERT INTO aliases VALUES (?, ?, ?, ?)", (project, label, placeholder, role.value)
             )

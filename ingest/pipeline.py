@@ -379,9 +379,16 @@ class Ingestor:
         if kind is SourceKind.review or table_row(document) is not None:
             roles = dict.fromkeys(roles, Role.participant)
         shown: dict[str | None, str | None] = {None: None}
+        # the one participant of p09_lena.txt is "Participant 9", as its participant id P9 says
+        # (numbered in order of arrival, Lena was "Participant 7" beside the id P9)
+        code = _PARTICIPANT_CODE.search(Path(document.locator).stem)
+        speaking = [k for k, r in roles.items() if k is not None and r is Role.participant]
         for label, role in roles.items():
             if label is not None:
-                shown[label] = label if is_generic_label(label) else self._alias(label, role)
+                number = int(code.group(1)) if code and speaking == [label] else None
+                shown[label] = (
+                    label if is_generic_label(label) else self._alias(label, role, number=number)
+                )
         participant_id = self._participant_id(document, kind, roles, shown, sid)
         if self.options.detect_names and self.catalog.mentioned(
             self.project, names_in(document.text)
@@ -443,9 +450,11 @@ class Ingestor:
         replaces = self.catalog.ids_at(self.project, document.locator) - {sid}
         return _Prepared(source, document.text, document.locator, replaces, chunks, file)
 
-    def _alias(self, label: str, role: Role, stem: str | None = None) -> str:
+    def _alias(
+        self, label: str, role: Role, stem: str | None = None, number: int | None = None
+    ) -> str:
         """The catalog's placeholder for a name; a new one makes the redactor be made again."""
-        placeholder = self.catalog.alias(self.project, label, role, stem)
+        placeholder = self.catalog.alias(self.project, label, role, stem, number)
         if self._redactor is not None and self._redactor.names.get(label) != placeholder:
             self._redactor = None
         return placeholder

@@ -387,7 +387,7 @@ def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
     assert audit.returncode == 0, audit.stderr
     for kind in ("email", "phone"):
         assert kind in audit.stdout
-    assert "Participant 1: Sure" in shown.stdout
+    assert "Participant 7: Sure" in shown.stdout  # p07.txt: its participant id is P7
     assert "example.com" not in audit.stdout
     missing = _run(home, "show", "zzzz", "-p", "demo")
     assert missing.returncode == 2 and "no source 'zzzz'" in missing.stderr

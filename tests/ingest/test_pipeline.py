@@ -51,9 +51,10 @@ def test_ingest_stores_redacted_turns_with_roles_and_offsets(workspace: Workspac
     assert source.language == "en"
     assert source.segment == {"plan": "trial"}
     assert source.redactions["email"] == 1 and source.redactions["phone"] == 1
-    assert source.redactions["speaker"] == 1  # "Maria Lopez:" is shown as "Participant 1"
+    # "Maria Lopez:" is shown as "Participant 4", as the file's participant id P4 says
+    assert source.redactions["speaker"] == 1
     participant_turns = [t for t in source.turns if t.role is Role.participant]
-    assert {t.speaker for t in participant_turns} == {"Participant 1"}
+    assert {t.speaker for t in participant_turns} == {"Participant 4"}
     assert {t.speaker for t in source.turns if t.role is Role.interviewer} == {"Interviewer"}
     stored = workspace.catalog.sources("study")[0]
     for turn in source.turns:
@@ -66,7 +67,7 @@ def test_ingest_stores_redacted_turns_with_roles_and_offsets(workspace: Workspac
     joined = "\n".join(documents)
     for secret in ("maria.lopez@example.com", "0412 555 019", "Maria", "Lopez"):
         assert secret not in joined
-    assert "[EMAIL]" in joined and "Participant 1" in joined
+    assert "[EMAIL]" in joined and "Participant 4" in joined
 
 
 def test_a_one_line_labelled_note_has_its_name_redacted(workspace: Workspace, tmp_path: Path):
@@ -88,6 +89,22 @@ def test_a_file_of_only_interviewer_turns_is_ingested_with_a_warning(
         "questions.txt" in w and "interviewer's" in w and "speaker labels" in w
         for w in report.warnings
     ), report.warnings
+
+
+def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace, tmp_path: Path):
+    """A trial's p09_lena.txt, ingested after others, quoted "Participant 7" beside P9."""
+    first, later = tmp_path / "p01_sam.txt", tmp_path / "p09_lena.txt"
+    first.write_text("Interviewer: Hi.\nSam: The app is fine.\nDana: Me too.\n")
+    later.write_text("Interviewer: Hi.\nLena: The app logged me out.\n")
+    _ingest(workspace, [first], project="numbered")
+    (source,) = _ingest(workspace, [later], project="numbered").added
+    assert source.participant_id == "P9"
+    assert [t.speaker for t in source.turns if t.role is Role.participant] == ["Participant 9"]
+    again = tmp_path / "notes.txt"  # a name after the numbered one takes the next free number
+    again.write_text("Interviewer: Hi.\nKim: Slow.\nAlex: Fast.\n")
+    (other,) = _ingest(workspace, [again], project="numbered").added
+    speakers = {t.speaker for t in other.turns if t.role is Role.participant}
+    assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
