@@ -91,6 +91,48 @@ _ZH_LEXICON = {
     "不好": -1.5,
     "不喜欢": -2,
     "不满意": -2,
+    # common in any domain, missing before (a trial's driving-school study: 骂我笨, 心里很不舒服,
+    # 根本约不上, 等太久 read as nothing)
+    "挺好": 1.5,
+    "真好": 2,
+    "太好": 2,
+    "非常好": 2,
+    "比较好": 1,
+    "顺利": 1.5,
+    "舒服": 1.5,
+    "耐心": 1.5,
+    "细心": 1.5,
+    "专业": 1,
+    "周到": 1.5,
+    "干净": 1.5,
+    "整洁": 1.5,
+    "好评": 2,
+    "赞": 1.5,
+    "骂": -2,
+    "受气": -2,
+    "头疼": -2,
+    "难受": -2,
+    "委屈": -2,
+    "郁闷": -2,
+    "无奈": -1.5,
+    "遗憾": -1.5,
+    "可惜": -1,
+    "不耐烦": -2,
+    "态度差": -2.5,
+    "差评": -2.5,
+    "难吃": -2.5,
+    "脏": -2,
+    "吵": -1.5,
+    "约不上": -2,
+    "约不到": -2,
+    "抢不到": -2,
+    "排不上": -2,
+    "太久": -2,
+    "拖": -1,
+    "退不了": -2,
+    "欺骗": -2.5,
+    "乱收费": -2.5,
+    "不行": -1.5,
     "机器人": -0.5,
     "等了": -1,
     "白等": -2,
@@ -99,6 +141,15 @@ _ZH_LEXICON = {
     "退款": -0.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
+_ZH_NEUTRAL = re.compile(
+    # words that hold a negation's character without negating (特别好用 is praise: 别 is no
+    # "don't" in it; 不过 "but", 不仅 "not only", 无比 "incomparably") or 差 without "bad"
+    # (还差几个学时 "a few hours to go", 差不多 "about", 差点 "nearly", 出差 "a business trip")
+    r"特别|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
+    r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
+    # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
+    r"快(?=[一二两三四五六七八九十几半百\d])|快递"
+)
 MAX_SENTIMENT_CHARS = 2000
 
 
@@ -146,6 +197,7 @@ def _vader() -> Any:
 
 def _chinese(text: str) -> float:
     score = 0.0
+    text = _ZH_NEUTRAL.sub(lambda m: "　" * len(m.group()), text)
     for word in sorted(_ZH_LEXICON, key=len, reverse=True):
         start = 0
         while (at := text.find(word, start)) >= 0:

@@ -5,8 +5,12 @@
     (targets: recall >= 0.6, labelled precision >= 0.7).
 (b) Twitter US airline tweets (negative, with a concrete reason): do the map's top pain points
     separate the 9 crowd-labelled reasons? (targets: >= 7 of 9 reasons, purity >= 0.6).
+(c) Chinese reviews (ASAP sample, 5 stars vs 1-2): how well the offline Chinese reading orders
+    praise above complaint, as AUC (0.5 = chance) of the whole review's polarity and of its
+    sentences' readings (delights minus pain points).
 
-    .venv/bin/python -m bench.quality [--only serdif|twitter] [--tweets 2000] [--top 20] [--ceiling]
+    .venv/bin/python -m bench.quality [--only serdif|twitter|asap] [--tweets 2000] [--top 20]
+        [--ceiling]
 """
 
 import argparse
@@ -434,13 +438,51 @@ def run_twitter(model: UsemEmbedder, n: int, top: int) -> dict[str, float]:
     return {"covered": len(covered), "purity": purity, "seconds": ingest_s + map_s}
 
 
+ASAP_FILES = ("dev_sample.csv", "train_sample.csv")  # both held-out samples: labels only read
+
+
+def run_asap() -> dict[str, float]:
+    """AUC of the Chinese reading against the reviews' stars (4-5 vs 1-2)."""
+    import csv
+
+    from assistant.local_extractor import read_sentence
+    from assistant.sentiment import sentiment
+    from bench._eval import EVAL_DATA
+    from ingest.sentences import sentence_spans
+
+    print("== (c) Chinese reviews (ASAP sample): does the reading order praise above complaint ==")
+    folder = EVAL_DATA / "asap_chinese_reviews_sample"
+    scored: list[tuple[float, float, float]] = []  # (polarity, readings, stars)
+    for name in ASAP_FILES:
+        with open(folder / name, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                text = row["reviewbody"]
+                kinds = [read_sentence(text[a:b]).kind for a, b in sentence_spans(text, 0)]
+                readings = kinds.count(DELIGHT) - kinds.count(PAIN)
+                scored.append((sentiment(text), readings, float(row["star"])))
+
+    def auc(column: int) -> float:
+        good = [r[column] for r in scored if r[2] >= 4]
+        bad = [r[column] for r in scored if r[2] <= 2]
+        wins = sum((g > b) + 0.5 * (g == b) for g in good for b in bad)
+        return wins / max(1, len(good) * len(bad))
+
+    good, bad = sum(r[2] >= 4 for r in scored), sum(r[2] <= 2 for r in scored)
+    out = {"polarity_auc": auc(0), "readings_auc": auc(1)}
+    print(
+        f"  {good} reviews of 4-5 stars vs {bad} of 1-2: AUC of the review's polarity "
+        f"{out['polarity_auc']:.3f}, of its sentences' readings {out['readings_auc']:.3f}"
+    )
+    return out
+
+
 def _verdict(ok: bool) -> str:
     return "ok" if ok else "BELOW TARGET"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("serdif", "twitter"))
+    parser.add_argument("--only", choices=("serdif", "twitter", "asap"))
     parser.add_argument("--tweets", type=int, default=2000, help="sample size; 0 = all")
     parser.add_argument("--top", type=int, default=20, help="top pain points to score")
     parser.add_argument(
@@ -456,6 +498,7 @@ def main() -> None:
     if serdif and args.only is None:
         print()
     twitter = run_twitter(model, args.tweets, args.top) if args.only in (None, "twitter") else None
+    asap = run_asap() if args.only in (None, "asap") else None
 
     print("\n== summary ==")
     if serdif:
@@ -478,6 +521,11 @@ def main() -> None:
         print(
             f"Twitter purity of top {args.top}           {p:.3f}  (target >= {TARGET_PURITY})  "
             f"{_verdict(p >= TARGET_PURITY)}"
+        )
+    if asap:
+        print(
+            f"ASAP Chinese reviews: AUC polarity {asap['polarity_auc']:.3f}, "
+            f"readings {asap['readings_auc']:.3f}"
         )
     print(f"elapsed: {time.perf_counter() - began:.1f} s in all")
 

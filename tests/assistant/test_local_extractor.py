@@ -217,6 +217,16 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("价格有点贵，而且运费一开始没写清楚，感觉被骗了。", "pain_point"),  # 没写清楚 is negated
         ("如果配送能准时，我会推荐的。", "need"),  # a wish, not praise
         ("没想到很好吃。", "delight"),  # "didn't expect it to be so good"
+        # a Chinese trial's driving-school study: 特别 is no negation (its 别), 还差几个学时 is
+        # "a few hours to go", 快两个月 "nearly two months"; common words were missing
+        ("题库特别好用。", "delight"),
+        ("小程序能看到学时进度，还差几个学时一目了然，挺清楚的。", "delight"),
+        ("教练脾气很冲，骂我笨。", "pain_point"),
+        ("说实话，心里很不舒服。", "pain_point"),
+        ("经常好几天约不上车。", "pain_point"),
+        ("科目三约考排了快两个月，又得重新练。", "pain_point"),
+        ("不仅好吃，而且便宜。", "delight"),
+        ("出差的时候用过一次，很方便。", "delight"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):
