@@ -14,7 +14,7 @@ CJK = HAN_CHAR
 _OFF_TOPIC = re.compile(
     r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
     r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
-    r"|写(?:一首|首)?诗|讲个笑话",
+    r"|写.{0,12}(?:诗|歌词|故事|笑话|作文)|讲个笑话",
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
@@ -47,6 +47,7 @@ enjoy enjoyed delight delighted moment
 满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
 总结 改进 建议 原因 让客 客户 户最 最不 不满 意的 在 最让 让人 人不 么最 令人 人最 地方
 户对 家对 们对 者对 客对
+喜欢 最喜欢 不喜欢 讨厌 严重 最严重 参与者 受访者 印象 好评 差评
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
@@ -57,12 +58,21 @@ def topic(text: str) -> list[str]:
     Chinese character pair straddling two generic ones: 哪些触点 gives no 些触)."""
     words = tokens(text)
     framing = {c for t in words if t in GENERIC and CJK_RUN.fullmatch(t) for c in t}
+    # a Chinese pair counts only inside a word of the subject (jieba's): 最严重的问题是什么 has
+    # no subject, though 重的 and 题是 are pairs no list of framing words holds (and inside an
+    # A-not-A question, 贵不贵: what it asks about is its A)
+    zh_words = (
+        chinese_subject(text) + [m.group() for m in _A_NOT_A.finditer(text)]
+        if CJK_RUN.search(text)
+        else []
+    )
     return [
         t
         for t in words
         if t not in GENERIC
         and t.rstrip("s") not in GENERIC
         and not (CJK_RUN.fullmatch(t) and set(t) <= framing)
+        and not (CJK_RUN.fullmatch(t) and not any(t in w for w in zh_words))
     ]
 
 
@@ -80,6 +90,7 @@ def as_written(text: str, words: Sequence[str]) -> list[str]:
     return [written.get(t, t) for t in words]
 
 
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
 _ZH_ASKING = re.compile(r"^(?:多久|多少|多大|多远|多长|怎么样|为什么|是不是|有没有)$|(.+)不\1")
 """Chinese words that ask rather than name: 'how long', 'how much', and A-not-A forms (贵不贵)."""
 

@@ -230,3 +230,14 @@ def test_a_follow_up_is_answered_in_the_language_it_is_typed_in(chat: Chat):
     assert not re.search(r"[\u4e00-\u9fff]", english.answer.split("\n", 1)[0]), english.answer
     chinese = chat.ask("那价格呢？", conversation="c-lang")
     assert re.search(r"[\u4e00-\u9fff]", chinese.answer.split("\n", 1)[0]), chinese.answer
+
+
+def test_broad_chinese_questions_are_answered_by_the_headlines_and_a_poem_is_refused(chat: Chat):
+    """A Chinese trial: 最严重的问题是什么 abstained (重的, 题是 were read as its subject) while
+    "What is the worst problem?" answered; a poem asked for in Chinese was answered with quotes."""
+    for question in ("最严重的问题是什么？", "用户最不满意的是什么？", "用户喜欢什么？"):
+        answer = chat.ask(question)
+        assert not answer.abstained, question
+        assert answer.citations, question
+    poem = chat.ask("给我写一首关于猫的诗")
+    assert poem.abstained and "只能回答" in poem.answer
