@@ -5,16 +5,14 @@ Chinese is segmented into words by jieba (MIT; its dictionary ships in the wheel
 downloaded): it enters the project here only.
 """
 
-import functools
 import html
-import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from journey.text import HAN, HAN_RUN
+from journey.zh import chinese_words
 
 _STOPWORD_TEXT = """
     a about above after again against all also am an and any are aren't as at be because
@@ -74,31 +72,6 @@ _CJK_STOPWORD_TEXT = """
 _CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 
 _HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]")
-
-
-@functools.cache
-def _jieba() -> Any:
-    import jieba  # type: ignore[import-untyped]
-
-    jieba.setLogLevel(logging.WARNING)  # it announces building its prefix dictionary
-    for word in _CHANNEL_WORDS:
-        jieba.add_word(word, tag="n")
-    return jieba
-
-
-_CHANNEL_TEXT = """
-    小程序 公众号 服务号 视频号 配送员 快递员 外卖员 送餐员 刷脸 扫码 人工客服 在线客服 客服热线
-    优惠码 推荐码 会员卡 自助机 取号机
-"""
-_CHANNEL_WORDS = _CHANNEL_TEXT.split()
-"""Channels and people of a customer's journey, in any domain, that jieba's dictionary cuts up
-(小程序 -> 小 / 程序, 公众号 -> 公众 / 号, 配送员 -> 配送 / 员): one word each, so a touchpoint
-or title is never a fragment."""
-
-
-def chinese_words(text: str) -> list[str]:
-    """Words of a run of Chinese text (jieba's default dictionary, precise mode)."""
-    return [w for w in _jieba().lcut(text) if w.strip()]
 
 
 def _terms(text: str) -> set[str]:

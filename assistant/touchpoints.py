@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import cues
-from assistant.keyphrases import STOPWORDS, chinese_words
+from assistant.keyphrases import STOPWORDS
 from assistant.sentiment import sentiment
 from ingest.embeddings import Embedder
 from journey.schema import TouchpointType
 from journey.text import HAN_RUN
+from journey.zh import tagged_words
 
 Found = tuple[str, str, TouchpointType]
 """(name, channel, type) of a touchpoint."""
@@ -138,7 +139,7 @@ def mentions(text: str) -> set[str]:
                 if i and run[i - 1] not in _GENERIC:  # `credit report`: a modifier may praise
                     found.add(f"{run[i - 1]} {word}")
     for chunk in _HAN.findall(text):
-        for word, flag in _posseg(chunk):
+        for word, flag in tagged_words(chunk):
             if (
                 _ZH_NOUN.match(flag)
                 and len(word) >= 2
@@ -147,13 +148,6 @@ def mentions(text: str) -> set[str]:
             ):
                 found.add(word)
     return found
-
-
-def _posseg(text: str) -> list[tuple[str, str]]:
-    import jieba.posseg  # type: ignore[import-untyped]
-
-    chinese_words("")  # jieba's logging set quiet once
-    return [(p.word, p.flag) for p in jieba.posseg.lcut(text)]
 
 
 # Examples of the four touchpoint types: a learnt phrase takes the type of its nearest examples.

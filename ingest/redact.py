@@ -19,6 +19,7 @@ from importlib.resources import files
 import phonenumbers
 
 from journey.text import CJK_TEXT, HAN, HANGUL, KANA
+from journey.zh import tagged_words
 
 # RFC 5321 bounds: a local part of at most 64 characters, labels of at most 63.
 _EMAIL = re.compile(
@@ -282,6 +283,12 @@ _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
 )
+_CN_RELATION = re.compile(
+    r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
+    r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
+    r"主管|店长|医生|护士)(?:叫|是)?"
+)
+"""Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王")."""
 _CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
 PLACEHOLDERS = {
     "email": "[EMAIL]",
@@ -432,6 +439,29 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
             yield best, m.start()
     for m in _CN_NAME_IS.finditer(text):
         yield m.start(1), m.end(1)
+    for m in _CN_RELATION.finditer(text):
+        if length := _zh_name_at(text, m.end()):
+            yield m.end(), m.end() + length
+
+
+def _zh_name_at(text: str, at: int) -> int:
+    """The length of a person's name starting at `at` (after a relation word), by jieba's
+    part-of-speech tags: a surname and given name (李强, 何 + 秀英) or a familiar 小王 / 老王;
+    0 when what follows is no name ("客服说", "朋友推荐的")."""
+    window = text[at : at + 6]
+    if not window or (
+        window[0] not in _CN_SURNAMES + "小老" and window[:2] not in _CN_COMPOUND_SURNAMES
+    ):
+        return 0
+    words = tagged_words(window)
+    first, flag = words[0]
+    if flag.startswith("nr") and 2 <= len(first) <= 4 and first[0] in _CN_SURNAMES + "小老":
+        return len(first)
+    if len(first) == 1 and first in _CN_SURNAMES and len(words) > 1:
+        given, given_flag = words[1]
+        if given_flag.startswith("nr") and len(given) <= 2:
+            return 1 + len(given)
+    return 0
 
 
 def _en_names(text: str) -> Iterator[tuple[int, int]]:

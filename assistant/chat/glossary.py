@@ -7,8 +7,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from assistant.chat.retrieval import CJK_RUN
-from assistant.keyphrases import chinese_words
 from ingest.embeddings import Embedder
+from journey.zh import chinese_words
 
 CHANCE_SPREADS = 2.0
 """How far above chance a word's closest match must be to mean it, in robust standard

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.retrieval import CJK_RUN, Filters, tokens
-from assistant.keyphrases import chinese_words
 from journey.source import SourceKind
 from journey.text import HAN_CHAR
+from journey.zh import chinese_words
 
 CJK = HAN_CHAR
 _OFF_TOPIC = re.compile(

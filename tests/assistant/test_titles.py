@@ -1,6 +1,7 @@
 import re
 
-from assistant.keyphrases import chinese_words, cluster_titles
+from assistant.keyphrases import cluster_titles
+from journey.zh import chinese_words
 
 FILLERS = re.compile(r"^(?:and|but|so|yeah|well|oh|um|honestly|actually|just|like|i|the)\b", re.I)
 DELIVERY_FEE = [

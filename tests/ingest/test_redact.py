@@ -204,3 +204,21 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
     assert Redactor(names).redact(text)[0] == (
         "I spoke to [NAME] and [NAME], then NameAasonette (no such person)."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("其实是我老公李强帮我报的名。", "其实是我老公[NAME]帮我报的名。"),
+        ("其实是我妈何秀英先报的。", "其实是我妈[NAME]先报的。"),
+        ("我跟客服小王说了三次。", "我跟客服[NAME]说了三次。"),
+        ("教练叫张伟，人挺好。", "教练叫[NAME]，人挺好。"),
+        # a relation word with no name after it
+        ("客服说没办法。", "客服说没办法。"),
+        ("我老公说太贵了。", "我老公说太贵了。"),
+        ("朋友推荐的，说挺好。", "朋友推荐的，说挺好。"),
+    ],
+)
+def test_a_chinese_name_after_who_the_person_is_is_redacted(text: str, expected: str) -> None:
+    """A Chinese trial's driving-school study kept 李强, 何秀英 and 小王 in its exports."""
+    assert redacted(text) == expected
