@@ -1,6 +1,7 @@
 """Short, read-only views of a project for a chat: its stored map's top findings, one theme,
 and verbatim quotes found by meaning. Nothing here builds or saves anything."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -189,6 +190,16 @@ def search_quotes(
                 pieces[-1] = (pieces[-1][0], e, pieces[-1][2])
             else:
                 pieces.append((s, e, turn))
+        # one quote per passage (a think-aloud passage of many short turns gave seven at one
+        # score): the piece sharing most words with the query, else the longest
+        if len(pieces) > 1:
+            wanted = _words(query)
+            pieces = [
+                max(
+                    pieces,
+                    key=lambda p: (len(wanted & _words(item.original[p[0] : p[1]])), p[1] - p[0]),
+                )
+            ]
         for s, e, turn in pieces:
             allowed.setdefault(item.source.id, []).append((s, e))
             evidence = Evidence(
@@ -207,4 +218,9 @@ def search_quotes(
     for score, evidence in scored:
         grounded = ground([evidence], originals, lambda t: redact.redact(t)[0], allowed)
         out.extend((score, e) for e in grounded.kept)
-    return out
+    return out[:limit]
+
+
+def _words(text: str) -> set[str]:
+    """Lower-case words, and single Chinese characters, of a text."""
+    return set(re.findall(r"[a-z0-9']+|[\u4e00-\u9fff]", text.lower()))
