@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.mapping import map_id, with_edits
+from assistant.presets import other_names
 from assistant.stages import StageSpec
 from assistant.workspace import Workspace
 from journey.errors import InputError
@@ -60,9 +61,13 @@ def findings(journey_map: JourneyMap) -> list[Located]:
     return out
 
 
-def _stage_named(journey_map: JourneyMap, stage: str) -> str:
+def stage_named(journey_map: JourneyMap, stage: str) -> str:
+    """The map's stage a person names: in any case, or a bundled stage by its name in the
+    other language ("售后服务" on an English map is Support); InputError naming the stages."""
+    wanted = stage.strip().casefold()
     for s in journey_map.stages:
-        if s.name.casefold() == stage.strip().casefold():
+        names = (s.name, *other_names(s.name))
+        if any(n.casefold() == wanted for n in names):
             return s.name
     known = ", ".join(s.name for s in journey_map.stages)
     raise InputError(f"no stage {stage!r} in the map; stages: {known}")
@@ -102,7 +107,7 @@ def top_findings(
     mentions, then by impact (severity x share of participants), as recommendations rank them.
     Each comes with its participants in the segment when one is given (`key=value` or a bare
     value); an unknown stage or segment raises InputError naming the known ones."""
-    home = _stage_named(journey_map, stage) if stage else None
+    home = stage_named(journey_map, stage) if stage else None
     test = _segment_test(journey_map, segment) if segment else None
     out: list[tuple[Located, int | None]] = []
     for located in findings(journey_map):

@@ -2,13 +2,14 @@
 exists in the map, the stage they move to is one of its stages, a pinned quote is a
 participant's own words at the offsets given (grounded like every quote of a map)."""
 
+import contextlib
 import uuid
 
 from assistant import briefs
 from assistant.briefs import Located
 from assistant.workspace import Workspace
 from journey.edits import Edit, EditRequest, QuoteRef, anchor, find, locate
-from journey.errors import InvalidRequestError, NotFoundError
+from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
 from journey.schema import Evidence, JourneyMap
 from journey.source import Role
@@ -82,8 +83,12 @@ def make_edit(
     )
     if request.op in ("rename", "split", "add") and not (request.title or "").strip():
         raise InvalidRequestError(f"{request.op} needs a title")
+    if request.op in ("add", "restage") and request.stage:
+        # in any case, or a bundled stage's name in the other language; else refused below
+        with contextlib.suppress(InputError):
+            edit.stage = briefs.stage_named(m, request.stage)
     if request.op == "add":
-        if request.stage not in {s.name for s in m.stages}:
+        if edit.stage not in {s.name for s in m.stages}:
             raise InvalidRequestError(
                 f"add needs a stage of the map: {', '.join(s.name for s in m.stages)}"
             )
@@ -91,7 +96,7 @@ def make_edit(
             raise InvalidRequestError("add needs quotes: a finding rests on participants' words")
         edit.quotes = [pinned_quote(workspace, project, q) for q in request.quotes]
         return edit
-    if request.op == "restage" and request.stage not in {s.name for s in m.stages}:
+    if request.op == "restage" and edit.stage not in {s.name for s in m.stages}:
         raise InvalidRequestError(
             f"restage needs a stage of the map: {', '.join(s.name for s in m.stages)}"
         )
@@ -113,8 +118,12 @@ def make_edit(
         edit.anchor = anchor(found[1])
     if request.op == "merge":
         into = find(m, request.into or "")
-        if into is None or request.into == request.target:
+        if not request.into or request.into == request.target:
             raise InvalidRequestError("merge needs `into`: another finding's id")
+        if into is None:
+            raise NotFoundError(
+                f"no pain point or delight {request.into!r} in the current map to merge into"
+            )
         edit.into_anchor = anchor(into[1])
     if request.op == "pin":
         if request.quote is None:

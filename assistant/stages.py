@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from journey.errors import InputError
 from journey.source import Source
 
 DEFAULT_STAGES = (
@@ -78,6 +79,12 @@ def parse_stages(values: Sequence[str]) -> list[StageSpec]:
     for item in items:
         name, _, description = item.partition(":")
         specs.append(StageSpec(name.strip(), description.strip() or name.strip()))
+    named = Counter(heading_key(s.name) for s in specs)
+    if twice := [s.name for s in specs if named[heading_key(s.name)] > 1]:
+        raise InputError(
+            f"stage {twice[0]!r} is given twice: each stage needs its own name (a map with two "
+            "stages of one name gives two findings one id)"
+        )
     return specs
 
 

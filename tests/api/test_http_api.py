@@ -297,9 +297,10 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         client.post("/v1/projects/ed/edits", json={"op": "delete", "target": b["id"]}).status_code
         == 201
     )
-    assert (
+    assert (  # a stage named in any case (the MCP trial's "support" was refused)
         client.post(
-            "/v1/projects/ed/edits", json={"op": "restage", "target": c["id"], "stage": other_stage}
+            "/v1/projects/ed/edits",
+            json={"op": "restage", "target": c["id"], "stage": other_stage.upper()},
         ).status_code
         == 201
     )
@@ -321,6 +322,10 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         "/v1/projects/ed/edits", json={"op": "restage", "target": a["id"], "stage": "Nowhere"}
     )
     assert bad.status_code == 422
+    into = client.post(
+        "/v1/projects/ed/edits", json={"op": "merge", "target": a["id"], "into": "pp-nope-9"}
+    )
+    assert into.status_code == 404 and "pp-nope-9" in into.text
     assert (
         client.post(
             "/v1/projects/ed/edits", json={"op": "rename", "target": "pp-x-9", "title": "x"}

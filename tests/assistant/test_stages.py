@@ -1,4 +1,7 @@
+import pytest
+
 from assistant.stages import default_stages, parse_stages, stages_from_headings
+from journey.errors import InputError
 from journey.source import Role, Section, Source, SourceKind, Turn
 
 
@@ -40,6 +43,9 @@ def test_stage_options_take_names_with_optional_descriptions():
         ("Buy", "Buy"),
     ]
     assert [s.name for s in parse_stages(["Discover, Buy, Use"])] == ["Discover", "Buy", "Use"]
+    # two stages of one name gave two findings one id (the MCP trial)
+    with pytest.raises(InputError, match="'Sign up' is given twice"):
+        parse_stages(["Sign up: creating an account", "Sign up"])
 
 
 def test_the_default_stages_place_sentences_alike_in_either_language(embedder):
