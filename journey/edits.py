@@ -239,7 +239,42 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
     kept = {f.id for _, f in findings(out)}
     out.top_pain_points = [i for i in out.top_pain_points if i in kept]
     out.top_delights = [i for i in out.top_delights if i in kept]
+    _rescore(out)
     return out
+
+
+def _rescore(m: JourneyMap) -> None:
+    """Recommendations and the study's top lists ranked again by the counts as edited: a merge
+    that makes a theme of 7 people one of 10 raises its recommendation's impact and its place
+    (they kept the build's figures and order)."""
+    located = {f.id: f for _, f in findings(m)}
+    labels = labels_for(m.language)
+    for rec in m.recommendations:
+        pains = [f for f in (located.get(i) for i in rec.addresses) if isinstance(f, PainPoint)]
+        if not pains:
+            continue
+        impact = round(max(p.severity * p.share for p in pains), 3)
+        if impact == rec.impact:
+            continue
+        rec.impact, rec.priority = impact, round(impact / rec.effort, 3)
+        kind = rec.kind or ""
+        if kind in labels.plays and len(pains) == 1:  # worded by the local pipeline
+            f = pains[0]
+            rec.rationale = labels.rationale.format(
+                id=f.id,
+                title=f.title,
+                kind=labels.kind(kind),
+                people=labels.count(f.participants, labels.participants),
+                share=f.share,
+                severity=f.severity,
+                stage=rec.stage,
+                impact=impact,
+                effort=rec.effort,
+            )
+    m.recommendations.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[:1]))
+    rank = {i: (-f.participants * f.severity, -f.participants, i) for i, f in located.items()}
+    m.top_pain_points.sort(key=lambda i: rank[i])
+    m.top_delights.sort(key=lambda i: rank[i])
 
 
 def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:

@@ -196,4 +196,29 @@ def test_rename_renames_the_recommendation_and_a_merge_leaves_one_per_finding(
     recs = [r for r in out.recommendations if a.id in r.addresses]
     assert [r.id for r in out.recommendations] == ["rec-1"]
     assert recs[0].title == "Show the full cost before people commit: slots gone minutes after 8am"
-    assert recs[0].rationale.startswith("Slots gone minutes after 8am:")
+    assert "Slots gone minutes after 8am" in recs[0].rationale
+
+
+def test_a_merge_rescores_the_recommendation_and_the_top_list(sample_map: JourneyMap):
+    """The MCP trial merged themes of 7 and 3 people: the recommendation kept saying 7 people
+    and its old priority, and the top list its old order."""
+    a, b = _pains(sample_map)[:2]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    m = sample_map.model_copy(deep=True)
+    m.observations = [
+        *(_coded(a.id, home, f"p{i}", 10 * i) for i in range(1, 3)),
+        *(_coded(b.id, home, f"p{i}", 500 + 10 * i) for i in range(3, 8)),
+    ]
+    rec = m.recommendations[0].model_copy(
+        update={"addresses": [a.id], "kind": "hidden cost", "impact": 0.0, "priority": 0.0}
+    )
+    m.recommendations = [rec]
+    m.top_pain_points = [b.id, a.id]
+    out = apply_edits(m, [Edit(id="e8", op="merge", anchor=anchor(b), into_anchor=anchor(a))])
+    kept = find(out, a.id)
+    assert kept is not None and kept[1].participants == 7
+    (again,) = out.recommendations
+    assert again.impact == round(kept[1].severity * kept[1].share, 3) > 0
+    assert again.priority == round(again.impact / again.effort, 3)
+    assert "7 participants" in again.rationale
+    assert out.top_pain_points == [a.id]
