@@ -132,12 +132,20 @@ def find(m: JourneyMap, finding_id: str) -> tuple[Stage, Finding] | None:
 
 
 def locate(m: JourneyMap, keys: list[tuple[str, int]]) -> tuple[Stage, Finding] | None:
-    """The finding sharing the most quotes with `keys` (None if none shares any)."""
+    """The finding that holds most of `keys`' quotes, shown or among its members (the map's
+    coded segments), if it holds at least half of those still in the map; else None: after
+    new sources regrouped the themes, an edit goes nowhere rather than onto another theme
+    that happens to share a quote (the MCP trial's curated title landed on a catch-all)."""
     wanted = set(keys)
-    best = max(
-        findings(m), key=lambda sf: (len(wanted & set(anchor(sf[1]))), -sf[0].order), default=None
-    )
-    if best is None or not wanted & set(anchor(best[1])):
+    members: dict[str, set[tuple[str, int]]] = {}
+    for o in m.observations:
+        key = (o.evidence.source_id, o.evidence.char_start)
+        if o.theme and key in wanted:
+            members.setdefault(o.theme, set()).add(key)
+    held = {f.id: (wanted & set(anchor(f))) | members.get(f.id, set()) for _, f in findings(m)}
+    present = set().union(*held.values()) if held else set()
+    best = max(findings(m), key=lambda sf: (len(held[sf[1].id]), -sf[0].order), default=None)
+    if best is None or not held[best[1].id] or 2 * len(held[best[1].id]) < len(present):
         return None
     return best
 

@@ -222,3 +222,31 @@ def test_a_merge_rescores_the_recommendation_and_the_top_list(sample_map: Journe
     assert again.priority == round(again.impact / again.effort, 3)
     assert "7 participants" in again.rationale
     assert out.top_pain_points == [a.id]
+
+
+def test_an_edit_follows_most_of_its_quotes_or_goes_nowhere(sample_map: JourneyMap):
+    """After new sources regroup the themes an edit lands on the theme holding most of the
+    quotes it was made on, never on one that merely shares a quote."""
+    pains = _pains(sample_map)
+    a, b = pains[:2]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    m = sample_map.model_copy(deep=True)
+    # the edit was made on four quotes; now b holds three of them (as members), a one
+    made_on = [
+        ("s-q1", 10),
+        ("s-q2", 20),
+        ("s-q3", 30),
+        (a.evidence[0].source_id, a.evidence[0].char_start),
+    ]
+    m.observations = [_coded(b.id, home, f"q{i}", 10 * i) for i in range(1, 4)]
+    rename = Edit(id="e9", op="rename", anchor=made_on, title="Moved with its quotes")
+    out = apply_edits(m, [rename])
+    assert find(out, b.id)[1].title == "Moved with its quotes"  # type: ignore[index]
+    assert find(out, a.id)[1].title == a.title  # type: ignore[index]
+    # spread over four themes, one quote each: applied nowhere, and said so
+    m.observations = [
+        _coded(p.id, home, f"q{i}", 10 * i) for i, p in zip(range(1, 4), pains[1:4], strict=True)
+    ]
+    spread = apply_edits(m, [rename])
+    assert all(p.title != "Moved with its quotes" for p in _pains(spread))
+    assert any("e9" in w and "not applied" in w for w in spread.warnings)
