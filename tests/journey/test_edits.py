@@ -243,10 +243,8 @@ def test_an_edit_follows_most_of_its_quotes_or_goes_nowhere(sample_map: JourneyM
     out = apply_edits(m, [rename])
     assert find(out, b.id)[1].title == "Moved with its quotes"  # type: ignore[index]
     assert find(out, a.id)[1].title == a.title  # type: ignore[index]
-    # spread over four themes, one quote each: applied nowhere, and said so
-    m.observations = [
-        _coded(p.id, home, f"q{i}", 10 * i) for i, p in zip(range(1, 4), pains[1:4], strict=True)
-    ]
+    # spread over the themes, one quote each: applied nowhere, and said so
+    m.observations = [_coded(p.id, home, f"q{i}", 10 * i) for i, p in enumerate(pains[1:4], 1)]
     spread = apply_edits(m, [rename])
     assert all(p.title != "Moved with its quotes" for p in _pains(spread))
     assert any("e9" in w and "not applied" in w for w in spread.warnings)
