@@ -245,7 +245,11 @@ def _print_report(project: str, report: IngestReport) -> None:
     if report.ignored:
         table.add_row("not ingested (by design)", str(len(report.ignored)))
     console.print(table)
-    if report.unchanged and not added:
+    if report.resegmented:
+        console.print(
+            f"Segment set on {report.resegmented} source(s) already stored (nothing else new)."
+        )
+    elif report.unchanged and not added:
         console.print("Nothing new: every source was already stored.")
     if report.reredacted:
         console.print(

@@ -169,5 +169,10 @@ def ingest_uploads(
         replaced=report.replaced,
         skipped=[Skipped(file=f.rsplit("/", 1)[-1], reason=r) for f, r in report.skipped],
         chunks=report.chunks,
-        warnings=report.warnings,
+        warnings=report.warnings
+        + (
+            [f"segment set on {report.resegmented} source(s) already stored"]
+            if report.resegmented
+            else []
+        ),
     )

@@ -126,6 +126,11 @@ def map_id(
     key = [project, *sorted(s.source.id for s in stored), *(s.name for s in specs), extractor]
     if language is not None and language != map_language(stored):
         key.append(f"language={language}")
+    # segments set after ingest (`ingest --segment` again) change the map's segment views;
+    # a study without segments keeps the ids it had
+    segments = sorted((s.source.id, sorted(s.source.segment.items())) for s in stored)
+    if any(seg for _, seg in segments):
+        key.append("segments=" + hashlib.sha256(repr(segments).encode()).hexdigest()[:16])
     return "map-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:16]
 
 

@@ -169,6 +169,13 @@ class Catalog:
         ).fetchone()
         return row[0] if row else None
 
+    def source(self, project: str, source_id: str) -> Source | None:
+        """One source's model, stored or pending; None if the catalog has no such source."""
+        row = self._db.execute(
+            "SELECT source_json FROM sources WHERE project=? AND id=?", (project, source_id)
+        ).fetchone()
+        return Source.model_validate_json(row[0]) if row else None
+
     def ids_at(self, project: str, locator: str) -> set[str]:
         """Ids of the sources ingested from one file path (or one table row)."""
         rows = self._db.execute(

@@ -72,6 +72,8 @@ class IngestReport:
     chunks: int = 0
     reredacted: int = 0
     """Sources stored before that were redacted again for a name first seen in this run."""
+    resegmented: int = 0
+    """Sources stored before that this run's --segment values were set on."""
 
     @property
     def ok(self) -> bool:
@@ -349,6 +351,7 @@ class Ingestor:
             p.source.id == sid for p in self._batch
         ):
             report.unchanged += 1
+            self._resegment(sid, report)
             return
         prepared = self._prepare(document, kind, sid, file)
         turns = prepared.source.turns
@@ -365,6 +368,19 @@ class Ingestor:
             # Embedding and storing are not the file's reading time: a long review table
             # embedded batch by batch must not run out of its budget for reading.
             self._deadline += time.monotonic() - started
+
+    def _resegment(self, sid: str, report: IngestReport) -> None:
+        """Set this run's --segment values on a source stored before (ingesting it again
+        with `--segment city=Beijing` said "Nothing new" and left it without one)."""
+        if not self.options.segment:
+            return
+        stored = self.catalog.source(self.project, sid)
+        if stored is None:  # in this run's batch: it has this run's segment already
+            return
+        segment = {**stored.segment, **self.options.segment}
+        if segment != stored.segment:
+            self.catalog.update_source(self.project, stored.model_copy(update={"segment": segment}))
+            report.resegmented += 1
 
     def _prepare(self, document: Document, kind: SourceKind, sid: str, file: str) -> _Prepared:
         def check_time() -> None:

@@ -107,6 +107,23 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
+    workspace: Workspace, tmp_path: Path
+):
+    """A Chinese trial tagged its files with 城市=北京 by ingesting them again: "Nothing new",
+    and compare --by 城市 then found no such attribute."""
+    path = tmp_path / "p02.txt"
+    path.write_text("Interviewer: Hi.\nAnna: The booking was slow.\n")
+    (source,) = _ingest(workspace, [path], project="segmented").added
+    assert source.segment == {}
+    again = _ingest(workspace, [path], project="segmented", segment={"城市": "北京"})
+    assert again.unchanged == 1 and again.resegmented == 1 and not again.added
+    (stored,) = workspace.catalog.sources("segmented")
+    assert stored.source.segment == {"城市": "北京"}
+    same = _ingest(workspace, [path], project="segmented", segment={"城市": "北京"})
+    assert same.resegmented == 0
+
+
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
     first = _ingest(workspace, [TRANSCRIPTS])
     count = workspace.store.count("study")
