@@ -844,7 +844,8 @@ def personas(
     """The personas the map found (or one per value of a segment attribute): size, defining
     themes with counts, a member's quote, feeling per stage."""
     with _opened() as studies:
-        _, found = studies(project).personas(by)
+        journey_map, found = studies(project).personas(by)
+    words = labels_for(journey_map.language)
     if as_json:
         typer.echo(json.dumps([p.model_dump(mode="json") for p in found], ensure_ascii=False))
         return
@@ -856,17 +857,17 @@ def personas(
         )
         return
     for p in found:
-        console.print(f"\n[bold]{escape(p.id)}: {escape(p.name)}[/bold] · {p.size} participants")
+        people = words.count(p.size, words.participants)
+        console.print(f"\n[bold]{escape(p.id)}: {escape(p.name)}[/bold] · {people}")
         for d in p.defining_themes:
-            console.print(
-                f"  {escape(d.title)}: {d.participants} of {p.size} ({d.share:.0%}; "
-                f"the rest {d.rest_share:.0%})",
-                highlight=False,
+            line = words.defining.format(
+                title=d.title, n=d.participants, size=p.size, share=d.share, rest=d.rest_share
             )
+            console.print(f"  {escape(line)}", highlight=False)
         if p.quote is not None:
             console.print(f"  “{escape(p.quote.quote)}” ({escape(p.quote.source_path)})")
         feeling = " · ".join(f"{s} {v.mean_valence:+.1f}" for s, v in p.stages.items())
-        console.print(f"  feeling: {escape(feeling)}", highlight=False)
+        console.print(f"  {words.kv(words.feeling, escape(feeling))}", highlight=False)
 
 
 @app.command()

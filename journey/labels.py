@@ -456,6 +456,9 @@ class Labels:
     severity_of: str
     facts: str
     """Priority, impact and effort of a recommendation."""
+    defining: str
+    """A persona's defining theme: `{title}`, `{n}` of its `{size}` members, `{share}` and
+    `{rest}` (the share among everyone else)."""
     # -- lanes ---------------------------------------------------------------------------------
     stage: str
     feeling: str
@@ -690,6 +693,7 @@ EN = Labels(
     severity_badge="S{n}",
     severity_of="severity {n}/5",
     facts="priority {priority:.2f} · impact {impact:.2f} · effort {effort}/5",
+    defining="{title}: {n} of {size} ({share:.0%}; the rest {rest:.0%})",
     stage="Stage",
     feeling="Feeling",
     doing="Doing",
@@ -877,6 +881,7 @@ ZH = Labels(
     severity_badge="严重 {n}",
     severity_of="严重度 {n}/5",
     facts="优先级 {priority:.2f} · 影响 {impact:.2f} · 投入 {effort}/5",
+    defining="{title}：{size} 人中 {n} 人（{share:.0%}；其余的人 {rest:.0%}）",
     stage="阶段",
     feeling="情绪",
     doing="行为",
