@@ -151,7 +151,8 @@ _EDGE_HANDLES = re.compile(r"^(?:\s*[@#]\w+)+|(?:\s*(?:[@#]\w+|https?://\S+))+\s
 """Addressees and tags at a clause's edges (`@airline my bag is lost #fail`): not its words."""
 _AND = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 _CJK_CLAUSE_BREAK = re.compile(
-    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\u201c\u201d\"\n]+"
+    # not at quotation marks: 要“表示表示” and “跳过一周”这个功能特别难找 are one clause each
+    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\n]+"
 )
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no(?=\s*[,.!?;:\u2014-])|well|oh|ooh|"
@@ -200,11 +201,16 @@ _SPOKEN_LIKE = re.compile(
 """"like" as a spoken filler inside a clause ("still got like six of them")."""
 _ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too"])
 _ZH_LEAD = re.compile(
-    r"^(?:但是|可是|不过|然后|所以|而且|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
+    r"^(?:但是|可是|不过|然后|所以|而且|其实是|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
+    r"主要是|主要|说实话|老实说|我觉得|我感觉|感觉|觉得|"
     r"我|也|就|还|都|又|但|而|啊|嗯|哦)+"
 )
 _ZH_TRAIL = re.compile(r"(?<![不得])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
-"""Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand")."""
+"""Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand"), nor
+the 的 of a 是…的 statement (根本不是真的 is not 根本不是真)."""
+_ZH_DANGLING = re.compile(r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太)$")
+"""A clause that ends on a verb or preposition still waiting for its object was cut short
+("暗示我们逢年过节要"): it names nothing on its own."""
 _UNSAFE = re.compile(r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+", re.IGNORECASE)
 PROBLEM = re.compile(
     r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"
@@ -239,7 +245,14 @@ def _clauses(quote: str) -> list[str]:
         parts = _CJK_CLAUSE_BREAK.split(text)
         out = []
         for part in parts:
-            part = _ZH_TRAIL.sub("", _ZH_LEAD.sub("", part.strip()))
+            part = _ZH_LEAD.sub("", part.strip())
+            trail = _ZH_TRAIL.search(part)
+            if trail and "的" in trail.group() and "是" in part[: trail.start()]:
+                part = part[: trail.start()] + "的"  # 是…的 keeps its 的
+            else:
+                part = _ZH_TRAIL.sub("", part)
+            if _ZH_DANGLING.search(part):
+                continue
             part = re.sub(rf"(?<=[{HAN}])\s+|\s+(?=[{HAN}])", "", part)
             if 4 <= len(part) <= 2 * TITLE_WORDS[1] and not _UNSAFE.search(part):
                 out.append(part)

@@ -175,3 +175,15 @@ def test_a_title_names_its_subject_rather_than_a_pronoun():
     ]
     title = cluster_titles([slots, RECIPES], problem=[True, False])[0]
     assert title is not None and not title.lower().startswith("they"), title
+
+
+def test_chinese_titles_keep_their_whole_clause():
+    """A Chinese trial's titles: "暗示我们逢年过节要" (cut at a quotation mark), "报名时说的一口价
+    根本不是真" (the 的 of 是…的 dropped), "主要是教练态度太差" (a filler kept)."""
+    coach = ["主要是教练态度太差了。", "教练态度太差，还骂人。", "教练的态度太差了。"]
+    price = ["报名时说的一口价根本不是真的。", "一口价根本不是真的，后面全是额外收费。"]
+    gift = ["教练还暗示我们逢年过节要“表示表示”，太过分了。", "教练暗示要“表示表示”。"]
+    titles = cluster_titles([coach, price, gift], problem=[True, True, True])
+    assert titles[0] == "教练态度太差", titles
+    assert titles[1] is not None and titles[1].endswith("不是真的"), titles
+    assert titles[2] is not None and titles[2].endswith("“表示表示”"), titles
