@@ -26,7 +26,10 @@ _PAIN = re.compile(
 _JOY = re.compile(
     r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
 )
-_PARTICIPANT = re.compile(r"\b(?:P|Participant\s*)(\d{1,4})\b", re.IGNORECASE)
+_PARTICIPANT = re.compile(
+    r"(?<![A-Za-z0-9])(?:P|Participant\s*)(\d{1,4})(?![A-Za-z0-9])", re.IGNORECASE
+)
+"""P4, Participant 4; also against Chinese text (P4说了什么: \b sees no edge between 4 and 说)."""
 _PARTICIPANT_TOKEN = re.compile(r"^p\d{1,4}$")
 _FOLLOW_UP = re.compile(
     r"^(?:(?:and|what about|how about|also|same for|then)\b|那么|那|还有|至于)", re.IGNORECASE

@@ -241,3 +241,9 @@ def test_broad_chinese_questions_are_answered_by_the_headlines_and_a_poem_is_ref
         assert answer.citations, question
     poem = chat.ask("给我写一首关于猫的诗")
     assert poem.abstained and "只能回答" in poem.answer
+
+
+def test_a_participant_named_against_chinese_text_is_that_participant(chat: Chat):
+    """P4说了什么 (no space) answered with the study's headlines: no word edge after P4."""
+    answer = chat.ask("P4说了什么？")
+    assert answer.citations and {c.participant_id for c in answer.citations} == {"P4"}
