@@ -562,3 +562,5 @@ class ChatAnswer(_Model):
     """local: an extractive answer built from the map and the quotes; llm: written by a model."""
     conversation_id: str | None = None
     """The conversation this answer belongs to; send it with a follow-up question."""
+    findings: list[str] = Field(default_factory=list)
+    """Ids of the map's pain points and delights the answer states (for `get_theme`, edits)."""

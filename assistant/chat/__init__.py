@@ -8,7 +8,7 @@ configured LLM).
 
 from collections.abc import Iterator
 
-from assistant.chat.answer import Gatherer
+from assistant.chat.answer import Gatherer, Grounds
 from assistant.chat.question import Lang, QuestionReader
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
@@ -91,6 +91,10 @@ class Chat:
         # Chinese question searches with the Chinese frame but is answered in English
         grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question))
         answer = yield from self._writer.write(question, turn.query, grounds, history)
+        if isinstance(grounds, Grounds) and grounds.facts and not answer.abstained:
+            # which findings it states, so an assistant can open or curate them next
+            ids = [fact.finding.id for fact in grounds.facts]
+            answer = answer.model_copy(update={"findings": ids})
         # never suggest the question just asked (a stage question suggested itself)
         asked = {_plain(question), _plain(turn.query)}
         if any(_plain(x) in asked for x in answer.follow_ups):

@@ -247,3 +247,12 @@ def test_a_participant_named_against_chinese_text_is_that_participant(chat: Chat
     """P4说了什么 (no space) answered with the study's headlines: no word edge after P4."""
     answer = chat.ask("P4说了什么？")
     assert answer.citations and {c.participant_id for c in answer.citations} == {"P4"}
+
+
+def test_an_answer_names_the_findings_it_states(chat: Chat):
+    """An assistant could not go from an answer to get_theme or an edit: no ids in it."""
+    answer = chat.ask("What frustrates people about delivery?")
+    assert answer.findings
+    known = {f.id for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+    assert set(answer.findings) <= known
+    assert chat.ask("What do users think about the mortgage calculator?").findings == []
