@@ -41,17 +41,7 @@ def recommend_for(pain: PainPoint, stage: str, labels: Labels = EN) -> Recommend
     return Recommendation(
         id="",
         title=labels.titled(labels.plays[kind], pain.title),
-        rationale=labels.rationale.format(
-            id=pain.id,
-            title=pain.title,
-            kind=labels.kind(kind),
-            people=labels.count(pain.participants, labels.participants),
-            share=pain.share,
-            severity=pain.severity,
-            stage=stage,
-            impact=impact,
-            effort=effort,
-        ),
+        rationale=labels.why(pain, kind, stage, impact, effort),
         stage=stage,
         addresses=[pain.id],
         impact=impact,

@@ -267,18 +267,7 @@ def _rescore(m: JourneyMap) -> None:
         rec.impact, rec.priority = impact, round(impact / rec.effort, 3)
         kind = rec.kind or ""
         if kind in labels.plays and len(pains) == 1:  # worded by the local pipeline
-            f = pains[0]
-            rec.rationale = labels.rationale.format(
-                id=f.id,
-                title=f.title,
-                kind=labels.kind(kind),
-                people=labels.count(f.participants, labels.participants),
-                share=f.share,
-                severity=f.severity,
-                stage=rec.stage,
-                impact=impact,
-                effort=rec.effort,
-            )
+            rec.rationale = labels.why(pains[0], kind, rec.stage, impact, rec.effort)
     m.recommendations.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[:1]))
     rank = {i: (-f.participants * f.severity, -f.participants, i) for i, f in located.items()}
     m.top_pain_points.sort(key=lambda i: rank[i])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 from journey.errors import InputError
-from journey.schema import RECOMMENDATION_SCORING, Language
+from journey.schema import RECOMMENDATION_SCORING, Finding, Language
 from journey.text import HAN_CHAR
 
 LANGUAGES: tuple[str, ...] = get_args(Language)
@@ -602,6 +602,20 @@ class Labels:
     """What changed between two maps or slices."""
     compare: CompareWords = EN_COMPARE
     """Segments or personas compared."""
+
+    def why(self, pain: Finding, kind: str, stage: str, impact: float, effort: int) -> str:
+        """A recommendation's rationale for one theme: its counts, severity, impact, effort."""
+        return self.rationale.format(
+            id=pain.id,
+            title=pain.title,
+            kind=self.kind(kind),
+            people=self.count(pain.participants, self.participants),
+            share=pain.share,
+            severity=pain.severity,
+            stage=stage,
+            impact=impact,
+            effort=effort,
+        )
 
     def count(self, n: int, noun: Counted) -> str:
         """`1 participant`, `3 participants`, `3 位参与者`."""
