@@ -177,7 +177,7 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _HEADLESS = re.compile(
-    r"^(?:for|with|about|of|to|in|on|at|from|by|once|twice|than|as|into|onto|if|when|after|"
+    r"^(?:for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
     r"before|since|whether|not|(?:does|is|was|has|are|were)(?:n't| not))(?![\w'])",
     re.IGNORECASE,
 )

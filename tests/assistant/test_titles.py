@@ -187,3 +187,14 @@ def test_chinese_titles_keep_their_whole_clause():
     assert titles[0] == "教练态度太差", titles
     assert titles[1] is not None and titles[1].endswith("不是真的"), titles
     assert titles[2] is not None and titles[2].endswith("“表示表示”"), titles
+
+
+def test_a_clause_that_opens_with_per_is_no_title():
+    """'Per week' titled a theme (from "Per serving, per box, per week, promo...")."""
+    pricing = [
+        "Per serving, per box, per week, promo, premium meals at plus five.",
+        "That's a lot of waste for three dinners.",
+        "We dropped to two a week to bring the cost down.",
+    ]
+    (title,) = cluster_titles([pricing], problem=[True])
+    assert title is not None and not title.lower().startswith("per "), title
