@@ -19,8 +19,9 @@ from assistant.chat.question import (
     topic,
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
-from assistant.cues import small_talk
+from assistant.cues import bare_feeling, small_talk
 from assistant.extractor import meaning_text
+from assistant.local_extractor import read_sentence
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
 from journey.schema import (
@@ -193,7 +194,8 @@ class Gatherer:
         quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
-        quotes = [q for q in quotes if not small_talk(q.quote)]
+        # nor is a bare feeling ("I was annoyed."): it says how, not about what
+        quotes = [q for q in quotes if not (small_talk(q.quote) or bare_feeling(q.quote))]
         if not (findings or quotes):
             return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         if f.sentiment:
@@ -201,6 +203,10 @@ class Gatherer:
             # the complaints; if all the evidence says the opposite, that is the answer ("is
             # the food bad?" - people praise it)
             quotes = [q for q in quotes if not _against(q.quote, f.sentiment)] or quotes
+            # and what says it leads: "Cancelling is a nightmare" before "Came back after
+            # cancelling" under "what frustrates people about cancelling?"
+            asked = f.sentiment
+            quotes.sort(key=lambda q: -_with(q.quote, asked))
         return Grounds(
             lang,
             [
@@ -484,6 +490,14 @@ class Gatherer:
                 )
             )
         return out[:3]
+
+
+def _with(quote: str, sentiment: str) -> float:
+    """How strongly a quote says what the question asks for, as the local reader reads it:
+    a complaint's valence under a question about frustrations, praise's under one about what
+    people like (0 for neither)."""
+    valence = read_sentence(quote).valence
+    return max(0.0, -valence) if sentiment == "pain" else max(0.0, valence)
 
 
 def _against(quote: str, sentiment: str) -> bool:

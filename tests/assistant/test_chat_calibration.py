@@ -256,3 +256,13 @@ def test_an_answer_names_the_findings_it_states(chat: Chat):
     known = {f.id for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
     assert set(answer.findings) <= known
     assert chat.ask("What do users think about the mortgage calculator?").findings == []
+
+
+def test_under_a_question_about_frustrations_the_complaints_lead(chat: Chat):
+    """'Came back after cancelling' led 'Cancelling is a nightmare'; 'I was annoyed.' (how, not
+    about what) was quoted as evidence."""
+    answer = chat.ask("What frustrates people about cancelling?")
+    said = [c.quote for c in answer.citations]
+    assert "I was annoyed." not in said
+    if "Cancelling is a nightmare" in said and "Came back after cancelling" in said:
+        assert said.index("Cancelling is a nightmare") < said.index("Came back after cancelling")
