@@ -40,6 +40,8 @@ fainter ones only join themes they fit. Its faintest positive readings (strength
 mostly facts, asides and even complaints read as mild praise ("I went to the support chat
 and it was a bot.", "Well, I'm seventy-one."); its faintest pains are mostly real complaints
 stated flatly."""
+LOOSE_AT_MOST = 3
+"""Participants up to which a theme with no clause of its own to title it is not a headline."""
 MAX_MENTIONED_ONCE = 20
 """Pain points (and delights) per stage kept below the headline threshold."""
 
@@ -254,6 +256,12 @@ def _findings(
     for group, members_typical, keys, title in zip(ranked, typical, phrases, titles, strict=True):
         home = home_stage(group, observations, order)
         people = len({participant_key(observations[i].evidence) for i in group})
+        # a small theme of several people whose quotes share no words to title it by is no
+        # theme a researcher would sign ("Comments on phone support": "Okay, there's a
+        # hotline.", a trip to the parents', "So that was fine in the end."): its quotes stay
+        # coded, in no theme
+        if title is None and 1 < people <= LOOSE_AT_MOST:
+            continue
         if people >= min_participants:
             if shown == limit:
                 continue

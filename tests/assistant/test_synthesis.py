@@ -220,3 +220,14 @@ def test_the_emotion_curve_counts_participants_not_quotes():
     assert point.mean_valence == round((4 * 1.0 - 1.2) / 5, 3)
     assert point.ci_low is not None and point.ci_low < point.mean_valence < point.ci_high
     assert _emotion(talkative).n == 1 and _emotion(talkative).ci_low is None
+
+
+def test_a_small_theme_with_no_shared_words_to_title_it_is_no_headline():
+    """'Comments on phone support' headlined three unrelated lines ('Okay, there's a hotline.',
+    'So that was fine in the end.'): grouped by meaning, titled by nothing they share."""
+    same = np.array([1.0, 0.0])
+    observations = [_pain("Okay, there's a hotline.", "p1"), _pain("So fine in the end.", "p2")]
+    stage = _stage(observations, np.stack([same, same]))
+    assert not stage.pain_points and not stage.pain_points_once
+    titled = [_pain("The box came late.", "p1"), _pain("Late again, the box.", "p2")]
+    assert len(_stage(titled, np.stack([same, same])).pain_points) == 1
