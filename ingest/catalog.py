@@ -158,7 +158,8 @@ class Catalog:
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise NotFoundError(
                 f"no project {name!r} ({hint}projects: {known}); ingest files into it to "
-                f"create it (CLI: journeymap ingest FILES --project {name})"
+                f"create it (`journeymap ingest FILES --project {name}`, an upload to "
+                f"POST /v1/projects/{name}/sources, or the ingest_source tool)"
             )
 
     # sources

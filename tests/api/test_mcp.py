@@ -202,7 +202,8 @@ async def test_an_unknown_project_is_an_error_result_with_the_cli_message_and_no
     caplog.set_level(logging.DEBUG)
     message = (
         "no project 'nope' (projects: alpha); ingest files into it to create it "
-        "(CLI: journeymap ingest FILES --project nope)"
+        "(`journeymap ingest FILES --project nope`, an upload to POST /v1/projects/nope/sources, "
+        "or the ingest_source tool)"
     )
     calls = {
         "get_journey_map": {},

@@ -21,7 +21,8 @@ ADMIN_KEY = "admin-key-for-tests"
 ALICE_KEY = "alice-key-for-tests"
 NO_PROJECT = (
     "no project 'nope' (projects: fb); ingest files into it to create it "
-    "(CLI: journeymap ingest FILES --project nope)"
+    "(`journeymap ingest FILES --project nope`, an upload to POST /v1/projects/nope/sources, "
+    "or the ingest_source tool)"
 )
 
 # Arguments that fail a tool's input schema: one line naming the argument and what it takes.
