@@ -122,8 +122,11 @@ def anchor(finding: Finding) -> list[tuple[str, int]]:
 
 
 def findings(m: JourneyMap) -> list[tuple[Stage, Finding]]:
-    """Every pain point and delight with its stage."""
-    return [(s, f) for s in m.stages for f in (*s.pain_points, *s.delights)]
+    """Every pain point and delight with its stage, those mentioned once last (they can be
+    renamed, moved, pinned or dismissed like the headline ones)."""
+    return [(s, f) for s in m.stages for f in (*s.pain_points, *s.delights)] + [
+        (s, f) for s in m.stages for f in (*s.pain_points_once, *s.delights_once)
+    ]
 
 
 def find(m: JourneyMap, finding_id: str) -> tuple[Stage, Finding] | None:
@@ -150,18 +153,25 @@ def locate(m: JourneyMap, keys: list[tuple[str, int]]) -> tuple[Stage, Finding] 
     return best
 
 
+def _once(stage: Stage, finding: Finding) -> bool:
+    """Whether the finding is one of the stage's mentioned-once list."""
+    return any(f.id == finding.id for f in (*stage.pain_points_once, *stage.delights_once))
+
+
 def _remove(stage: Stage, finding: Finding) -> None:
     if isinstance(finding, PainPoint):
         stage.pain_points = [p for p in stage.pain_points if p.id != finding.id]
+        stage.pain_points_once = [p for p in stage.pain_points_once if p.id != finding.id]
     else:
         stage.delights = [d for d in stage.delights if d.id != finding.id]
+        stage.delights_once = [d for d in stage.delights_once if d.id != finding.id]
 
 
-def _add(stage: Stage, finding: Finding) -> None:
+def _add(stage: Stage, finding: Finding, once: bool = False) -> None:
     if isinstance(finding, PainPoint):
-        stage.pain_points.append(finding)
+        (stage.pain_points_once if once else stage.pain_points).append(finding)
     elif isinstance(finding, Delight):
-        stage.delights.append(finding)
+        (stage.delights_once if once else stage.delights).append(finding)
 
 
 def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
@@ -197,9 +207,10 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                     f"edit {edit.id} (restage) was not applied: no stage {edit.stage!r}"
                 )
                 continue
+            once = _once(stage, finding)
             _remove(stage, finding)
             finding.home_stage = target.name
-            _add(target, finding)
+            _add(target, finding, once)
         elif edit.op == "merge":
             into = locate(out, edit.into_anchor)
             if into is None or into[1].id == finding.id:
@@ -374,7 +385,7 @@ def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
             o.theme = new.id
     for f in (finding, new):
         _recount(m, f, stage.name)
-    _add(stage, new)
+    _add(stage, new, _once(stage, finding))
 
 
 def _add_finding(m: JourneyMap, edit: Edit) -> None:

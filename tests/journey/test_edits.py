@@ -248,3 +248,28 @@ def test_an_edit_follows_most_of_its_quotes_or_goes_nowhere(sample_map: JourneyM
     spread = apply_edits(m, [rename])
     assert all(p.title != "Moved with its quotes" for p in _pains(spread))
     assert any("e9" in w and "not applied" in w for w in spread.warnings)
+
+
+def test_a_finding_mentioned_once_can_be_renamed_moved_and_dismissed(sample_map: JourneyMap):
+    """The MCP trial: top_pain_points listed pp-…-once-1 and get_theme read it, but every edit
+    of it said it was not in the map."""
+    m = sample_map.model_copy(deep=True)
+    stage = next(s for s in m.stages if s.pain_points)
+    once = stage.pain_points.pop()  # as a map lists a pain point one person raised
+    stage.pain_points_once.append(once)
+    other = next(s for s in m.stages if s.name != stage.name)
+    assert find(m, once.id) is not None
+    out = apply_edits(
+        m,
+        [
+            Edit(id="e1", op="rename", anchor=anchor(once), title="Said once, named by us"),
+            Edit(id="e2", op="restage", anchor=anchor(once), stage=other.name),
+        ],
+    )
+    moved = find(out, once.id)
+    assert moved is not None and moved[0].name == other.name
+    assert moved[1].title == "Said once, named by us"
+    assert moved[1] in (*moved[0].pain_points_once, *moved[0].delights_once)  # still "once"
+    gone = apply_edits(m, [Edit(id="e3", op="delete", anchor=anchor(once))])
+    assert find(gone, once.id) is None
+    assert not [w for w in gone.warnings if "e3" in w]
