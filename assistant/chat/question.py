@@ -51,6 +51,7 @@ enjoy enjoyed delight delighted moment
 总结 改进 建议 原因 让客 客户 户最 最不 不满 意的 在 最让 让人 人不 么最 令人 人最 地方
 户对 家对 们对 者对 客对
 喜欢 最喜欢 不喜欢 讨厌 严重 最严重 参与者 受访者 印象 好评 差评
+顾客 乘客 患者 病人 会员 买家 消费者 游客 住客 学员 学生 家长 客人 网友 遇到 碰到 经历
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
@@ -98,15 +99,30 @@ _ZH_ASKING = re.compile(r"^(?:多久|多少|多大|多远|多长|怎么样|为�
 """Chinese words that ask rather than name: 'how long', 'how much', and A-not-A forms (贵不贵)."""
 
 
+_ZH_FUNCTION_CHARS = frozenset(
+    "在的了吗呢吧啊和与对把被给让是有也都就还又很太最更不没这那哪什么我你他她它们个些一上下中"
+    "里去来到说要会能可得地着过看想"
+)
+"""Single characters that are grammar, not subject: the rest of a run of single characters is
+one word jieba's dictionary lacks (约 + 车 in 在约车方面 is 约车, "booking a practice car")."""
+
+
 def chinese_subject(question: str) -> list[str]:
     """A Chinese question's subject as words (jieba), to be found as written in Chinese
     sources: its words of two or more characters that neither frame nor ask."""
-    return [
-        w
-        for run in CJK_RUN.findall(question)
-        for w in chinese_words(run)
-        if len(w) >= 2 and w not in GENERIC and not _ZH_ASKING.search(w)
-    ]
+    out: list[str] = []
+    for run in CJK_RUN.findall(question):
+        pending = ""
+        for w in [*chinese_words(run), ""]:
+            if len(w) == 1 and w not in _ZH_FUNCTION_CHARS:
+                pending += w
+                continue
+            if len(pending) >= 2:
+                out.append(pending)
+            pending = ""
+            if len(w) >= 2:
+                out.append(w)
+    return [w for w in out if w not in GENERIC and not _ZH_ASKING.search(w)]
 
 
 @dataclass(frozen=True)
