@@ -1,8 +1,7 @@
 """Short readable names for clusters of quotes: distinctive 1-3 word phrases (c-TF-IDF), and
 titles made of the theme's most representative short clause.
 
-Chinese is segmented into words by jieba (MIT; its dictionary ships in the wheel, nothing is
-downloaded): it enters the project here only.
+Chinese is segmented into words by jieba (`journey.zh`, the one module that loads it).
 """
 
 import html

@@ -31,6 +31,7 @@ from journey.schema import (
     Recommendation,
     Stage,
     TouchpointType,
+    by_priority,
 )
 
 if TYPE_CHECKING:
@@ -386,5 +387,5 @@ def recommend_llm(
     if not out:
         run.failures.append("the model's recommendations cited no pain point of the map")
         return None
-    out.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[0]))
+    out.sort(key=by_priority)
     return [r.model_copy(update={"id": f"rec-{i}"}) for i, r in enumerate(out, 1)]

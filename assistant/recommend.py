@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from assistant.cues import PROBLEM_KINDS, unquoted
 from journey.labels import EN, Labels
-from journey.schema import PainPoint, Recommendation, Stage
+from journey.schema import PainPoint, Recommendation, Stage, by_priority
 
 MAX_RECOMMENDATIONS = 10
 # kind -> effort 1-5, as RECOMMENDATION_SCORING says.
@@ -62,5 +62,5 @@ def recommend(
     recommendations = [
         recommend_for(pain, stage.name, labels) for stage, pain in candidates[:limit]
     ]
-    recommendations.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[0]))
+    recommendations.sort(key=by_priority)
     return [r.model_copy(update={"id": f"rec-{i}"}) for i, r in enumerate(recommendations, 1)]

@@ -24,6 +24,7 @@ from journey.schema import (
     PainPoint,
     Stage,
     Touchpoint,
+    by_reach,
     participant_key,
 )
 
@@ -413,7 +414,7 @@ def ranked(stages: Sequence[Stage], kind: ObservationKind) -> list[str]:
         for s in stages
         for f in (s.pain_points if kind is ObservationKind.pain_point else s.delights)
     ]
-    found.sort(key=lambda f: (-f.participants * f.severity, -f.participants, f.id))
+    found.sort(key=by_reach)
     return [f.id for f in found]
 
 

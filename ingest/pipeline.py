@@ -38,6 +38,12 @@ _PARTICIPANT_CODE = re.compile(
 )
 
 
+def _file_number(document: Document) -> int | None:
+    """The participant number a file's name gives (p09_lena.txt: 9), if any."""
+    m = _PARTICIPANT_CODE.search(Path(document.locator).stem)
+    return int(m.group(1)) if m else None
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     """What the user asked for on top of the files themselves."""
@@ -397,11 +403,11 @@ class Ingestor:
         shown: dict[str | None, str | None] = {None: None}
         # the one participant of p09_lena.txt is "Participant 9", as its participant id P9 says
         # (numbered in order of arrival, Lena was "Participant 7" beside the id P9)
-        code = _PARTICIPANT_CODE.search(Path(document.locator).stem)
+        code = _file_number(document)
         speaking = [k for k, r in roles.items() if k is not None and r is Role.participant]
         for label, role in roles.items():
             if label is not None:
-                number = int(code.group(1)) if code and speaking == [label] else None
+                number = code if speaking == [label] else None
                 shown[label] = (
                     label if is_generic_label(label) else self._alias(label, role, number=number)
                 )
@@ -501,8 +507,8 @@ class Ingestor:
             return self._alias(hint, Role.participant, stem)
         if (row := table_row(document)) is not None:
             return f"{'review' if kind is SourceKind.review else 'respondent'} {row}"
-        if m := _PARTICIPANT_CODE.search(Path(document.locator).stem):
-            return f"P{int(m.group(1))}"
+        if (number := _file_number(document)) is not None:
+            return f"P{number}"
         speakers = [
             label for label, role in roles.items() if label is not None and role is Role.participant
         ]

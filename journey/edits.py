@@ -20,6 +20,8 @@ from journey.schema import (
     JourneyMap,
     PainPoint,
     Stage,
+    by_priority,
+    by_reach,
     participant_key,
 )
 
@@ -279,10 +281,9 @@ def _rescore(m: JourneyMap) -> None:
         kind = rec.kind or ""
         if kind in labels.plays and len(pains) == 1:  # worded by the local pipeline
             rec.rationale = labels.why(pains[0], kind, rec.stage, impact, rec.effort)
-    m.recommendations.sort(key=lambda r: (-r.priority, -r.impact, r.addresses[:1]))
-    rank = {i: (-f.participants * f.severity, -f.participants, i) for i, f in located.items()}
-    m.top_pain_points.sort(key=lambda i: rank[i])
-    m.top_delights.sort(key=lambda i: rank[i])
+    m.recommendations.sort(key=by_priority)
+    m.top_pain_points.sort(key=lambda i: by_reach(located[i]))
+    m.top_delights.sort(key=lambda i: by_reach(located[i]))
 
 
 def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:

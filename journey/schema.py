@@ -309,6 +309,16 @@ class Recommendation(_Model):
     """The quotes it rests on."""
 
 
+def by_reach(finding: Finding) -> tuple[int, int, str]:
+    """How the map ranks findings study-wide: participants x severity, then participants."""
+    return (-finding.participants * finding.severity, -finding.participants, finding.id)
+
+
+def by_priority(rec: Recommendation) -> tuple[float, float, str]:
+    """How the map ranks recommendations: priority (impact / effort), then impact."""
+    return (-rec.priority, -rec.impact, rec.addresses[0] if rec.addresses else "")
+
+
 class KPI(_Model):
     """A measure the team tracks for a stage of the intended journey (carried, not computed)."""
 

@@ -279,13 +279,17 @@ class Gatherer:
         no passage cleared the bar by meaning (a Chinese question over the Chinese reviews of a
         mostly English study, whose Chinese probes set the bar above what crosses languages)."""
         if CJK.search(question):
-            words = chinese_subject(question)
-            texts = self.retriever.texts
-            holders = {i for i, t in enumerate(texts) if words and all(w in t for w in words)}
+            written = self._written(chinese_subject(question))
+            holders = set.intersection(*written) if written else set()
         else:
             holders = set.intersection(*(self.retriever.bm25.holding(t) for t in subject))
         kept = [i for i in holders if self.retriever.keep(self.retriever.passages[i], f)]
         return sorted(kept, key=lambda i: (-similarity.get(i, 0.0), i))[:3]
+
+    def _written(self, words: list[str]) -> list[set[int]]:
+        """For each (Chinese) word, the passages that write it as it is."""
+        texts = self.retriever.texts
+        return [{i for i, t in enumerate(texts) if w in t} for w in words]
 
     def _uses(
         self, question: str, subject: list[str], found: Collection[int]
@@ -298,8 +302,7 @@ class Gatherer:
             # jieba's words of the subject are words, not character pairs: the study writing
             # every one of them (in any passages) speaks to it
             words = chinese_subject(question)
-            texts = self.retriever.texts
-            used = sum(any(w in t for t in texts) for w in words)
+            used = sum(bool(held) for held in self._written(words))
             whole = bool(words) and used == len(words)
             if not self.retriever.chinese:
                 # asked of sources mostly in another language: the dense evidence decides
