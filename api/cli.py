@@ -1035,7 +1035,7 @@ def mcp() -> None:
     settings = _checked_settings()
     workspace = open_workspace(settings)
     try:
-        create_mcp(AppState(settings=settings, workspace=workspace)).run("stdio")
+        create_mcp(AppState(settings=settings, workspace=workspace), local=True).run("stdio")
     finally:
         workspace.close()
 

@@ -22,15 +22,17 @@ from pydantic import BaseModel, Field
 from api.deps import AppState
 from api.errors import ApiError
 from api.models import (
+    EditList,
     EditOut,
     FindingBrief,
     IdealDraft,
     IngestResult,
     MapSummary,
     Personas,
-    ProjectOut,
+    ProjectList,
     QuoteHit,
     QuoteSearch,
+    RecommendationList,
     RecommendationRef,
     Theme,
     TopFindings,
@@ -46,11 +48,11 @@ from assistant.briefs import Located, recommendations_for, short_quotes
 from assistant.settings import Settings
 from assistant.study import Comparison, MapDiff, read_ideal
 from journey import exports
-from journey.edits import Edit, EditRequest, Op, QuoteRef
+from journey.edits import EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
 from journey.labels import LanguageChoice
-from journey.render import Format
-from journey.schema import ChatAnswer, Recommendation
+from journey.render import FORMATS, MEDIA_TYPES, Format
+from journey.schema import ChatAnswer
 from journey.source import SourceKind
 
 logger = logging.getLogger(__name__)
@@ -72,9 +74,22 @@ INSTRUCTIONS = (
     "kept. The whole map is the resource "
     "journeymap://projects/{project}/map; read it only when the small tools do not suffice."
 )
+Project = Annotated[
+    str,
+    Field(description="The project's name (list_projects); ingest_source creates a new one"),
+]
+FindingId = Annotated[
+    str,
+    Field(description="A pain point's or delight's id, e.g. pp-onboarding-1 (top_pain_points)"),
+]
 ConversationId = Annotated[
     str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+
+INLINE_AT_MOST = 64 * 1024
+"""An export larger than this (bytes) is linked as a resource, not put in the chat."""
+EXPORT_URI = "journeymap://projects/{project}/map.{format}"
+"""The resource of a map export in a format other than JSON (which is the map resource)."""
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 _LEVELS: dict[str, LogLevel] = {level: level for level in get_args(LogLevel)}
@@ -90,7 +105,7 @@ def _error(message: str) -> CallToolResult:
 def _reply(result: Any) -> Any:
     """A model reply as compact JSON text plus structured content, and a link to the whole
     map when the reply names it (other replies are left to the SDK)."""
-    if not isinstance(result, BaseModel):
+    if not isinstance(result, BaseModel) or isinstance(result, CallToolResult):
         return result
     # Unset optional fields (a review's speaker, a quote's timestamp) are left out: smaller.
     content: list[Any] = [TextContent(type="text", text=result.model_dump_json(exclude_none=True))]
@@ -139,8 +154,10 @@ def _description(fn: Callable[..., Any]) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
-def create_mcp(state: AppState) -> MCPServer:
-    """An MCP server over the app's workspace."""
+def create_mcp(state: AppState, local: bool = False) -> MCPServer:
+    """An MCP server over the app's workspace. `local` when it serves the person at this
+    machine (stdio): its errors may then name the workspace folder, which a remote client must
+    not learn."""
     # The SDK configures logging when a server is made (INFO by default, a line for every
     # refused call); JOURNEYMAP_LOG_LEVEL decides, as everywhere else.
     server = ToolServer(
@@ -156,13 +173,13 @@ def create_mcp(state: AppState) -> MCPServer:
         return register
 
     @tool(READ_ONLY)
-    def list_projects() -> list[ProjectOut]:
+    def list_projects() -> ProjectList:
         """The projects in the workspace, with their source, participant and chunk counts."""
-        return [project_out(studies(name).info()) for name in studies.names()]
+        return ProjectList(projects=[project_out(studies(n).info()) for n in studies.names()])
 
     @tool(WRITES)
     def ingest_source(
-        project: str,
+        project: Project,
         path: str | None = None,
         content: str | None = None,
         content_base64: str | None = None,
@@ -187,10 +204,11 @@ def create_mcp(state: AppState) -> MCPServer:
             if not file.is_relative_to(home) or not file.is_file():
                 # The server never reads outside its workspace; say how to get the file in.
                 where = "is outside" if not file.is_relative_to(home) else "is not a file in"
+                folder = f"the workspace folder {home}" if local else "the server's workspace"
+                copy = "copy the file into that folder and give its path relative to it, or "
                 raise NotFoundError(
-                    f"{path!r} {where} the workspace folder {home}: copy the file into that "
-                    "folder and give its path relative to it, or send the file itself as "
-                    "`content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
+                    f"{path!r} {where} {folder}: {copy if local else ''}send the file itself "
+                    "as `content` (its text) or `content_base64` (.docx, .pdf) with `filename`"
                 )
             data, name = file.read_bytes(), filename or file.name
         elif not filename:
@@ -206,7 +224,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(WRITES)
     def build_journey_map(
-        project: str,
+        project: Project,
         stages: list[str] | None = None,
         preset: str | None = None,
         language: LanguageChoice = "auto",
@@ -234,7 +252,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(WRITES)  # not read-only: the LLM's reply is cached in the workspace
     def draft_ideal_journey(
-        project: str,
+        project: Project,
         stages: list[str] | None = None,
         preset: str | None = None,
         language: LanguageChoice = "auto",
@@ -249,7 +267,7 @@ def create_mcp(state: AppState) -> MCPServer:
         return IdealDraft(ideal=journey, yaml=text)
 
     @tool(READ_ONLY)
-    def get_journey_map(project: str) -> MapSummary:
+    def get_journey_map(project: Project) -> MapSummary:
         """The project's stored map in brief: counts and top titles per stage, whether it is
         current, and a link to the whole map (the resource journeymap://projects/{project}/map).
         """
@@ -259,7 +277,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(READ_ONLY)
     def top_pain_points(
-        project: str,
+        project: Project,
         stage: str | None = None,
         segment: str | None = None,
         limit: Annotated[int, Field(ge=1, le=50)] = 5,
@@ -280,7 +298,7 @@ def create_mcp(state: AppState) -> MCPServer:
         )
 
     @tool(READ_ONLY)
-    def get_theme(project: str, theme_id: str) -> Theme:
+    def get_theme(project: Project, theme_id: FindingId) -> Theme:
         """One pain point or delight of the stored map by id (e.g. `pp-onboarding-1`, from
         top_pain_points or get_journey_map) with all its verbatim quotes, its counts per segment
         and the recommendations that address it."""
@@ -310,7 +328,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(READ_ONLY)
     def search_quotes(
-        project: str, query: str, limit: Annotated[int, Field(ge=1, le=50)] = 5
+        project: Project, query: str, limit: Annotated[int, Field(ge=1, le=50)] = 5
     ) -> QuoteSearch:
         """Participants' verbatim words nearest in meaning to a query (any language), best
         first, each with its source id, path and character offsets. Needs no map."""
@@ -323,7 +341,7 @@ def create_mcp(state: AppState) -> MCPServer:
     # Not read-only: it records the conversation, and builds the map if none is current.
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False))
     def ask(
-        project: str,
+        project: Project,
         question: str,
         conversation_id: ConversationId = None,
         ctx: Context | None = None,
@@ -336,20 +354,51 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(READ_ONLY)
     def list_recommendations(
-        project: str, limit: Annotated[int, Field(ge=1, le=100)] = 5
-    ) -> list[Recommendation]:
+        project: Project, limit: Annotated[int, Field(ge=1, le=100)] = 5
+    ) -> RecommendationList:
         """Intervention points of the stored map, highest priority (impact / effort) first."""
-        return studies(project).stored_map().recommendations[:limit]
+        journey_map = studies(project).stored_map()
+        recs = journey_map.recommendations
+        return RecommendationList(
+            project=project, map_id=journey_map.id, total=len(recs), recommendations=recs[:limit]
+        )
 
     @tool(READ_ONLY)
-    def export_journey_map(project: str, format: Format = "md") -> str:
-        """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram or a
-        self-contained HTML page (large: prefer the small tools in a chat)."""
-        return studies(project).export(format)
+    def export_journey_map(project: Project, format: Format = "md") -> str:
+        """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram, a
+        self-contained HTML page or its coded segments (observations CSV / JSONL). An export
+        over 64 KB (the JSON and HTML of most studies) comes as a link to a resource to read
+        or save, not as text in the chat."""
+        text = studies(project).export(format)
+        size = len(text.encode("utf-8"))
+        if size <= INLINE_AT_MOST:
+            return text
+        uri = (
+            map_uri(project)
+            if format == "json"
+            else EXPORT_URI.format(project=project, format=format)
+        )
+        note = (
+            f"The {format} export of {project!r} is {size / 1024:.0f} KB, too large for a chat: "
+            f"read the resource {uri}, or write it to a file with `journeymap export "
+            f"--project {project} --format {format} --out FILE`."
+        )
+        link = ResourceLink(
+            type="resource_link",
+            uri=uri,
+            name=f"journey map ({format})",
+            description=f"The {format} export of the map, {size} bytes",
+            mime_type=MEDIA_TYPES[format],
+            size=size,
+        )
+        return CallToolResult(  # type: ignore[return-value]  # passed through by the SDK
+            content=[TextContent(type="text", text=note), link],
+            structured_content={"result": note},
+        )
 
     @tool(EDITS)
     def edit_map(
-        project: str,
+        project: Project,
         op: Op,
         target: str = "",
         title: str | None = None,
@@ -394,19 +443,20 @@ def create_mcp(state: AppState) -> MCPServer:
         )
 
     @tool(READ_ONLY)
-    def list_edits(project: str) -> list[Edit]:
+    def list_edits(project: Project, limit: Annotated[int, Field(ge=1, le=200)] = 20) -> EditList:
         """The people's and assistants' edits of the project's map, oldest first, with who
-        made each."""
-        return studies(project).edits()
+        made each: the latest `limit` of them."""
+        edits = studies(project).edits()
+        return EditList(project=project, total=len(edits), edits=edits[-limit:])
 
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
-    def undo_edit(project: str, edit_id: str) -> str:
+    def undo_edit(project: Project, edit_id: str) -> str:
         """Take back one edit by id (from edit_map or list_edits); the map no longer applies it."""
         studies(project).undo_edit(edit_id)
         return f"edit {edit_id} undone"
 
     @tool(READ_ONLY)
-    def list_personas(project: str, by: str | None = None) -> Personas:
+    def list_personas(project: Project, by: str | None = None) -> Personas:
         """The study's personas, largest first: groups of participants who raise the same
         themes and feel alike per stage, each with its size, defining themes (counts and
         shares), a member's quote, feeling per stage and top pain point ids; or, with `by`
@@ -417,7 +467,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(READ_ONLY)
     def compare_segments(
-        project: str, by: str, limit: Annotated[int, Field(ge=1, le=20)] = 5
+        project: Project, by: str, limit: Annotated[int, Field(ge=1, le=20)] = 5
     ) -> Comparison:
         """Compare the groups of a segment attribute (`by`: e.g. `plan`, or `persona`): per
         stage each group's mean valence with a 95% interval and n participants, and the themes
@@ -428,7 +478,7 @@ def create_mcp(state: AppState) -> MCPServer:
 
     @tool(READ_ONLY)
     def diff_maps(
-        project: str,
+        project: Project,
         a: str,
         b: str,
         by: str | None = None,
@@ -446,14 +496,36 @@ def create_mcp(state: AppState) -> MCPServer:
     @server.resource("journeymap://projects/{project}/map", mime_type="application/json")
     def journey_map_resource(project: str) -> str:
         """The project's stored journey map as JSON (people's edits applied)."""
-        try:
-            return exports.to_json(studies(project).stored_map())
-        except NotFoundError as exc:
-            raise ResourceNotFoundError(str(exc)) from None
-        except JourneymapError as exc:
-            raise ResourceError(str(exc)) from None
+        return _resource(lambda: exports.to_json(studies(project).stored_map()))
 
+    for format in FORMATS:
+        if format != "json":
+            _export_resource(server, state, format)
     return server
+
+
+def _resource(read: Callable[[], str]) -> str:
+    """A resource's text, journeymap's errors as the SDK's resource errors."""
+    try:
+        return read()
+    except NotFoundError as exc:
+        raise ResourceNotFoundError(str(exc)) from None
+    except JourneymapError as exc:
+        raise ResourceError(str(exc)) from None
+
+
+def _export_resource(server: MCPServer, state: AppState, format: str) -> None:
+    """The resource `EXPORT_URI` of one export format (export_journey_map links it)."""
+
+    def export(project: str) -> str:
+        return _resource(lambda: state.studies(project).export(format))  # type: ignore[arg-type]
+
+    server.resource(
+        EXPORT_URI.replace("{format}", format),
+        name=f"map-{format}",
+        description=f"The project's stored journey map as {format} (people's edits applied).",
+        mime_type=MEDIA_TYPES[format],
+    )(export)
 
 
 def _log_level(settings: Settings) -> LogLevel:
@@ -489,4 +561,4 @@ def _decode_base64(text: str) -> bytes:
 
 def run_stdio(state: AppState) -> None:
     """Serve MCP over stdin/stdout (for desktop assistants)."""
-    create_mcp(state).run("stdio")
+    create_mcp(state, local=True).run("stdio")

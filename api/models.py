@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from assistant.study import ProjectInfo
+from journey.edits import Edit
 from journey.schema import (
     DefiningTheme,
     Evidence,
@@ -15,6 +16,7 @@ from journey.schema import (
     JourneyMap,
     Language,
     Persona,
+    Recommendation,
 )
 from journey.source import Source, SourceKind
 
@@ -32,8 +34,45 @@ class ProjectOut(BaseModel):
     """Distinct participants across its sources."""
     chunks: int
     """Chunks in the vector store."""
-    latest_map_id: str | None
+    latest_map_id: str | None = None
     """Id of the newest map built, if any."""
+
+
+class ProjectList(BaseModel):
+    """The projects of the workspace."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    projects: list[ProjectOut]
+    """Every project, by name."""
+
+
+class RecommendationList(BaseModel):
+    """A stored map's recommendations, highest priority first."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project: str
+    """The project."""
+    map_id: str
+    """The stored map they come from."""
+    total: int
+    """How many the map holds (`limit` of them are shown)."""
+    recommendations: list[Recommendation]
+    """Highest priority (impact / effort) first."""
+
+
+class EditList(BaseModel):
+    """The edits of a project's map."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project: str
+    """The project."""
+    total: int
+    """How many edits are kept (the latest `limit` of them are shown)."""
+    edits: list[Edit]
+    """Oldest first, with who made each."""
 
 
 class SourceSummary(BaseModel):

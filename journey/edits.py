@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from journey.labels import labels_for
+from journey.labels import Labels, labels_for
 from journey.schema import (
     CodedObservation,
     Delight,
@@ -405,7 +405,7 @@ def _add_finding(m: JourneyMap, edit: Edit) -> None:
         cls(
             id=f"{'pp' if edit.kind == 'pain_point' else 'dl'}-{edit.id}",
             title=edit.title or labels.added_finding,
-            description=edit.note or labels.added_by.format(who=edit.author or labels.a_person),
+            description=edit.note or labels.added_by.format(who=_who(edit.author, labels)),
             severity=edit.severity,
             participants=people,
             share=round(people / max(1, m.sources.participants), 3),
@@ -438,3 +438,12 @@ def _touchpoint_edit(m: JourneyMap, edit: Edit) -> None:
             target.touchpoints.append(point)
     elif edit.op == "pin" and edit.pinned is not None:
         point.evidence = [edit.pinned, *point.evidence]
+
+
+def _who(author: str | None, labels: Labels) -> str:
+    """Who made an edit, as a reader names them: a person's name given to the CLI (`cli:dana`),
+    an assistant (MCP), else a person."""
+    face, _, name = (author or "").partition(":")
+    if name:
+        return name
+    return labels.an_assistant if face == "mcp" else labels.a_person

@@ -579,6 +579,7 @@ class Labels:
     split_from: str
     added_by: str
     a_person: str
+    an_assistant: str
     added_finding: str
     # -- display names of the analysis' own codes (absent: shown as they are) ------------------
     emotions: Mapping[str, str] = field(default_factory=dict)
@@ -871,6 +872,7 @@ EN = Labels(
     split_from="Split from {title!r}.",
     added_by="Added by {who}.",
     a_person="a person",
+    an_assistant="an assistant",
     added_finding="Added finding",
 )
 
@@ -1041,6 +1043,7 @@ ZH = Labels(
     split_from="从「{title}」拆分而来。",
     added_by="由{who}添加。",
     a_person="团队成员",
+    an_assistant="AI 助手",
     added_finding="人工添加的发现",
     emotions={
         "angry": "生气",

@@ -13,6 +13,7 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
+from api import mcp_server
 from api.deps import AppState
 from api.mcp_server import create_mcp
 from assistant.settings import Settings
@@ -105,10 +106,12 @@ async def test_an_assistant_can_drive_the_whole_job_over_mcp_with_small_replies(
             "ingest_source", {"project": "fb", "path": "../../etc/passwd"}
         )
         assert outside.is_error
-        assert _text(outside).startswith("'../../etc/passwd' is outside the workspace folder")
+        # A remote client is not told where the server keeps its files.
+        assert _text(outside).startswith("'../../etc/passwd' is outside the server's workspace:")
+        assert str(state.settings.home) not in _text(outside)
 
         projects = await client.call_tool("list_projects", {})
-        assert projects.structured_content["result"][0]["sources"] == 2
+        assert projects.structured_content["projects"][0]["sources"] == 2
 
         built = await client.call_tool("build_journey_map", {"project": "fb"})
         assert not built.is_error, _text(built)
@@ -187,7 +190,7 @@ async def test_an_assistant_can_drive_the_whole_job_over_mcp_with_small_replies(
         ]
 
         recs = await client.call_tool("list_recommendations", {"project": "fb", "limit": 2})
-        assert not recs.is_error and len(recs.structured_content["result"]) <= 2
+        assert not recs.is_error and len(recs.structured_content["recommendations"]) <= 2
         mermaid = await client.call_tool(
             "export_journey_map", {"project": "fb", "format": "mermaid"}
         )
@@ -387,7 +390,7 @@ async def test_an_assistant_curates_the_map_with_verified_edits_that_survive_a_r
         assert no_title.is_error and "needs a title" in _text(no_title)
 
         listed = await client.call_tool("list_edits", {"project": "fb"})
-        edits = listed.structured_content["result"]
+        edits = listed.structured_content["edits"]
         assert [e["op"] for e in edits] == ["rename", "add"]
         assert {e["author"] for e in edits} == {"mcp"}
 
@@ -411,9 +414,73 @@ async def test_build_journey_map_takes_the_map_language(state):
         built = await client.call_tool("build_journey_map", {"project": "fb", "language": "zh"})
         assert not built.is_error, _text(built)
         assert built.structured_content["language"] == "zh"
-        page = await client.call_tool("export_journey_map", {"project": "fb", "format": "html"})
-        assert "<h2>旅程地图</h2>" in _text(page)
+        page = await client.read_resource("journeymap://projects/fb/map.html")
+        assert "<h2>旅程地图</h2>" in page.contents[0].text
         wrong = await client.call_tool("build_journey_map", {"project": "fb", "language": "fr"})
         assert wrong.is_error
         english = await client.call_tool("build_journey_map", {"project": "fb"})
         assert english.structured_content["language"] == "en"
+
+
+@pytest.mark.anyio
+async def test_a_large_export_is_a_link_to_its_resource_and_a_small_one_is_inline(
+    state, monkeypatch
+):
+    monkeypatch.setattr(mcp_server, "INLINE_AT_MOST", 4096)
+    maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    async with Client(create_mcp(state)) as client:
+        await client.call_tool(
+            "ingest_source", {"project": "fb", "content": maria, "filename": "p01_maria.txt"}
+        )
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        page = await client.call_tool("export_journey_map", {"project": "fb", "format": "html"})
+        assert not page.is_error and [b.type for b in page.content] == ["text", "resource_link"]
+        link = page.content[1]
+        assert link.uri == "journeymap://projects/fb/map.html" and link.mime_type.startswith(
+            "text/html"
+        )
+        assert "too large for a chat" in _text(page) and page.structured_content["result"]
+        html = (await client.read_resource(link.uri)).contents[0].text
+        assert html.startswith("<!DOCTYPE html>") and len(html.encode()) == link.size
+        whole = await client.call_tool("export_journey_map", {"project": "fb", "format": "json"})
+        assert whole.content[1].uri == "journeymap://projects/fb/map"  # the map resource
+        mermaid = await client.call_tool(
+            "export_journey_map", {"project": "fb", "format": "mermaid"}
+        )
+        assert [b.type for b in mermaid.content] == ["text"]
+        assert _text(mermaid).startswith("journey")
+        with pytest.raises(MCPError, match="no project 'nope'"):
+            await client.read_resource("journeymap://projects/nope/map.md")
+
+
+@pytest.mark.anyio
+async def test_list_tools_answer_one_block_with_totals_and_a_limit(state):
+    maria = (SAMPLES / "interviews" / "p01_maria.txt").read_text(encoding="utf-8")
+    async with Client(create_mcp(state)) as client:
+        none = await client.call_tool("list_projects", {})
+        assert none.structured_content == {"projects": []} and len(none.content) == 1
+        await client.call_tool(
+            "ingest_source", {"project": "fb", "content": maria, "filename": "p01_maria.txt"}
+        )
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        empty = await client.call_tool("list_edits", {"project": "fb"})
+        assert empty.structured_content == {"project": "fb", "total": 0, "edits": []}
+        assert len(empty.content) == 1
+        top = await client.call_tool("top_pain_points", {"project": "fb", "limit": 3})
+        for n, finding in enumerate(top.structured_content["findings"]):
+            await client.call_tool(
+                "edit_map",
+                {"project": "fb", "op": "rename", "target": finding["id"], "title": f"T{n}"},
+            )
+        latest = await client.call_tool("list_edits", {"project": "fb", "limit": 2})
+        listed = latest.structured_content
+        assert listed["total"] == len(top.structured_content["findings"]) >= 2
+        total = listed["total"]
+        assert [e["title"] for e in listed["edits"]] == [f"T{total - 2}", f"T{total - 1}"]
+        recs = await client.call_tool("list_recommendations", {"project": "fb", "limit": 1})
+        assert len(recs.content) == 1 and len(recs.structured_content["recommendations"]) <= 1
+        assert recs.structured_content["total"] >= len(recs.structured_content["recommendations"])
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        project = tools["get_theme"].input_schema["properties"]["project"]
+        assert "list_projects" in project["description"]
+        assert tools["get_theme"].input_schema["properties"]["theme_id"]["description"]

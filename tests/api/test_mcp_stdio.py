@@ -95,7 +95,7 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                 filename="priya.md",
                 segment={"plan": "single"},
             )
-            assert (await call("list_projects"))["result"][0]["name"] == "fb"
+            assert (await call("list_projects"))["projects"][0]["name"] == "fb"
             drafted = await call("draft_ideal_journey", project="fb")
             ideal = drafted["yaml"].replace("expectations: []", "expectations: [Fees are clear]")
             built = await call("build_journey_map", project="fb", ideal=ideal)
@@ -115,7 +115,7 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             first = top["findings"][0]["id"]
             edited = await call("edit_map", project="fb", op="rename", target=first, title="Ours")
             assert edited["applied"] and edited["finding"]["title"] == "Ours"
-            edits = (await call("list_edits", project="fb"))["result"]
+            edits = (await call("list_edits", project="fb"))["edits"]
             await call("undo_edit", project="fb", edit_id=edits[0]["id"])
             await call("list_personas", project="fb")
             await call("compare_segments", project="fb", by="plan")
@@ -218,7 +218,8 @@ async def test_post_mcp_without_a_trailing_slash_answers_directly_to_a_key_for_e
         Client(streamable_http_client(f"{served}/mcp", http_client=http2)) as client,
     ):
         listed = await client.call_tool("list_projects", {})
-        assert listed.structured_content == {"result": []}
+        assert listed.structured_content == {"projects": []}
+        assert len(listed.content) == 1  # one block, even for none
         missing = await client.call_tool("top_pain_points", {"project": "nope"})
         assert missing.is_error
         assert missing.content[0].text.startswith("no project 'nope' (projects: none yet)")

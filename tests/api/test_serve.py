@@ -36,7 +36,7 @@ async def test_the_served_api_ingests_over_http_and_answers_over_mcp(server: str
         assert (await http.get("/v1/projects/nothing")).status_code == 404
     async with Client(f"{server}/mcp/") as client:
         listed = await client.call_tool("list_projects", {})
-        assert [p["name"] for p in listed.structured_content["result"]] == ["live"]
+        assert [p["name"] for p in listed.structured_content["projects"]] == ["live"]
 
 
 def test_serve_refuses_a_key_without_projects_at_start_and_never_prints_the_key(tmp_path: Path):
