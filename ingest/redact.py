@@ -214,7 +214,22 @@ _STRONG_BEFORE = re.compile(
 # the list of given names ("my partner, Dev", "my colleague Priya"); the list covers English
 # names only, and people of a study are named in every language.
 _TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
-_RELATIVE_BEFORE = re.compile(rf"\b(?:my|our|his|her|their)\s(?:{_RELATION}),?\s$", re.I)
+_ROLE = (
+    "controller|accountant|bookkeeper|assistant|specialist|director|coordinator|administrator"
+    "|admin|supervisor|receptionist|secretary|consultant|analyst|engineer|developer|designer"
+    "|representative|rep|officer|clerk|intern|lead|head|founder|co-founder|owner|ceo|cfo|cto"
+    "|coo|vp|nurse|pharmacist|dentist|therapist|counsellor|counselor|instructor|coach|tutor"
+    "|cleaner|housekeeper|driver|courier|carer|caregiver|physio|gp|surgeon|vet|lawyer|solicitor"
+)
+"""Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
+_RELATIVE_BEFORE = re.compile(
+    rf"(?:\b(?:my|our|his|her|their)\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE}),?"
+    rf"|\bthe\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE})(?:\s(?:there|here))?,)\s$",
+    re.I,
+)
+"""Right before a name: who the person is, to the speaker ("my wife", "our office manager,")
+or in an aside ("the office manager there, Rosa," needs its comma: "the driver Will" may be
+a verb)."""
 _WEAK_BEFORE = re.compile(
     r"\b(?:to|with|from|and|by|asked|told|thanked|thanks|thank\syou|hi|hello|dear|met|meet"
     r"|emailed|texted|messaged|rang|phoned|contacted|cc|agent|advisor|rep)\s$",
@@ -261,7 +276,11 @@ _NOT_NAMES = _words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December Christmas Easter App Store "
     "Support Customer Service Team Street Road Avenue Lane Drive Airport Station Terminal "
-    "Airlines Airways Hotel Hospital Bank University College School Park Center Centre Mall"
+    "Airlines Airways Hotel Hospital Bank University College School Park Center Centre Mall "
+    # verdicts that open a sentence after "our rep, ": "Our support rep, Amazing service."
+    "Amazing Great Excellent Brilliant Awesome Terrible Awful Lovely Nice Good Bad Fantastic "
+    "Super Very Really Totally Always Never Absolutely Highly Best Worst Horrible Perfect "
+    "Helpful Friendly Rude Quick Slow Poor Wonderful Useless Patient Kind"
 )
 # A given name after these starts a place: San Francisco, Santa Cruz, Fort Worth, Lake Tahoe.
 _PLACE_BEFORE = re.compile(
@@ -280,15 +299,27 @@ _CN_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "夏�
 # Surname characters that are also common words are taken only right before the title.
 _CN_AMBIGUOUS_SURNAMES = set("谢和万向常文明华江金安方白时成全关宁单解应师商沙荣古吉谷曲路车连")
 _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
+_CN_JOB_TITLE = re.compile(r"经理|主管|店长|师傅|医生|护士|阿姨|老板|总监|主任|律师|教练|大夫")
+"""A title after a bare surname (王经理, 李医生): the surname alone, right before it."""
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或")
+"""Characters after which a surname + title starts (值班的王经理); after another character the
+surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
 )
 _CN_RELATION = re.compile(
     r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
     r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
-    r"主管|店长|医生|护士)(?:叫|是)?"
+    r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|小哥|"
+    r"大哥|大姐|助理|会计|财务|专员|老师|导游|房东)(?:叫|是)?"
 )
 """Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王")."""
+_CN_FAMILIAR_TEXT = (
+    "小姐姐 小哥哥 小姐 小哥 小伙 小伙子 小妹 小弟 小朋友 老板 老板娘 老师 老哥 老铁 老人"
+)
+_CN_FAMILIAR = frozenset(_CN_FAMILIAR_TEXT.split())
+"""How staff are addressed, not names (前台小姐姐, 客服小哥), though jieba may tag them nr."""
 _CJK = re.compile(f"[{KANA}{HAN}{HANGUL}]")
 PLACEHOLDERS = {
     "email": "[EMAIL]",
@@ -437,6 +468,12 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
                 best = i
         if best >= 0:
             yield best, m.start()
+    for m in _CN_JOB_TITLE.finditer(text):
+        i = m.start() - 1
+        surname = i >= 0 and text[i] in _CN_SURNAMES and text[i] not in _CN_AMBIGUOUS_SURNAMES
+        # 值班的王经理, 找李医生; not 宿管阿姨 or 值班经理 (the 管 and 班 end a word)
+        if surname and (i == 0 or not _HAN_CHAR.match(text[i - 1]) or text[i - 1] in _CN_LEADS):
+            yield i, m.start()
     for m in _CN_NAME_IS.finditer(text):
         yield m.start(1), m.end(1)
     for m in _CN_RELATION.finditer(text):
@@ -455,8 +492,12 @@ def _zh_name_at(text: str, at: int) -> int:
         return 0
     words = tagged_words(window)
     first, flag = words[0]
+    if first in _CN_FAMILIAR:
+        return 0
     if flag.startswith("nr") and 2 <= len(first) <= 4 and first[0] in _CN_SURNAMES + "小老":
         return len(first)
+    if first in ("小", "老") and len(words) > 1 and words[1][0] in _CN_SURNAMES:
+        return 2 if len(words[1][0]) == 1 and words[1][1].startswith("nr") else 0  # 小 + 刘
     if len(first) == 1 and first in _CN_SURNAMES and len(words) > 1:
         given, given_flag = words[1]
         if given_flag.startswith("nr") and len(given) <= 2:
@@ -478,7 +519,9 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         if given not in _GIVEN_NAMES:
             before = text[max(0, m.start() - 40) : m.start()]
             if given not in _NOT_NAMES | _TITLES and _RELATIVE_BEFORE.search(before):
-                yield m.start(), m.end()
+                surname = _SURNAME_AFTER.match(text, m.end())
+                named = surname is not None and surname.group(1) not in _NOT_NAMES
+                yield m.start(), surname.end() if surname and named else m.end()
             continue
         end = m.end()
         surname = _SURNAME_AFTER.match(text, end)
@@ -491,6 +534,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         plain = given not in _AMBIGUOUS_NAMES
         if (
             _STRONG_BEFORE.search(before)
+            or _RELATIVE_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)
             or (
                 plain

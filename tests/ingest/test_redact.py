@@ -178,6 +178,23 @@ def test_a_relative_or_colleague_named_right_after_is_a_name_even_off_the_list()
     assert redactor.redact("My wife and I cancelled.")[0] == "My wife and I cancelled."
 
 
+def test_a_colleague_named_after_their_role_is_a_name():
+    """A B2B trial kept six colleagues' names in every export and in chat."""
+    redactor = Redactor({}, detect_names=True)
+    for text, kept in [
+        ("I report to our controller, Priya Raman.", "our controller, [NAME]."),
+        ("My AP specialist, Jorge, and the junior accountant.", "My AP specialist, [NAME], and"),
+        ("Paper checks from our office manager, Linda.", "our office manager, [NAME]."),
+        ("The office manager there, Rosa, told me.", "there, [NAME], told"),
+        ("I oversee the close with our accountant, Daniel.", "our accountant, [NAME]."),
+        ("Last month my assistant, Kelly, had to remind me.", "my assistant, [NAME], had"),
+    ]:
+        out, counts = redactor.redact(text)
+        assert kept in out and counts["name"] == 1, out
+    for text in ("The driver Will be there at six.", "Our support rep, Amazing service."):
+        assert redactor.redact(text)[0] == text
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     names=st.lists(st.text(alphabet="abAB .-'王明", min_size=1, max_size=6), max_size=8),
@@ -213,6 +230,14 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("其实是我妈何秀英先报的。", "其实是我妈[NAME]先报的。"),
         ("我跟客服小王说了三次。", "我跟客服[NAME]说了三次。"),
         ("教练叫张伟，人挺好。", "教练叫[NAME]，人挺好。"),
+        # staff of a hotel or a shop (a Chinese hotel trial kept all three in its exports)
+        ("跟保洁阿姨张桂英说了一声。", "跟保洁阿姨[NAME]说了一声。"),
+        ("前台小刘真的很负责。", "前台[NAME]真的很负责。"),
+        ("值班的王经理亲自上来看。", "值班的[NAME]经理亲自上来看。"),
+        ("找李医生看的。", "找[NAME]医生看的。"),
+        # a surname character that ends a word, and how staff are addressed, are no names
+        ("值班经理态度好，宿管阿姨人好。", "值班经理态度好，宿管阿姨人好。"),
+        ("前台小姐姐很好，客服小哥很耐心。", "前台小姐姐很好，客服小哥很耐心。"),
         # a relation word with no name after it
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
