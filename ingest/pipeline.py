@@ -23,7 +23,7 @@ from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.redact import Redactor, names_in
-from ingest.speakers import assign_roles, is_generic_label
+from ingest.speakers import assign_roles, is_generic_label, names_one_person
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
 
@@ -42,6 +42,12 @@ def _file_number(document: Document) -> int | None:
     """The participant number a file's name gives (p09_lena.txt: 9), if any."""
     m = _PARTICIPANT_CODE.search(Path(document.locator).stem)
     return int(m.group(1)) if m else None
+
+
+def _last_number(document: Document) -> int | None:
+    """The last number in a file's name (interview_02.txt: 2), if any."""
+    found = re.findall(r"\d{1,4}", Path(document.locator).stem)
+    return int(found[-1]) if found else None
 
 
 @dataclass(frozen=True)
@@ -512,8 +518,11 @@ class Ingestor:
         speakers = [
             label for label, role in roles.items() if label is not None and role is Role.participant
         ]
-        if len(speakers) == 1:
+        if len(speakers) == 1 and names_one_person(speakers[0]):
             return shown[speakers[0]] or speakers[0]
+        # "受访者" in every file is not one person: each file's participant is its own
+        if (number := _last_number(document)) is not None:
+            return f"P{number}"
         return f"source {sid[:8]}"
 
     def _flush(self, report: IngestReport) -> None:

@@ -94,6 +94,16 @@ def is_generic_label(label: str) -> bool:
     return is_role_label(label) or bool(_GENERIC.match(_folded(label)))
 
 
+def names_one_person(label: str) -> bool:
+    """Whether a speaker label stands for the same person in every file: a name, or a numbered
+    participant (Participant 3, P3, 受访者2); not an unnumbered role ("受访者", "Interviewee")
+    or a recording's own numbering (Speaker 2, Guest 1), which every file reuses."""
+    if not is_generic_label(label):
+        return True
+    found = _PARTICIPANT.match(_folded(label))
+    return bool(found and found.group(2))
+
+
 def _folded(label: str) -> str:
     """Full-width letters and digits as ASCII (full-width Q1 -> Q1), as Japanese texts have."""
     return unicodedata.normalize("NFKC", label)

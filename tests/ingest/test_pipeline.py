@@ -107,6 +107,26 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_an_unnumbered_role_label_is_a_different_participant_in_every_file(
+    workspace: Workspace, tmp_path: Path
+):
+    """A hotel trial's two interviews, both labelled 受访者, counted as one participant."""
+    files = []
+    for n, said in ((1, "入住等了很久。"), (2, "早餐很好吃。")):
+        path = tmp_path / f"interview_0{n}.txt"
+        path.write_text(f"访谈者：您好。\n受访者：{said}\n", encoding="utf-8")
+        files.append(path)
+    zoom = tmp_path / "session.txt"
+    zoom.write_text("Speaker 1: How was it?\nSpeaker 2: The app crashed twice.\n")
+    numbered = tmp_path / "notes.txt"
+    numbered.write_text("Interviewer: Hi.\nParticipant 4: Too slow.\n")
+    added = _ingest(workspace, [*files, zoom, numbered], project="roles").added
+    by_path = {Path(s.path).name: s.participant_id for s in added}
+    assert by_path["interview_01.txt"] == "P1" and by_path["interview_02.txt"] == "P2"
+    assert by_path["session.txt"].startswith("source ")  # not "Speaker 2" of every recording
+    assert by_path["notes.txt"] == "Participant 4"  # a numbered label is one person
+
+
 def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
     workspace: Workspace, tmp_path: Path
 ):
