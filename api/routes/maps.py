@@ -50,7 +50,7 @@ class MapRequest(BaseModel):
     title: str | None = None
     """Title of the map."""
     preset: str | None = None
-    """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality,
+    """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality, hotel,
     healthcare, telecom, products, generic), or `auto` to choose afresh; default: the stages
     chosen for the last map, else the guide's headings, or for a study of reviews the preset
     that fits it best."""

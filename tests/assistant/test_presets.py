@@ -104,6 +104,31 @@ def test_the_preset_whose_stages_absorb_the_sentences_is_chosen(
     assert choice.preset.label in choice.reason() and "%" in choice.reason()
 
 
+HOTEL_ZH = [
+    "退房一个星期了押金还没退回来。",
+    "隔音太差，隔壁说话听得一清二楚。",
+    "前台办入住等了四十分钟，房间还没打扫好。",
+    "床很舒服，房间也干净。",
+    "早餐种类挺多的，味道也不错。",
+    "要开发票，前台说只能开普票。",
+]
+HOTEL_EN = [
+    "The room was not ready at check-in and we waited an hour at the front desk.",
+    "Paper-thin walls, I heard the neighbours all night.",
+    "The deposit took ten days to come back after check-out.",
+    "Comfortable bed and a spotless bathroom.",
+]
+
+
+def test_a_hotel_study_gets_the_hotel_journey_not_the_restaurant_one(embedder: UsemEmbedder):
+    """A hotel trial's deposit refunds and invoices landed in a restaurant's 总体评价 and 到店."""
+    for sentences in (HOTEL_ZH * 2, HOTEL_EN * 2):
+        choice = choose_preset(sentences, embedder)
+        assert choice.preset.id == "hotel" and choice.fits, choice.reason()
+    names = [s.name for s in find_preset("hotel").specs(chinese=True)]
+    assert "退房与结账" in names and "入住" in names
+
+
 def test_without_a_clear_winner_the_generic_review_journey_stands_in(embedder: UsemEmbedder):
     mixed = AIRLINE[:2] + RESTAURANT_ZH[:2] + BANKING[:2]
     choice = choose_preset(mixed, embedder)
@@ -138,7 +163,7 @@ def test_chinese_reviews_get_chinese_stage_names_with_english_cues(embedder: Use
     stored = [_review(i, t, "zh") for i, t in enumerate(RESTAURANT_ZH * 2)]
     specs, origin = stage_specs(stored, embedder=embedder)
     # Where the stages came from is said in the map's language, the preset by its Chinese label.
-    assert origin.startswith("预设「餐饮 / 酒店」：") and "hospitality" not in origin
+    assert origin.startswith("预设「餐饮」：") and "hospitality" not in origin
     names = [s.name for s in specs]
     assert "菜品" in names and "服务" in names
     assert all(any(c.isascii() and c.isalpha() for c in "".join(s.cues)) for s in specs)
@@ -187,5 +212,5 @@ def test_a_review_table_maps_into_its_preset_and_stays_current(
     assert current_map(workspace, "air").generated_at == built.generated_at  # not rebuilt
     forced = build_map(workspace, "air", preset="hospitality")
     assert forced.generator.settings["stages"] == (
-        "preset hospitality / restaurant / hotel: chosen by the user"
+        "preset hospitality / restaurant / café: chosen by the user"
     )
