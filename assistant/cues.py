@@ -53,7 +53,7 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
-    r"|麻烦|难|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
+    r"|麻烦|难(?!得|忘)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
     r"(?:等|排)了(?:快|将近|足足|整整|差不多)?[一二两三四五六七八九十几半\d]+多?个?(?:多)?"

@@ -227,6 +227,14 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("科目三约考排了快两个月，又得重新练。", "pain_point"),
         ("不仅好吃，而且便宜。", "delight"),
         ("出差的时候用过一次，很方便。", "delight"),
+        # a hotel trial's five-star reviews read as nothing, or as a complaint (难得 is no 难)
+        ("这个价格太超值了😍", "delight"),
+        ("早餐真的是加分项！", "delight"),
+        ("前台大哥人特别好，帮我查了好几种去机场的方式。", "delight"),
+        ("这个价位能有这样的早餐很难得了。", "delight"),
+        ("性价比很高，下次还会再来。", "delight"),
+        ("人好多啊，排了很久。", "neutral"),  # "so many people", no praise of anyone
+        ("房间有股霉味。", "pain_point"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):
