@@ -518,13 +518,14 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "hidden cost",
             r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
             r"hidden|surprise|overcharg\w*|bill\w*",
-            r"费|价格|价钱|贵|扣款|多收|收费",
+            r"(?<![免浪])费|价格|价钱|贵|扣款|多收|收费",
         ),
         (
             "waiting",
             r"late|wait\w*|slow\w*|ages(?! to find)|forever|delay\w*|hours?|"
             r"took (?:a while|ages|long)|never (?:came|arrived)|tracking|midnight",
-            r"晚|迟|等了|等待|慢|延误|延迟|追踪|物流",
+            # not 晚上 "evening", 一晚 "a night", 慢慢 "slowly"
+            r"(?<!一)晚(?![上饭餐])|迟|等了|等待|(?<!慢)慢(?!慢)|延误|延迟|追踪|物流|排队|拖了|等到|半天才",
         ),
         (
             "no human",
@@ -552,13 +553,14 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"no (?:way|option)|can'?t (?:change|skip|pause|cancel|choose|pick|edit|leave)|"
             r"won'?t let|let me|wish|would like|should (?:be able|let)|option|feature|"
             r"only (?:way|option)|have to call",
-            r"不能|无法|没有.{0,4}功能|希望|能不能|只能",
+            r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了",
         ),
         (
             "fulfilment",
             r"missing|damaged|squashed|melted|warm|packag\w*|plastic|ice packs?|wrong item|"
-            r"spoil\w*|rotten|leak\w*|ingredients?",
-            r"少了|缺|坏了|包装|塑料|化了|漏",
+            r"spoil\w*|rotten|leak\w*|ingredients?|dirty|filthy|stain\w*|smell\w*|nois\w*|"
+            r"thin walls|not as (?:described|pictured|advertised)",
+            r"少了|缺|坏了|包装|塑料|化了|漏|脏|卫生|异味|霉|吵|噪音|隔音|与描述不符|不一样",
         ),
     )
 )

@@ -856,7 +856,7 @@ EN = Labels(
         "failure": "Find and fix what fails",
         "no human": "Give a quick route to a person",
         "waiting": "Cut the wait and say how long it will be",
-        "fulfilment": "Fix it where orders are packed and sent",
+        "fulfilment": "Get it right where it is prepared, before it reaches people",
         "other": "Look into it with the people who raised it",
     },
     scoring_text=RECOMMENDATION_SCORING,
@@ -1023,7 +1023,7 @@ ZH = Labels(
         "failure": "找到并修复故障",
         "no human": "提供快速转人工的途径",
         "waiting": "缩短等待并告知还要多久",
-        "fulfilment": "在备货和发货环节解决",
+        "fulfilment": "在准备和交付的环节把好关",
         "other": "与反馈的用户一起排查",
     },
     scoring_text=(

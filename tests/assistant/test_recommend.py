@@ -71,6 +71,22 @@ def test_the_kind_of_problem_comes_from_the_theme_words():
     assert problem_kind(ZH) == "waiting"
 
 
+@pytest.mark.parametrize(
+    ("title", "quote", "kind"),
+    [
+        # a hotel trial: "evening" is no wait, a room is no order to pack, nor light a fee
+        ("一晚上都被隔壁的打鼾声吵醒", "隔音太差，一晚上都被隔壁的打鼾声吵醒。", "fulfilment"),
+        ("房间卫生一般", "床单上有头发，房间卫生一般。", "fulfilment"),
+        ("完全没有采光", "窗户对着墙，完全没有采光。", "other"),
+        ("订的是下午两点入住", "订的是下午两点入住，等到四点才进房。", "waiting"),
+        ("前台开不了专票", "退房的时候说前台开不了专票。", "missing capability"),
+        ("免费早餐很一般", "免费早餐很一般。", "other"),
+    ],
+)
+def test_the_kind_of_a_chinese_theme_reads_words_not_characters(title: str, quote: str, kind: str):
+    assert problem_kind(_pain("pp-x-1", title, [quote], 3, 3)) == kind
+
+
 def test_there_is_one_recommendation_per_theme_built_from_its_title():
     recs = recommend([_stage(FEE, CRASH, BOT, WORDING, ZH)])
     assert sorted(a for r in recs for a in r.addresses) == sorted(
