@@ -209,6 +209,24 @@ SESSION_QUESTION = re.compile(
     r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上",
     _I,
 )
+INTRODUCTION = re.compile(
+    r"\b(?:(?:tell|talk) (?:me|us) (?:a (?:bit|little) )?about (?:yourself|your (?:role|job|work|"
+    r"household|background))|introduce yourself|what do you do(?: for (?:a living|work))?\b|"
+    r"what(?:'s| is) your (?:role|job)\b)|介绍一下(?:您|你)?自己|您是做什么|你是做什么",
+    _I,
+)
+"""An interviewer's question that asks who the participant is: its answer is background (a
+role, a household, "a month of business trips"), not a finding about the product."""
+INTERVIEW_OPENS = re.compile(
+    r"\b(?:let'?s (?:get (?:into it|started|going)|start|begin|dive in|kick off|jump in)|"
+    r"(?:just )?to (?:start|begin|kick (?:us |things )?off)|(?:first|opening) question|"
+    r"(?:okay|ok|right|so),? (?:so )?(?:tell|talk) (?:me|us))\b|进入正题|我们开始|那我们开始",
+    _I,
+)
+"""The interviewer turning from the warm-up to the interview ("Okay, let's get into it."):
+what the participant said before it was small talk (a parking garage, a dog, a weekend)."""
+OPENING_TURNS = 12
+"""The warm-up ends within this many turns of an interview, if the interviewer marks its end."""
 # Words that name a feeling, with the words that carry one ("I was quite ..."): a sentence that
 # is only these says how it felt, not about what.
 FEELING = re.compile(

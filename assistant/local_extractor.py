@@ -12,7 +12,7 @@ from assistant.stages import StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
-from journey.source import Source, SourceKind
+from journey.source import Role, Source, SourceKind
 
 
 def _positive_cue(text: str) -> bool:
@@ -272,9 +272,14 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
     feeling ("I was annoyed.") or verdict ("I like it.") becomes neutral and lends its feeling
     to the sentence before it, which names what it was about."""
     out = list(readings)
+    opening: dict[str, tuple[dict[int, int], int]] = {}
     for i, (unit, read) in enumerate(zip(units, readings, strict=True)):
         text = without_handles(unit.text)  # "@airline so disappointed." is a bare feeling
-        if cues.small_talk(text, unit.question) or cues.only_quoted(text):
+        if (
+            cues.small_talk(text, unit.question)
+            or cues.only_quoted(text)
+            or _background(unit, opening)
+        ):
             out[i] = _NOTHING
         elif cues.bare_feeling(text):
             out[i] = _NOTHING
@@ -292,6 +297,30 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
                 if lends or (before.kind is reading.kind and reading.severity > before.severity):
                     out[i - 1] = reading
     return out
+
+
+def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], int]]) -> bool:
+    """Whether an interview sentence is the warm-up before the interviewer turns to the
+    interview ("Okay, let's get into it."), or the answer to who the participant is ("Tell me
+    about your role."): background, not a finding. `opening` caches each source's turn
+    positions and the turn that ends its warm-up."""
+    if unit.source.kind is not SourceKind.interview:
+        return False
+    if unit.question and cues.INTRODUCTION.search(unit.question):
+        return True
+    if unit.source.id not in opening:
+        turns = unit.source.turns
+        opens = next(
+            (
+                n
+                for n, t in enumerate(turns[: cues.OPENING_TURNS])
+                if t.role is Role.interviewer and cues.INTERVIEW_OPENS.search(t.text)
+            ),
+            -1,
+        )
+        opening[unit.source.id] = ({id(t): n for n, t in enumerate(turns)}, opens)
+    where, opens = opening[unit.source.id]
+    return where.get(id(unit.turn), opens) < opens
 
 
 _NEGATIVE_FEELINGS = ("angry", "anxious", "disappointed")

@@ -125,6 +125,64 @@ def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text
     assert reading.kind is ObservationKind.neutral and reading.valence == 0
 
 
+def _interview(*turns: tuple[Role, str]) -> list[Unit]:
+    """Each participant turn of one interview as a unit, with the question before it."""
+    made, at = [], 0
+    for n, (role, text) in enumerate(turns):
+        made.append(
+            Turn(
+                index=n,
+                speaker=role.value,
+                role=role,
+                text=text,
+                char_start=at,
+                char_end=at + len(text),
+            )
+        )
+        at += len(text) + 1
+    source = Source(
+        id="s2",
+        path="p2.txt",
+        kind=SourceKind.interview,
+        language="en",
+        participant_id="P2",
+        turns=made,
+    )
+    units, question = [], None
+    for turn in made:
+        if turn.role is Role.interviewer:
+            question = turn.text
+        else:
+            units.append(Unit(source, turn, turn.char_start, turn.char_end, turn.text, question))
+    return units
+
+
+def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
+    """A B2B trial's map had a parking garage (severity 5), a flight delay at the gate and a
+    dog barking at the mail carrier among its pain points."""
+    asked, said = Role.interviewer, Role.participant
+    units = _interview(
+        (asked, "Hi Marcus, thanks for making the time."),
+        (said, "Sorry I'm late, the parking garage here is a nightmare on Mondays."),
+        (asked, "Did you have a good weekend?"),
+        (said, "It rained the whole Saturday, which was awful."),
+        (asked, "Ha, classic. Okay, so just to start, could you tell me a bit about your role?"),
+        (said, "I run finance ops, and month-end is honestly the worst week of my life."),
+        (asked, "How do approvals work for you?"),
+        (said, "Approvals stall for weeks and nobody tells me why, it's so frustrating."),
+    )
+    readings = what_counts(units, [read_sentence(u.text) for u in units])
+    assert [r.kind for r in readings[:3]] == [ObservationKind.neutral] * 3
+    assert readings[3].kind is ObservationKind.pain_point
+    # Without a turn to the interview proper nothing is taken for warm-up.
+    plain = _interview(
+        (asked, "How was the first week?"),
+        (said, "The parking at the depot is a nightmare and the app crashed twice."),
+    )
+    (reading,) = what_counts(plain, [read_sentence(u.text) for u in plain])
+    assert reading.kind is ObservationKind.pain_point
+
+
 @pytest.mark.parametrize(
     "text",
     [
