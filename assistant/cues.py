@@ -225,6 +225,18 @@ INTERVIEW_OPENS = re.compile(
 )
 """The interviewer turning from the warm-up to the interview ("Okay, let's get into it."):
 what the participant said before it was small talk (a parking garage, a dog, a weekend)."""
+PAST_STATE = re.compile(
+    r"^\W*(?:before|previously|back then|in the old days|until (?:recently|we switched))\b|"
+    r"\bused to\b|\b(?:the|our|their|my) (?:old|previous) (?:system|tool|app|process|way|"
+    r"provider|bank|setup)\b|^\W*(?:以前|之前|原来|过去|以往)",
+    _I,
+)
+"""How things were before: with `NOW_STATE` after it, a change for the better."""
+NOW_STATE = re.compile(
+    r"^\W*(?:(?:and|but|so) )?(?:now|these days|nowadays)\b|^\W*(?:现在|如今)", _I
+)
+"""A sentence that opens on how things are now ("Now I submit on Monday…", 现在…)."""
+NOW_WORD = re.compile(r"\b(?:now|these days|nowadays|still)\b|现在|如今|还是", _I)
 OPENING_TURNS = 12
 """The warm-up ends within this many turns of an interview, if the interviewer marks its end."""
 # Words that name a feeling, with the words that carry one ("I was quite ..."): a sentence that

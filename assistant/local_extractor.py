@@ -296,6 +296,31 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
                 )
                 if lends or (before.kind is reading.kind and reading.severity > before.severity):
                     out[i - 1] = reading
+    return _before_and_now(units, out)
+
+
+_RELIEVED = Reading(ObservationKind.delight, 0.8, 2, "relieved")
+
+
+def _before_and_now(units: Sequence[Unit], readings: list[Reading]) -> list[Reading]:
+    """A complaint about how things were before, followed by how they are now ("Before, with
+    the old system, I'd wait five or six weeks for a check. Now the money's in my account on
+    Wednesday."): the pair is praise of the change, said by the second sentence; the first is
+    no pain point of the journey mapped."""
+    out = list(readings)
+    for i in range(len(units) - 1):
+        past, now = units[i], units[i + 1]
+        if (
+            out[i].kind is ObservationKind.pain_point
+            and past.source.id == now.source.id
+            and cues.PAST_STATE.search(past.text)
+            and not cues.NOW_WORD.search(past.text)
+            and cues.NOW_STATE.search(now.text)
+            and out[i + 1].kind is not ObservationKind.pain_point
+        ):
+            out[i] = _NOTHING
+            if out[i + 1].kind is not ObservationKind.delight:
+                out[i + 1] = _RELIEVED
     return out
 
 

@@ -157,6 +157,41 @@ def _interview(*turns: tuple[Role, str]) -> list[Unit]:
     return units
 
 
+@pytest.mark.parametrize(
+    ("before", "now", "kinds"),
+    [
+        (
+            "Before, with the old system, I'd wait like five or six weeks for a check.",
+            "Now I submit on Monday and the money's in my bank account on Wednesday.",
+            ("neutral", "delight"),
+        ),
+        (
+            "I used to float hundreds of dollars for weeks, which was awful.",
+            "Now the money is back before my card statement even closes.",
+            ("neutral", "delight"),
+        ),
+        ("以前报销要等一个多月，特别麻烦。", "现在两三天就到账了。", ("neutral", "delight")),
+        # still bad now, or worse now: complaints both
+        (
+            "Refunds still take weeks, like they used to, which is awful.",
+            "Now I have to chase every single one.",
+            ("pain_point", "neutral"),
+        ),
+        ("Before, it never crashed.", "Now it crashes every time I pay.", (None, "pain_point")),
+    ],
+)
+def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
+    before: str, now: str, kinds: tuple[str | None, str]
+):
+    """A B2B trial's fast reimbursement ("Before… I'd wait five or six weeks") became a pain
+    point with a "Cut the wait" recommendation."""
+    units = _units((None, before), (None, now))
+    readings = what_counts(units, [read_sentence(u.text) for u in units])
+    if kinds[0] is not None:
+        assert readings[0].kind.value == kinds[0]
+    assert readings[1].kind.value == kinds[1]
+
+
 def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     """A B2B trial's map had a parking garage (severity 5), a flight delay at the gate and a
     dog barking at the mail carrier among its pain points."""
