@@ -236,10 +236,13 @@ def is_chinese(text: str) -> bool:
     return han > sum(c.isascii() and c.isalpha() for c in text)
 
 
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
+
+
 def _clauses(quote: str) -> list[str]:
     """A quote's short clauses, trimmed of fillers, that could name a theme."""
     text = _URL.sub(". ", html.unescape(quote).replace("\u2019", "'"))  # a link ends a clause
-    text = _SPOKEN_LIKE.sub("", text)
+    text = _SPOKEN_LIKE.sub("", _EMOJI.sub("", text))  # 太超值了😍: the title has no emoji
     if is_chinese(text):
         parts = _CJK_CLAUSE_BREAK.split(text)
         out = []

@@ -339,7 +339,8 @@ def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], int]]) -> b
             (
                 n
                 for n, t in enumerate(turns[: cues.OPENING_TURNS])
-                if t.role is Role.interviewer and cues.INTERVIEW_OPENS.search(t.text)
+                if t.role is Role.interviewer
+                and (cues.INTERVIEW_OPENS.search(t.text) or cues.INTRODUCTION.search(t.text))
             ),
             -1,
         )

@@ -209,6 +209,17 @@ def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     readings = what_counts(units, [read_sentence(u.text) for u in units])
     assert [r.kind for r in readings[:3]] == [ObservationKind.neutral] * 3
     assert readings[3].kind is ObservationKind.pain_point
+    # Asking who they are also ends the warm-up.
+    dog = _interview(
+        (asked, "Good morning Dana, thank you for doing this."),
+        (said, "Give me one sec, my dog is barking at the mail carrier, it's so annoying."),
+        (asked, "So, could you introduce yourself and your role?"),
+        (said, "I'm the controller at a software company."),
+        (asked, "How are receipts?"),
+        (said, "The receipt scanner reads the totals wrong, it's so annoying."),
+    )
+    kinds = [r.kind for r in what_counts(dog, [read_sentence(u.text) for u in dog])]
+    assert kinds[0] is ObservationKind.neutral and kinds[2] is ObservationKind.pain_point
     # Without a turn to the interview proper nothing is taken for warm-up.
     plain = _interview(
         (asked, "How was the first week?"),

@@ -56,6 +56,14 @@ def test_titles_carry_no_digits_placeholders_or_handles():
     assert not re.search(r"\d|\[[A-Z]+\]|@", title)
 
 
+def test_titles_carry_no_emoji():
+    """A hotel trial's delight was titled 这个价格太超值了😍."""
+    (title,) = cluster_titles([["这个价格太超值了😍", "价格超值👍，下次还来"]], [False])
+    assert (
+        title and "超值" in title and not re.search("[\U0001f000-\U0001faff\u2600-\u27bf]", title)
+    )
+
+
 def test_a_theme_of_fillers_and_numbers_gets_no_title_rather_than_a_fragment():
     assert cluster_titles([["Yeah, okay.", "Honestly.", "12 of 14, I guess"]]) == [None]
 
