@@ -704,6 +704,8 @@ def _edit(project: str, **request: Any) -> None:
     what = done.finding.finding if done.finding else None
     people = EN.count(what.participants, EN.participants) if what else ""
     shown = f": {what.id} {what.title!r} ({people})" if what else ""
+    if done.edit.op == "delete" and done.edit.title:
+        shown = f": dismissed {request.get('target', '')} {done.edit.title!r}"
     console.print(f"{done.edit.id} {done.edit.op}{escape(shown)}", highlight=False)
 
 

@@ -430,6 +430,7 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
     if others:  # a dismissed finding is named in the list once it is gone from the map
         gone = _run(home, "edit", "dismiss", others[0]["id"], "-p", "bank")
         assert gone.returncode == 0, gone.stderr
+        assert f"dismissed {others[0]['id']}" in gone.stdout  # it says what it dismissed
         rows = _run(home, "edit", "list", "-p", "bank").stdout
         assert "dismissed" in rows and others[0]["title"][:12] in rows, rows
     rebuilt = tmp_path / "again.json"
