@@ -157,12 +157,15 @@ class Gatherer:
             # (across languages, where chance is measured too roughly, if it holds words meaning
             # them)
             uses = set().union(*(bm25.holding(t) for t in words))  # the word in any form
+            # and when some passages write the subject, only those: 停车方便吗？ was answered
+            # with a line about staying there often, beside the one review on parking
+            written = [i for i in ranked[:QUOTED] if i in uses]
             chosen = (
-                [
+                written
+                or [
                     i
                     for i in ranked[:QUOTED]
-                    if i in uses
-                    or (similarity.get(i, 0.0) > bar if holding is None else i in holding)
+                    if (similarity.get(i, 0.0) > bar if holding is None else i in holding)
                 ]
                 or self._above(similarity, bar, f)
                 or (self._writing(question, subject, similarity, f) if spoken else [])
@@ -207,6 +210,10 @@ class Gatherer:
             # cancelling" under "what frustrates people about cancelling?"
             asked = f.sentiment
             quotes.sort(key=lambda q: -_with(q.quote, asked))
+            # nor pads them with lines that say neither ("退房挺快的…没什么问题。" under "what
+            # are people least happy with?") when at least two say it
+            saying = [q for q in quotes if _with(q.quote, asked) > 0]
+            quotes = saying if len(saying) >= 2 else quotes
         return Grounds(
             lang,
             [

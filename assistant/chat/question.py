@@ -52,9 +52,14 @@ enjoy enjoyed delight delighted moment
 户对 家对 们对 者对 客对
 喜欢 最喜欢 不喜欢 讨厌 严重 最严重 参与者 受访者 印象 好评 差评
 顾客 乘客 患者 病人 会员 买家 消费者 游客 住客 学员 学生 家长 客人 网友 遇到 碰到 经历
+方便 好用 怎么样
+酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
-"""Words of a question's frame, not of its subject: 'what do users think about X?' is about X."""
+"""Words of a question's frame, not of its subject: 'what do users think about X?' is about X;
+so is the business the study is about (大家对酒店最不满意的是什么？ asks for the study's
+headlines; in English "the hotel" may well be the subject, as in a study of a booking app) and
+how convenient it is (停车方便吗？ is about parking)."""
 
 
 def topic(text: str) -> list[str]:

@@ -90,7 +90,13 @@ def test_chinese_reviews_answer_by_their_own_words_and_abstain_on_others(workspa
     chat = Chat(workspace, "zh")
     parking = chat.ask("停车方便吗？")
     assert not parking.abstained
-    assert any("停车" in c.quote for c in parking.citations)
+    # only what speaks of parking: a hotel trial's answer led with "I've stayed here often"
+    assert parking.citations and all("停车" in c.quote for c in parking.citations)
+    # the business itself is no subject: the study's headlines answer
+    least = chat.ask("大家对餐厅最不满意的是什么？")
+    assert not least.abstained and least.citations
+    # and praise does not pad it
+    assert not any("划算" in c.quote or "推荐" in c.quote for c in least.citations)
     gym = chat.ask("健身房会员卡好办吗？")
     assert gym.abstained and not gym.citations
 
