@@ -889,8 +889,11 @@ def compare(
         typer.echo(found.model_dump_json())
         return
     names = [g.value for g in found.groups]
-    curve = Table("stage", *(f"{g.value} ({g.participants})" for g in found.groups), "p", "")
-    curve.title = f"Feeling per stage by {by} (mean [95% CI] n participants)"
+    words = labels_for(found.language).compare  # the map's language, as its pages speak
+    shown_by = labels_for(found.language).segment_key(by)
+    heads = (f"{g.value} ({g.participants})" for g in found.groups)
+    curve = Table(words.stage, *heads, "p", "")
+    curve.title = words.curve_title.format(by=shown_by)
     for s in found.stages:
         points = {p.group: p for p in s.groups}
         curve.add_row(
@@ -905,17 +908,17 @@ def compare(
                 for v in names
             ),
             "–" if s.p_value is None else f"{s.p_value:.3f}",
-            s.verdict,
+            words.verdicts.get(s.verdict, s.verdict),
         )
     console.print(curve)
-    themes = Table("theme", *names, "p", "q", "", title=f"Themes whose share differs by {by}")
+    themes = Table(words.theme, *names, "p", "q", "", title=words.themes_title.format(by=shown_by))
     for t in found.themes:
         themes.add_row(
             escape(t.title),
             *(f"{t.participants[v]} ({t.shares[v]:.0%})" for v in names),
             "–" if t.p_value is None else f"{t.p_value:.3f}",
             "–" if t.q_value is None else f"{t.q_value:.3f}",
-            t.verdict,
+            words.verdicts.get(t.verdict, t.verdict),
         )
     console.print(themes)
     for note in found.notes:

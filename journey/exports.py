@@ -553,6 +553,7 @@ def to_csv(m: JourneyMap) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     everyone = m.sources.participants
+    labels = labels_for(m.language)  # touchpoints named as the map's pages name them
     for stage in m.stages:
         findings: list[tuple[str, Finding]] = [("pain_point", p) for p in stage.pain_points]
         findings += [("delight", d) for d in stage.delights]
@@ -567,7 +568,7 @@ def to_csv(m: JourneyMap) -> str:
                     participants=f.participants,
                     share=round(f.share, 3),
                     emotion=f.emotion,
-                    touchpoints="; ".join(f.touchpoints),
+                    touchpoints="; ".join(labels.touchpoint(t) for t in f.touchpoints),
                     **_quote_fields(f.evidence),
                 )
             )
@@ -577,10 +578,10 @@ def to_csv(m: JourneyMap) -> str:
                 _csv_row(
                     "touchpoint",
                     stage,
-                    title=t.name,
+                    title=labels.touchpoint(t.name),
                     participants=t.participants,
                     share=share,
-                    touchpoints=f"{t.channel} ({t.type.value})",
+                    touchpoints=labels.touchpoint_kind(t.channel, t.type.value),
                     **_quote_fields(t.evidence),
                 )
             )

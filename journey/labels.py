@@ -396,6 +396,13 @@ class CompareWords:
     one_value: str
     """`{by}` has `{n}` values."""
     clustered: str
+    curve_title: str = "Feeling per stage by {by} (mean [95% CI] n participants)"
+    """The CLI's table of feeling per stage; `{by}`."""
+    themes_title: str = "Themes whose share differs by {by}"
+    stage: str = "stage"
+    theme: str = "theme"
+    verdicts: Mapping[str, str] = field(default_factory=dict)
+    """The verdict codes as this language says them (absent: the code)."""
 
 
 EN_COMPARE = CompareWords(
@@ -422,6 +429,15 @@ ZH_COMPARE = CompareWords(
     one_value="参与者中「{by}」只有 {n} 个取值：无从比较",
     clustered="这些人物画像正是按这里比较的主题和感受分组的，因此它们的差异描述的是分组本身；"
     "p 值会高估这些差异的可靠程度",
+    curve_title="各阶段的感受，按「{by}」分组（均值 [95% 置信区间] n 位参与者）",
+    themes_title="占比因「{by}」而异的主题",
+    stage="阶段",
+    theme="主题",
+    verdicts={
+        "differs": "有差异",
+        "no clear difference": "无明显差异",
+        "not enough participants": "参与者不足",
+    },
 )
 
 
@@ -1109,6 +1125,8 @@ ZH = Labels(
         "store": "门店",
         "support": "客服",
         "web": "网页",
+        "in person": "面对面",
+        "mail": "信函",
     },
     touchpoint_types={"digital": "数字", "physical": "实体", "social": "社交", "human": "人工"},
     source_kinds={"interview": "访谈", "review": "评价", "survey": "问卷"},

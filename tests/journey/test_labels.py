@@ -126,3 +126,16 @@ def test_a_touchpoints_channel_and_type_are_said_once_when_they_agree():
     assert en.touchpoint_kind("web", "digital") == "web, digital"
     assert zh.touchpoint_kind("physical", "physical") == "实体"  # learnt ones: channel = type
     assert zh.touchpoint_kind("web", "digital") == "网页、数字"
+
+
+def test_a_chinese_comparison_says_its_verdicts_and_titles_in_chinese():
+    """A hotel trial's `compare` printed "Feeling per stage by persona" and "differs" over a
+    Chinese map."""
+    from typing import get_args
+
+    from assistant.compare import Verdict
+
+    words = labels_for("zh").compare
+    assert set(get_args(Verdict)) <= set(words.verdicts)
+    assert "人物画像" in words.curve_title.format(by="人物画像") and words.stage == "阶段"
+    assert labels_for("zh").channel("in person") == "面对面"
