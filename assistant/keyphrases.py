@@ -96,8 +96,20 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
+_CJK_WHEN = re.compile(
+    r"^(?:[零一二两三四五六七八九十百千万半几多]+[点个次回天周年月号日分秒钟小时块元岁位]*[半多]?"
+    r"|上午|下午|晚上|早上|中午|凌晨|半夜|今天|昨天|明天|周末|当天|上个月|这个月|下个月|最近)$"
+)
+"""Counts and times of day (两点, 四十, 下午): like "five times", they name nothing."""
+
+
 def _cjk_content(word: str) -> bool:
-    return len(word) >= 2 and word not in _CJK_STOPWORDS and not (set(word) <= _CJK_STOP)
+    return (
+        len(word) >= 2
+        and word not in _CJK_STOPWORDS
+        and not (set(word) <= _CJK_STOP)
+        and not _CJK_WHEN.match(word)
+    )
 
 
 def names_something(text: str) -> bool:

@@ -206,3 +206,15 @@ def test_a_clause_that_opens_with_per_is_no_title():
     ]
     (title,) = cluster_titles([pricing], problem=[True])
     assert title is not None and not title.lower().startswith("per "), title
+
+
+def test_a_chinese_title_is_not_chosen_for_the_times_and_counts_its_quotes_share():
+    """A hotel trial's check-in wait was titled 订的是下午两点入住 (its quotes share 下午, 两点)."""
+    quotes = [
+        "订的是下午两点入住，到了说还要等，一直等到三点半才进房间",
+        "周五晚上入住，前台只有一个人在办理，等了四十分钟才拿到房卡。",
+        "下午三点到的，前台说房间还没打扫好，让我在大堂干坐着等了五十多分钟",
+        "带着孩子下午两点半到的，说房间在打扫，一等就是一个多小时",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title and "下午" not in title and "两点" not in title, title
