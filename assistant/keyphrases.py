@@ -344,6 +344,32 @@ def _stemmed(terms: set[str]) -> set[str]:
     return {" ".join(_stem(w) for w in t.split()) for t in terms}
 
 
+_VAGUE_TEXT = """
+    problem problems issue issues thing things stuff part bit lot way honestly really people
+    everyone something anything everything
+"""
+_VAGUE_TERMS = frozenset(_VAGUE_TEXT.split())
+
+
+def word_cohesion(texts: Sequence[str]) -> float:
+    """The share of a theme's quotes that use a content word another of its quotes uses (in
+    any form): how far its quotes say the same thing in words, not only in the embedding's
+    view. A quote alone in its language does not count either way. 1.0 for under 2 quotes."""
+    chinese = [is_chinese(t) for t in texts]
+    terms = [_stemmed(_terms(t)) - _VAGUE_TERMS for t in texts]
+    quotes = Counter(chinese)
+    used: Counter[tuple[bool, str]] = Counter(
+        (zh, t) for zh, ts in zip(chinese, terms, strict=True) for t in ts
+    )
+    counted = shared = 0
+    for zh, mine in zip(chinese, terms, strict=True):
+        if quotes[zh] < 2:
+            continue
+        counted += 1
+        shared += any(used[zh, t] > 1 for t in mine)
+    return shared / counted if counted else 1.0
+
+
 def cluster_titles(
     clusters: Sequence[Sequence[str]], problem: Sequence[bool] | None = None
 ) -> list[str | None]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from assistant.cues import channel_of
-from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese
+from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese, word_cohesion
 from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
@@ -43,6 +43,9 @@ and it was a bot.", "Well, I'm seventy-one."); its faintest pains are mostly rea
 stated flatly."""
 LOOSE_AT_MOST = 3
 """Participants up to which a theme with no clause of its own to title it is not a headline."""
+COHESION_AT_LEAST = 0.2
+"""The least share of a theme's quotes that must use a word another of them uses
+(`keyphrases.word_cohesion`); below it the theme is how things were said, not what about."""
 MAX_MENTIONED_ONCE = 20
 """Pain points (and delights) per stage kept below the headline threshold."""
 
@@ -262,6 +265,14 @@ def _findings(
         # hotline.", a trip to the parents', "So that was fine in the end."): its quotes stay
         # coded, in no theme
         if title is None and 1 < people <= LOOSE_AT_MOST:
+            continue
+        # nor is one whose quotes share no content word at all, of any size: what the
+        # embedding found alike in "Those are slower.", "People ignore it." and "It's
+        # embarrassing for them." is how they are said, not what about (a trial's 8-person
+        # pain point); its quotes stay coded, in no theme
+        if people > 1 and word_cohesion([observations[i].evidence.quote for i in group]) < (
+            COHESION_AT_LEAST
+        ):
             continue
         if people >= min_participants:
             if shown == limit:

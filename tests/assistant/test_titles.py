@@ -218,3 +218,13 @@ def test_a_chinese_title_is_not_chosen_for_the_times_and_counts_its_quotes_share
     ]
     (title,) = cluster_titles([quotes])
     assert title and "下午" not in title and "两点" not in title, title
+
+
+def test_word_cohesion_tells_a_theme_from_a_catch_all_of_how_things_were_said():
+    from assistant.keyphrases import word_cohesion
+
+    catch_all = ["Those are slower.", "People ignore it.", "It's embarrassing for them, yeah."]
+    theme = ["There's no tracking.", "No tracking link, nothing.", "Just give me tracking!"]
+    assert word_cohesion(catch_all) == 0.0 and word_cohesion(theme) == 1.0
+    # a quote alone in its language counts neither way
+    assert word_cohesion([*theme, "物流信息查不到。"]) == 1.0
