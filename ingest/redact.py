@@ -204,6 +204,9 @@ _RELATION = (
     "|friend|colleague|coworker|co-worker|boss|manager|neighbour|neighbor|flatmate|roommate"
     "|girlfriend|boyfriend|fiancée?|uncle|aunt|auntie|cousin|nan|gran|grandma|grandmother"
     "|grandpa|grandfather|nephew|niece|advisor|adviser|agent|doctor|teacher|landlord|landlady"
+    "|granddaughter|grandson|grandchild|grandkid|grandkids|stepson|stepdaughter|stepmum|stepmom"
+    "|stepdad|stepfather|stepmother|godson|goddaughter|mate|buddy|carer|(?:mother|father|sister"
+    "|brother|son|daughter)-in-law"
 )
 _STRONG_BEFORE = re.compile(
     rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION}),?|\bnamed|\bname\sis|\bname's|\bcalled"

@@ -172,6 +172,9 @@ def test_a_relative_or_colleague_named_right_after_is_a_name_even_off_the_list()
         ("I went through the menu with my partner, Dev, and we chose.", "my partner, [NAME], and"),
         ("My colleague Priya said it was fine.", "My colleague [NAME] said"),
         ("Our neighbour, Mrs Okonkwo, took the box in.", "Our neighbour, Mrs [NAME]"),
+        # an MCP trial's broadband study: "my granddaughter Chloe" reached the map
+        ("My granddaughter Chloe set this video up for me.", "My granddaughter [NAME] set"),
+        ("My mother-in-law Jean came round.", "My mother-in-law [NAME] came"),
     ]:
         out, counts = redactor.redact(text)
         assert kept in out and counts["name"] == 1, out
