@@ -15,7 +15,14 @@ from assistant.ideal import compare_with_ideal
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
 from assistant.personas import with_personas
-from assistant.presets import choose_preset, find_preset, review_sentences, reviews_dominate
+from assistant.presets import (
+    MIN_REVIEW_SENTENCES,
+    choose_preset,
+    find_preset,
+    review_sentences,
+    reviewers_dominate,
+    reviews_dominate,
+)
 from assistant.readings import project_sentences
 from assistant.stages import StageSpec, default_stages, stages_from_headings
 from assistant.synthesis import (
@@ -109,6 +116,14 @@ def stage_specs(
     if embedder is not None and reviews_dominate(sources):
         choice = choose_preset(review_sentences(sources), embedder)
         return choice.preset.specs(chinese), choice.reason(labels)
+    if embedder is not None and reviewers_dominate(sources):
+        # most people are reviewers, though interviews say more: a journey that clearly fits
+        # the reviews (a broadband study's telecom one) beats the purchase funnel
+        sentences = review_sentences(sources)
+        if len(sentences) >= MIN_REVIEW_SENTENCES:
+            choice = choose_preset(sentences, embedder)
+            if choice.fits:
+                return choice.preset.specs(chinese), choice.reason(labels)
     return default_stages(chinese), "default taxonomy"
 
 

@@ -121,6 +121,16 @@ def reviews_dominate(sources: Sequence[Source]) -> bool:
     return said[True] > said[False]
 
 
+MIN_REVIEW_SENTENCES = 30
+"""Review sentences a mixed study needs before its reviews may choose its journey."""
+
+
+def reviewers_dominate(sources: Sequence[Source]) -> bool:
+    """Whether most participants are reviewers or survey respondents (each source is one),
+    even if the interviews say more."""
+    return 2 * sum(s.kind is not SourceKind.interview for s in sources) > len(sources)
+
+
 def review_sentences(sources: Sequence[Source], limit: int = SAMPLE) -> list[str]:
     """Up to `limit` review sentences (redacted, handles and links dropped), evenly spread
     over the study's reviews in an order that does not depend on ingest order."""

@@ -187,6 +187,18 @@ def test_interview_studies_keep_the_default_stages(embedder: UsemEmbedder):
     assert specs[0].name == "Awareness"
 
 
+def test_a_mixed_study_of_mostly_reviewers_gets_a_preset_that_clearly_fits(
+    embedder: UsemEmbedder,
+):
+    """A broadband study (4 long interviews, 42 reviews) got the purchase funnel: the
+    interviews said more, though most people were reviewers."""
+    long_talk = " ".join(AIRLINE * 30)
+    stored = [_interview(long_talk), *(_review(i, t) for i, t in enumerate(AIRLINE * 5))]
+    assert not reviews_dominate([s.source for s in stored])
+    specs, origin = stage_specs(stored, embedder=embedder)
+    assert origin.startswith("preset travel / airline") and "Baggage" in [s.name for s in specs]
+
+
 def test_the_sample_of_review_sentences_is_spread_and_bounded():
     stored = [
         _review(i, f"Sentence number {i} is here. And another one for {i}.") for i in range(300)
