@@ -180,9 +180,13 @@ class Gatherer:
                 [] if findings else [i for i in ranked[:QUOTED] if similarity.get(i, 0.0) > bar]
             )
         else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
-            findings = self._matching(question, vector, f, above=bar)
-            if not findings and not f.participant:
-                findings = self._top_findings(f)
+            # (not the themes nearest the question's frame: "what are the biggest problems?"
+            # had led with two small themes titled by the word "problem")
+            findings = (
+                self._matching(question, vector, f, above=bar)
+                if f.participant
+                else self._top_findings(f)
+            )
             chosen = [i for i in ranked[:QUOTED] if f.participant or similarity.get(i, 0.0) > bar]
             if not (findings or chosen):
                 chosen = ranked[:3]

@@ -247,3 +247,12 @@ def test_a_chinese_follow_up_naming_a_stage_answers_from_that_stage(chat: Chat):
     support = next(s for s in chat.map.stages if s.name == "Support")
     assert any(p.title in answer.answer for p in support.pain_points)
     assert "售后服务" in answer.answer
+
+
+def test_a_question_for_the_biggest_problems_is_answered_by_the_widest_themes(chat: Chat):
+    """An MCP trial's "What are the three biggest problems…?" quoted lines holding "three";
+    "What are the biggest problems customers have?" led with small themes titled "problem"."""
+    top = chat.ask("What are the biggest problems?")
+    again = chat.ask("What are the three biggest problems customers have?")
+    assert top.findings and again.findings == top.findings
+    assert not any("three" in c.quote.lower() for c in again.citations)
