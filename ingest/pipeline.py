@@ -22,7 +22,7 @@ from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
-from ingest.redact import Redactor, names_in
+from ingest.redact import Redactor, names_in, zh_name_piece
 from ingest.speakers import assign_roles, is_generic_label, names_one_person
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
@@ -34,7 +34,8 @@ BATCH_CHUNKS = 256
 # stays under Chroma's largest batch, 5,461 here).
 STORE_SLICE = 1024
 _PARTICIPANT_CODE = re.compile(
-    r"(?i)(?:^|[^a-z])(?:p|participant|respondent|r)[ _-]?0*(\d{1,4})(?!\d)"
+    r"(?i)(?:(?:^|[^a-z])(?:p|participant|respondent|interviewee|r)|受访者|被访者|参与者|访谈|"
+    r"用户|患者)[ _-]?0*(\d{1,4})(?!\d)"
 )
 
 
@@ -128,7 +129,7 @@ def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
         row = "#" + row
     name = Path(locator).name or locator
     pieces = re.split(r"([_\-. ]+)", name)
-    name = "".join("[NAME]" if redactor.is_name(p) else p for p in pieces)
+    name = "".join("[NAME]" if redactor.is_name(p) or zh_name_piece(p) else p for p in pieces)
     return redactor.redact(name + row)[0]
 
 

@@ -302,14 +302,16 @@ _CN_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "夏�
 # Surname characters that are also common words are taken only right before the title.
 _CN_AMBIGUOUS_SURNAMES = set("谢和万向常文明华江金安方白时成全关宁单解应师商沙荣古吉谷曲路车连")
 _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
-_CN_JOB_TITLE = re.compile(r"经理|主管|店长|师傅|医生|护士|阿姨|老板|总监|主任|律师|教练|大夫")
+_CN_JOB_TITLE = re.compile(
+    r"经理|主管|店长|师傅|医生|护士|阿姨|老板|总监|主任|律师|教练|大夫|叔叔|伯伯|大爷|奶奶|爷爷|大姐|大哥"
+)
 """A title after a bare surname (王经理, 李医生): the surname alone, right before it."""
 _HAN_CHAR = re.compile(f"[{_HAN}]")
-_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或")
+_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或谢")
 """Characters after which a surname + title starts (值班的王经理); after another character the
 surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
-    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}})"
+    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
 _CN_RELATION = re.compile(
     r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
@@ -482,6 +484,25 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
     for m in _CN_RELATION.finditer(text):
         if length := _zh_name_at(text, m.end()):
             yield m.end(), m.end() + length
+
+
+def zh_name_piece(piece: str) -> bool:
+    """Whether a piece of a file name is a Chinese name: a surname alone or with a given name
+    (张, 王丽), a familiar one (老陈, 小吴) or with a title (孙先生, 周女士); file names carry
+    the interviewee's name (受访者01_张.txt, 访谈-老陈.txt) where no speaker label does."""
+    core = _CN_NAME_TITLE.sub("", piece) if len(piece) > 2 else piece
+    titled = core != piece  # 孙先生: a surname that is also a word is one before a title
+    if core[:1] in ("老", "小") and len(core) == 2:
+        core = core[1:]
+    return (
+        0 < len(core) <= 3
+        and all(_HAN_CHAR.match(c) for c in core)
+        and core[0] in _CN_SURNAMES
+        and (titled or core[0] not in _CN_AMBIGUOUS_SURNAMES)
+    )
+
+
+_CN_NAME_TITLE = re.compile(r"(?:先生|女士|小姐|老师|阿姨|叔叔|大爷|奶奶|爷爷)$")
 
 
 def _zh_name_at(text: str, at: int) -> int:

@@ -107,6 +107,20 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_chinese_file_names_give_the_participant_number_and_lose_the_name(
+    workspace: Workspace, tmp_path: Path
+):
+    """An online clinic trial: 受访者02_王丽.txt was "Participant 3" beside p03.txt's P3, and
+    访谈-老陈.txt showed 老陈 in every export."""
+    named = tmp_path / "受访者02_王丽.txt"
+    named.write_text("主持人：您好。\n王丽：挂号很方便。\n", encoding="utf-8")
+    elder = tmp_path / "访谈-老陈.txt"
+    elder.write_text("主持人：陈叔叔好。\n受访者：候诊太久了。\n", encoding="utf-8")
+    added = {s.path: s for s in _ingest(workspace, [named, elder], project="zh").added}
+    assert added["受访者02_[NAME].txt"].participant_id == "P2"
+    assert "访谈-[NAME].txt" in added and "陈" not in added["访谈-[NAME].txt"].model_dump_json()
+
+
 def test_an_unnumbered_role_label_is_a_different_participant_in_every_file(
     workspace: Workspace, tmp_path: Path
 ):

@@ -241,6 +241,10 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         # a surname character that ends a word, and how staff are addressed, are no names
         ("值班经理态度好，宿管阿姨人好。", "值班经理态度好，宿管阿姨人好。"),
         ("前台小姐姐很好，客服小哥很耐心。", "前台小姐姐很好，客服小哥很耐心。"),
+        # an online clinic trial: a familiar name said as one's own, an elder by surname
+        ("我叫小吴，三十岁。", "我叫[NAME]，三十岁。"),
+        ("好的，谢谢陈叔叔。", "好的，谢谢[NAME]叔叔。"),
+        ("他是我叔叔，小时候常来。", "他是我叔叔，小时候常来。"),
         # a relation word with no name after it
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
