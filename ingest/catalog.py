@@ -12,6 +12,7 @@ ever sees what a dead process left.
 
 import difflib
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -82,6 +83,15 @@ _PLACEHOLDER_STEM = {
     Role.interviewer: "Interviewer",
     Role.unknown: "Speaker",
 }
+ZH_STEMS = {
+    "Participant": "受访者",
+    "Interviewer": "访谈者",
+    "Speaker": "说话人",
+    "Reviewer": "评价者",
+    "Respondent": "答卷人",
+}
+"""The pseudonyms of people first named in Chinese text, so it reads 我叫受访者2 (not 我叫
+Participant 2); numbered with the English ones of their kind, never the same number."""
 
 
 @dataclass(frozen=True)
@@ -283,10 +293,12 @@ class Catalog:
         role: Role,
         stem: str | None = None,
         number: int | None = None,
+        chinese: bool = False,
     ) -> str:
         """The placeholder for a real name, allocating the next free one for its role (a name
         only mentioned so far gets one once it speaks): `number` when it is free (the speaker of
-        p09_lena.txt is "Participant 9", as the source's participant id P9 says)."""
+        p09_lena.txt is "Participant 9", as the source's participant id P9 says). A name first
+        met in `chinese` text gets the Chinese stem (受访者9)."""
         with self._transaction() as db:
             row = db.execute(
                 "SELECT placeholder FROM aliases WHERE project=? AND label=?", (project, label)
@@ -294,23 +306,27 @@ class Catalog:
             if row and row[0] != MENTIONED:
                 return str(row[0])
             db.execute("DELETE FROM aliases WHERE project=? AND label=?", (project, label))
-            stem = stem or _PLACEHOLDER_STEM[role]
-            used = {
+            english = stem or _PLACEHOLDER_STEM[role]
+            stems = (english, ZH_STEMS.get(english, english))
+            stem, sep = (stems[1], "") if chinese else (english, " ")
+            taken = [
                 str(r[0])
                 for r in db.execute(
-                    "SELECT placeholder FROM aliases WHERE project=? AND placeholder LIKE ?",
-                    (project, f"{stem}%"),
+                    "SELECT placeholder FROM aliases WHERE project=? AND "
+                    "(placeholder LIKE ? OR placeholder LIKE ?)",
+                    (project, f"{stems[0]}%", f"{stems[1]}%"),
                 )
-            }
-            if stem == "Interviewer" and not used:
+            ]
+            used = {int(m.group()) for t in taken if (m := re.search(r"\d+$", t))}
+            if english == "Interviewer" and not taken:
                 placeholder = stem
-            elif number is not None and f"{stem} {number}" not in used:
-                placeholder = f"{stem} {number}"
+            elif number is not None and number not in used:
+                placeholder = f"{stem}{sep}{number}"
             else:
-                n = len(used) + 1
-                while f"{stem} {n}" in used:  # a number taken out of turn by a file's own
+                n = len(taken) + 1
+                while n in used:  # a number taken out of turn by a file's own
                     n += 1
-                placeholder = f"{stem} {n}"
+                placeholder = f"{stem}{sep}{n}"
             db.execute(
                 "INSERT INTO aliases VALUES (?, ?, ?, ?)", (project, label, placeholder, role.value)
             )

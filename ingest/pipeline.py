@@ -404,6 +404,7 @@ class Ingestor:
                 )
 
         texts = [document.turn_text(t) for t in document.turns]
+        language = detect_language(document.text)
         roles = assign_roles(zip((t.speaker for t in document.turns), texts, strict=True))
         if kind is SourceKind.review or table_row(document) is not None:
             roles = dict.fromkeys(roles, Role.participant)
@@ -416,9 +417,11 @@ class Ingestor:
             if label is not None:
                 number = code if speaking == [label] else None
                 shown[label] = (
-                    label if is_generic_label(label) else self._alias(label, role, number=number)
+                    label
+                    if is_generic_label(label)
+                    else self._alias(label, role, number=number, chinese=language == "zh")
                 )
-        participant_id = self._participant_id(document, kind, roles, shown, sid)
+        participant_id = self._participant_id(document, kind, roles, shown, sid, language)
         if self.options.detect_names and self.catalog.mentioned(
             self.project, names_in(document.text)
         ):
@@ -466,7 +469,7 @@ class Ingestor:
             id=sid,
             path=display_name(document.locator, kind, redactor),
             kind=kind,
-            language=detect_language(document.text),
+            language=language,
             participant_id=participant_id,
             segment=dict(self.options.segment),
             metadata=metadata,
@@ -480,10 +483,15 @@ class Ingestor:
         return _Prepared(source, document.text, document.locator, replaces, chunks, file)
 
     def _alias(
-        self, label: str, role: Role, stem: str | None = None, number: int | None = None
+        self,
+        label: str,
+        role: Role,
+        stem: str | None = None,
+        number: int | None = None,
+        chinese: bool = False,
     ) -> str:
         """The catalog's placeholder for a name; a new one makes the redactor be made again."""
-        placeholder = self.catalog.alias(self.project, label, role, stem, number)
+        placeholder = self.catalog.alias(self.project, label, role, stem, number, chinese)
         if self._redactor is not None and self._redactor.names.get(label) != placeholder:
             self._redactor = None
         return placeholder
@@ -505,13 +513,14 @@ class Ingestor:
         roles: dict[str | None, Role],
         shown: dict[str | None, str | None],
         sid: str,
+        language: str = "en",
     ) -> str:
         hint = document.participant_hint
         if hint:
             if is_generic_label(hint):
                 return hint
             stem = {SourceKind.review: "Reviewer", SourceKind.survey: "Respondent"}.get(kind)
-            return self._alias(hint, Role.participant, stem)
+            return self._alias(hint, Role.participant, stem, chinese=language == "zh")
         if (row := table_row(document)) is not None:
             return f"{'review' if kind is SourceKind.review else 'respondent'} {row}"
         if (number := _file_number(document)) is not None:

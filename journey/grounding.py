@@ -47,7 +47,8 @@ _FOLD = str.maketrans(
 # Redaction placeholders: `[EMAIL]`-style tokens, and the names that stand for real people.
 _PLACEHOLDER = re.compile(
     r"\[[A-Z][A-Z_]*\]"
-    r"|(?<![A-Za-z])(?:(?:Participant|Speaker|Reviewer) \d+|Interviewer(?: \d+)?)(?![\dA-Za-z])"
+    r"|(?<![A-Za-z])(?:(?:Participant|Speaker|Reviewer|Respondent) \d+|Interviewer(?: \d+)?)"
+    r"(?![\dA-Za-z])|(?:受访者|说话人|评价者|答卷人)\d+|访谈者\d*"
 )
 # Redaction calls allowed per quote while relocating: bounds the work a degenerate quote costs.
 _REDACT_BUDGET = 2000

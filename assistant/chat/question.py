@@ -27,7 +27,7 @@ _JOY = re.compile(
     r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
 )
 _PARTICIPANT = re.compile(
-    r"(?<![A-Za-z0-9])(?:P|Participant\s*)(\d{1,4})(?![A-Za-z0-9])", re.IGNORECASE
+    r"(?<![A-Za-z0-9])(?:P|Participant\s*|受访者\s*)(\d{1,4})(?![A-Za-z0-9])", re.IGNORECASE
 )
 """P4, Participant 4; also against Chinese text (P4说了什么: \b sees no edge between 4 and 说)."""
 _PARTICIPANT_TOKEN = re.compile(r"^p\d{1,4}$")

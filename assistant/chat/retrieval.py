@@ -224,8 +224,8 @@ def _asked(passage: Passage) -> str:
 
 
 def participant_label(name: str | None) -> str:
-    """'Participant 3' as 'P3' (how questions and filters name a participant)."""
-    return (name or "").replace("Participant ", "P")
+    """'Participant 3' (or 受访者3) as 'P3' (how questions and filters name a participant)."""
+    return re.sub(r"^(?:Participant |受访者)(?=\d)", "P", name or "")
 
 
 class Retriever:
