@@ -236,11 +236,7 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                     o.theme = keep.id
             _recount(out, keep, into[0].name)
             _remove(stage, finding)
-            for rec in out.recommendations:
-                rec.addresses = list(
-                    dict.fromkeys(keep.id if a == finding.id else a for a in rec.addresses)
-                )
-            _one_recommendation_each(out)
+            _merge_recommendations(out, finding, keep)
         elif edit.op == "pin" and edit.pinned is not None:
             key = (edit.pinned.source_id, edit.pinned.char_start)
             finding.evidence = [edit.pinned] + [
@@ -257,9 +253,11 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
                 )
         elif edit.op == "split":
             _split(out, stage, finding, edit)
-    kept = {f.id for _, f in findings(out)}
-    out.top_pain_points = [i for i in out.top_pain_points if i in kept]
-    out.top_delights = [i for i in out.top_delights if i in kept]
+    # the study's top lists are its headline findings as edited: a split or added theme
+    # joins them (a trial's split theme was in no list and no export's ranking), a dismissed
+    # one leaves
+    out.top_pain_points = [p.id for s in out.stages for p in s.pain_points]
+    out.top_delights = [d.id for s in out.stages for d in s.delights]
     _rescore(out)
     return out
 
@@ -275,8 +273,6 @@ def _rescore(m: JourneyMap) -> None:
         if not pains:
             continue
         impact = round(max(p.severity * p.share for p in pains), 3)
-        if impact == rec.impact:
-            continue
         rec.impact, rec.priority = impact, round(impact / rec.effort, 3)
         kind = rec.kind or ""
         if kind in labels.plays and len(pains) == 1:  # worded by the local pipeline
@@ -329,17 +325,25 @@ def _retitle(m: JourneyMap, finding: Finding, title: str) -> None:
             rec.rationale = rec.rationale.replace(old, title)
 
 
-def _one_recommendation_each(m: JourneyMap) -> None:
-    """After a merge two recommendations may address one finding: the first (highest
-    priority) keeps it."""
-    seen: set[str] = set()
-    kept = []
+def _merge_recommendations(m: JourneyMap, gone: Finding, keep: Finding) -> None:
+    """After `gone` merged into `keep`: one recommendation for the merged theme, `keep`'s own
+    if it had one (a trial's merge left the absorbed theme's advice, worded by its title and
+    kind); else `gone`'s, now worded by `keep`'s title."""
+    labels = labels_for(m.language)
+    own = any(keep.id in r.addresses for r in m.recommendations)
     for rec in m.recommendations:
-        rec.addresses = [a for a in rec.addresses if a not in seen]
-        seen.update(rec.addresses)
-        if rec.addresses:
-            kept.append(rec)
-    m.recommendations = kept
+        if gone.id not in rec.addresses:
+            continue
+        if own:
+            rec.addresses = [a for a in rec.addresses if a != gone.id]
+            continue
+        rec.addresses = list(dict.fromkeys(keep.id if a == gone.id else a for a in rec.addresses))
+        own = True
+        play = labels.plays.get(rec.kind or "")
+        if play is not None:
+            rec.title = labels.titled(play, keep.title)
+            rec.rationale = rec.rationale.replace(gone.title, keep.title).replace(gone.id, keep.id)
+    m.recommendations = [r for r in m.recommendations if r.addresses]
 
 
 def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:

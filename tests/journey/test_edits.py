@@ -221,7 +221,38 @@ def test_a_merge_rescores_the_recommendation_and_the_top_list(sample_map: Journe
     assert again.impact == round(kept[1].severity * kept[1].share, 3) > 0
     assert again.priority == round(again.impact / again.effort, 3)
     assert "7 participants" in again.rationale
-    assert out.top_pain_points == [a.id]
+    assert a.id in out.top_pain_points and b.id not in out.top_pain_points
+
+
+def test_a_merge_keeps_the_target_themes_own_recommendation(sample_map: JourneyMap):
+    """A clinic trial merged a theme into another: the merged theme's advice was the absorbed
+    one's, worded by its title and kind."""
+    a, b = _pains(sample_map)[:2]
+    m = sample_map.model_copy(deep=True)
+    base = m.recommendations[0]
+    mine = base.model_copy(update={"id": "rec-a", "addresses": [a.id], "kind": "waiting"})
+    theirs = base.model_copy(update={"id": "rec-b", "addresses": [b.id], "kind": "unclear"})
+    m.recommendations = [theirs, mine]
+    out = apply_edits(m, [Edit(id="e9", op="merge", anchor=anchor(b), into_anchor=anchor(a))])
+    (kept,) = out.recommendations
+    assert kept.id == "rec-a" and kept.addresses == [a.id]
+    # with no advice of its own, the target takes the absorbed theme's, in its own words
+    m.recommendations = [theirs]
+    out = apply_edits(m, [Edit(id="e9", op="merge", anchor=anchor(b), into_anchor=anchor(a))])
+    (moved,) = out.recommendations
+    assert moved.addresses == [a.id] and a.title.lower() in moved.title.lower()
+    assert b.title.lower() not in moved.title.lower()
+
+
+def test_a_split_theme_joins_the_studys_top_list(sample_map: JourneyMap):
+    a = _pains(sample_map)[0]
+    quote = a.evidence[0]
+    out = apply_edits(
+        sample_map,
+        [Edit(id="e10", op="split", anchor=anchor(a), title="Split off", quotes=[quote])],
+    )
+    new = next(f for s in out.stages for f in s.pain_points if f.title == "Split off")
+    assert new.id in out.top_pain_points
 
 
 def test_an_edit_follows_most_of_its_quotes_or_goes_nowhere(sample_map: JourneyMap):
