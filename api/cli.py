@@ -852,11 +852,7 @@ def personas(
         typer.echo(json.dumps([p.model_dump(mode="json") for p in found], ensure_ascii=False))
         return
     if not found:
-        console.print(
-            "No personas: too few participants, or no groups of 3 or more that stand apart more "
-            "than chance would. Give them with --by KEY (a segment attribute).",
-            highlight=False,
-        )
+        console.print(words.no_personas, highlight=False)
         return
     for p in found:
         people = words.count(p.size, words.participants)

@@ -56,7 +56,8 @@ DIFFICULTY = re.compile(
     r"|麻烦|难(?!得|忘)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
-    r"(?:等|排)了(?:快|将近|足足|整整|差不多)?[一二两三四五六七八九十几半\d]+多?个?(?:多)?"
+    r"(?:等|排)(?:了|就是|就要|要|队|队就要|队要)?(?:快|将近|足足|整整|差不多)?"
+    r"[一二两三四五六七八九十几半\d]+多?个?(?:多)?"
     r"(?:小时|天|周|星期|礼拜|月)",
     _I,
 )
@@ -236,6 +237,14 @@ NOW_STATE = re.compile(
     r"^\W*(?:(?:and|but|so) )?(?:now|these days|nowadays)\b|^\W*(?:现在|如今)", _I
 )
 """A sentence that opens on how things are now ("Now I submit on Monday…", 现在…)."""
+NOW_CLAUSE = re.compile(
+    r"[,;\u2014\-]\s*(?:(?:but|and|so) )?(?:now|these days|nowadays)\b"
+    r"(?! (?:it|that)'?s? (?:still|worse)| it \w+ (?:even )?(?:more|worse))"
+    r"|[，；,]\s*(?:但是?|可是|而)?(?:现在|如今)(?!还是|也还|仍然|依然|更)",
+    _I,
+)
+"""How things are now, as a later clause of a sentence about how they were ("Before, it took a
+month, now it takes two days", 以前…，现在…)."""
 NOW_WORD = re.compile(r"\b(?:now|these days|nowadays|still)\b|现在|如今|还是", _I)
 OPENING_TURNS = 12
 """The warm-up ends within this many turns of an interview, if the interviewer marks its end."""

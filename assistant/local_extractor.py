@@ -308,6 +308,16 @@ def _before_and_now(units: Sequence[Unit], readings: list[Reading]) -> list[Read
     Wednesday."): the pair is praise of the change, said by the second sentence; the first is
     no pain point of the journey mapped."""
     out = list(readings)
+    for i, unit in enumerate(units):  # both in one sentence: 以前…排一个多小时，现在点几下就挂上了
+        turn = cues.NOW_CLAUSE.search(unit.text)
+        if (
+            turn is not None
+            and out[i].kind is not ObservationKind.delight
+            and cues.PAST_STATE.search(unit.text[: turn.start()])
+            and read_sentence(unit.text[: turn.start()]).kind is ObservationKind.pain_point
+            and read_sentence(unit.text[turn.end() :]).kind is not ObservationKind.pain_point
+        ):
+            out[i] = _RELIEVED
     for i in range(len(units) - 1):
         past, now = units[i], units[i + 1]
         if (

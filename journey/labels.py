@@ -473,6 +473,8 @@ class Labels:
     facts: str
     """Priority, impact and effort of a recommendation."""
     defining: str
+    no_personas: str
+    """Said when the study has no personas (CLI)."""
     """A persona's defining theme: `{title}`, `{n}` of its `{size}` members, `{share}` and
     `{rest}` (the share among everyone else)."""
     # -- lanes ---------------------------------------------------------------------------------
@@ -725,6 +727,8 @@ EN = Labels(
     severity_of="severity {n}/5",
     facts="priority {priority:.2f} · impact {impact:.2f} · effort {effort}/5",
     defining="{title}: {n} of {size} ({share:.0%}; the rest {rest:.0%})",
+    no_personas="No personas: too few participants, or no groups of 3 or more that stand apart "
+    "more than chance would. Give them with --by KEY (a segment attribute).",
     stage="Stage",
     feeling="Feeling",
     doing="Doing",
@@ -824,7 +828,8 @@ EN = Labels(
     touchpoints_of="touchpoints: {names}",
     touchpoint_line="{name} ({kind}) — {participants}",
     more_in_exports="*… and {n} more {what} in the JSON and CSV exports.*",
-    once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON.*",
+    once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON and the HTML "
+    "map.*",
     what_people_do="What people do",
     more_in_json="*… and {n} more in the JSON.*",
     opportunity_line=(
@@ -914,6 +919,8 @@ ZH = Labels(
     severity_of="严重度 {n}/5",
     facts="优先级 {priority:.2f} · 影响 {impact:.2f} · 投入 {effort}/5",
     defining="{title}：{size} 人中 {n} 人（{share:.0%}；其余的人 {rest:.0%}）",
+    no_personas="没有人物画像：参与者太少，或没有 3 人以上、差异超出偶然的群体。"
+    "可用 --by 键名（分群属性）按属性分组。",
     stage="阶段",
     feeling="情绪",
     doing="行为",
@@ -1002,7 +1009,7 @@ ZH = Labels(
     touchpoints_of="触点：{names}",
     touchpoint_line="{name}（{kind}）— {participants}",
     more_in_exports="*……另有 {n} 个{what}，见 JSON 和 CSV 导出。*",
-    once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON。*",
+    once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON 导出或网页版地图。*",
     what_people_do="用户行为",
     more_in_json="*……另有 {n} 条，见 JSON。*",
     opportunity_line="**{title}** — 优先级第 {rank}/{total} · {facts} · 针对：{addresses}",

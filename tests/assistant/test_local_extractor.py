@@ -192,6 +192,22 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
     assert readings[1].kind.value == kinds[1]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("以前在医院光挂号就要排一个多小时，现在点几下就挂上了。", "delight"),
+        ("Before, it took a month to get paid and it was awful, now it takes two days.", "delight"),
+        ("以前排队很久，现在还是要排很久，太烦了。", "pain_point"),
+        ("It used to crash, now it crashes even more.", "pain_point"),
+        ("Before, I used the app, now I use the website.", "neutral"),
+    ],
+)
+def test_before_and_now_in_one_sentence(text: str, kind: str):
+    """An online clinic trial's praise of booking by phone sat in its waiting-time theme."""
+    (reading,) = what_counts(_units((None, text)), [read_sentence(text)])
+    assert reading.kind.value == kind
+
+
 def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     """A B2B trial's map had a parking garage (severity 5), a flight delay at the gate and a
     dog barking at the mail carrier among its pain points."""
