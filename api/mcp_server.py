@@ -76,18 +76,31 @@ INSTRUCTIONS = (
 )
 Project = Annotated[
     str,
-    Field(description="The project's name (list_projects); ingest_source creates a new one"),
+    Field(description="The project's name, as list_projects gives it"),
 ]
 FindingId = Annotated[
     str,
     Field(description="A pain point's or delight's id, e.g. pp-onboarding-1 (top_pain_points)"),
 ]
+Limit = Annotated[int, Field(ge=1, le=50, description="How many to return, at most")]
+Stage = Annotated[
+    str | None, Field(description="A stage of the map by name, e.g. Onboarding (any case)")
+]
+Query = Annotated[str, Field(description="What to look for, in any language")]
+Question = Annotated[str, Field(description="A question about the study, in any language")]
 ConversationId = Annotated[
-    str | None, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    str | None,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The conversation_id of an earlier answer, to ask a follow-up",
+    ),
 ]
 
-INLINE_AT_MOST = 64 * 1024
-"""An export larger than this (bytes) is linked as a resource, not put in the chat."""
+INLINE_AT_MOST = 16 * 1024
+"""An export larger than this (bytes; the reply carries it twice, as text and structured) is
+linked as a resource, not put in the chat."""
 EXPORT_URI = "journeymap://projects/{project}/map.{format}"
 """The resource of a map export in a format other than JSON (which is the map resource)."""
 
@@ -180,10 +193,17 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(WRITES)
     def ingest_source(
         project: Project,
-        path: str | None = None,
-        content: str | None = None,
-        content_base64: str | None = None,
-        filename: str | None = None,
+        path: Annotated[
+            str | None, Field(description="A file inside the workspace folder, relative to it")
+        ] = None,
+        content: Annotated[str | None, Field(description="The file's text")] = None,
+        content_base64: Annotated[
+            str | None, Field(description="The file's bytes as base64 (.docx, .pdf)")
+        ] = None,
+        filename: Annotated[
+            str | None,
+            Field(description="The file's name; its extension gives the format (with content)"),
+        ] = None,
         kind: SourceKind | None = None,
         segment: dict[str, str] | None = None,
     ) -> IngestResult:
@@ -278,10 +298,15 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(READ_ONLY)
     def top_pain_points(
         project: Project,
-        stage: str | None = None,
-        segment: str | None = None,
-        limit: Annotated[int, Field(ge=1, le=50)] = 5,
-        kind: Literal["pain_point", "delight"] = "pain_point",
+        stage: Stage = None,
+        segment: Annotated[
+            str | None,
+            Field(description="A segment as attribute=value (plan=family), or a bare value"),
+        ] = None,
+        limit: Limit = 5,
+        kind: Annotated[
+            Literal["pain_point", "delight"], Field(description="Pain points or delights")
+        ] = "pain_point",
     ) -> TopFindings:
         """The stored map's most important pain points (or delights, with kind=delight), each
         with its stage, participants, severity and one or two short verbatim quotes. Filter by
@@ -327,9 +352,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         )
 
     @tool(READ_ONLY)
-    def search_quotes(
-        project: Project, query: str, limit: Annotated[int, Field(ge=1, le=50)] = 5
-    ) -> QuoteSearch:
+    def search_quotes(project: Project, query: Query, limit: Limit = 5) -> QuoteSearch:
         """Participants' verbatim words nearest in meaning to a query (any language), best
         first, each with its source id, path and character offsets. Needs no map."""
         found = studies(project).search_quotes(query, limit)
@@ -342,7 +365,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False))
     def ask(
         project: Project,
-        question: str,
+        question: Question,
         conversation_id: ConversationId = None,
         ctx: Context | None = None,
     ) -> ChatAnswer:
@@ -367,8 +390,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     def export_journey_map(project: Project, format: Format = "md") -> str:
         """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram, a
         self-contained HTML page or its coded segments (observations CSV / JSONL). An export
-        over 64 KB (the JSON and HTML of most studies) comes as a link to a resource to read
-        or save, not as text in the chat."""
+        over 16 KB (all but the Mermaid diagram of most studies) comes as a link to a resource
+        to read or save, not as text in the chat."""
         text = studies(project).export(format)
         size = len(text.encode("utf-8"))
         if size <= INLINE_AT_MOST:

@@ -111,7 +111,9 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             assert answer["conversation_id"] and answer["citations"]
             await call("list_recommendations", project="fb")
             report = await call("export_journey_map", project="fb", format="md")
-            assert report["result"].startswith("#")
+            # inline when small, else a link to the export's resource
+            linked = "journeymap://projects/fb/map.md" in report["result"]
+            assert report["result"].startswith("#") or linked
             first = top["findings"][0]["id"]
             edited = await call("edit_map", project="fb", op="rename", target=first, title="Ours")
             assert edited["applied"] and edited["finding"]["title"] == "Ours"
