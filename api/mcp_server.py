@@ -98,6 +98,8 @@ ConversationId = Annotated[
     ),
 ]
 
+LISTED_AT_MOST = 10
+"""Sources an ingest reply lists (the rest are counted in `added_total`)."""
 INLINE_AT_MOST = 16 * 1024
 """An export larger than this (bytes; the reply carries it twice, as text and structured) is
 linked as a resource, not put in the chat."""
@@ -240,7 +242,11 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         else:
             data, name = _decode_base64(content_base64 or ""), filename
         options = state.settings.ingest_options(kind=kind, segment=segment or {})
-        return ingest_uploads(studies.open(project), [Upload(name, data)], options)
+        done = ingest_uploads(studies.open(project), [Upload(name, data)], options)
+        if len(done.added) > LISTED_AT_MOST:
+            update = {"added": done.added[:LISTED_AT_MOST], "added_total": len(done.added)}
+            done = done.model_copy(update=update)
+        return done
 
     @tool(WRITES)
     def build_journey_map(

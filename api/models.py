@@ -122,6 +122,9 @@ class IngestResult(BaseModel):
     """Chunks embedded."""
     warnings: list[str]
     """What was read but deserves a look, e.g. a file decoded from a legacy encoding."""
+    added_total: int | None = None
+    """How many sources were stored, when `added` lists only the first of them (an MCP reply
+    stays small: a table of 800 reviews is 800 sources)."""
 
 
 def project_out(info: ProjectInfo) -> ProjectOut:

@@ -484,3 +484,16 @@ async def test_list_tools_answer_one_block_with_totals_and_a_limit(state):
         project = tools["get_theme"].input_schema["properties"]["project"]
         assert "list_projects" in project["description"]
         assert tools["get_theme"].input_schema["properties"]["theme_id"]["description"]
+
+
+@pytest.mark.anyio
+async def test_an_ingest_of_a_large_table_lists_its_first_sources_and_counts_the_rest(state):
+    """An MCP trial's 800-row review table gave a 292 KB ingest reply."""
+    rows = "".join(f"r{i},The box came late again {i}.\n" for i in range(25))
+    async with Client(create_mcp(state)) as client:
+        done = await client.call_tool(
+            "ingest_source",
+            {"project": "big", "content": "id,review\n" + rows, "filename": "reviews.csv"},
+        )
+    result = done.structured_content
+    assert not done.is_error and len(result["added"]) == 10 and result["added_total"] == 25
