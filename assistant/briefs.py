@@ -184,16 +184,12 @@ def search_quotes(
             continue
         start, end = int(hit.metadata["char_start"]), int(hit.metadata["char_end"])
         first, last = int(hit.metadata["turn_start"]), int(hit.metadata["turn_end"])
-        # The participant's turns of the passage; turns with only whitespace between them
-        # (a review's title and body) make one quote.
+        # The participant's turns of the passage, each its own quote (a review's title and
+        # body too: one span over both was refused by an edit that adds it, being no one turn)
         pieces: list[tuple[int, int, Turn]] = []
         for turn in item.source.turns[first : last + 1]:
             s, e = max(start, turn.char_start), min(end, turn.char_end)
-            if turn.role is not Role.participant or s >= e:
-                continue
-            if pieces and not item.original[pieces[-1][1] : s].strip():
-                pieces[-1] = (pieces[-1][0], e, pieces[-1][2])
-            else:
+            if turn.role is Role.participant and s < e:
                 pieces.append((s, e, turn))
         # one quote per passage (a think-aloud passage of many short turns gave seven at one
         # score): the piece sharing most words with the query, else the longest

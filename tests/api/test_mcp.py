@@ -497,3 +497,31 @@ async def test_an_ingest_of_a_large_table_lists_its_first_sources_and_counts_the
         )
     result = done.structured_content
     assert not done.is_error and len(result["added"]) == 10 and result["added_total"] == 25
+
+
+@pytest.mark.anyio
+async def test_a_review_quote_found_by_search_can_be_added_as_a_finding(state):
+    """An MCP trial's search_quotes gave a review's title and body as one span, which
+    edit_map add then refused: "that span is not inside one participant turn"."""
+    table = "id,title,review\n" + "".join(
+        f"r{i},Not the speed advertised,The download speed is a third of what I pay for {i}.\n"
+        for i in range(6)
+    )
+    async with Client(create_mcp(state)) as client:
+        await client.call_tool(
+            "ingest_source", {"project": "nb", "content": table, "filename": "reviews.csv"}
+        )
+        built = await client.call_tool("build_journey_map", {"project": "nb"})
+        stage = built.structured_content["stages"][0]["name"]
+        found = await client.call_tool(
+            "search_quotes", {"project": "nb", "query": "download speed", "limit": 2}
+        )
+        quotes = [
+            {k: q[k] for k in ("source_id", "char_start", "char_end")}
+            for q in found.structured_content["quotes"]
+        ]
+        added = await client.call_tool(
+            "edit_map",
+            {"project": "nb", "op": "add", "stage": stage, "title": "Slow", "quotes": quotes},
+        )
+        assert not added.is_error, _text(added)
