@@ -533,7 +533,10 @@ class Ingestor:
         # "受访者" in every file is not one person: each file's participant is its own
         if (number := _last_number(document)) is not None:
             return f"P{number}"
-        return f"source {sid[:8]}"
+        if len(speakers) == 1:  # else the next free pseudonym, as a named speaker would get
+            # ("source 3f2a1b9c" read as no one); keyed by the source, so the file keeps it
+            return self._alias(f"source {sid}", Role.participant, chinese=language == "zh")
+        return f"source {sid[:8]}"  # a group's file, or one with no participant turns
 
     def _flush(self, report: IngestReport) -> None:
         """Store the queued sources. If storing fails, each file's part is tried on its own, so

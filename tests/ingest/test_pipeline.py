@@ -137,7 +137,8 @@ def test_an_unnumbered_role_label_is_a_different_participant_in_every_file(
     added = _ingest(workspace, [*files, zoom, numbered], project="roles").added
     by_path = {Path(s.path).name: s.participant_id for s in added}
     assert by_path["interview_01.txt"] == "P1" and by_path["interview_02.txt"] == "P2"
-    assert by_path["session.txt"].startswith("source ")  # not "Speaker 2" of every recording
+    # not "Speaker 2" of every recording: a pseudonym of its own
+    assert by_path["session.txt"].startswith("Participant ")
     assert by_path["notes.txt"] == "Participant 4"  # a numbered label is one person
 
 
