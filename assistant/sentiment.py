@@ -131,6 +131,8 @@ _ZH_LEXICON = {
     # common words of praise and blame in reviews of any business (a hotel trial: 超值, 加分项,
     # 人特别好, 性价比很高 read as nothing; 很难得 as 难 "hard")
     "超值": 2,
+    "满分": 2,
+    "点赞": 1.5,
     "加分": 1.5,
     "难得": 1.5,
     "难忘": 1.5,

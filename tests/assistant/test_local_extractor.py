@@ -355,6 +355,7 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("性价比很高，下次还会再来。", "delight"),
         ("人好多啊，排了很久。", "neutral"),  # "so many people", no praise of anyone
         ("房间有股霉味。", "pain_point"),
+        ("现在在手机上提前三天就能挂上号，这个我给满分。", "delight"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):
