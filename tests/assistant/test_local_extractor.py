@@ -77,20 +77,24 @@ def test_handles_and_links_carry_no_sentiment():
     )
 
 
+def _interview_source(n: int, turns: list[Turn]) -> Source:
+    return Source(
+        id=f"s{n}",
+        path=f"p{n}.txt",
+        kind=SourceKind.interview,
+        language="en",
+        participant_id=f"P{n}",
+        turns=turns,
+    )
+
+
 def _units(*lines: tuple[str | None, str]) -> list[Unit]:
     """Participant sentences of one interview, each with the question it answers."""
     text = " ".join(line for _, line in lines)
     turn = Turn(
         index=0, speaker="P1", role=Role.participant, text=text, char_start=0, char_end=len(text)
     )
-    source = Source(
-        id="s1",
-        path="p1.txt",
-        kind=SourceKind.interview,
-        language="en",
-        participant_id="P1",
-        turns=[turn],
-    )
+    source = _interview_source(1, [turn])
     units, at = [], 0
     for question, line in lines:
         units.append(Unit(source, turn, at, at + len(line), line, question))
@@ -140,14 +144,7 @@ def _interview(*turns: tuple[Role, str]) -> list[Unit]:
             )
         )
         at += len(text) + 1
-    source = Source(
-        id="s2",
-        path="p2.txt",
-        kind=SourceKind.interview,
-        language="en",
-        participant_id="P2",
-        turns=made,
-    )
+    source = _interview_source(2, made)
     units, question = [], None
     for turn in made:
         if turn.role is Role.interviewer:
