@@ -219,7 +219,8 @@ INTRODUCTION = re.compile(
 """An interviewer's question that asks who the participant is: its answer is background (a
 role, a household, "a month of business trips"), not a finding about the product."""
 INTERVIEW_OPENS = re.compile(
-    r"\b(?:let'?s (?:get (?:into it|started|going)|start|begin|dive in|kick off|jump in)|"
+    r"\b(?:let'?s (?:get (?:into it|started|going)|start|begin|dive in|kick off|jump in|talk about|"
+    r"turn to|move on to)|(?:on|onto|on to) the (?:interview|questions)|"
     r"(?:just )?to (?:start|begin|kick (?:us |things )?off)|(?:first|opening) question|"
     r"(?:okay|ok|right|so),? (?:so )?(?:tell|talk) (?:me|us))\b|进入正题|我们开始|那我们开始",
     _I,
