@@ -577,7 +577,11 @@ class Study:
         """Remove an edit; the next map no longer applies it."""
         with self._writing():
             if not self.workspace.repository.delete_edit(self.project, edit_id):
-                raise NotFoundError(f"no edit {edit_id!r} in project {self.project!r}")
+                raise NotFoundError(
+                    f"no edit {edit_id!r} in project {self.project!r}: undone already, or never "
+                    "made (`journeymap edit list`, GET …/edits or the list_edits tool show those "
+                    "kept)"
+                )
 
     # questions
     def ask(self, question: str, conversation: str | None = None) -> ChatAnswer:
