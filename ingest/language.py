@@ -27,6 +27,10 @@ _STOPWORDS = {
         "they",
         "my",
         "have",
+        "no",  # Spanish too: "No show, no text, no apology." read as Spanish (an MCP trial)
+        "all",
+        "at",
+        "on",
     },
     "es": {
         "el",

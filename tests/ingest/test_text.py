@@ -257,3 +257,12 @@ def test_sentiment_of_a_long_text_reads_its_start_in_bounded_time() -> None:
 
     start = "I love it, the recipes are great. "
     assert sentiment(start * 10_000) == sentiment((start * 10_000)[:MAX_SENTIMENT_CHARS]) > 0
+
+
+def test_a_short_english_review_of_noes_is_english():
+    """An MCP trial's review read as Spanish: "no" is an English word too."""
+    assert (
+        detect_language("Waited in all day for the installer. No show, no text, no apology.")
+        == "en"
+    )
+    assert detect_language("El pedido no llegó a tiempo y nadie me llamó.") == "es"
