@@ -101,6 +101,7 @@ class Gatherer:
 
     def __init__(self, study: JourneyMap, retriever: Retriever, reader: QuestionReader) -> None:
         self.map, self.retriever, self.reader = study, retriever, reader
+        self._kind_of = {p.source.id: p.source.kind for p in retriever.passages}
         self._findings: list[tuple[str, Finding]] = [
             (stage.name, f) for stage in study.stages for f in (*stage.pain_points, *stage.delights)
         ]
@@ -220,10 +221,7 @@ class Gatherer:
             quotes = saying if len(saying) >= 2 else quotes
         return Grounds(
             lang,
-            [
-                self._fact(self._stage_as_asked(stage, lang), x, lang, f.participant)
-                for stage, x in findings
-            ],
+            [self._fact(self._stage_as_asked(stage, lang), x, lang, f) for stage, x in findings],
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
@@ -364,14 +362,10 @@ class Gatherer:
             self._bars[key] = sorted(self.retriever.nearest(q) for q in NULL_QUESTIONS[key])[-2]
         return self._bars[key]
 
-    def _fact(self, stage: str, finding: Finding, lang: Lang, participant: str | None) -> Fact:
+    def _fact(self, stage: str, finding: Finding, lang: Lang, f: Filters) -> Fact:
         """The finding with its counts and first two quotes (in the participant's words only,
-        when the question is about one)."""
-        evidence = [
-            e
-            for e in finding.evidence
-            if not participant or participant_label(e.participant_id) == participant
-        ]
+        when the question is about one; from interviews or reviews only, when it asks so)."""
+        evidence = [e for e in finding.evidence if self._said(e, f)]
         total = self.map.sources.participants
         # A study of reviews only counts reviewers, not interview participants.
         reviews_only = set(self.map.sources.kinds) == {"review"}
@@ -390,9 +384,14 @@ class Gatherer:
             return False
         if f.sentiment and (f.sentiment == "pain") != isinstance(finding, PainPoint):
             return False
-        return not f.participant or any(
-            participant_label(e.participant_id) == f.participant for e in finding.evidence
-        )
+        return any(self._said(e, f) for e in finding.evidence)
+
+    def _said(self, e: Evidence, f: Filters) -> bool:
+        """Whether a quote is of the participant and the kind of source the question names
+        ("访谈中大家怎么说押金" had led with a review)."""
+        if f.participant and participant_label(e.participant_id) != f.participant:
+            return False
+        return f.kind is None or self._kind_of.get(e.source_id) is f.kind
 
     def _named(self, question: str, subject: list[str]) -> np.ndarray:
         """How many of the question's words each finding names in its title or touchpoints.

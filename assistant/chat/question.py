@@ -191,7 +191,8 @@ class QuestionReader:
         )
         kind = (
             SourceKind.review
-            if re.search(r"\breviews?\b|评论|评价", lower)
+            # 评价 is also "to judge" (用户如何评价前台？): only reviews as such
+            if re.search(r"\breviews?\b|(?:评论|评价|点评)(?:里|中|区)|在评论|差评|好评", lower)
             else SourceKind.interview
             if re.search(r"\binterviews?\b|访谈", lower)
             else None

@@ -256,3 +256,20 @@ def test_a_question_for_the_biggest_problems_is_answered_by_the_widest_themes(ch
     again = chat.ask("What are the three biggest problems customers have?")
     assert top.findings and again.findings == top.findings
     assert not any("three" in c.quote.lower() for c in again.citations)
+
+
+def test_a_question_about_the_interviews_or_the_reviews_cites_only_them(chat: Chat):
+    """A hotel trial's "访谈中大家怎么说押金" led with a review."""
+    for question, interview in (
+        ("What did the interviews say about delivery?", True),
+        ("What did the reviews say about delivery?", False),
+    ):
+        answer = chat.ask(question)
+        assert answer.citations, question
+        assert all((".csv" not in c.source_path) == interview for c in answer.citations), question
+    from assistant.chat.question import QuestionReader
+    from journey.source import SourceKind
+
+    reader = QuestionReader([], set(), lambda t: t)
+    assert reader.filters("用户如何评价配送？").kind is None  # 评价 "to judge"
+    assert reader.filters("差评里大家怎么说配送？").kind is SourceKind.review

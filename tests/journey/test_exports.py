@@ -431,7 +431,10 @@ def test_markdown_counts_what_was_mentioned_once_without_listing_it(
     stage = signup.model_copy(update={"pain_points_once": [once]})
     report = to_markdown(sample_map.model_copy(update={"stages": [stage, *sample_map.stages[1:]]}))
 
-    assert "Mentioned once (too few people to headline): 1 pain point, in the JSON and the HTML map." in report
+    assert (
+        "Mentioned once (too few people to headline): 1 pain point, in the JSON and the HTML map."
+        in report
+    )
     assert "Only one person had this" not in report
     assert "Mentioned once" not in to_markdown(sample_map)
 
