@@ -24,7 +24,11 @@ _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
 DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|stuck|"
     r"took (?:me )?(?:a while|ages|forever|long|some time)|too (?:many|much|long|small|slow|"
-    r"complicated|complex|busy)|complicated|complex|cumbersome|tedious|overwhelm\w*|"
+    r"complicated|complex|busy|fast|quick(?:ly)?|steep|soon|early|late|loud|quiet|short|big|"
+    r"advanced|intense|aggressive|expensive|pricey)|complicated|complex|cumbersome|tedious|"
+    r"overwhelm\w*|"
+    # it worked once and broke: "Worked fine before the OS update."
+    r"worked (?:fine|well|great|perfectly|ok|okay) (?:before|until|till)|used to work|"
     r"annoy\w*|frustrat\w*|irritat\w*|fiddly|clunky|awkward|buried|hidden|hid|"
     r"gave up|give up|had to (?:go back|scroll|search|call|ask)|(?:have|had) to (?:zoom|squint)|"
     r"(?:really|very|so|way|far|quite|rather) (?:small|tiny)(?! (?:thing|things|detail|details|"
@@ -144,7 +148,7 @@ which a sentiment lexicon reads as complaint ("stress", "load", "arguing")."""
 CONTRAST = re.compile(r"\b(?:but(?! also| again)|however)\b|但是|可是|不过|但", _I)
 """A turn in a sentence: what follows it carries the speaker's verdict."""
 NEGATION = re.compile(
-    r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t|nobody|no one)\b"
+    r"\b(not|no|never|n't|hardly|wasn'?t|isn'?t|aren'?t|don'?t|didn'?t|nobody|no one|nothing)\b"
     r"|不|没",
     _I,
 )

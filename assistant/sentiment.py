@@ -213,6 +213,8 @@ _SPOKEN = re.compile(
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
+    # no complaint: "Nothing wrong with it."
+    r"nothing (?:wrong|bad)|no complaints?|"
     # pain as a symptom is what a patient came about, not a verdict on the service
     rf"(?:{BODY}) pains?|pain ?(?:killers?|relief|management|clinic|medication))\b"
     # A short quotation names a label or repeats what someone said (I'd look for "Help";

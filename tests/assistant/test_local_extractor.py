@@ -192,6 +192,21 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        # a fitness trial: excess, a regression, and no complaint at all
+        ("Plan jumped too fast", "pain_point"),
+        ("The intensity ramp is way too steep for people who haven't exercised.", "pain_point"),
+        ("Worked fine before the OS update.", "pain_point"),
+        ("Nothing wrong with it.", "neutral"),
+        ("Not too hard, just right.", "neutral"),
+    ],
+)
+def test_excess_and_a_regression_are_complaints_and_nothing_wrong_is_none(text: str, kind: str):
+    assert read_sentence(text).kind.value == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
         ("以前在医院光挂号就要排一个多小时，现在点几下就挂上了。", "delight"),
         ("Before, it took a month to get paid and it was awful, now it takes two days.", "delight"),
         ("以前排队很久，现在还是要排很久，太烦了。", "pain_point"),
