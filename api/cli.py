@@ -71,6 +71,12 @@ def _opened() -> Iterator[Studies]:
     studies = _studies()
     try:
         yield studies
+    except NotFoundError as exc:
+        if str(exc).startswith("no project "):  # which workspace was looked in, and how to
+            # point at another: it is the folder the command runs in unless told otherwise
+            home = studies.workspace.settings.home
+            exc = NotFoundError(f"{exc} [workspace {home}; set JOURNEYMAP_HOME to use another]")
+        raise _fail(exc) from None
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:
@@ -433,6 +439,15 @@ def map_command(
         )
     if not out:
         sys.stdout.write(render(journey_map, fmt))
+    for path in out or []:
+        if path.suffix and format_for(path.name, "") == "":
+            # `--out m.xlsx` wrote JSON into a file Excel cannot open
+            raise _fail(
+                JourneymapError(
+                    f"{path.name}: no export format has the extension {path.suffix!r}; use "
+                    ".json .md .csv .mmd .html, .observations.csv or .jsonl"
+                )
+            )
     for path in out or []:
         path.parent.mkdir(parents=True, exist_ok=True)
         chosen = format_for(path.name, fmt)
@@ -1035,6 +1050,11 @@ def mcp() -> None:
 
     settings = _checked_settings()
     workspace = open_workspace(settings)
+    if sys.stdin.isatty():  # run by hand, it would seem to hang
+        err.print(
+            f"journeymap MCP server on stdin/stdout, workspace {settings.home}: waiting for an "
+            "assistant to connect (an assistant launches this command itself; Ctrl-C stops it)"
+        )
     try:
         create_mcp(AppState(settings=settings, workspace=workspace), local=True).run("stdio")
     finally:

@@ -210,7 +210,7 @@ _RELATION = (
 )
 _STRONG_BEFORE = re.compile(
     rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION}),?|\bnamed|\bname\sis|\bname's|\bcalled"
-    r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor)\s$",
+    r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor|\b(?:coach|trainer|instructor|chef))\s$",
     re.I,
 )
 # Right after "my wife", "our neighbour," a capitalised word is a name even when it is not in
@@ -223,6 +223,7 @@ _ROLE = (
     "|representative|rep|officer|clerk|intern|lead|head|founder|co-founder|owner|ceo|cfo|cto"
     "|coo|vp|nurse|pharmacist|dentist|therapist|counsellor|counselor|instructor|coach|tutor"
     "|cleaner|housekeeper|driver|courier|carer|caregiver|physio|gp|surgeon|vet|lawyer|solicitor"
+    "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser|dentist"
 )
 """Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
 _RELATIVE_BEFORE = re.compile(

@@ -288,6 +288,17 @@ def test_map_of_an_unknown_project_says_how_to_make_one(_run, tmp_path: Path):
     result = _run(tmp_path / "home", "map", "-p", "nothing")
     assert result.returncode == 2
     assert "ingest" in result.stderr
+    # and in which workspace it looked (a new user ran it from another folder)
+    assert "JOURNEYMAP_HOME" in result.stderr and "home" in result.stderr
+
+
+def test_map_refuses_an_out_file_of_no_export_format(_run, tmp_path: Path):
+    """`map --out m.xlsx` wrote JSON into a file Excel cannot open, and said so."""
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts" / "qa.txt"), "-p", "x").returncode == 0
+    result = _run(home, "map", "-p", "x", "--out", str(tmp_path / "m.xlsx"))
+    assert result.returncode == 2 and ".xlsx" in result.stderr
+    assert not (tmp_path / "m.xlsx").exists()
 
 
 def test_ask_prints_an_answer_with_sources_and_json_on_request(_run, tmp_path: Path):

@@ -175,6 +175,9 @@ def test_a_relative_or_colleague_named_right_after_is_a_name_even_off_the_list()
         # an MCP trial's broadband study: "my granddaughter Chloe" reached the map
         ("My granddaughter Chloe set this video up for me.", "My granddaughter [NAME] set"),
         ("My mother-in-law Jean came round.", "My mother-in-law [NAME] came"),
+        # a gym and a fitness trial: "My trainer Priya", "Coach Jordan pushes you"
+        ("My trainer Priya really motivated me.", "My trainer [NAME] really"),
+        ("Coach Jordan pushes you hard.", "Coach [NAME] pushes"),
     ]:
         out, counts = redactor.redact(text)
         assert kept in out and counts["name"] == 1, out
