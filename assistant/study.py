@@ -393,7 +393,9 @@ class Study:
                 )
             raise NotFoundError(
                 f"no source {ref!r} in project {self.project!r}; list the project's sources "
-                "for their ids"
+                f"for their ids and shown names (`journeymap sources --project {self.project}`, "
+                f"GET /v1/projects/{self.project}/sources; a name in a file name is shown "
+                "redacted, as p01_[NAME].txt)"
             )
         return found[0]
 
