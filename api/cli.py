@@ -185,6 +185,13 @@ def ingest(
         list[str] | None,
         typer.Option(help="Segment attribute for these sources, key=value; repeatable."),
     ] = None,
+    segment_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A column of a .csv/.jsonl table whose value in each row is that source's "
+            "segment (e.g. platform: ios, android); repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Ingest transcripts (.txt .md .vtt .srt .docx .pdf .json) and reviews (.csv .jsonl).
 
@@ -198,6 +205,7 @@ def ingest(
         text_column=text_column,
         id_column=id_column,
         segment=_segments(segment or []),
+        segment_columns=tuple(segment_column or ()),
     )
     studies = _studies()
     found = 0

@@ -208,6 +208,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         ] = None,
         kind: SourceKind | None = None,
         segment: dict[str, str] | None = None,
+        segment_columns: Annotated[
+            list[str] | None,
+            Field(description="Table columns whose value in each row is its segment"),
+        ] = None,
     ) -> IngestResult:
         """Add a transcript or review table to a project (created if new). Give one of: `path`,
         a file inside the workspace folder; `content`, its text; or `content_base64`, its bytes
@@ -216,7 +220,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         stored once. `kind` as the CLI's --kind: by default a table's rows are reviews and
         anything else an interview; `survey` for a table of survey answers (a respondent per
         row) or a transcript of survey answers. `segment` tags its participants, e.g.
-        {"plan": "family"}."""
+        {"plan": "family"}; `segment_columns` take each row's segment from a table's columns,
+        e.g. ["platform"]."""
         given = [x is not None for x in (path, content, content_base64)]
         if sum(given) != 1:
             raise InvalidRequestError("give exactly one of path, content or content_base64")
@@ -241,7 +246,9 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             data, name = content.encode("utf-8"), filename
         else:
             data, name = _decode_base64(content_base64 or ""), filename
-        options = state.settings.ingest_options(kind=kind, segment=segment or {})
+        options = state.settings.ingest_options(
+            kind=kind, segment=segment or {}, segment_columns=tuple(segment_columns or ())
+        )
         done = ingest_uploads(studies.open(project), [Upload(name, data)], options)
         if len(done.added) > LISTED_AT_MOST:
             update = {"added": done.added[:LISTED_AT_MOST], "added_total": len(done.added)}

@@ -42,6 +42,8 @@ class Document:
     metadata: dict[str, str | int | float] = field(default_factory=dict)
     participant_hint: str | None = None
     """A participant id the file itself states (a JSON field, a review author)."""
+    segment: dict[str, str] = field(default_factory=dict)
+    """Segment attributes the file states for this source (a table's segment columns)."""
     warnings: list[str] = field(default_factory=list)
     """One-line notes for the user about data kept imperfectly (a cue without its time)."""
 

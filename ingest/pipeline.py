@@ -61,6 +61,9 @@ class IngestOptions:
     text_column: str | None = None
     id_column: str | None = None
     segment: dict[str, str] = field(default_factory=dict)
+    segment_columns: tuple[str, ...] = ()
+    """Columns of a review or survey table whose value in each row is that source's segment
+    attribute of the column's name (`platform`: ios, android)."""
     max_bytes: int = 50 * 1024 * 1024
     detect_names: bool = True
     """Redact names found in free text too (speakers' names always are)."""
@@ -328,6 +331,7 @@ class Ingestor:
                 max_bytes=self.options.max_bytes,
                 text_column=self.options.text_column,
                 id_column=self.options.id_column,
+                segment_columns=self.options.segment_columns,
             )
         except UnreadableFileError as exc:
             report.skipped.append((name, str(exc)))
@@ -471,7 +475,11 @@ class Ingestor:
             kind=kind,
             language=language,
             participant_id=participant_id,
-            segment=dict(self.options.segment),
+            # a row's own segment values (redacted: a column may hold names) with the run's
+            segment={
+                **{k: redactor.redact(v)[0] for k, v in document.segment.items()},
+                **self.options.segment,
+            },
             metadata=metadata,
             turns=turns,
             sections=[s.model_copy(update={"title": heading(s.title)}) for s in document.sections],

@@ -11,6 +11,7 @@ import logging
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ def read_file(
     max_bytes: int,
     text_column: str | None = None,
     id_column: str | None = None,
+    segment_columns: Sequence[str] = (),
 ) -> list[Document]:
     """Read one file into Documents; raise UnreadableFileError with a one-line reason."""
     suffix = path.suffix.lower()
@@ -91,7 +93,7 @@ def read_file(
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: no text in the file")
     if suffix in REVIEW_EXTENSIONS:
-        return read_reviews(path, text, encoding, text_column, id_column)
+        return read_reviews(path, text, encoding, text_column, id_column, segment_columns)
     if suffix == ".json":
         return [_capped(path, _json_document(path, text, encoding))]
     if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_LINES:

@@ -6,7 +6,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingest.document import MAX_TURNS, Document, RawTurn
@@ -273,8 +273,10 @@ def read_reviews(
     encoding: str,
     text_column: str | None = None,
     id_column: str | None = None,
+    segment_columns: Sequence[str] = (),
 ) -> list[Document]:
-    """One Document per non-empty row; raise UnreadableFileError if no text column is found."""
+    """One Document per non-empty row; raise UnreadableFileError if no text column (or a
+    segment column named) is found."""
     rows, columns = _read_rows(path, text)
     if not rows:
         raise UnreadableFileError(f"{path.name}: no rows; a review table needs a header and rows")
@@ -296,6 +298,10 @@ def read_reviews(
         raise UnreadableFileError(
             f"{path.name}: no id column {id_column!r}; columns are {', '.join(columns)}"
         )
+    if missing := [c for c in segment_columns if c not in columns]:
+        raise UnreadableFileError(
+            f"{path.name}: no segment column {missing[0]!r}; columns are {', '.join(columns)}"
+        )
     id_col = id_column or _id_column(rows, columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
     docs = []
@@ -315,6 +321,7 @@ def read_reviews(
         if title:
             turns.insert(0, RawTurn(None, 0, len(title)))
         author = metadata.pop("author", None)
+        segment = {c: row[c].strip() for c in segment_columns if (row.get(c) or "").strip()}
         docs.append(
             Document(
                 text=source_text,
@@ -324,6 +331,7 @@ def read_reviews(
                 kind=SourceKind.review,
                 metadata=metadata,
                 participant_hint=str(author) if author else None,
+                segment=segment,
             )
         )
     if not docs:

@@ -52,9 +52,13 @@ _FORM_SCHEMA: dict[str, Any] = {
             "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}],
             "description": "key=value, repeatable",
         },
+        "segment_column": {
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}],
+            "description": "a table column whose value in each row is its segment; repeatable",
+        },
     },
 }
-_FIELDS = {"kind", "text_column", "id_column", "segment"}
+_FIELDS = {"kind", "text_column", "id_column", "segment", "segment_column"}
 _FIELD_BYTES = 64 * 1024
 
 
@@ -121,6 +125,7 @@ async def upload_sources(
             text_column=form.one("text_column"),
             id_column=form.one("id_column"),
             segment=_segments(form.fields.get("segment", [])),
+            segment_columns=[c for c in form.fields.get("segment_column", []) if c.strip()],
         )
     except ApiError:
         form.discard()
@@ -172,6 +177,7 @@ class IngestRequest(BaseModel):
     text_column: str | None = None
     id_column: str | None = None
     segment: dict[str, str] = Field(default_factory=dict)
+    segment_columns: list[str] = Field(default_factory=list)
 
 
 def ingest_work(state: AppState, project: str, request: IngestRequest) -> Work:
@@ -183,6 +189,7 @@ def ingest_work(state: AppState, project: str, request: IngestRequest) -> Work:
         text_column=request.text_column,
         id_column=request.id_column,
         segment=request.segment,
+        segment_columns=tuple(request.segment_columns),
     )
     return lambda progress: ingest_uploads(
         state.studies.open(project), files, options, progress, keep_for_retry=True

@@ -377,3 +377,14 @@ def test_a_map_build_request_chooses_the_map_language(client: TestClient):
     assert "## What it was built from" in md and "配送太慢" in md
     wrong = client.post("/v1/projects/zh/map", json={"language": "fr"})
     assert wrong.status_code == 422 and "language" in _error(wrong)["message"]
+
+
+def test_an_upload_takes_each_rows_segment_from_a_table_column(client: TestClient):
+    table = b"id,platform,review\n1,ios,Syncs fine.\n2,android,Crashes since the update.\n"
+    r = client.post(
+        "/v1/projects/seg/sources",
+        files=[("files", ("reviews.csv", table))],
+        data={"segment_column": ["platform"]},
+    )
+    assert r.status_code == 201, r.text
+    assert {s["segment"]["platform"] for s in r.json()["added"]} == {"ios", "android"}

@@ -107,6 +107,23 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_a_table_column_gives_each_row_its_segment(workspace: Workspace, tmp_path: Path):
+    """A fitness trial split its table in two to compare iOS and Android reviews."""
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        "id,platform,coach,review\n"
+        "1,ios,Maya,Syncs fine with my watch.\n"
+        "2,android,,Crashes since the update.\n",
+        encoding="utf-8",
+    )
+    added = _ingest(workspace, [table], project="seg", segment_columns=("platform", "coach"))
+    by_row = {s.path: s.segment for s in added.added}
+    assert by_row["reviews.csv#1"]["platform"] == "ios"
+    assert by_row["reviews.csv#2"] == {"platform": "android"}  # an empty cell sets nothing
+    wrong = _ingest(workspace, [table], project="seg2", segment_columns=("device",))
+    assert not wrong.added and "no segment column 'device'" in wrong.skipped[0][1]
+
+
 def test_chinese_file_names_give_the_participant_number_and_lose_the_name(
     workspace: Workspace, tmp_path: Path
 ):
