@@ -45,6 +45,18 @@ def _file_number(document: Document) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _languages(documents: list[Document]) -> list[str]:
+    """Each document's language; a row of a table too short to tell ("und": "Great app,
+    love it" has no function word) takes the table's own language when most rows share one."""
+    found = [detect_language(d.text) for d in documents]
+    known = Counter(x for x in found if x != "und")
+    if known:
+        common, n = known.most_common(1)[0]
+        if 2 * n > len(found):
+            return [common if x == "und" else x for x in found]
+    return found
+
+
 def _last_number(document: Document) -> int | None:
     """The last number in a file's name (interview_02.txt: 2), if any."""
     found = re.findall(r"\d{1,4}", Path(document.locator).stem)
@@ -348,11 +360,12 @@ class Ingestor:
             for d in documents[:1]
             if d.encoding not in ("utf-8", "utf-8-sig", "docx", "pdf")
         )
-        for document in documents:
+        languages = _languages(documents)
+        for document, language in zip(documents, languages, strict=True):
             report.warnings.extend(document.warnings)
             document.locator = display_path(document.locator)
             try:
-                self._add(document, report, name)
+                self._add(document, report, name, language)
             except UnreadableFileError as exc:
                 report.skipped.append((document.locator, str(exc)))
                 if isinstance(exc, FileBudgetError):
@@ -361,7 +374,7 @@ class Ingestor:
                 logger.exception("ingesting %s failed", document.locator)
                 report.skipped.append((document.locator, _unexpected(path, exc)))
 
-    def _add(self, document: Document, report: IngestReport, file: str) -> None:
+    def _add(self, document: Document, report: IngestReport, file: str, language: str) -> None:
         kind = self.options.kind or document.kind or SourceKind.interview
         sid = source_id(document, kind)
         if self.catalog.status(self.project, sid) == "stored" or any(
@@ -370,7 +383,7 @@ class Ingestor:
             report.unchanged += 1
             self._resegment(sid, report)
             return
-        prepared = self._prepare(document, kind, sid, file)
+        prepared = self._prepare(document, kind, sid, file, language)
         turns = prepared.source.turns
         if turns and all(t.role is Role.interviewer for t in turns):
             report.warnings.append(
@@ -399,7 +412,9 @@ class Ingestor:
             self.catalog.update_source(self.project, stored.model_copy(update={"segment": segment}))
             report.resegmented += 1
 
-    def _prepare(self, document: Document, kind: SourceKind, sid: str, file: str) -> _Prepared:
+    def _prepare(
+        self, document: Document, kind: SourceKind, sid: str, file: str, language: str
+    ) -> _Prepared:
         def check_time() -> None:
             if time.monotonic() > self._deadline:
                 raise FileBudgetError(
@@ -408,7 +423,6 @@ class Ingestor:
                 )
 
         texts = [document.turn_text(t) for t in document.turns]
-        language = detect_language(document.text)
         roles = assign_roles(zip((t.speaker for t in document.turns), texts, strict=True))
         if kind is SourceKind.review or table_row(document) is not None:
             roles = dict.fromkeys(roles, Role.participant)

@@ -124,6 +124,17 @@ def test_a_table_column_gives_each_row_its_segment(workspace: Workspace, tmp_pat
     assert not wrong.added and "no segment column 'device'" in wrong.skipped[0][1]
 
 
+def test_a_review_too_short_to_tell_takes_its_tables_language(
+    workspace: Workspace, tmp_path: Path
+):
+    """A fitness trial's header read "en: 86, und: 4"."""
+    table = tmp_path / "reviews.csv"
+    rows = [f"{i},The app is great and I use it every day for my workouts.\n" for i in range(4)]
+    table.write_text("id,review\n" + "".join(rows) + "9,Great app!!\n", encoding="utf-8")
+    added = _ingest(workspace, [table], project="short").added
+    assert {s.language for s in added} == {"en"}
+
+
 def test_chinese_file_names_give_the_participant_number_and_lose_the_name(
     workspace: Workspace, tmp_path: Path
 ):
