@@ -435,6 +435,7 @@ ZH_COMPARE = CompareWords(
     theme="主题",
     verdicts={
         "differs": "有差异",
+        "suggestive": "值得留意（校正后不显著）",
         "no clear difference": "无明显差异",
         "not enough participants": "参与者不足",
     },

@@ -85,3 +85,17 @@ def test_personas_compared_on_what_grouped_them_are_flagged_as_descriptive():
     assert m.personas
     c = compare(m, "persona")
     assert any("overstate" in n for n in c.notes)
+
+
+def test_a_theme_whose_own_test_passes_but_not_the_correction_is_suggestive():
+    """A fitness trial's one real platform difference (Android crashes, 7 of 44 against 0 of
+    45: p 0.012) read "no clear difference" once corrected across every theme."""
+    people: dict[str, list[Said]] = {}
+    for group, raised in (("f", 5), ("s", 0)):
+        for i in range(6):
+            said: list[Said] = [("Buy", f"pp-common-{k}", -1.0) for k in range(4)]
+            people[f"{group}{i}"] = [*said, ("Use", "pp-late", -1.5)] if i < raised else said
+    c = compare(synthetic_map(people, segments=_plans(people)), "plan")
+    late = next(t for t in c.themes if t.theme == "pp-late")
+    assert late.p_value is not None and late.p_value < 0.05 <= (late.q_value or 0)
+    assert late.verdict == "suggestive" and c.themes[0].theme == "pp-late"

@@ -124,9 +124,7 @@ def test_a_table_column_gives_each_row_its_segment(workspace: Workspace, tmp_pat
     assert not wrong.added and "no segment column 'device'" in wrong.skipped[0][1]
 
 
-def test_a_review_too_short_to_tell_takes_its_tables_language(
-    workspace: Workspace, tmp_path: Path
-):
+def test_a_review_too_short_to_tell_takes_its_tables_language(workspace: Workspace, tmp_path: Path):
     """A fitness trial's header read "en: 86, und: 4"."""
     table = tmp_path / "reviews.csv"
     rows = [f"{i},The app is great and I use it every day for my workouts.\n" for i in range(4)]
