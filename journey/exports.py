@@ -21,6 +21,7 @@ from journey.schema import (
     Finding,
     IdealComparison,
     JourneyMap,
+    PainPoint,
     Recommendation,
     Stage,
 )
@@ -206,7 +207,9 @@ def _md_finding(
     f: Finding, n: int, participants: int, moments: list[str], labels: Labels
 ) -> list[str]:
     facts = [
-        labels.severity_of.format(n=f.severity),
+        (labels.severity_of if isinstance(f, PainPoint) else labels.strength_of).format(
+            n=f.severity
+        ),
         reach(f, participants, labels),
         _md(labels.emotion(f.emotion)),
     ]

@@ -471,6 +471,8 @@ class Labels:
     severity: str
     severity_badge: str
     severity_of: str
+    strength_of: str
+    """A delight's severity field: how strongly it is felt."""
     facts: str
     """Priority, impact and effort of a recommendation."""
     defining: str
@@ -726,6 +728,7 @@ EN = Labels(
     severity="severity",
     severity_badge="S{n}",
     severity_of="severity {n}/5",
+    strength_of="strength {n}/5",
     facts="priority {priority:.2f} · impact {impact:.2f} · effort {effort}/5",
     defining="{title}: {n} of {size} ({share:.0%}; the rest {rest:.0%})",
     no_personas="No personas: too few participants, or no groups of 3 or more that stand apart "
@@ -918,6 +921,7 @@ ZH = Labels(
     severity="严重度",
     severity_badge="严重 {n}",
     severity_of="严重度 {n}/5",
+    strength_of="强度 {n}/5",
     facts="优先级 {priority:.2f} · 影响 {impact:.2f} · 投入 {effort}/5",
     defining="{title}：{size} 人中 {n} 人（{share:.0%}；其余的人 {rest:.0%}）",
     no_personas="没有人物画像：参与者太少，或没有 3 人以上、差异超出偶然的群体。"

@@ -636,3 +636,11 @@ def test_the_report_and_the_page_say_where_the_stages_came_from(sample_map: Jour
     m.generator.settings["stages"] = origin
     assert f"- Stages: {origin}" in to_markdown(m)
     assert "<dt>Stages</dt><dd>preset travel / airline" in to_html(m)
+
+
+def test_a_delight_in_the_markdown_has_a_strength_not_a_severity(sample_map: JourneyMap):
+    """A new user saw "severity 4/5" on a delight in the report and "strength 4/5" in chat."""
+    report = to_markdown(sample_map)
+    delight = next(d for s in sample_map.stages for d in s.delights)
+    section = report[report.index(delight.title) :][:400]
+    assert f"strength {delight.severity}/5" in section and "severity" not in section
