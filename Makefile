@@ -23,6 +23,8 @@ demo: install
 		--out $(OUT)/freshbox.json --out $(OUT)/freshbox.html --out $(OUT)/freshbox.md \
 		--out $(OUT)/freshbox.csv --out $(OUT)/freshbox.mmd
 	@echo "open $(OUT)/freshbox.html to see the map"
+	@echo "ask it:        JOURNEYMAP_HOME=$(HOME_DIR) $(BIN)/journeymap ask \"What frustrates people about delivery?\" --project freshbox"
+	@echo "your own study: $(BIN)/journeymap ingest FOLDER --project NAME, then map and ask (README: Your own study)"
 
 lint: install
 	$(BIN)/ruff check .
