@@ -3,6 +3,7 @@
 import getpass
 import json
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -143,6 +144,11 @@ def _read_ideal(path: Path) -> IdealJourney:
         raise _fail(JourneymapError(f"{path.name}: cannot read it ({exc.strerror})")) from None
     except JourneymapError as exc:
         raise _fail(exc) from None
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """A sort key that orders the numbers in text by value (p2 before p10)."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
 
 
 def _fail(exc: JourneymapError) -> typer.Exit:
@@ -295,7 +301,9 @@ def sources(project: ProjectOpt) -> None:
     with _opened() as studies:
         listed = studies(project).sources()
     table = Table("id", "path", "kind", "lang", "participant", "turns", "redacted")
-    for s in listed:
+    table.columns[1].overflow = "fold"  # reviews.csv#R12 and #R13 told apart at 80 columns
+    # in the order a person counts: review 2 before review 10
+    for s in sorted(listed, key=lambda s: _natural(s.path)):
         table.add_row(
             s.id[:10],
             escape(s.path),
