@@ -403,7 +403,10 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.human,
         ),
         (
-            r"\b(deliver\w*|shipping|shipment|tracking|dispatch\w*|(?:box|order|package|parcel|"
+            # tracking of a parcel, not of a workout or of spending ("Best tracking of any
+            # fitness app" is no delivery)
+            r"\b(deliver\w*|shipping|shipment|(?:no |order |parcel |package |delivery )tracking|"
+            r"tracking (?:link|number|info\w*|page|code)|dispatch\w*|(?:box|order|package|parcel|"
             r"groceries) (?:arriv\w*|came|turned up))\b|配送|送到|"
             r"送货|物流|快递",
             "delivery",
@@ -424,7 +427,10 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.digital,
         ),
         (
-            r"\b(hotline|phone|call\w*|call cent(?:er|re))\b|电话|热线",
+            # calling, not the phone in one's hand ("on a phone screen", "my phone volume")
+            r"\b(hotline|phone (?:line|number|support|call\w*)|(?:on|over) the phone|"
+            r"(?:phoned|rang|called) (?:them|up|support|customer|the)|call cent(?:er|re)|"
+            r"phone(?=[.!?,]?$))\b|电话|热线",
             "phone support",
             "phone",
             TouchpointType.human,
@@ -516,10 +522,13 @@ _CHANNEL_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:website|site|online|web|page|portal|browser|login|password)\b|网站|网页|官网",
         ),
         ("email", r"\b(?:e-?mail|emails|inbox|newsletter)\b|邮件"),
-        ("phone", r"\b(?:phone|call|calls|hotline|voicemail|line)\b|电话|热线"),
+        (
+            "phone",
+            r"\b(?:phone(?! screen| app| volume)|call|calls|hotline|voicemail|line)\b|电话|热线",
+        ),
         ("chat", r"\b(?:chat|chatbot|bot|messenger|dm)\b|在线客服|机器人"),
         ("social", r"\b(?:twitter|facebook|instagram|tiktok|social|tweet|post)\b|微博|小红书|抖音"),
-        ("delivery", r"\b(?:delivery|shipping|courier|parcel|package|tracking)\b|快递|物流|配送"),
+        ("delivery", r"\b(?:delivery|shipping|courier|parcel|package)\b|快递|物流|配送"),
         ("mail", r"\b(?:letter|letters|mail|statement|statements|bill|bills|invoice)\b|信函|账单"),
     )
 )

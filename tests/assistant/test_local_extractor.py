@@ -66,6 +66,12 @@ def test_touchpoints_are_recognised_with_channel_and_type():
         TouchpointType.digital,
     )
     assert touchpoint_of("We talked about the weather.") is None
+    # a fitness trial: the phone in one's hand is no phone support, a workout's tracking no
+    # delivery
+    assert touchpoint_of("Turned my phone volume to max.") is None
+    assert touchpoint_of("I was on the phone for an hour.")[0] == "phone support"  # type: ignore[index]
+    assert touchpoint_of("Best tracking of any fitness app.")[0] != "delivery"  # type: ignore[index]
+    assert touchpoint_of("The tracking link never worked.")[0] == "delivery"  # type: ignore[index]
 
 
 def test_handles_and_links_carry_no_sentiment():
