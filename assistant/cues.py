@@ -233,8 +233,9 @@ INTERVIEW_OPENS = re.compile(
 what the participant said before it was small talk (a parking garage, a dog, a weekend)."""
 PAST_STATE = re.compile(
     r"^\W*(?:before|previously|back then|in the old days|until (?:recently|we switched))\b|"
-    r"\bused to\b|\b(?:the|our|their|my) (?:old|previous) (?:system|tool|app|process|way|"
-    r"provider|bank|setup)\b|^\W*(?:以前|之前|原来|过去|以往)",
+    r"\bused to\b|\b(?:the|our|their|my) (?:old|previous|last) (?:system|tool|app|process|way|"
+    r"provider|bank|setup|company|employer|job|vendor|software|platform|service|card)\b|"
+    r"^\W*(?:以前|之前|原来|过去|以往)",
     _I,
 )
 """How things were before: with `NOW_STATE` after it, a change for the better."""

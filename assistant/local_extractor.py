@@ -318,6 +318,17 @@ def _before_and_now(units: Sequence[Unit], readings: list[Reading]) -> list[Read
             and read_sentence(unit.text[turn.end() :]).kind is not ObservationKind.pain_point
         ):
             out[i] = _RELIEVED
+    for i in range(1, len(units)):  # or said after the praise: "Reimbursements land within
+        # 48 hours. My old company made us wait over a month."
+        past, praise = units[i], units[i - 1]
+        if (
+            out[i].kind is ObservationKind.pain_point
+            and out[i - 1].kind is ObservationKind.delight
+            and past.source.id == praise.source.id
+            and cues.PAST_STATE.search(past.text)
+            and not cues.NOW_WORD.search(past.text)
+        ):
+            out[i] = _NOTHING
     for i in range(len(units) - 1):
         past, now = units[i], units[i + 1]
         if (

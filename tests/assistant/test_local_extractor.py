@@ -174,6 +174,12 @@ def _interview(*turns: tuple[Role, str]) -> list[Unit]:
             ("neutral", "delight"),
         ),
         ("以前报销要等一个多月，特别麻烦。", "现在两三天就到账了。", ("neutral", "delight")),
+        # the comparison said after the praise
+        (
+            "Reimbursements land in my bank account within 48 hours, which is great.",
+            "My old company made us wait over a month.",
+            ("delight", "neutral"),
+        ),
         # still bad now, or worse now: complaints both
         (
             "Refunds still take weeks, like they used to, which is awful.",
