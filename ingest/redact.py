@@ -317,7 +317,8 @@ _CN_NAME_IS = re.compile(
 _CN_RELATION = re.compile(
     r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
     r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
-    r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|小哥|"
+    r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|骑手|"
+    r"配送员|送餐员|小哥|"
     r"大哥|大姐|助理|会计|财务|专员|老师|导游|房东)(?:叫|是)?"
 )
 """Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王")."""
@@ -523,6 +524,10 @@ def _zh_name_at(text: str, at: int) -> int:
         return len(first)
     if first in ("小", "老") and len(words) > 1 and words[1][0] in _CN_SURNAMES:
         return 2 if len(words[1][0]) == 1 and words[1][1].startswith("nr") else 0  # 小 + 刘
+    if len(first) == 2 and first[0] in "小老" and first[1] in _CN_SURNAMES:
+        # 小张 as one word (jieba: a noun), after a role word: a familiar name; not 小时 or 老师,
+        # whose second character is also a common word
+        return 2 if first[1] not in _CN_AMBIGUOUS_SURNAMES else 0
     if len(first) == 1 and first in _CN_SURNAMES and len(words) > 1:
         given, given_flag = words[1]
         if given_flag.startswith("nr") and len(given) <= 2:

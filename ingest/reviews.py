@@ -56,7 +56,20 @@ _ID_COLUMNS = (
     "uuid",
 )
 _META_COLUMNS = {
-    "rating": ("rating", "stars", "star", "score", "star_rating", "airline_sentiment", "评分"),
+    "rating": (
+        "rating",
+        "stars",
+        "star",
+        "score",
+        "star_rating",
+        "airline_sentiment",
+        "评分",
+        "星级",
+        "评星",
+        "打分",
+        "星数",
+        "分数",
+    ),
     "date": (
         "date",
         "at",
@@ -67,8 +80,13 @@ _META_COLUMNS = {
         "time",
         "tweet_created",
         "date received",
+        "日期",
+        "时间",
+        "评论时间",
+        "评价时间",
+        "发布时间",
     ),
-    "title": ("title", "summary", "headline", "subject"),
+    "title": ("title", "summary", "headline", "subject", "标题"),
     "author": (
         "author",
         "user",
@@ -79,6 +97,9 @@ _META_COLUMNS = {
         "customer",
         "userName",
         "reviewer_name",
+        "用户名",
+        "昵称",
+        "作者",
     ),
 }
 _SAFE_ID = re.compile(r"[^\w.\-]+")

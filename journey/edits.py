@@ -390,7 +390,14 @@ def _split(m: JourneyMap, stage: Stage, finding: Finding, edit: Edit) -> None:
             o.theme = new.id
     for f in (finding, new):
         _recount(m, f, stage.name)
-    _add(stage, new, _once(stage, finding))
+    headline_at = 2 if m.sources.participants > 3 else 1  # as the build's threshold
+    _add(stage, new, _once(stage, finding))  # what the person split off stays in view
+    if finding.participants < headline_at and not _once(stage, finding):
+        # what is left to one person is a single mention now, not a headline (a transit
+        # trial's 1-person remnant kept its place in the top list and its recommendation)
+        _remove(stage, finding)
+        _add(stage, finding, once=True)
+        m.recommendations = [r for r in m.recommendations if finding.id not in r.addresses]
 
 
 def _add_finding(m: JourneyMap, edit: Edit) -> None:

@@ -667,7 +667,10 @@ class Labels:
 
     def titled(self, play: str, title: str) -> str:
         """A recommendation's title: what to do, then the theme it answers."""
-        if self.lower_title_start:
+        # "QR code…", "iOS app…", "I…": a word that is not capitalised only by its place stays
+        first = title.split(" ", 1)[0]
+        plain = len(first) == 1 or first[1:].islower() or not first[1:].isalpha()
+        if self.lower_title_start and plain and first != "I" and not first.startswith("I'"):
             title = title[:1].lower() + title[1:]
         return self.recommendation_title.format(play=play, title=title)
 

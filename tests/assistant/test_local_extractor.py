@@ -380,6 +380,10 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("人好多啊，排了很久。", "neutral"),  # "so many people", no praise of anyone
         ("房间有股霉味。", "pain_point"),
         ("现在在手机上提前三天就能挂上号，这个我给满分。", "delight"),
+        # a food-delivery trial: 超时, 洒了 and 踢皮球 read as nothing
+        ("又超时！！连续三次了！！！", "pain_point"),
+        ("汤洒了一半。", "pain_point"),
+        ("客服一直踢皮球。", "pain_point"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):

@@ -769,3 +769,15 @@ def test_capitalised_word_before_a_colon_in_prose_is_not_a_speaker(tmp_path: Pat
     doc = read_one(path)
     assert all(t.speaker is None for t in doc.turns)
     assert any("Verdict: it works" in doc.turn_text(t) for t in doc.turns)
+
+
+def test_chinese_headers_for_stars_date_title_and_author_are_understood(tmp_path: Path):
+    """A food-delivery trial's 星级 column was dropped: its one-star complaints read as nothing."""
+    table = tmp_path / "外卖.csv"
+    table.write_text(
+        "评论ID,星级,标题,内容,日期,昵称\nR1,1,又超时,连续三次了,2025-03-01,吃货小王\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_file(table, max_bytes=1_000_000)
+    assert doc.metadata["rating"] == 1 and doc.metadata["date"] == "2025-03-01"
+    assert doc.metadata["title"] == "又超时" and doc.participant_hint == "吃货小王"

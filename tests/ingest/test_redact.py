@@ -246,6 +246,8 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("前台小姐姐很好，客服小哥很耐心。", "前台小姐姐很好，客服小哥很耐心。"),
         # an online clinic trial: a familiar name said as one's own, an elder by surname
         ("我叫小吴，三十岁。", "我叫[NAME]，三十岁。"),
+        ("骑手小张超级好，送得很快。", "骑手[NAME]超级好，送得很快。"),
+        ("骑手小哥很快，客服老师说会处理。", "骑手小哥很快，客服老师说会处理。"),
         ("好的，谢谢陈叔叔。", "好的，谢谢[NAME]叔叔。"),
         ("他是我叔叔，小时候常来。", "他是我叔叔，小时候常来。"),
         # a relation word with no name after it

@@ -304,3 +304,19 @@ def test_a_finding_mentioned_once_can_be_renamed_moved_and_dismissed(sample_map:
     gone = apply_edits(m, [Edit(id="e3", op="delete", anchor=anchor(once))])
     assert find(gone, once.id) is None
     assert not [w for w in gone.warnings if "e3" in w]
+
+
+def test_a_split_that_leaves_one_person_makes_the_rest_a_single_mention(sample_map: JourneyMap):
+    """A transit trial's 1-person remnant kept its place in the top list and its advice."""
+    pain = next(p for p in _pains(sample_map) if len({e.participant_id for e in p.evidence}) >= 2)
+    stay = pain.evidence[0].participant_id
+    moving = [e for e in pain.evidence if e.participant_id != stay]
+    m = sample_map.model_copy(deep=True)
+    m.observations = []  # the quotes shown are the members
+    out = apply_edits(
+        m, [Edit(id="e11", op="split", anchor=anchor(pain), title="Moved", quotes=moving)]
+    )
+    assert out.sources.participants > 3
+    assert pain.id not in out.top_pain_points
+    assert any(p.id == pain.id for s in out.stages for p in s.pain_points_once)
+    assert not any(pain.id in r.addresses for r in out.recommendations)
