@@ -84,6 +84,13 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
     }
 
 
+def _headed(stored: Sequence[StoredSource]) -> tuple[int, int]:
+    """(interviews with guide headings, interviews), when some have headings."""
+    interviews = [s.source for s in stored if s.source.kind is SourceKind.interview]
+    headed = sum(any(sec.level == 1 for sec in s.sections) for s in interviews)
+    return (headed, len(interviews)) if headed else (0, 0)
+
+
 def map_language(stored: Sequence[StoredSource], choice: str | None = "auto") -> Language:
     """The language of a map of these sources: the one chosen, or (`auto`) the sources'
     majority (see journey.labels.majority_language)."""
@@ -225,6 +232,9 @@ class Extraction:
     """Each source's kind, by id."""
     specs: list[StageSpec]
     stage_origin: str
+    headed: tuple[int, int]
+    """(interviews with guide headings, interviews) when some but too few have them to give
+    the stages: the map says so."""
     language: Language
     """The map's language: stage names it chose are in it."""
     observations: list[Observation]
@@ -322,6 +332,7 @@ def extract_observations(
         kinds={s.source.id: s.source.kind for s in stored},
         specs=specs,
         stage_origin=origin,
+        headed=_headed(stored) if origin != "interview guide headings" and not stages else (0, 0),
         language=chosen,
         observations=kept,
         vectors=_compact(obs_vectors, kept_rows),
@@ -437,6 +448,8 @@ def build_map(
     if ex.rejected:
         warnings.append(labels.dropped_warning.format(n=ex.rejected))
     warnings.extend(failures)
+    if ex.headed[0]:
+        warnings.append(labels.headings_warning.format(n=ex.headed[0], total=ex.headed[1]))
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(labels.thin_warning.format(stages=labels.join(thin)))

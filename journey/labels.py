@@ -587,6 +587,8 @@ class Labels:
     default_title: str
     dropped_warning: str
     thin_warning: str
+    headings_warning: str
+    """Some interviews have guide headings, too few to give the stages: `{n}` of `{total}`."""
     preset_chosen: str
     """Where the stages came from (the map's `generator.settings.stages`): the journey preset
     `{label}` the user named."""
@@ -891,6 +893,8 @@ EN = Labels(
     default_title="{project}: customer journey (draft)",
     dropped_warning="{n} quotes were dropped: grounding could not find them in their sources",
     thin_warning="little evidence (under 3 participants with feeling there) for: {stages}",
+    headings_warning="{n} of {total} interviews have guide headings, too few to take the stages "
+    "from (half must have them): give the guide's sections with --stages to map into them",
     preset_chosen="preset {label}: chosen by the user",
     preset_fits="preset {label}: nearest for {share:.0%} of {sentences} review sentences (next: "
     "{next})",
@@ -1065,6 +1069,8 @@ ZH = Labels(
     default_title="{project}：客户旅程地图（草稿）",
     dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
     thin_warning="证据较少（不足 3 位参与者表达了感受）的阶段：{stages}",
+    headings_warning="{total} 份访谈中有 {n} 份带访谈提纲标题，不足以据此划分阶段（需要半数）："
+    "如需按提纲的各部分划分，请用 --stages 给出",
     preset_chosen="预设「{label}」：由用户选定",
     preset_fits="预设「{label}」：{sentences} 条评价句子中有 {share:.0%} 最接近它（其次：{next}）",
     preset_unclear=(

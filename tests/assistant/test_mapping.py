@@ -192,3 +192,8 @@ def test_a_headline_needs_two_people_and_single_mentions_stay_in_the_map(
     once = [f for s in stages for f in (*s.pain_points_once, *s.delights_once)]
     assert once and all(f.participants == 1 for f in once)
     assert freshbox_map.generator.settings["min_participants"] == 2
+
+
+def test_a_map_says_when_too_few_interviews_have_guide_headings(freshbox_map: JourneyMap):
+    """A transit trial's headings in 2 of 6 transcripts were passed over without a word."""
+    assert any("2 of 7 interviews have guide headings" in w for w in freshbox_map.warnings)
