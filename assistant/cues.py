@@ -406,8 +406,10 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
         (
             # tracking of a parcel, not of a workout or of spending ("Best tracking of any
             # fitness app" is no delivery)
-            r"\b(deliver\w*|shipping|shipment|(?:no |order |parcel |package |delivery )tracking|"
-            r"tracking (?:link|number|info\w*|page|code)|dispatch\w*|(?:box|order|package|parcel|"
+            r"\b(deliver\w*|shipping|shipment|(?<!progress )(?<!fitness )(?<!budget )(?<!workout )"
+            r"(?<!activity )(?<!sleep )(?<!spend )tracking(?! (?:of|in) any| of (?:my|your) "
+            r"(?:workouts?|runs?|steps|sleep|spending|habits?))|dispatch\w*|"
+            r"(?:box|order|package|parcel|"
             r"groceries) (?:arriv\w*|came|turned up))\b|配送|送到|"
             r"送货|物流|快递",
             "delivery",
@@ -429,9 +431,8 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
         ),
         (
             # calling, not the phone in one's hand ("on a phone screen", "my phone volume")
-            r"\b(hotline|phone (?:line|number|support|call\w*)|(?:on|over) the phone|"
-            r"(?:phoned|rang|called) (?:them|up|support|customer|the)|call cent(?:er|re)|"
-            r"phone(?=[.!?,]?$))\b|电话|热线",
+            r"\b(hotline|phone(?! screen| volume| app\b| battery| storage)|call\w*|"
+            r"call cent(?:er|re))\b|电话|热线",
             "phone support",
             "phone",
             TouchpointType.human,
