@@ -102,6 +102,7 @@ class Gatherer:
     def __init__(self, study: JourneyMap, retriever: Retriever, reader: QuestionReader) -> None:
         self.map, self.retriever, self.reader = study, retriever, reader
         self._kind_of = {p.source.id: p.source.kind for p in retriever.passages}
+        self._segment_of = {p.source.id: p.source.segment for p in retriever.passages}
         self._findings: list[tuple[str, Finding]] = [
             (stage.name, f) for stage in study.stages for f in (*stage.pain_points, *stage.delights)
         ]
@@ -377,6 +378,8 @@ class Gatherer:
             f"{total} {'位评论者' if reviews_only else '位参与者'}中有 {finding.participants} 位"
             f"（{finding.share:.0%}），{'严重度' if pain else '强度'} {finding.severity}/5",
         )
+        if f.segment and (n := finding.segments.get(f.segment[0], {}).get(f.segment[1])):
+            counts += lang.t(f"; {n} of them {f.segment[1]}", f"；其中 {f.segment[1]} {n} 位")
         return Fact(stage, finding, kind, counts, evidence[:2])
 
     def _fits(self, stage: str, finding: Finding, f: Filters) -> bool:
@@ -384,12 +387,16 @@ class Gatherer:
             return False
         if f.sentiment and (f.sentiment == "pain") != isinstance(finding, PainPoint):
             return False
-        return any(self._said(e, f) for e in finding.evidence)
+        if f.segment and not finding.segments.get(f.segment[0], {}).get(f.segment[1]):
+            return False  # by its members' counts: the quotes shown are only a few of them
+        return any(self._said(e, f) for e in finding.evidence) or bool(f.segment)
 
     def _said(self, e: Evidence, f: Filters) -> bool:
         """Whether a quote is of the participant and the kind of source the question names
         ("访谈中大家怎么说押金" had led with a review)."""
         if f.participant and participant_label(e.participant_id) != f.participant:
+            return False
+        if f.segment and self._segment_of.get(e.source_id, {}).get(f.segment[0]) != f.segment[1]:
             return False
         return f.kind is None or self._kind_of.get(e.source_id) is f.kind
 
@@ -456,7 +463,13 @@ class Gatherer:
     def _top_findings(self, f: Filters) -> list[tuple[str, Finding]]:
         """The most severe and widely felt findings within the filters."""
         fitting = [(s, x) for s, x in self._findings if self._fits(s, x, f)]
-        fitting.sort(key=lambda sf: (-sf[1].severity * sf[1].share, sf[1].id))
+
+        def reach(x: Finding) -> float:  # within the segment named, when one is
+            if f.segment:
+                return float(x.segments.get(f.segment[0], {}).get(f.segment[1], 0))
+            return x.share
+
+        fitting.sort(key=lambda sf: (-sf[1].severity * reach(sf[1]), sf[1].id))
         return fitting[:3]
 
     def _follow_ups(self, lang: Lang, top: tuple[str, Finding] | None) -> list[str]:

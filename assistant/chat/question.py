@@ -145,6 +145,14 @@ class Lang:
         return zh if self.zh else en
 
 
+def _names_value(question: str, value: str) -> bool:
+    """Whether a question names a segment value: a Latin one as a word, any case; a Chinese one
+    as written."""
+    if CJK.search(value):
+        return value in question
+    return re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", question, re.IGNORECASE) is not None
+
+
 def is_off_topic(question: str) -> bool:
     """A request the study cannot serve at all (a poem, the weather, a stock price)."""
     return bool(_OFF_TOPIC.search(question))
@@ -174,8 +182,18 @@ class QuestionReader:
         people: set[str],
         redact: Callable[[str], str],
         aliases: Mapping[str, Sequence[str]] | None = None,
+        segments: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.stages, self.people, self.redact = list(stages), people, redact
+        # segment values a question may name ("Android users", 北京的用户): not personas (their
+        # names are theme titles) nor bare numbers (wave 1)
+        self.segments = [
+            (key, value)
+            for key, values in (segments or {}).items()
+            if key != "persona"
+            for value in values
+            if 2 <= len(value) <= 30 and not value.isdigit()
+        ]
         # a stage as the question may name it: its own name, or a bundled stage's name in the
         # other language ("开始使用" for Onboarding)
         self.names = {s: [s, *(aliases or {}).get(s, [])] for s in self.stages}
@@ -200,7 +218,9 @@ class QuestionReader:
         sentiment = (
             "pain" if _PAIN.search(question) else "delight" if _JOY.search(question) else None
         )
-        return Filters(participant, stage, kind, sentiment)
+        named = [(k, v) for k, v in self.segments if _names_value(question, v)]
+        segment = named[0] if len(named) == 1 else None
+        return Filters(participant, stage, kind, sentiment, segment)
 
     def subject(self, question: str, f: Filters) -> list[str]:
         """The question's subject words, less the stage and participant it names (filters)."""
@@ -210,6 +230,8 @@ class QuestionReader:
         # hides and the study's speaker labels
         named |= set(tokens(question)) - set(tokens(self.redact(question)))
         named |= self.people
+        if f.segment:  # "What do Android users complain about?" is about everything they say
+            named |= {*tokens(f.segment[1]), *chinese_words(f.segment[1])}
         return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]
 
     def resolve(
@@ -235,6 +257,7 @@ class QuestionReader:
             stage=own.stage or (None if subject else context.stage),
             kind=own.kind or context.kind,
             sentiment=own.sentiment or context.sentiment,
+            segment=own.segment or context.segment,
         )
         asked = f"{before} {question}"
         if not subject:

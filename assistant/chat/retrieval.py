@@ -145,6 +145,8 @@ class Filters:
     kind: SourceKind | None = None
     sentiment: str | None = None
     """'pain' or 'delight' when the question asks for one."""
+    segment: tuple[str, str] | None = None
+    """(attribute, value) when the question names a segment value ("Android users")."""
 
 
 _ENDS_SENTENCE = tuple(".!?…。！？\"'”’)」")
@@ -285,6 +287,8 @@ class Retriever:
     def keep(self, passage: Passage, f: Filters) -> bool:
         """Whether the passage is within the filters' kind and participant."""
         if f.kind and passage.source.kind is not f.kind:
+            return False
+        if f.segment and passage.source.segment.get(f.segment[0]) != f.segment[1]:
             return False
         if f.participant:
             names = {

@@ -273,3 +273,27 @@ def test_under_a_question_about_frustrations_the_complaints_lead(chat: Chat):
     assert "Cancelling is a nightmare" in said, said
     later = [q for q in said if q.startswith("Came back")]
     assert all(said.index("Cancelling is a nightmare") < said.index(q) for q in later)
+
+
+def test_a_question_naming_a_segment_answers_from_that_segment(workspace: Workspace, tmp_path):
+    """A food trial's 北京的用户抱怨什么？ abstained, though 城市=北京 was a stored segment."""
+    rows = [
+        ("android", "The app crashes every time I open a workout since the Android update."),
+        ("android", "Crashes on launch after the update, unusable on my phone."),
+        ("android", "The watch sync drops my runs and the app crashes at the end."),
+        ("ios", "Billing after I cancelled, I was charged again this month."),
+        ("ios", "Charged twice after cancelling, support never answered."),
+        ("ios", "The live class video freezes and buffers all the time."),
+    ]
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        "id,platform,review\n" + "".join(f"r{i},{p},{t}\n" for i, (p, t) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    options = IngestOptions(kind=SourceKind.review, segment_columns=("platform",))
+    workspace.ingestor("seg", options).ingest([table], IngestReport())
+    chat = Chat(workspace, "seg")
+    answer = chat.ask("What do Android users complain about?")
+    assert not answer.abstained and answer.citations
+    android = {f"reviews.csv#r{i}" for i, (p, _) in enumerate(rows) if p == "android"}
+    assert {c.source_path for c in answer.citations} <= android
