@@ -276,7 +276,7 @@ def test_under_a_question_about_frustrations_the_complaints_lead(chat: Chat):
 
 
 def test_a_question_naming_a_segment_answers_from_that_segment(workspace: Workspace, tmp_path):
-    """A food trial's 北京的用户抱怨什么？ abstained, though 城市=北京 was a stored segment."""
+    """A food trial's "北京的用户抱怨什么" abstained, though 城市=北京 was a stored segment."""
     rows = [
         ("android", "The app crashes every time I open a workout since the Android update."),
         ("android", "Crashes on launch after the update, unusable on my phone."),
