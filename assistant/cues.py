@@ -186,7 +186,8 @@ EMOTIONS = (
 SMALL_TALK = re.compile(
     # phrases before the words they start with: an alternation takes the first that fits
     # ("no" would leave "problem" of "No problem" over, "thank" the "you" of "Thank you")
-    r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|"
+    r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care|"
+    r"(?:have a )?(?:good|nice|lovely|great) (?:day|one|evening|weekend)|you too|see you|"
     r"thanks? (?:you )?(?:so much |very much )?(?:for (?:having|inviting) (?:me|us)|"
     r"for (?:your|the) time|for asking)|thank you(?: so much| very much)?|"
     r"yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
@@ -200,7 +201,8 @@ SMALL_TALK = re.compile(
     r"(?: before you go)?|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
-    r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|听得到|听得见|可以听到|是的|对|嗯",
+    r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|听得到|听得见|可以听到|"
+    r"是的|对|嗯",
     _I,
 )
 # Questions that check the call, not the journey: the answer to one is not a finding.

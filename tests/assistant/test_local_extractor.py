@@ -127,6 +127,10 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "No problem, cheers."),
         (None, "Thank you so much."),
         ("今天天气不错吧？", "是啊，终于出太阳了，心情很好。"),
+        # sign-offs (a transit trial's "Okay, take care!" was a delight)
+        (None, "Okay, take care!"),
+        (None, "Have a good day!"),
+        (None, "保重，再见！"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
