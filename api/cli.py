@@ -33,7 +33,7 @@ from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
 from journey.edits import Edit, locate
-from journey.errors import JourneymapError, NotFoundError
+from journey.errors import JourneymapError, NotFoundError, UnknownProjectError
 from journey.labels import EN, AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
@@ -72,12 +72,11 @@ def _opened() -> Iterator[Studies]:
     studies = _studies()
     try:
         yield studies
-    except NotFoundError as exc:
-        if str(exc).startswith("no project "):  # which workspace was looked in, and how to
-            # point at another: it is the folder the command runs in unless told otherwise
-            home = studies.workspace.settings.home
-            exc = NotFoundError(f"{exc} [workspace {home}; set JOURNEYMAP_HOME to use another]")
-        raise _fail(exc) from None
+    except UnknownProjectError as exc:  # which workspace was looked in, and how to point at
+        # another: it is the folder the command runs in unless told otherwise
+        home = studies.workspace.settings.home
+        message = f"{exc} [workspace {home}; set JOURNEYMAP_HOME to use another]"
+        raise _fail(UnknownProjectError(message)) from None
     except JourneymapError as exc:
         raise _fail(exc) from None
     finally:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.migrations import Migrations, connect, transaction
-from journey.errors import NotFoundError
+from journey.errors import UnknownProjectError
 from journey.schema import every_field
 from journey.source import Role, Source, Turn
 
@@ -160,13 +160,13 @@ class Catalog:
         return [r[0] for r in self._db.execute("SELECT name FROM projects ORDER BY name")]
 
     def require_project(self, name: str) -> None:
-        """Raise NotFoundError naming the existing projects if `name` is not one."""
+        """Raise UnknownProjectError naming the existing projects if `name` is not one."""
         projects = self.projects()
         if name not in projects:
             known = ", ".join(projects) or "none yet"
             close = difflib.get_close_matches(name, projects, n=1, cutoff=0.75)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise NotFoundError(
+            raise UnknownProjectError(
                 f"no project {name!r} ({hint}projects: {known}); ingest files into it to "
                 f"create it (`journeymap ingest FILES --project {name}`, an upload to "
                 f"POST /v1/projects/{name}/sources, or the ingest_source tool)"

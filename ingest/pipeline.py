@@ -439,7 +439,9 @@ class Ingestor:
                     if is_generic_label(label)
                     else self._alias(label, role, number=number, chinese=language == "zh")
                 )
-        participant_id = self._participant_id(document, kind, roles, shown, sid, language)
+        participant_id = self._participant_id(
+            document, kind, speaking, shown, sid, chinese=language == "zh"
+        )
         if self.options.detect_names and self.catalog.mentioned(
             self.project, names_in(document.text)
         ):
@@ -532,24 +534,22 @@ class Ingestor:
         self,
         document: Document,
         kind: SourceKind,
-        roles: dict[str | None, Role],
+        speakers: list[str],
         shown: dict[str | None, str | None],
         sid: str,
-        language: str = "en",
+        chinese: bool = False,
     ) -> str:
+        """Who a source speaks for; `speakers` are its participant speakers' labels."""
         hint = document.participant_hint
         if hint:
             if is_generic_label(hint):
                 return hint
             stem = {SourceKind.review: "Reviewer", SourceKind.survey: "Respondent"}.get(kind)
-            return self._alias(hint, Role.participant, stem, chinese=language == "zh")
+            return self._alias(hint, Role.participant, stem, chinese=chinese)
         if (row := table_row(document)) is not None:
             return f"{'review' if kind is SourceKind.review else 'respondent'} {row}"
         if (number := _file_number(document)) is not None:
             return f"P{number}"
-        speakers = [
-            label for label, role in roles.items() if label is not None and role is Role.participant
-        ]
         if len(speakers) == 1 and names_one_person(speakers[0]):
             return shown[speakers[0]] or speakers[0]
         # "受访者" in every file is not one person: each file's participant is its own
@@ -557,7 +557,7 @@ class Ingestor:
             return f"P{number}"
         if len(speakers) == 1:  # else the next free pseudonym, as a named speaker would get
             # ("source 3f2a1b9c" read as no one); keyed by the source, so the file keeps it
-            return self._alias(f"source {sid}", Role.participant, chinese=language == "zh")
+            return self._alias(f"source {sid}", Role.participant, chinese=chinese)
         return f"source {sid[:8]}"  # a group's file, or one with no participant turns
 
     def _flush(self, report: IngestReport) -> None:

@@ -223,7 +223,7 @@ _ROLE = (
     "|representative|rep|officer|clerk|intern|lead|head|founder|co-founder|owner|ceo|cfo|cto"
     "|coo|vp|nurse|pharmacist|dentist|therapist|counsellor|counselor|instructor|coach|tutor"
     "|cleaner|housekeeper|driver|courier|carer|caregiver|physio|gp|surgeon|vet|lawyer|solicitor"
-    "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser|dentist"
+    "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser"
 )
 """Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
 _RELATIVE_BEFORE = re.compile(

@@ -19,6 +19,10 @@ class NotFoundError(JourneymapError):
     """A project, source or map the user named does not exist."""
 
 
+class UnknownProjectError(NotFoundError):
+    """The project named does not exist (a face may say where it looked)."""
+
+
 class ConfigError(JourneymapError):
     """A setting is missing or wrong; the message names the variable to set."""
 

@@ -101,8 +101,7 @@ class Gatherer:
 
     def __init__(self, study: JourneyMap, retriever: Retriever, reader: QuestionReader) -> None:
         self.map, self.retriever, self.reader = study, retriever, reader
-        self._kind_of = {p.source.id: p.source.kind for p in retriever.passages}
-        self._segment_of = {p.source.id: p.source.segment for p in retriever.passages}
+        self._sources = {p.source.id: p.source for p in retriever.passages}
         self._findings: list[tuple[str, Finding]] = [
             (stage.name, f) for stage in study.stages for f in (*stage.pain_points, *stage.delights)
         ]
@@ -378,8 +377,9 @@ class Gatherer:
             f"{total} {'位评论者' if reviews_only else '位参与者'}中有 {finding.participants} 位"
             f"（{finding.share:.0%}），{'严重度' if pain else '强度'} {finding.severity}/5",
         )
-        if f.segment and (n := finding.segments.get(f.segment[0], {}).get(f.segment[1])):
-            counts += lang.t(f"; {n} of them {f.segment[1]}", f"；其中 {f.segment[1]} {n} 位")
+        if f.segment and (n := _in_segment(finding, f)):
+            value = f.segment[1]
+            counts += lang.t(f"; {n} of them {value}", f"；其中 {value} {n} 位")
         return Fact(stage, finding, kind, counts, evidence[:2])
 
     def _fits(self, stage: str, finding: Finding, f: Filters) -> bool:
@@ -387,7 +387,7 @@ class Gatherer:
             return False
         if f.sentiment and (f.sentiment == "pain") != isinstance(finding, PainPoint):
             return False
-        if f.segment and not finding.segments.get(f.segment[0], {}).get(f.segment[1]):
+        if f.segment and not _in_segment(finding, f):
             return False  # by its members' counts: the quotes shown are only a few of them
         return any(self._said(e, f) for e in finding.evidence) or bool(f.segment)
 
@@ -396,9 +396,10 @@ class Gatherer:
         ("访谈中大家怎么说押金" had led with a review)."""
         if f.participant and participant_label(e.participant_id) != f.participant:
             return False
-        if f.segment and self._segment_of.get(e.source_id, {}).get(f.segment[0]) != f.segment[1]:
+        source = self._sources.get(e.source_id)
+        if f.segment and (source is None or source.segment.get(f.segment[0]) != f.segment[1]):
             return False
-        return f.kind is None or self._kind_of.get(e.source_id) is f.kind
+        return f.kind is None or (source is not None and source.kind is f.kind)
 
     def _named(self, question: str, subject: list[str]) -> np.ndarray:
         """How many of the question's words each finding names in its title or touchpoints.
@@ -465,9 +466,7 @@ class Gatherer:
         fitting = [(s, x) for s, x in self._findings if self._fits(s, x, f)]
 
         def reach(x: Finding) -> float:  # within the segment named, when one is
-            if f.segment:
-                return float(x.segments.get(f.segment[0], {}).get(f.segment[1], 0))
-            return x.share
+            return float(_in_segment(x, f)) if f.segment else x.share
 
         fitting.sort(key=lambda sf: (-sf[1].severity * reach(sf[1]), sf[1].id))
         return fitting[:3]
@@ -516,6 +515,12 @@ class Gatherer:
                 )
             )
         return out[:3]
+
+
+def _in_segment(finding: Finding, f: Filters) -> int:
+    """How many of a finding's participants are in the segment the question names (0 when it
+    names none)."""
+    return finding.segments.get(f.segment[0], {}).get(f.segment[1], 0) if f.segment else 0
 
 
 def _with(quote: str, sentiment: str) -> float:
