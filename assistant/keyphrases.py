@@ -356,7 +356,10 @@ def word_cohesion(texts: Sequence[str]) -> float:
     any form): how far its quotes say the same thing in words, not only in the embedding's
     view. A quote alone in its language does not count either way. 1.0 for under 2 quotes."""
     chinese = [is_chinese(t) for t in texts]
-    terms = [_stemmed(_terms(t)) - _VAGUE_TERMS for t in texts]
+    terms = [
+        _stemmed({t for t in _terms(text) if not set(t.split()) <= _NUMBER_WORDS}) - _VAGUE_TERMS
+        for text in texts
+    ]
     quotes = Counter(chinese)
     used: Counter[tuple[bool, str]] = Counter(
         (zh, t) for zh, ts in zip(chinese, terms, strict=True) for t in ts

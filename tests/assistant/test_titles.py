@@ -228,3 +228,6 @@ def test_word_cohesion_tells_a_theme_from_a_catch_all_of_how_things_were_said():
     assert word_cohesion(catch_all) == 0.0 and word_cohesion(theme) == 1.0
     # a quote alone in its language counts neither way
     assert word_cohesion([*theme, "物流信息查不到。"]) == 1.0
+    # a count names nothing: five stars, five dishes and five screens are not one subject
+    counts = ["Five stars for him alone.", "We cook the same five dishes.", "It took five screens."]
+    assert word_cohesion(counts) == 0.0
