@@ -34,8 +34,8 @@ BATCH_CHUNKS = 256
 # stays under Chroma's largest batch, 5,461 here).
 STORE_SLICE = 1024
 _PARTICIPANT_CODE = re.compile(
-    r"(?i)(?:(?:^|[^a-z])(?:p|participant|respondent|interviewee|r)|受访者|被访者|参与者|访谈|"
-    r"用户|患者)[ _-]?0*(\d{1,4})(?!\d)"
+    r"(?i)(?:(?:^|[^a-z])(?:p|participant|respondent|interviewee|interview|session|r)"
+    r"|受访者|被访者|参与者|访谈|用户|患者)[ _-]?0*(\d{1,4})(?!\d)"
 )
 
 
@@ -145,7 +145,10 @@ def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
     name = Path(locator).name or locator
     pieces = re.split(r"([_\-. ]+)", name)
     name = "".join("[NAME]" if redactor.is_name(p) or zh_name_piece(p) else p for p in pieces)
-    return redactor.redact(name + row)[0]
+    shown_row, found = redactor.redact(row)
+    # a table's own key (TP-1001) is how a user finds the row again, though shaped like a
+    # reference number; an email or a name used as the key is still redacted
+    return redactor.redact(name)[0] + (row if set(found) <= {"id"} else shown_row)
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], IngestReport]:
@@ -451,6 +454,10 @@ class Ingestor:
         # a speaker label that names someone ("刘女士", "Maria Lopez") is shown as a pseudonym:
         # counted, so a source never says "redacted: nothing" when a name was replaced
         counts["speaker"] = sum(1 for label, alias in shown.items() if label and alias != label)
+        if len(speaking) == 1 and not names_one_person(speaking[0]):
+            # "受访者:" or "Speaker 2:" in every file is no one in particular: quotes are cited
+            # by the file's participant (P1), as `sources` lists it
+            shown[speaking[0]] = participant_id
         headings: dict[str | None, str | None] = {None: None}
 
         def heading(title: str | None) -> str | None:

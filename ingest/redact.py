@@ -19,9 +19,14 @@ from importlib.resources import files
 import phonenumbers
 
 from journey.text import CJK_TEXT, HAN, HANGUL, KANA
-from journey.zh import tagged_words
+from journey.zh import tagged_words, word_frequency
+
 
 # RFC 5321 bounds: a local part of at most 64 characters, labels of at most 63.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9_.%+-])[A-Za-z0-9_.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}"
 )
@@ -59,6 +64,59 @@ _NI = re.compile(
 )
 # Not after "+": an international phone number can pass the Luhn check by chance.
 _CARD = re.compile(rf"(?<![+0-9A-Za-z])(?:\d[ -]?){{12,18}}\d{_NOT_ALNUM_AFTER}")
+_BANK = re.compile(
+    r"(?i:sort[ \t]?code|routing[ \t]number|BSB)[ \t]?(?:is|was|:)?[ \t]?"
+    r"(\d{2}[- ]?\d{2}[- ]?\d{2,5})"
+    r"|(?i:account[ \t](?:number|no\.?|#)?|acct\.?[ \t]?(?:no\.?|#)?|账号|帐号|银行账户)[ \t]?"
+    r"(?:is|was|:|：|是)?[ \t]?(\d[\d -]{4,18}\d)(?!\d)"
+)
+"""Bank details after their name: a sort code, routing or account number."""
+_IBAN = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2}}\d{{2}}(?:[ ]?[A-Z0-9]{{4}}){{3,7}}(?:[ ]?[A-Z0-9]{{1,3}})?"
+    rf"{_NOT_ALNUM_AFTER}"
+)
+_PLATE_SHAPE = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}(?:[A-Z]{{2}}\d{{2}}[ ]?[A-Z]{{3}}"
+    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・ ]?[A-Z0-9]{5,6})"
+    rf"{_NOT_ALNUM_AFTER}"
+)
+"""A UK or Chinese vehicle registration, by its shape."""
+_PLATE = re.compile(
+    r"(?i:(?:number|licen[cs]e|registration|reg)[ \t]plate|registration(?:[ \t]number)?|reg\.?"
+    r"|plate[ \t]number|车牌号?(?:码)?)[ \t]?(?:is|was|:|：|是)?[ \t]?"
+    r"((?=[A-Z0-9 -]*\d)[A-Z0-9][A-Z0-9 -]{2,8}[A-Z0-9])(?![A-Za-z0-9])"
+)
+"""Any vehicle registration after its name."""
+_REFERENCE = re.compile(
+    r"(?i:\b(?:policy|claim|reference|ref|booking|membership|member|ticket|case|"
+    r"confirmation|customer|reservation|account|loyalty|patient)"
+    r"(?:[ \t](?:number|no\.?|id|ref(?:erence)?|code))?[ \t]?(?:is|was|:|#)?[ \t]?#?"
+    r"|(?:保单|工单|理赔|报案|会员|客户|预订|病历|就诊卡)(?:号码?|编号)(?:是|为|：|:)?\s?)"
+    r"((?=[A-Za-z0-9-]*\d)[A-Z0-9][A-Za-z0-9-]{4,24}[A-Za-z0-9])(?![A-Za-z0-9])"
+)
+"""Policy, claim, booking and other reference numbers after their name: they lead to the
+person's own file. An order or parcel number leads to a purchase, not a person, and is kept."""
+_CODE_SHAPE = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2,5}}-\d{{4,}}(?:-[A-Z0-9]{{1,8}})*{_NOT_ALNUM_AFTER}"
+)
+"""A code shaped like a reference (POL-88231-UK, CLM-4471-2291)."""
+_HANDLE_ID = re.compile(
+    r"(?i:微信号?|vx|wx|wechat(?:[ \t]?id)?|instagram|insta|telegram|skype|snapchat|line[ \t]id"
+    r"|discord|tiktok|抖音号?|小红书号?)"
+    r"[ \t]?(?:号|是|:|：|is|id|handle)?[ \t]?(?:是|:|：)?[ \t]?(@?[A-Za-z][A-Za-z0-9_.-]{4,29})"
+    r"(?![A-Za-z0-9_])|(?i:qq号?(?:码)?)[ \t]?(?:是|:|：|is)?[ \t]?(\d{5,12})(?!\d)"
+)
+"""Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678)."""
+_LED_BY = _words(
+    "sort routing bsb account acct 账号 帐号 银行 plate reg 车牌 policy claim ref booking member "
+    "ticket case confirmation customer reservation loyalty patient 保单 工单 理赔 报案 会员 客户 "
+    "预订 病历 就诊卡 微信 vx wx wechat insta telegram skype snapchat line discord tiktok 抖音 "
+    "小红书 qq"
+)
+"""The words the patterns above follow: a text with none of them is not searched for them
+(each would take a second per 5 MB of text with no match)."""
+
+
 # After a country code the area code may be one digit (+33 6 ...); subscriber blocks run to
 # 8 digits (+49 30 12345678). A phone may end a sentence, but not be part of a decimal number
 # or a time (2021-11-18 14:30).
@@ -183,9 +241,20 @@ _STATE_ZIP = re.compile(rf",[ \t]?(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?![0
 _CITY_BEFORE = re.compile(rf"(?:{_CAP}[ \t]){{0,2}}{_CAP}$")
 # Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
 _ADDRESS_ZH = re.compile(
-    r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?号(?:院)?"
-    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室)?"
+    r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?(?:号|座)(?:院)?"
+    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室)?(?:#\d{1,3}-\d{1,5})?"
 )
+_ADDRESS_SEA = re.compile(
+    r"(?<![\w#])#\d{1,3}-\d{1,5}[A-Z]?(?!\w)"  # a unit: #05-67
+    r"|\bSingapore[ \t]?\d{6}(?!\d)|\bS\(\d{6}\)"  # a Singapore postcode
+    r"|\b(?:Blk|Block)[ \t]?\d{1,4}[A-Z]?(?:[ \t][A-Z][a-z]+){1,4}(?:[ \t]\d{1,2}(?!\d))?"
+    r"|\b(?:No\.?|Lot)[ \t]?\d{1,5}[A-Z]?,[ \t]?(?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh)[ \t]"
+    r"[\w/ ]{1,30}?(?=,|\.|$)"
+    r"|\b(?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh)[ \t][A-Z0-9][\w/]*(?:[ \t][A-Z0-9][\w/]*){0,3}"
+    r"|,[ \t]?\d{5}[ \t][A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?"  # a Malaysian postcode and town
+)
+"""Singapore and Malaysia: a unit (#05-67), Blk 123 Ang Mo Kio Ave 3, Singapore 560123,
+No. 12, Jalan SS2/24, 47300 Petaling Jaya."""
 _HAN = HAN
 _ZH_BEFORE_ADDRESS = re.compile(
     r".*(?:住在|住址是?|地址是?|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
@@ -217,13 +286,32 @@ _STRONG_BEFORE = re.compile(
 # the list of given names ("my partner, Dev", "my colleague Priya"); the list covers English
 # names only, and people of a study are named in every language.
 _TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
+_NAME_IS_BEFORE = re.compile(r"(?:\bname\sis|\bname's|\bnamed|\bname:)\s$", re.I)
+"""Right before a name in any language: "My name is Priya", "named Amira"."""
+_SELF_BEFORE = re.compile(r"(?:\bI'm|\bI\sam|\bthis\sis|\bcalled|\bit's)\s$", re.I)
+"""Before a full name ("I'm Amira Hassan"): a lone capitalised word may be no name ("I'm
+British")."""
+_GREETING_BEFORE = re.compile(r"\b(?:hi|hello|hey)[ \t]$", re.I)
+_GREETED_AFTER = re.compile(r"[ \t]*(?:[,!.?;:]|$)")
+"""'Hi Amira,': a capitalised word between a greeting and a stop is the person greeted."""
+_THANKS_BEFORE = re.compile(r"\b(?:thanks|thank\syou|cheers)[ \t]$", re.I)
+_FROM_TEAM_AFTER = re.compile(r"[ \t]from[ \t](?:the|your|our)[ \t]")
+"""'Thanks Aisha from the total loss team' (not 'Thanks Google!', 'Cheers Deliveroo')."""
+_GREETED_NOT_NAMES = _words("World Everyone Everybody All Guys Folks Team There Again")
+_VOCATIVE_AFTER = re.compile(r"[ \t]*(?:[.!?]|$)")
+"""'Thank you so much, Sarah.': a listed name between a comma and the sentence's end."""
+_SHORT_NOT_NAMES = _words("He We It So If Oh Ok My No On In At To Me Us Or As An Is Be By Do Go Up")
+_SHORT_NAME = re.compile(r"(?<![A-Za-z'’-])[A-Z][a-z](?![A-Za-z'’-])")
 _ROLE = (
     "controller|accountant|bookkeeper|assistant|specialist|director|coordinator|administrator"
     "|admin|supervisor|receptionist|secretary|consultant|analyst|engineer|developer|designer"
     "|representative|rep|officer|clerk|intern|lead|head|founder|co-founder|owner|ceo|cfo|cto"
     "|coo|vp|nurse|pharmacist|dentist|therapist|counsellor|counselor|instructor|coach|tutor"
     "|cleaner|housekeeper|driver|courier|carer|caregiver|physio|gp|surgeon|vet|lawyer|solicitor"
-    "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser"
+    "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser|handler"
+    "|adjuster|assessor|caseworker|case worker|case manager|mechanic|technician|inspector"
+    "|surveyor|broker|banker|teller|paramedic|midwife|optician|plumber|electrician|builder"
+    "|contractor|agent|advisor|adviser|doctor|manager"
 )
 """Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
 _RELATIVE_BEFORE = re.compile(
@@ -258,10 +346,6 @@ def is_given_name(word: str) -> bool:
     p01_sarah.vtt), so file names can be cleaned the way text is."""
     name = word[:1].upper() + word[1:].lower()
     return name in _GIVEN_NAMES and name not in _AMBIGUOUS_NAMES and name not in _NOT_NAMES
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Given names that are also ordinary words or places count only in the strongest contexts.
@@ -305,6 +389,7 @@ _CN_AMBIGUOUS_SURNAMES = set("谢和万向常文明华江金安方白时成全�
 _CN_TITLE = re.compile(r"先生|女士|小姐|老师")
 _CN_JOB_TITLE = re.compile(
     r"经理|主管|店长|师傅|医生|护士|阿姨|老板|总监|主任|律师|教练|大夫|叔叔|伯伯|大爷|奶奶|爷爷|大姐|大哥"
+    r"|爸爸|妈妈|姐(?!姐)|哥(?!哥)"
 )
 """A title after a bare surname (王经理, 李医生): the surname alone, right before it."""
 _HAN_CHAR = re.compile(f"[{_HAN}]")
@@ -312,16 +397,31 @@ _CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替
 """Characters after which a surname + title starts (值班的王经理); after another character the
 surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
-    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:])\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
+    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
 _CN_RELATION = re.compile(
     r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
     r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
     r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|骑手|"
     r"配送员|送餐员|小哥|"
-    r"大哥|大姐|助理|会计|财务|专员|老师|导游|房东)(?:叫|是)?"
+    r"大哥|大姐|助理|会计|财务|专员|老师|导游|房东|孩子|闺女|宝宝|小孩|孙子|孙女|外孙女?|侄子|侄女|"
+    r"外甥女?)(?:叫|是)?"
 )
 """Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王")."""
+_CN_CHILD = re.compile(
+    r"(?:女儿|儿子|孩子|闺女|宝宝|小孩|孙子|孙女|外孙女?|侄子|侄女|外甥女?)(?:叫|是)?"
+)
+"""A child's pet name follows these (我女儿乐乐, 孩子叫豆豆)."""
+_CN_REPEATED_WORDS = _words(
+    "天天 常常 刚刚 慢慢 好好 偏偏 渐渐 明明 往往 稍稍 偷偷 悄悄 早早 紧紧 轻轻 静静 默默 久久 "
+    "处处 人人 个个 样样 时时 年年 月月 日日 次次 每每 统统 仅仅 白白 快快 多多 高高 大大 小小 "
+    "满满 足足 整整 真真 实实 乖乖 哈哈 嘿嘿 呵呵 嗯嗯 好多 一一"
+)
+"""Doubled characters that are words (天天 "every day"), not a pet name."""
+RARE_WORD = 100
+"""Below this count in jieba's dictionary a two-character given name is no common word."""
+_ZH_NOT_GIVEN = _words("t m mq p c u ul uj uz ug ud uv r x q f d v vn y e o zg")
+"""jieba tags of words that are no given name: times, numbers, particles, verbs..."""
 _CN_FAMILIAR_TEXT = (
     "小姐姐 小哥哥 小姐 小哥 小伙 小伙子 小妹 小弟 小朋友 老板 老板娘 老师 老哥 老铁 老人"
 )
@@ -333,6 +433,9 @@ PLACEHOLDERS = {
     "url": "[URL]",
     "id": "[ID]",
     "card": "[CARD]",
+    "bank": "[BANK]",
+    "plate": "[PLATE]",
+    "handle": "[HANDLE]",
     "dob": "[DOB]",
     "phone": "[PHONE]",
     "address": "[ADDRESS]",
@@ -433,6 +536,9 @@ def _dates_of_birth(text: str) -> Iterator[tuple[int, int]]:
 def _en_addresses(text: str) -> Iterator[tuple[int, int]]:
     for m in _ADDRESS_EN.finditer(text):
         yield m.start(), m.end()
+    for m in _ADDRESS_SEA.finditer(text):
+        start = m.start() + (1 if m.group().startswith(",") else 0)
+        yield start, m.end()
     for m in _POSTCODE.finditer(text):
         if _POSTCODE_AREA.match(m.group()):
             yield m.start(), m.end()
@@ -464,10 +570,12 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
     """The surname (and given name) before 先生/女士/小姐/老师: the farthest surname within three
     characters, where surnames that are also common words count only right before the title."""
     for m in _CN_TITLE.finditer(text):
+        if m.group() == "小姐" and text[m.end() : m.end() + 1] == "姐":
+            continue  # 小姐姐: how staff are addressed
         best = -1
         for back in (1, 2, 3):
             i = m.start() - back
-            if i < 0 or not re.match(rf"[{_HAN}]", text[i]):
+            if i < 0 or not re.match(rf"[{_HAN}]", text[i]) or text[i] in _CN_LEADS:
                 break
             if (text[i : i + 2] in _CN_COMPOUND_SURNAMES and back >= 2) or (
                 text[i] in _CN_SURNAMES and (back == 1 or text[i] not in _CN_AMBIGUOUS_SURNAMES)
@@ -486,6 +594,11 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
     for m in _CN_RELATION.finditer(text):
         if length := _zh_name_at(text, m.end()):
             yield m.end(), m.end() + length
+    for m in _CN_CHILD.finditer(text):
+        pair = text[m.end() : m.end() + 2]
+        doubled = len(pair) == 2 and pair[0] == pair[1] and _HAN_CHAR.match(pair[0])
+        if doubled and pair not in _CN_REPEATED_WORDS:
+            yield m.end(), m.end() + 2
 
 
 def zh_name_piece(piece: str) -> bool:
@@ -521,6 +634,9 @@ def _zh_name_at(text: str, at: int) -> int:
     if first in _CN_FAMILIAR:
         return 0
     if flag.startswith("nr") and 2 <= len(first) <= 4 and first[0] in _CN_SURNAMES + "小老":
+        # 李子 + 轩: jieba cut a fruit from the name
+        if len(first) == 2 and len(words) > 1 and len(words[1][0]) == 1:
+            return 3 if words[1][1].startswith("nr") else 2
         return len(first)
     if first in ("小", "老") and len(words) > 1 and words[1][0] in _CN_SURNAMES:
         return 2 if len(words[1][0]) == 1 and words[1][1].startswith("nr") else 0  # 小 + 刘
@@ -530,7 +646,9 @@ def _zh_name_at(text: str, at: int) -> int:
         return 2 if first[1] not in _CN_AMBIGUOUS_SURNAMES else 0
     if len(first) == 1 and first in _CN_SURNAMES and len(words) > 1:
         given, given_flag = words[1]
-        if given_flag.startswith("nr") and len(given) <= 2:
+        # after a relation word a surname starts a name, whatever jieba makes of the given
+        # name (王 + 欣怡 "idiom", 张 + 浩然 "adjective"), unless it is a word of another kind
+        if len(given) <= 2 and _HAN_CHAR.match(given[0]) and given_flag not in _ZH_NOT_GIVEN:
             return 1 + len(given)
     return 0
 
@@ -544,13 +662,29 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
             words.pop()
         if words:
             yield m.start(1), m.start(1) + len(" ".join(words))
+    for m in _SHORT_NAME.finditer(text):  # "my partner, Jo,"
+        before = text[max(0, m.start() - 40) : m.start()]
+        if m.group() not in _SHORT_NOT_NAMES and _RELATIVE_BEFORE.search(before):
+            yield m.start(), m.end()
     for m in _CAPITALISED.finditer(text):
         given = m.group()
         if given not in _GIVEN_NAMES:
             before = text[max(0, m.start() - 40) : m.start()]
-            if given not in _NOT_NAMES | _TITLES and _RELATIVE_BEFORE.search(before):
-                surname = _SURNAME_AFTER.match(text, m.end())
-                named = surname is not None and surname.group(1) not in _NOT_NAMES
+            if given in _NOT_NAMES | _TITLES:
+                continue
+            surname = _SURNAME_AFTER.match(text, m.end())
+            named = surname is not None and surname.group(1) not in _NOT_NAMES | _TITLES
+            if (
+                _RELATIVE_BEFORE.search(before)
+                or _NAME_IS_BEFORE.search(before)
+                or (named and _SELF_BEFORE.search(before))
+                or (
+                    given not in _GREETED_NOT_NAMES
+                    and _GREETING_BEFORE.search(before)
+                    and _GREETED_AFTER.match(text, m.end())
+                )
+                or (_THANKS_BEFORE.search(before) and _FROM_TEAM_AFTER.match(text, m.end()))
+            ):
                 yield m.start(), surname.end() if surname and named else m.end()
             continue
         end = m.end()
@@ -564,6 +698,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         plain = given not in _AMBIGUOUS_NAMES
         if (
             _STRONG_BEFORE.search(before)
+            or (plain and before.endswith(", ") and _VOCATIVE_AFTER.match(text, end))
             or _RELATIVE_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)
             or (
@@ -590,7 +725,15 @@ def names_in(text: str) -> set[str]:
             found.add(name)
     for start, end in _zh_titled_names(text):
         if end - start >= 2:
-            found.add(text[start:end])
+            name = text[start:end]
+            found.add(name)
+            # 李子轩 is 子轩 to the people who know him
+            # unless the given name is also a common word (建国, 美丽 are in jieba's dictionary
+            # thousands of times; 浩然 38, 可馨 never)
+            given = name[1:]
+            plain = name[:2] not in _CN_COMPOUND_SURNAMES and name[0] not in "小老"
+            if len(name) == 3 and plain and word_frequency(given) < RARE_WORD:
+                found.add(given)
     return found
 
 
@@ -625,6 +768,20 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
             spans.add_if_free(m.start(group), m.end(group), "id")
     for m in _NI.finditer(text):
         spans.add_if_free(m.start(), m.end(), "id")
+    lower = text.lower()
+    led = [
+        (_HANDLE_ID, "handle"),
+        (_BANK, "bank"),
+        (_PLATE, "plate"),
+        (_REFERENCE, "id"),
+    ]
+    for pattern, kind in led if any(word in lower for word in _LED_BY) else ():
+        for m in pattern.finditer(text):
+            group = next(g for g in range(1, (pattern.groups or 0) + 1) if m.group(g))
+            spans.add_if_free(m.start(group), m.end(group), kind)
+    for pattern, kind in ((_IBAN, "bank"), (_PLATE_SHAPE, "plate"), (_CODE_SHAPE, "id")):
+        for m in pattern.finditer(text):
+            spans.add_if_free(m.start(), m.end(), kind)
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and digits[0] != "0" and _luhn(digits):
@@ -679,6 +836,15 @@ def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts + ([trie_pattern(cjk)] if cjk else [])))
 
 
+_WORD_SURNAMES = _words(
+    "Price Will Hope Mark Bill Chance Page Rich Young Long Little Best Cook Miles Cash Bond "
+    "Love Story Fair Early Late Sharp Hardy Rice Wise Strong Free Short"
+)
+"""Surnames that open sentences as ordinary words: only the whole name is replaced."""
+WHOLE_NAMES_ONLY = ("Reviewer ", "Respondent ", "评价者", "答卷人")
+"""Placeholders of names from a table's author column: only the whole name is theirs."""
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Replaces PII and known personal names in text with placeholders."""
@@ -696,7 +862,12 @@ class Redactor:
         for name, placeholder in self.names.items():
             if name.isupper():  # a label in capitals ("MARCUS:") is "Marcus" in the text
                 lookup.setdefault(name.title(), placeholder)
+            if placeholder.startswith(WHOLE_NAMES_ONLY):
+                # a review's author is not who another text means by "Sarah" or "Price"
+                continue
             for part in name.split():
+                if part.title() in _NOT_NAMES | _WORD_SURNAMES:
+                    continue  # "Helen Price": "Price hike at renewal" names no one
                 if len(part) >= 3 and part[0].isupper() and part.lower() != part.upper():
                     lookup.setdefault(part, placeholder)
                     if part.isupper():

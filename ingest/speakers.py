@@ -10,12 +10,14 @@ from journey.text import CJK_LETTERS
 
 _INTERVIEWER = re.compile(
     r"(?i)^(interviewer|moderator|facilitator|researcher|host|q|question|i|int|mod|"
-    r"主持人|采访者|访谈者|访谈员|调研员|研究员|"
+    r"主持人|主持|采访者|采访人|访谈者|访谈员|访问员|调研员|调研者|研究员|研究者|"
     r"司会|司会者|聞き手|インタビュアー|モデレーター|調査員|진행자|면접관|사회자)(\s*\d{1,3})?$"
 )
 _PARTICIPANT = re.compile(
     r"(?i)^(participant|respondent|interviewee|customer|user|client|a|answer|r|p|"
-    r"受访者|被访者|参与者|用户|客户|"
+    r"patient|parent|student|learner|member|shopper|buyer|passenger|traveller|traveler|tenant|"
+    r"受访者|被访者|参与者|访谈对象|用户|客户|顾客|客人|家长|学员|学生|患者|病人|乘客|会员|"
+    r"买家|租客|房客|车主|业主|"
     r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?$"
 )
 _GENERIC = re.compile(r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3})$")
@@ -63,6 +65,26 @@ _NOT_SPEAKERS = {
     "okay",
     "yes",
     "no",
+    # Chinese file headers: 日期：2024年6月12日 is no speaker
+    "日期",
+    "时间",
+    "时长",
+    "地点",
+    "主题",
+    "备注",
+    "注",
+    "标题",
+    "项目",
+    "编号",
+    "说明",
+    "背景",
+    "摘要",
+    "访谈时间",
+    "访谈日期",
+    "访谈地点",
+    "访谈主题",
+    "访谈时长",
+    "记录人",
 }
 # Bounded (a label is at most 4 words of 40 characters) so a long line is matched in linear time.
 _LATIN_LABEL = r"[^\W\d_][\w.'’\-]{0,39}(?: [\w.'’\-]{1,40}){0,3}"

@@ -37,3 +37,8 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
     import jieba.posseg  # type: ignore[import-untyped]
 
     return [(p.word, p.flag) for p in jieba.posseg.lcut(text)]
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary saw a word (0 if never): 美丽 3036, 浩然 38, 子轩 0."""
+    return int(_jieba().get_FREQ(word) or 0)

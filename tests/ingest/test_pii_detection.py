@@ -50,7 +50,7 @@ def test_an_18_digit_number_is_an_id_only_with_a_valid_check_digit_or_an_id_cont
     assert found("身份证110105194912310021") == [("110105194912310021", "id")]
 
 
-@pytest.mark.parametrize("text", ["SSN 666-12-3456 is not issued", "Ref 000-12-3456"])
+@pytest.mark.parametrize("text", ["SSN 666-12-3456 is not issued", "Lot 000-12-3456"])
 def test_ssns_that_are_never_issued_are_not_ids(text: str) -> None:
     assert "id" not in [kind for _, kind in found(text)]
 
@@ -176,3 +176,88 @@ def test_a_listed_given_name_acting_in_the_sentence_is_a_name() -> None:
 )
 def test_places_that_start_like_given_names_stay(text: str) -> None:
     assert Redactor({}).redact(text)[0] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("They paid it back, sort code 20-45-77, account 43920187.", "20-45-77", "bank"),
+        ("They paid it back, sort code 20-45-77, account 43920187.", "43920187", "bank"),
+        ("IBAN GB29 NWBK 6016 1331 9268 19 on the form", "GB29 NWBK 6016 1331 9268 19", "bank"),
+        ("My car, KX19 ABC, was written off.", "KX19 ABC", "plate"),
+        ("车牌号是粤B12345，停在楼下。", "粤B12345", "plate"),
+        ("Policy POL-22019-UK includes a courtesy car.", "POL-22019-UK", "id"),
+        ("My claim reference CLM-4471-2291 went nowhere.", "CLM-4471-2291", "id"),
+        ("还加我微信，我微信号是zhao_xiaobao2015，不知道", "zhao_xiaobao2015", "handle"),
+        ("有事加我QQ 12345678就行", "12345678", "handle"),
+    ],
+)
+def test_bank_details_plates_references_and_handles_are_found(
+    text: str, value: str, kind: str
+) -> None:
+    assert (value, kind) in [(text[a:b], k) for a, b, k in find_pii(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order number 33888053 shipped on 26 June 2021.",  # a purchase, not a person
+        "My account was locked for 3 days.",
+        "COVID-19 hit the restaurant trade.",
+        "Flight BA 2490 was late.",
+        "Thanks Google!",
+        "Dear Freshbox, please fix the app.",
+        "I'm British, so tea matters.",
+        "孩子天天上课，我女儿高兴坏了。",
+        "试听那个老师是个很阳光的小姐姐。",
+        "跟班主任说过，让我们耐心等。",
+    ],
+)
+def test_ordinary_text_near_the_new_cues_is_kept(text: str) -> None:
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My name is Priya Sharma.", "Priya Sharma"),
+        ("I'm Amira Hassan, I work in a pharmacy.", "Amira Hassan"),
+        ("Hi Amira, can you hear me?", "Amira"),
+        ("Thanks Aisha from the total loss team.", "Aisha"),
+        ("My handler, Natalie, was brilliant.", "Natalie"),
+        ("my partner, Jo, said to ring them", "Jo"),
+        ("Thank you so much, Sarah.", "Sarah"),
+        ("我女儿王欣怡，今年十岁", "王欣怡"),
+        ("我儿子李子轩今年八岁", "李子轩"),
+        ("我女儿乐乐，九岁", "乐乐"),
+        ("陈姐，晚上好", "陈"),
+    ],
+)
+def test_names_in_more_contexts(text: str, name: str) -> None:
+    assert (name, "name") in [(text[a:b], k) for a, b, k in find_pii(text)]
+
+
+def test_a_child_known_by_a_given_name_is_redacted_everywhere() -> None:
+    from ingest.redact import names_in
+
+    assert {"李子轩", "子轩"} <= names_in("我儿子李子轩今年八岁。")
+    assert "建国" not in names_in("我朋友王建国说的")  # a common word: only the whole name
+
+
+def test_a_reviewers_name_parts_are_not_other_peoples_names() -> None:
+    r = Redactor({"Helen Price": "Reviewer 29", "Sarah Jenkins": "Reviewer 37"})
+    assert r.redact_text("Price hike at renewal") == "Price hike at renewal"
+    assert r.redact_text("Sarah Jenkins wrote again") == "Reviewer 37 wrote again"
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("My address is No. 12, Jalan SS2/24, 47300 Petaling Jaya, near the market.", "SS2/24"),
+        ("At my flat lah, Blk 123 Ang Mo Kio Ave 3, #05-67, Singapore 560123.", "560123"),
+        ("At my flat lah, Blk 123 Ang Mo Kio Ave 3, #05-67, Singapore 560123.", "#05-67"),
+        ("我住在裕廊西42街456座#08-12，快递总是送错。", "456座"),
+    ],
+)
+def test_singapore_and_malaysia_addresses_are_redacted(text: str, gone: str) -> None:
+    assert gone not in Redactor({}).redact_text(text)

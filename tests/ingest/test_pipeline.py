@@ -168,6 +168,31 @@ def test_an_unnumbered_role_label_is_a_different_participant_in_every_file(
     assert by_path["notes.txt"] == "Participant 4"  # a numbered label is one person
 
 
+def test_a_parent_or_patient_label_is_a_role_and_a_file_header_no_speaker(
+    workspace: Workspace, tmp_path: Path
+):
+    """An online-tutoring trial: "家长:" in four files was read as a name, so four parents were
+    one participant and every 家长 in the study was rewritten; "日期" made a second speaker;
+    interview_06's named parent was 受访者1, not 受访者6."""
+    files = []
+    for n in (3, 4):
+        path = tmp_path / f"interview_0{n}.md"
+        path.write_text(
+            f"日期：2024年6月1{n}日\n\n访谈员：您好。\n家长：让家长自己约课就好了。\n",
+            encoding="utf-8",
+        )
+        files.append(path)
+    named = tmp_path / "interview_06.txt"
+    named.write_text("周敏：您好。\n孙丽：回放很方便。\n", encoding="utf-8")
+    added = {Path(s.path).name: s for s in _ingest(workspace, [*files, named], project="edu").added}
+    three = added["interview_03.md"]
+    assert three.participant_id == "P3" and added["interview_04.md"].participant_id == "P4"
+    said = [t for t in three.turns if t.role is Role.participant]
+    assert [t.speaker for t in said] == ["P3"]  # quotes are cited by the file's participant
+    assert said[0].text == "让家长自己约课就好了。"
+    assert added["interview_06.txt"].participant_id.endswith("6")
+
+
 def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
     workspace: Workspace, tmp_path: Path
 ):
