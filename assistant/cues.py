@@ -37,6 +37,8 @@ DIFFICULTY = re.compile(
     r"failing)|doesn'?t work|didn'?t work|not working|broke\w*|error\w*|bug\w*|crash\w*|"
     r"froze|freez(?:e|es|ing)|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
     r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
+    r"without (?:any )?(?:warning|notice|notification|explanation|telling (?:me|us|anyone))|"
+    r"no (?:warning|notification|notice|explanation|reminder)s?|"
     r"not (?:helpful|useful|working|great|good|easy|intuitive)|useless|pointless|"
     r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
     r"ridiculous|unacceptable|nightmare|mess|hassle|"
@@ -72,7 +74,10 @@ POSITIVE = re.compile(
     r"saves? (?:me )?(?:time|money)|makes sense|self.?explanatory|like (?:it|that|this|the|how)|"
     r"liked|works? (?:well|fine|great)|friendly|lovely|delicious|tasty|fresh|smooth\w*|"
     r"sensible|fair enough|well done|neat|listened to (?:me|us)|informative|valuable|"
-    r"exactly what|seamless\w*|"
+    r"exactly what|seamless\w*|affordable|good value|great value|value for money|bargain|"
+    # a price that is cheap, not a thing that feels or looks cheap
+    r"(?<!feels )(?<!felt )(?<!looks )(?<!looked )(?<!so )cheap(?:er|est)?"
+    r"(?! (?:quality|materials?|plastic|looking|feel|made|rubbish|junk))|"
     # Success in a task is a good experience too (usability sessions code it so).
     r"(?:was|were|am|is) able to|managed to|it was possible|possible for me|got it(?=\s*[.!]|\s*$)|"
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
@@ -87,7 +92,8 @@ NEED = re.compile(
     r"\b(would be (?:nice|good|great|helpful|useful|better|easier|interesting)|"
     r"i(?:'d| would) (?:like|love|add|prefer|suggest|change|put|want|expect|recommend)|"
     r"(?:should|could|might) (?:be|have|add|show|include|put|make)|it'?d be|wish|"
-    r"(?:i|we) need|needs? to|want(?:ed)? (?:to|a|an|more)|maybe (?:add|have|put|include)|"
+    r"(?:i|we) need|(?<!no )(?<!never )needs? to|want(?:ed)? (?:to|a|an|more)|"
+    r"maybe (?:add|have|put|include)|"
     r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
     r"option to|ability to)\b"
     # a wish said as what there should be less of: "Oh, and maybe less plastic."
@@ -131,6 +137,19 @@ HESITATION = re.compile(
     r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
+PRAISE_IDIOM = re.compile(
+    r"\b(?:(?:can'?t|cannot|could(?:n'?t| not)) (?:really )?(?:fault|complain|"
+    r"ask for (?:more|better)|have asked for (?:more|better|anything more)|"
+    r"wish for (?:more|better)|be (?:happier|better|easier|simpler|more helpful)|"
+    r"recommend (?:\w+ )?(?:enough|highly enough)|thank (?:\w+ )?enough|"
+    r"praise (?:\w+ )?(?:enough|highly enough))|"
+    r"(?:would|'d) (?:definitely |happily |highly )?(?:recommend|use (?:them|it) again)"
+    r"(?: (?:it|them|this|you|to (?:anyone|everyone|friends)))?(?=\s*(?:[.!,;]|$)))\b"
+    r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说",
+    _I,
+)
+"""Praise said with a negation ("Can't fault the speed of the payout", "Couldn't have asked for
+better"): the "can't" is no difficulty."""
 RELIEF = re.compile(
     r"\b(?:(?:stress|stressing|worry|worries|worrying|hassle|mental load|load|burden|headache|"
     r"guesswork|faff|chore|dread|panic|arguing|arguments?)\b[^.!?;]{0,24}?\b(?:is|'s|are|'re|"
@@ -189,7 +208,8 @@ SMALL_TALK = re.compile(
     r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care|"
     r"(?:have a )?(?:good|nice|lovely|great) (?:day|one|evening|weekend)|you too|see you|"
     r"thanks? (?:you )?(?:so much |very much )?(?:for (?:having|inviting) (?:me|us)|"
-    r"for (?:your|the) time|for asking)|thank you(?: so much| very much)?|"
+    r"for (?:your|the) time|for asking(?: me)?)|thank you(?: so much| very much)?|"
+    r"(?:good )?luck with (?:the|your) (?:research|project|study|work)|mate|"
     r"yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
     r"sorry|thanks?|cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
     r"(?:i )?can (?:hear|see) you(?: (?:fine|well|okay|ok|clearly))?|"
@@ -256,6 +276,21 @@ month, now it takes two days", 以前…，现在…)."""
 NOW_WORD = re.compile(r"\b(?:now|these days|nowadays|still)\b|现在|如今|还是", _I)
 OPENING_TURNS = 12
 """The warm-up ends within this many turns of an interview, if the interviewer marks its end."""
+INTERVIEW_CLOSES = re.compile(
+    r"\b(?:that'?s (?:all|it|everything) (?:(?:for|from) (?:me|my side|today)|(?:i|we) (?:had|have|"
+    r"wanted)|(?:of )?my questions)|(?:those are|that was) (?:all )?(?:my|the) (?:last )?questions|"
+    r"thank(?:s| you)(?: (?:so|very) much)?,? (?:\w+ )?for (?:your time|(?:the |your )?(?:time|"
+    r"chat|talk)|talking|taking part|taking the time|joining|chatting|participating|doing this|"
+    r"speaking)|(?:we'?re|we are) (?:out of|at|coming up on) time|(?:let'?s|we can|i'?ll) wrap "
+    r"(?:up|it up|things up)|wrap(?:ping)? (?:up|things up)|(?:the|your) voucher)\b"
+    r"|今天就到这里|访谈就到这里|就先聊到这|我的问题(?:就)?(?:这些|问完了|都问完了)|感谢您?抽出|"
+    r"谢谢您?(?:今天)?(?:抽空|的时间|接受)|占用您",
+    _I,
+)
+"""The interviewer closing the interview ("That's all my questions. Thank you so much for your
+time."): what the participant says after it is a sign-off, not a finding."""
+CLOSING_TURNS = 8
+"""The interview's close is looked for in its last this many turns."""
 # Words that name a feeling, with the words that carry one ("I was quite ..."): a sentence that
 # is only these says how it felt, not about what.
 FEELING = re.compile(
@@ -569,13 +604,14 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez(?:e|es|ing)|glitch\w*|invalid|"
             r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
             r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*",
-            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|打不开|没保存|失败|用不了|不能用|无效",
+            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
+            r"不能用|无效",
         ),
         (
             "hidden cost",
             r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
             r"hidden|surprise|overcharg\w*|bill\w*",
-            r"(?<![免浪])费|价格|价钱|贵|扣款|多收|收费",
+            r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费",
         ),
         (
             "waiting",

@@ -40,8 +40,15 @@ _FEELING_TEXT = """
     difficult confusing confused clear unclear sure unsure bit lot lots sorry thanks thank
     glad annoyingly slightly quite somewhat especially usually sometimes often honest
 """
+# Adverbs of manner, degree and time say how or when, not what about ("I almost gave up.").
+_ADVERB_TEXT = """
+    almost nearly finally eventually immediately instantly simply definitely certainly
+    obviously apparently seriously properly exactly anyway anyways instead yet ago soon later
+    earlier today yesterday tomorrow tonight recently suddenly constantly repeatedly
+    currently generally normally typically mostly barely hardly merely
+"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_STOPWORDS = STOPWORDS | frozenset(_FEELING_TEXT.split())
+_STOPWORDS = STOPWORDS | frozenset(_FEELING_TEXT.split()) | frozenset(_ADVERB_TEXT.split())
 _VERBS = frozenset(
     [
         "gave",
@@ -374,13 +381,16 @@ def word_cohesion(texts: Sequence[str]) -> float:
 
 
 def cluster_titles(
-    clusters: Sequence[Sequence[str]], problem: Sequence[bool] | None = None
+    clusters: Sequence[Sequence[str]],
+    problem: Sequence[bool] | None = None,
+    chinese_map: bool | None = None,
 ) -> list[str | None]:
     """For each cluster of quotes (most typical first), a title: the short clause, in the
     cluster's majority language, whose words most of its quotes share and other clusters
     do not (c-TF-IDF weights), preferring clauses that say what went wrong (or right, when
     `problem[i]` is False). None when no clause qualifies (all too long, lone words, or
-    carrying digits or redaction placeholders)."""
+    carrying digits or redaction placeholders). With `chinese_map` (the map's language), a
+    theme a third of whose quotes are in it is titled in it."""
     doc_terms = [[_stemmed(_terms(t)) for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
@@ -390,6 +400,10 @@ def cluster_titles(
     for c, (texts, docs) in enumerate(zip(clusters, doc_terms, strict=True)):
         chinese = [is_chinese(t) for t in texts]
         majority = 2 * sum(chinese) > len(texts)
+        # in the map's language when a third of the theme's quotes are (a bilingual study's
+        # English map had 退款太慢 over ten English quotes)
+        if chinese_map is not None and 3 * sum(zh == chinese_map for zh in chinese) >= len(texts):
+            majority = chinese_map
         df: Counter[str] = Counter()
         for terms in docs:
             df.update(terms)

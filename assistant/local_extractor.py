@@ -8,7 +8,7 @@ from assistant import cues
 from assistant.extractor import Reading, Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment, spoken_neutral
-from assistant.stages import StageSpec, heading_key
+from assistant.stages import CLOSING_SECTION, FRAME_SECTION, StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
@@ -66,9 +66,13 @@ def read_sentence(
     relief = bool(cues.RELIEF.search(text))
     if relief:  # the burden's own words are what was lifted, not a complaint
         polarity = max(polarity, 0.0)
+    idiom = bool(cues.PRAISE_IDIOM.search(text))
+    if idiom:  # "Can't fault them": praise, and its "can't" is no difficulty
+        text = cues.PRAISE_IDIOM.sub(lambda m: " " * len(m.group()), text)
+        polarity = max(polarity, 0.3)
     confusion = bool(cues.CONFUSION.search(text))
     difficulty = _difficulty_cue(text)
-    positive = relief or _positive_cue(text)
+    positive = relief or idiom or _positive_cue(text)
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))
     hesitant = bool(cues.HESITATION.search(text))
@@ -272,7 +276,7 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
     feeling ("I was annoyed.") or verdict ("I like it.") becomes neutral and lends its feeling
     to the sentence before it, which names what it was about."""
     out = list(readings)
-    opening: dict[str, tuple[dict[int, int], int]] = {}
+    opening: dict[str, tuple[dict[int, int], tuple[int, int]]] = {}
     for i, (unit, read) in enumerate(zip(units, readings, strict=True)):
         text = without_handles(unit.text)  # "@airline so disappointed." is a bare feeling
         if (
@@ -345,7 +349,7 @@ def _before_and_now(units: Sequence[Unit], readings: list[Reading]) -> list[Read
     return out
 
 
-def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], int]]) -> bool:
+def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], tuple[int, int]]]) -> bool:
     """Whether an interview sentence is the warm-up before the interviewer turns to the
     interview ("Okay, let's get into it."), or the answer to who the participant is ("Tell me
     about your role."): background, not a finding. `opening` caches each source's turn
@@ -354,6 +358,9 @@ def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], int]]) -> b
         return False
     if unit.question and cues.INTRODUCTION.search(unit.question):
         return True
+    section = unit.turn.section if unit.turn is not None else None
+    if section and FRAME_SECTION.match(section) and not CLOSING_SECTION.search(section):
+        return True  # the guide's Introduction or Background section
     if unit.source.id not in opening:
         turns = unit.source.turns
         opens = next(
@@ -365,9 +372,23 @@ def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], int]]) -> b
             ),
             -1,
         )
-        opening[unit.source.id] = ({id(t): n for n, t in enumerate(turns)}, opens)
-    where, opens = opening[unit.source.id]
-    return where.get(id(unit.turn), opens) < opens
+        # the close is in the interview's second half, after its opening ("Thank you for doing
+        # this" also greets)
+        last = max(opens + 1, len(turns) // 2, len(turns) - cues.CLOSING_TURNS)
+        closes = next(
+            (
+                n
+                for n, t in enumerate(turns[last:], last)
+                if t.role is Role.interviewer
+                and cues.INTERVIEW_CLOSES.search(t.text)
+                and not t.text.rstrip().endswith(("?", "？"))
+            ),
+            len(turns),
+        )
+        opening[unit.source.id] = ({id(t): n for n, t in enumerate(turns)}, (opens, closes))
+    where, (opens, closes) = opening[unit.source.id]
+    at = where.get(id(unit.turn), opens)
+    return at < opens or at > closes
 
 
 _NEGATIVE_FEELINGS = ("angry", "anxious", "disappointed")

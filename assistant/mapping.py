@@ -87,7 +87,8 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
 def _headed(stored: Sequence[StoredSource]) -> tuple[int, int]:
     """(interviews with guide headings, interviews), when some have headings."""
     interviews = [s.source for s in stored if s.source.kind is SourceKind.interview]
-    headed = sum(any(sec.level == 1 for sec in s.sections) for s in interviews)
+    # a file's one heading is its title (a Word file's "Interview 04"), not a guide
+    headed = sum(sum(sec.level == 1 for sec in s.sections) >= 2 for s in interviews)
     return (headed, len(interviews)) if headed else (0, 0)
 
 
@@ -434,7 +435,7 @@ def build_map(
     observations = harmonise_stages(ex.observations, groups, loose, order)
     grouped: dict[str, list[Observation]] = {}
     map_stages = build_stages(
-        ex.specs, observations, ex.vectors, total, grouped, min_participants, groups
+        ex.specs, observations, ex.vectors, total, grouped, min_participants, groups, ex.language
     )
     map_stages = _described(map_stages, total, labels)
     if members is not None:

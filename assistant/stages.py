@@ -88,6 +88,19 @@ def parse_stages(values: Sequence[str]) -> list[StageSpec]:
     return specs
 
 
+FRAME_SECTION = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?:intro(?:duction)?s?|warm[- ]?up|ice[- ]?breaker|welcome|opening|"
+    r"about (?:you|yourself|the participant)|participant background|background|wrap[- ]?up|"
+    r"closing|close|conclusion|outro|debrief|thank you|thanks|开场|暖场|破冰|自我介绍|介绍|"
+    r"背景(?:信息)?|结束语?|收尾|结语|致谢|感谢)\W*$",
+    re.I,
+)
+"""Interview-guide sections around the journey (Introduction, Wrap-up, 开场): no stage of it."""
+CLOSING_SECTION = re.compile(r"wrap|clos|conclu|outro|debrief|thank|结束|收尾|结语|致谢|感谢", re.I)
+"""Of those, the ones that end an interview: what is said there may still be a finding ("If you
+could change one thing…"); what is said in an introduction is background."""
+
+
 def heading_key(title: str) -> str:
     """Headings compared loosely: lower case, letters and digits only."""
     return re.sub(r"[\W_]+", " ", title.lower()).strip()
@@ -100,7 +113,8 @@ def _clean(title: str) -> str:
 def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
     """Stages from the level-1 headings most interview transcripts share, in guide order."""
     interviews = [s for s in sources if s.kind.value == "interview"]
-    with_headings = [s for s in interviews if any(sec.level == 1 for sec in s.sections)]
+    # a file's one heading is its title, not a guide
+    with_headings = [s for s in interviews if sum(sec.level == 1 for sec in s.sections) >= 2]
     if not interviews or len(with_headings) < max(1, 0.5 * len(interviews)):
         return None
     seen: Counter[str] = Counter()
@@ -115,7 +129,8 @@ def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
                 titles.setdefault(key, _clean(section.title))
         seen.update({heading_key(sec.title) for sec in level1} - {""})
     need = 1 if len(with_headings) == 1 else max(2, round(0.3 * len(with_headings)))
-    keys = [k for k in seen if seen[k] >= need]
+    # "Introduction" and "Wrap-up" frame the interview; they are no stage of the journey
+    keys = [k for k in seen if seen[k] >= need and not FRAME_SECTION.match(titles[k])]
     if len(keys) < 2:
         return None
     keys.sort(key=lambda k: (sum(positions[k]) / len(positions[k]), k))

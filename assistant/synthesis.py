@@ -236,6 +236,7 @@ def _findings(
     limit: int,
     members: dict[str, list[Observation]] | None = None,
     min_participants: int = MIN_PARTICIPANTS,
+    chinese_map: bool | None = None,
 ) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
     """The study-wide themes of one kind placed in their home stages: per stage, the headline
     ones (raised by at least `min_participants` people; at most `limit` study-wide, widest
@@ -250,7 +251,9 @@ def _findings(
     typical = [_typical(g, vectors, overall) for g in ranked]
     quotes = [[observations[i].evidence.quote for i in t] for t in typical]
     phrases = cluster_keyphrases(quotes)
-    titles = cluster_titles(quotes, [kind is ObservationKind.pain_point] * len(quotes))
+    titles = cluster_titles(
+        quotes, [kind is ObservationKind.pain_point] * len(quotes), chinese_map=chinese_map
+    )
     typical = [_lead(t, title, observations) for t, title in zip(typical, titles, strict=True)]
     cls = PainPoint if kind is ObservationKind.pain_point else Delight
     prefix = "pp" if kind is ObservationKind.pain_point else "dl"
@@ -363,11 +366,13 @@ def build_stages(
     members: dict[str, list[Observation]] | None = None,
     min_participants: int = MIN_PARTICIPANTS,
     groups: Sequence[Sequence[int]] | None = None,
+    language: str | None = None,
 ) -> list[Stage]:
     """One Stage per spec, in order, with its findings, touchpoints, needs and emotion.
 
     Pain points and delights are study-wide themes (`groups`, else grouped here), each listed
-    under its home stage (where most of its quotes are). A theme headlines when at least
+    under its home stage (where most of its quotes are), titled in the map's `language` when
+    enough of its quotes are. A theme headlines when at least
     `min_participants` people raise it, or half the study if that is fewer (a pilot of two
     interviews still shows what each said); fewer go to the stage's `*_once` lists. If
     `members` is given, it receives every finding's observations (all, not only the quotes
@@ -391,6 +396,7 @@ def build_stages(
             limit,
             members,
             min_participants,
+            chinese_map=None if language is None else language == "zh",
         )
     pains, pains_once = placed[ObservationKind.pain_point]
     joys, joys_once = placed[ObservationKind.delight]

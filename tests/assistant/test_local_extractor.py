@@ -131,6 +131,10 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Okay, take care!"),
         (None, "Have a good day!"),
         (None, "保重，再见！"),
+        # an insurance trial's "Cheers for the voucher" was a 6-person delight
+        (None, "Thanks mate, cheers."),
+        (None, "Cheers, good luck with the research."),
+        (None, "Thanks for asking me."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -271,6 +275,76 @@ def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     )
     (reading,) = what_counts(plain, [read_sentence(u.text) for u in plain])
     assert reading.kind is ObservationKind.pain_point
+
+
+def test_what_is_said_after_the_interviewer_closes_is_a_sign_off():
+    """An insurance trial: "Cheers for the voucher, by the way." and "Thanks for listening,
+    it's nice to actually be asked." made a headline delight."""
+    asked, said = Role.interviewer, Role.participant
+    units = _interview(
+        (asked, "How was the payout?"),
+        (said, "The payout was slow and nobody explained the deductions."),
+        (asked, "Anything else you'd like to add?"),
+        (said, "Just make the app work, the photo upload failed every time."),
+        (asked, "That's all my questions. Thank you so much for your time."),
+        (said, "Cheers for the voucher, by the way, it's lovely to be asked."),
+    )
+    kinds = [r.kind for r in what_counts(units, [read_sentence(u.text) for u in units])]
+    assert kinds == [
+        ObservationKind.pain_point,
+        ObservationKind.pain_point,
+        ObservationKind.neutral,
+    ]
+
+
+def test_an_introduction_section_is_background():
+    turns = [
+        Turn(
+            index=0,
+            speaker="I",
+            role=Role.interviewer,
+            text="Tell me about the weekend.",
+            char_start=0,
+            char_end=26,
+            section="Introduction",
+        ),
+        Turn(
+            index=1,
+            speaker="P",
+            role=Role.participant,
+            text="The parking at the leisure centre was awful.",
+            char_start=27,
+            char_end=71,
+            section="Introduction",
+        ),
+        Turn(
+            index=2,
+            speaker="P",
+            role=Role.participant,
+            text="The claim form lost my photos twice, awful.",
+            char_start=72,
+            char_end=115,
+            section="Reporting the accident",
+        ),
+    ]
+    source = _interview_source(3, turns)
+    units = [Unit(source, t, t.char_start, t.char_end, t.text, None) for t in turns[1:]]
+    kinds = [r.kind for r in what_counts(units, [read_sentence(u.text) for u in units])]
+    assert kinds == [ObservationKind.neutral, ObservationKind.pain_point]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can't fault the speed of the payout.",
+        "Couldn't have asked for better.",
+        "I cannot fault them.",
+        "Would definitely recommend it to anyone.",
+        "挑不出毛病，很满意。",
+    ],
+)
+def test_praise_said_with_a_negation_is_praise(text: str):
+    assert read_sentence(text).kind is ObservationKind.delight
 
 
 @pytest.mark.parametrize(
@@ -531,3 +605,27 @@ def test_a_brand_name_is_no_praise():
     # "quick" of QuickGP read as praise: "Through the QuickGP app." was a delight theme
     assert read_sentence("Through the QuickGP app.").kind is ObservationKind.neutral
     assert read_sentence("The app is quick.").kind is ObservationKind.delight
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a Chinese turn weighs what follows it (an online-tutoring trial's teacher changes
+        # were a delight)
+        ("老师是不错，但是换得太频繁了。", "pain_point"),
+        ("味道很好，但是停车不方便。", "pain_point"),
+        # a lag said to be rare is no complaint
+        ("网络还行，偶尔卡一下，不算严重。", "neutral"),
+        ("上课的时候经常卡顿，画面定住。", "pain_point"),
+        # faked reviews are no praise (a shopping trial: 刷好评 made a delight)
+        ("卖家说给五星好评返现，所以评分根本不能信。", "pain_point"),
+        ("价格真的很便宜，东西也不错。", "delight"),
+        ("包装很用心，东西完好无损。", "delight"),
+        ("They expired without any warning, no notification, no email.", "pain_point"),
+        ("E-wallet payment works perfectly, no need to key in card.", "delight"),
+        ("Prices are really cheap for what you get.", "delight"),
+        ("It feels cheap and flimsy.", "neutral"),
+    ],
+)
+def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
+    assert read_sentence(text).kind.value == kind

@@ -30,6 +30,17 @@ def test_stages_come_from_the_headings_most_transcripts_share_in_guide_order():
     assert names == ["Read the Home tab", "Log in", "Submit a query", "Export the data"]
 
 
+def test_the_guides_introduction_and_wrap_up_are_no_stages():
+    """An insurance trial's map had Introduction and Wrap-up columns (reviews in the first,
+    sign-offs lifting the curve to +0.86 in the last)."""
+    guide = ["Introduction", "Reporting the accident", "Getting paid", "Wrap-up"]
+    sources = [_source(i, guide) for i in range(3)]
+    names = [s.name for s in stages_from_headings(sources) or []]
+    assert names == ["Reporting the accident", "Getting paid"]
+    zh = [_source(i, ["开场", "了解与试听", "退费", "结束语"]) for i in range(3)]
+    assert [s.name for s in stages_from_headings(zh) or []] == ["了解与试听", "退费"]
+
+
 def test_no_heading_stages_when_most_transcripts_have_no_headings():
     sources = [_source(0, ["A", "B"]), _source(1, []), _source(2, [])]
     assert stages_from_headings(sources) is None

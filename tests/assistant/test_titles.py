@@ -1,6 +1,6 @@
 import re
 
-from assistant.keyphrases import cluster_titles
+from assistant.keyphrases import cluster_titles, is_chinese
 from journey.zh import chinese_words
 
 FILLERS = re.compile(r"^(?:and|but|so|yeah|well|oh|um|honestly|actually|just|like|i|the)\b", re.I)
@@ -231,3 +231,18 @@ def test_word_cohesion_tells_a_theme_from_a_catch_all_of_how_things_were_said():
     # a count names nothing: five stars, five dishes and five screens are not one subject
     counts = ["Five stars for him alone.", "We cook the same five dishes.", "It took five screens."]
     assert word_cohesion(counts) == 0.0
+
+
+def test_a_bilingual_theme_is_titled_in_the_maps_language():
+    """A shopping trial's English map headlined 退款太慢 over ten English quotes."""
+    quotes = [
+        "退款太慢了，等了三个星期。",
+        "退款到现在还没到账，太慢了。",
+        "申请退款以后一直没消息。",
+        "The refund took three weeks to arrive.",
+        "Still waiting on my refund after a month.",
+    ]
+    (english,) = cluster_titles([quotes], chinese_map=False)
+    assert english and not is_chinese(english), english
+    (chinese,) = cluster_titles([quotes], chinese_map=True)
+    assert chinese and is_chinese(chinese), chinese
