@@ -11,6 +11,7 @@ import numpy as np
 from assistant.chat.glossary import Glossary
 from assistant.chat.question import (
     CJK,
+    GENERIC,
     Lang,
     QuestionReader,
     as_written,
@@ -21,6 +22,7 @@ from assistant.chat.question import (
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.cues import bare_feeling, small_talk
 from assistant.extractor import meaning_text
+from assistant.keyphrases import STOPWORDS, names_something
 from assistant.local_extractor import read_sentence
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
@@ -67,6 +69,13 @@ ANSWERED = 3
 """At most this many findings lead an answer."""
 QUOTED = 6
 """At most this many retrieved passages are quoted in an answer."""
+UNSEEN_ABOVE = 0.1
+"""A question whose subject has a word no participant uses ("the mortgage calculator", "vegan
+options") is answered only if its best passage beats the relevance bar by this much (the
+vegetarian filter answers "vegan"): one word the study shares (calculator) does not make it
+the study's subject, nor does missing one word make it not (half the words used, as before)."""
+FRAME = GENERIC | {w for w in STOPWORDS if len(w) >= 4}
+"""Words a misspelled question word may be: frame words ("peple", "waht") are dropped."""
 WORDED = 10
 """An English question's words are looked for by meaning among the Chinese words of this many
 passages closest to it (each word embedded once per study; the first question over a new
@@ -137,9 +146,12 @@ class Gatherer:
                 f"There is no participant {f.participant} in this study (participants: {known}).",
                 f"本研究中没有参与者 {f.participant}（参与者：{known}）。",
             )
+        question = self._spelled(question)
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
-        subject = self.reader.subject(question, f)
+        # the study's own name frames a question ("What do users love about Freshbox?")
+        own = set(tokens(self.map.project.replace("-", " ").replace("_", " ")))
+        subject = [t for t in self.reader.subject(question, f) if t not in own]
         bar = self.bar(lang)
         bm25 = self.retriever.bm25
         if subject:
@@ -150,6 +162,11 @@ class Gatherer:
             best = max(similarity.values(), default=0.0)
             closest = sorted(similarity, key=lambda i: (-similarity[i], i))[:WORDED]
             said, spoken, holding = self._uses(question, subject, closest)
+            unseen = [t for t in subject if not bm25.attested(t)]
+            if unseen and not CJK.search(question) and not self.retriever.chinese:
+                # a name the study never writes ("an Apple Watch app", "HelloFresh") is
+                # nothing it can speak to; another word, only if the evidence is clear
+                said = best > bar + UNSEEN_ABOVE and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
                 return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
             findings = self._matching(question, vector, f, above=bar, subject=subject)
@@ -203,7 +220,12 @@ class Gatherer:
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
         # nor is a bare feeling ("I was annoyed."): it says how, not about what
-        quotes = [q for q in quotes if not (small_talk(q.quote) or bare_feeling(q.quote))]
+        # nor a fragment that names nothing ("I cancelled.", "Subscription...", "The app, mainly.")
+        quotes = [
+            q
+            for q in quotes
+            if not (small_talk(q.quote) or bare_feeling(q.quote) or _contentless(q.quote))
+        ]
         if not (findings or quotes):
             return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         if f.sentiment:
@@ -225,6 +247,18 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
         )
+
+    def _spelled(self, question: str) -> str:
+        """The question with its misspelled words as the study (or a question's frame) writes
+        them: "waht do peple think about the pakaging?" asks about the packaging."""
+        if self.retriever.chinese or CJK.search(question):
+            return question
+        bm25 = self.retriever.bm25
+        for word in set(re.findall(r"[A-Za-z]{4,}", question)):
+            fixed = bm25.spelled(word.lower(), FRAME)
+            if fixed is not None:
+                question = re.sub(rf"\b{word}\b", fixed, question)
+        return question
 
     def _theirs_by_stage(self, lang: Lang, f: Filters, subject: list[str]) -> Grounds | None:
         """What a participant said in the stage the subject's words name, when nothing of
@@ -515,6 +549,30 @@ class Gatherer:
                 )
             )
         return out[:3]
+
+
+def _names(question: str) -> set[str]:
+    """The tokens of a question's capitalised words past its first (Apple, HelloFresh, Uber):
+    names of things."""
+    words = re.findall(r"(?<=[\s(\"'])[A-Z][A-Za-z0-9]+", question.strip())
+    return {t for w in words for t in tokens(w)}
+
+
+_FILLER = re.compile(r"\b(?:mainly|mostly|basically|really|just|probably|maybe|actually)\b", re.I)
+
+
+def _contentless(quote: str) -> bool:
+    """An English quote too slight to cite: it names nothing, or it is at most three words of
+    which one is a filler, or it trails off ("Subscription...")."""
+    if CJK.search(quote):
+        return False
+    words = quote.split()
+    return (
+        not names_something(quote)
+        or len(words) <= 1
+        or (quote.rstrip().endswith(("...", "…")) and len(words) <= 3)
+        or (len(words) <= 3 and bool(_FILLER.search(quote)))
+    )
 
 
 def _in_segment(finding: Finding, f: Filters) -> int:

@@ -13,14 +13,15 @@ from journey.zh import chinese_words
 CJK = HAN_CHAR
 _OFF_TOPIC = re.compile(
     r"\b(write|compose|generate|tell me)\b.{0,40}\b(poem|song|story|essay|joke|code|limerick)\b"
-    r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather (?:in|today)|stock price)\b"
+    r"|\b(poem|haiku|limerick|joke)\b|\b(capital of|weather\b.{0,12}\b(?:in|today|tomorrow)|"
+    r"stock price)\b"
     r"|写.{0,12}(?:诗|歌词|故事|笑话|作文)|讲个笑话",
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
 _PAIN = re.compile(
     r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|wrong|fail|"
-    r"struggl|confus|unhappy|dissatisf|不满|问题|麻烦|困难|抱怨",
+    r"struggl|confus|unhappy|dissatisf|\bfix|improv|不满|问题|麻烦|困难|抱怨|改进|改善",
     re.IGNORECASE,
 )
 _JOY = re.compile(
@@ -34,6 +35,13 @@ _PARTICIPANT_TOKEN = re.compile(r"^p\d{1,4}$")
 _FOLLOW_UP = re.compile(
     r"^(?:(?:and|what about|how about|also|same for|then)\b|那么|那|还有|至于)", re.IGNORECASE
 )
+_BARE_FOLLOW_UP = re.compile(
+    r"^(?:any|who said (?:that|this|it)|who were they|why|tell me more|more|anything else|"
+    r"(?:and )?(?:the )?(?:positive|negative|good|bad) ones)\b|^(?:谁说的|为什么|还有吗|具体说说)",
+    re.IGNORECASE,
+)
+"""A turn that leans on the one before when it names no subject of its own ("any positive
+ones?", "who said that?"); with a subject ("Any complaints about delivery?") it stands alone."""
 
 _GENERIC_WORDS = """
 user customer people person participant reviewer guest visitor client everyone anyone someone
@@ -46,6 +54,8 @@ work worked happen happened there it's what's don't study interview review feedb
 stage touchpoint journey map summarise summarize summary improve improvement reason common
 negative positive suggestion suggest find found confusing confused difficult struggle struggled
 enjoy enjoyed delight delighted moment
+give show quote quotes example examples list share provide please fix fixing first prioritise
+prioritize priority priorities should compare comparison versus differ difference
 one two three four five six seven eight nine ten first top
 用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
 满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
@@ -54,6 +64,7 @@ one two three four five six seven eight nine ten first top
 喜欢 最喜欢 不喜欢 讨厌 严重 最严重 参与者 受访者 印象 好评 差评
 顾客 乘客 患者 病人 会员 买家 消费者 游客 住客 学员 学生 家长 客人 网友 遇到 碰到 经历
 方便 好用 怎么样
+一个 两个 三个 四个 五个 几个 一些 主要 首先 优先 解决
 酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
@@ -153,6 +164,27 @@ def _names_value(question: str, value: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", question, re.IGNORECASE) is not None
 
 
+_STAGE_CONTEXT = r"(?:during|in|at|through|for|of|before|after)\s+(?:the\s+)?"
+
+
+def _names_stage(question: str, name: str) -> bool:
+    """Whether a question names a stage: a Chinese name as written; a Latin one as a word
+    ("users" names no Use stage) and, if a single word that is also an ordinary one ("support
+    chatbot", "did anyone use"), where it reads as a stage: capitalised as the map writes it,
+    or after "during", "in the", or before "stage"."""
+    if CJK.search(name):
+        return name in question
+    word = re.escape(name.strip())
+    if not re.search(rf"(?<![\w-]){word}(?![\w-])", question, re.IGNORECASE):
+        return False
+    if " " in name.strip() or "-" in name:
+        return True
+    # as the map writes it (not as a question's first word), or where a stage is meant
+    written = name[:1].isupper() and re.search(rf"(?<![\w-]){word}(?![\w-])", question[1:])
+    meant = re.search(rf"{_STAGE_CONTEXT}{word}\b|\b{word}\s+(?:stage|phase|step)", question, re.I)
+    return bool(written or meant)
+
+
 def is_off_topic(question: str) -> bool:
     """A request the study cannot serve at all (a poem, the weather, a stock price)."""
     return bool(_OFF_TOPIC.search(question))
@@ -203,10 +235,10 @@ class QuestionReader:
         participant = None
         if m := _PARTICIPANT.search(question):
             participant = f"P{int(m.group(1))}"
-        lower = question.lower()
         stage = next(
-            (s for s in self.stages if any(n.lower() in lower for n in self.names[s])), None
+            (s for s in self.stages if any(_names_stage(question, n) for n in self.names[s])), None
         )
+        lower = question.lower()
         kind = (
             SourceKind.review
             # 评价 is also "to judge" (用户如何评价前台？): only reviews as such
@@ -246,6 +278,10 @@ class QuestionReader:
         """
         own = filters or self.filters(question)
         lead = _FOLLOW_UP.match(question.strip())
+        if lead is None and (bare := _BARE_FOLLOW_UP.match(question.strip())):
+            rest = question.strip()[bare.end() :]
+            if not self.subject(rest, own):
+                lead = bare
         if not history or not lead:
             return Resolved(question, question, own)
         before = history[-1][1]

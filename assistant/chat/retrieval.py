@@ -4,7 +4,7 @@ of the best passages (pseudo-relevance feedback), fused by rank; each cited verb
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,26 @@ def tokens(text: str) -> list[str]:
     for run in CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return out
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one letter left out, one added, or two neighbours
+    swapped."""
+    if typed == word:
+        return False
+    if len(typed) + 1 == len(word):
+        return any(word[:i] + word[i + 1 :] == typed for i in range(len(word)))
+    if len(typed) == len(word) + 1:
+        return any(typed[:i] + typed[i + 1 :] == word for i in range(len(typed)))
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and typed[diff[0]] == word[diff[1]]
+            and typed[diff[1]] == word[diff[0]]
+        )
+    return False
 
 
 @dataclass
@@ -101,6 +121,38 @@ class BM25:
         return bool(self.df[term]) or bool(self.holding(term))
 
     def holding(self, term: str) -> set[int]:
+        """The documents that use the term (`_holding`), or a compound's parts together: the
+        question's "chatbot" or "think-aloud" where participants write "chat bot", "aloud"."""
+        found = self._holding(term)
+        if found or not term.isascii():
+            return found
+        parts = [p for p in term.split("-") if p] if "-" in term else self._halves(term)
+        if len(parts) < 2:
+            return set()
+        held = [self._holding(p) for p in parts]
+        return set.intersection(*held) if all(held) else set()
+
+    def _halves(self, word: str) -> list[str]:
+        """A closed compound as two words the documents use ("chatbot": chat, bot)."""
+        for i in range(3, len(word) - 2):
+            if self.df[word[:i]] and self.df[word[i:]]:
+                return [word[:i], word[i:]]
+        return [word]
+
+    def spelled(self, word: str, known: Collection[str]) -> str | None:
+        """The documents' word (or one of `known`) that `word` misspells by one letter left
+        out, added or swapped with its neighbour ("pakaging", "waht", "recieve"); None when it
+        misspells none, or several. Not a letter changed: "apple" is no "apply"."""
+        if len(word) < 4 or not word.isascii() or word in known or self.attested(word):
+            return None  # a word of the question's frame ("went") or of the study's
+        near = {
+            w
+            for w in (*self.df, *known)
+            if abs(len(w) - len(word)) <= 1 and w[:1] == word[:1] and _one_slip(word, w)
+        }
+        return near.pop() if len(near) == 1 else None
+
+    def _holding(self, term: str) -> set[int]:
         """The documents that use the term, or (a Latin word of 6+ letters) a word sharing its
         first five letters ('cancelling' for 'cancel')."""
         if len(term) < 6 or not term.isascii():

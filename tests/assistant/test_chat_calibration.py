@@ -86,6 +86,50 @@ def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
         assert answer.abstained and not answer.citations, question
 
 
+def test_a_name_or_a_word_the_study_never_writes_is_not_its_subject(chat: Chat):
+    """A researcher's trial: "HelloFresh" and "an Apple Watch app" were answered because the
+    study writes "freshbox" and "app"."""
+    for question in (
+        "How does Freshbox compare to HelloFresh?",
+        "Is there an Apple Watch app?",
+        "What do users think about the mortgage calculator?",
+        "What's the weather like in Singapore?",
+    ):
+        answer = chat.ask(question)
+        assert answer.abstained and not answer.citations, question
+
+
+def test_misspelt_and_compound_words_find_what_the_study_writes(chat: Chat):
+    """The same trial: "chatbot" (participants write "chat bot"), "pakaging" and a request's
+    own words ("give me a quote") abstained."""
+    for question, word in (
+        ("Give me a quote about the support chatbot.", "bot"),
+        ("waht do peple think about the pakaging?", "packaging"),
+    ):
+        answer = chat.ask(question)
+        assert not answer.abstained, question
+        assert any(word in c.quote.lower() for c in answer.citations), question
+    # "users" names no Use stage: the recipe cards' delight answers
+    cards = chat.ask("What do users say about the recipe cards?")
+    assert "recipe" in cards.answer.lower().split("what participants said")[0]
+    # what to fix first is a question about the widest pains, not the widest themes
+    first = chat.ask("What should we fix first?")
+    assert not first.abstained and "(delight" not in first.answer
+
+
+def test_a_cited_quote_names_something(chat: Chat):
+    """ "Subscription...", "I cancelled." and "The app, mainly." were cited as evidence."""
+    for question in ("Why do people cancel?", "Does the app crash?"):
+        for c in chat.ask(question).citations:
+            assert c.quote.strip() not in ("I cancelled.", "Subscription...", "The app, mainly.")
+
+
+def test_a_bare_follow_up_leans_on_the_question_before(chat: Chat):
+    first = chat.ask("What happened in the Support stage?")
+    positive = chat.ask("any positive ones?", conversation=first.conversation_id)
+    assert not positive.abstained
+
+
 def test_chinese_reviews_answer_by_their_own_words_and_abstain_on_others(workspace: Workspace):
     chat = Chat(workspace, "zh")
     parking = chat.ask("停车方便吗？")
@@ -241,7 +285,12 @@ def test_a_follow_up_is_answered_in_the_language_it_is_typed_in(chat: Chat):
 def test_broad_chinese_questions_are_answered_by_the_headlines_and_a_poem_is_refused(chat: Chat):
     """A Chinese trial: 最严重的问题是什么 abstained (重的, 题是 were read as its subject) while
     "What is the worst problem?" answered; a poem asked for in Chinese was answered with quotes."""
-    for question in ("最严重的问题是什么？", "用户最不满意的是什么？", "用户喜欢什么？"):
+    for question in (
+        "最严重的问题是什么？",
+        "用户最不满意的是什么？",
+        "用户喜欢什么？",
+        "最大的三个问题是什么？",
+    ):
         answer = chat.ask(question)
         assert not answer.abstained, question
         assert answer.citations, question
