@@ -402,14 +402,15 @@ def map_command(
         ),
     ] = None,
     fmt: Annotated[
-        Format,
+        Format | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help=f"Format when printing, or of an --out without a known extension: "
+            help=f"Format when printing (default json), or of an --out whose extension is "
+            f"none of the known ones (`--out report.txt --format md`): "
             f"{', '.join(get_args(Format))}.",
         ),
-    ] = "json",
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the map.")] = None,
     preset: Annotated[
         str | None,
@@ -453,19 +454,20 @@ def map_command(
             + "); --preset auto chooses afresh"
         )
     if not out:
-        sys.stdout.write(render(journey_map, fmt))
+        sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:
-        if path.suffix and format_for(path.name, "") == "":
+        if path.suffix and format_for(path.name, "") == "" and fmt is None:
             # `--out m.xlsx` wrote JSON into a file Excel cannot open
             raise _fail(
                 JourneymapError(
                     f"{path.name}: no export format has the extension {path.suffix!r}; use "
-                    ".json .md .csv .mmd .html, .observations.csv or .jsonl"
+                    ".json .md .csv .mmd .html, .observations.csv or .jsonl, or name one with "
+                    "--format"
                 )
             )
     for path in out or []:
         path.parent.mkdir(parents=True, exist_ok=True)
-        chosen = format_for(path.name, fmt)
+        chosen = format_for(path.name, fmt or "json")
         path.write_text(render(journey_map, chosen), encoding=encoding_for(chosen))
         err.print(f"wrote {path} ({chosen})")
     _print_map_summary(journey_map)
