@@ -391,6 +391,9 @@ class Jobs:
                 job.error_code = JobStopped.status
                 end("interrupted", f"interrupted: {exc}; run it again")
             except Exception as exc:  # the job must end in a state a client can read
+                # and the log keeps the traceback (an integrator's "database is locked" jobs
+                # left none)
+                logger.exception("job %s (%s) failed", job.id, job.kind)
                 job.error_code = getattr(exc, "status", 500)
                 end("failed", str(exc))
             else:

@@ -25,6 +25,12 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     stored = next((s for s in workspace.catalog.sources(project) if s.source.id == source_id), None)
     if stored is None:
         raise NotFoundError(f"no source {source_id!r} in project {project!r}")
+    if start < 0 or end > len(stored.original) or start > end:
+        # a negative offset counted from the end (Python's slicing) and pinned "site."
+        raise InvalidRequestError(
+            f"char_start and char_end must satisfy 0 <= char_start <= char_end <= "
+            f"{len(stored.original)} (the source's length)"
+        )
     redactor = workspace.redactor(project)
     turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
     evidence = Evidence(

@@ -14,6 +14,7 @@ import difflib
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -120,12 +121,35 @@ class Catalog:
     """Projects, sources and name aliases in one SQLite file of the workspace."""
 
     def __init__(self, path: Path) -> None:
+        self._path = path
         self._locks = path.parent / "locks"
-        self._db = connect(path, migrations)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._local.db = connect(path, migrations)
+        self._opened.append(self._local.db)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection. One connection shared by the server's threads let one
+        ingest's COMMIT end another's transaction ("cannot start a transaction within a
+        transaction", rows lost) when two projects were ingested at once; SQLite's own lock
+        makes writers of separate connections take turns."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self._path, migrations)  # migrations are applied: only a read
+            with self._guard:
+                self._opened.append(db)
+            self._local.db = db
+        return db
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        """Close the database connections."""
+        with self._guard:
+            for db in self._opened:
+                db.close()
+            self._opened.clear()
+        self._local = threading.local()
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db)

@@ -193,6 +193,20 @@ def test_a_file_over_the_size_limit_is_skipped_while_the_others_are_ingested(
     assert [p.name for p in _stored_files(home)] == ["small.txt"]
 
 
+def test_a_file_refused_on_reading_is_not_kept(client_with, home: Path):
+    """An integrator's trial: refused uploads (garbage, a zip bomb, a 31 MB transcript) stayed
+    in uploads/ for good."""
+    with client_with() as client:
+        files = [
+            ("files", ("good.txt", _interview(1))),
+            ("files", ("garbage.txt", bytes(range(256)) * 64)),
+        ]
+        r = client.post("/v1/projects/refused/sources", files=files)
+        assert r.status_code == 201, r.text
+        assert [s["file"] for s in r.json()["skipped"]] == ["garbage.txt"]
+    assert [p.name for p in _stored_files(home)] == ["good.txt"]
+
+
 def test_a_malformed_multipart_body_is_a_422_and_leaves_nothing_behind(client_with, home: Path):
     with client_with() as client:
         cut = b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nhalf'

@@ -318,6 +318,16 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         },
     )
     assert pinned.status_code == 201
+    # an integrator's trial: negative offsets counted from the end and pinned "site."
+    backwards = client.post(
+        "/v1/projects/ed/edits",
+        json={
+            "op": "pin",
+            "target": a["id"],
+            "quote": {"source_id": quote["source_id"], "char_start": -5, "char_end": 99999999},
+        },
+    )
+    assert backwards.status_code == 422 and "char_start" in backwards.text
     bad = client.post(
         "/v1/projects/ed/edits", json={"op": "restage", "target": a["id"], "stage": "Nowhere"}
     )

@@ -471,3 +471,26 @@ def test_a_mistyped_project_is_named_with_the_one_meant(workspace: Workspace):
     _ingest(workspace, [TRANSCRIPTS])
     with pytest.raises(NotFoundError, match="did you mean 'study'"):
         workspace.catalog.require_project("stuyd")
+
+
+def test_ingests_into_different_projects_at_once_lose_nothing(workspace: Workspace, tmp_path: Path):
+    """An integrator's trial: three uploads at once into three projects failed ("cannot start
+    a transaction within a transaction"), and a big ingest lost rows, while the server's threads
+    shared one catalog connection."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ingest(project: str) -> IngestReport:
+        folder = tmp_path / project
+        folder.mkdir()
+        paths = []
+        for n in range(8):
+            path = folder / f"p{n}.txt"
+            path.write_text(f"Interviewer: Hi.\nParticipant: The {project} app froze {n} times.\n")
+            paths.append(path)
+        return _ingest(workspace, paths, project=project)
+
+    projects = ["conc_a", "conc_b", "conc_c", "conc_d"]
+    with ThreadPoolExecutor(len(projects)) as pool:
+        reports = list(pool.map(ingest, projects))
+    assert all(not r.skipped and len(r.added) == 8 for r in reports), [r.skipped for r in reports]
+    assert all(len(workspace.catalog.sources(p)) == 8 for p in projects)
