@@ -101,10 +101,13 @@ _CODE_SHAPE = re.compile(
 )
 """A code shaped like a reference (POL-88231-UK, CLM-4471-2291)."""
 _HANDLE_ID = re.compile(
-    r"(?i:微信号?|vx|wx|wechat(?:[ \t]?id)?|instagram|insta|telegram|skype|snapchat|line[ \t]id"
-    r"|discord|tiktok|抖音号?|小红书号?)"
-    r"[ \t]?(?:号|是|:|：|is|id|handle)?[ \t]?(?:是|:|：)?[ \t]?(@?[A-Za-z][A-Za-z0-9_.-]{4,29})"
-    r"(?![A-Za-z0-9_])|(?i:qq号?(?:码)?)[ \t]?(?:是|:|：|is)?[ \t]?(\d{5,12})(?!\d)"
+    r"(?:微信号?|抖音号?|小红书号?|(?<![A-Za-z])(?i:vx|wx))[ \t]?(?:号|是|:|：)?[ \t]?"
+    r"(?:是|:|：)?[ \t]?(@?[A-Za-z][A-Za-z0-9_.-]{4,29})(?![A-Za-z0-9_])"
+    # a Latin app name as a word, then "is", a colon or an @ ("instability" is no Instagram)
+    r"|(?<![A-Za-z])(?i:wechat|instagram|insta|telegram|skype|snapchat|line[ \t]id|discord|tiktok)"
+    r"(?:[ \t](?i:id|handle|name|account|username))?(?:[ \t]?(?i:is|was|:)[ \t]?@?|[ \t]@)"
+    r"([A-Za-z][A-Za-z0-9_.-]{2,29})(?![A-Za-z0-9_])"
+    r"|(?<![A-Za-z])(?i:qq)号?(?:码)?[ \t]?(?:是|:|：|(?i:is))?[ \t]?(\d{5,12})(?!\d)"
 )
 """Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678)."""
 _LED_BY = _words(
@@ -288,9 +291,10 @@ _STRONG_BEFORE = re.compile(
 _TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
 _NAME_IS_BEFORE = re.compile(r"(?:\bname\sis|\bname's|\bnamed|\bname:)\s$", re.I)
 """Right before a name in any language: "My name is Priya", "named Amira"."""
-_SELF_BEFORE = re.compile(r"(?:\bI'm|\bI\sam|\bthis\sis|\bcalled|\bit's)\s$", re.I)
+_SELF_BEFORE = re.compile(r"(?:\bI'm|\bI\sam)\s$")
 """Before a full name ("I'm Amira Hassan"): a lone capitalised word may be no name ("I'm
-British")."""
+British"); not after "called" ("I called Wells Fargo") nor "this is" ("This is False
+Misrepresentation")."""
 _GREETING_BEFORE = re.compile(r"\b(?:hi|hello|hey)[ \t]$", re.I)
 _GREETED_AFTER = re.compile(r"[ \t]*(?:[,!.?;:]|$)")
 """'Hi Amira,': a capitalised word between a greeting and a stop is the person greeted."""

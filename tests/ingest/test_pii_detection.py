@@ -211,6 +211,11 @@ def test_bank_details_plates_references_and_handles_are_found(
         "孩子天天上课，我女儿高兴坏了。",
         "试听那个老师是个很阳光的小姐姐。",
         "跟班主任说过，让我们耐心等。",
+        # consumer complaints (CFPB): an app's name inside a word, a company phoned
+        "It causes financial instability for myself and an installment loan with them.",
+        "I called Wells Fargo on the same day.",
+        "This is False Misrepresentation of the lease.",
+        "Bottom line : the seller never paid the line off.",
     ],
 )
 def test_ordinary_text_near_the_new_cues_is_kept(text: str) -> None:
