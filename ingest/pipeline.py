@@ -26,6 +26,7 @@ from ingest.redact import Redactor, names_in, zh_name_piece
 from ingest.speakers import assign_roles, is_generic_label, names_one_person
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
+from journey.text import HAN_CHAR
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,15 @@ def _languages(documents: list[Document]) -> list[str]:
         common, n = known.most_common(1)[0]
         if 2 * n > len(found):
             return [common if x == "und" else x for x in found]
+        # a table in Chinese and one other language (a bilingual shopping study: 43 zh, 40 en,
+        # 3 short English rows und made the map Chinese): a short row takes the language of
+        # its script
+        latin = [x for x in known if x != "zh"]
+        if "zh" in known and len(latin) == 1:
+            return [
+                ("zh" if HAN_CHAR.search(d.text) else latin[0]) if x == "und" else x
+                for x, d in zip(found, documents, strict=True)
+            ]
     return found
 
 

@@ -133,6 +133,20 @@ def test_a_review_too_short_to_tell_takes_its_tables_language(workspace: Workspa
     assert {s.language for s in added} == {"en"}
 
 
+def test_a_short_row_of_a_bilingual_table_takes_its_scripts_language(
+    workspace: Workspace, tmp_path: Path
+):
+    """A bilingual shopping trial: 43 Chinese and 40 English rows, with 3 short English rows
+    und, gave a Chinese map though English was as common."""
+    table = tmp_path / "reviews.csv"
+    zh = "退货上门取件一直没人来，客服也不回复，太失望了。"
+    en = "The courier never came for my return pickup and nobody replied."
+    rows = [f"{i},{zh}{i}\n" for i in range(3)] + [f"{i + 3},{en} {i}\n" for i in range(3)]
+    table.write_text("id,review\n" + "".join(rows) + "8,Great app!!\n", encoding="utf-8")
+    added = {s.path: s.language for s in _ingest(workspace, [table], project="bi").added}
+    assert added["reviews.csv#8"] == "en"
+
+
 def test_chinese_file_names_give_the_participant_number_and_lose_the_name(
     workspace: Workspace, tmp_path: Path
 ):
