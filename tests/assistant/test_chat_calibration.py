@@ -81,18 +81,10 @@ def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
         "用户如何评价房贷计算器？",
         # a Chinese question over English sources is held to the Chinese probes' bar
         "大家对健身房会员卡有什么看法？",
-    ):
-        answer = chat.ask(question)
-        assert answer.abstained and not answer.citations, question
-
-
-def test_a_name_or_a_word_the_study_never_writes_is_not_its_subject(chat: Chat):
-    """A researcher's trial: "HelloFresh" and "an Apple Watch app" were answered because the
-    study writes "freshbox" and "app"."""
-    for question in (
+        # a researcher's trial: answered because the study writes "freshbox" and "app"; a name
+        # the study never writes is not its subject
         "How does Freshbox compare to HelloFresh?",
         "Is there an Apple Watch app?",
-        "What do users think about the mortgage calculator?",
         "What's the weather like in Singapore?",
     ):
         answer = chat.ask(question)

@@ -298,35 +298,25 @@ def test_what_is_said_after_the_interviewer_closes_is_a_sign_off():
 
 
 def test_an_introduction_section_is_background():
-    turns = [
-        Turn(
-            index=0,
-            speaker="I",
-            role=Role.interviewer,
-            text="Tell me about the weekend.",
-            char_start=0,
-            char_end=26,
-            section="Introduction",
-        ),
-        Turn(
-            index=1,
-            speaker="P",
-            role=Role.participant,
-            text="The parking at the leisure centre was awful.",
-            char_start=27,
-            char_end=71,
-            section="Introduction",
-        ),
-        Turn(
-            index=2,
-            speaker="P",
-            role=Role.participant,
-            text="The claim form lost my photos twice, awful.",
-            char_start=72,
-            char_end=115,
-            section="Reporting the accident",
-        ),
-    ]
+    said = (
+        (Role.interviewer, "Tell me about the weekend.", "Introduction"),
+        (Role.participant, "The parking at the leisure centre was awful.", "Introduction"),
+        (Role.participant, "The claim form lost my photos twice, awful.", "Reporting the accident"),
+    )
+    turns, at = [], 0
+    for n, (role, text, section) in enumerate(said):
+        turns.append(
+            Turn(
+                index=n,
+                speaker=role.value,
+                role=role,
+                text=text,
+                char_start=at,
+                char_end=at + len(text),
+                section=section,
+            )
+        )
+        at += len(text) + 1
     source = _interview_source(3, turns)
     units = [Unit(source, t, t.char_start, t.char_end, t.text, None) for t in turns[1:]]
     kinds = [r.kind for r in what_counts(units, [read_sentence(u.text) for u in units])]
