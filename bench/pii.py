@@ -10,8 +10,10 @@ versions, months, modal verbs, ordinary capitalised words) must come out unchang
 Names are also measured outside the given-name list (Faker's en_IN names, which
 ingest/given_names.txt leaves out on purpose), and a timing check redacts hostile inputs.
 
-Targets (issue 13): structured kinds (email, phone, card, id, url) recall >= 0.99, names in
-free text >= 0.9, addresses >= 0.9, precision >= 0.95.
+Targets (issue 13): structured kinds (email, phone, card, id, url; and bank details, plates and
+messaging handles, added after an insurance trial leaked them: their templates were written
+after the patterns, so they guard against regressions rather than measure) recall >= 0.99,
+names in free text >= 0.9, addresses >= 0.9, precision >= 0.95.
 
     .venv/bin/python -m bench.pii [--per-template 40] [--seed 13]
 """
@@ -31,7 +33,7 @@ from faker import Faker
 
 from ingest.redact import PHONE_REGIONS, Redactor, find_pii
 
-STRUCTURED = ("email", "phone", "card", "id", "url")
+STRUCTURED = ("email", "phone", "card", "id", "url", "bank", "plate", "handle")
 TARGETS = {**dict.fromkeys(STRUCTURED, 0.99), "name": 0.9, "address": 0.9, "dob": 0.9}
 NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
@@ -212,6 +214,51 @@ def build(seed: int, per_template: int) -> tuple[list[Sample], list[Sample], lis
     each(
         ["身份证号是{v}，请核对。", "我的身份证{v}被冒用了", "They wanted my ID card {v} again."],
         lambda: {"v": (cn.ssn(), "id")},
+    )
+    # an insurance trial's leaks: bank details, plates, policy and claim numbers, handles
+    each(
+        [
+            "They paid it back to my account, sort code {v}, but it took two months.",
+            "Sort code: {v}, same as before.",
+        ],
+        lambda: {
+            "v": (
+                f"{rng.randrange(100):02d}-{rng.randrange(100):02d}-{rng.randrange(100):02d}",
+                "bank",
+            )
+        },
+    )
+    each(
+        ["They paid it into account number {v} eventually.", "退款打到了我的账号{v}。"],
+        lambda: {"v": (f"{rng.randrange(10**7, 10**8)}", "bank")},
+    )
+    each(["My IBAN is {v} if that helps."], lambda: {"v": (gb.iban(), "bank")})
+    each(
+        ["My car, {v}, was written off.", "The garage had {v} for three weeks."],
+        lambda: {"v": (gb.license_plate(), "plate")},
+    )
+    each(
+        ["车牌号是{v}，停在小区门口。", "我的车{v}被追尾了。"],
+        lambda: {"v": (cn.license_plate(), "plate")},
+    )
+    each(["The licence plate {v} was on the form."], lambda: {"v": (us.license_plate(), "plate")})
+    each(
+        ["Policy {v} includes a courtesy car.", "My claim reference is {v} and nobody knew it."],
+        lambda: {
+            "v": (
+                rng.choice(
+                    (
+                        f"POL-{rng.randrange(10**4, 10**5)}-UK",
+                        f"CLM-{rng.randrange(1000, 10000)}-{rng.randrange(1000, 10000)}",
+                    )
+                ),
+                "id",
+            )
+        },
+    )
+    each(
+        ["还加我微信，我微信号是{v}，不知道他们怎么搜到的。", "My Instagram is @{v}, DM me."],
+        lambda: {"v": (us.user_name() + f"{rng.randrange(10, 99)}", "handle")},
     )
     each(
         [
@@ -444,7 +491,7 @@ def main() -> None:
 
     print(f"PII corpus: {len(labelled)} labelled sentences, {len(clean)} PII-free sentences\n")
     print(f"{'kind':<10}{'items':>8}{'found':>8}{'recall':>9}{'target':>9}  ok")
-    for kind in ("email", "phone", "card", "id", "url", "name", "address", "dob"):
+    for kind in (*STRUCTURED, "name", "address", "dob"):
         recall = hits[kind] / items[kind] if items[kind] else 0.0
         ok = "yes" if recall >= TARGETS[kind] else "NO"
         print(f"{kind:<10}{items[kind]:>8}{hits[kind]:>8}{recall:>9.3f}{TARGETS[kind]:>9.2f}  {ok}")

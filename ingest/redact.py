@@ -77,7 +77,7 @@ _IBAN = re.compile(
 )
 _PLATE_SHAPE = re.compile(
     rf"{_NOT_ALNUM_BEFORE}(?:[A-Z]{{2}}\d{{2}}[ ]?[A-Z]{{3}}"
-    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・ ]?[A-Z0-9]{5,6})"
+    r"|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・ -]?[A-Z0-9]{5,6})"
     rf"{_NOT_ALNUM_AFTER}"
 )
 """A UK or Chinese vehicle registration, by its shape."""
