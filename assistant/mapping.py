@@ -24,7 +24,7 @@ from assistant.presets import (
     reviews_dominate,
 )
 from assistant.readings import project_sentences
-from assistant.stages import StageSpec, default_stages, stages_from_headings
+from assistant.stages import StageSpec, default_stages, has_guide_headings, stages_from_headings
 from assistant.synthesis import (
     MIN_PARTICIPANTS,
     build_stages,
@@ -87,8 +87,7 @@ def _participant_spans(stored: Sequence[StoredSource]) -> dict[str, list[tuple[i
 def _headed(stored: Sequence[StoredSource]) -> tuple[int, int]:
     """(interviews with guide headings, interviews), when some have headings."""
     interviews = [s.source for s in stored if s.source.kind is SourceKind.interview]
-    # a file's one heading is its title (a Word file's "Interview 04"), not a guide
-    headed = sum(sum(sec.level == 1 for sec in s.sections) >= 2 for s in interviews)
+    headed = sum(has_guide_headings(s) for s in interviews)
     return (headed, len(interviews)) if headed else (0, 0)
 
 

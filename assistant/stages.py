@@ -110,11 +110,16 @@ def _clean(title: str) -> str:
     return title.strip().rstrip(".:：").strip()
 
 
+def has_guide_headings(source: Source) -> bool:
+    """Whether a transcript is divided by an interview guide's sections: two level-1 headings
+    at least (a file's one heading is its title, a Word file's "Interview 04")."""
+    return sum(sec.level == 1 for sec in source.sections) >= 2
+
+
 def stages_from_headings(sources: Sequence[Source]) -> list[StageSpec] | None:
     """Stages from the level-1 headings most interview transcripts share, in guide order."""
     interviews = [s for s in sources if s.kind.value == "interview"]
-    # a file's one heading is its title, not a guide
-    with_headings = [s for s in interviews if sum(sec.level == 1 for sec in s.sections) >= 2]
+    with_headings = [s for s in interviews if has_guide_headings(s)]
     if not interviews or len(with_headings) < max(1, 0.5 * len(interviews)):
         return None
     seen: Counter[str] = Counter()

@@ -348,9 +348,8 @@ class Study:
             # a refused file is not kept ("bad files never touch what is stored": an
             # integrator's refused 31 MB transcript and zip bomb stayed in uploads/), unless it
             # ran out of time, which an ingest run again may not
-            timed_out = {r.split(":", 1)[0] for _, r in report.skipped if "took over" in r}
             for path in paths:
-                if path.name not in timed_out:
+                if path.name not in report.timed_out:
                     self._forget_upload(str(path))
         if not report.added and not report.unchanged and report.skipped:
             # Every file failed the same early way: say which; otherwise, input in general.

@@ -112,6 +112,9 @@ class IngestReport:
     """Sources stored before that were redacted again for a name first seen in this run."""
     resegmented: int = 0
     """Sources stored before that this run's --segment values were set on."""
+    timed_out: list[str] = field(default_factory=list)
+    """Names of the files (of `skipped`) that ran out of time: an ingest run again, on a less
+    busy machine, may finish them."""
 
     @property
     def ok(self) -> bool:
@@ -382,6 +385,7 @@ class Ingestor:
             except UnreadableFileError as exc:
                 report.skipped.append((document.locator, str(exc)))
                 if isinstance(exc, FileBudgetError):
+                    report.timed_out.append(path.name)
                     return
             except Exception as exc:
                 logger.exception("ingesting %s failed", document.locator)

@@ -73,6 +73,7 @@ class BM25:
     k1: float = 1.2
     b: float = 0.75
     _by_stem: dict[str, set[int]] | None = None
+    _by_initial: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "BM25":
@@ -145,11 +146,12 @@ class BM25:
         misspells none, or several. Not a letter changed: "apple" is no "apply"."""
         if len(word) < 4 or not word.isascii() or word in known or self.attested(word):
             return None  # a word of the question's frame ("went") or of the study's
-        near = {
-            w
-            for w in (*self.df, *known)
-            if abs(len(w) - len(word)) <= 1 and w[:1] == word[:1] and _one_slip(word, w)
-        }
+        if self._by_initial is None:  # the vocabulary by first letter, once per index
+            self._by_initial = {}
+            for w in self.df:
+                self._by_initial.setdefault(w[:1], []).append(w)
+        candidates = (*self._by_initial.get(word[:1], ()), *(w for w in known if w[:1] == word[0]))
+        near = {w for w in candidates if abs(len(w) - len(word)) <= 1 and _one_slip(word, w)}
         return near.pop() if len(near) == 1 else None
 
     def _holding(self, term: str) -> set[int]:

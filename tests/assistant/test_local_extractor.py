@@ -143,10 +143,11 @@ def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text
     assert reading.kind is ObservationKind.neutral and reading.valence == 0
 
 
-def _interview(*turns: tuple[Role, str]) -> list[Unit]:
-    """Each participant turn of one interview as a unit, with the question before it."""
+def _interview(*turns: tuple[Role, str] | tuple[Role, str, str]) -> list[Unit]:
+    """Each participant turn of one interview as a unit, with the question before it; a turn
+    may name the guide's section it is in."""
     made, at = [], 0
-    for n, (role, text) in enumerate(turns):
+    for n, (role, text, *section) in enumerate(turns):
         made.append(
             Turn(
                 index=n,
@@ -155,6 +156,7 @@ def _interview(*turns: tuple[Role, str]) -> list[Unit]:
                 text=text,
                 char_start=at,
                 char_end=at + len(text),
+                section=section[0] if section else None,
             )
         )
         at += len(text) + 1
@@ -218,9 +220,24 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("Worked fine before the OS update.", "pain_point"),
         ("Nothing wrong with it.", "neutral"),
         ("Not too hard, just right.", "neutral"),
+        # a Chinese turn weighs what follows it (an online-tutoring trial's teacher changes
+        # were a delight)
+        ("老师是不错，但是换得太频繁了。", "pain_point"),
+        ("味道很好，但是停车不方便。", "pain_point"),
+        # a lag said to be rare is no complaint
+        ("网络还行，偶尔卡一下，不算严重。", "neutral"),
+        ("上课的时候经常卡顿，画面定住。", "pain_point"),
+        # faked reviews are no praise (a shopping trial: 刷好评 made a delight)
+        ("卖家说给五星好评返现，所以评分根本不能信。", "pain_point"),
+        ("价格真的很便宜，东西也不错。", "delight"),
+        ("包装很用心，东西完好无损。", "delight"),
+        ("They expired without any warning, no notification, no email.", "pain_point"),
+        ("E-wallet payment works perfectly, no need to key in card.", "delight"),
+        ("Prices are really cheap for what you get.", "delight"),
+        ("It feels cheap and flimsy.", "neutral"),
     ],
 )
-def test_excess_and_a_regression_are_complaints_and_nothing_wrong_is_none(text: str, kind: str):
+def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
     assert read_sentence(text).kind.value == kind
 
 
@@ -298,27 +315,11 @@ def test_what_is_said_after_the_interviewer_closes_is_a_sign_off():
 
 
 def test_an_introduction_section_is_background():
-    said = (
+    units = _interview(
         (Role.interviewer, "Tell me about the weekend.", "Introduction"),
         (Role.participant, "The parking at the leisure centre was awful.", "Introduction"),
         (Role.participant, "The claim form lost my photos twice, awful.", "Reporting the accident"),
     )
-    turns, at = [], 0
-    for n, (role, text, section) in enumerate(said):
-        turns.append(
-            Turn(
-                index=n,
-                speaker=role.value,
-                role=role,
-                text=text,
-                char_start=at,
-                char_end=at + len(text),
-                section=section,
-            )
-        )
-        at += len(text) + 1
-    source = _interview_source(3, turns)
-    units = [Unit(source, t, t.char_start, t.char_end, t.text, None) for t in turns[1:]]
     kinds = [r.kind for r in what_counts(units, [read_sentence(u.text) for u in units])]
     assert kinds == [ObservationKind.neutral, ObservationKind.pain_point]
 
@@ -595,27 +596,3 @@ def test_a_brand_name_is_no_praise():
     # "quick" of QuickGP read as praise: "Through the QuickGP app." was a delight theme
     assert read_sentence("Through the QuickGP app.").kind is ObservationKind.neutral
     assert read_sentence("The app is quick.").kind is ObservationKind.delight
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        # a Chinese turn weighs what follows it (an online-tutoring trial's teacher changes
-        # were a delight)
-        ("老师是不错，但是换得太频繁了。", "pain_point"),
-        ("味道很好，但是停车不方便。", "pain_point"),
-        # a lag said to be rare is no complaint
-        ("网络还行，偶尔卡一下，不算严重。", "neutral"),
-        ("上课的时候经常卡顿，画面定住。", "pain_point"),
-        # faked reviews are no praise (a shopping trial: 刷好评 made a delight)
-        ("卖家说给五星好评返现，所以评分根本不能信。", "pain_point"),
-        ("价格真的很便宜，东西也不错。", "delight"),
-        ("包装很用心，东西完好无损。", "delight"),
-        ("They expired without any warning, no notification, no email.", "pain_point"),
-        ("E-wallet payment works perfectly, no need to key in card.", "delight"),
-        ("Prices are really cheap for what you get.", "delight"),
-        ("It feels cheap and flimsy.", "neutral"),
-    ],
-)
-def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
-    assert read_sentence(text).kind.value == kind
