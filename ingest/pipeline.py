@@ -137,6 +137,27 @@ class FileBudgetError(UnreadableFileError):
     """A file took longer than its time budget to read, redact and chunk."""
 
 
+def _work_clock() -> float:
+    """The time a file's budget counts: this thread's CPU time, so waiting on a busy machine
+    (other jobs' threads, the catalog's write lock) is not charged to the file. On a loaded
+    server a 100,000-row table was cut at 49,920 rows by a wall-clock budget."""
+    return time.thread_time()
+
+
+def _cut_short(exc: FileBudgetError, row: int, rows: int) -> str:
+    """The time-out's reason, saying for a table how much of it was kept and how to get the
+    rest (the rows read so far are stored; an ingest run again skips them)."""
+    if rows <= 1:
+        return str(exc)
+    if row == 0:
+        return f"{exc}. Stopped at its first row: none of its {rows:,} rows were stored"
+    return (
+        f"{exc}. Stopped at row {row + 1:,} of {rows:,}: the {row:,} rows before it are kept, "
+        f"{rows - row:,} were not read; run the same ingest again to add them (stored rows "
+        "are skipped)"
+    )
+
+
 # Notes and licences beside the transcripts of a study are not interviews.
 _NOT_A_SOURCE = re.compile(r"(?i)^(?:readme|licen[cs]e|changelog|contributing|notice)(?:\..*)?$")
 
@@ -262,7 +283,7 @@ class Ingestor:
         self._batch: list[_Prepared] = []
         self._deadline = 0.0
         self._redactor: Redactor | None = None
-        """When the file being read runs out of its reading budget (time.monotonic)."""
+        """When the file being read runs out of its reading budget (time.thread_time)."""
         self.on_batch_stored: Callable[[int], None] = lambda n: None
         """Called with the number of sources stored after each batch (for progress bars)."""
 
@@ -352,7 +373,7 @@ class Ingestor:
         """Read one file and queue its sources; whatever goes wrong skips this file (or, in a
         review table, this row) with a one-line reason, and the rest of the run goes on."""
         name = display_path(path)
-        self._deadline = time.monotonic() + self.options.max_seconds
+        self._deadline = _work_clock() + self.options.max_seconds
         try:
             documents = read_file(
                 path,
@@ -377,16 +398,17 @@ class Ingestor:
             if d.encoding not in ("utf-8", "utf-8-sig", "docx", "pdf")
         )
         languages = _languages(documents)
-        for document, language in zip(documents, languages, strict=True):
+        for row, (document, language) in enumerate(zip(documents, languages, strict=True)):
             report.warnings.extend(document.warnings)
             document.locator = display_path(document.locator)
             try:
                 self._add(document, report, name, language)
             except UnreadableFileError as exc:
-                report.skipped.append((document.locator, str(exc)))
                 if isinstance(exc, FileBudgetError):
+                    report.skipped.append((name, _cut_short(exc, row, len(documents))))
                     report.timed_out.append(path.name)
                     return
+                report.skipped.append((document.locator, str(exc)))
             except Exception as exc:
                 logger.exception("ingesting %s failed", document.locator)
                 report.skipped.append((document.locator, _unexpected(path, exc)))
@@ -410,11 +432,11 @@ class Ingestor:
             )
         self._batch.append(prepared)
         if sum(len(p.chunks) for p in self._batch) >= self.batch_chunks:
-            started = time.monotonic()
+            started = _work_clock()
             self._flush(report)
             # Embedding and storing are not the file's reading time: a long review table
             # embedded batch by batch must not run out of its budget for reading.
-            self._deadline += time.monotonic() - started
+            self._deadline += _work_clock() - started
 
     def _resegment(self, sid: str, report: IngestReport) -> None:
         """Set this run's --segment values on a source stored before (ingesting it again
@@ -433,7 +455,7 @@ class Ingestor:
         self, document: Document, kind: SourceKind, sid: str, file: str, language: str
     ) -> _Prepared:
         def check_time() -> None:
-            if time.monotonic() > self._deadline:
+            if _work_clock() > self._deadline:
                 raise FileBudgetError(
                     f"{Path(file).name}: took over {self.options.max_seconds:g} s to read and "
                     "redact; split it or raise JOURNEYMAP_MAX_FILE_SECONDS"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from assistant.workspace import Workspace
+from ingest import pipeline
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.redact import Redactor
 
@@ -339,3 +340,27 @@ def test_a_file_over_its_time_budget_is_skipped_with_the_setting_to_raise(
     assert "took over" in reason and "JOURNEYMAP_MAX_FILE_SECONDS" in reason
     assert workspace.catalog.sources("study") == []
     assert report.timed_out == ["p01_interview.txt"]  # kept for an ingest run again
+
+
+def test_a_table_cut_short_by_its_budget_says_what_was_kept_and_a_run_again_adds_the_rest(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the budget's clock, made to advance one "second" per look, so the cut is the same on
+    # any machine (the budget counts CPU time; a loaded server cut a table at 49,920 rows and
+    # the job said only "took over 300 s")
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(pipeline, "_work_clock", lambda: float(next(ticks)))
+    table = tmp_path / "reviews.csv"
+    rows = [f"r{i},The courier number {i} was late again and nobody called." for i in range(30)]
+    table.write_text("id,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = workspace.ingestor("big", IngestOptions(max_seconds=40)).ingest(
+        [table], IngestReport()
+    )
+    [(file, reason)] = report.skipped
+    kept = len(workspace.catalog.sources("big"))
+    assert 0 < kept < 30 and file == str(table) and report.timed_out == ["reviews.csv"]
+    assert f"Stopped at row {kept + 1} of 30: the {kept} rows before it are kept" in reason
+    assert f"{30 - kept} were not read; run the same ingest again" in reason
+    monkeypatch.setattr(pipeline, "_work_clock", lambda: 0.0)
+    again = workspace.ingestor("big", IngestOptions(max_seconds=40)).ingest([table], IngestReport())
+    assert again.unchanged == kept and len(again.added) == 30 - kept and not again.skipped
