@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from assistant.presets import (
     MIN_REVIEW_SENTENCES,
     choose_preset,
     find_preset,
+    preset_ids,
     review_sentences,
     reviewers_dominate,
     reviews_dominate,
@@ -97,41 +99,68 @@ def map_language(stored: Sequence[StoredSource], choice: str | None = "auto") ->
     return choose_language(choice, Counter(s.source.language for s in stored))
 
 
+class StageChoice(NamedTuple):
+    """The stages to map into, where they came from, and the preset chosen for the study
+    (not by a person) if one was: kept for the next build (see `stage_specs`' `kept`)."""
+
+    specs: list[StageSpec]
+    origin: str
+    auto_preset: str | None = None
+
+
 def stage_specs(
     stored: Sequence[StoredSource],
     stages: Sequence[StageSpec] | None = None,
     preset: str | None = None,
     embedder: Embedder | None = None,
     language: Language | None = None,
-) -> tuple[list[StageSpec], str]:
+    kept: str | None = None,
+) -> StageChoice:
     """The stages to map into and where they came from: given, a named preset, the interview
     guide's headings, the preset that fits a study of mostly reviews (chosen with `embedder`),
     or the default taxonomy. A preset's or the default stages are named in the map's
     `language` (by default the sources' majority). Where they came from is a code (`given`,
     `interview guide headings`, `default taxonomy`: the exports say it in the map's language)
-    or, for a preset, a sentence written in that language."""
+    or, for a preset, a sentence written in that language.
+
+    `kept` is the preset chosen for the study's last map (not by a person). It stays while
+    the study is still mostly reviews and no other kind of journey now fits clearly: a mixed
+    study flipped between the subscription journey and the default stages as it crossed 30
+    review sentences, and a map's edits naming a stage were dropped with every flip."""
     sources = [s.source for s in stored]
     labels = labels_for(language or map_language(stored))
     chinese = labels.code == "zh"
     if stages:
-        return list(stages), "given"
+        return StageChoice(list(stages), "given")
     if preset:
         chosen = find_preset(preset)
-        return chosen.specs(chinese), labels.preset_chosen.format(label=chosen.name(chinese))
+        return StageChoice(
+            chosen.specs(chinese), labels.preset_chosen.format(label=chosen.name(chinese))
+        )
     if found := stages_from_headings(sources):
-        return found, "interview guide headings"
+        return StageChoice(found, "interview guide headings")
+    choice = None
     if embedder is not None and reviews_dominate(sources):
         choice = choose_preset(review_sentences(sources), embedder)
-        return choice.preset.specs(chinese), choice.reason(labels)
-    if embedder is not None and reviewers_dominate(sources):
+    elif embedder is not None and reviewers_dominate(sources):
         # most people are reviewers, though interviews say more: a journey that clearly fits
         # the reviews (a broadband study's telecom one) beats the purchase funnel
         sentences = review_sentences(sources)
-        if len(sentences) >= MIN_REVIEW_SENTENCES:
+        if len(sentences) >= MIN_REVIEW_SENTENCES or kept:
             choice = choose_preset(sentences, embedder)
-            if choice.fits:
-                return choice.preset.specs(chinese), choice.reason(labels)
-    return default_stages(chinese), "default taxonomy"
+            choice = choice if choice.fits or kept else None
+    if choice is not None and kept and kept in preset_ids():
+        previous = find_preset(kept)
+        if previous.id != choice.preset.id and not (
+            choice.fits and choice.preset.family != previous.family
+        ):
+            name = previous.name(chinese)
+            return StageChoice(
+                previous.specs(chinese), labels.preset_kept.format(label=name), previous.id
+            )
+    if choice is not None:
+        return StageChoice(choice.preset.specs(chinese), choice.reason(labels), choice.preset.id)
+    return StageChoice(default_stages(chinese), "default taxonomy")
 
 
 def map_id(
@@ -171,6 +200,12 @@ def chosen_stages(journey_map: JourneyMap | None) -> tuple[list[StageSpec] | Non
     return given, preset if isinstance(preset, str) else None
 
 
+def auto_preset(journey_map: JourneyMap | None) -> str | None:
+    """The preset chosen for the study (not by a person) of a map, if one was."""
+    found = journey_map.generator.settings.get("auto_preset") if journey_map else None
+    return found if isinstance(found, str) else None
+
+
 def current_map(workspace: Workspace, project: str) -> JourneyMap:
     """The project's map for its sources as they are now: the stored one if still current
     (same sources, stages, local extractor), else built afresh and stored. What the user chose
@@ -188,9 +223,10 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
         choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
         language = map_language(stored, choice)
         given, preset = chosen_stages(journey_map)
+        kept = auto_preset(journey_map)
         title = journey_map.title
         extractor = workspace.extractor_name()
-        specs = stage_specs(stored, given, preset, workspace.embedder, language)[0]
+        specs = stage_specs(stored, given, preset, workspace.embedder, language, kept).specs
         if journey_map.id == map_id(project, stored, specs, extractor, language):
             return with_edits(workspace, journey_map)
     # The intended journey the last map was held against is held against the new one too.
@@ -204,6 +240,7 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
         language=choice,
         ideal=ideal,
         ideal_strict=False,
+        kept_preset=auto_preset(journey_map),
     )
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)
@@ -232,6 +269,8 @@ class Extraction:
     """Each source's kind, by id."""
     specs: list[StageSpec]
     stage_origin: str
+    auto_preset: str | None
+    """The preset chosen for the study, not by a person (recorded so the next build keeps it)."""
     headed: tuple[int, int]
     """(interviews with guide headings, interviews) when some but too few have them to give
     the stages: the map says so."""
@@ -301,6 +340,7 @@ def extract_observations(
     extractor: Extractor | None = None,
     preset: str | None = None,
     language: LanguageChoice = "auto",
+    kept_preset: str | None = None,
 ) -> Extraction:
     """Read a project's participant sentences, extract observations and ground their quotes.
     `language` (en, zh, or auto: the sources' majority) names the stages it chooses."""
@@ -318,7 +358,9 @@ def extract_observations(
     extractor = extractor or LocalExtractor(workspace.embedder)
     sentences = project_sentences(workspace, project, stored, redact, extractor)
     units, vectors = sentences.units, sentences.vectors
-    specs, origin = stage_specs(stored, stages, preset, workspace.embedder, chosen)
+    specs, origin, auto = stage_specs(
+        stored, stages, preset, workspace.embedder, chosen, kept_preset
+    )
     observations = extractor.extract(units, vectors, specs)
     del sentences
     obs_vectors = _observation_vectors(workspace, units, vectors, observations)
@@ -332,6 +374,7 @@ def extract_observations(
         kinds={s.source.id: s.source.kind for s in stored},
         specs=specs,
         stage_origin=origin,
+        auto_preset=auto,
         headed=_headed(stored) if origin != "interview guide headings" and not stages else (0, 0),
         language=chosen,
         observations=kept,
@@ -400,6 +443,7 @@ def build_map(
     language: LanguageChoice = "auto",
     ideal: IdealJourney | None = None,
     ideal_strict: bool = True,
+    kept_preset: str | None = None,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -416,7 +460,8 @@ def build_map(
     words: stage names it chooses, descriptions, recommendations, and the exports' labels.
     `ideal`, the intended journey, is held against the map (its `ideal`): with `ideal_strict`
     one that shares no stage with the map is refused (InvalidRequestError) before anything
-    is stored; otherwise its stages are reported missing.
+    is stored; otherwise its stages are reported missing. `kept_preset` is the preset chosen
+    for the study's last map, kept while it still fits (see `stage_specs`).
     """
     if analyst is None:
         analyst = (
@@ -424,7 +469,9 @@ def build_map(
             if extractor is None
             else FunctionAnalyst(extractor, model=workspace.embedder.name)
         )
-    ex = extract_observations(workspace, project, stages, analyst.extractor, preset, language)
+    ex = extract_observations(
+        workspace, project, stages, analyst.extractor, preset, language, kept_preset
+    )
     labels = labels_for(ex.language)
     summary = ex.sources
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
@@ -472,6 +519,7 @@ def build_map(
                 "embeddings": workspace.embedder.name,
                 "language": language,
                 **({"preset": preset} if preset and not stages else {}),
+                **({"auto_preset": ex.auto_preset} if ex.auto_preset else {}),
                 **analyst_settings,
             },
         ),

@@ -28,6 +28,7 @@ from assistant.ideal import guide_questions
 from assistant.ideal_files import ideal_yaml, read_ideal
 from assistant.locks import ProjectLock
 from assistant.mapping import (
+    auto_preset,
     build_map,
     chosen_stages,
     current_map,
@@ -461,10 +462,13 @@ class Study:
         Without stages or a preset, the stages a person chose for the last map (given, or a
         preset) are kept, so its edits still apply; preset `auto` chooses afresh."""
         specs = parse_stages(list(stages)) or None
+        kept = None
         if preset is not None and preset.strip().lower() == AUTO_STAGES:
             preset = None
         elif specs is None and preset is None:
-            specs, preset = chosen_stages(self.workspace.repository.latest_map(self.project))
+            latest = self.workspace.repository.latest_map(self.project)
+            specs, preset = chosen_stages(latest)
+            kept = auto_preset(latest)
         with self._writing():
             journey_map = build_map(
                 self.workspace,
@@ -475,6 +479,7 @@ class Study:
                 preset=preset,
                 language=language,
                 ideal=ideal,
+                kept_preset=kept,
             )
             save_map(self.workspace, journey_map)
         return with_edits(self.workspace, journey_map)
@@ -496,7 +501,10 @@ class Study:
             )
         given = parse_stages(list(stages)) or None
         chosen = map_language(stored, language)
-        specs, origin = stage_specs(stored, given, preset, self.workspace.embedder, chosen)
+        kept = auto_preset(self.workspace.repository.latest_map(self.project))
+        specs, origin, _ = stage_specs(
+            stored, given, preset, self.workspace.embedder, chosen, None if given else kept
+        )
         guide = guide_questions(stored, specs)
         title = f"{self.project}: intended journey (draft)"
         journey = analyst_for(self.workspace).draft_ideal(specs, guide, title)

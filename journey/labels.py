@@ -598,6 +598,8 @@ class Labels:
     preset_unclear: str
     """No preset fits clearly: `{label}` stands in; `{best}` and `{next}` (`preset_share`s)."""
     preset_share: str
+    preset_kept: str
+    """The preset `{label}` chosen for the last map, kept: the study still fits it."""
     # -- written by people's edits -------------------------------------------------------------
     split_from: str
     added_by: str
@@ -901,6 +903,8 @@ EN = Labels(
     preset_unclear="preset {label}: no preset fits clearly ({best}, {next} of {sentences} review "
     "sentences)",
     preset_share="{label} {share:.0%}",
+    preset_kept="preset {label}: chosen for the last map and kept (no other journey now fits "
+    "the reviews clearly; --preset auto chooses afresh)",
     split_from="Split from {title!r}.",
     added_by="Added by {who}.",
     a_person="a person",
@@ -1077,6 +1081,9 @@ ZH = Labels(
         "预设「{label}」：没有明显合适的预设（{best}，{next}，共 {sentences} 条评价句子）"
     ),
     preset_share="「{label}」{share:.0%}",
+    preset_kept=(
+        "预设「{label}」：沿用上一版地图的选择（评价没有明显更合适的旅程；--preset auto 重新选择）"
+    ),
     split_from="从「{title}」拆分而来。",
     added_by="由{who}添加。",
     a_person="团队成员",

@@ -142,7 +142,7 @@ def test_a_review_study_gets_the_preset_that_fits_and_the_map_says_why(
     embedder: UsemEmbedder,
 ):
     stored = [_review(i, t) for i, t in enumerate(AIRLINE * 2)]
-    specs, origin = stage_specs(stored, embedder=embedder)
+    specs, origin, _ = stage_specs(stored, embedder=embedder)
     assert origin.startswith("preset travel / airline: nearest for")
     assert "Baggage" in [s.name for s in specs]
     # The stages then place sentences where a reader would look for them.
@@ -161,7 +161,7 @@ def _place(texts: list[str], vectors, specs, embedder) -> str:  # type: ignore[n
 
 def test_chinese_reviews_get_chinese_stage_names_with_english_cues(embedder: UsemEmbedder):
     stored = [_review(i, t, "zh") for i, t in enumerate(RESTAURANT_ZH * 2)]
-    specs, origin = stage_specs(stored, embedder=embedder)
+    specs, origin, _ = stage_specs(stored, embedder=embedder)
     # Where the stages came from is said in the map's language, the preset by its Chinese label.
     assert origin.startswith("预设「餐饮」：") and "hospitality" not in origin
     names = [s.name for s in specs]
@@ -171,7 +171,7 @@ def test_chinese_reviews_get_chinese_stage_names_with_english_cues(embedder: Use
 
 def test_the_user_can_force_a_preset_and_given_stages_still_come_first(embedder: UsemEmbedder):
     stored = [_review(i, t) for i, t in enumerate(AIRLINE)]
-    specs, origin = stage_specs(stored, preset="finance", embedder=embedder)
+    specs, origin, _ = stage_specs(stored, preset="finance", embedder=embedder)
     assert origin == "preset banking / fintech / insurance: chosen by the user"
     assert "Fraud and disputes" in [s.name for s in specs]
     with pytest.raises(InputError):
@@ -182,7 +182,7 @@ def test_interview_studies_keep_the_default_stages(embedder: UsemEmbedder):
     long_talk = " ".join(AIRLINE * 10)
     stored = [_interview(long_talk), *(_review(i, t) for i, t in enumerate(AIRLINE[:3]))]
     assert not reviews_dominate([s.source for s in stored])
-    specs, origin = stage_specs(stored, embedder=embedder)
+    specs, origin, _ = stage_specs(stored, embedder=embedder)
     assert origin == "default taxonomy"
     assert specs[0].name == "Awareness"
 
@@ -195,8 +195,35 @@ def test_a_mixed_study_of_mostly_reviewers_gets_a_preset_that_clearly_fits(
     long_talk = " ".join(AIRLINE * 30)
     stored = [_interview(long_talk), *(_review(i, t) for i, t in enumerate(AIRLINE * 5))]
     assert not reviews_dominate([s.source for s in stored])
-    specs, origin = stage_specs(stored, embedder=embedder)
+    specs, origin, _ = stage_specs(stored, embedder=embedder)
     assert origin.startswith("preset travel / airline") and "Baggage" in [s.name for s in specs]
+
+
+def test_a_preset_chosen_for_the_last_map_is_kept_until_another_clearly_fits(
+    embedder: UsemEmbedder,
+):
+    """A mixed study flipped between a preset and the default stages as it crossed 30
+    review sentences (deleting one review), and the map's edits naming a stage were lost."""
+    long_talk = " ".join(AIRLINE * 30)
+    few = [_interview(long_talk), *(_review(i, t) for i, t in enumerate(AIRLINE * 2))]
+    assert stage_specs(few, embedder=embedder).origin == "default taxonomy"  # too few alone
+    kept = stage_specs(few, embedder=embedder, kept="travel")
+    assert kept.auto_preset == "travel" and "Baggage" in [s.name for s in kept.specs]
+    assert kept.origin.startswith("preset travel / airline: nearest for")  # still fits
+    # a mixed sample that fits nothing clearly keeps it, and says so
+    unclear = [_review(i, t) for i, t in enumerate(AIRLINE[:2] + RESTAURANT_ZH[:2] + BANKING[:2])]
+    kept = stage_specs(unclear, embedder=embedder, kept="travel")
+    assert kept.origin.startswith("preset travel / airline: chosen for the last map and kept")
+    assert stage_specs(unclear, embedder=embedder).auto_preset == "generic"
+    # a study now clearly of another kind of business gets that journey
+    hotel = [_review(i, t) for i, t in enumerate(HOTEL_EN * 3)]
+    assert stage_specs(hotel, embedder=embedder, kept="travel").auto_preset == "hotel"
+    # a person's choice and an interview study's default stages are not overridden
+    assert (
+        stage_specs(hotel, preset="finance", embedder=embedder, kept="travel").auto_preset is None
+    )
+    talk = [_interview(long_talk), _review(0, AIRLINE[0])]
+    assert stage_specs(talk, embedder=embedder, kept="travel").origin == "default taxonomy"
 
 
 def test_the_sample_of_review_sentences_is_spread_and_bounded():
