@@ -11,7 +11,7 @@ from assistant.workspace import Workspace
 from journey.edits import Edit, EditRequest, QuoteRef, anchor, find, locate
 from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
-from journey.schema import Evidence, JourneyMap
+from journey.schema import Evidence, Finding, JourneyMap, Stage
 from journey.source import Role
 
 
@@ -130,6 +130,13 @@ def make_edit(
             raise NotFoundError(
                 f"no pain point or delight {request.into!r} in the current map to merge into"
             )
+        if found is not None and _is_delight(found) != _is_delight(into):
+            kinds = {True: "a delight", False: "a pain point"}
+            raise InvalidRequestError(
+                f"{request.target} is {kinds[_is_delight(found)]} and {request.into} is "
+                f"{kinds[_is_delight(into)]}: merge findings of one kind (a merge joins their "
+                "participants, quotes and severity)"
+            )
         edit.into_anchor = anchor(into[1])
     if request.op == "pin":
         if request.quote is None:
@@ -189,3 +196,9 @@ def edited_finding(journey_map: JourneyMap, edit: Edit) -> Located | None:
         (located for located in briefs.findings(journey_map) if located.finding is found[1]),
         None,
     )
+
+
+def _is_delight(found: tuple[Stage, Finding]) -> bool:
+    """Whether a finding of the map is a delight (else a pain point)."""
+    stage, finding = found
+    return any(f is finding for f in (*stage.delights, *stage.delights_once))

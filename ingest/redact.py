@@ -64,6 +64,13 @@ _NI = re.compile(
 )
 # Not after "+": an international phone number can pass the Luhn check by chance.
 _CARD = re.compile(rf"(?<![+0-9A-Za-z])(?:\d[ -]?){{12,18}}\d{_NOT_ALNUM_AFTER}")
+_CARD_TAIL = re.compile(
+    r"(?i:card|visa|mastercard|amex|debit|credit)\b[^.\n\d]{0,24}?"
+    r"(?i:ending(?:[ \t](?:in|with))?|ends?[ \t](?:in|with)|last[ \t](?:four|4)(?:[ \t]digits)?"
+    r"(?:[ \t](?:are|is|of))?)[ \t:]*[*xX•·]*(\d{4})(?!\d)"
+    r"|(?:卡|信用卡|银行卡|储蓄卡)?尾号(?:是|为)?[:：]?[ \t]?(\d{4})(?!\d)"
+)
+"""A card's last four digits after what they are ("my card ending in 4417", 尾号4417)."""
 _BANK = re.compile(
     r"(?i:sort[ \t]?code|routing[ \t]number|BSB)[ \t]?(?:is|was|:)?[ \t]?"
     r"(\d{2}[- ]?\d{2}[- ]?\d{2,5})"
@@ -101,7 +108,8 @@ _CODE_SHAPE = re.compile(
 )
 """A code shaped like a reference (POL-88231-UK, CLM-4471-2291)."""
 _HANDLE_ID = re.compile(
-    r"(?:微信号?|抖音号?|小红书号?|(?<![A-Za-z])(?i:vx|wx))[ \t]?(?:号|是|:|：)?[ \t]?"
+    r"(?:微信号?|[薇威V]信号?|加[Vv]|抖音号?|小红书号?|(?<![A-Za-z])(?i:vx|wx))[ \t]?"
+    r"(?:号|是|:|：)?[ \t]?"
     r"(?:是|:|：)?[ \t]?(@?[A-Za-z][A-Za-z0-9_.-]{4,29})(?![A-Za-z0-9_])"
     # a Latin app name as a word, then "is", a colon or an @ ("instability" is no Instagram)
     r"|(?<![A-Za-z])(?i:wechat|instagram|insta|telegram|skype|snapchat|line[ \t]id|discord|tiktok)"
@@ -109,12 +117,13 @@ _HANDLE_ID = re.compile(
     r"([A-Za-z][A-Za-z0-9_.-]{2,29})(?![A-Za-z0-9_])"
     r"|(?<![A-Za-z])(?i:qq)号?(?:码)?[ \t]?(?:是|:|：|(?i:is))?[ \t]?(\d{5,12})(?!\d)"
 )
-"""Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678)."""
+"""Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678,
+加V：daikuan8888 - "add me on V(X)", as Chinese spam and sellers write WeChat)."""
 _LED_BY = _words(
     "sort routing bsb account acct 账号 帐号 银行 plate reg 车牌 policy claim ref booking member "
     "ticket case confirmation customer reservation loyalty patient 保单 工单 理赔 报案 会员 客户 "
-    "预订 病历 就诊卡 微信 vx wx wechat insta telegram skype snapchat line discord tiktok 抖音 "
-    "小红书 qq"
+    "预订 病历 就诊卡 微信 薇信 威信 v信 加v vx wx wechat insta telegram skype snapchat line "
+    "discord tiktok 抖音 小红书 qq"
 )
 """The words the patterns above follow: a text with none of them is not searched for them
 (each would take a second per 5 MB of text with no match)."""
@@ -245,7 +254,7 @@ _CITY_BEFORE = re.compile(rf"(?:{_CAP}[ \t]){{0,2}}{_CAP}$")
 # Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
 _ADDRESS_ZH = re.compile(
     r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?(?:号|座)(?:院)?"
-    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室)?(?:#\d{1,3}-\d{1,5})?"
+    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室?)?(?:#\d{1,3}-\d{1,5})?"
 )
 _ADDRESS_SEA = re.compile(
     r"(?<![\w#])#\d{1,3}-\d{1,5}[A-Z]?(?!\w)"  # a unit: #05-67
@@ -315,17 +324,19 @@ _ROLE = (
     "|trainer|personal trainer|chef|waiter|waitress|barista|stylist|hairdresser|handler"
     "|adjuster|assessor|caseworker|case worker|case manager|mechanic|technician|inspector"
     "|surveyor|broker|banker|teller|paramedic|midwife|optician|plumber|electrician|builder"
-    "|contractor|agent|advisor|adviser|doctor|manager"
+    "|contractor|agent|advisor|adviser|doctor|manager|postdoc|researcher|scientist|professor"
+    "|lecturer|student|volunteer|guide"
 )
 """Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
 _RELATIVE_BEFORE = re.compile(
     rf"(?:\b(?:my|our|his|her|their)\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE}),?"
-    rf"|\bthe\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE})(?:\s(?:there|here))?,)\s$",
+    rf"|\b(?:the|an?|one\sof\s(?:my|our|his|her|their|the))\s(?:[A-Za-z][\w&/-]*\s){{0,2}}"
+    rf"(?:{_RELATION}|{_ROLE})s?(?:\s(?:there|here))?,)\s$",
     re.I,
 )
 """Right before a name: who the person is, to the speaker ("my wife", "our office manager,")
-or in an aside ("the office manager there, Rosa," needs its comma: "the driver Will" may be
-a verb)."""
+or in an aside ("the office manager there, Rosa,", "an onboarding specialist, Marcus,", "one
+of our postdocs, Lena Fischer," need their comma: "the driver Will" may be a verb)."""
 _WEAK_BEFORE = re.compile(
     r"\b(?:to|with|from|and|by|asked|told|thanked|thanks|thank\syou|hi|hello|dear|met|meet"
     r"|emailed|texted|messaged|rang|phoned|contacted|cc|agent|advisor|rep)\s$",
@@ -786,6 +797,9 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
     for pattern, kind in ((_IBAN, "bank"), (_PLATE_SHAPE, "plate"), (_CODE_SHAPE, "id")):
         for m in pattern.finditer(text):
             spans.add_if_free(m.start(), m.end(), kind)
+    for m in _CARD_TAIL.finditer(text):
+        group = 1 if m.group(1) else 2
+        spans.add_if_free(m.start(group), m.end(group), "card")
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and digits[0] != "0" and _luhn(digits):
@@ -849,6 +863,24 @@ WHOLE_NAMES_ONLY = ("Reviewer ", "Respondent ", "评价者", "答卷人")
 """Placeholders of names from a table's author column: only the whole name is theirs."""
 
 
+def _ordinary_nickname(name: str) -> bool:
+    """An author nickname that is no person's name: Chinese words that do not open with a
+    surname (or are common words, by jieba's dictionary), or one Latin word that is no given
+    name. Handles with digits stay names: nobody writes them by chance."""
+    name = name.strip()
+    if _CJK.search(name):
+        surname = (
+            name[:2] in _CN_COMPOUND_SURNAMES
+            or (name[0] in _CN_SURNAMES and name[0] not in _CN_AMBIGUOUS_SURNAMES)
+            or (name[0] in "小老阿" and len(name) == 2 and name[1] in _CN_SURNAMES)
+        )
+        plain = all(_HAN_CHAR.fullmatch(c) for c in name)
+        return not (plain and 2 <= len(name) <= 4 and surname) or (
+            word_frequency(name) >= RARE_WORD
+        )
+    return " " not in name and name.isalpha() and not is_given_name(name)
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Replaces PII and known personal names in text with placeholders."""
@@ -861,8 +893,15 @@ class Redactor:
 
     @cached_property
     def _lookup(self) -> dict[str, str]:
-        """Each name, and each first or last name long enough to be one, -> its placeholder."""
-        lookup = dict(self.names)
+        """Each name, and each first or last name long enough to be one, -> its placeholder.
+        A review author's nickname that is no name ("晴天", "开心果", "Traveller") names no
+        one in other texts: a trial's reviewer 小本生意 turned an interviewee's "我们小本生意"
+        into "我们评价者19" (its own author field is still the pseudonym)."""
+        lookup = {
+            name: placeholder
+            for name, placeholder in self.names.items()
+            if not (placeholder.startswith(WHOLE_NAMES_ONLY) and _ordinary_nickname(name))
+        }
         for name, placeholder in self.names.items():
             if name.isupper():  # a label in capitals ("MARCUS:") is "Marcus" in the text
                 lookup.setdefault(name.title(), placeholder)

@@ -336,6 +336,12 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         "/v1/projects/ed/edits", json={"op": "merge", "target": a["id"], "into": "pp-nope-9"}
     )
     assert into.status_code == 404 and "pp-nope-9" in into.text
+    # a pain point merged into a delight was applied: the delight then quoted the complaint
+    delight = next(d for s in m["stages"] for d in s["delights"])
+    across = client.post(
+        "/v1/projects/ed/edits", json={"op": "merge", "target": a["id"], "into": delight["id"]}
+    )
+    assert across.status_code == 422 and "merge findings of one kind" in across.text
     assert (
         client.post(
             "/v1/projects/ed/edits", json={"op": "rename", "target": "pp-x-9", "title": "x"}

@@ -255,6 +255,28 @@ def test_a_reviewers_name_parts_are_not_other_peoples_names() -> None:
     assert r.redact_text("Sarah Jenkins wrote again") == "Reviewer 37 wrote again"
 
 
+def test_a_reviewers_nickname_that_is_no_name_leaves_other_texts_alone() -> None:
+    """Chinese app-store nicknames are ordinary words: reviewer 小本生意 turned an interviewee's
+    "我们小本生意" into "我们评价者19", and 晴天 rewrote "今天晴天心情好"."""
+    r = Redactor(
+        {
+            "小本生意": "评价者19",
+            "晴天": "评价者1",
+            "开心果": "评价者2",
+            "王秀英": "评价者3",
+            "Traveller": "Reviewer 4",
+            "sam_k88": "Reviewer 5",
+        }
+    )
+    assert r.redact_text("我们小本生意，三百多块不少了。今天晴天心情好，吃了开心果。") == (
+        "我们小本生意，三百多块不少了。今天晴天心情好，吃了开心果。"
+    )
+    assert (
+        r.redact_text("Traveller beware: the fees add up.") == "Traveller beware: the fees add up."
+    )
+    assert r.redact_text("王秀英也这么说，sam_k88 too") == "评价者3也这么说，Reviewer 5 too"
+
+
 @pytest.mark.parametrize(
     ("text", "gone"),
     [
@@ -266,3 +288,32 @@ def test_a_reviewers_name_parts_are_not_other_peoples_names() -> None:
 )
 def test_singapore_and_malaysia_addresses_are_redacted(text: str, gone: str) -> None:
     assert gone not in Redactor({}).redact_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("We had an onboarding specialist, Marcus, who walked us through it.", "Marcus"),
+        ("One of our postdocs, Lena Fischer, set it up.", "Lena Fischer"),
+        ("One of our junior designers, Kofi, tried the app.", "Kofi"),
+        ("My card ending in 4417 was declined twice.", "4417"),
+        ("The Visa card, last four digits 1234, got charged.", "1234"),
+        ("招商银行卡尾号8812被扣了两次", "8812"),
+        ("加V：daikuan8888 有低息贷款", "daikuan8888"),
+        ("地址是北京市朝阳区建国路88号3号楼1502，送货上门", "1502"),
+    ],
+)
+def test_names_in_an_aside_card_endings_handles_and_flat_numbers_are_redacted(
+    text: str, gone: str
+) -> None:
+    """From trials: a B2B study's "an onboarding specialist, Marcus," reached every export; a
+    Chinese banking study kept 加V handles and the flat number after 3号楼."""
+    assert gone not in Redactor({}).redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I ended in 2019 with a new card.", "The card ends with 2 stars from me.", "一共花了4417元"],
+)
+def test_numbers_near_cards_that_are_no_card_ending_stay(text: str) -> None:
+    assert Redactor({}).redact_text(text) == text
