@@ -9,7 +9,9 @@ because Chinese and Japanese write numbers and addresses directly against words.
 never the whole text.
 """
 
+import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -96,7 +98,7 @@ _PLATE = re.compile(
 """Any vehicle registration after its name."""
 _REFERENCE = re.compile(
     r"(?i:\b(?:policy|claim|reference|ref|booking|membership|member|ticket|case|"
-    r"confirmation|customer|reservation|account|loyalty|patient)"
+    r"confirmation|customer|reservation|account|loyalty|patient|mrn|medical[ \t]record|hospital)"
     r"(?:[ \t](?:number|no\.?|id|ref(?:erence)?|code))?[ \t]?(?:is|was|:|#)?[ \t]?#?"
     r"|(?:保单|工单|理赔|报案|会员|客户|预订|病历|就诊卡)(?:号码?|编号)(?:是|为|：|:)?\s?)"
     r"((?=[A-Za-z0-9-]*\d)[A-Z0-9][A-Za-z0-9-]{4,24}[A-Za-z0-9])(?![A-Za-z0-9])"
@@ -112,18 +114,31 @@ _HANDLE_ID = re.compile(
     r"(?:号|是|:|：)?[ \t]?"
     r"(?:是|:|：)?[ \t]?(@?[A-Za-z][A-Za-z0-9_.-]{4,29})(?![A-Za-z0-9_])"
     # a Latin app name as a word, then "is", a colon or an @ ("instability" is no Instagram)
-    r"|(?<![A-Za-z])(?i:wechat|instagram|insta|telegram|skype|snapchat|line[ \t]id|discord|tiktok)"
-    r"(?:[ \t](?i:id|handle|name|account|username))?(?:[ \t]?(?i:is|was|:)[ \t]?@?|[ \t]@)"
+    r"|(?<![A-Za-z])(?i:wechat|instagram|insta|telegram|skype|snapchat|line[ \t]id|discord|tiktok"
+    r"|twitter|threads|bluesky)"
+    # "my Instagram handle is sam", "Instagram: @sam", "insta is sam_k88"; not "Twitter is
+    # watching", "Instagram is great"
+    r"(?:[ \t](?i:id|handle|name|account|username)(?:[ \t]?(?i:is|was|:)[ \t]?@?|[ \t]@)"
+    r"|(?:[ \t]?(?i:is|was|:))?[ \t]?@"
+    r"|[ \t]?(?i:is|was|:)[ \t]?(?=[A-Za-z0-9_.-]*(?:[0-9_]|\.[A-Za-z0-9])))"
     r"([A-Za-z][A-Za-z0-9_.-]{2,29})(?![A-Za-z0-9_])"
     r"|(?<![A-Za-z])(?i:qq)号?(?:码)?[ \t]?(?:是|:|：|(?i:is))?[ \t]?(\d{5,12})(?!\d)"
 )
+_AT_HANDLE = re.compile(
+    r"(?<![\w@.])@([A-Za-z0-9_]{2,30}(?:\.[A-Za-z0-9_]+)*)"
+    r"(?=[ \t]+on[ \t]+(?i:twitter|x|instagram|insta|tiktok|threads|bluesky|facebook|linkedin"
+    r"|snapchat|telegram)\b)"
+    r"|(?<=\bI'm[ \t])@([A-Za-z0-9_]{2,30})|(?<=\bme[ \t]at[ \t])@([A-Za-z0-9_]{2,30})"
+)
+"""A handle said to be one's own or on a platform ("I'm @kwame_m_gh on Twitter"); a brand's
+@handle in a tweet ("@united lost my bag") is no person."""
 """Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678,
 加V：daikuan8888 - "add me on V(X)", as Chinese spam and sellers write WeChat)."""
 _LED_BY = _words(
     "sort routing bsb account acct 账号 帐号 银行 plate reg 车牌 policy claim ref booking member "
     "ticket case confirmation customer reservation loyalty patient 保单 工单 理赔 报案 会员 客户 "
-    "预订 病历 就诊卡 微信 薇信 威信 v信 加v vx wx wechat insta telegram skype snapchat line "
-    "discord tiktok 抖音 小红书 qq"
+    "mrn medical hospital 预订 病历 就诊卡 微信 薇信 威信 v信 加v vx wx wechat insta telegram "
+    "skype snapchat line discord tiktok twitter threads bluesky 抖音 小红书 qq"
 )
 """The words the patterns above follow: a text with none of them is not searched for them
 (each would take a second per 5 MB of text with no match)."""
@@ -193,7 +208,7 @@ _DATE_ZH = (
 # A date of birth only in a context that says so; dates of events stay.
 _DOB = re.compile(
     r"[BbDd](?<![A-Za-z][BbDd])(?:orn(?:\s(?:on|in))?|ate\sof\sbirth|irth\s?date|irthday(?:\sis)?"
-    r"|(?<=D)OB|(?<=D)\.O\.B\.?)\s?[:：]?\s?[(（]?(?:(?:is|was)\s)?(?:on\s)?"
+    r"|(?<=D)OB|(?<=D)\.O\.B\.?|(?<=d)ob|(?<=d)\.o\.b\.?)\s?[:：]?\s?[(（]?(?:(?:is|was)\s)?(?:on\s)?"
     rf"({_DATE_EN})(?![0-9])"
 )
 _DOB_ZH = re.compile(rf"(?:出生日期|出生年月日?|出生于|出生在|生于|生日是?)[：:]?\s?({_DATE_ZH})")
@@ -298,8 +313,14 @@ _STRONG_BEFORE = re.compile(
 # the list of given names ("my partner, Dev", "my colleague Priya"); the list covers English
 # names only, and people of a study are named in every language.
 _TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
-_NAME_IS_BEFORE = re.compile(r"(?:\bname\sis|\bname's|\bnamed|\bname:)\s$", re.I)
-"""Right before a name in any language: "My name is Priya", "named Amira"."""
+_NAME_IS_BEFORE = re.compile(
+    r"(?:\bname\sis|\bname's|\bnamed|\bname:|\bcalls?\sme"
+    r"|\b(?:one|someone|somebody|girl|lady|guy|man|woman|bloke|chap|aide|carer|nurse|worker"
+    r"|driver|doctor|agent)\scalled)\s$",
+    re.I,
+)
+"""Right before a name in any language: "My name is Priya", "named Amira", "everyone calls me
+Shiv", "a carer called Blessing Okoro" (not "I called Wells Fargo")."""
 _SELF_BEFORE = re.compile(r"(?:\bI'm|\bI\sam)\s$")
 """Before a full name ("I'm Amira Hassan"): a lone capitalised word may be no name ("I'm
 British"); not after "called" ("I called Wells Fargo") nor "this is" ("This is False
@@ -325,13 +346,17 @@ _ROLE = (
     "|adjuster|assessor|caseworker|case worker|case manager|mechanic|technician|inspector"
     "|surveyor|broker|banker|teller|paramedic|midwife|optician|plumber|electrician|builder"
     "|contractor|agent|advisor|adviser|doctor|manager|postdoc|researcher|scientist|professor"
-    "|lecturer|student|volunteer|guide"
+    "|lecturer|student|volunteer|guide|aide|care worker|support worker|home help|nanny"
+    "|babysitter|childminder"
 )
+_PERSON = "girl|lady|guy|gentleman|bloke|chap|fellow|woman|man"
+"""Someone, in an aside with its comma ("the regular girl, Precious,"; not "my staple white
+girl Chicken Pad Thai")."""
 """Who someone is at work or in a service: "our controller, Priya", "my AP specialist, Jorge"."""
 _RELATIVE_BEFORE = re.compile(
     rf"(?:\b(?:my|our|his|her|their)\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE}),?"
-    rf"|\b(?:the|an?|one\sof\s(?:my|our|his|her|their|the))\s(?:[A-Za-z][\w&/-]*\s){{0,2}}"
-    rf"(?:{_RELATION}|{_ROLE})s?(?:\s(?:there|here))?,)\s$",
+    rf"|\b(?:the|an?|one|one\sof\s(?:my|our|his|her|their|the))\s(?:[A-Za-z][\w&/-]*\s){{0,2}}"
+    rf"(?:{_RELATION}|{_ROLE}|{_PERSON})s?(?:\s(?:there|here))?,)\s$",
     re.I,
 )
 """Right before a name: who the person is, to the speaker ("my wife", "our office manager,")
@@ -530,10 +555,21 @@ def _phone_numbers(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), m.end()
 
 
+_PROFILE_URL = re.compile(
+    r"//(?:[a-z]+\.)?(?:facebook|fb|linkedin|instagram|twitter|x|tiktok|threads|bsky)\.(?:com|app|net)"
+    r"/(?:in/|pub/|@)?[A-Za-z0-9_.-]{2,}",
+    re.I,
+)
+"""A person's profile (facebook.com/siobhan.oconnell.77, linkedin.com/in/…): it names them."""
+
+
 def _is_secret_url(url: str) -> bool:
-    """A URL whose query names a token-like parameter, or with a long opaque path segment."""
-    return _OPAQUE_SEGMENT.search(url) is not None or any(
-        _SECRET_KEY.search(m.group(1)) for m in _QUERY_NAME.finditer(url)
+    """A URL whose query names a token-like parameter, with a long opaque path segment, or a
+    person's social profile."""
+    return (
+        _OPAQUE_SEGMENT.search(url) is not None
+        or _PROFILE_URL.search(url) is not None
+        or any(_SECRET_KEY.search(m.group(1)) for m in _QUERY_NAME.finditer(url))
     )
 
 
@@ -548,9 +584,25 @@ def _dates_of_birth(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), m.end()
 
 
+_ADDRESS_DE = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]{2,30}(?:stra(?:ss|s)e|str\.|weg|gasse|platz|allee|ring|damm|ufer"
+    r"|chaussee)[ \t]\d{1,4}[a-z]?(?![0-9A-Za-z])(?:,?[ \t]?\d{5}(?:[ \t][A-Z][a-z]+)?)?"
+)
+"""A German street, then its number ("Lindenstraße 42, 20095 Hamburg"; ß is read as s)."""
+_EIRCODE = re.compile(
+    r"(?<![0-9A-Za-z])(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?"
+    r"(?=[0-9AC-FHKNPRTV-Y]{0,3}\d)(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])"
+    r"[0-9AC-FHKNPRTV-Y]{4}(?![0-9A-Za-z])"
+)
+"""An Irish Eircode (A96 K2X3, T12 X70A, D6W Y123)."""
+
+
 def _en_addresses(text: str) -> Iterator[tuple[int, int]]:
     for m in _ADDRESS_EN.finditer(text):
         yield m.start(), m.end()
+    for pattern in (_ADDRESS_DE, _EIRCODE):
+        for m in pattern.finditer(text):
+            yield m.start(), m.end()
     for m in _ADDRESS_SEA.finditer(text):
         start = m.start() + (1 if m.group().startswith(",") else 0)
         yield start, m.end()
@@ -668,6 +720,18 @@ def _zh_name_at(text: str, at: int) -> int:
     return 0
 
 
+def _last_surname(text: str, surname: re.Match[str]) -> int:
+    """Where a name ends that goes on past its first surname: "Nguyen Thi Lan", "Jose Maria
+    Garcia" (one more capitalised word, or two, that is no ordinary word)."""
+    end = surname.end()
+    for _ in range(2):
+        more = _SURNAME_AFTER.match(text, end)
+        if more is None or more.group(1) in _NOT_NAMES | _TITLES:
+            break
+        end = more.end()
+    return end
+
+
 def _en_names(text: str) -> Iterator[tuple[int, int]]:
     """Titled names (Dr Okafor), and given names from the list followed by a surname or in a
     context that makes them names ('my wife Sarah', 'Sarah said', 'talked to Sarah')."""
@@ -689,6 +753,10 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
                 continue
             surname = _SURNAME_AFTER.match(text, m.end())
             named = surname is not None and surname.group(1) not in _NOT_NAMES | _TITLES
+            strong = _RELATIVE_BEFORE.search(before) or _NAME_IS_BEFORE.search(before)
+            last = None
+            if surname is not None and named:
+                last = _last_surname(text, surname) if strong else surname.end()
             if (
                 _RELATIVE_BEFORE.search(before)
                 or _NAME_IS_BEFORE.search(before)
@@ -700,14 +768,16 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
                 )
                 or (_THANKS_BEFORE.search(before) and _FROM_TEAM_AFTER.match(text, m.end()))
             ):
-                yield m.start(), surname.end() if surname and named else m.end()
+                yield m.start(), last if last is not None else m.end()
             continue
         end = m.end()
         surname = _SURNAME_AFTER.match(text, end)
         has_surname = surname is not None and surname.group(1) not in _NOT_NAMES
-        if surname is not None and has_surname:
-            end = surname.end()
         before = text[max(0, m.start() - 40) : m.start()]
+        if surname is not None and has_surname:
+            # "my mum Nguyen Thi Lan"; not "Tom Yum Soup", "to Charlotte Cancelled Flight"
+            strong = _STRONG_BEFORE.search(before) or _RELATIVE_BEFORE.search(before)
+            end = _last_surname(text, surname) if strong else surname.end()
         if _PLACE_BEFORE.search(before):
             continue
         plain = given not in _AMBIGUOUS_NAMES
@@ -730,7 +800,7 @@ def names_in(text: str) -> set[str]:
     English names whose every word is no ordinary word, Chinese names of two or more
     characters (a lone surname is also a common character)."""
     found = set()
-    for start, end in _en_names(text):
+    for start, end in _en_names(_fold(text)):
         name = text[start:end]
         words = name.split()
         if all(
@@ -765,9 +835,36 @@ class _Spans:
             self.items.append((start, end, kind))
 
 
+_FOLD_SPECIAL = {
+    "ß": "s", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "æ": "a", "Æ": "A",
+    "œ": "o", "Œ": "O", "þ": "t", "Þ": "T", "ð": "d", "Ð": "D", "ħ": "h", "Ħ": "H", "ı": "i",
+    "\u2019": "'",
+}  # fmt: skip
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Each accented Latin letter -> its base letter, one character for one."""
+    table = {ord(k): v for k, v in _FOLD_SPECIAL.items()}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if code not in table and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+def _fold(text: str) -> str:
+    """The text with accents taken off Latin letters, as long as the text (so spans found in
+    it are spans of the text): the patterns know A-Z, and "Pádraig", "Zoë", "Siobhán" and
+    "Nguyễn" were missed or cut ("my wife [NAME]ë", a stored alias "Nguy")."""
+    return text.translate(_fold_table())
+
+
 def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, str]]:
     """Spans of PII in text as (start, end, kind), non-overlapping, in order. Earlier kinds
-    win an overlap. Names in free text are found only with detect_names."""
+    win an overlap. Names in free text are found only with detect_names. Accented Latin
+    letters are read as their base letters (see `_fold`)."""
+    text = _fold(text)
     spans = _Spans(len(text))
     for m in _EMAIL.finditer(text):
         spans.add_if_free(m.start(), m.end(), "email")
@@ -797,6 +894,9 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
     for pattern, kind in ((_IBAN, "bank"), (_PLATE_SHAPE, "plate"), (_CODE_SHAPE, "id")):
         for m in pattern.finditer(text):
             spans.add_if_free(m.start(), m.end(), kind)
+    for m in _AT_HANDLE.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        spans.add_if_free(m.start(group) - 1, m.end(group), "handle")
     for m in _CARD_TAIL.finditer(text):
         group = 1 if m.group(1) else 2
         spans.add_if_free(m.start(group), m.end(group), "card")

@@ -317,3 +317,49 @@ def test_names_in_an_aside_card_endings_handles_and_flat_numbers_are_redacted(
 )
 def test_numbers_near_cards_that_are_no_card_ending_stay(text: str) -> None:
     assert Redactor({}).redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        # accented names (a home-care trial: "Pádraig", "Zoë" were missed or cut)
+        ("My father Pádraig O'Connell is 86.", "My father [NAME] is 86."),
+        ("my wife Zoë said so", "my wife [NAME] said so"),
+        ("Mr García came on Tuesday", "Mr [NAME] came on Tuesday"),
+        ("Thank you so much, Siobhán.", "Thank you so much, [NAME]."),
+        ("mail ciarán@example.ie now", "mail [EMAIL] now"),
+        ("My mum Nguyễn Thị Lan was there", "My mum [NAME] was there"),
+        ("My name is José María García.", "My name is [NAME]."),
+        # carers and people in asides
+        ("The aide, Rosa, treats my husband well.", "The aide, [NAME], treats my husband well."),
+        ("Our aide Marisol is wonderful.", "Our aide [NAME] is wonderful."),
+        ("A carer called Blessing Okoro came.", "A carer called [NAME] came."),
+        ("one carer, Mei Ling, speaks Cantonese.", "one carer, [NAME], speaks Cantonese."),
+        ("The regular girl, Precious, knows him.", "The regular girl, [NAME], knows him."),
+        ("Everyone calls me Shiv.", "Everyone calls me [NAME]."),
+        # handles, profiles, addresses, record numbers, dates of birth
+        ("I'm @kwame_m_gh on Twitter", "I'm [HANDLE] on Twitter"),
+        ("see https://www.facebook.com/siobhan.oconnell.77 for pics", "see [URL] for pics"),
+        ("Lindenstraße 42, 20095 Hamburg is the flat", "[ADDRESS] is the flat"),
+        ("She lives in Cork T12 X70A now", "She lives in Cork [ADDRESS] now"),
+        ("MRN 00482913 on the letter", "MRN [ID] on the letter"),
+        ("d.o.b. 02.09.1940", "d.o.b. [DOB]"),
+    ],
+)
+def test_accented_names_carers_handles_and_european_addresses(text: str, redacted: str) -> None:
+    assert Redactor({}).redact_text(text) == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@united lost my bag again",
+        "Pls. Twitter is watching.",
+        "Instagram is great for recipes",
+        "my staple white girl Chicken Pad Thai",
+        "I called Wells Fargo twice.",
+        "The M50 J12A exit was closed",
+    ],
+)
+def test_brands_dishes_and_road_codes_are_no_personal_data(text: str) -> None:
+    assert Redactor({}).redact_text(text) == text
