@@ -981,6 +981,34 @@ def _ordinary_nickname(name: str) -> bool:
     return " " not in name and name.isalpha() and not is_given_name(name)
 
 
+_OTHER = "\x00name\x00"
+_OTHER_NAME = re.compile(
+    r"(?:(\[NAME\]|[^\W\d_][\w'\u2019-]*)[ \t])?\x00name\x00"
+    r"(?:[ \t](\[NAME\]|[^\W\d_][\w'\u2019-]*))?"
+)
+
+
+def _other_name(m: re.Match[str]) -> str:
+    """Another person's name around a known surname, as one [NAME] (see `_of_someone_else`)."""
+    text = PLACEHOLDERS["name"]
+    before, after = m.group(1), m.group(2)
+    if before and not _namelike(before):
+        text = before + " " + text
+    if after and not _namelike(after):
+        text = text + " " + after
+    return text
+
+
+def _namelike(word: str) -> bool:
+    return word == PLACEHOLDERS["name"] or (
+        word[:1].isupper() and _fold(word) not in _NOT_NAMES | _TITLES
+    )
+
+
+_WORD_BEFORE = re.compile(r"(\[NAME\]|[^\W\d_][\w'\u2019-]*)[ \t]$")
+_WORD_AFTER = re.compile(r"[ \t](\[NAME\]|[^\W\d_][\w'\u2019-]*)")
+
+
 @dataclass(frozen=True)
 class Redactor:
     """Replaces PII and known personal names in text with placeholders."""
@@ -1055,14 +1083,44 @@ class Redactor:
 
             def swap(m: re.Match[str]) -> str:
                 counts["name"] += 1
+                if self._of_someone_else(m):
+                    return _OTHER
                 return self._lookup[m.group()]
 
             out = self._pattern.sub(swap, out)
+            if _OTHER in out:  # the whole of the other person's name goes
+                out = _OTHER_NAME.sub(_other_name, out)
         return out, counts
 
     def redact_text(self, text: str) -> str:
         """The text with PII replaced (`redact` without the counts)."""
         return self.redact(text)[0]
+
+    @cached_property
+    def _parts(self) -> dict[str, frozenset[str]]:
+        """Each part of a known name that stands for it -> the words of the names it is part of."""
+        parts: dict[str, set[str]] = {}
+        for name in self.names:
+            words = name.split()
+            if len(words) > 1:
+                for word in words:
+                    parts.setdefault(word, set()).update(words)
+                    parts.setdefault(word.capitalize(), set()).update(words)
+        return {p: frozenset(w) for p, w in parts.items() if p not in self.names}
+
+    def _of_someone_else(self, m: re.Match[str]) -> bool:
+        """A part of a known name (a surname) inside another person's name: relatives share
+        surnames, and "my father Nguyen Van Hung" became "Participant 3 Van Hung", "Akosua
+        Mensah" "[NAME] Participant 6". Such a name is [NAME], not the participant."""
+        own = self._parts.get(m.group())
+        if own is None:
+            return False
+        before = _WORD_BEFORE.search(m.string, 0, m.start())
+        after = _WORD_AFTER.match(m.string, m.end())
+        return any(
+            w is not None and w.group(1) not in own and _namelike(w.group(1))
+            for w in (before, after)
+        )
 
     def _is_known(self, name: str) -> bool:
         """A detected name that the speakers' names cover: it gets the speaker's placeholder."""

@@ -363,3 +363,12 @@ def test_accented_names_carers_handles_and_european_addresses(text: str, redacte
 )
 def test_brands_dishes_and_road_codes_are_no_personal_data(text: str) -> None:
     assert Redactor({}).redact_text(text) == text
+
+
+def test_a_participants_surname_inside_a_relatives_name_is_no_pseudonym_of_theirs() -> None:
+    """Relatives share surnames: "Akosua Mensah" (an aunt) became "[NAME] Participant 6", and
+    the reader took the aunt's words for the participant's."""
+    r = Redactor({"Kwame Mensah": "Participant 6", "Zhang Wei": "Participant 9"})
+    assert r.redact_text("Then Akosua Mensah rang the office.") == "Then [NAME] rang the office."
+    assert r.redact_text("We asked Mensah about it.") == "We asked Participant 6 about it."
+    assert r.redact_text("Zhang is the family name.") == "Participant 9 is the family name."
