@@ -293,6 +293,11 @@ class Catalog:
         ]
 
     # aliases: real speaker names -> placeholders, kept only in the workspace
+    def locators(self, project: str) -> list[str]:
+        """Where each of the project's sources came from (file names, table rows)."""
+        rows = self._db.execute("SELECT locator FROM sources WHERE project=?", (project,))
+        return [str(r[0]) for r in rows]
+
     def aliases(self, project: str) -> dict[str, str]:
         """Real label -> placeholder for every name seen in the project."""
         rows = self._db.execute(
@@ -318,11 +323,13 @@ class Catalog:
         stem: str | None = None,
         number: int | None = None,
         chinese: bool = False,
+        reserved: frozenset[int] = frozenset(),
     ) -> str:
         """The placeholder for a real name, allocating the next free one for its role (a name
         only mentioned so far gets one once it speaks): `number` when it is free (the speaker of
-        p09_lena.txt is "Participant 9", as the source's participant id P9 says). A name first
-        met in `chinese` text gets the Chinese stem (受访者9)."""
+        p09_lena.txt is "Participant 9", as the source's participant id P9 says), else the next
+        number neither taken nor `reserved` (numbers files give their own participants). A name
+        first met in `chinese` text gets the Chinese stem (受访者9)."""
         with self._transaction() as db:
             row = db.execute(
                 "SELECT placeholder FROM aliases WHERE project=? AND label=?", (project, label)
@@ -348,7 +355,8 @@ class Catalog:
                 placeholder = f"{stem}{sep}{number}"
             else:
                 n = len(taken) + 1
-                while n in used:  # a number taken out of turn by a file's own
+                # a number taken out of turn by a file's own, or kept for one
+                while n in used or (english == "Participant" and n in reserved):
                     n += 1
                 placeholder = f"{stem}{sep}{n}"
             db.execute(

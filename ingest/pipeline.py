@@ -42,7 +42,11 @@ _PARTICIPANT_CODE = re.compile(
 
 def _file_number(document: Document) -> int | None:
     """The participant number a file's name gives (p09_lena.txt: 9), if any."""
-    m = _PARTICIPANT_CODE.search(Path(document.locator).stem)
+    return _code(document.locator)
+
+
+def _code(locator: str) -> int | None:
+    m = _PARTICIPANT_CODE.search(Path(locator.split("#", 1)[0]).stem)
     return int(m.group(1)) if m else None
 
 
@@ -282,6 +286,7 @@ class Ingestor:
         self.batch_chunks = batch_chunks
         self._batch: list[_Prepared] = []
         self._deadline = 0.0
+        self._reserved: frozenset[int] = frozenset()
         self._redactor: Redactor | None = None
         """When the file being read runs out of its reading budget (time.thread_time)."""
         self.on_batch_stored: Callable[[int], None] = lambda n: None
@@ -364,6 +369,10 @@ class Ingestor:
     def _ingest(
         self, files: Sequence[Path], report: IngestReport, on_file: Callable[[Path], None]
     ) -> None:
+        # numbers files give their participants (p03_priya.srt: 3) are not handed out in
+        # order of arrival to speakers of files without one
+        places = [*map(str, files), *self.catalog.locators(self.project)]
+        self._reserved = frozenset(n for n in map(_code, places) if n is not None)
         for path in files:
             self._ingest_file(path, report)
             on_file(path)
@@ -468,11 +477,18 @@ class Ingestor:
         shown: dict[str | None, str | None] = {None: None}
         # the one participant of p09_lena.txt is "Participant 9", as its participant id P9 says
         # (numbered in order of arrival, Lena was "Participant 7" beside the id P9)
-        code = _file_number(document)
+        row = table_row(document) is not None
+        code = None if row else _file_number(document) or _last_number(document)
         speaking = [k for k, r in roles.items() if k is not None and r is Role.participant]
+        # of two participants on one call, the one who says most is the file's (p02's second
+        # speaker took "Participant 2", so P2's own became "Participant 3", P3's "Participant 4")
+        said: Counter[str | None] = Counter()
+        for turn, text in zip(document.turns, texts, strict=True):
+            said[turn.speaker] += len(text)
+        main = max(speaking, key=lambda k: said[k], default=None)
         for label, role in roles.items():
             if label is not None:
-                number = code if speaking == [label] else None
+                number = code if label == main else None
                 shown[label] = (
                     label
                     if is_generic_label(label)
@@ -558,7 +574,9 @@ class Ingestor:
         chinese: bool = False,
     ) -> str:
         """The catalog's placeholder for a name; a new one makes the redactor be made again."""
-        placeholder = self.catalog.alias(self.project, label, role, stem, number, chinese)
+        placeholder = self.catalog.alias(
+            self.project, label, role, stem, number, chinese, self._reserved
+        )
         if self._redactor is not None and self._redactor.names.get(label) != placeholder:
             self._redactor = None
         return placeholder

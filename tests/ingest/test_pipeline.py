@@ -508,3 +508,35 @@ def test_ingests_into_different_projects_at_once_lose_nothing(workspace: Workspa
         reports = list(pool.map(ingest, projects))
     assert all(not r.skipped and len(r.added) == 8 for r in reports), [r.skipped for r in reports]
     assert all(len(workspace.catalog.sources(p)) == 8 for p in projects)
+
+
+def test_speakers_are_numbered_as_their_files_are_even_with_a_second_voice_on_a_call(
+    workspace: Workspace, tmp_path: Path
+):
+    """A B2B trial: P2's colleague joined the call, so P2 spoke as "Participant 3", P3 as
+    "Participant 4" and interview_04 as "Participant 9"; a reader credited P3's words to P2.
+    A home-care trial's 04_siobhan.md was P4 but spoke as "Participant 1"."""
+    talk = "The bank feed broke again last week and nobody told us about it at all."
+    files = {
+        "P1_megan.txt": f"Interviewer: Hi.\nMegan: {talk}\n",
+        "P2_call.txt": f"Interviewer: Hi.\nTom: {talk} {talk}\nRaj: Sorry, I just joined.\n",
+        "P3_priya.txt": f"Interviewer: Hi.\nPriya: {talk}\n",
+        "04_dana.txt": f"Interviewer: Hi.\nDana: {talk}\n",
+        "notes_from_sam.txt": f"Interviewer: Hi.\nSam: {talk}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _ingest(workspace, [tmp_path])
+    spoke = {
+        s.source.path: sorted(
+            {t.speaker for t in s.source.turns if t.role is Role.participant and t.speaker}
+        )
+        for s in workspace.catalog.sources("study")
+    }
+    assert spoke["P1_[NAME].txt"] == ["Participant 1"]
+    assert spoke["P2_call.txt"][0] == "Participant 2" and len(spoke["P2_call.txt"]) == 2
+    assert spoke["P3_[NAME].txt"] == ["Participant 3"]
+    assert spoke["04_[NAME].txt"] == ["Participant 4"]
+    # a file without a number gets one no file of the study claims
+    others = spoke["notes_from_[NAME].txt"] + spoke["P2_call.txt"][1:]
+    assert not {"Participant 1", "Participant 2", "Participant 3", "Participant 4"} & set(others)
