@@ -21,9 +21,13 @@ CONFUSION = re.compile(
 )
 _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
 """Not pain as a symptom ("my back pain", "chest pain"): a lookbehind per body word."""
+_FREEZE = r"freez(?:e|es|ing)(?! (?:a|my|the|your|our|their) (?:\w+ )?(?:card|account)s?)"
+"""A screen that freezes, not a card frozen on purpose ("freeze a card instantly" is praise)."""
 DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|stuck|"
-    r"took (?:me )?(?:a while|ages|forever|long|some time)|too (?:many|much|long|small|slow|"
+    r"took (?:me )?(?:a while|ages|forever|long|some time)|"
+    r"took (?:me |us |them )?(?:over |nearly |almost )?(?:a|an|a whole|a full|two|three|four|"
+    r"five|six|several|\d+) (?:weeks?|days?|months?|hours?)|too (?:many|much|long|small|slow|"
     r"complicated|complex|busy|fast|quick(?:ly)?|steep|soon|early|late|loud|quiet|short|big|"
     r"advanced|intense|aggressive|expensive|pricey)|complicated|complex|cumbersome|tedious|"
     r"overwhelm\w*|"
@@ -31,11 +35,17 @@ DIFFICULTY = re.compile(
     r"worked (?:fine|well|great|perfectly|ok|okay) (?:before|until|till)|used to work|"
     r"annoy\w*|frustrat\w*|irritat\w*|fiddly|clunky|awkward|buried|hidden|hid|"
     r"gave up|give up|had to (?:go back|scroll|search|call|ask)|(?:have|had) to (?:zoom|squint)|"
+    # work put back on people: "I have to fix the spreadsheet by hand every month", "I had
+    # to pay for a whole new visit"
+    r"(?:have|has|had) to (?:\w+ ){1,5}?(?:by hand|manually|myself|ourselves|every (?:single )?"
+    r"(?:time|month|week|day)|twice|all over again)|(?:have|has|had) to pay (?:for|again|twice|"
+    r"extra)|(?:it|that|this|feed|sync|app|link) (?:breaks|stops working)|breaks (?:again|down)|"
+    r"stop(?:s|ped)? (?:working|syncing)|"
     r"(?:really|very|so|way|far|quite|rather) (?:small|tiny)(?! (?:thing|things|detail|details|"
     r"bit|price|fee|amount|change|changes|issue|issues))|(?:is|are|was|were) tiny|"
     r"kept (?:asking|crashing|"
     r"failing)|doesn'?t work|didn'?t work|not working|broke\w*|error\w*|bug\w*|crash\w*|"
-    r"froze|freez(?:e|es|ing)|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
+    rf"froze|{_FREEZE}|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
     r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
     r"without (?:any )?(?:warning|notice|notification|explanation|telling (?:me|us|anyone))|"
     r"no (?:warning|notification|notice|explanation|reminder)s?|"
@@ -145,6 +155,12 @@ PRAISE_IDIOM = re.compile(
     r"praise (?:\w+ )?(?:enough|highly enough))|"
     r"(?:would|'d) (?:definitely |happily |highly )?(?:recommend|use (?:them|it) again)"
     r"(?: (?:it|them|this|you|to (?:anyone|everyone|friends)))?(?=\s*(?:[.!,;]|$)))\b"
+    # no complaint said as one: "That part I have zero complaints about.", "went to the
+    # pharmacy without any issue", "I felt heard."
+    r"|\b(?:(?:no|zero|never (?:had )?(?:any|a)|not (?:a single|one|any)) (?:complaints?|issues?|"
+    r"problems?|trouble|hassle|fuss|hiccups?)|without (?:any |a )?(?:issues?|problems?|trouble|"
+    r"hassle|fuss|hiccups?)|felt (?:heard|listened to|respected|cared for)|took (?:me|us) "
+    r"seriously)\b"
     r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说",
     _I,
 )
@@ -213,6 +229,14 @@ SMALL_TALK = re.compile(
     r"yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
     r"sorry|thanks?|cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
     r"(?:i )?can (?:hear|see) you(?: (?:fine|well|okay|ok|clearly))?|"
+    r"(?:can|could|do) you (?:hear|see) me(?: (?:ok|okay|alright|now|fine|well|clearly))?|"
+    r"are you (?:there|still there)|you (?:cut|dropped) out|you'?re (?:breaking up|frozen)|"
+    r"(?:you'?re|i'?m|i was|you were) on mute|go on|carry on|go ahead|hang on|hold on|"
+    r"bear with me|(?:just )?(?:one|a) (?:sec|second|moment|minute)|"
+    # an interruption, and the interviewer or another placeholder named in a sign-off
+    r"(?:there'?s )?(?:someone|somebody|a (?:\w+ )?delivery|the postman) at the door|"
+    r"(?:my|the) (?:dog|cat|baby)(?:'s| is) (?:barking|crying|going mad)|"
+    r"interviewer|participant \d+|\[name\]|"
     r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
     r"(?:this|that|it) was (?:\w+ ){0,2}(?:fun|therapeutic|interesting|nice|useful|helpful|"
@@ -357,12 +381,29 @@ def only_quoted(text: str) -> bool:
     return not re.search(r"\w", rest)
 
 
+_CONTACT = re.compile(
+    r"(?:\b(?:my|her|his|our|their|the)[ \t](?:[\w-]+[ \t]){0,2}(?:number|cell|mobile|phone|"
+    r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
+    r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
+    r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
+    r"\bif you need(?: to)?)",
+    _I,
+)
+"""Giving contact details ("If you need to reach me, my cell is [PHONE].", "I gave them her
+NHS number, [PHONE]"): a home-care map's hold-times theme was half phone-number sentences."""
+
+
 def small_talk(text: str, question: str | None = None) -> bool:
     """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
-    fillers ("Yep, all good.", "No, I think that's it.", "没有了"), or a short answer
-    to a question that checks the call ("Can you hear me alright?")."""
+    fillers ("Yep, all good.", "No, I think that's it.", "没有了", "Sorry, you cut out."), a
+    short answer to a question that checks the call ("Can you hear me alright?"), or contact
+    details given with little else."""
     if not _residue(SMALL_TALK, text):
         return True
+    if "[" in text and _CONTACT.search(text):
+        rest = _residue(SMALL_TALK, _CONTACT.sub(" ", text))
+        if len(rest.split()) <= 6:
+            return True
     return bool(question and SESSION_QUESTION.search(question)) and len(text.split()) <= 12
 
 
@@ -601,16 +642,22 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, en, zh in (
         (
             "failure",
-            r"crash\w*|error\w*|bug\w*|broken|broke|froze|freez(?:e|es|ing)|glitch\w*|invalid|"
+            rf"crash\w*|error\w*|bug\w*|broken|broke|froze|{_FREEZE}|glitch\w*|invalid|"
             r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
-            r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*",
+            r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*|"
+            r"reads? (?:the |a )?wrong|misread\w*|incorrect\w*|inaccura\w*|duplicat\w*|"
+            r"out of sync|disconnect\w*|logs? (?:me |you |us )?out|logged (?:me )?out|"
+            r"logging (?:me |you |us )?out",
             r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
             r"不能用|无效",
         ),
         (
             "hidden cost",
-            r"fee\w*|charg\w*|price\w*|pricing|cost\w*|extra|expensive|full price|total|"
-            r"hidden|surprise|overcharg\w*|bill\w*",
+            # not "bank feed", "in charge", "charging", "a total nightmare", "extra help"
+            r"fees?|(?<!in )charg(?:e|es|ed)|price[sd]?|pricing|costs?|costing|expensive|"
+            r"full price|(?:the|weekly|monthly) total|total (?:cost|price|amount|bill)|"
+            r"extra (?:\w+ )?(?:fee|charge|cost|money)|hidden|surprise|overcharg\w*|"
+            r"bill(?:s|ed|ing)?",
             r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费",
         ),
         (
@@ -645,12 +692,16 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "missing capability",
             r"no (?:way|option)|can'?t (?:change|skip|pause|cancel|choose|pick|edit|leave)|"
             r"won'?t let|let me|wish|would like|should (?:be able|let)|option|feature|"
-            r"only (?:way|option)|have to call",
+            r"only (?:way|option)|have to call|customi[sz]\w*|configur\w*|rigid|inflexible|"
+            r"missing (?:\w+ )?(?:fields?|features?|options?|columns?|data|settings?|functions?)|"
+            r"doesn'?t support|not supported|no support for",
             r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了",
         ),
         (
             "fulfilment",
-            r"missing|damaged|squashed|melted|warm|packag\w*|plastic|ice packs?|wrong item|"
+            r"missing(?! (?:\w+ )?(?:fields?|features?|options?|columns?|data|settings?|"
+            r"functions?))|"
+            r"damaged|squashed|melted|warm|packag\w*|plastic|ice packs?|wrong item|"
             r"spoil\w*|rotten|leak\w*|ingredients?|dirty|filthy|stain\w*|smell\w*|nois\w*|"
             r"thin walls|not as (?:described|pictured|advertised)",
             r"少了|缺|坏了|包装|塑料|化了|漏|脏|卫生|异味|霉|吵|噪音|隔音|与描述不符|不一样",

@@ -220,6 +220,18 @@ _ZH_LEXICON = {
     "不卡": 1,
     "不算严重": 0.5,
     "还算稳定": 1,
+    # a banking trial: praise said as a comparison (比那些银行App强多了) or a glance (一目了然)
+    # read as nothing; being sold to (推销太多了, 满屏都是理财广告) as praise of 推荐
+    "一目了然": 1.5,
+    "强多了": 2,
+    "好多了": 1.5,
+    "方便多了": 2,
+    "快多了": 1.5,
+    "推销": -1.5,
+    "太多了": -1,
+    "满屏": -1.5,
+    "弹窗": -1,
+    "广告": -0.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
 _ZH_NEUTRAL = re.compile(
@@ -229,7 +241,9 @@ _ZH_NEUTRAL = re.compile(
     r"特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
     r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
-    r"快(?=[一二两三四五六七八九十几半百\d])|快递"
+    r"快(?=[一二两三四五六七八九十几半百\d])|快递|"
+    # being recommended to (推荐我买, 推荐位) is no recommendation
+    r"推荐(?=我|位|给我)|给我推荐"
 )
 MAX_SENTIMENT_CHARS = 2000
 
@@ -256,7 +270,8 @@ _SPOKEN = re.compile(
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
     # no complaint: "Nothing wrong with it."
-    r"nothing (?:wrong|bad)|no complaints?|"
+    r"nothing (?:wrong|bad)|(?:no|zero|not (?:a single|one|any)|without (?:any |a )?)"
+    r" ?(?:complaints?|issues?|problems?|trouble|hassle|hiccups?)|"
     # pain as a symptom is what a patient came about, not a verdict on the service
     rf"(?:{BODY}) pains?|pain ?(?:killers?|relief|management|clinic|medication))\b"
     # A short quotation names a label or repeats what someone said (I'd look for "Help";

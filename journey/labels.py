@@ -1057,7 +1057,7 @@ ZH = Labels(
     plays={
         "unclear": "在用户看的地方说清楚",
         "hard to find": "放在用户会找的地方",
-        "hidden cost": "在下单前展示全部费用",
+        "hidden cost": "在用户确认之前展示全部费用",
         "missing capability": "让用户能自己完成",
         "failure": "找到并修复故障",
         "no human": "提供快速转人工的途径",

@@ -135,6 +135,15 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Thanks mate, cheers."),
         (None, "Cheers, good luck with the research."),
         (None, "Thanks for asking me."),
+        # a B2B trial's call checks, interruptions and contact details in the map's lanes
+        (None, "Can you hear me?"),
+        (None, "Sorry, there's a delivery at the door, one sec."),
+        (None, "Thanks Interviewer, take care."),
+        (None, "Sorry, go on."),
+        (None, "Sorry, you cut out."),
+        (None, "If you need to reach me, my cell is [PHONE]."),
+        (None, "Oh and send me the gift card, my work email is [EMAIL]."),
+        (None, "I called, [PHONE] is my number."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -235,6 +244,22 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("E-wallet payment works perfectly, no need to key in card.", "delight"),
         ("Prices are really cheap for what you get.", "delight"),
         ("It feels cheap and flimsy.", "neutral"),
+        # a B2B, a telehealth and a banking trial: no complaint said as one, work put back on
+        # people, a feature named like a failure, praise by comparison, being sold to
+        ("That part I have zero complaints about.", "delight"),
+        ("Went to the pharmacy without any issue.", "delight"),
+        ("I felt heard.", "delight"),
+        ("I have to fix the spreadsheet by hand every month.", "pain_point"),
+        ("I had to pay for a whole new visit.", "pain_point"),
+        ("It works fine day to day, then it breaks again.", "pain_point"),
+        ("Which took a week because she was on holiday.", "pain_point"),
+        ("Being able to freeze a card instantly from the app saved us.", "delight"),
+        ("The app freezes all the time.", "pain_point"),
+        ("账单一目了然。", "delight"),
+        ("指纹登录比那些银行App强多了。", "delight"),
+        ("推销太多了，一个月打了三四次电话推荐我买理财。", "pain_point"),
+        ("首页的推荐位太多了，满屏都是理财广告。", "pain_point"),
+        ("强烈推荐大家用。", "delight"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):

@@ -159,3 +159,38 @@ def test_the_kind_of_problem_follows_the_title_it_is_read_beside(
 ):
     pain = _pain("pp-use-1", title, quotes, 4, 3)
     assert problem_kind(pain) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "quotes", "kind"),
+    [
+        # a B2B trial: "bank feed" read as a fee, so "Show the full cost before people commit"
+        # was the first recommendation for a sync failure
+        (
+            "Our bank feed sync fails silently",
+            ["The bank feed stopped syncing again.", "Feed was out of sync for a week."],
+            "failure",
+        ),
+        (
+            "Receipt scanning reads the wrong amounts",
+            ["It read $212 as $712.", "The scanner misread the total on every fuel receipt."],
+            "failure",
+        ),
+        (
+            "CSV export is missing fields",
+            ["The export is missing the cost centre fields.", "No GL code column in the CSV."],
+            "missing capability",
+        ),
+        (
+            "Approval chains can't be customised",
+            ["Approval workflows are too rigid.", "We can't configure a second approver."],
+            "missing capability",
+        ),
+        ("Missing limes and coriander", ["The limes were missing again."], "fulfilment"),
+        ("A total nightmare to set up", ["It was a total nightmare, I was in charge."], "other"),
+    ],
+)
+def test_a_problems_kind_reads_its_words_not_their_letters(
+    title: str, quotes: list[str], kind: str
+) -> None:
+    assert problem_kind(_pain("pp-x-1", title, quotes, 5, 3)) == kind
