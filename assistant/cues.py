@@ -70,7 +70,7 @@ DIFFICULTY = re.compile(
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
     r"|麻烦|难(?!得|忘)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
-    r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|"
+    r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
     r"(?:等|排)(?:了|就是|就要|要|队|队就要|队要)?(?:快|将近|足足|整整|差不多)?"
     r"[一二两三四五六七八九十几半\d]+多?个?(?:多)?"
@@ -391,6 +391,23 @@ _CONTACT = re.compile(
 )
 """Giving contact details ("If you need to reach me, my cell is [PHONE].", "I gave them her
 NHS number, [PHONE]"): a home-care map's hold-times theme was half phone-number sentences."""
+
+
+SOLICITATION = re.compile(
+    r"兼职|刷单|日赚|日结|招募|代理加盟|免费领取?|点击链接|私信我|加[Vv]|加群|"
+    r"加我?微信(?:号)?(?:领|送|返|有|咨询|了解|详聊|私聊)|"
+    r"[Qq]{2}群|\[HANDLE\]|"
+    r"\b(?:dm me|whats ?app me|message me on|text me on|click (?:the|this|my) link|"
+    r"earn \$?\d+|work from home|(?:use|enter) (?:my|the) (?:code|referral)|promo code \w+ for)\b",
+    _I,
+)
+"""Spam and touting in reviews (兼职刷单，日赚300，加微信[HANDLE]; "DM me for a discount"):
+no customer's experience. A banking trial's spam review headed a theme with advice."""
+
+
+def solicits(text: str) -> bool:
+    """Whether a sentence touts or solicits (see SOLICITATION)."""
+    return SOLICITATION.search(text) is not None
 
 
 def small_talk(text: str, question: str | None = None) -> bool:

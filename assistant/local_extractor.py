@@ -158,9 +158,13 @@ def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
 def assign_stages(
     units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec], embedder: Embedder
 ) -> list[str]:
-    """Each unit's stage: its guide section if that maps to one, else nearest in meaning."""
+    """Each unit's stage: its guide section if that maps to one (or is named as a stage is),
+    else nearest in meaning."""
     names = [s.name for s in stages]
-    by_heading = {h: s.name for s in stages for h in s.headings}
+    # a section named as a stage is that stage, though too few transcripts have a guide to
+    # give the stages (a banking trial's "## 开户" section went to 销户或留存)
+    by_heading = {heading_key(s.name): s.name for s in stages}
+    by_heading.update({h: s.name for s in stages for h in s.headings})
     stage_vectors = _stage_vectors(stages, embedder)
     questions = sorted({u.question for u in units if u.question})
     sections = sorted({u.turn.section for u in units if u.turn.section})
@@ -272,7 +276,7 @@ _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
 
 def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Reading]:
     """Readings with what is not a finding on its own taken out: small talk, answers to
-    checks of the call and sentences that only quote someone else become neutral; a bare
+    checks of the call, spam and sentences that only quote someone else become neutral; a bare
     feeling ("I was annoyed.") or verdict ("I like it.") becomes neutral and lends its feeling
     to the sentence before it, which names what it was about."""
     out = list(readings)
@@ -281,6 +285,7 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
         text = without_handles(unit.text)  # "@airline so disappointed." is a bare feeling
         if (
             cues.small_talk(text, unit.question)
+            or cues.solicits(text)
             or cues.only_quoted(text)
             or _background(unit, opening)
         ):

@@ -154,11 +154,13 @@ def mentions(text: str) -> set[str]:
 _TYPE_EXAMPLES: dict[TouchpointType, str] = {
     TouchpointType.human: (
         "staff member, agent, waiter, waitress, nurse, doctor, driver, crew, representative, "
-        "manager, receptionist, employee, technician, host, 服务员, 工作人员, 医生, 师傅"
+        "manager, receptionist, employee, technician, host, customer service, 服务员, 工作人员, "
+        "医生, 师傅, 客服, 前台, 柜员"
     ),
     TouchpointType.digital: (
         "app, website, online account, email, login, screen, software, system, online form, "
-        "notification, password, online banking, e-statement, 网站, 应用, 系统"
+        "notification, password, online banking, e-statement, verification code, face recognition, "
+        "fingerprint login, QR code, 网站, 应用, 系统, 验证码, 人脸识别, 指纹, 扫码"
     ),
     TouchpointType.physical: (
         "product, food, dish, room, seat, bag, package, building, counter, device, card, "

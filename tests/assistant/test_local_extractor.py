@@ -621,3 +621,41 @@ def test_a_brand_name_is_no_praise():
     # "quick" of QuickGP read as praise: "Through the QuickGP app." was a delight theme
     assert read_sentence("Through the QuickGP app.").kind is ObservationKind.neutral
     assert read_sentence("The app is quick.").kind is ObservationKind.delight
+
+
+def test_a_section_named_as_a_stage_is_that_stage(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A banking trial: one transcript's "## 开户" section (face-recognition failures) went to
+    销户或留存, though the preset has a stage 开户 (too few transcripts had a guide to give the
+    stages)."""
+    from assistant.local_extractor import assign_stages
+    from assistant.stages import StageSpec
+
+    units = _interview(
+        (Role.interviewer, "后来呢？", "开户"),
+        (Role.participant, "最后只好去网点，排了两个小时，柜员也不耐烦。", "开户"),
+    )
+    specs = [
+        StageSpec("开户", "下载、注册、实名认证"),
+        StageSpec("销户或留存", "注销账户、离开、继续使用"),
+        StageSpec("客户服务", "客服、热线、投诉"),
+    ]
+    vectors = embedder.embed([u.text for u in units])
+    assert assign_stages(units, vectors, specs, embedder) == ["开户"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["兼职刷单，日赚300，加微信[HANDLE]", "推荐大家买，加我微信领优惠", "DM me for a discount!"],
+)
+def test_spam_and_touting_are_not_findings(text: str) -> None:
+    """A banking trial's spam review ("兼职刷单…加微信") headed a theme that got advice."""
+    units = _units((None, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is ObservationKind.neutral
+
+
+def test_being_added_on_wechat_by_support_is_still_what_happened() -> None:
+    text = "客服加我微信说帮我处理，结果一直没人理。"
+    units = _units((None, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is ObservationKind.pain_point
