@@ -655,7 +655,7 @@ def channel_of(name: str, kind: TouchpointType | str | None = None) -> str:
 # The kind of problem a pain-point theme is about, for recommendations: (kind, English cues,
 # Chinese cues). A theme's kind is the one whose cues its title and quotes hit most.
 PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rf"\b(?:{en})\b|{zh}", _I))
+    (kind, re.compile(rf"(?<![A-Za-z])(?:{en})(?![A-Za-z])|{zh}", _I))
     for kind, en, zh in (
         (
             "failure",
@@ -666,7 +666,7 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"out of sync|disconnect\w*|logs? (?:me |you |us )?out|logged (?:me )?out|"
             r"logging (?:me |you |us )?out",
             r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
-            r"不能用|无效",
+            r"不能用|无效|收不到|没收到|识别不了|登不上|上不去",
         ),
         (
             "hidden cost",
@@ -713,6 +713,15 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"missing (?:\w+ )?(?:fields?|features?|options?|columns?|data|settings?|functions?)|"
             r"doesn'?t support|not supported|no support for",
             r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了",
+        ),
+        (
+            # being sold to or interrupted: upsell pop-ups, ads, sales calls (a banking trial's
+            # 理财推销太多 was told "Let people do it themselves")
+            "intrusive",
+            r"upsell\w*|pop-?ups?|ads|adverts?|advertising|spam\w*|sales calls?|marketing "
+            r"(?:calls?|emails?|messages?|texts?)|cold calls?|pushy|nag\w*|(?:too many|so many|"
+            r"constant) (?:emails?|notifications?|messages?|texts?|calls?|offers?)",
+            r"推销|弹窗|广告|骚扰|轰炸|推送太多|营销|打电话推荐|推荐位",
         ),
         (
             "fulfilment",

@@ -19,6 +19,7 @@ _EFFORT: dict[str, int] = {
     "no human": 3,
     "waiting": 4,
     "fulfilment": 4,
+    "intrusive": 2,
     "other": 3,
 }
 

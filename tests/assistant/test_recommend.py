@@ -194,3 +194,27 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
     title: str, quotes: list[str], kind: str
 ) -> None:
     assert problem_kind(_pain("pp-x-1", title, quotes, 5, 3)) == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "quotes", "kind"),
+    [
+        (
+            "Too many upsell pop-ups",
+            ["Too many upsell pop-ups, add a dessert, add wine."],
+            "intrusive",
+        ),
+        (
+            "理财推销太多",
+            ["推销太多了，一个月打了三四次电话。", "首页满屏都是理财广告弹窗。"],
+            "intrusive",
+        ),
+        # English cues inside Chinese text (no word edge between 种 and bug)
+        ("这种bug都能上线", ["这种bug都能上线，测试呢？"], "failure"),
+        ("收不到验证码", ["验证码老是收不到。", "短信验证码半天不来。"], "failure"),
+    ],
+)
+def test_being_sold_to_and_chinese_failures_have_their_kind(
+    title: str, quotes: list[str], kind: str
+) -> None:
+    assert problem_kind(_pain("pp-x-1", title, quotes, 5, 3)) == kind
