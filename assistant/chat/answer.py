@@ -18,6 +18,7 @@ from assistant.chat.question import (
     chinese_subject,
     is_off_topic,
     topic,
+    zh_respelled,
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.cues import bare_feeling, small_talk
@@ -149,9 +150,13 @@ class Gatherer:
         question = self._spelled(question)
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
-        # the study's own name frames a question ("What do users love about Freshbox?")
-        own = set(tokens(self.map.project.replace("-", " ").replace("_", " ")))
-        subject = [t for t in self.reader.subject(question, f) if t not in own]
+        # the study's own name frames a question ("What do users love about Freshbox?"), and
+        # so does a name it writes throughout (the product: "What do people like most about
+        # Ledgerly?" in a project named saas had quoted complaints that name Ledgerly)
+        own = (
+            set(tokens(self.map.project.replace("-", " ").replace("_", " "))) | self.retriever.names
+        )
+        subject = [t for t in self.reader.subject(question, f) if _bare(t) not in own]
         bar = self.bar(lang)
         bm25 = self.retriever.bm25
         if subject:
@@ -250,10 +255,13 @@ class Gatherer:
 
     def _spelled(self, question: str) -> str:
         """The question with its misspelled words as the study (or a question's frame) writes
-        them: "waht do peple think about the pakaging?" asks about the packaging."""
-        if self.retriever.chinese or CJK.search(question):
-            return question
+        them: "waht do peple think about the pakaging?" asks about the packaging; a Chinese
+        question's variant characters as the study writes them (转帐 for 转账)."""
         bm25 = self.retriever.bm25
+        if CJK.search(question):
+            return zh_respelled(question, lambda pair: bool(bm25.df[pair]))
+        if self.retriever.chinese:
+            return question
         for word in set(re.findall(r"[A-Za-z]{4,}", question)):
             fixed = bm25.spelled(word.lower(), FRAME)
             if fixed is not None:
@@ -549,6 +557,11 @@ class Gatherer:
                 )
             )
         return out[:3]
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ("ledgerly'" of "Ledgerly's", as `tokens` leaves it)."""
+    return re.sub(r"'s?$", "", word)
 
 
 def _names(question: str) -> set[str]:
