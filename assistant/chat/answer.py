@@ -72,9 +72,9 @@ QUOTED = 6
 """At most this many retrieved passages are quoted in an answer."""
 UNSEEN_ABOVE = 0.1
 """A question whose subject has a word no participant uses ("the mortgage calculator", "vegan
-options") is answered only if its best passage beats the relevance bar by this much (the
-vegetarian filter answers "vegan"): one word the study shares (calculator) does not make it
-the study's subject, nor does missing one word make it not (half the words used, as before)."""
+options") is answered only if its best passage beats the relevance bar by this much for each
+such word (the vegetarian filter answers "vegan"): one word the study shares (calculator) does
+not make it the study's subject, nor does missing one word make it not."""
 FRAME = GENERIC | {w for w in STOPWORDS if len(w) >= 4}
 """Words a misspelled question word may be: frame words ("peple", "waht") are dropped."""
 WORDED = 10
@@ -170,8 +170,11 @@ class Gatherer:
             unseen = [t for t in subject if not bm25.attested(t)]
             if unseen and not CJK.search(question) and not self.retriever.chinese:
                 # a name the study never writes ("an Apple Watch app", "HelloFresh") is
-                # nothing it can speak to; another word, only if the evidence is clear
-                said = best > bar + UNSEEN_ABOVE and not (set(unseen) & _names(question))
+                # nothing it can speak to; another word, only if the evidence is clear, and the
+                # clearer the more such words ("What percentage of customers churned after the
+                # first month?" was answered by lines on the first month)
+                margin = UNSEEN_ABOVE * len(unseen)
+                said = best > bar + margin and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
                 return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
             findings = self._matching(question, vector, f, above=bar, subject=subject)

@@ -86,6 +86,10 @@ def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
         "How does Freshbox compare to HelloFresh?",
         "Is there an Apple Watch app?",
         "What's the weather like in Singapore?",
+        # two words no participant uses (churn, rate) need clearer evidence than one: a SaaS
+        # trial's "What percentage of customers churned after the first month?" quoted lines
+        # on the first month
+        "What was the churn rate after the first month?",
     ):
         answer = chat.ask(question)
         assert answer.abstained and not answer.citations, question
