@@ -13,7 +13,7 @@ from assistant.chat.question import zh_respelled
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport
-from journey.schema import Delight
+from journey.schema import Delight, Finding, PainPoint
 from journey.source import SourceKind
 
 LEDGER_INTERVIEWS = {
@@ -126,6 +126,7 @@ def test_a_name_the_study_writes_throughout_frames_a_question(workspace: Workspa
     assert not answer.abstained and answer.findings
     found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
     assert all(isinstance(found[i], Delight) for i in answer.findings), answer.answer
+    assert not any("bank feed" in c.quote or "logs me out" in c.quote for c in answer.citations)
     # and the name leaves the rest of the subject as it was
     scanning = chat.ask("What do people say about Tallybook's receipt scanning?")
     assert not scanning.abstained and scanning.findings
@@ -156,3 +157,50 @@ def test_a_variant_character_reads_as_the_study_writes_it(workspace: Workspace):
     written = {"转账", "到账"}.__contains__
     assert zh_respelled("转帐到帐慢吗", written) == "转账到账慢吗"
     assert zh_respelled("帐篷好吗", written) == "帐篷好吗"
+
+
+def test_no_problem_is_not_quoted_among_the_problems(workspace: Workspace):
+    """A line saying there is no problem (没什么问题) was quoted under "what are the three biggest
+    problems" beside the map's three problems."""
+    chat = Chat(workspace, "bank")
+    answer = chat.ask("最大的三个问题是什么？")
+    assert not answer.abstained and answer.findings
+    assert not any("没什么问题" in c.quote for c in answer.citations)
+
+
+def test_who_the_users_are_is_no_subject_and_the_finding_quoted_is_named(workspace: Workspace):
+    """A telehealth trial: "What frustrates patients most about booking an appointment?" named no
+    finding ("patients" was read as its subject, and the themes its quotes came from were
+    further from the question by meaning than the bar)."""
+    chat = Chat(workspace, "clinic")
+    question = "What frustrates patients most about booking an appointment?"
+    assert "patient" not in chat._reader.subject(question, chat.filters_for(question))
+    answer = chat.ask(question)
+    assert not answer.abstained
+    found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+    named = [found[i] for i in answer.findings]
+    assert named and all(isinstance(f, PainPoint) for f in named)
+    assert any(_about_slots(f) for f in named), answer.answer
+    # a finding whose own quotes are the ones cited is named, though its title and first
+    # quotes are not close enough to the question by meaning alone
+    availability = chat.ask("What do people say about availability?")
+    named = [found[i] for i in availability.findings]
+    assert named and _about_slots(named[0]), availability.answer
+
+
+def _about_slots(finding: Finding) -> bool:
+    return any("slot" in e.quote or "availab" in e.quote for e in finding.evidence)
+
+
+def test_an_answer_says_when_no_quote_says_what_was_asked(workspace: Workspace):
+    """A telehealth trial: "any positive ones?" after the waiting room listed five complaints
+    without saying that none was positive."""
+    chat = Chat(workspace, "clinic")
+    chat.ask("What do people think of the waiting room?", conversation="waiting")
+    positive = chat.ask("any positive ones?", conversation="waiting")
+    assert not positive.abstained and not positive.findings
+    assert positive.answer.splitlines()[1] == "No quote found is positive about this."
+    assert positive.citations and all("waiting" in c.quote for c in positive.citations)
+    # and where none says either, it says nothing of the kind
+    plain = chat.ask("What do people say about the calendar?")
+    assert "No quote found" not in plain.answer
