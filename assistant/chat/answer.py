@@ -3,7 +3,7 @@ findings and participants' quotes an answer is built from (never padded below th
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ from assistant.chat.question import (
     chinese_subject,
     is_off_topic,
     topic,
+    zh_respelled,
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.cues import bare_feeling, small_talk
@@ -71,9 +72,9 @@ QUOTED = 6
 """At most this many retrieved passages are quoted in an answer."""
 UNSEEN_ABOVE = 0.1
 """A question whose subject has a word no participant uses ("the mortgage calculator", "vegan
-options") is answered only if its best passage beats the relevance bar by this much (the
-vegetarian filter answers "vegan"): one word the study shares (calculator) does not make it
-the study's subject, nor does missing one word make it not (half the words used, as before)."""
+options") is answered only if its best passage beats the relevance bar by this much for each
+such word (the vegetarian filter answers "vegan"): one word the study shares (calculator) does
+not make it the study's subject, nor does missing one word make it not."""
 FRAME = GENERIC | {w for w in STOPWORDS if len(w) >= 4}
 """Words a misspelled question word may be: frame words ("peple", "waht") are dropped."""
 WORDED = 10
@@ -103,6 +104,9 @@ class Grounds:
     quotes: list[Evidence]
     """Retrieved passages' best sentences, above the relevance bar."""
     follow_ups: list[str]
+    against: str | None = None
+    """The sentiment asked for ('pain' or 'delight') when no finding and no quote says it and
+    most quotes say the opposite: the answer says that none does before quoting them."""
 
 
 class Gatherer:
@@ -149,9 +153,13 @@ class Gatherer:
         question = self._spelled(question)
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
-        # the study's own name frames a question ("What do users love about Freshbox?")
-        own = set(tokens(self.map.project.replace("-", " ").replace("_", " ")))
-        subject = [t for t in self.reader.subject(question, f) if t not in own]
+        # the study's own name frames a question ("What do users love about Freshbox?"), and
+        # so does a name it writes throughout (the product: "What do people like most about
+        # Ledgerly?" in a project named saas had quoted complaints that name Ledgerly)
+        own = (
+            set(tokens(self.map.project.replace("-", " ").replace("_", " "))) | self.retriever.names
+        )
+        subject = [t for t in self.reader.subject(question, f) if _bare(t) not in own]
         bar = self.bar(lang)
         bm25 = self.retriever.bm25
         if subject:
@@ -165,8 +173,11 @@ class Gatherer:
             unseen = [t for t in subject if not bm25.attested(t)]
             if unseen and not CJK.search(question) and not self.retriever.chinese:
                 # a name the study never writes ("an Apple Watch app", "HelloFresh") is
-                # nothing it can speak to; another word, only if the evidence is clear
-                said = best > bar + UNSEEN_ABOVE and not (set(unseen) & _names(question))
+                # nothing it can speak to; another word, only if the evidence is clear, and the
+                # clearer the more such words ("What percentage of customers churned after the
+                # first month?" was answered by lines on the first month)
+                margin = UNSEEN_ABOVE * len(unseen)
+                said = best > bar + margin and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
                 return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
             findings = self._matching(question, vector, f, above=bar, subject=subject)
@@ -213,10 +224,10 @@ class Gatherer:
         # Of a long passage the sentence quoted is the one about the subject as much as the
         # question: "What did P4 say about support?" quoted "I said, just tell me what it costs a
         # week." (the question's frame, "say", matched best)
+        quoting = vector
         if subject:
-            about = self.retriever.embed(" ".join(as_written(question, subject)))
-            vector = vector + about
-        quotes = self.retriever.grounded([self.retriever.best(i, vector) for i in chosen])
+            quoting = vector + self.retriever.embed(" ".join(as_written(question, subject)))
+        quotes = self.retriever.grounded([self.retriever.best(i, quoting) for i in chosen])
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
         # nor is a bare feeling ("I was annoyed."): it says how, not about what
@@ -226,34 +237,52 @@ class Gatherer:
             for q in quotes
             if not (small_talk(q.quote) or bare_feeling(q.quote) or _contentless(q.quote))
         ]
+        if subject and quotes:
+            # and the findings that quote the words cited speak to it too: "What frustrates
+            # patients most about booking an appointment?" cited "Never any appointments
+            # available" but named no finding (its theme's title and first quotes were further
+            # from the question than the bar)
+            findings = self._matching(question, vector, f, bar, subject, cited=quotes)
         if not (findings or quotes):
             return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
+        against = None
         if f.sentiment:
             # "what annoys people about delivery?" does not quote "the courier is lovely" beside
             # the complaints; if all the evidence says the opposite, that is the answer ("is
-            # the food bad?" - people praise it)
-            quotes = [q for q in quotes if not _against(q.quote, f.sentiment)] or quotes
+            # the food bad?" - people praise it), unless findings say what was asked
+            kept = [q for q in quotes if not _against(q.quote, f.sentiment)]
+            quotes = kept if kept or findings else quotes
             # and what says it leads: "Cancelling is a nightmare" before "Came back after
             # cancelling" under "what frustrates people about cancelling?"
             asked = f.sentiment
             quotes.sort(key=lambda q: -_with(q.quote, asked))
             # nor pads them with lines that say neither ("退房挺快的…没什么问题。" under "what
-            # are people least happy with?") when at least two say it
+            # are people least happy with?") when at least two say it, or when findings say it
+            # ("挺好的，没什么问题" was quoted under the three biggest problems)
             saying = [q for q in quotes if _with(q.quote, asked) > 0]
-            quotes = saying if len(saying) >= 2 else quotes
+            quotes = saying if len(saying) >= 2 or findings else quotes
+            # when none says it and most say the opposite, the answer says so first: "any
+            # positive ones?" after the waiting room had listed five complaints as if they were
+            # the positive ones
+            if quotes and not (findings or saying) and 2 * _opposing(quotes, asked) >= len(quotes):
+                against = asked
         return Grounds(
             lang,
             [self._fact(self._stage_as_asked(stage, lang), x, lang, f) for stage, x in findings],
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
+            against,
         )
 
     def _spelled(self, question: str) -> str:
         """The question with its misspelled words as the study (or a question's frame) writes
-        them: "waht do peple think about the pakaging?" asks about the packaging."""
-        if self.retriever.chinese or CJK.search(question):
-            return question
+        them: "waht do peple think about the pakaging?" asks about the packaging; a Chinese
+        question's variant characters as the study writes them (转帐 for 转账)."""
         bm25 = self.retriever.bm25
+        if CJK.search(question):
+            return zh_respelled(question, lambda pair: bool(bm25.df[pair]))
+        if self.retriever.chinese:
+            return question
         for word in set(re.findall(r"[A-Za-z]{4,}", question)):
             fixed = bm25.spelled(word.lower(), FRAME)
             if fixed is not None:
@@ -468,13 +497,15 @@ class Gatherer:
         f: Filters,
         above: float = FINDING_ABOVE,
         subject: list[str] | None = None,
+        cited: Sequence[Evidence] = (),
     ) -> list[tuple[str, Finding]]:
-        """Findings close to the question in meaning or naming its words (see `_named`), best
-        first."""
+        """Findings close to the question in meaning, naming its words (see `_named`) or
+        quoting the words `cited` for it (a keyword's worth), best first."""
         if not self._findings:
             return []
         overlap = self._named(question, subject or [])
-        scores = self._finding_vectors @ vector + KEYWORD_BONUS * overlap
+        quoting = np.array([_quotes_any(x, cited) for _, x in self._findings], dtype=np.float32)
+        scores = self._finding_vectors @ vector + KEYWORD_BONUS * (overlap + quoting)
         out = []
         for i in np.argsort(-scores, kind="stable"):
             stage, finding = self._findings[int(i)]
@@ -551,6 +582,20 @@ class Gatherer:
         return out[:3]
 
 
+def _quotes_any(finding: Finding, cited: Sequence[Evidence]) -> bool:
+    """Whether a finding quotes any of the words cited (a span overlapping one of them)."""
+    return any(
+        e.source_id == c.source_id and e.char_start < c.char_end and c.char_start < e.char_end
+        for e in finding.evidence
+        for c in cited
+    )
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ("ledgerly'" of "Ledgerly's", as `tokens` leaves it)."""
+    return re.sub(r"'s?$", "", word)
+
+
 def _names(question: str) -> set[str]:
     """The tokens of a question's capitalised words past its first (Apple, HelloFresh, Uber):
     names of things."""
@@ -587,6 +632,13 @@ def _with(quote: str, sentiment: str) -> float:
     people like (0 for neither)."""
     valence = read_sentence(quote).valence
     return max(0.0, -valence) if sentiment == "pain" else max(0.0, valence)
+
+
+def _opposing(quotes: list[Evidence], sentiment: str) -> int:
+    """How many quotes say the opposite of what the question asks for, as the local reader
+    reads them."""
+    opposite = "delight" if sentiment == "pain" else "pain"
+    return sum(_with(q.quote, opposite) > 0 for q in quotes)
 
 
 def _against(quote: str, sentiment: str) -> bool:

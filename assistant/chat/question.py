@@ -20,13 +20,18 @@ _OFF_TOPIC = re.compile(
 )
 _HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个", re.IGNORECASE)
 _PAIN = re.compile(
-    r"frustrat|annoy|complain|problem|pain|issue|difficult|hate|bad|worst|wrong|fail|"
-    r"struggl|confus|unhappy|dissatisf|\bfix|improv|不满|问题|麻烦|困难|抱怨|改进|改善",
+    r"frustrat|annoy|complain|problem|pain|issue|difficult|\bhard\b|hassle|hate|bad|worst|"
+    r"wrong|fail|struggl|confus|unhappy|(?:dis|un)satisf|disappoint|\bfix|improv|weakness|"
+    r"不满|问题|麻烦|困难|抱怨|改进|改善|痛点|缺点|槽点|吐槽|不足|短板",
     re.IGNORECASE,
 )
 _JOY = re.compile(
-    r"\blike|love|enjoy|delight|happy|best|good|great|positive|满意|喜欢|开心", re.IGNORECASE
+    r"\blike|love|enjoy|delight|happy|best|good|great|positive|highlight|strength|satisf|"
+    r"prais|满意|喜欢|开心|亮点|优点|惊喜|长处|优势|好评|称赞|表扬",
+    re.IGNORECASE,
 )
+"""A question about what pleases: "有什么亮点？" and "有哪些让用户满意或惊喜的地方？" ask for
+the study's delights as "大家喜欢什么？" does."""
 _PARTICIPANT = re.compile(
     r"(?<![A-Za-z0-9])(?:P|Participant\s*|受访者\s*)(\d{1,4})(?![A-Za-z0-9])", re.IGNORECASE
 )
@@ -57,6 +62,9 @@ enjoy enjoyed delight delighted moment
 give show quote quotes example examples list share provide please fix fixing first prioritise
 prioritize priority priorities should compare comparison versus differ difference
 one two three four five six seven eight nine ten first top
+hard highlight strength weakness praise surprise surprised surprising
+patient passenger member buyer consumer shopper tourist traveller traveler student learner
+trainee parent subscriber diner respondent interviewee
 用户 客户 大家 人们 什么 有什 么看 看法 问题 评价 如何 怎么 怎样 觉得 认为 哪些 有哪 最大 痛点
 满意 不满 参与 与者 他们 我们 感觉 有没 没有 的问 的看 对于 关于 方面 体验 整体 触点 旅程 阶段
 总结 改进 建议 原因 让客 客户 户最 最不 不满 意的 在 最让 让人 人不 么最 令人 人最 地方
@@ -64,11 +72,14 @@ one two three four five six seven eight nine ten first top
 喜欢 最喜欢 不喜欢 讨厌 严重 最严重 参与者 受访者 印象 好评 差评
 顾客 乘客 患者 病人 会员 买家 消费者 游客 住客 学员 学生 家长 客人 网友 遇到 碰到 经历
 方便 好用 怎么样
+亮点 优点 缺点 惊喜 槽点 吐槽 长处 短处 优势 不足 好处 坏处 短板
 一个 两个 三个 四个 五个 几个 一些 主要 首先 优先 解决
 酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 """Words of a question's frame, not of its subject: 'what do users think about X?' is about X;
+so are who the users are (patients, 患者: "What frustrates patients most about booking an
+appointment?" is about booking one) and what a question asks of X (亮点, highlights, how hard);
 so is the business the study is about (大家对酒店最不满意的是什么？ asks for the study's
 headlines; in English "the hotel" may well be the subject, as in a study of a booking app) and
 how convenient it is (停车方便吗？ is about parking)."""
@@ -140,6 +151,35 @@ def chinese_subject(question: str) -> list[str]:
             if len(w) >= 2:
                 out.append(w)
     return [w for w in out if w not in GENERIC and not _ZH_ASKING.search(w)]
+
+
+_ZH_VARIANT_PAIRS = ("帐账", "象像", "陆录", "它他", "份分", "惟唯", "采彩")
+ZH_VARIANTS = {p[i]: p[1 - i] for p in _ZH_VARIANT_PAIRS for i in (0, 1)}
+"""Characters written for one another in the same words (转帐/转账, 好象/好像, 登陆/登录, 其它/其他,
+部份/部分, 惟一/唯一, 精采/精彩)."""
+
+
+def zh_respelled(question: str, written: Callable[[str], bool]) -> str:
+    """The question with each variant character (ZH_VARIANTS) as the study writes it: where no
+    character pair it forms with its neighbours is `written` but one its variant forms is.
+    "转帐慢吗?" had abstained over a study that writes 转账 (a search for 转帐慢 found it)."""
+    chars = list(question)
+    for i, c in enumerate(question):
+        variant = ZH_VARIANTS.get(c)
+        if (
+            variant is not None
+            and not any(map(written, _pairs(question, i, c)))
+            and any(map(written, _pairs(question, i, variant)))
+        ):
+            chars[i] = variant
+    return "".join(chars)
+
+
+def _pairs(text: str, i: int, char: str) -> list[str]:
+    """The Chinese character pairs `char` forms at position i of text with its neighbours."""
+    before = text[i - 1] if i and CJK.match(text[i - 1]) else ""
+    after = text[i + 1] if i + 1 < len(text) and CJK.match(text[i + 1]) else ""
+    return [p for p in (before + char, char + after) if len(p) == 2]
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,45 @@ def _asked(passage: Passage) -> str:
     return before.text if before is not None and before.role is Role.interviewer else ""
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+[A-Za-z0-9]*\b")
+_MID_SENTENCE = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+[A-Za-z0-9]*\b")
+_LOWER = re.compile(r"\b[a-z][a-z0-9]+\b")
+NAME_SHARE = 0.5
+"""A name written in at least this share of the sources of one kind (and in three at least) is
+one the study writes throughout: the product it is about, like its project's name."""
+
+
+def study_names(sources: Sequence[Source]) -> set[str]:
+    """The names a study writes throughout, as words: capitalised words (not acronyms) that
+    are names (capitalised mid-sentence somewhere, and hardly ever in lower case) written in at
+    least NAME_SHARE of the interviews or of the reviews, by anyone. A trial's study of an
+    expense app (project "saas") named Ledgerly in every interview: "What do people like most
+    about Ledgerly?" asks what people like, not which passages say Ledgerly."""
+    kinds: Counter[SourceKind] = Counter()
+    writing: dict[SourceKind, Counter[str]] = {}
+    capital: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    mid: set[str] = set()
+    for source in sources:
+        text = " ".join(t.text for t in source.turns)
+        words = _CAPITALISED.findall(text)
+        capital.update(w.lower() for w in words)
+        lower.update(_LOWER.findall(text))
+        mid.update(w.lower() for w in _MID_SENTENCE.findall(text))
+        kinds[source.kind] += 1
+        writing.setdefault(source.kind, Counter()).update({w.lower() for w in words})
+    names = {
+        w
+        for kind, counts in writing.items()
+        for w, n in counts.items()
+        if n >= max(3, NAME_SHARE * kinds[kind])
+        and w in mid
+        and 10 * lower[w] <= capital[w]
+        and w not in STOPWORDS
+    }
+    return {t for w in names for t in tokens(w)}
+
+
 def participant_label(name: str | None) -> str:
     """'Participant 3' (or 受访者3) as 'P3' (how questions and filters name a participant)."""
     return re.sub(r"^(?:Participant |受访者)(?=\d)", "P", name or "")
@@ -306,6 +345,10 @@ class Retriever:
             if label
         }
         """How questions can name the study's participants ('P3')."""
+        sources = {p.source.id: p.source for p in self.passages}
+        self.names = study_names(list(sources.values())) - self.people
+        """The names the study writes throughout (its product; not its participants'
+        pseudonyms, "Thanks, Participant 5"), as words."""
         self.texts = [" ".join(t.text for t in p.turns) for p in self.passages]
         """What participants say in each passage (unredacted: for matching, never shown)."""
         # A passage is found by the words of the question it answers too ("How would you

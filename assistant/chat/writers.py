@@ -55,6 +55,15 @@ def numbered(facts: Sequence[Fact], quotes: list[Evidence]) -> list[list[str]]:
     return out
 
 
+def _none_say(grounds: Grounds) -> str:
+    """That none of the quotes found says what the question asked for (see Grounds.against)."""
+    if grounds.against == "delight":
+        return grounds.lang.t(
+            "No quote found is positive about this.", "找到的原话中没有正面评价。"
+        )
+    return grounds.lang.t("No quote found complains about this.", "找到的原话中没有不满。")
+
+
 def _short(text: str, limit: int = 220) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -102,6 +111,8 @@ class ExtractiveWriter:
         fresh = [q for q in grounds.quotes if (q.source_id, q.char_start) not in seen][
             : max(2, 6 - len(citations))
         ]
+        if fresh and grounds.against:
+            lines.append(_none_say(grounds))
         if fresh:
             lines.append(lang.t("What participants said:", "参与者原话："))
             for q in fresh:
@@ -148,6 +159,8 @@ class LLMWriter:
             f"quotes {''.join(marks)}"
             for fact, marks in zip(grounds.facts, numbered(grounds.facts, quotes), strict=True)
         ]
+        if grounds.against:
+            facts.append(f"- {_none_say(grounds)}")
         seen = {(q.source_id, q.char_start) for q in quotes}
         quotes += [q for q in grounds.quotes if (q.source_id, q.char_start) not in seen]
         markers = Markers(len(quotes))

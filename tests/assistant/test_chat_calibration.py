@@ -86,6 +86,10 @@ def test_a_question_on_a_subject_the_study_never_mentions_abstains(chat: Chat):
         "How does Freshbox compare to HelloFresh?",
         "Is there an Apple Watch app?",
         "What's the weather like in Singapore?",
+        # two words no participant uses (churn, rate) need clearer evidence than one: a SaaS
+        # trial's "What percentage of customers churned after the first month?" quoted lines
+        # on the first month
+        "What was the churn rate after the first month?",
     ):
         answer = chat.ask(question)
         assert answer.abstained and not answer.citations, question
@@ -117,9 +121,12 @@ def test_a_cited_quote_names_something(chat: Chat):
 
 
 def test_a_bare_follow_up_leans_on_the_question_before(chat: Chat):
-    first = chat.ask("What happened in the Support stage?")
-    positive = chat.ask("any positive ones?", conversation=first.conversation_id)
+    chat.ask("What happened in the Support stage?", conversation="support")
+    positive = chat.ask("any positive ones?", conversation="support")
     assert not positive.abstained
+    # the Support stage's delights, not its pain points
+    delights = {f.id: s.name for s in chat.map.stages for f in s.delights}
+    assert positive.findings and {delights.get(i) for i in positive.findings} == {"Support"}
 
 
 def test_chinese_reviews_answer_by_their_own_words_and_abstain_on_others(workspace: Workspace):

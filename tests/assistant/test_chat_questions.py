@@ -1,0 +1,206 @@
+"""What a question asks, read against the study: the product a study names throughout frames
+it, broad questions for what pleases are answered by the delights, variant characters read as
+the study writes them, who the users are is no subject; and an answer says when none of its
+quotes says what was asked."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import Chat
+from assistant.chat.question import zh_respelled
+from assistant.settings import Settings
+from assistant.workspace import Workspace, open_workspace
+from ingest.pipeline import IngestOptions, IngestReport
+from journey.schema import Delight, Finding, PainPoint
+from journey.source import SourceKind
+
+LEDGER_INTERVIEWS = {
+    "p1_anna.txt": (
+        "Interviewer: Thanks for joining. How did your team start with Tallybook?\n"
+        "Anna: Thanks for having me. We moved to Tallybook from spreadsheets in March.\n"
+        "Interviewer: What do you like about it?\n"
+        "Anna: The spend controls on the cards are brilliant, I love setting limits per person.\n"
+        "Anna: Reimbursements are fast too, people get paid back in two days, which is great.\n"
+        "Interviewer: And what has been hard?\n"
+        "Anna: The bank feed in Tallybook stops syncing and nobody tells us.\n"
+        "Anna: Tallybook only supports one approver, so I approve everything myself.\n"
+        "Anna: The CSV export also breaks our accounting import.\n"
+    ),
+    "p2_ben.txt": (
+        "Interviewer: Thanks for your time. What was the first week with Tallybook like?\n"
+        "Ben: Setup was quick, the onboarding call was genuinely helpful and friendly.\n"
+        "Ben: I love the spend controls, setting card limits for the field team is so easy.\n"
+        "Interviewer: Anything that annoyed you?\n"
+        "Ben: The bank feed in Tallybook failed silently three times in the first month.\n"
+        "Ben: Receipt scanning in Tallybook reads the wrong amounts on long receipts.\n"
+        "Ben: And support took days to answer, so we had to ask Tallybook twice.\n"
+    ),
+    "p3_chen.txt": (
+        "Interviewer: Thanks. Tell me how you use Tallybook day to day.\n"
+        "Chen: Thanks. Mostly receipts and approvals, the mobile app is where I live.\n"
+        "Chen: Reimbursements are really fast, my staff love getting paid back quickly.\n"
+        "Interviewer: What frustrates you?\n"
+        "Chen: The mobile app of Tallybook logs me out constantly, every single day.\n"
+        "Chen: The bank feed stopped syncing again and Tallybook never warned us.\n"
+    ),
+    "p4_dara.txt": (
+        "Interviewer: Thanks for coming. Why did you choose Tallybook?\n"
+        "Dara: Thanks. The QuickBooks integration works well and the card controls are great.\n"
+        "Dara: I really like how fast reimbursements are, it is a big win for the team.\n"
+        "Interviewer: What would you change?\n"
+        "Dara: Approval chains in Tallybook cannot be customised, which is a real pain.\n"
+        "Dara: The receipt scanning in Tallybook gets totals wrong, we fix them by hand.\n"
+        "Dara: Our support tickets sat for days, support is slow.\n"
+    ),
+}
+
+BANK_REVIEWS = (
+    "转账到账太慢，一直显示处理中，也不告诉你什么时候到。",
+    "跨行转账要等好几个小时才到账，急用钱的时候很麻烦。",
+    "转账有点慢，其他还行。",
+    "一进转账页面就闪退，重装了也没用。",
+    "更新以后经常闪退，根本用不了。",
+    "客服电话根本打不通，等了半个小时也没人接。",
+    "在线客服是机器人，问什么都答非所问。",
+    "挺好的，没什么问题。",
+    "指纹登录很方便，一秒就进去了，很喜欢。",
+    "指纹登录又快又安全，这点特别满意。",
+    "月度账单做得很清楚，每笔钱花在哪里一目了然，很喜欢。",
+    "账单分类清楚，每个月看账单很方便，满意。",
+)
+
+CLINIC_REVIEWS = (
+    "No appointment slots available all week. The calendar is always empty.",
+    "Never any appointments available when I need one. Checked at 8am, noon and 6pm.",
+    "Impossible to find an available appointment. The calendar shows no slots for days.",
+    "Slots are gone within minutes every morning, I could never get an appointment.",
+    "Tried for a week to get an appointment, no availability at all.",
+    "You can't message your doctor after the visit, so follow-ups mean booking a new "
+    "appointment with someone who doesn't know you.",
+    "There is no way to message the doctor after the appointment.",
+    "Follow-up appointments cost the same as a first visit and you can't message the doctor.",
+    "Sat in the waiting room for 35 minutes with no idea how long it would take.",
+    "Waited in the waiting room 45 minutes, then the appointment was cancelled.",
+    "The waiting room needs a timer, I waited 20 minutes not knowing if anyone was coming.",
+    "The doctor was lovely, she listened to everything and did not rush me.",
+    "Caring doctors, mine explained everything clearly. Really happy with the care.",
+)
+
+
+def _table(folder: Path, rows: tuple[str, ...]) -> Path:
+    table = folder / "reviews.csv"
+    table.write_text(
+        "review_id,text\n" + "".join(f'r{i},"{text}"\n' for i, text in enumerate(rows)),
+        encoding="utf-8",
+    )
+    return table
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Workspace]:
+    ws = open_workspace(Settings(home=tmp_path_factory.mktemp("questions")), embedder)
+    folder = tmp_path_factory.mktemp("ledger")
+    for name, text in LEDGER_INTERVIEWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ws.ingestor("expenses", IngestOptions()).ingest(sorted(folder.glob("*.txt")), IngestReport())
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
+    bank = _table(tmp_path_factory.mktemp("bank"), BANK_REVIEWS)
+    ws.ingestor("bank", options).ingest([bank], IngestReport())
+    clinic = _table(tmp_path_factory.mktemp("clinic"), CLINIC_REVIEWS)
+    ws.ingestor("clinic", options).ingest([clinic], IngestReport())
+    yield ws
+    ws.close()
+
+
+def test_a_name_the_study_writes_throughout_frames_a_question(workspace: Workspace):
+    """A trial's expense study (project "saas") named Ledgerly everywhere: "What do people like
+    most about Ledgerly?" quoted complaints that name it, where "What do people like most?"
+    named the delights."""
+    chat = Chat(workspace, "expenses")
+    # not an acronym (CSV), a word also written in lower case (support) nor one only ever at
+    # the start of a sentence (Thanks)
+    assert chat._retriever.names == {"tallybook"}
+    answer = chat.ask("What do people like most about Tallybook?")
+    assert not answer.abstained and answer.findings
+    found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+    assert all(isinstance(found[i], Delight) for i in answer.findings), answer.answer
+    assert not any("bank feed" in c.quote or "logs me out" in c.quote for c in answer.citations)
+    # and the name leaves the rest of the subject as it was
+    scanning = chat.ask("What do people say about Tallybook's receipt scanning?")
+    assert not scanning.abstained and scanning.findings
+    assert "receipt" in found[scanning.findings[0]].title.lower()
+
+
+def test_broad_questions_for_what_pleases_are_answered_by_the_delights(workspace: Workspace):
+    """A Chinese banking trial: "what are the highlights" (有什么亮点) and "what satisfies or
+    surprises users" found "nothing on this", though "what do people like" named the map's
+    delights."""
+    chat = Chat(workspace, "bank")
+    for question in ("有什么亮点？", "有哪些让用户满意或惊喜的地方？", "What are the highlights?"):
+        answer = chat.ask(question)
+        assert not answer.abstained, question
+        assert chat.filters_for(question).sentiment == "delight", question
+        found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+        assert answer.findings and all(isinstance(found[i], Delight) for i in answer.findings)
+
+
+def test_a_variant_character_reads_as_the_study_writes_it(workspace: Workspace):
+    """转帐 (a common spelling of 转账) abstained where a search for 转帐慢 found the passages."""
+    chat = Chat(workspace, "bank")
+    for question in ("转帐慢吗？", "转帐到帐太慢的问题"):
+        answer = chat.ask(question)
+        assert not answer.abstained, question
+        assert any("转账" in c.quote for c in answer.citations), question
+    # only where the study writes the variant and never the character as typed
+    written = {"转账", "到账"}.__contains__
+    assert zh_respelled("转帐到帐慢吗", written) == "转账到账慢吗"
+    assert zh_respelled("帐篷好吗", written) == "帐篷好吗"
+
+
+def test_no_problem_is_not_quoted_among_the_problems(workspace: Workspace):
+    """A line saying there is no problem (没什么问题) was quoted under "what are the three biggest
+    problems" beside the map's three problems."""
+    chat = Chat(workspace, "bank")
+    answer = chat.ask("最大的三个问题是什么？")
+    assert not answer.abstained and answer.findings
+    assert not any("没什么问题" in c.quote for c in answer.citations)
+
+
+def test_who_the_users_are_is_no_subject_and_the_finding_quoted_is_named(workspace: Workspace):
+    """A telehealth trial: "What frustrates patients most about booking an appointment?" named no
+    finding ("patients" was read as its subject, and the themes its quotes came from were
+    further from the question by meaning than the bar)."""
+    chat = Chat(workspace, "clinic")
+    question = "What frustrates patients most about booking an appointment?"
+    assert "patient" not in chat._reader.subject(question, chat.filters_for(question))
+    answer = chat.ask(question)
+    assert not answer.abstained
+    found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+    named = [found[i] for i in answer.findings]
+    assert named and all(isinstance(f, PainPoint) for f in named)
+    assert any(_about_slots(f) for f in named), answer.answer
+    # a finding whose own quotes are the ones cited is named, though its title and first
+    # quotes are not close enough to the question by meaning alone
+    availability = chat.ask("What do people say about availability?")
+    named = [found[i] for i in availability.findings]
+    assert named and _about_slots(named[0]), availability.answer
+
+
+def _about_slots(finding: Finding) -> bool:
+    return any("slot" in e.quote or "availab" in e.quote for e in finding.evidence)
+
+
+def test_an_answer_says_when_no_quote_says_what_was_asked(workspace: Workspace):
+    """A telehealth trial: "any positive ones?" after the waiting room listed five complaints
+    without saying that none was positive."""
+    chat = Chat(workspace, "clinic")
+    chat.ask("What do people think of the waiting room?", conversation="waiting")
+    positive = chat.ask("any positive ones?", conversation="waiting")
+    assert not positive.abstained and not positive.findings
+    assert positive.answer.splitlines()[1] == "No quote found is positive about this."
+    assert positive.citations and all("waiting" in c.quote for c in positive.citations)
+    # and where none says either, it says nothing of the kind
+    plain = chat.ask("What do people say about the calendar?")
+    assert "No quote found" not in plain.answer
