@@ -441,11 +441,21 @@ def headline_threshold(min_participants: int, total_participants: int) -> int:
 
 
 def _mark_moments_of_truth(stages: list[Stage]) -> None:
-    """Findings that make or break the journey: severe and widely felt, or loved by many,
-    and the top pain point where the emotion curve falls most."""
+    """Findings that make or break the journey: severe and widely felt (by a quarter of the
+    participants, or the study's two widest severe problems: in a study of 80 reviewers a
+    quarter is rarely reached, and a banking trial's map had no moment of truth at all beside
+    a severity-5 crash theme), or loved by many, and the top pain point where the emotion
+    curve falls most."""
+    severe = sorted(
+        (p for stage in stages for p in stage.pain_points if p.severity >= 4),
+        key=lambda p: (-p.participants * p.severity, p.id),
+    )
+    widest = {p.id for p in severe[:2] if p.participants >= 3}
     for stage in stages:
         stage.moments_of_truth = [
-            p.id for p in stage.pain_points if p.severity >= 4 and p.share >= 0.25
+            p.id
+            for p in stage.pain_points
+            if p.severity >= 4 and (p.share >= 0.25 or p.id in widest)
         ]
         stage.moments_of_truth += [d.id for d in stage.delights if d.share >= 0.4]
     drops = []

@@ -218,3 +218,20 @@ def test_being_sold_to_and_chinese_failures_have_their_kind(
     title: str, quotes: list[str], kind: str
 ) -> None:
     assert problem_kind(_pain("pp-x-1", title, quotes, 5, 3)) == kind
+
+
+def test_the_widest_severe_problems_of_a_large_study_are_moments_of_truth() -> None:
+    """A banking trial (82 participants, mostly reviews) had no moment of truth beside a
+    severity-5 crash theme of 9 people: a quarter of the participants is rarely reached."""
+    from assistant.synthesis import _mark_moments_of_truth
+
+    def of_82(pain: PainPoint) -> PainPoint:
+        return pain.model_copy(update={"share": pain.participants / 82})
+
+    crash = of_82(_pain("pp-a-1", "App crashes on the transfer page", ["It crashed."], 9, 5))
+    calls = of_82(_pain("pp-a-2", "Phone line never answers", ["Nobody answered."], 10, 4))
+    small = of_82(_pain("pp-a-3", "Font too small", ["Tiny text."], 3, 4))
+    mild = of_82(_pain("pp-a-4", "Menu order is odd", ["Odd menu."], 12, 2))
+    stages = [_stage(crash, small, mild), _stage(calls)]
+    _mark_moments_of_truth(stages)
+    assert stages[0].moments_of_truth == ["pp-a-1"] and stages[1].moments_of_truth == ["pp-a-2"]
