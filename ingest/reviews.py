@@ -357,7 +357,29 @@ def read_reviews(
         )
     if not docs:
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
+    _warn_copies(path, docs)
     return docs
+
+
+def _warn_copies(path: Path, docs: list[Document]) -> None:
+    """Say when rows repeat another row's text word for word (a banking trial's duplicated
+    review was quoted three times in one answer, as if three people said it): each is kept,
+    for only the person who made the table knows whether they are copies."""
+    first: dict[str, str] = {}
+    copies: list[tuple[str, str]] = []
+    for doc in docs:
+        key = " ".join(doc.text.casefold().split())
+        row = doc.locator.rsplit("#", 1)[-1]
+        if len(key) >= 20 and key in first:
+            copies.append((first[key], row))
+        first.setdefault(key, row)
+    if copies:
+        a, b = copies[0]
+        docs[0].warnings.append(
+            f"{path.name}: {len(copies)} row(s) repeat another row's text word for word "
+            f"(row {b} repeats row {a}); each is kept as a review: remove the copies if they "
+            "are duplicates"
+        )
 
 
 def _number(value: str) -> str | int | float:

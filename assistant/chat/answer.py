@@ -237,6 +237,12 @@ class Gatherer:
             for q in quotes
             if not (small_talk(q.quote) or bare_feeling(q.quote) or _contentless(q.quote))
         ]
+        # a review posted three times word for word is cited once (a banking trial's answer
+        # quoted the same duplicated review three times, as if three people said it)
+        firsts: dict[str, Evidence] = {}
+        for q in quotes:
+            firsts.setdefault(_said_as(q.quote), q)
+        quotes = list(firsts.values())
         if subject and quotes:
             # and the findings that quote the words cited speak to it too: "What frustrates
             # patients most about booking an appointment?" cited "Never any appointments
@@ -604,6 +610,11 @@ def _names(question: str) -> set[str]:
 
 
 _FILLER = re.compile(r"\b(?:mainly|mostly|basically|really|just|probably|maybe|actually)\b", re.I)
+
+
+def _said_as(quote: str) -> str:
+    """A quote's words, for telling copies apart: case, spacing and punctuation aside."""
+    return " ".join(re.sub(r"[\W_]+", " ", quote.casefold()).split())
 
 
 def _contentless(quote: str) -> bool:

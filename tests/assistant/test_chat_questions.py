@@ -110,6 +110,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     ws.ingestor("bank", options).ingest([bank], IngestReport())
     clinic = _table(tmp_path_factory.mktemp("clinic"), CLINIC_REVIEWS)
     ws.ingestor("clinic", options).ingest([clinic], IngestReport())
+    copies = _table(tmp_path_factory.mktemp("copies"), CLINIC_REVIEWS + (CLINIC_REVIEWS[1],) * 2)
+    ws.ingestor("copies", options).ingest([copies], IngestReport())
     yield ws
     ws.close()
 
@@ -204,3 +206,10 @@ def test_an_answer_says_when_no_quote_says_what_was_asked(workspace: Workspace):
     # and where none says either, it says nothing of the kind
     plain = chat.ask("What do people say about the calendar?")
     assert "No quote found" not in plain.answer
+
+
+def test_a_review_posted_word_for_word_again_is_cited_once(workspace: Workspace):
+    """A banking trial's answer quoted one duplicated review three times."""
+    answer = Chat(workspace, "copies").ask("What do people say about appointment availability?")
+    quotes = [" ".join(c.quote.lower().split()) for c in answer.citations]
+    assert quotes and len(quotes) == len(set(quotes))

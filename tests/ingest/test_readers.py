@@ -781,3 +781,17 @@ def test_chinese_headers_for_stars_date_title_and_author_are_understood(tmp_path
     (doc,) = read_file(table, max_bytes=1_000_000)
     assert doc.metadata["rating"] == 1 and doc.metadata["date"] == "2025-03-01"
     assert doc.metadata["title"] == "又超时" and doc.participant_hint == "吃货小王"
+
+
+def test_rows_that_repeat_another_rows_text_are_kept_and_said(tmp_path: Path) -> None:
+    """A banking trial's duplicated review was quoted three times in one answer."""
+    text = "Transfers take a whole day to arrive and nobody tells you why."
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        f'id,text\nr1,"{text}"\nr2,"Great app."\nr3,"{text.upper()}"\nr4,"{text}"\n',
+        encoding="utf-8",
+    )
+    docs = read_file(table, max_bytes=10**6)
+    assert len(docs) == 4
+    [warning] = [w for d in docs for w in d.warnings]
+    assert "2 row(s) repeat another row's text word for word (row r3 repeats row r1)" in warning
