@@ -8,7 +8,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -647,11 +646,7 @@ def chat_command(project: ProjectOpt) -> None:
     with _opened() as studies:
         study = studies(project)
         chat = studies.chat(project)
-        log = (
-            studies.workspace.settings.home
-            / "conversations"
-            / (f"{project}-{datetime.now(UTC):%Y%m%dT%H%M%S}.jsonl")
-        )
+        log = study.chat_log()
         log.parent.mkdir(parents=True, exist_ok=True)
         console.print(
             f"Ask about [bold]{project}[/bold] ({chat.map.sources.count} sources). "

@@ -1,6 +1,6 @@
 """Sources: upload transcripts and review tables, list them, read one, delete one."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +17,7 @@ from api.errors import ApiError
 from api.jobs import Job, Work, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
-from assistant.study import Incoming, check_project_name
+from assistant.study import Incoming, Study, check_project_name
 from journey.errors import GoneError
 from journey.source import Source, SourceKind
 
@@ -137,12 +137,24 @@ async def upload_sources(
         ingest_work(state, project, kept),
         state.settings.job_wait_seconds if wait else 0.0,
         request=kept.model_dump(mode="json"),
-        inputs=[f.path for f in kept.files if f.path is not None],
+        inputs=_held(state.studies.open(project), form.files, home),
     )
     if not wait:  # a job was asked for: it answers 202 even if the job has already ended
         return job_accepted(job)
     added = bool(job.status == "done" and job.result["added"])
     return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
+
+
+def _held(study: Study, files: Sequence[Incoming], home: Path) -> list[str]:
+    """The workspace files an upload's job holds until it is forgotten (relative to the
+    workspace): each file as staged and where it waits while it is ingested, so that a job
+    interrupted mid-way and never retried leaves no client's file behind."""
+    return [
+        path.resolve().relative_to(home.resolve()).as_posix()
+        for file in files
+        if file.path is not None
+        for path in (file.path, study.waiting_upload(file))
+    ]
 
 
 class StagedFile(BaseModel):
