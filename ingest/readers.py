@@ -28,7 +28,7 @@ from ingest.document import (
 from ingest.errors import UnreadableFileError
 from ingest.reviews import read_reviews
 from ingest.subtitles import parse_captions
-from ingest.transcript import parse_transcript
+from ingest.transcript import FrontMatter, front_matter, parse_transcript
 
 logger = logging.getLogger(__name__)
 
@@ -113,15 +113,31 @@ def read_file(
                 "timestamp kept without time"
             )
         return [_capped(path, document)]
-    turns, sections = parse_transcript(text)
-    return [
-        _capped(
-            path,
-            Document(
-                text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
-            ),
-        )
-    ]
+    front = front_matter(text) if suffix == ".md" else None
+    turns, sections = parse_transcript(_blanked(text, front.end) if front else text)
+    document = Document(
+        text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
+    )
+    if front:
+        document.warnings.append(_front_matter_note(path, front))
+    return [_capped(path, document)]
+
+
+def _blanked(text: str, end: int) -> str:
+    """The text with its first `end` characters blank (line breaks kept): read as nothing,
+    while every offset still points into the text as it is."""
+    return re.sub(r"[^\n]", " ", text[:end]) + text[end:]
+
+
+def _front_matter_note(path: Path, front: FrontMatter) -> str:
+    """The warning that a file's front matter was left out, naming its fields (never their
+    values, which are often the participant's name and contact details)."""
+    shown = [k for k in front.keys if re.fullmatch(r"[\w-]{1,32}", k)][:8]
+    fields = f": {', '.join(shown)}{', ...' if len(front.keys) > len(shown) else ''}"
+    return (
+        f"{path.name}: its front matter (lines 1-{front.lines}{fields if shown else ''}) is "
+        "metadata, not speech: left out of the turns"
+    )
 
 
 def _size(n: int) -> str:

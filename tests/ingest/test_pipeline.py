@@ -107,6 +107,32 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_a_markdown_files_front_matter_is_neither_a_speaker_nor_a_quote(
+    workspace: Workspace, tmp_path: Path
+):
+    """A trial's interview_01.md opened with participant, email, phone and location lines:
+    chat and map.csv cited "Participant 1 O'Connell email: [EMAIL] phone: [PHONE] location:
+    ..." as the participant's words."""
+    path = tmp_path / "interview_01.md"
+    path.write_text(
+        "---\nparticipant: Siobhan O'Connell\nemail: siobhan@example.org\n"
+        "phone: +353 85 123 4567\nlocation: Ballyvaughan, Co. Clare\n---\n\n"
+        "# Onboarding\n\nInterviewer: How was setting up the account?\n\n"
+        "Participant: Slow. The verification code expired before it arrived.\n",
+        encoding="utf-8",
+    )
+    report = _ingest(workspace, [path], project="front")
+    (source,) = report.added
+    assert [(t.role, t.text) for t in source.turns] == [
+        (Role.interviewer, "How was setting up the account?"),
+        (Role.participant, "Slow. The verification code expired before it arrived."),
+    ]
+    assert source.participant_id == "P1"
+    assert any("front matter" in w for w in report.warnings), report.warnings
+    stored = " ".join(_all_documents(workspace, "front"))
+    assert "Ballyvaughan" not in stored and "O'Connell" not in stored and "email" not in stored
+
+
 def test_a_table_column_gives_each_row_its_segment(workspace: Workspace, tmp_path: Path):
     """A fitness trial split its table in two to compare iOS and Android reviews."""
     table = tmp_path / "reviews.csv"
