@@ -478,3 +478,14 @@ def test_an_upload_takes_each_rows_segment_from_a_table_column(client: TestClien
     )
     assert r.status_code == 201, r.text
     assert {s["segment"]["platform"] for s in r.json()["added"]} == {"ios", "android"}
+    # sent before without the column: sent again with it, its stored rows take their values
+    client.post("/v1/projects/later/sources", files=[("files", ("reviews.csv", table))])
+    r = client.post(
+        "/v1/projects/later/sources",
+        files=[("files", ("reviews.csv", table))],
+        data={"segment_column": ["platform"]},
+    )
+    assert r.status_code == 200 and r.json()["unchanged"] == 2, r.text
+    assert "segment set on 2 source(s) already stored" in r.json()["warnings"]
+    sources = client.get("/v1/projects/later/sources").json()
+    assert {s["segment"]["platform"] for s in sources} == {"ios", "android"}

@@ -250,6 +250,36 @@ def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
     assert same.resegmented == 0
 
 
+def test_ingesting_a_stored_table_again_with_a_segment_column_sets_each_rows_value(
+    workspace: Workspace, tmp_path: Path
+):
+    """A SaaS trial ingested reviews.csv, then again with --segment-column "Company Size":
+    "Nothing new", no segment set, and compare --by "Company Size" found no such attribute."""
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        "id,Company Size,Account manager,review\n"
+        "1,1-10,,Setup took an afternoon.\n"
+        "2,500+,my rep Priya,Billing exports are missing columns.\n"
+        "3,,,The API docs are thin.\n",
+        encoding="utf-8",
+    )
+    assert len(_ingest(workspace, [table], project="saas").added) == 3
+    again = _ingest(
+        workspace, [table], project="saas", segment_columns=("Company Size", "Account manager")
+    )
+    assert again.unchanged == 3 and again.resegmented == 2 and not again.added
+    by_row = {s.source.path: s.source.segment for s in workspace.catalog.sources("saas")}
+    assert by_row["reviews.csv#1"] == {"Company Size": "1-10"}
+    # a column's values are redacted like the text
+    assert by_row["reviews.csv#2"] == {"Company Size": "500+", "Account manager": "my rep [NAME]"}
+    assert by_row["reviews.csv#3"] == {}  # empty cells set nothing
+    same = _ingest(workspace, [table], project="saas", segment_columns=("Company Size",))
+    assert same.resegmented == 0
+    plain = _ingest(workspace, [table], project="saas")  # without the column: kept as set
+    assert plain.resegmented == 0
+    assert workspace.catalog.sources("saas")[0].source.segment == {"Company Size": "1-10"}
+
+
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):
     first = _ingest(workspace, [TRANSCRIPTS])
     count = workspace.store.count("study")
