@@ -16,7 +16,7 @@ from typing import BinaryIO
 from api.errors import status_of
 from api.models import IngestResult, Skipped, source_summary
 from assistant.study import Incoming, IngestOptions, Study
-from journey.errors import JourneymapError
+from journey.errors import JourneymapError, size_text
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _NAME_BYTES = 120
@@ -92,7 +92,7 @@ class Stager:
                 safe_name(self.name),
                 None,
                 "",
-                f"{safe_name(self.name)}: over the {self.limit / 1e6:g} MB limit; split it "
+                f"{safe_name(self.name)}: over the {size_text(self.limit)} limit; split it "
                 "or raise JOURNEYMAP_MAX_FILE_MB",
             )
         return Incoming(safe_name(self.name), self._path, self._hash.hexdigest())

@@ -18,7 +18,7 @@ from api.jobs import Job, Work, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
 from assistant.study import Incoming, Study, check_project_name
-from journey.errors import GoneError
+from journey.errors import MEGABYTE, GoneError, size_text
 from journey.source import Source, SourceKind
 
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
@@ -224,7 +224,7 @@ def ingest_again(state: AppState, project: str, request: IngestRequest) -> Work:
 
 
 def _file_limit(state: AppState) -> int:
-    return int(state.settings.max_file_mb * 1024 * 1024)
+    return int(state.settings.max_file_mb * MEGABYTE)
 
 
 @dataclass
@@ -360,7 +360,7 @@ async def _read_form(request: Request, state: AppState) -> _Form:
     """The upload's form, read within JOURNEYMAP_MAX_UPLOAD_FILES and _MAX_UPLOAD_MB."""
     limit = state.settings.max_upload_bytes()
     too_large = (
-        f"the upload is over the {limit / 1e6:g} MB limit for one request; send fewer files "
+        f"the upload is over the {size_text(limit)} limit for one request; send fewer files "
         "at once or raise JOURNEYMAP_MAX_UPLOAD_MB"
     )
     declared = request.headers.get("content-length", "")

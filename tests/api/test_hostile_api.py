@@ -25,7 +25,7 @@ from api.jobs import Jobs
 from api.uploads import safe_name
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
-from journey.errors import ConfigError
+from journey.errors import MEGABYTE, ConfigError, size_text
 from tests.support.server import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -174,6 +174,18 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
         client.portal.call(app, scope, receive, send)
     assert sent[0]["status"] == 413
     assert b"upload_too_large" in sent[1]["body"]
+    assert b"over the 1 MB limit for one request" in sent[1]["body"]
+
+
+def test_a_size_limit_is_said_in_the_megabytes_it_is_set_in(client_with, home: Path):
+    """A trial's 50 MB limit was said as "52.4288 MB" (bytes over 10**6)."""
+    with client_with(max_file_mb=1, max_upload_mb=4) as client:
+        big = b"Interviewer: Hi?\nP1: " + b"slow " * 250_000
+        r = client.post("/v1/projects/mb/sources", files={"files": ("big.txt", big)})
+        assert r.status_code == 413, r.text
+        assert "big.txt: over the 1 MB limit; split it" in _error(r)["message"], r.text
+    assert size_text(50 * MEGABYTE) == "50 MB" and size_text(1.5 * MEGABYTE) == "1.5 MB"
+    assert size_text(2097) == "2,097 bytes"
 
 
 def test_a_file_over_the_size_limit_is_skipped_while_the_others_are_ingested(
