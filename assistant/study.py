@@ -50,7 +50,7 @@ from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.readers import SUPPORTED_EXTENSIONS
 from ingest.store import Hit, check_project_name
 from journey.diff import MapDiff
-from journey.edits import Edit, EditRequest
+from journey.edits import MAX_TITLE, Edit, EditRequest
 from journey.errors import (
     ConflictError,
     InputError,
@@ -116,20 +116,37 @@ def _suffix(name: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+MAX_QUERY_CHARS = 2000
+"""The longest question or search query taken: an MCP trial's 100 KB query was searched and
+echoed back in a 203 KB reply."""
+
+
 def _asked(question: str) -> None:
-    """Refuse an empty question: chat would answer it with the study's summary, as if asked."""
+    """Refuse an empty question: chat would answer it with the study's summary, as if asked;
+    and one over MAX_QUERY_CHARS."""
     if not question.strip():
         raise InvalidRequestError(
             "the question is empty: ask something about the study, e.g. "
             "'what frustrates people during onboarding?'"
         )
+    _bounded("the question", question, MAX_QUERY_CHARS, "ask it in a sentence or two")
 
 
 def _searched(query: str) -> None:
-    """Refuse an empty query: every passage is equally near to it, so any would come back."""
+    """Refuse an empty query: every passage is equally near to it, so any would come back;
+    and one over MAX_QUERY_CHARS."""
     if not query.strip():
         raise InvalidRequestError(
             "the search query is empty: say what to look for, e.g. 'delivery fee'"
+        )
+    _bounded("the search query", query, MAX_QUERY_CHARS, "say what to look for in a few words")
+
+
+def _bounded(what: str, text: str | None, limit: int, hint: str) -> None:
+    """InvalidRequestError saying how long `text` is and how long it may be, if too long."""
+    if text is not None and len(text) > limit:
+        raise InvalidRequestError(
+            f"{what} is {len(text):,} characters long, over the {limit:,} allowed: {hint}"
         )
 
 
@@ -493,6 +510,7 @@ class Study:
         if it shares no stage with the map.
         Without stages or a preset, the stages a person chose for the last map (given, or a
         preset) are kept, so its edits still apply; preset `auto` chooses afresh."""
+        _bounded("the title", title, MAX_TITLE, "give a short one")
         specs = parse_stages(list(stages)) or None
         kept = None
         if preset is not None and preset.strip().lower() == AUTO_STAGES:
@@ -620,6 +638,17 @@ class Study:
     def edits(self) -> list[Edit]:
         """The project's edits, oldest first."""
         return self.workspace.repository.edits(self.project)
+
+    def edit_log(self) -> list[tuple[Edit, "briefs.Located | None"]]:
+        """The project's edits, oldest first, each with the finding it leaves in the stored map
+        (renamed, moved, merged into, split off, added) under its id now; None when it
+        dismissed one, no longer applies, or no map is stored."""
+        edits = self.edits()
+        try:
+            journey_map = self.stored_map()
+        except NotFoundError:
+            return [(edit, None) for edit in edits]
+        return [(edit, edited_finding(journey_map, edit)) for edit in edits]
 
     def undo_edit(self, edit_id: str) -> None:
         """Remove an edit; the next map no longer applies it."""

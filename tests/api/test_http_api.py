@@ -448,6 +448,20 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
     edits = client.get("/v1/projects/ed/edits").json()
     assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin"]
+    # what each was made on, by id and title then, and what it left, by id and title now
+    assert edits[0]["made_on"] == {"id": a["id"], "title": a["title"]}
+    assert edits[0]["now"]["title"] == "Our own name"
+    assert edits[1]["made_on"] == {"id": b["id"], "title": b["title"]} and edits[1]["now"] is None
+    assert edits[2]["made_on"] == {"id": c["id"], "title": c["title"]}
+    # an MCP trial stored a 20,000-character title
+    for path, body in (
+        ("edits", {"op": "rename", "target": a["id"], "title": "x" * 20_000}),
+        ("map", {"title": "x" * 20_000}),
+    ):
+        long = client.post(f"/v1/projects/ed/{path}", json=body)
+        assert long.status_code == 422 and "at most 200 characters" in long.text, long.text
+        assert len(long.content) < 1000
+    assert len(client.get("/v1/projects/ed/edits").json()) == 4
     assert client.delete(f"/v1/projects/ed/edits/{edits[0]['id']}").status_code == 204
     titles = {
         p["title"]
