@@ -17,7 +17,7 @@ from api.errors import error_body
 from api.jobs import Jobs
 from api.mcp_server import create_mcp
 from api.routes import chat, compare, edits, jobs, maps, projects, sources
-from api.uploads import sweep_staging
+from api.uploads import sweep_uploads
 from assistant.jobs_store import JobStore
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
@@ -49,8 +49,8 @@ def create_app(
         app.state.journeymap = state
         store = JobStore(state.workspace.settings.home / "journeymap.sqlite")
         store.interrupt_expired()  # jobs of a server that died, this one or another
-        if swept := sweep_staging(settings.home, store.held_inputs()):
-            logger.info("removed %d staged uploads left over from cut-off requests", swept)
+        if swept := sweep_uploads(settings.home, store.held_inputs()):
+            logger.info("removed %d uploaded files left over in uploads/", swept)
         state.jobs = Jobs(store=store, lease_seconds=job_lease_seconds)
         if settings.job_resume:
             state.jobs.resume(lambda stored: jobs.rebuild(state, stored))

@@ -8,11 +8,11 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
@@ -33,7 +33,12 @@ from assistant.workspace import open_workspace
 from journey import exports
 from journey.diff import diff_markdown
 from journey.edits import Edit, locate
-from journey.errors import JourneymapError, NotFoundError, UnknownProjectError
+from journey.errors import (
+    InvalidRequestError,
+    JourneymapError,
+    NotFoundError,
+    UnknownProjectError,
+)
 from journey.labels import EN, AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
@@ -647,11 +652,7 @@ def chat_command(project: ProjectOpt) -> None:
     with _opened() as studies:
         study = studies(project)
         chat = studies.chat(project)
-        log = (
-            studies.workspace.settings.home
-            / "conversations"
-            / (f"{project}-{datetime.now(UTC):%Y%m%dT%H%M%S}.jsonl")
-        )
+        log = study.chat_log()
         log.parent.mkdir(parents=True, exist_ok=True)
         console.print(
             f"Ask about [bold]{project}[/bold] ({chat.map.sources.count} sources). "
@@ -728,7 +729,13 @@ def _edit(project: str, **request: Any) -> None:
         quote = request.pop("quote_text", None)
         request["quotes"] = [_quote(study, q) for q in quotes]
         request["quote"] = _quote(study, quote) if quote else None
-        done = study.edit(EditRequest(**request), author=f"cli:{user}" if user else "cli")
+        try:
+            edit = EditRequest(**request)
+        except ValidationError as exc:  # a title over MAX_TITLE, say: one line, no traceback
+            from api.tool_errors import argument_errors  # loads the MCP SDK: only when needed
+
+            raise InvalidRequestError(argument_errors(exc)) from None
+        done = study.edit(edit, author=f"cli:{user}" if user else "cli")
     if done.warnings:
         for warning in done.warnings:
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
@@ -830,10 +837,14 @@ def edit_list(project: ProjectOpt) -> None:
 
 
 def _edit_target(e: Edit, shown: JourneyMap | None) -> str:
-    """What an edit names or changed, as the map reads now: its new title or stage, else the
-    finding it touched (a merge: the finding it went into)."""
+    """What an edit names or changed: the finding it was made on when it was made ("A" into
+    "B", "Old" -> "New", "A" -> Stage), else as the map reads now: its new title or stage, or
+    the finding it touched (a merge: the finding it went into)."""
     if e.op == "delete" and e.title:
         return f"dismissed “{e.title}”"
+    if e.made_on is not None and e.op in ("rename", "restage", "merge"):
+        after = f"“{e.merged_into.title}”" if e.merged_into else e.stage or f"“{e.title}”"
+        return f"“{e.made_on.title}” {'into' if e.op == 'merge' else '->'} {after}"
     if e.title or e.stage:
         return e.title or e.stage or ""
     found = locate(shown, e.into_anchor or e.anchor) if shown is not None else None

@@ -36,6 +36,7 @@ from api.models import (
     RecommendationRef,
     Theme,
     TopFindings,
+    edit_entries,
     map_summary,
     map_uri,
     personas_out,
@@ -44,15 +45,15 @@ from api.models import (
 from api.sampling import host_model
 from api.tool_errors import ToolServer
 from api.uploads import Upload, ingest_uploads
-from assistant.briefs import Located, recommendations_for, short_quotes
+from assistant.briefs import Located, recommendations_for, short_quotes, theme_quotes
 from assistant.settings import Settings
-from assistant.study import Comparison, MapDiff, read_ideal
+from assistant.study import MAX_QUERY_CHARS, Comparison, MapDiff, read_ideal
 from journey import exports
-from journey.edits import EditRequest, Op, QuoteRef
+from journey.edits import MAX_NOTE, MAX_TITLE, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
 from journey.labels import LanguageChoice
 from journey.render import FORMATS, MEDIA_TYPES, Format
-from journey.schema import ChatAnswer
+from journey.schema import ChatAnswer, JourneyMap
 from journey.source import SourceKind
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,14 @@ Limit = Annotated[int, Field(ge=1, le=50, description="How many to return, at mo
 Stage = Annotated[
     str | None, Field(description="A stage of the map by name, e.g. Onboarding (any case)")
 ]
-Query = Annotated[str, Field(description="What to look for, in any language")]
-Question = Annotated[str, Field(description="A question about the study, in any language")]
+Query = Annotated[
+    str, Field(max_length=MAX_QUERY_CHARS, description="What to look for, in any language")
+]
+Question = Annotated[
+    str,
+    Field(max_length=MAX_QUERY_CHARS, description="A question about the study, in any language"),
+]
+Title = Annotated[str | None, Field(max_length=MAX_TITLE)]
 ConversationId = Annotated[
     str | None,
     Field(
@@ -331,17 +338,25 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             map_id=journey_map.id,
             current=study.is_current(journey_map),
             matched=len(ranked),
-            findings=[_brief(located, reach) for located, reach in ranked[:limit]],
+            findings=[_brief(journey_map, located, reach) for located, reach in ranked[:limit]],
             map_uri=map_uri(project),
         )
 
     @tool(READ_ONLY)
-    def get_theme(project: Project, theme_id: FindingId) -> Theme:
+    def get_theme(
+        project: Project,
+        theme_id: FindingId,
+        limit: Annotated[
+            int, Field(ge=1, le=500, description="How many of its quotes to return, at most")
+        ] = 100,
+    ) -> Theme:
         """One pain point or delight of the stored map by id (e.g. `pp-onboarding-1`, from
-        top_pain_points or get_journey_map) with all its verbatim quotes, its counts per segment
-        and the recommendations that address it."""
+        top_pain_points or get_journey_map) with its verbatim quotes, those the map shows
+        first, then every other member's (`quote_count` says how many it has; up to `limit`
+        are returned), its counts per segment and the recommendations that address it."""
         journey_map, located = studies(project).theme(theme_id)
         f = located.finding
+        quotes = theme_quotes(journey_map, f)
         return Theme(
             id=f.id,
             kind="delight" if located.kind == "delight" else "pain_point",
@@ -354,8 +369,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             segments=f.segments,
             touchpoints=f.touchpoints,
             emotion=f.emotion,
-            quote_count=len(f.evidence),
-            quotes=f.evidence,
+            quote_count=len(quotes),
+            quotes=quotes[:limit],
             recommendations=[
                 RecommendationRef(id=r.id, title=r.title, priority=r.priority)
                 for r in recommendations_for(journey_map, f.id)
@@ -437,14 +452,14 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         project: Project,
         op: Op,
         target: str = "",
-        title: str | None = None,
+        title: Title = None,
         into: str | None = None,
         stage: str | None = None,
         quote: QuoteRef | None = None,
         quotes: list[QuoteRef] | None = None,
         kind: Literal["pain_point", "delight"] = "pain_point",
         severity: Annotated[int, Field(ge=1, le=5)] = 3,
-        note: str | None = None,
+        note: Annotated[str | None, Field(max_length=MAX_NOTE)] = None,
         ctx: Context | None = None,
     ) -> EditOut:
         """Curate the draft map; the edit is kept and re-applied to every rebuild, and records
@@ -474,16 +489,18 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             op=done.edit.op,
             applied=not done.warnings,
             warnings=done.warnings,
-            finding=_brief(done.finding) if done.finding else None,
+            finding=_brief(done.map, done.finding) if done.finding else None,
             map_id=done.map.id,
         )
 
     @tool(READ_ONLY)
     def list_edits(project: Project, limit: Annotated[int, Field(ge=1, le=200)] = 20) -> EditList:
         """The people's and assistants' edits of the project's map, oldest first, with who
-        made each: the latest `limit` of them."""
-        edits = studies(project).edits()
-        return EditList(project=project, total=len(edits), edits=edits[-limit:])
+        made each: the latest `limit` of them. Each says what it was made on (`made_on`, and
+        for a merge `merged_into`: ids and titles when it was made) and the finding it leaves
+        in the map now (`now`: its id and title today)."""
+        log = studies(project).edit_log()
+        return EditList(project=project, total=len(log), edits=edit_entries(log[-limit:]))
 
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
     def undo_edit(project: Project, edit_id: str) -> str:
@@ -569,7 +586,7 @@ def _log_level(settings: Settings) -> LogLevel:
     return _LEVELS.get(settings.log_level.upper(), "WARNING")
 
 
-def _brief(located: Located, reach: int | None = None) -> FindingBrief:
+def _brief(journey_map: JourneyMap, located: Located, reach: int | None = None) -> FindingBrief:
     f = located.finding
     return FindingBrief(
         id=f.id,
@@ -580,7 +597,7 @@ def _brief(located: Located, reach: int | None = None) -> FindingBrief:
         segment_participants=reach,
         share=f.share,
         severity=f.severity,
-        quote_count=len(f.evidence),
+        quote_count=len(theme_quotes(journey_map, f)),
         quotes=short_quotes(f),
     )
 

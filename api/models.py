@@ -1,13 +1,15 @@
 """Wire models of the API and the MCP server (beyond the journey schema itself)."""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.briefs import Located
 from assistant.study import ProjectInfo
-from journey.edits import Edit
+from journey.edits import Edit, NamedFinding
 from journey.schema import (
     DefiningTheme,
     Evidence,
@@ -62,6 +64,27 @@ class RecommendationList(BaseModel):
     """Highest priority (impact / effort) first."""
 
 
+class EditEntry(Edit):
+    """An edit as listed: what it was made on (`made_on`, `merged_into`: ids and titles then)
+    and the finding it leaves in the map now (`now`)."""
+
+    now: NamedFinding | None = None
+    """The finding it leaves in the stored map (renamed, moved, merged into, split off,
+    added) by its id and title now: ids follow rank order and change when the map is rebuilt.
+    None when it dismissed one or no longer applies."""
+
+
+def edit_entries(log: Sequence[tuple[Edit, Located | None]]) -> list[EditEntry]:
+    """Edits with the finding each leaves now (Study.edit_log)."""
+    return [
+        EditEntry(
+            **edit.model_dump(),
+            now=NamedFinding(id=found.finding.id, title=found.finding.title) if found else None,
+        )
+        for edit, found in log
+    ]
+
+
 class EditList(BaseModel):
     """The edits of a project's map."""
 
@@ -71,8 +94,8 @@ class EditList(BaseModel):
     """The project."""
     total: int
     """How many edits are kept (the latest `limit` of them are shown)."""
-    edits: list[Edit]
-    """Oldest first, with who made each."""
+    edits: list[EditEntry]
+    """Oldest first, with who made each, what each was made on and what it left."""
 
 
 class SourceSummary(BaseModel):
@@ -253,7 +276,7 @@ class FindingBrief(BaseModel):
     severity: int
     """1 (mild) .. 5 (severe)."""
     quote_count: int
-    """All its quotes."""
+    """How many quotes it has in all (`get_theme` gives them)."""
     quotes: list[Evidence]
     """One or two short verbatim quotes, each with its source and character offsets."""
 
@@ -291,7 +314,7 @@ class RecommendationRef(BaseModel):
 
 
 class Theme(BaseModel):
-    """One pain point or delight with all its quotes and counts."""
+    """One pain point or delight with its quotes and counts."""
 
     model_config = ConfigDict(use_attribute_docstrings=True)
 
@@ -318,9 +341,11 @@ class Theme(BaseModel):
     emotion: str
     """The prevailing emotion."""
     quote_count: int
-    """Number of quotes."""
+    """How many quotes it has in all: those the map shows and its other members' (the coded
+    segments grouped into it)."""
     quotes: list[Evidence]
-    """Every verbatim quote, with its source and character offsets."""
+    """Its verbatim quotes, each with its source and character offsets: those the map shows
+    first (most typical first), then the rest; all of them, up to the `limit` asked for."""
     recommendations: list[RecommendationRef]
     """Intervention points that address it."""
     map_id: str

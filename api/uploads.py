@@ -16,7 +16,7 @@ from typing import BinaryIO
 from api.errors import status_of
 from api.models import IngestResult, Skipped, source_summary
 from assistant.study import Incoming, IngestOptions, Study
-from journey.errors import JourneymapError
+from journey.errors import JourneymapError, size_text
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _NAME_BYTES = 120
@@ -92,7 +92,7 @@ class Stager:
                 safe_name(self.name),
                 None,
                 "",
-                f"{safe_name(self.name)}: over the {self.limit / 1e6:g} MB limit; split it "
+                f"{safe_name(self.name)}: over the {size_text(self.limit)} limit; split it "
                 "or raise JOURNEYMAP_MAX_FILE_MB",
             )
         return Incoming(safe_name(self.name), self._path, self._hash.hexdigest())
@@ -105,22 +105,24 @@ def staging_folder(home: Path) -> Path:
 
 
 ABANDONED_SECONDS = 3600
-"""A staged file untouched this long, that no job holds, is left over from an upload whose body
-was cut off or whose server died before it made the job."""
+"""A file in uploads/ untouched this long, that no job holds, is left over: from an upload whose
+body was cut off or whose server died before it made the job, or kept by an earlier journeymap
+for as long as its source (as sent, so unredacted)."""
 
 
-def sweep_staging(home: Path, held: set[Path], now: float | None = None) -> int:
-    """Delete staged files no job holds and nothing has written to for ABANDONED_SECONDS (an
-    upload still arriving at another worker writes every piece, so it is never this old).
+def sweep_uploads(home: Path, held: set[Path], now: float | None = None) -> int:
+    """Delete files in uploads/ (staged, or waiting to be ingested) that no job holds and
+    nothing has written to for ABANDONED_SECONDS (an upload still arriving at another worker
+    writes every piece, and one being ingested was just staged, so neither is this old).
     Returns how many were deleted."""
-    folder = staging_folder(home)
+    folder = home / "uploads"
     if not folder.is_dir():
         return 0
     cutoff = (time.time() if now is None else now) - ABANDONED_SECONDS
     gone = 0
-    for path in folder.glob("incoming-*"):
+    for path in folder.rglob("*"):
         try:
-            if path.resolve() not in held and path.stat().st_mtime < cutoff:
+            if path.is_file() and path.resolve() not in held and path.stat().st_mtime < cutoff:
                 path.unlink()
                 gone += 1
         except OSError:  # taken by its job meanwhile, or not ours to delete: leave it
@@ -136,6 +138,13 @@ def stage_upload(home: Path, upload: Upload, limit: int) -> Incoming:
     return stager.finish()
 
 
+def _retry(exc: BaseException) -> bool:
+    """Whether an ingest that raised may be run again with the same files: the server stopped
+    or failed (5xx, a crash), which is no fault of the files; one that failed on its input
+    (4xx) would fail the same way again."""
+    return not (isinstance(exc, JourneymapError) and status_of(exc)[0] < 500)
+
+
 def ingest_uploads(
     study: Study,
     uploads: Sequence[Upload | Incoming],
@@ -144,20 +153,22 @@ def ingest_uploads(
     *,
     keep_for_retry: bool = False,
 ) -> IngestResult:
-    """Ingest files a client sent (staged already, or in memory) into a project; the staging
-    files are gone afterwards, whatever happened, unless `keep_for_retry` (a job that can be
-    run again) and the ingest stopped for a reason its files are not to blame for (a server
-    stopping, a crash): then they wait for the retry, or for the job to be forgotten."""
+    """Ingest files a client sent (staged already, or in memory) into a project; the files are
+    gone from the workspace afterwards, whatever happened, unless `keep_for_retry` (a job that
+    can be run again) and the ingest stopped for a reason its files are not to blame for (a
+    server stopping, a crash): then they wait for the retry, or for the job to be forgotten."""
     home = study.workspace.settings.home
     staged = [
         stage_upload(home, u, options.max_bytes) if isinstance(u, Upload) else u for u in uploads
     ]
     keep = keep_for_retry
     try:
-        report = study.ingest_uploads(staged, options, progress)
+        report = study.ingest_uploads(
+            staged, options, progress, keep_on_error=lambda exc: keep_for_retry and _retry(exc)
+        )
         keep = False
-    except JourneymapError as exc:
-        keep = keep and status_of(exc)[0] >= 500  # failed on its input: not to be retried
+    except BaseException as exc:
+        keep = keep and _retry(exc)
         raise
     finally:
         for file in staged:

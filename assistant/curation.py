@@ -8,7 +8,7 @@ import uuid
 from assistant import briefs
 from assistant.briefs import Located
 from assistant.workspace import Workspace
-from journey.edits import Edit, EditRequest, QuoteRef, anchor, find, locate
+from journey.edits import Edit, EditRequest, NamedFinding, QuoteRef, anchor, find, locate
 from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
 from journey.schema import Evidence, Finding, JourneyMap, Stage
@@ -116,12 +116,14 @@ def make_edit(
                 "touchpoints cannot be merged, split or unpinned; rename, move or delete one"
             )
         edit.touchpoint = (stage, name)
+        edit.made_on = NamedFinding(id=request.target, title=name)
     found = None
     if not request.target.startswith("touchpoint:"):
         found = find(m, request.target)
         if found is None:
             raise NotFoundError(f"no pain point or delight {request.target!r} in the current map")
         edit.anchor = anchor(found[1])
+        edit.made_on = NamedFinding(id=found[1].id, title=found[1].title)
     if request.op == "merge":
         into = find(m, request.into or "")
         if not request.into or request.into == request.target:
@@ -138,6 +140,7 @@ def make_edit(
                 "participants, quotes and severity)"
             )
         edit.into_anchor = anchor(into[1])
+        edit.merged_into = NamedFinding(id=into[1].id, title=into[1].title)
     if request.op == "pin":
         if request.quote is None:
             raise InvalidRequestError("pin needs a quote")

@@ -395,7 +395,10 @@ class JobStore:
         rows = db.execute(old, (cutoff.isoformat(timespec="microseconds"), self._keep_ended))
         forgotten = rows.fetchall()
         db.executemany("DELETE FROM jobs WHERE id=?", [(r[0],) for r in forgotten])
-        return [path for _, held in forgotten if held for path in json.loads(held)]
+        # Two uploads of one content wait in one place: a job still known may need it.
+        rest = db.execute("SELECT inputs_json FROM jobs WHERE inputs_json IS NOT NULL")
+        still = {path for (held,) in rest for path in json.loads(held)}
+        return [p for _, held in forgotten if held for p in json.loads(held) if p not in still]
 
     def _delete_inputs(self, paths: list[str]) -> None:
         """Delete the files forgotten jobs held (an ingest's staged uploads it never took in),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from journey.errors import ConfigError
+from journey.errors import MEGABYTE, ConfigError
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestOptions
@@ -166,14 +166,14 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         """The most bytes one upload request may carry (its whole body)."""
         megabytes = self.max_upload_mb if self.max_upload_mb is not None else 4 * self.max_file_mb
-        return int(megabytes * 1024 * 1024)
+        return int(megabytes * MEGABYTE)
 
     def ingest_options(self, **choices: Any) -> "IngestOptions":
         """IngestOptions carrying this process's per-file limits, plus the user's choices."""
         from ingest.pipeline import IngestOptions  # settings stay light: no chromadb at import
 
         return IngestOptions(
-            max_bytes=int(self.max_file_mb * 1024 * 1024),
+            max_bytes=int(self.max_file_mb * MEGABYTE),
             max_seconds=self.max_file_seconds,
             detect_names=self.detect_names,
             **choices,

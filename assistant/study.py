@@ -10,6 +10,7 @@ construction. Read-only use cases never write: `stored_map` reads, `fresh_map` m
 
 import contextlib
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -17,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,7 @@ from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.readers import SUPPORTED_EXTENSIONS
 from ingest.store import Hit, check_project_name
 from journey.diff import MapDiff
-from journey.edits import Edit, EditRequest
+from journey.edits import MAX_TITLE, Edit, EditRequest
 from journey.errors import (
     ConflictError,
     InputError,
@@ -114,20 +116,37 @@ def _suffix(name: str) -> str:
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+MAX_QUERY_CHARS = 2000
+"""The longest question or search query taken: an MCP trial's 100 KB query was searched and
+echoed back in a 203 KB reply."""
+
+
 def _asked(question: str) -> None:
-    """Refuse an empty question: chat would answer it with the study's summary, as if asked."""
+    """Refuse an empty question: chat would answer it with the study's summary, as if asked;
+    and one over MAX_QUERY_CHARS."""
     if not question.strip():
         raise InvalidRequestError(
             "the question is empty: ask something about the study, e.g. "
             "'what frustrates people during onboarding?'"
         )
+    _bounded("the question", question, MAX_QUERY_CHARS, "ask it in a sentence or two")
 
 
 def _searched(query: str) -> None:
-    """Refuse an empty query: every passage is equally near to it, so any would come back."""
+    """Refuse an empty query: every passage is equally near to it, so any would come back;
+    and one over MAX_QUERY_CHARS."""
     if not query.strip():
         raise InvalidRequestError(
             "the search query is empty: say what to look for, e.g. 'delivery fee'"
+        )
+    _bounded("the search query", query, MAX_QUERY_CHARS, "say what to look for in a few words")
+
+
+def _bounded(what: str, text: str | None, limit: int, hint: str) -> None:
+    """InvalidRequestError saying how long `text` is and how long it may be, if too long."""
+    if text is not None and len(text) > limit:
+        raise InvalidRequestError(
+            f"{what} is {len(text):,} characters long, over the {limit:,} allowed: {hint}"
         )
 
 
@@ -261,14 +280,17 @@ class Study:
         )
 
     def delete(self) -> None:
-        """Delete the project with its sources, store, maps and edits, and the files clients
-        sent it (kept as sent, so unredacted)."""
+        """Delete the project with its sources, store, maps and edits, the files clients sent
+        it (kept as sent, so unredacted, while a job may still need them) and its chat sessions
+        in conversations/ (questions as typed, and quotes)."""
         with self._writing():
             self.workspace.store.drop_project(self.project)
             # The repository first: a crash between the two leaves a project to delete again.
             self.workspace.repository.delete_project(self.project)
             self.workspace.catalog.delete_project(self.project)
             shutil.rmtree(self._uploads, ignore_errors=True)
+            for log in self._chat_logs():
+                log.unlink(missing_ok=True)
 
     # sources
     def ingest_paths(
@@ -294,14 +316,20 @@ class Study:
         files: Sequence[Incoming],
         options: IngestOptions,
         progress: Callable[[float, str], None] = lambda fraction, message: None,
+        keep_on_error: Callable[[BaseException], bool] = lambda exc: False,
     ) -> IngestReport:
-        """Keep files a client sent in the workspace and ingest them.
+        """Keep files a client sent in the workspace while they are ingested, then forget them.
 
-        Each is stored as uploads/<project>/<sha256[:12]>/<name>: the same content sent twice
-        is one file, two different files of one name are two sources. A file whose staging
-        file is gone but that was kept before (an interrupted ingest run again) is ingested
-        from where it was kept. Raises TooLargeError, UnsupportedError or InputError (saying
-        why for each file) when none could be ingested.
+        Each waits as uploads/<project>/<sha256[:12]>/<name>: the same content sent twice is
+        one file, two different files of one name are two sources. A file whose staging file
+        is gone but that waits there (an interrupted ingest run again) is ingested from there.
+        Once the ingest ends, stored, unchanged or refused, the files are deleted: the original
+        text stays only in the catalog, and what a file holds that is never read into a source
+        (a .docx's author, a PDF's metadata, a table's other columns, a JSON file's other
+        fields) stays nowhere. A trial found all of that raw in uploads/ after a successful
+        ingest. When the ingest raises, the files wait for a retry if `keep_on_error` says so
+        (a server stopping or failing, not a fault of the files). Raises TooLargeError,
+        UnsupportedError or InputError (saying why for each file) when none could be ingested.
         """
         settings = self.workspace.settings
         if len(files) > settings.max_upload_files:
@@ -310,48 +338,26 @@ class Study:
                 code="too_many_files",
             )
         report = IngestReport()
-        paths: list[Path] = []
         refusals: list[type[InputError]] = []
         with self._writing():
             ingestor = self.workspace.ingestor(self.project, options)  # checks the name first
-            for file in files:
-                if file.path is None:
-                    report.skipped.append((file.name, file.refused or f"{file.name}: not received"))
-                    refusals.append(TooLargeError)
-                    continue
-                suffix = _suffix(file.name)
-                if suffix not in SUPPORTED_EXTENSIONS:
-                    report.skipped.append(
-                        (
-                            file.name,
-                            f"{file.name}: unsupported file type {suffix or '(none)'}"
-                            f"; use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}",
-                        )
-                    )
-                    refusals.append(UnsupportedError)
-                    continue
-                path = self._kept(file)
-                if file.path.exists():
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(file.path, path)  # same content, same place: a no-op re-upload
-                elif not path.exists():  # an interrupted job's file, deleted since
-                    report.skipped.append((file.name, f"{file.name}: gone; send it again"))
-                    refusals.append(InputError)
-                    continue
-                paths.append(path)
+            paths = self._take_in(files, report, refusals)
             done = [0]
 
             def read(path: Path) -> None:
                 done[0] += 1
                 progress(done[0] / max(1, len(paths)), f"ingested {path.name}")
 
-            ingestor.ingest(paths, report, on_file=read)
-            # a refused file is not kept ("bad files never touch what is stored": an
-            # integrator's refused 31 MB transcript and zip bomb stayed in uploads/), unless it
-            # ran out of time, which an ingest run again may not
-            for path in paths:
-                if path.name not in report.timed_out:
-                    self._forget_upload(str(path))
+            try:
+                ingestor.ingest(paths, report, on_file=read)
+            except BaseException as exc:
+                if not keep_on_error(exc):
+                    self._drop_uploads(paths)
+                raise
+            # Done with every file, whatever became of it; a file cut short by its time budget
+            # too: its job is done, nothing would take it in again, and sending it again adds
+            # the rows it did not store.
+            self._drop_uploads(paths)
         if not report.added and not report.unchanged and report.skipped:
             # Every file failed the same early way: say which; otherwise, input in general.
             same = len(set(refusals)) == 1 and len(refusals) == len(report.skipped)
@@ -362,8 +368,42 @@ class Study:
             )
         return report
 
-    def _kept(self, file: Incoming) -> Path:
-        """Where ingest_uploads keeps a file a client sent."""
+    def _take_in(
+        self, files: Sequence[Incoming], report: IngestReport, refusals: list[type[InputError]]
+    ) -> list[Path]:
+        """Move each staged file to where it waits while it is ingested; the files to ingest.
+        A file refused as it arrived, of a type never read, or gone is skipped with why."""
+        paths: list[Path] = []
+        for file in files:
+            if file.path is None:
+                report.skipped.append((file.name, file.refused or f"{file.name}: not received"))
+                refusals.append(TooLargeError)
+                continue
+            suffix = _suffix(file.name)
+            if suffix not in SUPPORTED_EXTENSIONS:
+                report.skipped.append(
+                    (
+                        file.name,
+                        f"{file.name}: unsupported file type {suffix or '(none)'}"
+                        f"; use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}",
+                    )
+                )
+                refusals.append(UnsupportedError)
+                continue
+            path = self.waiting_upload(file)
+            if file.path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(file.path, path)  # same content, same place: a no-op re-upload
+            elif not path.exists():  # an interrupted job's file, deleted since
+                report.skipped.append((file.name, f"{file.name}: gone; send it again"))
+                refusals.append(InputError)
+                continue
+            paths.append(path)
+        return paths
+
+    def waiting_upload(self, file: Incoming) -> Path:
+        """Where ingest_uploads keeps a file a client sent while it is ingested (a job that
+        may be retried holds this path, so that forgetting the job deletes it)."""
         return self._uploads / file.digest[:12] / file.name
 
     def missing_uploads(self, files: Sequence[Incoming]) -> list[str]:
@@ -376,7 +416,7 @@ class Study:
             if file.path is not None
             and _suffix(file.name) in SUPPORTED_EXTENSIONS
             and not file.path.exists()
-            and not self._kept(file).exists()
+            and not self.waiting_upload(file).exists()
         ]
 
     def sources(self) -> list[Source]:
@@ -417,6 +457,8 @@ class Study:
             self._forget_upload(stored.locator)
 
     def _forget_upload(self, locator: str) -> None:
+        """Delete a source's file in uploads/ once no other source is read from it: an earlier
+        journeymap kept a client's files there for as long as their sources."""
         file = Path(locator.split("#", 1)[0]).resolve()
         if not file.is_relative_to(self._uploads.resolve()) or not file.exists():
             return
@@ -425,9 +467,16 @@ class Study:
             for s in self.workspace.catalog.sources(self.project)
         ):
             return
-        file.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # not empty: another file of that content's name
-            file.parent.rmdir()
+        self._drop_uploads([file])
+
+    def _drop_uploads(self, files: Sequence[Path]) -> None:
+        """Delete files waiting in this project's uploads/ (and their folders, once empty)."""
+        for file in files:
+            if not file.resolve().is_relative_to(self._uploads.resolve()):
+                continue
+            file.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not empty: another file of that content's name
+                file.parent.rmdir()
 
     @property
     def _uploads(self) -> Path:
@@ -461,6 +510,7 @@ class Study:
         if it shares no stage with the map.
         Without stages or a preset, the stages a person chose for the last map (given, or a
         preset) are kept, so its edits still apply; preset `auto` chooses afresh."""
+        _bounded("the title", title, MAX_TITLE, "give a short one")
         specs = parse_stages(list(stages)) or None
         kept = None
         if preset is not None and preset.strip().lower() == AUTO_STAGES:
@@ -589,6 +639,17 @@ class Study:
         """The project's edits, oldest first."""
         return self.workspace.repository.edits(self.project)
 
+    def edit_log(self) -> list[tuple[Edit, "briefs.Located | None"]]:
+        """The project's edits, oldest first, each with the finding it leaves in the stored map
+        (renamed, moved, merged into, split off, added) under its id now; None when it
+        dismissed one, no longer applies, or no map is stored."""
+        edits = self.edits()
+        try:
+            journey_map = self.stored_map()
+        except NotFoundError:
+            return [(edit, None) for edit in edits]
+        return [(edit, edited_finding(journey_map, edit)) for edit in edits]
+
     def undo_edit(self, edit_id: str) -> None:
         """Remove an edit; the next map no longer applies it."""
         with self._writing():
@@ -614,6 +675,23 @@ class Study:
         return self.studies.chat(self.project).stream(
             question, conversation=conversation or uuid.uuid4().hex
         )
+
+    def chat_log(self) -> Path:
+        """A new file for `journeymap chat` to write a session to, as JSONL: in the workspace's
+        conversations/ folder, named by the project and the time, so the project's deletion
+        finds it."""
+        return self._conversations / f"{self.project}-{datetime.now(UTC):%Y%m%dT%H%M%S}.jsonl"
+
+    def _chat_logs(self) -> list[Path]:
+        """The project's chat sessions in conversations/ (not those of a project whose name
+        starts with this one's)."""
+        name = re.compile(re.escape(self.project) + r"-\d{8}T\d{6}\.jsonl")
+        folder = self._conversations
+        return [p for p in folder.iterdir() if name.fullmatch(p.name)] if folder.is_dir() else []
+
+    @property
+    def _conversations(self) -> Path:
+        return self.workspace.settings.home / "conversations"
 
     def asked(self, conversation: str) -> str | None:
         """What the last question of a conversation searched for (a follow-up joins the

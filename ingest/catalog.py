@@ -15,7 +15,7 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -232,10 +232,14 @@ class Catalog:
 
     def update_source(self, project: str, source: Source) -> None:
         """Replace a stored source's model (e.g. re-redacted), keeping its text and status."""
+        self.update_sources(project, [source])
+
+    def update_sources(self, project: str, sources: Sequence[Source]) -> None:
+        """Replace stored sources' models, in one transaction."""
         with self._transaction() as db:
-            db.execute(
+            db.executemany(
                 "UPDATE sources SET source_json=? WHERE project=? AND id=?",
-                (source.model_dump_json(), project, source.id),
+                [(source.model_dump_json(), project, source.id) for source in sources],
             )
 
     def commit(self, project: str, ids: Iterable[str], replaced: Iterable[str]) -> None:

@@ -28,7 +28,8 @@ from ingest.document import (
 from ingest.errors import UnreadableFileError
 from ingest.reviews import read_reviews
 from ingest.subtitles import parse_captions
-from ingest.transcript import parse_transcript
+from ingest.transcript import FrontMatter, front_matter, parse_transcript
+from journey.errors import MEGABYTE, size_text
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +44,13 @@ _TEXT_KEYS = ("text", "content", "utterance", "transcript", "message")
 
 INFLATE_FACTOR = 4
 """A .docx may inflate, and a .pdf may extract, to this many times the file size limit..."""
-INFLATE_FLOOR = 64_000_000
+INFLATE_FLOOR = 64 * MEGABYTE
 """...or to this many bytes, whichever is more."""
-DOCX_XML_FLOOR = 32_000_000
+DOCX_XML_FLOOR = 32 * MEGABYTE
 """The XML parts of a .docx (parsed into memory whole) may total max(max_bytes, this)."""
 DOCX_MAX_RATIO = 100
 """A .docx member inflating more than this many times over its compressed size is a bomb..."""
-DOCX_RATIO_FLOOR = 10_000_000
+DOCX_RATIO_FLOOR = 10 * MEGABYTE
 """...once it inflates past this many bytes (small, very repetitive parts are harmless)."""
 DOCX_MAX_MEMBERS = 10_000
 DOCX_MAX_GRID_SPAN = 64  # Word tables have at most 63 columns
@@ -75,7 +76,7 @@ def read_file(
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableFileError(
-            f"{path.name}: {_size(size)} is over the {_size(max_bytes)} limit; "
+            f"{path.name}: {size_text(size)} is over the {size_text(max_bytes)} limit; "
             "split it or raise JOURNEYMAP_MAX_FILE_MB"
         )
     data = path.read_bytes()
@@ -113,20 +114,31 @@ def read_file(
                 "timestamp kept without time"
             )
         return [_capped(path, document)]
-    turns, sections = parse_transcript(text)
-    return [
-        _capped(
-            path,
-            Document(
-                text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
-            ),
-        )
-    ]
+    front = front_matter(text) if suffix == ".md" else None
+    turns, sections = parse_transcript(_blanked(text, front.end) if front else text)
+    document = Document(
+        text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
+    )
+    if front:
+        document.warnings.append(_front_matter_note(path, front))
+    return [_capped(path, document)]
 
 
-def _size(n: int) -> str:
-    """A byte count for messages; sizes under 1 MB in bytes, so they never read as `0 MB`."""
-    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+def _blanked(text: str, end: int) -> str:
+    """The text with its first `end` characters blank (line breaks kept): read as nothing,
+    while every offset still points into the text as it is."""
+    return re.sub(r"[^\n]", " ", text[:end]) + text[end:]
+
+
+def _front_matter_note(path: Path, front: FrontMatter) -> str:
+    """The warning that a file's front matter was left out, naming its fields (never their
+    values, which are often the participant's name and contact details)."""
+    shown = [k for k in front.keys if re.fullmatch(r"[\w-]{1,32}", k)][:8]
+    fields = f": {', '.join(shown)}{', ...' if len(front.keys) > len(shown) else ''}"
+    return (
+        f"{path.name}: its front matter (lines 1-{front.lines}{fields if shown else ''}) is "
+        "metadata, not speech: left out of the turns"
+    )
 
 
 def _capped(path: Path, document: Document) -> Document:
@@ -192,7 +204,7 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
             declared = sum(m.file_size for m in members)
             if declared > total_budget:
                 raise refuse(
-                    f"unzips to {_size(declared)}, over the {_size(total_budget)} limit "
+                    f"unzips to {size_text(declared)}, over the {size_text(total_budget)} limit "
                     "(a zip bomb?)",
                     "split the document or remove large images",
                 )
@@ -215,7 +227,8 @@ def _check_docx_archive(path: Path, data: bytes, max_bytes: int) -> None:
                 if seen > member.file_size or inflated > total_budget:
                     raise refuse(f"{member.filename} unzips past its declared size (a zip bomb?)")
                 if xml > xml_budget:
-                    raise refuse(f"its text unzips past {_size(xml_budget)}", "split the document")
+                    past = f"its text unzips past {size_text(xml_budget)}"
+                    raise refuse(past, "split the document")
     except _DtdFound as found:
         raise refuse(f"{found} declares a DTD or entities, which Word never writes") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
@@ -321,7 +334,8 @@ def _pdf_text(path: Path, data: bytes, budget: int) -> str:
                 extracted += len(pages[-1])
                 if extracted > budget:
                     raise UnreadableFileError(
-                        f"{path.name}: the PDF holds more than {_size(budget)} of text; split it"
+                        f"{path.name}: the PDF holds more than {size_text(budget)} of text; "
+                        "split it"
                     )
     except (
         PyPdfError,

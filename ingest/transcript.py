@@ -27,6 +27,53 @@ _SUBTASK = re.compile(r"^(?:[a-z]{1,2}\.[ivx]{1,4}|[ivx]{1,4}\.|[a-h]\.)\s+(?P<t
 _NOTE = re.compile(r"^[\(\[].*[\)\]]$")
 
 
+_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
+"""A Markdown file's front matter opens with one of these lines (YAML, TOML) and closes with
+one of its closing lines."""
+_FRONT_LINE = re.compile(
+    r"^(?:\s*#.*|(?P<key>[\w\"'][\w \"'.-]{0,63}?)\s*[:=](?:\s.*)?|\s+\S.*|-\s.*|\s*)$"
+)
+"""A line a front matter block is made of: `key: value` (YAML) or `key = value` (TOML), a list
+item, an indented continuation, a comment or a blank."""
+_FRONT_MAX_LINES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A Markdown file's leading metadata block: `text[:end]`, from its opening fence to its
+    closing one."""
+
+    end: int
+    lines: int
+    keys: list[str]
+    """Its top-level field names, in order."""
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The front matter a Markdown file begins with (a `---` ... `---` YAML block, as Jekyll,
+    Hugo, Obsidian and Pandoc write, or `+++` TOML), if it has one. It is about the interview,
+    not said in it: read as turns, a trial's `participant:`, `email:` and `location:` lines
+    became speakers, and one a quote cited in chat and the map. A block whose lines are not
+    fields (a transcript opening with a horizontal rule, say) is not front matter."""
+    lines = text.split("\n", _FRONT_MAX_LINES + 2)
+    opening = lines[0].lstrip("\ufeff").rstrip()
+    closers = _FENCES.get(opening)
+    if closers is None:
+        return None
+    keys: list[str] = []
+    end = len(lines[0]) + 1
+    for n, line in enumerate(lines[1 : _FRONT_MAX_LINES + 1], start=2):
+        if line.rstrip() in closers:
+            return FrontMatter(end + len(line), n, keys)
+        m = _FRONT_LINE.match(line)
+        if m is None:
+            return None
+        if m["key"] and not line[:1].isspace():
+            keys.append(m["key"].strip("\"' "))
+        end += len(line) + 1
+    return None
+
+
 @dataclass(slots=True)
 class _Line:
     kind: str  # blank, lineno, heading, header, speaker, note, task, content

@@ -25,6 +25,12 @@ from journey.schema import (
     participant_key,
 )
 
+MAX_TITLE = 200
+"""The longest title a person may give a finding or a map: an MCP trial's 20,000-character
+rename was stored and shown as the finding's title."""
+MAX_NOTE = 500
+"""The longest note kept with an edit."""
+
 Op = Literal["rename", "merge", "split", "delete", "restage", "pin", "unpin", "add"]
 QuoteRef = dict[str, str | int]
 """A quote by place: source_id, char_start and char_end."""
@@ -67,7 +73,7 @@ class EditRequest(BaseModel):
     target: str = ""
     """Id of a pain point or delight in the current map, or `touchpoint:<stage>:<name>`
     (every op but add)."""
-    title: str | None = None
+    title: str | None = Field(None, max_length=MAX_TITLE)
     """New title (rename), the split-off finding's title (split), the new finding's (add),
     the title of the finding it dismissed (delete: for the record, once it is gone)."""
     into: str | None = None
@@ -83,8 +89,19 @@ class EditRequest(BaseModel):
     """What the new finding is (add)."""
     severity: int = Field(3, ge=1, le=5)
     """The new finding's severity, 1..5 (add)."""
-    note: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=MAX_NOTE)
     """Why: kept with the edit."""
+
+
+class NamedFinding(BaseModel):
+    """A pain point, delight or touchpoint by id and title."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    id: str
+    """Its id (`pp-onboarding-1`, or `touchpoint:<stage>:<name>`)."""
+    title: str
+    """Its title (a touchpoint's name)."""
 
 
 class Edit(BaseModel):
@@ -116,6 +133,13 @@ class Edit(BaseModel):
     """Who made it (the face and, where known, the person or assistant)."""
     note: str | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    made_on: NamedFinding | None = None
+    """The finding (or touchpoint) it was made on, by its id and title then: what a rename
+    renamed, a merge merged, a restage moved, a delete dismissed. An MCP trial's list of edits
+    could not say what had been merged. None for an add, and for an edit made before
+    journeymap kept it."""
+    merged_into: NamedFinding | None = None
+    """The finding a merge went into, by its id and title then."""
 
 
 def anchor(finding: Finding) -> list[tuple[str, int]]:
@@ -246,6 +270,7 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             left = [e for e in finding.evidence if (e.source_id, e.char_start) != edit.unpinned]
             if left:
                 finding.evidence = left
+                _drop_member(out, finding, edit.unpinned)
             else:
                 out.warnings.append(
                     f"edit {edit.id} (unpin) was not applied: it would leave "
@@ -280,6 +305,14 @@ def _rescore(m: JourneyMap) -> None:
     m.recommendations.sort(key=by_priority)
     m.top_pain_points.sort(key=lambda i: by_reach(located[i]))
     m.top_delights.sort(key=lambda i: by_reach(located[i]))
+
+
+def _drop_member(m: JourneyMap, finding: Finding, key: tuple[str, int]) -> None:
+    """An unpinned quote leaves the finding's members too (its coded segment joins no theme),
+    so listing every quote of the finding does not bring it back."""
+    for o in m.observations:
+        if o.theme == finding.id and (o.evidence.source_id, o.evidence.char_start) == key:
+            o.theme = None
 
 
 def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:

@@ -31,6 +31,19 @@ class TooLargeError(InputError):
     """Too much at once: a file over the size limit, too many files in one upload."""
 
 
+MEGABYTE = 1024 * 1024
+"""A megabyte as the size limits count it (JOURNEYMAP_MAX_FILE_MB, JOURNEYMAP_MAX_UPLOAD_MB)."""
+
+
+def size_text(n: float) -> str:
+    """A size as an error says it, in the unit its limit is set in: "50 MB" for
+    JOURNEYMAP_MAX_FILE_MB=50 (a trial read "52.4288 MB limit", bytes over 10**6), "1.5 MB";
+    under a megabyte in bytes, so a small limit never reads "0 MB"."""
+    if n < MEGABYTE:
+        return f"{round(n):,} bytes"
+    return f"{n / MEGABYTE:,.1f}".removesuffix(".0") + " MB"
+
+
 class UnsupportedError(InputError):
     """A file of a type journeymap cannot read; the message lists the types it can."""
 

@@ -10,6 +10,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import StudyDep
 from api.errors import error_body, status_of
+from assistant.study import MAX_QUERY_CHARS
 from journey.errors import JourneymapError
 from journey.schema import ChatAnswer
 
@@ -24,7 +25,7 @@ class Question(BaseModel):
         json_schema_extra={"examples": [{"question": "What frustrates people during onboarding?"}]},
     )
 
-    question: str = Field(min_length=1, max_length=2000)
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
     """The question, in any language."""
     conversation_id: str | None = Field(
         None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"

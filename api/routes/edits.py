@@ -4,7 +4,8 @@ Stored per project and re-applied to every rebuild of the map."""
 from fastapi import APIRouter, status
 
 from api.deps import StudyDep
-from journey.edits import Edit, EditRequest
+from api.models import EditEntry, edit_entries
+from journey.edits import EditRequest
 from journey.schema import JourneyMap
 
 router = APIRouter(prefix="/v1/projects/{project}/edits", tags=["edits"])
@@ -23,8 +24,10 @@ def add_edit(study: StudyDep, body: EditRequest) -> JourneyMap:
 
 
 @router.get("", summary="List the project's edits, oldest first")
-def list_edits(study: StudyDep) -> list[Edit]:
-    return study.edits()
+def list_edits(study: StudyDep) -> list[EditEntry]:
+    """Each with who made it, what it was made on (`made_on`, `merged_into`: ids and titles
+    then) and the finding it leaves in the map now (`now`)."""
+    return edit_entries(study.edit_log())
 
 
 @router.delete("/{edit_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Undo an edit")

@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ScopeDep, StateDep, StudyDep
 from api.jobs import Job, Work, job_accepted, job_response, wait_or_hand_back
 from api.models import IdealDraft
 from assistant.study import Studies, Study, read_ideal
 from journey import exports
+from journey.edits import MAX_TITLE
 from journey.errors import GoneError, NotFoundError
 from journey.labels import LanguageChoice
 from journey.render import MEDIA_TYPES, Format
@@ -47,7 +48,7 @@ class MapRequest(BaseModel):
     stages: list[str] | None = None
     """Stages in order, `Name` or `Name: description`; default: guide headings or the
     default taxonomy."""
-    title: str | None = None
+    title: str | None = Field(None, max_length=MAX_TITLE)
     """Title of the map."""
     preset: str | None = None
     """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality, hotel,

@@ -1,6 +1,6 @@
 """Sources: upload transcripts and review tables, list them, read one, delete one."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +17,8 @@ from api.errors import ApiError
 from api.jobs import Job, Work, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
-from assistant.study import Incoming, check_project_name
-from journey.errors import GoneError
+from assistant.study import Incoming, Study, check_project_name
+from journey.errors import MEGABYTE, GoneError, size_text
 from journey.source import Source, SourceKind
 
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
@@ -137,12 +137,24 @@ async def upload_sources(
         ingest_work(state, project, kept),
         state.settings.job_wait_seconds if wait else 0.0,
         request=kept.model_dump(mode="json"),
-        inputs=[f.path for f in kept.files if f.path is not None],
+        inputs=_held(state.studies.open(project), form.files, home),
     )
     if not wait:  # a job was asked for: it answers 202 even if the job has already ended
         return job_accepted(job)
     added = bool(job.status == "done" and job.result["added"])
     return job_response(job, status.HTTP_201_CREATED if added else status.HTTP_200_OK)
+
+
+def _held(study: Study, files: Sequence[Incoming], home: Path) -> list[str]:
+    """The workspace files an upload's job holds until it is forgotten (relative to the
+    workspace): each file as staged and where it waits while it is ingested, so that a job
+    interrupted mid-way and never retried leaves no client's file behind."""
+    return [
+        path.resolve().relative_to(home.resolve()).as_posix()
+        for file in files
+        if file.path is not None
+        for path in (file.path, study.waiting_upload(file))
+    ]
 
 
 class StagedFile(BaseModel):
@@ -212,7 +224,7 @@ def ingest_again(state: AppState, project: str, request: IngestRequest) -> Work:
 
 
 def _file_limit(state: AppState) -> int:
-    return int(state.settings.max_file_mb * 1024 * 1024)
+    return int(state.settings.max_file_mb * MEGABYTE)
 
 
 @dataclass
@@ -348,7 +360,7 @@ async def _read_form(request: Request, state: AppState) -> _Form:
     """The upload's form, read within JOURNEYMAP_MAX_UPLOAD_FILES and _MAX_UPLOAD_MB."""
     limit = state.settings.max_upload_bytes()
     too_large = (
-        f"the upload is over the {limit / 1e6:g} MB limit for one request; send fewer files "
+        f"the upload is over the {size_text(limit)} limit for one request; send fewer files "
         "at once or raise JOURNEYMAP_MAX_UPLOAD_MB"
     )
     declared = request.headers.get("content-length", "")

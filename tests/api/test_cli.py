@@ -435,6 +435,13 @@ def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run
     listed = _run(home, "edit", "list", "-p", "bank")
     assert listed.returncode == 0 and "rename" in listed.stdout and "add" in listed.stdout
     assert "cli" in listed.stdout
+    rename_row = next(r for r in listed.stdout.splitlines() if "│ rename" in r)
+    assert pain["title"][:12] in rename_row, rename_row  # what it renamed, not only its title
+    # an MCP trial stored a 20,000-character title
+    long = _run(home, "edit", "rename", pain["id"], "x" * 300, "-p", "bank")
+    assert long.returncode == 2 and "at most 200 characters" in long.stderr, long.stderr
+    long_map = _run(home, "map", "-p", "bank", "--title", "x" * 300)
+    assert long_map.returncode == 2 and "300 characters long" in long_map.stderr
     # an edit without a title of its own names the finding it touched (the column was empty)
     pinned = _run(home, "edit", "pin", pain["id"], where, "-p", "bank")
     assert pinned.returncode == 0, pinned.stderr

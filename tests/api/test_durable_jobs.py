@@ -32,6 +32,7 @@ from tests.support.server import free_port
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 QA = FIXTURES / "transcripts" / "qa.txt"
 OTTER = FIXTURES / "transcripts" / "otter.txt"
+NAMES = FIXTURES / "transcripts" / "name_colon.txt"
 
 # A server whose LLM never answers: its map builds stop, deterministically, inside their first
 # LLM request (the real OpenAI client over an httpx.MockTransport, our seam for the LLM's
@@ -316,10 +317,21 @@ def _dead_upload(home: Path, job_id: str, source: Path, clock: float = 0.0) -> P
     digest = hashlib.sha256(staged.read_bytes()).hexdigest()
     relative = staged.relative_to(home).as_posix()
     request = IngestRequest(files=[StagedFile(name=source.name, path=relative, digest=digest)])
+    held = [relative, _waiting(home, source).relative_to(home).as_posix()]
     store = JobStore(home / "journeymap.sqlite", clock=lambda: clock)
-    store.add(job_id, "ingest", "p", "gone:1:x", 30, request.model_dump(mode="json"), [relative])
+    store.add(job_id, "ingest", "p", "gone:1:x", 30, request.model_dump(mode="json"), held)
     store.close()
     return staged
+
+
+def _waiting(home: Path, source: Path) -> Path:
+    """Where a file sent to project p waits while it is ingested."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return home / "uploads" / "p" / digest[:12] / source.name
+
+
+def _files_in_uploads(home: Path) -> list[Path]:
+    return [p for p in (home / "uploads").rglob("*") if p.is_file()]
 
 
 def _dead_build(home: Path, job_id: str, title: str, attempts: int = 1) -> None:
@@ -366,6 +378,45 @@ def test_a_retry_says_why_a_job_cannot_run_again(tmp_path: Path, embedder: Any) 
             assert client.delete("/v1/projects/p").status_code in (200, 204)
             gone = client.post("/v1/jobs/deadbeef00000002/retry")
             assert gone.status_code == 410 and "no project 'p'" in gone.json()["error"]["message"]
+    finally:
+        workspace.close()
+
+
+def test_an_upload_cut_off_mid_ingest_is_retried_from_where_it_waited_then_deleted(
+    tmp_path: Path, embedder: Any
+) -> None:
+    """A worker died while it ingested an upload: its file had left the staging folder for
+    uploads/<project>/. The retry takes it in from there, and then nothing the client sent is
+    left in the workspace; a job forgotten without a retry takes its file with it."""
+    settings = Settings(home=tmp_path / "home")
+    home = settings.home
+    for job_id, source in (("deadbeef00000001", OTTER), ("deadbeef00000002", QA)):
+        staged = _dead_upload(home, job_id, source)
+        _waiting(home, source).parent.mkdir(parents=True)
+        os.replace(staged, _waiting(home, source))  # as the ingest does before it reads it
+    workspace = open_workspace(settings, embedder)
+    try:
+        with TestClient(create_app(settings, workspace)) as client:
+            # the upload route's job holds its files where they wait, as _dead_upload's do
+            files = {"files": (NAMES.name, NAMES.read_bytes())}
+            r = client.post("/v1/projects/p/sources", files=files, params={"wait": "false"})
+            sent = poll_job(client, r.headers["location"])
+            assert sent["status"] == "done", sent
+            reader = JobStore(home / "journeymap.sqlite")
+            recorded = reader.get(sent["id"])
+            reader.close()
+            held = _waiting(home, NAMES).relative_to(home).as_posix()
+            assert recorded is not None and held in recorded.inputs, recorded
+            r = client.post("/v1/jobs/deadbeef00000001/retry")
+            assert r.status_code == 202, r.text
+            job = poll_job(client, r.headers["location"])
+            assert job["status"] == "done", job
+            assert [s["path"] for s in job["result"]["added"]] == [OTTER.name]
+            assert _files_in_uploads(home) == [_waiting(home, QA)]
+        store = JobStore(home / "journeymap.sqlite", keep_ended=0)
+        store.add("next", "map", "p", "w", 60)  # forgets every ended job
+        store.close()
+        assert _files_in_uploads(home) == []
     finally:
         workspace.close()
 
@@ -553,19 +604,25 @@ def test_a_restart_removes_staged_uploads_no_job_holds_once_they_are_old(
     folder = staging_folder(settings.home)
     folder.mkdir(parents=True)
     cut_off, arriving, held = (folder / f"incoming-{n}" for n in ("cut", "now", "held"))
-    for path in (cut_off, arriving, held):
+    # an earlier journeymap kept a file sent for as long as its source; one waits for a retry
+    earlier, waiting = (_waiting(settings.home, p) for p in (QA, OTTER))
+    for path in (cut_off, arriving, held, earlier, waiting):
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"Interviewer: Hello?\nParticipant: Hi.")
     hour_ago = time.time() - 2 * ABANDONED_SECONDS
-    for path in (cut_off, held):
+    for path in (cut_off, held, earlier, waiting):
         os.utime(path, (hour_ago, hour_ago))
     store = JobStore(settings.home / "journeymap.sqlite")
-    store.add("job-1", "ingest", "p", "w", 60, inputs=[held.relative_to(settings.home).as_posix()])
+    inputs = [p.relative_to(settings.home).as_posix() for p in (held, waiting)]
+    store.add("job-1", "ingest", "p", "w", 60, inputs=inputs)
     store.close()
     workspace = open_workspace(settings, embedder)
     try:
         with TestClient(create_app(settings, workspace)):
             assert not cut_off.exists(), "an old staged file no job holds is left over"
+            assert not earlier.exists(), "a file an earlier journeymap kept is left over"
             assert arriving.exists(), "an upload still arriving is never touched"
             assert held.exists(), "a job's staged file waits for its retry"
+            assert waiting.exists(), "a job's file cut off mid-ingest waits for its retry"
     finally:
         workspace.close()

@@ -25,7 +25,7 @@ from api.jobs import Jobs
 from api.uploads import safe_name
 from assistant.settings import Settings
 from assistant.workspace import Workspace, open_workspace
-from journey.errors import ConfigError
+from journey.errors import MEGABYTE, ConfigError, size_text
 from tests.support.server import free_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -174,6 +174,18 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
         client.portal.call(app, scope, receive, send)
     assert sent[0]["status"] == 413
     assert b"upload_too_large" in sent[1]["body"]
+    assert b"over the 1 MB limit for one request" in sent[1]["body"]
+
+
+def test_a_size_limit_is_said_in_the_megabytes_it_is_set_in(client_with, home: Path):
+    """A trial's 50 MB limit was said as "52.4288 MB" (bytes over 10**6)."""
+    with client_with(max_file_mb=1, max_upload_mb=4) as client:
+        big = b"Interviewer: Hi?\nP1: " + b"slow " * 250_000
+        r = client.post("/v1/projects/mb/sources", files={"files": ("big.txt", big)})
+        assert r.status_code == 413, r.text
+        assert "big.txt: over the 1 MB limit; split it" in _error(r)["message"], r.text
+    assert size_text(50 * MEGABYTE) == "50 MB" and size_text(1.5 * MEGABYTE) == "1.5 MB"
+    assert size_text(2097) == "2,097 bytes"
 
 
 def test_a_file_over_the_size_limit_is_skipped_while_the_others_are_ingested(
@@ -190,12 +202,12 @@ def test_a_file_over_the_size_limit_is_skipped_while_the_others_are_ingested(
         assert len(body["added"]) == 1
         assert [s["file"] for s in body["skipped"]] == ["huge.txt"]
         assert "limit" in body["skipped"][0]["reason"]
-    assert [p.name for p in _stored_files(home)] == ["small.txt"]
+    assert _stored_files(home) == []
 
 
 def test_a_file_refused_on_reading_is_not_kept(client_with, home: Path):
     """An integrator's trial: refused uploads (garbage, a zip bomb, a 31 MB transcript) stayed
-    in uploads/ for good."""
+    in uploads/ for good; and the stored ones stay only in the catalog, not in uploads/."""
     with client_with() as client:
         files = [
             ("files", ("good.txt", _interview(1))),
@@ -204,7 +216,7 @@ def test_a_file_refused_on_reading_is_not_kept(client_with, home: Path):
         r = client.post("/v1/projects/refused/sources", files=files)
         assert r.status_code == 201, r.text
         assert [s["file"] for s in r.json()["skipped"]] == ["garbage.txt"]
-    assert [p.name for p in _stored_files(home)] == ["good.txt"]
+    assert _stored_files(home) == []
 
 
 def test_a_malformed_multipart_body_is_a_422_and_leaves_nothing_behind(client_with, home: Path):
@@ -247,7 +259,7 @@ def test_the_same_content_uploaded_twice_is_one_source(client_with, home: Path):
         assert first.status_code == 201 and again.status_code == 200, again.text
         assert again.json()["unchanged"] == 1 and again.json()["added"] == []
         assert len(client.get("/v1/projects/twice/sources").json()) == 1
-    assert len(_stored_files(home)) == 1
+    assert _stored_files(home) == []
 
 
 def test_a_long_name_with_control_characters_and_bad_bytes_is_stored_short_and_safe(
@@ -267,8 +279,8 @@ def test_a_long_name_with_control_characters_and_bad_bytes_is_stored_short_and_s
             headers={"content-type": "multipart/form-data; boundary=xyz"},
         )
         assert bad.status_code == 201, bad.text
-    names = sorted(p.name for p in _stored_files(home))
-    assert len(names) == 2
+        names = sorted(s["path"] for s in client.get("/v1/projects/names/sources").json())
+    assert len(names) == 2 and _stored_files(home) == []
     for name in names:
         assert name.endswith(".txt") and len(name.encode()) <= 120
         assert name.isprintable() and "\ufffd" not in name

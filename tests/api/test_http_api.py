@@ -1,5 +1,7 @@
 """The HTTP API through the real app, on a real workspace in a temp dir."""
 
+import hashlib
+import io
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -214,21 +216,93 @@ def test_keys_limit_callers_to_their_projects(tmp_path: Path, embedder):
     workspace.close()
 
 
-def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, tmp_path: Path):
-    r = client.post(
-        "/v1/projects/gone/sources",
-        files=_files(FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt"),
+_NEVER_READ = ("Hendrika Achterberg", "h.achterberg@example.org", "+44 7700 900461", "Larkspur")
+"""What the files below hold that journeymap never reads into a source."""
+
+
+def _never_read_files() -> list[tuple[str, tuple[str, bytes]]]:
+    """A .docx and a PDF whose metadata name their author, a table with email and phone
+    columns, a JSON transcript with fields besides its turns."""
+    import docx
+    from fpdf import FPDF
+
+    lines = ["Interviewer: How was sign-up?", "P4: The code took ages to arrive by text."]
+    document = docx.Document()
+    document.core_properties.author = _NEVER_READ[0]
+    for line in lines:
+        document.add_paragraph(line)
+    word = io.BytesIO()
+    document.save(word)
+    pdf = FPDF()
+    pdf.set_author(_NEVER_READ[0])
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for line in lines:
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    table = (
+        "id,review,email,phone\n"
+        f"1,The delivery came a day late and the box was soggy.,{_NEVER_READ[1]},{_NEVER_READ[2]}\n"
+        f"2,Cancelling took three emails to support.,{_NEVER_READ[1]},{_NEVER_READ[2]}\n"
     )
-    ids = [s["id"] for s in r.json()["added"]]
+    turns = {
+        "turns": [
+            {"speaker": "Interviewer", "text": "How was sign-up?"},
+            {"speaker": "P5", "text": "Slow: the code never came, so I gave up."},
+        ],
+        "interviewee": {"email": _NEVER_READ[1], "home": f"14 {_NEVER_READ[3]} Close"},
+    }
+    return [
+        ("files", ("p04.docx", word.getvalue())),
+        ("files", ("p04.pdf", bytes(pdf.output()))),
+        ("files", ("reviews.csv", table.encode())),
+        ("files", ("p05.json", json.dumps(turns).encode())),
+    ]
+
+
+def test_files_sent_are_not_kept_once_ingested(client: TestClient, tmp_path: Path):
+    """A trial: files sent through the API stayed as sent in uploads/ after their ingest ended:
+    a .docx's and a PDF's author, a table's email and phone columns and a JSON file's other
+    fields, which journeymap never reads into a source; the original text of a source is kept
+    in the catalog only."""
+    home = tmp_path / "home"
+    files = _never_read_files()
+    assert any(_NEVER_READ[0].encode() in data for _, (_, data) in files[1:2])
+    for _ in range(2):  # stored, then unchanged
+        r = client.post("/v1/projects/kept/sources", files=files)
+        assert r.status_code in (200, 201) and not r.json()["skipped"], r.text
+        assert not [p for p in (home / "uploads").rglob("*") if p.is_file()]
+    assert r.json()["unchanged"] == 5
+    for path in home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not [v for v in _NEVER_READ if v.encode() in data], path
+
+
+def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, tmp_path: Path):
+    sent = [FIXTURES / "transcripts" / "qa.txt", FIXTURES / "transcripts" / "otter.txt"]
+    r = client.post("/v1/projects/gone/sources", files=_files(*sent))
+    ids = {s["path"]: s["id"] for s in r.json()["added"]}
     kept = tmp_path / "home" / "uploads" / "gone"
-    assert len(list(kept.rglob("*.txt"))) == 2  # the files as sent: unredacted
-    assert client.delete(f"/v1/projects/gone/sources/{ids[0]}").status_code == 204
+    assert not list(kept.rglob("*.txt")), "an ingested file stays in uploads/, unredacted"
+    # An earlier journeymap kept each file as sent for as long as its source.
+    for path in sent:
+        old = kept / hashlib.sha256(path.read_bytes()).hexdigest()[:12] / path.name
+        old.parent.mkdir(parents=True)
+        old.write_bytes(path.read_bytes())
+    assert client.delete(f"/v1/projects/gone/sources/{ids['qa.txt']}").status_code == 204
     project = client.get("/v1/projects/gone").json()
     assert project["sources"] == 1
-    assert len(list(kept.rglob("*.txt"))) == 1
+    assert [p.name for p in kept.rglob("*.txt")] == ["otter.txt"]
+    # `journeymap chat` sessions, of this project and of one whose name starts like it
+    chats = tmp_path / "home" / "conversations"
+    chats.mkdir()
+    mine, other = chats / "gone-20261201T101010.jsonl", chats / "gone-2-20261201T101010.jsonl"
+    for log in (mine, other):
+        log.write_text('{"question": "What went wrong?"}\n', encoding="utf-8")
     assert client.delete("/v1/projects/gone").status_code == 204
     assert client.get("/v1/projects/gone").status_code == 404
     assert not kept.exists()
+    assert not mine.exists() and other.exists()
 
 
 def test_twenty_parallel_uploads_store_every_source_exactly_once(client: TestClient):
@@ -374,6 +448,20 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
     edits = client.get("/v1/projects/ed/edits").json()
     assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin"]
+    # what each was made on, by id and title then, and what it left, by id and title now
+    assert edits[0]["made_on"] == {"id": a["id"], "title": a["title"]}
+    assert edits[0]["now"]["title"] == "Our own name"
+    assert edits[1]["made_on"] == {"id": b["id"], "title": b["title"]} and edits[1]["now"] is None
+    assert edits[2]["made_on"] == {"id": c["id"], "title": c["title"]}
+    # an MCP trial stored a 20,000-character title
+    for path, body in (
+        ("edits", {"op": "rename", "target": a["id"], "title": "x" * 20_000}),
+        ("map", {"title": "x" * 20_000}),
+    ):
+        long = client.post(f"/v1/projects/ed/{path}", json=body)
+        assert long.status_code == 422 and "at most 200 characters" in long.text, long.text
+        assert len(long.content) < 1000
+    assert len(client.get("/v1/projects/ed/edits").json()) == 4
     assert client.delete(f"/v1/projects/ed/edits/{edits[0]['id']}").status_code == 204
     titles = {
         p["title"]
@@ -404,3 +492,14 @@ def test_an_upload_takes_each_rows_segment_from_a_table_column(client: TestClien
     )
     assert r.status_code == 201, r.text
     assert {s["segment"]["platform"] for s in r.json()["added"]} == {"ios", "android"}
+    # sent before without the column: sent again with it, its stored rows take their values
+    client.post("/v1/projects/later/sources", files=[("files", ("reviews.csv", table))])
+    r = client.post(
+        "/v1/projects/later/sources",
+        files=[("files", ("reviews.csv", table))],
+        data={"segment_column": ["platform"]},
+    )
+    assert r.status_code == 200 and r.json()["unchanged"] == 2, r.text
+    assert "segment set on 2 source(s) already stored" in r.json()["warnings"]
+    sources = client.get("/v1/projects/later/sources").json()
+    assert {s["segment"]["platform"] for s in sources} == {"ios", "android"}

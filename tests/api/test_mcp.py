@@ -525,3 +525,82 @@ async def test_a_review_quote_found_by_search_can_be_added_as_a_finding(state):
             {"project": "nb", "op": "add", "stage": stage, "title": "Slow", "quotes": quotes},
         )
         assert not added.is_error, _text(added)
+
+
+@pytest.mark.anyio
+async def test_a_theme_gives_every_quote_and_the_edit_list_says_what_each_edit_changed(state):
+    """An MCP trial: get_theme, said to give every quote, gave 5 of a 10-person theme;
+    list_edits could not say what had been merged; a 20,000-character title was stored; a
+    100 KB search query came back in a 203 KB reply."""
+    files = [*sorted((SAMPLES / "interviews").iterdir()), SAMPLES / "reviews" / "app_reviews.csv"]
+    async with Client(create_mcp(state)) as client:
+        for path in files:
+            content = path.read_text(encoding="utf-8")
+            await client.call_tool(
+                "ingest_source", {"project": "fb", "content": content, "filename": path.name}
+            )
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        whole = json.loads((await client.read_resource(mcp_server.map_uri("fb"))).contents[0].text)
+        shown = {f["id"]: f for s in whole["stages"] for f in s["pain_points"]}
+        members = {
+            (o["evidence"]["source_id"], o["evidence"]["char_start"])
+            for o in whole["observations"]
+            if o["theme"]
+        }
+        top = await client.call_tool("top_pain_points", {"project": "fb", "limit": 10})
+        briefs = top.structured_content["findings"]
+        big = max(briefs, key=lambda f: f["quote_count"])
+        theme = (
+            await client.call_tool("get_theme", {"project": "fb", "theme_id": big["id"]})
+        ).structured_content
+        places = [(q["source_id"], q["char_start"]) for q in theme["quotes"]]
+        evidence = shown[big["id"]]["evidence"]
+        assert theme["quote_count"] == len(places) == len(set(places)) == big["quote_count"]
+        assert theme["quote_count"] > len(evidence), "no more quotes than the map shows"
+        assert places[: len(evidence)] == [(e["source_id"], e["char_start"]) for e in evidence]
+        assert set(places[len(evidence) :]) <= members and all(
+            q["verified"] for q in theme["quotes"]
+        )
+        few = await client.call_tool(
+            "get_theme", {"project": "fb", "theme_id": big["id"], "limit": 2}
+        )
+        assert len(few.structured_content["quotes"]) == 2
+        assert few.structured_content["quote_count"] == theme["quote_count"]
+
+        async def edit(**arguments):
+            done = await client.call_tool("edit_map", {"project": "fb", **arguments})
+            assert not done.is_error, _text(done)
+            return done.structured_content
+
+        # an unpinned quote leaves the theme: listing every quote does not bring it back
+        dropped = {k: evidence[-1][k] for k in ("source_id", "char_start", "char_end")}
+        await edit(op="unpin", target=big["id"], quote=dropped)
+        after = (
+            await client.call_tool("get_theme", {"project": "fb", "theme_id": big["id"]})
+        ).structured_content
+        assert after["quote_count"] == theme["quote_count"] - 1
+        assert (dropped["source_id"], dropped["char_start"]) not in {
+            (q["source_id"], q["char_start"]) for q in after["quotes"]
+        }
+
+        a, b, c = [f for f in briefs if f["id"] != big["id"]][:3]
+        await edit(op="merge", target=b["id"], into=a["id"])
+        await edit(op="rename", target=c["id"], title="Our name for it")
+        too_long = await client.call_tool(
+            "edit_map", {"project": "fb", "op": "rename", "target": c["id"], "title": "x" * 20_000}
+        )
+        assert too_long.is_error and "at most 200 characters" in _text(too_long)
+        assert len(_text(too_long)) < 300
+        listed = (await client.call_tool("list_edits", {"project": "fb"})).structured_content
+        unpin, merge, rename = listed["edits"]
+        assert listed["total"] == 3 and unpin["made_on"]["id"] == big["id"]
+        assert merge["made_on"] == {"id": b["id"], "title": b["title"]}
+        assert merge["merged_into"] == {"id": a["id"], "title": a["title"]}
+        assert merge["now"]["title"] == a["title"]
+        assert rename["made_on"] == {"id": c["id"], "title": c["title"]}
+        assert rename["now"]["title"] == "Our name for it"
+
+        for tool, argument in (("search_quotes", "query"), ("ask", "question")):
+            huge = await client.call_tool(tool, {"project": "fb", argument: "late " * 20_000})
+            assert huge.is_error and "at most 2000 characters" in _text(huge), tool
+            assert len(_text(huge)) < 300

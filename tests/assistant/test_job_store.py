@@ -346,6 +346,29 @@ def test_a_forgotten_job_takes_the_files_it_held_and_nothing_outside_the_workspa
     outside.unlink()
 
 
+def test_a_forgotten_job_leaves_a_file_another_job_still_holds(
+    database: Path, clock: Clock
+) -> None:
+    """Two uploads of one content wait in one place while they are ingested: forgetting the
+    first job must not take the file the second, interrupted, needs for its retry."""
+    waiting = database.parent / "uploads" / "p" / "0123456789ab" / "interview.txt"
+    waiting.parent.mkdir(parents=True)
+    waiting.write_text("an interview")
+    held = ["uploads/p/0123456789ab/interview.txt"]
+    store = JobStore(database, clock, keep_ended=1)
+    for job_id in ("first", "second"):
+        clock.now += 1
+        store.add(job_id, "ingest", "p", "worker-a", lease_seconds=30, request={}, inputs=held)
+        store.finish(job_id, "worker-a", "interrupted", NOT_STARTED)
+    clock.now += 1
+    store.add("third", "map", "p", "worker-a", lease_seconds=30)  # forgets "first"
+    assert store.get("first") is None and store.get("second") is not None
+    assert waiting.exists(), "the file the second job waits on went with the first job"
+    store.finish("third", "worker-a", "done", "done")
+    store.add("fourth", "map", "p", "worker-a", lease_seconds=30)  # forgets "second"
+    assert store.get("second") is None and not waiting.exists()
+
+
 def test_a_workspace_made_before_migrations_gains_the_jobs_tables_and_keeps_its_own(
     tmp_path: Path, clock: Clock
 ) -> None:

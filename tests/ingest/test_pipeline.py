@@ -107,6 +107,32 @@ def test_a_files_participant_is_named_by_its_participant_id(workspace: Workspace
     assert len(speakers) == 2 and "Participant 9" not in speakers
 
 
+def test_a_markdown_files_front_matter_is_neither_a_speaker_nor_a_quote(
+    workspace: Workspace, tmp_path: Path
+):
+    """A trial's interview_01.md opened with participant, email, phone and location lines:
+    chat and map.csv cited "Participant 1 O'Connell email: [EMAIL] phone: [PHONE] location:
+    ..." as the participant's words."""
+    path = tmp_path / "interview_01.md"
+    path.write_text(
+        "---\nparticipant: Siobhan O'Connell\nemail: siobhan@example.org\n"
+        "phone: +353 85 123 4567\nlocation: Ballyvaughan, Co. Clare\n---\n\n"
+        "# Onboarding\n\nInterviewer: How was setting up the account?\n\n"
+        "Participant: Slow. The verification code expired before it arrived.\n",
+        encoding="utf-8",
+    )
+    report = _ingest(workspace, [path], project="front")
+    (source,) = report.added
+    assert [(t.role, t.text) for t in source.turns] == [
+        (Role.interviewer, "How was setting up the account?"),
+        (Role.participant, "Slow. The verification code expired before it arrived."),
+    ]
+    assert source.participant_id == "P1"
+    assert any("front matter" in w for w in report.warnings), report.warnings
+    stored = " ".join(_all_documents(workspace, "front"))
+    assert "Ballyvaughan" not in stored and "O'Connell" not in stored and "email" not in stored
+
+
 def test_a_table_column_gives_each_row_its_segment(workspace: Workspace, tmp_path: Path):
     """A fitness trial split its table in two to compare iOS and Android reviews."""
     table = tmp_path / "reviews.csv"
@@ -222,6 +248,36 @@ def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
     assert stored.source.segment == {"城市": "北京"}
     same = _ingest(workspace, [path], project="segmented", segment={"城市": "北京"})
     assert same.resegmented == 0
+
+
+def test_ingesting_a_stored_table_again_with_a_segment_column_sets_each_rows_value(
+    workspace: Workspace, tmp_path: Path
+):
+    """A SaaS trial ingested reviews.csv, then again with --segment-column "Company Size":
+    "Nothing new", no segment set, and compare --by "Company Size" found no such attribute."""
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        "id,Company Size,Account manager,review\n"
+        "1,1-10,,Setup took an afternoon.\n"
+        "2,500+,my rep Priya,Billing exports are missing columns.\n"
+        "3,,,The API docs are thin.\n",
+        encoding="utf-8",
+    )
+    assert len(_ingest(workspace, [table], project="saas").added) == 3
+    again = _ingest(
+        workspace, [table], project="saas", segment_columns=("Company Size", "Account manager")
+    )
+    assert again.unchanged == 3 and again.resegmented == 2 and not again.added
+    by_row = {s.source.path: s.source.segment for s in workspace.catalog.sources("saas")}
+    assert by_row["reviews.csv#1"] == {"Company Size": "1-10"}
+    # a column's values are redacted like the text
+    assert by_row["reviews.csv#2"] == {"Company Size": "500+", "Account manager": "my rep [NAME]"}
+    assert by_row["reviews.csv#3"] == {}  # empty cells set nothing
+    same = _ingest(workspace, [table], project="saas", segment_columns=("Company Size",))
+    assert same.resegmented == 0
+    plain = _ingest(workspace, [table], project="saas")  # without the column: kept as set
+    assert plain.resegmented == 0
+    assert workspace.catalog.sources("saas")[0].source.segment == {"Company Size": "1-10"}
 
 
 def test_reingesting_the_same_files_adds_nothing(workspace: Workspace):

@@ -457,6 +457,56 @@ def test_a_lone_title_heading_leaves_the_guide_sections_below_it_as_sections(
     assert sections["The packaging is a lot."] == "First delivery"
 
 
+FRONT_MATTER_BODY = (
+    "# Interview P01\n\n## Sign-up\n\nInterviewer: How did you sign up?\n\n"
+    "P1: On my phone, it took two tries.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\nparticipant: Siobhan O'Connell\nemail: siobhan@example.org\nphone: 07700 900123\n"
+        "location: Galway\ntags:\n  - onboarding\n  - mobile\n---\n",
+        '---\r\ntitle: "Interview: sign-up"\r\nparticipant: Siobhan O\'Connell\r\n...\r\n',
+        '+++\nparticipant = "Siobhan O\'Connell"\nlocation = "Galway"\n+++\n',
+        "\ufeff---\n# recorded remotely\nparticipant: Siobhan O'Connell\n---\n",
+    ],
+)
+def test_markdown_front_matter_is_metadata_not_turns(tmp_path: Path, front: str) -> None:
+    """A trial: a `---` block of `participant:`, `email:` and `location:` lines was read as
+    turns; its lines became speakers, and one a quote cited in chat and map.csv."""
+    path = tmp_path / "p01.md"
+    path.write_bytes((front + FRONT_MATTER_BODY).encode())
+    doc = read_one(path)
+    assert [(t.speaker, doc.turn_text(t)) for t in doc.turns] == [
+        ("Interviewer", "How did you sign up?"),
+        ("P1", "On my phone, it took two tries."),
+    ]
+    assert [s.title for s in doc.sections] == ["Interview P01", "Sign-up"]
+    [warning] = doc.warnings
+    assert "front matter" in warning and "participant" in warning
+    assert "Siobhan" not in warning and "Galway" not in warning
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a horizontal rule over prose, then another: no fields between them
+        "---\nI signed up on my phone and it took two tries, honestly.\n---\nThen it worked.\n",
+        # no closing fence: a rule, then the transcript
+        "---\nInterviewer: How did you sign up?\nP1: On my phone.\n",
+    ],
+)
+def test_a_leading_rule_that_fences_no_fields_is_no_front_matter(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "p01.md"
+    path.write_text(text, encoding="utf-8")
+    doc = read_one(path)
+    assert not doc.warnings
+    said = " ".join(doc.turn_text(t) for t in doc.turns)
+    assert "on my phone" in said.lower()
+
+
 # --- think-aloud task script ----------------------------------------------------------------
 
 TASK_1 = "Open an account from the welcome screen."
