@@ -119,7 +119,8 @@ ACTION = re.compile(
     r"let me|let'?s|we) (?:click\w*|open\w*|go|went|sign\w*|paid|pay|order\w*|search\w*|type\w*|"
     r"select\w*|choos\w*|chose|download\w*|call\w*|email\w*|look\w*|tr(?:y|ied)|use|used|"
     r"log\w*|scroll\w*|read|check\w*|press\w*|enter\w*|fill\w*|subscribe\w*|cancel\w*|book\w*|"
-    r"put|pick\w*|add\w*|export\w*|submit\w*|move\w*|see|find|found|start\w*)\b"
+    r"put|pick\w*|add\w*|export\w*|submit\w*|move\w*|see|find|found|start\w*|arrived|"
+    r"stayed|travell?ed|flew|drove|checked in)\b"
     r"|^(?:我)?(?:点|打开|选择|下单|注册|付款|搜索|输入|下载|打电话|登录)",
     _I,
 )

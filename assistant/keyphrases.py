@@ -240,7 +240,7 @@ PROBLEM = re.compile(
 )
 PRAISE = re.compile(
     r"\b(?:easy|easier|fast|quick\w*|tasty|delicious|great|lovely|nice|helpful|kind|good|"
-    r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|saved|fine|brilliant|"
+    r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|works|saved|fine|brilliant|"
     r"perfect|impressed|relief|fair)\b"
     r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃",
     re.IGNORECASE,

@@ -11,6 +11,7 @@ from assistant.sentiment import sentiment, spoken_neutral
 from assistant.stages import CLOSING_SECTION, FRAME_SECTION, StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
+from ingest.sentences import sentence_spans
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
 from journey.source import Role, Source, SourceKind
 
@@ -53,7 +54,11 @@ PAIN_BELOW, DELIGHT_ABOVE = -0.15, 0.25
 
 
 def read_sentence(
-    text: str, is_question: bool = False, context: float = 0.0, seed: float = 0.0
+    text: str,
+    is_question: bool = False,
+    context: float = 0.0,
+    seed: float = 0.0,
+    long_review: bool = False,
 ) -> Reading:
     """Classify one participant sentence from its sentiment and cue phrases.
 
@@ -61,6 +66,10 @@ def read_sentence(
     in a one-star review a plain statement of fact is usually the complaint itself (a
     five-star review lifts only sentences that lean positive themselves).
     `seed` is how the nearest labelled example sentences lean (-1 pain .. +1 positive).
+    In a `long_review` (a story of several sentences) a low rating sinks only sentences that
+    lean negative or name a difficulty themselves, nor, in any review, what the reviewer did
+    ("We arrived on a Friday evening by train." in 26 one- and two-star reviews was a hotel
+    trial's fourth pain theme).
     """
     polarity = sentiment(text)
     relief = bool(cues.RELIEF.search(text))
@@ -79,6 +88,9 @@ def read_sentence(
     # A one-star review's plain facts are its complaint; a five-star review's plain facts
     # ("Two working parents, three kids.") are background, praised only if they lean so.
     if context > 0 and polarity <= 0 and not positive:
+        context = 0.0
+    told = long_review or bool(cues.ACTION.search(text.strip()))
+    if context < 0 and told and polarity >= 0 and not (difficulty or confusion):
         context = 0.0
     # Nor do the seeds argue a clearly negative sentence out of its complaint ("客服态度不好。"
     # leans +0.52 by them: they read topic as much as tone).
@@ -214,17 +226,20 @@ class LocalExtractor:
     def read(self, units: Sequence[Unit], vectors: Vectors) -> list[Reading]:
         """How each sentence reads, from itself and its own source (whole sources at a time)."""
         contexts: dict[str, float] = {}
+        long: dict[str, bool] = {}
         margins = seed_margins(self.seeds.votes(vectors))
         readings = []
         for unit, margin in zip(units, margins, strict=True):
             if unit.source.id not in contexts:
                 contexts[unit.source.id] = review_context(unit.source)
+                long[unit.source.id] = _told_at_length(unit.source)
             readings.append(
                 read_sentence(
                     unit.text,
                     is_question=_asks(unit),
                     context=contexts[unit.source.id],
                     seed=margin,
+                    long_review=long[unit.source.id],
                 )
             )
         return what_counts(units, readings)
@@ -422,6 +437,19 @@ def review_context(source: Source) -> float:
     if isinstance(rating, int | float) and 1 <= rating <= 5:
         return (float(rating) - 3) / 2
     return sentiment(" ".join(t.text for t in source.turns))
+
+
+LONG_REVIEW = 6
+"""Sentences from which a review tells a story, not only its verdict."""
+
+
+def _told_at_length(source: Source) -> bool:
+    """Whether a review runs to LONG_REVIEW sentences or more (tweets and one-line verdicts
+    do not: there every plain sentence is the complaint)."""
+    if source.kind is not SourceKind.review:
+        return False
+    said = sum(len(sentence_spans(t.text)) for t in source.turns if t.role is Role.participant)
+    return said >= LONG_REVIEW
 
 
 def _asks(unit: Unit) -> bool:

@@ -427,12 +427,20 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         titles = {p["title"]: s["name"] for s in current["stages"] for p in s["pain_points"]}
         assert "Our own name" in titles
         assert b["title"] not in titles or titles[b["title"]] != pains[1][0]
+        # the theme that holds the re-staged pain point's quotes now (with new sources its
+        # first quote may be another participant's)
+        said = {(e["source_id"], e["char_start"]) for e in c["evidence"]}
+        holding = {
+            o["theme"]
+            for o in current["observations"]
+            if (o["evidence"]["source_id"], o["evidence"]["char_start"]) in said and o["theme"]
+        }
         moved = [
             p
             for s in current["stages"]
             if s["name"] == other_stage
             for p in s["pain_points"]
-            if p["evidence"][0]["source_id"] in {e["source_id"] for e in c["evidence"]}
+            if p["id"] in holding
         ]
         assert moved, "the re-staged pain point is in its new stage"
         ours = next(

@@ -659,3 +659,15 @@ def test_being_added_on_wechat_by_support_is_still_what_happened() -> None:
     units = _units((None, text))
     (reading,) = what_counts(units, [read_sentence(text)])
     assert reading.kind is ObservationKind.pain_point
+
+
+def test_a_low_rating_does_not_make_a_story_a_complaint() -> None:
+    """A hotel trial: "We arrived on a Friday evening by train." in 26 one- and two-star
+    reviews became the map's fourth pain theme; a tweet's plain fact stays its complaint."""
+    story = "Stayed one night before an early flight."
+    assert read_sentence(story, context=-1.0, long_review=True).kind.value == "neutral"
+    assert read_sentence(story, context=-1.0).kind.value == "pain_point"  # a short review
+    arrived = "We arrived on a Friday evening by train."
+    assert read_sentence(arrived, context=-1.0).kind.value != "pain_point"
+    complaint = "Check-in took forever."
+    assert read_sentence(complaint, context=-1.0, long_review=True).kind.value == "pain_point"
