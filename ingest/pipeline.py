@@ -23,7 +23,7 @@ from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.redact import Redactor, names_in, zh_name_piece
-from ingest.speakers import assign_roles, is_generic_label, names_one_person
+from ingest.speakers import REPLY_LABEL, assign_roles, is_generic_label, names_one_person
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
 from journey.text import HAN_CHAR
@@ -491,7 +491,8 @@ class Ingestor:
         texts = [document.turn_text(t) for t in document.turns]
         roles = assign_roles(zip((t.speaker for t in document.turns), texts, strict=True))
         if kind is SourceKind.review or table_row(document) is not None:
-            roles = dict.fromkeys(roles, Role.participant)
+            # a review is its author's words, but for a business's reply pasted into it
+            roles = {k: Role.unknown if k == REPLY_LABEL else Role.participant for k in roles}
         shown: dict[str | None, str | None] = {None: None}
         # the one participant of p09_lena.txt is "Participant 9", as its participant id P9 says
         # (numbered in order of arrival, Lena was "Participant 7" beside the id P9)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ingest.document import MAX_TURNS, Document, RawTurn
 from ingest.errors import UnreadableFileError
+from ingest.speakers import REPLY_LABEL
 from journey.source import SourceKind
 
 # Column names reviews and feedback exports use for the text, in order of preference.
@@ -338,7 +339,17 @@ def read_reviews(
                 metadata[key] = _number(row[col].strip()) if key == "rating" else row[col].strip()
         title = str(metadata.get("title", ""))
         source_text = f"{title}\n{body}" if title else body
-        turns = [RawTurn(None, len(source_text) - len(body), len(source_text))]
+        start = len(source_text) - len(body)
+        reply = _REPLY.search(body)
+        said = start + reply.start() if reply and body[: reply.start()].strip() else None
+        end = len(source_text) if said is None else said
+        while end > start and source_text[end - 1].isspace():
+            end -= 1
+        turns = [RawTurn(None, start, end)]
+        if said is not None:  # the business's reply, pasted after the review
+            while source_text[said].isspace():
+                said += 1
+            turns.append(RawTurn(REPLY_LABEL, said, len(source_text)))
         if title:
             turns.insert(0, RawTurn(None, 0, len(title)))
         author = metadata.pop("author", None)
@@ -359,6 +370,19 @@ def read_reviews(
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
     _warn_copies(path, docs)
     return docs
+
+
+_REPLY = re.compile(
+    r"(?:^|(?<=[.!?。！？)\]]\s)|(?<=[.!?。！？]))[ \t]*(?:"
+    r"(?i:(?:hotel|management|owner|manager|host|property|seller|store|shop|business|"
+    r"developer|company|restaurant)(?:'s)?[ \t]+(?:response|reply)|response[ \t]+from[ \t]+"
+    r"(?:the[ \t]+)?(?:hotel|management|owner|property|developer|seller|business|restaurant))"
+    r"[ \t]*[:：\-]"
+    r"|商家回复|店家回复|掌柜回复|酒店回复|官方回复|开发者回复|客服回复)",
+    re.MULTILINE,
+)
+"""Where a business's reply starts inside a review's text ("Hotel response: We regret...",
+商家回复：): a hotel trial's six replies were quoted as guests, one as a delight theme."""
 
 
 def _warn_copies(path: Path, docs: list[Document]) -> None:

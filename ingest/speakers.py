@@ -20,7 +20,11 @@ _PARTICIPANT = re.compile(
     r"买家|租客|房客|车主|业主|"
     r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?$"
 )
-_GENERIC = re.compile(r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3})$")
+_GENERIC = re.compile(
+    r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3}|business reply)$"
+)
+REPLY_LABEL = "Business reply"
+"""The speaker of a business's reply pasted into a review's text: no participant."""
 # Words that end in a colon in ordinary prose or file headers, not speaker names.
 _NOT_SPEAKERS = {
     "note",

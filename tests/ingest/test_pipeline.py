@@ -596,3 +596,33 @@ def test_speakers_are_numbered_as_their_files_are_even_with_a_second_voice_on_a_
     # a file without a number gets one no file of the study claims
     others = spoke["notes_from_[NAME].txt"] + spoke["P2_call.txt"][1:]
     assert not {"Participant 1", "Participant 2", "Participant 3", "Participant 4"} & set(others)
+
+
+def test_a_business_reply_pasted_into_a_review_is_not_the_reviewers_words(
+    workspace: Workspace, tmp_path: Path
+):
+    """A hotel trial: six management replies in the review text were quoted as guests' words,
+    one ("Owner response") a delight theme of its own."""
+    table = tmp_path / "reviews.csv"
+    table.write_text(
+        "id,rating,text\n"
+        'r1,2,"The air conditioning was broken all night. Hotel response: We regret the '
+        'inconvenience and have fixed the unit."\n'
+        'r2,5,"Lovely staff.\nManagement response: Thank you, we are delighted you enjoyed it."\n'
+        'r3,4,"好吃。商家回复：感谢您的支持"\n'
+        'r4,3,"We asked for a response from the hotel: nothing came."\n',
+        encoding="utf-8",
+    )
+    _ingest(workspace, [table])
+    said = {
+        s.source.path.rsplit("#", 1)[-1]: (
+            " ".join(t.text for t in s.source.turns if t.role is Role.participant),
+            [t.text for t in s.source.turns if t.role is not Role.participant],
+        )
+        for s in workspace.catalog.sources("study")
+    }
+    assert said["r1"][0] == "The air conditioning was broken all night."
+    assert said["r1"][1][0].strip().startswith("Hotel response: We regret")
+    assert said["r2"][0] == "Lovely staff." and "delighted" in said["r2"][1][0]
+    assert said["r3"][0] == "好吃。" and said["r3"][1] == ["商家回复：感谢您的支持"]
+    assert said["r4"][0].endswith("nothing came.") and not said["r4"][1]
