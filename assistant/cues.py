@@ -7,6 +7,7 @@ import re
 
 from assistant.sentiment import BODY
 from journey.schema import TouchpointType
+from journey.text import HAN_CHAR
 
 _I = re.IGNORECASE
 
@@ -161,7 +162,14 @@ PRAISE_IDIOM = re.compile(
     r"|\b(?:(?:no|zero|never (?:had )?(?:any|a)|not (?:a single|one|any)) (?:complaints?|issues?|"
     r"problems?|trouble|hassle|fuss|hiccups?)|without (?:any |a )?(?:issues?|problems?|trouble|"
     r"hassle|fuss|hiccups?)|felt (?:heard|listened to|respected|cared for)|took (?:me|us) "
-    r"seriously)\b"
+    r"seriously|"
+    # a hotel trial: "Staff couldn't have been nicer.", "You can't beat the location",
+    # "Couldn't ask for a better location", "We didn't hear any noise at all"
+    r"(?:could(?:n'?t| not)|can'?t|cannot) have been (?:any )?(?:nicer|better|friendlier|kinder|"
+    r"more \w+)|(?:can'?t|cannot|could(?:n'?t| not)) (?:be )?beat(?:en)?|"
+    r"(?:can'?t|cannot|could(?:n'?t| not)) (?:have )?ask(?:ed)? for (?:a |an )?(?:better|nicer|"
+    r"more)|(?:didn'?t|did not|never) (?:hear|notice|see|have) (?:any|a single|a) (?:noise|"
+    r"sound|problems?|issues?|trouble|complaints?))\b"
     r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说",
     _I,
 )
@@ -247,6 +255,7 @@ SMALL_TALK = re.compile(
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
     r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|听得到|听得见|可以听到|"
+    r"可不是嘛?|没事没事|没事儿?|希望(?:你们)?能改进吧?|就这样吧|差不多就这些|"
     r"是的|对|嗯",
     _I,
 )
@@ -258,7 +267,8 @@ SESSION_QUESTION = re.compile(
     # warm-up before the interview proper: the weather, a drink, the trip in, a pet or noise
     r"weather|sunny|(?:a |your |grab a |get a )(?:coffee|tea|drink)|how are you|how'?s it going|"
     r"find (?:us|the (?:place|office|room))|get here|in the background|your (?:dog|cat))\b"
-    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上",
+    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上|方便(?:说话|聊|接电话)?吗|"
+    r"现在方便",
     _I,
 )
 INTRODUCTION = re.compile(
@@ -387,7 +397,7 @@ _CONTACT = re.compile(
     r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
     r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
     r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
-    r"\bif you need(?: to)?)",
+    r"\bif you need(?: to)?|打我电话|联系我|找我|我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
     _I,
 )
 """Giving contact details ("If you need to reach me, my cell is [PHONE].", "I gave them her
@@ -411,6 +421,17 @@ def solicits(text: str) -> bool:
     return SOLICITATION.search(text) is not None
 
 
+NOT_TRIED = re.compile(
+    r"\b(?:(?:didn'?t|did not|never) (?:try|use|have|order|need|get to try)\b[^.!?]{0,40}?"
+    r"(?:so|therefore)?,? ?(?:can'?t|cannot|couldn'?t) (?:comment|say|judge)|"
+    r"(?:can'?t|cannot) comment (?:on|about)|no comment)\b"
+    r"|没(?:有)?(?:用过|试过|吃过)[^。！？]{0,12}(?:不好说|没法说|不清楚)",
+    _I,
+)
+"""What the reviewer did not try ("Didn't try room service so can't comment."): no finding
+(a hotel trial's noise and room-service themes took them in)."""
+
+
 def small_talk(text: str, question: str | None = None) -> bool:
     """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
     fillers ("Yep, all good.", "No, I think that's it.", "没有了", "Sorry, you cut out."), a
@@ -420,7 +441,7 @@ def small_talk(text: str, question: str | None = None) -> bool:
         return True
     if "[" in text and _CONTACT.search(text):
         rest = _residue(SMALL_TALK, _CONTACT.sub(" ", text))
-        if len(rest.split()) <= 6:
+        if len(rest.split()) + len(HAN_CHAR.findall(rest)) // 2 <= 6:
             return True
     return bool(question and SESSION_QUESTION.search(question)) and len(text.split()) <= 12
 

@@ -301,6 +301,7 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
         if (
             cues.small_talk(text, unit.question)
             or cues.solicits(text)
+            or cues.NOT_TRIED.search(text) is not None
             or cues.only_quoted(text)
             or _background(unit, opening)
         ):

@@ -239,6 +239,17 @@ _ZH_LEXICON = {
     "不回复": -1.5,
     "没回复": -1.5,
     "没人接": -2,
+    # a hospital trial: a patient doctor (不着急, 不催, 慢慢讲) read as frustration, running
+    # between floors to pay (来回跑, 跑了四五趟, 腿都跑软了) as nothing
+    "着急": -1,
+    "催": -1,
+    "真的好": 2,
+    "来回跑": -1.5,
+    "跑好几趟": -1.5,
+    "跑了好几趟": -1.5,
+    "跑软了": -1.5,
+    "很累": -1.5,
+    "好累": -1.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
 _ZH_NEUTRAL = re.compile(
@@ -248,7 +259,7 @@ _ZH_NEUTRAL = re.compile(
     r"特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
     r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
-    r"快(?=[一二两三四五六七八九十几半百\d])|快递|"
+    r"快(?=[一二两三四五六七八九十几半百\d])|快递|慢慢(?!等)|"
     # being recommended to (推荐我买, 推荐位) is no recommendation
     r"推荐(?=我|位|给我)|给我推荐"
 )
@@ -316,9 +327,20 @@ def _chinese(text: str) -> float:
     return max(-1.0, min(1.0, _chinese_score(text) / 4))
 
 
+_ZH_NO_NEED = re.compile(
+    r"不用(?:我|再|我再|专门|特意|每次|每个月|自己)?(?:跑|排队|等|担心|操心|惦记|折腾|去|打印|带)"
+)
+"""No need to run, queue, wait or worry (不用排队打印, 不用我再跑一趟): a burden lifted."""
+_ZH_TRIPS = re.compile(r"跑了?(?:大概|将近|差不多|足足)?[一二两三四五六七八九十几]+趟")
+"""Trips counted (楼上楼下跑了大概四五趟): running around is the complaint."""
+
+
 def _chinese_score(text: str) -> float:
     score = 0.0
     text = _ZH_NEUTRAL.sub(lambda m: "　" * len(m.group()), text)
+    for pattern, weight in ((_ZH_NO_NEED, 1.5), (_ZH_TRIPS, -1.5)):
+        score += weight * len(pattern.findall(text))
+        text = pattern.sub(lambda m: "　" * len(m.group()), text)
     for word in sorted(_ZH_LEXICON, key=len, reverse=True):
         start = 0
         while (at := text.find(word, start)) >= 0:
@@ -326,8 +348,10 @@ def _chinese_score(text: str) -> float:
             # a negation just before the word or one character before it: 不清楚, 没写清楚,
             # 不太方便 (not 没想到很好吃: "didn't expect it to be good")
             before = text[max(0, at - 3) : at]
-            if weight > 0 and any(n in before[-1 - len(n) :] for n in _ZH_NEGATIONS):
-                weight = -weight * 0.8
+            if any(n in before[-1 - len(n) :] for n in _ZH_NEGATIONS):
+                # not good is bad; not rushed (不着急), not slow (不慢), not dear (不贵) is
+                # mildly good
+                weight = -weight * (0.8 if weight > 0 else 0.5)
             score += weight
             # Blank the match so shorter words inside it do not count again.
             text = text[:at] + "　" * len(word) + text[at + len(word) :]

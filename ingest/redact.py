@@ -109,6 +109,12 @@ _CODE_SHAPE = re.compile(
     rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2,5}}-\d{{4,}}(?:-[A-Z0-9]{{1,8}})*{_NOT_ALNUM_AFTER}"
 )
 """A code shaped like a reference (POL-88231-UK, CLM-4471-2291)."""
+_ZH_CARD_NUMBER = re.compile(
+    r"(?:医保卡|社保卡|就诊卡|病历|住院|门诊|医疗卡)(?:号码?|编号)?(?:是|为|：|:)?[ \t]?"
+    r"((?:\d[ -]?){5,22}\d)(?!\d)"
+)
+"""Medical and social-insurance card numbers after their name, spaced or not (医保卡号
+1101 0023 8876 5 was cut to "[PHONE] 5")."""
 _HANDLE_ID = re.compile(
     r"(?:微信号?|[薇威V]信号?|加[Vv]|抖音号?|小红书号?|(?<![A-Za-z])(?i:vx|wx))[ \t]?"
     r"(?:号|是|:|：)?[ \t]?"
@@ -137,8 +143,9 @@ _AT_HANDLE = re.compile(
 _LED_BY = _words(
     "sort routing bsb account acct 账号 帐号 银行 plate reg 车牌 policy claim ref booking member "
     "ticket case confirmation customer reservation loyalty patient 保单 工单 理赔 报案 会员 客户 "
-    "mrn medical hospital 预订 病历 就诊卡 微信 薇信 威信 v信 加v vx wx wechat insta telegram "
-    "skype snapchat line discord tiktok twitter threads bluesky 抖音 小红书 qq"
+    "mrn medical hospital 预订 病历 就诊卡 医保 社保 住院 门诊 医疗卡 微信 薇信 威信 v信 加v vx wx "
+    "wechat insta telegram skype snapchat line discord tiktok twitter threads bluesky 抖音 小红书 "
+    "qq"
 )
 """The words the patterns above follow: a text with none of them is not searched for them
 (each would take a second per 5 MB of text with no match)."""
@@ -304,9 +311,12 @@ _RELATION = (
     "|stepdad|stepfather|stepmother|godson|goddaughter|mate|buddy|carer|(?:mother|father|sister"
     "|brother|son|daughter)-in-law"
 )
+_SIGNOFF = r"\b(?:best\swishes|kind\sregards|warm\sregards|regards|sincerely|many\sthanks),"
+"""A letter's sign-off, before the writer's name ("Best wishes, Mark Reynolds, GM")."""
 _STRONG_BEFORE = re.compile(
     rf"(?:\b(?:my|our|his|her|their)\s(?:{_RELATION}),?|\bnamed|\bname\sis|\bname's|\bcalled"
-    r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor|\b(?:coach|trainer|instructor|chef))\s$",
+    r"|\bI'm|\bI\sam|\bthis\sis|\bask\sfor|\b(?:coach|trainer|instructor|chef)"
+    rf"|{_SIGNOFF})\s$",
     re.I,
 )
 # Right after "my wife", "our neighbour," a capitalised word is a name even when it is not in
@@ -315,12 +325,16 @@ _STRONG_BEFORE = re.compile(
 _TITLES = frozenset({"Mrs", "Miss", "Mister", "Dame", "Prof", "Professor", "Sir", "Doctor"})
 _NAME_IS_BEFORE = re.compile(
     r"(?:\bname\sis|\bname's|\bnamed|\bname:|\bcalls?\sme"
+    rf"|{_SIGNOFF}"
     r"|\b(?:one|someone|somebody|girl|lady|guy|man|woman|bloke|chap|aide|carer|nurse|worker"
     r"|driver|doctor|agent)\scalled)\s$",
     re.I,
 )
 """Right before a name in any language: "My name is Priya", "named Amira", "everyone calls me
 Shiv", "a carer called Blessing Okoro" (not "I called Wells Fargo")."""
+_ASK_FOR_BEFORE = re.compile(r"\bask(?:ed)?\sfor\s$", re.I)
+_ASKED_AFTER = re.compile(r"[ \t]*(?:[,.!;]|$)|[ \t]+(?:at|in|on|from|who|when)\b")
+"""'Ask for Priya at the concierge desk' (not 'I asked for Thai spicy')."""
 _SELF_BEFORE = re.compile(r"(?:\bI'm|\bI\sam)\s$")
 """Before a full name ("I'm Amira Hassan"): a lone capitalised word may be no name ("I'm
 British"); not after "called" ("I called Wells Fargo") nor "this is" ("This is False
@@ -445,9 +459,10 @@ _CN_RELATION = re.compile(
     r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|骑手|"
     r"配送员|送餐员|小哥|"
     r"大哥|大姐|助理|会计|财务|专员|老师|导游|房东|孩子|闺女|宝宝|小孩|孙子|孙女|外孙女?|侄子|侄女|"
-    r"外甥女?)(?:叫|是)?"
+    r"外甥女?)(?:叫|是|，|,)?"
 )
-"""Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王")."""
+"""Who someone is to the speaker: a name may follow ("我老公李强", "我妈何秀英", "客服小王",
+"我闺女，李娟，")."""
 _CN_CHILD = re.compile(
     r"(?:女儿|儿子|孩子|闺女|宝宝|小孩|孙子|孙女|外孙女?|侄子|侄女|外甥女?)(?:叫|是)?"
 )
@@ -767,6 +782,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
                     and _GREETED_AFTER.match(text, m.end())
                 )
                 or (_THANKS_BEFORE.search(before) and _FROM_TEAM_AFTER.match(text, m.end()))
+                or (_ASK_FOR_BEFORE.search(before) and _ASKED_AFTER.match(text, m.end()))
             ):
                 yield m.start(), last if last is not None else m.end()
             continue
@@ -886,6 +902,7 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
         (_BANK, "bank"),
         (_PLATE, "plate"),
         (_REFERENCE, "id"),
+        (_ZH_CARD_NUMBER, "id"),
     ]
     for pattern, kind in led if any(word in lower for word in _LED_BY) else ():
         for m in pattern.finditer(text):

@@ -144,6 +144,11 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "If you need to reach me, my cell is [PHONE]."),
         (None, "Oh and send me the gift card, my work email is [EMAIL]."),
         (None, "I called, [PHONE] is my number."),
+        (None, "有问题你打我电话，[PHONE]。"),
+        (None, "可不是嘛。"),
+        (None, "没事没事，不客气，希望能改进吧。"),
+        ("您现在方便说话吗？", "方便，我在公司会议室。"),
+        (None, "Didn't try room service so can't comment."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -260,6 +265,20 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("推销太多了，一个月打了三四次电话推荐我买理财。", "pain_point"),
         ("首页的推荐位太多了，满屏都是理财广告。", "pain_point"),
         ("强烈推荐大家用。", "delight"),
+        # a hospital trial: a patient doctor, no need to queue, running between floors
+        ("李主任真的好，特别耐心，慢慢讲，不着急。", "delight"),
+        ("不用排队打印。", "delight"),
+        ("不用我再跑一趟。", "delight"),
+        ("楼上楼下跑了大概四五趟，腿都跑软了。", "pain_point"),
+        ("每次都要来回跑缴费，真的很累。", "pain_point"),
+        ("一直催我付款，烦死了。", "pain_point"),
+        ("不贵，挺实惠的。", "delight"),
+        # a hotel trial: praise said with a negation, and no complaint said as one
+        ("Staff couldn't have been nicer.", "delight"),
+        ("You can't beat the location.", "delight"),
+        ("Couldn't ask for a better location.", "delight"),
+        ("We didn't hear any noise at all.", "delight"),
+        ("The noise couldn't have been worse.", "pain_point"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
