@@ -63,10 +63,23 @@ def without_handles(text: str) -> str:
     return " ".join(_HANDLES.sub(" ", text).split()).lstrip("#")
 
 
+SHOUTED_WORDS = 15
+"""Words up to which a sentence in capitals is a shout (longer ones are whole complaints
+typed in capitals, which the embeddings already read: CFPB's fell 0.355 -> 0.331 lowered)."""
+
+
 def meaning_text(text: str) -> str:
     """The words that carry meaning: @handles and links dropped (they name the brand, not the
-    experience, and would pull every tweet to the same brand into one cluster)."""
-    return without_handles(text) or text
+    experience, and would pull every tweet to the same brand into one cluster), and a sentence
+    shouted in capitals read in lower case (a hotel trial's "BATHROOM WAS DISGUSTING." and "AIR
+    CON CNOTROL PANEL WAS BROKEN" made one theme by their letters, not their topic)."""
+    text = without_handles(text) or text
+    letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    shouted = len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if shouted and len(text.split()) <= SHOUTED_WORDS:
+        lowered = text.lower()
+        return lowered[:1].upper() + lowered[1:]
+    return text
 
 
 def _substantial(text: str) -> bool:

@@ -170,7 +170,7 @@ _EDGE_HANDLES = re.compile(r"^(?:\s*[@#]\w+)+|(?:\s*(?:[@#]\w+|https?://\S+))+\s
 _AND = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 _CJK_CLAUSE_BREAK = re.compile(
     # not at quotation marks: 要“表示表示” and “跳过一周”这个功能特别难找 are one clause each
-    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\n]+"
+    r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\n\u2026]+"
 )
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no(?=\s*[,.!?;:\u2014-])|well|oh|ooh|"
@@ -219,10 +219,31 @@ _SPOKEN_LIKE = re.compile(
 """"like" as a spoken filler inside a clause ("still got like six of them")."""
 _ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too"])
 _ZH_LEAD = re.compile(
+    # reported speech opens with who said it (说"线上暂不支持医保结算": the title is what was said)
     r"^(?:但是|可是|不过|然后|所以|而且|其实是|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
     r"主要是|主要|说实话|老实说|我觉得|我感觉|感觉|觉得|"
+    r"说实话|说真的|说白了|(?:他|她|医生|客服|护士|人家|对方|工作人员)?说(?![明服法话不起])(?:是)?|"
     r"我|也|就|还|都|又|但|而|啊|嗯|哦)+"
 )
+_ZH_QUOTE_MARKS = re.compile('["\u201c\u201d\u300c\u300d\u300e\u300f]')
+
+
+def _zh_quotes_closed(clause: str) -> str:
+    """A clause's quotation marks, if each opened one is closed (教练暗示要“表示表示”);
+    else none: a hospital trial's title was 说"线上暂不支持医保结算 with its mark left open."""
+    opened = clause.count("\u201c") + clause.count("\u300c") + clause.count("\u300e")
+    closed = clause.count("\u201d") + clause.count("\u300d") + clause.count("\u300f")
+    if opened == closed and clause.count('"') % 2 == 0:
+        if (
+            opened == 1
+            and clause[:1] in "\u201c\u300c\u300e"
+            and clause[-1:] in "\u201d\u300d\u300f"
+        ):
+            return clause[1:-1]  # all of it what someone said: the words, without the marks
+        return clause
+    return _ZH_QUOTE_MARKS.sub("", clause)
+
+
 _ZH_TRAIL = re.compile(r"(?<![不得])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
 """Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand"), nor
 the 的 of a 是…的 statement (根本不是真的 is not 根本不是真)."""
@@ -275,6 +296,7 @@ def _clauses(quote: str) -> list[str]:
             if _ZH_DANGLING.search(part):
                 continue
             part = re.sub(rf"(?<=[{HAN}])\s+|\s+(?=[{HAN}])", "", part)
+            part = _zh_quotes_closed(part)
             if 4 <= len(part) <= 2 * TITLE_WORDS[1] and not _UNSAFE.search(part):
                 out.append(part)
         return out

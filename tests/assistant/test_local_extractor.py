@@ -690,3 +690,13 @@ def test_a_low_rating_does_not_make_a_story_a_complaint() -> None:
     assert read_sentence(arrived, context=-1.0).kind.value != "pain_point"
     complaint = "Check-in took forever."
     assert read_sentence(complaint, context=-1.0, long_review=True).kind.value == "pain_point"
+
+
+def test_a_shouted_sentence_is_read_for_its_words_not_its_capitals() -> None:
+    """A hotel trial's all-caps complaints (a bathroom, an AC panel, room service) made one
+    theme by their letters."""
+    from assistant.extractor import meaning_text
+
+    assert meaning_text("BATHROOM WAS DISGUSTING.") == "Bathroom was disgusting."
+    assert meaning_text("The AC was OK, the WIFI not.") == "The AC was OK, the WIFI not."
+    assert meaning_text("转账太慢") == "转账太慢"

@@ -246,3 +246,13 @@ def test_a_bilingual_theme_is_titled_in_the_maps_language():
     assert english and not is_chinese(english), english
     (chinese,) = cluster_titles([quotes], chinese_map=True)
     assert chinese and is_chinese(chinese), chinese
+
+
+def test_a_chinese_title_has_no_reporting_verb_open_quotation_or_filler_before_an_ellipsis():
+    """A hospital trial: 说"线上暂不支持医保结算 (open quote, led by 说) and 好用的……报告能在手机上看."""
+    from assistant.keyphrases import _clauses
+
+    assert "线上暂不支持医保结算" in _clauses('说"线上暂不支持医保结算，我就只能去窗口。')
+    assert _clauses("他说“线上暂不支持医保结算”。") == ["线上暂不支持医保结算"]
+    assert "报告能在手机上看" in _clauses("好用的……报告能在手机上看，这个挺方便。")
+    assert _clauses("说明书看不懂。") == ["说明书看不懂"]
