@@ -53,6 +53,16 @@ def _text(result) -> str:
     return result.content[0].text
 
 
+async def _sent_and_built(client: Client, paths: Sequence[Path]) -> None:
+    """Send files to project fb as an assistant would (their content, by name), then map it."""
+    for path in paths:
+        content = path.read_text(encoding="utf-8")
+        await client.call_tool(
+            "ingest_source", {"project": "fb", "content": content, "filename": path.name}
+        )
+    await client.call_tool("build_journey_map", {"project": "fb"})
+
+
 def _docx(lines: Sequence[str]) -> bytes:
     document = docx.Document()
     for line in lines:
@@ -356,12 +366,7 @@ async def test_an_unexpected_failure_is_logged_with_its_traceback_and_reported_i
 async def test_an_assistant_curates_the_map_with_verified_edits_that_survive_a_rebuild(state):
     interviews = sorted((SAMPLES / "interviews").glob("*.txt"))[:3]
     async with Client(create_mcp(state)) as client:
-        for path in interviews:
-            content = path.read_text(encoding="utf-8")
-            await client.call_tool(
-                "ingest_source", {"project": "fb", "content": content, "filename": path.name}
-            )
-        await client.call_tool("build_journey_map", {"project": "fb"})
+        await _sent_and_built(client, interviews)
         top = await client.call_tool("top_pain_points", {"project": "fb", "limit": 1})
         target = top.structured_content["findings"][0]
 
@@ -534,12 +539,7 @@ async def test_a_theme_gives_every_quote_and_the_edit_list_says_what_each_edit_c
     100 KB search query came back in a 203 KB reply."""
     files = [*sorted((SAMPLES / "interviews").iterdir()), SAMPLES / "reviews" / "app_reviews.csv"]
     async with Client(create_mcp(state)) as client:
-        for path in files:
-            content = path.read_text(encoding="utf-8")
-            await client.call_tool(
-                "ingest_source", {"project": "fb", "content": content, "filename": path.name}
-            )
-        await client.call_tool("build_journey_map", {"project": "fb"})
+        await _sent_and_built(client, files)
         whole = json.loads((await client.read_resource(mcp_server.map_uri("fb"))).contents[0].text)
         shown = {f["id"]: f for s in whole["stages"] for f in s["pain_points"]}
         members = {
