@@ -249,7 +249,8 @@ def test_a_bilingual_theme_is_titled_in_the_maps_language():
 
 
 def test_a_chinese_title_has_no_reporting_verb_open_quotation_or_filler_before_an_ellipsis():
-    """A hospital trial: 说"线上暂不支持医保结算 (open quote, led by 说) and 好用的……报告能在手机上看."""
+    """A hospital trial's titles: 说"线上暂不支持医保结算 (an open quote, led by 说) and
+    好用的……报告能在手机上看."""
     from assistant.keyphrases import _clauses
 
     assert "线上暂不支持医保结算" in _clauses('说"线上暂不支持医保结算，我就只能去窗口。')
