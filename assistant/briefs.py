@@ -182,11 +182,12 @@ def short_quotes(finding: Finding, n: int = 2, longest: int = 240) -> list[Evide
 def search_quotes(
     workspace: Workspace, project: str, query: str, limit: int = 5
 ) -> list[tuple[float, Evidence]]:
-    """Participants' verbatim words nearest in meaning to a query (the store search of the
-    CLI's `search`), best first, with their similarity: the `limit` best passages, each as
-    its participant's words (one quote per run of turns), grounded at their offsets."""
+    """Participants' verbatim words that hold a query or are nearest to it in meaning (the
+    store search of the CLI's `search`), best first, with their similarity: the `limit` best
+    passages, each as its participant's words (one quote per run of turns), grounded at their
+    offsets."""
     workspace.catalog.require_project(project)
-    hits = workspace.store.query(project, query, n=limit, where={"role": Role.participant.value})
+    hits = workspace.store.search(project, query, n=limit, where={"role": Role.participant.value})
     if not hits:
         return []
     stored = {s.source.id: s for s in workspace.catalog.sources(project)}

@@ -712,7 +712,7 @@ class Study:
         other role's, or with None every role's."""
         _searched(query)
         where = {"role": role.value} if role else None
-        return self.workspace.store.query(self.project, query, n=n, where=where)
+        return self.workspace.store.search(self.project, query, n=n, where=where)
 
     # personas, comparisons, waves
     def _map_now(self) -> JourneyMap:

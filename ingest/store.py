@@ -241,6 +241,10 @@ def _on_server(
     return guarded
 
 
+EXACT_AT_MOST = 40
+"""Characters up to which a search is also looked up word for word."""
+
+
 class ChunkStore:
     """Chunks of every project: in a persistent Chroma database at a path (the embedded
     default), or on a Chroma server."""
@@ -336,19 +340,39 @@ class ChunkStore:
         return texts
 
     @_on_server
+    def search(
+        self, project: str, text: str, n: int = 5, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The n chunks a person searching for `text` wants: those that hold it word for word
+        first (nearest in meaning among them), then the nearest in meaning. A Chinese word
+        searched alone (闺女) was nearest in meaning to goodbyes (谢谢你啊姑娘, 拜拜) while three
+        passages held it."""
+        phrase = text.strip()
+        exact = (
+            self.query(project, text, n=n, where=where, contains=phrase)
+            if 0 < len(phrase) <= EXACT_AT_MOST
+            else []
+        )
+        seen = {h.id for h in exact}
+        near = [h for h in self.query(project, text, n=n, where=where) if h.id not in seen]
+        return (exact + near)[:n]
+
     def query(
         self,
         project: str,
         text: str,
         n: int = 5,
         where: dict[str, Any] | None = None,
+        contains: str | None = None,
     ) -> list[Hit]:
-        """The n chunks nearest to text in meaning, optionally filtered on metadata."""
+        """The n chunks nearest to text in meaning, optionally filtered on metadata and on
+        holding `contains` word for word."""
         vector = self._embedder.embed([text])
         result = self._collection(project).query(
             query_embeddings=[vector[0]],
             n_results=n,
             where=where,
+            where_document={"$contains": contains} if contains else None,
             include=["documents", "metadatas", "distances"],
         )
         return [

@@ -626,3 +626,20 @@ def test_a_business_reply_pasted_into_a_review_is_not_the_reviewers_words(
     assert said["r2"][0] == "Lovely staff." and "delighted" in said["r2"][1][0]
     assert said["r3"][0] == "好吃。" and said["r3"][1] == ["商家回复：感谢您的支持"]
     assert said["r4"][0].endswith("nothing came.") and not said["r4"][1]
+
+
+def test_a_search_puts_the_passages_that_hold_its_words_first(workspace: Workspace, tmp_path: Path):
+    """A hospital trial: `search 闺女` returned goodbyes (谢谢你啊姑娘, 拜拜), nearest in meaning,
+    while three passages held the word."""
+    text = (
+        "访谈员：您好，今天聊聊挂号。\n"
+        "受访者：好好，谢谢你啊姑娘。\n"
+        "访谈员：平时谁帮您挂号？\n"
+        "受访者：都是我闺女帮我弄，那个小程序我是真不会用，字太小了。\n"
+        "访谈员：好的，今天就到这里。\n"
+        "受访者：没事，拜拜。\n"
+    )
+    (tmp_path / "p01.txt").write_text(text, encoding="utf-8")
+    _ingest(workspace, [tmp_path / "p01.txt"])
+    hits = workspace.store.search("study", "闺女", n=2, where={"role": "participant"})
+    assert "闺女" in hits[0].text and len(hits) == 2
