@@ -271,6 +271,8 @@ class Extraction:
     stage_origin: str
     auto_preset: str | None
     """The preset chosen for the study, not by a person (recorded so the next build keeps it)."""
+    preset_hint: str | None
+    """A journey preset that clearly fits the interviews mapped into the default stages."""
     headed: tuple[int, int]
     """(interviews with guide headings, interviews) when some but too few have them to give
     the stages: the map says so."""
@@ -361,6 +363,18 @@ def extract_observations(
     specs, origin, auto = stage_specs(
         stored, stages, preset, workspace.embedder, chosen, kept_preset
     )
+    hint = None
+    if origin == "default taxonomy":
+        # an interview study without a guide gets the purchase funnel; a journey that clearly
+        # fits what its participants talk about is worth saying (a hospital trial's 号源 sat
+        # in 售后服务, an expense tool's bank feed in Purchase)
+        fit = choose_preset(
+            review_sentences([s.source for s in stored], interviews=True), workspace.embedder
+        )
+        if fit.fits:
+            hint = labels_for(chosen).preset_hint.format(
+                label=fit.preset.name(chosen == "zh"), id=fit.preset.id
+            )
     observations = extractor.extract(units, vectors, specs)
     del sentences
     obs_vectors = _observation_vectors(workspace, units, vectors, observations)
@@ -375,6 +389,7 @@ def extract_observations(
         specs=specs,
         stage_origin=origin,
         auto_preset=auto,
+        preset_hint=hint,
         headed=_headed(stored) if origin != "interview guide headings" and not stages else (0, 0),
         language=chosen,
         observations=kept,
@@ -497,6 +512,8 @@ def build_map(
     warnings.extend(failures)
     if ex.headed[0]:
         warnings.append(labels.headings_warning.format(n=ex.headed[0], total=ex.headed[1]))
+    if ex.preset_hint:
+        warnings.append(ex.preset_hint)
     thin = [st.name for st in map_stages if st.emotion.n < 3]
     if thin:
         warnings.append(labels.thin_warning.format(stages=labels.join(thin)))

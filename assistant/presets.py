@@ -131,12 +131,15 @@ def reviewers_dominate(sources: Sequence[Source]) -> bool:
     return 2 * sum(s.kind is not SourceKind.interview for s in sources) > len(sources)
 
 
-def review_sentences(sources: Sequence[Source], limit: int = SAMPLE) -> list[str]:
+def review_sentences(
+    sources: Sequence[Source], limit: int = SAMPLE, interviews: bool = False
+) -> list[str]:
     """Up to `limit` review sentences (redacted, handles and links dropped), evenly spread
-    over the study's reviews in an order that does not depend on ingest order."""
+    over the study's reviews in an order that does not depend on ingest order; with
+    `interviews`, the participants' sentences of its interviews instead."""
     sentences: list[str] = []
     for source in sorted(sources, key=lambda s: s.id):
-        if source.kind is SourceKind.interview:
+        if (source.kind is SourceKind.interview) != interviews:
             continue
         for turn in source.turns:
             if turn.role is not Role.participant:

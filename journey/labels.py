@@ -599,6 +599,8 @@ class Labels:
     """No preset fits clearly: `{label}` stands in; `{best}` and `{next}` (`preset_share`s)."""
     preset_share: str
     preset_kept: str
+    preset_hint: str
+    """The preset `{label}` (`{id}`) fits the interviews the default stages were used for."""
     """The preset `{label}` chosen for the last map, kept: the study still fits it."""
     # -- written by people's edits -------------------------------------------------------------
     split_from: str
@@ -904,6 +906,8 @@ EN = Labels(
     preset_unclear="preset {label}: no preset fits clearly ({best}, {next} of {sentences} review "
     "sentences)",
     preset_share="{label} {share:.0%}",
+    preset_hint="the default stages were used; the journey preset {label} fits what participants "
+    "talk about: map into it with --preset {id}",
     preset_kept="preset {label}: chosen for the last map and kept (no other journey now fits "
     "the reviews clearly; --preset auto chooses afresh)",
     split_from="Split from {title!r}.",
@@ -1083,6 +1087,9 @@ ZH = Labels(
         "预设「{label}」：没有明显合适的预设（{best}，{next}，共 {sentences} 条评价句子）"
     ),
     preset_share="「{label}」{share:.0%}",
+    preset_hint=(
+        "使用了默认阶段；预设「{label}」与受访者谈论的内容相符：可用 --preset {id} 按它划分"
+    ),
     preset_kept=(
         "预设「{label}」：沿用上一版地图的选择（评价没有明显更合适的旅程；--preset auto 重新选择）"
     ),

@@ -253,3 +253,16 @@ def test_a_review_table_maps_into_its_preset_and_stays_current(
     assert forced.generator.settings["stages"] == (
         "preset hospitality / restaurant / café: chosen by the user"
     )
+
+
+def test_an_interview_study_in_the_default_stages_is_told_which_journey_fits_it(
+    workspace: Workspace, tmp_path: Path
+):
+    """A hospital trial's interviews (no guide) were mapped into the purchase funnel, 号源 in
+    售后服务; the map now says which preset fits what participants talk about."""
+    talk = "\n".join(f"Participant: {text}" for text in AIRLINE * 2)
+    (tmp_path / "p01.txt").write_text(f"Interviewer: Tell me about it.\n{talk}\n", "utf-8")
+    workspace.ingestor("talk", IngestOptions()).ingest([tmp_path / "p01.txt"], IngestReport())
+    built = build_map(workspace, "talk")
+    assert built.generator.settings["stages"] == "default taxonomy"
+    assert any("--preset travel" in w for w in built.warnings), built.warnings
