@@ -1050,6 +1050,10 @@ class Redactor:
         for name, placeholder in self.names.items():
             if name.isupper():  # a label in capitals ("MARCUS:") is "Marcus" in the text
                 lookup.setdefault(name.title(), placeholder)
+            spoke = not placeholder.startswith(WHOLE_NAMES_ONLY)  # not a table's author
+            if spoke and len(name.split()) >= 2 and not _CJK.search(name):
+                # a whole name typed in lower case ("kwame mensah, that's me") is still theirs
+                lookup.setdefault(name.lower(), placeholder)
             if placeholder.startswith(WHOLE_NAMES_ONLY):
                 # a review's author is not who another text means by "Sarah" or "Price"
                 continue
@@ -1064,17 +1068,19 @@ class Redactor:
 
     @cached_property
     def _folded_names(self) -> frozenset[str]:
-        """Every known name and each of its parts, case-folded (file names are any case)."""
+        """Every known name and each of its parts, case- and accent-folded (file names are any
+        case, and often unaccented: p03_nguyen_thi_lan.srt for "Nguyễn Thị Lan")."""
         return frozenset(
-            part.casefold()
-            for name in self.names
+            _fold(part).casefold()
+            for name, placeholder in self.names.items()
+            if not (placeholder.startswith(WHOLE_NAMES_ONLY) and _ordinary_nickname(name))
             for part in [name, *name.split()]
             if len(part) >= 2 or part == name
         )
 
     def is_name(self, word: str) -> bool:
         """True for a speaker's name or a part of one in any case, or a listed given name."""
-        return word.casefold() in self._folded_names or is_given_name(word)
+        return _fold(word).casefold() in self._folded_names or is_given_name(word)
 
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:

@@ -379,3 +379,17 @@ def test_a_participants_surname_inside_a_relatives_name_is_no_pseudonym_of_their
     assert r.redact_text("Then Akosua Mensah rang the office.") == "Then [NAME] rang the office."
     assert r.redact_text("We asked Mensah about it.") == "We asked Participant 6 about it."
     assert r.redact_text("Zhang is the family name.") == "Participant 9 is the family name."
+
+
+def test_a_speakers_whole_name_in_lower_case_and_unaccented_in_a_file_name_is_theirs() -> None:
+    """A home-care trial: "kwame mensah, that's me" and p03_nguyen_thi_[NAME].srt leaked."""
+    r = Redactor(
+        {
+            "Kwame Mensah": "Participant 6",
+            "Nguyễn Thị Lan": "Participant 3",
+            "Good Value": "Reviewer 4",
+        }
+    )
+    assert r.redact_text("kwame mensah, that's me") == "Participant 6, that's me"
+    assert r.redact_text("good value for money") == "good value for money"  # an author's words
+    assert all(r.is_name(part) for part in ("nguyen", "thi", "lan"))
