@@ -89,8 +89,8 @@ def read_sentence(
     # ("Two working parents, three kids.") are background, praised only if they lean so.
     if context > 0 and polarity <= 0 and not positive:
         context = 0.0
-    told = long_review or bool(cues.ACTION.search(text.strip()))
-    if context < 0 and told and polarity >= 0 and not (difficulty or confusion):
+    told = context < 0 and polarity >= 0 and not (difficulty or confusion)
+    if told and (long_review or cues.ACTION.search(text.strip())):
         context = 0.0
     # Nor do the seeds argue a clearly negative sentence out of its complaint ("客服态度不好。"
     # leans +0.52 by them: they read topic as much as tone).

@@ -217,13 +217,13 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
     given: list[StageSpec] | None = None
     preset: str | None = None
     title: str | None = None
+    kept = auto_preset(journey_map)
     if journey_map is not None:
         settings = journey_map.generator.settings
         chosen = settings.get("language")
         choice = "en" if chosen == "en" else "zh" if chosen == "zh" else "auto"
         language = map_language(stored, choice)
         given, preset = chosen_stages(journey_map)
-        kept = auto_preset(journey_map)
         title = journey_map.title
         extractor = workspace.extractor_name()
         specs = stage_specs(stored, given, preset, workspace.embedder, language, kept).specs
@@ -240,7 +240,7 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
         language=choice,
         ideal=ideal,
         ideal_strict=False,
-        kept_preset=auto_preset(journey_map),
+        kept_preset=kept,
     )
     save_map(workspace, journey_map)
     return with_edits(workspace, journey_map)

@@ -1037,26 +1037,31 @@ class Redactor:
     with [NAME]; known names keep their own placeholder."""
 
     @cached_property
+    def _naming(self) -> dict[str, str]:
+        """The known names that name someone: all but a review author's nickname that is an
+        ordinary word (see `_ordinary_nickname`)."""
+        return {
+            name: placeholder
+            for name, placeholder in self.names.items()
+            if not (placeholder.startswith(WHOLE_NAMES_ONLY) and _ordinary_nickname(name))
+        }
+
+    @cached_property
     def _lookup(self) -> dict[str, str]:
         """Each name, and each first or last name long enough to be one, -> its placeholder.
         A review author's nickname that is no name ("晴天", "开心果", "Traveller") names no
         one in other texts: a trial's reviewer 小本生意 turned an interviewee's "我们小本生意"
         into "我们评价者19" (its own author field is still the pseudonym)."""
-        lookup = {
-            name: placeholder
-            for name, placeholder in self.names.items()
-            if not (placeholder.startswith(WHOLE_NAMES_ONLY) and _ordinary_nickname(name))
-        }
-        for name, placeholder in self.names.items():
+        lookup = dict(self._naming)
+        for name, placeholder in self._naming.items():
             if name.isupper():  # a label in capitals ("MARCUS:") is "Marcus" in the text
                 lookup.setdefault(name.title(), placeholder)
-            spoke = not placeholder.startswith(WHOLE_NAMES_ONLY)  # not a table's author
-            if spoke and len(name.split()) >= 2 and not _CJK.search(name):
-                # a whole name typed in lower case ("kwame mensah, that's me") is still theirs
-                lookup.setdefault(name.lower(), placeholder)
             if placeholder.startswith(WHOLE_NAMES_ONLY):
                 # a review's author is not who another text means by "Sarah" or "Price"
                 continue
+            if len(name.split()) >= 2 and not _CJK.search(name):
+                # a whole name typed in lower case ("kwame mensah, that's me") is still theirs
+                lookup.setdefault(name.lower(), placeholder)
             for part in name.split():
                 if part.title() in _NOT_NAMES | _WORD_SURNAMES:
                     continue  # "Helen Price": "Price hike at renewal" names no one
@@ -1072,8 +1077,7 @@ class Redactor:
         case, and often unaccented: p03_nguyen_thi_lan.srt for "Nguyễn Thị Lan")."""
         return frozenset(
             _fold(part).casefold()
-            for name, placeholder in self.names.items()
-            if not (placeholder.startswith(WHOLE_NAMES_ONLY) and _ordinary_nickname(name))
+            for name in self._naming
             for part in [name, *name.split()]
             if len(part) >= 2 or part == name
         )
@@ -1138,7 +1142,7 @@ class Redactor:
         own = self._parts.get(m.group())
         if own is None:
             return False
-        before = _WORD_BEFORE.search(m.string, 0, m.start())
+        before = _WORD_BEFORE.search(m.string, max(0, m.start() - 64), m.start())
         after = _WORD_AFTER.match(m.string, m.end())
         return any(
             w is not None and w.group(1) not in own and _namelike(w.group(1))

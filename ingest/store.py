@@ -347,29 +347,40 @@ class ChunkStore:
         first (nearest in meaning among them), then the nearest in meaning. A Chinese word
         searched alone (闺女) was nearest in meaning to goodbyes (谢谢你啊姑娘, 拜拜) while three
         passages held it."""
+        vector = self._embedder.embed([text])[0]
         phrase = text.strip()
         exact = (
-            self.query(project, text, n=n, where=where, contains=phrase)
+            self._nearest(project, vector, n, where, contains=phrase)
             if 0 < len(phrase) <= EXACT_AT_MOST
             else []
         )
         seen = {h.id for h in exact}
-        near = [h for h in self.query(project, text, n=n, where=where) if h.id not in seen]
+        near = [h for h in self._nearest(project, vector, n, where) if h.id not in seen]
         return (exact + near)[:n]
 
+    @_on_server
     def query(
         self,
         project: str,
         text: str,
         n: int = 5,
         where: dict[str, Any] | None = None,
+    ) -> list[Hit]:
+        """The n chunks nearest to text in meaning, optionally filtered on metadata."""
+        return self._nearest(project, self._embedder.embed([text])[0], n, where)
+
+    def _nearest(
+        self,
+        project: str,
+        vector: Any,
+        n: int,
+        where: dict[str, Any] | None,
         contains: str | None = None,
     ) -> list[Hit]:
-        """The n chunks nearest to text in meaning, optionally filtered on metadata and on
-        holding `contains` word for word."""
-        vector = self._embedder.embed([text])
+        """The n chunks nearest to a query vector, filtered on metadata and, with `contains`,
+        on holding it word for word."""
         result = self._collection(project).query(
-            query_embeddings=[vector[0]],
+            query_embeddings=[vector],
             n_results=n,
             where=where,
             where_document={"$contains": contains} if contains else None,
