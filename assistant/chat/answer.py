@@ -15,12 +15,14 @@ from assistant.chat.question import (
     Lang,
     QuestionReader,
     as_written,
+    asks_why,
     chinese_subject,
     is_off_topic,
     topic,
     zh_respelled,
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
+from assistant.compare import FLOOR
 from assistant.cues import bare_feeling, small_talk
 from assistant.extractor import meaning_text
 from assistant.keyphrases import STOPWORDS, names_something
@@ -107,6 +109,8 @@ class Grounds:
     against: str | None = None
     """The sentiment asked for ('pain' or 'delight') when no finding and no quote says it and
     most quotes say the opposite: the answer says that none does before quoting them."""
+    note: str | None = None
+    """What the reader should know of the counts (a comparison of groups: how to test it)."""
 
 
 class Gatherer:
@@ -227,7 +231,10 @@ class Gatherer:
         quoting = vector
         if subject:
             quoting = vector + self.retriever.embed(" ".join(as_written(question, subject)))
-        quotes = self.retriever.grounded([self.retriever.best(i, quoting) for i in chosen])
+        # a why-question quotes the reason beside what it is asked about ("So I rang them." is
+        # no answer to why people call; the sentence before it is)
+        why = asks_why(question)
+        quotes = self.retriever.grounded([self.retriever.best(i, quoting, why) for i in chosen])
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
         # nor is a bare feeling ("I was annoyed."): it says how, not about what
@@ -278,6 +285,20 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
             against,
+            self._compared_note(lang, f) if findings else None,
+        )
+
+    def _compared_note(self, lang: Lang, f: Filters) -> str | None:
+        """For a question comparing groups: what the per-group counts are and how to test them."""
+        if not f.compared:
+            return None
+        key = f.compared[0]
+        return lang.t(
+            f"Per group: the participants who raised each finding, of the group's size. Whether a "
+            f"gap is more than chance: `journeymap compare --by {key}` (groups under {FLOOR} "
+            "people never show one).",
+            f"各组数字：提到该发现的参与者 / 该组人数。差异是否超出偶然：`journeymap compare --by "
+            f"{key}`（少于 {FLOOR} 人的组无法判断）。",
         )
 
     def _spelled(self, question: str) -> str:
@@ -449,6 +470,18 @@ class Gatherer:
         if f.segment and (n := _in_segment(finding, f)):
             value = f.segment[1]
             counts += lang.t(f"; {n} of them {value}", f"；其中 {value} {n} 位")
+        if f.compared:  # each group's reach, of its own size: the comparison asked for
+            key, values = f.compared
+            sizes = self.map.sources.segments.get(key, {})
+            reach = finding.segments.get(key, {})
+            shares = [
+                lang.t(
+                    f"{v} {reach.get(v, 0)} of {sizes.get(v, 0)}",
+                    f"{v} {sizes.get(v, 0)} 位中 {reach.get(v, 0)} 位",
+                )
+                for v in values
+            ]
+            counts += lang.t("; ", "；") + lang.t(", ", "，").join(shares)
         return Fact(stage, finding, kind, counts, evidence[:2])
 
     def _fits(self, stage: str, finding: Finding, f: Filters) -> bool:

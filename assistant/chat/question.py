@@ -22,7 +22,8 @@ _HOW_MANY = re.compile(r"\bhow many\b|\bhow often\b|\bnumber of\b|多少|几个"
 _PAIN = re.compile(
     r"frustrat|annoy|complain|problem|pain|issue|difficult|\bhard\b|hassle|hate|bad|worst|"
     r"wrong|fail|struggl|confus|unhappy|(?:dis|un)satisf|disappoint|\bfix|improv|weakness|"
-    r"不满|问题|麻烦|困难|抱怨|改进|改善|痛点|缺点|槽点|吐槽|不足|短板",
+    r"不满|问题|麻烦|困难|抱怨|改进|改善|痛点|缺点|槽点|吐槽|不足|短板|差评|投诉|低分|一星|"
+    r"\b(?:one|1|two|2)[- ]stars?\b|low (?:rating|score)s?",
     re.IGNORECASE,
 )
 _JOY = re.compile(
@@ -59,7 +60,8 @@ work worked happen happened there it's what's don't study interview review feedb
 stage touchpoint journey map summarise summarize summary improve improvement reason common
 negative positive suggestion suggest find found confusing confused difficult struggle struggled
 enjoy enjoyed delight delighted moment
-give show quote quotes example examples list share provide please fix fixing first prioritise
+give gave show quote quotes example examples list share provide please fix fixing first prioritise
+star stars rating ratings
 prioritize priority priorities should compare comparison versus differ difference
 one two three four five six seven eight nine ten first top
 hard highlight strength weakness praise surprise surprised surprising
@@ -103,6 +105,8 @@ def topic(text: str) -> list[str]:
         for t in words
         if t not in GENERIC
         and t.rstrip("s") not in GENERIC
+        # "one-star", "five-star": a compound of frame words frames too
+        and not ("-" in t and all(p.rstrip("s") in GENERIC for p in t.split("-")))
         and not (CJK_RUN.fullmatch(t) and set(t) <= framing)
         and not (CJK_RUN.fullmatch(t) and not any(t in w for w in zh_words))
     ]
@@ -201,7 +205,12 @@ def _names_value(question: str, value: str) -> bool:
     as written."""
     if CJK.search(value):
         return value in question
-    return re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", question, re.IGNORECASE) is not None
+    # as a word, or its plural ("landlords" names the segment value "landlord")
+    plural = "" if value[-1:].lower() == "s" else "(?:e?s)?"
+    return (
+        re.search(rf"(?<![\w]){re.escape(value)}{plural}(?![\w])", question, re.IGNORECASE)
+        is not None
+    )
 
 
 _STAGE_CONTEXT = r"(?:during|in|at|through|for|of|before|after)\s+(?:the\s+)?"
@@ -228,6 +237,19 @@ def _names_stage(question: str, name: str) -> bool:
 def is_off_topic(question: str) -> bool:
     """A request the study cannot serve at all (a poem, the weather, a stock price)."""
     return bool(_OFF_TOPIC.search(question))
+
+
+_WHY = re.compile(
+    r"\bwhy\b|\bwhat (?:makes|made|causes|caused|leads|led|drives|drove)\b|\breasons?\b"
+    r"|为什么|为何|什么原因|原因是什么|怎么会",
+    re.IGNORECASE,
+)
+
+
+def asks_why(question: str) -> bool:
+    """A question after causes ("Why do people contact support?", 为什么用户给差评): its
+    quotes should hold the reason, not only the thing."""
+    return bool(_WHY.search(question))
 
 
 def asks_how_many(question: str) -> bool:
@@ -292,7 +314,11 @@ class QuestionReader:
         )
         named = [(k, v) for k, v in self.segments if _names_value(question, v)]
         segment = named[0] if len(named) == 1 else None
-        return Filters(participant, stage, kind, sentiment, segment)
+        by_key: dict[str, list[str]] = {}
+        for k, v in named:
+            by_key.setdefault(k, []).append(v)
+        compared = next(((k, tuple(vs)) for k, vs in by_key.items() if len(vs) >= 2), None)
+        return Filters(participant, stage, kind, sentiment, segment, compared)
 
     def subject(self, question: str, f: Filters) -> list[str]:
         """The question's subject words, less the stage and participant it names (filters)."""
@@ -304,6 +330,8 @@ class QuestionReader:
         named |= self.people
         if f.segment:  # "What do Android users complain about?" is about everything they say
             named |= {*tokens(f.segment[1]), *chinese_words(f.segment[1])}
+        for value in f.compared[1] if f.compared else ():  # and so is a comparison of groups
+            named |= {*tokens(value), *chinese_words(value)}
         return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]
 
     def resolve(
@@ -334,6 +362,7 @@ class QuestionReader:
             kind=own.kind or context.kind,
             sentiment=own.sentiment or context.sentiment,
             segment=own.segment or context.segment,
+            compared=own.compared or (None if own.segment else context.compared),
         )
         asked = f"{before} {question}"
         if not subject:

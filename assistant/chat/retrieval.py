@@ -63,6 +63,46 @@ def _one_slip(typed: str, word: str) -> bool:
     return False
 
 
+_BECAUSE = re.compile(
+    r"\b(?:because|since|due to|as a result|so that|the reason)\b|因为|由于|原因|为了|导致|害得",
+    re.IGNORECASE,
+)
+_SO_LEAD = re.compile(
+    r"^\W*(?:and\s+)?(?:so|that's why|that is why|which is why|hence|therefore)\b"
+    r"|^\W*(?:所以|于是|因此|结果|后来就|这才|只好|只能)",
+    re.IGNORECASE,
+)
+_BECAUSE_LEAD = re.compile(r"^\W*(?:because|since|'?cause)\b|^\W*(?:因为|由于)", re.IGNORECASE)
+REASON_BONUS = 0.1
+"""How much closer to a why-question a passage's sentence that gives a reason counts."""
+WITH_REASON_CHARS = 480
+"""The longest a sentence cited with its reason may run (two sentences of one turn)."""
+
+
+def with_reason(
+    text: str, spans: Sequence[tuple[int, int]], run_of: Sequence[int], best: int
+) -> tuple[int, int]:
+    """The span of sentence `best` of `spans` with its reason, for a why-question: the sentence
+    alone when it gives one ("I called because the limes were missing"); with the sentence
+    before when it follows from it ("The limes were missing. So I called them."); with the one
+    after when that gives it ("I called them. Because the limes were missing."). Only within
+    one run of the speaker's turns, and never past WITH_REASON_CHARS."""
+    start, end = spans[best]
+    sentence = text[start:end]
+    if _BECAUSE.search(sentence):
+        return start, end
+    joined = (start, end)
+    if _SO_LEAD.search(sentence) and best > 0 and run_of[best - 1] == run_of[best]:
+        joined = (spans[best - 1][0], end)
+    elif (
+        best + 1 < len(spans)
+        and run_of[best + 1] == run_of[best]
+        and _BECAUSE_LEAD.search(text[spans[best + 1][0] : spans[best + 1][1]])
+    ):
+        joined = (start, spans[best + 1][1])
+    return joined if joined[1] - joined[0] <= WITH_REASON_CHARS else (start, end)
+
+
 @dataclass
 class BM25:
     """Okapi BM25 over a fixed list of documents."""
@@ -201,6 +241,9 @@ class Filters:
     """'pain' or 'delight' when the question asks for one."""
     segment: tuple[str, str] | None = None
     """(attribute, value) when the question names a segment value ("Android users")."""
+    compared: tuple[str, tuple[str, ...]] | None = None
+    """(attribute, values) when the question names two or more values of one attribute ("Do
+    landlords struggle more than homeowners?"): every finding says its reach in each."""
 
 
 _ENDS_SENTENCE = tuple(".!?…。！？\"'”’)」")
@@ -454,23 +497,32 @@ class Retriever:
             for run in passage.runs(original)
         ]
 
-    def best(self, i: int, question_vector: np.ndarray) -> Evidence:
-        """Passage i if it is one short run, else its sentence closest to the question."""
+    def best(self, i: int, question_vector: np.ndarray, why: bool = False) -> Evidence:
+        """Passage i if it is one short run, else its sentence closest to the question; with
+        `why`, with the sentence beside it that gives its reason (`with_reason`)."""
         passage = self.passages[i]
         original = self._originals[passage.source.id]
         runs = passage.runs(original)
         if len(runs) == 1 and runs[0][-1].char_end - runs[0][0].char_start <= WHOLE_TURN_CHARS:
             return self._cite(passage.source, runs[0], runs[0][0].char_start, runs[0][-1].char_end)
-        spans = [
-            span
-            for run in runs
-            for span in sentence_spans(
-                original[run[0].char_start : run[-1].char_end], run[0].char_start
-            )
-        ]
+        spans: list[tuple[int, int]] = []
+        run_of: list[int] = []
+        for r, run in enumerate(runs):
+            start = run[0].char_start
+            found = sentence_spans(original[start : run[-1].char_end], start)
+            spans += found
+            run_of += [r] * len(found)
         texts = [meaning_text(self.redact(original[s:e])) for s, e in spans]
-        best = int(np.argmax(self.workspace.embedder.embed(texts) @ question_vector))
-        return self._cite(passage.source, passage.turns, *spans[best])
+        scores = self.workspace.embedder.embed(texts) @ question_vector
+        if why:  # a sentence that gives a reason is the answer to a why-question
+            scores += REASON_BONUS * np.array(
+                [bool(_BECAUSE.search(t) or _SO_LEAD.search(t)) for t in texts]
+            )
+        best = int(np.argmax(scores))
+        start, end = spans[best]
+        if why:
+            start, end = with_reason(original, spans, run_of, best)
+        return self._cite(passage.source, passage.turns, start, end)
 
     def search(self, question: str, k: int, f: Filters) -> list[list[Evidence]]:
         """The k passages that best answer a question, best first, each as its grounded

@@ -107,6 +107,8 @@ class ExtractiveWriter:
                     f"{n}. {title}（{kind}，{stage}）：{counts} {' '.join(marks)}",
                 )
             )
+        if grounds.note:
+            lines.append(grounds.note)
         seen = {(c.source_id, c.char_start) for c in citations}
         fresh = [q for q in grounds.quotes if (q.source_id, q.char_start) not in seen][
             : max(2, 6 - len(citations))

@@ -112,6 +112,22 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     ws.ingestor("clinic", options).ingest([clinic], IngestReport())
     copies = _table(tmp_path_factory.mktemp("copies"), CLINIC_REVIEWS + (CLINIC_REVIEWS[1],) * 2)
     ws.ingestor("copies", options).ingest([copies], IngestReport())
+    plans = tmp_path_factory.mktemp("plans") / "reviews.csv"
+    plans.write_text(
+        "review_id,plan,text\n"
+        + "".join(
+            f'r{i},{"basic" if i % 3 else "premium"},"{text}"\n'
+            for i, text in enumerate(CLINIC_REVIEWS)
+        ),
+        encoding="utf-8",
+    )
+    by_plan = IngestOptions(
+        kind=SourceKind.review,
+        text_column="text",
+        id_column="review_id",
+        segment_columns=("plan",),
+    )
+    ws.ingestor("plans", by_plan).ingest([plans], IngestReport())
     yield ws
     ws.close()
 
@@ -213,3 +229,23 @@ def test_a_review_posted_word_for_word_again_is_cited_once(workspace: Workspace)
     answer = Chat(workspace, "copies").ask("What do people say about appointment availability?")
     quotes = [" ".join(c.quote.lower().split()) for c in answer.citations]
     assert quotes and len(quotes) == len(set(quotes))
+
+
+def test_a_question_comparing_groups_gives_each_groups_reach(workspace: Workspace):
+    """A claims trial asked "Do landlords struggle more than homeowners with the payout?": a
+    question naming two values of one segment is answered with each finding's reach in each
+    group (of the group's own size) and how to test the gap, in its follow-ups too."""
+    chat = Chat(workspace, "plans")
+    sizes = chat.map.sources.segments["plan"]
+    answer = chat.ask(
+        "Do basic members struggle more than premium members with appointments?",
+        conversation="plans-compared",
+    )
+    assert not answer.abstained and answer.findings, answer.answer
+    assert f"of {sizes['basic']}, premium" in answer.answer, answer.answer
+    assert "journeymap compare --by plan" in answer.answer
+    follow = chat.ask("and the waiting room?", conversation="plans-compared")
+    assert f"of {sizes['premium']}" in follow.answer and "compare --by plan" in follow.answer
+    # one group named is a filter, not a comparison
+    one = chat.ask("What do premium members complain about?")
+    assert "compare --by" not in one.answer

@@ -1,5 +1,6 @@
-from assistant.chat.question import as_written, chinese_subject, topic
-from assistant.chat.retrieval import BM25, fuse, tokens
+from assistant.chat.question import QuestionReader, as_written, asks_why, chinese_subject, topic
+from assistant.chat.retrieval import BM25, fuse, tokens, with_reason
+from ingest.sentences import sentence_spans
 
 
 def test_tokens_drop_stopwords_fold_plurals_and_split_chinese_into_bigrams():
@@ -67,3 +68,40 @@ def test_a_chinese_questions_subject_is_its_naming_words_not_its_asking_ones():
 def test_subject_words_are_matched_by_meaning_as_the_question_writes_them():
     question = "Do people like the spending categories and the dishes?"
     assert as_written(question, topic(question)) == ["spending", "categories", "dishes"]
+
+
+def test_a_why_question_is_told_from_one_about_a_thing():
+    assert asks_why("Why do people contact support?") and asks_why("为什么用户给差评？")
+    assert asks_why("What made you cancel?") and asks_why("取消的原因是什么？")
+    assert not asks_why("What do people say about support?") and not asks_why("退款要多久？")
+
+
+def _reasoned(text: str, best_starts: str, runs: list[int] | None = None) -> str:
+    spans = sentence_spans(text, 0)
+    best = next(i for i, (s, _) in enumerate(spans) if text[s:].startswith(best_starts))
+    start, end = with_reason(text, spans, runs or [0] * len(spans), best)
+    return text[start:end]
+
+
+def test_a_why_question_quotes_the_sentence_beside_that_gives_the_reason():
+    turn = "The limes were missing again. So I rang the hotline. It took ages."
+    assert _reasoned(turn, "So I rang") == "The limes were missing again. So I rang the hotline."
+    after = "I rang the hotline. Because the limes were missing again. It took ages."
+    assert _reasoned(after, "I rang") == "I rang the hotline. Because the limes were missing again."
+    # a sentence that gives its own reason stands alone; so does one with none beside it
+    own = "Fine. I rang the hotline because the limes were missing. It took ages."
+    assert _reasoned(own, "I rang") == "I rang the hotline because the limes were missing."
+    assert _reasoned("Hello there. I rang the hotline. It took ages.", "I rang") == (
+        "I rang the hotline."
+    )
+    # never across two runs of turns (an interviewer's line or a subtitle cue between them)
+    assert _reasoned(turn, "So I rang", [0, 1, 1]) == "So I rang the hotline."
+    zh = "骑手又迟到了一个小时。所以我打了客服电话。"
+    assert _reasoned(zh, "所以") == zh
+
+
+def test_bad_reviews_and_star_ratings_ask_for_complaints_not_a_subject():
+    reader = QuestionReader([], set(), lambda text: text)
+    assert reader.filters("为什么用户给差评？").sentiment == "pain"
+    assert reader.filters("Why do people leave one-star reviews?").sentiment == "pain"
+    assert topic("Why do people give one-star reviews?") == []
