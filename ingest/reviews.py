@@ -101,8 +101,23 @@ _META_COLUMNS = {
         "用户名",
         "昵称",
         "作者",
+        "用户昵称",
+        "买家昵称",
+        "评论人",
+        "评价人",
+        "评论者",
+        "评价者",
+        "网名",
+        "display_name",
+        "display name",
+        "nickname",
+        "screen_name",
     ),
 }
+_AUTHOR_WORDS = frozenset({"author", "reviewer", "nickname", "username", "nick"})
+_AUTHOR_ENDINGS_ZH = ("昵称", "用户名", "评论人", "评价人", "网名")
+"""A header that names who wrote the row though no name above is it ("Reviewer display name",
+买家昵称): the copies one person reposts are one voice, not two."""
 _SAFE_ID = re.compile(r"[^\w.\-]+")
 # "Review ID", "ReviewId", "uuid"; "Ticket #", "No.", "Case number"; 编号, 序号, 工单号, 评论ID.
 _ID_WORDS = frozenset({"id", "ids", "uuid", "guid", "#", "no", "nr", "nbr", "num", "number"})
@@ -120,6 +135,16 @@ def _find(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
     for name in wanted:
         if name.lower() in by_lower:
             return by_lower[name.lower()]
+    return None
+
+
+def _author_column(columns: Iterable[str], text_column: str) -> str | None:
+    """The column that names who wrote a row when no name in _META_COLUMNS is it."""
+    for name in columns:
+        if name == text_column:
+            continue
+        if set(_header_words(name)) & _AUTHOR_WORDS or name.strip().endswith(_AUTHOR_ENDINGS_ZH):
+            return name
     return None
 
 
@@ -174,27 +199,52 @@ def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | 
     return best if best_len >= 20 else None
 
 
-def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
-    if path.suffix.lower() == ".jsonl":
-        return _read_jsonl(path, text)
+class _Table(csv.excel):
+    """A table's dialect: its delimiter as guessed, the standard double quote. The sniffer's
+    guess of the quote character is not to be trusted: a table whose reviews say 'arriving in
+    5 min' in single quotes was read with ' as the quote, and every double-quoted review with a
+    comma in it was cut at its first comma, silently."""
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
     try:
-        dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+    return type("_Sniffed", (_Table,), {"delimiter": delimiter})
+
+
+def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str], list[str]]:
+    """The table's rows, its columns, and warnings (rows with more cells than the header)."""
+    if path.suffix.lower() == ".jsonl":
+        return (*_read_jsonl(path, text), [])
+    dialect = _dialect(text)
     bad_line = _check_quotes(path, text, dialect)
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    overfull: list[int] = []
     try:
-        csv_rows = [
-            {k: v for k, v in r.items() if k is not None}
-            for r in itertools.islice(reader, MAX_TURNS + 1)
-        ]
+        csv_rows = []
+        for r in itertools.islice(reader, MAX_TURNS + 1):
+            if None in r:  # cells past the header's last column: kept by no column
+                overfull.append(reader.line_num)
+            csv_rows.append({k: v for k, v in r.items() if k is not None})
     except csv.Error as exc:
         raise UnreadableFileError(
             f"{path.name}: malformed CSV at line {bad_line or reader.line_num} ({exc}); "
             "check its quoting"
         ) from None
     _check_row_count(path, len(csv_rows))
-    return [{k: v or "" for k, v in r.items()} for r in csv_rows], list(reader.fieldnames or [])
+    notes = (
+        [
+            f"{path.name}: {len(overfull)} row(s) have more cells than the header has columns "
+            f"(first at line {overfull[0]}); the extra cells are not read: quote cells that hold "
+            "the delimiter"
+        ]
+        if overfull
+        else []
+    )
+    rows = [{k: v or "" for k, v in r.items()} for r in csv_rows]
+    return rows, list(reader.fieldnames or []), notes
 
 
 def _read_jsonl(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:
@@ -299,7 +349,7 @@ def read_reviews(
 ) -> list[Document]:
     """One Document per non-empty row; raise UnreadableFileError if no text column (or a
     segment column named) is found."""
-    rows, columns = _read_rows(path, text)
+    rows, columns, notes = _read_rows(path, text)
     if not rows:
         raise UnreadableFileError(f"{path.name}: no rows; a review table needs a header and rows")
     if text_column is not None:
@@ -326,6 +376,7 @@ def read_reviews(
         )
     id_col = id_column or _id_column(rows, columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
+    meta_cols["author"] = meta_cols["author"] or _author_column(columns, column)
     docs = []
     for n, row in enumerate(rows, start=1):
         body = row.get(column, "").replace("\r\n", "\n").strip()
@@ -369,6 +420,7 @@ def read_reviews(
     if not docs:
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
     _warn_copies(path, docs)
+    docs[0].warnings.extend(notes)
     return docs
 
 

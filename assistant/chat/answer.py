@@ -155,6 +155,10 @@ class Gatherer:
                 f"本研究中没有参与者 {f.participant}（参与者：{known}）。",
             )
         question = self._spelled(question)
+        if f.compared:  # the groups compared are whose words, not what about: search the rest
+            for value in f.compared[1]:
+                group_word = rf"(?<!\w){re.escape(value)}(?:e?s)?(?!\w)"
+                question = re.sub(group_word, " ", question, flags=re.IGNORECASE)
         vector = self.retriever.embed(question)
         ranked, similarity = self.retriever.ranked(question, f, CANDIDATES)
         # the study's own name frames a question ("What do users love about Freshbox?"), and

@@ -833,6 +833,38 @@ def test_chinese_headers_for_stars_date_title_and_author_are_understood(tmp_path
     assert doc.metadata["title"] == "又超时" and doc.participant_hint == "吃货小王"
 
 
+def test_single_quoted_words_do_not_make_the_single_quote_the_tables_quote(tmp_path: Path):
+    """A food-delivery trial's reviews said 'arriving in 5 min' in single quotes: the sniffer
+    took ' for the quote character and every double-quoted review with a comma was cut at its
+    first comma ("Super fast delivery), silently; a header 用户昵称 named no author, so one
+    person's reposts counted as two people."""
+    table = tmp_path / "reviews.csv"
+    rows = [
+        "评论ID,用户昵称,评分,内容",
+        "R1,吃货小王,1,App said 'arriving in 5 min' for an hour.",
+        'R2,阿杰,5,"Super fast delivery, arrived 10 minutes early and the food was still hot."',
+        "R3,小李,2,骑手说'马上到'，结果又等了四十分钟。",
+        'R4,Mia,4,"Clean and simple interface, easy to reorder."',
+    ]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    docs = read_file(table, max_bytes=1_000_000)
+    texts = [d.turn_text(d.turns[0]) for d in docs]
+    assert texts[1] == "Super fast delivery, arrived 10 minutes early and the food was still hot."
+    assert texts[0] == "App said 'arriving in 5 min' for an hour."
+    assert texts[3] == "Clean and simple interface, easy to reorder."
+    assert [d.participant_hint for d in docs] == ["吃货小王", "阿杰", "小李", "Mia"]
+    assert not any(w for d in docs for w in d.warnings)
+
+
+def test_cells_past_the_headers_columns_are_said(tmp_path: Path) -> None:
+    table = tmp_path / "reviews.csv"
+    table.write_text("id,text\nr1,Fine.\nr2,Slow, and the driver was rude.\n", encoding="utf-8")
+    docs = read_file(table, max_bytes=1_000_000)
+    assert [d.turn_text(d.turns[0]) for d in docs] == ["Fine.", "Slow"]
+    (warning,) = [w for d in docs for w in d.warnings]
+    assert "1 row(s) have more cells than the header" in warning and "line 3" in warning
+
+
 def test_rows_that_repeat_another_rows_text_are_kept_and_said(tmp_path: Path) -> None:
     """A banking trial's duplicated review was quoted three times in one answer."""
     text = "Transfers take a whole day to arrive and nobody tells you why."
