@@ -274,10 +274,21 @@ _POSTCODE_AREA = re.compile(rf"(?:{_UK_AREAS})\d")
 _STATE_ZIP = re.compile(rf",[ \t]?(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])")
 _CITY_BEFORE = re.compile(rf"(?:{_CAP}[ \t]){{0,2}}{_CAP}$")
 # Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
+_ZH_UNIT = (
+    r"(?:\d{1,3}(?:号楼|栋|幢|座)(?:\d{1,2}单元)?\d{2,5}(?:室|号)?(?!\d)"
+    r"|\d{1,2}单元\d{2,5}(?:室|号)?(?!\d)|\d{2,5}室)"
+)
+"""A flat: building and flat number (5号楼1502, 3栋2单元601室), a stairwell and flat, or a room."""
 _ADDRESS_ZH = re.compile(
     r"(?:路|街|大道|大街|巷|弄|胡同)[\d０-９]{1,5}(?:-\d{1,4})?(?:号|座)(?:院)?"
-    r"(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室?)?(?:#\d{1,3}-\d{1,5})?"
+    # an estate or tower's name between the street number and the flat (88号SOHO现代城5号楼1502)
+    rf"(?:[{HAN}A-Za-z]{{0,12}}?{_ZH_UNIT}"
+    r"|(?:\d{1,3}(?:号楼|栋|幢|座))?(?:\d{1,2}单元)?(?:\d{1,5}室?)?(?:#\d{1,3}-\d{1,5})?)"
 )
+_FLAT_ZH = re.compile(
+    rf"(?:[{HAN}A-Za-z]{{1,10}}(?:小区|花园|公寓|大厦|家园|新村|苑|城|广场|园|里))?{_ZH_UNIT}"
+)
+"""A flat without its street (望京花园5号楼1502, 3栋2单元601室): with its estate's name."""
 _ADDRESS_SEA = re.compile(
     r"(?<![\w#])#\d{1,3}-\d{1,5}[A-Z]?(?!\w)"  # a unit: #05-67
     r"|\bSingapore[ \t]?\d{6}(?!\d)|\bS\(\d{6}\)"  # a Singapore postcode
@@ -294,6 +305,9 @@ _ZH_BEFORE_ADDRESS = re.compile(
     r".*(?:住在|住址是?|地址是?|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
 )
 _ZH_ADMIN = re.compile(r"省|自治区|市|区|县|镇")
+_ZH_BEFORE_FLAT = re.compile(
+    r".*(?:住在|住|地址是?|写的是|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
+)
 
 _TITLE = re.compile(
     r"[MDPS](?<![A-Za-z].)(?:(?<=M)(?:r|rs|s|x|iss)|(?<=D)(?:r|ame)|(?<=P)rof(?:essor)?|(?<=S)ir)"
@@ -453,6 +467,10 @@ surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
+_CN_SURNAME_IS = re.compile(
+    rf"(?<![百])姓({'|'.join(_CN_COMPOUND_SURNAMES)}|[{_CN_SURNAMES}])(?=[^{_HAN}]|的|$)"
+)
+"""A surname told alone: 骑手姓王，… (beside [NAME]师傅 it names the rider); not 老百姓."""
 _CN_RELATION = re.compile(
     r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
     r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
@@ -646,6 +664,11 @@ def _zh_addresses(text: str) -> Iterator[tuple[int, int]]:
             start = m.start() - 4
         if start < m.start():
             yield start, m.end()
+    for m in _FLAT_ZH.finditer(text):
+        # the estate's name, not the words before it (我住, 送到)
+        lead = _ZH_BEFORE_FLAT.match(m.group())
+        start = m.start() + (lead.end() if lead and lead.end() < len(m.group()) else 0)
+        yield start, m.end()
 
 
 def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
@@ -672,6 +695,8 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
         if surname and (i == 0 or not _HAN_CHAR.match(text[i - 1]) or text[i - 1] in _CN_LEADS):
             yield i, m.start()
     for m in _CN_NAME_IS.finditer(text):
+        yield m.start(1), m.end(1)
+    for m in _CN_SURNAME_IS.finditer(text):
         yield m.start(1), m.end(1)
     for m in _CN_RELATION.finditer(text):
         if length := _zh_name_at(text, m.end()):
@@ -1107,14 +1132,29 @@ class Redactor:
         parts.append(text[cursor:])
         out = "".join(parts)
         if self._pattern is not None:
-
-            def swap(m: re.Match[str]) -> str:
+            pieces: list[str] = []
+            at = 0
+            for m in self._pattern.finditer(out):
+                pieces.append(out[at : m.start()])
                 counts["name"] += 1
+                at = m.end()
                 if self._of_someone_else(m):
-                    return _OTHER
-                return self._lookup[m.group()]
-
-            out = self._pattern.sub(swap, out)
+                    pieces.append(_OTHER)
+                    continue
+                pieces.append(self._lookup[m.group()])
+                # a speaker's first name with a surname the labels never gave ("Participant:
+                # Raj Mehta." in a file whose speaker is Raj) is the speaker's whole name
+                after = _WORD_AFTER.match(out, m.end())
+                if (
+                    after is not None
+                    and " " not in m.group()
+                    and after.group(1) not in self._lookup
+                    and after.group(1) != PLACEHOLDERS["name"]
+                    and _namelike(after.group(1))
+                ):
+                    at = after.end()
+            pieces.append(out[at:])
+            out = "".join(pieces)
             if _OTHER in out:  # the whole of the other person's name goes
                 out = _OTHER_NAME.sub(_other_name, out)
         return out, counts

@@ -301,6 +301,11 @@ def test_singapore_and_malaysia_addresses_are_redacted(text: str, gone: str) -> 
         ("招商银行卡尾号8812被扣了两次", "8812"),
         ("加V：daikuan8888 有低息贷款", "daikuan8888"),
         ("地址是北京市朝阳区建国路88号3号楼1502，送货上门", "1502"),
+        # a food-delivery trial: an estate's name between street number and flat kept both
+        ("我地址写的是北京市朝阳区建国路88号SOHO现代城5号楼1502，哪里不清楚了", "现代城5号楼1502"),
+        ("我住望京花园5号楼1502，骑手找不到", "望京花园5号楼1502"),
+        ("送到3栋2单元601室就行", "2单元601"),
+        ("骑手姓王，态度很差", "王"),
     ],
 )
 def test_names_in_an_aside_card_endings_handles_and_flat_numbers_are_redacted(

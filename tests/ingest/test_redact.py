@@ -259,3 +259,14 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
 def test_a_chinese_name_after_who_the_person_is_is_redacted(text: str, expected: str) -> None:
     """A Chinese trial's driving-school study kept 李强, 何秀英 and 小王 in its exports."""
     assert redacted(text) == expected
+
+
+def test_a_speakers_surname_after_their_first_name_goes_with_it() -> None:
+    """A claims trial's docx said "Participant: Raj Mehta." in a file whose speaker label was
+    Raj: "Participant 3 Mehta" was stored. A day or a company after the name stays."""
+    redactor = Redactor({"Raj": "Participant 3", "Tom": "Participant 4"})
+    assert redactor.redact_text("Participant: Raj Mehta. Owns two flats.") == (
+        "Participant: Participant 3. Owns two flats."
+    )
+    assert redactor.redact_text("I told Tom Friday.") == "I told Participant 4 Friday."
+    assert redactor.redact_text("Tom and Raj came.") == "Participant 4 and Participant 3 came."
