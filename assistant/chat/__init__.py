@@ -9,7 +9,7 @@ configured LLM).
 from collections.abc import Iterator
 
 from assistant.chat.answer import Gatherer, Grounds
-from assistant.chat.question import Lang, QuestionReader
+from assistant.chat.question import Lang, QuestionReader, asks_most
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
 from assistant.mapping import current_map
@@ -90,7 +90,12 @@ class Chat:
         turn = self._reader.resolve(question, history, filters)
         # answered in the language of the words just typed: "and the pricing?" after a
         # Chinese question searches with the Chinese frame but is answered in English
-        grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question))
+        grounds = self._gatherer.gather(
+            turn.query, turn.filters, Lang.of(question), turn.why or None
+        )
+        if isinstance(grounds, Grounds) and asks_most(question):
+            # "which of those is most common?": the widest first
+            grounds.facts.sort(key=lambda fact: -fact.finding.participants)
         answer = yield from self._writer.write(question, turn.query, grounds, history)
         if isinstance(grounds, Grounds) and grounds.facts and not answer.abstained:
             # which findings it states, so an assistant can open or curate them next

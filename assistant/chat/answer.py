@@ -133,7 +133,9 @@ class Gatherer:
         probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
 
-    def gather(self, question: str, f: Filters, lang: Lang | None = None) -> ChatAnswer | Grounds:
+    def gather(
+        self, question: str, f: Filters, lang: Lang | None = None, why: bool | None = None
+    ) -> ChatAnswer | Grounds:
         """A refusal or an abstention, or what the answer will be built from; in `lang` (by
         default the question's)."""
         lang = lang or Lang.of(question)
@@ -237,7 +239,7 @@ class Gatherer:
             quoting = vector + self.retriever.embed(" ".join(as_written(question, subject)))
         # a why-question quotes the reason beside what it is asked about ("So I rang them." is
         # no answer to why people call; the sentence before it is)
-        why = asks_why(question)
+        why = asks_why(question) if why is None else why
         quotes = self.retriever.grounded([self.retriever.best(i, quoting, why) for i in chosen])
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)

@@ -43,11 +43,33 @@ _FOLLOW_UP = re.compile(
 )
 _BARE_FOLLOW_UP = re.compile(
     r"^(?:any|who said (?:that|this|it)|who were they|why|tell me more|more|anything else|"
-    r"(?:and )?(?:the )?(?:positive|negative|good|bad) ones)\b|^(?:谁说的|为什么|还有吗|具体说说)",
+    r"(?:and )?(?:the )?(?:positive|negative|good|bad) ones|which (?:of (?:those|these|them)|one)|"
+    r"how many (?:\w+ )?(?:said|say|says|mentioned|mention|raised|raise|complained about)"
+    r" (?:that|this|it|so|those|these)|is (?:that|this|it) (?:common|widespread|frequent|usual))"
+    r"\b|^(?:谁说的|是谁说的|为什么|还有吗|具体说说|其中|这些(?:里|中|当中)|哪个最|哪一个|哪一项|"
+    r"多少人(?:这么说|说过|提到))",
     re.IGNORECASE,
 )
 """A turn that leans on the one before when it names no subject of its own ("any positive
 ones?", "who said that?"); with a subject ("Any complaints about delivery?") it stands alone."""
+_WHY_FOLLOW_UP = re.compile(
+    r"^(?:and )?why (?:is|are|was|were|does|do|did) (?:it|that|this|they|those|these|it all)\b"
+    r"|^(?:那)?(?:为什么|为啥|怎么)(?:会)?(?:这么|那么|这样|那样)",
+    re.IGNORECASE,
+)
+"""A why-question about the last turn's subject ("why is it so slow?", 为什么这么慢？ after a
+question on refunds): its own words add to that subject, they do not replace it."""
+_MOST = re.compile(
+    r"\bmost (?:common|frequent|often|mentioned|widespread|people)\b|\bbiggest\b"
+    r"|最常见|最多|最普遍",
+    re.IGNORECASE,
+)
+
+
+def asks_most(question: str) -> bool:
+    """Whether a question asks which finding is the widest ("which of those is most common?")."""
+    return bool(_MOST.search(question))
+
 
 _GENERIC_WORDS = """
 user customer people person participant reviewer guest visitor client everyone anyone someone
@@ -265,6 +287,8 @@ class Resolved:
     query: str
     """What to search for."""
     filters: Filters
+    why: bool = False
+    """Whether the turn asks why, though its query (the turn before) may not ("why?")."""
 
 
 class QuestionReader:
@@ -345,13 +369,27 @@ class QuestionReader:
         question within its own filters.
         """
         own = filters or self.filters(question)
+        why = asks_why(question)
+        if history and (because := _WHY_FOLLOW_UP.match(question.strip())):
+            before = history[-1][1]
+            context = self.filters(before)
+            rest = question.strip()[because.end() :].strip(" ?？.,，")
+            merged = Filters(
+                participant=own.participant or context.participant,
+                stage=own.stage or context.stage,
+                kind=own.kind or context.kind,
+                sentiment=own.sentiment or context.sentiment,
+                segment=own.segment or context.segment,
+                compared=own.compared or context.compared,
+            )
+            return Resolved(f"{before} {question}", f"{before} {rest}".strip(), merged, True)
         lead = _FOLLOW_UP.match(question.strip())
         if lead is None and (bare := _BARE_FOLLOW_UP.match(question.strip())):
             rest = question.strip()[bare.end() :]
             if not self.subject(rest, own):
                 lead = bare
         if not history or not lead:
-            return Resolved(question, question, own)
+            return Resolved(question, question, own, why)
         before = history[-1][1]
         context = self.filters(before)
         focus = re.sub(r"[呢吗吧啊呀]+$", "", question.strip()[lead.end() :].strip(" ?？.,，"))
@@ -366,7 +404,7 @@ class QuestionReader:
         )
         asked = f"{before} {question}"
         if not subject:
-            return Resolved(asked, before, merged)
+            return Resolved(asked, before, merged, why)
         # the last question's frame with the new subject: "what frustrates people about
         # delivery?" + "and during sign-up?" searches "what frustrates people about during
         # sign-up" (a bare "during sign-up" is too little to search by meaning)
@@ -379,4 +417,4 @@ class QuestionReader:
         for word in chinese_subject(before):
             frame = frame.replace(word, " ")
         frame = " ".join(frame.split()).rstrip(" ?？.")
-        return Resolved(asked, f"{frame} {focus}", merged)
+        return Resolved(asked, f"{frame} {focus}", merged, why)

@@ -249,3 +249,24 @@ def test_a_question_comparing_groups_gives_each_groups_reach(workspace: Workspac
     # one group named is a filter, not a comparison
     one = chat.ask("What do premium members complain about?")
     assert "compare --by" not in one.answer
+
+
+def test_follow_ups_that_name_no_subject_build_on_the_last_question(workspace: Workspace):
+    """A claims trial's "why?", "which of those is most common?" and "how many people said
+    that?" answered the study's generic top three; a food-delivery trial's 为什么这么慢 after a
+    question on refunds abstained (its 慢 replaced the subject instead of adding to it)."""
+    chat = Chat(workspace, "bank")
+    first = chat.ask("转账有什么问题？", conversation="zh-why")
+    assert not first.abstained
+    why = chat.ask("为什么这么慢？", conversation="zh-why")
+    assert not why.abstained, why.answer
+    assert any("转账" in c.quote for c in why.citations), why.answer
+    clinic = Chat(workspace, "clinic")
+    clinic.ask("What frustrates people about appointments?", conversation="en-most")
+    most = clinic.ask("which of those is most common?", conversation="en-most")
+    assert not most.abstained and most.findings, most.answer
+    found = {f.id: f for s in clinic.map.stages for f in s.pain_points}
+    reach = [found[i].participants for i in most.findings if i in found]
+    assert reach == sorted(reach, reverse=True)
+    said = clinic.ask("how many people said that?", conversation="en-most")
+    assert not said.abstained and set(said.findings) & set(most.findings), said.answer
