@@ -380,13 +380,25 @@ _VAGUE_TEXT = """
 _VAGUE_TERMS = frozenset(_VAGUE_TEXT.split())
 
 
+_EVENT = re.compile(r"\b[a-z]{3,}ed\b")
+
+
+def _events(text: str) -> set[str]:
+    """What happened, in one word ("cancelled", "moved", "charged"): no title by itself, but
+    quotes that share it say the same thing ("the first one was cancelled", "it got moved a
+    second time", "he didn't turn up and they said it had been moved")."""
+    lower = _HANDLE.sub(" ", text).lower()
+    return {w for w in _EVENT.findall(lower) if w not in _STOPWORDS and w not in _VERBS}
+
+
 def word_cohesion(texts: Sequence[str]) -> float:
     """The share of a theme's quotes that use a content word another of its quotes uses (in
     any form): how far its quotes say the same thing in words, not only in the embedding's
     view. A quote alone in its language does not count either way. 1.0 for under 2 quotes."""
     chinese = [is_chinese(t) for t in texts]
     terms = [
-        _stemmed({t for t in _terms(text) if not set(t.split()) <= _NUMBER_WORDS}) - _VAGUE_TERMS
+        _stemmed({t for t in _terms(text) if not set(t.split()) <= _NUMBER_WORDS} | _events(text))
+        - _VAGUE_TERMS
         for text in texts
     ]
     quotes = Counter(chinese)

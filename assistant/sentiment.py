@@ -250,6 +250,9 @@ _ZH_LEXICON = {
     "跑软了": -1.5,
     "很累": -1.5,
     "好累": -1.5,
+    # a trial's 1-star "这个准时宝就是个笑话"; "现在已经开始用别家了": gone to a competitor
+    "笑话": -2,
+    "别家": -1.5,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
 _ZH_NEUTRAL = re.compile(
@@ -261,7 +264,9 @@ _ZH_NEUTRAL = re.compile(
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
     r"快(?=[一二两三四五六七八九十几半百\d])|快递|慢慢(?!等)|"
     # being recommended to (推荐我买, 推荐位) is no recommendation
-    r"推荐(?=我|位|给我)|给我推荐"
+    r"推荐(?=我|位|给我)|给我推荐|"
+    # rubbish carried, not rubbish service: 还帮我把垃圾带下去了
+    r"(?:把|扔|倒|带|收|捡)了?垃圾|垃圾(?=袋|桶|分类|带)"
 )
 MAX_SENTIMENT_CHARS = 2000
 
@@ -288,6 +293,8 @@ _SPOKEN = re.compile(
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
     # no complaint: "Nothing wrong with it."
+    r"(?<=a )joke|joke(?= of)|"
+    r"(?:nobody|no one|no-one|none of us) (?:was|were|got) (?:\w+ )?(?:hurt|injured|harmed)|"
     r"nothing (?:wrong|bad)|(?:no|zero|not (?:a single|one|any)|without (?:any |a )?)"
     r" ?(?:complaints?|issues?|problems?|trouble|hassle|hiccups?)|"
     # pain as a symptom is what a patient came about, not a verdict on the service
@@ -315,8 +322,16 @@ _ZH_CONTRAST = re.compile(r"但是|可是|不过|只是|然而|但(?!凡)")
 """A turn in a Chinese sentence (老师是不错，但是换得太频繁了): what follows it weighs more."""
 
 
+_ZH_THEN_NOW = re.compile(r"(?:以前|之前|原来|本来|曾经).+?(现在|如今|后来)")
+"""Then and now: 以前真的很喜欢这个app，现在已经开始用别家了 is about now."""
+
+
 def _chinese(text: str) -> float:
     turns = list(_ZH_CONTRAST.finditer(text))
+    if not turns and (then := _ZH_THEN_NOW.search(text)):
+        now = _chinese_score(text[then.start(1) :])
+        if now:
+            return max(-1.0, min(1.0, now / 4))
     if turns:
         before, after = (
             _chinese_score(text[: turns[-1].start()]),

@@ -497,6 +497,15 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("又超时！！连续三次了！！！", "pain_point"),
         ("汤洒了一半。", "pain_point"),
         ("客服一直踢皮球。", "pain_point"),
+        # a second food-delivery trial: scorn, churn and literal rubbish
+        ("这个准时宝就是个笑话", "pain_point"),
+        ("以前真的很喜欢这个app，现在已经开始用别家了", "pain_point"),
+        ("骑手小哥很热情，还帮我把垃圾带下去了", "delight"),
+        ("外卖太垃圾了", "pain_point"),
+        # and in English (a claims trial): a joke is scorn; no one hurt is no complaint
+        ("The phone line is a joke.", "pain_point"),
+        ("What a joke of a service.", "pain_point"),
+        ("Nobody was hurt.", "neutral"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):
