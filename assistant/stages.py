@@ -70,11 +70,28 @@ class StageSpec:
     used to place sentences, not shown."""
 
 
+MAX_STAGES = 40
+"""Stages a map may be asked to have: a journey has a handful (a request with 200,000 stage
+names held a server's map worker for over 13 minutes)."""
+MAX_STAGE_CHARS = 500
+"""The longest `Name: description` of one stage."""
+
+
 def parse_stages(values: Sequence[str]) -> list[StageSpec]:
     """`Name` or `Name: description` strings (or one comma-separated string) -> StageSpecs."""
     items: list[str] = []
     for value in values:
         items.extend(v for v in (value.split(",") if ":" not in value else [value]) if v.strip())
+        if len(items) > MAX_STAGES:
+            raise InputError(
+                f"{len(items)}+ stages given; a map has at most {MAX_STAGES}: give the journey's "
+                "main stages (a stage's description can say what it covers)"
+            )
+    if long := next((i for i in items if len(i) > MAX_STAGE_CHARS), None):
+        raise InputError(
+            f"stage {long[:40]!r}… is {len(long)} characters; at most {MAX_STAGE_CHARS} "
+            "(`Name: description`)"
+        )
     specs = []
     for item in items:
         name, _, description = item.partition(":")

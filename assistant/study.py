@@ -80,6 +80,7 @@ __all__ = [
     "Studies",
     "Study",
     "check_project_name",
+    "parse_stages",
     "read_ideal",
 ]
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from api.app import create_app
 from api.jobs import Jobs
@@ -626,3 +627,42 @@ def test_a_restart_removes_staged_uploads_no_job_holds_once_they_are_old(
             assert waiting.exists(), "a job's file cut off mid-ingest waits for its retry"
     finally:
         workspace.close()
+
+
+def test_a_job_waiting_on_its_busy_project_holds_no_worker_from_other_projects() -> None:
+    """A hostile-input trial: a map build queued behind its project's 18-minute ingest took
+    the second of two workers, and a 200-byte upload to another project stayed queued for 19
+    minutes. Jobs of one project run one at a time, in order; others pass them."""
+    jobs = Jobs(workers=2)
+    started, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    class Done(BaseModel):
+        name: str
+
+    def long_ingest(progress: Any) -> Done:
+        started.set()
+        release.wait(120)
+        order.append("ingest")
+        return Done(name="ingest")
+
+    def job(name: str) -> Any:
+        def work(progress: Any) -> Done:
+            order.append(name)
+            return Done(name=name)
+
+        return work
+
+    try:
+        jobs.submit("ingest", "big", long_ingest)
+        assert started.wait(60)
+        _, build = jobs.submit("map", "big", job("map of big"))
+        _, other = jobs.submit("ingest", "small", job("ingest of small"))
+        other.result(timeout=120)  # while big's ingest still runs
+        assert order == ["ingest of small"] and not build.done()
+        release.set()
+        build.result(timeout=120)
+        assert order == ["ingest of small", "ingest", "map of big"]
+    finally:
+        release.set()
+        jobs.shutdown(grace_seconds=1)

@@ -177,6 +177,51 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
     assert b"over the 1 MB limit for one request" in sent[1]["body"]
 
 
+def test_a_json_body_over_the_limit_is_refused_before_it_is_read_or_the_key_checked(client_with):
+    """A hostile-input trial: a 300 MB JSON body without a key took the server from 198 MB to
+    1.08 GB before its 401; sent in chunks, it is cut off at the limit."""
+    from api.app import MAX_BODY_BYTES
+
+    with client_with(api_keys=SecretStr("alice-key-1:*")) as client:
+        big = b'{"question": "' + b"x" * (MAX_BODY_BYTES + 10) + b'"}'
+        declared = client.post(
+            "/v1/projects/demo/ask", content=big, headers={"content-type": "application/json"}
+        )
+        assert declared.status_code == 413, declared.text
+        assert _error(declared)["code"] == "request_too_large"
+
+        def chunks() -> Iterator[bytes]:
+            for i in range(0, len(big), 1 << 20):
+                yield big[i : i + (1 << 20)]
+
+        chunked = client.post(
+            "/v1/projects/demo/ask",
+            content=chunks(),
+            headers={"content-type": "application/json", **ALICE},
+        )
+        assert chunked.status_code == 413 and "MB" in _error(chunked)["message"]
+        # a small body sent in chunks is read as usual
+        small = client.post(
+            "/v1/projects/demo/ask",
+            content=iter([b'{"question": ', b'"what went wrong?"}']),
+            headers={"content-type": "application/json", **ALICE},
+        )
+        assert small.status_code == 404, small.text  # no project demo: read, then answered
+        assert _error(small)["code"] != "request_too_large"
+
+
+def test_a_map_request_with_too_many_stages_is_refused_before_it_runs(client_with):
+    """A hostile-input trial: 200,000 stage names held a map worker for over 13 minutes."""
+    with client_with() as client:
+        created = client.post("/v1/projects", json={"name": "stages"})
+        assert created.status_code in (200, 201), created.text
+        many = client.post(
+            "/v1/projects/stages/map", json={"stages": [f"S{i}" for i in range(500)]}
+        )
+        assert many.status_code in (400, 422), many.text
+        assert "at most 40" in _error(many)["message"]
+
+
 def test_a_size_limit_is_said_in_the_megabytes_it_is_set_in(client_with, home: Path):
     """A trial's 50 MB limit was said as "52.4288 MB" (bytes over 10**6)."""
     with client_with(max_file_mb=1, max_upload_mb=4) as client:
