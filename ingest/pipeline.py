@@ -71,9 +71,21 @@ def _languages(documents: list[Document]) -> list[str]:
     return found
 
 
+_DATE_IN_NAME = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}[-_.]?[01]?\d[-_.]?[0-3]?\d(?!\d)"
+    r"|(?<!\d)[0-3]?\d[-_.][01]?\d[-_.](?:19|20)?\d{2}(?!\d)"
+)
+_NUMBER_IN_NAME = re.compile(r"(?<![^\W_])(?!(?:19|20)\d\d(?![^\W_]))\d{1,4}(?![^\W_])")
+"""A number standing as its own part of a file's name (interview_02, 03-anna), not one glued to
+letters (utf16, g1, mp3), a year or part of a date."""
+
+
 def _last_number(document: Document) -> int | None:
-    """The last number in a file's name (interview_02.txt: 2), if any."""
-    found = re.findall(r"\d{1,4}", Path(document.locator).stem)
+    """The last number in a file's name that numbers it (interview_02.txt: 2), if any: a
+    hostile-input trial's call_2024-06-12.txt became P12, utf16_nobom.txt P16, and g1.txt the
+    same person as p01_marta.txt."""
+    stem = _DATE_IN_NAME.sub(" ", Path(document.locator).stem)
+    found = _NUMBER_IN_NAME.findall(stem)
     return int(found[-1]) if found else None
 
 

@@ -208,6 +208,21 @@ def test_an_unnumbered_role_label_is_a_different_participant_in_every_file(
     assert by_path["notes.txt"] == "Participant 4"  # a numbered label is one person
 
 
+def test_a_number_glued_to_letters_or_in_a_date_numbers_no_participant(
+    workspace: Workspace, tmp_path: Path
+):
+    """A hostile-input trial: g1.txt became the same P1 as p01_marta.txt (23 participants for
+    28 sources), call_2024-06-12.txt P12 and utf16_nobom.txt P16."""
+    names = ("p01_marta.txt", "g1.txt", "call_2024-06-12.txt", "utf16_nobom.txt", "notes_07.txt")
+    for n, name in enumerate(names):
+        (tmp_path / name).write_text(f"Interviewer: Hi.\nSpeaker: Delivery {n} was late.\n")
+    added = _ingest(workspace, [tmp_path / n for n in names], project="numbers").added
+    by_path = {Path(s.path).name: s.participant_id for s in added}
+    assert by_path["p01_marta.txt"] == "P1" and by_path["notes_07.txt"] == "P7"
+    others = [by_path[n] for n in ("g1.txt", "call_2024-06-12.txt", "utf16_nobom.txt")]
+    assert len(set(others)) == 3 and not {"P1", "P12", "P16", "P7"} & set(others), by_path
+
+
 def test_a_parent_or_patient_label_is_a_role_and_a_file_header_no_speaker(
     workspace: Workspace, tmp_path: Path
 ):
