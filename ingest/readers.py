@@ -269,7 +269,9 @@ def _docx_lines(path: Path, document: Any) -> list[str]:
 
     names = {s.style_id: s.name or "" for s in document.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
     body = document.element.body
-    lines = [_heading_marks(names.get(p.style, "")) + p.text for p in body.iterchildren(qn("w:p"))]
+    lines = [
+        _heading_marks(names.get(p.style, "")) + _visible(p) for p in body.iterchildren(qn("w:p"))
+    ]
     for table in body.iterchildren(qn("w:tbl")):
         above: dict[int, str] = {}  # grid column -> text of the cell a vertical merge continues
         for row in table.iterchildren(qn("w:tr")):
@@ -283,12 +285,24 @@ def _docx_lines(path: Path, document: Any) -> list[str]:
                 if cell.vMerge == "continue":
                     text = above.get(offset, "")
                 else:
-                    text = "\n".join(p.text for p in cell.iterchildren(qn("w:p")))
+                    text = "\n".join(_visible(p) for p in cell.iterchildren(qn("w:p")))
                     above[offset] = text
                 cells.append(text.strip())
                 offset += span
             lines.append("\t".join(dict.fromkeys(c for c in cells if c)))
     return lines
+
+
+_HIDDEN = "w:rPr/w:vanish[not(@w:val) or (@w:val != '0' and @w:val != 'false')]"
+"""A run formatted as hidden text."""
+
+
+def _visible(paragraph: Any) -> str:
+    """A paragraph's text as Word shows it: hidden runs left out (a hostile-input trial's hidden
+    "HIDDEN: ..." run became a speaker, and every "hidden" in the study was redacted as them)."""
+    if not paragraph.xpath(f".//w:r[{_HIDDEN}]"):
+        return str(paragraph.text)
+    return "".join(run.text for run in paragraph.xpath(f".//w:r[not({_HIDDEN})]"))
 
 
 def _heading_marks(style: str) -> str:

@@ -401,6 +401,10 @@ _SPEAKS_AFTER = re.compile(
     r"|confirmed|sorted|fixed|was[ \t]helpful)(?![A-Za-z])"
 )
 
+_HERE_AFTER = re.compile(r"[ \t]here(?=[.!,;:)]|\s*$|[ \t](?:from|with|again|speaking))")
+_OPENS_BEFORE = re.compile(r"(?:^|[.!?:\n]\s*|\b(?:hi|hello|hey|yes|yeah|ok|okay)\W*\s*)$", re.I)
+"""A name introducing its speaker: "Gwen here.", "Hi, Gwen here from Leeds"."""
+
 # After a given name that is no ordinary word, a verb of someone acting makes it a name too
 # ("Peter was really helpful", "Priya from support").
 _ACTS_AFTER = re.compile(
@@ -827,6 +831,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
             or (plain and before.endswith(", ") and _VOCATIVE_AFTER.match(text, end))
             or _RELATIVE_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)
+            or (_HERE_AFTER.match(text, end) and _OPENS_BEFORE.search(before))
             or (
                 plain
                 and (has_surname or _WEAK_BEFORE.search(before) or _ACTS_AFTER.match(text, end))

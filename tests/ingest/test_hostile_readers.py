@@ -514,3 +514,23 @@ def test_a_long_caption_of_unclosed_tags_is_read_whole(tmp_path: Path) -> None:
     path.write_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n{payload}\n", encoding="utf-8")
     doc = read_one(path)
     assert "".join(doc.turn_text(t) for t in doc.turns).endswith("<" * 100_000 + "x")
+
+
+def test_hidden_text_in_a_docx_is_not_read(tmp_path: Path) -> None:
+    """A hostile-input trial: a hidden run "HIDDEN: ..." became a speaker, and another
+    person's "The fee was HIDDEN" was then redacted as them."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: How was it?")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Maria: The fee was hidden. ")
+    hidden = paragraph.add_run("HIDDEN: a note no reader sees.")
+    hidden._r.get_or_add_rPr().append(OxmlElement("w:vanish"))
+    paragraph.add_run(" It was bad.")
+    path = tmp_path / "hidden.docx"
+    document.save(str(path))
+    (doc,) = read_file(path, max_bytes=MAX_BYTES)
+    assert "no reader sees" not in doc.text and "It was bad." in doc.text
+    assert [t.speaker for t in doc.turns] == ["Interviewer", "Maria"]

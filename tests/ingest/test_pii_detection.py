@@ -306,6 +306,9 @@ def test_singapore_and_malaysia_addresses_are_redacted(text: str, gone: str) -> 
         ("我住望京花园5号楼1502，骑手找不到", "望京花园5号楼1502"),
         ("送到3栋2单元601室就行", "2单元601"),
         ("骑手姓王，态度很差", "王"),
+        # a speaker introducing themself (a hostile-input trial's "Gwen here")
+        ("Oh yes. Sarah here, sorry I'm late.", "Sarah"),
+        ("Hi, Emma here from the Leeds office.", "Emma"),
     ],
 )
 def test_names_in_an_aside_card_endings_handles_and_flat_numbers_are_redacted(
