@@ -273,9 +273,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
         order, as `Name` or `Name: description`, or a journey `preset` (travel, finance,
-        subscription, ecommerce, hospitality, hotel, healthcare, telecom, products, generic). By
-        default the stages chosen for the last map are kept (so edits still apply), else a
-        study of reviews gets the preset that fits it best; preset `auto` chooses afresh.
+        subscription, ecommerce, hospitality, hotel, healthcare, telecom, products, delivery,
+        insurance, generic). By default the stages chosen for the last map are kept (so edits
+        still apply), else a study of reviews gets the preset that fits it best; preset `auto`
+        chooses afresh.
         `language` (en, zh, or
         auto: the language most sources are in) is the language of the map's own words;
         quotes stay as spoken. `ideal`: the intended journey to hold it against, `{stages:

@@ -52,9 +52,9 @@ class MapRequest(BaseModel):
     """Title of the map."""
     preset: str | None = None
     """A journey preset to map into (travel, finance, subscription, ecommerce, hospitality, hotel,
-    healthcare, telecom, products, generic), or `auto` to choose afresh; default: the stages
-    chosen for the last map, else the guide's headings, or for a study of reviews the preset
-    that fits it best."""
+    healthcare, telecom, products, delivery, insurance, generic), or `auto` to choose afresh;
+    default: the stages chosen for the last map, else the guide's headings, or for a study of
+    reviews the preset that fits it best."""
     language: LanguageChoice = "auto"
     """Language of the map's own words (stage names it chooses, labels, descriptions,
     recommendations, report headings): en, zh, or auto (the language most sources are in).
