@@ -55,6 +55,9 @@ class Preset:
     family: str = ""
     """Presets of one kind of business (a hotel's and a restaurant's journeys): they win or
     lose a study together, and the one of them nearer more sentences is chosen."""
+    auto: bool = True
+    """Whether a study's sentences may choose it; else only named (`--preset delivery`): a
+    food-delivery journey drew Chinese restaurant reviews' dishes from the restaurant one."""
 
     def name(self, chinese: bool = False) -> str:
         """Its label in the study's language."""
@@ -81,6 +84,7 @@ def presets() -> tuple[Preset, ...]:
                 PresetStage(s["name"], s["description"], s["name_zh"], s["zh"]) for s in p["stage"]
             ),
             family=p.get("family", p["id"]),
+            auto=p.get("auto", True),
         )
         for p in data["preset"]
     )
@@ -236,6 +240,8 @@ def _choose(sentences: Sequence[str], embedder: Embedder) -> Choice:
         return Choice(generic, {p.id: 0.0 for p in library}, 0, False)
     stage_vectors, owner = _preset_vectors(embedder)
     similarity = embedder.embed(list(sentences)) @ stage_vectors.T
+    # presets used only when named take no votes
+    similarity[:, ~np.array([library[o].auto for o in owner])] = -np.inf
     nearest = similarity.argmax(axis=1)
     votes = np.bincount(np.asarray(owner)[nearest], minlength=len(library))
     # A family's presets vote together: a hotel's breakfast and a restaurant's dishes are one

@@ -199,6 +199,17 @@ class Gatherer:
             # and when some passages write the subject, only those: 停车方便吗？ was answered
             # with a line about staying there often, beside the one review on parking
             written = [i for i in ranked[:QUOTED] if i in uses]
+            if f.sentiment and written:
+                # under a question for praise (or pain), the passages on the subject that say
+                # it come first, from all candidates: 有没有人夸骑手？ had quoted the six
+                # complaints nearest the question over five reviews praising the riders
+                leaning = [
+                    i
+                    for i in ranked
+                    if i in uses and _with(self.retriever.texts[i], f.sentiment) > 0
+                ]
+                if leaning:
+                    written = (leaning + [i for i in written if i not in leaning])[:QUOTED]
             chosen = (
                 written
                 or [

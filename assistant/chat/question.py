@@ -28,7 +28,7 @@ _PAIN = re.compile(
 )
 _JOY = re.compile(
     r"\blike|love|enjoy|delight|happy|best|good|great|positive|highlight|strength|satisf|"
-    r"prais|满意|喜欢|开心|亮点|优点|惊喜|长处|优势|好评|称赞|表扬",
+    r"prais|compliment|满意|喜欢|开心|亮点|优点|惊喜|长处|优势|好评|称赞|表扬|夸|点赞|赞扬",
     re.IGNORECASE,
 )
 """A question about what pleases: "有什么亮点？" and "有哪些让用户满意或惊喜的地方？" ask for

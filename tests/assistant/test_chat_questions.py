@@ -89,6 +89,20 @@ CLINIC_REVIEWS = (
 )
 
 
+RIDER_REVIEWS = (
+    "骑手打电话第一句就吼，你在哪啊快点下来！",
+    "骑手把外卖送到了隔壁单元，还让我自己去拿。",
+    "骑手一次接了五六单，在小区门口绕来绕去，饭都凉了。",
+    "骑手态度很差，问他在哪就挂电话。",
+    "骑手每次都找不到我们小区的门。",
+    "骑手送错楼了，打电话也不接。",
+    "骑手把汤洒了一半，也不道歉。",
+    "骑手小哥很有礼貌，提前打电话，还提醒我汤很烫。",
+    "骑手大姐特别热情，还帮我把东西拎进门，太暖心了。",
+    "配送费太贵了，比饭还贵。",
+)
+
+
 def _table(folder: Path, rows: tuple[str, ...]) -> Path:
     table = folder / "reviews.csv"
     table.write_text(
@@ -112,6 +126,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     ws.ingestor("clinic", options).ingest([clinic], IngestReport())
     copies = _table(tmp_path_factory.mktemp("copies"), CLINIC_REVIEWS + (CLINIC_REVIEWS[1],) * 2)
     ws.ingestor("copies", options).ingest([copies], IngestReport())
+    riders = _table(tmp_path_factory.mktemp("riders"), RIDER_REVIEWS)
+    ws.ingestor("riders", options).ingest([riders], IngestReport())
     plans = tmp_path_factory.mktemp("plans") / "reviews.csv"
     plans.write_text(
         "review_id,plan,text\n"
@@ -270,3 +286,14 @@ def test_follow_ups_that_name_no_subject_build_on_the_last_question(workspace: W
     assert reach == sorted(reach, reverse=True)
     said = clinic.ask("how many people said that?", conversation="en-most")
     assert not said.abstained and set(said.findings) & set(most.findings), said.answer
+
+
+def test_a_question_for_praise_quotes_the_praise_on_its_subject_first(workspace: Workspace):
+    """A food-delivery trial: 有没有人夸骑手 quoted the complaints about riders nearest the
+    question and said no quote was positive, over five reviews praising them."""
+    chat = Chat(workspace, "riders")
+    answer = chat.ask("有没有人夸骑手？")
+    assert not answer.abstained, answer.answer
+    quoted = [c.quote for c in answer.citations]
+    assert any("有礼貌" in q for q in quoted[:2]) and any("暖心" in q for q in quoted[:2]), quoted
+    assert "没有正面评价" not in answer.answer

@@ -502,6 +502,9 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("以前真的很喜欢这个app，现在已经开始用别家了", "pain_point"),
         ("骑手小哥很热情，还帮我把垃圾带下去了", "delight"),
         ("外卖太垃圾了", "pain_point"),
+        ("送餐的小哥很有礼貌，提前打电话，还提醒我汤很烫小心。", "delight"),
+        ("骑手没礼貌，态度很差", "pain_point"),
+        ("不好意思，我想问一下", "neutral"),
         # and in English (a claims trial): a joke is scorn; no one hurt is no complaint
         ("The phone line is a joke.", "pain_point"),
         ("What a joke of a service.", "pain_point"),

@@ -266,3 +266,13 @@ def test_an_interview_study_in_the_default_stages_is_told_which_journey_fits_it(
     built = build_map(workspace, "talk")
     assert built.generator.settings["stages"] == "default taxonomy"
     assert any("--preset travel" in w for w in built.warnings), built.warnings
+
+
+def test_a_preset_used_only_when_named_takes_no_votes(embedder: UsemEmbedder):
+    """A food-delivery journey in the vote drew Chinese restaurant reviews' dishes from the
+    restaurant journey; it is there for `--preset delivery`, as is the insurance claims one."""
+    delivery = find_preset("delivery")
+    assert delivery.id == "delivery" and not delivery.auto
+    assert find_preset("insurance").auto
+    chosen = choose_preset(RESTAURANT_ZH, embedder)
+    assert chosen.preset.id == "hospitality" and chosen.shares["delivery"] == 0
