@@ -119,16 +119,21 @@ def _authorization(scope: Scope) -> str | None:
     return None
 
 
-async def _unauthorized(send: Send, message: str) -> None:
-    body = json.dumps(error_body("unauthorized", message)).encode()
+async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+    """Answer with the API's error shape before the app sees the request."""
+    body = json.dumps(error_body(code, message)).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 401,
+            "status": status,
             "headers": [(b"content-type", b"application/json")],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _unauthorized(send: Send, message: str) -> None:
+    await _refuse(send, 401, "unauthorized", message)
 
 
 class _DocsNeedAKey:
@@ -164,15 +169,7 @@ async def _too_large(send: Send) -> None:
         f"the request body is over {MAX_BODY_BYTES // (1024 * 1024)} MB; send files to "
         "`POST /v1/projects/{project}/sources` and keep JSON requests short"
     )
-    body = json.dumps(error_body("request_too_large", message)).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _refuse(send, 413, "request_too_large", message)
 
 
 class _BodyLimit:
