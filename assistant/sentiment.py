@@ -29,10 +29,10 @@ _ZH_LEXICON = {
     "快": 1,
     "准时": 1.5,
     "热情": 1.5,
-    # a food-delivery trial's riders: 很有礼貌, 太暖心了, 裹得好好的 read as nothing
+    # a food-delivery trial's riders: 很有礼貌, 太暖心了 read as nothing (not 好好的: "a
+    # perfectly good meal, ruined" is how it is mostly said)
     "礼貌": 1.5,
     "暖心": 2,
-    "好好的": 1,
     "友好": 1.5,
     "贴心": 2,
     "划算": 1.5,
@@ -271,8 +271,9 @@ _ZH_NEUTRAL = re.compile(
     r"推荐(?=我|位|给我)|给我推荐|"
     # rubbish carried, not rubbish service: 还帮我把垃圾带下去了
     r"(?:把|扔|倒|带|收|捡)了?垃圾|垃圾(?=袋|桶|分类|带)|"
-    # an apology (不好意思久等了), not "not good"
-    r"不好意思"
+    # an apology made (跟我说不好意思久等了), not "not good"; no apology at all (连个不好意思都没有)
+    # stays a complaint
+    r"说了?声?不好意思"
 )
 MAX_SENTIMENT_CHARS = 2000
 

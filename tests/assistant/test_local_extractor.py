@@ -504,7 +504,7 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("外卖太垃圾了", "pain_point"),
         ("送餐的小哥很有礼貌，提前打电话，还提醒我汤很烫小心。", "delight"),
         ("骑手没礼貌，态度很差", "pain_point"),
-        ("不好意思，我想问一下", "neutral"),
+        ("服务员连个不好意思都没有", "pain_point"),
         # and in English (a claims trial): a joke is scorn; no one hurt is no complaint
         ("The phone line is a joke.", "pain_point"),
         ("What a joke of a service.", "pain_point"),
