@@ -66,6 +66,10 @@ DIFFICULTY = re.compile(
     r"keeps? (?:logging|kicking|signing|throwing) (?:me |us |you )?out|"
     r"never (?:moves?|works?|loads?|updates?|changes?|opens?)|full within|booked up|sold out|"
     r"pushy|rushed|in writing, by post|"
+    # a wait told as its length: "waited an hour", "waiting three weeks for a decision"
+    r"(?:waited|waiting|wait(?:ed)? for) (?:for )?(?:over |nearly |almost |about |around "
+    r"|well over |a good )?(?:an?|one|two|three|four|five|six|ten|twenty|thirty|forty|fifty|"
+    r"several|\d+)(?:[- ]\w+)? (?:hours?|days?|weeks?|months?|minutes|mins)|"
     # scorn: "The phone line is a joke.", "what a joke of a service"
     r"(?:is|was|are|were|what|such|'s) (?:a |an |such a )?(?:absolute |total |complete |bad "
     r"|sick )?joke|"
@@ -256,6 +260,10 @@ SMALL_TALK = re.compile(
     r"a pleasure)|happy to help|hope (?:this|it|that) helps|"
     r"(?:would|do) you (?:like|want) (?:a |some )?(?:cup of )?(?:tea|coffee|water|drink)"
     r"(?: before you go)?|"
+    # leaving the call: "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."
+    r"(?:i'?ve|i have|i) (?:got|have) to (?:go|run|dash|head off|get going|"
+    r"(?:grab|pick up|collect|fetch) (?:\S+ ){1,3}from (?:school|nursery|the station|work)"
+    r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) better (?:go|run|dash|get going)|anyway|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
     r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|听得到|听得见|可以听到|"
@@ -401,6 +409,7 @@ _CONTACT = re.compile(
     r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
     r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
     r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
+    r"\b(?:ring|phone|message|whatsapp) me(?: on| at)?|"
     r"\bif you need(?: to)?|打我电话|联系我|找我|我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
     _I,
 )
@@ -436,6 +445,14 @@ NOT_TRIED = re.compile(
 (a hotel trial's noise and room-service themes took them in)."""
 
 
+_CONTACT_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
+_CONTACT_OFFER = re.compile(
+    r"\bif you need\b|\b(?:ring|phone|call|reach|contact|email|text|message|whatsapp) me\b"
+    r"|打我电话|联系我|找我",
+    _I,
+)
+
+
 def small_talk(text: str, question: str | None = None) -> bool:
     """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
     fillers ("Yep, all good.", "No, I think that's it.", "没有了", "Sorry, you cut out."), a
@@ -446,6 +463,15 @@ def small_talk(text: str, question: str | None = None) -> bool:
     if "[" in text and _CONTACT.search(text):
         rest = _residue(SMALL_TALK, _CONTACT.sub(" ", text))
         if len(rest.split()) + len(HAN_CHAR.findall(rest)) // 2 <= 6:
+            return True
+        # contact details offered for later, however it goes on ("If you need me again, ring
+        # me on [PHONE], I'm usually in the garden."), unless it complains; not a number given
+        # in a story ("she asked for a callback number, so I gave her my mobile, [PHONE]")
+        if (
+            _CONTACT_OFFER.search(text)
+            and _CONTACT_PLACEHOLDER.search(text)
+            and not DIFFICULTY.search(text)
+        ):
             return True
     return bool(question and SESSION_QUESTION.search(question)) and len(text.split()) <= 12
 

@@ -149,6 +149,10 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "没事没事，不客气，希望能改进吧。"),
         ("您现在方便说话吗？", "方便，我在公司会议室。"),
         (None, "Didn't try room service so can't comment."),
+        # a claims trial's 5-person pain theme "It wasn't a total surprise" was made of these
+        (None, "If you need me again, ring me on [PHONE], I'm usually in the garden."),
+        (None, "The address is [ADDRESS], Manchester, if you need it, though I guess you don't."),
+        (None, "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -712,3 +716,27 @@ def test_a_shouted_sentence_is_read_for_its_words_not_its_capitals() -> None:
     assert meaning_text("BATHROOM WAS DISGUSTING.") == "Bathroom was disgusting."
     assert meaning_text("The AC was OK, the WIFI not.") == "The AC was OK, the WIFI not."
     assert meaning_text("转账太慢") == "转账太慢"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have to pick up my kids from school, so the delivery window is a problem.",
+        "Call me on [PHONE] if the delivery is late again, nobody ever does.",
+        "I called them on [PHONE] and waited an hour.",
+    ],
+)
+def test_contact_details_or_school_runs_inside_a_complaint_still_count(text: str):
+    units = _units((None, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is ObservationKind.pain_point
+
+
+def test_a_number_given_in_a_story_is_not_contact_small_talk():
+    text = (
+        "She gave me a credit straight away, no arguments, and she asked for a callback "
+        "number, so I gave her my mobile, [PHONE], in case anything else went wrong."
+    )
+    units = _units((None, text))
+    (reading,) = what_counts(units, [read_sentence(text)])
+    assert reading.kind is not ObservationKind.neutral
