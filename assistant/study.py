@@ -261,21 +261,32 @@ class Study:
         return self.studies.workspace
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        with self.studies.lock(self.project):
+    def _writing(self, wait: bool = True) -> Iterator[None]:
+        """Hold the project's writer lock; without `wait`, ConflictError if another writer
+        holds it (a delete asked for while an ingest ran waited for it, 185 s)."""
+        lock = self.studies.lock(self.project)
+        if not lock.acquire(blocking=wait):
+            raise ConflictError(
+                f"project {self.project!r} is busy: an ingest, map build or edit is running; "
+                "delete when it ends (its job says when)",
+                code="project_busy",
+            )
+        try:
+            yield
+        finally:
             try:
-                yield
-            finally:
                 self.studies.changed(self.project)
+            finally:
+                lock.release()
 
     # the project
     def info(self) -> ProjectInfo:
         """Counts and the newest map's id."""
-        stored = self.workspace.catalog.sources(self.project)
+        sources, participants = self.workspace.catalog.counts(self.project)
         return ProjectInfo(
             name=self.project,
-            sources=len(stored),
-            participants=len({s.source.participant_id for s in stored}),
+            sources=sources,
+            participants=participants,
             chunks=self.workspace.store.count(self.project),
             latest_map_id=self.workspace.repository.latest_map_id(self.project),
         )
@@ -283,8 +294,9 @@ class Study:
     def delete(self) -> None:
         """Delete the project with its sources, store, maps and edits, the files clients sent
         it (kept as sent, so unredacted, while a job may still need them) and its chat sessions
-        in conversations/ (questions as typed, and quotes)."""
-        with self._writing():
+        in conversations/ (questions as typed, and quotes). ConflictError while another
+        writer works on it."""
+        with self._writing(wait=False):
             self.workspace.store.drop_project(self.project)
             # The repository first: a crash between the two leaves a project to delete again.
             self.workspace.repository.delete_project(self.project)
@@ -343,12 +355,22 @@ class Study:
         with self._writing():
             ingestor = self.workspace.ingestor(self.project, options)  # checks the name first
             paths = self._take_in(files, report, refusals)
-            done = [0]
+            done, stored = [0], [0]
+            progress(0.0, f"reading {len(paths)} file(s)")
 
             def read(path: Path) -> None:
                 done[0] += 1
                 progress(done[0] / max(1, len(paths)), f"ingested {path.name}")
 
+            def kept(n: int) -> None:  # a big table stores its rows in batches as it goes
+                stored[0] += n
+                progress(
+                    done[0] / max(1, len(paths)),
+                    f"{stored[0]:,} sources stored; file {min(done[0] + 1, len(paths))} "
+                    f"of {len(paths)}",
+                )
+
+            ingestor.on_batch_stored = kept
             try:
                 ingestor.ingest(paths, report, on_file=read)
             except BaseException as exc:
@@ -449,8 +471,9 @@ class Study:
 
     def delete_source(self, source_id: str) -> None:
         """Delete one source and its chunks, and the file a client sent for it once no other
-        source (another row of the same table) is read from that file."""
-        with self._writing():
+        source (another row of the same table) is read from that file. ConflictError while
+        another writer works on the project."""
+        with self._writing(wait=False):
             stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
             self.workspace.store.delete_sources(self.project, [source_id])

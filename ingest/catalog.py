@@ -296,6 +296,17 @@ class Catalog:
             StoredSource(_compact(Source.model_validate_json(r[0])), r[1], r[2], r[3]) for r in rows
         ]
 
+    def counts(self, project: str) -> tuple[int, int]:
+        """(stored sources, distinct participants) of a project, without reading the sources
+        themselves: a project of 60,000 reviews took 11 s to describe when each was loaded."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT "
+            "COALESCE(json_extract(source_json, '$.participant_id'), '')) "
+            "FROM sources WHERE project=? AND status='stored'",
+            (project,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     # aliases: real speaker names -> placeholders, kept only in the workspace
     def locators(self, project: str) -> list[str]:
         """Where each of the project's sources came from (file names, table rows)."""

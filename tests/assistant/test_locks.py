@@ -98,3 +98,20 @@ def test_two_workers_on_one_workspace_take_turns_on_a_project_not_on_the_workspa
         other.release()
     assert second.lock("p").acquire(blocking=False)
     second.lock("p").release()
+
+
+def test_a_delete_while_another_writer_works_is_refused_at_once(workspace: Workspace) -> None:
+    """A hostile-input trial: deleting a source took 185 s and a project 88 s, waiting behind
+    an ingest. A delete answers at once that the project is busy; nothing is deleted."""
+    from journey.errors import ConflictError
+
+    studies = Studies(workspace)
+    studies.create("busy")
+    with studies.lock("busy"):  # another worker's ingest
+        with pytest.raises(ConflictError, match="busy") as refused:
+            studies("busy").delete()
+        assert refused.value.code == "project_busy"
+        with pytest.raises(ConflictError, match="busy"):
+            studies("busy").delete_source("0123456789ab")
+    assert "busy" in studies.names()
+    studies("busy").delete()  # and once it ends, the delete goes through
