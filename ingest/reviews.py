@@ -229,6 +229,11 @@ def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str], 
                 overfull.append(reader.line_num)
             csv_rows.append({k: v for k, v in r.items() if k is not None})
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # a long cell, not bad quoting
+            raise UnreadableFileError(
+                f"{path.name}: line {reader.line_num + 1} has a cell over "
+                f"{csv.field_size_limit():,} characters; split that text into rows"
+            ) from None
         raise UnreadableFileError(
             f"{path.name}: malformed CSV at line {bad_line or reader.line_num} ({exc}); "
             "check its quoting"

@@ -1,5 +1,6 @@
 """Sources: upload transcripts and review tables, list them, read one, delete one."""
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from api.deps import AppState, ScopeDep, StateDep, StudyDep, allowed
 from api.errors import ApiError
@@ -21,6 +23,7 @@ from assistant.study import Incoming, Study, check_project_name
 from journey.errors import MEGABYTE, GoneError, size_text
 from journey.source import Source, SourceKind
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
 
 
@@ -384,6 +387,14 @@ async def _read_form(request: Request, state: AppState) -> _Form:
     except MultipartParseError as exc:
         reader.discard()
         raise ApiError(422, "invalid_request", f"the multipart body is malformed: {exc}") from None
+    except ClientDisconnect:
+        # the client went away mid-upload: nothing is kept, and no traceback is logged (a
+        # hostile-input trial's cut-off upload logged an ERROR with one)
+        reader.discard()
+        logger.info("an upload to %s was cut off by its client; nothing kept", request.url.path)
+        raise ApiError(
+            400, "upload_cut_off", "the upload ended before its body did; send it again"
+        ) from None
     except BaseException:
         reader.discard()
         raise

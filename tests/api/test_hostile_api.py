@@ -177,6 +177,58 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
     assert b"over the 1 MB limit for one request" in sent[1]["body"]
 
 
+def test_an_upload_cut_off_by_its_client_keeps_nothing_and_logs_no_traceback(
+    client_with, home: Path, caplog: pytest.LogCaptureFixture
+):
+    """A hostile-input trial: a client that disconnected mid-upload logged an ERROR with a
+    full traceback."""
+    with client_with() as client:
+        assert client.post("/v1/projects", json={"name": "cut"}).status_code in (200, 201)
+        app = client.app
+        sent: list[dict[str, Any]] = []
+        parts = [
+            {
+                "type": "http.request",
+                "body": b'--xyz\r\nContent-Disposition: form-data; name="files"; '
+                b'filename="a.txt"\r\n\r\nInterviewer: Hi.\nP1: The app',
+                "more_body": True,
+            },
+            {"type": "http.disconnect"},
+        ]
+
+        async def receive() -> dict[str, Any]:
+            return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/projects/cut/sources",
+            "raw_path": b"/v1/projects/cut/sources",
+            "query_string": b"wait=false",
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"content-type", b"multipart/form-data; boundary=xyz"),
+                (b"content-length", b"100000"),
+            ],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+            "state": {},
+        }
+        assert client.portal is not None
+        with caplog.at_level("INFO"):
+            client.portal.call(app, scope, receive, send)
+    assert sent[0]["status"] == 400 and b"upload_cut_off" in sent[1]["body"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert not _stored_files(home)
+
+
 def test_a_json_body_over_the_limit_is_refused_before_it_is_read_or_the_key_checked(client_with):
     """A hostile-input trial: a 300 MB JSON body without a key took the server from 198 MB to
     1.08 GB before its 401; sent in chunks, it is cut off at the limit."""
