@@ -153,11 +153,17 @@ def _finding(
             seen.add(who)
     evidence: list[Evidence] = []
     spans: set[tuple[str, int, int]] = set()  # by span: comparing quotes was quadratic
+    said: set[str] = set()  # and a text posted twice is shown once (a trial's reposted review
+    # was a theme's first two quotes)
     for i in first + typical:
         e = observations[i].evidence
-        if (e.source_id, e.char_start, e.char_end) not in spans:
+        text = " ".join(e.quote.casefold().split())
+        if (e.source_id, e.char_start, e.char_end) not in spans and text not in said:
             spans.add((e.source_id, e.char_start, e.char_end))
+            said.add(text)
             evidence.append(e)
+            if len(evidence) == MAX_QUOTES:
+                break
     segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for i in group:
         for key, value in observations[i].segment.items():

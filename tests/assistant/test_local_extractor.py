@@ -153,6 +153,7 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "If you need me again, ring me on [PHONE], I'm usually in the garden."),
         (None, "The address is [ADDRESS], Manchester, if you need it, though I guess you don't."),
         (None, "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."),
+        (None, "说一下上周的经历吧。"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):

@@ -231,3 +231,20 @@ def test_a_small_theme_with_no_shared_words_to_title_it_is_no_headline():
     assert not stage.pain_points and not stage.pain_points_once
     titled = [_pain("The box came late.", "p1"), _pain("Late again, the box.", "p2")]
     assert len(_stage(titled, np.stack([same, same])).pain_points) == 1
+
+
+def test_a_text_posted_twice_is_one_of_a_themes_quotes() -> None:
+    """A food-delivery trial's reposted review was its late-delivery theme's first two
+    quotes, as if two people had said it word for word."""
+    from assistant.synthesis import _finding
+    from journey.schema import PainPoint
+
+    said = "中午就一个小时休息，等外卖等了一大半，下午开会饿得头晕。"
+    texts = [said, said, "加班到九点点个夜宵，一个半小时才到。", "周五晚上十点下单十一点多才到。"]
+    observations = [_pain(text, f"R{n}") for n, text in enumerate(texts)]
+    finding = _finding(
+        PainPoint, "pp-1", [0, 1, 2, 3], [], None, observations, [0, 1, 2, 3], 4, "Delivery"
+    )
+    quotes = [e.quote for e in finding.evidence]
+    assert quotes.count(said) == 1 and len(quotes) == 3
+    assert finding.participants == 4  # the count is the theme's, not the quotes shown
