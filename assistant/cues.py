@@ -66,6 +66,8 @@ DIFFICULTY = re.compile(
     r"keeps? (?:logging|kicking|signing|throwing) (?:me |us |you )?out|"
     r"never (?:moves?|works?|loads?|updates?|changes?|opens?)|full within|booked up|sold out|"
     r"pushy|rushed|in writing, by post|"
+    # manner: "Service was curt.", "The receptionist was dismissive."
+    r"curt|dismissive|condescending|patroni[sz]ing|brusque|snappy|"
     # a wait told as its length: "waited an hour", "waiting three weeks for a decision"
     r"(?:waited|waiting|wait(?:ed)? for) (?:for )?(?:over |nearly |almost |about |around "
     r"|well over |a good )?(?:an?|one|two|three|four|five|six|ten|twenty|thirty|forty|fifty|"
@@ -79,7 +81,7 @@ DIFFICULTY = re.compile(
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
     r"|麻烦|难(?!得|忘)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
-    r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|"
+    r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|爱答不理|爱理不理|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
     r"(?:等|排)(?:了|就是|就要|要|队|队就要|队要)?(?:快|将近|足足|整整|差不多)?"
     r"[一二两三四五六七八九十几半\d]+多?个?(?:多)?"

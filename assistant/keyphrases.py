@@ -255,7 +255,8 @@ PROBLEM = re.compile(
     r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"
     r"broke\w*|wrong|charged|extra|hidden|hid|confus\w*|loop\w*|invalid|error\w*|fail\w*|"
     r"stuck|lost|gone|gave up|waste\w*|too|ages|forever|expensive|hard|impossible|"
-    r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless|fees?|surcharge|on top)\b"
+    r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless|fees?|surcharge|on top|rude|curt|"
+    r"dismissive|condescending|patroni[sz]ing|unfriendly|unhelpful|impatient)\b"
     r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太",
     re.IGNORECASE,
 )

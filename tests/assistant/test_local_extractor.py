@@ -514,6 +514,10 @@ def test_like_the_verb_and_an_opening_yes_keep_their_weight():
         ("The phone line is a joke.", "pain_point"),
         ("What a joke of a service.", "pain_point"),
         ("Nobody was hurt.", "neutral"),
+        # manner words (a SubjQA answer titled a delight "Service was curt")
+        ("Service was curt.", "pain_point"),
+        ("The receptionist was dismissive.", "pain_point"),
+        ("服务员爱答不理的", "pain_point"),
     ],
 )
 def test_chinese_negation_wishes_and_being_cheated(text: str, kind: str):

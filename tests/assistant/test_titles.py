@@ -257,3 +257,13 @@ def test_a_chinese_title_has_no_reporting_verb_open_quotation_or_filler_before_a
     assert _clauses("他说“线上暂不支持医保结算”。") == ["线上暂不支持医保结算"]
     assert "报告能在手机上看" in _clauses("好用的……报告能在手机上看，这个挺方便。")
     assert _clauses("说明书看不懂。") == ["说明书看不懂"]
+
+
+def test_a_delight_is_not_titled_by_how_rudely_it_was_served():
+    """A SubjQA answer named a delight "Service was curt"."""
+    quotes = [
+        "The food was exactly what I expected from the place, but service was curt.",
+        "Lovely food, exactly what I expected from the place.",
+    ]
+    (title,) = cluster_titles([quotes], [False])
+    assert title is not None and "curt" not in title.lower()
