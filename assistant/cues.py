@@ -326,6 +326,18 @@ NOW_CLAUSE = re.compile(
 month, now it takes two days", 以前…，现在…)."""
 NOW_WORD = re.compile(r"\b(?:now|these days|nowadays|still)\b|现在|如今|还是", _I)
 OPENING_TURNS = 12
+INCIDENT_QUESTION = re.compile(
+    r"(?:^|[.!?]\s+|\b(?:so|okay|ok|right|now),?\s+)(?:(?:can|could) you )?(?:(?:tell|talk) me|"
+    r"walk me through)?\s*(?:about )?what happened(?: (?:with|to) (?:the|your) (?:claim|"
+    r"accident|incident|house|home|car|flat|flight|trip|property))?\s*\?\s*$"
+    r"|^(?:.*[。？！]\s*)?(?:能)?(?:说说|讲讲|介绍一下)?(?:当时)?(?:发生了什么|是怎么回事)(?:事)?？\s*$",
+    _I,
+)
+"""An interview's opener asking for the incident: "So, let's talk about your claim. What
+happened?", "Can you tell me what happened with the claim?" (not "What happened in the end?",
+"And then what happened when the promo ended?")."""
+INCIDENT_QUESTIONS = 3
+"""The opener counts among this many first questions of the interview proper."""
 """The warm-up ends within this many turns of an interview, if the interviewer marks its end."""
 INTERVIEW_CLOSES = re.compile(
     r"\b(?:that'?s (?:all|it|everything) (?:(?:for|from) (?:me|my side|today)|(?:i|we) (?:had|have|"

@@ -409,7 +409,30 @@ def _background(unit: Unit, opening: dict[str, tuple[dict[int, int], tuple[int, 
         opening[unit.source.id] = ({id(t): n for n, t in enumerate(turns)}, (opens, closes))
     where, (opens, closes) = opening[unit.source.id]
     at = where.get(id(unit.turn), opens)
-    return at < opens or at > closes
+    if at < opens or at > closes:
+        return True
+    return _tells_the_incident(unit, at, opens)
+
+
+def _tells_the_incident(unit: Unit, at: int, opens: int) -> bool:
+    """Whether an interview sentence answers the interview's opening "What happened?": the
+    incident that started the journey (a claims study's "The bedroom ceiling came down"), told
+    before anything the service did, is context, not a pain point (it was a claims map's
+    widest one, 6 of 7). Only the turns answering it, and only when it is among the first
+    INCIDENT_QUESTIONS questions: "And then what happened when the promo ended?" is none."""
+    if not (unit.question and cues.INCIDENT_QUESTION.search(unit.question)):
+        return False
+    turns = unit.source.turns
+    asked = [
+        n
+        for n, t in enumerate(turns[max(0, opens) : at], max(0, opens))
+        if t.role is Role.interviewer and t.text.rstrip().endswith(("?", "？"))
+    ]
+    return (
+        bool(asked)
+        and len(asked) <= cues.INCIDENT_QUESTIONS
+        and all(t.role is not Role.interviewer for t in turns[asked[-1] + 1 : at])
+    )
 
 
 _NEGATIVE_FEELINGS = ("angry", "anxious", "disappointed")

@@ -343,6 +343,36 @@ def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     assert reading.kind is ObservationKind.pain_point
 
 
+def test_the_answer_to_the_opening_what_happened_is_the_incident_not_a_pain_point():
+    """A claims trial's widest pain point (6 of 7) was the damage itself: "The bedroom ceiling
+    came down", told in answer to "What happened?". What happened later stays a finding."""
+    asked, said = Role.interviewer, Role.participant
+    units = _interview(
+        (asked, "Thanks for joining. How's the garden?"),
+        (said, "Oh, can't complain."),
+        (asked, "Good. So, let's talk about your claim. What happened?"),
+        (said, "The tank in the loft split and the bedroom ceiling came down, a terrible mess."),
+        (asked, "And then what happened when you reported it?"),
+        (said, "The app kept failing on the photo upload, it was awful."),
+    )
+    kinds = [r.kind for r in what_counts(units, [read_sentence(u.text) for u in units])]
+    assert kinds[1] is ObservationKind.neutral
+    assert kinds[2] is ObservationKind.pain_point
+    # asked later in the interview, "what happened?" is about the service
+    late = _interview(
+        (asked, "How did you report it?"),
+        (said, "Online, it was fine."),
+        (asked, "How long did the decision take?"),
+        (said, "About a month."),
+        (asked, "Was the assessor helpful?"),
+        (said, "Yes, very."),
+        (asked, "And the payout. What happened?"),
+        (said, "They paid far less than the quote and nobody explained why, it was awful."),
+    )
+    kinds = [r.kind for r in what_counts(late, [read_sentence(u.text) for u in late])]
+    assert kinds[-1] is ObservationKind.pain_point
+
+
 def test_what_is_said_after_the_interviewer_closes_is_a_sign_off():
     """An insurance trial: "Cheers for the voucher, by the way." and "Thanks for listening,
     it's nice to actually be asked." made a headline delight."""
