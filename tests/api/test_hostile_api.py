@@ -140,6 +140,30 @@ def test_a_request_over_the_total_limit_is_refused_with_413_and_nothing_is_store
         assert _stored_files(home) == []
 
 
+def _upload_scope(project: str, length: int, query: bytes = b"") -> dict[str, Any]:
+    """The ASGI scope of a multipart upload to a project declaring `length` bytes."""
+    path = f"/v1/projects/{project}/sources"
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"multipart/form-data; boundary=xyz"),
+            (b"content-length", str(length).encode()),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+
+
 def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(client_with):
     with client_with(max_upload_mb=1) as client:
         app = client.app
@@ -151,25 +175,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/v1/projects/big/sources",
-            "raw_path": b"/v1/projects/big/sources",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [
-                (b"host", b"testserver"),
-                (b"content-type", b"multipart/form-data; boundary=xyz"),
-                (b"content-length", str(50 * 1024 * 1024 * 1024).encode()),
-            ],
-            "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-            "state": {},
-        }
+        scope = _upload_scope("big", 50 * 1024 * 1024 * 1024)
         assert client.portal is not None
         client.portal.call(app, scope, receive, send)
     assert sent[0]["status"] == 413
@@ -202,25 +208,7 @@ def test_an_upload_cut_off_by_its_client_keeps_nothing_and_logs_no_traceback(
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/v1/projects/cut/sources",
-            "raw_path": b"/v1/projects/cut/sources",
-            "query_string": b"wait=false",
-            "root_path": "",
-            "headers": [
-                (b"host", b"testserver"),
-                (b"content-type", b"multipart/form-data; boundary=xyz"),
-                (b"content-length", b"100000"),
-            ],
-            "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-            "state": {},
-        }
+        scope = _upload_scope("cut", 100_000, b"wait=false")
         assert client.portal is not None
         with caplog.at_level("INFO"):
             client.portal.call(app, scope, receive, send)
