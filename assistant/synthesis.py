@@ -27,6 +27,7 @@ from journey.schema import (
     by_reach,
     participant_key,
 )
+from journey.text import said_as
 
 MAX_PAIN_POINTS = 60
 """Headline pain points study-wide (the widest first)."""
@@ -157,7 +158,7 @@ def _finding(
     # was a theme's first two quotes)
     for i in first + typical:
         e = observations[i].evidence
-        text = " ".join(e.quote.casefold().split())
+        text = said_as(e.quote)
         if (e.source_id, e.char_start, e.char_end) not in spans and text not in said:
             spans.add((e.source_id, e.char_start, e.char_end))
             said.add(text)

@@ -302,12 +302,10 @@ _ADDRESS_SEA = re.compile(
 No. 12, Jalan SS2/24, 47300 Petaling Jaya."""
 _HAN = HAN
 _ZH_BEFORE_ADDRESS = re.compile(
-    r".*(?:住在|住址是?|地址是?|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
+    r".*(?:住在|住址是?|住|地址是?|写的是|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
 )
+"""The words before an address (我住, 地址是, 送到), not part of it."""
 _ZH_ADMIN = re.compile(r"省|自治区|市|区|县|镇")
-_ZH_BEFORE_FLAT = re.compile(
-    r".*(?:住在|住|地址是?|写的是|寄到|送到|搬到|位于|家在|在|到|是|于|：|:)"
-)
 
 _TITLE = re.compile(
     r"[MDPS](?<![A-Za-z].)(?:(?<=M)(?:r|rs|s|x|iss)|(?<=D)(?:r|ame)|(?<=P)rof(?:essor)?|(?<=S)ir)"
@@ -670,7 +668,7 @@ def _zh_addresses(text: str) -> Iterator[tuple[int, int]]:
             yield start, m.end()
     for m in _FLAT_ZH.finditer(text):
         # the estate's name, not the words before it (我住, 送到)
-        lead = _ZH_BEFORE_FLAT.match(m.group())
+        lead = _ZH_BEFORE_ADDRESS.match(m.group())
         start = m.start() + (lead.end() if lead and lead.end() < len(m.group()) else 0)
         yield start, m.end()
 

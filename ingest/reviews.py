@@ -13,6 +13,7 @@ from ingest.document import MAX_TURNS, Document, RawTurn
 from ingest.errors import UnreadableFileError
 from ingest.speakers import REPLY_LABEL
 from journey.source import SourceKind
+from journey.text import said_as
 
 # Column names reviews and feedback exports use for the text, in order of preference.
 TEXT_COLUMNS = (
@@ -101,21 +102,13 @@ _META_COLUMNS = {
         "用户名",
         "昵称",
         "作者",
-        "用户昵称",
-        "买家昵称",
-        "评论人",
-        "评价人",
-        "评论者",
-        "评价者",
-        "网名",
         "display_name",
         "display name",
-        "nickname",
         "screen_name",
     ),
 }
 _AUTHOR_WORDS = frozenset({"author", "reviewer", "nickname", "username", "nick"})
-_AUTHOR_ENDINGS_ZH = ("昵称", "用户名", "评论人", "评价人", "网名")
+_AUTHOR_ENDINGS_ZH = ("昵称", "用户名", "评论人", "评价人", "评论者", "评价者", "网名")
 """A header that names who wrote the row though no name above is it ("Reviewer display name",
 买家昵称): the copies one person reposts are one voice, not two."""
 _SAFE_ID = re.compile(r"[^\w.\-]+")
@@ -449,7 +442,7 @@ def _warn_copies(path: Path, docs: list[Document]) -> None:
     first: dict[str, str] = {}
     copies: list[tuple[str, str]] = []
     for doc in docs:
-        key = " ".join(doc.text.casefold().split())
+        key = said_as(doc.text)
         row = doc.locator.rsplit("#", 1)[-1]
         if len(key) >= 20 and key in first:
             copies.append((first[key], row))

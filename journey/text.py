@@ -25,6 +25,12 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 HAN_RUN = re.compile(f"[{HAN}]+")
 
 
+def said_as(text: str) -> str:
+    """A text's words, for telling copies apart: case, spacing and punctuation aside (a review
+    posted twice, a quote cited twice)."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
 def han_count(text: str) -> int:
     """How many Chinese characters the text has."""
     return len(HAN_CHAR.findall(text))

@@ -90,9 +90,7 @@ class Chat:
         turn = self._reader.resolve(question, history, filters)
         # answered in the language of the words just typed: "and the pricing?" after a
         # Chinese question searches with the Chinese frame but is answered in English
-        grounds = self._gatherer.gather(
-            turn.query, turn.filters, Lang.of(question), turn.why or None
-        )
+        grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question), turn.why)
         if isinstance(grounds, Grounds) and asks_most(question):
             # "which of those is most common?": the widest first
             grounds.facts.sort(key=lambda fact: -fact.finding.participants)

@@ -15,7 +15,6 @@ from assistant.chat.question import (
     Lang,
     QuestionReader,
     as_written,
-    asks_why,
     chinese_subject,
     is_off_topic,
     topic,
@@ -37,6 +36,7 @@ from journey.schema import (
     ObservationKind,
     PainPoint,
 )
+from journey.text import said_as
 
 NULL_QUESTIONS = {
     "en": (
@@ -134,10 +134,10 @@ class Gatherer:
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
 
     def gather(
-        self, question: str, f: Filters, lang: Lang | None = None, why: bool | None = None
+        self, question: str, f: Filters, lang: Lang | None = None, why: bool = False
     ) -> ChatAnswer | Grounds:
         """A refusal or an abstention, or what the answer will be built from; in `lang` (by
-        default the question's)."""
+        default the question's); with `why`, quotes hold reasons (`Retriever.best`)."""
         lang = lang or Lang.of(question)
         if is_off_topic(question):
             return self.abstain(
@@ -250,7 +250,6 @@ class Gatherer:
             quoting = vector + self.retriever.embed(" ".join(as_written(question, subject)))
         # a why-question quotes the reason beside what it is asked about ("So I rang them." is
         # no answer to why people call; the sentence before it is)
-        why = asks_why(question) if why is None else why
         quotes = self.retriever.grounded([self.retriever.best(i, quoting, why) for i in chosen])
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
@@ -265,7 +264,7 @@ class Gatherer:
         # quoted the same duplicated review three times, as if three people said it)
         firsts: dict[str, Evidence] = {}
         for q in quotes:
-            firsts.setdefault(_said_as(q.quote), q)
+            firsts.setdefault(said_as(q.quote), q)
         quotes = list(firsts.values())
         if subject and quotes:
             # and the findings that quote the words cited speak to it too: "What frustrates
@@ -660,11 +659,6 @@ def _names(question: str) -> set[str]:
 
 
 _FILLER = re.compile(r"\b(?:mainly|mostly|basically|really|just|probably|maybe|actually)\b", re.I)
-
-
-def _said_as(quote: str) -> str:
-    """A quote's words, for telling copies apart: case, spacing and punctuation aside."""
-    return " ".join(re.sub(r"[\W_]+", " ", quote.casefold()).split())
 
 
 def _contentless(quote: str) -> bool:

@@ -369,19 +369,10 @@ class QuestionReader:
         question within its own filters.
         """
         own = filters or self.filters(question)
-        why = asks_why(question)
         if history and (because := _WHY_FOLLOW_UP.match(question.strip())):
             before = history[-1][1]
-            context = self.filters(before)
             rest = question.strip()[because.end() :].strip(" ?？.,，")
-            merged = Filters(
-                participant=own.participant or context.participant,
-                stage=own.stage or context.stage,
-                kind=own.kind or context.kind,
-                sentiment=own.sentiment or context.sentiment,
-                segment=own.segment or context.segment,
-                compared=own.compared or context.compared,
-            )
+            merged = _carried(own, self.filters(before), new_subject=False)
             return Resolved(f"{before} {question}", f"{before} {rest}".strip(), merged, True)
         lead = _FOLLOW_UP.match(question.strip())
         if lead is None and (bare := _BARE_FOLLOW_UP.match(question.strip())):
@@ -389,22 +380,15 @@ class QuestionReader:
             if not self.subject(rest, own):
                 lead = bare
         if not history or not lead:
-            return Resolved(question, question, own, why)
+            return _resolved(question, question, question, own)
         before = history[-1][1]
         context = self.filters(before)
         focus = re.sub(r"[呢吗吧啊呀]+$", "", question.strip()[lead.end() :].strip(" ?？.,，"))
         subject = bool(self.subject(focus, own)) or (own.stage is not None)
-        merged = Filters(
-            participant=own.participant or context.participant,
-            stage=own.stage or (None if subject else context.stage),
-            kind=own.kind or context.kind,
-            sentiment=own.sentiment or context.sentiment,
-            segment=own.segment or context.segment,
-            compared=own.compared or (None if own.segment else context.compared),
-        )
+        merged = _carried(own, context, new_subject=subject)
         asked = f"{before} {question}"
         if not subject:
-            return Resolved(asked, before, merged, why)
+            return _resolved(question, asked, before, merged)
         # the last question's frame with the new subject: "what frustrates people about
         # delivery?" + "and during sign-up?" searches "what frustrates people about during
         # sign-up" (a bare "during sign-up" is too little to search by meaning)
@@ -417,4 +401,22 @@ class QuestionReader:
         for word in chinese_subject(before):
             frame = frame.replace(word, " ")
         frame = " ".join(frame.split()).rstrip(" ?？.")
-        return Resolved(asked, f"{frame} {focus}", merged, why)
+        return _resolved(question, asked, f"{frame} {focus}", merged)
+
+
+def _resolved(question: str, asked: str, query: str, filters: Filters) -> Resolved:
+    """A turn as resolved; it asks why when its own words or what it searches for do."""
+    return Resolved(asked, query, filters, asks_why(question) or asks_why(query))
+
+
+def _carried(own: Filters, context: Filters, new_subject: bool) -> Filters:
+    """A follow-up's filters: its own, else the last question's; a follow-up with a subject
+    of its own leaves the last stage behind, and one naming a segment the last comparison."""
+    return Filters(
+        participant=own.participant or context.participant,
+        stage=own.stage or (None if new_subject else context.stage),
+        kind=own.kind or context.kind,
+        sentiment=own.sentiment or context.sentiment,
+        segment=own.segment or context.segment,
+        compared=own.compared or (None if own.segment else context.compared),
+    )
