@@ -196,13 +196,23 @@ _DANGLING = re.compile(
 )
 _HEADLESS = re.compile(
     r"^(?:for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
-    r"before|since|whether|not|(?:does|is|was|has|are|were)(?:n't| not))(?![\w'])",
+    r"before|since|whether|until|till|unless|nor|except|not|(?:does|is|was|has|are|were)"
+    r"(?:n't| not))(?![\w'])",
     re.IGNORECASE,
 )
 """A clause that opens with a preposition or a subordinator has lost its head ("once for the
 late delivery", "about the missing limes"): it names no problem on its own. So has an answer
 that opens with "not" ("Not hidden under the menu pictures": out of its question it says the
 opposite) and a third person's denial without its subject ("Doesn't charge change fees")."""
+_ASKS = re.compile(
+    r"^(?:why|how|what|where|who|which|when|(?:is|are|was|were|do|does|did|can|could|should|"
+    r"would|will|have|has)\s+(?:i|you|u|we|they|it|this|that|there|he|she|anyone|anybody))"
+    r"(?![\w'])"
+    r"|[吗么]$|^(?:为什么|为啥|怎么|难道|是不是|有没有)",
+    re.IGNORECASE,
+)
+"""A question ("How does that happen", "Is this feature hidden on purpose", 为什么不能退): it
+asks, it does not say what went wrong; a title only when no clause says it."""
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:they|they're|they've|they'd|it|its|he|he's|she|she's|them|those|these)(?![\w'])"
     r"|^(?:它|它们|他们|她们)",
@@ -247,24 +257,35 @@ def _zh_quotes_closed(clause: str) -> str:
 _ZH_TRAIL = re.compile(r"(?<![不得])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
 """Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand"), nor
 the 的 of a 是…的 statement (根本不是真的 is not 根本不是真)."""
-_ZH_DANGLING = re.compile(r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太)$")
+_ZH_DANGLING = re.compile(
+    r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太|的时候|时候|之前|之后|以后|的话)$"
+    r"|^(?:和|跟|与|及|于是|只要|如果|要是|假如|等到|对于|关于|比如|除了|为了)"
+)
 """A clause that ends on a verb or preposition still waiting for its object was cut short
-("暗示我们逢年过节要"): it names nothing on its own."""
-_UNSAFE = re.compile(r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+", re.IGNORECASE)
+("暗示我们逢年过节要"), and one that is only when or if something happened (结账的时候) or
+opens on a conjunction or preposition (和里面的点菜区, 只要你能看到) has lost its head: it names
+nothing on its own."""
+_UNSAFE = re.compile(
+    r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+|(?-i:\bX{2,}\b)", re.IGNORECASE
+)
+"""Digits, placeholders and masks (ours, and a data set's own: XX/XX/XXXX) are never a title."""
 PROBLEM = re.compile(
     r"\b(?:not|no|never|nobody|nothing|none|without|missing|missed|late|slow\w*|crash\w*|"
     r"broke\w*|wrong|charged|extra|hidden|hid|confus\w*|loop\w*|invalid|error\w*|fail\w*|"
     r"stuck|lost|gone|gave up|waste\w*|too|ages|forever|expensive|hard|impossible|"
     r"cannot|\w+n't|wait\w*|unclear|annoy\w*|useless|fees?|surcharge|on top|rude|curt|"
-    r"dismissive|condescending|patroni[sz]ing|unfriendly|unhelpful|impatient)\b"
-    r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太",
+    r"dismissive|condescending|patroni[sz]ing|unfriendly|unhelpful|impatient|worst|terrible|"
+    r"awful|horrible|poor\w*|bad\w*|fraud\w*|inaccura\w*|incorrect\w*|scam\w*|broken|"
+    r"dirty|noisy|ridiculous|unacceptable|disappoint\w*|overcharg\w*|delay\w*|cancel\w*)\b"
+    r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太|差|脏|吵|难吃|失望",
     re.IGNORECASE,
 )
 PRAISE = re.compile(
     r"\b(?:easy|easier|fast|quick\w*|tasty|delicious|great|lovely|nice|helpful|kind|good|"
     r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|works|saved|fine|brilliant|"
-    r"perfect|impressed|relief|fair)\b"
-    r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃",
+    r"perfect|impressed|relief|fair|excellent|amazing|awesome|fantastic|wonderful|best|"
+    r"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous)\b"
+    r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值",
     re.IGNORECASE,
 )
 TITLE_WORDS = (2, 9)
@@ -304,9 +325,9 @@ def _clauses(quote: str) -> list[str]:
     out = []
     for part in _CLAUSE_BREAK.split(text):
         for piece in [part, *_AND.split(part)] if _AND.search(part) else [part]:
-            clause = _EDGE_HANDLES.sub("", piece).strip(" '-")
+            clause = _EDGE_HANDLES.sub("", piece).strip(" '-*_")
             for _ in range(3):  # fillers can stack: "and, honestly, I ..."
-                clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '-")
+                clause = _TRAIL.sub("", _LEAD.sub("", clause)).strip(" '-*_")
             clause = _balance_quotes(clause)
             words = clause.split()
             if (
@@ -425,13 +446,15 @@ def cluster_titles(
     do not (c-TF-IDF weights), preferring clauses that say what went wrong (or right, when
     `problem[i]` is False). None when no clause qualifies (all too long, lone words, or
     carrying digits or redaction placeholders). With `chinese_map` (the map's language), a
-    theme a third of whose quotes are in it is titled in it."""
+    theme a third of whose quotes are in it is titled in it. Titles are distinct: a cluster
+    whose best clause an earlier (wider) one took has its next best."""
     doc_terms = [[_stemmed(_terms(t)) for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
         cluster_df.update(set().union(*docs) if docs else set())
     n_clusters = len(clusters)
     titles: list[str | None] = []
+    taken: set[str] = set()
     for c, (texts, docs) in enumerate(zip(clusters, doc_terms, strict=True)):
         chinese = [is_chinese(t) for t in texts]
         majority = 2 * sum(chinese) > len(texts)
@@ -449,7 +472,7 @@ def cluster_titles(
         # A delight is not titled by a complaint ("Second week there was a delivery fee on
         # top") nor a pain point by praise, when a clause of the theme's own kind is there.
         against = PRAISE if cue is PROBLEM else PROBLEM
-        best: tuple[float, int, str] | None = None
+        scored: list[tuple[float, int, str]] = []
         for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
             if zh != majority:
                 continue
@@ -460,16 +483,23 @@ def cluster_titles(
                 size = len(clause) / 2 if zh else len(clause.split())
                 score = sum(weight.get(t, 0.0) for t in terms) / (1 + 0.1 * max(0, size - 5))
                 score += 0.5 / (1 + rank)  # the more typical quote wins a tie
-                if cue.search(clause):
+                asks = _ASKS.search(clause) is not None
+                if asks:
+                    score *= 0.5
+                if cue.search(clause) and not asks:
                     score = score * 1.5 + 0.5
                 elif against.search(clause):
                     score *= 0.25
                 if _PRONOUN_SUBJECT.match(clause):
                     score *= 0.6  # "They're gone within five minutes": what is gone?
-                key = (score, -rank, clause)
-                if best is None or key[:2] > best[:2]:
-                    best = key
-        titles.append(_capitalise(best[2]) if best else None)
+                if not zh and clause.isupper():
+                    score *= 0.5  # shouted: the same words in a sentence's case read better
+                scored.append((score, -rank, _capitalise(clause)))
+        scored.sort(reverse=True)
+        title = next((x[2] for x in scored if x[2].casefold() not in taken), None)
+        if title is not None:
+            taken.add(title.casefold())
+        titles.append(title)
     return titles
 
 

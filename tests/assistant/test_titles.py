@@ -267,3 +267,33 @@ def test_a_delight_is_not_titled_by_how_rudely_it_was_served():
     ]
     (title,) = cluster_titles([quotes], [False])
     assert title is not None and "curt" not in title.lower()
+
+
+def test_titles_are_distinct_the_wider_theme_keeps_the_shared_best_clause():
+    """Two CFPB themes were both titled "Fair Credit Reporting Act"."""
+    first = ["Under the Fair Credit Reporting Act they must fix it.", "Fair Credit Reporting Act"]
+    second = ["Fair Credit Reporting Act", "They violated my rights under the act, twice."]
+    a, b = cluster_titles([first, second])
+    assert a is not None and b is not None and a.casefold() != b.casefold()
+
+
+def test_titles_carry_no_data_set_masks_nor_a_headless_or_asking_clause():
+    """CFPB masks dates as XX/XX/XXXX ("Found invalid on XX/XX/XXXX"); "Until they finish the
+    investigation", 结账的时候 and 和里面的点菜区 lost their heads; "How does that happen" asks."""
+    masked = [
+        "Found invalid on XX/XX/XXXX, the account is not mine.",
+        "XXXX reported the account that is not mine.",
+        "The account is not mine and they keep reporting it.",
+    ]
+    (title,) = cluster_titles([masked])
+    assert title is not None and "XX" not in title
+    headless = [
+        "Until they finish the investigation the late fee stays.",
+        "The late fee stays on my statement.",
+        "How does that happen, the late fee again?",
+    ]
+    (title,) = cluster_titles([headless])
+    assert title is not None and not title.lower().startswith(("until", "how"))
+    zh = ["结账的时候，服务员算错了钱。", "和里面的点菜区，服务员算错了钱。", "服务员算错了钱"]
+    (title,) = cluster_titles([zh])
+    assert title is not None and "的时候" not in title and not title.startswith("和")
