@@ -82,13 +82,15 @@ _META_COLUMNS = {
         "time",
         "tweet_created",
         "date received",
+        "review submit date and time",
+        "review date and time",
         "日期",
         "时间",
         "评论时间",
         "评价时间",
         "发布时间",
     ),
-    "title": ("title", "summary", "headline", "subject", "标题"),
+    "title": ("title", "review title", "summary", "headline", "subject", "标题"),
     "author": (
         "author",
         "user",
@@ -124,21 +126,53 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _find(columns: Iterable[str], wanted: Iterable[str]) -> str | None:
-    by_lower = {c.strip().lower(): c for c in columns}
+    """The first of `wanted` among `columns`, however it is spaced, cased or joined ("Star
+    Rating", "star_rating", "StarRating" are one header: Google Play's "Star Rating" and
+    "Review Text" were not found, and its developer's replies were read as the reviews)."""
+    by_key = {_header_key(c): c for c in reversed(list(columns))}
     for name in wanted:
-        if name.lower() in by_lower:
-            return by_lower[name.lower()]
+        if (key := _header_key(name)) in by_key:
+            return by_key[key]
     return None
+
+
+def _header_key(name: str) -> str:
+    return "".join(_header_words(name)) or name.strip().lower()
 
 
 def _author_column(columns: Iterable[str], text_column: str) -> str | None:
-    """The column that names who wrote a row when no name in _META_COLUMNS is it."""
+    """The column that names who wrote a row when no name in _META_COLUMNS is it; not one that
+    says something else about them ("Reviewer Language" made every review one of two people,
+    en and es)."""
     for name in columns:
-        if name == text_column:
+        words = set(_header_words(name))
+        if name == text_column or words & _NOT_WHO:
             continue
-        if set(_header_words(name)) & _AUTHOR_WORDS or name.strip().endswith(_AUTHOR_ENDINGS_ZH):
+        if words & _AUTHOR_WORDS or name.strip().endswith(_AUTHOR_ENDINGS_ZH):
             return name
     return None
+
+
+_NOT_WHO = frozenset(
+    {"language", "lang", "locale", "country", "territory", "region", "device", "os", "platform"}
+    | {"type", "level", "status", "count", "rating", "score", "date", "time", "age", "gender"}
+)
+_REPLY_WORDS = frozenset({"reply", "replies", "replied"})
+_REPLIER_WORDS = frozenset(
+    {"developer", "owner", "business", "merchant", "management", "company", "host", "seller"}
+    | {"store", "shop", "hotel", "restaurant", "manager", "official", "support", "dev"}
+)
+
+
+def _is_reply_column(name: str) -> bool:
+    """Whether a header names a business's answer to the review ("Developer Reply Text",
+    "Owner response", 商家回复), never the review's own text."""
+    words = set(_header_words(name))
+    return bool(
+        words & _REPLY_WORDS
+        or (words & {"response", "answer", "responses", "answers"} and words & _REPLIER_WORDS)
+        or "回复" in name
+    )
 
 
 def _header_words(name: str) -> list[str]:
@@ -182,6 +216,8 @@ def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | 
     best, best_len = None, 0.0
     sample = rows[:200]
     for col in columns:
+        if _is_reply_column(col):
+            continue
         values = [str(r.get(col) or "") for r in sample]
         wordy = [v for v in values if re.search(r"[^\W\d_]{2,}", v)]
         if len(wordy) < 0.5 * len(values):
@@ -357,7 +393,8 @@ def read_reviews(
             )
         column = text_column
     else:
-        found = _find(columns, TEXT_COLUMNS) or _guess_text_column(rows, columns)
+        named = [c for c in columns if not _is_reply_column(c)]
+        found = _find(named, TEXT_COLUMNS) or _guess_text_column(rows, columns)
         if found is None:
             raise UnreadableFileError(
                 f"{path.name}: no column of review text found among {', '.join(columns)}; "
@@ -376,9 +413,11 @@ def read_reviews(
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
     meta_cols["author"] = meta_cols["author"] or _author_column(columns, column)
     docs = []
+    empty = 0
     for n, row in enumerate(rows, start=1):
-        body = row.get(column, "").replace("\r\n", "\n").strip()
+        body = _ESCAPED_BREAK.sub("\n", row.get(column, "").replace("\r\n", "\n")).strip()
         if not body:
+            empty += 1
             continue
         row_id = _SAFE_ID.sub("_", row.get(id_col, "").strip()) if id_col else ""
         row_id = row_id or str(n)
@@ -419,7 +458,18 @@ def read_reviews(
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
     _warn_copies(path, docs)
     docs[0].warnings.extend(notes)
+    if empty:
+        docs[0].warnings.append(
+            f"{path.name}: {empty} of {len(rows)} row(s) have no text in column {column!r} and "
+            "were skipped; if the reviews are in another column, name it with --text-column"
+        )
     return docs
+
+
+_ESCAPED_BREAK = re.compile(r"(?:\\+r)?\\+n(?![a-z])")
+"""A line break a platform's export wrote as its escape (`\\n`, doubled `\\\\n`): a break, not
+two characters of the review (a Chinese restaurant set's titles read "\\n真的便宜"). Not before
+a lower-case letter, which a path would have (C:\\new)."""
 
 
 _REPLY = re.compile(

@@ -877,3 +877,35 @@ def test_rows_that_repeat_another_rows_text_are_kept_and_said(tmp_path: Path) ->
     assert len(docs) == 4
     [warning] = [w for d in docs for w in d.warnings]
     assert "2 row(s) repeat another row's text word for word (row r3 repeats row r1)" in warning
+
+
+def test_line_breaks_a_platform_wrote_as_escapes_are_breaks(tmp_path: Path) -> None:
+    """A Chinese restaurant set wrote its reviews' breaks as `\\n` (and `\\\\n`): its titles
+    read "\\n真的便宜". A path's backslash before a lower-case letter stays."""
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "id,text\n"
+        '1,"环境不错，干净温馨！\\\\n        老公很爱吃生鱼片"\n'
+        '2,"Great food!\\nService was slow."\n'
+        '3,"Saved it to C:\\new folder, fine."\n',
+        encoding="utf-8",
+    )
+    texts = [d.turn_text(d.turns[0]) for d in read_file(path, max_bytes=MAX_BYTES)]
+    assert texts[0].startswith("环境不错，干净温馨！\n") and "\\" not in texts[0]
+    assert texts[1] == "Great food!\nService was slow."
+    assert texts[2] == "Saved it to C:\\new folder, fine."
+
+
+def test_a_google_play_export_is_read_by_its_own_headers() -> None:
+    """Play Console's "Review Text", "Star Rating" and "Review Title" were not found: the
+    developer's replies were read as the reviews, rows without a reply vanished, and "Reviewer
+    Language" made every review one of two people (en, es)."""
+    path = REVIEWS / "google_play_export.csv"
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    assert [d.metadata["rating"] for d in docs] == [1, 5, 2]
+    assert [d.metadata["title"] for d in docs] == ["Crashes", "Genial", "Sync"]
+    assert docs[0].metadata["date"] == "2026-03-01T10:00:00Z"
+    assert all("thanks for your feedback" not in d.text for d in docs)
+    assert docs[1].text.endswith("Los entrenadores son increíbles y muy motivadores.")
+    assert all(d.participant_hint is None for d in docs)
+    assert any("1 of 4 row(s) have no text in column 'Review Text'" in w for w in docs[0].warnings)
