@@ -432,7 +432,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         )
         note = (
             f"The {format} export of {project!r} is {size / 1024:.0f} KB, too large for a chat: "
-            f"read the resource {uri}, or write it to a file with `journeymap export "
+            f"read the resource {uri}, or write it to a file with `journeymap map "
             f"--project {project} --format {format} --out FILE`."
         )
         link = ResourceLink(

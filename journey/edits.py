@@ -335,6 +335,13 @@ def _count_members(
         if o.stage != home:
             elsewhere.setdefault(o.stage, set()).add(participant_key(o.evidence))
     finding.participants = len(everyone)
+    segments: dict[str, dict[str, set[str]]] = {}
+    for o in members:
+        for key, value in o.segment.items():
+            segments.setdefault(key, {}).setdefault(value, set()).add(participant_key(o.evidence))
+    finding.segments = {  # a trial's merge kept the absorbed theme's groups out of the counts
+        k: {v: len(p) for v, p in sorted(vals.items())} for k, vals in sorted(segments.items())
+    }
     finding.also_in = {
         name: len(p) for name, p in sorted(elsewhere.items(), key=lambda x: (-len(x[1]), x[0]))
     }

@@ -117,14 +117,23 @@ def test_merge_and_split_count_members_again_from_the_coded_segments(sample_map:
     home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
     other = next(s.name for s in sample_map.stages if s.name != home)
     m = sample_map.model_copy(deep=True)
+    role = lambda i: {"role": "admin" if i % 2 else "approver"}  # noqa: E731
     m.observations = [
-        *(_coded(a.id, home, f"p{i}", 10 * i) for i in range(1, 8)),  # 7 people
-        *(_coded(b.id, other, f"p{i}", 500 + 10 * i) for i in range(5, 12)),  # 7, 3 shared
+        *(
+            _coded(a.id, home, f"p{i}", 10 * i).model_copy(update={"segment": role(i)})
+            for i in range(1, 8)
+        ),  # 7 people
+        *(
+            _coded(b.id, other, f"p{i}", 500 + 10 * i).model_copy(update={"segment": role(i)})
+            for i in range(5, 12)
+        ),  # 7, 3 shared
     ]
     merged = apply_edits(m, [Edit(id="e1", op="merge", anchor=anchor(b), into_anchor=anchor(a))])
     kept = find(merged, a.id)
     assert kept is not None
     assert kept[1].participants == 11
+    # and who they are: a trial's merge kept the kept theme's segment counts (1 + 1 of 4)
+    assert kept[1].segments == {"role": {"admin": 6, "approver": 5}}
     assert kept[1].also_in == {other: 7}
     assert "11 of" in kept[1].description and other in kept[1].description
     assert {o.theme for o in merged.observations} == {a.id}
