@@ -155,7 +155,7 @@ _LED_BY = _words(
 # 8 digits (+49 30 12345678). A phone may end a sentence, but not be part of a decimal number
 # or a time (2021-11-18 14:30).
 _PHONE = re.compile(
-    r"(?<![0-9A-Za-z_.+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}"
+    r"(?<![0-9A-Za-z_.+])(?<![0-9A-Za-z][-/])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}"
     r"|(?:\(\d{1,4}\)[\s.-]?)?\d{2,4})"
     r"(?:[\s.-]\d{2,8}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![0-9A-Za-z_:]|\.\d)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
@@ -407,8 +407,16 @@ _OPENS_BEFORE = re.compile(r"(?:^|[.!?:\n]\s*|\b(?:hi|hello|hey|yes|yeah|ok|okay
 # ("Peter was really helpful", "Priya from support").
 _ACTS_AFTER = re.compile(
     r"[ \t](?:was|is|did|does|got|gets|came|comes|gave|gives|sent|sends|went|looked|took"
-    r"|checked|knew|made|kept|tried|from|at[ \t]the|on[ \t]the[ \t]phone)(?![A-Za-z])"
+    r"|checked|knew|made|kept|tried|from|at[ \t]the|on[ \t]the[ \t]phone"
+    r"|in[ \t](?:support|sales|billing|accounts|finance|customer[ \t]service|customer[ \t]care"
+    r"|the[ \t]shop|the[ \t]store|reception))(?![A-Za-z])"
 )
+_APPOSITION_BEFORE = re.compile(
+    r"\b(?:my|our|his|her|their)\s(?:[A-Za-z][\w&/-]*\s){0,2}[a-z][\w-]*,\s$", re.I
+)
+_APPOSITION_AFTER = re.compile(r"[ \t]*[,;)]")
+"""A listed given name set off by commas after who the person is to the speaker, whatever
+their job ("our head baker, Marcus, because he approves"): the aside is the name."""
 
 
 def is_given_name(word: str) -> bool:
@@ -463,12 +471,15 @@ _CN_JOB_TITLE = re.compile(
 )
 """A title after a bare surname (王经理, 李医生): the surname alone, right before it."""
 _HAN_CHAR = re.compile(f"[{_HAN}]")
-_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或谢")
-"""Characters after which a surname + title starts (值班的王经理); after another character the
-surname may end a word (值班经理, 宿管阿姨)."""
+_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或谢个")
+"""Characters after which a surname + title starts (值班的王经理, 那个孙大夫); after another
+character the surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
-    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
+    rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是"
+    rf"|姓[{_CN_SURNAMES}][，,]?\s?叫)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
+_CN_PET_NAME = re.compile(rf"(?:小名|乳名|外号|绰号|昵称)(?:叫|是)\s?([{_HAN}]{{1,2}})")
+"""A pet name told as one (小名叫豆豆): whatever it is, it names the child."""
 _CN_SURNAME_IS = re.compile(
     rf"(?<![百])姓({'|'.join(_CN_COMPOUND_SURNAMES)}|[{_CN_SURNAMES}])(?=[^{_HAN}]|的|$)"
 )
@@ -700,6 +711,8 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
         yield m.start(1), m.end(1)
     for m in _CN_SURNAME_IS.finditer(text):
         yield m.start(1), m.end(1)
+    for m in _CN_PET_NAME.finditer(text):
+        yield m.start(1), m.end(1)
     for m in _CN_RELATION.finditer(text):
         if length := _zh_name_at(text, m.end()):
             yield m.end(), m.end() + length
@@ -826,6 +839,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         plain = given not in _AMBIGUOUS_NAMES
         if (
             _STRONG_BEFORE.search(before)
+            or (plain and _APPOSITION_BEFORE.search(before) and _APPOSITION_AFTER.match(text, end))
             or (plain and before.endswith(", ") and _VOCATIVE_AFTER.match(text, end))
             or _RELATIVE_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)

@@ -18,6 +18,10 @@ _PARTICIPANT = re.compile(
     r"patient|parent|student|learner|member|shopper|buyer|passenger|traveller|traveler|tenant|"
     r"受访者|被访者|参与者|访谈对象|用户|客户|顾客|客人|家长|学员|学生|患者|病人|乘客|会员|"
     r"买家|租客|房客|车主|业主|"
+    # who came along: a relative's label is no name (儿子： had been redacted as a person
+    # everywhere the word was written, "家里有个受访者6")
+    r"son|daughter|wife|husband|spouse|partner|carer|caregiver|relative|companion|"
+    r"儿子|女儿|闺女|家属|陪同|陪护|老伴|丈夫|妻子|爱人|老公|老婆|"
     r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?$"
 )
 _GENERIC = re.compile(

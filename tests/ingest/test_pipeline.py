@@ -248,6 +248,24 @@ def test_a_parent_or_patient_label_is_a_role_and_a_file_header_no_speaker(
     assert added["interview_06.txt"].participant_id.endswith("6")
 
 
+def test_a_relative_who_came_along_is_a_role_and_not_a_name(workspace: Workspace, tmp_path: Path):
+    """A hospital trial's P5 brought her son: the label 儿子 was redacted as a person, so every 儿子
+    in the study became 受访者6 ("家里有个受访者6"), a label read as participant 6."""
+    five = tmp_path / "interview_05.txt"
+    five.write_text(
+        "访谈者：您好。\n受访者：挂号太难了。\n儿子：我妈不会用手机，都是我帮她挂。\n",
+        encoding="utf-8",
+    )
+    four = tmp_path / "interview_04.txt"
+    four.write_text("访谈者：您好。\n受访者：家里有个儿子，平时他帮我挂号。\n", encoding="utf-8")
+    added = {Path(s.path).name: s for s in _ingest(workspace, [five, four], project="h").added}
+    said = [t.text for t in added["interview_04.txt"].turns if t.role is Role.participant]
+    assert said == ["家里有个儿子，平时他帮我挂号。"]
+    son = [t for t in added["interview_05.txt"].turns if "帮她挂" in t.text]
+    assert son and son[0].role is Role.participant and son[0].text.startswith("我妈")
+    assert added["interview_05.txt"].participant_id == "P5"
+
+
 def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
     workspace: Workspace, tmp_path: Path
 ):

@@ -80,6 +80,8 @@ def test_luhn_valid_card_numbers_are_redacted(card: str) -> None:
         "Version 2.4.1 crashed at 9:45 and again at 10:30-11:45.",
         "I waited 3 days, 4 hours and 15 minutes.",
         "Rated 4.5 out of 5 by 1,234,567 people in 2024.",
+        # an order id with dashes (a fitness-app trial's "GPA.3391-[PHONE]")
+        "Order number GPA.3391-2284-1129-53012 if anyone from support reads this.",
     ],
 )
 def test_dates_times_prices_counts_and_non_card_numbers_are_kept(text: str) -> None:
@@ -194,6 +196,10 @@ def test_a_colleague_named_after_their_role_is_a_name():
         ("The office manager there, Rosa, told me.", "there, [NAME], told"),
         ("I oversee the close with our accountant, Daniel.", "our accountant, [NAME]."),
         ("Last month my assistant, Kelly, had to remind me.", "my assistant, [NAME], had"),
+        # whatever the job, a listed name set off by commas (a SaaS trial's title read "Marcus
+        # approves from his phone"), and a name with the team it works in
+        ("I invited our head baker, Marcus, because he approves.", "baker, [NAME], because"),
+        ("Sarah in support was lovely and refunded me.", "[NAME] in support was lovely"),
     ]:
         out, counts = redactor.redact(text)
         assert kept in out and counts["name"] == 1, out
@@ -250,6 +256,10 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("骑手小哥很快，客服老师说会处理。", "骑手小哥很快，客服老师说会处理。"),
         ("好的，谢谢陈叔叔。", "好的，谢谢[NAME]叔叔。"),
         ("他是我叔叔，小时候常来。", "他是我叔叔，小时候常来。"),
+        # a hospital trial: a full name after the surname, a doctor after 那个, a pet name
+        ("我姓王，叫王秀兰，今年七十二。", "我姓[NAME]，叫[NAME]，今年七十二。"),
+        ("我们那个孙大夫人挺好的。", "我们那个[NAME]大夫人挺好的。"),
+        ("我儿子小名叫豆豆。", "我儿子小名叫[NAME]。"),
         # a relation word with no name after it
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
