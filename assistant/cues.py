@@ -106,9 +106,20 @@ POSITIVE = re.compile(
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
     r"okay cool|worked|works|understand)\b"
     r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
-    r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气",
+    r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气|"
+    # a hospital trial: 这个我是真的要夸一下, 挺快的, 说话也很耐心, 不用在那儿干等
+    r"夸|表扬|(?:很|挺|特别|非常|蛮|超|真)快|(?<!没)耐心|不用(?:再)?(?:在那儿?|排队)?(?:干)?等|"
+    r"(?<!不)顺利|(?:很|挺|蛮|还算|特别)顺",
     _I,
 )
+UNDERCUT = re.compile(
+    r"\b(?:in theory|on paper|at first|initially|supposedly|at the start|for a while|"
+    r"(?:for )?the first (?:few )?(?:days?|weeks?|months?|times?))(?=[\s.!…]*$)",
+    _I,
+)
+"""Praise taken back by how it ends ("Marcus approves from his phone, in theory.", "It worked
+at first."): what follows is how it stopped, so it is no delight (a SaaS trial's delight
+titles)."""
 NEED = re.compile(
     r"\b(would be (?:nice|good|great|helpful|useful|better|easier|interesting)|"
     r"i(?:'d| would) (?:like|love|add|prefer|suggest|change|put|want|expect|recommend)|"
@@ -254,6 +265,7 @@ SMALL_TALK = re.compile(
     r"bear with me|(?:just )?(?:one|a) (?:sec|second|moment|minute)|"
     # an interruption, and the interviewer or another placeholder named in a sign-off
     r"(?:there'?s )?(?:someone|somebody|a (?:\w+ )?delivery|the postman) at the door|"
+    r"there'?s (?:a |an |the )?(?:\w+ ){0,2}(?:outside|at the door)|"
     r"(?:my|the) (?:dog|cat|baby)(?:'s| is) (?:barking|crying|going mad)|"
     r"interviewer|participant \d+|\[name\]|"
     r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
@@ -268,10 +280,13 @@ SMALL_TALK = re.compile(
     r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) better (?:go|run|dash|get going)|anyway|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
-    r"|没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|听得到|听得见|可以听到|"
+    r"|(?:暂时|目前|应该)?没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|"
+    r"(?:能|可以)?听(?:得)?(?:到|见|清楚?)|(?:现在|声音)?(?:挺|很|蛮|还)?清楚(?:的)?|"
     r"可不是嘛?|没事没事|没事儿?|希望(?:你们)?能改进吧?|就这样吧|差不多就这些|"
     # a story's opener (说一下上周的经历吧。 was a late-delivery theme's quote)
     r"(?:先|我)?(?:说|讲)(?:一下|下|说)(?:上周|昨天|前天|今天|上次|那次|最近|我)?的?(?:经历|事情?)吧?|"
+    # and a topic's (先说缴费吧。 was quoted under the payment problems)
+    r"(?:那|那就|那我)?(?:先|再)(?:说|讲|聊)(?:一下|说|讲|聊)?[\u4e00-\u9fff]{1,8}?吧|"
     r"是的|对|嗯",
     _I,
 )
@@ -421,12 +436,13 @@ def only_quoted(text: str) -> bool:
 
 
 _CONTACT = re.compile(
-    r"(?:\b(?:my|her|his|our|their|the)[ \t](?:[\w-]+[ \t]){0,2}(?:number|cell|mobile|phone|"
+    r"(?:\b(?:my|her|his|our|their|the)[ \t](?:[\w-]+[ \t]){0,2}(?:number|cell|mobile|phone|line|"
     r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
     r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
     r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
     r"\b(?:ring|phone|message|whatsapp) me(?: on| at)?|"
-    r"\bif you need(?: to)?|打我电话|联系我|找我|我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
+    r"\bif you need(?: to)?|打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我|找我|"
+    r"我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
     _I,
 )
 """Giving contact details ("If you need to reach me, my cell is [PHONE].", "I gave them her
@@ -464,7 +480,7 @@ NOT_TRIED = re.compile(
 _CONTACT_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
 _CONTACT_OFFER = re.compile(
     r"\bif you need\b|\b(?:ring|phone|call|reach|contact|email|text|message|whatsapp) me\b"
-    r"|打我电话|联系我|找我",
+    r"|打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我|找我",
     _I,
 )
 

@@ -131,7 +131,7 @@ def read_sentence(
             severity,
             _pain_emotion(text),
         )
-    if score >= DELIGHT_ABOVE:
+    if score >= DELIGHT_ABOVE and not cues.UNDERCUT.search(text):
         strength = 1 + (score >= 0.5) + (score >= 0.9) + positive - hedged
         strength = max(1, min(5, strength + bool(cues.EMOTIONS[3][1].search(text))))
         emotion = "delighted" if polarity >= 0.6 else "relieved" if relief else "satisfied"

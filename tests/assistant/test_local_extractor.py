@@ -154,6 +154,12 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "The address is [ADDRESS], Manchester, if you need it, though I guess you don't."),
         (None, "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."),
         (None, "说一下上周的经历吧。"),
+        # a hospital and a SaaS trial: a goodbye with a number, the audio check, nothing more,
+        # leaving because of a van outside (a delight of the billing stage)
+        (None, "不客气不客气，有事你给我打电话，[PHONE]，白天都在家。"),
+        ("能听到我说话吗？", "能听到，现在挺清楚的。"),
+        ("还有什么想补充的吗？", "嗯……暂时没有了。"),
+        (None, "Right, I'd better go, there's a delivery van outside."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -278,6 +284,14 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("每次都要来回跑缴费，真的很累。", "pain_point"),
         ("一直催我付款，烦死了。", "pain_point"),
         ("不贵，挺实惠的。", "delight"),
+        ("这个我是真的要夸一下。", "delight"),
+        ("验血完了也不用在那儿干等，结果出来手机上就推送了。", "delight"),
+        ("退完钱当天就回来了，挺快的，没什么麻烦。", "delight"),
+        ("医生没耐心，三句话就打发我走了。", "pain_point"),
+        # a SaaS trial: praise taken back by how it ends is no delight
+        ("Marcus approves from his phone, in theory.", "neutral"),
+        ("It worked at first.", "neutral"),
+        ("It was slow at first, and now it works great.", "delight"),
         # a hotel trial: praise said with a negation, and no complaint said as one
         ("Staff couldn't have been nicer.", "delight"),
         ("You can't beat the location.", "delight"),
