@@ -106,8 +106,12 @@ class Chat:
                 update={"follow_ups": [x for x in answer.follow_ups if _plain(x) not in asked]}
             )
         if conversation:
+            # a turn the study cannot answer is no context for the next one: a follow-up
+            # after it builds on the last question it answered (one abstention had made every
+            # later 为什么？ and 哪些人提到了？ of a conversation abstain)
+            context = history[-1][1] if answer.abstained and history else turn.asked
             self.workspace.repository.add_turn(
-                self.project, conversation, question, turn.asked, answer.answer
+                self.project, conversation, question, context, answer.answer
             )
             answer = answer.model_copy(update={"conversation_id": conversation})
         yield answer

@@ -30,6 +30,7 @@ from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
 from journey.schema import (
     ChatAnswer,
+    CodedObservation,
     Evidence,
     Finding,
     JourneyMap,
@@ -229,6 +230,9 @@ class Gatherer:
             chosen = (
                 [] if findings else [i for i in ranked[:QUOTED] if similarity.get(i, 0.0) > bar]
             )
+            if not (findings or chosen):  # a stage of single mentions: what was coded there
+                # (a SaaS trial's Support stage held 9 coded quotes, and "nothing on this")
+                return self._theirs(lang, None, f.stage) or self.nothing(lang)
         else:  # "what went wrong?", "what did P3 say?": the study's own headlines answer it
             # (not the themes nearest the question's frame: "what are the biggest problems?"
             # had led with two small themes titled by the word "problem")
@@ -353,18 +357,31 @@ class Gatherer:
             return None
         return hits[0][1]
 
-    def _theirs(self, lang: Lang, participant: str, stage: str) -> Grounds | None:
+    def _theirs(self, lang: Lang, participant: str | None, stage: str) -> Grounds | None:
         """A participant's pain points, delights and needs the map placed in a stage, in the
-        order they said them (at most QUOTED), as an answer; None when there are none."""
+        order they said them (at most QUOTED), as an answer; None when there are none. Without
+        a participant, everyone's: the strongest first, one per participant before a second."""
         kinds = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
-        said = [
-            o.evidence
+        coded = [
+            o
             for o in self.map.observations
             if o.stage == stage
             and o.kind in kinds
-            and participant_label(o.evidence.participant_id) == participant
+            and (participant is None or participant_label(o.evidence.participant_id) == participant)
+            and not (small_talk(o.evidence.quote) or bare_feeling(o.evidence.quote))
         ]
-        said.sort(key=lambda e: (e.source_id, e.char_start))
+        if participant is None:
+            coded.sort(key=lambda o: (-o.severity, o.evidence.source_id, o.evidence.char_start))
+            first: list[CodedObservation] = []
+            again: list[CodedObservation] = []
+            seen: set[str] = set()
+            for o in coded:
+                (again if o.evidence.source_id in seen else first).append(o)
+                seen.add(o.evidence.source_id)
+            coded = first + again
+        said = [o.evidence for o in coded]
+        if participant is not None:
+            said.sort(key=lambda e: (e.source_id, e.char_start))
         return Grounds(lang, [], said[:QUOTED], self._follow_ups(lang, None)) if said else None
 
     @staticmethod

@@ -84,7 +84,7 @@ negative positive suggestion suggest find found confusing confused difficult str
 enjoy enjoyed delight delighted moment
 give gave show quote quotes example examples list share provide please fix fixing first prioritise
 star stars rating ratings
-prioritize priority priorities should compare comparison versus differ difference
+prioritize priority priorities should compare compared comparison versus differ difference
 one two three four five six seven eight nine ten first top
 hard highlight strength weakness praise surprise surprised surprising
 patient passenger member buyer consumer shopper tourist traveller traveler student learner
@@ -98,6 +98,7 @@ trainee parent subscriber diner respondent interviewee
 方便 好用 怎么样
 亮点 优点 缺点 惊喜 槽点 吐槽 长处 短处 优势 不足 好处 坏处 短板
 一个 两个 三个 四个 五个 几个 一些 主要 首先 优先 解决
+哪个 哪一个 哪种 哪类 常见 最常见 提到 提及 说过 多少 人数 集中 谁 其中 这些 那些
 酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())

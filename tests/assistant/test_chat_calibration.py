@@ -345,3 +345,23 @@ def test_a_question_naming_a_segment_answers_from_that_segment(workspace: Worksp
     assert not answer.abstained and answer.citations
     android = {f"reviews.csv#r{i}" for i, (p, _) in enumerate(rows) if p == "android"}
     assert {c.source_path for c in answer.citations} <= android
+
+
+def test_a_stage_with_no_headline_theme_is_answered_from_what_was_coded_there(
+    workspace: Workspace,
+):
+    """A SaaS trial's Support stage held nine coded quotes but no theme of two people, and
+    "What happened in the Support stage?" said the study had nothing on it."""
+    chat = Chat(workspace, "freshbox")
+    stage = "Support"
+    chat._gatherer._findings = [(s, f) for s, f in chat._gatherer._findings if s != stage]
+    answer = chat.ask("What happened in the Support stage?")
+    assert not answer.abstained, answer.answer
+    coded = {
+        (o.evidence.source_id, o.evidence.char_start)
+        for o in chat.map.observations
+        if o.stage == stage
+    }
+    assert answer.citations
+    assert all((c.source_id, c.char_start) in coded for c in answer.citations)
+    assert len({c.source_id for c in answer.citations}) == len(answer.citations)

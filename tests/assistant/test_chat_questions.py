@@ -288,6 +288,23 @@ def test_follow_ups_that_name_no_subject_build_on_the_last_question(workspace: W
     assert not said.abstained and set(said.findings) & set(most.findings), said.answer
 
 
+def test_chinese_follow_ups_and_a_turn_after_an_abstention_lean_on_the_last_answer(
+    workspace: Workspace,
+):
+    """A hospital trial: 其中哪个最常见 and 哪些人提到了 abstained (their words were taken for
+    a subject), and after one abstained turn every later follow-up abstained too."""
+    chat = Chat(workspace, "bank")
+    first = chat.ask("转账有什么问题？", conversation="zh-most")
+    assert not first.abstained
+    for question in ("其中哪个最常见？", "哪些人提到了？"):
+        answer = chat.ask(question, conversation="zh-most")
+        assert not answer.abstained, (question, answer.answer)
+    assert chat.ask("健身房会员卡好办吗？", conversation="zh-most").abstained
+    why = chat.ask("为什么？", conversation="zh-most")
+    assert not why.abstained, why.answer
+    assert any("转账" in c.quote for c in why.citations), why.answer
+
+
 def test_a_question_for_praise_quotes_the_praise_on_its_subject_first(workspace: Workspace):
     """A food-delivery trial: 有没有人夸骑手 quoted the complaints about riders nearest the
     question and said no quote was positive, over five reviews praising them."""
