@@ -25,7 +25,8 @@ _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
 _FREEZE = r"freez(?:e|es|ing)(?! (?:a|my|the|your|our|their) (?:\w+ )?(?:card|account)s?)"
 """A screen that freezes, not a card frozen on purpose ("freeze a card instantly" is praise)."""
 DIFFICULTY = re.compile(
-    r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|stuck|"
+    r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|"
+    r"stuck(?! (?:with|around|to|at it))|"  # "the reason I've stuck with this" is loyalty
     r"took (?:me )?(?:a while|ages|forever|long|some time)|"
     r"took (?:me |us |them )?(?:over |nearly |almost )?(?:a|an|a whole|a full|two|three|four|"
     r"five|six|several|\d+) (?:weeks?|days?|months?|hours?)|too (?:many|much|long|small|slow|"
@@ -112,6 +113,15 @@ POSITIVE = re.compile(
     r"(?<!不)顺利|(?:很|挺|蛮|还算|特别)顺",
     _I,
 )
+TURNED = re.compile(
+    r"\b(?:(?:was|were|been|is) (?:great|good|fine|perfect|brilliant|amazing|excellent|awesome|"
+    r"lovely|ok|okay) (?:until|till)\b|"
+    r"who (?:on earth |ever )?(?:thought|decided) (?:that|this|it) (?:was|would be) a (?:good|"
+    r"great|smart|brilliant) idea|(?<=\w )my foot(?=[.!]*$))",
+    _I,
+)
+"""Praise words turned into a complaint: a good thing that stopped ("Was great until the
+update."), sarcasm ("Who thought that was a good idea?", "Free trial my foot.")."""
 UNDERCUT = re.compile(
     r"\b(?:in theory|on paper|at first|initially|supposedly|at the start|for a while|"
     r"(?:for )?the first (?:few )?(?:days?|weeks?|months?|times?))(?=[\s.!…]*$)",
@@ -191,6 +201,8 @@ PRAISE_IDIOM = re.compile(
     r"(?:can'?t|cannot|could(?:n'?t| not)) (?:have )?ask(?:ed)? for (?:a |an )?(?:better|nicer|"
     r"more)|(?:didn'?t|did not|never) (?:hear|notice|see|have) (?:any|a single|a) (?:noise|"
     r"sound|problems?|issues?|trouble|complaints?))\b"
+    # nothing asked of people: "No equipment needed."
+    r"|\bno (?:\w+ ){0,2}(?:needed|required)(?=[.!,]|\s*$)"
     r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说",
     _I,
 )

@@ -72,6 +72,10 @@ def read_sentence(
     trial's fourth pain theme).
     """
     polarity = sentiment(text)
+    turned = bool(cues.TURNED.search(text))
+    if turned:  # its praise words are the complaint's: "Was great until the update."
+        text = cues.TURNED.sub(lambda m: " " * len(m.group()), text)
+        polarity = min(polarity, -0.3)
     relief = bool(cues.RELIEF.search(text))
     if relief:  # the burden's own words are what was lifted, not a complaint
         polarity = max(polarity, 0.0)
@@ -80,7 +84,7 @@ def read_sentence(
         text = cues.PRAISE_IDIOM.sub(lambda m: " " * len(m.group()), text)
         polarity = max(polarity, 0.3)
     confusion = bool(cues.CONFUSION.search(text))
-    difficulty = _difficulty_cue(text)
+    difficulty = turned or _difficulty_cue(text)
     positive = relief or idiom or _positive_cue(text)
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))

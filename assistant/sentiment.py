@@ -302,6 +302,8 @@ _SPOKEN = re.compile(
     # no complaint: "Nothing wrong with it."
     r"(?<=a )joke|joke(?= of)|"
     r"(?:nobody|no one|no-one|none of us) (?:was|were|got) (?:\w+ )?(?:hurt|injured|harmed)|"
+    # loyalty: "Coach Jordan is the reason I've stuck with this."
+    r"stuck (?=with|around|at it)|stick (?=with)|"
     r"nothing (?:wrong|bad)|(?:no|zero|not (?:a single|one|any)|without (?:any |a )?)"
     r" ?(?:complaints?|issues?|problems?|trouble|hassle|hiccups?)|"
     # pain as a symptom is what a patient came about, not a verdict on the service

@@ -292,6 +292,13 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("Marcus approves from his phone, in theory.", "neutral"),
         ("It worked at first.", "neutral"),
         ("It was slow at first, and now it works great.", "delight"),
+        # a fitness-app trial: a good thing that stopped, sarcasm, loyalty, nothing asked of
+        # people
+        ("Was great until the update.", "pain_point"),
+        ("Who thought that was a good idea?", "pain_point"),
+        ("Free trial my foot.", "pain_point"),
+        ("No equipment needed.", "delight"),
+        ("I got stuck at the payment step.", "pain_point"),
         # a hotel trial: praise said with a negation, and no complaint said as one
         ("Staff couldn't have been nicer.", "delight"),
         ("You can't beat the location.", "delight"),
