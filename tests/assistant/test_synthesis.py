@@ -2,7 +2,7 @@ import numpy as np
 
 from assistant.keyphrases import cluster_keyphrases
 from assistant.stages import StageSpec
-from assistant.synthesis import _title, build_stages, headline_threshold, ranked
+from assistant.synthesis import _title, build_stages, headline_threshold, ranked, theme_severity
 from assistant.themes import group_themes, leader_clusters
 from journey.schema import Evidence, Observation, ObservationKind, Stage
 
@@ -248,3 +248,32 @@ def test_a_text_posted_twice_is_one_of_a_themes_quotes() -> None:
     quotes = [e.quote for e in finding.evidence]
     assert quotes.count(said) == 1 and len(quotes) == 3
     assert finding.participants == 4  # the count is the theme's, not the quotes shown
+
+
+def test_a_themes_severity_is_how_hard_it_hit_each_person_who_raised_it():
+    """Two interview trials: the widest themes were 1/5 (many mild asides beside each
+    person's strong line) while single mentions were 5/5."""
+
+    def said(who: str, severity: int, at: int) -> Observation:
+        return Observation(
+            kind=ObservationKind.pain_point,
+            stage="Use",
+            touchpoint=None,
+            channel=None,
+            emotion="frustrated",
+            valence=-1.0,
+            severity=severity,
+            evidence=Evidence(
+                source_id=who,
+                source_path=f"{who}.txt",
+                quote=f"line {at}",
+                char_start=at,
+                char_end=at + 6,
+                participant_id=who,
+                verified=True,
+            ),
+        )
+
+    group = [said("p1", 5, 0), said("p1", 1, 10), said("p1", 1, 20), said("p2", 4, 0)]
+    group += [said("p2", 1, 10), said("p3", 4, 0), said("p3", 1, 10)]
+    assert theme_severity(range(len(group)), group) == 4
