@@ -23,7 +23,13 @@ from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file
 from ingest.redact import Redactor, names_in, zh_name_piece
-from ingest.speakers import REPLY_LABEL, assign_roles, is_generic_label, names_one_person
+from ingest.speakers import (
+    REPLY_LABEL,
+    assign_roles,
+    is_companion_label,
+    is_generic_label,
+    names_one_person,
+)
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.source import Role, Source, SourceKind, Turn
 from journey.text import HAN_CHAR
@@ -516,7 +522,8 @@ class Ingestor:
         said: Counter[str | None] = Counter()
         for turn, text in zip(document.turns, texts, strict=True):
             said[turn.speaker] += len(text)
-        main = max(speaking, key=lambda k: said[k], default=None)
+        # (and not someone who came along with them: 儿子 beside 受访者)
+        main = max(speaking, key=lambda k: (not is_companion_label(k), said[k]), default=None)
         for label, role in roles.items():
             if label is not None:
                 number = code if label == main else None
@@ -537,10 +544,11 @@ class Ingestor:
         # a speaker label that names someone ("刘女士", "Maria Lopez") is shown as a pseudonym:
         # counted, so a source never says "redacted: nothing" when a name was replaced
         counts["speaker"] = sum(1 for label, alias in shown.items() if label and alias != label)
-        if len(speaking) == 1 and not names_one_person(speaking[0]):
+        if main is not None and not names_one_person(main):
             # "受访者:" or "Speaker 2:" in every file is no one in particular: quotes are cited
-            # by the file's participant (P1), as `sources` lists it
-            shown[speaking[0]] = participant_id
+            # by the file's participant (P1), as `sources` lists it, also beside someone who
+            # came along ("儿子:" in P5's file had left its 受访者 cited as a bare 受访者)
+            shown[main] = participant_id
         headings: dict[str | None, str | None] = {None: None}
 
         def heading(title: str | None) -> str | None:

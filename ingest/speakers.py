@@ -13,6 +13,18 @@ _INTERVIEWER = re.compile(
     r"主持人|主持|采访者|采访人|访谈者|访谈员|访问员|调研员|调研者|研究员|研究者|"
     r"司会|司会者|聞き手|インタビュアー|モデレーター|調査員|진행자|면접관|사회자)(\s*\d{1,3})?$"
 )
+_COMPANIONS = (
+    "son|daughter|wife|husband|spouse|partner|carer|caregiver|relative|companion|"
+    "儿子|女儿|闺女|家属|陪同|陪护|老伴|丈夫|妻子|爱人|老公|老婆"
+)
+_COMPANION = re.compile(rf"(?i)^(?:{_COMPANIONS})(\s*\d{{1,3}})?$")
+
+
+def is_companion_label(label: str) -> bool:
+    """Whether a speaker label is someone who came along with the participant (儿子, Wife)."""
+    return bool(_COMPANION.match(unicodedata.normalize("NFKC", label)))
+
+
 _PARTICIPANT = re.compile(
     r"(?i)^(participant|respondent|interviewee|customer|user|client|a|answer|r|p|"
     r"patient|parent|student|learner|member|shopper|buyer|passenger|traveller|traveler|tenant|"
@@ -20,9 +32,8 @@ _PARTICIPANT = re.compile(
     r"买家|租客|房客|车主|业主|"
     # who came along: a relative's label is no name (儿子： had been redacted as a person
     # everywhere the word was written, "家里有个受访者6")
-    r"son|daughter|wife|husband|spouse|partner|carer|caregiver|relative|companion|"
-    r"儿子|女儿|闺女|家属|陪同|陪护|老伴|丈夫|妻子|爱人|老公|老婆|"
-    r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?$"
+    rf"{_COMPANIONS}|"
+    r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?(?-i:\s?[A-Z])?$"
 )
 _GENERIC = re.compile(
     r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3}|business reply)$"
@@ -131,7 +142,7 @@ def names_one_person(label: str) -> bool:
     if not is_generic_label(label):
         return True
     found = _PARTICIPANT.match(_folded(label))
-    return bool(found and found.group(2))
+    return bool(found and found.group(2))  # "用户A", "User B": lettered within the file only
 
 
 def _folded(label: str) -> str:

@@ -264,6 +264,16 @@ def test_a_relative_who_came_along_is_a_role_and_not_a_name(workspace: Workspace
     son = [t for t in added["interview_05.txt"].turns if "帮她挂" in t.text]
     assert son and son[0].role is Role.participant and son[0].text.startswith("我妈")
     assert added["interview_05.txt"].participant_id == "P5"
+    # the interviewee beside them is cited by the file's participant, not a bare 受访者; so
+    # is a lettered label (用户A had been redacted as a name, 受访者3)
+    assert [t.speaker for t in added["interview_05.txt"].turns if t.role is Role.participant] == [
+        "P5",
+        "儿子",
+    ]
+    three = tmp_path / "interview_03.txt"
+    three.write_text("主持人：您好。\n用户A：挂号跟抢票一样。\n", encoding="utf-8")
+    (lettered,) = _ingest(workspace, [three], project="h").added
+    assert [t.speaker for t in lettered.turns if t.role is Role.participant] == ["P3"]
 
 
 def test_ingesting_again_with_a_segment_sets_it_on_the_stored_sources(
