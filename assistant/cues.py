@@ -608,8 +608,10 @@ TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tupl
             TouchpointType.physical,
         ),
         (
-            r"\b(packag\w*|box|plastic|ice ?packs?|insulation|cardboard|wrapping)\b|包装|塑料|冰袋|"
-            r"盒子",
+            # not a box alone: the box is the order ("the second box was missing the cream"),
+            # a form's field ("the notes box") or an architect's model (a SaaS trial's
+            # "packaging" touchpoint in three stages nobody said a word of packaging in)
+            r"\b(packag\w*|plastic|ice ?packs?|insulation|wrapping|bubble wrap)\b|包装|塑料|冰袋",
             "packaging",
             "product",
             TouchpointType.physical,

@@ -91,6 +91,10 @@ def test_no_domain_defaults_reach_other_domains():
     assert touchpoint_of("我在App上下单")[0] == "mobile app"  # type: ignore[index]
     assert touchpoint_of("I applied twice and was approved.") is None
     assert touchpoint_of("The appetizers were cold.") is None
+    # a box alone is no packaging: a form's field, an architect's model, the order itself
+    assert touchpoint_of("We type it into the notes box at the bottom.")[0] == "notes box"  # type: ignore[index]
+    assert touchpoint_of("Back to the cardboard models!") is None
+    assert touchpoint_of("So much plastic, it's all packaging.")[0] == "packaging"  # type: ignore[index]
 
 
 def test_channels_come_from_the_lexicon_the_words_or_the_type():
