@@ -305,7 +305,7 @@ class Gatherer:
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
             against,
-            self._compared_note(lang, f) if findings else None,
+            (self._compared_note(lang, f) if findings else None) or _trend_note(lang, question),
         )
 
     def _compared_note(self, lang: Lang, f: Filters) -> str | None:
@@ -718,3 +718,30 @@ def _against(quote: str, sentiment: str) -> bool:
     question about frustrations, a clear complaint under one about what people like."""
     polarity = sentiment_of(quote)
     return polarity >= 0.3 if sentiment == "pain" else polarity <= -0.3
+
+
+_TREND = re.compile(
+    r"\b(?:over time|increas\w*|decreas\w*|trend\w*|(?:getting|got|become|becoming) (?:worse|"
+    r"better)|more and more|fewer and fewer|less and less|month (?:over|on|by) month|"
+    r"(?:this|last) (?:month|year|quarter) (?:than|compared)|since (?:the|last|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|\d))\b"
+    r"|越来越|趋势|变多|变少|增多|减少|增加|上升|下降|比以前|比上个?月",
+    re.IGNORECASE,
+)
+"""A question about change over time ("Are complaints about the trial charge increasing?")."""
+
+
+def _trend_note(lang: Lang, question: str) -> str | None:
+    """What an answer to a question about change over time does not know: the map counts who
+    said what across the study, and does not compare periods (a fitness-app trial's answer
+    listed the theme as if that said it was growing)."""
+    if not _TREND.search(question):
+        return None
+    return lang.t(
+        "These counts cover the whole study; they do not compare periods. To see a change over "
+        "time, tag the sources by period (a table's month column with `--segment-column`, or "
+        "`--segment wave=2` on ingest) and run `journeymap diff A B --by <that attribute>`.",
+        "以上数字覆盖整个研究，并未比较不同时期。要看随时间的变化：导入时按时期标注来源"
+        "（表格的月份列用 `--segment-column`，或 `--segment wave=2`），"
+        "再运行 `journeymap diff A B --by <该属性>`。",
+    )

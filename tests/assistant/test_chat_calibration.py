@@ -365,3 +365,15 @@ def test_a_stage_with_no_headline_theme_is_answered_from_what_was_coded_there(
     assert answer.citations
     assert all((c.source_id, c.char_start) in coded for c in answer.citations)
     assert len({c.source_id for c in answer.citations}) == len(answer.citations)
+
+
+def test_a_question_about_change_over_time_is_told_the_counts_compare_no_periods(chat: Chat):
+    """A fitness-app trial: "Are complaints about the trial charge increasing over time?"
+    listed the theme and its quotes as if that said it was growing."""
+    trend = chat.ask("Are complaints about the delivery fee increasing over time?")
+    assert not trend.abstained and "do not compare periods" in trend.answer
+    assert "journeymap diff" in trend.answer
+    plain = chat.ask("What do people say about the delivery fee?")
+    assert "do not compare periods" not in plain.answer
+    zh = chat.ask("关于运费的抱怨是不是越来越多？")
+    assert zh.abstained or "并未比较不同时期" in zh.answer
