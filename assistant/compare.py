@@ -9,6 +9,7 @@ themes. Below FLOOR participants nothing is called a difference.
 """
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -190,13 +191,25 @@ def _kind(f: Finding) -> Literal["pain_point", "delight"]:
     return "delight" if isinstance(f, Delight) and not isinstance(f, PainPoint) else "pain_point"
 
 
+_NUMBERED = re.compile(r"v?\d+(?:[.\-/]\d+)*", re.IGNORECASE)
+
+
+def _ordered(sizes: dict[str, int]) -> list[str]:
+    """A segment's values in their own order when they are numbers, versions or dates (5.0,
+    5.1, 5.2, 5.2.1; 2024-01, 2024-02); else the largest group first (a fitness-app trial's
+    versions came as 5.2, 5.2.1, 5.1.2, 5.1, 5.0)."""
+    if sizes and all(_NUMBERED.fullmatch(v.strip()) for v in sizes):
+        return sorted(sizes, key=lambda v: [int(x) for x in re.findall(r"\d+", v)])
+    return sorted(sizes, key=lambda v: (-sizes[v], v))
+
+
 def compare(m: JourneyMap, by: str, limit: int = 10) -> Comparison:
     """The groups of segment attribute `by` (e.g. `persona`, `plan`) side by side."""
     people = profiles(m)
     members = groups_of(m, by)
     counted = m.sources.segments.get(by, {})
     sizes = {v: max(len(members.get(v, [])), counted.get(v, 0)) for v in {*members, *counted}}
-    order = sorted(sizes, key=lambda v: (-sizes[v], v))
+    order = _ordered(sizes)
     groups = [Group(value=v, participants=sizes[v]) for v in order]
     labels = labels_for(m.language)
     words = labels.compare

@@ -99,3 +99,13 @@ def test_a_theme_whose_own_test_passes_but_not_the_correction_is_suggestive():
     late = next(t for t in c.themes if t.theme == "pp-late")
     assert late.p_value is not None and late.p_value < 0.05 <= (late.q_value or 0)
     assert late.verdict == "suggestive" and c.themes[0].theme == "pp-late"
+
+
+def test_versions_and_dates_keep_their_own_order():
+    """A fitness-app trial's versions came largest group first: 5.2, 5.2.1, 5.1.2, 5.1, 5.0."""
+    from assistant.compare import _ordered
+
+    versions = {"5.2": 40, "5.2.1": 12, "5.1.2": 9, "5.1": 30, "5.0": 20, "5.10": 3}
+    assert _ordered(versions) == ["5.0", "5.1", "5.1.2", "5.2", "5.2.1", "5.10"]
+    assert _ordered({"2024-02": 5, "2024-01": 9}) == ["2024-01", "2024-02"]
+    assert _ordered({"family": 3, "solo": 9}) == ["solo", "family"]
