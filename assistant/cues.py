@@ -117,11 +117,14 @@ TURNED = re.compile(
     r"\b(?:(?:was|were|been|is) (?:great|good|fine|perfect|brilliant|amazing|excellent|awesome|"
     r"lovely|ok|okay) (?:until|till)\b|"
     r"who (?:on earth |ever )?(?:thought|decided) (?:that|this|it) (?:was|would be) a (?:good|"
-    r"great|smart|brilliant) idea|(?<=\w )my foot(?=[.!]*$))",
+    r"great|smart|brilliant) idea|(?<=\w )my foot(?=[.!]*$)|"
+    r"(?:i'?d|i would|we'?d|we would|would) have been (?:\w+ )?(?:happy|fine|glad|ok|okay|"
+    r"satisfied|pleased|grateful)\b)",
     _I,
 )
 """Praise words turned into a complaint: a good thing that stopped ("Was great until the
-update."), sarcasm ("Who thought that was a good idea?", "Free trial my foot.")."""
+update."), sarcasm ("Who thought that was a good idea?", "Free trial my foot."), what would
+have done and did not come ("I'd have been happy with a no on the same day.")."""
 UNDERCUT = re.compile(
     r"\b(?:in theory|on paper|at first|initially|supposedly|at the start|for a while|"
     r"(?:for )?the first (?:few )?(?:days?|weeks?|months?|times?))(?=[\s.!…]*$)",

@@ -84,12 +84,18 @@ class ExtractiveWriter:
         grounds: ChatAnswer | Grounds,
         history: Sequence[tuple[str, str, str]],
     ) -> Written:
-        answer = grounds if isinstance(grounds, ChatAnswer) else self._answer(query, grounds)
+        answer = (
+            grounds
+            if isinstance(grounds, ChatAnswer)
+            else self._answer(query, grounds, asks_how_many(question))
+        )
         for line in answer.answer.split("\n"):
             yield line + "\n"
         return answer
 
-    def _answer(self, question: str, grounds: Grounds) -> ChatAnswer:
+    def _answer(self, question: str, grounds: Grounds, how_many: bool = False) -> ChatAnswer:
+        """The answer to `question` (as resolved); `how_many`: the turn typed asks how many
+        ("how many people said that?" after a question with no finding)."""
         lang, facts = grounds.lang, grounds.facts
         citations: list[Evidence] = []
         lines = [
@@ -121,11 +127,12 @@ class ExtractiveWriter:
                 citations.append(q)
                 who = q.speaker or q.participant_id or "?"
                 lines.append(f"[{len(citations)}] \u201c{_short(q.quote)}\u201d \u2014 {who}")
-        if asks_how_many(question) and not facts:
-            quoted = len({q.participant_id for q in fresh})
+        if (how_many or asks_how_many(question)) and not facts:
+            quoted = len({q.participant_id or q.source_id for q in fresh})
             lines.append(
                 lang.t(
-                    f"No map finding matches exactly; {quoted} participants are quoted above.",
+                    f"No map finding matches exactly; {quoted} "
+                    f"{'participant is' if quoted == 1 else 'participants are'} quoted above.",
                     f"地图中没有完全匹配的发现；上面引用了 {quoted} 位参与者。",
                 )
             )

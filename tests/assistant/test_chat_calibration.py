@@ -377,3 +377,13 @@ def test_a_question_about_change_over_time_is_told_the_counts_compare_no_periods
     assert "do not compare periods" not in plain.answer
     zh = chat.ask("关于运费的抱怨是不是越来越多？")
     assert zh.abstained or "并未比较不同时期" in zh.answer
+
+
+def test_how_many_after_an_answer_without_findings_counts_the_people_quoted(chat: Chat):
+    """A SaaS trial's "how many people said that?" repeated the last answer with no count."""
+    first = chat.ask("Does the phone screen go to sleep while cooking?", conversation="many")
+    assert not first.abstained
+    many = chat.ask("how many people said that?", conversation="many")
+    assert not many.abstained
+    assert many.findings or "quoted above" in many.answer, many.answer
+    assert "1 participants" not in many.answer

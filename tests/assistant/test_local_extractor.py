@@ -299,6 +299,8 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("Free trial my foot.", "pain_point"),
         ("No equipment needed.", "delight"),
         ("I got stuck at the payment step.", "pain_point"),
+        # what would have done and did not come (a SaaS trial's "any positive ones?")
+        ("I'd have been happy with a no on the same day.", "pain_point"),
         # a hotel trial: praise said with a negation, and no complaint said as one
         ("Staff couldn't have been nicer.", "delight"),
         ("You can't beat the location.", "delight"),
