@@ -112,8 +112,10 @@ how convenient it is (停车方便吗？ is about parking)."""
 
 def topic(text: str) -> list[str]:
     """The question's subject words: its tokens that are not generic question words (nor a
-    Chinese character pair straddling two generic ones: 哪些触点 gives no 些触)."""
-    words = tokens(text)
+    Chinese character pair straddling two generic ones: 哪些触点 gives no 些触), nor when it is
+    asked of ("in their first month": a SaaS trial's broad question was answered by every
+    line that says "month")."""
+    words = tokens(_WHEN.sub(" ", text))
     framing = {c for t in words if t in GENERIC and CJK_RUN.fullmatch(t) for c in t}
     # a Chinese pair counts only inside a word of the subject (jieba's): 最严重的问题是什么 has
     # no subject, though 重的 and 题是 are pairs no list of framing words holds (and inside an
@@ -135,6 +137,14 @@ def topic(text: str) -> list[str]:
     ]
 
 
+_WHEN = re.compile(
+    r"\b(?:in|during|within|over|after|for) (?:the|their|his|her|my|your|our|its) (?:very )?"
+    r"(?:first|initial|early|opening|last|final) (?:few |couple of )?(?:days?|weeks?|months?|"
+    r"years?|weeks and months)\b"
+    r"|(?:最初|刚开始|头|前)(?:几|一|两|三)?(?:天|周|个月|个星期)(?:里|内)?",
+    re.IGNORECASE,
+)
+"""When a question is asked of, not what about: "in their first month", 头几个月里."""
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 
 
@@ -231,7 +241,10 @@ def _names_value(question: str, value: str) -> bool:
     # as a word, or its plural ("landlords" names the segment value "landlord")
     plural = "" if value[-1:].lower() == "s" else "(?:e?s)?"
     return (
-        re.search(rf"(?<![\w]){re.escape(value)}{plural}(?![\w])", question, re.IGNORECASE)
+        # (Latin letters only at its edges: "iOS用户和Android用户" names both)
+        re.search(
+            rf"(?<![A-Za-z0-9_]){re.escape(value)}{plural}(?![A-Za-z0-9_])", question, re.IGNORECASE
+        )
         is not None
     )
 

@@ -314,3 +314,23 @@ def test_a_question_for_praise_quotes_the_praise_on_its_subject_first(workspace:
     quoted = [c.quote for c in answer.citations]
     assert any("有礼貌" in q for q in quoted[:2]) and any("暖心" in q for q in quoted[:2]), quoted
     assert "没有正面评价" not in answer.answer
+
+
+def test_latin_segment_values_are_named_beside_chinese_words():
+    """A hospital trial: "iOS用户和Android用户在闪退上有区别吗？" compared nothing (a Chinese
+    character after "iOS" was taken for part of the word)."""
+    from assistant.chat.question import _names_value
+
+    question = "iOS用户和Android用户在闪退上有区别吗？"
+    assert _names_value(question, "iOS") and _names_value(question, "Android")
+    assert not _names_value("iOSX users", "iOS")
+
+
+def test_when_a_question_is_asked_of_is_no_subject():
+    """A SaaS trial: "What are the biggest problems people had in their first month?" cited
+    every line that says "month" instead of the study's headlines."""
+    from assistant.chat.question import topic
+
+    assert topic("What are the biggest problems people had in their first month?") == []
+    assert topic("用户在头几个月里遇到了哪些问题？") == []
+    assert topic("What do people think of the monthly plan?") == ["monthly", "plan"]
