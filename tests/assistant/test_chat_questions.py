@@ -317,7 +317,7 @@ def test_a_question_for_praise_quotes_the_praise_on_its_subject_first(workspace:
 
 
 def test_latin_segment_values_are_named_beside_chinese_words():
-    """A hospital trial: "iOS用户和Android用户在闪退上有区别吗？" compared nothing (a Chinese
+    """A hospital trial: "iOS用户和Android用户在闪退上有区别吗" compared nothing (a Chinese
     character after "iOS" was taken for part of the word)."""
     from assistant.chat.question import _names_value
 
