@@ -255,24 +255,7 @@ def test_a_themes_severity_is_how_hard_it_hit_each_person_who_raised_it():
     person's strong line) while single mentions were 5/5."""
 
     def said(who: str, severity: int, at: int) -> Observation:
-        return Observation(
-            kind=ObservationKind.pain_point,
-            stage="Use",
-            touchpoint=None,
-            channel=None,
-            emotion="frustrated",
-            valence=-1.0,
-            severity=severity,
-            evidence=Evidence(
-                source_id=who,
-                source_path=f"{who}.txt",
-                quote=f"line {at}",
-                char_start=at,
-                char_end=at + 6,
-                participant_id=who,
-                verified=True,
-            ),
-        )
+        return _pain(f"line {at}", who).model_copy(update={"severity": severity})
 
     group = [said("p1", 5, 0), said("p1", 1, 10), said("p1", 1, 20), said("p2", 4, 0)]
     group += [said("p2", 1, 10), said("p3", 4, 0), said("p3", 1, 10)]
