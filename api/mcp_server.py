@@ -12,6 +12,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable
+from importlib import metadata
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -176,6 +177,14 @@ def _description(fn: Callable[..., Any]) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
+def _version() -> str:
+    """The installed package's version (a checkout run from its folder has none)."""
+    try:
+        return metadata.version("journeymap")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
 def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     """An MCP server over the app's workspace. `local` when it serves the person at this
     machine (stdio): its errors may then name the workspace folder, which a remote client must
@@ -183,7 +192,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     # The SDK configures logging when a server is made (INFO by default, a line for every
     # refused call); JOURNEYMAP_LOG_LEVEL decides, as everywhere else.
     server = ToolServer(
-        name="journeymap", instructions=INSTRUCTIONS, log_level=_log_level(state.settings)
+        name="journeymap",
+        version=_version(),  # a client showed the server as version "" (a SaaS trial)
+        instructions=INSTRUCTIONS,
+        log_level=_log_level(state.settings),
     )
     studies = state.studies
 

@@ -77,6 +77,8 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
                 assert not result.is_error, f"{tool}: {result.content[0].text}"
                 return result.structured_content
 
+            info = client.server_info
+            assert info is not None and info.name == "journeymap" and info.version  # was ""
             tools = {t.name for t in (await client.list_tools()).tools}
             added = await call(
                 "ingest_source",
