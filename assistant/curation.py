@@ -126,8 +126,12 @@ def make_edit(
         edit.made_on = NamedFinding(id=found[1].id, title=found[1].title)
     if request.op == "merge":
         into = find(m, request.into or "")
-        if not request.into or request.into == request.target:
+        if not request.into:
             raise InvalidRequestError("merge needs `into`: another finding's id")
+        if request.into == request.target:
+            raise InvalidRequestError(
+                f"cannot merge {request.target!r} into itself: `into` names the other finding"
+            )
         if into is None:
             raise NotFoundError(
                 f"no pain point or delight {request.into!r} in the current map to merge into"

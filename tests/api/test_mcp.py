@@ -584,6 +584,10 @@ async def test_a_theme_gives_every_quote_and_the_edit_list_says_what_each_edit_c
         }
 
         a, b, c = [f for f in briefs if f["id"] != big["id"]][:3]
+        itself = await client.call_tool(
+            "edit_map", {"project": "fb", "op": "merge", "target": a["id"], "into": a["id"]}
+        )
+        assert itself.is_error and "into itself" in _text(itself)  # it said `into` was missing
         await edit(op="merge", target=b["id"], into=a["id"])
         await edit(op="rename", target=c["id"], title="Our name for it")
         too_long = await client.call_tool(
