@@ -16,15 +16,24 @@ from journey.source import Role
 
 
 def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]) -> Evidence:
-    """A grounded participant quote from (source_id, char_start, char_end)."""
+    """A grounded participant quote from (source_id, char_start, char_end); the source id may
+    be its first characters. With `quote` (the words meant), those words must be what the
+    source says there, and the span must not cut a word: a trial's paraphrase ("The app
+    writing is far too small for me.") stored whatever lay at its offsets as verified, and a
+    pin stored "week the butter and the"."""
     try:
         source_id = str(quote["source_id"])
         start, end = int(quote["char_start"]), int(quote["char_end"])
     except (KeyError, ValueError):
         raise InvalidRequestError("quote needs source_id, char_start and char_end") from None
-    stored = next((s for s in workspace.catalog.sources(project) if s.source.id == source_id), None)
+    sources = workspace.catalog.sources(project)
+    stored = next((s for s in sources if s.source.id == source_id), None)
+    if stored is None:
+        starting = [s for s in sources if source_id and s.source.id.startswith(source_id)]
+        stored = starting[0] if len(starting) == 1 else None
     if stored is None:
         raise NotFoundError(f"no source {source_id!r} in project {project!r}")
+    source_id = stored.source.id
     if start < 0 or end > len(stored.original) or start > end:
         # a negative offset counted from the end (Python's slicing) and pinned "site."
         raise InvalidRequestError(
@@ -32,6 +41,23 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
             f"{len(stored.original)} (the source's length)"
         )
     redactor = workspace.redactor(project)
+    meant = quote.get("quote")
+    if isinstance(meant, str) and meant.strip():
+        said = redactor.redact(stored.original[start:end])[0]
+        if _plain(meant) != _plain(said):
+            raise InvalidRequestError(
+                f"the source does not say that at {start}-{end}: it says "
+                f"{_cut(said)!r}; quote the participant's words as `search_quotes` or `get_theme` "
+                "give them, with their offsets"
+            )
+    text = stored.original
+    if (0 < start < len(text) and _in_word(text, start)) or (
+        0 < end < len(text) and _in_word(text, end)
+    ):
+        raise InvalidRequestError(
+            f"{start}-{end} cuts a word ({_cut(redactor.redact(text[start:end])[0])!r}): start "
+            "and end a quote where its words start and end"
+        )
     turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
     evidence = Evidence(
         quote=redactor.redact(stored.original[start:end])[0],
@@ -56,6 +82,29 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
             "participant's own words"
         )
     return checked.kept[0]
+
+
+def _held_key(key: tuple[str, int], held: list[Evidence]) -> tuple[str, int]:
+    """A quote named by (source id or its first characters, char_start), as one of `held`."""
+    sid, at = key
+    fits = {e.source_id for e in held if e.char_start == at and e.source_id.startswith(sid)}
+    return (fits.pop(), at) if len(fits) == 1 else key
+
+
+def _plain(text: str) -> str:
+    """Text as compared for sameness: its letters and digits, in lower case."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _in_word(text: str, at: int) -> bool:
+    """Whether offset `at` falls between two letters or digits of one Latin word."""
+    before, after = text[at - 1], text[at]
+    return before.isascii() and after.isascii() and before.isalnum() and after.isalnum()
 
 
 def _key(quote: QuoteRef) -> tuple[str, int]:
@@ -152,7 +201,7 @@ def make_edit(
     if request.op == "unpin":
         if request.quote is None or found is None:
             raise InvalidRequestError("unpin needs a quote of the finding")
-        key = _key(request.quote)
+        key = _held_key(_key(request.quote), list(found[1].evidence))
         if key not in set(anchor(found[1])):
             raise InvalidRequestError("that quote is not one of the finding's quotes")
         if len(found[1].evidence) == 1:
@@ -172,7 +221,15 @@ def make_edit(
             else []
         )
         held = list({(e.source_id, e.char_start): e for e in held}.values())
+        keys = {_held_key(k, held) for k in keys}
         theirs = [e for e in held if (e.source_id, e.char_start) in keys]
+        missing = keys - {(e.source_id, e.char_start) for e in theirs}
+        if missing and theirs:  # a trial's split moved 1 of its 3 quotes and said applied
+            named = ", ".join(f"{sid}:{at}" for sid, at in sorted(missing))
+            raise InvalidRequestError(
+                f"{len(missing)} of the quotes named are not the finding's ({named}): give "
+                "each as get_theme lists it (source_id and char_start)"
+            )
         if not theirs or len(theirs) == len(held):
             raise InvalidRequestError(
                 "split needs `quotes`: some, not all, of the finding's quotes (source_id, "

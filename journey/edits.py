@@ -271,6 +271,9 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             if left:
                 finding.evidence = left
                 _drop_member(out, finding, edit.unpinned)
+                # and who is left raising it is counted again (a trial's theme kept saying 8
+                # people after one person's only quote left it)
+                _recount(out, finding, stage.name)
             else:
                 out.warnings.append(
                     f"edit {edit.id} (unpin) was not applied: it would leave "

@@ -402,6 +402,31 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         },
     )
     assert backwards.status_code == 422 and "char_start" in backwards.text
+    # an MCP trial: a paraphrase was stored as whatever lay at its offsets, a pin cut words
+    span = {k: quote[k] for k in ("source_id", "char_start", "char_end")}
+    for refused, why in (
+        ({**span, "quote": "Something nobody said at all."}, "does not say that"),
+        ({**span, "char_start": quote["char_start"] + 2}, "cuts a word"),
+    ):
+        r = client.post(
+            "/v1/projects/ed/edits", json={"op": "pin", "target": a["id"], "quote": refused}
+        )
+        assert r.status_code == 422 and why in r.text, r.text
+    # a split moved 1 of the 3 quotes it named and said it was applied
+    own = {"source_id": a["evidence"][0]["source_id"], "char_start": a["evidence"][0]["char_start"]}
+    bogus = {"source_id": "0000000000", "char_start": 1}
+    split = client.post(
+        "/v1/projects/ed/edits",
+        json={"op": "split", "target": a["id"], "title": "part", "quotes": [own, bogus]},
+    )
+    assert split.status_code == 422 and "not the finding's" in split.text, split.text
+    same = {**span, "source_id": quote["source_id"][:8], "quote": quote["quote"]}
+    assert (
+        client.post(
+            "/v1/projects/ed/edits", json={"op": "pin", "target": a["id"], "quote": same}
+        ).status_code
+        == 201
+    )
     bad = client.post(
         "/v1/projects/ed/edits", json={"op": "restage", "target": a["id"], "stage": "Nowhere"}
     )
@@ -455,7 +480,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     check(rebuilt)
     assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
     edits = client.get("/v1/projects/ed/edits").json()
-    assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin"]
+    assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin", "pin"]
     # what each was made on, by id and title then, and what it left, by id and title now
     assert edits[0]["made_on"] == {"id": a["id"], "title": a["title"]}
     assert edits[0]["now"]["title"] == "Our own name"
@@ -469,7 +494,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         long = client.post(f"/v1/projects/ed/{path}", json=body)
         assert long.status_code == 422 and "at most 200 characters" in long.text, long.text
         assert len(long.content) < 1000
-    assert len(client.get("/v1/projects/ed/edits").json()) == 4
+    assert len(client.get("/v1/projects/ed/edits").json()) == 5
     assert client.delete(f"/v1/projects/ed/edits/{edits[0]['id']}").status_code == 204
     titles = {
         p["title"]

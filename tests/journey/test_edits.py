@@ -329,3 +329,23 @@ def test_a_split_that_leaves_one_person_makes_the_rest_a_single_mention(sample_m
     assert pain.id not in out.top_pain_points
     assert any(p.id == pain.id for s in out.stages for p in s.pain_points_once)
     assert not any(pain.id in r.addresses for r in out.recommendations)
+
+
+def test_an_unpinned_quote_that_was_its_persons_only_one_counts_them_out(sample_map: JourneyMap):
+    """An MCP trial dropped one person's only quote from a theme of 8: it kept saying 8."""
+    a = _pains(sample_map)[0]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    m = sample_map.model_copy(deep=True)
+    members = [_coded(a.id, home, f"p{i}", 10 * i) for i in range(1, 4)]
+    members.append(_coded(a.id, home, "p1", 500))
+    m.observations = members
+    found = find(m, a.id)
+    assert found is not None
+    found[1].evidence = [o.evidence for o in members]
+    gone = members[2].evidence  # p3's only quote
+    unpin = Edit(
+        id="u1", op="unpin", anchor=anchor(found[1]), unpinned=(gone.source_id, gone.char_start)
+    )
+    out = apply_edits(m, [unpin])
+    kept = find(out, a.id)
+    assert kept is not None and kept[1].participants == 2
