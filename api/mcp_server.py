@@ -50,7 +50,7 @@ from assistant.briefs import Located, recommendations_for, short_quotes, theme_q
 from assistant.settings import Settings
 from assistant.study import MAX_QUERY_CHARS, Comparison, MapDiff, read_ideal
 from journey import exports
-from journey.edits import MAX_NOTE, MAX_TITLE, EditRequest, Op, QuoteRef
+from journey.edits import MAX_EDIT_QUOTES, MAX_NOTE, MAX_TITLE, EditRequest, Op, QuoteRef
 from journey.errors import InvalidRequestError, JourneymapError, NotFoundError
 from journey.labels import LanguageChoice
 from journey.render import FORMATS, MEDIA_TYPES, Format
@@ -225,8 +225,14 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             str | None,
             Field(description="The file's name; its extension gives the format (with content)"),
         ] = None,
-        kind: SourceKind | None = None,
-        segment: dict[str, str] | None = None,
+        kind: Annotated[
+            SourceKind | None,
+            Field(description="interview or review; by default a table's rows are reviews"),
+        ] = None,
+        segment: Annotated[
+            dict[str, str] | None,
+            Field(description='Who the source is, e.g. {"plan": "family"}, for segments'),
+        ] = None,
         segment_columns: Annotated[
             list[str] | None,
             Field(description="Table columns whose value in each row is its segment"),
@@ -277,10 +283,20 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(WRITES)
     def build_journey_map(
         project: Project,
-        stages: list[str] | None = None,
-        preset: str | None = None,
-        language: LanguageChoice = "auto",
-        ideal: dict[str, Any] | str | None = None,
+        stages: Annotated[
+            list[str] | None,
+            Field(description='The study\'s own stages, in order ("Name: description")'),
+        ] = None,
+        preset: Annotated[
+            str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
+        ] = None,
+        language: Annotated[
+            LanguageChoice, Field(description="The map's own words: en, zh or auto")
+        ] = "auto",
+        ideal: Annotated[
+            dict[str, Any] | str | None,
+            Field(description="The intended journey to hold the map against (YAML or object)"),
+        ] = None,
         ctx: Context | None = None,
     ) -> MapSummary:
         """Build (or rebuild) the project's draft journey map and store it; optional stages in
@@ -306,9 +322,16 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(WRITES)  # not read-only: the LLM's reply is cached in the workspace
     def draft_ideal_journey(
         project: Project,
-        stages: list[str] | None = None,
-        preset: str | None = None,
-        language: LanguageChoice = "auto",
+        stages: Annotated[
+            list[str] | None,
+            Field(description='The study\'s own stages, in order ("Name: description")'),
+        ] = None,
+        preset: Annotated[
+            str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
+        ] = None,
+        language: Annotated[
+            LanguageChoice, Field(description="The map's own words: en, zh or auto")
+        ] = "auto",
         ctx: Context | None = None,
     ) -> IdealDraft:
         """Draft the intended (to-be) journey over the map's stages: with an LLM configured,
@@ -418,7 +441,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
 
     @tool(READ_ONLY)
     def list_recommendations(
-        project: Project, limit: Annotated[int, Field(ge=1, le=100)] = 5
+        project: Project,
+        limit: Annotated[int, Field(ge=1, le=100, description="How many, at most")] = 5,
     ) -> RecommendationList:
         """Intervention points of the stored map, highest priority (impact / effort) first."""
         journey_map = studies(project).stored_map()
@@ -428,7 +452,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         )
 
     @tool(READ_ONLY)
-    def export_journey_map(project: Project, format: Format = "md") -> str:
+    def export_journey_map(
+        project: Project,
+        format: Annotated[Format, Field(description="md, csv, json, html, mermaid, …")] = "md",
+    ) -> str:
         """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram, a
         self-contained HTML page or its coded segments (observations CSV / JSONL). An export
         over 16 KB (all but the Mermaid diagram of most studies) comes as a link to a resource
@@ -463,16 +490,41 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(EDITS)
     def edit_map(
         project: Project,
-        op: Op,
-        target: str = "",
-        title: Title = None,
-        into: str | None = None,
-        stage: str | None = None,
-        quote: QuoteRef | None = None,
-        quotes: list[QuoteRef] | None = None,
-        kind: Literal["pain_point", "delight"] = "pain_point",
-        severity: Annotated[int, Field(ge=1, le=5)] = 3,
-        note: Annotated[str | None, Field(max_length=MAX_NOTE)] = None,
+        op: Annotated[Op, Field(description="What to do (see the tool's description)")],
+        target: Annotated[
+            str, Field(description="The finding edited: its id (top_pain_points, get_theme)")
+        ] = "",
+        title: Annotated[
+            str | None,
+            Field(max_length=MAX_TITLE, description="rename, split, add: the finding's title"),
+        ] = None,
+        into: Annotated[str | None, Field(description="merge: the finding to merge into")] = None,
+        stage: Annotated[
+            str | None, Field(description="restage, add: a stage of the map by name")
+        ] = None,
+        quote: Annotated[
+            QuoteRef | None,
+            Field(
+                description="pin, unpin: {source_id, char_start, char_end} of a participant's "
+                "words as search_quotes or get_theme give them; with `quote` (the words) they "
+                "must be what the source says there"
+            ),
+        ] = None,
+        quotes: Annotated[
+            list[QuoteRef] | None,
+            Field(
+                max_length=MAX_EDIT_QUOTES,
+                description="split: some of the target's quotes ({source_id, char_start}); add: "
+                "the new finding's quotes ({source_id, char_start, char_end, quote?})",
+            ),
+        ] = None,
+        kind: Annotated[
+            Literal["pain_point", "delight"], Field(description="add: what the new finding is")
+        ] = "pain_point",
+        severity: Annotated[int, Field(ge=1, le=5, description="add: 1 (mild) to 5")] = 3,
+        note: Annotated[
+            str | None, Field(max_length=MAX_NOTE, description="Why, kept with the edit")
+        ] = None,
         ctx: Context | None = None,
     ) -> EditOut:
         """Curate the draft map; the edit is kept and re-applied to every rebuild, and records
@@ -507,7 +559,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         )
 
     @tool(READ_ONLY)
-    def list_edits(project: Project, limit: Annotated[int, Field(ge=1, le=200)] = 20) -> EditList:
+    def list_edits(
+        project: Project,
+        limit: Annotated[int, Field(ge=1, le=200, description="How many, newest first")] = 20,
+    ) -> EditList:
         """The people's and assistants' edits of the project's map, oldest first, with who
         made each: the latest `limit` of them. Each says what it was made on (`made_on`, and
         for a merge `merged_into`: ids and titles when it was made) and the finding it leaves
@@ -516,13 +571,21 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         return EditList(project=project, total=len(log), edits=edit_entries(log[-limit:]))
 
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
-    def undo_edit(project: Project, edit_id: str) -> str:
+    def undo_edit(
+        project: Project,
+        edit_id: Annotated[str, Field(description="The edit's id, as list_edits gives it")],
+    ) -> str:
         """Take back one edit by id (from edit_map or list_edits); the map no longer applies it."""
         studies(project).undo_edit(edit_id)
         return f"edit {edit_id} undone"
 
     @tool(READ_ONLY)
-    def list_personas(project: Project, by: str | None = None) -> Personas:
+    def list_personas(
+        project: Project,
+        by: Annotated[
+            str | None, Field(description="A segment attribute: one persona per value")
+        ] = None,
+    ) -> Personas:
         """The study's personas, largest first: groups of participants who raise the same
         themes and feel alike per stage, each with its size, defining themes (counts and
         shares), a member's quote, feeling per stage and top pain point ids; or, with `by`
@@ -533,7 +596,9 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
 
     @tool(READ_ONLY)
     def compare_segments(
-        project: Project, by: str, limit: Annotated[int, Field(ge=1, le=20)] = 5
+        project: Project,
+        by: Annotated[str, Field(description="A segment attribute, e.g. plan, or persona")],
+        limit: Annotated[int, Field(ge=1, le=20, description="Themes to show, at most")] = 5,
     ) -> Comparison:
         """Compare the groups of a segment attribute (`by`: e.g. `plan`, or `persona`): per
         stage each group's mean valence with a 95% interval and n participants, and the themes
@@ -545,10 +610,16 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(READ_ONLY)
     def diff_maps(
         project: Project,
-        a: str,
-        b: str,
-        by: str | None = None,
-        limit: Annotated[int, Field(ge=1, le=50)] = 8,
+        a: Annotated[
+            str, Field(description="A map id (or its start); with `by`, a value of that attribute")
+        ],
+        b: Annotated[
+            str, Field(description="A map id (or its start); with `by`, a value of that attribute")
+        ],
+        by: Annotated[
+            str | None, Field(description="A segment attribute whose values a and b are")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=50, description="Themes to show, at most")] = 8,
     ) -> MapDiff:
         """What changed from A to B: two stored map versions (ids or their first characters),
         or with `by` (a segment attribute such as `wave`) two of its values. Replies with the

@@ -28,6 +28,8 @@ from journey.schema import (
 MAX_TITLE = 200
 """The longest title a person may give a finding or a map: an MCP trial's 20,000-character
 rename was stored and shown as the finding's title."""
+MAX_EDIT_QUOTES = 50
+"""Quotes one edit may name (a split or an added finding)."""
 MAX_NOTE = 500
 """The longest note kept with an edit."""
 
@@ -82,7 +84,7 @@ class EditRequest(BaseModel):
     """Stage to move the target to (restage), or of the new finding (add)."""
     quote: QuoteRef | None = None
     """The quote to pin or unpin: source_id, char_start, char_end."""
-    quotes: list[QuoteRef] = Field(default_factory=list, max_length=50)
+    quotes: list[QuoteRef] = Field(default_factory=list, max_length=MAX_EDIT_QUOTES)
     """The target's quotes that leave it for the new finding (split), or the new finding's
     quotes (add): participants' words, each checked against its source."""
     kind: Literal["pain_point", "delight"] = "pain_point"

@@ -88,6 +88,11 @@ async def test_tools_declare_output_schemas_and_only_tools_that_never_write_are_
     # the model reads descriptions: no docstring indentation left in them as runs of spaces
     for name, tool in tools.items():
         assert tool.description and "  " not in tool.description, name
+        # and every parameter says what it is (an MCP trial found ten tools' without)
+        for param, schema in tool.input_schema.get("properties", {}).items():
+            assert schema.get("description"), (name, param)
+    # a limit the tool keeps is in its schema, so breaking it is a one-line argument error
+    assert tools["edit_map"].input_schema["properties"]["quotes"]["anyOf"][0]["maxItems"] == 50
 
 
 @pytest.mark.anyio
