@@ -591,7 +591,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         shares), a member's quote, feeling per stage and top pain point ids; or, with `by`
         (a segment attribute), one persona per value."""
         study = studies(project)
-        journey_map, found = study.personas(by)
+        journey_map, found = study.personas(by, stored_only=True)
         return personas_out(project, journey_map.id, by, found)
 
     @tool(READ_ONLY)
@@ -605,7 +605,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         whose share differs most, with Fisher's exact test. A verdict `not enough participants`
         means no difference may be claimed. An attribute with one value among the participants
         is an error naming its value and the attributes that have two."""
-        return studies(project).compare(by, limit)
+        return studies(project).compare(by, limit, stored_only=True)
 
     @tool(READ_ONLY)
     def diff_maps(
@@ -625,7 +625,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         or with `by` (a segment attribute such as `wave`) two of its values. Replies with the
         themes that are new, grown, shrunk or resolved (then steady ones, up to `limit`) and
         each stage's change of feeling with a 95% interval."""
-        found = studies(project).diff(a, b, by)
+        found = studies(project).diff(a, b, by, stored_only=True)
         steady = sum(t.status == "steady" for t in found.themes[limit:])
         notes = [*found.notes, f"{steady} more steady themes left out"] if steady else found.notes
         return found.model_copy(update={"themes": found.themes[:limit], "notes": notes})

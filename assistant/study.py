@@ -739,9 +739,14 @@ class Study:
         return self.workspace.store.search(self.project, query, n=n, where=where)
 
     # personas, comparisons, waves
-    def _map_now(self) -> JourneyMap:
+    def _map_now(self, stored_only: bool = False) -> JourneyMap:
         """The map for the sources as they are now, with edits: the stored one if current,
-        else built in memory and not stored (a read never writes)."""
+        else built in memory and not stored. With `stored_only`, the stored map as it is
+        (NotFoundError without one): the MCP's read-only tools never build (a trial's
+        list_personas built a map for 27 s and stored its sentence readings)."""
+        if stored_only:
+            kept = self.stored_map()
+            return kept if kept.personas else with_personas(kept)
         stored = briefs.stored_map(self.workspace, self.project)
         if stored is not None and self.is_current(stored):
             # A map stored before personas existed gets them here (cheap, deterministic).
@@ -761,19 +766,23 @@ class Study:
             )
         return values
 
-    def personas(self, by: str | None = None) -> tuple[JourneyMap, list[Persona]]:
+    def personas(
+        self, by: str | None = None, stored_only: bool = False
+    ) -> tuple[JourneyMap, list[Persona]]:
         """The map's personas (found in the evidence), or one per value of the segment
-        attribute `by` (the researcher's own personas), largest first."""
-        journey_map = self._map_now()
+        attribute `by` (the researcher's own personas), largest first; of the stored map only
+        with `stored_only`."""
+        journey_map = self._map_now(stored_only)
         if by is None:
             return journey_map, journey_map.personas
         self._segment_values(journey_map, by)
         return journey_map, personas_by_segment(journey_map, by)
 
-    def compare(self, by: str, limit: int = 10) -> Comparison:
+    def compare(self, by: str, limit: int = 10, stored_only: bool = False) -> Comparison:
         """The groups of a segment attribute (or `persona`) side by side: each stage's feeling
-        per group with intervals, and the themes whose share differs most, tested."""
-        journey_map = self._map_now()
+        per group with intervals, and the themes whose share differs most, tested (of the
+        stored map only with `stored_only`)."""
+        journey_map = self._map_now(stored_only)
         self._segment_values(journey_map, by)
         found = compare(journey_map, by, limit)
         if len(found.groups) < 2:
@@ -811,13 +820,13 @@ class Study:
             )
         return self.map_version(found[0])
 
-    def diff(self, a: str, b: str, by: str | None = None) -> MapDiff:
+    def diff(self, a: str, b: str, by: str | None = None, stored_only: bool = False) -> MapDiff:
         """What changed from A to B: two stored map versions (ids, or their first characters),
         or, with `by`, two values of a segment attribute (e.g. wave 1 and 2) of the map as it
         is now, read with one codebook. Nothing is stored."""
         if by is None:
             return diff_maps(self._version(a), self._version(b), self.workspace.embedder.embed)
-        journey_map = self._map_now()
+        journey_map = self._map_now(stored_only)
         values = self._segment_values(journey_map, by)
         for value in (a, b):
             if value not in values:

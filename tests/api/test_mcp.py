@@ -260,6 +260,10 @@ async def test_read_only_tools_answer_from_the_stored_map_and_never_build_one(st
             "get_theme": {"theme_id": "pp-use-1"},
             "list_recommendations": {},
             "export_journey_map": {"format": "json"},
+            # a curation trial's list_personas built a map for 27 s and stored its readings
+            "list_personas": {},
+            "compare_segments": {"by": "persona"},
+            "diff_maps": {"a": "1", "b": "2", "by": "wave"},
         }.items():
             result = await client.call_tool(tool, {"project": "fb", **arguments})
             assert result.is_error and _text(result) == no_map, tool
