@@ -15,7 +15,7 @@ from assistant.extractor import Extractor, Unit, meaning_text
 from assistant.ideal import compare_with_ideal
 from assistant.llm_pipeline import Progress
 from assistant.local_extractor import LocalExtractor
-from assistant.personas import with_personas
+from assistant.personas import after_edits, with_personas
 from assistant.presets import (
     MIN_REVIEW_SENTENCES,
     choose_preset,
@@ -249,7 +249,7 @@ def current_map(workspace: Workspace, project: str) -> JourneyMap:
 def with_edits(workspace: Workspace, journey_map: JourneyMap) -> JourneyMap:
     """The map with the people's edits of its project applied (they survive rebuilds)."""
     stored = workspace.repository.edits(journey_map.project)
-    return apply_edits(journey_map, stored) if stored else journey_map
+    return after_edits(apply_edits(journey_map, stored)) if stored else journey_map
 
 
 def save_map(workspace: Workspace, journey_map: JourneyMap) -> None:

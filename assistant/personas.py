@@ -379,3 +379,56 @@ def with_personas(m: JourneyMap, personas: Sequence[Persona] | None = None) -> J
             "sources": sources,
         }
     )
+
+
+def after_edits(m: JourneyMap) -> JourneyMap:
+    """The map's found personas described again from the map as edited: the same members, their
+    defining themes and names by the themes' titles and ids now (a curation trial's personas
+    kept a renamed theme's old title, in the HTML's segment switcher 51 times, and a dismissed
+    theme's id, which a rebuild later gave another theme)."""
+    if not m.personas or any(p.origin != "clustered" for p in m.personas):
+        return m
+    old = {p.name for p in m.personas}
+    if set(m.sources.segments.get(PERSONA_KEY, {})) != old:
+        return m  # the study's own persona segment: not ours to rewrite
+    bare = m.model_copy(
+        update={
+            "observations": [
+                o.model_copy(
+                    update={"segment": {k: v for k, v in o.segment.items() if k != PERSONA_KEY}}
+                )
+                if PERSONA_KEY in o.segment
+                else o
+                for o in m.observations
+            ],
+            "sources": m.sources.model_copy(
+                update={
+                    "segments": {k: v for k, v in m.sources.segments.items() if k != PERSONA_KEY}
+                }
+            ),
+            "stages": [
+                stage.model_copy(
+                    update={
+                        name: [
+                            f.model_copy(
+                                update={
+                                    "segments": {
+                                        k: v for k, v in f.segments.items() if k != PERSONA_KEY
+                                    }
+                                }
+                            )
+                            for f in getattr(stage, name)
+                        ]
+                        for name in ("pain_points", "delights", "pain_points_once", "delights_once")
+                    }
+                )
+                for stage in m.stages
+            ],
+        }
+    )
+    people = profiles(bare)
+    personas = [
+        describe_group(bare, [w for w in p.participants if w in people], people, p.id)
+        for p in m.personas
+    ]
+    return with_personas(bare, _unique_names(personas))

@@ -140,3 +140,32 @@ def test_a_map_saved_before_personas_existed_still_loads():
     old = synthetic_map(_two_kinds_of_people()).model_dump(mode="json")
     del old["personas"]
     assert JourneyMap.model_validate(old).personas == []
+
+
+def test_personas_follow_the_edits_of_their_themes():
+    """A curation trial renamed a persona's defining theme and dismissed another: the personas
+    kept the old title (in the HTML's segment switcher) and the dismissed theme's id."""
+    from assistant.personas import after_edits
+    from journey.edits import Edit, anchor, apply_edits, find
+
+    m = with_personas(
+        synthetic_map(
+            _two_kinds_of_people(), titles={"pp-fee": "Hidden fee", "dl-recipes": "Tasty"}
+        )
+    )
+    fee, late = find(m, "pp-fee"), find(m, "pp-late")
+    assert fee is not None and late is not None
+    edits = [
+        Edit(id="e1", op="rename", anchor=anchor(fee[1]), title="Fee shown only at checkout"),
+        Edit(id="e2", op="delete", anchor=anchor(late[1])),
+    ]
+    edited = after_edits(apply_edits(m, edits))
+    names = {p.name for p in edited.personas}
+    assert any("Fee shown only at checkout" in n for n in names), names
+    assert not any("Hidden fee" in n for n in names)
+    assert all(t.theme != "pp-late" for p in edited.personas for t in p.defining_themes)
+    assert all("pp-late" not in p.pain_points for p in edited.personas)
+    assert set(edited.sources.segments["persona"]) == names
+    assert all(
+        o.segment.get("persona") in names for o in edited.observations if "persona" in o.segment
+    )
