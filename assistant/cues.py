@@ -539,6 +539,12 @@ def negated(text: str, start: int) -> bool:
     return bool(NEGATION.search(window))
 
 
+TRANSCRIPT_NOTE = re.compile(r"\[[a-z][a-z ,0-9-]{0,40}\]")
+"""A transcriber's note in brackets ([pause], [long pause, about 15 seconds], [laughs],
+[crosstalk]): not the participant's words (a think-aloud trial's [pause] made "cancellation /
+changes" its top touchpoint)."""
+
+
 # Touchpoint lexicon: pattern -> (name, channel, type). Order matters: first match wins.
 TOUCHPOINTS: tuple[tuple[re.Pattern[str], str, str, TouchpointType], ...] = tuple(
     (re.compile(pattern, _I), name, channel, kind)

@@ -77,7 +77,9 @@ _CJK_STOPWORD_TEXT = """
 """
 _CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 
-_HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]")
+_HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]|\[[a-z][a-z ,0-9-]{0,30}\]")
+"""Handles, links, placeholders ([NAME]) and a transcript's notes ([pause], [long pause, about
+15 seconds], [laughs]): none names what a quote is about."""
 
 
 def _terms(text: str) -> set[str]:

@@ -1,5 +1,6 @@
 """The embedded default extractor: lexicons, cue phrases and sentence embeddings, no LLM."""
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -153,6 +154,7 @@ def read_sentence(
 def touchpoint_of(text: str) -> tuple[str, str, TouchpointType] | None:
     """The first touchpoint of the generic lexicon the sentence names: (name, channel, type).
     (A study's own touchpoints come from `assistant.touchpoints.learn_vocabulary`.)"""
+    text = cues.TRANSCRIPT_NOTE.sub(" ", text)
     for pattern, name, channel, kind in cues.TOUCHPOINTS:
         if pattern.search(text):
             return name, channel, kind
@@ -171,6 +173,55 @@ def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
     return np.vstack(rows).astype(np.float32)
 
 
+_TASK = re.compile(
+    r"(?:^|(?<=[.!?。！？]))\s*((?:task|scenario|activity|任务|场景)\s*(?:\d+|[一二三四五六七八九十]+)"
+    r"\s*[:：.]\s*[^\n]{0,200})",
+    re.IGNORECASE,
+)
+"""A moderator setting a usability test's task ("…no wrong answer. Task 2: please create an
+account."): what the participant says until the next task is about this one."""
+
+
+TASK_MARGIN = 0.03
+"""How much closer a task's words must be to one stage than to any other to place what is
+said during it there outright."""
+
+
+_TASK_NUMBER = re.compile(r"(?:task|scenario|activity|任务|场景)\s*(\d+)", re.IGNORECASE)
+
+
+def _task_number(text: str, anywhere: bool = False) -> int | None:
+    """The number of the task a text sets (at its start) or names (`anywhere`)."""
+    found = (_TASK_NUMBER.search if anywhere else _TASK_NUMBER.match)(text)
+    return int(found.group(1)) if found else None
+
+
+def _clearly(scores: np.ndarray) -> int | None:
+    """The stage a task's words are clearly closest to, if one is (see TASK_MARGIN)."""
+    if len(scores) < 2:
+        return 0 if len(scores) else None
+    first, second = np.sort(scores)[::-1][:2]
+    return int(np.argmax(scores)) if first - second >= TASK_MARGIN else None
+
+
+class _TaskMarkers:
+    """The task a moderator last set before each participant sentence, per source."""
+
+    def __init__(self) -> None:
+        self._by_source: dict[str, list[tuple[int, str]]] = {}
+
+    def at(self, unit: Unit) -> str | None:
+        source = unit.source
+        if source.id not in self._by_source:
+            self._by_source[source.id] = [
+                (t.char_start, m.group(1).strip())
+                for t in source.turns
+                if t.role is Role.interviewer and (m := _TASK.search(t.text))
+            ]
+        before = [task for start, task in self._by_source[source.id] if start < unit.char_start]
+        return before[-1] if before else None
+
+
 def assign_stages(
     units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec], embedder: Embedder
 ) -> list[str]:
@@ -183,7 +234,14 @@ def assign_stages(
     by_heading.update({h: s.name for s in stages for h in s.headings})
     stage_vectors = _stage_vectors(stages, embedder)
     questions = sorted({u.question for u in units if u.question})
-    sections = sorted({u.turn.section for u in units if u.turn.section})
+    tasks = _TaskMarkers()
+    numbered = {
+        n: i
+        for i, spec in enumerate(stages)
+        for n in (_task_number(f"{spec.name} {spec.description}", anywhere=True),)
+        if n is not None
+    }
+    sections = sorted({s for u in units if (s := u.turn.section or tasks.at(u))})
     question_scores = (
         dict(zip(questions, embedder.embed(questions) @ stage_vectors.T, strict=True))
         if questions
@@ -198,9 +256,19 @@ def assign_stages(
     out: list[str] = []
     previous: tuple[str, int] | None = None
     for unit, row in zip(units, scores, strict=True):
-        section = unit.turn.section
+        task = None if unit.turn.section else tasks.at(unit)
+        section = unit.turn.section or task
         if section and heading_key(section) in by_heading:
             out.append(by_heading[heading_key(section)])
+            continue
+        if task is not None and (fits := numbered.get(_task_number(task) or -1)) is not None:
+            out.append(names[fits])  # the stage the study says is that task ("…: Task 2, …")
+            previous = (unit.source.id, fits)
+            continue
+        if task is not None and (fits := _clearly(section_scores[task])) is not None:
+            # a task the moderator set is the stage its words clearly name, as a heading is
+            out.append(names[fits])
+            previous = (unit.source.id, fits)
             continue
         total = row.copy()
         if unit.question:

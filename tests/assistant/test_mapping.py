@@ -197,3 +197,45 @@ def test_a_headline_needs_two_people_and_single_mentions_stay_in_the_map(
 def test_a_map_says_when_too_few_interviews_have_guide_headings(freshbox_map: JourneyMap):
     """A transit trial's headings in 2 of 6 transcripts were passed over without a word."""
     assert any("2 of 7 interviews have guide headings" in w for w in freshbox_map.warnings)
+
+
+def test_a_usability_test_files_what_is_said_under_the_task_the_moderator_set(
+    tmp_path: Path, embedder
+):
+    """A think-aloud trial's moderator said "Task 2: …" mid-turn: 45 of 134 quotes went to
+    another task's stage, a password complaint under eligibility."""
+    from assistant.stages import parse_stages
+
+    session = (
+        "Moderator: Thanks for joining. Task 1: find out whether you qualify for help.\n"
+        "Ana: The page is a wall of text, I have no idea what countable income means.\n"
+        "Moderator: Thanks. Task 2: please create an account.\n"
+        "Ana: Okay, typing. It keeps saying the thing I typed is not good enough.\n"
+        "Moderator: What's going through your mind?\n"
+        "Ana: That it never tells me the rules, so I just keep guessing.\n"
+        "Moderator: Task 3: check on your application.\n"
+        "Ana: It just says pending, with a code I don't understand.\n"
+    )
+    for i in (1, 2):
+        (tmp_path / f"p{i}.txt").write_text(session.replace("Ana", f"Ana{i}"), encoding="utf-8")
+    workspace = open_workspace(Settings(home=tmp_path / "home"), embedder)
+    try:
+        files, _ = find_files([tmp_path])
+        workspace.ingestor("ux", IngestOptions()).ingest(files, IngestReport())
+        specs = parse_stages(
+            [
+                "Eligibility: Task 1, finding out whether you qualify",
+                "Account: Task 2, registering",
+                "Status: Task 3, checking the application",
+            ]
+        )
+        m = build_map(workspace, "ux", specs, min_participants=1)
+    finally:
+        workspace.close()
+    stage_of = {o.evidence.quote: o.stage for o in m.observations}
+    assert stage_of["That it never tells me the rules, so I just keep guessing."] == "Account"
+    assert stage_of["It just says pending, with a code I don't understand."] == "Status"
+    assert any(
+        q.startswith("The page is a wall of text") and s == "Eligibility"
+        for q, s in stage_of.items()
+    )

@@ -94,6 +94,9 @@ def test_no_domain_defaults_reach_other_domains():
     # a box alone is no packaging: a form's field, an architect's model, the order itself
     assert touchpoint_of("We type it into the notes box at the bottom.")[0] == "notes box"  # type: ignore[index]
     assert touchpoint_of("Back to the cardboard models!") is None
+    # a transcriber's note is not the participant's words (a think-aloud's [pause])
+    assert touchpoint_of("[pause] Where do I go from here?") is None
+    assert touchpoint_of("[long pause, about 15 seconds] Okay.") is None
     assert touchpoint_of("So much plastic, it's all packaging.")[0] == "packaging"  # type: ignore[index]
 
 
