@@ -295,7 +295,10 @@ SMALL_TALK = re.compile(
     r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) better (?:go|run|dash|get going)|anyway|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
-    r"|(?:暂时|目前|应该)?没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|"
+    # a platform's default text (系统默认好评): no one said it
+    r"|(?:该|此)?用户未(?:及时)?(?:主动)?(?:填写)?(?:评价)?(?:内容)?|系统默认好评|默认好评|"
+    r"该用户觉得商品(?:非常)?(?:好|不错|较好)|"
+    r"(?:暂时|目前|应该)?没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|"
     r"(?:能|可以)?听(?:得)?(?:到|见|清楚?)|(?:现在|声音)?(?:挺|很|蛮|还)?清楚(?:的)?|"
     r"可不是嘛?|没事没事|没事儿?|希望(?:你们)?能改进吧?|就这样吧|差不多就这些|"
     # a story's opener (说一下上周的经历吧。 was a late-delivery theme's quote)

@@ -202,9 +202,11 @@ def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
     pieces = re.split(r"([_\-. ]+)", name)
     name = "".join("[NAME]" if redactor.is_name(p) or zh_name_piece(p) else p for p in pieces)
     shown_row, found = redactor.redact(row)
-    # a table's own key (TP-1001) is how a user finds the row again, though shaped like a
-    # reference number; an email or a name used as the key is still redacted
-    return redactor.redact(name)[0] + (row if set(found) <= {"id"} else shown_row)
+    # a table's own key (TP-1001, a platform's 19-digit review id that passes the card check)
+    # is how a user finds the row again, though shaped like a reference or card number; an
+    # email or a name used as the key is still redacted
+    key = set(found) <= {"id"} or row[1:].isdigit()
+    return redactor.redact(name)[0] + (row if key else shown_row)
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], IngestReport]:

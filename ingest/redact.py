@@ -476,6 +476,7 @@ _CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替
 character the surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是"
+    rf"|(?:收件人|收货人|寄件人|联系人|户主|持卡人)(?:是|[：:])?"
     rf"|姓[{_CN_SURNAMES}][，,]?\s?叫)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
 _CN_PET_NAME = re.compile(rf"(?:小名|乳名|外号|绰号|昵称)(?:叫|是)\s?([{_HAN}]{{1,2}})")

@@ -42,6 +42,9 @@ TEXT_COLUMNS = (
     "评论",
     "评价",
     "内容",
+    "评价内容",
+    "评论内容",
+    "评价详情",
 )
 # Headers that name a row's id outright; others are recognised by their last word (_is_id_header).
 _ID_COLUMNS = (
@@ -216,7 +219,7 @@ def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | 
     best, best_len = None, 0.0
     sample = rows[:200]
     for col in columns:
-        if _is_reply_column(col):
+        if _is_reply_column(col) or _follow_up_column([col], "") == col:
             continue
         values = [str(r.get(col) or "") for r in sample]
         wordy = [v for v in values if re.search(r"[^\W\d_]{2,}", v)]
@@ -410,12 +413,13 @@ def read_reviews(
             f"{path.name}: no segment column {missing[0]!r}; columns are {', '.join(columns)}"
         )
     id_col = id_column or _id_column(rows, columns, column)
+    follow_col = _follow_up_column(columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
     meta_cols["author"] = meta_cols["author"] or _author_column(columns, column)
     docs = []
     empty = 0
     for n, row in enumerate(rows, start=1):
-        body = _ESCAPED_BREAK.sub("\n", row.get(column, "").replace("\r\n", "\n")).strip()
+        body = _cell(row, column)
         if not body:
             empty += 1
             continue
@@ -440,7 +444,17 @@ def read_reviews(
             turns.append(RawTurn(REPLY_LABEL, said, len(source_text)))
         if title:
             turns.insert(0, RawTurn(None, 0, len(title)))
+        if follow_col and (follow := _cell(row, follow_col)):
+            # the reviewer's own later words (追评): a review that praised the product and
+            # then said it broke a month later had only its praise read
+            label = "追评：" if _CJK.search(follow) else "Follow-up: "
+            if re.match(r"\s*(?:追评|follow[- ]?up)", follow, re.IGNORECASE):
+                label = ""  # it says so itself
+            source_text = f"{source_text}\n{label}{follow}"
+            turns.append(RawTurn(None, len(source_text) - len(follow), len(source_text)))
         author = metadata.pop("author", None)
+        if author is not None and _ANONYMOUS.search(str(author)):
+            author = None  # "j***8", 匿名用户: a platform's mask, not one person
         segment = {c: row[c].strip() for c in segment_columns if (row.get(c) or "").strip()}
         docs.append(
             Document(
@@ -464,6 +478,36 @@ def read_reviews(
             "were skipped; if the reviews are in another column, name it with --text-column"
         )
     return docs
+
+
+def _cell(row: dict[str, str], column: str) -> str:
+    """A text cell as stored: its line breaks (however the export wrote them) as breaks."""
+    return _ESCAPED_BREAK.sub("\n", (row.get(column) or "").replace("\r\n", "\n")).strip()
+
+
+def _follow_up_column(columns: Iterable[str], text_column: str) -> str | None:
+    """The column of the reviewer's later words on the same purchase (追评内容, "Follow-up
+    review"), if the table has one; not its date."""
+    for name in columns:
+        words = set(_header_words(name))
+        if name == text_column or words & {"date", "time", "at"} or re.search("时间|日期|图", name):
+            continue
+        if "追评" in name or (
+            words & {"follow", "followup", "additional", "updated"}
+            and words & {"review", "text", "comment", "content", "up"}
+            and not words & {"millis", "epoch", "id", "rating", "score"}
+        ):
+            return name
+    return None
+
+
+_ANONYMOUS = re.compile(
+    r"\*{2,}"
+    r"|^\s*(?:匿名(?:用户|买家|网友)?|anonymous(?: user)?|a google user|guest|n/?a|unknown)\s*$",
+    re.IGNORECASE,
+)
+"""An author the platform masked or left anonymous: many people, not one voice (eleven
+匿名用户 had been counted as one reviewer)."""
 
 
 _ESCAPED_BREAK = re.compile(r"(?:\\+r)?\\+n(?![a-z])")

@@ -160,6 +160,8 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         ("能听到我说话吗？", "能听到，现在挺清楚的。"),
         ("还有什么想补充的吗？", "嗯……暂时没有了。"),
         (None, "Right, I'd better go, there's a delivery van outside."),
+        # an e-commerce platform's default text (a headline delight of a trial's map)
+        (None, "该用户未及时主动评价，系统默认好评"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):

@@ -909,3 +909,35 @@ def test_a_google_play_export_is_read_by_its_own_headers() -> None:
     assert docs[1].text.endswith("Los entrenadores son increíbles y muy motivadores.")
     assert all(d.participant_hint is None for d in docs)
     assert any("1 of 4 row(s) have no text in column 'Review Text'" in w for w in docs[0].warnings)
+
+
+def test_a_follow_up_review_is_the_reviewers_own_later_words_and_a_mask_is_no_author(
+    tmp_path: Path,
+) -> None:
+    """A Chinese e-commerce trial: 追评内容 (praise, then "broke after a month") was dropped,
+    and eleven 匿名用户 and two "t***1" were counted as one reviewer each."""
+    path = tmp_path / "reviews.jsonl"
+    rows = [
+        {
+            "评价ID": "1306061712255",
+            "用户名": "t***1",
+            "评价内容": "性价比高，推荐购买",
+            "追评内容": "一个多月屏幕就不亮了",
+            "追评时间": "2024-05-01",
+        },
+        {"评价ID": "1306061712256", "用户名": "匿名用户", "评价内容": "声音大", "追评内容": ""},
+        {
+            "评价ID": "1306061712257",
+            "用户名": "小王爱吃鱼",
+            "评价内容": "安装简单",
+            "追评内容": "追评：用了两个月还不错",
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    texts = [[d.turn_text(t) for t in d.turns] for d in docs]
+    assert texts[0] == ["性价比高，推荐购买", "一个多月屏幕就不亮了"]
+    assert docs[0].text == "性价比高，推荐购买\n追评：一个多月屏幕就不亮了"
+    assert texts[1] == ["声音大"]
+    assert texts[2] == ["安装简单", "追评：用了两个月还不错"]
+    assert [d.participant_hint for d in docs] == [None, None, "小王爱吃鱼"]

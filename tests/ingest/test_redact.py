@@ -260,6 +260,7 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("我姓王，叫王秀兰，今年七十二。", "我姓[NAME]，叫[NAME]，今年七十二。"),
         ("我们那个孙大夫人挺好的。", "我们那个[NAME]大夫人挺好的。"),
         ("我儿子小名叫豆豆。", "我儿子小名叫[NAME]。"),
+        ("收件人陈晓燕，麻烦放门口。", "收件人[NAME]，麻烦放门口。"),
         # a relation word with no name after it
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
