@@ -213,6 +213,54 @@ _DATE_ZH = (
     r"\d{4}(?:年(?:\d{1,2}月(?:\d{1,2}[日号])?)?|[-./]\d{1,2}[-./]\d{1,2})|\d{1,2}月\d{1,2}[日号]"
 )
 # A date of birth only in a context that says so; dates of events stay.
+_DOB_FIELD = re.compile(
+    rf"\b(?:date of birth|birth ?date|DOB)\b[^0-9\n.!?]{{0,80}}?[.:,]\s*[\"\u201d]?\s*"
+    rf"({_DATE_EN})(?![0-9])",
+    re.IGNORECASE,
+)
+"""A date typed or read into a form's date-of-birth field after its label ("Date of birth,
+edit text, format month month slash day day slash year." 09/22/1988)."""
+_PASSWORD_SAID = re.compile(
+    r"\b(?:password|passcode|passphrase|pin|密码)\b(?:\s*(?:is|was|of|:|,|：)){0,2}\s*[\"\u201c']?"
+    r"([A-Za-z0-9!#$%&*@^_+=.?~-]{6,40})(?=[\s\"\u201d',.;:!?)]|$)",
+    re.IGNORECASE,
+)
+"""A password typed aloud in a usability test ("Password, Summer2024."): one with a digit
+or a symbol, never a word ("Password does not meet requirements")."""
+_PASSWORD_SHAPE = re.compile(r"(?<![\w@#])[A-Za-z0-9!#$%&*^_+=?~]{8,40}(?![\w@])")
+"""A candidate for a token only a password looks like (`_password_shaped`); bounded, so a
+megabyte without spaces costs one pass, not a scan from every character."""
+
+
+def _password_shaped(token: str) -> bool:
+    """Upper and lower case letters, a digit and a symbol inside ("Summer#2024Devon")."""
+    return (
+        any(c.islower() for c in token)
+        and any(c.isupper() for c in token)
+        and any(c.isdigit() for c in token)
+        and any(c in "!#$%&*^_+=?~" for c in token[1:])
+    )
+
+
+def _passwords(text: str) -> Iterator[tuple[int, int]]:
+    """Passwords said or typed aloud: after the word (with a digit or a symbol, then wherever
+    else the turn repeats them: "Password, Summer2024. … Summer2024, with a hashtag.") and any
+    token shaped like one."""
+    said = {
+        token
+        for m in _PASSWORD_SAID.finditer(text)
+        if (token := m.group(1).rstrip(".?!-"))
+        and re.search(r"[A-Za-z]", token)
+        and re.search(r"[\d!#$%&*@^_+=?~]", token)
+    }
+    for token in said:
+        for m in re.finditer(rf"(?<![\w]){re.escape(token)}(?![\w])", text):
+            yield m.start(), m.end()
+    for m in _PASSWORD_SHAPE.finditer(text):
+        if _password_shaped(m.group()):
+            yield m.start(), m.end()
+
+
 _DOB = re.compile(
     r"[BbDd](?<![A-Za-z][BbDd])(?:orn(?:\s(?:on|in))?|ate\sof\sbirth|irth\s?date|irthday(?:\sis)?"
     r"|(?<=D)OB|(?<=D)\.O\.B\.?|(?<=d)ob|(?<=d)\.o\.b\.?)\s?[:：]?\s?[(（]?(?:(?:is|was)\s)?(?:on\s)?"
@@ -271,7 +319,18 @@ _POSTCODE = re.compile(
     r"[A-Z](?<![A-Za-z0-9].)[A-Z]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])"
 )
 _POSTCODE_AREA = re.compile(rf"(?:{_UK_AREAS})\d")
-_STATE_ZIP = re.compile(rf",[ \t]?(?:{_US_STATES})[ \t]\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])")
+_US_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
+    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey"
+    "|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
+    "|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
+    "|West Virginia|Wisconsin|Wyoming"
+)
+_STATE_ZIP = re.compile(
+    rf",[ \t]?(?:{_US_STATES}|{_US_STATE_NAMES})[ \t]\d{{5}}(?:-\d{{4}})?(?![0-9A-Za-z])"
+)
+"""A US state (abbreviated or spelled out: "Columbus, Ohio 43214") and its ZIP code."""
 _CITY_BEFORE = re.compile(rf"(?:{_CAP}[ \t]){{0,2}}{_CAP}$")
 # Chinese addresses: anchored on "<road>NN号", then widened back over the place names.
 _ZH_UNIT = (
@@ -524,6 +583,7 @@ PLACEHOLDERS = {
     "plate": "[PLATE]",
     "handle": "[HANDLE]",
     "dob": "[DOB]",
+    "password": "[PASSWORD]",
     "phone": "[PHONE]",
     "address": "[ADDRESS]",
     "name": "[NAME]",
@@ -623,6 +683,8 @@ def _is_secret_url(url: str) -> bool:
 def _dates_of_birth(text: str) -> Iterator[tuple[int, int]]:
     for m in _DOB.finditer(text):
         yield m.start(1), m.end(1)
+    for m in _DOB_FIELD.finditer(text):
+        yield m.start(1), m.end(1)
     for m in _DOB_ZH.finditer(text):
         if not (m.start() and text[m.start() - 1] in "发产诞"):  # 发生于 is an event, not a birth
             yield m.start(1), m.end(1)
@@ -660,6 +722,8 @@ def _en_addresses(text: str) -> Iterator[tuple[int, int]]:
         city = _CITY_BEFORE.search(text, max(0, m.start() - 64), m.start())
         if city:
             yield city.start(), m.end()
+        # and the state and ZIP alone, where a street address already took the city
+        yield m.start() + 1 + (text[m.start() + 1] in " \t"), m.end()
 
 
 def _zh_addresses(text: str) -> Iterator[tuple[int, int]]:
@@ -966,6 +1030,8 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
             spans.add_if_free(m.start(), m.end(), "card")
     for start, end in _dates_of_birth(text):
         spans.add_if_free(start, end, "dob")
+    for start, end in _passwords(text):
+        spans.add_if_free(start, end, "password")
     for start, end in _phone_numbers(text):
         spans.add_if_free(start, end, "phone")
     for m in _PHONE.finditer(text):
