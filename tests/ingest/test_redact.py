@@ -281,3 +281,26 @@ def test_a_speakers_surname_after_their_first_name_goes_with_it() -> None:
     )
     assert redactor.redact_text("I told Tom Friday.") == "I told Participant 4 Friday."
     assert redactor.redact_text("Tom and Raj came.") == "Participant 4 and Participant 3 came."
+
+
+def test_what_a_usability_test_reads_aloud_into_a_form_is_redacted():
+    """A think-aloud trial: typed passwords ("Password, Summer2024." and later variants), a
+    date read after the screen reader's field label, and a ZIP after a spelled-out state
+    were kept in the exports."""
+    typed = (
+        'Password, Summer2024. "Password does not meet requirements." Summer2024, with a '
+        "hashtag. Okay, Summer#2024Devon. Finally."
+    )
+    assert redacted(typed) == (
+        'Password, [PASSWORD]. "Password does not meet requirements." [PASSWORD], with a '
+        "hashtag. Okay, [PASSWORD]. Finally."
+    )
+    field = '"Date of birth, edit text, format month month slash day day slash year." 09/22/1988.'
+    assert "09/22/1988" not in redacted(field) and "[DOB]" in redacted(field)
+    assert "43214" not in redacted("4417 Willow Creek Drive, Apartment 3B, Columbus, Ohio 43214.")
+    for kept in (
+        "The password is required and the PIN was 4 digits.",
+        "Version 5.2 crashed on the A320, ticket #2024A.",
+        "Use code SAVE20 at checkout.",
+    ):
+        assert redacted(kept) == kept
