@@ -256,9 +256,11 @@ def _zh_quotes_closed(clause: str) -> str:
     return _ZH_QUOTE_MARKS.sub("", clause)
 
 
-_ZH_TRAIL = re.compile(r"(?<![不得])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
-"""Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand"), nor
-the 的 of a 是…的 statement (根本不是真的 is not 根本不是真)."""
+_ZH_TRAIL = re.compile(r"(?<![不得干多谁])(?:了|的|啊|吧|呢|吗|呀|嘛|啦)+$")
+"""Particles that end a clause; not the 了 of 用不了 / 受不了 ("cannot use", "can't stand") or
+of 好多了 ("much better", not 好多 "many"), nor the 嘛 of 干嘛, the 的 of 听谁的, nor the 的 of a
+是…的 statement (根本不是真的 is not 根本不是真); a hospital trial's titles read 那你做这个功能干,
+到底听谁 and 比去医院挤要好多."""
 _ZH_DANGLING = re.compile(
     r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太|的时候|时候|之前|之后|以后|的话)$"
     r"|^(?:和|跟|与|及|于是|只要|如果|要是|假如|等到|对于|关于|比如|除了|为了)"

@@ -297,3 +297,13 @@ def test_titles_carry_no_data_set_masks_nor_a_headless_or_asking_clause():
     zh = ["结账的时候，服务员算错了钱。", "和里面的点菜区，服务员算错了钱。", "服务员算错了钱"]
     (title,) = cluster_titles([zh])
     assert title is not None and "的时候" not in title and not title.startswith("和")
+
+
+def test_a_chinese_title_keeps_a_particle_that_belongs_to_its_word():
+    """A hospital trial's titles read 那你做这个功能干, 到底听谁 and 比去医院挤要好多."""
+    from assistant.keyphrases import _clauses
+
+    assert _clauses("那你做这个功能干嘛？") == ["那你做这个功能干嘛"]
+    assert _clauses("到底听谁的？") == ["到底听谁的"]
+    assert _clauses("线上问诊比去医院挤要好多了。") == ["线上问诊比去医院挤要好多了"]
+    assert _clauses("配送太慢了。") == ["配送太慢"]
