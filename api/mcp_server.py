@@ -108,9 +108,10 @@ ConversationId = Annotated[
 
 LISTED_AT_MOST = 10
 """Sources an ingest reply lists (the rest are counted in `added_total`)."""
-INLINE_AT_MOST = 16 * 1024
-"""An export larger than this (bytes; the reply carries it twice, as text and structured) is
-linked as a resource, not put in the chat."""
+INLINE_AT_MOST = 8 * 1024
+"""An export larger than this (bytes) is linked as a resource, not put in the chat: the reply
+carries it twice, as text and structured, so at most 16 KB on the wire (a 15.5 KB CSV came
+inline as 32 KB)."""
 EXPORT_URI = "journeymap://projects/{project}/map.{format}"
 """The resource of a map export in a format other than JSON (which is the map resource)."""
 
@@ -384,7 +385,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         theme_id: FindingId,
         limit: Annotated[
             int, Field(ge=1, le=500, description="How many of its quotes to return, at most")
-        ] = 100,
+        ] = 20,  # a 37-quote theme was 20 KB on the wire at 100
     ) -> Theme:
         """One pain point or delight of the stored map by id (e.g. `pp-onboarding-1`, from
         top_pain_points or get_journey_map) with its verbatim quotes, those the map shows
@@ -568,7 +569,13 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         for a merge `merged_into`: ids and titles when it was made) and the finding it leaves
         in the map now (`now`: its id and title today)."""
         log = studies(project).edit_log()
-        return EditList(project=project, total=len(log), edits=edit_entries(log[-limit:]))
+        # without the anchors that find a theme again in a rebuilt map: the quotes' places,
+        # for the program, not the chat (ten edits were 15 KB, most of it anchors)
+        edits = [
+            e.model_copy(update={"anchor": [], "into_anchor": []})
+            for e in edit_entries(log[-limit:])
+        ]
+        return EditList(project=project, total=len(log), edits=edits)
 
     @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
     def undo_edit(

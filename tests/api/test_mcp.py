@@ -407,6 +407,8 @@ async def test_an_assistant_curates_the_map_with_verified_edits_that_survive_a_r
         edits = listed.structured_content["edits"]
         assert [e["op"] for e in edits] == ["rename", "add"]
         assert {e["author"] for e in edits} == {"mcp"}
+        # small for a chat: the anchors that find a theme again are the program's
+        assert all(e["anchor"] == [] for e in edits) and len(json.dumps(edits)) < 4000
 
         # Kept across a rebuild; an undo takes one back.
         await client.call_tool("build_journey_map", {"project": "fb"})
@@ -560,7 +562,9 @@ async def test_a_theme_gives_every_quote_and_the_edit_list_says_what_each_edit_c
         briefs = top.structured_content["findings"]
         big = max(briefs, key=lambda f: f["quote_count"])
         theme = (
-            await client.call_tool("get_theme", {"project": "fb", "theme_id": big["id"]})
+            await client.call_tool(
+                "get_theme", {"project": "fb", "theme_id": big["id"], "limit": 500}
+            )
         ).structured_content
         places = [(q["source_id"], q["char_start"]) for q in theme["quotes"]]
         evidence = shown[big["id"]]["evidence"]
