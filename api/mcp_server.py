@@ -526,6 +526,14 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         note: Annotated[
             str | None, Field(max_length=MAX_NOTE, description="Why, kept with the edit")
         ] = None,
+        expect_title: Annotated[
+            str | None,
+            Field(
+                max_length=MAX_TITLE,
+                description="The target's title as you last saw it: refused if the id now "
+                "names another theme (ids change when the map is rebuilt)",
+            ),
+        ] = None,
         ctx: Context | None = None,
     ) -> EditOut:
         """Curate the draft map; the edit is kept and re-applied to every rebuild, and records
@@ -547,6 +555,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             kind=kind,
             severity=severity,
             note=note,
+            expect_title=expect_title,
         )
         with host_model(ctx, state.settings.llm_timeout):  # a stale map is rebuilt first
             done = studies(project).edit(request, author="mcp")

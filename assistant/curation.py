@@ -171,6 +171,13 @@ def make_edit(
         found = find(m, request.target)
         if found is None:
             raise NotFoundError(f"no pain point or delight {request.target!r} in the current map")
+        expected = (request.expect_title or "").strip()
+        if expected and expected.casefold() != found[1].title.casefold():
+            raise InvalidRequestError(
+                f"{request.target} is now {found[1].title!r}, not {expected!r}: ids follow rank "
+                "order and change when the map is rebuilt; find the theme again "
+                "(top_pain_points, get_theme) and edit it by its id now"
+            )
         edit.anchor = anchor(found[1])
         edit.made_on = NamedFinding(id=found[1].id, title=found[1].title)
     if request.op == "merge":

@@ -93,6 +93,9 @@ class EditRequest(BaseModel):
     """The new finding's severity, 1..5 (add)."""
     note: str | None = Field(None, max_length=MAX_NOTE)
     """Why: kept with the edit."""
+    expect_title: str | None = Field(None, max_length=MAX_TITLE)
+    """The target's title as the editor last saw it: the edit is refused if the id now names
+    another finding (ids follow rank order and change when the map is rebuilt)."""
 
 
 class NamedFinding(BaseModel):
@@ -239,6 +242,9 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             _remove(stage, finding)
             finding.home_stage = target.name
             _add(target, finding, once)
+            # its who-how-many-where line says where it is now ("mostly in Use" after a move
+            # to Support)
+            _recount(out, finding, target.name)
         elif edit.op == "merge":
             into = locate(out, edit.into_anchor)
             if into is None or into[1].id == finding.id:

@@ -427,6 +427,12 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         ).status_code
         == 201
     )
+    # an id a rebuild gave another theme: the title the editor saw guards the edit
+    stale = client.post(
+        "/v1/projects/ed/edits",
+        json={"op": "delete", "target": a["id"], "expect_title": "Some other theme"},
+    )
+    assert stale.status_code == 422 and "is now" in stale.text, stale.text
     bad = client.post(
         "/v1/projects/ed/edits", json={"op": "restage", "target": a["id"], "stage": "Nowhere"}
     )
@@ -468,6 +474,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
             if p["id"] in holding
         ]
         assert moved, "the re-staged pain point is in its new stage"
+        assert all(other_stage in p["description"] for p in moved), moved  # "mostly in Use"
         ours = next(
             p for s in current["stages"] for p in s["pain_points"] if p["title"] == "Our own name"
         )
