@@ -131,6 +131,11 @@ class Gatherer:
         self._finding_words = [
             set(tokens(f"{f.title} {' '.join(f.touchpoints)}")) for _, f in self._findings
         ]
+        # what a finding is mainly about: its title, its most named touchpoint and its stage
+        self._finding_core = [
+            set(tokens(f"{f.title} {' '.join(f.touchpoints[:1])} {stage}"))
+            for stage, f in self._findings
+        ]
         probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
 
@@ -579,12 +584,22 @@ class Gatherer:
         quoting = np.array([_quotes_any(x, cited) for _, x in self._findings], dtype=np.float32)
         scores = self._finding_vectors @ vector + KEYWORD_BONUS * (overlap + quoting)
         out = []
+        naming: set[str] = set()  # findings that name the subject: on it, however far
         for i in np.argsort(-scores, kind="stable"):
             stage, finding = self._findings[int(i)]
-            if scores[i] < max(above, FINDING_ABOVE):
+            if scores[i] < above:
                 break
+            # one that names the subject in its title or main touchpoint need only beat chance (a
+            # ten-person "Ten minutes on hold" of the customer-support touchpoint was left out
+            # of "What frustrates people about customer support?": its quotes never say
+            # "support"); others need FINDING_ABOVE
+            core = bool(subject and overlap[i] > 0 and self._finding_core[i] & set(subject))
+            if scores[i] < FINDING_ABOVE and not core:
+                continue
             if self._fits(stage, finding, f):
                 out.append((float(scores[i]), stage, finding))
+                if core:
+                    naming.add(finding.id)
             if len(out) == 2 * ANSWERED:
                 break
         if not out:
@@ -594,7 +609,7 @@ class Gatherer:
         # further below the best than two keywords' worth is another subject ("Do shifts"
         # under "and the courier?", beside "Courier was really nice").
         best = out[0][0]
-        out = [x for x in out if x[0] >= best - 2 * KEYWORD_BONUS]
+        out = [x for x in out if x[0] >= best - 2 * KEYWORD_BONUS or x[2].id in naming]
         out.sort(key=lambda x: (x[0] < best - KEYWORD_BONUS, -x[2].participants, -x[0]))
         return [(stage, finding) for _, stage, finding in out[:ANSWERED]]
 

@@ -387,3 +387,15 @@ def test_how_many_after_an_answer_without_findings_counts_the_people_quoted(chat
     assert not many.abstained
     assert many.findings or "quoted above" in many.answer, many.answer
     assert "1 participants" not in many.answer
+
+
+def test_a_question_about_support_names_the_wide_support_themes(chat: Chat):
+    """A curation trial: "What frustrates people about customer support?" answered from a
+    3-person theme titled "Support…" and left out the 10-person hold-time theme of the Support
+    stage, whose quotes never say "support"."""
+    answer = chat.ask("What frustrates people about customer support?")
+    assert not answer.abstained
+    found = {f.id: (s.name, f) for s in chat.map.stages for f in s.pain_points}
+    named = [found[i] for i in answer.findings if i in found]
+    assert len(named) >= 2, answer.answer
+    assert any(f.participants >= 6 and stage == "Support" for stage, f in named), answer.answer
