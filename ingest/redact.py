@@ -227,9 +227,11 @@ _PASSWORD_SAID = re.compile(
 )
 """A password typed aloud in a usability test ("Password, Summer2024."): one with a digit
 or a symbol, never a word ("Password does not meet requirements")."""
-_PASSWORD_SHAPE = re.compile(r"(?<![\w@#])[A-Za-z0-9!#$%&*^_+=?~]{8,40}(?![\w@])")
+_PASSWORD_SHAPE = re.compile(r"(?<![\w@#/=&?.$])[A-Za-z0-9!#%*^_+]{8,40}(?![\w@/=&?$~]|\.\w)")
 """A candidate for a token only a password looks like (`_password_shaped`); bounded, so a
-megabyte without spaces costs one pass, not a scan from every character."""
+megabyte without spaces costs one pass, not a scan from every character. Not a link's query
+(ref=…?ie=UTF8&psc), a price glued to a word (schugCAD$14) or a markup entity (&#34), which
+SubjQA's reviews hold."""
 
 
 def _password_shaped(token: str) -> bool:
@@ -238,7 +240,9 @@ def _password_shaped(token: str) -> bool:
         any(c.islower() for c in token)
         and any(c.isupper() for c in token)
         and any(c.isdigit() for c in token)
-        and any(c in "!#$%&*^_+=?~" for c in token[1:])
+        and any(c in "!#%*^+" for c in token[1:-1])
+        # letters after the last symbol: "Flight#417" is a flight
+        and any(c.isalpha() for c in re.split(r"[!#%*^+]", token)[-1])
     )
 
 

@@ -302,5 +302,10 @@ def test_what_a_usability_test_reads_aloud_into_a_form_is_redacted():
         "The password is required and the PIN was 4 digits.",
         "Version 5.2 crashed on the A320, ticket #2024A.",
         "Use code SAVE20 at checkout.",
+        # nor what review corpora hold that only looks like one: a flight, a link's query, a
+        # price glued to a word (SubjQA's Recall@5 fell from 0.535 to 0.512 with these)
+        "Flight#417 was late again.",
+        "See /gp/ref=oh_details_o01_s00_i00?ie=UTF8&psc=1 for it.",
+        "Extra schugCAD$14 and the oilCAD$14 too.",
     ):
         assert redacted(kept) == kept
