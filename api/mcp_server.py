@@ -85,6 +85,14 @@ FindingId = Annotated[
     Field(description="A pain point's or delight's id, e.g. pp-onboarding-1 (top_pain_points)"),
 ]
 Limit = Annotated[int, Field(ge=1, le=50, description="How many to return, at most")]
+Stages = Annotated[
+    list[str] | None,
+    Field(description='The study\'s own stages, in order ("Name: description")'),
+]
+Preset = Annotated[
+    str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
+]
+MapLanguage = Annotated[LanguageChoice, Field(description="The map's own words: en, zh or auto")]
 Stage = Annotated[
     str | None, Field(description="A stage of the map by name, e.g. Onboarding (any case)")
 ]
@@ -284,16 +292,9 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(WRITES)
     def build_journey_map(
         project: Project,
-        stages: Annotated[
-            list[str] | None,
-            Field(description='The study\'s own stages, in order ("Name: description")'),
-        ] = None,
-        preset: Annotated[
-            str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
-        ] = None,
-        language: Annotated[
-            LanguageChoice, Field(description="The map's own words: en, zh or auto")
-        ] = "auto",
+        stages: Stages = None,
+        preset: Preset = None,
+        language: MapLanguage = "auto",
         ideal: Annotated[
             dict[str, Any] | str | None,
             Field(description="The intended journey to hold the map against (YAML or object)"),
@@ -323,16 +324,9 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     @tool(WRITES)  # not read-only: the LLM's reply is cached in the workspace
     def draft_ideal_journey(
         project: Project,
-        stages: Annotated[
-            list[str] | None,
-            Field(description='The study\'s own stages, in order ("Name: description")'),
-        ] = None,
-        preset: Annotated[
-            str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
-        ] = None,
-        language: Annotated[
-            LanguageChoice, Field(description="The map's own words: en, zh or auto")
-        ] = "auto",
+        stages: Stages = None,
+        preset: Preset = None,
+        language: MapLanguage = "auto",
         ctx: Context | None = None,
     ) -> IdealDraft:
         """Draft the intended (to-be) journey over the map's stages: with an LLM configured,
