@@ -453,14 +453,15 @@ def only_quoted(text: str) -> bool:
     return not re.search(r"\w", rest)
 
 
+_CALL_ME_ZH = r"打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我|找我"
+"""Asking to be called or reached, in Chinese (有事你给我打电话)."""
 _CONTACT = re.compile(
     r"(?:\b(?:my|her|his|our|their|the)[ \t](?:[\w-]+[ \t]){0,2}(?:number|cell|mobile|phone|line|"
     r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
     r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
     r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
     r"\b(?:ring|phone|message|whatsapp) me(?: on| at)?|"
-    r"\bif you need(?: to)?|打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我|找我|"
-    r"我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
+    rf"\bif you need(?: to)?|{_CALL_ME_ZH}|我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
     _I,
 )
 """Giving contact details ("If you need to reach me, my cell is [PHONE].", "I gave them her
@@ -498,7 +499,7 @@ NOT_TRIED = re.compile(
 _CONTACT_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
 _CONTACT_OFFER = re.compile(
     r"\bif you need\b|\b(?:ring|phone|call|reach|contact|email|text|message|whatsapp) me\b"
-    r"|打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我|找我",
+    rf"|{_CALL_ME_ZH}",
     _I,
 )
 
@@ -540,12 +541,6 @@ def negated(text: str, start: int) -> bool:
     """True if a negation word stands within the three words before position `start`."""
     window = text[max(0, start - 20) : start]
     return bool(NEGATION.search(window))
-
-
-TRANSCRIPT_NOTE = re.compile(r"\[[a-z][a-z ,0-9-]{0,40}\]")
-"""A transcriber's note in brackets ([pause], [long pause, about 15 seconds], [laughs],
-[crosstalk]): not the participant's words (a think-aloud trial's [pause] made "cancellation /
-changes" its top touchpoint)."""
 
 
 # Touchpoint lexicon: pattern -> (name, channel, type). Order matters: first match wins.

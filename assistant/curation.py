@@ -13,6 +13,7 @@ from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
 from journey.schema import Evidence, Finding, JourneyMap, Stage
 from journey.source import Role
+from journey.text import said_as, shortened
 
 
 def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]) -> Evidence:
@@ -44,19 +45,19 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     meant = quote.get("quote")
     if isinstance(meant, str) and meant.strip():
         said = redactor.redact(stored.original[start:end])[0]
-        if _plain(meant) != _plain(said):
+        if said_as(meant) != said_as(said):
             raise InvalidRequestError(
                 f"the source does not say that at {start}-{end}: it says "
-                f"{_cut(said)!r}; quote the participant's words as `search_quotes` or `get_theme` "
-                "give them, with their offsets"
+                f"{shortened(said, 80)!r}; quote the participant's words as `search_quotes` or "
+                "`get_theme` give them, with their offsets"
             )
     text = stored.original
     if (0 < start < len(text) and _in_word(text, start)) or (
         0 < end < len(text) and _in_word(text, end)
     ):
         raise InvalidRequestError(
-            f"{start}-{end} cuts a word ({_cut(redactor.redact(text[start:end])[0])!r}): start "
-            "and end a quote where its words start and end"
+            f"{start}-{end} cuts a word ({shortened(redactor.redact(text[start:end])[0], 80)!r}): "
+            "start and end a quote where its words start and end"
         )
     turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
     evidence = Evidence(
@@ -89,16 +90,6 @@ def _held_key(key: tuple[str, int], held: list[Evidence]) -> tuple[str, int]:
     sid, at = key
     fits = {e.source_id for e in held if e.char_start == at and e.source_id.startswith(sid)}
     return (fits.pop(), at) if len(fits) == 1 else key
-
-
-def _plain(text: str) -> str:
-    """Text as compared for sameness: its letters and digits, in lower case."""
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _in_word(text: str, at: int) -> bool:

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from journey.text import HAN, HAN_RUN
+from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
 _STOPWORD_TEXT = """
@@ -77,7 +77,7 @@ _CJK_STOPWORD_TEXT = """
 """
 _CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 
-_HANDLE = re.compile(r"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]|\[[a-z][a-z ,0-9-]{0,30}\]")
+_HANDLE = re.compile(rf"(?<!\w)[@#]\w+|https?://\S+|\[[A-Z]+\]|{TRANSCRIPT_NOTE.pattern}")
 """Handles, links, placeholders ([NAME]) and a transcript's notes ([pause], [long pause, about
 15 seconds], [laughs]): none names what a quote is about."""
 

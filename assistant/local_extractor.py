@@ -15,6 +15,7 @@ from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
 from journey.source import Role, Source, SourceKind
+from journey.text import TRANSCRIPT_NOTE
 
 
 def _positive_cue(text: str) -> bool:
@@ -154,7 +155,7 @@ def read_sentence(
 def touchpoint_of(text: str) -> tuple[str, str, TouchpointType] | None:
     """The first touchpoint of the generic lexicon the sentence names: (name, channel, type).
     (A study's own touchpoints come from `assistant.touchpoints.learn_vocabulary`.)"""
-    text = cues.TRANSCRIPT_NOTE.sub(" ", text)
+    text = TRANSCRIPT_NOTE.sub(" ", text)
     for pattern, name, channel, kind in cues.TOUCHPOINTS:
         if pattern.search(text):
             return name, channel, kind
@@ -261,12 +262,13 @@ def assign_stages(
         if section and heading_key(section) in by_heading:
             out.append(by_heading[heading_key(section)])
             continue
-        if task is not None and (fits := numbered.get(_task_number(task) or -1)) is not None:
-            out.append(names[fits])  # the stage the study says is that task ("…: Task 2, …")
-            previous = (unit.source.id, fits)
-            continue
-        if task is not None and (fits := _clearly(section_scores[task])) is not None:
-            # a task the moderator set is the stage its words clearly name, as a heading is
+        # a task the moderator set is the stage the study says is that task ("…: Task 2, …"),
+        # else the stage its words clearly name, as a heading is
+        fits = None
+        if task is not None:
+            fits = numbered.get(_task_number(task) or -1)
+            fits = _clearly(section_scores[task]) if fits is None else fits
+        if fits is not None:
             out.append(names[fits])
             previous = (unit.source.id, fits)
             continue

@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -391,44 +392,34 @@ def after_edits(m: JourneyMap) -> JourneyMap:
     old = {p.name for p in m.personas}
     if set(m.sources.segments.get(PERSONA_KEY, {})) != old:
         return m  # the study's own persona segment: not ours to rewrite
-    bare = m.model_copy(
+
+    def bare(segments: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in segments.items() if k != PERSONA_KEY}
+
+    lists = ("pain_points", "delights", "pain_points_once", "delights_once")
+    stages = [
+        stage.model_copy(
+            update={
+                name: [f.model_copy(update={"segments": bare(f.segments)}) for f in found]
+                for name in lists
+                if (found := getattr(stage, name))
+            }
+        )
+        for stage in m.stages
+    ]
+    unsegmented = m.model_copy(
         update={
             "observations": [
-                o.model_copy(
-                    update={"segment": {k: v for k, v in o.segment.items() if k != PERSONA_KEY}}
-                )
-                if PERSONA_KEY in o.segment
-                else o
+                o.model_copy(update={"segment": bare(o.segment)}) if PERSONA_KEY in o.segment else o
                 for o in m.observations
             ],
-            "sources": m.sources.model_copy(
-                update={
-                    "segments": {k: v for k, v in m.sources.segments.items() if k != PERSONA_KEY}
-                }
-            ),
-            "stages": [
-                stage.model_copy(
-                    update={
-                        name: [
-                            f.model_copy(
-                                update={
-                                    "segments": {
-                                        k: v for k, v in f.segments.items() if k != PERSONA_KEY
-                                    }
-                                }
-                            )
-                            for f in getattr(stage, name)
-                        ]
-                        for name in ("pain_points", "delights", "pain_points_once", "delights_once")
-                    }
-                )
-                for stage in m.stages
-            ],
+            "sources": m.sources.model_copy(update={"segments": bare(m.sources.segments)}),
+            "stages": stages,
         }
     )
-    people = profiles(bare)
+    people = profiles(unsegmented)
     personas = [
-        describe_group(bare, [w for w in p.participants if w in people], people, p.id)
+        describe_group(unsegmented, [w for w in p.participants if w in people], people, p.id)
         for p in m.personas
     ]
-    return with_personas(bare, _unique_names(personas))
+    return with_personas(unsegmented, _unique_names(personas))

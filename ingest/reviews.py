@@ -219,7 +219,7 @@ def _guess_text_column(rows: list[dict[str, str]], columns: list[str]) -> str | 
     best, best_len = None, 0.0
     sample = rows[:200]
     for col in columns:
-        if _is_reply_column(col) or _follow_up_column([col], "") == col:
+        if _is_reply_column(col) or _is_follow_up(col):
             continue
         values = [str(r.get(col) or "") for r in sample]
         wordy = [v for v in values if re.search(r"[^\W\d_]{2,}", v)]
@@ -486,19 +486,22 @@ def _cell(row: dict[str, str], column: str) -> str:
 
 
 def _follow_up_column(columns: Iterable[str], text_column: str) -> str | None:
-    """The column of the reviewer's later words on the same purchase (追评内容, "Follow-up
-    review"), if the table has one; not its date."""
-    for name in columns:
-        words = set(_header_words(name))
-        if name == text_column or words & {"date", "time", "at"} or re.search("时间|日期|图", name):
-            continue
-        if "追评" in name or (
-            words & {"follow", "followup", "additional", "updated"}
-            and words & {"review", "text", "comment", "content", "up"}
-            and not words & {"millis", "epoch", "id", "rating", "score"}
-        ):
-            return name
-    return None
+    """The column of the reviewer's later words on the same purchase, if the table has one."""
+    return next((c for c in columns if c != text_column and _is_follow_up(c)), None)
+
+
+def _is_follow_up(name: str) -> bool:
+    """Whether a header names a follow-up review's text (追评内容, "Follow-up review"), not its
+    date or another fact about it."""
+    words = set(_header_words(name))
+    if words & {"date", "time", "at", "millis", "epoch", "id", "rating", "score"}:
+        return False
+    if re.search("时间|日期|图", name):
+        return False
+    return "追评" in name or bool(
+        words & {"follow", "followup", "additional", "updated"}
+        and words & {"review", "text", "comment", "content", "up"}
+    )
 
 
 _ANONYMOUS = re.compile(

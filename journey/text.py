@@ -25,6 +25,18 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 HAN_RUN = re.compile(f"[{HAN}]+")
 
 
+TRANSCRIPT_NOTE = re.compile(r"\[[a-z][a-z ,0-9-]{0,40}\]")
+"""A transcriber's note in brackets ([pause], [long pause, about 15 seconds], [laughs],
+[crosstalk]): not the participant's words (a think-aloud trial's [pause] made "cancellation /
+changes" its top touchpoint)."""
+
+
+def shortened(text: str, limit: int) -> str:
+    """A text on one line, cut at a word to at most `limit` characters (with an ellipsis)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def said_as(text: str) -> str:
     """A text's words, for telling copies apart: case, spacing and punctuation aside (a review
     posted twice, a quote cited twice)."""

@@ -13,6 +13,7 @@ from assistant.chat.question import asks_how_many
 from assistant.chat.retrieval import Retriever
 from assistant.llm_types import Usage
 from journey.schema import ChatAnswer, Evidence
+from journey.text import shortened
 
 if TYPE_CHECKING:
     from assistant.llm import LLM
@@ -65,8 +66,7 @@ def _none_say(grounds: Grounds) -> str:
 
 
 def _short(text: str, limit: int = 220) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return shortened(text, limit)
 
 
 class ExtractiveWriter:
