@@ -347,6 +347,31 @@ def show(
 
 
 @app.command()
+def remove(
+    source: Annotated[str, typer.Argument(help="Source id (or its first characters) or path.")],
+    project: ProjectOpt,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
+) -> None:
+    """Delete one source from a project, e.g. when a participant withdraws consent.
+
+    Its stored text, its passages in the search index, its stored readings and the file kept
+    for it go; the stored map cites it until `journeymap map` builds it again."""
+    with _opened() as studies:
+        study = studies(project)
+        stored = study.source(source).source
+        what = f"{stored.path} ({stored.kind.value}, {stored.participant_id})"
+        if not yes and not typer.confirm(f"Delete {what} from {project}?", err=True):
+            err.print("nothing deleted")
+            raise typer.Exit(1)
+        study.delete_source(stored.id)
+    err.print(
+        f"deleted {escape(what)}; run `journeymap map --project {escape(project)}` so that "
+        "the map no longer cites it",
+        highlight=False,
+    )
+
+
+@app.command()
 def redactions(project: ProjectOpt) -> None:
     """Audit what was redacted where: counts of each kind per source (never the values)."""
     with _opened() as studies:

@@ -35,6 +35,7 @@ from api.models import (
     QuoteSearch,
     RecommendationList,
     RecommendationRef,
+    SourceList,
     Theme,
     TopFindings,
     edit_entries,
@@ -42,6 +43,7 @@ from api.models import (
     map_uri,
     personas_out,
     project_out,
+    source_summary,
 )
 from api.sampling import host_model
 from api.tool_errors import ToolServer
@@ -288,6 +290,45 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             update = {"added": done.added[:LISTED_AT_MOST], "added_total": len(done.added)}
             done = done.model_copy(update=update)
         return done
+
+    @tool(READ_ONLY)
+    def list_sources(
+        project: Project,
+        kind: Annotated[
+            SourceKind | None, Field(description="Only interviews, reviews or surveys")
+        ] = None,
+        limit: Limit = 20,
+        offset: Annotated[int, Field(ge=0, description="How many to skip (to page on)")] = 0,
+    ) -> SourceList:
+        """A project's sources (transcripts, review rows, survey answers) with their ids, shown
+        names, participants, segments and how much was redacted: a page of `limit` from
+        `offset`, and the total. A source's id (or its first characters) is what
+        delete_source takes."""
+        found = [s for s in studies(project).sources() if kind is None or s.kind == kind]
+        page = [source_summary(s) for s in found[offset : offset + limit]]
+        return SourceList(project=project, total=len(found), offset=offset, sources=page)
+
+    @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=True, openWorldHint=False))
+    def delete_source(
+        project: Project,
+        source: Annotated[
+            str,
+            Field(
+                description="The source's id (or its first characters) or shown name, as "
+                "list_sources gives it"
+            ),
+        ],
+    ) -> str:
+        """Delete one source from a project, e.g. when a participant withdraws consent: its
+        text, its chunks in the search index, its stored readings and the file sent for it go.
+        The stored map still cites it until the map is built again (build_journey_map)."""
+        study = studies(project)
+        found = study.source(source).source
+        study.delete_source(found.id)
+        return (
+            f"deleted {found.path} ({found.kind}, {found.participant_id}, id {found.id[:12]}) "
+            f"from {project}; build the map again so that it no longer cites it"
+        )
 
     @tool(WRITES)
     def build_journey_map(

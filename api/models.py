@@ -121,6 +121,21 @@ class SourceSummary(BaseModel):
     """Segment attributes."""
 
 
+class SourceList(BaseModel):
+    """A page of a project's sources."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    project: str
+    """The project."""
+    total: int
+    """How many sources the project has (of the kind asked for)."""
+    offset: int
+    """How many were skipped before this page."""
+    sources: list[SourceSummary]
+    """In the order they were ingested."""
+
+
 class Skipped(BaseModel):
     """A file that was not ingested, and why."""
 

@@ -408,6 +408,24 @@ def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
     assert missing.returncode == 2 and "no source 'zzzz'" in missing.stderr
 
 
+def test_remove_deletes_a_source_after_asking_and_says_to_build_the_map_again(_run, tmp_path: Path):
+    """A participant who withdraws consent: the API and MCP could delete a source, the CLI
+    could not."""
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
+    listed = _run(home, "sources", "-p", "bank").stdout
+    first = listed.split("│")[1].strip() if "│" in listed else ""
+    kept = _run(home, "remove", first, "-p", "bank", input="n\n")
+    assert kept.returncode == 1 and "nothing deleted" in kept.stderr
+    assert first in _run(home, "sources", "-p", "bank").stdout
+    gone = _run(home, "remove", first, "-p", "bank", "--yes")
+    assert gone.returncode == 0, gone.stderr
+    assert "journeymap map --project bank" in gone.stderr
+    assert first not in _run(home, "sources", "-p", "bank").stdout
+    again = _run(home, "remove", first, "-p", "bank", "-y")
+    assert again.returncode == 2 and f"no source {first!r}" in again.stderr
+
+
 def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run, tmp_path: Path):
     import json
 

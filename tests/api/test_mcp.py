@@ -32,8 +32,8 @@ READ_ONLY = {
 }
 WRITING = {"ingest_source", "build_journey_map", "ask", "edit_map", "undo_edit"}
 READ_ONLY |= {"list_edits"}
-READ_ONLY |= {"list_personas", "compare_segments", "diff_maps"}
-WRITING |= {"draft_ideal_journey"}
+READ_ONLY |= {"list_personas", "compare_segments", "diff_maps", "list_sources"}
+WRITING |= {"draft_ideal_journey", "delete_source"}
 
 
 @pytest.fixture
@@ -621,3 +621,40 @@ async def test_a_theme_gives_every_quote_and_the_edit_list_says_what_each_edit_c
             huge = await client.call_tool(tool, {"project": "fb", argument: "late " * 20_000})
             assert huge.is_error and "at most 2000 characters" in _text(huge), tool
             assert len(_text(huge)) < 300
+
+
+@pytest.mark.anyio
+async def test_an_assistant_lists_sources_by_page_and_deletes_one_when_consent_is_withdrawn(
+    state,
+):
+    """An MCP curation trial could not remove a participant's transcript from chat: the API and
+    CLI could, the plugin had no tool."""
+    interviews = sorted((SAMPLES / "interviews").glob("p0[1-3]_*"))
+    async with Client(create_mcp(state)) as client:
+        await _sent_and_built(client, interviews)
+        listed = await client.call_tool("list_sources", {"project": "fb", "limit": 2})
+        page = listed.structured_content
+        assert page["total"] == 3 and len(page["sources"]) == 2 and page["offset"] == 0
+        rest = await client.call_tool("list_sources", {"project": "fb", "offset": 2})
+        last = rest.structured_content["sources"]
+        assert len(last) == 1 and last[0]["id"] not in {s["id"] for s in page["sources"]}
+        reviews = await client.call_tool("list_sources", {"project": "fb", "kind": "review"})
+        assert reviews.structured_content["total"] == 0
+
+        gone = page["sources"][0]
+        deleted = await client.call_tool(
+            "delete_source", {"project": "fb", "source": gone["id"][:10]}
+        )
+        assert not deleted.is_error and gone["path"] in _text(deleted)
+        assert "build the map again" in _text(deleted)
+        after = (await client.call_tool("list_sources", {"project": "fb"})).structured_content
+        assert after["total"] == 2 and gone["id"] not in {s["id"] for s in after["sources"]}
+        # the stored map says it no longer matches the sources, and a rebuild cites no quote of it
+        stale = (await client.call_tool("get_journey_map", {"project": "fb"})).structured_content
+        assert stale["current"] is False
+        await client.call_tool("build_journey_map", {"project": "fb"})
+        whole = await client.read_resource("journeymap://projects/fb/map")
+        assert gone["id"] not in whole.contents[0].text
+
+        again = await client.call_tool("delete_source", {"project": "fb", "source": gone["id"]})
+        assert again.is_error and _text(again).startswith(f"no source {gone['id']!r}")
