@@ -5,7 +5,7 @@ Each cue family is one regular expression; `negated` tells whether a positive cu
 
 import re
 
-from assistant.sentiment import BODY
+from assistant.sentiment import BODY, SYMPTOM_PAIN
 from journey.schema import TouchpointType
 from journey.text import HAN_CHAR
 
@@ -54,7 +54,12 @@ DIFFICULTY = re.compile(
     r"not (?:helpful|useful|working|great|good|easy|intuitive)|useless|pointless|"
     r"disappoint\w*|worst|terrible|awful|horrible|hate\w*|furious|angry|upset|annoyed|"
     r"ridiculous|unacceptable|nightmare|mess|hassle|"
-    rf"{_NOT_SYMPTOM}pain(?! ?(?:killers?|relief|management|clinic|medication))|"
+    rf"(?!{SYMPTOM_PAIN}){_NOT_SYMPTOM}(?<!my )(?<!her )(?<!his )(?<!their )(?<!your )(?<!in )"
+    r"pain(?! ?(?:killers?|relief|management|clinic|medication))|"
+    # worn out or cheated: "Pretty fed up.", "Like they were trying it on.", "knocked my trust"
+    r"fed up|sick (?:and tired )?of|had enough|trying it on|ripped off|rip-?off|"
+    r"(?:knocked|shook|shaken|lost|damaged|broke|destroyed) (?:my |our |all |any |their )?"
+    r"(?:trust|faith|confidence)|"
     r"rude|ignored|charged|overcharg\w*|"
     r"misunderstand\w*|misread|hidden fee|surprise fee|extra fee|"
     r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
@@ -105,7 +110,13 @@ POSITIVE = re.compile(
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
     r"(?:i'?m|i am) in(?=\s*[.!]|\s*$)|"
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
-    r"okay cool|worked|works|understand)\b"
+    r"okay cool|worked|works|understand|"
+    # care given: "he spent ages just listening, which no doctor had done", "she took the time
+    # to explain", "she could tell I was worried"
+    r"(?:spent|spends|spend|took|takes|take) (?:ages|time|so long|a long time|the time|"
+    r"extra time) (?:just )?(?:listening|explaining|with (?:me|us)|to (?:listen|explain))|"
+    r"which no (?:doctor|one|other \w+) (?:had|has|ever) (?:done|did|bothered)|"
+    r"(?:could|can) tell (?:that )?(?:i was|i'?m|we were))\b"
     r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
     r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气|"
     # a hospital trial: 这个我是真的要夸一下, 挺快的, 说话也很耐心, 不用在那儿干等
@@ -119,7 +130,11 @@ TURNED = re.compile(
     r"who (?:on earth |ever )?(?:thought|decided) (?:that|this|it) (?:was|would be) a (?:good|"
     r"great|smart|brilliant) idea|(?<=\w )my foot(?=[.!]*$)|"
     r"(?:i'?d|i would|we'?d|we would|would) have been (?:\w+ )?(?:happy|fine|glad|ok|okay|"
-    r"satisfied|pleased|grateful)\b)",
+    r"satisfied|pleased|grateful)\b|"
+    # what they would have done, or expected, and was not offered: "I'd have happily paid a
+    # fee just to talk to a person", "I'd have thought they could just pass it along"
+    r"(?:i'?d|i would|we'?d|we would) have (?:happily|gladly|willingly) \w+|"
+    r"(?:i'?d|i would|we'?d|we would) have thought\b)",
     _I,
 )
 """Praise words turned into a complaint: a good thing that stopped ("Was great until the
@@ -270,7 +285,10 @@ SMALL_TALK = re.compile(
     r"(?:have a )?(?:good|nice|lovely|great) (?:day|one|evening|weekend)|you too|see you|"
     r"thanks? (?:you )?(?:so much |very much )?(?:for (?:having|inviting) (?:me|us)|"
     r"for (?:your|the) time|for asking(?: me)?)|thank you(?: so much| very much)?|"
-    r"(?:good )?luck with (?:the|your) (?:research|project|study|work)|mate|"
+    r"(?:good )?luck with (?:the|your) (?:research|project|study|work)|"
+    r"(?:good )?luck with (?:it|that|everything|it all)|mate|"
+    # a vocative at the end: "Thank you, love."
+    r"(?<=, )(?:love|dear|darling|hun|pet)(?=\W*$)|"
     r"yep|yeah|yes|yup|no|nope|nah|sure|okay|ok|alright|right|cool|great|perfect|fine|"
     r"sorry|thanks?|cheers|bye|goodbye|hi|hello|hey|you'?re welcome|loud and clear|"
     r"(?:i )?can (?:hear|see) you(?: (?:fine|well|okay|ok|clearly))?|"
@@ -281,7 +299,8 @@ SMALL_TALK = re.compile(
     # an interruption, and the interviewer or another placeholder named in a sign-off
     r"(?:there'?s )?(?:someone|somebody|a (?:\w+ )?delivery|the postman) at the door|"
     r"there'?s (?:a |an |the )?(?:\w+ ){0,2}(?:outside|at the door)|"
-    r"(?:my|the) (?:dog|cat|baby)(?:'s| is) (?:barking|crying|going mad)|"
+    r"(?:my|the) (?:dog|cat|baby|kid|son|daughter)(?:'s| is) (?:barking|crying|going mad|"
+    r"(?:walking|sitting|lying|standing) on (?:the|my) (?:keyboard|laptop|desk))|"
     r"interviewer|participant \d+|\[name\]|"
     r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
@@ -457,8 +476,10 @@ _CALL_ME_ZH = r"打我电话|(?:给|跟)我打(?:个)?电话|打给我|联系我
 """Asking to be called or reached, in Chinese (有事你给我打电话)."""
 _CONTACT = re.compile(
     r"(?:\b(?:my|her|his|our|their|the)[ \t](?:[\w-]+[ \t]){0,2}(?:number|cell|mobile|phone|line|"
-    r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)[ \t]?"
-    r"\[[A-Z]+\]|\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
+    r"e-?mail|address|handle|postcode|zip|details|reference)[ \t]?(?:is|was|:|,)?[ \t]?"
+    r"\[[A-Z]+\]|"
+    r"\[(?:EMAIL|PHONE)\][ \t](?:is|works)[ \t](?:fine|best|good|ok|okay)|"
+    r"\[[A-Z]+\][ \t](?:is|was)[ \t](?:my|her|his|our)[ \t](?:[\w-]+[ \t])?"
     r"(?:number|e-?mail|address|handle)|\b(?:reach|contact|email|text|call) me(?: on| at)?|"
     r"\b(?:ring|phone|message|whatsapp) me(?: on| at)?|"
     rf"\bif you need(?: to)?|{_CALL_ME_ZH}|我的?(?:电话|手机号?|微信号?|邮箱)(?:是|：|:)?)",
@@ -496,6 +517,8 @@ NOT_TRIED = re.compile(
 (a hotel trial's noise and room-service themes took them in)."""
 
 
+_CUT_OFF = re.compile(r"\s*(?:\u2014|\u2013|--|\.\.\.|\u2026)")
+"""A sentence that starts where an interruption cut in."""
 _CONTACT_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
 _CONTACT_OFFER = re.compile(
     r"\bif you need\b|\b(?:ring|phone|call|reach|contact|email|text|message|whatsapp) me\b"
@@ -510,6 +533,14 @@ def small_talk(text: str, question: str | None = None) -> bool:
     short answer to a question that checks the call ("Can you hear me alright?"), or contact
     details given with little else."""
     if not _residue(SMALL_TALK, text):
+        return True
+    # a scrap of crosstalk, cut off at its start ("—and the once, sorry, go on.", "—yes, four
+    # hundred and eighty—"): a telehealth trial's quotes, saying nothing on their own
+    if (
+        _CUT_OFF.match(text)
+        and len(text.split()) <= 8
+        and not (DIFFICULTY.search(text) or POSITIVE.search(text))
+    ):
         return True
     if "[" in text and _CONTACT.search(text):
         rest = _residue(SMALL_TALK, _CONTACT.sub(" ", text))

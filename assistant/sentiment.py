@@ -293,10 +293,25 @@ BODY = (
     "chronic|pelvic|abdominal|lower back|foot|wrist|head"
 )
 """Where pain is a symptom ("my back pain"), not a complaint."""
+SYMPTOM_PAIN = (
+    r"(?:my|her|his|their|your) pains?\b|in (?:so much |a lot of |constant |less |more )?pain\b|"
+    r"pain ?(?:scores?|levels?|lines?|scales?|diary|chart|graph|ratings?|flares?)\b|"
+    r"(?<=the )pain(?= (?:went|got|was|is|has|had|came|comes|goes|eased|dropped|stopped)\b)"
+)
+"""Pain a patient feels, told as such ("my pain score", "in a lot of pain", "the pain went
+down"): a symptom, not a verdict on the service ("it's a pain to cancel" still is one)."""
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
     r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
+    # "left it like that", "Like they were trying it on": a comparison, not liking
+    r"(?<=\bit )like(?= (?:that|this)\b)|(?<=\bthem )like(?= (?:that|this)\b)|"
+    r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
+    # an intensifier, not a looks word: "Pretty fed up, to be honest."
+    r"pretty(?= \w)|"
+    # trust taken away is no praise of trust: "It really knocked my trust."
+    r"(?:knocked|shook|shaken|lost|damaged|broke|destroyed) (?:my |our |all |any |their )?"
+    r"(?:trust|faith|confidence)|"
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
     # no complaint: "Nothing wrong with it."
@@ -307,7 +322,9 @@ _SPOKEN = re.compile(
     r"nothing (?:wrong|bad)|(?:no|zero|not (?:a single|one|any)|without (?:any |a )?)"
     r" ?(?:complaints?|issues?|problems?|trouble|hassle|hiccups?)|"
     # pain as a symptom is what a patient came about, not a verdict on the service
-    rf"(?:{BODY}) pains?|pain ?(?:killers?|relief|management|clinic|medication))\b"
+    rf"(?:{BODY}) pains?|pain ?(?:killers?|relief|management|clinic|medication)|"
+    # a patient's pain is what they came about: "my pain score", "the pain line going down"
+    rf"{SYMPTOM_PAIN})\b"
     # A short quotation names a label or repeats what someone said (I'd look for "Help";
     # it said "applied"): it is not the speaker's own verdict.
     r'|["\u201c\u300c](?:[^"\u201c\u201d\u300c\u300d\s]+\s?){1,4}["\u201d\u300d]',

@@ -214,12 +214,14 @@ _DATE_ZH = (
 )
 # A date of birth only in a context that says so; dates of events stay.
 _DOB_FIELD = re.compile(
-    rf"\b(?:date of birth|birth ?date|DOB)\b[^0-9\n.!?]{{0,80}}?[.:,]\s*[\"\u201d]?\s*"
+    rf"\b(?:date of birth|birth ?date|DOB)\b[^0-9\n.!?]{{0,80}}?"
+    r"(?:[.:,]|\b(?:typed|entered|put|wrote|written|gave|give|is|was|as))\s*[\"\u201d]?\s*"
     rf"({_DATE_EN})(?![0-9])",
     re.IGNORECASE,
 )
 """A date typed or read into a form's date-of-birth field after its label ("Date of birth,
-edit text, format month month slash day day slash year." 09/22/1988)."""
+edit text, format month month slash day day slash year." 09/22/1988; "It asked for my date of
+birth again, I'd typed 09/04/1990 twice")."""
 _PASSWORD_SAID = re.compile(
     r"\b(?:password|passcode|passphrase|pin|密码)\b(?:\s*(?:is|was|of|:|,|：)){0,2}\s*[\"\u201c']?"
     r"([A-Za-z0-9!#$%&*@^_+=.?~-]{6,40})(?=[\s\"\u201d',.;:!?)]|$)",
@@ -402,7 +404,7 @@ _NAME_IS_BEFORE = re.compile(
     r"(?:\bname\sis|\bname's|\bnamed|\bname:|\bcalls?\sme"
     rf"|{_SIGNOFF}"
     r"|\b(?:one|someone|somebody|girl|lady|guy|man|woman|bloke|chap|aide|carer|nurse|worker"
-    r"|driver|doctor|agent)\scalled)\s$",
+    r"|driver|doctor|agent)\scalled|\b(?:she|he)(?:'s|\sis|\swas)\scalled)\s$",
     re.I,
 )
 """Right before a name in any language: "My name is Priya", "named Amira", "everyone calls me
@@ -475,11 +477,18 @@ _ACTS_AFTER = re.compile(
     r"|the[ \t]shop|the[ \t]store|reception))(?![A-Za-z])"
 )
 _APPOSITION_BEFORE = re.compile(
-    r"\b(?:my|our|his|her|their)\s(?:[A-Za-z][\w&/-]*\s){0,2}[a-z][\w-]*,\s$", re.I
+    r"\b(?:my|our|his|her|their|the|a|an|this|that)\s(?:[A-Za-z][\w&/-]*\s){0,2}[a-z][\w-]*,\s$",
+    re.I,
 )
 _APPOSITION_AFTER = re.compile(r"[ \t]*[,;)]")
+_ROLE_AFTER = re.compile(
+    rf",\s(?:my|our|his|her|their|the)\s(?:[A-Za-z][\w&/-]*\s){{0,2}}(?:{_RELATION}|{_ROLE})s?\b",
+    re.I,
+)
+"""Who a listed given name is, said after it ("Callum, my physio, was sharp.")."""
 """A listed given name set off by commas after who the person is to the speaker, whatever
-their job ("our head baker, Marcus, because he approves"): the aside is the name."""
+their job ("our head baker, Marcus, because he approves", "the security guard, Steve, to let
+me"): the aside is the name."""
 
 
 def is_given_name(word: str) -> bool:
@@ -540,8 +549,11 @@ character the surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
     rf"(?:我叫|名叫|名字叫|名字是|姓名是|姓名[：:]|大名叫|大名是|全名叫|全名是"
     rf"|(?:收件人|收货人|寄件人|联系人|户主|持卡人)(?:是|[：:])?"
-    rf"|姓[{_CN_SURNAMES}][，,]?\s?叫)\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
+    rf"|姓[{_CN_SURNAMES}][，,]?\s?叫|(?<![不别])叫我|(?:她|他)(?:名字)?叫)"
+    rf"\s?([{_CN_SURNAMES}][{_HAN}]{{1,2}}|[小老][{_CN_SURNAMES}])"
 )
+_CN_I_AM = re.compile(rf"我是(?:[{_HAN}]{{1,8}}的)?([小老][{_CN_SURNAMES}])(?![{_HAN}])")
+"""Who the speaker is, by a familiar name (我是用户研究部的小林,): not 我是老师 (a job)."""
 _CN_PET_NAME = re.compile(rf"(?:小名|乳名|外号|绰号|昵称)(?:叫|是)\s?([{_HAN}]{{1,2}})")
 """A pet name told as one (小名叫豆豆): whatever it is, it names the child."""
 _CN_SURNAME_IS = re.compile(
@@ -549,7 +561,7 @@ _CN_SURNAME_IS = re.compile(
 )
 """A surname told alone: 骑手姓王，… (beside [NAME]师傅 it names the rider); not 老百姓."""
 _CN_RELATION = re.compile(
-    r"(?:老公|老婆|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
+    r"(?:老公|老婆|老伴儿?|丈夫|妻子|爱人|太太|男朋友|女朋友|男友|女友|对象|我妈|我爸|妈妈|爸爸|母亲|父亲|"
     r"儿子|女儿|哥哥|姐姐|弟弟|妹妹|闺蜜|朋友|同事|室友|同学|邻居|领导|老板|客服|教练|师傅|经理|"
     r"主管|店长|医生|护士|前台|保洁|阿姨|服务员|保安|司机|管家|店员|导购|销售|顾问|快递员|外卖员|骑手|"
     r"配送员|送餐员|小哥|"
@@ -782,6 +794,9 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
         yield m.start(1), m.end(1)
     for m in _CN_PET_NAME.finditer(text):
         yield m.start(1), m.end(1)
+    for m in _CN_I_AM.finditer(text):
+        if m.group(1) not in _CN_FAMILIAR:
+            yield m.start(1), m.end(1)
     for m in _CN_RELATION.finditer(text):
         if length := _zh_name_at(text, m.end()):
             yield m.end(), m.end() + length
@@ -909,6 +924,7 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
         if (
             _STRONG_BEFORE.search(before)
             or (plain and _APPOSITION_BEFORE.search(before) and _APPOSITION_AFTER.match(text, end))
+            or (plain and _ROLE_AFTER.match(text, end))
             or (plain and before.endswith(", ") and _VOCATIVE_AFTER.match(text, end))
             or _RELATIVE_BEFORE.search(before)
             or _SPEAKS_AFTER.match(text, end)
@@ -946,6 +962,9 @@ def names_in(text: str) -> set[str]:
             plain = name[:2] not in _CN_COMPOUND_SURNAMES and name[0] not in "小老"
             if len(name) == 3 and plain and word_frequency(given) < RARE_WORD:
                 found.add(given)
+            # and 小刘 or 老刘 to colleagues (客户经理叫刘婷婷，小刘人很好)
+            if len(name) == 3 and plain:
+                found.update({f"小{name[0]}", f"老{name[0]}"} - _CN_FAMILIAR)
     return found
 
 

@@ -24,6 +24,18 @@ from journey.source import Role, Source, SourceKind, Turn
         ("取消的过程很麻烦，找不到取消按钮。", "pain_point"),
         ("菜谱很简单，做出来很好吃。", "delight"),
         ("希望以后可以选择配送时间。", "need"),
+        # a car-sharing trial's delights: spoken false friends of VADER (pretty, trust, like)
+        ("Pretty fed up, to be honest.", "pain_point"),
+        ("It really knocked my trust.", "pain_point"),
+        ("Like they were trying it on, honestly.", "pain_point"),
+        ("The previous person had just left it like that.", "neutral"),
+        # a telehealth trial: what they would have done, and was not offered; a patient's pain
+        # is a symptom, not a verdict (the map's top pain point was "Pain score")
+        ("I'd have happily paid a fee just to talk to a person for thirty seconds.", "pain_point"),
+        ("I'd have thought if I'd answered once they could just pass it along.", "pain_point"),
+        ("It logs my morning pain score and I could see the pain line going down.", "neutral"),
+        ("It's a pain to cancel.", "pain_point"),
+        ("I trust them completely.", "delight"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
@@ -162,6 +174,14 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Right, I'd better go, there's a delivery van outside."),
         # an e-commerce platform's default text (a headline delight of a trial's map)
         (None, "该用户未及时主动评价，系统默认好评"),
+        # a telehealth trial: a pet, a vocative, crosstalk cut off; a car-sharing trial's
+        # contact details given without "is"
+        (None, "Oh, the cat's walking on the keyboard, sorry."),
+        (None, "Thank you, love."),
+        (None, "Cheers, good luck with it."),
+        (None, "\u2014and the once, sorry, go on."),
+        (None, "\u2014yes, four hundred and eighty\u2014"),
+        (None, "Yes, [EMAIL] is fine, or my mobile [PHONE]."),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.readers import read_file
-from ingest.redact import Redactor, find_pii, trie_pattern
+from ingest.redact import Redactor, find_pii, names_in, trie_pattern
 
 REVIEWS = Path(__file__).parents[1] / "fixtures" / "reviews"
 NO_NAMES = Redactor({})
@@ -199,6 +199,13 @@ def test_a_colleague_named_after_their_role_is_a_name():
         # whatever the job, a listed name set off by commas (a SaaS trial's title read "Marcus
         # approves from his phone"), and a name with the team it works in
         ("I invited our head baker, Marcus, because he approves.", "baker, [NAME], because"),
+        ("I had to ask the security guard, Steve, to let me in.", "guard, [NAME], to"),
+        ("The doorman, Luis, was great.", "doorman, [NAME], was"),
+        # a telehealth trial's physios: a name before its role, "she's called", a name the
+        # list had not (Ngozi, added from Faker's Nigerian and Kenyan providers)
+        ("Callum, my physio, was sharp.", "[NAME], my physio, was sharp."),
+        ("She's called Folasade, and she was lovely.", "She's called [NAME], and"),
+        ("Ngozi was very patient about it.", "[NAME] was very patient"),
         ("Sarah in support was lovely and refunded me.", "[NAME] in support was lovely"),
     ]:
         out, counts = redactor.redact(text)
@@ -261,6 +268,14 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("我们那个孙大夫人挺好的。", "我们那个[NAME]大夫人挺好的。"),
         ("我儿子小名叫豆豆。", "我儿子小名叫[NAME]。"),
         ("收件人陈晓燕，麻烦放门口。", "收件人[NAME]，麻烦放门口。"),
+        # a banking trial: a spouse of many years, "她叫", "叫我", who the interviewer is; a
+        # job is no name
+        ("我老伴王建国住院了。", "我老伴[NAME]住院了。"),
+        ("她叫张桂兰，是我妈。", "她叫[NAME]，是我妈。"),
+        ("叫我小赵就行。", "叫我[NAME]就行。"),
+        ("我是用户研究部的小林，今天聊聊。", "我是用户研究部的[NAME]，今天聊聊。"),
+        ("我是老师。", "我是老师。"),
+        ("他叫我等一下。", "他叫我等一下。"),
         # a relation word with no name after it
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
@@ -309,3 +324,9 @@ def test_what_a_usability_test_reads_aloud_into_a_form_is_redacted():
         "Extra schugCAD$14 and the oilCAD$14 too.",
     ):
         assert redacted(kept) == kept
+
+
+def test_a_chinese_name_is_also_redacted_in_its_familiar_forms() -> None:
+    """A banking trial's 客户经理叫刘婷婷, 小刘人很好 kept 小刘 in every export."""
+    found = names_in("客户经理叫刘婷婷，人很好。")
+    assert {"刘婷婷", "小刘", "老刘"} <= found
