@@ -14,7 +14,7 @@ from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
-from journey.source import Role, Source, SourceKind
+from journey.source import FIELD_LEANS, Role, Source, SourceKind
 from journey.text import TRANSCRIPT_NOTE
 
 
@@ -223,6 +223,12 @@ class _TaskMarkers:
         return before[-1] if before else None
 
 
+def _guide_section(unit: Unit) -> str | None:
+    """The guide section a unit's turn falls under; not a review's liked or disliked field."""
+    section = unit.turn.section if unit.turn is not None else None
+    return None if section in FIELD_LEANS else section
+
+
 def assign_stages(
     units: Sequence[Unit], vectors: Vectors, stages: Sequence[StageSpec], embedder: Embedder
 ) -> list[str]:
@@ -242,7 +248,7 @@ def assign_stages(
         for n in (_task_number(f"{spec.name} {spec.description}", anywhere=True),)
         if n is not None
     }
-    sections = sorted({s for u in units if (s := u.turn.section or tasks.at(u))})
+    sections = sorted({s for u in units if (s := _guide_section(u) or tasks.at(u))})
     question_scores = (
         dict(zip(questions, embedder.embed(questions) @ stage_vectors.T, strict=True))
         if questions
@@ -257,8 +263,8 @@ def assign_stages(
     out: list[str] = []
     previous: tuple[str, int] | None = None
     for unit, row in zip(units, scores, strict=True):
-        task = None if unit.turn.section else tasks.at(unit)
-        section = unit.turn.section or task
+        task = None if _guide_section(unit) else tasks.at(unit)
+        section = _guide_section(unit) or task
         if section and heading_key(section) in by_heading:
             out.append(by_heading[heading_key(section)])
             continue
@@ -307,15 +313,18 @@ class LocalExtractor:
             if unit.source.id not in contexts:
                 contexts[unit.source.id] = review_context(unit.source)
                 long[unit.source.id] = _told_at_length(unit.source)
-            readings.append(
-                read_sentence(
-                    unit.text,
-                    is_question=_asks(unit),
-                    context=contexts[unit.source.id],
-                    seed=margin,
-                    long_review=long[unit.source.id],
-                )
+            # a liked or disliked field says how it was meant, whatever the rating
+            lean = FIELD_LEANS.get(unit.turn.section or "", 0.0) if unit.turn else 0.0
+            reading = read_sentence(
+                unit.text,
+                is_question=_asks(unit),
+                context=lean or contexts[unit.source.id],
+                seed=margin,
+                long_review=long[unit.source.id] and not lean,
             )
+            if lean > 0 and reading.kind in _PLAIN and sentiment(unit.text) >= 0:
+                reading = _LIKED  # "Location", "Staff were helpful" in the liked field
+            readings.append(reading)
         return what_counts(units, readings)
 
     def extract(
@@ -359,6 +368,8 @@ class LocalExtractor:
 
 
 _NOTHING = Reading(ObservationKind.neutral, 0.0, 1, "neutral")
+_LIKED = Reading(ObservationKind.delight, 0.8, 2, "satisfied")
+_PLAIN = (ObservationKind.neutral, ObservationKind.action)
 _EVALUATIONS = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
 _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
 
@@ -532,8 +543,14 @@ def review_context(source: Source) -> float:
     if source.kind is not SourceKind.review:
         return 0.0
     rating = source.metadata.get("rating")
-    if isinstance(rating, int | float) and 1 <= rating <= 5:
-        return (float(rating) - 3) / 2
+    scale = source.metadata.get("rating_scale")
+    if not isinstance(scale, int | float):  # stored before scales were: above 5 is out of 10
+        scale = 10 if isinstance(rating, int | float) and 5 < rating <= 10 else 5
+    if isinstance(rating, int | float) and 0 <= rating <= scale and (rating >= 1 or scale > 5):
+        # the middle of the scale is no verdict; a 4 of 10 is a poor stay, not four stars
+        low = 1.0 if scale == 5 else 0.0 if scale == 100 else 1.0
+        middle = (low + scale) / 2
+        return max(-1.0, min(1.0, (float(rating) - middle) / (scale - middle)))
     return sentiment(" ".join(t.text for t in source.turns))
 
 

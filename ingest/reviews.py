@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.document import MAX_TURNS, Document, RawTurn
 from ingest.errors import UnreadableFileError
 from ingest.speakers import REPLY_LABEL
-from journey.source import SourceKind
+from journey.source import DISLIKED, LIKED, SourceKind
 from journey.text import said_as
 
 # Column names reviews and feedback exports use for the text, in order of preference.
@@ -395,7 +395,14 @@ def read_reviews(
                 f"{path.name}: no column {text_column!r}; columns are {', '.join(columns)}"
             )
         column = text_column
-    else:
+    pro_con = _pro_con_columns(columns) if text_column is None else None
+    main: str | None = None
+    if pro_con is not None:
+        # both fields are read; a review text column beside them too (G2's "Review" with its
+        # likes and dislikes); `column` names the fields in warnings
+        column = pro_con[1]
+        main = _find([c for c in columns if not _is_reply_column(c)], TEXT_COLUMNS)
+    elif text_column is None:
         named = [c for c in columns if not _is_reply_column(c)]
         found = _find(named, TEXT_COLUMNS) or _guess_text_column(rows, columns)
         if found is None:
@@ -416,10 +423,19 @@ def read_reviews(
     follow_col = _follow_up_column(columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
     meta_cols["author"] = meta_cols["author"] or _author_column(columns, column)
+    meta_cols["rating"] = meta_cols["rating"] or _rating_column(columns)
     docs = []
     empty = 0
     for n, row in enumerate(rows, start=1):
-        body = _cell(row, column)
+        fields: list[tuple[str, str, str | None]] = []
+        if pro_con is not None:
+            for col, section in ((main, None), (pro_con[0], LIKED), (pro_con[1], DISLIKED)):
+                words = _cell(row, col) if col else ""
+                if words and not _NOTHING_SAID.match(words):
+                    fields.append((col or "", words, section))
+            body = "\n".join(f"{col}: {words}" for col, words, _ in fields)
+        else:
+            body = _cell(row, column)
         if not body:
             empty += 1
             continue
@@ -432,6 +448,17 @@ def read_reviews(
         title = str(metadata.get("title", ""))
         source_text = f"{title}\n{body}" if title else body
         start = len(source_text) - len(body)
+        if fields:
+            turns = [RawTurn(None, 0, len(title))] if title else []
+            at = start
+            for col, words, section in fields:
+                at += len(col) + 2  # "Positive: " is the table's, not the reviewer's
+                turns.append(RawTurn(None, at, at + len(words), section=section))
+                at += len(words) + 1
+            docs.append(
+                _review(path, row, row_id, source_text, turns, metadata, encoding, segment_columns)
+            )
+            continue
         reply = _REPLY.search(body)
         said = start + reply.start() if reply and body[: reply.start()].strip() else None
         end = len(source_text) if said is None else said
@@ -452,24 +479,15 @@ def read_reviews(
                 label = ""  # it says so itself
             source_text = f"{source_text}\n{label}{follow}"
             turns.append(RawTurn(None, len(source_text) - len(follow), len(source_text)))
-        author = metadata.pop("author", None)
-        if author is not None and _ANONYMOUS.search(str(author)):
-            author = None  # "j***8", 匿名用户: a platform's mask, not one person
-        segment = {c: row[c].strip() for c in segment_columns if (row.get(c) or "").strip()}
         docs.append(
-            Document(
-                text=source_text,
-                turns=turns,
-                locator=f"{path}#{row_id}",
-                encoding=encoding,
-                kind=SourceKind.review,
-                metadata=metadata,
-                participant_hint=str(author) if author else None,
-                segment=segment,
-            )
+            _review(path, row, row_id, source_text, turns, metadata, encoding, segment_columns)
         )
     if not docs:
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
+    scale = _rating_scale(docs, meta_cols["rating"])
+    if scale is not None:
+        for doc in docs:
+            doc.metadata["rating_scale"] = scale
     _warn_copies(path, docs)
     docs[0].warnings.extend(notes)
     if empty:
@@ -478,6 +496,103 @@ def read_reviews(
             "were skipped; if the reviews are in another column, name it with --text-column"
         )
     return docs
+
+
+_PRO_WORDS = frozenset(
+    {"positive", "positives", "pro", "pros", "liked", "likes", "plus", "pluses", "plusses"}
+    | {"strengths", "good", "best", "优点", "好评", "亮点", "满意"}
+)
+_CON_WORDS = frozenset(
+    {"negative", "negatives", "con", "cons", "disliked", "dislikes", "dislike", "minus"}
+    | {"minuses", "weaknesses", "bad", "worst", "improve", "improved", "improvement"}
+    | {"improvements", "缺点", "差评", "不足", "不满意", "槽点"}
+)
+_NOT_FIELD_WORDS = frozenset(
+    {"rating", "score", "count", "votes", "helpful", "date", "time", "id", "sentiment"}
+)
+
+
+def _field_word(name: str, words: frozenset[str]) -> bool:
+    """Whether a header names a liked (or disliked) text field: "Positive", "Pros", "What did
+    you dislike?", 优点; not "Positive votes" nor "Helpful count"."""
+    said = set(_header_words(name))
+    if said & _NOT_FIELD_WORDS or _is_reply_column(name):
+        return False
+    return bool(said & words) or any(w in name for w in words if _CJK.search(w))
+
+
+def _pro_con_columns(columns: Sequence[str]) -> tuple[str, str] | None:
+    """A table's liked and disliked text columns, when it splits each review in two (Booking's
+    Positive / Negative, Glassdoor's Pros / Cons): one of each, or None."""
+    pros = [c for c in columns if _field_word(c, _PRO_WORDS) and not _field_word(c, _CON_WORDS)]
+    cons = [c for c in columns if _field_word(c, _CON_WORDS) and not _field_word(c, _PRO_WORDS)]
+    return (pros[0], cons[0]) if len(pros) == 1 and len(cons) == 1 else None
+
+
+_NOTHING_SAID = re.compile(
+    r"^\W*(?:nothing(?: (?:at all|really|to (?:report|say|add|complain about)))?|none|n/?a|na|"
+    r"nada|nichts|rien|no|nope|nil|-+|\.+|无|没有|暂无|没)\W*$",
+    re.IGNORECASE,
+)
+"""A liked or disliked field filled in with nothing ("Nothing", "N/A", "Nada", 无): no words
+of the review (a hotel trial's "Nothing at all" was a pain point)."""
+
+
+def _rating_column(columns: Iterable[str]) -> str | None:
+    """A rating column however its header goes on ("Rating x/10", "Score (1-10)", "Overall
+    rating"); not a count or a vote about the review ("Rating count", "Helpful votes")."""
+    for name in columns:
+        words = set(_header_words(name))
+        if words & {"rating", "score", "stars"} and not words & {
+            "count",
+            "votes",
+            "helpful",
+            "id",
+            "sentiment",
+            "date",
+            "time",
+        }:
+            return name
+    return None
+
+
+def _rating_scale(docs: Sequence[Document], header: str | None) -> int | None:
+    """The top of a table's rating scale: 5, or 10 or 100 when its header says so ("Rating
+    x/10") or a rating goes above 5 (Booking scores out of 10 were read as stars)."""
+    ratings = [float(r) for d in docs if isinstance(r := d.metadata.get("rating"), int | float)]
+    if not ratings:
+        return None
+    said = re.search(r"(?:/|out of |of |1\s*-\s*|0\s*-\s*)(10|100)\b", header or "", re.I)
+    top = max(ratings)
+    if said:
+        return int(said.group(1))
+    return 5 if top <= 5 else 10 if top <= 10 else 100 if top <= 100 else None
+
+
+def _review(
+    path: Path,
+    row: dict[str, str],
+    row_id: str,
+    text: str,
+    turns: list[RawTurn],
+    metadata: dict[str, str | int | float],
+    encoding: str,
+    segment_columns: Sequence[str],
+) -> Document:
+    """One row's review, its author unless the platform masked them."""
+    author = metadata.pop("author", None)
+    if author is not None and _ANONYMOUS.search(str(author)):
+        author = None  # "j***8", 匿名用户: a platform's mask, not one person
+    return Document(
+        text=text,
+        turns=turns,
+        locator=f"{path}#{row_id}",
+        encoding=encoding,
+        kind=SourceKind.review,
+        metadata=metadata,
+        participant_hint=str(author) if author else None,
+        segment={c: row[c].strip() for c in segment_columns if (row.get(c) or "").strip()},
+    )
 
 
 def _cell(row: dict[str, str], column: str) -> str:

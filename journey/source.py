@@ -21,6 +21,14 @@ class Role(StrEnum):
     unknown = "unknown"
 
 
+LIKED = "Liked"
+DISLIKED = "Disliked"
+FIELD_LEANS = {LIKED: 1.0, DISLIKED: -1.0}
+"""The section of a review's turn read from a liked / disliked field of its table (Booking's
+Positive and Negative, Glassdoor's Pros and Cons): how the reviewer meant it, whatever its
+words (a terse "Location" in the liked field is praise)."""
+
+
 class Turn(BaseModel):
     """One speaker turn (or one review) inside a source."""
 

@@ -941,3 +941,36 @@ def test_a_follow_up_review_is_the_reviewers_own_later_words_and_a_mask_is_no_au
     assert texts[1] == ["声音大"]
     assert texts[2] == ["安装简单", "追评：用了两个月还不错"]
     assert [d.participant_hint for d in docs] == [None, None, "小王爱吃鱼"]
+
+
+def test_a_booking_style_table_reads_its_liked_and_disliked_fields_and_its_scale(
+    tmp_path: Path,
+) -> None:
+    """A hotel trial: only the Negative column was read (the longer one), so every delight
+    was a complaint; "Nothing" was a pain point; scores out of 10 were read as stars out of 5
+    (5/10 as a five-star stay)."""
+    path = tmp_path / "booking.csv"
+    path.write_text(
+        "Review ID,Hotel,Rating x/10,Title,Positive,Negative,Response from property\n"
+        "R1,Ribera,4.0,Noisy,Location,Street noise until 3am. No sleep.,We are sorry.\n"
+        "R2,Chiado,9.5,Lovely,Marta at reception was a star.,Nothing,\n"
+        "R3,Chiado,8,Fine,,N/A,\n",
+        encoding="utf-8",
+    )
+    docs = read_file(path, max_bytes=MAX_BYTES)
+    assert len(docs) == 2  # R3 said nothing in either field
+    first = docs[0]
+    assert [first.turn_text(t) for t in first.turns] == [
+        "Noisy",
+        "Location",
+        "Street noise until 3am. No sleep.",
+    ]
+    assert [t.section for t in first.turns] == [None, "Liked", "Disliked"]
+    assert first.text == "Noisy\nPositive: Location\nNegative: Street noise until 3am. No sleep."
+    assert [docs[1].turn_text(t) for t in docs[1].turns] == [
+        "Lovely",
+        "Marta at reception was a star.",
+    ]
+    assert all("sorry" not in d.text for d in docs)
+    assert {d.metadata["rating_scale"] for d in docs} == {10}
+    assert any("2 row" in w or "1 of 3 row" in w for w in docs[0].warnings)
