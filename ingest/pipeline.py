@@ -526,7 +526,9 @@ class Ingestor:
             said[turn.speaker] += len(text)
         # (and not someone who came along with them: 儿子 beside 受访者)
         main = max(speaking, key=lambda k: (not is_companion_label(k), said[k]), default=None)
-        for label, role in roles.items():
+        # the file's own participant first: a partner who spoke first had taken P4's number
+        # and Jo, the interviewee of 04_….vtt, was "Participant 6" (a telehealth trial)
+        for label, role in sorted(roles.items(), key=lambda item: item[0] != main):
             if label is not None:
                 number = code if label == main else None
                 shown[label] = (

@@ -426,6 +426,9 @@ _GREETED_NOT_NAMES = _words("World Everyone Everybody All Guys Folks Team There 
 _VOCATIVE_AFTER = re.compile(r"[ \t]*(?:[.!?]|$)")
 """'Thank you so much, Sarah.': a listed name between a comma and the sentence's end."""
 _SHORT_NOT_NAMES = _words("He We It So If Oh Ok My No On In At To Me Us Or As An Is Be By Do Go Up")
+_TWO_LETTER_NAMES = _words("Jo Al Ed Bo Di Vi Ty Cy")
+"""English given names of two letters: a speaker's part that goes too ("Li" may be a word or
+a surname shared by many)."""
 _SHORT_NAME = re.compile(r"(?<![A-Za-z'’-])[A-Z][a-z](?![A-Za-z'’-])")
 _ROLE = (
     "controller|accountant|bookkeeper|assistant|specialist|director|coordinator|administrator"
@@ -1197,7 +1200,9 @@ class Redactor:
             for part in name.split():
                 if part.title() in _NOT_NAMES | _WORD_SURNAMES:
                     continue  # "Helen Price": "Price hike at renewal" names no one
-                if len(part) >= 3 and part[0].isupper() and part.lower() != part.upper():
+                # "Jo Kowalski" is Jo too (two-letter names were left in the text)
+                long_enough = len(part) >= 3 or part in _TWO_LETTER_NAMES
+                if long_enough and part[0].isupper() and part.lower() != part.upper():
                     lookup.setdefault(part, placeholder)
                     if part.isupper():
                         lookup.setdefault(part.capitalize(), placeholder)

@@ -36,7 +36,7 @@ _PARTICIPANT = re.compile(
     r"回答者|参加者|対象者|協力者|話し手|ユーザー|참가자|응답자|사용자)(\s*\d{1,3})?(?-i:\s?[A-Z])?$"
 )
 _GENERIC = re.compile(
-    r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|[A-Z]{1,2}\d{0,3}|business reply)$"
+    r"(?i)^((speaker|person|voice|unknown|guest)\s*\d{0,3}|(?-i:[A-Z]{1,2})\d{0,3}|business reply)$"
 )
 REPLY_LABEL = "Business reply"
 """The speaker of a business's reply pasted into a review's text: no participant."""

@@ -622,6 +622,9 @@ def test_speakers_are_numbered_as_their_files_are_even_with_a_second_voice_on_a_
         "P3_priya.txt": f"Interviewer: Hi.\nPriya: {talk}\n",
         "04_dana.txt": f"Interviewer: Hi.\nDana: {talk}\n",
         "notes_from_sam.txt": f"Interviewer: Hi.\nSam: {talk}\n",
+        # a telehealth trial: the partner spoke first and took the file's number (Jo, who
+        # said most, was "Participant 6")
+        "05_jo_and_greg.txt": f"Interviewer: Hi.\nGreg: Hello!\nJo: {talk} {talk}\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -636,9 +639,14 @@ def test_speakers_are_numbered_as_their_files_are_even_with_a_second_voice_on_a_
     assert spoke["P2_call.txt"][0] == "Participant 2" and len(spoke["P2_call.txt"]) == 2
     assert spoke["P3_[NAME].txt"] == ["Participant 3"]
     assert spoke["04_[NAME].txt"] == ["Participant 4"]
+    jo = next(s.source for s in workspace.catalog.sources("study") if "05_" in s.source.path)
+    said = {t.speaker: t.text for t in jo.turns if t.role is Role.participant}
+    assert len(said) == 2, said
+    assert said["Participant 5"].startswith("The bank feed"), said
     # a file without a number gets one no file of the study claims
     others = spoke["notes_from_[NAME].txt"] + spoke["P2_call.txt"][1:]
     assert not {"Participant 1", "Participant 2", "Participant 3", "Participant 4"} & set(others)
+    assert "Participant 5" not in others
 
 
 def test_a_business_reply_pasted_into_a_review_is_not_the_reviewers_words(
