@@ -274,6 +274,9 @@ def apply_edits(m: JourneyMap, edits: list[Edit]) -> JourneyMap:
             finding.evidence = [edit.pinned] + [
                 e for e in finding.evidence if (e.source_id, e.char_start) != key
             ]
+            # the pinned quote's coded segment joins the finding, and whoever said it is
+            # counted (a pin showed six people's quotes under "5 of 36 participants")
+            _adopt(out, finding, stage.name, key)
         elif edit.op == "unpin" and edit.unpinned is not None:
             left = [e for e in finding.evidence if (e.source_id, e.char_start) != edit.unpinned]
             if left:
@@ -316,6 +319,29 @@ def _rescore(m: JourneyMap) -> None:
     m.recommendations.sort(key=by_priority)
     m.top_pain_points.sort(key=lambda i: by_reach(located[i]))
     m.top_delights.sort(key=lambda i: by_reach(located[i]))
+
+
+def _adopt(m: JourneyMap, finding: Finding, stage: str, key: tuple[str, int]) -> None:
+    """A pinned quote's coded segment moves to the finding (from the theme it was in, which is
+    counted again too), and the finding is counted again; a quote no segment holds counts its
+    speaker among the finding's people all the same."""
+    located = {f.id: (s.name, f) for s, f in findings(m)}
+    left: set[str] = set()
+    for o in m.observations:
+        if (o.evidence.source_id, o.evidence.char_start) == key and o.theme != finding.id:
+            if o.theme:
+                left.add(o.theme)
+            o.theme = finding.id
+    for theme in left & located.keys():
+        stage_name, other = located[theme]
+        rest = [e for e in other.evidence if (e.source_id, e.char_start) != key]
+        other.evidence = rest or other.evidence  # never a finding without a quote
+        _recount(m, other, stage_name)
+    _recount(m, finding, stage)
+    said = {participant_key(e) for e in finding.evidence}
+    if len(said) > finding.participants:
+        finding.participants = len(said)
+        finding.share = round(finding.participants / max(1, m.sources.participants), 3)
 
 
 def _drop_member(m: JourneyMap, finding: Finding, key: tuple[str, int]) -> None:

@@ -349,3 +349,30 @@ def test_an_unpinned_quote_that_was_its_persons_only_one_counts_them_out(sample_
     out = apply_edits(m, [unpin])
     kept = find(out, a.id)
     assert kept is not None and kept[1].participants == 2
+
+
+def test_a_pinned_quote_counts_its_speaker_and_leaves_the_theme_it_was_in(
+    sample_map: JourneyMap,
+):
+    """An API trial pinned another person's quote: six people's quotes showed under "5 of 36
+    participants", and the theme the quote came from still counted them."""
+    a, b = _pains(sample_map)[:2]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    there = b.home_stage or next(s.name for s in sample_map.stages if b in s.pain_points)
+    m = sample_map.model_copy(deep=True)
+    mine = [_coded(a.id, home, f"p{i}", 10 * i) for i in range(1, 3)]
+    theirs = [_coded(b.id, there, f"p{i}", 10 * i) for i in range(7, 10)]
+    m.observations = mine + theirs
+    for finding, members in ((a, mine), (b, theirs)):
+        found = find(m, finding.id)
+        assert found is not None
+        found[1].evidence = [o.evidence for o in members]
+    moved = theirs[0].evidence  # p7's quote, pinned to a
+    found = find(m, a.id)
+    assert found is not None
+    pin = Edit(id="p1", op="pin", anchor=anchor(found[1]), pinned=moved)
+    out = apply_edits(m, [pin])
+    kept, left = find(out, a.id), find(out, b.id)
+    assert kept is not None and kept[1].participants == 3
+    assert kept[1].evidence[0] == moved
+    assert left is not None and left[1].participants == 2 and moved not in left[1].evidence
