@@ -354,8 +354,9 @@ def remove(
 ) -> None:
     """Delete one source from a project, e.g. when a participant withdraws consent.
 
-    Its stored text, its passages in the search index, its stored readings and the file kept
-    for it go; the stored map cites it until `journeymap map` builds it again."""
+    Its stored text, its passages in the search index, its stored readings, the file kept for
+    it, and every stored map version and chat answer that quotes it go; `journeymap map`
+    builds the map again without it."""
     with _opened() as studies:
         study = studies(project)
         stored = study.source(source).source
@@ -365,8 +366,8 @@ def remove(
             raise typer.Exit(1)
         study.delete_source(stored.id)
     err.print(
-        f"deleted {escape(what)}; run `journeymap map --project {escape(project)}` so that "
-        "the map no longer cites it",
+        f"deleted {escape(what)} and every stored map and answer that quoted it; run "
+        f"`journeymap map --project {escape(project)}` for a map without it",
         highlight=False,
     )
 

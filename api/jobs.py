@@ -3,6 +3,7 @@ a job to poll at GET /v1/jobs/{id} instead of blocking for minutes. On a server 
 in the workspace database (assistant/jobs_store.py), leased to the process running them."""
 
 import asyncio
+import json
 import logging
 import os
 import socket
@@ -18,6 +19,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -273,6 +275,19 @@ class Jobs:
                 logger.warning("could not renew the job leases of %s", self.worker)
             if self._rebuild is not None:
                 self._resume_interrupted()
+
+    def forget_results_citing(self, project: str, source_id: str) -> None:
+        """Drop the kept results of a project's jobs that quote a deleted source (a map built
+        before the deletion was still served as a job's result)."""
+        with self._lock:
+            for job in self._jobs.values():
+                cites = job.result is not None and source_id in json.dumps(
+                    jsonable_encoder(job.result)
+                )
+                if job.project == project and cites:
+                    job.result = None
+        if self.store is not None:
+            self.store.forget_results_citing(project, source_id)
 
     def get(self, job_id: str) -> Job | None:
         """A job by id: from the database when there is one (any worker's job), else from

@@ -320,14 +320,16 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         ],
     ) -> str:
         """Delete one source from a project, e.g. when a participant withdraws consent: its
-        text, its chunks in the search index, its stored readings and the file sent for it go.
-        The stored map still cites it until the map is built again (build_journey_map)."""
+        text, its chunks in the search index, its stored readings, the file sent for it, and
+        every stored map version and chat answer that quotes it go. Build the map again
+        (build_journey_map) for a map without it."""
         study = studies(project)
         found = study.source(source).source
         study.delete_source(found.id)
         return (
             f"deleted {found.path} ({found.kind}, {found.participant_id}, id {found.id[:12]}) "
-            f"from {project}; build the map again so that it no longer cites it"
+            f"from {project}, and every stored map and answer that quoted it; build the map "
+            "again (build_journey_map)"
         )
 
     @tool(WRITES)

@@ -352,6 +352,14 @@ class JobStore:
             )
         return datetime.fromisoformat(finished) if updated.rowcount == 1 else None
 
+    def forget_results_citing(self, project: str, source_id: str) -> int:
+        """Drop the results of a project's jobs that quote a deleted source."""
+        with self._transaction() as db:
+            return db.execute(
+                "UPDATE jobs SET result_json=NULL WHERE project=? AND instr(result_json, ?) > 0",
+                (project, source_id),
+            ).rowcount
+
     def get(self, job_id: str) -> StoredJob | None:
         """A job by id, reported interrupted first if its worker's lease ran out."""
         with self._lock:

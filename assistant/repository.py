@@ -207,6 +207,20 @@ class Repository:
                 [(project, i) for i in source_ids],
             )
 
+    def forget_source_everywhere(self, project: str, source_id: str) -> int:
+        """Drop every stored map version and chat answer that quotes a deleted source (a
+        participant who withdrew stayed quoted in the older versions and conversations);
+        returns how many were dropped."""
+        with self._transaction() as db:
+            maps = db.execute(
+                "DELETE FROM maps WHERE project=? AND instr(map_json, ?) > 0", (project, source_id)
+            ).rowcount
+            turns = db.execute(
+                "DELETE FROM conversation_turns WHERE project=? AND instr(answer, ?) > 0",
+                (project, source_id),
+            ).rowcount
+        return maps + turns
+
     # maps: every version built, newest last
     def save_map(self, journey_map: JourneyMap) -> None:
         """Store a built map as its project's newest version (a rebuild of the same inputs

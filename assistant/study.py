@@ -470,14 +470,17 @@ class Study:
         return found[0]
 
     def delete_source(self, source_id: str) -> None:
-        """Delete one source and its chunks, and the file a client sent for it once no other
-        source (another row of the same table) is read from that file. ConflictError while
-        another writer works on the project."""
+        """Delete one source and its chunks, its readings, every stored map version and chat
+        answer that quotes it, and the file a client sent for it once no other source (another
+        row of the same table) is read from that file. ConflictError while another writer works
+        on the project."""
         with self._writing(wait=False):
             stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
             self.workspace.store.delete_sources(self.project, [source_id])
             self.workspace.repository.forget_source_readings(self.project, [source_id])
+            # and no stored map or answer quotes it any more: the next map is built afresh
+            self.workspace.repository.forget_source_everywhere(self.project, source_id)
             self._forget_upload(stored.locator)
 
     def _forget_upload(self, locator: str) -> None:

@@ -420,7 +420,7 @@ def test_remove_deletes_a_source_after_asking_and_says_to_build_the_map_again(_r
     assert first in _run(home, "sources", "-p", "bank").stdout
     gone = _run(home, "remove", first, "-p", "bank", "--yes")
     assert gone.returncode == 0, gone.stderr
-    assert "journeymap map --project bank" in gone.stderr
+    assert "journeymap map --project bank" in gone.stderr and "quoted it" in gone.stderr
     assert first not in _run(home, "sources", "-p", "bank").stdout
     again = _run(home, "remove", first, "-p", "bank", "-y")
     assert again.returncode == 2 and f"no source {first!r}" in again.stderr

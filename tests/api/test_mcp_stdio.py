@@ -124,11 +124,11 @@ async def test_journeymap_mcp_over_stdio_serves_every_tool_and_reports_errors_in
             await call("list_personas", project="fb")
             await call("compare_segments", project="fb", by="plan")
             await call("diff_maps", project="fb", a=built["id"], b=built["id"])
+            resource = await client.read_resource("journeymap://projects/fb/map")
+            assert json.loads(resource.contents[0].text)["id"] == built["id"]
             listed = await call("list_sources", project="fb")
             assert listed["total"] == 2
             await call("delete_source", project="fb", source=listed["sources"][1]["id"])
-            resource = await client.read_resource("journeymap://projects/fb/map")
-            assert json.loads(resource.contents[0].text)["id"] == built["id"]
 
             missing = await client.call_tool("get_theme", {"project": "nope", "theme_id": "x"})
             assert missing.is_error
