@@ -3,7 +3,6 @@
 import getpass
 import json
 import logging
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from journey.labels import EN, AnswerWords, LanguageChoice, answer_words, labels
 from journey.render import Format, encoding_for, format_for, render
 from journey.schema import ChatAnswer, JourneyMap
 from journey.source import Role, SourceKind
+from journey.text import natural_key
 
 app = App(
     name="journeymap",
@@ -148,11 +148,6 @@ def _read_ideal(path: Path) -> IdealJourney:
         raise _fail(JourneymapError(f"{path.name}: cannot read it ({exc.strerror})")) from None
     except JourneymapError as exc:
         raise _fail(exc) from None
-
-
-def _natural(text: str) -> list[tuple[int, int | str]]:
-    """A sort key that orders the numbers in text by value (p2 before p10)."""
-    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
 
 
 def _fail(exc: JourneymapError) -> typer.Exit:
@@ -307,7 +302,7 @@ def sources(project: ProjectOpt) -> None:
     table = Table("id", "path", "kind", "lang", "participant", "turns", "redacted")
     table.columns[1].overflow = "fold"  # reviews.csv#R12 and #R13 told apart at 80 columns
     # in the order a person counts: review 2 before review 10
-    for s in sorted(listed, key=lambda s: _natural(s.path)):
+    for s in sorted(listed, key=lambda s: natural_key(s.path)):
         table.add_row(
             s.id[:10],
             escape(s.path),

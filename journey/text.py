@@ -46,3 +46,8 @@ def said_as(text: str) -> str:
 def han_count(text: str) -> int:
     """How many Chinese characters the text has."""
     return len(HAN_CHAR.findall(text))
+
+
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """A sort key that orders the numbers in text by value (p2 before p10)."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]

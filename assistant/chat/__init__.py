@@ -6,10 +6,11 @@ gathers the findings and quotes, `writers` writes the answer (extractive offline
 configured LLM).
 """
 
+import dataclasses
 from collections.abc import Iterator
 
 from assistant.chat.answer import Gatherer, Grounds
-from assistant.chat.question import Lang, QuestionReader, asks_most
+from assistant.chat.question import Lang, QuestionReader, asks_most, asks_which_one, asks_who
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
 from assistant.mapping import current_map
@@ -92,8 +93,26 @@ class Chat:
         # Chinese question searches with the Chinese frame but is answered in English
         grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question), turn.why)
         if isinstance(grounds, Grounds) and asks_most(question):
-            # "which of those is most common?": the widest first
+            # "which of those is most common?": the widest first (the worst: the most severe
+            # of the widest)
             grounds.facts.sort(key=lambda fact: -fact.finding.participants)
+            if asks_which_one(question) and grounds.facts:
+                # the one asked for, not the list again (it repeated the last answer)
+                grounds.facts = grounds.facts[:1]
+        if isinstance(grounds, Grounds) and asks_who(question) and grounds.facts:
+            # "who said that?": the people, by their ids, for each finding
+            lang = Lang.of(question)
+            named = []
+            for fact in grounds.facts:
+                people = self._gatherer.who(fact.finding)
+                shown = ", ".join(people[:WHO_LISTED])
+                more = len(people) - WHO_LISTED
+                said = lang.t(
+                    f"; raised by {shown}{f' and {more} more' if more > 0 else ''}",
+                    f"；提到的人：{shown}{f' 等 {len(people)} 位' if more > 0 else ''}",
+                )
+                named.append(dataclasses.replace(fact, counts=fact.counts + said))
+            grounds.facts = named
         answer = yield from self._writer.write(question, turn.query, grounds, history)
         if isinstance(grounds, Grounds) and grounds.facts and not answer.abstained:
             # which findings it states, so an assistant can open or curate them next
@@ -115,6 +134,10 @@ class Chat:
             )
             answer = answer.model_copy(update={"conversation_id": conversation})
         yield answer
+
+
+WHO_LISTED = 15
+"""Participants a who-question lists by id for one finding (the rest are counted)."""
 
 
 def _plain(text: str) -> str:

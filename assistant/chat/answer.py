@@ -37,7 +37,8 @@ from journey.schema import (
     ObservationKind,
     PainPoint,
 )
-from journey.text import said_as
+from journey.source import SourceKind
+from journey.text import natural_key, said_as
 
 NULL_QUESTIONS = {
     "en": (
@@ -508,6 +509,15 @@ class Gatherer:
         if f.segment and (n := _in_segment(finding, f)):
             value = f.segment[1]
             counts += lang.t(f"; {n} of them {value}", f"；其中 {value} {n} 位")
+        if f.kind is not None:
+            # "How many reviews complain about plastic?": the reviewers among them (it said
+            # 9 of 47 participants for 5 reviews)
+            of_kind = len(self._people(finding, f.kind))
+            review = f.kind is SourceKind.review
+            counts += lang.t(
+                f"; {of_kind} of them in {'reviews' if review else 'interviews'}",
+                f"；其中{'评论' if review else '访谈'} {of_kind} 位",
+            )
         if f.compared:  # each group's reach, of its own size: the comparison asked for
             key, values = f.compared
             sizes = self.map.sources.segments.get(key, {})
@@ -530,6 +540,23 @@ class Gatherer:
         if f.segment and not _in_segment(finding, f):
             return False  # by its members' counts: the quotes shown are only a few of them
         return any(self._said(e, f) for e in finding.evidence) or bool(f.segment)
+
+    def _people(self, finding: Finding, kind: SourceKind | None = None) -> list[str]:
+        """Who raises a finding, from the map's coded segments (its quotes are a sample), in
+        the order a person counts (P2 before P10, interviews before reviews); of one kind of
+        source when asked."""
+        members = [o.evidence for o in self.map.observations if o.theme == finding.id]
+        said = members or finding.evidence
+        who: dict[str, None] = {}
+        for e in said:
+            source = self._sources.get(e.source_id)
+            if kind is None or (source is not None and source.kind is kind):
+                who.setdefault(participant_label(e.participant_id) or e.source_id[:8], None)
+        return sorted(who, key=natural_key)
+
+    def who(self, finding: Finding) -> list[str]:
+        """Who raises a finding (see _people)."""
+        return self._people(finding)
 
     def _said(self, e: Evidence, f: Filters) -> bool:
         """Whether a quote is of the participant and the kind of source the question names

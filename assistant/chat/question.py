@@ -60,8 +60,24 @@ _WHY_FOLLOW_UP = re.compile(
 """A why-question about the last turn's subject ("why is it so slow?", 为什么这么慢？ after a
 question on refunds): its own words add to that subject, they do not replace it."""
 _MOST = re.compile(
-    r"\bmost (?:common|frequent|often|mentioned|widespread|people)\b|\bbiggest\b"
-    r"|最常见|最多|最普遍",
+    r"\bmost (?:common|frequent|often|mentioned|widespread|people|serious|severe|important|"
+    r"painful|urgent)\b|\bbiggest\b|\bworst\b|\blargest\b"
+    r"|最常见|最多|最普遍|最严重|最糟|最大",
+    re.IGNORECASE,
+)
+_WHICH_ONE = re.compile(
+    r"^\W*(?:and |so |ok(?:ay)?,? )?which (?:of (?:those|these|them|the \w+) |one )?"
+    r"(?:is|was|'s)?\s*(?:the )?(?:worst|biggest|largest|most|main|top|first)\b"
+    r"|^\W*(?:那)?(?:其中)?(?:哪个|哪一个|哪一项|哪条)最",
+    re.IGNORECASE,
+)
+_WHO = re.compile(
+    r"^\W*(?:and |so )?who (?:exactly )?(?:said|says|mentioned|mentions|raised|raises|"
+    r"complained about|talked about|brought up|were they)\b(?: (?:that|this|it|those|these|them|"
+    r"so))?\W*$"
+    r"|^\W*(?:and |so )?which (?:people|participants|customers|users|reviewers) (?:said|mentioned|"
+    r"raised) (?:that|this|it|those|these)\W*$"
+    r"|^\W*(?:那)?(?:是)?谁说的|^\W*(?:那)?(?:都)?(?:有)?哪些人(?:提到|说|提)(?:了|过)?\W*$",
     re.IGNORECASE,
 )
 
@@ -69,6 +85,18 @@ _MOST = re.compile(
 def asks_most(question: str) -> bool:
     """Whether a question asks which finding is the widest ("which of those is most common?")."""
     return bool(_MOST.search(question))
+
+
+def asks_which_one(question: str) -> bool:
+    """Whether a follow-up asks for the one finding that leads ("which of those is worst?"):
+    the answer is that finding alone, not the list again."""
+    return bool(_WHICH_ONE.match(question))
+
+
+def asks_who(question: str) -> bool:
+    """Whether a follow-up asks who said it ("who said that?", 哪些人提到了): the answer names
+    the participants, not the quotes again."""
+    return bool(_WHO.match(question))
 
 
 _GENERIC_WORDS = """
@@ -80,6 +108,7 @@ overall experience opinion view thing something anything everything really much 
 way kind sort general mention mentioned talk talked describe tell told about bit lot enough well
 work worked happen happened there it's what's don't study interview review feedback
 stage touchpoint journey map summarise summarize summary improve improvement reason common
+lol wat wut pls plz tbh btw idk imo u ur ya yeah hey hi ok okay guys
 negative positive suggestion suggest find found confusing confused difficult struggle struggled
 enjoy enjoyed delight delighted moment
 give gave show quote quotes example examples list share provide please fix fixing first prioritise
@@ -342,9 +371,16 @@ class QuestionReader:
         kind = (
             SourceKind.review
             # 评价 is also "to judge" (用户如何评价前台？): only reviews as such
-            if re.search(r"\breviews?\b|(?:评论|评价|点评)(?:里|中|区)|在评论|差评|好评", lower)
+            if re.search(
+                r"\breview(?:s|ers?)?\b|(?:评论|评价|点评)(?:里|中|区)|在评论|差评|好评", lower
+            )
             else SourceKind.interview
-            if re.search(r"\binterviews?\b|访谈", lower)
+            # "interviewees" too (the count of 14 of 47 participants was asked of 7)
+            if re.search(
+                r"\binterview(?:s|ees?)?\b|\bpeople (?:we|i) (?:interviewed|spoke (?:to|with))\b"
+                r"|访谈|受访者",
+                lower,
+            )
             else None
         )
         sentiment = (
@@ -414,6 +450,16 @@ class QuestionReader:
         # searched 配送 again)
         for word in chinese_subject(before):
             frame = frame.replace(word, " ")
+        # and the last stage, when the turn names its own ("what about sign-up?" after "and in
+        # support?" searched "… in support sign-up" and answered about Support)
+        if context.stage and merged.stage != context.stage:
+            for name in self.names.get(context.stage, [context.stage]):
+                frame = re.sub(
+                    rf"(?:\b(?:in|during|at|for|through)\s+(?:the\s+)?)?{re.escape(name)}",
+                    " ",
+                    frame,
+                    flags=re.IGNORECASE,
+                )
         frame = " ".join(frame.split()).rstrip(" ?？.")
         return _resolved(question, asked, f"{frame} {focus}", merged)
 

@@ -334,3 +334,41 @@ def test_when_a_question_is_asked_of_is_no_subject():
     assert topic("What are the biggest problems people had in their first month?") == []
     assert topic("用户在头几个月里遇到了哪些问题？") == []
     assert topic("What do people think of the monthly plan?") == ["monthly", "plan"]
+
+
+def test_which_is_worst_names_one_finding_and_who_said_it_lists_the_people(workspace: Workspace):
+    """A PM trial: "which of those is worst?" and "who said that?" printed the last answer
+    again, word for word; no answer ever said who."""
+    clinic = Chat(workspace, "clinic")
+    first = clinic.ask("What frustrates people about appointments?", conversation="worst")
+    assert not first.abstained and len(first.findings) >= 1
+    worst = clinic.ask("which of those is worst?", conversation="worst")
+    assert not worst.abstained and len(worst.findings) == 1, worst.answer
+    who = clinic.ask("who said that?", conversation="worst")
+    assert not who.abstained and "raised by" in who.answer, who.answer
+    zh = Chat(workspace, "bank")
+    zh.ask("转账有什么问题？", conversation="zh-who")
+    named = zh.ask("哪些人提到了？", conversation="zh-who")
+    assert "提到的人" in named.answer, named.answer
+
+
+def test_a_count_asked_of_reviews_or_interviewees_says_how_many_of_that_kind():
+    """A PM trial: "How many interviewees mentioned the delivery fee?" said 14 of 47
+    participants, reviewers included; "interviewees" was no filter."""
+    from assistant.chat.question import QuestionReader
+
+    reader = QuestionReader([], set(), lambda text: text)
+    assert reader.filters("How many interviewees mentioned the fee?").kind is SourceKind.interview
+    assert reader.filters("What do reviewers say about the fee?").kind is SourceKind.review
+
+
+def test_a_follow_up_on_a_new_subject_leaves_the_last_stage_behind():
+    """A PM trial: "what about sign-up?" after "and in support?" searched "... in support
+    sign-up" and answered about Support."""
+    from assistant.chat.question import QuestionReader
+
+    reader = QuestionReader(["Purchase", "Support"], set(), lambda text: text)
+    history = [("and in support?", "What frustrates people about delivery? and in Support?", "")]
+    turn = reader.resolve("what about sign-up?", history, None)
+    assert "support" not in turn.query.lower() and "sign-up" in turn.query
+    assert turn.filters.stage is None
