@@ -205,13 +205,16 @@ def ingest(
     old version. Exit code 1 if any file was skipped.
     """
     settings = get_settings()
-    options = settings.ingest_options(
-        kind=kind,
-        text_column=text_column,
-        id_column=id_column,
-        segment=_segments(segment or []),
-        segment_columns=tuple(segment_column or ()),
-    )
+    try:
+        options = settings.ingest_options(
+            kind=kind,
+            text_column=text_column,
+            id_column=id_column,
+            segment=_segments(segment or []),
+            segment_columns=tuple(segment_column or ()),
+        )
+    except JourneymapError as exc:
+        raise _fail(exc) from None
     studies = _studies()
     found = 0
     try:

@@ -31,6 +31,7 @@ from ingest.speakers import (
     names_one_person,
 )
 from ingest.store import ChunkStore, Scalar, check_project_name
+from journey.errors import InvalidRequestError
 from journey.source import Role, Source, SourceKind, Turn
 from journey.text import HAN_CHAR
 
@@ -114,6 +115,27 @@ class IngestOptions:
     max_seconds: float = 300.0
     """Time one file may take to be read, redacted and chunked (embedding not counted); a file
     over it is skipped with its reason. A backstop: every step is linear in the file's size."""
+
+    def __post_init__(self) -> None:
+        # every segment attribute is metadata on every chunk of the vector store: 20,000 of
+        # them broke a project's collection for good (a hostile-input trial)
+        named = len(self.segment) + len(self.segment_columns)
+        if named > MAX_SEGMENT_ATTRIBUTES:
+            raise InvalidRequestError(
+                f"{named} segment attributes: at most {MAX_SEGMENT_ATTRIBUTES} (e.g. plan, "
+                "platform, wave); tag sources with the few that tell groups apart"
+            )
+        if long := [k for k in [*self.segment, *self.segment_columns] if len(k) > MAX_SEGMENT_KEY]:
+            raise InvalidRequestError(
+                f"segment attribute {long[0][:40]!r}…: a name has at most {MAX_SEGMENT_KEY} "
+                "characters"
+            )
+
+
+MAX_SEGMENT_ATTRIBUTES = 20
+"""Segment attributes one ingest may tag its sources with (given and from columns)."""
+MAX_SEGMENT_KEY = 64
+"""Characters of a segment attribute's name."""
 
 
 @dataclass

@@ -246,12 +246,26 @@ def _dialect(text: str) -> type[csv.Dialect]:
     return type("_Sniffed", (_Table,), {"delimiter": delimiter})
 
 
+MAX_COLUMNS = 1000
+"""Columns a review table may have: an export has tens; thousands are no table of reviews."""
+
+
 def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str], list[str]]:
     """The table's rows, its columns, and warnings (rows with more cells than the header)."""
     if path.suffix.lower() == ".jsonl":
         return (*_read_jsonl(path, text), [])
     dialect = _dialect(text)
     bad_line = _check_quotes(path, text, dialect)
+    try:
+        header = next(csv.reader(io.StringIO(text), dialect=dialect), [])
+    except csv.Error:
+        header = []  # said below, with the line
+    if len(header) > MAX_COLUMNS:
+        # a header of 5 million commas held a worker for 8 minutes, then was ingested
+        raise UnreadableFileError(
+            f"{path.name}: {len(header):,} columns; a review table has at most {MAX_COLUMNS:,} "
+            "(one row per review, a column each for its text, id, rating, date...)"
+        )
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     overfull: list[int] = []
     try:

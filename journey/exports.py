@@ -652,8 +652,10 @@ _MERMAID_KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr", "%%"
 
 
 def _mermaid_text(text: str, *, title: bool = False) -> str:
-    """Text safe for a Mermaid journey line: one line, no `#` `;` (nor `:` but in the title)."""
-    text = text.replace("#", "").replace(";", ",")
+    """Text safe for a Mermaid journey line: one line, no `#` `;` (nor `:` but in the title),
+    and no markup: Mermaid may render a label as HTML (a title `<script>` or `<img onerror>` was
+    passed through), so angle brackets are shown as single guillemets."""
+    text = text.replace("#", "").replace(";", ",").replace("<", "\u2039").replace(">", "\u203a")
     if not title:
         text = text.replace(":", " -")
     text = " ".join(text.split())

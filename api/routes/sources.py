@@ -20,7 +20,7 @@ from api.jobs import Job, Work, await_or_hand_back, job_accepted, job_response
 from api.models import IngestResult, SourceSummary, source_summary
 from api.uploads import CHUNK_BYTES, Stager, ingest_uploads, staging_folder
 from assistant.study import Incoming, Study, check_project_name
-from journey.errors import MEGABYTE, GoneError, size_text
+from journey.errors import MEGABYTE, GoneError, JourneymapError, size_text
 from journey.source import Source, SourceKind
 
 logger = logging.getLogger(__name__)
@@ -130,14 +130,15 @@ async def upload_sources(
             segment=_segments(form.fields.get("segment", [])),
             segment_columns=[c for c in form.fields.get("segment_column", []) if c.strip()],
         )
-    except ApiError:
+        work = ingest_work(state, project, kept)  # its options are checked here, not in a job
+    except (ApiError, JourneymapError):
         form.discard()
         raise
     job = await await_or_hand_back(
         state.jobs,
         "ingest",
         project,
-        ingest_work(state, project, kept),
+        work,
         state.settings.job_wait_seconds if wait else 0.0,
         request=kept.model_dump(mode="json"),
         inputs=_held(state.studies.open(project), form.files, home),

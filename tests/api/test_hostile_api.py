@@ -129,6 +129,21 @@ def test_more_files_than_allowed_are_refused_with_413_and_nothing_is_stored(
         assert _stored_files(home) == []  # the files read before the fourth were dropped
 
 
+def test_thousands_of_segment_fields_are_refused_with_422_and_nothing_is_stored(
+    client_with, home: Path
+):
+    """A hostile-input trial: 20,000 `segment` fields were queued, broke the project's vector
+    store, and every later upload to it answered 500."""
+    with client_with() as client:
+        fields = {"segment": [f"k{i}=v" for i in range(25)]}
+        files = [("files", ("p1.txt", _interview(1)))]
+        r = client.post("/v1/projects/many/sources", files=files, data=fields)
+        assert r.status_code == 422 and "at most 20" in _error(r)["message"], r.text
+        assert _stored_files(home) == []
+        ok = client.post("/v1/projects/many/sources", files=files, data={"segment": ["plan=a"]})
+        assert ok.status_code == 201, ok.text
+
+
 def test_a_request_over_the_total_limit_is_refused_with_413_and_nothing_is_stored(
     client_with, home: Path
 ):

@@ -364,3 +364,26 @@ def test_a_table_cut_short_by_its_budget_says_what_was_kept_and_a_run_again_adds
     monkeypatch.setattr(pipeline, "_work_clock", lambda: 0.0)
     again = workspace.ingestor("big", IngestOptions(max_seconds=40)).ingest([table], IngestReport())
     assert again.unchanged == kept and len(again.added) == 30 - kept and not again.skipped
+
+
+def test_thousands_of_segment_attributes_are_refused_before_anything_is_stored():
+    """A hostile-input trial: an upload with 20,000 `segment` fields broke its project's
+    vector store for good (every later upload: 500)."""
+    from journey.errors import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError, match="at most 20"):
+        IngestOptions(segment={f"k{i}": "v" for i in range(25)})
+    with pytest.raises(InvalidRequestError, match="at most 64 characters"):
+        IngestOptions(segment={"k" * 65: "v"})
+    assert IngestOptions(segment={"plan": "family"}, segment_columns=("platform",))
+
+
+def test_a_table_of_millions_of_columns_is_refused_at_once(tmp_path: Path):
+    """A 10 MB CSV whose header had 5 million columns held a worker for 8 minutes, then was
+    ingested."""
+    from ingest.errors import UnreadableFileError
+    from ingest.reviews import read_reviews
+
+    text = "review" + "," * 200_000 + "\nthe bank link failed" + "," * 200_000 + "\n"
+    with pytest.raises(UnreadableFileError, match="200,001 columns; a review table has at most"):
+        read_reviews(tmp_path / "commas.csv", text, "utf-8")

@@ -644,3 +644,14 @@ def test_a_delight_in_the_markdown_has_a_strength_not_a_severity(sample_map: Jou
     delight = next(d for s in sample_map.stages for d in s.delights)
     section = report[report.index(delight.title) :][:400]
     assert f"strength {delight.severity}/5" in section and "severity" not in section
+
+
+def test_mermaid_text_carries_no_markup(sample_map: JourneyMap) -> None:
+    """A hostile-input trial: a title `<script>` and an `<img onerror>` passed into the Mermaid
+    export, which a renderer may draw as HTML."""
+    m = sample_map.model_copy(deep=True)
+    m.title = "<script>alert(1)</script>"
+    m.stages[0].name = '<img src=x onerror="alert(1)">'
+    diagram = to_mermaid(m)
+    assert "<" not in diagram and ">" not in diagram
+    assert "\u2039script\u203a" in diagram
