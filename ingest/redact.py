@@ -940,7 +940,39 @@ def _en_names(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), end
 
 
+PIECE_CHARS = 50_000
+"""A text longer than this is redacted (and searched for names) in pieces: each pattern's scan
+of one piece is one short call, so a server reading a 50 MB line stays responsive (one scan of
+the whole line held the interpreter for seconds at a time and froze the API for up to 40 s)."""
+_PIECE_END = re.compile(r"[.!?]\s+|[\u3002\uff01\uff1f\n]\s*|\s+")
+
+
+def pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
+    """`text` in pieces of at most about `size` characters that join back into it, each cut
+    after the last sentence end (else space) of its final tenth, so no PII is cut in two but
+    where a text runs on without a break."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = None
+        for m in _PIECE_END.finditer(text, end - size // 10, end):
+            if text[m.start()] in ".!?\u3002\uff01\uff1f\n" or cut is None:
+                cut = m.end()
+        end = cut if cut is not None and cut > start else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
 def names_in(text: str) -> set[str]:
+    """Names found in free text where the context makes them names (see _names_in), a long
+    text piece by piece."""
+    if len(text) <= PIECE_CHARS:
+        return _names_in(text)
+    return set().union(*(_names_in(piece) for piece in pieces(text)))
+
+
+def _names_in(text: str) -> set[str]:
     """Names found in free text where the context makes them names ('my partner, Dev'), to be
     redacted wherever else the same text uses them ('Dev was quite cross', 'Dev's card'):
     English names whose every word is no ordinary word, Chinese names of two or more
@@ -1230,7 +1262,19 @@ class Redactor:
         return _names_pattern(frozenset(self._lookup))
 
     def redact(self, text: str) -> tuple[str, Counter[str]]:
-        """Return text with PII replaced and the count of each kind replaced."""
+        """Return text with PII replaced and the count of each kind replaced; a long text in
+        pieces cut between sentences (see pieces)."""
+        if len(text) <= PIECE_CHARS:
+            return self._redact(text)
+        counts: Counter[str] = Counter()
+        out: list[str] = []
+        for piece in pieces(text):
+            redacted, found = self._redact(piece)
+            out.append(redacted)
+            counts.update(found)
+        return "".join(out), counts
+
+    def _redact(self, text: str) -> tuple[str, Counter[str]]:
         counts: Counter[str] = Counter()
         parts: list[str] = []
         cursor = 0

@@ -330,3 +330,23 @@ def test_a_chinese_name_is_also_redacted_in_its_familiar_forms() -> None:
     """A banking trial's 客户经理叫刘婷婷, 小刘人很好 kept 小刘 in every export."""
     found = names_in("客户经理叫刘婷婷，人很好。")
     assert {"刘婷婷", "小刘", "老刘"} <= found
+
+
+def test_a_long_text_is_redacted_in_pieces_cut_between_sentences() -> None:
+    """A hostile-input trial: one scan of a 50 MB line held the interpreter for seconds at a
+    time and froze the API. Pieces join back into the text, no email is cut in two, and what
+    is found is what the whole text gives."""
+    from ingest.redact import PIECE_CHARS, pieces
+
+    sentence = "I emailed maria.lopez@example.com and called 020 7946 0321 about it. "
+    text = sentence * (3 * PIECE_CHARS // len(sentence))
+    parts = list(pieces(text))
+    assert "".join(parts) == text and len(parts) >= 3
+    assert all(p.endswith(". ") for p in parts[:-1])
+    out, counts = Redactor({}).redact(text)
+    whole, whole_counts = Redactor({})._redact(text)
+    assert out == whole and counts == whole_counts
+    assert "maria" not in out and counts["email"] == text.count("@")
+    # a line with no break at all is still cut, at a space
+    line = "word " * PIECE_CHARS
+    assert "".join(pieces(line)) == line and max(map(len, pieces(line))) <= PIECE_CHARS
