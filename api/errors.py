@@ -34,6 +34,9 @@ def _problem(error: Mapping[str, Any]) -> str:
         reason = (error.get("ctx") or {}).get("error", "")
         detail = f" ({reason})" if reason else ""
         return f"the request body is not valid JSON{at}{detail}: send a JSON object"
+    if error.get("type") == "extra_forbidden":
+        # a misspelt field ("stagez") was ignored and the default map built (a hostile trial)
+        return f"{'.'.join(loc)}: no such field; check its spelling against the API docs"
     return f"{'.'.join(loc)}: {error.get('msg', '')}"
 
 

@@ -42,6 +42,7 @@ class EditRequest(BaseModel):
     """What a person asks to change."""
 
     model_config = ConfigDict(
+        extra="forbid",  # a misspelt field ("stagez") is an error, not ignored
         use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [

@@ -21,6 +21,7 @@ class Question(BaseModel):
     """A question about the study."""
 
     model_config = ConfigDict(
+        extra="forbid",  # a misspelt field ("stagez") is an error, not ignored
         use_attribute_docstrings=True,
         json_schema_extra={"examples": [{"question": "What frustrates people during onboarding?"}]},
     )

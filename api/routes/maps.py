@@ -26,6 +26,7 @@ class MapRequest(BaseModel):
     """How to build a map; everything is optional."""
 
     model_config = ConfigDict(
+        extra="forbid",  # a misspelt field ("stagez") is an error, not ignored
         use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
@@ -135,7 +136,10 @@ def map_again(studies: Studies, project: str, body: MapRequest) -> Work:
 class IdealDraftRequest(BaseModel):
     """Which stages to draft the intended journey over; by default the map's."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid",  # a misspelt field ("stagez") is an error, not ignored
+        use_attribute_docstrings=True,
+    )
 
     stages: list[str] | None = None
     """Stages in order, as for a map build."""

@@ -15,7 +15,9 @@ class ProjectIn(BaseModel):
     """A project to create."""
 
     model_config = ConfigDict(
-        use_attribute_docstrings=True, json_schema_extra={"examples": [{"name": "freshbox"}]}
+        extra="forbid",  # a misspelt field ("stagez") is an error, not ignored
+        use_attribute_docstrings=True,
+        json_schema_extra={"examples": [{"name": "freshbox"}]},
     )
 
     name: str

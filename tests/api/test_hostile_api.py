@@ -144,6 +144,20 @@ def test_thousands_of_segment_fields_are_refused_with_422_and_nothing_is_stored(
         assert ok.status_code == 201, ok.text
 
 
+def test_a_misspelt_field_is_refused_not_ignored(client_with):
+    """A hostile-input trial: {"stagez": [...]} answered 200 with a default-stage map."""
+    with client_with() as client:
+        assert client.post("/v1/projects", json={"name": "typo"}).status_code == 201
+        r = client.post("/v1/projects/typo/map", json={"stagez": ["Book", "Ride"]})
+        assert r.status_code == 422, r.text
+        assert (
+            _error(r)["message"]
+            == "body.stagez: no such field; check its spelling against the API docs"
+        )
+        chat = client.post("/v1/projects/typo/chat", json={"question": "hi", "conversaton_id": "a"})
+        assert chat.status_code == 422 and "conversaton_id" in _error(chat)["message"]
+
+
 def test_a_request_over_the_total_limit_is_refused_with_413_and_nothing_is_stored(
     client_with, home: Path
 ):
