@@ -248,6 +248,13 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             list[str] | None,
             Field(description="Table columns whose value in each row is its segment"),
         ] = None,
+        replace: Annotated[
+            bool,
+            Field(
+                description="Replace the project's source of the same name (a corrected "
+                "transcript); by default both are kept and a warning says so"
+            ),
+        ] = False,
     ) -> IngestResult:
         """Add a transcript or review table to a project (created if new). Give one of: `path`,
         a file inside the workspace folder; `content`, its text; or `content_base64`, its bytes
@@ -257,7 +264,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         anything else an interview; `survey` for a table of survey answers (a respondent per
         row) or a transcript of survey answers. `segment` tags its participants, e.g.
         {"plan": "family"}; `segment_columns` take each row's segment from a table's columns,
-        e.g. ["platform"]."""
+        e.g. ["platform"]. A file of the same name as a stored source is kept beside it, with
+        a warning, unless `replace` is true (a corrected transcript)."""
         given = [x is not None for x in (path, content, content_base64)]
         if sum(given) != 1:
             raise InvalidRequestError("give exactly one of path, content or content_base64")
@@ -283,7 +291,10 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         else:
             data, name = _decode_base64(content_base64 or ""), filename
         options = state.settings.ingest_options(
-            kind=kind, segment=segment or {}, segment_columns=tuple(segment_columns or ())
+            kind=kind,
+            segment=segment or {},
+            segment_columns=tuple(segment_columns or ()),
+            same_name="replace" if replace else "keep",
         )
         done = ingest_uploads(studies.open(project), [Upload(name, data)], options)
         if len(done.added) > LISTED_AT_MOST:

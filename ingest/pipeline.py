@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ingest.catalog import Catalog
 from ingest.chunking import Chunk, chunk_source
@@ -115,6 +116,11 @@ class IngestOptions:
     max_seconds: float = 300.0
     """Time one file may take to be read, redacted and chunked (embedding not counted); a file
     over it is skipped with its reason. A backstop: every step is linear in the file's size."""
+    same_name: Literal["path", "keep", "replace"] = "path"
+    """What a file sent by a client does to a stored source of the same shown name (its path
+    is a staging folder, never the same twice): `keep` both and say so, or `replace` it (a
+    corrected transcript sent again had become a second P2). `path`, for files read where they
+    are: only a source read from the same path is replaced."""
 
     def __post_init__(self) -> None:
         # every segment attribute is metadata on every chunk of the vector store: 20,000 of
@@ -331,6 +337,10 @@ class Ingestor:
         self._reserved: frozenset[int] = frozenset()
         self._redactor: Redactor | None = None
         """When the file being read runs out of its reading budget (time.thread_time)."""
+        self._by_name: dict[str, set[str]] | None = None
+        """Stored sources' ids by shown name (see IngestOptions.same_name), read once."""
+        self._named_twice: set[str] = set()
+        """Files already said to share a name with a stored source."""
         self._segmented: dict[str, Source] = {}
         """Stored sources given this run's segment, to write (see _resegment)."""
         self.on_batch_stored: Callable[[int], None] = lambda n: None
@@ -477,6 +487,8 @@ class Ingestor:
             self._resegment(sid, document, report)
             return
         prepared = self._prepare(document, kind, sid, file, language)
+        if self.options.same_name != "path":
+            self._namesakes(prepared, file, report)
         turns = prepared.source.turns
         if turns and all(t.role is Role.interviewer for t in turns):
             report.warnings.append(
@@ -491,6 +503,28 @@ class Ingestor:
             # Embedding and storing are not the file's reading time: a long review table
             # embedded batch by batch must not run out of its budget for reading.
             self._deadline += _work_clock() - started
+
+    def _namesakes(self, prepared: _Prepared, file: str, report: IngestReport) -> None:
+        """Replace (or keep and say so) stored sources of the same shown name as a file a
+        client sent: `p02_[NAME].txt` sent again with a correction, or a review table's row
+        `reviews.csv#R12` in a corrected export."""
+        if self._by_name is None:
+            self._by_name = {}
+            for stored in self.catalog.sources(self.project):
+                self._by_name.setdefault(stored.source.path, set()).add(stored.source.id)
+        same = self._by_name.get(prepared.source.path, set()) - {prepared.source.id}
+        if not same:
+            return
+        if self.options.same_name == "replace":
+            prepared.replaces |= same
+        elif file not in self._named_twice:
+            self._named_twice.add(file)
+            shown = prepared.source.path.split("#", 1)[0]
+            report.warnings.append(
+                f"{shown}: the project already has a source of this name, now kept beside it "
+                "(a second voice if it is the same person); to replace the old one, send it "
+                "again with replace=true (or delete the old source)"
+            )
 
     def _resegment(self, sid: str, document: Document, report: IngestReport) -> None:
         """Set this run's segment on a source stored before: its --segment values, and a table

@@ -27,6 +27,15 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/projects/{project}/sources", tags=["sources"])
 
 
+def _flag(value: str | None, name: str) -> bool:
+    """A form field's true or false."""
+    if value is None or value.strip().lower() in ("", "false", "0", "no"):
+        return False
+    if value.strip().lower() in ("true", "1", "yes"):
+        return True
+    raise ApiError(422, "invalid_request", f"{name}: true or false")
+
+
 def _segments(values: list[str]) -> dict[str, str]:
     out = {}
     for value in values:
@@ -59,9 +68,14 @@ _FORM_SCHEMA: dict[str, Any] = {
             "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}],
             "description": "a table column whose value in each row is its segment; repeatable",
         },
+        "replace": {
+            "type": "boolean",
+            "description": "true: a file replaces the project's source of the same name (a "
+            "corrected transcript); by default both are kept and a warning says so",
+        },
     },
 }
-_FIELDS = {"kind", "text_column", "id_column", "segment", "segment_column"}
+_FIELDS = {"kind", "text_column", "id_column", "segment", "segment_column", "replace"}
 _FIELD_BYTES = 64 * 1024
 
 
@@ -129,6 +143,7 @@ async def upload_sources(
             id_column=form.one("id_column"),
             segment=_segments(form.fields.get("segment", [])),
             segment_columns=[c for c in form.fields.get("segment_column", []) if c.strip()],
+            replace=_flag(form.one("replace"), "replace"),
         )
         work = ingest_work(state, project, kept)  # its options are checked here, not in a job
     except (ApiError, JourneymapError):
@@ -194,6 +209,7 @@ class IngestRequest(BaseModel):
     id_column: str | None = None
     segment: dict[str, str] = Field(default_factory=dict)
     segment_columns: list[str] = Field(default_factory=list)
+    replace: bool = False
 
 
 def ingest_work(state: AppState, project: str, request: IngestRequest) -> Work:
@@ -206,6 +222,7 @@ def ingest_work(state: AppState, project: str, request: IngestRequest) -> Work:
         id_column=request.id_column,
         segment=request.segment,
         segment_columns=tuple(request.segment_columns),
+        same_name="replace" if request.replace else "keep",
     )
     return lambda progress: ingest_uploads(
         state.studies.open(project), files, options, progress, keep_for_retry=True

@@ -552,3 +552,31 @@ def test_an_upload_takes_each_rows_segment_from_a_table_column(client: TestClien
     assert "segment set on 2 source(s) already stored" in r.json()["warnings"]
     sources = client.get("/v1/projects/later/sources").json()
     assert {s["segment"]["platform"] for s in sources} == {"ios", "android"}
+
+
+def test_a_corrected_transcript_sent_again_replaces_the_old_one_when_asked(client: TestClient):
+    """An API trial: re-uploading a corrected p02 made a second P2 (`replaced` was always 0 over
+    the API: an upload's path is a staging folder), and its copies made themes of their own."""
+    first = "Interviewer: How was it?\nMarcus: The car was not where the pin said.\n"
+    fixed = first + "Marcus: And the app would not unlock it in the car park.\n"
+    sent = client.post("/v1/projects/redo/sources", files=[("files", ("p02_marcus.txt", first))])
+    assert sent.status_code == 201, sent.text
+    again = client.post("/v1/projects/redo/sources", files=[("files", ("p02_marcus.txt", fixed))])
+    assert again.status_code == 201 and again.json()["replaced"] == 0
+    assert any("already has a source of this name" in w for w in again.json()["warnings"])
+    assert client.get("/v1/projects/redo").json()["sources"] == 2
+    fixed += "Marcus: Billing was fine.\n"
+    replaced = client.post(
+        "/v1/projects/redo/sources",
+        files=[("files", ("p02_marcus.txt", fixed))],
+        data={"replace": "true"},
+    )
+    assert replaced.status_code == 201 and replaced.json()["replaced"] == 2, replaced.text
+    listed = client.get("/v1/projects/redo/sources").json()
+    assert len(listed) == 1 and listed[0]["participant_id"] == "P2"
+    bad = client.post(
+        "/v1/projects/redo/sources",
+        files=[("files", ("p03.txt", first))],
+        data={"replace": "perhaps"},
+    )
+    assert bad.status_code == 422 and _error(bad)["message"] == "replace: true or false"
