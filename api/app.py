@@ -4,9 +4,11 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -85,7 +87,12 @@ def create_app(
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"]
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            # a browser client reads a 202's job link and a list's total
+            expose_headers=["Location", "X-Total-Count"],
         )
     if state.scopes and not settings.public_docs:
         docs = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
@@ -109,7 +116,70 @@ def create_app(
     guarded = _AsgiEndpoint(_require_full_key(state.scopes, mcp_endpoint))
     for path in ("/mcp", "/mcp/"):
         app.router.routes.append(Route(path, guarded, name="mcp", include_in_schema=False))
+    _document_errors(app)
     return app
+
+
+_ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "examples": ["not_found"]},
+                "message": {
+                    "type": "string",
+                    "description": "What went wrong and what to do",
+                    "examples": ["no project 'nope'; list them with GET /v1/projects"],
+                },
+            },
+        }
+    },
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """The OpenAPI document as the wire is: every error is `{"error": {"code", "message"}}`
+    (it documented FastAPI's `{"detail": [...]}` for 422, which no response has), and every
+    operation may answer 4XX and 5XX with it (a generated client had no error type at all)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        components["Error"] = _ERROR_SCHEMA
+        error = {"content": {"application/json": {"schema": _ERROR_REF}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
+                    if code.startswith(("4", "5")):
+                        described = response.get("description") or "Error"
+                        responses[code] = {"description": described, **error}
+                responses.setdefault(
+                    "4XX",
+                    {"description": "The request cannot be served: the message says why", **error},
+                )
+                responses.setdefault(
+                    "5XX", {"description": "A fault of the server or a service it needs", **error}
+                )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _authorization(scope: Scope) -> str | None:

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
 from api.jobs import Jobs
@@ -46,8 +47,21 @@ def get_studies(state: StateDep) -> Studies:
 StudiesDep = Annotated[Studies, Depends(get_studies)]
 
 
-def get_scope(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> set[str]:
+_BEARER = HTTPBearer(
+    auto_error=False,
+    description="A key from JOURNEYMAP_API_KEYS, as `Authorization: Bearer <key>` (none is "
+    "needed when the server has no keys)",
+)
+"""Declared in the OpenAPI document as its security scheme, so generated clients and Swagger's
+Authorize button send the key (it was an optional `authorization` header parameter)."""
+
+
+def get_scope(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)] = None,
+) -> set[str]:
     """The projects the caller may reach: all when no keys are configured."""
+    authorization = f"Bearer {credentials.credentials}" if credentials else None
     scope = scope_of(state.scopes, authorization)
     if scope is None:
         raise ApiError(

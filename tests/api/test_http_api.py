@@ -580,3 +580,40 @@ def test_a_corrected_transcript_sent_again_replaces_the_old_one_when_asked(clien
         data={"replace": "perhaps"},
     )
     assert bad.status_code == 422 and _error(bad)["message"] == "replace: true or false"
+
+
+def test_the_openapi_document_says_the_error_shape_and_the_key_as_the_wire_has_them(
+    client: TestClient,
+):
+    """An API trial: the document promised FastAPI's {"detail": [...]} for 422 while every
+    error is {"error": {"code", "message"}}, left 400-409 undocumented, and declared the key
+    as an optional header parameter, so generated clients would not send it."""
+    doc = client.get("/openapi.json").json()
+    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert "HTTPValidationError" not in json.dumps(doc)
+    error = doc["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["required"] == ["code", "message"]
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "4XX" in responses and "5XX" in responses, (path, method)
+            for code, response in responses.items():
+                if code[0] in "45":
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Error"}, (path, code)
+            if path.startswith("/v1/"):
+                assert operation.get("security") == [{"HTTPBearer": []}], (path, method)
+                names = {p["name"].lower() for p in operation.get("parameters", [])}
+                assert "authorization" not in names, (path, method)
+
+
+def test_a_projects_sources_are_listed_a_page_at_a_time(client: TestClient):
+    """An API trial: limit and offset were ignored (1,200 review rows came back whole)."""
+    rows = "review_id,text\n" + "".join(f"r{i},The app crashed on day {i}.\n" for i in range(7))
+    sent = client.post("/v1/projects/paged/sources", files=[("files", ("reviews.csv", rows))])
+    assert sent.status_code == 201, sent.text
+    whole = client.get("/v1/projects/paged/sources")
+    assert whole.headers["x-total-count"] == "7" and len(whole.json()) == 7
+    page = client.get("/v1/projects/paged/sources", params={"limit": 3, "offset": 5})
+    assert [s["id"] for s in page.json()] == [s["id"] for s in whole.json()][5:]
+    assert page.headers["x-total-count"] == "7"
