@@ -235,7 +235,9 @@ _ZH_LEAD = re.compile(
     r"^(?:但是|可是|不过|然后|所以|而且|其实是|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
     r"主要是|主要|说实话|老实说|我觉得|我感觉|感觉|觉得|"
     r"说实话|说真的|说白了|(?:他|她|医生|客服|护士|人家|对方|工作人员)?说(?![明服法话不起])(?:是)?|"
-    r"我|也|就|还|都|又|但|而|啊|嗯|哦)+"
+    r"我|也|就|还|都|又|但|而|啊|嗯|哦|"
+    # "that, um": a filler, not a pointer (有那个限额, 那个验证码死活收不到)
+    r"有那个|那个|这个)+"
 )
 _ZH_QUOTE_MARKS = re.compile('["\u201c\u201d\u300c\u300d\u300e\u300f]')
 
@@ -262,13 +264,14 @@ of 好多了 ("much better", not 好多 "many"), nor the 嘛 of 干嘛, the 的 
 是…的 statement (根本不是真的 is not 根本不是真); a hospital trial's titles read 那你做这个功能干,
 到底听谁 and 比去医院挤要好多."""
 _ZH_DANGLING = re.compile(
-    r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太|的时候|时候|之前|之后|以后|的话)$"
-    r"|^(?:和|跟|与|及|于是|只要|如果|要是|假如|等到|对于|关于|比如|除了|为了)"
+    r"(?:要|把|被|给|让|和|跟|对|在|从|向|往|说|就|都|也|还|是|很|太|的时候|时候|之前|之后|以后|的话|"
+    r"的那个|那个|这个)$"
+    r"|^(?:和|跟|与|及|于是|只要|如果|要是|假如|等到|对于|关于|比如|除了|为了|的|地|得|了|着|过)"
 )
 """A clause that ends on a verb or preposition still waiting for its object was cut short
-("暗示我们逢年过节要"), and one that is only when or if something happened (结账的时候) or
-opens on a conjunction or preposition (和里面的点菜区, 只要你能看到) has lost its head: it names
-nothing on its own."""
+("暗示我们逢年过节要", 要对着屏幕摇头点头的那个), and one that is only when or if something
+happened (结账的时候) or opens on a conjunction, a preposition or a particle (和里面的点菜区,
+只要你能看到, 的记不住) has lost its head: it names nothing on its own."""
 _UNSAFE = re.compile(
     r"\d|\[[A-Z_ ]+\]|[@#]\w|https?://|www\.|participant \w+|(?-i:\bX{2,}\b)", re.IGNORECASE
 )

@@ -257,6 +257,13 @@ _ZH_LEXICON = {
     # a trial's 1-star "这个准时宝就是个笑话"; "现在已经开始用别家了": gone to a competitor
     "笑话": -2,
     "别家": -1.5,
+    # a bank-app trial: face scans that failed seven or eight times read as nothing
+    "失败": -2,
+    "没检测到": -1.5,
+    "检测不到": -1.5,
+    "识别不了": -2,
+    "识别不出": -2,
+    "收不到": -2,
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
 _ZH_NEUTRAL = re.compile(
@@ -273,7 +280,12 @@ _ZH_NEUTRAL = re.compile(
     r"(?:把|扔|倒|带|收|捡)了?垃圾|垃圾(?=袋|桶|分类|带)|"
     # an apology made (跟我说不好意思久等了), not "not good"; no apology at all (连个不好意思都没有)
     # stays a complaint
-    r"说了?声?不好意思"
+    r"说了?声?不好意思|"
+    # the speaker's own "excuse me" (不好意思啊我先接个电话), not "not good"
+    r"(?<![个连])不好意思(?=[啊呀哈，,。！!、…\s]|$)|"
+    # a card, not a lag (卡 is 卡顿 "it lags"): 信用卡, 银行卡, 工资卡, 卡号 in a banking study
+    r"(?:信用|银行|储蓄|工资|会员|借记|贷记|社保|医保|身份|电话|手机|公交|校园|饭|购物|礼品|积分|"
+    r"[Ss][Ii][Mm]|双)卡|卡(?=号|片|包|券|套|友|内|里的钱|上的钱)"
 )
 MAX_SENTIMENT_CHARS = 2000
 

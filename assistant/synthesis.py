@@ -121,8 +121,9 @@ def _title(title: str | None, phrases: list[str], touchpoint: str | None, chines
     distinctive phrases, or its touchpoint; never a lone word."""
     if title:
         return title
-    about = phrases[0] if phrases else touchpoint or ""
     labels = labels_for("zh" if chinese else "en")  # the language of the theme's own words
+    # a touchpoint by its name in that language (关于phone support的反馈 in a Chinese map)
+    about = phrases[0] if phrases else labels.touchpoint(touchpoint) if touchpoint else ""
     return labels.comments_on.format(about=about) if about else labels.other_comments
 
 

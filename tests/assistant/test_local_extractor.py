@@ -36,6 +36,13 @@ from journey.source import Role, Source, SourceKind, Turn
         ("It logs my morning pain score and I could see the pain line going down.", "neutral"),
         ("It's a pain to cancel.", "pain_point"),
         ("I trust them completely.", "delight"),
+        # a bank-app trial: failures counted and long waits read as nothing or as mild, a card
+        # (信用卡) as a lag (卡)
+        ("识别失败了七八次，每次都说没检测到。", "pain_point"),
+        ("转人工又排了二十多分钟。", "pain_point"),
+        ("我当时想着很简单嘛，结果弄了一个多小时。", "pain_point"),
+        ("我没有信用卡，我女儿不让我办。", "neutral"),
+        ("等了五分钟就到了，很快。", "delight"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
@@ -182,6 +189,10 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "\u2014and the once, sorry, go on."),
         (None, "\u2014yes, four hundred and eighty\u2014"),
         (None, "Yes, [EMAIL] is fine, or my mobile [PHONE]."),
+        # a bank-app trial: a phone call in the middle of the interview
+        (None, "嗯，我在外面，晚点回你。"),
+        (None, "不好意思啊我先接个电话……喂？"),
+        (None, "好了，不好意思，我儿子学校老师打来的。"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -811,3 +822,10 @@ def test_a_number_given_in_a_story_is_not_contact_small_talk():
     units = _units((None, text))
     (reading,) = what_counts(units, [read_sentence(text)])
     assert reading.kind is not ObservationKind.neutral
+
+
+def test_a_count_of_failed_tries_or_a_long_wait_is_a_severe_complaint():
+    """A bank-app trial: a face scan that failed seven or eight times was severity 1 and a
+    40-minute queue 2, below side remarks at 3 and 4."""
+    assert read_sentence("识别失败了七八次，每次都说没检测到。").severity >= 4
+    assert read_sentence("等了快四十分钟才轮到我。").severity >= 4

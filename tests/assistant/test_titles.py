@@ -307,3 +307,12 @@ def test_a_chinese_title_keeps_a_particle_that_belongs_to_its_word():
     assert _clauses("到底听谁的？") == ["到底听谁的"]
     assert _clauses("线上问诊比去医院挤要好多了。") == ["线上问诊比去医院挤要好多了"]
     assert _clauses("配送太慢了。") == ["配送太慢"]
+
+
+def test_a_chinese_title_has_no_filler_pointer_nor_a_particle_for_a_head():
+    """A bank-app trial's titles: 有那个限额, 的记不住, 要对着屏幕摇头点头的那个."""
+    from assistant.keyphrases import _clauses
+
+    assert _clauses("我的记不住，哈哈") == []
+    assert _clauses("那个验证码死活收不到") == ["验证码死活收不到"]
+    assert "要对着屏幕摇头点头的那个" not in _clauses("要对着屏幕摇头点头的那个，我老是弄不好")
