@@ -7,16 +7,25 @@ configured LLM).
 """
 
 import dataclasses
+import re
 from collections.abc import Iterator
 
 from assistant.chat.answer import Gatherer, Grounds
-from assistant.chat.question import Lang, QuestionReader, asks_most, asks_which_one, asks_who
+from assistant.chat.question import (
+    Lang,
+    QuestionReader,
+    asks_most,
+    asks_recommendations,
+    asks_which_one,
+    asks_who,
+)
 from assistant.chat.retrieval import Filters, Retriever
 from assistant.chat.writers import writer_for
 from assistant.mapping import current_map
 from assistant.presets import other_names
 from assistant.workspace import Workspace
 from journey.schema import ChatAnswer, Evidence
+from journey.text import HAN_CHAR as CJK_CHAR
 
 __all__ = ["Chat", "Filters"]
 
@@ -61,6 +70,35 @@ class Chat:
     ) -> list[Evidence]:
         """The citations of the k best passages (see `retrieve_passages`), flattened."""
         return [e for group in self.retrieve_passages(question, k, filters) for e in group]
+
+    def _asks_by(self, question: str) -> str | None:
+        """The segment attribute a question asks which of ("Which hotel has the noise
+        problem?", "by platform", 哪个城市): one with two to twelve values."""
+        for key, values in self.map.sources.segments.items():
+            if key == "persona" or not 2 <= len(values) <= BY_VALUES:
+                continue
+            word = re.escape(key.strip())
+            if CJK_CHAR.search(key):
+                if re.search(rf"哪(?:个|家|些|一个)?{word}|按{word}|各{word}", question):
+                    return key
+            elif re.search(
+                rf"\b(?:which|what|each|per|by|across|between)\s+(?:of the\s+)?{word}(?:e?s)?\b",
+                question,
+                re.IGNORECASE,
+            ):
+                return key
+        return None
+
+    def _recommendations(self, lang: Lang, note: str | None) -> str | None:
+        """The map's top recommendations as lines, each with the findings it answers: "What are
+        the recommendations?" had abstained (no participant says "recommendation")."""
+        recs = [
+            f"- {r.title} ({r.stage}; {', '.join(r.addresses)}; priority {r.priority:.2f})"
+            for r in self.map.recommendations[:RECOMMENDATIONS_LISTED]
+        ]
+        if not recs:
+            return note
+        return "\n".join(x for x in (_listed(recs, lang), note) if x)
 
     def ask(
         self, question: str, filters: Filters | None = None, conversation: str | None = None
@@ -113,6 +151,22 @@ class Chat:
                 )
                 named.append(dataclasses.replace(fact, counts=fact.counts + said))
             grounds.facts = named
+        if isinstance(grounds, Grounds) and grounds.facts and (key := self._asks_by(question)):
+            # "Which hotel has the noise problem?": each finding's reach by that attribute
+            lang = Lang.of(question)
+            sizes = self.map.sources.segments.get(key, {})
+            split = []
+            for fact in grounds.facts:
+                reach = fact.finding.segments.get(key, {})
+                shares = lang.t(", ", "，").join(
+                    lang.t(f"{v} {reach.get(v, 0)} of {n}", f"{v} {n} 位中 {reach.get(v, 0)} 位")
+                    for v, n in sorted(sizes.items(), key=lambda kv: -reach.get(kv[0], 0))
+                )
+                said = lang.t(f"; by {key}: {shares}", f"；按{key}：{shares}")
+                split.append(dataclasses.replace(fact, counts=fact.counts + said))
+            grounds.facts = split
+        if isinstance(grounds, Grounds) and asks_recommendations(question):
+            grounds.note = self._recommendations(Lang.of(question), grounds.note)
         answer = yield from self._writer.write(question, turn.query, grounds, history)
         if isinstance(grounds, Grounds) and grounds.facts and not answer.abstained:
             # which findings it states, so an assistant can open or curate them next
@@ -138,6 +192,20 @@ class Chat:
 
 WHO_LISTED = 15
 """Participants a who-question lists by id for one finding (the rest are counted)."""
+
+
+BY_VALUES = 12
+"""A segment attribute with more values than this is not split in an answer (it would be a
+table, which `journeymap compare --by` is for)."""
+RECOMMENDATIONS_LISTED = 3
+"""The map's recommendations a question on what to do lists, highest priority first."""
+
+
+def _listed(recs: list[str], lang: Lang) -> str:
+    head = lang.t(
+        "The map's recommendations, highest priority first:", "地图给出的建议（按优先级）："
+    )
+    return "\n".join([head, *recs])
 
 
 def _plain(text: str) -> str:

@@ -87,6 +87,19 @@ def asks_most(question: str) -> bool:
     return bool(_MOST.search(question))
 
 
+_RECOMMENDATIONS = re.compile(
+    r"\brecommend(?:ation)?s?\b|\b(?:next steps?|action items?|what (?:should|can|could) "
+    r"(?:we|i|they|the team) (?:do|change|fix|improve))\b|建议|改进措施|该怎么改|怎么改进|下一步",
+    re.IGNORECASE,
+)
+
+
+def asks_recommendations(question: str) -> bool:
+    """Whether a question asks what to do ("What are the recommendations?", 有什么建议): the
+    answer leads with the map's recommendations, highest priority first."""
+    return bool(_RECOMMENDATIONS.search(question))
+
+
 def asks_which_one(question: str) -> bool:
     """Whether a follow-up asks for the one finding that leads ("which of those is worst?"):
     the answer is that finding alone, not the list again."""
@@ -108,6 +121,7 @@ overall experience opinion view thing something anything everything really much 
 way kind sort general mention mentioned talk talked describe tell told about bit lot enough well
 work worked happen happened there it's what's don't study interview review feedback
 stage touchpoint journey map summarise summarize summary improve improvement reason common
+recommend recommendation action next step steps team
 lol wat wut pls plz tbh btw idk imo u ur ya yeah hey hi ok okay guys
 negative positive suggestion suggest find found confusing confused difficult struggle struggled
 enjoy enjoyed delight delighted moment

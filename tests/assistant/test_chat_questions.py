@@ -372,3 +372,24 @@ def test_a_follow_up_on_a_new_subject_leaves_the_last_stage_behind():
     turn = reader.resolve("what about sign-up?", history, None)
     assert "support" not in turn.query.lower() and "sign-up" in turn.query
     assert turn.filters.stage is None
+
+
+def test_a_question_for_recommendations_lists_the_maps_recommendations(workspace: Workspace):
+    """A PM trial: "What are the recommendations?" abstained (no participant says the word)."""
+    clinic = Chat(workspace, "clinic")
+    assert clinic.map.recommendations
+    answer = clinic.ask("What are the recommendations?")
+    assert not answer.abstained, answer.answer
+    assert "The map's recommendations, highest priority first:" in answer.answer
+    assert clinic.map.recommendations[0].title in answer.answer
+
+
+def test_a_which_question_over_a_segment_attribute_gives_each_values_reach(workspace: Workspace):
+    """A hotel trial: "Which hotel has the noise problem?" never named a hotel, though every
+    review had one and the map held each theme's counts per hotel."""
+    chat = Chat(workspace, "plans")
+    answer = chat.ask("Which plan has problems with appointments?")
+    assert not answer.abstained and answer.findings, answer.answer
+    assert "by plan: " in answer.answer
+    split = answer.answer.split("by plan: ")[1]
+    assert " of " in split and {"basic", "premium"} <= set(split.replace(",", " ").split())
