@@ -299,6 +299,30 @@ TITLE_WORDS = (2, 9)
 """Words a title may have (Chinese: twice as many characters as English words)."""
 
 
+_EN_FUNCTION_TEXT = """
+the and was were is are of to in it not but my we our they this that with for at on have had
+has i you he she their there very so too would could
+"""
+_EN_FUNCTION = frozenset(_EN_FUNCTION_TEXT.split())
+_OTHER_FUNCTION_TEXT = """
+el la los las que y es muy por con una del nos pero fue estaba está habitación
+uma não com foi muito
+les et est une très avec pour dans était
+der das und ist nicht ein eine zu mit sehr auch wir
+che è sono molto gli
+"""
+_OTHER_FUNCTION = frozenset(_OTHER_FUNCTION_TEXT.split())
+"""Spanish, Portuguese, French, German and Italian function words no English sentence uses."""
+
+
+def _foreign(text: str) -> bool:
+    """Whether a Latin-script text reads as another language than English (more of its
+    function words are Spanish, French, German... than English)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    other = sum(w in _OTHER_FUNCTION for w in words)
+    return other > 0 and other > sum(w in _EN_FUNCTION for w in words)
+
+
 def is_chinese(text: str) -> bool:
     """Whether a text is mostly Chinese (more Han characters than Latin letters)."""
     han = len(_CJK_RUN.findall(text) and "".join(_CJK_RUN.findall(text)))
@@ -465,6 +489,10 @@ def cluster_titles(
     for c, (texts, docs) in enumerate(zip(clusters, doc_terms, strict=True)):
         chinese = [is_chinese(t) for t in texts]
         majority = 2 * sum(chinese) > len(texts)
+        # and in English when most of its Latin quotes are: a hotel trial's theme of 8 English
+        # quotes and 3 Spanish was titled "El wifi no funcionaba bien en la habitación"
+        latin = [t for t, zh in zip(texts, chinese, strict=True) if not zh]
+        english = 2 * sum(not _foreign(t) for t in latin) >= len(latin)
         # in the map's language when a third of the theme's quotes are (a bilingual study's
         # English map had 退款太慢 over ten English quotes)
         if chinese_map is not None and 3 * sum(zh == chinese_map for zh in chinese) >= len(texts):
@@ -481,7 +509,7 @@ def cluster_titles(
         against = PRAISE if cue is PROBLEM else PROBLEM
         scored: list[tuple[float, int, str]] = []
         for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
-            if zh != majority:
+            if zh != majority or (not zh and english and _foreign(text)):
                 continue
             for clause in _clauses(text):
                 terms = _stemmed(_clause_terms(clause))

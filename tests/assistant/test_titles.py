@@ -316,3 +316,19 @@ def test_a_chinese_title_has_no_filler_pointer_nor_a_particle_for_a_head():
     assert _clauses("我的记不住，哈哈") == []
     assert _clauses("那个验证码死活收不到") == ["验证码死活收不到"]
     assert "要对着屏幕摇头点头的那个" not in _clauses("要对着屏幕摇头点头的那个，我老是弄不好")
+
+
+def test_a_theme_mostly_in_english_is_titled_in_english():
+    """A hotel trial: a wifi theme of 8 English quotes and 3 Spanish was titled "El wifi no
+    funcionaba bien en la habitación"."""
+    (title,) = cluster_titles(
+        [
+            [
+                "El wifi no funcionaba bien en la habitación.",
+                "The wifi kept dropping in our room.",
+                "Wifi was slow and kept dropping.",
+                "WLAN war sehr langsam.",
+            ]
+        ]
+    )
+    assert title == "Wifi was slow and kept dropping"
