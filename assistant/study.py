@@ -261,14 +261,15 @@ class Study:
         return self.studies.workspace
 
     @contextmanager
-    def _writing(self, wait: bool = True) -> Iterator[None]:
+    def _writing(self, wait: bool = True, doing: str = "delete") -> Iterator[None]:
         """Hold the project's writer lock; without `wait`, ConflictError if another writer
-        holds it (a delete asked for while an ingest ran waited for it, 185 s)."""
+        holds it (a delete asked for while an ingest ran waited for it, 185 s; an edit during a
+        build held its request silently for 48 s)."""
         lock = self.studies.lock(self.project)
         if not lock.acquire(blocking=wait):
             raise ConflictError(
                 f"project {self.project!r} is busy: an ingest, map build or edit is running; "
-                "delete when it ends (its job says when)",
+                f"{doing} when it ends (its job says when)",
                 code="project_busy",
             )
         try:
@@ -650,7 +651,7 @@ class Study:
     def edit(self, request: EditRequest, author: str | None = None) -> "Edited":
         """Record an edit (checked against the current map; every quote it brings grounded),
         with who made it; returns it with the map with every edit applied."""
-        with self._writing():
+        with self._writing(wait=False, doing="edit"):
             journey_map = current_map(self.workspace, self.project)
             edit = make_edit(self.workspace, self.project, journey_map, request, author)
             self.workspace.repository.add_edit(self.project, edit)
@@ -679,7 +680,7 @@ class Study:
 
     def undo_edit(self, edit_id: str) -> None:
         """Remove an edit; the next map no longer applies it."""
-        with self._writing():
+        with self._writing(wait=False, doing="undo it"):
             if not self.workspace.repository.delete_edit(self.project, edit_id):
                 raise NotFoundError(
                     f"no edit {edit_id!r} in project {self.project!r}: undone already, or never "

@@ -115,3 +115,20 @@ def test_a_delete_while_another_writer_works_is_refused_at_once(workspace: Works
             studies("busy").delete_source("0123456789ab")
     assert "busy" in studies.names()
     studies("busy").delete()  # and once it ends, the delete goes through
+
+
+def test_an_edit_while_a_build_runs_is_refused_at_once(workspace: Workspace) -> None:
+    """An API trial: an edit sent during a map build held its request silently for 48 s, then
+    answered 404 because the build had renumbered the ids. It answers at once that the project
+    is busy, and says to edit when the build ends."""
+    from journey.edits import EditRequest
+    from journey.errors import ConflictError
+
+    studies = Studies(workspace)
+    studies.create("building")
+    with studies.lock("building"):  # another worker's build
+        with pytest.raises(ConflictError, match="edit when it ends") as refused:
+            studies("building").edit(EditRequest(op="rename", target="pp-x-1", title="New"))
+        assert refused.value.code == "project_busy"
+        with pytest.raises(ConflictError, match="undo it when it ends"):
+            studies("building").undo_edit("e1")
