@@ -60,6 +60,14 @@ from journey.schema import (
 from journey.source import Role, SourceKind
 
 
+def no_sources(project: str) -> str:
+    """What to do about a project with no sources, said to any of the faces (CLI, API, MCP)."""
+    return (
+        f"project {project!r} has no sources yet: add some (`journeymap ingest`, "
+        f"POST /v1/projects/{project}/sources or the ingest_source tool)"
+    )
+
+
 def _summary(stored: Sequence[StoredSource]) -> SourcesSummary:
     sources = [s.source for s in stored]
     segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -350,7 +358,7 @@ def extract_observations(
     catalog.require_project(project)
     stored = catalog.sources(project)
     if not stored:
-        raise InputError(f"project {project!r} has no sources yet; run `journeymap ingest`")
+        raise InputError(no_sources(project))
     redactor = workspace.redactor(project)
 
     def redact(text: str) -> str:

@@ -35,6 +35,7 @@ from assistant.mapping import (
     chosen_stages,
     current_map,
     map_language,
+    no_sources,
     save_map,
     stage_specs,
     with_edits,
@@ -574,9 +575,7 @@ class Study:
         is stored."""
         stored = self.workspace.catalog.sources(self.project)
         if not stored:
-            raise InputError(
-                f"project {self.project!r} has no sources yet; run `journeymap ingest`"
-            )
+            raise InputError(no_sources(self.project))
         given = parse_stages(list(stages)) or None
         chosen = map_language(stored, language)
         kept = auto_preset(self.workspace.repository.latest_map(self.project))

@@ -422,7 +422,7 @@ def read_reviews(
         if found is None:
             raise UnreadableFileError(
                 f"{path.name}: no column of review text found among {', '.join(columns)}; "
-                "name it with --text-column"
+                "name it with --text-column (text_column in the API and MCP)"
             )
         column = found
     if id_column is not None and id_column not in columns:
@@ -507,7 +507,8 @@ def read_reviews(
     if empty:
         docs[0].warnings.append(
             f"{path.name}: {empty} of {len(rows)} row(s) have no text in column {column!r} and "
-            "were skipped; if the reviews are in another column, name it with --text-column"
+            "were skipped; if the reviews are in another column, name it with --text-column "
+            "(text_column in the API)"
         )
     return docs
 
