@@ -120,9 +120,17 @@ def _build(
     """Build and store a map, with a spinner offline and a progress bar over the LLM's
     requests."""
     if not study.studies.uses_llm:
-        with err.status("building the journey map…"):
+        with err.status("building the journey map…") as status:
+            # the spinner says the step the build is at (it said the same for a minute)
             return study.build_map(
-                stages, title=title, preset=preset, language=language, ideal=ideal
+                stages,
+                title=title,
+                preset=preset,
+                language=language,
+                ideal=ideal,
+                phase=lambda fraction, message: status.update(
+                    f"building the journey map: {message}…"
+                ),
             )
     with _progress() as progress:
         model = study.workspace.settings.llm_model

@@ -467,6 +467,7 @@ def build_map(
     ideal: IdealJourney | None = None,
     ideal_strict: bool = True,
     kept_preset: str | None = None,
+    phase: Callable[[float, str], None] | None = None,
 ) -> JourneyMap:
     """The draft journey map of a project's sources. Deterministic but for generated_at (and,
     on the LLM path, as deterministic as the model: its replies are cached).
@@ -475,7 +476,9 @@ def build_map(
     with `extractor` given, that extractor and local naming) extracts, names themes and writes
     recommendations; clustering, counts and grounding are the same whichever it is.
     `members`, if given, receives each pain point's and delight's observations (for benchmarks).
-    `progress(done, total)` is told how extraction requests advance on the LLM path.
+    `progress(done, total)` is told how extraction requests advance on the LLM path, and
+    `phase(fraction, message)` each step of the build (a build job's progress had stayed at
+    "reading sentences" for the whole of a 70 s build).
     A pain point or delight headlines its stage when `min_participants` people raise it.
     `preset` names a journey preset to map into (see assistant/presets.toml) instead of the
     stages chosen for the study (given `stages` still come first).
@@ -492,9 +495,12 @@ def build_map(
             if extractor is None
             else FunctionAnalyst(extractor, model=workspace.embedder.name)
         )
+    said = phase or (lambda fraction, message: None)
+    said(0.0, "reading sentences and extracting observations")
     ex = extract_observations(
         workspace, project, stages, analyst.extractor, preset, language, kept_preset
     )
+    said(0.7, f"grouping {len(ex.observations):,} observations into themes")
     labels = labels_for(ex.language)
     summary = ex.sources
     total = max(summary.participants, len({participant_key(o.evidence) for o in ex.observations}))
@@ -509,7 +515,9 @@ def build_map(
     map_stages = _described(map_stages, total, labels)
     if members is not None:
         members.update(grouped)
+    said(0.85, "naming themes")
     map_stages = analyst.name(map_stages)
+    said(0.92, "writing recommendations and checking every quote")
     recommendations = analyst.recommend(map_stages, labels)
     llm_stats, failures, prompts_used = analyst.report()
     model, analyst_settings = analyst.describe()

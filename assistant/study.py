@@ -528,6 +528,7 @@ class Study:
         preset: str | None = None,
         language: LanguageChoice = "auto",
         ideal: IdealJourney | None = None,
+        phase: Callable[[float, str], None] | None = None,
     ) -> JourneyMap:
         """Build the map (offline, or with the configured LLM), store it as the newest version
         and return it with people's edits applied. Stages as `Name` or `Name: description`;
@@ -559,6 +560,7 @@ class Study:
                 language=language,
                 ideal=ideal,
                 kept_preset=kept,
+                phase=phase,
             )
             save_map(self.workspace, journey_map)
         return with_edits(self.workspace, journey_map)

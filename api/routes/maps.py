@@ -110,7 +110,9 @@ def map_work(study: Study, body: MapRequest) -> Work:
         progress(0.1, "reading sentences and extracting observations")
 
         def requests(done: int, total: int) -> None:  # the LLM path's extraction requests
-            progress(0.1 + 0.8 * done / max(1, total), f"LLM extraction: {done}/{total} requests")
+            # within the build's reading step (see `phase` below: 0.1 to about 0.7)
+            share = 0.85 * 0.7 * done / max(1, total)
+            progress(0.1 + share, f"LLM extraction: {done}/{total} requests")
 
         return study.build_map(
             body.stages or [],
@@ -119,6 +121,7 @@ def map_work(study: Study, body: MapRequest) -> Work:
             preset=body.preset,
             language=body.language,
             ideal=ideal,
+            phase=lambda fraction, message: progress(0.1 + 0.85 * fraction, message),
         )
 
     return work

@@ -118,8 +118,14 @@ def test_the_sample_gets_one_recommendation_per_theme_and_the_scoring_once(
 
 def test_the_same_inputs_give_the_same_map(freshbox: Workspace, freshbox_map: JourneyMap):
     first = freshbox_map.model_dump(mode="json", exclude={"generated_at"})
-    second = build_map(freshbox, "freshbox").model_dump(mode="json", exclude={"generated_at"})
+    # and the build says each step it takes (a job's progress had stayed at its first step)
+    steps: list[tuple[float, str]] = []
+    second = build_map(
+        freshbox, "freshbox", phase=lambda fraction, message: steps.append((fraction, message))
+    ).model_dump(mode="json", exclude={"generated_at"})
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert [f for f, _ in steps] == sorted(f for f, _ in steps) and len(steps) == 4
+    assert steps[1][1].startswith("grouping ") and "observations into themes" in steps[1][1]
 
 
 def test_stages_given_by_the_user_are_used_in_their_order(freshbox: Workspace):
