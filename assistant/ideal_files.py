@@ -140,6 +140,13 @@ def read_ideal(content: str | Mapping[str, Any], name: str = "ideal journey") ->
                 code="ideal_too_large",
             )
         data, node = _parse(content, name)
+    elif len(json.dumps(content, default=str)) > MAX_CHARS:
+        # an object (an API or MCP request) is held to the same size: a 3 MB one grew the
+        # stored map from 24 KB to 6.5 MB
+        raise TooLargeError(
+            f"{name}: over {MAX_CHARS:,} characters; an ideal journey holds at most that",
+            code="ideal_too_large",
+        )
     if isinstance(data, list):  # a bare list of stages
         data = {"stages": data}
     if not isinstance(data, Mapping):

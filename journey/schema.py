@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -319,12 +319,21 @@ def by_priority(rec: Recommendation) -> tuple[float, float, str]:
     return (-rec.priority, -rec.impact, rec.addresses[0] if rec.addresses else "")
 
 
+IDEAL_TEXT = 200
+"""Characters of an intended journey's name, title, feeling or KPI (a 100,000-character stage
+name was echoed whole in an error)."""
+IDEAL_SENTENCE = 1000
+"""Characters of one expectation."""
+IDEAL_ITEMS = 50
+"""Stages, and expectations or KPIs of one stage, an intended journey holds."""
+
+
 class KPI(_Model):
     """A measure the team tracks for a stage of the intended journey (carried, not computed)."""
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
-    name: str
+    name: str = Field(max_length=IDEAL_TEXT)
     """What is measured: `trial-to-paid conversion`, `first-contact resolution`."""
     target: str | float | None = None
     """The value aimed at, as the team writes it (`>= 60%`, 4.5)."""
@@ -335,16 +344,18 @@ class IdealStage(_Model):
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
-    name: str
+    name: str = Field(max_length=IDEAL_TEXT)
     """The stage, named as the map names it (compared ignoring case and spacing)."""
-    expectations: list[str] = Field(default_factory=list)
+    expectations: list[Annotated[str, Field(max_length=IDEAL_SENTENCE)]] = Field(
+        default_factory=list, max_length=IDEAL_ITEMS
+    )
     """What should happen in this stage, one plain sentence each."""
     target_valence: float | None = Field(None, ge=-2, le=2)
     """The feeling aimed at on the emotion curve's scale, -2 (very negative) .. +2."""
-    target_feeling: str | None = None
+    target_feeling: str | None = Field(None, max_length=IDEAL_TEXT)
     """The feeling aimed at as a word (`confident`, `delighted`); without target_valence, the
     study's quotes that carry this emotion label set the target valence."""
-    kpis: list[KPI] = Field(default_factory=list)
+    kpis: list[KPI] = Field(default_factory=list, max_length=IDEAL_ITEMS)
     """Measures the team tracks for the stage."""
 
 
@@ -353,11 +364,11 @@ class IdealJourney(_Model):
 
     model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
-    title: str | None = None
+    title: str | None = Field(None, max_length=IDEAL_TEXT)
     """What this intended journey is (e.g. `Freshbox: the journey we promise`)."""
     origin: str = "given"
     """`given` (a file or request from the user) or how it was drafted."""
-    stages: list[IdealStage] = Field(min_length=1)
+    stages: list[IdealStage] = Field(min_length=1, max_length=IDEAL_ITEMS)
     """Its stages, in order."""
 
 

@@ -477,3 +477,19 @@ def test_the_study_drafts_with_the_configured_llm_from_the_interviewers_question
     assert named["Support"].expectations == ["Support goes smoothly"]
     assert named["Consideration"].expectations == []  # not drafted: left to fill in
     assert read_ideal(text, "draft.yaml") == journey
+
+
+def test_an_intended_journey_is_held_to_its_size_as_an_object_too():
+    """A hostile-input trial: a 3 MB ideal sent as a JSON object grew the stored map from 24 KB
+    to 6.5 MB, and a 100,000-character stage name was echoed whole in an error."""
+    from assistant.ideal_files import read_ideal
+    from journey.errors import InvalidRequestError, TooLargeError
+
+    with pytest.raises(TooLargeError, match="at most"):
+        read_ideal({"stages": [{"name": "Buy", "expectations": ["x" * 300_000]}]})
+    with pytest.raises(InvalidRequestError, match="at most 200 characters") as refused:
+        read_ideal({"stages": [{"name": "x" * 100_000}]})
+    assert len(str(refused.value)) < 2_000
+    with pytest.raises(InvalidRequestError, match="at most 50 items"):
+        read_ideal({"stages": [{"name": "Buy", "expectations": ["e"] * 80}]})
+    assert read_ideal({"stages": [{"name": "Buy", "expectations": ["Fees are clear"]}]})
