@@ -48,7 +48,7 @@ from assistant.waves import diff_maps, diff_slices
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.pipeline import IngestOptions, IngestReport, find_files
-from ingest.readers import SUPPORTED_EXTENSIONS
+from ingest.readers import SUPPORTED_EXTENSIONS, unsupported
 from ingest.store import Hit, check_project_name
 from journey.diff import MapDiff
 from journey.edits import MAX_TITLE, Edit, EditRequest
@@ -409,8 +409,7 @@ class Study:
                 report.skipped.append(
                     (
                         file.name,
-                        f"{file.name}: unsupported file type {suffix or '(none)'}"
-                        f"; use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}",
+                        f"{file.name}: {unsupported(suffix)}",
                     )
                 )
                 refusals.append(UnsupportedError)

@@ -22,7 +22,7 @@ from ingest.document import Document
 from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
-from ingest.readers import SUPPORTED_EXTENSIONS, read_file
+from ingest.readers import SUPPORTED_EXTENSIONS, read_file, unsupported
 from ingest.redact import Redactor, names_in, zh_name_piece
 from ingest.speakers import (
     REPLY_LABEL,
@@ -296,8 +296,7 @@ def _ignored_because(path: Path) -> str | None:
         return "not a regular file (a pipe, socket or device)"
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        hint = "; save it as .csv" if suffix in (".xlsx", ".xls", ".ods", ".numbers") else ""
-        return f"unsupported file type {suffix or '(none)'}{hint}"
+        return unsupported(suffix)
     if _NOT_A_SOURCE.match(path.name):
         return "a project note, not a transcript (name it explicitly to ingest it)"
     return None

@@ -58,6 +58,20 @@ PDF_MAX_PAGES = 20_000
 _XML_DANGER = (b"<!DOCTYPE", b"<!ENTITY")
 
 
+_SHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
+
+
+def unsupported(suffix: str) -> str:
+    """Why a file of this type is not read, and what to do: a spreadsheet is saved as .csv (an
+    upload's .xlsx was told only the list of types)."""
+    if suffix.lower() in _SHEETS:
+        return f"unsupported file type {suffix}; save it as .csv (one row per review)"
+    return (
+        f"unsupported file type {suffix or '(none)'}; "
+        f"use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
+    )
+
+
 def read_file(
     path: Path,
     *,
@@ -69,10 +83,7 @@ def read_file(
     """Read one file into Documents; raise UnreadableFileError with a one-line reason."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        raise UnreadableFileError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}; "
-            f"use one of {', '.join(sorted(SUPPORTED_EXTENSIONS))}"
-        )
+        raise UnreadableFileError(f"{path.name}: {unsupported(suffix)}")
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableFileError(

@@ -144,6 +144,16 @@ def test_thousands_of_segment_fields_are_refused_with_422_and_nothing_is_stored(
         assert ok.status_code == 201, ok.text
 
 
+def test_a_spreadsheet_upload_is_told_to_save_it_as_csv(client_with):
+    """A hostile-input trial: an .xlsx upload was told only the list of types the README
+    promised a hint for."""
+    with client_with() as client:
+        files = [("files", ("reviews.xlsx", b"PK\x03\x04 not really a workbook"))]
+        r = client.post("/v1/projects/sheet/sources", files=files)
+        assert r.status_code == 415, r.text
+        assert "unsupported file type .xlsx; save it as .csv" in _error(r)["message"]
+
+
 def test_a_misspelt_field_is_refused_not_ignored(client_with):
     """A hostile-input trial: {"stagez": [...]} answered 200 with a default-stage map."""
     with client_with() as client:
