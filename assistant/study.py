@@ -694,15 +694,28 @@ class Study:
         continues a conversation whose id it carries."""
         _asked(question)
         return self.studies.chat(self.project).ask(
-            question, conversation=conversation or uuid.uuid4().hex
+            question, conversation=self._continued(conversation)
         )
 
     def stream(self, question: str, conversation: str | None = None) -> Iterator[Any]:
         """As ask, streamed: text pieces as they are written, then the ChatAnswer."""
         _asked(question)
         return self.studies.chat(self.project).stream(
-            question, conversation=conversation or uuid.uuid4().hex
+            question, conversation=self._continued(conversation)
         )
+
+    def _continued(self, conversation: str | None) -> str:
+        """The conversation a question continues (NotFoundError if the project has none of
+        that id: a mistyped id had started a new one silently, and its follow-up lost the
+        context), or a new one's id."""
+        if conversation is None:
+            return uuid.uuid4().hex
+        if not self.workspace.repository.conversation(self.project, conversation):
+            raise NotFoundError(
+                f"no conversation {conversation!r} in project {self.project!r}: continue one "
+                "by the conversation_id an answer gave, or leave it out to start a new one"
+            )
+        return conversation
 
     def chat_log(self) -> Path:
         """A new file for `journeymap chat` to write a session to, as JSONL: in the workspace's

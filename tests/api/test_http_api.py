@@ -107,6 +107,13 @@ def test_upload_build_map_export_recommend_and_ask(client: TestClient):
         "/v1/projects/freshbox/chat", json={"question": "What frustrates people about delivery?"}
     ).json()
     assert not answer["abstained"] and answer["citations"]
+    # a follow-up continues its conversation; a mistyped id is no new conversation (an API
+    # trial's typo lost the context silently)
+    follow = {"question": "and in support?", "conversation_id": answer["conversation_id"]}
+    assert client.post("/v1/projects/freshbox/chat", json=follow).status_code == 200
+    typo = {"question": "and in support?", "conversation_id": "doesnotexist123"}
+    lost = client.post("/v1/projects/freshbox/chat", json=typo)
+    assert lost.status_code == 404 and "no conversation 'doesnotexist123'" in lost.text
     with client.stream(
         "POST",
         "/v1/projects/freshbox/chat",
