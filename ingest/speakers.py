@@ -30,6 +30,10 @@ _PARTICIPANT = re.compile(
     r"patient|parent|student|learner|member|shopper|buyer|passenger|traveller|traveler|tenant|"
     r"受访者|被访者|参与者|访谈对象|用户|客户|顾客|客人|家长|学员|学生|患者|病人|乘客|会员|"
     r"买家|租客|房客|车主|业主|"
+    # who someone is in a family or a school, as labels say it (妈妈： had been read as a name
+    # and "妈妈" rewritten as 受访者3 in every file: "她受访者3出差比较多")
+    r"妈妈|爸爸|母亲|父亲|孩子|小孩|奶奶|爷爷|外婆|姥姥|姥爷|外公|老师|教师|"
+    r"mom|mum|mother|dad|father|child|kid|teacher|grandma|grandpa|grandmother|grandfather|"
     # who came along: a relative's label is no name (儿子： had been redacted as a person
     # everywhere the word was written, "家里有个受访者6")
     rf"{_COMPANIONS}|"

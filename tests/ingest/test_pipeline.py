@@ -727,3 +727,19 @@ def test_a_tables_numeric_row_key_is_shown_as_it_is():
     assert shown == "reviews.jsonl#4111111111111111"
     mail = display_name("/data/r.csv#ann@example.com", SourceKind.review, Redactor({}))
     assert "example.com" not in mail
+
+
+def test_a_family_role_as_a_speaker_label_is_no_name(workspace: Workspace, tmp_path: Path):
+    """An education trial: the label 妈妈 was read as a name, aliased 受访者3 and rewritten in every
+    file ("她受访者3出差比较多", "受访者3这个老师")."""
+    (tmp_path / "p03_family.txt").write_text(
+        "访谈员：孩子平时怎么上课？\n"
+        "妈妈：她妈妈出差比较多，孩子回来跟我说直播课老是卡。\n"
+        "孩子：老师讲得很清楚，就是卡。\n",
+        encoding="utf-8",
+    )
+    _ingest(workspace, [tmp_path])
+    (stored,) = workspace.catalog.sources("study")
+    said = " ".join(t.text for t in stored.source.turns)
+    assert "她妈妈出差比较多" in said and "受访者" not in said
+    assert "妈妈" in said and stored.source.participant_id == "P3"
