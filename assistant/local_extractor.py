@@ -324,6 +324,8 @@ class LocalExtractor:
             )
             if lean > 0 and reading.kind in _PLAIN and sentiment(unit.text) >= 0:
                 reading = _LIKED  # "Location", "Staff were helpful" in the liked field
+            elif lean < 0 and reading.kind is ObservationKind.delight:
+                reading = _WISHED  # "Cheaper enterprise plan" asked for as what to improve
             readings.append(reading)
         return what_counts(units, readings)
 
@@ -369,6 +371,7 @@ class LocalExtractor:
 
 _NOTHING = Reading(ObservationKind.neutral, 0.0, 1, "neutral")
 _LIKED = Reading(ObservationKind.delight, 0.8, 2, "satisfied")
+_WISHED = Reading(ObservationKind.need, 0.0, 1, "hopeful")
 _PLAIN = (ObservationKind.neutral, ObservationKind.action)
 _EVALUATIONS = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
 _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
@@ -536,13 +539,18 @@ def _feeling(text: str, reading: Reading) -> Reading:
 
 
 def review_context(source: Source) -> float:
-    """How a review feels as a whole (-1..+1): its star rating if it has one, else its text.
+    """How a review (or a survey's answers) feels as a whole (-1..+1): its star rating, or an
+    NPS score (0-6 a detractor's, 9-10 a promoter's: a survey's score was never used), if it
+    has one, else its text.
 
     0 for interviews, whose sentences are read on their own.
     """
-    if source.kind is not SourceKind.review:
+    if source.kind not in (SourceKind.review, SourceKind.survey):
         return 0.0
     rating = source.metadata.get("rating")
+    if source.metadata.get("rating_kind") == "nps" and isinstance(rating, int | float):
+        # likelihood to recommend, 0-10: detractors 0-6, passives 7-8, promoters 9-10
+        return max(-1.0, min(1.0, (float(rating) - 7.5) / 2.5))
     scale = source.metadata.get("rating_scale")
     if not isinstance(scale, int | float):  # stored before scales were: above 5 is out of 10
         scale = 10 if isinstance(rating, int | float) and 5 < rating <= 10 else 5

@@ -444,6 +444,7 @@ class Ingestor:
                 text_column=self.options.text_column,
                 id_column=self.options.id_column,
                 segment_columns=self.options.segment_columns,
+                survey=self.options.kind is SourceKind.survey,
             )
         except UnreadableFileError as exc:
             report.skipped.append((name, str(exc)))

@@ -79,6 +79,7 @@ def read_file(
     text_column: str | None = None,
     id_column: str | None = None,
     segment_columns: Sequence[str] = (),
+    survey: bool = False,
 ) -> list[Document]:
     """Read one file into Documents; raise UnreadableFileError with a one-line reason."""
     suffix = path.suffix.lower()
@@ -105,7 +106,9 @@ def read_file(
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: no text in the file")
     if suffix in REVIEW_EXTENSIONS:
-        return read_reviews(path, text, encoding, text_column, id_column, segment_columns)
+        return read_reviews(
+            path, text, encoding, text_column, id_column, segment_columns, survey=survey
+        )
     if suffix == ".json":
         return [_capped(path, _json_document(path, text, encoding))]
     if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_LINES:

@@ -397,9 +397,10 @@ def read_reviews(
     text_column: str | None = None,
     id_column: str | None = None,
     segment_columns: Sequence[str] = (),
+    survey: bool = False,
 ) -> list[Document]:
     """One Document per non-empty row; raise UnreadableFileError if no text column (or a
-    segment column named) is found."""
+    segment column named) is found. Of a `survey`, every open-text question is read."""
     rows, columns, notes = _read_rows(path, text)
     if not rows:
         raise UnreadableFileError(f"{path.name}: no rows; a review table needs a header and rows")
@@ -411,6 +412,11 @@ def read_reviews(
         column = text_column
     pro_con = _pro_con_columns(columns) if text_column is None else None
     main: str | None = None
+    answers = _answer_columns(rows, columns, segment_columns) if survey and not text_column else []
+    if pro_con is None and len(answers) >= 2:
+        # every open question of a survey (the reason for a score, then what to improve): one
+        # was read and the other dropped without a word
+        pro_con = (answers[0], answers[0])
     if pro_con is not None:
         # both fields are read; a review text column beside them too (G2's "Review" with its
         # likes and dislikes); `column` names the fields in warnings
@@ -443,7 +449,12 @@ def read_reviews(
     for n, row in enumerate(rows, start=1):
         fields: list[tuple[str, str, str | None]] = []
         if pro_con is not None:
-            for col, section in ((main, None), (pro_con[0], LIKED), (pro_con[1], DISLIKED)):
+            asked = (
+                [(c, _field_section(c)) for c in answers]
+                if len(answers) >= 2
+                else [(main, None), (pro_con[0], LIKED), (pro_con[1], DISLIKED)]
+            )
+            for col, section in asked:
                 words = _cell(row, col) if col else ""
                 if words and not _NOTHING_SAID.match(words):
                     fields.append((col or "", words, section))
@@ -499,10 +510,13 @@ def read_reviews(
     if not docs:
         raise UnreadableFileError(f"{path.name}: column {column!r} is empty in every row")
     scale = _rating_scale(docs, meta_cols["rating"])
+    nps = meta_cols["rating"] is not None and _nps(meta_cols["rating"])
     if scale is not None:
         for doc in docs:
             doc.metadata["rating_scale"] = scale
-    _warn_copies(path, docs)
+            if nps and scale == 10:
+                doc.metadata["rating_kind"] = "nps"
+    _warn_copies(path, docs, survey)
     docs[0].warnings.extend(notes)
     if empty:
         docs[0].warnings.append(
@@ -546,11 +560,66 @@ def _pro_con_columns(columns: Sequence[str]) -> tuple[str, str] | None:
 
 _NOTHING_SAID = re.compile(
     r"^\W*(?:nothing(?: (?:at all|really|to (?:report|say|add|complain about)))?|none|n/?a|na|"
-    r"nada|nichts|rien|no|nope|nil|-+|\.+|无|没有|暂无|没)\W*$",
+    r"nada|nichts|rien|no|nope|nil|-+|\.+|无|没有|暂无|没|"
+    # nothing, said with a nod ("Nothing really, keep doing what you're doing", "Can't think of
+    # anything"): a survey trial's headline pain point was "Comments on nothing"
+    r"(?:nothing|none|no complaints?|(?:i )?can'?t think of anything)(?: really| at all| much)?"
+    r"(?:\W+(?:keep (?:it up|up the good work|doing what you'?re doing)|it'?s (?:great|fine|"
+    r"perfect|good)|all good|love it|you'?re doing (?:great|well)))?)\W*$",
     re.IGNORECASE,
 )
 """A liked or disliked field filled in with nothing ("Nothing", "N/A", "Nada", 无): no words
 of the review (a hotel trial's "Nothing at all" was a pain point)."""
+
+
+def _answer_columns(
+    rows: list[dict[str, str]], columns: list[str], segment_columns: Sequence[str]
+) -> list[str]:
+    """A survey table's open-text questions, in order: columns whose answers are mostly words
+    (not scores, dates, ids, emails or a segment), answered in at least a fifth of its rows."""
+    sample = rows[:300]
+    out = []
+    for col in columns:
+        words = set(_header_words(col))
+        if (
+            col in segment_columns
+            or _is_reply_column(col)
+            or _is_id_header(col)
+            or words & (_PERSONAL_WORDS | {"date", "time", "submitted", "email", "mail", "name"})
+        ):
+            continue
+        values = [str(r.get(col) or "").strip() for r in sample]
+        given = [v for v in values if v]
+        wordy = [v for v in given if re.search(r"[^\W\d_]{2,}", v) and "@" not in v]
+        if len(given) < 0.2 * len(values) or len(wordy) < 0.8 * max(1, len(given)):
+            continue
+        distinct = len(set(given)) / max(1, len(given))
+        average = sum(len(v) for v in given) / max(1, len(given))
+        if distinct >= 0.3 and average >= 8:  # not a category (plan, country, company size)
+            out.append(col)
+    return out
+
+
+def _field_section(column: str) -> str | None:
+    """A survey question's answers lean as the question asks: what to improve is a complaint
+    or a wish, what is liked is praise; the reason for a score says itself."""
+    if _field_word(column, _CON_WORDS):
+        return DISLIKED
+    if _field_word(column, _PRO_WORDS):
+        return LIKED
+    return None
+
+
+def _nps(header: str) -> bool:
+    """Whether a rating column is the NPS question (likelihood to recommend, 0-10)."""
+    words = set(_header_words(header))
+    return "nps" in words or {"likely", "recommend"} <= words
+
+
+def _rating_words(words: set[str]) -> bool:
+    """A header's words name a rating: a rating, score or stars, or the NPS question ("How
+    likely are you to recommend Planly to a friend or colleague?")."""
+    return bool(words & {"rating", "score", "stars", "nps"}) or {"likely", "recommend"} <= words
 
 
 def _rating_column(columns: Iterable[str]) -> str | None:
@@ -558,7 +627,7 @@ def _rating_column(columns: Iterable[str]) -> str | None:
     rating"); not a count or a vote about the review ("Rating count", "Helpful votes")."""
     for name in columns:
         words = set(_header_words(name))
-        if words & {"rating", "score", "stars"} and not words & {
+        if _rating_words(words) and not words & {
             "count",
             "votes",
             "helpful",
@@ -662,7 +731,7 @@ _REPLY = re.compile(
 商家回复：): a hotel trial's six replies were quoted as guests, one as a delight theme."""
 
 
-def _warn_copies(path: Path, docs: list[Document]) -> None:
+def _warn_copies(path: Path, docs: list[Document], survey: bool = False) -> None:
     """Say when rows repeat another row's text word for word (a banking trial's duplicated
     review was quoted three times in one answer, as if three people said it): each is kept,
     for only the person who made the table knows whether they are copies."""
@@ -674,7 +743,7 @@ def _warn_copies(path: Path, docs: list[Document]) -> None:
         if len(key) >= 20 and key in first:
             copies.append((first[key], row))
         first.setdefault(key, row)
-    if copies:
+    if copies and not survey:  # survey answers repeat ("Price"): each is a respondent's
         a, b = copies[0]
         docs[0].warnings.append(
             f"{path.name}: {len(copies)} row(s) repeat another row's text word for word "

@@ -829,3 +829,31 @@ def test_a_count_of_failed_tries_or_a_long_wait_is_a_severe_complaint():
     40-minute queue 2, below side remarks at 3 and 4."""
     assert read_sentence("识别失败了七八次，每次都说没检测到。").severity >= 4
     assert read_sentence("等了快四十分钟才轮到我。").severity >= 4
+
+
+def test_an_nps_score_gives_a_survey_answer_its_lean():
+    """An NPS trial: the 0-10 likelihood to recommend was never used (surveys had no context)."""
+    from assistant.local_extractor import review_context
+
+    def answer(score: int) -> Source:
+        return Source(
+            id="s",
+            path="nps.csv#R1",
+            kind=SourceKind.survey,
+            language="en",
+            participant_id="respondent 1",
+            turns=[
+                Turn(
+                    index=0,
+                    speaker=None,
+                    role=Role.participant,
+                    text="Price.",
+                    char_start=0,
+                    char_end=6,
+                )
+            ],
+            metadata={"rating": score, "rating_scale": 10, "rating_kind": "nps"},
+        )
+
+    assert review_context(answer(2)) == -1.0 and review_context(answer(10)) == 1.0
+    assert review_context(answer(6)) < 0 < review_context(answer(9))

@@ -974,3 +974,35 @@ def test_a_booking_style_table_reads_its_liked_and_disliked_fields_and_its_scale
     assert all("sorry" not in d.text for d in docs)
     assert {d.metadata["rating_scale"] for d in docs} == {10}
     assert any("2 row" in w or "1 of 3 row" in w for w in docs[0].warnings)
+
+
+def test_a_survey_table_has_every_open_question_read_and_its_nps_score_kept(
+    tmp_path: Path,
+) -> None:
+    """An NPS trial: only "What is the main reason for your score?" was read and "What is one
+    thing we could improve?" dropped without a word; the 0-10 score was never used; "Nothing
+    really, keep doing what you're doing" was a pain theme."""
+    path = tmp_path / "nps.csv"
+    path.write_text(
+        "Response ID,Submitted at,How likely are you to recommend Planly to a friend or "
+        "colleague?,What is the main reason for your score?,What is one thing we could "
+        "improve?,Plan,Email\n"
+        "R1,2024-09-12,2,The price jumped when we grew past ten seats.,Cheaper enterprise "
+        "plan,Team,a@example.com\n"
+        "R2,2024-09-13,10,So easy to use for the whole team.,"
+        '"Nothing really, keep doing what you\'re doing",Free,\n'
+        "R3,2024-09-14,7,Solid for day to day tasks and boards.,A timeline view,Team,\n",
+        encoding="utf-8",
+    )
+    docs = read_file(path, max_bytes=MAX_BYTES, survey=True)
+    said = [[(d.turn_text(t), t.section) for t in d.turns] for d in docs]
+    assert said[0] == [
+        ("The price jumped when we grew past ten seats.", None),
+        ("Cheaper enterprise plan", "Disliked"),
+    ]
+    assert said[1] == [("So easy to use for the whole team.", None)]
+    assert docs[0].metadata["rating"] == 2 and docs[0].metadata["rating_kind"] == "nps"
+    assert all("example.com" not in d.text for d in docs)
+    # a review table is read as before: one text column
+    reviews = read_file(path, max_bytes=MAX_BYTES)
+    assert all(len(d.turns) == 1 for d in reviews)
