@@ -29,6 +29,7 @@ from ingest.speakers import (
     assign_roles,
     is_companion_label,
     is_generic_label,
+    is_role_label,
     names_one_person,
 )
 from ingest.store import ChunkStore, Scalar, check_project_name
@@ -86,6 +87,15 @@ _DATE_IN_NAME = re.compile(
 _NUMBER_IN_NAME = re.compile(r"(?<![^\W_])(?!(?:19|20)\d\d(?![^\W_]))\d{1,4}(?![^\W_])")
 """A number standing as its own part of a file's name (interview_02, 03-anna), not one glued to
 letters (utf16, g1, mp3), a year or part of a date."""
+
+
+_ROLE_PREFIX = re.compile(r"^([^\W\d_]+)[ _-]*0*\d")
+"""The word a file's name opens with before its number (parent_01_wang: parent)."""
+_PLAIN_ROLES = frozenset(
+    {"p", "participant", "respondent", "interviewee", "interview", "user", "customer", "r", "a"}
+    | {"answer", "受访者", "被访者", "参与者", "访谈对象", "用户", "客户"}
+)
+"""Words that number a study's participants as one series (interview_02 is P2)."""
 
 
 def _last_number(document: Document) -> int | None:
@@ -710,6 +720,14 @@ class Ingestor:
             return shown[speakers[0]] or speakers[0]
         # "受访者" in every file is not one person: each file's participant is its own
         if (number := _last_number(document)) is not None:
+            # numbered within a role (parent_01_wang.txt and student_01_liu.txt were both P1,
+            # one person to every count): "Parent 1", "Student 1"
+            role = _ROLE_PREFIX.match(_DATE_IN_NAME.sub(" ", Path(document.locator).stem))
+            if role and is_role_label(role.group(1)) and role.group(1).lower() not in _PLAIN_ROLES:
+                word = role.group(1)
+                return (
+                    f"{word}{number}" if HAN_CHAR.match(word) else f"{word.capitalize()} {number}"
+                )
             return f"P{number}"
         if len(speakers) == 1:  # else the next free pseudonym, as a named speaker would get
             # ("source 3f2a1b9c" read as no one); keyed by the source, so the file keeps it

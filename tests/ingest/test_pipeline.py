@@ -743,3 +743,19 @@ def test_a_family_role_as_a_speaker_label_is_no_name(workspace: Workspace, tmp_p
     said = " ".join(t.text for t in stored.source.turns)
     assert "她妈妈出差比较多" in said and "受访者" not in said
     assert "妈妈" in said and stored.source.participant_id == "P3"
+
+
+def test_files_numbered_within_roles_are_different_people(workspace: Workspace, tmp_path: Path):
+    """An education trial: parent_01_wang.txt and student_01_liu.txt were both P1 (numbered by
+    the last number in the name), so 6 interviews counted 5 people."""
+    talk = "The live class keeps freezing and the homework scan misreads everything."
+    (tmp_path / "parent_01_wang.txt").write_text(f"访谈员：好。\n家长：{talk}\n", encoding="utf-8")
+    (tmp_path / "student_01_liu.txt").write_text(
+        f"访谈员：好。\n学生：{talk} Again.\n", encoding="utf-8"
+    )
+    (tmp_path / "interview_02.txt").write_text(
+        f"Interviewer: Hi.\nParticipant: {talk}\n", encoding="utf-8"
+    )
+    _ingest(workspace, [tmp_path])
+    ids = sorted(s.source.participant_id for s in workspace.catalog.sources("study"))
+    assert ids == ["P2", "Parent 1", "Student 1"]
