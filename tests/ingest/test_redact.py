@@ -267,6 +267,8 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("我姓王，叫王秀兰，今年七十二。", "我姓[NAME]，叫[NAME]，今年七十二。"),
         ("我们那个孙大夫人挺好的。", "我们那个[NAME]大夫人挺好的。"),
         ("我儿子小名叫豆豆。", "我儿子小名叫[NAME]。"),
+        # an education trial: a verb said twice after 孩子 is no pet name
+        ("每二十分钟提醒孩子看看远处。", "每二十分钟提醒孩子看看远处。"),
         ("收件人陈晓燕，麻烦放门口。", "收件人[NAME]，麻烦放门口。"),
         # a banking trial: a spouse of many years, "她叫", "叫我", who the interviewer is; a
         # job is no name
