@@ -139,7 +139,11 @@ TURNED = re.compile(
     # what they would have done, or expected, and was not offered: "I'd have happily paid a
     # fee just to talk to a person", "I'd have thought they could just pass it along"
     r"(?:i'?d|i would|we'?d|we would) have (?:happily|gladly|willingly) \w+|"
-    r"(?:i'?d|i would|we'?d|we would) have thought\b)",
+    r"(?:i'?d|i would|we'?d|we would) have thought\b)"
+    # "the network is fine, yet yours lags" (网络明明很好，就你们卡): the praise is conceded
+    r"|明明.{0,12}?(?:很好|挺好|好好的|正常|没问题|可以).{0,12}?(?:就|却|还是|偏偏|但|可)"
+    # and what was liked is gone (最喜欢的老师突然不教了)
+    r"|最喜欢的.{0,8}?(?:突然|忽然|居然|竟然)?(?:不|没|换|走|停)",
     _I,
 )
 """Praise words turned into a complaint: a good thing that stopped ("Was great until the

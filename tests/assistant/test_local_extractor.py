@@ -43,6 +43,9 @@ from journey.source import Role, Source, SourceKind, Turn
         ("我当时想着很简单嘛，结果弄了一个多小时。", "pain_point"),
         ("我没有信用卡，我女儿不让我办。", "neutral"),
         ("等了五分钟就到了，很快。", "delight"),
+        # an education trial: praise conceded (明明), what was liked taken away
+        ("网络明明很好，就你们卡。", "pain_point"),
+        ("孩子最喜欢的老师突然不教了。", "pain_point"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
