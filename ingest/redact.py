@@ -474,7 +474,7 @@ _OPENS_BEFORE = re.compile(r"(?:^|[.!?:\n]\s*|\b(?:hi|hello|hey|yes|yeah|ok|okay
 # After a given name that is no ordinary word, a verb of someone acting makes it a name too
 # ("Peter was really helpful", "Priya from support").
 _ACTS_AFTER = re.compile(
-    r"[ \t](?:was|is|did|does|got|gets|came|comes|gave|gives|sent|sends|went|looked|took"
+    r"[ \t](?:was|is|has|had|did|does|got|gets|came|comes|gave|gives|sent|sends|went|looked|took"
     r"|checked|knew|made|kept|tried|from|at[ \t]the|on[ \t]the[ \t]phone"
     r"|in[ \t](?:support|sales|billing|accounts|finance|customer[ \t]service|customer[ \t]care"
     r"|the[ \t]shop|the[ \t]store|reception))(?![A-Za-z])"

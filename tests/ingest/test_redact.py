@@ -206,6 +206,9 @@ def test_a_colleague_named_after_their_role_is_a_name():
         ("Callum, my physio, was sharp.", "[NAME], my physio, was sharp."),
         ("She's called Folasade, and she was lovely.", "She's called [NAME], and"),
         ("Ngozi was very patient about it.", "[NAME] was very patient"),
+        # a survey trial's support staff, names of Faker's European lists
+        ("Had a billing mess and Marta sorted it.", "and [NAME] sorted it"),
+        ("Jonas has been fantastic.", "[NAME] has been fantastic"),
         ("Sarah in support was lovely and refunded me.", "[NAME] in support was lovely"),
     ]:
         out, counts = redactor.redact(text)
