@@ -770,6 +770,15 @@ class Study:
             return stored if stored.personas else with_personas(stored)
         return with_edits(self.workspace, build_map(self.workspace, self.project))
 
+    def _attribute(self, journey_map: JourneyMap, by: str) -> str:
+        """A segment attribute as the map writes it, however the question cased it (`--by
+        plan` for a column named Plan: a survey trial's compare said there was none)."""
+        segments = journey_map.sources.segments
+        if by in segments:
+            return by
+        folded = [k for k in segments if k.casefold() == by.strip().casefold()]
+        return folded[0] if len(folded) == 1 else by
+
     def _segment_values(self, journey_map: JourneyMap, by: str) -> dict[str, int]:
         values = journey_map.sources.segments.get(by)
         if values is None:
@@ -792,6 +801,7 @@ class Study:
         journey_map = self._map_now(stored_only)
         if by is None:
             return journey_map, journey_map.personas
+        by = self._attribute(journey_map, by)
         self._segment_values(journey_map, by)
         return journey_map, personas_by_segment(journey_map, by)
 
@@ -800,6 +810,7 @@ class Study:
         per group with intervals, and the themes whose share differs most, tested (of the
         stored map only with `stored_only`)."""
         journey_map = self._map_now(stored_only)
+        by = self._attribute(journey_map, by)
         self._segment_values(journey_map, by)
         found = compare(journey_map, by, limit)
         if len(found.groups) < 2:
@@ -844,6 +855,7 @@ class Study:
         if by is None:
             return diff_maps(self._version(a), self._version(b), self.workspace.embedder.embed)
         journey_map = self._map_now(stored_only)
+        by = self._attribute(journey_map, by)
         values = self._segment_values(journey_map, by)
         for value in (a, b):
             if value not in values:

@@ -138,6 +138,9 @@ def test_http_compares_diffs_and_lists_personas(client: TestClient):
     compared = client.get("/v1/projects/waves/compare", params={"by": "wave", "limit": 3})
     assert compared.status_code == 200, compared.text
     assert compared.json()["by"] == "wave" and len(compared.json()["themes"]) <= 3
+    # an attribute named in another case is the same one (`--by plan` for a column Plan)
+    cased = client.get("/v1/projects/waves/compare", params={"by": "WAVE", "limit": 3})
+    assert cased.status_code == 200 and cased.json()["by"] == "wave", cased.text
     sliced = client.get("/v1/projects/waves/diff", params={"a": "1", "b": "2", "by": "wave"})
     assert sliced.status_code == 200 and sliced.json()["b"] == "wave=2"
     md = client.get(
