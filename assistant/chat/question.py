@@ -23,12 +23,12 @@ _PAIN = re.compile(
     r"frustrat|annoy|complain|problem|pain|issue|difficult|\bhard\b|hassle|hate|bad|worst|"
     r"wrong|fail|struggl|confus|unhappy|(?:dis|un)satisf|disappoint|\bfix|improv|weakness|"
     r"不满|问题|麻烦|困难|抱怨|改进|改善|痛点|缺点|槽点|吐槽|不足|短板|差评|投诉|低分|一星|"
-    r"\b(?:one|1|two|2)[- ]stars?\b|low (?:rating|score)s?",
+    r"\b(?:one|1|two|2)[- ]stars?\b|low (?:rating|score)s?|detractor|贬损者",
     re.IGNORECASE,
 )
 _JOY = re.compile(
     r"\blike|love|enjoy|delight|happy|best|good|great|positive|highlight|strength|satisf|"
-    r"prais|compliment|满意|喜欢|开心|亮点|优点|惊喜|长处|优势|好评|称赞|表扬|夸|点赞|赞扬",
+    r"prais|compliment|promoter|满意|喜欢|开心|亮点|优点|惊喜|长处|优势|好评|称赞|表扬|夸|点赞|赞扬|推荐者",
     re.IGNORECASE,
 )
 """A question about what pleases: "有什么亮点？" and "有哪些让用户满意或惊喜的地方？" ask for
@@ -123,6 +123,7 @@ work worked happen happened there it's what's don't study interview review feedb
 stage touchpoint journey map summarise summarize summary improve improvement reason common
 recommend recommendation action next step steps team
 lol wat wut pls plz tbh btw idk imo u ur ya yeah hey hi ok okay guys
+detractor promoter passive nps score low high give
 negative positive suggestion suggest find found confusing confused difficult struggle struggled
 enjoy enjoyed delight delighted moment
 give gave show quote quotes example examples list share provide please fix fixing first prioritise

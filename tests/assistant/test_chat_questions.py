@@ -393,3 +393,14 @@ def test_a_which_question_over_a_segment_attribute_gives_each_values_reach(works
     assert "by plan: " in answer.answer
     split = answer.answer.split("by plan: ")[1]
     assert " of " in split and {"basic", "premium"} <= set(split.replace(",", " ").split())
+
+
+def test_nps_words_frame_a_question_rather_than_name_its_subject():
+    """An NPS trial: "Why do detractors give low scores?" and "What do promoters love?" said
+    the study has nothing on this (no respondent writes "detractor")."""
+    from assistant.chat.question import QuestionReader, topic
+
+    reader = QuestionReader([], set(), lambda text: text)
+    assert topic("Why do detractors give low scores?") == []
+    assert reader.filters("Why do detractors give low scores?").sentiment == "pain"
+    assert reader.filters("What do promoters love?").sentiment == "delight"
