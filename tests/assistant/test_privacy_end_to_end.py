@@ -43,11 +43,11 @@ CHINESE = """访谈者：配送怎么样？
 """
 
 EARLIER = """Interviewer: Who told you about the app?
-P9: Then Xiomara Okonkwo showed it to me, but the delivery fee surprised me.
+P9: Then Zarvina Okonkwo showed it to me, but the delivery fee surprised me.
 """
 
 LATER = """Interviewer: How was checkout?
-Xiomara Okonkwo: The delivery fee only showed at the last step, that was annoying.
+Zarvina Okonkwo: The delivery fee only showed at the last step, that was annoying.
 """
 
 REVIEWS = """id,title,review,rating
@@ -89,7 +89,7 @@ def test_planted_personal_data_reaches_no_store_map_export_or_answer(
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     ingestor = workspace.ingestor("study", IngestOptions())
-    # p03 mentions Xiomara Okonkwo before p04 makes her a speaker: a separate, earlier ingest.
+    # p03 mentions Zarvina Okonkwo before p04 makes her a speaker: a separate, earlier ingest.
     early = [tmp_path / n for n in ("p01_sarah.md", "p02_wang.txt", "p03.txt", "reviews.csv")]
     ingestor.ingest(early, IngestReport())
     report = workspace.ingestor("study", IngestOptions()).ingest(

@@ -66,22 +66,22 @@ def test_a_name_mentioned_before_it_is_a_speaker_label_is_redacted_everywhere(
 ) -> None:
     earlier = tmp_path / "p01.txt"
     earlier.write_text(
-        "Interviewer: Who helped you?\nP1: Then Xiomara Quispe showed me the app.\n",
+        "Interviewer: Who helped you?\nP1: Then Zarvina Quispe showed me the app.\n",
         encoding="utf-8",
     )
     later = tmp_path / "p02.txt"
     later.write_text(
-        "Interviewer: How was checkout?\nXiomara Quispe: Slow, the card page froze twice.\n",
+        "Interviewer: How was checkout?\nZarvina Quispe: Slow, the card page froze twice.\n",
         encoding="utf-8",
     )
     _ingest(workspace, earlier)
     report = _ingest(workspace, later)
     assert report.reredacted == 1
     for stored in workspace.catalog.sources("study"):
-        assert "Xiomara" not in stored.source.model_dump_json()
+        assert "Zarvina" not in stored.source.model_dump_json()
         assert "Quispe" not in stored.source.model_dump_json()
     chunks = workspace.store.query("study", "then she showed me the app", n=10)
-    assert chunks and not any("Xiomara" in h.text or "Quispe" in h.text for h in chunks)
+    assert chunks and not any("Zarvina" in h.text or "Quispe" in h.text for h in chunks)
     assert len({h.id for h in chunks}) == workspace.store.count("study")
 
 
