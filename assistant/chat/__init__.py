@@ -130,6 +130,11 @@ class Chat:
         # answered in the language of the words just typed: "and the pricing?" after a
         # Chinese question searches with the Chinese frame but is answered in English
         grounds = self._gatherer.gather(turn.query, turn.filters, Lang.of(question), turn.why)
+        # "who said that?" after "which of those is worst?" is about that one finding
+        narrowed = bool(history) and asks_which_one(history[-1][0]) and not asks_most(question)
+        if isinstance(grounds, Grounds) and narrowed and grounds.facts:
+            grounds.facts.sort(key=lambda fact: -fact.finding.participants)
+            grounds.facts = grounds.facts[:1]
         if isinstance(grounds, Grounds) and asks_most(question):
             # "which of those is most common?": the widest first (the worst: the most severe
             # of the widest)

@@ -346,6 +346,8 @@ def test_which_is_worst_names_one_finding_and_who_said_it_lists_the_people(works
     assert not worst.abstained and len(worst.findings) == 1, worst.answer
     who = clinic.ask("who said that?", conversation="worst")
     assert not who.abstained and "raised by" in who.answer, who.answer
+    # about the one finding the turn before named, not the list before it
+    assert who.findings == worst.findings, (who.findings, worst.findings)
     zh = Chat(workspace, "bank")
     zh.ask("转账有什么问题？", conversation="zh-who")
     named = zh.ask("哪些人提到了？", conversation="zh-who")
