@@ -2,6 +2,7 @@
 findings and participants' quotes an answer is built from (never padded below the bar)."""
 
 import re
+import shlex
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -318,7 +319,7 @@ class Gatherer:
         """For a question comparing groups: what the per-group counts are and how to test them."""
         if not f.compared:
             return None
-        key = f.compared[0]
+        key = shlex.quote(f.compared[0])  # pasted as written: `--by 'Trip type'`
         return lang.t(
             f"Per group: the participants who raised each finding, of the group's size. Whether a "
             f"gap is more than chance: `journeymap compare --by {key}` (groups under {FLOOR} "

@@ -406,3 +406,15 @@ def test_nps_words_frame_a_question_rather_than_name_its_subject():
     assert topic("Why do detractors give low scores?") == []
     assert reader.filters("Why do detractors give low scores?").sentiment == "pain"
     assert reader.filters("What do promoters love?").sentiment == "delight"
+
+
+def test_a_segment_attribute_with_a_space_is_quoted_in_the_command_an_answer_suggests():
+    """A hotel trial: the answer suggested `journeymap compare --by Trip type`, which failed
+    when pasted."""
+    from assistant.chat.answer import Gatherer
+    from assistant.chat.question import Lang
+    from assistant.chat.retrieval import Filters
+
+    compared = Filters(None, None, None, None, None, ("Trip type", ("Couple", "Family")))
+    note = Gatherer._compared_note(None, Lang(zh=False), compared)  # type: ignore[arg-type]
+    assert note is not None and "`journeymap compare --by 'Trip type'`" in note
