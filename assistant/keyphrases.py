@@ -491,8 +491,8 @@ def cluster_titles(
         majority = 2 * sum(chinese) > len(texts)
         # and in English when most of its Latin quotes are: a hotel trial's theme of 8 English
         # quotes and 3 Spanish was titled "El wifi no funcionaba bien en la habitación"
-        latin = [t for t, zh in zip(texts, chinese, strict=True) if not zh]
-        english = 2 * sum(not _foreign(t) for t in latin) >= len(latin)
+        foreign = [not zh and _foreign(t) for t, zh in zip(texts, chinese, strict=True)]
+        english = 2 * sum(foreign) <= len(texts) - sum(chinese)
         # in the map's language when a third of the theme's quotes are (a bilingual study's
         # English map had 退款太慢 over ten English quotes)
         if chinese_map is not None and 3 * sum(zh == chinese_map for zh in chinese) >= len(texts):
@@ -509,7 +509,7 @@ def cluster_titles(
         against = PRAISE if cue is PROBLEM else PROBLEM
         scored: list[tuple[float, int, str]] = []
         for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
-            if zh != majority or (not zh and english and _foreign(text)):
+            if zh != majority or (english and foreign[rank]):
                 continue
             for clause in _clauses(text):
                 terms = _stemmed(_clause_terms(clause))

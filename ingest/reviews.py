@@ -410,18 +410,20 @@ def read_reviews(
                 f"{path.name}: no column {text_column!r}; columns are {', '.join(columns)}"
             )
         column = text_column
-    pro_con = _pro_con_columns(columns) if text_column is None else None
-    main: str | None = None
+    # Columns read as fields of one source, each a turn with the lean of its section: every
+    # open question of a survey (one had been read and the other dropped without a word), or
+    # a review's liked and disliked fields with a review text column beside them (G2's
+    # "Review" with its likes and dislikes)
     answers = _answer_columns(rows, columns, segment_columns) if survey and not text_column else []
-    if pro_con is None and len(answers) >= 2:
-        # every open question of a survey (the reason for a score, then what to improve): one
-        # was read and the other dropped without a word
-        pro_con = (answers[0], answers[0])
-    if pro_con is not None:
-        # both fields are read; a review text column beside them too (G2's "Review" with its
-        # likes and dislikes); `column` names the fields in warnings
-        column = pro_con[1]
+    pro_con = _pro_con_columns(columns) if text_column is None else None
+    read: list[tuple[str, str | None]] = []
+    if len(answers) >= 2:
+        read = [(c, _field_section(c)) for c in answers]
+    elif pro_con is not None:
         main = _find([c for c in columns if not _is_reply_column(c)], TEXT_COLUMNS)
+        read = [*([(main, None)] if main else []), (pro_con[0], LIKED), (pro_con[1], DISLIKED)]
+    if read:
+        column = read[-1][0]  # names the fields in warnings
     elif text_column is None:
         named = [c for c in columns if not _is_reply_column(c)]
         found = _find(named, TEXT_COLUMNS) or _guess_text_column(rows, columns)
@@ -448,17 +450,12 @@ def read_reviews(
     empty = 0
     for n, row in enumerate(rows, start=1):
         fields: list[tuple[str, str, str | None]] = []
-        if pro_con is not None:
-            asked = (
-                [(c, _field_section(c)) for c in answers]
-                if len(answers) >= 2
-                else [(main, None), (pro_con[0], LIKED), (pro_con[1], DISLIKED)]
-            )
-            for col, section in asked:
-                words = _cell(row, col) if col else ""
+        if read:
+            for asked, section in read:
+                words = _cell(row, asked)
                 if words and not _NOTHING_SAID.match(words):
-                    fields.append((col or "", words, section))
-            body = "\n".join(f"{col}: {words}" for col, words, _ in fields)
+                    fields.append((asked, words, section))
+            body = "\n".join(f"{asked}: {words}" for asked, words, _ in fields)
         else:
             body = _cell(row, column)
         if not body:

@@ -147,7 +147,7 @@ class Chat:
             lang = Lang.of(question)
             named = []
             for fact in grounds.facts:
-                people = self._gatherer.who(fact.finding)
+                people = self._gatherer.people(fact.finding)
                 shown = ", ".join(people[:WHO_LISTED])
                 more = len(people) - WHO_LISTED
                 said = lang.t(

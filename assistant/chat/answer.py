@@ -513,7 +513,7 @@ class Gatherer:
         if f.kind is not None:
             # "How many reviews complain about plastic?": the reviewers among them (it said
             # 9 of 47 participants for 5 reviews)
-            of_kind = len(self._people(finding, f.kind))
+            of_kind = len(self.people(finding, f.kind))
             review = f.kind is SourceKind.review
             counts += lang.t(
                 f"; {of_kind} of them in {'reviews' if review else 'interviews'}",
@@ -542,7 +542,7 @@ class Gatherer:
             return False  # by its members' counts: the quotes shown are only a few of them
         return any(self._said(e, f) for e in finding.evidence) or bool(f.segment)
 
-    def _people(self, finding: Finding, kind: SourceKind | None = None) -> list[str]:
+    def people(self, finding: Finding, kind: SourceKind | None = None) -> list[str]:
         """Who raises a finding, from the map's coded segments (its quotes are a sample), in
         the order a person counts (P2 before P10, interviews before reviews); of one kind of
         source when asked."""
@@ -554,10 +554,6 @@ class Gatherer:
             if kind is None or (source is not None and source.kind is kind):
                 who.setdefault(participant_label(e.participant_id) or e.source_id[:8], None)
         return sorted(who, key=natural_key)
-
-    def who(self, finding: Finding) -> list[str]:
-        """Who raises a finding (see _people)."""
-        return self._people(finding)
 
     def _said(self, e: Evidence, f: Filters) -> bool:
         """Whether a quote is of the participant and the kind of source the question names
