@@ -8,9 +8,9 @@ configured LLM).
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from assistant.chat.answer import Gatherer, Grounds
+from assistant.chat.answer import Fact, Gatherer, Grounds
 from assistant.chat.question import (
     Lang,
     QuestionReader,
@@ -89,6 +89,28 @@ class Chat:
                 return key
         return None
 
+    def _who(self, fact: Fact, lang: Lang) -> str:
+        """Who raises a finding, by id (the first WHO_LISTED, the rest counted)."""
+        people = self._gatherer.people(fact.finding)
+        shown = ", ".join(people[:WHO_LISTED])
+        more = len(people) - WHO_LISTED
+        return lang.t(
+            f"; raised by {shown}{f' and {more} more' if more > 0 else ''}",
+            f"；提到的人：{shown}{f' 等 {len(people)} 位' if more > 0 else ''}",
+        )
+
+    def _by(self, fact: Fact, key: str, lang: Lang) -> str:
+        """A finding's reach in each value of a segment attribute, the widest first."""
+        reach = fact.finding.segments.get(key, {})
+        sizes = sorted(
+            self.map.sources.segments.get(key, {}).items(), key=lambda kv: -reach.get(kv[0], 0)
+        )
+        shares = lang.t(", ", "，").join(
+            lang.t(f"{v} {reach.get(v, 0)} of {n}", f"{v} {n} 位中 {reach.get(v, 0)} 位")
+            for v, n in sizes
+        )
+        return lang.t(f"; by {key}: {shares}", f"；按{key}：{shares}")
+
     def _recommendations(self, lang: Lang, note: str | None) -> str | None:
         """The map's top recommendations as lines, each with the findings it answers: "What are
         the recommendations?" had abstained (no participant says "recommendation")."""
@@ -98,7 +120,10 @@ class Chat:
         ]
         if not recs:
             return note
-        return "\n".join(x for x in (_listed(recs, lang), note) if x)
+        head = lang.t(
+            "The map's recommendations, highest priority first:", "地图给出的建议（按优先级）："
+        )
+        return "\n".join([head, *recs, *([note] if note else [])])
 
     def ask(
         self, question: str, filters: Filters | None = None, conversation: str | None = None
@@ -136,40 +161,20 @@ class Chat:
             grounds.facts.sort(key=lambda fact: -fact.finding.participants)
             grounds.facts = grounds.facts[:1]
         if isinstance(grounds, Grounds) and asks_most(question):
-            # "which of those is most common?": the widest first (the worst: the most severe
-            # of the widest)
+            # "which of those is most common?" (or worst): the widest first
             grounds.facts.sort(key=lambda fact: -fact.finding.participants)
             if asks_which_one(question) and grounds.facts:
                 # the one asked for, not the list again (it repeated the last answer)
                 grounds.facts = grounds.facts[:1]
         if isinstance(grounds, Grounds) and asks_who(question) and grounds.facts:
             # "who said that?": the people, by their ids, for each finding
-            lang = Lang.of(question)
-            named = []
-            for fact in grounds.facts:
-                people = self._gatherer.people(fact.finding)
-                shown = ", ".join(people[:WHO_LISTED])
-                more = len(people) - WHO_LISTED
-                said = lang.t(
-                    f"; raised by {shown}{f' and {more} more' if more > 0 else ''}",
-                    f"；提到的人：{shown}{f' 等 {len(people)} 位' if more > 0 else ''}",
-                )
-                named.append(dataclasses.replace(fact, counts=fact.counts + said))
-            grounds.facts = named
+            grounds.facts = _added(grounds.facts, lambda fact: self._who(fact, Lang.of(question)))
         if isinstance(grounds, Grounds) and grounds.facts and (key := self._asks_by(question)):
             # "Which hotel has the noise problem?": each finding's reach by that attribute
-            lang = Lang.of(question)
-            sizes = self.map.sources.segments.get(key, {})
-            split = []
-            for fact in grounds.facts:
-                reach = fact.finding.segments.get(key, {})
-                shares = lang.t(", ", "，").join(
-                    lang.t(f"{v} {reach.get(v, 0)} of {n}", f"{v} {n} 位中 {reach.get(v, 0)} 位")
-                    for v, n in sorted(sizes.items(), key=lambda kv: -reach.get(kv[0], 0))
-                )
-                said = lang.t(f"; by {key}: {shares}", f"；按{key}：{shares}")
-                split.append(dataclasses.replace(fact, counts=fact.counts + said))
-            grounds.facts = split
+            by = key
+            grounds.facts = _added(
+                grounds.facts, lambda fact: self._by(fact, by, Lang.of(question))
+            )
         if isinstance(grounds, Grounds) and asks_recommendations(question):
             grounds.note = self._recommendations(Lang.of(question), grounds.note)
         answer = yield from self._writer.write(question, turn.query, grounds, history)
@@ -206,11 +211,10 @@ RECOMMENDATIONS_LISTED = 3
 """The map's recommendations a question on what to do lists, highest priority first."""
 
 
-def _listed(recs: list[str], lang: Lang) -> str:
-    head = lang.t(
-        "The map's recommendations, highest priority first:", "地图给出的建议（按优先级）："
-    )
-    return "\n".join([head, *recs])
+def _added(facts: list[Fact], said: Callable[[Fact], str]) -> list[Fact]:
+    """The facts with what `said` adds to each one's counts (who raises it, its reach by a
+    segment attribute)."""
+    return [dataclasses.replace(fact, counts=fact.counts + said(fact)) for fact in facts]
 
 
 def _plain(text: str) -> str:
