@@ -378,6 +378,24 @@ def remove(
     )
 
 
+@app.command("delete-project")
+def delete_project(
+    project: ProjectOpt,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")] = False,
+) -> None:
+    """Delete a whole project: its sources, search index, maps, edits, chat answers and saved
+    chat sessions, and the files clients sent it. Nothing of it is left on disk."""
+    with _opened() as studies:
+        study = studies(project)
+        count = len(study.sources())
+        sources = f"{count} source" + ("" if count == 1 else "s")
+        if not yes and not typer.confirm(f"Delete project {project} and its {sources}?", err=True):
+            err.print("nothing deleted")
+            raise typer.Exit(1)
+        study.delete()
+    err.print(f"deleted project {escape(project)} ({sources})", highlight=False)
+
+
 @app.command()
 def redactions(project: ProjectOpt) -> None:
     """Audit what was redacted where: counts of each kind per source (never the values)."""

@@ -289,6 +289,16 @@ class Jobs:
         if self.store is not None:
             self.store.forget_results_citing(project, source_id)
 
+    def forget_project(self, project: str) -> None:
+        """Forget a deleted project's ended jobs and their results (they quote its sources)."""
+        with self._lock:
+            for job_id in [
+                i for i, j in self._jobs.items() if j.project == project and j.status not in ACTIVE
+            ]:
+                del self._jobs[job_id]
+        if self.store is not None:
+            self.store.forget_project(project)
+
     def get(self, job_id: str) -> Job | None:
         """A job by id: from the database when there is one (any worker's job), else from
         this process's memory.

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, cast, get_args
 
-from ingest.migrations import Migrations, connect, transaction
+from ingest.migrations import Migrations, connect, settle, transaction
 
 __all__ = ["INTERRUPTED", "JobStatus", "JobStore", "StoredJob", "migrations", "retryable"]
 
@@ -353,12 +353,27 @@ class JobStore:
         return datetime.fromisoformat(finished) if updated.rowcount == 1 else None
 
     def forget_results_citing(self, project: str, source_id: str) -> int:
-        """Drop the results of a project's jobs that quote a deleted source."""
+        """Drop the results of a project's jobs that quote a deleted source (and leave no
+        copy of them in the database's log or pages)."""
         with self._transaction() as db:
-            return db.execute(
+            dropped = db.execute(
                 "UPDATE jobs SET result_json=NULL WHERE project=? AND instr(result_json, ?) > 0",
                 (project, source_id),
             ).rowcount
+        with self._lock:
+            settle(self._db)
+        return dropped
+
+    def forget_project(self, project: str) -> int:
+        """Delete a deleted project's ended jobs, whose results quote its sources (a job still
+        queued or running stays to end; the project's deletion waits for its writers)."""
+        with self._transaction() as db:
+            dropped = db.execute(
+                "DELETE FROM jobs WHERE project=? AND status NOT IN (?, ?)", (project, *ACTIVE)
+            ).rowcount
+        with self._lock:
+            settle(self._db)
+        return dropped
 
     def get(self, job_id: str) -> StoredJob | None:
         """A job by id, reported interrupted first if its worker's lease ran out."""

@@ -14,7 +14,7 @@ from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from ingest.migrations import Migrations, connect, transaction
+from ingest.migrations import Migrations, connect, settle, transaction
 from journey.edits import Edit
 from journey.schema import JourneyMap
 
@@ -161,6 +161,11 @@ class Repository:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock, transaction(self._db) as db:
             yield db
+
+    def settle(self) -> None:
+        """After a deletion: nothing deleted stays in the write-ahead log or its pages."""
+        with self._lock:
+            settle(self._db)
 
     def delete_project(self, project: str) -> None:
         """Forget a project's maps, edits and conversations (its cached LLM replies are keyed

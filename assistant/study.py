@@ -306,6 +306,13 @@ class Study:
             shutil.rmtree(self._uploads, ignore_errors=True)
             for log in self._chat_logs():
                 log.unlink(missing_ok=True)
+            self._scrub()
+
+    def _scrub(self) -> None:
+        """After a deletion, nothing deleted stays on disk: not in the vector store's log,
+        index or free pages, nor in the workspace database's write-ahead log."""
+        self.workspace.store.scrub()
+        self.workspace.repository.settle()
 
     # sources
     def ingest_paths(
@@ -471,10 +478,10 @@ class Study:
         return found[0]
 
     def delete_source(self, source_id: str) -> None:
-        """Delete one source and its chunks, its readings, every stored map version and chat
-        answer that quotes it, and the file a client sent for it once no other source (another
-        row of the same table) is read from that file. ConflictError while another writer works
-        on the project."""
+        """Delete one source and its chunks, its readings, every stored map version, chat
+        answer and saved chat session turn that quotes it, and the file a client sent for it
+        once no other source (another row of the same table) is read from that file; nothing
+        of it is left on disk. ConflictError while another writer works on the project."""
         with self._writing(wait=False):
             stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
@@ -482,7 +489,25 @@ class Study:
             self.workspace.repository.forget_source_readings(self.project, [source_id])
             # and no stored map or answer quotes it any more: the next map is built afresh
             self.workspace.repository.forget_source_everywhere(self.project, source_id)
+            self._forget_in_chat_logs(source_id)
             self._forget_upload(stored.locator)
+            self._scrub()
+
+    def _forget_in_chat_logs(self, source_id: str) -> None:
+        """Drop the turns of the project's saved chat sessions (`journeymap chat`) whose answer
+        quotes a deleted source: a withdrawn participant's words stayed in conversations/ after
+        every stored answer quoting them was gone. A session left with no turn is deleted."""
+        for log in self._chat_logs():
+            lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+            kept = [line for line in lines if source_id not in line]
+            if len(kept) == len(lines):
+                continue
+            if not kept:
+                log.unlink()
+                continue
+            fresh = log.with_name(log.name + ".tmp")
+            fresh.write_text("".join(kept), encoding="utf-8")
+            fresh.replace(log)
 
     def _forget_upload(self, locator: str) -> None:
         """Delete a source's file in uploads/ once no other source is read from it: an earlier

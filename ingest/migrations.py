@@ -117,6 +117,9 @@ def connect(path: Path, migrations: Migrations) -> sqlite3.Connection:
     try:
         _use_wal(db)
         db.execute("PRAGMA foreign_keys=ON")
+        # What a deleted source or project said is overwritten, not left in free pages (most
+        # builds default to it; some do not).
+        db.execute("PRAGMA secure_delete=ON")
         migrations.apply(db, path)
     except BaseException:
         db.close()
@@ -140,6 +143,13 @@ def _use_wal(db: sqlite3.Connection, seconds: float = 60.0) -> None:
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
+
+
+def settle(db: sqlite3.Connection) -> None:
+    """Copy the write-ahead log into the database and empty it, so pages a delete overwrote
+    are gone from both files at once, not at SQLite's next automatic checkpoint (a reader
+    holding an old snapshot only delays it)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager

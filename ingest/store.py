@@ -6,7 +6,10 @@ computed here, by our Embedder: the server never embeds.
 """
 
 import functools
+import logging
 import re
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -17,6 +20,10 @@ from urllib.parse import urlsplit
 import chromadb
 import httpx
 from chromadb.api import ClientAPI
+from chromadb.api.collection_configuration import (
+    CreateHNSWConfiguration,
+    UpdateHNSWConfiguration,
+)
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
 from chromadb.config import Settings as ChromaSettings
@@ -26,6 +33,15 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from ingest.chunking import Chunk
 from ingest.embeddings import Embedder, UsemEmbedder, Vectors
 from journey.errors import ConfigError, InputError
+
+log = logging.getLogger(__name__)
+
+_SYNC = UpdateHNSWConfiguration(sync_threshold=2, batch_size=2)
+"""The embedded store saves its vector index every 2 writes, not Chroma's 1000: Chroma drops a
+document from its write-ahead log (the text as sent) only once the index holding it is saved,
+so a withdrawn participant's last words stayed in chroma.sqlite3 after their deletion. Measured
+here: an add of 5,000 chunks takes as long, a small add 0.4 s instead of 0.2 s."""
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 # Chroma collection names must start and end with a letter or digit.
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")
@@ -253,11 +269,13 @@ class ChunkStore:
         self.server_url: str | None = None
         """The server's URL, or None for the embedded store."""
         self._client: ClientAPI
+        self._folder: Path | None = None
         if isinstance(location, ChromaServer):
             self._client = _http_client(location)
             self.server_url = location.url
         else:
             location.mkdir(parents=True, exist_ok=True)
+            self._folder = location
             self._client = chromadb.PersistentClient(
                 path=str(location), settings=ChromaSettings(anonymized_telemetry=False)
             )
@@ -267,13 +285,52 @@ class ChunkStore:
 
     def _collection(self, project: str) -> Any:
         if project not in self._collections:
-            self._collections[project] = self._client.get_or_create_collection(
+            hnsw = CreateHNSWConfiguration(space="cosine")
+            if self._folder:
+                hnsw["sync_threshold"] = _SYNC["sync_threshold"]
+                hnsw["batch_size"] = _SYNC["batch_size"]
+            collection = self._client.get_or_create_collection(
                 name=f"jm-{check_project_name(project)}",
                 embedding_function=self._function,  # type: ignore[arg-type]
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": hnsw},
                 metadata={"embedding_model": self._embedder.name},
             )
+            kept = (collection.configuration or {}).get("hnsw") or {}
+            if self._folder and kept.get("sync_threshold") != _SYNC["sync_threshold"]:
+                collection.modify(configuration={"hnsw": _SYNC})  # made by an older version
+            self._collections[project] = collection
         return self._collections[project]
+
+    def scrub(self) -> None:
+        """Leave nothing of deleted chunks on disk (embedded store; a server keeps its own):
+        Chroma keeps a deleted document's text in its write-ahead log until the vector index
+        is next saved (see _SYNC), in its full-text index until that is merged, and in free
+        pages of its database, and a deleted collection's vector index folder stays. Called
+        after a source or project is deleted; a store another process is writing is left as
+        it is (logged), to be scrubbed at the next delete."""
+        if self._folder is None:
+            return
+        segments = self._folder / "chroma.sqlite3"
+        if not segments.exists():
+            return
+        db = sqlite3.connect(segments, timeout=5, isolation_level=None)
+        try:
+            kept = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+            for folder in self._folder.iterdir():
+                if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in kept:
+                    shutil.rmtree(folder, ignore_errors=True)
+            db.execute(
+                "INSERT INTO embedding_fulltext_search(embedding_fulltext_search) "
+                "VALUES ('optimize')"
+            )
+            db.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            log.warning(
+                "the vector store could not be compacted now (%s); it will be at the next delete",
+                exc,
+            )
+        finally:
+            db.close()
 
     @_on_server
     def upsert(

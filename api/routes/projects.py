@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import ScopeDep, StudiesDep, StudyDep, allowed
+from api.deps import ScopeDep, StateDep, StudiesDep, StudyDep, allowed
 from api.errors import ApiError
 from api.models import ProjectOut, project_out
 from assistant.study import check_project_name
@@ -47,5 +47,8 @@ def get_project(study: StudyDep) -> ProjectOut:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a project with its sources, store and maps",
 )
-def delete_project(study: StudyDep) -> None:
+def delete_project(study: StudyDep, state: StateDep) -> None:
+    """Its sources, store, maps, edits, conversations and ended jobs (their results quote
+    it) go; nothing of it is left on disk."""
     study.delete()
+    state.jobs.forget_project(study.project)

@@ -426,6 +426,20 @@ def test_remove_deletes_a_source_after_asking_and_says_to_build_the_map_again(_r
     assert again.returncode == 2 and f"no source {first!r}" in again.stderr
 
 
+def test_delete_project_deletes_a_whole_project_after_asking(_run, tmp_path: Path):
+    """The API and MCP could delete a project; the CLI user had to find and remove files."""
+    home = tmp_path / "home"
+    assert _run(home, "ingest", str(FIXTURES / "transcripts"), "-p", "bank").returncode == 0
+    kept = _run(home, "delete-project", "-p", "bank", input="n\n")
+    assert kept.returncode == 1 and "nothing deleted" in kept.stderr
+    gone = _run(home, "delete-project", "-p", "bank", "--yes")
+    assert gone.returncode == 0 and "deleted project bank" in gone.stderr, gone.stderr
+    said = b"I closed the banner three times"  # qa.txt, in the store until then
+    assert not [f for f in home.rglob("*") if f.is_file() and said in f.read_bytes()]
+    again = _run(home, "delete-project", "-p", "bank", "-y")
+    assert again.returncode == 2 and "no project 'bank'" in again.stderr
+
+
 def test_edit_commands_curate_the_map_and_refuse_what_is_not_in_the_sources(_run, tmp_path: Path):
     import json
 

@@ -301,7 +301,16 @@ def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, 
     built = client.post("/v1/projects/gone/map", params={"wait": "false"})
     job = _job(client, built.headers["location"])
     assert job["status"] == "done" and ids["qa.txt"] in json.dumps(job["result"])
+    home = tmp_path / "home"
+
+    def on_disk(words: bytes) -> list[str]:
+        return [str(f) for f in home.rglob("*") if f.is_file() and words in f.read_bytes()]
+
+    said = b"I closed the banner three times"  # qa.txt
+    assert on_disk(said)
     assert client.delete(f"/v1/projects/gone/sources/{ids['qa.txt']}").status_code == 204
+    # nothing of it on disk: Chroma kept the text in its write-ahead log and free pages
+    assert on_disk(said) == []
     assert client.get("/v1/projects/gone/map").status_code == 404
     assert client.get(f"/v1/projects/gone/maps/{job['result']['id']}").status_code == 404
     after = client.get(built.headers["location"]).json()
@@ -315,8 +324,11 @@ def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, 
     mine, other = chats / "gone-20261201T101010.jsonl", chats / "gone-2-20261201T101010.jsonl"
     for log in (mine, other):
         log.write_text('{"question": "What went wrong?"}\n', encoding="utf-8")
+    assert on_disk(b"a short video reading some numbers")  # otter.txt
     assert client.delete("/v1/projects/gone").status_code == 204
     assert client.get("/v1/projects/gone").status_code == 404
+    assert on_disk(b"a short video reading some numbers") == []
+    assert client.get(built.headers["location"]).status_code == 404  # the job's result quoted it
     assert not kept.exists()
     assert not mine.exists() and other.exists()
 

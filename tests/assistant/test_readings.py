@@ -295,3 +295,30 @@ def test_kept_readings_depend_on_the_code_that_reads_sentences_and_nothing_else(
     later |= {"assistant.personas", "assistant.chat.answer", "api.app", "journey.exports"}
     assert not later & modules
     assert len(code_version()) == 16
+
+
+def test_deleting_a_source_drops_the_chat_session_turns_that_quote_it(
+    ws: Workspace, table: Path
+) -> None:
+    """A privacy trial: a withdrawn participant's quotes stayed in the saved chat sessions of
+    `journeymap chat` (conversations/) after every stored answer quoting them was dropped."""
+    import json
+
+    _ingest(ws, table)
+    study = Studies(ws)(PROJECT)
+    gone, kept = (s.id for s in study.sources()[:2])
+    log = study.chat_log()
+    log.parent.mkdir(parents=True)
+
+    def turn(source: str) -> str:
+        return json.dumps({"question": "q", "answer": {"citations": [{"source_id": source}]}})
+
+    log.write_text(f"{turn(gone)}\n{turn(kept)}\n", encoding="utf-8")
+    only = log.with_name(f"{PROJECT}-20260101T000000.jsonl")
+    only.write_text(turn(gone) + "\n", encoding="utf-8")
+    other = log.with_name(f"{PROJECT}x-20260101T000000.jsonl")  # another project's session
+    other.write_text(turn(gone) + "\n", encoding="utf-8")
+    study.delete_source(gone)
+    assert log.read_text(encoding="utf-8") == turn(kept) + "\n"
+    assert not only.exists()  # a session left with no turn is gone
+    assert other.exists()
