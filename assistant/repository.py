@@ -15,7 +15,7 @@ from typing import NamedTuple, TypeVar
 from pydantic import BaseModel
 
 from ingest.migrations import Migrations, connect, settle, transaction
-from journey.edits import Edit
+from journey.edits import Edit, without_source
 from journey.schema import JourneyMap
 
 __all__ = [
@@ -283,6 +283,25 @@ class Repository:
             "SELECT edit_json FROM edits WHERE project=? ORDER BY created_at, rowid", (project,)
         )
         return [Edit.model_validate_json(r[0]) for r in rows]
+
+    def forget_source_in_edits(self, project: str, source_id: str) -> int:
+        """Take a deleted source's quotes out of the project's edits (`edits.without_source`),
+        deleting an edit left with nothing; returns how many edits changed."""
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, edit_json FROM edits WHERE project=? AND instr(edit_json, ?) > 0",
+                (project, source_id),
+            ).fetchall()
+            for edit_id, edit_json in rows:
+                kept = without_source(Edit.model_validate_json(edit_json), source_id)
+                if kept is None:
+                    db.execute("DELETE FROM edits WHERE project=? AND id=?", (project, edit_id))
+                else:
+                    db.execute(
+                        "UPDATE edits SET edit_json=? WHERE project=? AND id=?",
+                        (kept.model_dump_json(), project, edit_id),
+                    )
+        return len(rows)
 
     def delete_edit(self, project: str, edit_id: str) -> bool:
         """Remove an edit; False if there was none."""

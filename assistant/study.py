@@ -489,6 +489,7 @@ class Study:
             self.workspace.repository.forget_source_readings(self.project, [source_id])
             # and no stored map or answer quotes it any more: the next map is built afresh
             self.workspace.repository.forget_source_everywhere(self.project, source_id)
+            self.workspace.repository.forget_source_in_edits(self.project, source_id)
             self._forget_in_chat_logs(source_id)
             self._forget_upload(stored.locator)
             self._scrub()

@@ -153,6 +153,27 @@ def anchor(finding: Finding) -> list[tuple[str, int]]:
     return [(e.source_id, e.char_start) for e in finding.evidence]
 
 
+def without_source(edit: Edit, source_id: str) -> Edit | None:
+    """The edit with nothing of a deleted source (a participant who withdrew), or None when
+    nothing is left of it: a pin or unpin of that source's quote, a split or an added finding
+    whose every quote was theirs. An MCP trial's added and pinned quotes kept their own copy
+    and came back, verified, in every rebuild after the source was deleted."""
+    if (edit.pinned and edit.pinned.source_id == source_id) or (
+        edit.unpinned and edit.unpinned[0] == source_id
+    ):
+        return None
+    quotes = [q for q in edit.quotes if q.source_id != source_id]
+    if edit.op in ("add", "split") and not quotes:
+        return None
+    return edit.model_copy(
+        update={
+            "quotes": quotes,
+            "anchor": [a for a in edit.anchor if a[0] != source_id],
+            "into_anchor": [a for a in edit.into_anchor if a[0] != source_id],
+        }
+    )
+
+
 def findings(m: JourneyMap) -> list[tuple[Stage, Finding]]:
     """Every pain point and delight with its stage, those mentioned once last (they can be
     renamed, moved, pinned or dismissed like the headline ones)."""

@@ -642,6 +642,30 @@ async def test_an_assistant_lists_sources_by_page_and_deletes_one_when_consent_i
         assert reviews.structured_content["total"] == 0
 
         gone = page["sources"][0]
+        # quotes of theirs an assistant added and pinned are edits' own copies (an MCP trial's
+        # came back, verified, in every rebuild after the deletion)
+        built = json.loads(
+            (await client.read_resource("journeymap://projects/fb/map")).contents[0].text
+        )
+        said = [(f, e) for s in built["stages"] for f in s["pain_points"] for e in f["evidence"]]
+        theirs = next(e for _, e in said if e["source_id"] == gone["id"])
+        other = next(e for _, e in said if e["source_id"] != gone["id"])
+        elsewhere = next(f for f, e in said if theirs not in f["evidence"])
+
+        def place(e: dict) -> dict:
+            return {k: e[k] for k in ("source_id", "char_start", "char_end")}
+
+        for arguments in (
+            {
+                "op": "add",
+                "stage": built["stages"][0]["name"],
+                "title": "Seen by us",
+                "quotes": [place(theirs), place(other)],
+            },
+            {"op": "pin", "target": elsewhere["id"], "quote": place(theirs)},
+        ):
+            done = await client.call_tool("edit_map", {"project": "fb", **arguments})
+            assert not done.is_error, _text(done)
         deleted = await client.call_tool(
             "delete_source", {"project": "fb", "source": gone["id"][:10]}
         )
@@ -656,6 +680,9 @@ async def test_an_assistant_lists_sources_by_page_and_deletes_one_when_consent_i
         await client.call_tool("build_journey_map", {"project": "fb"})
         whole = await client.read_resource("journeymap://projects/fb/map")
         assert gone["id"] not in whole.contents[0].text
+        assert "Seen by us" in whole.contents[0].text  # the added finding keeps its other quote
+        edits = (await client.call_tool("list_edits", {"project": "fb"})).structured_content
+        assert [e["op"] for e in edits["edits"]] == ["add"]
 
         again = await client.call_tool("delete_source", {"project": "fb", "source": gone["id"]})
         assert again.is_error and _text(again).startswith(f"no source {gone['id']!r}")
