@@ -265,7 +265,7 @@ def _print_report(project: str, report: IngestReport) -> None:
     table.add_row("replaced (changed files)", str(report.replaced))
     table.add_row("turns", str(sum(len(s.turns) for s in added)))
     table.add_row("chunks embedded", str(report.chunks))
-    table.add_row("participants", str(len({s.participant_id for s in added})))
+    table.add_row("participants", str(report.participants))
     kinds = Counter(s.kind.value for s in added)
     table.add_row("kinds", ", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "-")
     languages = Counter(s.language for s in added)

@@ -9,6 +9,7 @@ from assistant.mapping import map_id, with_edits
 from assistant.presets import other_names
 from assistant.stages import StageSpec
 from assistant.workspace import Workspace
+from ingest.speakers import speaks_for
 from journey.errors import InputError
 from journey.grounding import ground
 from journey.schema import Evidence, Finding, JourneyMap, Recommendation
@@ -226,7 +227,7 @@ def search_quotes(
                 char_start=s,
                 char_end=e,
                 speaker=turn.speaker,
-                participant_id=item.source.participant_id,
+                participant_id=speaks_for(item.source, turn),
                 timestamp=turn.start,
             )
             scored.append((round(1 - hit.distance, 3), evidence))

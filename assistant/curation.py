@@ -8,6 +8,7 @@ import uuid
 from assistant import briefs
 from assistant.briefs import Located
 from assistant.workspace import Workspace
+from ingest.speakers import speaks_for
 from journey.edits import Edit, EditRequest, NamedFinding, QuoteRef, anchor, find, locate
 from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
@@ -67,7 +68,7 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
         char_start=start,
         char_end=end,
         speaker=turn.speaker if turn else None,
-        participant_id=stored.source.participant_id,
+        participant_id=speaks_for(stored.source, turn),
         timestamp=turn.start if turn else None,
     )
     spans = [(t.char_start, t.char_end) for t in stored.source.turns if t.role is Role.participant]

@@ -9,6 +9,7 @@ from assistant.stages import StageSpec
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
 from ingest.sentences import sentence_spans
+from ingest.speakers import speaks_for
 from journey.schema import Evidence, Observation, ObservationKind, every_field
 from journey.source import Role, Source, Turn
 from journey.text import han_count
@@ -49,7 +50,7 @@ class Unit:
             char_start=self.char_start,
             char_end=self.char_end,
             speaker=self.turn.speaker,
-            participant_id=self.source.participant_id,
+            participant_id=speaks_for(self.source, self.turn),
             timestamp=self.turn.start,
             verified=False,
         )

@@ -9,12 +9,12 @@ from assistant import cues
 from assistant.extractor import Reading, Unit, without_handles
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment, spoken_neutral
-from assistant.stages import CLOSING_SECTION, FRAME_SECTION, StageSpec, heading_key
+from assistant.stages import StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
 from ingest.embeddings import Embedder, Vectors
 from ingest.sentences import sentence_spans
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
-from journey.source import FIELD_LEANS, Role, Source, SourceKind
+from journey.source import CLOSING_SECTION, FIELD_LEANS, FRAME_SECTION, Role, Source, SourceKind
 from journey.text import TRANSCRIPT_NOTE
 
 

@@ -38,6 +38,7 @@ from assistant.themes import LINKAGE
 from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.embeddings import Embedder, Vectors
+from ingest.speakers import people_of
 from journey.edits import apply_edits
 from journey.errors import InputError
 from journey.grounding import Grounded, ground, normalize_ws
@@ -73,10 +74,10 @@ def _summary(stored: Sequence[StoredSource]) -> SourcesSummary:
     segments: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for s in sources:
         for key, value in s.segment.items():
-            segments[key][value].add(s.participant_id)
+            segments[key][value].update(people_of(s))
     return SourcesSummary(
         count=len(sources),
-        participants=len({s.participant_id for s in sources}),
+        participants=len({p for s in sources for p in people_of(s)}),
         kinds=dict(Counter(s.kind.value for s in sources).most_common()),
         languages=dict(Counter(s.language for s in sources).most_common()),
         segments={

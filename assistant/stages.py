@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from journey.errors import InputError
-from journey.source import Source
+from journey.source import FRAME_SECTION, Source, section_name
 
 DEFAULT_STAGES = (
     (
@@ -105,26 +105,15 @@ def parse_stages(values: Sequence[str]) -> list[StageSpec]:
     return specs
 
 
-FRAME_SECTION = re.compile(
-    r"^\W*(?:\d+[.)]?\s*)?(?:intro(?:duction)?s?|warm[- ]?up|ice[- ]?breaker|welcome|opening|"
-    r"about (?:you|yourself|the participant)|participant background|background|wrap[- ]?up|"
-    r"closing|close|conclusion|outro|debrief|thank you|thanks|开场|暖场|破冰|自我介绍|介绍|"
-    r"背景(?:信息)?|结束语?|收尾|结语|致谢|感谢)\W*$",
-    re.I,
-)
-"""Interview-guide sections around the journey (Introduction, Wrap-up, 开场): no stage of it."""
-CLOSING_SECTION = re.compile(r"wrap|clos|conclu|outro|debrief|thank|结束|收尾|结语|致谢|感谢", re.I)
-"""Of those, the ones that end an interview: what is said there may still be a finding ("If you
-could change one thing…"); what is said in an introduction is background."""
-
-
 def heading_key(title: str) -> str:
     """Headings compared loosely: lower case, letters and digits only."""
     return re.sub(r"[\W_]+", " ", title.lower()).strip()
 
 
 def _clean(title: str) -> str:
-    return title.strip().rstrip(".:：").strip()
+    """A heading as a stage's name: without its numbering ("1. Finding out" was shown as
+    "1. 1. Finding out" in a map that numbers its stages) or closing punctuation."""
+    return section_name(title).rstrip(".:：").strip()
 
 
 def has_guide_headings(source: Source) -> bool:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.migrations import Migrations, connect, transaction
+from ingest.speakers import GROUP_PREFIX, people_of
 from journey.errors import UnknownProjectError
 from journey.schema import every_field
 from journey.source import Role, Source, Turn
@@ -299,13 +300,20 @@ class Catalog:
     def counts(self, project: str) -> tuple[int, int]:
         """(stored sources, distinct participants) of a project, without reading the sources
         themselves: a project of 60,000 reviews took 11 s to describe when each was loaded."""
-        row = self._db.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT "
-            "COALESCE(json_extract(source_json, '$.participant_id'), '')) "
-            "FROM sources WHERE project=? AND status='stored'",
+        rows = self._db.execute(
+            "SELECT COUNT(*), COALESCE(json_extract(source_json, '$.participant_id'), '') AS p "
+            "FROM sources WHERE project=? AND status='stored' GROUP BY p",
             (project,),
-        ).fetchone()
-        return int(row[0]), int(row[1])
+        ).fetchall()
+        people = {str(p) for _, p in rows if not str(p).startswith(GROUP_PREFIX)}
+        if len(people) < len(rows):  # a group's files (few): each of its speakers counts
+            groups = self._db.execute(
+                "SELECT source_json FROM sources WHERE project=? AND status='stored' AND "
+                "json_extract(source_json, '$.participant_id') LIKE ?",
+                (project, GROUP_PREFIX + "%"),
+            )
+            people.update(p for (j,) in groups for p in people_of(Source.model_validate_json(j)))
+        return sum(int(n) for n, _ in rows), len(people)
 
     # aliases: real speaker names -> placeholders, kept only in the workspace
     def locators(self, project: str) -> list[str]:

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import re
+import shlex
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -27,14 +28,16 @@ from ingest.redact import Redactor, names_in, zh_name_piece
 from ingest.speakers import (
     REPLY_LABEL,
     assign_roles,
+    group_id,
     is_companion_label,
     is_generic_label,
     is_role_label,
     names_one_person,
+    people_of,
 )
 from ingest.store import ChunkStore, Scalar, check_project_name
 from journey.errors import InvalidRequestError
-from journey.source import Role, Source, SourceKind, Turn
+from journey.source import FRAME_SECTION, Role, Source, SourceKind, Turn, section_name
 from journey.text import HAN_CHAR
 
 logger = logging.getLogger(__name__)
@@ -181,6 +184,11 @@ class IngestReport:
         """True when no file failed."""
         return not self.skipped
 
+    @property
+    def participants(self) -> int:
+        """The people the added sources speak for (a focus group's each member)."""
+        return len({p for s in self.added for p in people_of(s)})
+
 
 @dataclass
 class _Prepared:
@@ -220,6 +228,33 @@ def _cut_short(exc: FileBudgetError, row: int, rows: int) -> str:
 
 # Notes and licences beside the transcripts of a study are not interviews.
 _NOT_A_SOURCE = re.compile(r"(?i)^(?:readme|licen[cs]e|changelog|contributing|notice)(?:\..*)?$")
+
+
+_LABELLED = re.compile(r"^[^\W\d][\w .'’()-]{0,30}[:：]\s")
+_LIST_MARK = re.compile(r"^(?:[-*•·]|\d{1,2}[.)、]|[a-z][.)]|Q\d*[.:]?)\s*", re.IGNORECASE)
+_PROMPT = re.compile(
+    r"(?:[?？]\s*[)）\]]?$|^(?:tell me|talk me|walk me|take me|describe|explain|show me|"
+    r"can you|could you|请|说说|谈谈|聊聊|讲讲|描述))",
+    re.IGNORECASE,
+)
+
+
+def guide_questions(text: str) -> int:
+    """How many questions a file is made of when it reads as a discussion guide (an
+    interviewer's questions and prompts, no one's answers), else 0: most of its lines that no
+    speaker label starts are questions or prompts ("Tell me about…"), and labelled lines are
+    few. A gov trial's guide in the study folder was a participant whose questions were
+    quoted as findings."""
+    lines = [line.strip() for line in text.splitlines()]
+    content = [line for line in lines if line and not line.startswith("#")]
+    if not content:
+        return 0
+    labelled = sum(1 for line in content if _LABELLED.match(line))
+    free = [_LIST_MARK.sub("", line) for line in content if not _LABELLED.match(line)]
+    asked = sum(1 for line in free if _PROMPT.search(line))
+    if asked >= 3 and asked * 3 >= len(free) * 2 and labelled * 5 <= len(content):
+        return asked
+    return 0
 
 
 def display_path(path: Path | str) -> str:
@@ -489,6 +524,24 @@ class Ingestor:
 
     def _add(self, document: Document, report: IngestReport, file: str, language: str) -> None:
         kind = self.options.kind or document.kind or SourceKind.interview
+        if kind is SourceKind.interview and (asked := guide_questions(document.text)):
+            stages = " ".join(
+                f"--stages {shlex.quote(section_name(s.title))}"
+                for s in document.sections
+                if s.level == 1 and not FRAME_SECTION.match(s.title)
+            )
+            report.ignored.append(
+                (
+                    document.locator,
+                    f"a discussion guide ({asked} questions, no one's answers): not ingested"
+                    + (
+                        f"; its sections as the map's stages: journeymap map {stages}"
+                        if stages
+                        else ""
+                    ),
+                )
+            )
+            return
         sid = source_id(document, kind)
         if self.catalog.status(self.project, sid) == "stored" or any(
             p.source.id == sid for p in self._batch
@@ -732,7 +785,7 @@ class Ingestor:
         if len(speakers) == 1:  # else the next free pseudonym, as a named speaker would get
             # ("source 3f2a1b9c" read as no one); keyed by the source, so the file keeps it
             return self._alias(f"source {sid}", Role.participant, chinese=chinese)
-        return f"source {sid[:8]}"  # a group's file, or one with no participant turns
+        return group_id(sid)  # a group's file, or one with no participant turns
 
     def _flush(self, report: IngestReport) -> None:
         """Store the queued sources. If storing fails, each file's part is tried on its own, so

@@ -26,7 +26,7 @@ from ingest.document import (
     parse_timestamp,
 )
 from ingest.errors import UnreadableFileError
-from ingest.reviews import read_reviews
+from ingest.reviews import read_reviews, review_items
 from ingest.subtitles import parse_captions
 from ingest.transcript import FrontMatter, front_matter, parse_transcript
 from journey.errors import MEGABYTE, size_text
@@ -110,6 +110,10 @@ def read_file(
             path, text, encoding, text_column, id_column, segment_columns, survey=survey
         )
     if suffix == ".json":
+        if _is_review_export(text):
+            return read_reviews(
+                path, text, encoding, text_column, id_column, segment_columns, survey=survey
+            )
         return [_capped(path, _json_document(path, text, encoding))]
     if (lines := text.count("\n") + (not text.endswith("\n"))) > MAX_LINES:
         raise UnreadableFileError(
@@ -130,12 +134,71 @@ def read_file(
         return [_capped(path, document)]
     front = front_matter(text) if suffix == ".md" else None
     turns, sections = parse_transcript(_blanked(text, front.end) if front else text)
+    turns, hint, fields = _header(text, turns)
     document = Document(
-        text=text, turns=turns, locator=str(path), encoding=encoding, sections=sections
+        text=text,
+        turns=turns,
+        locator=str(path),
+        encoding=encoding,
+        sections=sections,
+        participant_hint=hint,
     )
     if front:
         document.warnings.append(_front_matter_note(path, front))
+    if fields:
+        document.warnings.append(
+            f"{path.name}: its header ({', '.join(fields)}) is kept as the file's details, "
+            "not as anyone's words"
+        )
     return [_capped(path, document)]
+
+
+_HEADER_PERSON = re.compile(
+    r"(?i)(?:interviewee|participant(?:[ _]name)?|respondent(?:[ _]name)?|customer(?:[ _]name)?|"
+    r"访谈对象|受访者(?:姓名)?|被访者(?:姓名)?|受访人|参与者|用户姓名|姓名)"
+)
+_HEADER_DETAIL = re.compile(
+    r"(?i)(?:date|time|location|place|duration|length|session|interview date|recorded|"
+    r"日期|时间|访谈时间|访谈日期|地点|访谈地点|时长|场次|访谈方式|方式)"
+)
+_NAME_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})$")
+
+
+def _header_lines(value: str) -> bool:
+    """A header field's value: a short line, maybe followed by a few more `key: value` lines
+    no speaker label starts (a date line under the interviewee's)."""
+    first, *rest = value.splitlines() or [""]
+    return (
+        len(first) <= 80
+        and len(rest) <= 3
+        and all(len(line) <= 80 and re.search(r"[:：]", line) for line in rest)
+    )
+
+
+def _header(text: str, turns: list[RawTurn]) -> tuple[list[RawTurn], str | None, list[str]]:
+    """A transcript's header lines (`访谈对象: 张伟`, `Interviewee: Jane Doe (traveller)`,
+    `Date: 3 March`) read as speaker turns: they open the file, are one short line each and
+    their label never speaks again. Returns the turns without them, the participant they name
+    (a hint, so the name is an alias and redacted everywhere), and their labels. A travel
+    trial's header line was a participant turn, the top hit for its segment, name shown."""
+    labels = [t.speaker for t in turns]
+    head = 0
+    hint: str | None = None
+    while head < len(turns) - 1:
+        turn, label = turns[head], labels[head]
+        value = text[turn.char_start : turn.char_end].strip()
+        if (
+            label is None
+            or not (_HEADER_PERSON.fullmatch(label) or _HEADER_DETAIL.fullmatch(label))
+            or label in labels[head + 1 :]
+            or not _header_lines(value)
+        ):
+            break
+        if _HEADER_PERSON.fullmatch(label) and hint is None:
+            name = re.split(r"[（(,，;；|/–—\n]| - ", value, maxsplit=1)[0].strip()
+            hint = name if _NAME_HEAD.match(name) else None
+        head += 1
+    return turns[head:], hint, [str(label) for label in labels[:head]]
 
 
 def _blanked(text: str, end: int) -> str:
@@ -415,6 +478,14 @@ def _seconds(value: Any) -> float | None:
 
 
 _DIGITS_LIMIT = re.compile(r"Exceeds the limit \((\d+) digits\)")
+
+
+def _is_review_export(text: str) -> bool:
+    """Whether a .json file is a review export (`reviews.review_items`), not turns."""
+    try:
+        return review_items(json.loads(text)) is not None
+    except (ValueError, RecursionError):
+        return False  # said by the transcript reader, with the line
 
 
 def _json_document(path: Path, text: str, encoding: str) -> Document:

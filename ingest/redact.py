@@ -98,13 +98,19 @@ _PLATE = re.compile(
 """Any vehicle registration after its name."""
 _REFERENCE = re.compile(
     r"(?i:\b(?:policy|claim|reference|ref|booking|membership|member|ticket|case|"
-    r"confirmation|customer|reservation|account|loyalty|patient|mrn|medical[ \t]record|hospital)"
-    r"(?:[ \t](?:number|no\.?|id|ref(?:erence)?|code))?[ \t]?(?:is|was|:|#)?[ \t]?#?"
-    r"|(?:保单|工单|理赔|报案|会员|客户|预订|病历|就诊卡)(?:号码?|编号)(?:是|为|：|:)?\s?)"
-    r"((?=[A-Za-z0-9-]*\d)[A-Z0-9][A-Za-z0-9-]{4,24}[A-Za-z0-9])(?![A-Za-z0-9])"
+    r"confirmation|customer|reservation|account|loyalty|patient|mrn|medical[ \t]record|hospital|"
+    r"passport|visa|dni|nie|pps|nif|national[ \t]insurance|(?:driving|driver'?s)[ \t]licen[cs]e|"
+    r"licen[cs]e|id[ \t]card|identity[ \t]card|personalausweis|ausweis|reisepass)"
+    r"(?:[ \t](?:number|no\.?|id|ref(?:erence)?|code|nummer))?(?:'s|’s)?[ \t]?"
+    r"(?:is|was|ist|es|:|#)?[ \t]?#?"
+    r"|(?:保单|工单|理赔|报案|会员|客户|预订|病历|就诊卡)(?:号码?|编号)(?:是|为|：|:)?\s?"
+    r"|(?:护照|通行证|驾驶证|驾照|签证)(?:号码?|编号)?(?:是|为|：|:)?\s?)"
+    r"((?=[A-Za-z0-9/-]*\d)[A-Z0-9][A-Za-z0-9/-]{4,24}[A-Za-z0-9])(?![A-Za-z0-9])"
 )
-"""Policy, claim, booking and other reference numbers after their name: they lead to the
-person's own file. An order or parcel number leads to a purchase, not a person, and is kept."""
+"""Policy, claim, booking and other reference numbers after their name, and identity
+documents' (passport, DNI, PPS, driving licence, 护照; "my case number's CS/4471/P"): they
+lead to the person's own file. An order or parcel number leads to a purchase, not a person,
+and is kept."""
 _CODE_SHAPE = re.compile(
     rf"{_NOT_ALNUM_BEFORE}[A-Z]{{2,5}}-\d{{4,}}(?:-[A-Z0-9]{{1,8}})*{_NOT_ALNUM_AFTER}"
 )
@@ -135,17 +141,32 @@ _AT_HANDLE = re.compile(
     r"(?=[ \t]+on[ \t]+(?i:twitter|x|instagram|insta|tiktok|threads|bluesky|facebook|linkedin"
     r"|snapchat|telegram)\b)"
     r"|(?<=\bI'm[ \t])@([A-Za-z0-9_]{2,30})|(?<=\bme[ \t]at[ \t])@([A-Za-z0-9_]{2,30})"
+    # "I'm on Instagram as @ngozi.bakes"
+    r"|(?<=[ \t]as[ \t])@([A-Za-z0-9_]{2,30}(?:\.[A-Za-z0-9_]+)*)(?<=[A-Za-z0-9_])"
 )
 """A handle said to be one's own or on a platform ("I'm @kwame_m_gh on Twitter"); a brand's
 @handle in a tweet ("@united lost my bag") is no person."""
 """Messaging and social handles after the app's name (微信号是zhao_xiaobao2015, QQ 12345678,
 加V：daikuan8888 - "add me on V(X)", as Chinese spam and sellers write WeChat)."""
+_USERNAME = re.compile(
+    r"(?i:\bmy[ \t](?:user[ \t]?name|handle|gamertag|screen[ \t]?name|login|user[ \t]?id)"
+    r"(?:[ \t]on[ \t]\w+)?[ \t]?(?:is|was|:)[ \t]?)[\"“']?@?([A-Za-z][A-Za-z0-9_.-]{2,29}"
+    r"(?<=[A-Za-z0-9_]))(?![A-Za-z0-9_@])"
+)
+"""A username said as one's own ("my username is jmiller88")."""
+_BARE_PROFILE = re.compile(
+    r"(?<![\w./@])(?:www\.)?(?:facebook|fb|linkedin|instagram|twitter|x|tiktok|threads)\.com"
+    r"/(?:in/|pub/|@)?[A-Za-z0-9_.-]{2,}(?<=[A-Za-z0-9_])",
+    re.I,
+)
+"""A social profile written without https:// (linkedin.com/in/emma-lindqvist)."""
 _LED_BY = _words(
     "sort routing bsb account acct 账号 帐号 银行 plate reg 车牌 policy claim ref booking member "
     "ticket case confirmation customer reservation loyalty patient 保单 工单 理赔 报案 会员 客户 "
     "mrn medical hospital 预订 病历 就诊卡 医保 社保 住院 门诊 医疗卡 微信 薇信 威信 v信 加v vx wx "
     "wechat insta telegram skype snapchat line discord tiktok twitter threads bluesky 抖音 小红书 "
-    "qq"
+    "qq passport visa dni nie pps nif insurance licence license identity ausweis reisepass 护照 "
+    "通行证 驾驶证 驾照 签证"
 )
 """The words the patterns above follow: a text with none of them is not searched for them
 (each would take a second per 5 MB of text with no match)."""
@@ -272,7 +293,19 @@ _DOB = re.compile(
     r"|(?<=D)OB|(?<=D)\.O\.B\.?|(?<=d)ob|(?<=d)\.o\.b\.?)\s?[:：]?\s?[(（]?(?:(?:is|was)\s)?(?:on\s)?"
     rf"({_DATE_EN})(?![0-9])"
 )
-_DOB_ZH = re.compile(rf"(?:出生日期|出生年月日?|出生于|出生在|生于|生日是?)[：:]?\s?({_DATE_ZH})")
+_DOB_ZH = re.compile(
+    rf"(?:出生日期|出生年月日?|出生于|出生在|生于|生日)(?:是|为)?[：:]?\s?({_DATE_ZH})"
+)
+_DOB_EU = re.compile(
+    r"(?i:geboren[ \t](?:am|den)|geburtsdatum|geburtstag|fecha[ \t]de[ \t]nacimiento|"
+    r"nac[ií](?:d[oa])?[ \t]el|n[ée]e?[ \t]le|date[ \t]de[ \t]naissance|data[ \t]di[ \t]nascita|"
+    r"nat[oa][ \t]il|data[ \t]de[ \t]nascimento|nasci(?:d[oa])?[ \t]em)"
+    r"(?:[ \t](?:ist|war|es|era|est|è|é))?[ \t]?[:：]?[ \t]?"
+    r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+    r"|\d{1,2}\.?[ \t](?:de[ \t])?[^\W\d_]{3,10}\.?[ \t](?:de[ \t])?\d{4})(?![0-9])"
+)
+"""A date of birth after its German, Spanish, French, Italian or Portuguese label ("geboren am
+4. November 1979", "fecha de nacimiento: 12/03/1985")."""
 _DOB_ZH_BEFORE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?=出生|生的|生人)")
 
 _CAP = r"(?:O'|Mc|Mac)?[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?"
@@ -713,6 +746,8 @@ def _dates_of_birth(text: str) -> Iterator[tuple[int, int]]:
     for m in _DOB_ZH_BEFORE.finditer(text):
         if not (m.start() and text[m.start() - 1].isdigit()):
             yield m.start(), m.end()
+    for m in _DOB_EU.finditer(text):
+        yield m.start(1), m.end(1)
 
 
 _ADDRESS_DE = re.compile(
@@ -1080,8 +1115,12 @@ def find_pii(text: str, *, detect_names: bool = True) -> list[tuple[int, int, st
         for m in pattern.finditer(text):
             spans.add_if_free(m.start(), m.end(), kind)
     for m in _AT_HANDLE.finditer(text):
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         spans.add_if_free(m.start(group) - 1, m.end(group), "handle")
+    for m in _USERNAME.finditer(text):
+        spans.add_if_free(m.start(1), m.end(1), "handle")
+    for m in _BARE_PROFILE.finditer(text):
+        spans.add_if_free(m.start(), m.end(), "url")
     for m in _CARD_TAIL.finditer(text):
         group = 1 if m.group(1) else 2
         spans.add_if_free(m.start(group), m.end(group), "card")

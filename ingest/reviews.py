@@ -254,6 +254,11 @@ def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str], 
     """The table's rows, its columns, and warnings (rows with more cells than the header)."""
     if path.suffix.lower() == ".jsonl":
         return (*_read_jsonl(path, text), [])
+    if path.suffix.lower() == ".json":
+        items = review_items(json.loads(text)) or []
+        _check_row_count(path, len(items))
+        rows = [{str(k): _json_cell(v) for k, v in item.items()} for item in items]
+        return rows, list(dict.fromkeys(k for r in rows for k in r)), []
     dialect = _dialect(text)
     bad_line = _check_quotes(path, text, dialect)
     try:
@@ -296,6 +301,59 @@ def _read_rows(path: Path, text: str) -> tuple[list[dict[str, str]], list[str], 
     )
     rows = [{k: v or "" for k, v in r.items()} for r in csv_rows]
     return rows, list(reader.fieldnames or []), notes
+
+
+_REVIEW_FIELDS = frozenset(
+    [
+        "rating",
+        "score",
+        "stars",
+        "star",
+        "im:rating",
+        "评分",
+        "星级",
+        "打分",
+        "评价星级",
+        "reviewid",
+        "review_id",
+        "thumbsupcount",
+        "helpful",
+        "version",
+        "appversion",
+        "reviewcreatedversion",
+        "app_version",
+        "版本",
+    ]
+)
+"""Fields a review export's objects have and a transcript's turns do not."""
+_REVIEW_LISTS = ("reviews", "data", "items", "results", "entry", "entries", "records", "评论")
+
+
+def review_items(data: object) -> list[dict[str, object]] | None:
+    """The objects of a JSON review export (an App Store or Play export: a list of objects with
+    a rating, an id or an app version, and no speaker), else None. An App Store export read
+    as one interview made 24 reviews one person's 24 turns."""
+    if isinstance(data, dict):
+        feed = data.get("feed")
+        found: dict[str, object] = feed if isinstance(feed, dict) else data
+        data = next((found[k] for k in _REVIEW_LISTS if isinstance(found.get(k), list)), None)
+    if not isinstance(data, list) or not data or not all(isinstance(i, dict) for i in data):
+        return None
+    items: list[dict[str, object]] = data
+    if any(k in i for i in items for k in ("speaker", "speaker_name", "role")):
+        return None
+    rated = sum(1 for i in items if any(str(k).lower() in _REVIEW_FIELDS for k in i))
+    return items if rated * 2 >= len(items) else None
+
+
+def _json_cell(value: object) -> str:
+    """A JSON value as a table cell: an App Store feed's {"label": "5"} as its label."""
+    if isinstance(value, dict):
+        inner = next((value[k] for k in ("label", "value", "text", "name") if k in value), None)
+        return _json_cell(inner) if inner is not None else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
 
 
 def _read_jsonl(path: Path, text: str) -> tuple[list[dict[str, str]], list[str]]:

@@ -5,7 +5,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from journey.source import Role
+from journey.source import Role, Source, Turn
 from journey.text import CJK_LETTERS
 
 _INTERVIEWER = re.compile(
@@ -147,6 +147,41 @@ def names_one_person(label: str) -> bool:
         return True
     found = _PARTICIPANT.match(_folded(label))
     return bool(found and found.group(2))  # "用户A", "User B": lettered within the file only
+
+
+GROUP_PREFIX = "source "
+
+
+def group_id(source_id: str) -> str:
+    """The participant id of a file that speaks for no one person: a group's (a focus group:
+    several participants' speakers) or one with no participant turns."""
+    return f"{GROUP_PREFIX}{source_id[:8]}"
+
+
+def speaks_for(source: Source, turn: Turn | None) -> str:
+    """Who a turn of a source speaks for: the source's participant; in a group's file, the
+    turn's speaker (a gov trial's five focus-group members were one participant to every
+    count), qualified by the file when the label is a recording's own numbering (Speaker 2
+    in every file)."""
+    if (
+        turn is None
+        or not turn.speaker
+        or turn.role is not Role.participant
+        or source.participant_id != group_id(source.id)
+    ):
+        return source.participant_id
+    if names_one_person(turn.speaker):
+        return turn.speaker
+    return f"{turn.speaker}, {source.participant_id}"
+
+
+def people_of(source: Source) -> set[str]:
+    """Everyone a source speaks for: its participant, or a group file's each speaker."""
+    if source.participant_id != group_id(source.id):
+        return {source.participant_id}
+    return {
+        speaks_for(source, t) for t in source.turns if t.role is Role.participant and t.speaker
+    } or {source.participant_id}
 
 
 def _folded(label: str) -> str:

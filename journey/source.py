@@ -1,5 +1,6 @@
 """What ingest produces: a source (one transcript or one review) and its turns."""
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +55,30 @@ class Turn(BaseModel):
     """End time in seconds, when the format has them."""
     section: str | None = None
     """Title of the interview-guide section (task, heading) the turn falls under, if any."""
+
+
+FRAME_SECTION = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?:intro(?:duction)?s?|warm[- ]?up|ice[- ]?breaker|welcome|opening|"
+    r"about (?:you|yourself|the participant)|participant background|background|wrap[- ]?up|"
+    r"closing|close|conclusion|outro|debrief|thank you|thanks|开场|暖场|破冰|自我介绍|介绍|"
+    r"背景(?:信息)?|结束语?|收尾|结语|致谢|感谢)\W*$",
+    re.I,
+)
+"""Interview-guide sections around the journey (Introduction, Wrap-up, 开场): no stage of it."""
+CLOSING_SECTION = re.compile(r"wrap|clos|conclu|outro|debrief|thank|结束|收尾|结语|致谢|感谢", re.I)
+"""Of those, the ones that end an interview: what is said there may still be a finding ("If you
+could change one thing…"); what is said in an introduction is background."""
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:section|part|stage|step|topic)\s+)?\d{1,2}(?:\.\d{1,2})*[.):：、]?\s+(?=\S)", re.I
+)
+
+
+def section_name(title: str) -> str:
+    """A heading without its numbering: "2. Starting the application" -> "Starting the
+    application" (a title that is only a number stays)."""
+    return _NUMBERING.sub("", title, count=1).strip() or title.strip()
 
 
 class Section(BaseModel):

@@ -13,6 +13,7 @@ from assistant.extractor import meaning_text
 from assistant.keyphrases import STOPWORDS
 from assistant.workspace import Workspace
 from ingest.sentences import sentence_spans
+from ingest.speakers import speaks_for
 from journey.grounding import ground
 from journey.schema import Evidence
 from journey.source import Role, Source, SourceKind, Turn
@@ -484,7 +485,7 @@ class Retriever:
             char_start=start,
             char_end=end,
             speaker=turn.speaker,
-            participant_id=source.participant_id,
+            participant_id=speaks_for(source, turn),
             timestamp=turn.start,
         )
 

@@ -397,3 +397,43 @@ def test_a_speakers_whole_name_in_lower_case_and_unaccented_in_a_file_name_is_th
     assert r.redact_text("kwame mensah, that's me") == "Participant 6, that's me"
     assert r.redact_text("good value for money") == "good value for money"  # an author's words
     assert all(r.is_name(part) for part in ("nguyen", "thi", "lan"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "placeholder"),
+    [
+        ("My passport number is E12345678 and it expires soon.", "E12345678", "[ID]"),
+        ("My case number's CS/4471/P, they never called.", "CS/4471/P", "[ID]"),
+        ("我的护照号码是E98765432。", "E98765432", "[ID]"),
+        ("Mi DNI es 12345678Z.", "12345678Z", "[ID]"),
+        ("My PPS number is 1234567TA.", "1234567TA", "[ID]"),
+        ("I'm on Instagram as @ngozi.bakes if you want.", "@ngozi.bakes", "[HANDLE]"),
+        ("My username is jmiller88 by the way.", "jmiller88", "[HANDLE]"),
+        ("See linkedin.com/in/emma-lindqvist for my CV.", "emma-lindqvist", "[URL]"),
+        ("我的出生日期是1985年3月12日。", "1985年3月12日", "[DOB]"),
+        ("Ich bin geboren am 4. November 1979 in Köln.", "4. November 1979", "[DOB]"),
+        ("Mi fecha de nacimiento es 12/03/1985.", "12/03/1985", "[DOB]"),
+    ],
+)
+def test_identity_documents_handles_and_births_in_other_forms(
+    text: str, value: str, placeholder: str
+) -> None:
+    """A privacy audit: passports, DNI and PPS numbers, a case number's possessive, handles
+    and profiles said without @ or https://, and dates of birth in Chinese and German leaked
+    into every export."""
+    out = redacted(text)
+    assert value not in out and placeholder in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The passport photo kept failing.",
+        "In case 2 we did better.",
+        "My licence was fine, the account is 12 months old.",
+        "Am 4. November 1979 war ich in Köln.",
+        "事情发生于2020年5月。",
+    ],
+)
+def test_words_near_identity_documents_stay(text: str) -> None:
+    assert redacted(text) == text

@@ -760,3 +760,52 @@ def test_files_numbered_within_roles_are_different_people(workspace: Workspace, 
     _ingest(workspace, [tmp_path])
     ids = sorted(s.source.participant_id for s in workspace.catalog.sources("study"))
     assert ids == ["P2", "Parent 1", "Student 1"]
+
+
+def test_each_member_of_a_focus_group_is_a_participant(workspace: Workspace, tmp_path: Path):
+    """A gov trial: the five named speakers of focus_group.txt shared one participant id, so
+    the study counted 7 people for 10 and every theme's count was short."""
+    from ingest.speakers import speaks_for
+
+    (tmp_path / "p01.txt").write_text(
+        "Interviewer: How was it?\nP1: The form logged me out and lost my answers.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "focus_group.txt").write_text(
+        "Moderator: Let's start. How did applying go?\n"
+        "Margaret: It logged me out twice and everything was gone.\n"
+        "Dave: Same, it threw me out halfway through the form.\n"
+        "Priya: The identity check failed on my passport photo.\n"
+        "Moderator: And the letters?\n"
+        "Dave: Full of jargon, I needed help to read them.\n",
+        encoding="utf-8",
+    )
+    report = _ingest(workspace, [tmp_path])
+    assert report.participants == 4
+    assert workspace.catalog.counts("study") == (2, 4)
+    group = next(s.source for s in workspace.catalog.sources("study") if "focus" in s.source.path)
+    people = {speaks_for(group, t) for t in group.turns if t.role.value == "participant"}
+    assert len(people) == 3 and "P1" not in people
+
+
+def test_a_discussion_guide_is_not_ingested_as_an_interview(workspace: Workspace, tmp_path: Path):
+    """A gov trial: the guide beside the transcripts was ingested as a participant whose
+    questions were quoted as findings. It is left out, with its sections as stages to give."""
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "guide.md").write_text(
+        "# Discussion guide\n\nResearcher: Hannah. Sessions 60 minutes.\n\n"
+        "## 1. Finding out\n\n- How did you first hear about it?\n- Who helped you decide?\n\n"
+        "## 2. Applying\n\n- Talk me through starting the application.\n"
+        "- How did the identity check go?\n\n## 3. Wrap-up\n\n- Anything else?\n",
+        encoding="utf-8",
+    )
+    (study / "p01.txt").write_text(
+        "Interviewer: How did you hear about it?\nP1: From my GP. Did I like it? Not really.\n",
+        encoding="utf-8",
+    )
+    report = _ingest(workspace, [study])
+    assert [s.path for s in report.added] == ["p01.txt"]
+    (where, why), *_ = report.ignored
+    assert where.endswith("guide.md") and "discussion guide (5 questions" in why
+    assert "--stages 'Finding out' --stages Applying" in why and "Wrap" not in why

@@ -1006,3 +1006,57 @@ def test_a_survey_table_has_every_open_question_read_and_its_nps_score_kept(
     # a review table is read as before: one text column
     reviews = read_file(path, max_bytes=MAX_BYTES)
     assert all(len(d.turns) == 1 for d in reviews)
+
+
+def test_a_json_review_export_is_a_table_of_reviews(tmp_path: Path) -> None:
+    """A Play Store trial: an App Store export (a JSON list of review objects) was read as
+    one interview, 24 reviews one person's turns, titles and ratings dropped."""
+    path = tmp_path / "appstore.json"
+    reviews = [
+        {
+            "id": "109",
+            "title": "更新后同步不了",
+            "content": "升级到4.2之后就再也没同步过。",
+            "rating": 2,
+            "version": "4.2.0",
+            "nickname": "小鱼",
+        },
+        {
+            "id": "110",
+            "title": "Great",
+            "content": "Love the charts.",
+            "rating": 5,
+            "version": "4.1.0",
+            "nickname": "bob",
+        },
+    ]
+    path.write_text(json.dumps(reviews, ensure_ascii=False), encoding="utf-8")
+    documents = read_file(path, max_bytes=10_000_000, segment_columns=["version"])
+    assert [d.kind for d in documents] == [SourceKind.review, SourceKind.review]
+    assert [d.locator.rsplit("#", 1)[1] for d in documents] == ["109", "110"]
+    assert documents[0].segment == {"version": "4.2.0"}
+    assert "Love the charts." in documents[1].text and "bob" not in documents[1].text
+    turns = tmp_path / "turns.json"
+    turns.write_text(json.dumps([{"speaker": "P1", "text": "Hi"}]), encoding="utf-8")
+    assert read_file(turns, max_bytes=10_000_000)[0].kind is None  # turns stay a transcript
+
+
+def test_a_transcripts_header_lines_are_its_details_not_turns(tmp_path: Path) -> None:
+    """A travel trial: a header line naming the interviewee was a participant's turn, the top
+    search hit for business travel, with the name shown."""
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "访谈对象：张伟（商务出行，常旅客）\n日期：3月1日\n访谈者：最近一次订票怎么样？\n"
+        "受访者：退票手续费太贵了。\n",
+        encoding="utf-8",
+    )
+    (document,) = read_file(path, max_bytes=10_000_000)
+    assert [t.speaker for t in document.turns] == ["访谈者", "受访者"]
+    assert document.participant_hint == "张伟"
+    assert any("访谈对象" in w for w in document.warnings)
+    spoken = tmp_path / "b.txt"  # a label that speaks again is a speaker, not a header
+    spoken.write_text(
+        "Interviewee: Hi there.\nInterviewer: How was it?\nInterviewee: Slow.\n", encoding="utf-8"
+    )
+    (again,) = read_file(spoken, max_bytes=10_000_000)
+    assert [t.speaker for t in again.turns] == ["Interviewee", "Interviewer", "Interviewee"]
