@@ -162,6 +162,21 @@ class Repository:
         with self._lock, transaction(self._db) as db:
             yield db
 
+    def forget_turns_quoting(self, project: str, needles: Sequence[str]) -> int:
+        """Drop the conversation turns whose answer holds any of `needles` (the openings of a
+        deleted source's sentences): a chat answer cites a quote by its words and speaker, not
+        its source id, so a privacy audit's withdrawn participant stayed quoted in them."""
+        wanted = [n for n in dict.fromkeys(needles) if n]
+        if not wanted:
+            return 0
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT rowid, answer FROM conversation_turns WHERE project=?", (project,)
+            ).fetchall()
+            gone = [(r,) for r, answer in rows if any(n in answer for n in wanted)]
+            db.executemany("DELETE FROM conversation_turns WHERE rowid=?", gone)
+        return len(gone)
+
     def settle(self) -> None:
         """After a deletion: nothing deleted stays in the write-ahead log or its pages."""
         with self._lock:

@@ -170,6 +170,23 @@ class Edited:
     """Why the map could not apply it (empty when it did)."""
 
 
+OPENING = 30
+"""Characters of a sentence's start that find it quoted in a chat answer."""
+
+
+def _openings(source: Source) -> list[str]:
+    """The first OPENING characters of each sentence of a source's participants' turns (as
+    redacted), of sentences at least that long: how a chat answer that quotes it is found."""
+    out = []
+    for turn in source.turns:
+        if turn.role is not Role.participant:
+            continue
+        for piece in re.split(r"(?<=[.!?。！？])\s*|\n", turn.text):
+            if len(piece.strip()) >= OPENING:
+                out.append(piece.strip()[:OPENING])
+    return out
+
+
 @dataclass
 class Studies:
     """A workspace's projects, with one writer per project (across processes) and a chat kept
@@ -490,6 +507,7 @@ class Study:
             # and no stored map or answer quotes it any more: the next map is built afresh
             self.workspace.repository.forget_source_everywhere(self.project, source_id)
             self.workspace.repository.forget_source_in_edits(self.project, source_id)
+            self.workspace.repository.forget_turns_quoting(self.project, _openings(stored.source))
             self._forget_in_chat_logs(source_id)
             self._forget_upload(stored.locator)
             self._scrub()

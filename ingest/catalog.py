@@ -388,11 +388,39 @@ class Catalog:
             return placeholder
 
     def delete_source(self, project: str, source_id: str) -> bool:
-        """Forget one source (its chunks must be deleted from the store too); False if absent."""
+        """Forget one source (its chunks must be deleted from the store too); False if absent.
+        The names its text gave (speaker labels, people it mentions) go from the name mapping
+        unless another source's text says them too: a privacy audit found a withdrawn
+        participant's real name and their family's in the mapping after the deletion."""
         with self._transaction() as db:
+            row = db.execute(
+                "SELECT original, locator FROM sources WHERE project=? AND id=?",
+                (project, source_id),
+            ).fetchone()
             cursor = db.execute(
                 "DELETE FROM sources WHERE project=? AND id=?", (project, source_id)
             )
+            if row is None:
+                return cursor.rowcount > 0
+            said = f"{row[0]}\n{row[1]}".casefold()
+            labels = [
+                str(label)
+                for (label,) in db.execute("SELECT label FROM aliases WHERE project=?", (project,))
+                if str(label).casefold() in said
+            ]
+            if labels:
+                rest = db.execute(
+                    "SELECT original, locator FROM sources WHERE project=?", (project,)
+                )
+                for original, locator in rest:
+                    text = f"{original}\n{locator}".casefold()
+                    labels = [label for label in labels if label.casefold() not in text]
+                    if not labels:
+                        break
+                db.executemany(
+                    "DELETE FROM aliases WHERE project=? AND label=?",
+                    [(project, label) for label in labels],
+                )
             return cursor.rowcount > 0
 
     def delete_project(self, project: str) -> None:

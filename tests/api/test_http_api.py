@@ -307,6 +307,10 @@ def test_deleting_a_source_and_a_project_removes_their_data(client: TestClient, 
         return [str(f) for f in home.rglob("*") if f.is_file() and words in f.read_bytes()]
 
     said = b"I closed the banner three times"  # qa.txt
+    asked = client.post(
+        "/v1/projects/gone/chat", json={"question": "Did the crypto banner keep coming back?"}
+    )
+    assert asked.status_code == 200 and said.decode() in asked.text  # quoted by its words
     assert on_disk(said)
     assert client.delete(f"/v1/projects/gone/sources/{ids['qa.txt']}").status_code == 204
     # nothing of it on disk: Chroma kept the text in its write-ahead log and free pages

@@ -322,3 +322,18 @@ def test_deleting_a_source_drops_the_chat_session_turns_that_quote_it(
     assert log.read_text(encoding="utf-8") == turn(kept) + "\n"
     assert not only.exists()  # a session left with no turn is gone
     assert other.exists()
+
+
+def test_deleting_a_source_drops_the_chat_answers_that_quote_it_by_its_words(
+    ws: Workspace, table: Path
+) -> None:
+    """A privacy audit: a stored chat answer cites a quote by its words and speaker ("— Reviewer
+    4"), not its source id, so a withdrawn participant stayed quoted in the conversations."""
+    _ingest(ws, table)
+    study = Studies(ws)(PROJECT)
+    gone = next(s for s in study.sources() if s.turns[0].text == REVIEWS[3])
+    quoted = f'People struggle to cancel: "{REVIEWS[3]}" — Reviewer 4'
+    ws.repository.add_turn(PROJECT, "c1", "What about cancelling?", "cancel", quoted)
+    ws.repository.add_turn(PROJECT, "c1", "And delivery?", "delivery", f'"{REVIEWS[1]}"')
+    study.delete_source(gone.id)
+    assert [t.answer for t in ws.repository.conversation(PROJECT, "c1")] == [f'"{REVIEWS[1]}"']

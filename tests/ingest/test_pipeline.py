@@ -809,3 +809,29 @@ def test_a_discussion_guide_is_not_ingested_as_an_interview(workspace: Workspace
     (where, why), *_ = report.ignored
     assert where.endswith("guide.md") and "discussion guide (5 questions" in why
     assert "--stages 'Finding out' --stages Applying" in why and "Wrap" not in why
+
+
+def test_deleting_a_source_forgets_the_names_only_it_gave(workspace: Workspace, tmp_path: Path):
+    """A privacy audit: a withdrawn participant's real name and their family's stayed in the
+    project's name mapping after their source was deleted."""
+    from assistant.study import Studies
+
+    study_dir = tmp_path / "study"
+    study_dir.mkdir()
+    (study_dir / "p01.txt").write_text(
+        "Interviewer: Hi.\nSarah Okafor: Kofi Mensah said the app kept crashing.\n",
+        encoding="utf-8",
+    )
+    (study_dir / "p02.txt").write_text(
+        "Interviewer: Hi.\nKofi Mensah: The app kept crashing.\n",
+        encoding="utf-8",
+    )
+    _ingest(workspace, [study_dir])
+    before = set(workspace.catalog.aliases("study"))
+    assert {"Sarah Okafor", "Kofi Mensah"} <= before
+    studies = Studies(workspace)
+    gone = next(s.source.id for s in workspace.catalog.sources("study") if "p01" in s.locator)
+    studies("study").delete_source(gone)
+    after = set(workspace.catalog.aliases("study"))
+    assert not {a for a in after if "sarah" in a.casefold() or "okafor" in a.casefold()}
+    assert "Kofi Mensah" in after  # p02 still says his name
