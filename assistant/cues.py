@@ -70,6 +70,16 @@ DIFFICULTY = re.compile(
     # "The waitlist never moves.", "The classes are full within two minutes.", "The sales guy
     # was pushy.", "You have to give thirty days notice in writing, by post."
     r"keeps? (?:logging|kicking|signing|throwing) (?:me |us |you )?out|"
+    # work lost to a timeout (a benefits trial's biggest theme read as neutral): "it had logged
+    # me out", "it'd throw me out", "your session has expired", "it's wiped the lot",
+    # "Everything gone."
+    r"(?:logged|logging|logs|kicked|kicking|kicks|threw|throw|throws|throwing|thrown|timed|"
+    r"signed) (?:me|her|him|us|them|you|people|everyone) out|"
+    r"session (?:has |had |'s )?(?:expired|timed out)|timed out|"
+    r"(?<!nothing )(?<!never )wiped|(?:everything|it all|all (?:of )?(?:my|her|his|the) \w+|"
+    r"(?:my|her|his|the) (?:answers|work|progress|data|form|application)) (?:was |were |had |is |"
+    r"are |'s )?(?:all )?(?:gone|lost|deleted|wiped|disappeared)|"
+    r"(?:lost|lose|losing) (?:all|everything|my (?:work|answers|progress|data|form))|"
     r"never (?:moves?|works?|loads?|updates?|changes?|opens?)|full within|booked up|sold out|"
     r"pushy|rushed|in writing, by post|"
     # manner: "Service was curt.", "The receptionist was dismissive."
@@ -243,8 +253,17 @@ RELIEF = re.compile(
     r"no more (?:\w+ing|stress|worry|worries|hassle|guesswork|arguments?)|"
     r"no longer (?:have|need) to|(?:don'?t|do not|never) (?:have|need) to (?:\w+ )*?"
     r"(?:worry|stress|think|plan|argue)\w*|"
-    r"used to (?:spend|waste|stress|worry|argue|dread|panic)\w*\b[^.!?;]*\bnow)\b"
-    r"|不用再|不再(?:担心|发愁|纠结|烦)|再也不用|省去了|省心",
+    r"used to (?:spend|waste|stress|worry|argue|dread|panic)\w*\b[^.!?;]*\bnow|"
+    # a problem put right, which its own words read as the complaint (a redesign trial's
+    # wave 2: "They've fixed the address thing, it remembers it now", "no drama this time")
+    r"(?<!n't )(?<!not )(?:they'?ve|they have|it'?s been|it has been|that'?s been|has been|"
+    r"have been|now|finally) (?:now |finally |all |properly )?(?:fixed|sorted(?: out)?|"
+    r"resolved|solved)|(?:but |and )?not any ?more(?=[\s.!]*$)|"
+    r"no longer (?:happens|a problem|an issue|resets|crashes|freezes|loses)|"
+    r"no (?:drama|problems?|issues?|hassle|fuss|faff)(?: at all| whatsoever)?"
+    r"(?: this time| now| any ?more| since)|stayed put|remembers? (?:it|them|my \w+) now)\b"
+    r"|不用再|不再(?:担心|发愁|纠结|烦|闪退|卡)|再也不用|省去了|省心|修好了|已经修复|修复了|现在好了|"
+    r"终于好了",
     _I,
 )
 """A burden lifted: relief said through the burden's own words ("That mental load, it's gone",

@@ -86,7 +86,10 @@ def read_sentence(
         text = cues.PRAISE_IDIOM.sub(lambda m: " " * len(m.group()), text)
         polarity = max(polarity, 0.3)
     confusion = bool(cues.CONFUSION.search(text))
-    difficulty = turned or _difficulty_cue(text)
+    # a problem put right names the problem before it (闪退问题已经修复了): only what follows
+    # the relief can still be a difficulty ("They fixed the crash but now it logs me out")
+    after = text[max(m.end() for m in cues.RELIEF.finditer(text)) :] if relief else text
+    difficulty = turned or _difficulty_cue(after)
     positive = relief or idiom or _positive_cue(text)
     need = bool(cues.NEED.search(text))
     hedged = bool(cues.HEDGE.search(text))

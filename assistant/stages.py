@@ -81,6 +81,11 @@ def parse_stages(values: Sequence[str]) -> list[StageSpec]:
     """`Name` or `Name: description` strings (or one comma-separated string) -> StageSpecs."""
     items: list[str] = []
     for value in values:
+        # a Chinese colon and comma too (`--stages "退改签：退票、改签"` kept the whole string
+        # as the stage's name)
+        value = value.replace("：", ":", 1)
+        if ":" not in value:
+            value = value.replace("，", ",")
         items.extend(v for v in (value.split(",") if ":" not in value else [value]) if v.strip())
         if len(items) > MAX_STAGES:
             raise InputError(

@@ -495,10 +495,14 @@ def read_reviews(
         raise UnreadableFileError(
             f"{path.name}: no id column {id_column!r}; columns are {', '.join(columns)}"
         )
-    if missing := [c for c in segment_columns if c not in columns]:
+    missing = [c for c in segment_columns if c not in columns]
+    if missing and len(missing) == len(segment_columns):
         raise UnreadableFileError(
             f"{path.name}: no segment column {missing[0]!r}; columns are {', '.join(columns)}"
         )
+    # of several named, one per export (an App Store file's "version", a Play file's
+    # "reviewCreatedVersion"), each file has its own: one missing cost a trial a whole file
+    segment_columns = [c for c in segment_columns if c in columns]
     id_col = id_column or _id_column(rows, columns, column)
     follow_col = _follow_up_column(columns, column)
     meta_cols = {key: _find(columns, names) for key, names in _META_COLUMNS.items()}
@@ -573,6 +577,11 @@ def read_reviews(
                 doc.metadata["rating_kind"] = "nps"
     _warn_copies(path, docs, survey)
     docs[0].warnings.extend(notes)
+    if missing:
+        docs[0].warnings.append(
+            f"{path.name}: no segment column {', '.join(map(repr, missing))}; its rows have "
+            "no such segment (columns are " + ", ".join(columns) + ")"
+        )
     if empty:
         docs[0].warnings.append(
             f"{path.name}: {empty} of {len(rows)} row(s) have no text in column {column!r} and "

@@ -15,7 +15,11 @@ _INTERVIEWER = re.compile(
 )
 _COMPANIONS = (
     "son|daughter|wife|husband|spouse|partner|carer|caregiver|relative|companion|"
-    "儿子|女儿|闺女|家属|陪同|陪护|老伴|丈夫|妻子|爱人|老公|老婆"
+    # who speaks for the participant ("Interpreter: She says the form kept logging her out"):
+    # their words are the participant's, and the label is no name (a gov trial's file was
+    # shown as p02_[NAME].txt and its participant as "Polish")
+    "interpreter|translator|sign language interpreter|bsl interpreter|"
+    "儿子|女儿|闺女|家属|陪同|陪护|老伴|丈夫|妻子|爱人|老公|老婆|翻译|口译|手语翻译"
 )
 _COMPANION = re.compile(rf"(?i)^(?:{_COMPANIONS})(\s*\d{{1,3}})?$")
 

@@ -860,3 +860,37 @@ def test_an_nps_score_gives_a_survey_answer_its_lean():
 
     assert review_context(answer(2)) == -1.0 and review_context(answer(10)) == 1.0
     assert review_context(answer(6)) < 0 < review_context(answer(9))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # work lost to a timeout (a benefits trial's widest theme read as neutral)
+        ("When I came back it had logged me out.", "pain_point"),
+        ("Everything gone.", "pain_point"),
+        ("And it's wiped the lot.", "pain_point"),
+        ("I'd do a page, lie down, and it'd throw me out.", "pain_point"),
+        ("The page says your session has expired.", "pain_point"),
+        ("All my answers were gone.", "pain_point"),
+        # a problem put right (a redesign trial's second wave)
+        ("They've fixed the address thing, it remembers it now.", "delight"),
+        ("It used to reset my address but not anymore.", "delight"),
+        ("No drama at all this time.", "delight"),
+        ("我反馈的闪退问题已经修复了，点赞。", "delight"),
+        ("They fixed the crash but now it logs me out.", "pain_point"),
+        # praise in other languages (a Play Store trial's Spanish and Portuguese five stars)
+        ("La app es excelente, muy fácil de usar.", "delight"),
+        ("Ótimo aplicativo, recomendo.", "delight"),
+        ("Je recommande, très pratique.", "delight"),
+        ("Muy mala experiencia, pésimo servicio.", "pain_point"),
+        ("Die App stürzt ständig ab, sehr enttäuschend.", "pain_point"),
+        ("挺实在的，价格也公道。", "delight"),
+        ("界面很漂亮。", "delight"),
+    ],
+)
+def test_lost_work_problems_put_right_and_praise_in_other_languages(text: str, kind: str) -> None:
+    assert read_sentence(text).kind == ObservationKind(kind)
+
+
+def test_a_german_article_is_not_vaders_die() -> None:
+    assert sentiment("Die App ist sehr schnell und nützlich.") > 0.3

@@ -1060,3 +1060,17 @@ def test_a_transcripts_header_lines_are_its_details_not_turns(tmp_path: Path) ->
     )
     (again,) = read_file(spoken, max_bytes=10_000_000)
     assert [t.speaker for t in again.turns] == ["Interviewee", "Interviewer", "Interviewee"]
+
+
+def test_of_several_segment_columns_a_table_needs_only_its_own(tmp_path: Path) -> None:
+    """A Play Store trial named each store's version column in one ingest; the Play file,
+    lacking the App Store's column, was skipped whole."""
+    path = tmp_path / "play.csv"
+    path.write_text("content,score,reviewCreatedVersion\nSync broke.,1,4.2.0\n", encoding="utf-8")
+    (document,) = read_file(
+        path, max_bytes=10_000_000, segment_columns=["version", "reviewCreatedVersion"]
+    )
+    assert document.segment == {"reviewCreatedVersion": "4.2.0"}
+    assert any("no segment column 'version'" in w for w in document.warnings)
+    with pytest.raises(UnreadableFileError, match="no segment column 'version'"):
+        read_file(path, max_bytes=10_000_000, segment_columns=["version"])  # a typo still says
