@@ -19,6 +19,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.shared.message import ServerMessageMetadata
 
 from assistant.sampling import Role, Sampled, SamplingError, sampling_with
+from journey.errors import ConfigError
 
 
 class HostSampler:
@@ -89,10 +90,39 @@ def can_sample(ctx: Context[Any, Any]) -> bool:
     return bool(capabilities and capabilities.sampling) and ctx.session.can_send_request
 
 
+class MidCallUnreachable:
+    """A client that declared sampling on a protocol where a tool cannot ask it mid-call: any
+    request says so (an MCP trial's SDK client, in its default mode, was told it "must support
+    sampling" though it had registered a callback)."""
+
+    def __init__(self, ctx: Context[Any, Any]) -> None:
+        self.version = ctx.session.protocol_version
+        info = ctx.session.client_params.client_info if ctx.session.client_params else None
+        self.host = info.name if info else "mcp-client"
+
+    def sample(self, *args: Any, **kwargs: Any) -> Sampled:
+        raise ConfigError(
+            f"JOURNEYMAP_LLM_PROVIDER=mcp-sampling: this client connected with MCP protocol "
+            f"{self.version}, where a tool cannot send sampling/createMessage while it runs "
+            "(sampling moved to input-required rounds). Connect with protocol 2025-11-25 (the "
+            'Python SDK: Client(..., mode="legacy")), or configure an LLM '
+            "(JOURNEYMAP_LLM_PROVIDER=openai, azure or openai-compatible), or set "
+            "JOURNEYMAP_LLM_PROVIDER=local"
+        )
+
+
 @contextmanager
 def host_model(ctx: Context[Any, Any] | None, timeout: float) -> Iterator[None]:
     """Offer the calling client's model to the work done inside this block, if it has one."""
-    if ctx is None or not can_sample(ctx):
+    if ctx is None:
+        yield
+        return
+    capabilities = ctx.session.client_capabilities
+    if capabilities and capabilities.sampling and not ctx.session.can_send_request:
+        with sampling_with(MidCallUnreachable(ctx)):
+            yield
+        return
+    if not can_sample(ctx):
         yield
         return
     with sampling_with(HostSampler(ctx, timeout)):
