@@ -18,6 +18,7 @@ from journey.schema import (
     Evidence,
     Finding,
     JourneyMap,
+    ObservationKind,
     PainPoint,
     Stage,
     by_priority,
@@ -345,25 +346,50 @@ def _rescore(m: JourneyMap) -> None:
 
 def _adopt(m: JourneyMap, finding: Finding, stage: str, key: tuple[str, int]) -> None:
     """A pinned quote's coded segment moves to the finding (from the theme it was in, which is
-    counted again too), and the finding is counted again; a quote no segment holds counts its
-    speaker among the finding's people all the same."""
+    counted again too), and the finding is counted again (a quote no segment holds counts its
+    speaker among the finding's people all the same: `_count_members`)."""
     located = {f.id: (s.name, f) for s, f in findings(m)}
     left: set[str] = set()
+    held = False
     for o in m.observations:
-        if (o.evidence.source_id, o.evidence.char_start) == key and o.theme != finding.id:
-            if o.theme:
-                left.add(o.theme)
-            o.theme = finding.id
+        if (o.evidence.source_id, o.evidence.char_start) == key:
+            held = True
+            if o.theme != finding.id:
+                if o.theme:
+                    left.add(o.theme)
+                o.theme = finding.id
+    pinned = next((e for e in finding.evidence if (e.source_id, e.char_start) == key), None)
+    if not held and pinned is not None:
+        # a passage no coded segment holds (a whole turn) becomes one of the finding's: every
+        # later count holds it (an MCP trial's restage of a theme of 3, two of them pinned,
+        # counted it 1 and dropped it to "mentioned once")
+        m.observations.append(_coded(m, finding, stage, pinned))
     for theme in left & located.keys():
         stage_name, other = located[theme]
         rest = [e for e in other.evidence if (e.source_id, e.char_start) != key]
         other.evidence = rest or other.evidence  # never a finding without a quote
         _recount(m, other, stage_name)
     _recount(m, finding, stage)
-    said = {participant_key(e) for e in finding.evidence}
-    if len(said) > finding.participants:
-        finding.participants = len(said)
-        finding.share = round(finding.participants / max(1, m.sources.participants), 3)
+
+
+def _coded(m: JourneyMap, finding: Finding, stage: str, quote: Evidence) -> CodedObservation:
+    """A pinned quote as a coded segment of the finding, with its source's segment."""
+    delight = isinstance(finding, Delight)
+    segment = next(
+        (o.segment for o in m.observations if o.evidence.source_id == quote.source_id), {}
+    )
+    return CodedObservation(
+        kind=ObservationKind.delight if delight else ObservationKind.pain_point,
+        stage=stage,
+        touchpoint=None,
+        channel=None,
+        emotion="satisfied" if delight else "frustrated",
+        valence=0.8 if delight else -0.8,
+        severity=1 if delight else finding.severity,
+        evidence=quote,
+        segment=dict(segment),
+        theme=finding.id,
+    )
 
 
 def _drop_member(m: JourneyMap, finding: Finding, key: tuple[str, int]) -> None:
@@ -379,8 +405,10 @@ def _recount(m: JourneyMap, finding: Finding, stage: str) -> None:
     line, counted again from the map's coded segments (a merge joins two themes' members,
     who may overlap; the quotes shown are only a sample of them), and its share."""
     members = [o for o in m.observations if o.theme == finding.id]
-    if members:  # else a map without its coded segments: the counts stand as lower bounds
+    if members:
         _count_members(m, finding, stage, members)
+    else:  # a map without its coded segments: the counts stand as lower bounds
+        finding.participants = max(finding.participants, len(_people(finding.evidence)))
     finding.share = round(finding.participants / max(1, m.sources.participants), 3)
 
 

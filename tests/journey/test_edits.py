@@ -1,4 +1,4 @@
-from journey.edits import Edit, anchor, apply_edits, find
+from journey.edits import Edit, anchor, apply_edits, find, findings
 from journey.schema import CodedObservation, Evidence, JourneyMap, ObservationKind
 
 
@@ -376,3 +376,38 @@ def test_a_pinned_quote_counts_its_speaker_and_leaves_the_theme_it_was_in(
     assert kept is not None and kept[1].participants == 3
     assert kept[1].evidence[0] == moved
     assert left is not None and left[1].participants == 2 and moved not in left[1].evidence
+
+
+def test_a_pinned_passage_no_segment_held_stays_counted_after_a_restage(sample_map: JourneyMap):
+    """An MCP trial pinned two whole-turn passages (no coded segment holds a whole turn) onto a
+    theme of one person, then moved it: the move counted it 1 again and dropped it to
+    "mentioned once"."""
+    a = _pains(sample_map)[0]
+    home = a.home_stage or next(s.name for s in sample_map.stages if a in s.pain_points)
+    other = next(s.name for s in sample_map.stages if s.name != home)
+    m = sample_map.model_copy(deep=True)
+    mine = [_coded(a.id, home, "p1", 10), _coded(a.id, home, "p2", 20)]
+    m.observations = mine
+    found = find(m, a.id)
+    assert found is not None
+    found[1].evidence = [o.evidence for o in mine]
+    passages = [
+        _coded(a.id, home, who, 500).evidence.model_copy(update={"quote": f"whole turn of {who}"})
+        for who in ("p3", "p4")
+    ]
+    edits = [
+        Edit(id=f"pin{i}", op="pin", anchor=anchor(found[1]), pinned=p)
+        for i, p in enumerate(passages)
+    ]
+    pinned = apply_edits(m, edits)
+    again = find(pinned, a.id)
+    assert again is not None and again[1].participants == 4
+    moved = apply_edits(
+        m, [*edits, Edit(id="r", op="restage", anchor=anchor(again[1]), stage=other)]
+    )
+    after = next(f for _, f in findings(moved) if "whole turn of p3" in str(f.evidence))
+    assert after.participants == 4 and after.description.startswith("4 of")
+    assert {o.evidence.participant_id for o in moved.observations if o.theme == after.id} >= {
+        "p3",
+        "p4",
+    }
