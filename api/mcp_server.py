@@ -555,8 +555,9 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             QuoteRef | None,
             Field(
                 description="pin, unpin: {source_id, char_start, char_end} of a participant's "
-                "words as search_quotes or get_theme give them; with `quote` (the words) they "
-                "must be what the source says there"
+                "words as search_quotes or get_theme give them; pin may give {source_id, quote} "
+                "(the words, as shown) instead of offsets, or with them: the words are found in "
+                "the source's participant turns, nearest the offsets"
             ),
         ] = None,
         quotes: Annotated[
@@ -564,7 +565,8 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             Field(
                 max_length=MAX_EDIT_QUOTES,
                 description="split: some of the target's quotes ({source_id, char_start}); add: "
-                "the new finding's quotes ({source_id, char_start, char_end, quote?})",
+                "the new finding's quotes ({source_id, char_start, char_end} or {source_id, "
+                "quote: the words})",
             ),
         ] = None,
         kind: Annotated[

@@ -3,11 +3,14 @@ exists in the map, the stage they move to is one of its stages, a pinned quote i
 participant's own words at the offsets given (grounded like every quote of a map)."""
 
 import contextlib
+import re
 import uuid
+from collections.abc import Callable
 
 from assistant import briefs
 from assistant.briefs import Located
 from assistant.workspace import Workspace
+from ingest.catalog import StoredSource
 from ingest.speakers import speaks_for
 from journey.edits import Edit, EditRequest, NamedFinding, QuoteRef, anchor, find, locate
 from journey.errors import InputError, InvalidRequestError, NotFoundError
@@ -23,11 +26,19 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     source says there, and the span must not cut a word: a trial's paraphrase ("The app
     writing is far too small for me.") stored whatever lay at its offsets as verified, and a
     pin stored "week the butter and the"."""
+    meant = quote.get("quote")
+    words = meant.strip() if isinstance(meant, str) else ""
     try:
         source_id = str(quote["source_id"])
-        start, end = int(quote["char_start"]), int(quote["char_end"])
+        if words and "char_start" not in quote and "char_end" not in quote:
+            start, end = -1, -1  # found by its words below
+        else:
+            start, end = int(quote["char_start"]), int(quote["char_end"])
     except (KeyError, ValueError):
-        raise InvalidRequestError("quote needs source_id, char_start and char_end") from None
+        raise InvalidRequestError(
+            "quote needs source_id and char_start and char_end, or source_id and the quote's "
+            "words (quote)"
+        ) from None
     sources = workspace.catalog.sources(project)
     stored = next((s for s in sources if s.source.id == source_id), None)
     if stored is None:
@@ -36,17 +47,28 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     if stored is None:
         raise NotFoundError(f"no source {source_id!r} in project {project!r}")
     source_id = stored.source.id
+    redactor = workspace.redactor(project)
+    if words:
+        # an assistant quotes by words and counts offsets badly (an MCP trial's were off by 3,
+        # and words alone were refused): the words said where they are in the participant's
+        # turns, nearest the offsets given
+        found = _said_at(stored, words, lambda t: redactor.redact(t)[0], start)
+        if found is not None:
+            start, end = found
+        elif start < 0:
+            raise InvalidRequestError(
+                f"source {source_id[:12]} has no participant turn saying {shortened(words, 80)!r}; "
+                "quote the participant's words as `search_quotes` or `get_theme` give them"
+            )
     if start < 0 or end > len(stored.original) or start > end:
         # a negative offset counted from the end (Python's slicing) and pinned "site."
         raise InvalidRequestError(
             f"char_start and char_end must satisfy 0 <= char_start <= char_end <= "
             f"{len(stored.original)} (the source's length)"
         )
-    redactor = workspace.redactor(project)
-    meant = quote.get("quote")
-    if isinstance(meant, str) and meant.strip():
+    if words:
         said = redactor.redact(stored.original[start:end])[0]
-        if said_as(meant) != said_as(said):
+        if said_as(words) != said_as(said):
             raise InvalidRequestError(
                 f"the source does not say that at {start}-{end}: it says "
                 f"{shortened(said, 80)!r}; quote the participant's words as `search_quotes` or "
@@ -84,6 +106,31 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
             "participant's own words"
         )
     return checked.kept[0]
+
+
+def _said_at(
+    stored: StoredSource, words: str, redact: Callable[[str], str], near: int
+) -> tuple[int, int] | None:
+    """Where a participant turn of the source says `words` (as redacted: a placeholder such as
+    [NAME] stands for what it hid; spacing and case aside), the match nearest `near`."""
+    parts = re.split(r"(\[[A-Z]+\])", " ".join(words.split()))
+    pattern = "".join(
+        r".{1,80}?" if re.fullmatch(r"\[[A-Z]+\]", p) else r"\s+".join(map(re.escape, p.split(" ")))
+        for p in parts
+        if p
+    )
+    if not pattern.strip():
+        return None
+    found: list[tuple[int, int]] = []
+    text = stored.original
+    for turn in stored.source.turns:
+        if turn.role is not Role.participant:
+            continue
+        for m in re.finditer(pattern, text[turn.char_start : turn.char_end], re.IGNORECASE):
+            start, end = turn.char_start + m.start(), turn.char_start + m.end()
+            if said_as(redact(text[start:end])) == said_as(words):
+                found.append((start, end))
+    return min(found, key=lambda f: abs(f[0] - near)) if found else None
 
 
 def _held_key(key: tuple[str, int], held: list[Evidence]) -> tuple[str, int]:

@@ -36,7 +36,8 @@ MAX_NOTE = 500
 
 Op = Literal["rename", "merge", "split", "delete", "restage", "pin", "unpin", "add"]
 QuoteRef = dict[str, str | int]
-"""A quote by place: source_id, char_start and char_end."""
+"""A quote by place (source_id, char_start and char_end) or by its words (source_id and
+quote, the words as shown: found in the source's participant turns)."""
 
 
 class EditRequest(BaseModel):

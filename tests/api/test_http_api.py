@@ -459,6 +459,32 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         ).status_code
         == 201
     )
+    # an MCP trial: an assistant quotes by words and counts offsets badly (off by 3); words
+    # alone were refused
+    for by_words in (
+        {"source_id": quote["source_id"], "quote": quote["quote"]},
+        {
+            **span,
+            "char_start": quote["char_start"] + 3,
+            "char_end": quote["char_end"] + 3,
+            "quote": quote["quote"],
+        },
+    ):
+        r = client.post(
+            "/v1/projects/ed/edits", json={"op": "pin", "target": a["id"], "quote": by_words}
+        )
+        assert r.status_code == 201, r.text
+        listed = client.get("/v1/projects/ed/edits").json()
+        last = listed[-1]
+        assert (last["pinned"]["char_start"], last["pinned"]["char_end"]) == (
+            quote["char_start"],
+            quote["char_end"],
+        ), last
+    nowhere = {"source_id": quote["source_id"], "quote": "Words nobody said."}
+    r = client.post(
+        "/v1/projects/ed/edits", json={"op": "pin", "target": a["id"], "quote": nowhere}
+    )
+    assert r.status_code == 422 and "no participant turn saying" in r.text, r.text
     # an id a rebuild gave another theme: the title the editor saw guards the edit
     stale = client.post(
         "/v1/projects/ed/edits",
@@ -519,7 +545,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     check(rebuilt)
     assert "Our own name" in client.get("/v1/projects/ed/map/export", params={"format": "md"}).text
     edits = client.get("/v1/projects/ed/edits").json()
-    assert [e["op"] for e in edits] == ["rename", "delete", "restage", "pin", "pin"]
+    assert [e["op"] for e in edits] == ["rename", "delete", "restage", *["pin"] * 4]
     # what each was made on, by id and title then, and what it left, by id and title now
     assert edits[0]["made_on"] == {"id": a["id"], "title": a["title"]}
     assert edits[0]["now"]["title"] == "Our own name"
@@ -533,7 +559,7 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
         long = client.post(f"/v1/projects/ed/{path}", json=body)
         assert long.status_code == 422 and "at most 200 characters" in long.text, long.text
         assert len(long.content) < 1000
-    assert len(client.get("/v1/projects/ed/edits").json()) == 5
+    assert len(client.get("/v1/projects/ed/edits").json()) == 7
     assert client.delete(f"/v1/projects/ed/edits/{edits[0]['id']}").status_code == 204
     titles = {
         p["title"]
