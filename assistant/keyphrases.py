@@ -444,27 +444,38 @@ def _events(text: str) -> set[str]:
     return {w for w in _EVENT.findall(lower) if w not in _STOPWORDS and w not in _VERBS}
 
 
-def word_cohesion(texts: Sequence[str]) -> float:
-    """The share of a theme's quotes that use a content word another of its quotes uses (in
-    any form): how far its quotes say the same thing in words, not only in the embedding's
-    view. A quote alone in its language does not count either way. 1.0 for under 2 quotes."""
+def _said(texts: Sequence[str]) -> tuple[list[bool], list[bool]]:
+    """For each quote: whether it is Chinese, and whether it uses a content word (in any form)
+    another quote of its language uses."""
     chinese = [is_chinese(t) for t in texts]
     terms = [
         _stemmed({t for t in _terms(text) if not set(t.split()) <= _NUMBER_WORDS} | _events(text))
         - _VAGUE_TERMS
         for text in texts
     ]
-    quotes = Counter(chinese)
     used: Counter[tuple[bool, str]] = Counter(
         (zh, t) for zh, ts in zip(chinese, terms, strict=True) for t in ts
     )
-    counted = shared = 0
-    for zh, mine in zip(chinese, terms, strict=True):
-        if quotes[zh] < 2:
-            continue
-        counted += 1
-        shared += any(used[zh, t] > 1 for t in mine)
-    return shared / counted if counted else 1.0
+    shared = [any(used[zh, t] > 1 for t in mine) for zh, mine in zip(chinese, terms, strict=True)]
+    return chinese, shared
+
+
+def said_alike(texts: Sequence[str]) -> list[bool]:
+    """For each quote, whether it says the same thing as another in words (`_said`), not only
+    in the embedding's view; a quote alone in its language cannot tell, and counts as alike."""
+    chinese, shared = _said(texts)
+    quotes = Counter(chinese)
+    return [alike or quotes[zh] < 2 for zh, alike in zip(chinese, shared, strict=True)]
+
+
+def word_cohesion(texts: Sequence[str]) -> float:
+    """The share of a theme's quotes that use a content word another of its quotes uses (in
+    any form): how far its quotes say the same thing in words, not only in the embedding's
+    view. A quote alone in its language does not count either way. 1.0 for under 2 quotes."""
+    chinese, shared = _said(texts)
+    quotes = Counter(chinese)
+    counted = [alike for zh, alike in zip(chinese, shared, strict=True) if quotes[zh] >= 2]
+    return sum(counted) / len(counted) if counted else 1.0
 
 
 def cluster_titles(

@@ -8,7 +8,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from assistant.cues import channel_of
-from assistant.keyphrases import cluster_keyphrases, cluster_titles, is_chinese, word_cohesion
+from assistant.keyphrases import (
+    cluster_keyphrases,
+    cluster_titles,
+    is_chinese,
+    said_alike,
+    word_cohesion,
+)
 from assistant.stages import StageSpec
 from assistant.themes import group_themes, theme_vectors
 from ingest.embeddings import Vectors
@@ -146,6 +152,7 @@ def _finding(
 ) -> Finding:
     """One theme as a pain point or delight (`typical`: its members, most typical first)."""
     people = {participant_key(observations[i].evidence) for i in group}
+    typical = _shown_first(typical, observations)
     first: list[int] = []
     seen: set[str] = set()
     for i in typical:  # one quote per participant first, most typical first
@@ -191,6 +198,27 @@ def _finding(
         home_stage=home,
         also_in=also_in,
     )
+
+
+SHOWN_FROM = 60
+"""The most typical members among which the quotes shown are chosen."""
+
+
+def _shown_first(typical: list[int], observations: Sequence[Observation]) -> list[int]:
+    """The members as quotes to show: the lead (the title's quote) first, then those that say
+    the theme in words another member uses, most typical first, then the rest. A map-reading
+    trial's top recommendation showed "Had to pay for one at a hotel." and "Happened to me
+    three times this month." under "Charged twice in one month": near in the embedding, in no
+    shared word."""
+    head = typical[:SHOWN_FROM]
+    alike = said_alike([observations[i].evidence.quote for i in head])
+    rest = [i for i, a in zip(head[1:], alike[1:], strict=True) if not a]
+    return [
+        head[0],
+        *(i for i, a in zip(head[1:], alike[1:], strict=True) if a),
+        *rest,
+        *typical[SHOWN_FROM:],
+    ]
 
 
 def _typical(group: Sequence[int], vectors: Vectors, overall: Vectors | None = None) -> list[int]:

@@ -83,15 +83,17 @@ def source_name(path: str) -> str:
     return re.split(r"[\\/]", path)[-1] or path
 
 
-def cite(evidence: Evidence, escape: Callable[[str], str] = str) -> str:
-    """Where a quote comes from: `Participant 3, p01.txt [120:188] 00:02:03`.
+def cite(evidence: Evidence, escape: Callable[[str], str] = str, *, offsets: bool = False) -> str:
+    """Where a quote comes from: `Participant 3, p01.txt 00:02:03`, with `offsets` (for
+    programs) `Participant 3, p01.txt [120:188] 00:02:03`. A reader took "[0:26]" for a time.
 
     `escape` is applied to the names, which come from users' files.
     """
     who = evidence.speaker or evidence.participant_id
     text = f"{escape(who)}, " if who else ""
     text += escape(source_name(evidence.source_path))
-    text += f" [{evidence.char_start}:{evidence.char_end}]"
+    if offsets:
+        text += f" [{evidence.char_start}:{evidence.char_end}]"
     if evidence.timestamp is not None:
         text += f" {format_timestamp(evidence.timestamp)}"
     return text
@@ -540,7 +542,7 @@ def _quote_fields(evidence: list[Evidence]) -> dict[str, object]:
     top = evidence[0]
     return {
         "top_quote": top.quote,
-        "top_quote_source": cite(top),
+        "top_quote_source": cite(top, offsets=True),
         "char_start": top.char_start,
         "char_end": top.char_end,
     }

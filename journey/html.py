@@ -32,6 +32,7 @@ from journey.lanes import (
     segment_views,
 )
 from journey.schema import Evidence, Finding, JourneyMap, Recommendation, Stage
+from journey.text import shortened
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bg: #f3f6f9;
@@ -57,7 +58,7 @@ table.lanes { width: 100%; table-layout: fixed; border-collapse: separate; borde
 .lanes th, .lanes td { vertical-align: top; text-align: left; border: 3px solid #fff;
   overflow-wrap: anywhere; background-clip: padding-box; }
 .lanes thead th { background-color: #1f2933; color: #fff; padding: .4rem .55rem;
-  border-radius: 7px; font-size: .95rem; }
+  border-radius: 7px; font-size: .95rem; overflow-wrap: break-word; hyphens: auto; }
 .lanes thead th.lane, .lanes tbody th { background: #fff; color: var(--muted);
   font-size: .7rem; text-transform: uppercase; padding: .45rem .3rem; overflow-wrap: normal;
   position: sticky; left: 0; z-index: 1; }
@@ -111,12 +112,20 @@ table.lanes.compact { font-size: .8rem; }
 .compact thead .desc { display: none; }
 .compact .card summary { font-size: .78rem; }
 .compact .chips li { font-size: .72rem; }
+.glance-cols { display: flex; flex-wrap: wrap; gap: .5rem 2.5rem; }
+.glance-cols > div { flex: 1 1 22rem; }
+.glance ol { margin: 0; padding-left: 1.4rem; }
+.glance li { margin-bottom: .45rem; }
+.glance .facts { display: block; color: var(--muted); font-size: .8rem; }
+.glance blockquote { font-size: .85rem; margin: .15rem 0 0; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { padding: 0; font-size: 10pt; }
   .lanes-wrap { overflow: visible; }
-  tr, .card, ol.recs > li { break-inside: avoid; }
-  details::details-content { content-visibility: visible; display: block; }
+  tr, .card, ol.recs > li, .glance li { break-inside: avoid; }
+  /* cards print closed, titles and facts only: opened, a 150-review map printed on 34 pages
+     of quotes in narrow columns; the at-a-glance block carries the lead quotes */
+  .glance { break-after: page; }
   .lanes thead th { background: #fff; color: #000; border: 1px solid #000; }
 }
 """
@@ -451,6 +460,54 @@ def _lanes(m: JourneyMap, ctx: _Context) -> str:
     )
 
 
+GLANCE_PAINS, GLANCE_DELIGHTS = 5, 3
+"""Findings the at-a-glance block lists: a read-out starts with them."""
+
+
+def _glance(m: JourneyMap, ctx: "_Context") -> str:
+    """The study's widest pain points and delights with their reach, stage and first quote,
+    above the map: a stakeholder read-out starts there (a trial found them only as cards
+    scattered over seven columns)."""
+    labels = ctx.labels
+    located = {f.id: (s, f) for s in m.stages for f in (*s.pain_points, *s.delights)}
+
+    def listed(ids: list[str], limit: int, pain: bool) -> str:
+        items = []
+        for i in ids[:limit]:
+            if i not in located:
+                continue
+            stage, f = located[i]
+            facts = [reach(f, ctx.participants, labels), f.home_stage or stage.name]
+            if pain:
+                facts.append(f"{labels.severity} {f.severity}/5")
+            quote = (
+                f"<blockquote><p>{escape(shortened(f.evidence[0].quote.strip(), 180))}</p>"
+                f"<footer><cite>— {cite(f.evidence[0], escape)}</cite></footer></blockquote>"
+                if f.evidence
+                else ""
+            )
+            items.append(
+                f'<li><a href="#{_anchor(f.id)}"><strong>{escape(f.title)}</strong></a>'
+                f'<span class="facts">{escape(" · ".join(facts))}</span>{quote}</li>'
+            )
+        return "".join(items)
+
+    pains = listed(m.top_pain_points, GLANCE_PAINS, True)
+    delights = listed(m.top_delights, GLANCE_DELIGHTS, False)
+    if not pains and not delights:
+        return ""
+    return (
+        f'<section class="glance"><h2>{escape(labels.at_a_glance)}</h2><div class="glance-cols">'
+        + (f"<div><h3>{escape(labels.glance_pains)}</h3><ol>{pains}</ol></div>" if pains else "")
+        + (
+            f"<div><h3>{escape(labels.glance_delights)}</h3><ol>{delights}</ol></div>"
+            if delights
+            else ""
+        )
+        + "</div></section>\n"
+    )
+
+
 def _recommendations(m: JourneyMap, quotes: int, labels: Labels) -> str:
     note = scoring_note(m)
     items = []
@@ -567,7 +624,8 @@ def to_html(m: JourneyMap, *, quotes: int = 5) -> str:
         f"<body>\n<header><h1>{escape(m.title)}</h1>"
         f'<p class="meta">{escape(intro)}</p>'
         f'<dl class="summary">{dl}</dl>{warnings}</header>\n'
-        f"<section><h2>{escape(labels.journey_map)}</h2>{_lanes(m, ctx)}"
+        + _glance(m, ctx)
+        + f"<section><h2>{escape(labels.journey_map)}</h2>{_lanes(m, ctx)}"
         f'<p class="muted">{escape(labels.legend + unplaced)}</p></section>\n'
         + (ideal_section(m.ideal, labels) + "\n" if m.ideal else "")
         + f"<section><h2>{escape(labels.recommendations)}</h2>"

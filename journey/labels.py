@@ -537,6 +537,9 @@ class Labels:
     llm_report: str
     read_with_care: str
     journey_map: str
+    at_a_glance: str
+    glance_pains: str
+    glance_delights: str
     legend: str
     unplaced_legend: str
     recommendations: str
@@ -803,6 +806,9 @@ EN = Labels(
     ),
     read_with_care="Read with care",
     journey_map="Journey map",
+    at_a_glance="At a glance",
+    glance_pains="The widest pain points",
+    glance_delights="What people value most",
     legend=(
         "Emotion curve: each stage's mean valence over participants, each one's quotes averaged "
         "first (−2 to +2; n: participants), bars: 95% confidence interval, ringed ★: a moment of "
@@ -996,6 +1002,9 @@ ZH = Labels(
     llm_report="{calls} 次调用（{cached} 次来自缓存），提示 {prompt} + 生成 {completion} 个 token",
     read_with_care="阅读须知",
     journey_map="旅程地图",
+    at_a_glance="概览",
+    glance_pains="提及最多的痛点",
+    glance_delights="最受认可的亮点",
     legend=(
         "情绪曲线：各阶段按参与者计的平均情绪值（先取每人原话的平均，−2 到 +2；n 为人数），"
         "竖线为 95% 置信区间，带圈的 ★ 为关键时刻。"
