@@ -884,9 +884,9 @@ EN = Labels(
     recommendation_title="{play}: {title}",
     lower_title_start=True,
     rationale=(
-        "Theme {id} \u201c{title}\u201d ({kind}): {people} ({share:.0%} of the study), severity "
-        "{severity}/5, home stage {stage}. impact {impact} = {severity} x {share}; effort "
-        "{effort} ({kind})."
+        "{people} ({share:.0%} of the study) raise \u201c{title}\u201d, a problem of the kind "
+        "{kind}, at severity {severity}/5, mostly in {stage} (theme {id}). Impact {impact} "
+        "(severity {severity} \u00d7 share {share}); effort {effort} of 5, as for {kind}."
     ),
     plays={
         "unclear": "Say it clearly where people look",
@@ -1065,8 +1065,9 @@ ZH = Labels(
     recommendation_title="{play}：{title}",
     lower_title_start=False,
     rationale=(
-        "主题 {id}「{title}」（{kind}）：{people}（占全体的 {share:.0%}），严重度 {severity}/5，"
-        "所属阶段「{stage}」。影响 {impact} = {severity} x {share}；投入 {effort}（{kind}）。"
+        "{people}（占全体的 {share:.0%}）提到「{title}」，属于{kind}类问题，严重度 {severity}/5，"
+        "主要在「{stage}」阶段（主题 {id}）。影响 {impact}（严重度 {severity} × 占比 {share}）；"
+        "投入 {effort}/5，按{kind}类问题估计。"
     ),
     plays={
         "unclear": "在用户看的地方说清楚",

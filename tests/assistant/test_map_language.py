@@ -53,7 +53,7 @@ def test_a_chinese_review_study_gets_a_map_in_chinese_with_its_quotes_as_written
     findings = [f for s in m.stages for f in (*s.pain_points, *s.delights)]
     assert findings and m.recommendations
     assert all("位参与者" in f.description for f in findings), [f.description for f in findings]
-    assert all(r.rationale.startswith("主题 ") for r in m.recommendations)
+    assert all("（主题 " in r.rationale and "严重度" in r.rationale for r in m.recommendations)
     assert HAN.search(m.scoring) and HAN.search(m.recommendations[0].title)
 
     page = to_html(m)
@@ -87,7 +87,9 @@ def test_asking_for_english_gives_english_words_around_the_same_chinese_quotes(
     assert english.id != chinese.id  # another map, kept as its own version
     findings = [f for s in english.stages for f in (*s.pain_points, *s.delights)]
     assert all(" participants, " in f.description for f in findings)
-    assert all(r.rationale.startswith("Theme ") for r in english.recommendations)
+    assert all(
+        "(theme " in r.rationale and " raise " in r.rationale for r in english.recommendations
+    )
     assert {o.evidence.quote for o in english.observations} == {
         o.evidence.quote for o in chinese.observations
     }
