@@ -29,6 +29,8 @@ from assistant.keyphrases import STOPWORDS, names_something
 from assistant.local_extractor import read_sentence
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
+from assistant.waves import diff_slices
+from journey.diff import MapDiff
 from journey.schema import (
     ChatAnswer,
     CodedObservation,
@@ -165,6 +167,8 @@ class Gatherer:
                 f"本研究中没有参与者 {f.participant}（参与者：{known}）。",
             )
         question = self._spelled(question)
+        if (period := self._period(question)) is not None:
+            return self._changes(question, lang, f, *period)
         if f.compared:  # the groups compared are whose words, not what about: search the rest
             for value in f.compared[1]:
                 group_word = rf"(?<!\w){re.escape(value)}(?:e?s)?(?!\w)"
@@ -313,6 +317,128 @@ class Gatherer:
             self._follow_ups(lang, findings[0] if findings else None),
             against,
             (self._compared_note(lang, f) if findings else None) or _trend_note(lang, question),
+        )
+
+    def _period(self, question: str) -> tuple[str, str, str] | None:
+        """For a question about change ("What got better after the redesign?", "What changed
+        between wave 1 and wave 2?", 重新设计以后有什么变化) in a project with a segment that
+        orders time (wave, period, round, month, version…): the attribute and its two values
+        compared, those the question names or else the first and the last. A redesign trial's
+        project had waves, and every change question was told to tag its sources by period."""
+        if not (_TREND.search(question) or _CHANGE.search(question)):
+            return None
+        for key, values in self.map.sources.segments.items():
+            if not _PERIOD_KEY.search(key) or not 2 <= len(values) <= MAX_PERIODS:
+                continue
+            ordered = sorted(values, key=_period_order)
+            named = [
+                v
+                for v in ordered
+                if re.search(
+                    rf"(?<!\w){re.escape(v)}(?!\w)"
+                    if not v.isdigit()
+                    else rf"(?i)\b{re.escape(key)}\s*{v}\b|(?<!\d){v}(?!\d)\s*(?:期|轮)",
+                    question,
+                    re.IGNORECASE,
+                )
+            ]
+            a, b = (named[0], named[-1]) if len(named) >= 2 else (ordered[0], ordered[-1])
+            return key, a, b
+        return None
+
+    def _changes(self, question: str, lang: Lang, f: Filters, key: str, a: str, b: str) -> Grounds:
+        """What changed from one period to the next, theme by theme (`waves.diff_slices`: one
+        codebook, Fisher's test), about the question's subject when it has one, with each
+        theme's quotes from the side that shows it (the later one, the earlier for what is
+        gone)."""
+        diff = diff_slices(self.map, key, a, b)
+        vector = self.retriever.embed(question)
+        # the question's subject, less the words of change and of the periods themselves
+        # ("What got better after the redesign?" asks about everything)
+        periods = {key.casefold(), *(v.casefold() for v in self.map.sources.segments[key])}
+        subject = [
+            t
+            for t in self.reader.subject(question, f)
+            if not (_CHANGE.search(t) or _TREND.search(t) or t.casefold() in periods)
+        ]
+        about = (
+            {x.id for _, x in self._matching(question, vector, f, self.bar(lang), subject)}
+            if subject
+            else set()
+        )
+        located = {x.id: (stage, x) for stage, x in self._findings}
+        changes = [c for c in diff.themes if (c.b_id or c.a_id) in located]
+        changes = [c for c in changes if (c.b_id or c.a_id) in about] or changes
+        moved = [c for c in changes if c.status != "steady"]
+        # what got better leads a question about improvement, what got worse one about breakage
+        better = [
+            c for c in moved if (c.kind == "pain_point") == (c.status in ("resolved", "shrunk"))
+        ]
+        if _BETTER.search(question):
+            moved = better + [c for c in moved if c not in better]
+        elif _WORSE.search(question):
+            moved = [c for c in moved if c not in better] + better
+        chosen = (moved + [c for c in changes if c.status == "steady"])[:ANSWERED]
+        words = {
+            "new": ("new", "新出现"),
+            "grown": ("grew", "增多"),
+            "shrunk": ("shrank", "减少"),
+            "resolved": ("gone", "消失"),
+            "steady": ("about the same", "基本不变"),
+        }
+        facts = []
+        for c in chosen:
+            stage, finding = located[c.b_id or c.a_id or ""]
+            # quotes of the period that shows it: the later one, the earlier for what went
+            # (a review of neither period is no evidence of the change)
+            first, then = (a, b) if c.status in ("resolved", "shrunk") else (b, a)
+            quotes = [e for e in finding.evidence if self._segment(e, key) == first] or [
+                e for e in finding.evidence if self._segment(e, key) == then
+            ]
+            word = lang.t(*words[c.status])
+            p = "" if c.p_value is None else f", p {c.p_value:.2f}"
+            counts = lang.t(
+                f"{word}: {key} {a} {c.a_participants} of {diff.a_participants} → {key} {b} "
+                f"{c.b_participants} of {diff.b_participants}{p}",
+                f"{word}：{key} {a} {diff.a_participants} 位中 {c.a_participants} 位 → {key} {b} "
+                f"{diff.b_participants} 位中 {c.b_participants} 位{p}",
+            )
+            pain = isinstance(finding, PainPoint)
+            kind = lang.t("pain point" if pain else "delight", "痛点" if pain else "亮点")
+            facts.append(Fact(stage, finding, kind, counts, quotes[:2]))
+        if not facts:
+            return Grounds(lang, [], [], [], None, self._period_note(lang, key, a, b, diff, True))
+        return Grounds(
+            lang,
+            facts,
+            [],
+            self._follow_ups(lang, (facts[0].stage, facts[0].finding)),
+            None,
+            self._period_note(lang, key, a, b, diff, False),
+        )
+
+    def _segment(self, e: Evidence, key: str) -> str | None:
+        source = self._sources.get(e.source_id)
+        return source.segment.get(key) if source is not None else None
+
+    def _period_note(self, lang: Lang, key: str, a: str, b: str, diff: MapDiff, empty: bool) -> str:
+        """How the periods were compared, what the counts mean and who is left out."""
+        left = self.map.sources.participants - diff.a_participants - diff.b_participants
+        command = f"journeymap diff --by {shlex.quote(key)} {shlex.quote(a)} {shlex.quote(b)}"
+        return lang.t(
+            ("Nothing changed that this study's themes show. " if empty else "")
+            + f"Compared by the segment {key}: {a} ({diff.a_participants} participants) against "
+            f"{b} ({diff.b_participants}); each count is the people of that period raising the "
+            f"theme. A change is beyond chance only at p < 0.05 (Fisher's exact test), which "
+            f"small groups rarely reach"
+            + (f"; {left} participants with another or no {key} are left out" if left > 0 else "")
+            + f". The whole comparison: `{command}`.",
+            ("本研究的主题未显示变化。" if empty else "")
+            + f"按分组 {key} 比较：{a}（{diff.a_participants} 位参与者）对 {b}"
+            f"（{diff.b_participants} 位）；每个数字是该时期提到该主题的人数。只有 p < 0.05"
+            f"（Fisher 精确检验）时差异才超出偶然，小样本很少达到"
+            + (f"；另有 {left} 位参与者不属于这两个时期，未计入" if left > 0 else "")
+            + f"。完整比较：`{command}`。",
         )
 
     def _compared_note(self, lang: Lang, f: Filters) -> str | None:
@@ -768,6 +894,50 @@ _TREND = re.compile(
     re.IGNORECASE,
 )
 """A question about change over time ("Are complaints about the trial charge increasing?")."""
+
+
+_CHANGE = re.compile(
+    r"\b(?:chang\w*|improv\w*|fixed|still|any ?more|no longer|since|after the|before the|"
+    r"before and after|between (?:wave|round|period|phase|version|release)s?|new(?:ly)? "
+    r"(?:broken|problems?|issues?|complaints?)|what'?s new|redesign\w*|relaunch\w*)\b"
+    r"|变化|改变|变了|改善|改进|还是|仍然|依然|之后|以后|以前|之前|修复|新出现",
+    re.IGNORECASE,
+)
+"""A question about what changed between periods (only asked of a project that has them)."""
+_BETTER = re.compile(
+    r"\b(?:better|improv\w*|fixed|resolved|solved|sorted)\b|好了|改善|改进|修复|变好", re.I
+)
+_WORSE = re.compile(
+    r"\b(?:worse|broken|break\w*|new (?:problems?|issues?|complaints?))\b|变差|更差|新问题|坏了",
+    re.I,
+)
+_PERIOD_KEY = re.compile(
+    r"wave|period|phase|round|sprint|quarter|month|year|release|version|before|after|cohort|"
+    r"批次|期|轮|阶段|版本|月份|季度|年份",
+    re.IGNORECASE,
+)
+"""A segment attribute that orders time."""
+MAX_PERIODS = 12
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january", "一月"), ("feb", "february", "二月"), ("mar", "march", "三月"),
+            ("apr", "april", "四月"), ("may",), ("jun", "june", "六月"), ("jul", "july", "七月"),
+            ("aug", "august", "八月"), ("sep", "sept", "september", "九月"),
+            ("oct", "october", "十月"), ("nov", "november", "十一月"),
+            ("dec", "december", "十二月"),
+        ),
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+
+
+def _period_order(value: str) -> tuple[int, tuple[object, ...]]:
+    """Periods in time order: month names by month, others as numbers and words read."""
+    month = _MONTHS.get(value.strip().casefold())
+    return (0, (month,)) if month else (1, tuple(natural_key(value)))
 
 
 def _trend_note(lang: Lang, question: str) -> str | None:

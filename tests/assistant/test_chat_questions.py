@@ -144,6 +144,20 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
         segment_columns=("plan",),
     )
     ws.ingestor("plans", by_plan).ingest([plans], IngestReport())
+    waves = tmp_path_factory.mktemp("waves") / "reviews.csv"
+    # wave 1: no appointment slots; wave 2 (after a redesign): the slots are fine, but no way
+    # to message the doctor; the waiting room in both
+    rows = [(1, t) for t in CLINIC_REVIEWS[:5]] + [(2, t) for t in CLINIC_REVIEWS[5:8]]
+    rows += [(1, CLINIC_REVIEWS[8]), (2, CLINIC_REVIEWS[9]), (2, CLINIC_REVIEWS[10])]
+    rows += [(2, "Booking is easy now, plenty of slots since the new calendar.")] * 1
+    waves.write_text(
+        "review_id,wave,text\n" + "".join(f'w{i},{w},"{t}"\n' for i, (w, t) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    by_wave = IngestOptions(
+        kind=SourceKind.review, text_column="text", id_column="review_id", segment_columns=("wave",)
+    )
+    ws.ingestor("waves", by_wave).ingest([waves], IngestReport())
     yield ws
     ws.close()
 
@@ -418,3 +432,30 @@ def test_a_segment_attribute_with_a_space_is_quoted_in_the_command_an_answer_sug
     compared = Filters(None, None, None, None, None, ("Trip type", ("Couple", "Family")))
     note = Gatherer._compared_note(None, Lang(zh=False), compared)  # type: ignore[arg-type]
     assert note is not None and "`journeymap compare --by 'Trip type'`" in note
+
+
+def test_a_question_about_change_compares_the_projects_periods(workspace: Workspace):
+    """A redesign trial's project had waves, and "What got better after the redesign?", "What
+    changed between wave 1 and wave 2?" and 重新设计以后有什么变化 were each told to tag the
+    sources by period, or abstained."""
+    chat = Chat(workspace, "waves")
+    changed = chat.ask("What changed between wave 1 and wave 2?")
+    assert not changed.abstained and changed.findings, changed.answer
+    assert "journeymap diff --by wave 1 2" in changed.answer
+    assert "new: wave 1 0 of" in changed.answer and "gone: wave 1" in changed.answer
+    better = chat.ask("What got better after the redesign?")
+    found = {f.id: f for s in chat.map.stages for f in s.pain_points}
+    first = found[better.findings[0]]
+    assert "gone" in better.answer.split("\n")[1] or "shrank" in better.answer.split("\n")[1], (
+        better.answer
+    )
+    assert "slot" in first.title.lower() or "appointment" in first.title.lower(), first.title
+    zh = chat.ask("重新设计以后有什么变化？")
+    assert not zh.abstained and "按分组 wave 比较" in zh.answer, zh.answer
+    # a project with no periods still says how to compare them
+    plain = chat_without_periods = Chat(workspace, "clinic")
+    assert (
+        "tag the sources by period"
+        in plain.ask("Are complaints about appointments increasing?").answer
+    )
+    del chat_without_periods
