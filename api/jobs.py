@@ -276,9 +276,10 @@ class Jobs:
             if self._rebuild is not None:
                 self._resume_interrupted()
 
-    def forget_results_citing(self, project: str, source_id: str) -> None:
+    def forget_results_citing(self, project: str, source_id: str, sent_as: str = "") -> None:
         """Drop the kept results of a project's jobs that quote a deleted source (a map built
-        before the deletion was still served as a job's result)."""
+        before the deletion was still served as a job's result), and the requests of ended
+        jobs that name the file it was sent as (p07_emma_lindqvist.txt stayed 7 days)."""
         with self._lock:
             for job in self._jobs.values():
                 cites = job.result is not None and source_id in json.dumps(
@@ -287,7 +288,7 @@ class Jobs:
                 if job.project == project and cites:
                     job.result = None
         if self.store is not None:
-            self.store.forget_results_citing(project, source_id)
+            self.store.forget_results_citing(project, source_id, sent_as)
 
     def forget_project(self, project: str) -> None:
         """Forget a deleted project's ended jobs and their results (they quote its sources)."""

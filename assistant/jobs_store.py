@@ -352,14 +352,21 @@ class JobStore:
             )
         return datetime.fromisoformat(finished) if updated.rowcount == 1 else None
 
-    def forget_results_citing(self, project: str, source_id: str) -> int:
-        """Drop the results of a project's jobs that quote a deleted source (and leave no
-        copy of them in the database's log or pages)."""
+    def forget_results_citing(self, project: str, source_id: str, sent_as: str = "") -> int:
+        """Drop the results of a project's jobs that quote a deleted source, and the requests
+        of its done jobs that name the file it was sent as (and leave no copy of either in the
+        database's log or pages)."""
         with self._transaction() as db:
             dropped = db.execute(
                 "UPDATE jobs SET result_json=NULL WHERE project=? AND instr(result_json, ?) > 0",
                 (project, source_id),
             ).rowcount
+            if sent_as:  # a done job's files are gone: what it was asked need not stay
+                db.execute(
+                    "UPDATE jobs SET request_json=NULL, inputs_json=NULL WHERE project=? AND "
+                    "status='done' AND (instr(request_json, ?) > 0 OR instr(inputs_json, ?) > 0)",
+                    (project, sent_as, sent_as),
+                )
         with self._lock:
             settle(self._db)
         return dropped

@@ -494,11 +494,12 @@ class Study:
             )
         return found[0]
 
-    def delete_source(self, source_id: str) -> None:
+    def delete_source(self, source_id: str) -> str:
         """Delete one source and its chunks, its readings, every stored map version, chat
         answer and saved chat session turn that quotes it, and the file a client sent for it
         once no other source (another row of the same table) is read from that file; nothing
-        of it is left on disk. ConflictError while another writer works on the project."""
+        of it is left on disk. ConflictError while another writer works on the project. Returns
+        the name of the file it was read from, as sent (which may name the participant)."""
         with self._writing(wait=False):
             stored = self.source(source_id, exact=True)
             self.workspace.catalog.delete_source(self.project, source_id)
@@ -511,6 +512,7 @@ class Study:
             self._forget_in_chat_logs(source_id)
             self._forget_upload(stored.locator)
             self._scrub()
+            return Path(stored.locator.split("#", 1)[0]).name
 
     def _forget_in_chat_logs(self, source_id: str) -> None:
         """Drop the turns of the project's saved chat sessions (`journeymap chat`) whose answer

@@ -449,5 +449,5 @@ def get_source(study: StudyDep, source_id: str) -> Source:
 def delete_source(study: StudyDep, state: StateDep, source_id: str) -> None:
     """Its text, search passages and readings go, and so does every stored map version, chat
     answer and job result that quotes it: the next map is built without it."""
-    study.delete_source(source_id)
-    state.jobs.forget_results_citing(study.project, source_id)
+    sent_as = study.delete_source(source_id)
+    state.jobs.forget_results_citing(study.project, source_id, sent_as)
