@@ -44,6 +44,7 @@ class Chat:
             self._retriever.redact,
             {s: other_names(s) for s in stages},
             {k: list(v) for k, v in self.map.sources.segments.items()},
+            list(self.map.sources.languages),
         )
         self._gatherer = Gatherer(self.map, self._retriever, self._reader)
         self._writer = writer_for(workspace.llm(), self._retriever)

@@ -645,6 +645,17 @@ class Gatherer:
                 f"; {of_kind} of them in {'reviews' if review else 'interviews'}",
                 f"；其中{'评论' if review else '访谈'} {of_kind} 位",
             )
+        if f.language:  # of them, those who wrote in the language asked about
+            people = {
+                e.participant_id
+                for o in self.map.observations
+                if o.theme == finding.id
+                and (e := o.evidence)
+                and (s := self._sources.get(e.source_id)) is not None
+                and s.language == f.language
+            }
+            en, zh = _LANGUAGE_NAMES.get(f.language, (f.language, f.language))
+            counts += lang.t(f"; {len(people)} of them in {en}", f"；其中用{zh}的 {len(people)} 位")
         if f.compared:  # each group's reach, of its own size: the comparison asked for
             key, values = f.compared
             sizes = self.map.sources.segments.get(key, {})
@@ -688,6 +699,8 @@ class Gatherer:
             return False
         source = self._sources.get(e.source_id)
         if f.segment and (source is None or source.segment.get(f.segment[0]) != f.segment[1]):
+            return False
+        if f.language and (source is None or source.language != f.language):
             return False
         return f.kind is None or (source is not None and source.kind is f.kind)
 
@@ -931,6 +944,14 @@ _MONTHS = {
         start=1,
     )
     for m in names
+}  # fmt: skip
+
+
+_LANGUAGE_NAMES = {
+    "en": ("English", "英语"), "zh": ("Chinese", "中文"), "es": ("Spanish", "西班牙语"),
+    "pt": ("Portuguese", "葡萄牙语"), "fr": ("French", "法语"), "de": ("German", "德语"),
+    "it": ("Italian", "意大利语"), "ja": ("Japanese", "日语"), "ko": ("Korean", "韩语"),
+    "ru": ("Russian", "俄语"), "nl": ("Dutch", "荷兰语"),
 }  # fmt: skip
 
 

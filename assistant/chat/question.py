@@ -277,6 +277,33 @@ class Lang:
         return zh if self.zh else en
 
 
+def _speakers(en: str, zh: str) -> re.Pattern[str]:
+    """Who writes a language, as a question names them: "Spanish-speaking users", "Spanish
+    speakers", "in Spanish", "Spanish reviews"; 说西班牙语的用户, 西班牙语评论."""
+    return re.compile(
+        rf"\b(?:{en})(?:[- ]speaking|[- ]speakers?| (?:users?|customers?|reviews?|reviewers?|"
+        rf"people|participants?|comments?|feedback|respondents?))\b|\bin (?:{en})\b"
+        rf"|(?:说|讲|用)?(?:{zh})(?:的)?(?:用户|评论|评价|顾客|客户|参与者|反馈)",
+        re.IGNORECASE,
+    )
+
+
+_SPEAKERS = {
+    "en": _speakers("english", "英语|英文"),
+    "zh": _speakers("chinese|mandarin", "中文|汉语|华语"),
+    "es": _speakers("spanish", "西班牙语|西语"),
+    "pt": _speakers("portuguese|brazilian", "葡萄牙语|葡语"),
+    "fr": _speakers("french", "法语"),
+    "de": _speakers("german", "德语"),
+    "it": _speakers("italian", "意大利语"),
+    "ja": _speakers("japanese", "日语|日文"),
+    "ko": _speakers("korean", "韩语|韩文"),
+    "ru": _speakers("russian", "俄语"),
+    "nl": _speakers("dutch", "荷兰语"),
+}
+"""A study's languages as a question may name their speakers (the detector's codes)."""
+
+
 def _names_value(question: str, value: str) -> bool:
     """Whether a question names a segment value: a Latin one as a word, any case; a Chinese one
     as written."""
@@ -359,8 +386,11 @@ class QuestionReader:
         redact: Callable[[str], str],
         aliases: Mapping[str, Sequence[str]] | None = None,
         segments: Mapping[str, Sequence[str]] | None = None,
+        languages: Sequence[str] = (),
     ) -> None:
         self.stages, self.people, self.redact = list(stages), people, redact
+        # the languages a question may narrow to: only a study's own, of a study of several
+        self.languages = [c for c in languages if c in _SPEAKERS] if len(languages) > 1 else []
         # segment values a question may name ("Android users", 北京的用户): not personas (their
         # names are theme titles) nor bare numbers (wave 1)
         self.segments = [
@@ -407,7 +437,8 @@ class QuestionReader:
         for k, v in named:
             by_key.setdefault(k, []).append(v)
         compared = next(((k, tuple(vs)) for k, vs in by_key.items() if len(vs) >= 2), None)
-        return Filters(participant, stage, kind, sentiment, segment, compared)
+        language = next((c for c in self.languages if _SPEAKERS[c].search(question)), None)
+        return Filters(participant, stage, kind, sentiment, segment, compared, language)
 
     def subject(self, question: str, f: Filters) -> list[str]:
         """The question's subject words, less the stage and participant it names (filters)."""
@@ -421,6 +452,8 @@ class QuestionReader:
             named |= {*tokens(f.segment[1]), *chinese_words(f.segment[1])}
         for value in f.compared[1] if f.compared else ():  # and so is a comparison of groups
             named |= {*tokens(value), *chinese_words(value)}
+        if f.language:  # and what "Spanish-speaking users" say
+            question = _SPEAKERS[f.language].sub(" ", question)
         return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]
 
     def resolve(
@@ -494,4 +527,5 @@ def _carried(own: Filters, context: Filters, new_subject: bool) -> Filters:
         sentiment=own.sentiment or context.sentiment,
         segment=own.segment or context.segment,
         compared=own.compared or (None if own.segment else context.compared),
+        language=own.language or context.language,
     )

@@ -245,6 +245,9 @@ class Filters:
     compared: tuple[str, tuple[str, ...]] | None = None
     """(attribute, values) when the question names two or more values of one attribute ("Do
     landlords struggle more than homeowners?"): every finding says its reach in each."""
+    language: str | None = None
+    """The language of the sources the question asks about ("What do Spanish-speaking users
+    complain about?"): a code of the study's own."""
 
 
 _ENDS_SENTENCE = tuple(".!?…。！？\"'”’)」")
@@ -429,6 +432,8 @@ class Retriever:
         """Whether the passage is within the filters' kind and participant."""
         if f.kind and passage.source.kind is not f.kind:
             return False
+        if f.language and passage.source.language != f.language:
+            return False
         if f.segment and passage.source.segment.get(f.segment[0]) != f.segment[1]:
             return False
         if f.participant:
@@ -445,6 +450,8 @@ class Retriever:
         where: dict[str, object] = {"role": "participant"}
         if f.kind:
             where = {"$and": [where, {"kind": f.kind.value}]}
+        if f.language:
+            where = {"$and": [where, {"language": f.language}]}
         hits = self.workspace.store.query(self.project, meaning_text(question), n=n, where=where)
         dense: list[int] = []
         similarity: dict[int, float] = {}

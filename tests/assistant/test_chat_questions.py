@@ -158,6 +158,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
         kind=SourceKind.review, text_column="text", id_column="review_id", segment_columns=("wave",)
     )
     ws.ingestor("waves", by_wave).ingest([waves], IngestReport())
+    spanish = (
+        "No hay citas disponibles en toda la semana, el calendario siempre está vacío.",
+        "Nunca hay citas libres cuando las necesito, es un desastre.",
+        "La sala de espera es horrible, esperé cuarenta minutos sin saber nada.",
+    )
+    mixed = _table(tmp_path_factory.mktemp("mixed"), CLINIC_REVIEWS + spanish)
+    ws.ingestor("mixed", options).ingest([mixed], IngestReport())
     yield ws
     ws.close()
 
@@ -459,3 +466,18 @@ def test_a_question_about_change_compares_the_projects_periods(workspace: Worksp
         in plain.ask("Are complaints about appointments increasing?").answer
     )
     del chat_without_periods
+
+
+def test_a_question_about_a_languages_speakers_is_answered_from_their_words(
+    workspace: Workspace,
+):
+    """A Play Store trial: "What do Spanish-speaking users complain about?" said the study had
+    nothing on it, though seven reviews were in Spanish."""
+    chat = Chat(workspace, "mixed")
+    answer = chat.ask("What do Spanish-speaking users complain about?")
+    assert not answer.abstained and answer.citations, answer.answer
+    spanish = {"citas", "sala", "espera", "calendario"}
+    assert all(spanish & set(c.quote.lower().replace(",", " ").split()) for c in answer.citations)
+    assert "in Spanish" in answer.answer
+    everyone = chat.ask("What do people complain about?")
+    assert any("appointment" in c.quote.lower() for c in everyone.citations)
