@@ -559,6 +559,19 @@ _CONTACT_OFFER = re.compile(
 )
 
 
+_IDENTIFIER = re.compile(r"\[(?:ID|PHONE|DOB|EMAIL|ADDRESS|CARD|BANK|PLATE|HANDLE|URL)\]")
+_ID_LABEL = re.compile(
+    r"\b(?:(?:my|her|his|our|their|the|your|it|it's|that's|that|was|is|and|then|also|so|"
+    r"yeah|right|number|no|case|reference|ref|claim|policy|account|customer|NI|national|"
+    r"insurance|NHS|date|of|birth|DOB|postcode|zip|code|address|phone|mobile|email|card|"
+    r"ending|in|on|at|details|name|passport|licence|license|ID)\b[\s,.:;'’-]*)+"
+    r"|(?:我的?|她的?|他的?|身份证号?码?|护照号?码?|手机号?码?|联系电话|电话|号码|邮箱|地址|"
+    r"出生日期|生日|订单号?|卡号|尾号|是|为|这个|那个|就是)+",
+    _I,
+)
+"""The words around identifiers read out: their labels and the little words between them."""
+
+
 def small_talk(text: str, question: str | None = None) -> bool:
     """Whether a sentence is conversation, not a finding: only assent, thanks, sign-offs and
     fillers ("Yep, all good.", "No, I think that's it.", "没有了", "Sorry, you cut out."), a
@@ -571,9 +584,20 @@ def small_talk(text: str, question: str | None = None) -> bool:
     if (
         _CUT_OFF.match(text)
         and len(text.split()) <= 8
-        and not (DIFFICULTY.search(text) or POSITIVE.search(text))
+        and not (DIFFICULTY.search(text) or POSITIVE.search(text) or RELIEF.search(text))
     ):
         return True
+    # identifiers read out ("It was [ID], date of birth [DOB], postcode [ADDRESS].",
+    # 我身份证号[ID]，这个号码可以用): a benefits trial's "Her date of birth" delight and a
+    # travel trial's junk theme were such lines
+    if (
+        "[" in text
+        and _IDENTIFIER.search(text)
+        and not (DIFFICULTY.search(text) or POSITIVE.search(text) or RELIEF.search(text))
+    ):
+        rest = _residue(SMALL_TALK, _ID_LABEL.sub(" ", _IDENTIFIER.sub(" ", text)))
+        if len(rest.split()) + len(HAN_CHAR.findall(rest)) // 2 <= 2:
+            return True
     if "[" in text and _CONTACT.search(text):
         rest = _residue(SMALL_TALK, _CONTACT.sub(" ", text))
         if len(rest.split()) + len(HAN_CHAR.findall(rest)) // 2 <= 6:

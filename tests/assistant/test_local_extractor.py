@@ -894,3 +894,23 @@ def test_lost_work_problems_put_right_and_praise_in_other_languages(text: str, k
 
 def test_a_german_article_is_not_vaders_die() -> None:
     assert sentiment("Die App ist sehr schnell und nützlich.") > 0.3
+
+
+@pytest.mark.parametrize(
+    ("text", "talk"),
+    [
+        ("It was [ID], date of birth [DOB], postcode [ADDRESS].", True),
+        ("Her date of birth, [DOB], and her NI number [ID].", True),
+        ("我身份证号[ID]，这个号码可以用。", True),
+        ("They asked for my NI number [ID] three times and the form still failed.", False),
+        ("[NAME] was brilliant on the phone.", False),
+        ("My card ending [CARD] was charged twice.", False),
+        ("Paid with my card ending in [CARD], no drama.", False),
+    ],
+)
+def test_identifiers_read_out_are_no_finding(text: str, talk: bool) -> None:
+    """A benefits trial's 'Her date of birth' delight and a travel trial's junk theme were
+    people reading out reference numbers."""
+    from assistant.cues import small_talk
+
+    assert small_talk(text) is talk
