@@ -252,9 +252,15 @@ def describe_group(
     )
 
 
+NAMED_FROM = 0.5
+"""The least share of a persona's members that must raise a theme for it to name them: a
+read-out trial's "Coffee is free and terrible" persona of 32 was 4 who said so (a persona
+named by what most of it does not say is "Group N")."""
+
+
 def _name(defining: Sequence[DefiningTheme]) -> str:
     name = ""
-    for d in defining[:2]:
+    for d in [d for d in defining if d.share >= NAMED_FROM][:2]:
         joined = f"{name} · {d.title}" if name else d.title
         if len(joined) > MAX_NAME and name:
             break

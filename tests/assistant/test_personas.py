@@ -125,7 +125,10 @@ def test_the_sample_study_has_personas_grounded_in_its_participants(freshbox_map
         assert set(p.participants) <= everyone and not seen & set(p.participants)
         seen |= set(p.participants)
         titles = [d.title for d in p.defining_themes]
-        assert titles and titles[0] in p.name
+        # named by what most of its members raise, else "Group N" (a read-out trial's persona
+        # of 32 was named by a theme 4 of them raised)
+        naming = [d.title for d in p.defining_themes if d.share >= 0.5]
+        assert titles and (naming[0] in p.name if naming else p.name.startswith("Group "))
         assert all(d.share > d.rest_share for d in p.defining_themes)
         assert p.quote is not None and participant_key(p.quote) in p.participants
         assert p.stages and p.pain_points
