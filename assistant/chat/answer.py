@@ -784,6 +784,17 @@ class Gatherer:
             return float(_in_segment(x, f)) if f.segment else x.share
 
         fitting.sort(key=lambda sf: (-sf[1].severity * reach(sf[1]), sf[1].id))
+        if f.compared:  # what differs most between the groups compared leads, then the widest
+            key, values = f.compared
+            sizes = self.map.sources.segments.get(key, {})
+
+            def gap(x: Finding) -> float:
+                shares = [
+                    x.segments.get(key, {}).get(v, 0) / max(1, sizes.get(v, 0)) for v in values
+                ]
+                return max(shares) - min(shares)
+
+            fitting.sort(key=lambda sf: -gap(sf[1]))
         return fitting[:3]
 
     def _follow_ups(self, lang: Lang, top: tuple[str, Finding] | None) -> list[str]:

@@ -143,6 +143,8 @@ trainee parent subscriber diner respondent interviewee
 亮点 优点 缺点 惊喜 槽点 吐槽 长处 短处 优势 不足 好处 坏处 短板
 一个 两个 三个 四个 五个 几个 一些 主要 首先 优先 解决
 哪个 哪一个 哪种 哪类 常见 最常见 提到 提及 说过 多少 人数 集中 谁 其中 这些 那些
+抱怨 投诉 不同 区别 差别 差异 比较 对比 相比 不一样 一样 相同 更多 更少
+different differences differ differs vs between more less
 酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
@@ -452,6 +454,8 @@ class QuestionReader:
             named |= {*tokens(f.segment[1]), *chinese_words(f.segment[1])}
         for value in f.compared[1] if f.compared else ():  # and so is a comparison of groups
             named |= {*tokens(value), *chinese_words(value)}
+        for key in {x[0] for x in (f.segment, f.compared) if x}:  # 商务出行的人 of 出行类型
+            named |= {*tokens(key), *chinese_words(key)}
         if f.language:  # and what "Spanish-speaking users" say
             question = _SPEAKERS[f.language].sub(" ", question)
         return [t for t in topic(question) if t not in named and not _PARTICIPANT_TOKEN.match(t)]

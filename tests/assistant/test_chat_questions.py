@@ -481,3 +481,22 @@ def test_a_question_about_a_languages_speakers_is_answered_from_their_words(
     assert "in Spanish" in answer.answer
     everyone = chat.ask("What do people complain about?")
     assert any("appointment" in c.quote.lower() for c in everyone.citations)
+
+
+def test_a_comparison_with_no_subject_leads_with_what_differs_most(workspace: Workspace):
+    """A travel trial: "商务出行的人和亲子出行的人抱怨有什么不同" answered with one theme, searched
+    for 出行 (of the attribute 出行类型), 抱怨 and 不同; it lists what differs most between the
+    groups."""
+    chat = Chat(workspace, "plans")
+    answer = chat.ask("How do basic members and premium members differ in their complaints?")
+    assert not answer.abstained and len(answer.findings) >= 2, answer.answer
+    sizes = chat.map.sources.segments["plan"]
+    found = {f.id: f for s in chat.map.stages for f in (*s.pain_points, *s.delights)}
+
+    def gap(i: str) -> float:
+        reach = found[i].segments.get("plan", {})
+        shares = [reach.get(v, 0) / sizes[v] for v in ("basic", "premium")]
+        return max(shares) - min(shares)
+
+    gaps = [gap(i) for i in answer.findings]
+    assert gaps == sorted(gaps, reverse=True), gaps
