@@ -65,6 +65,12 @@ DIFFICULTY = re.compile(
     r"cancel\w* (?:was|is) (?:hard|impossible)|loop\w*|"
     r"(?:was|were|got|been|is|are|being) cancel+ed|cancel+ed (?:flight|order|delivery)\w*|"
     r"unhelpful|unusable|unreliable|laggy|glitch\w*|overbooked|cramped|"
+    # a problem left standing: "They never solved my problem.", "still not fixed"
+    r"(?:never|didn'?t|did not|couldn'?t|could not|hasn'?t been|haven'?t been|wasn'?t|"
+    r"weren'?t|still not|not yet|still hasn'?t been) (?:been )?(?:solved|fixed|resolved|sorted)|"
+    # a regression told by when it started: "Been like this since the last update."
+    r"since (?:the |this |that )?(?:last |latest |new |recent |\d[\d.]* )?(?:update|upgrade|"
+    r"version|release|redesign)|"
     r"stranded|rebook\w*|on hold|hung up|lost (?:my|our|the)|damaged|broken|dirty|smell\w*|"
     # a service that fails people without a word of blame: "The app keeps logging me out.",
     # "The waitlist never moves.", "The classes are full within two minutes.", "The sales guy
@@ -260,6 +266,10 @@ RELIEF = re.compile(
     r"have been|now|finally) (?:now |finally |all |properly )?(?:fixed|sorted(?: out)?|"
     r"resolved|solved)|(?:but |and )?not any ?more(?=[\s.!]*$)|"
     r"no longer (?:happens|a problem|an issue|resets|crashes|freezes|loses)|"
+    # a problem someone sorts for people ("Sorts problems before you've finished explaining
+    # them": praise of a community manager read as a complaint)
+    r"(?<!never )(?<!n't )(?<!not )(?:sorts|sorted|fixes|solves|solved|resolves|resolved) "
+    r"(?:out )?(?:my |our |your |people's |any |all |the )?(?:problems?|issues?|everything)|"
     r"no (?:drama|problems?|issues?|hassle|fuss|faff)(?: at all| whatsoever)?"
     r"(?: this time| now| any ?more| since)|stayed put|remembers? (?:it|them|my \w+) now)\b"
     r"|不用再|不再(?:担心|发愁|纠结|烦|闪退|卡)|再也不用|省去了|省心|修好了|已经修复|修复了|现在好了|"

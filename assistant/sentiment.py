@@ -325,6 +325,10 @@ _SPOKEN = re.compile(
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
     # "left it like that", "Like they were trying it on": a comparison, not liking
     r"(?<=\bit )like(?= (?:that|this)\b)|(?<=\bthem )like(?= (?:that|this)\b)|"
+    # "Been like this since the last update": how it is, not liking
+    r"(?<=\bbeen )like(?= (?:that|this)\b)|(?<=\bwas )like(?= (?:that|this)\b)|"
+    # a feature that wins people over: "the killer feature", "a killer app"
+    r"killer(?= (?:feature|app|combo|deal))|"
     r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
     # an intensifier, not a looks word: "Pretty fed up, to be honest."
     r"pretty(?= \w)|"

@@ -914,3 +914,20 @@ def test_identifiers_read_out_are_no_finding(text: str, talk: bool) -> None:
     from assistant.cues import small_talk
 
     assert small_talk(text) is talk
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The household sharing is the killer feature.", "delight"),
+        ("Been like this since the last update.", "pain_point"),
+        ("Crashes since the 4.2 update.", "pain_point"),
+        ("Sorts problems before you have finished explaining them.", "delight"),
+        ("They never solved my problem.", "pain_point"),
+        ("It still hasn't been fixed.", "pain_point"),
+    ],
+)
+def test_app_review_idioms_read_as_meant(text: str, kind: str) -> None:
+    """A Play Store and a coworking trial: a killer feature was a complaint, 'Been like this
+    since the last update.' praise, a manager who sorts problems a complaint."""
+    assert read_sentence(text).kind == ObservationKind(kind)
