@@ -29,6 +29,7 @@ from assistant.synthesis import MIN_PARTICIPANTS
 from journey.diff import CurveChange, MapDiff, ThemeChange, ThemeStatus, sort_changes
 from journey.labels import Labels, labels_for
 from journey.schema import Delight, Finding, JourneyMap, PainPoint, participant_key
+from journey.text import natural_key
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts -> one unit vector per text (the workspace's embedder)."""
@@ -143,13 +144,18 @@ def _method(labels: Labels) -> str:
     return labels.diff.method.format(floor=FLOOR)
 
 
-def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
-    """Slice A (`by`=a) against slice B (`by`=b) of one map, with one codebook for both."""
+def diff_slices(m: JourneyMap, by: str, a: str | Sequence[str], b: str | Sequence[str]) -> MapDiff:
+    """Slice A (`by`=a) against slice B (`by`=b) of one map, with one codebook for both; a
+    side may be several values, pooled (the versions before a release against those from it
+    on: each version against the rest, a Play Store trial's sync regression hid)."""
+    values_a = {a} if isinstance(a, str) else set(a)
+    values_b = {b} if isinstance(b, str) else set(b)
     people = profiles(m)
-    side_a = {w for w, p in people.items() if p.segment.get(by) == a}
-    side_b = {w for w, p in people.items() if p.segment.get(by) == b}
+    side_a = {w for w, p in people.items() if p.segment.get(by) in values_a}
+    side_b = {w for w, p in people.items() if p.segment.get(by) in values_b}
     counted = m.sources.segments.get(by, {})
-    na, nb = max(len(side_a), counted.get(a, 0)), max(len(side_b), counted.get(b, 0))
+    na = max(len(side_a), sum(counted.get(v, 0) for v in values_a))
+    nb = max(len(side_b), sum(counted.get(v, 0) for v in values_b))
     changes = []
     for theme_id, t in _themes(m).items():
         c = _change(
@@ -173,8 +179,8 @@ def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
     notes = [labels.diff.one_codebook.format(id=m.id), _method(labels)]
     return MapDiff(
         project=m.project,
-        a=f"{by}={a}",
-        b=f"{by}={b}",
+        a=f"{by}={side_label(a)}",
+        b=f"{by}={side_label(b)}",
         by=by,
         a_participants=na,
         b_participants=nb,
@@ -187,6 +193,14 @@ def diff_slices(m: JourneyMap, by: str, a: str, b: str) -> MapDiff:
         notes=notes,
         language=m.language,
     )
+
+
+def side_label(side: str | Sequence[str]) -> str:
+    """A side's values as a label: one value, or the first and last of several."""
+    if isinstance(side, str):
+        return side
+    ordered = sorted(side, key=natural_key)
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}…{ordered[-1]}"
 
 
 def match_themes(

@@ -29,7 +29,7 @@ from assistant.keyphrases import STOPWORDS, names_something
 from assistant.local_extractor import read_sentence
 from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
-from assistant.waves import diff_slices
+from assistant.waves import diff_slices, side_label
 from journey.diff import MapDiff
 from journey.schema import (
     ChatAnswer,
@@ -88,6 +88,10 @@ WORDED = 10
 """An English question's words are looked for by meaning among the Chinese words of this many
 passages closest to it (each word embedded once per study; the first question over a new
 passage pays for its words)."""
+
+
+Side = str | tuple[str, ...]
+"""One period's value, or several pooled (the versions before a release)."""
 
 
 @dataclass(frozen=True)
@@ -319,7 +323,7 @@ class Gatherer:
             (self._compared_note(lang, f) if findings else None) or _trend_note(lang, question),
         )
 
-    def _period(self, question: str) -> tuple[str, str, str] | None:
+    def _period(self, question: str) -> tuple[str, Side, Side] | None:
         """For a question about change ("What got better after the redesign?", "What changed
         between wave 1 and wave 2?", 重新设计以后有什么变化) in a project with a segment that
         orders time (wave, period, round, month, version…): the attribute and its two values
@@ -331,22 +335,19 @@ class Gatherer:
             if not _PERIOD_KEY.search(key) or not 2 <= len(values) <= MAX_PERIODS:
                 continue
             ordered = sorted(values, key=_period_order)
-            named = [
-                v
-                for v in ordered
-                if re.search(
-                    rf"(?<!\w){re.escape(v)}(?!\w)"
-                    if not v.isdigit()
-                    else rf"(?i)\b{re.escape(key)}\s*{v}\b|(?<!\d){v}(?!\d)\s*(?:期|轮)",
-                    question,
-                    re.IGNORECASE,
-                )
-            ]
-            a, b = (named[0], named[-1]) if len(named) >= 2 else (ordered[0], ordered[-1])
-            return key, a, b
+            named = [v for v in ordered if _names_period(question, key, v)]
+            if len(named) >= 2 and not _one_release(question, named):
+                return key, named[0], named[-1]
+            if named:  # "Did the 4.2 update make sync worse?": before it against from it on
+                at = ordered.index(named[0])
+                if at:
+                    return key, tuple(ordered[:at]), tuple(ordered[at:])
+            return key, ordered[0], ordered[-1]
         return None
 
-    def _changes(self, question: str, lang: Lang, f: Filters, key: str, a: str, b: str) -> Grounds:
+    def _changes(
+        self, question: str, lang: Lang, f: Filters, key: str, a: Side, b: Side
+    ) -> Grounds:
         """What changed from one period to the next, theme by theme (`waves.diff_slices`: one
         codebook, Fisher's test), about the question's subject when it has one, with each
         theme's quotes from the side that shows it (the later one, the earlier for what is
@@ -392,15 +393,16 @@ class Gatherer:
             # quotes of the period that shows it: the later one, the earlier for what went
             # (a review of neither period is no evidence of the change)
             first, then = (a, b) if c.status in ("resolved", "shrunk") else (b, a)
-            quotes = [e for e in finding.evidence if self._segment(e, key) == first] or [
-                e for e in finding.evidence if self._segment(e, key) == then
+            quotes = [e for e in finding.evidence if _on_side(self._segment(e, key), first)] or [
+                e for e in finding.evidence if _on_side(self._segment(e, key), then)
             ]
             word = lang.t(*words[c.status])
             p = "" if c.p_value is None else f", p {c.p_value:.2f}"
+            la, lb = side_label(a), side_label(b)
             counts = lang.t(
-                f"{word}: {key} {a} {c.a_participants} of {diff.a_participants} → {key} {b} "
+                f"{word}: {key} {la} {c.a_participants} of {diff.a_participants} → {key} {lb} "
                 f"{c.b_participants} of {diff.b_participants}{p}",
-                f"{word}：{key} {a} {diff.a_participants} 位中 {c.a_participants} 位 → {key} {b} "
+                f"{word}：{key} {la} {diff.a_participants} 位中 {c.a_participants} 位 → {key} {lb} "
                 f"{diff.b_participants} 位中 {c.b_participants} 位{p}",
             )
             pain = isinstance(finding, PainPoint)
@@ -421,10 +423,17 @@ class Gatherer:
         source = self._sources.get(e.source_id)
         return source.segment.get(key) if source is not None else None
 
-    def _period_note(self, lang: Lang, key: str, a: str, b: str, diff: MapDiff, empty: bool) -> str:
+    def _period_note(
+        self, lang: Lang, key: str, a: Side, b: Side, diff: MapDiff, empty: bool
+    ) -> str:
         """How the periods were compared, what the counts mean and who is left out."""
         left = self.map.sources.participants - diff.a_participants - diff.b_participants
-        command = f"journeymap diff --by {shlex.quote(key)} {shlex.quote(a)} {shlex.quote(b)}"
+        command = (
+            f"journeymap diff --by {shlex.quote(key)} {shlex.quote(a)} {shlex.quote(b)}"
+            if isinstance(a, str) and isinstance(b, str)
+            else f"journeymap compare --by {shlex.quote(key)}"
+        )
+        a, b = side_label(a), side_label(b)
         return lang.t(
             ("Nothing changed that this study's themes show. " if empty else "")
             + f"Compared by the segment {key}: {a} ({diff.a_participants} participants) against "
@@ -922,7 +931,8 @@ _TREND = re.compile(
 
 _CHANGE = re.compile(
     r"\b(?:chang\w*|improv\w*|fixed|still|any ?more|no longer|since|after the|before the|"
-    r"before and after|between (?:wave|round|period|phase|version|release)s?|new(?:ly)? "
+    r"before and after|between (?:wave|round|period|phase|version|release)s?|worse|better|"
+    r"(?:the|this|that|last|latest) (?:update|upgrade|release|version)|new(?:ly)? "
     r"(?:broken|problems?|issues?|complaints?)|what'?s new|redesign\w*|relaunch\w*)\b"
     r"|变化|改变|变了|改善|改进|还是|仍然|依然|之后|以后|以前|之前|修复|新出现",
     re.IGNORECASE,
@@ -964,6 +974,33 @@ _LANGUAGE_NAMES = {
     "it": ("Italian", "意大利语"), "ja": ("Japanese", "日语"), "ko": ("Korean", "韩语"),
     "ru": ("Russian", "俄语"), "nl": ("Dutch", "荷兰语"),
 }  # fmt: skip
+
+
+def _on_side(value: str | None, side: Side) -> bool:
+    return value is not None and (value == side if isinstance(side, str) else value in side)
+
+
+def _names_period(question: str, key: str, value: str) -> bool:
+    """Whether a question names a period: as a word ("september", "4.2.0"), a release by its
+    leading numbers ("4.2" for 4.2.0 and 4.2.1), or a bare number after the attribute's name
+    ("wave 2", 第2期)."""
+    if value.isdigit():
+        return bool(
+            re.search(
+                rf"(?i)\b{re.escape(key)}\s*{value}\b|(?<!\d){value}(?!\d)\s*(?:期|轮)", question
+            )
+        )
+    if re.search(rf"(?<![\w.]){re.escape(value)}(?![\w])", question, re.IGNORECASE):
+        return True
+    release = re.findall(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?![\d])", question)
+    return any(value.lstrip("vV") == r or value.lstrip("vV").startswith(r + ".") for r in release)
+
+
+def _one_release(question: str, named: Sequence[str]) -> bool:
+    """Whether the values named are one release's (4.2.0 and 4.2.1 for "4.2")."""
+    return len(re.findall(r"(?<![\w.])v?\d+(?:\.\d+)+(?![\d])", question)) == 1 and not any(
+        re.search(rf"(?<![\w.]){re.escape(v)}(?![\w])", question) for v in named[1:]
+    )
 
 
 def _period_order(value: str) -> tuple[int, tuple[object, ...]]:

@@ -165,6 +165,28 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
     )
     mixed = _table(tmp_path_factory.mktemp("mixed"), CLINIC_REVIEWS + spanish)
     ws.ingestor("mixed", options).ingest([mixed], IngestReport())
+    releases = tmp_path_factory.mktemp("releases") / "reviews.csv"
+    before = [("1.0.0", t) for t in CLINIC_REVIEWS[8:13]] + [("1.1.0", CLINIC_REVIEWS[11])]
+    crashes = (
+        "The app crashes every time I open the calendar since the update.",
+        "Crashes on launch now, could not book anything.",
+        "Since updating it crashes when I try to pay.",
+        "Keeps crashing at the booking step after the new version.",
+    )
+    after = [("2.0.0", t) for t in crashes[:2]] + [("2.0.1", t) for t in crashes[2:]]
+    after += [("2.0.1", CLINIC_REVIEWS[9])]
+    releases.write_text(
+        "review_id,version,text\n"
+        + "".join(f'v{i},{v},"{t}"\n' for i, (v, t) in enumerate(before + after)),
+        encoding="utf-8",
+    )
+    by_version = IngestOptions(
+        kind=SourceKind.review,
+        text_column="text",
+        id_column="review_id",
+        segment_columns=("version",),
+    )
+    ws.ingestor("releases", by_version).ingest([releases], IngestReport())
     yield ws
     ws.close()
 
@@ -500,3 +522,17 @@ def test_a_comparison_with_no_subject_leads_with_what_differs_most(workspace: Wo
 
     gaps = [gap(i) for i in answer.findings]
     assert gaps == sorted(gaps, reverse=True), gaps
+
+
+def test_a_question_about_a_release_compares_the_versions_before_it_with_those_after(
+    workspace: Workspace,
+):
+    """A Play Store trial: sync complaints were 0 of 19 before 4.2 and 11 of 45 from it on, and
+    "Did the 4.2 update make sync worse?" had no answer (compare tested each version against
+    the rest)."""
+    chat = Chat(workspace, "releases")
+    answer = chat.ask("Did the 2.0 update make crashes worse?")
+    assert not answer.abstained and answer.findings, answer.answer
+    first = answer.answer.split("\n")[1]
+    assert "new: version 1.0.0…1.1.0 0 of" in first and "→ version 2.0.0…2.0.1 4 of" in first
+    assert "journeymap compare --by version" in answer.answer
