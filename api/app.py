@@ -189,9 +189,20 @@ def _authorization(scope: Scope) -> str | None:
     return None
 
 
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-    """Answer with the API's error shape before the app sees the request."""
-    body = json.dumps(error_body(code, message)).encode()
+MCP_PATHS = frozenset({"/mcp", "/mcp/"})
+
+
+async def _refuse(
+    send: Send, status: int, code: str, message: str, scope: Scope | None = None
+) -> None:
+    """Answer with the API's error shape before the app sees the request; on the MCP endpoint,
+    as a JSON-RPC error, which an MCP client passes on (an MCP trial's host saw only "Server
+    returned an error response" for a wrong key and a body too large)."""
+    if scope is not None and scope.get("path") in MCP_PATHS:
+        error = {"code": -32001, "message": message, "data": {"code": code, "status": status}}
+        body = json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode()
+    else:
+        body = json.dumps(error_body(code, message)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -202,8 +213,8 @@ async def _refuse(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _unauthorized(send: Send, message: str) -> None:
-    await _refuse(send, 401, "unauthorized", message)
+async def _unauthorized(send: Send, message: str, scope: Scope | None = None) -> None:
+    await _refuse(send, 401, "unauthorized", message, scope)
 
 
 class _DocsNeedAKey:
@@ -234,12 +245,13 @@ intended journey's YAML): a 300 MB body sent without a key took a server from 19
 before its 401."""
 
 
-async def _too_large(send: Send) -> None:
+async def _too_large(send: Send, scope: Scope) -> None:
     message = (
         f"the request body is over {MAX_BODY_BYTES // (1024 * 1024)} MB; send files to "
-        "`POST /v1/projects/{project}/sources` and keep JSON requests short"
+        "`POST /v1/projects/{project}/sources` (or the MCP tool ingest_source with a path) and "
+        "keep JSON requests short"
     )
-    await _refuse(send, 413, "request_too_large", message)
+    await _refuse(send, 413, "request_too_large", message, scope)
 
 
 class _BodyLimit:
@@ -260,7 +272,7 @@ class _BodyLimit:
             return
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            await _too_large(send)
+            await _too_large(send, scope)
             return
         if declared.isdigit() or scope.get("method") in ("GET", "HEAD", "DELETE", "OPTIONS"):
             await self.app(scope, receive, send)  # a declared length is enforced by the server
@@ -276,7 +288,7 @@ class _BodyLimit:
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > MAX_BODY_BYTES:
-                await _too_large(send)
+                await _too_large(send, scope)
                 return
             if not message.get("more_body", False):
                 break
@@ -313,7 +325,7 @@ def _require_full_key(scopes: dict[str, set[str]], inner: ASGIApp) -> ASGIApp:
             reach = scope_of(scopes, _authorization(scope))
             if reach is None or "*" not in reach:
                 await _unauthorized(
-                    send, "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS"
+                    send, "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS", scope
                 )
                 return
         await inner(scope, receive, send)

@@ -206,10 +206,23 @@ async def test_post_mcp_without_a_trailing_slash_answers_directly_to_a_key_for_e
             assert refused.json()["error"]["message"] == (
                 "MCP over HTTP needs a key with scope * from JOURNEYMAP_API_KEYS"
             )
+            assert refused.json()["jsonrpc"] == "2.0"  # so an MCP client passes it on
         headers = {**accept, "Authorization": f"Bearer {ADMIN_KEY}"}
         for path in ("/mcp", "/mcp/"):
             answered = await http.post(path, json=initialize, headers=headers)
             assert answered.status_code == 200, (path, answered.status_code)
+
+    # an MCP trial's host saw only "Server returned an error response" for a wrong key
+    said = ""
+    try:
+        async with (
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {ALICE_KEY}"}) as wrong,
+            Client(streamable_http_client(f"{served}/mcp", http_client=wrong)),
+        ):
+            pass
+    except BaseException as exc:
+        said = repr(exc) + "".join(repr(e) for e in getattr(exc, "exceptions", ()))
+    assert "needs a key with scope *" in said, said
 
     statuses: list[tuple[str, int]] = []
 
