@@ -45,7 +45,7 @@ from api.models import (
     project_out,
     source_summary,
 )
-from api.sampling import host_model
+from api.sampling import host_model, progress_of
 from api.tool_errors import ToolServer
 from api.uploads import Upload, ingest_uploads
 from assistant.briefs import Located, recommendations_for, short_quotes, theme_quotes
@@ -371,7 +371,11 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         intended = read_ideal(ideal, "ideal") if ideal is not None else None
         with host_model(ctx, state.settings.llm_timeout):
             journey_map = studies(project).build_map(
-                stages or [], preset=preset, language=language, ideal=intended
+                stages or [],
+                preset=preset,
+                language=language,
+                ideal=intended,
+                phase=progress_of(ctx),
             )
         return map_summary(journey_map, current=True)
 

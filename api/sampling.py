@@ -6,7 +6,8 @@ The face only offers the host's model when the client can take sampling requests
 assistant/ decides whether to use it (JOURNEYMAP_LLM_PROVIDER=mcp-sampling).
 """
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -81,6 +82,23 @@ class HostSampler:
         if not isinstance(result.content, types.TextContent):
             raise SamplingError(f"the host's model answered with {result.content.type}, not text")
         return Sampled(result.content.text, result.model)
+
+
+def progress_of(ctx: Context[Any, Any] | None) -> Callable[[float, str], None] | None:
+    """A build's steps as MCP progress notifications to the caller (sent only when its
+    request asked for them with a progress token): a host with a 60 s tool timeout saw a map
+    build of up to 66 s say nothing. Called from the tool's worker thread."""
+    if ctx is None:
+        return None
+    token = anyio.from_thread.run_sync(anyio.lowlevel.current_token)
+
+    def phase(fraction: float, message: str) -> None:
+        with contextlib.suppress(Exception):  # a closed stream never fails the build
+            anyio.from_thread.run(
+                ctx.report_progress, round(100 * fraction, 1), 100.0, message, token=token
+            )
+
+    return phase
 
 
 def can_sample(ctx: Context[Any, Any]) -> bool:

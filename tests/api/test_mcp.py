@@ -686,3 +686,31 @@ async def test_an_assistant_lists_sources_by_page_and_deletes_one_when_consent_i
 
         again = await client.call_tool("delete_source", {"project": "fb", "source": gone["id"]})
         assert again.is_error and _text(again).startswith(f"no source {gone['id']!r}")
+
+
+@pytest.mark.anyio
+async def test_a_map_build_reports_its_steps_as_progress(state):
+    """An MCP trial: a map build of up to 66 s sent no progress, and hosts with a 60 s tool
+    timeout cut such calls off."""
+    steps: list[tuple[float, str | None]] = []
+
+    async def progress(done: float, total: float | None, message: str | None) -> None:
+        steps.append((done, message))
+
+    interviews = sorted((SAMPLES / "interviews").glob("p0[1-2]_*"))
+    async with Client(create_mcp(state)) as client:
+        for path in interviews:
+            await client.call_tool(
+                "ingest_source",
+                {
+                    "project": "fb",
+                    "content": path.read_text(encoding="utf-8"),
+                    "filename": path.name,
+                },
+            )
+        built = await client.call_tool(
+            "build_journey_map", {"project": "fb"}, progress_callback=progress
+        )
+    assert not built.is_error, _text(built)
+    assert len(steps) >= 2 and all(m for _, m in steps), steps
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
