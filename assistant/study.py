@@ -739,16 +739,16 @@ class Study:
         """Answer a question from the study's quotes (or abstain); every answer starts or
         continues a conversation whose id it carries."""
         _asked(question)
-        return self.studies.chat(self.project).ask(
-            question, conversation=self._continued(conversation)
-        )
+        # the conversation first: a mistyped id had waited for a stale map's rebuild (265 s)
+        # before it was refused
+        continued = self._continued(conversation)
+        return self.studies.chat(self.project).ask(question, conversation=continued)
 
     def stream(self, question: str, conversation: str | None = None) -> Iterator[Any]:
         """As ask, streamed: text pieces as they are written, then the ChatAnswer."""
         _asked(question)
-        return self.studies.chat(self.project).stream(
-            question, conversation=self._continued(conversation)
-        )
+        continued = self._continued(conversation)
+        return self.studies.chat(self.project).stream(question, conversation=continued)
 
     def _continued(self, conversation: str | None) -> str:
         """The conversation a question continues (NotFoundError if the project has none of
