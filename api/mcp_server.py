@@ -92,7 +92,7 @@ Stages = Annotated[
     Field(description='The study\'s own stages, in order ("Name: description")'),
 ]
 Preset = Annotated[
-    str | None, Field(description="A bundled journey preset, e.g. ecommerce, banking")
+    str | None, Field(description="A bundled journey preset, e.g. ecommerce, travel, healthcare")
 ]
 MapLanguage = Annotated[LanguageChoice, Field(description="The map's own words: en, zh or auto")]
 Stage = Annotated[
@@ -209,6 +209,13 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         log_level=_log_level(state.settings),
     )
     studies = state.studies
+    # a tool that may send redacted transcripts to an LLM says so (openWorldHint) when one is
+    # configured: an MCP trial found every tool "closed-world" with OpenAI set
+    reaches_out = state.settings.llm_provider != "local"
+
+    def llm(annotations: ToolAnnotations) -> ToolAnnotations:
+        said = annotations.model_dump(by_alias=True, exclude_none=True)
+        return ToolAnnotations.model_validate({**said, "openWorldHint": reaches_out})
 
     def tool(annotations: ToolAnnotations) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def register(fn: Callable[P, R]) -> Callable[P, R]:
@@ -238,7 +245,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         ] = None,
         kind: Annotated[
             SourceKind | None,
-            Field(description="interview or review; by default a table's rows are reviews"),
+            Field(description="interview, review or survey; by default a table's rows are reviews"),
         ] = None,
         segment: Annotated[
             dict[str, str] | None,
@@ -343,7 +350,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             "again (build_journey_map)"
         )
 
-    @tool(WRITES)
+    @tool(llm(WRITES))
     def build_journey_map(
         project: Project,
         stages: Stages = None,
@@ -379,7 +386,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             )
         return map_summary(journey_map, current=True)
 
-    @tool(WRITES)  # not read-only: the LLM's reply is cached in the workspace
+    @tool(llm(WRITES))  # not read-only: the LLM's reply is cached in the workspace
     def draft_ideal_journey(
         project: Project,
         stages: Stages = None,
@@ -479,7 +486,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
         )
 
     # Not read-only: it records the conversation, and builds the map if none is current.
-    @tool(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False))
+    @tool(llm(ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False)))
     def ask(
         project: Project,
         question: Question,
@@ -511,7 +518,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
     ) -> str:
         """The stored map as JSON, a Markdown report, CSV, a Mermaid journey diagram, a
         self-contained HTML page or its coded segments (observations CSV / JSONL). An export
-        over 16 KB (all but the Mermaid diagram of most studies) comes as a link to a resource
+        over 8 KB (all but the Mermaid diagram of most studies) comes as a link to a resource
         to read or save, not as text in the chat."""
         text = studies(project).export(format)
         size = len(text.encode("utf-8"))
@@ -540,7 +547,7 @@ def create_mcp(state: AppState, local: bool = False) -> MCPServer:
             structured_content={"result": note},
         )
 
-    @tool(EDITS)
+    @tool(llm(EDITS))  # a stale map is rebuilt first
     def edit_map(
         project: Project,
         op: Annotated[Op, Field(description="What to do (see the tool's description)")],

@@ -93,6 +93,25 @@ async def test_tools_declare_output_schemas_and_only_tools_that_never_write_are_
             assert schema.get("description"), (name, param)
     # a limit the tool keeps is in its schema, so breaking it is a one-line argument error
     assert tools["edit_map"].input_schema["properties"]["quotes"]["anyOf"][0]["maxItems"] == 50
+    # offline, nothing leaves the machine: every tool is closed-world
+    assert not any(t.annotations.open_world_hint for t in tools.values())
+
+
+@pytest.mark.anyio
+async def test_tools_that_may_send_transcripts_to_an_llm_say_so(tmp_path: Path, embedder):
+    """An MCP trial: with OpenAI configured every tool still said openWorldHint false, though
+    ask, build_journey_map and edit_map send redacted transcripts to it."""
+    settings = Settings(
+        home=tmp_path / "home", llm_provider="openai-compatible", llm_base_url="http://x"
+    )
+    workspace = open_workspace(settings, embedder)
+    try:
+        async with Client(create_mcp(AppState(settings=settings, workspace=workspace))) as client:
+            tools = {t.name: t for t in (await client.list_tools()).tools}
+    finally:
+        workspace.close()
+    reaching = {n for n, t in tools.items() if t.annotations.open_world_hint}
+    assert reaching == {"ask", "build_journey_map", "draft_ideal_journey", "edit_map"}
 
 
 @pytest.mark.anyio
