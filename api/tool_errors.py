@@ -66,7 +66,17 @@ class ToolServer(MCPServer):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
-        """Call a tool by name with arguments (see MCPServer.call_tool)."""
+        """Call a tool by name with arguments (see MCPServer.call_tool); an argument the tool
+        does not take is refused, naming the ones it does (an MCP trial's `stagez` was
+        ignored silently, unlike the REST API's 422)."""
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None and arguments:
+            taken = set((tool.parameters or {}).get("properties", {}))
+            if unknown := sorted(set(arguments) - taken):
+                raise ToolError(
+                    f"{name} takes no argument {', '.join(map(repr, unknown))}; it takes "
+                    + (", ".join(sorted(taken)) or "none")
+                )
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as exc:

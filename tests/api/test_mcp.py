@@ -353,6 +353,12 @@ async def test_ingest_source_takes_a_docx_as_base64_and_refuses_unclear_content(
         for message, arguments in refusals.items():
             result = await client.call_tool("ingest_source", {"project": "docs", **arguments})
             assert result.is_error and _text(result) == message
+        # a misspelt argument is refused, not ignored (an MCP trial's stagez)
+        typo = await client.call_tool("top_pain_points", {"project": "docs", "stagez": "Use"})
+        assert typo.is_error and _text(typo).startswith(
+            "top_pain_points takes no argument 'stagez'"
+        )
+        assert "stage" in _text(typo)
         unsupported = await client.call_tool(
             "ingest_source", {"project": "docs", "content": "x", "filename": "notes.xyz"}
         )
