@@ -264,6 +264,46 @@ def display_path(path: Path | str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_FILE_WORDS = frozenset(
+    [
+        "interview",
+        "interviews",
+        "transcript",
+        "transcripts",
+        "notes",
+        "review",
+        "reviews",
+        "export",
+        "final",
+        "draft",
+        "copy",
+        "session",
+        "call",
+        "recording",
+        "summary",
+        "raw",
+        "clean",
+        "edited",
+        "redacted",
+        "survey",
+        "data",
+        "txt",
+        "csv",
+        "md",
+        "vtt",
+        "srt",
+        "docx",
+        "pdf",
+        "json",
+        "jsonl",
+        "part",
+        "round",
+        "wave",
+    ]
+)
+"""Words a file name has after a participant's name that are no surname (p01_sarah_notes)."""
+
+
 def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
     """What users see for a source: its file name (with the row of a table), never the
     folders above it, with speakers' names (in any case: `p01_sarah.vtt`) and PII redacted."""
@@ -273,7 +313,12 @@ def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
         row = "#" + row
     name = Path(locator).name or locator
     pieces = re.split(r"([_\-. ]+)", name)
-    name = "".join("[NAME]" if redactor.is_name(p) or zh_name_piece(p) else p for p in pieces)
+    named = [redactor.is_name(p) or zh_name_piece(p) for p in pieces]
+    # and the word after a given name, its surname (export_jess.miller.csv, by_tom_hughes)
+    for i in range(2, len(pieces) - 2, 2):
+        if named[i - 2] and pieces[i].isalpha() and pieces[i].casefold() not in _FILE_WORDS:
+            named[i] = True
+    name = "".join("[NAME]" if n else p for p, n in zip(pieces, named, strict=True))
     shown_row, found = redactor.redact(row)
     # a table's own key (TP-1001, a platform's 19-digit review id that passes the card check)
     # is how a user finds the row again, though shaped like a reference or card number; an

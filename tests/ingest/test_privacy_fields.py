@@ -144,3 +144,18 @@ def test_a_name_revealed_in_one_source_is_redacted_in_sources_stored_before(
     _ingest(workspace, second)
     said = [t.text for s in workspace.catalog.sources("study") for t in s.source.turns]
     assert not any("Dev" in t for t in said)
+
+
+def test_a_file_names_surname_after_a_given_name_is_redacted_too() -> None:
+    """A privacy audit: a reviews export named export_jess.miller.csv showed its exporter's
+    name on every review quote."""
+    from ingest.pipeline import display_name
+    from ingest.redact import Redactor
+    from journey.source import SourceKind
+
+    redactor = Redactor({})
+    shown = display_name("reviews_export_jess.miller.csv#R1", SourceKind.review, redactor)
+    assert shown == "reviews_export_[NAME].[NAME].csv#R1"
+    assert display_name("p01_sarah_notes.txt", SourceKind.interview, redactor) == (
+        "p01_[NAME]_notes.txt"
+    )
