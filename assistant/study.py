@@ -64,6 +64,7 @@ from journey.labels import LanguageChoice
 from journey.render import Format, render
 from journey.schema import ChatAnswer, Evidence, IdealJourney, JourneyMap, Persona
 from journey.source import Role, Source
+from journey.text import HAN_CHAR
 
 if TYPE_CHECKING:
     from assistant.chat import Chat
@@ -170,8 +171,8 @@ class Edited:
     """Why the map could not apply it (empty when it did)."""
 
 
-OPENING = 30
-"""Characters of a sentence's start that find it quoted in a chat answer."""
+OPENING, OPENING_ZH = 30, 12
+"""Characters of a sentence's start that find it quoted in a chat answer (of a Chinese one)."""
 
 
 def _openings(source: Source) -> list[str]:
@@ -182,8 +183,11 @@ def _openings(source: Source) -> list[str]:
         if turn.role is not Role.participant:
             continue
         for piece in re.split(r"(?<=[.!?。！？])\s*|\n", turn.text):
-            if len(piece.strip()) >= OPENING:
-                out.append(piece.strip()[:OPENING])
+            # a Chinese sentence says as much in fewer characters (a deleted interviewee's
+            # 23-character sentence stayed quoted in a stored answer)
+            least = OPENING_ZH if HAN_CHAR.search(piece) else OPENING
+            if len(piece.strip()) >= least:
+                out.append(piece.strip()[:least])
     return out
 
 

@@ -159,7 +159,9 @@ _HEADER_PERSON = re.compile(
 )
 _HEADER_DETAIL = re.compile(
     r"(?i)(?:date|time|location|place|duration|length|session|interview date|recorded|"
-    r"日期|时间|访谈时间|访谈日期|地点|访谈地点|时长|场次|访谈方式|方式)"
+    r"focus group|topic|title|project|study|round|"
+    r"日期|时间|访谈时间|访谈日期|地点|访谈地点|时长|场次|访谈方式|方式|焦点小组|座谈会|主题|访谈主题|"
+    r"标题|项目|课题|轮次)"
 )
 _NAME_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})$")
 

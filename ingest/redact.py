@@ -117,7 +117,7 @@ _CODE_SHAPE = re.compile(
 """A code shaped like a reference (POL-88231-UK, CLM-4471-2291)."""
 _ZH_CARD_NUMBER = re.compile(
     r"(?:医保卡|社保卡|就诊卡|病历|住院|门诊|医疗卡)(?:号码?|编号)?(?:是|为|：|:)?[ \t]?"
-    r"((?:\d[ -]?){5,22}\d)(?!\d)"
+    r"((?:[A-Za-z]{1,3}[ -]?)?(?:\d[ -]?){5,22}\d)(?![\dA-Za-z])"
 )
 """Medical and social-insurance card numbers after their name, spaced or not (医保卡号
 1101 0023 8876 5 was cut to "[PHONE] 5")."""
@@ -579,7 +579,7 @@ _CN_JOB_TITLE = re.compile(
 )
 """A title after a bare surname (王经理, 李医生): the surname alone, right before it."""
 _HAN_CHAR = re.compile(f"[{_HAN}]")
-_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或谢个")
+_CN_LEADS = frozenset("的找跟和与同是问给叫位请让被对向说把替帮见到了过也都还就及或谢个科室部院处")
 """Characters after which a surname + title starts (值班的王经理, 那个孙大夫); after another
 character the surname may end a word (值班经理, 宿管阿姨)."""
 _CN_NAME_IS = re.compile(
@@ -829,6 +829,19 @@ def _zh_titled_names(text: str) -> Iterator[tuple[int, int]]:
         # 值班的王经理, 找李医生; not 宿管阿姨 or 值班经理 (the 管 and 班 end a word)
         if surname and (i == 0 or not _HAN_CHAR.match(text[i - 1]) or text[i - 1] in _CN_LEADS):
             yield i, m.start()
+            continue
+        # a full name before the title (王建华医生): a surname two or three characters back,
+        # the name jieba reads as a person's
+        for back in (3, 2):
+            at = m.start() - back
+            if at < 0 or text[at] not in _CN_SURNAMES or text[at] in _CN_AMBIGUOUS_SURNAMES:
+                continue
+            if at and _HAN_CHAR.match(text[at - 1]) and text[at - 1] not in _CN_LEADS:
+                continue
+            words = tagged_words(text[at : m.start()])
+            if len(words) == 1 and words[0][1].startswith("nr"):
+                yield at, m.start()
+                break
     for m in _CN_NAME_IS.finditer(text):
         yield m.start(1), m.end(1)
     for m in _CN_SURNAME_IS.finditer(text):
@@ -897,6 +910,11 @@ def _zh_name_at(text: str, at: int) -> int:
         # name (王 + 欣怡 "idiom", 张 + 浩然 "adjective"), unless it is a word of another kind
         if len(given) <= 2 and _HAN_CHAR.match(given[0]) and given_flag not in _ZH_NOT_GIVEN:
             return 1 + len(given)
+        # 国庆 (a time word) and 朵朵 (doubled) are given names too after a relation word
+        if len(given) == 2 and (
+            given_flag == "t" or (given[0] == given[1] and given not in _CN_REPEATED_WORDS)
+        ):
+            return 3
     return 0
 
 
@@ -1033,7 +1051,8 @@ def _names_in(text: str) -> set[str]:
             # thousands of times; 浩然 38, 可馨 never)
             given = name[1:]
             plain = name[:2] not in _CN_COMPOUND_SURNAMES and name[0] not in "小老"
-            if len(name) == 3 and plain and word_frequency(given) < RARE_WORD:
+            doubled = given[0] == given[-1] and given not in _CN_REPEATED_WORDS  # 朵朵
+            if len(name) == 3 and plain and (word_frequency(given) < RARE_WORD or doubled):
                 found.add(given)
             # and 小刘 or 老刘 to colleagues (客户经理叫刘婷婷，小刘人很好)
             if len(name) == 3 and plain:

@@ -437,3 +437,25 @@ def test_identity_documents_handles_and_births_in_other_forms(
 )
 def test_words_near_identity_documents_stay(text: str) -> None:
     assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("我老伴李国庆天天念叨。", "李国庆"),
+        ("王建华医生回复很快。", "王建华"),
+        ("我女儿王朵朵帮我弄的。", "王朵朵"),
+        ("社保卡号是A12345678。", "A12345678"),
+        ("住院号是ZY20230981。", "ZY20230981"),
+        ("心内科李主任说没事。", "李主任"),
+    ],
+)
+def test_chinese_names_before_titles_and_lettered_medical_numbers(text: str, gone: str) -> None:
+    """An online-pharmacy trial: 老伴李国庆 (a given name that is also National Day), 王建华医生,
+    王朵朵 (a doubled given name), 心内科李主任 and medical numbers with a letter prefix leaked."""
+    assert gone not in Redactor({}, detect_names=True).redact(text)[0]
+
+
+@pytest.mark.parametrize("text", ["外科主任很忙。", "值班经理不在。", "我妈妈天天念叨。"])
+def test_titles_without_a_name_stay(text: str) -> None:
+    assert Redactor({}, detect_names=True).redact(text)[0] == text

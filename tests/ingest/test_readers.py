@@ -1074,3 +1074,14 @@ def test_of_several_segment_columns_a_table_needs_only_its_own(tmp_path: Path) -
     assert any("no segment column 'version'" in w for w in document.warnings)
     with pytest.raises(UnreadableFileError, match="no segment column 'version'"):
         read_file(path, max_bytes=10_000_000, segment_columns=["version"])  # a typo still says
+
+
+def test_a_focus_groups_title_line_is_no_speaker(tmp_path: Path) -> None:
+    """An online-pharmacy trial: a focus group's title line became a participant."""
+    path = tmp_path / "fg.txt"
+    path.write_text(
+        "焦点小组：线上问诊与购药体验\n主持人：大家好。\n张阿姨：排队太久了。\n李叔：医保不能用。\n",
+        encoding="utf-8",
+    )
+    (document,) = read_file(path, max_bytes=10_000_000)
+    assert [t.speaker for t in document.turns] == ["主持人", "张阿姨", "李叔"]
