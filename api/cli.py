@@ -40,7 +40,7 @@ from journey.errors import (
 )
 from journey.labels import EN, AnswerWords, LanguageChoice, answer_words, labels_for
 from journey.render import Format, encoding_for, format_for, render
-from journey.schema import ChatAnswer, JourneyMap
+from journey.schema import ChatAnswer, JourneyMap, who_said
 from journey.source import Role, SourceKind
 from journey.text import natural_key
 
@@ -651,7 +651,7 @@ def _print_citations(answer: ChatAnswer, words: AnswerWords) -> None:
         quote = " ".join(c.quote.split())
         quote = quote if len(quote) <= 160 else quote[:159] + "…"
         console.print(f"[{n}] \u201c{quote}\u201d", markup=False, highlight=False)
-        where = escape(f"{c.speaker or c.participant_id} — {c.source_path} ")
+        where = escape(f"{who_said(c)} — {c.source_path} ")
         console.print(f"    [dim]{where}[{c.char_start}:{c.char_end}][/dim]", highlight=False)
     if answer.follow_ups:
         console.print(

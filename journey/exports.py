@@ -24,6 +24,7 @@ from journey.schema import (
     PainPoint,
     Recommendation,
     Stage,
+    who_said,
 )
 
 SCHEMA_ID = f"urn:journeymap:schema:journey-map:{SCHEMA_VERSION}"
@@ -89,7 +90,7 @@ def cite(evidence: Evidence, escape: Callable[[str], str] = str, *, offsets: boo
 
     `escape` is applied to the names, which come from users' files.
     """
-    who = evidence.speaker or evidence.participant_id
+    who = who_said(evidence)
     text = f"{escape(who)}, " if who else ""
     text += escape(source_name(evidence.source_path))
     if offsets:

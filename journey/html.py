@@ -31,7 +31,7 @@ from journey.lanes import (
     opportunities,
     segment_views,
 )
-from journey.schema import Evidence, Finding, JourneyMap, Recommendation, Stage
+from journey.schema import Evidence, Finding, JourneyMap, Recommendation, Stage, who_said
 from journey.text import shortened
 
 _CSS = """
@@ -261,7 +261,7 @@ def _touchpoints_cell(stage: Stage, labels: Labels) -> str:
 
 def _who(e: Evidence) -> str:
     """A short citation for a lane cell (the full one is its tooltip): who, in which file."""
-    who = e.speaker or e.participant_id
+    who = who_said(e)
     return f"— {who + ', ' if who else ''}{source_name(e.source_path)}"
 
 

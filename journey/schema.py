@@ -3,6 +3,7 @@
 Attribute docstrings become field descriptions, which people and LLMs read.
 """
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
@@ -78,6 +79,20 @@ class Evidence(_Model):
     """Seconds from the start of the recording, when known."""
     verified: bool = False
     """True once the grounding check found the quote at its offsets."""
+
+
+_VIA = re.compile(
+    r"(?i)^(?:interpreter|translator|(?:bsl |sign language )?interpreter|翻译|口译|手语翻译)"
+)
+
+
+def who_said(evidence: Evidence) -> str | None:
+    """Who a quote is cited by: its speaker, or the participant an interpreter spoke for
+    ("P2 (via interpreter)": a recheck found interpreted words cited as "— Interpreter")."""
+    speaker = evidence.speaker
+    if speaker and evidence.participant_id and _VIA.match(speaker):
+        return f"{evidence.participant_id} (via {speaker.lower()})"
+    return speaker or evidence.participant_id
 
 
 def participant_key(evidence: Evidence) -> str:

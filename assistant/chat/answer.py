@@ -329,7 +329,10 @@ class Gatherer:
         orders time (wave, period, round, month, version…): the attribute and its two values
         compared, those the question names or else the first and the last. A redesign trial's
         project had waves, and every change question was told to tag its sources by period."""
-        if not (_TREND.search(question) or _CHANGE.search(question)):
+        # a price increase is a subject, not a question about periods (a recheck found "Are
+        # people complaining about the price increase?" answered as a change across versions)
+        asked = _RISE.sub(" ", question)
+        if not (_TREND.search(asked) or _CHANGE.search(asked)):
             return None
         for key, values in self.map.sources.segments.items():
             if not _PERIOD_KEY.search(key) or not 2 <= len(values) <= MAX_PERIODS:
@@ -375,10 +378,13 @@ class Gatherer:
         better = [
             c for c in moved if (c.kind == "pain_point") == (c.status in ("resolved", "shrunk"))
         ]
+        # and only that, when there is any: a problem that got worse is no answer to "what got
+        # better?"
+        none_better = bool(_BETTER.search(question) and moved and not better)
         if _BETTER.search(question):
-            moved = better + [c for c in moved if c not in better]
+            moved = better or moved
         elif _WORSE.search(question):
-            moved = [c for c in moved if c not in better] + better
+            moved = [c for c in moved if c not in better] or moved
         chosen = (moved + [c for c in changes if c.status == "steady"])[:ANSWERED]
         words = {
             "new": ("new", "新出现"),
@@ -410,13 +416,22 @@ class Gatherer:
             facts.append(Fact(stage, finding, kind, counts, quotes[:2]))
         if not facts:
             return Grounds(lang, [], [], [], None, self._period_note(lang, key, a, b, diff, True))
+        note = self._period_note(lang, key, a, b, diff, False)
+        if none_better:
+            note = (
+                lang.t(
+                    "None of these got better; they are what changed. ",
+                    "以上没有一项变好，只是发生了变化。",
+                )
+                + note
+            )
         return Grounds(
             lang,
             facts,
             [],
             self._follow_ups(lang, (facts[0].stage, facts[0].finding)),
             None,
-            self._period_note(lang, key, a, b, diff, False),
+            note,
         )
 
     def _segment(self, e: Evidence, key: str) -> str | None:
@@ -631,6 +646,8 @@ class Gatherer:
         """The finding with its counts and first two quotes (in the participant's words only,
         when the question is about one; from interviews or reviews only, when it asks so)."""
         evidence = [e for e in finding.evidence if self._said(e, f)]
+        if f.language and not evidence:  # the language asked about, from its members
+            evidence = [e for e in self._members(finding) if self._said(e, f)]
         total = self.map.sources.participants
         # A study of reviews only counts reviewers, not interview participants.
         reviews_only = set(self.map.sources.kinds) == {"review"}
@@ -686,7 +703,15 @@ class Gatherer:
             return False
         if f.segment and not _in_segment(finding, f):
             return False  # by its members' counts: the quotes shown are only a few of them
+        if f.language:  # by its members: the quotes shown are a few, maybe none in it
+            return any(self._said(e, f) for e in self._members(finding))
         return any(self._said(e, f) for e in finding.evidence) or bool(f.segment)
+
+    def _members(self, finding: Finding) -> list[Evidence]:
+        """A finding's coded segments (its quotes shown are only a few of them)."""
+        return [o.evidence for o in self.map.observations if o.theme == finding.id] or list(
+            finding.evidence
+        )
 
     def people(self, finding: Finding, kind: SourceKind | None = None) -> list[str]:
         """Who raises a finding, from the map's coded segments (its quotes are a sample), in
@@ -938,6 +963,13 @@ _CHANGE = re.compile(
     re.IGNORECASE,
 )
 """A question about what changed between periods (only asked of a project that has them)."""
+_RISE = re.compile(
+    r"\b(?:price|prices|fee|fees|cost|costs|rate|rates|charge|charges|subscription|tax|rent|"
+    r"premium|premiums)\s+(?:increase|increases|rise|rises|hike|hikes|decrease|decreases|"
+    r"drop|drops|change|changes)\b|(?:涨价|降价|价格上涨|价格变化|调价|提价)",
+    re.IGNORECASE,
+)
+"""A price that changed, said as a noun: the question's subject, not a question about time."""
 _BETTER = re.compile(
     r"\b(?:better|improv\w*|fixed|resolved|solved|sorted)\b|好了|改善|改进|修复|变好", re.I
 )

@@ -145,6 +145,7 @@ trainee parent subscriber diner respondent interviewee
 哪个 哪一个 哪种 哪类 常见 最常见 提到 提及 说过 多少 人数 集中 谁 其中 这些 那些
 抱怨 投诉 不同 区别 差别 差异 比较 对比 相比 不一样 一样 相同 更多 更少
 different differences differ differs vs between more less
+writing write wrote written speaking speak speaks spoke
 酒店 宾馆 民宿 饭店 餐厅 餐馆 商家 店家 门店 平台 公司 银行 医院 诊所 驾校 机构 品牌 航空公司
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())

@@ -12,7 +12,7 @@ from assistant.chat.answer import Fact, Grounds
 from assistant.chat.question import asks_how_many
 from assistant.chat.retrieval import Retriever
 from assistant.llm_types import Usage
-from journey.schema import ChatAnswer, Evidence
+from journey.schema import ChatAnswer, Evidence, who_said
 from journey.text import shortened
 
 if TYPE_CHECKING:
@@ -240,8 +240,7 @@ def write_answer(
 ) -> Iterator[str]:
     """Stream the model's answer from the facts and the numbered quotes, markers checked."""
     listed = [
-        f"[{n}] {e.speaker or e.participant_id or 'participant'}: "
-        f"\u201c{' '.join(e.quote.split())}\u201d"
+        f"[{n}] {who_said(e) or 'participant'}: \u201c{' '.join(e.quote.split())}\u201d"
         for n, e in enumerate(quotes, 1)
     ]
     fields = {

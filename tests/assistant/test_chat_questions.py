@@ -536,3 +536,14 @@ def test_a_question_about_a_release_compares_the_versions_before_it_with_those_a
     first = answer.answer.split("\n")[1]
     assert "new: version 1.0.0…1.1.0 0 of" in first and "→ version 2.0.0…2.0.1 4 of" in first
     assert "journeymap compare --by version" in answer.answer
+
+
+def test_a_price_increase_is_a_subject_not_a_question_about_periods(workspace: Workspace):
+    """A recheck: "Are people complaining about the price increase?" in a project with app
+    versions was answered as a change across versions (sync, ads, crashes)."""
+    chat = Chat(workspace, "releases")
+    answer = chat.ask("Are people complaining about the price increase?")
+    assert "journeymap compare --by version" not in answer.answer, answer.answer
+    better = chat.ask("What got better after the 2.0 update?")
+    # nothing did (crashes are new): said so, not listed as improvements
+    assert "None of these got better" in better.answer, better.answer

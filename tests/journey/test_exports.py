@@ -655,3 +655,21 @@ def test_mermaid_text_carries_no_markup(sample_map: JourneyMap) -> None:
     diagram = to_mermaid(m)
     assert "<" not in diagram and ">" not in diagram
     assert "\u2039script\u203a" in diagram
+
+
+def test_interpreted_words_are_cited_by_the_participant_they_speak_for() -> None:
+    """A recheck: an interpreter's "She says…" turns were cited as "— Interpreter" everywhere a
+    reader looks, so no one could tell whose words they were."""
+    from journey.exports import cite
+    from journey.schema import Evidence
+
+    said = Evidence(
+        quote="She says the form kept logging her out.",
+        source_id="s1",
+        source_path="p02.txt",
+        char_start=0,
+        char_end=39,
+        speaker="Interpreter",
+        participant_id="P2",
+    )
+    assert cite(said) == "P2 (via interpreter), p02.txt"
