@@ -117,6 +117,7 @@ table.lanes.compact { font-size: .8rem; }
 .glance ol { margin: 0; padding-left: 1.4rem; }
 .glance li { margin-bottom: .45rem; }
 .glance .facts { display: block; color: var(--muted); font-size: .8rem; }
+.glance cite, .glance .facts { overflow-wrap: anywhere; }
 .glance blockquote { font-size: .85rem; margin: .15rem 0 0; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
@@ -125,7 +126,7 @@ table.lanes.compact { font-size: .8rem; }
   tr, .card, ol.recs > li, .glance li { break-inside: avoid; }
   /* cards print closed, titles and facts only: opened, a 150-review map printed on 34 pages
      of quotes in narrow columns; the at-a-glance block carries the lead quotes */
-  .glance { break-after: page; }
+  .glance { break-after: page; font-size: 9pt; }
   .lanes thead th { background: #fff; color: #000; border: 1px solid #000; }
 }
 """

@@ -807,7 +807,7 @@ EN = Labels(
     read_with_care="Read with care",
     journey_map="Journey map",
     at_a_glance="At a glance",
-    glance_pains="The widest pain points",
+    glance_pains="Top pain points (people × severity)",
     glance_delights="What people value most",
     legend=(
         "Emotion curve: each stage's mean valence over participants, each one's quotes averaged "
@@ -1003,7 +1003,7 @@ ZH = Labels(
     read_with_care="阅读须知",
     journey_map="旅程地图",
     at_a_glance="概览",
-    glance_pains="提及最多的痛点",
+    glance_pains="最突出的痛点（人数 × 严重度）",
     glance_delights="最受认可的亮点",
     legend=(
         "情绪曲线：各阶段按参与者计的平均情绪值（先取每人原话的平均，−2 到 +2；n 为人数），"
