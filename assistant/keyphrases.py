@@ -431,6 +431,26 @@ _VAGUE_TEXT = """
     everyone something anything everything
 """
 _VAGUE_TERMS = frozenset(_VAGUE_TEXT.split())
+_ID_WORDS = frozenset(
+    [
+        "reference",
+        "references",
+        "ref",
+        "birth",
+        "date",
+        "dates",
+        "dob",
+        "number",
+        "numbers",
+        "insurance",
+        "passport",
+        "postcode",
+        "nino",
+    ]
+)
+"""Words of identifiers read out: quotes that share only them ("my reference number", "her
+date of birth") say the same form-filling, not the same thing (a benefits trial's 6-person
+"Her date of birth" delight)."""
 
 
 _EVENT = re.compile(r"\b[a-z]{3,}ed\b")
@@ -449,7 +469,14 @@ def _said(texts: Sequence[str]) -> tuple[list[bool], list[bool]]:
     another quote of its language uses."""
     chinese = [is_chinese(t) for t in texts]
     terms = [
-        _stemmed({t for t in _terms(text) if not set(t.split()) <= _NUMBER_WORDS} | _events(text))
+        _stemmed(
+            {
+                t
+                for t in _terms(text)
+                if not set(t.split()) <= _NUMBER_WORDS and not set(t.split()) & _ID_WORDS
+            }
+            | _events(text)
+        )
         - _VAGUE_TERMS
         for text in texts
     ]

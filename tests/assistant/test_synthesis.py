@@ -260,3 +260,19 @@ def test_a_themes_severity_is_how_hard_it_hit_each_person_who_raised_it():
     group = [said("p1", 5, 0), said("p1", 1, 10), said("p1", 1, 20), said("p2", 4, 0)]
     group += [said("p2", 1, 10), said("p3", 4, 0), said("p3", 1, 10)]
     assert theme_severity(range(len(group)), group) == 4
+
+
+def test_quotes_that_share_only_identifier_words_are_no_theme() -> None:
+    """A benefits trial's 6-person "Her date of birth" delight: people reading out reference
+    numbers and dates of birth in different stories share no subject."""
+    from assistant.keyphrases import word_cohesion
+
+    read_out = [
+        "My case number's [ID], I've read it out so many times I know it by heart.",
+        "You get a screen saying thank you, your reference is [ID], and then silence.",
+        "She asked for her reference number and her date of birth, and she gave it, [DOB].",
+        "We put in my National Insurance number, [ID], and my date of birth, and it went fine.",
+    ]
+    assert word_cohesion(read_out) < 0.2
+    slots = ["The delivery slots were all gone.", "No delivery slots left by 8am again."]
+    assert word_cohesion(slots) == 1.0
