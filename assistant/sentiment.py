@@ -53,6 +53,12 @@ _ZH_LEXICON = {
     "公道": 1.5,
     "挺实在": 1.5,
     "很实在": 1.5,
+    # an online-pharmacy trial: 夜间问诊太救命了 (a lifesaver), 排队太久很劝退 (puts people off),
+    # 回复都是模板 (canned replies)
+    "救命": 2,
+    "劝退": -2,
+    "模板化": -1.5,
+    "套话": -1.5,
     "生气": -2.5,
     "愤怒": -3,
     "失望": -2,

@@ -931,3 +931,19 @@ def test_app_review_idioms_read_as_meant(text: str, kind: str) -> None:
     """A Play Store and a coworking trial: a killer feature was a complaint, 'Been like this
     since the last update.' praise, a manager who sorts problems a complaint."""
     assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("夜间也能问诊，太救命了。", "delight"),
+        ("排队太久，很劝退。", "pain_point"),
+        ("5.2以后排队明显短了。", "delight"),
+        ("医生回复都是模板化的套话。", "pain_point"),
+        ("排队要等两个小时。", "pain_point"),
+    ],
+)
+def test_chinese_lifesavers_put_offs_and_shorter_waits(text: str, kind: str) -> None:
+    """An online-pharmacy trial: 太救命了 and 很劝退 read as nothing, and a queue that got
+    shorter after a release was a queue complaint."""
+    assert read_sentence(text).kind == ObservationKind(kind)
