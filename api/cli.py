@@ -1036,11 +1036,15 @@ def diff(
     if markdown:
         typer.echo(diff_markdown(found), nl=False)
         return
-    themes = Table("change", "theme", "stage", "A", "B", "p", title=f"{found.a} → {found.b}")
+    themes = Table(
+        "change", "kind", "theme", "stage", "A", "B", "p", title=f"{found.a} → {found.b}"
+    )
     for t in found.themes:
         if t.status != "steady":
+            # a new delight is no new problem (a recheck read it as one)
             themes.add_row(
                 t.status,
+                "pain point" if t.kind == "pain_point" else "delight",
                 escape(t.title),
                 escape(t.stage or "–"),
                 f"{t.a_participants} ({t.a_share:.0%})",
