@@ -112,6 +112,16 @@ def _table(folder: Path, rows: tuple[str, ...]) -> Path:
     return table
 
 
+def _segmented(column: str) -> IngestOptions:
+    """A review table's options with one column as each row's segment."""
+    return IngestOptions(
+        kind=SourceKind.review,
+        text_column="text",
+        id_column="review_id",
+        segment_columns=(column,),
+    )
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Workspace]:
     ws = open_workspace(Settings(home=tmp_path_factory.mktemp("questions")), embedder)
@@ -137,13 +147,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
         ),
         encoding="utf-8",
     )
-    by_plan = IngestOptions(
-        kind=SourceKind.review,
-        text_column="text",
-        id_column="review_id",
-        segment_columns=("plan",),
-    )
-    ws.ingestor("plans", by_plan).ingest([plans], IngestReport())
+    ws.ingestor("plans", _segmented("plan")).ingest([plans], IngestReport())
     waves = tmp_path_factory.mktemp("waves") / "reviews.csv"
     # wave 1: no appointment slots; wave 2 (after a redesign): the slots are fine, but no way
     # to message the doctor; the waiting room in both
@@ -154,10 +158,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
         "review_id,wave,text\n" + "".join(f'w{i},{w},"{t}"\n' for i, (w, t) in enumerate(rows)),
         encoding="utf-8",
     )
-    by_wave = IngestOptions(
-        kind=SourceKind.review, text_column="text", id_column="review_id", segment_columns=("wave",)
-    )
-    ws.ingestor("waves", by_wave).ingest([waves], IngestReport())
+    ws.ingestor("waves", _segmented("wave")).ingest([waves], IngestReport())
     spanish = (
         "No hay citas disponibles en toda la semana, el calendario siempre está vacío.",
         "Nunca hay citas libres cuando las necesito, es un desastre.",
@@ -180,13 +181,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Wo
         + "".join(f'v{i},{v},"{t}"\n' for i, (v, t) in enumerate(before + after)),
         encoding="utf-8",
     )
-    by_version = IngestOptions(
-        kind=SourceKind.review,
-        text_column="text",
-        id_column="review_id",
-        segment_columns=("version",),
-    )
-    ws.ingestor("releases", by_version).ingest([releases], IngestReport())
+    ws.ingestor("releases", _segmented("version")).ingest([releases], IngestReport())
     yield ws
     ws.close()
 
