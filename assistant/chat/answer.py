@@ -374,14 +374,14 @@ class Gatherer:
         changes = [c for c in diff.themes if (c.b_id or c.a_id) in located]
         changes = [c for c in changes if (c.b_id or c.a_id) in about] or changes
         moved = [c for c in changes if c.status != "steady"]
-        # what got better leads a question about improvement, what got worse one about breakage
+        # a question about improvement lists only what got better (a problem that grew is no
+        # answer to it), one about breakage only what got worse; when none did, all that moved
         better = [
             c for c in moved if (c.kind == "pain_point") == (c.status in ("resolved", "shrunk"))
         ]
-        # and only that, when there is any: a problem that got worse is no answer to "what got
-        # better?"
-        none_better = bool(_BETTER.search(question) and moved and not better)
-        if _BETTER.search(question):
+        asks_better = bool(_BETTER.search(question))
+        none_better = asks_better and bool(moved) and not better
+        if asks_better:
             moved = better or moved
         elif _WORSE.search(question):
             moved = [c for c in moved if c not in better] or moved
