@@ -241,7 +241,7 @@ def describe_group(
     )
     return Persona(
         id=persona_id,
-        name=name or _name(defining) or f"Group {persona_id.rsplit('-', 1)[-1]}",
+        name=name or _name(defining) or _group(m, persona_id),
         origin=origin,
         participants=sorted(members),
         size=size,
@@ -256,6 +256,12 @@ NAMED_FROM = 0.5
 """The least share of a persona's members that must raise a theme for it to name them: a
 read-out trial's "Coffee is free and terrible" persona of 32 was 4 who said so (a persona
 named by what most of it does not say is "Group N")."""
+
+
+def _group(m: JourneyMap, persona_id: str) -> str:
+    """A persona no theme names, in the map's language: "Group 2", "第 2 组"."""
+    n = persona_id.rsplit("-", 1)[-1]
+    return f"第 {n} 组" if m.language == "zh" else f"Group {n}"
 
 
 def _name(defining: Sequence[DefiningTheme]) -> str:
