@@ -435,7 +435,8 @@ def test_delete_project_deletes_a_whole_project_after_asking(_run, tmp_path: Pat
     gone = _run(home, "delete-project", "-p", "bank", "--yes")
     assert gone.returncode == 0 and "deleted project bank" in gone.stderr, gone.stderr
     said = b"I closed the banner three times"  # qa.txt, in the store until then
-    assert not [f for f in home.rglob("*") if f.is_file() and said in f.read_bytes()]
+    assert not [f for f in home.rglob("*") if f.is_file() and said in f.read_bytes()]  # no .bin:
+    # the project's index folder goes with it
     again = _run(home, "delete-project", "-p", "bank", "-y")
     assert again.returncode == 2 and "no project 'bank'" in again.stderr
 
