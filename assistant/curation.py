@@ -3,21 +3,18 @@ exists in the map, the stage they move to is one of its stages, a pinned quote i
 participant's own words at the offsets given (grounded like every quote of a map)."""
 
 import contextlib
-import re
 import uuid
-from collections.abc import Callable
 
 from assistant import briefs
 from assistant.briefs import Located
 from assistant.workspace import Workspace
-from ingest.catalog import StoredSource
 from ingest.speakers import speaks_for
 from journey.edits import Edit, EditRequest, NamedFinding, QuoteRef, anchor, find, locate
 from journey.errors import InputError, InvalidRequestError, NotFoundError
 from journey.grounding import ground
-from journey.schema import Evidence, Finding, JourneyMap, Stage
+from journey.schema import Evidence, Finding, JourneyMap, Stage, every_field
 from journey.source import Role
-from journey.text import said_as, shortened
+from journey.text import shortened
 
 
 def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]) -> Evidence:
@@ -30,10 +27,8 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
     words = meant.strip() if isinstance(meant, str) else ""
     try:
         source_id = str(quote["source_id"])
-        if words and "char_start" not in quote and "char_end" not in quote:
-            start, end = -1, -1  # found by its words below
-        else:
-            start, end = int(quote["char_start"]), int(quote["char_end"])
+        by_words = bool(words) and "char_start" not in quote and "char_end" not in quote
+        start, end = (0, 0) if by_words else (int(quote["char_start"]), int(quote["char_end"]))
     except (KeyError, ValueError):
         raise InvalidRequestError(
             "quote needs source_id and char_start and char_end, or source_id and the quote's "
@@ -48,18 +43,11 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
         raise NotFoundError(f"no source {source_id!r} in project {project!r}")
     source_id = stored.source.id
     redactor = workspace.redactor(project)
-    if words:
-        # an assistant quotes by words and counts offsets badly (an MCP trial's were off by 3,
-        # and words alone were refused): the words said where they are in the participant's
-        # turns, nearest the offsets given
-        found = _said_at(stored, words, lambda t: redactor.redact(t)[0], start)
-        if found is not None:
-            start, end = found
-        elif start < 0:
-            raise InvalidRequestError(
-                f"source {source_id[:12]} has no participant turn saying {shortened(words, 80)!r}; "
-                "quote the participant's words as `search_quotes` or `get_theme` give them"
-            )
+
+    def redact(text: str) -> str:
+        return redactor.redact(text)[0]
+
+    spans = [(t.char_start, t.char_end) for t in stored.source.turns if t.role is Role.participant]
     if start < 0 or end > len(stored.original) or start > end:
         # a negative offset counted from the end (Python's slicing) and pinned "site."
         raise InvalidRequestError(
@@ -67,8 +55,27 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
             f"{len(stored.original)} (the source's length)"
         )
     if words:
-        said = redactor.redact(stored.original[start:end])[0]
-        if said_as(words) != said_as(said):
+        # an assistant quotes by words and counts offsets badly (an MCP trial's were off by 3,
+        # and words alone were refused): grounding finds the words in the participant's turns,
+        # nearest the offsets given, as it relocates any quote
+        meant_at = Evidence.model_construct(
+            every_field(Evidence),
+            quote=words,
+            source_id=source_id,
+            source_path=stored.source.path,
+            char_start=start,
+            char_end=end,
+        )
+        found = ground([meant_at], {source_id: stored.original}, redact, {source_id: spans}).kept
+        if found:
+            start, end = found[0].char_start, found[0].char_end
+        elif by_words:
+            raise InvalidRequestError(
+                f"source {source_id[:12]} has no participant turn saying {shortened(words, 80)!r}; "
+                "quote the participant's words as `search_quotes` or `get_theme` give them"
+            )
+        else:
+            said = redact(stored.original[start:end])
             raise InvalidRequestError(
                 f"the source does not say that at {start}-{end}: it says "
                 f"{shortened(said, 80)!r}; quote the participant's words as `search_quotes` or "
@@ -79,12 +86,12 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
         0 < end < len(text) and _in_word(text, end)
     ):
         raise InvalidRequestError(
-            f"{start}-{end} cuts a word ({shortened(redactor.redact(text[start:end])[0], 80)!r}): "
+            f"{start}-{end} cuts a word ({shortened(redact(text[start:end]), 80)!r}): "
             "start and end a quote where its words start and end"
         )
     turn = next((t for t in stored.source.turns if t.char_start <= start < t.char_end), None)
     evidence = Evidence(
-        quote=redactor.redact(stored.original[start:end])[0],
+        quote=redact(stored.original[start:end]),
         source_id=source_id,
         source_path=stored.source.path,
         char_start=start,
@@ -93,44 +100,13 @@ def pinned_quote(workspace: Workspace, project: str, quote: dict[str, str | int]
         participant_id=speaks_for(stored.source, turn),
         timestamp=turn.start if turn else None,
     )
-    spans = [(t.char_start, t.char_end) for t in stored.source.turns if t.role is Role.participant]
-    checked = ground(
-        [evidence],
-        {source_id: stored.original},
-        lambda text: redactor.redact(text)[0],
-        allowed={source_id: spans},
-    )
+    checked = ground([evidence], {source_id: stored.original}, redact, {source_id: spans})
     if not checked.kept:
         raise InvalidRequestError(
             "that span is not inside one participant turn of the source; pin a "
             "participant's own words"
         )
     return checked.kept[0]
-
-
-def _said_at(
-    stored: StoredSource, words: str, redact: Callable[[str], str], near: int
-) -> tuple[int, int] | None:
-    """Where a participant turn of the source says `words` (as redacted: a placeholder such as
-    [NAME] stands for what it hid; spacing and case aside), the match nearest `near`."""
-    parts = re.split(r"(\[[A-Z]+\])", " ".join(words.split()))
-    pattern = "".join(
-        r".{1,80}?" if re.fullmatch(r"\[[A-Z]+\]", p) else r"\s+".join(map(re.escape, p.split(" ")))
-        for p in parts
-        if p
-    )
-    if not pattern.strip():
-        return None
-    found: list[tuple[int, int]] = []
-    text = stored.original
-    for turn in stored.source.turns:
-        if turn.role is not Role.participant:
-            continue
-        for m in re.finditer(pattern, text[turn.char_start : turn.char_end], re.IGNORECASE):
-            start, end = turn.char_start + m.start(), turn.char_start + m.end()
-            if said_as(redact(text[start:end])) == said_as(words):
-                found.append((start, end))
-    return min(found, key=lambda f: abs(f[0] - near)) if found else None
 
 
 def _held_key(key: tuple[str, int], held: list[Evidence]) -> tuple[str, int]:
