@@ -13,6 +13,7 @@ from assistant.chat.glossary import Glossary
 from assistant.chat.question import (
     CJK,
     GENERIC,
+    LANGUAGES,
     Lang,
     QuestionReader,
     as_written,
@@ -31,6 +32,7 @@ from assistant.presets import other_names
 from assistant.sentiment import sentiment as sentiment_of
 from assistant.waves import diff_slices, side_label
 from journey.diff import MapDiff
+from journey.labels import labels_for
 from journey.schema import (
     ChatAnswer,
     CodedObservation,
@@ -386,13 +388,8 @@ class Gatherer:
         elif _WORSE.search(question):
             moved = [c for c in moved if c not in better] or moved
         chosen = (moved + [c for c in changes if c.status == "steady"])[:ANSWERED]
-        words = {
-            "new": ("new", "新出现"),
-            "grown": ("grew", "增多"),
-            "shrunk": ("shrank", "减少"),
-            "resolved": ("gone", "消失"),
-            "steady": ("about the same", "基本不变"),
-        }
+        kinds = labels_for("zh" if lang.zh else "en").diff  # pain point / delight, as diffs say
+        la, lb = side_label(a), side_label(b)
         facts = []
         for c in chosen:
             stage, finding = located[c.b_id or c.a_id or ""]
@@ -402,18 +399,15 @@ class Gatherer:
             quotes = [e for e in finding.evidence if _on_side(self._segment(e, key), first)] or [
                 e for e in finding.evidence if _on_side(self._segment(e, key), then)
             ]
-            word = lang.t(*words[c.status])
+            word = lang.t(*_CHANGED[c.status])
             p = "" if c.p_value is None else f", p {c.p_value:.2f}"
-            la, lb = side_label(a), side_label(b)
             counts = lang.t(
                 f"{word}: {key} {la} {c.a_participants} of {diff.a_participants} → {key} {lb} "
                 f"{c.b_participants} of {diff.b_participants}{p}",
                 f"{word}：{key} {la} {diff.a_participants} 位中 {c.a_participants} 位 → {key} {lb} "
                 f"{diff.b_participants} 位中 {c.b_participants} 位{p}",
             )
-            pain = isinstance(finding, PainPoint)
-            kind = lang.t("pain point" if pain else "delight", "痛点" if pain else "亮点")
-            facts.append(Fact(stage, finding, kind, counts, quotes[:2]))
+            facts.append(Fact(stage, finding, kinds.kind(c.kind), counts, quotes[:2]))
         if not facts:
             return Grounds(lang, [], [], [], None, self._period_note(lang, key, a, b, diff, True))
         note = self._period_note(lang, key, a, b, diff, False)
@@ -674,13 +668,10 @@ class Gatherer:
         if f.language:  # of them, those who wrote in the language asked about
             people = {
                 e.participant_id
-                for o in self.map.observations
-                if o.theme == finding.id
-                and (e := o.evidence)
-                and (s := self._sources.get(e.source_id)) is not None
-                and s.language == f.language
+                for e in self._members(finding)
+                if (s := self._sources.get(e.source_id)) is not None and s.language == f.language
             }
-            en, zh = _LANGUAGE_NAMES.get(f.language, (f.language, f.language))
+            en, zh = LANGUAGES[f.language][:2]
             counts += lang.t(f"; {len(people)} of them in {en}", f"；其中用{zh}的 {len(people)} 位")
         if f.compared:  # each group's reach, of its own size: the comparison asked for
             key, values = f.compared
@@ -717,10 +708,8 @@ class Gatherer:
         """Who raises a finding, from the map's coded segments (its quotes are a sample), in
         the order a person counts (P2 before P10, interviews before reviews); of one kind of
         source when asked."""
-        members = [o.evidence for o in self.map.observations if o.theme == finding.id]
-        said = members or finding.evidence
         who: dict[str, None] = {}
-        for e in said:
+        for e in self._members(finding):
             source = self._sources.get(e.source_id)
             if kind is None or (source is not None and source.kind is kind):
                 who.setdefault(participant_label(e.participant_id) or e.source_id[:8], None)
@@ -963,6 +952,14 @@ _CHANGE = re.compile(
     re.IGNORECASE,
 )
 """A question about what changed between periods (only asked of a project that has them)."""
+_CHANGED = {
+    "new": ("new", "新出现"),
+    "grown": ("grew", "增多"),
+    "shrunk": ("shrank", "减少"),
+    "resolved": ("gone", "消失"),
+    "steady": ("about the same", "基本不变"),
+}
+"""A theme's change (journey.diff.ThemeStatus) as a chat answer says it, in plain words."""
 _RISE = re.compile(
     r"\b(?:price|prices|fee|fees|cost|costs|rate|rates|charge|charges|subscription|tax|rent|"
     r"premium|premiums)\s+(?:increase|increases|rise|rises|hike|hikes|decrease|decreases|"
@@ -1000,16 +997,12 @@ _MONTHS = {
 }  # fmt: skip
 
 
-_LANGUAGE_NAMES = {
-    "en": ("English", "英语"), "zh": ("Chinese", "中文"), "es": ("Spanish", "西班牙语"),
-    "pt": ("Portuguese", "葡萄牙语"), "fr": ("French", "法语"), "de": ("German", "德语"),
-    "it": ("Italian", "意大利语"), "ja": ("Japanese", "日语"), "ko": ("Korean", "韩语"),
-    "ru": ("Russian", "俄语"), "nl": ("Dutch", "荷兰语"),
-}  # fmt: skip
-
-
 def _on_side(value: str | None, side: Side) -> bool:
     return value is not None and (value == side if isinstance(side, str) else value in side)
+
+
+_RELEASE = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?!\d)")
+"""A release as a question names it: 4.2, v4.2.1."""
 
 
 def _names_period(question: str, key: str, value: str) -> bool:
@@ -1024,13 +1017,13 @@ def _names_period(question: str, key: str, value: str) -> bool:
         )
     if re.search(rf"(?<![\w.]){re.escape(value)}(?![\w])", question, re.IGNORECASE):
         return True
-    release = re.findall(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?![\d])", question)
-    return any(value.lstrip("vV") == r or value.lstrip("vV").startswith(r + ".") for r in release)
+    releases = _RELEASE.findall(question)
+    return any(value.lstrip("vV") == r or value.lstrip("vV").startswith(r + ".") for r in releases)
 
 
 def _one_release(question: str, named: Sequence[str]) -> bool:
     """Whether the values named are one release's (4.2.0 and 4.2.1 for "4.2")."""
-    return len(re.findall(r"(?<![\w.])v?\d+(?:\.\d+)+(?![\d])", question)) == 1 and not any(
+    return len(_RELEASE.findall(question)) == 1 and not any(
         re.search(rf"(?<![\w.]){re.escape(v)}(?![\w])", question) for v in named[1:]
     )
 

@@ -291,19 +291,22 @@ def _speakers(en: str, zh: str) -> re.Pattern[str]:
     )
 
 
-_SPEAKERS = {
-    "en": _speakers("english", "英语|英文"),
-    "zh": _speakers("chinese|mandarin", "中文|汉语|华语"),
-    "es": _speakers("spanish", "西班牙语|西语"),
-    "pt": _speakers("portuguese|brazilian", "葡萄牙语|葡语"),
-    "fr": _speakers("french", "法语"),
-    "de": _speakers("german", "德语"),
-    "it": _speakers("italian", "意大利语"),
-    "ja": _speakers("japanese", "日语|日文"),
-    "ko": _speakers("korean", "韩语|韩文"),
-    "ru": _speakers("russian", "俄语"),
-    "nl": _speakers("dutch", "荷兰语"),
+LANGUAGES = {
+    "en": ("English", "英语", "english", "英语|英文"),
+    "zh": ("Chinese", "中文", "chinese|mandarin", "中文|汉语|华语"),
+    "es": ("Spanish", "西班牙语", "spanish", "西班牙语|西语"),
+    "pt": ("Portuguese", "葡萄牙语", "portuguese|brazilian", "葡萄牙语|葡语"),
+    "fr": ("French", "法语", "french", "法语"),
+    "de": ("German", "德语", "german", "德语"),
+    "it": ("Italian", "意大利语", "italian", "意大利语"),
+    "ja": ("Japanese", "日语", "japanese", "日语|日文"),
+    "ko": ("Korean", "韩语", "korean", "韩语|韩文"),
+    "ru": ("Russian", "俄语", "russian", "俄语"),
+    "nl": ("Dutch", "荷兰语", "dutch", "荷兰语"),
 }
+"""A study's languages (the detector's codes): their names in English and Chinese, and the
+words a question names their speakers by."""
+_SPEAKERS = {code: _speakers(en, zh) for code, (_, _, en, zh) in LANGUAGES.items()}
 """A study's languages as a question may name their speakers (the detector's codes)."""
 
 
