@@ -367,9 +367,13 @@ class JobStore:
                     "status='done' AND (instr(request_json, ?) > 0 OR instr(inputs_json, ?) > 0)",
                     (project, sent_as, sent_as),
                 )
+        self._settle()
+        return dropped
+
+    def _settle(self) -> None:
+        """After a deletion: nothing deleted stays in the write-ahead log or its pages."""
         with self._lock:
             settle(self._db)
-        return dropped
 
     def forget_project(self, project: str) -> int:
         """Delete a deleted project's ended jobs, whose results quote its sources (a job still
@@ -378,8 +382,7 @@ class JobStore:
             dropped = db.execute(
                 "DELETE FROM jobs WHERE project=? AND status NOT IN (?, ?)", (project, *ACTIVE)
             ).rowcount
-        with self._lock:
-            settle(self._db)
+        self._settle()
         return dropped
 
     def get(self, job_id: str) -> StoredJob | None:

@@ -49,6 +49,7 @@ from assistant.workspace import Workspace
 from ingest.catalog import StoredSource
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from ingest.readers import SUPPORTED_EXTENSIONS, unsupported
+from ingest.sentences import sentence_spans
 from ingest.store import Hit, check_project_name
 from journey.diff import MapDiff
 from journey.edits import MAX_TITLE, Edit, EditRequest
@@ -182,12 +183,13 @@ def _openings(source: Source) -> list[str]:
     for turn in source.turns:
         if turn.role is not Role.participant:
             continue
-        for piece in re.split(r"(?<=[.!?。！？])\s*|\n", turn.text):
+        for start, end in sentence_spans(turn.text):
+            sentence = turn.text[start:end]
             # a Chinese sentence says as much in fewer characters (a deleted interviewee's
             # 23-character sentence stayed quoted in a stored answer)
-            least = OPENING_ZH if HAN_CHAR.search(piece) else OPENING
-            if len(piece.strip()) >= least:
-                out.append(piece.strip()[:least])
+            least = OPENING_ZH if HAN_CHAR.search(sentence) else OPENING
+            if len(sentence) >= least:
+                out.append(sentence[:least])
     return out
 
 
