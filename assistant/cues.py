@@ -101,7 +101,7 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
-    r"|麻烦|难(?!得|忘)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
+    r"|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
     r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|爱答不理|爱理不理|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
@@ -247,7 +247,13 @@ PRAISE_IDIOM = re.compile(
     r"sound|problems?|issues?|trouble|complaints?))\b"
     # nothing asked of people: "No equipment needed."
     r"|\bno (?:\w+ ){0,2}(?:needed|required)(?=[.!,]|\s*$)"
-    r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说",
+    # "I don't really have a complaint", "Can't imagine my life without it anymore." (a
+    # laptop-review trial's pain-point titles)
+    r"|\b(?:(?:don'?t|do not|didn'?t|did not|never) (?:really |even |actually )?(?:have|had|get|"
+    r"got) (?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)|"
+    r"nothing to complain about|(?:can'?t|cannot|could(?:n'?t| not)) imagine (?:my life |life |"
+    r"living |being |going |doing |cooking |working )?without)\b"
+    r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说|没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)",
     _I,
 )
 """Praise said with a negation ("Can't fault the speed of the payout", "Couldn't have asked for

@@ -295,6 +295,16 @@ PRAISE = re.compile(
     r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值",
     re.IGNORECASE,
 )
+NO_PROBLEM = re.compile(
+    r"\b(?:no|zero|not (?:a|any|one)|without (?:any |a )?)(?: real| big| major)? ?"
+    r"(?:problems?|issues?|complaints?|trouble)\b|\bnothing wrong\b|"
+    r"\b(?:can'?t|cannot) complain\b|"
+    r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病",
+    re.IGNORECASE,
+)
+"""A problem denied ("No problems at all", 视频播放没什么问题): the negation makes PROBLEM match,
+but it is praise; never a pain point's title (a course trial's widest pain, buffering videos,
+was titled 视频播放没什么问题 by the one participant who had none)."""
 TITLE_WORDS = (2, 9)
 """Words a title may have (Chinese: twice as many characters as English words)."""
 
@@ -559,7 +569,10 @@ def cluster_titles(
                 asks = _ASKS.search(clause) is not None
                 if asks:
                     score *= 0.5
-                if cue.search(clause) and not asks:
+                denies = NO_PROBLEM.search(clause) is not None
+                if denies and cue is PROBLEM:
+                    score *= 0.25
+                elif (cue.search(clause) or denies) and not asks:
                     score = score * 1.5 + 0.5
                 elif against.search(clause):
                     score *= 0.25

@@ -277,6 +277,36 @@ _ZH_LEXICON = {
     "识别不了": -2,
     "识别不出": -2,
     "收不到": -2,
+    # an online-course trial: a problem denied (视频播放没什么问题) read as a complaint, through
+    # 问题; praise of teaching (老师是真的厉害, 讲课很有条理, 听完就能上手, 最值的地方) and of a
+    # group that kept people going (互相督促, 坚持下来了) as nothing; a video that loads forever,
+    # buffers and blurs (加载半天, 缓冲, 很糊, 看不清, 没法学) as nothing
+    "没问题": 1,
+    "没有问题": 1,
+    "没什么问题": 1,
+    "没啥问题": 1,
+    "没遇到什么问题": 1,
+    "没出过问题": 1,
+    "没毛病": 1,
+    "不是问题": 0.5,
+    "厉害": 1.5,
+    "有条理": 1.5,
+    "上手": 1,
+    "实用": 1.5,
+    "最值": 1.5,
+    "很值": 1.5,
+    "挺值": 1.5,
+    "督促": 1,
+    "坚持下来": 1.5,
+    "活跃": 1,
+    "半天": -1,
+    "缓冲": -1.5,
+    "转圈": -1.5,
+    "很糊": -1.5,
+    "模糊": -1,
+    "看不清": -1.5,
+    "没法": -1.5,
+    "难题": 0,  # a problem talked over (分享自己遇到的管理难题), not a hard time: not 难
 }
 _ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
 _ZH_NEUTRAL = re.compile(

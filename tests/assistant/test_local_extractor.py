@@ -947,3 +947,24 @@ def test_chinese_lifesavers_put_offs_and_shorter_waits(text: str, kind: str) -> 
     """An online-pharmacy trial: 太救命了 and 很劝退 read as nothing, and a queue that got
     shorter after a release was a queue complaint."""
     assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("基本都是公司电脑，午休的时候看一会儿，视频播放没什么问题。", "delight"),
+        ("老师讲课很有条理，一步一步来，听完就能上手。", "delight"),
+        ("点开一个视频要加载半天，清晰度还自己降到很糊，根本没法学。", "pain_point"),
+        ("有个班级群，大家会分享自己遇到的管理难题。", "neutral"),
+        ("遇到问题没人管，真的很生气。", "pain_point"),
+        ("退款的问题到现在都没解决。", "pain_point"),
+        ("Honestly I do not really have a complaint.", "delight"),
+        ("Can't imagine my life without it anymore.", "delight"),
+    ],
+)
+def test_a_problem_denied_is_no_complaint_and_teaching_praise_is_praise(text: str, kind: str):
+    """A course trial's widest pain theme took 视频播放没什么问题 as its title (问题 read as a
+    complaint through its negation), its teaching praise read as nothing and a video that
+    loads forever as an action; a laptop-review trial's pain titles were "Don't really have a
+    complaint" and "Can't imagine my life without it anymore"."""
+    assert read_sentence(text).kind == ObservationKind(kind)

@@ -332,3 +332,30 @@ def test_a_theme_mostly_in_english_is_titled_in_english():
         ]
     )
     assert title == "Wifi was slow and kept dropping"
+
+
+def test_a_pain_point_is_never_titled_by_a_problem_denied():
+    """A course trial: buffering videos, four participants' complaint, was titled
+    视频播放没什么问题 by the one participant who had no problem."""
+    (zh,) = cluster_titles(
+        [
+            [
+                "基本都是公司电脑，午休的时候看一会儿，视频播放没什么问题。",
+                "视频老是转圈，看两分钟卡一下，视频播放太卡了。",
+                "网不太好的时候就缓冲个没完，视频播放一节课能卡十几次。",
+            ]
+        ],
+        [True],
+    )
+    (en,) = cluster_titles(
+        [
+            [
+                "No problems with the battery at all.",
+                "The battery died after two hours.",
+                "Battery life is short, two hours tops.",
+            ]
+        ],
+        [True],
+    )
+    assert zh is not None and "没什么问题" not in zh
+    assert en is not None and not en.lower().startswith("no problems")
