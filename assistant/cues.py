@@ -874,9 +874,27 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*|"
             r"reads? (?:the |a )?wrong|misread\w*|incorrect\w*|inaccura\w*|duplicat\w*|"
             r"out of sync|disconnect\w*|logs? (?:me |you |us )?out|logged (?:me )?out|"
-            r"logging (?:me |you |us )?out",
+            r"logging (?:me |you |us )?out|"
+            # a thing that broke (a laptop-review trial: "the screen quit working", "a bad
+            # connector with the power supply" were told "Put it where people look for it")
+            r"(?:stopped|quit|quits|stops) working|died|dies|dead|defect\w*|faulty|malfunction\w*|"
+            r"cracked|snapped|fell apart|falls apart|bad connector",
             r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
-            r"不能用|无效|收不到|没收到|识别不了|登不上|上不去",
+            r"不能用|无效|收不到|没收到|识别不了|登不上|上不去|坏了|坏掉|故障",
+        ),
+        (
+            # the product itself is slow, drains or runs hot: no wait to shorten (a laptop-review
+            # trial's "Computer was too slow" and "Battery doesn't last long" were told "Cut the
+            # wait and say how long it will be"); before waiting, which wins a tie it would lose
+            "performance",
+            r"sluggish|laggy|lag|lags|lagging|slow to (?:load|boot|start|open|respond|run)|"
+            r"(?:boots?|loads?|runs?|starts?) (?:up )?(?:very |so |really |too )?slow\w*|"
+            r"(?:computer|laptop|app|site|website|page|machine|pc|phone|system|software|"
+            r"program|it) (?:is|was|runs?|ran|got|gets|became|feels?) (?:\w+ )?slow\w*|"
+            r"battery|batteries|drains?|draining|overheat\w*|runs? hot|heats? up|gets? hot|"
+            r"hot to the touch|(?:fan|fans) (?:is |are |was |were )?(?:loud|noisy)|performance",
+            r"耗电|续航|电池|发热|发烫|烫手|反应慢|加载慢|运行慢|启动慢|开机慢|很卡(?![住死])|太卡|好卡|"
+            r"占内存|内存不够",
         ),
         (
             "hidden cost",

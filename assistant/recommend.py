@@ -16,6 +16,7 @@ _EFFORT: dict[str, int] = {
     "hidden cost": 2,
     "missing capability": 2,
     "failure": 3,
+    "performance": 3,
     "no human": 3,
     "waiting": 4,
     "fulfilment": 4,

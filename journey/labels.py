@@ -894,6 +894,7 @@ EN = Labels(
         "hidden cost": "Show the full cost before people commit",
         "missing capability": "Let people do it themselves",
         "failure": "Find and fix what fails",
+        "performance": "Find what makes it slow, drain or run hot, and fix that first",
         "no human": "Give a quick route to a person",
         "waiting": "Cut the wait and say how long it will be",
         "fulfilment": "Get it right where it is prepared, before it reaches people",
@@ -1075,6 +1076,7 @@ ZH = Labels(
         "hidden cost": "在用户确认之前展示全部费用",
         "missing capability": "让用户能自己完成",
         "failure": "找到并修复故障",
+        "performance": "找出慢、耗电、发热的原因，优先改进",
         "no human": "提供快速转人工的途径",
         "waiting": "缩短等待并告知还要多久",
         "fulfilment": "在准备和交付的环节把好关",
@@ -1084,7 +1086,7 @@ ZH = Labels(
     scoring_text=(
         "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
         "投入 1-5 按问题类型估计（表述不清 1；难以找到、隐性费用、缺少功能、过度打扰 2；"
-        "故障或缺陷、找不到人工 3；等待、履约 4；其他 3）；优先级 = 影响 / 投入，从高到低。"
+        "故障或缺陷、性能、找不到人工 3；等待、履约 4；其他 3）；优先级 = 影响 / 投入，从高到低。"
     ),
     default_title="{project}：客户旅程地图（草稿）",
     dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
@@ -1128,6 +1130,7 @@ ZH = Labels(
         "hidden cost": "隐性费用",
         "missing capability": "缺少功能",
         "failure": "故障",
+        "performance": "性能",
         "no human": "找不到人工",
         "waiting": "等待",
         "fulfilment": "履约",

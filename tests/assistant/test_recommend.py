@@ -235,3 +235,39 @@ def test_the_widest_severe_problems_of_a_large_study_are_moments_of_truth() -> N
     stages = [_stage(crash, small, mild), _stage(calls)]
     _mark_moments_of_truth(stages)
     assert stages[0].moments_of_truth == ["pp-a-1"] and stages[1].moments_of_truth == ["pp-a-2"]
+
+
+@pytest.mark.parametrize(
+    ("title", "quotes", "kind"),
+    [
+        (
+            "Computer was too slow",
+            ["It takes forever to boot and the computer is slow."],
+            "performance",
+        ),
+        (
+            "Battery doesn't last long",
+            ["The battery life is probably an hour at best."],
+            "performance",
+        ),
+        ("手机发烫还特别耗电", ["用一会儿就发烫，续航也不行。"], "performance"),
+        ("Delivery was slow", ["The delivery was slow, it came a week late."], "waiting"),
+        (
+            "The screen quit working",
+            ["Three weeks after I bought it, the screen quit working."],
+            "failure",
+        ),
+        (
+            "Board has a bad connector with the power supply",
+            ["The board has a bad connector with the power supply."],
+            "failure",
+        ),
+    ],
+)
+def test_a_slow_or_broken_product_is_not_a_wait_nor_hard_to_find(
+    title: str, quotes: list[str], kind: str
+) -> None:
+    """A laptop-review trial: "Computer was too slow" and "Battery doesn't last long" were told
+    "Cut the wait and say how long it will be", a bad power connector "Put it where people look
+    for it"."""
+    assert problem_kind(_pain("pp-x-1", title, quotes, 4, 3)) == kind
