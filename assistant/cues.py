@@ -888,6 +888,7 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # wait and say how long it will be"); before waiting, which wins a tie it would lose
             "performance",
             r"sluggish|laggy|lag|lags|lagging|slow to (?:load|boot|start|open|respond|run)|"
+            r"(?:slows?|slowed|slowing) (?:it |me |everything )?down|"
             r"(?:boots?|loads?|runs?|starts?) (?:up )?(?:very |so |really |too )?slow\w*|"
             r"(?:computer|laptop|app|site|website|page|machine|pc|phone|system|software|"
             r"program|it) (?:is|was|runs?|ran|got|gets|became|feels?) (?:\w+ )?slow\w*|"

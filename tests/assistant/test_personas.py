@@ -172,3 +172,39 @@ def test_personas_follow_the_edits_of_their_themes():
     assert all(
         o.segment.get("persona") in names for o in edited.observations if "persona" in o.segment
     )
+
+
+def test_two_personas_are_never_named_by_one_theme_nor_by_what_everyone_says():
+    """A laptop-review trial's segment switcher offered "Macbook is a fantastic laptop" twice;
+    the second was a theme 100% of its members and 54% of everyone else raised."""
+    from assistant.personas import _distinct_names
+    from journey.schema import DefiningTheme, Persona
+
+    def persona(n: int, *themes: tuple[str, float, float]) -> Persona:
+        return Persona(
+            id=f"persona-{n}",
+            name="",
+            participants=[f"P{n}"],
+            size=10,
+            defining_themes=[
+                DefiningTheme(theme=f"t-{t}", title=t, participants=5, share=s, rest_share=r)
+                for t, s, r in themes
+            ],
+        )
+
+    m = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]})
+    named = _distinct_names(
+        m,
+        [
+            persona(1, ("Great laptop", 0.9, 0.3)),
+            persona(2, ("Great laptop", 1.0, 0.54), ("Battery lasts all day", 0.8, 0.1)),
+            persona(3, ("Great laptop", 1.0, 0.5)),
+            persona(4, ("Everyone says this", 0.9, 0.85)),
+        ],
+    )
+    assert [p.name for p in named] == [
+        "Great laptop",
+        "Battery lasts all day",
+        "Group 3",
+        "Group 4",
+    ]

@@ -253,6 +253,15 @@ def test_the_widest_severe_problems_of_a_large_study_are_moments_of_truth() -> N
         ("手机发烫还特别耗电", ["用一会儿就发烫，续航也不行。"], "performance"),
         ("Delivery was slow", ["The delivery was slow, it came a week late."], "waiting"),
         (
+            "Computer was too slow",
+            [
+                "I would be up hours, just because the computer was too slow.",
+                "Seems to slow down occasionally.",
+                "It would take up too much time.",
+            ],
+            "performance",
+        ),
+        (
             "The screen quit working",
             ["Three weeks after I bought it, the screen quit working."],
             "failure",
