@@ -354,8 +354,9 @@ _ADDRESS_EN = re.compile(
     rf"|,?[ \t]+{_POSTCODE_SHAPE}(?![A-Za-z0-9]))?"
 )
 # A UK postcode standing alone starts with a real postcode area; a US ZIP follows a state.
+# Not the tail of a product code ("Model NB 305-N410BL" was an [ADDRESS] in a laptop review).
 _POSTCODE = re.compile(
-    r"[A-Z](?<![A-Za-z0-9].)[A-Z]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9])"
+    r"[A-Z](?<![A-Za-z0-9/_-].)[A-Z]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9/_-])"
 )
 _POSTCODE_AREA = re.compile(rf"(?:{_UK_AREAS})\d")
 _US_STATE_NAMES = (

@@ -355,3 +355,11 @@ def test_a_long_text_is_redacted_in_pieces_cut_between_sentences() -> None:
     # a line with no break at all is still cut, at a space
     line = "word " * PIECE_CHARS
     assert "".join(pieces(line)) == line and max(map(len, pieces(line))) <= PIECE_CHARS
+
+
+def test_a_product_codes_tail_is_no_postcode_but_a_postcode_still_is() -> None:
+    """A laptop review's "Model NB 305-N410BL" was redacted as an [ADDRESS]: in a device
+    study, model numbers are evidence."""
+    review = "The Toshiba Mini Notebook, Model NB 305-N410BL, is a great little computer."
+    assert redacted(review) == review
+    assert redacted("We moved to N4 1BL last year.") == "We moved to [ADDRESS] last year."
