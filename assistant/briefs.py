@@ -5,11 +5,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.cues import small_talk
 from assistant.mapping import map_id, with_edits
 from assistant.presets import other_names
 from assistant.stages import StageSpec
 from assistant.workspace import Workspace
 from ingest.speakers import speaks_for
+from ingest.store import Hit
 from journey.errors import InputError
 from journey.grounding import ground
 from journey.schema import Evidence, Finding, JourneyMap, Recommendation
@@ -188,7 +190,7 @@ def search_quotes(
     passages, each as its participant's words (one quote per run of turns), grounded at their
     offsets."""
     workspace.catalog.require_project(project)
-    hits = workspace.store.search(project, query, n=limit, where={"role": Role.participant.value})
+    hits = search_passages(workspace, project, query, limit, {"role": Role.participant.value})
     if not hits:
         return []
     stored = {s.source.id: s for s in workspace.catalog.sources(project)}
@@ -237,6 +239,17 @@ def search_quotes(
         grounded = ground([evidence], originals, lambda t: redact.redact(t)[0], allowed)
         out.extend((score, e) for e in grounded.kept)
     return out[:limit]
+
+
+def search_passages(
+    workspace: Workspace, project: str, query: str, n: int, where: dict[str, str] | None
+) -> list[Hit]:
+    """The store's search (`Store.search`: word for word first, then nearest in meaning) less
+    passages that are only small talk and do not hold the query: 卡顿 searched in a course study
+    returned three "再见。" nearest in meaning, above quotes that said 卡."""
+    hits = workspace.store.search(project, query, n=2 * n + 5, where=where)
+    wanted = query.strip().lower()
+    return [h for h in hits if wanted in h.text.lower() or not small_talk(h.text)][:n]
 
 
 def _words(text: str) -> set[str]:

@@ -805,7 +805,7 @@ class Study:
         other role's, or with None every role's."""
         _searched(query)
         where = {"role": role.value} if role else None
-        return self.workspace.store.search(self.project, query, n=n, where=where)
+        return briefs.search_passages(self.workspace, self.project, query, n, where)
 
     # personas, comparisons, waves
     def _map_now(self, stored_only: bool = False) -> JourneyMap:

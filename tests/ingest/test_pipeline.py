@@ -835,3 +835,22 @@ def test_deleting_a_source_forgets_the_names_only_it_gave(workspace: Workspace, 
     after = set(workspace.catalog.aliases("study"))
     assert not {a for a in after if "sarah" in a.casefold() or "okafor" in a.casefold()}
     assert "Kofi Mensah" in after  # p02 still says his name
+
+
+def test_a_search_never_fills_its_list_with_small_talk(workspace: Workspace, tmp_path: Path):
+    """A course trial: `search 卡顿` returned three "再见。" nearest in meaning, above quotes that
+    said 卡 and left out; the CLI's search and MCP's search_quotes leave such passages out."""
+    from assistant.briefs import search_passages, search_quotes
+
+    for n, said in enumerate(["视频老是转圈，看两分钟卡一下。", "网不好的时候就缓冲个没完。"], 1):
+        (tmp_path / f"p0{n}.txt").write_text(
+            f"访谈员：听得到吗？\n受访者：听得到。\n访谈员：看视频顺利吗？\n受访者：{said}\n"
+            "访谈员：今天就到这里。\n受访者：好的，再见。\n",
+            encoding="utf-8",
+        )
+    _ingest(workspace, [tmp_path / "p01.txt", tmp_path / "p02.txt"])
+    where = {"role": "participant"}
+    hits = search_passages(workspace, "study", "卡顿", 3, where)
+    assert hits and not any("再见" in h.text or "听得到" in h.text for h in hits)
+    quotes = [e.quote for _, e in search_quotes(workspace, "study", "卡顿", 3)]
+    assert quotes and not any("再见" in q for q in quotes)
