@@ -24,6 +24,12 @@ _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
 """Not pain as a symptom ("my back pain", "chest pain"): a lookbehind per body word."""
 _FREEZE = r"freez(?:e|es|ing)(?! (?:a|my|the|your|our|their) (?:\w+ )?(?:card|account)s?)"
 """A screen that freezes, not a card frozen on purpose ("freeze a card instantly" is praise)."""
+ZH_STILL_NOT = (
+    r"(?:[一二两三四五六七八九十几]+来?|十来|好几|半)个?(?:天|周|星期|礼拜|月)(?:了|多)?[^。！？!?]{0,8}?"
+    r"(?:还没|都没|没人|还不|还是没|才)"
+)
+"""Days or weeks gone by and still nothing (作业交了十来天都没人批, 申请三周了钱还没到账): a
+course trial's longest waits read as severity 1."""
 DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|"
     r"stuck(?! (?:with|around|to|at it))|"  # "the reason I've stuck with this" is loyalty
@@ -112,7 +118,8 @@ DIFFICULTY = re.compile(
     r"(?:等|排)(?:了|队)?(?:快|将近|足足|整整|差不多|大概)?(?:[二三四五六七八九几]?十|\d{2,})多?分钟|"
     # tries counted: 识别失败了七八次, 试了好几遍
     r"(?:试|刷|弄|扫|输|点|打|识别|失败)了?(?:好|十|七八|五六|四五|三四|[三四五六七八九十几]+)(?:几)?(?:次|遍|回)|"
-    r"失败|识别不了|识别不出|检测不到|没检测到",
+    r"失败|识别不了|识别不出|检测不到|没检测到|"
+    rf"{ZH_STILL_NOT}",
     _I,
 )
 POSITIVE = re.compile(
@@ -204,7 +211,8 @@ STRONG = re.compile(
     r"unacceptable|ridiculous|nightmare|absolutely|extremely|so (?:annoying|frustrating|bad)|"
     r"really (?:annoying|frustrating|bad|angry)|cancel\w*|refund\w*|angry|livid|disgust\w*)\b"
     r"|生气|愤怒|垃圾|后悔|取消|太|真的|"
-    r"(?:七八|五六|四五|好几|十几|[五六七八九十])(?:次|遍|回)|(?:[二三四五]十|几十)多?分钟|多个?小时",
+    r"(?:七八|五六|四五|好几|十几|[五六七八九十])(?:次|遍|回)|(?:[二三四五]十|几十)多?分钟|多个?小时|"
+    rf"{ZH_STILL_NOT}",
     _I,
 )
 BLOCKER = re.compile(

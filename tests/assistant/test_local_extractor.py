@@ -968,3 +968,16 @@ def test_a_problem_denied_is_no_complaint_and_teaching_praise_is_praise(text: st
     loads forever as an action; a laptop-review trial's pain titles were "Don't really have a
     complaint" and "Can't imagine my life without it anymore"."""
     assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("作业交了十来天都没人批，我都开始做下一章了。", 4),
+        ("结果申请三周了钱还没到账，每次问都说在走流程。", 4),
+    ],
+)
+def test_days_or_weeks_gone_by_and_still_nothing_weigh(text: str, severity: int) -> None:
+    """A course trial: the study's longest waits (十来天, 三周) read as severity 1."""
+    reading = read_sentence(text)
+    assert reading.kind is ObservationKind.pain_point and reading.severity >= severity
