@@ -481,6 +481,10 @@ class QuestionReader:
             merged = _carried(own, self.filters(before), new_subject=False)
             return Resolved(f"{before} {question}", f"{before} {rest}".strip(), merged, True)
         lead = _FOLLOW_UP.match(question.strip())
+        if lead is None and asks_who(question):
+            # all of it leans on the last turn: "哪些人提到了？" after "那退款方面呢？" listed the
+            # study's top three, not the refund findings' people
+            lead = re.match(r".*", question.strip(), re.DOTALL)
         if lead is None and (bare := _BARE_FOLLOW_UP.match(question.strip())):
             rest = question.strip()[bare.end() :]
             if not self.subject(rest, own):

@@ -542,3 +542,20 @@ def test_a_price_increase_is_a_subject_not_a_question_about_periods(workspace: W
     better = chat.ask("What got better after the 2.0 update?")
     # nothing did (crashes are new): said so, not listed as improvements
     assert "None of these got better" in better.answer, better.answer
+
+
+def test_who_said_it_re_asks_the_last_question_whatever_its_words():
+    """A course trial: 哪些人提到了 after 那退款方面呢 listed the study's top three, not the
+    refund findings' people ("who mentioned it?" alike)."""
+    from assistant.chat.question import QuestionReader
+
+    reader = QuestionReader([], set(), lambda text: text)
+    history = [("那退款方面呢？", "学员遇到了哪些问题？ 那退款方面呢？", "")]
+    for question in (
+        "哪些人提到了？",
+        "都有哪些人提过？",
+        "who mentioned it?",
+        "which users said that?",
+    ):
+        turn = reader.resolve(question, history, None)
+        assert turn.query == history[-1][1], (question, turn.query)
