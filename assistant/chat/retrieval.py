@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.extractor import meaning_text
 from assistant.keyphrases import STOPWORDS
+from assistant.sentiment import sentiment
 from assistant.workspace import Workspace
 from ingest.sentences import sentence_spans
 from ingest.speakers import speaks_for
@@ -18,6 +19,7 @@ from journey.grounding import ground
 from journey.schema import Evidence
 from journey.source import Role, Source, SourceKind, Turn
 from journey.text import HAN_RUN
+from journey.zh import chinese_words, word_frequency
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 CJK_RUN = HAN_RUN
@@ -362,7 +364,32 @@ def study_names(sources: Sequence[Source]) -> set[str]:
         and 10 * lower[w] <= capital[w]
         and w not in STOPWORDS
     }
-    return {t for w in names for t in tokens(w)}
+    return {t for w in names for t in tokens(w)} | _chinese_names(sources)
+
+
+def _chinese_names(sources: Sequence[Source]) -> set[str]:
+    """Chinese has no capitals: a name it writes throughout is a word jieba's dictionary does
+    not know (学途, 盒马), written in at least NAME_SHARE of the sources of one kind (and in
+    three), that says nothing good or bad (卡顿, unknown to jieba too, is what people complain
+    of). A course trial's "学员最喜欢学途的哪些地方" quoted self-introductions that name 学途."""
+    kinds: Counter[SourceKind] = Counter()
+    writing: dict[SourceKind, Counter[str]] = {}
+    for source in sources:
+        kinds[source.kind] += 1
+        words = {
+            w
+            for t in source.turns
+            for run in HAN_RUN.findall(t.text)
+            for w in chinese_words(run)
+            if len(w) >= 2
+        }
+        writing.setdefault(source.kind, Counter()).update(words)
+    return {
+        w
+        for kind, counts in writing.items()
+        for w, n in counts.items()
+        if n >= max(3, NAME_SHARE * kinds[kind]) and not word_frequency(w) and not sentiment(w)
+    }
 
 
 def participant_label(name: str | None) -> str:

@@ -559,3 +559,40 @@ def test_who_said_it_re_asks_the_last_question_whatever_its_words():
     ):
         turn = reader.resolve(question, history, None)
         assert turn.query == history[-1][1], (question, turn.query)
+
+
+def test_a_chinese_name_the_study_writes_throughout_is_one_too():
+    """A course trial: "学员最喜欢学途的哪些地方" quoted self-introductions that name 学途 (Chinese
+    has no capitals to tell a name by); a complaint the study writes throughout (卡顿) stays a
+    subject."""
+    from assistant.chat.retrieval import study_names
+    from journey.source import Role, Source, SourceKind, Turn
+
+    said = [
+        "我在学途上报了一门课，视频老是卡顿。",
+        "学途的课挺好，就是卡顿。",
+        "朋友推荐的学途，看视频经常卡顿。",
+        "我用学途快一年了。",
+    ]
+    sources = [
+        Source(
+            id=f"s{n}",
+            path=f"p{n}.txt",
+            kind=SourceKind.interview,
+            language="zh",
+            participant_id=f"P{n}",
+            turns=[
+                Turn(
+                    index=0,
+                    speaker=f"P{n}",
+                    role=Role.participant,
+                    text=text,
+                    char_start=0,
+                    char_end=len(text),
+                )
+            ],
+        )
+        for n, text in enumerate(said, 1)
+    ]
+    names = study_names(sources)
+    assert "学途" in names and "卡顿" not in names
