@@ -257,7 +257,11 @@ def _print_report(project: str, report: IngestReport) -> None:
     redactions: Counter[str] = Counter()
     for s in added:
         redactions.update(s.redactions)
-    table = Table(title=f"Ingested into project {project!r}", show_header=False)
+    stored = added or report.unchanged or report.replaced or report.resegmented
+    # a run that stored nothing says so, not "Ingested" over a table of zeros (a trial's
+    # mistyped --text-column)
+    heading = "Ingested into" if stored or not report.skipped else "Nothing ingested into"
+    table = Table(title=f"{heading} project {project!r}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
     table.add_row("sources added", str(len(added)))
@@ -291,6 +295,8 @@ def _print_report(project: str, report: IngestReport) -> None:
     for path, reason in report.ignored:
         err.print(f"[dim]not ingested[/dim] {escape(path)}: {escape(reason)}", highlight=False)
     for path, reason in report.skipped:
+        # the reason names the file itself ("reviews.csv: no column 'text'…"): once is enough
+        reason = reason.removeprefix(f"{Path(path).name}: ")
         err.print(f"[red]skipped[/red] {escape(path)}: {escape(reason)}", highlight=False)
 
 

@@ -124,8 +124,23 @@ def _detected(data: bytes) -> str | None:
     return None
 
 
+_KNOWN_BINARY = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF (give it a .pdf name to ingest it)"),
+    (b"PK\x03\x04", "a zip archive (a .docx or .xlsx? give it its own extension)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+"""What a file sent under a text name is, by its first bytes: a PNG renamed .csv had been told
+to save itself as UTF-8 text."""
+
+
 def decode_bytes(data: bytes, name: str = "file") -> Decoded:
     """Decode a text file's bytes; raise UnreadableFileError for binary or undecodable data."""
+    for magic, what in _KNOWN_BINARY:
+        if data.startswith(magic):
+            raise UnreadableFileError(f"{name}: this is {what}, not text; nothing ingested")
     encoding: str | None = None
     for bom, enc in _BOMS:
         if data.startswith(bom):

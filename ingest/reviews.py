@@ -803,15 +803,18 @@ def _warn_copies(path: Path, docs: list[Document], survey: bool = False) -> None
     copies: list[tuple[str, str]] = []
     for doc in docs:
         key = said_as(doc.text)
-        row = doc.locator.rsplit("#", 1)[-1]
+        # the file's row, and the row's id where the table has one (a laptop trial's "row 4
+        # repeats row 77" named review ids: the rows were 78 and 7)
+        row, given = str(doc.metadata.get("row", "")), doc.locator.rsplit("#", 1)[-1]
+        where = f"row {row}" if given == row or not row else f"row {row} (id {given})"
         if len(key) >= 20 and key in first:
-            copies.append((first[key], row))
-        first.setdefault(key, row)
+            copies.append((first[key], where))
+        first.setdefault(key, where)
     if copies and not survey:  # survey answers repeat ("Price"): each is a respondent's
         a, b = copies[0]
         docs[0].warnings.append(
             f"{path.name}: {len(copies)} row(s) repeat another row's text word for word "
-            f"(row {b} repeats row {a}); each is kept as a review: remove the copies if they "
+            f"({b} repeats {a}); each is kept as a review: remove the copies if they "
             "are duplicates"
         )
 

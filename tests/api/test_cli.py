@@ -92,6 +92,9 @@ def test_ingest_prints_a_summary_and_exit_code_1_when_a_file_is_skipped(_run, tm
     assert "sources added" in result.stdout and "│ 2" in result.stdout
     assert "zh 1" in result.stdout and "en 1" in result.stdout
     assert "skipped" in result.stderr and "junk.txt" in result.stderr
+    assert "junk.txt: junk.txt" not in result.stderr  # the file is named once
+    nothing = _run(tmp_path / "home", "ingest", str(folder / "junk.txt"), "-p", "demo")
+    assert nothing.returncode == 1 and "Nothing ingested" in " ".join(nothing.stdout.split())
 
     again = _run(tmp_path / "home", "ingest", str(folder / "p1.txt"), "-p", "demo")
     assert again.returncode == 0

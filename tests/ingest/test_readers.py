@@ -876,7 +876,12 @@ def test_rows_that_repeat_another_rows_text_are_kept_and_said(tmp_path: Path) ->
     docs = read_file(table, max_bytes=10**6)
     assert len(docs) == 4
     [warning] = [w for d in docs for w in d.warnings]
-    assert "2 row(s) repeat another row's text word for word (row r3 repeats row r1)" in warning
+    # the file's rows, and the ids the table gives them (a laptop trial's "row 4 repeats row
+    # 77" named review ids: the rows were 78 and 7)
+    assert (
+        "2 row(s) repeat another row's text word for word (row 3 (id r3) repeats row 1 (id r1))"
+        in warning
+    )
 
 
 def test_line_breaks_a_platform_wrote_as_escapes_are_breaks(tmp_path: Path) -> None:
@@ -1085,3 +1090,15 @@ def test_a_focus_groups_title_line_is_no_speaker(tmp_path: Path) -> None:
     )
     (document,) = read_file(path, max_bytes=10_000_000)
     assert [t.speaker for t in document.turns] == ["主持人", "张阿姨", "李叔"]
+
+
+def test_an_image_or_archive_under_a_text_name_is_called_what_it_is(tmp_path: Path) -> None:
+    """A laptop trial's PNG renamed .csv was told to save itself as UTF-8 text."""
+    image = tmp_path / "reviews.csv"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(UnreadableFileError, match="this is a PNG image, not text"):
+        read_file(image, max_bytes=10**6)
+    pdf = tmp_path / "notes.txt"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(range(256)))
+    with pytest.raises(UnreadableFileError, match=r"a PDF \(give it a \.pdf name"):
+        read_file(pdf, max_bytes=10**6)
