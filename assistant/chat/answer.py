@@ -656,9 +656,10 @@ class Gatherer:
         if f.segment and (n := _in_segment(finding, f)):
             value = f.segment[1]
             counts += lang.t(f"; {n} of them {value}", f"；其中 {value} {n} 位")
-        if f.kind is not None:
+        if f.kind is not None and set(self.map.sources.kinds) != {f.kind.value}:
             # "How many reviews complain about plastic?": the reviewers among them (it said
-            # 9 of 47 participants for 5 reviews)
+            # 9 of 47 participants for 5 reviews); not in a study of that kind only ("31 of
+            # 250 reviewers; 31 of them in reviews")
             of_kind = len(self.people(finding, f.kind))
             review = f.kind is SourceKind.review
             counts += lang.t(

@@ -596,3 +596,11 @@ def test_a_chinese_name_the_study_writes_throughout_is_one_too():
     ]
     names = study_names(sources)
     assert "学途" in names and "卡顿" not in names
+
+
+def test_a_count_of_reviews_in_a_study_of_reviews_only_is_said_once(workspace: Workspace):
+    """A laptop trial: "31 of 250 reviewers (12%) …; 31 of them in reviews"."""
+    chat = Chat(workspace, "bank")
+    answer = chat.ask("How many reviews complain about transfers?")
+    assert not answer.abstained, answer.answer
+    assert "of them in reviews" not in answer.answer and "reviewers" in answer.answer
