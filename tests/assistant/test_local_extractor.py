@@ -960,6 +960,9 @@ def test_chinese_lifesavers_put_offs_and_shorter_waits(text: str, kind: str) -> 
         ("退款的问题到现在都没解决。", "pain_point"),
         ("Honestly I do not really have a complaint.", "delight"),
         ("Can't imagine my life without it anymore.", "delight"),
+        ("视频能流畅一点就好，这是最基本的。", "need"),
+        ("界面再简单点就好了。", "need"),
+        ("等一下就好了，很快。", "delight"),
     ],
 )
 def test_a_problem_denied_is_no_complaint_and_teaching_praise_is_praise(text: str, kind: str):
