@@ -193,7 +193,8 @@ NEED = re.compile(
     # an imperative about the product: "Just make it easier to reach a person!"
     r"|^\W*(?:(?:just|please|so|and|but|then)\W+)*make (?:it|them|that|this|the [\w ]{1,20}?) "
     r"(?:\w+er|more|less|obvious|clear|visible)\b"
-    r"|希望|建议|最好|要是|如果.{0,8}?(?:能|可以)|应该|想要|需要"
+    # not 最好的 / 最好用 ("the best"): 学习群是我觉得最好的部分 is praise
+    r"|希望|建议|最好(?![的吃用看玩听])|要是|如果.{0,8}?(?:能|可以)|应该|想要|需要"
     # a wish said as "if only it could": 视频能流畅一点就好 (a course trial's delight)
     r"|(?:能|可以|再)[^，,。！!？?]{1,12}?(?:一点|一些|点)?就(?:好|行)了?(?=[，,。！!…~]|$)",
     _I,

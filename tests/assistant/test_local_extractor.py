@@ -984,3 +984,18 @@ def test_days_or_weeks_gone_by_and_still_nothing_weigh(text: str, severity: int)
     """A course trial: the study's longest waits (十来天, 三周) read as severity 1."""
     reading = read_sentence(text)
     assert reading.kind is ObservationKind.pain_point and reading.severity >= severity
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("就是每期的学习群，大家每天在群里打卡，发自己当天的练习。", "neutral"),
+        ("学习群是我觉得最好的部分。", "delight"),
+        ("最好能加个夜间模式。", "need"),
+        ("房卡打不开门。", "pain_point"),
+    ],
+)
+def test_checking_in_is_no_lag_and_the_best_is_no_wish(text: str, kind: str) -> None:
+    """A course trial: a study group's daily check-in (打卡) read as a lag (卡), its praise
+    最好的部分 as a wish (最好, "had better")."""
+    assert read_sentence(text).kind == ObservationKind(kind)
