@@ -284,7 +284,8 @@ PROBLEM = re.compile(
     r"dismissive|condescending|patroni[sz]ing|unfriendly|unhelpful|impatient|worst|terrible|"
     r"awful|horrible|poor\w*|bad\w*|fraud\w*|inaccura\w*|incorrect\w*|scam\w*|broken|"
     r"dirty|noisy|ridiculous|unacceptable|disappoint\w*|overcharg\w*|delay\w*|cancel\w*)\b"
-    r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太|差|脏|吵|难吃|失望",
+    r"|不|没|找不到|慢|晚|少了|缺|错|崩溃|闪退|贵|浪费|化了|等了|太|差|脏|吵|难吃|失望"
+    r"|(?<![信银打刷房会])卡(?![片号券包])|缓冲|转圈|加载|打不开|看不清|糊",
     re.IGNORECASE,
 )
 PRAISE = re.compile(
@@ -292,7 +293,8 @@ PRAISE = re.compile(
     r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|works|saved|fine|brilliant|"
     r"perfect|impressed|relief|fair|excellent|amazing|awesome|fantastic|wonderful|best|"
     r"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous)\b"
-    r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值",
+    r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值"
+    r"|厉害|有条理|实用|上手|顺利",
     re.IGNORECASE,
 )
 NO_PROBLEM = re.compile(

@@ -359,3 +359,19 @@ def test_a_pain_point_is_never_titled_by_a_problem_denied():
     )
     assert zh is not None and "没什么问题" not in zh
     assert en is not None and not en.lower().startswith("no problems")
+
+
+def test_a_chinese_pain_title_says_what_goes_wrong_not_when():
+    """A course trial's widest pain, buffering videos, was titled 有时候一节课本来四十分钟
+    ("sometimes a lesson is forty minutes"): 缓冲, 卡 and 加载 were no problem words."""
+    (title,) = cluster_titles(
+        [
+            [
+                "挺大的，有时候一节课本来四十分钟，因为一直缓冲要看一个多小时。",
+                "网不太好的时候就缓冲个没完，一节课能卡十几次，特别打断思路。",
+                "我时间本来就碎，好不容易有半小时，一半时间在等它加载。",
+            ]
+        ],
+        [True],
+    )
+    assert title is not None and ("缓冲" in title or "卡" in title), title
