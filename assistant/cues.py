@@ -162,7 +162,16 @@ TURNED = re.compile(
     # what they would have done, or expected, and was not offered: "I'd have happily paid a
     # fee just to talk to a person", "I'd have thought they could just pass it along"
     r"(?:i'?d|i would|we'?d|we would) have (?:happily|gladly|willingly) \w+|"
-    r"(?:i'?d|i would|we'?d|we would) have thought\b)"
+    r"(?:i'?d|i would|we'?d|we would) have thought\b|"
+    # a warning, and an ease that is the fault (a laptop-review trial's delights "Money on
+    # this", "It gets scratches easily", "You can see the fingerprints easily" and "The battery
+    # life is probably an hour at best")
+    r"(?:don'?t|do not|never) waste (?:your|my|our|their|any) (?:\w+ )?(?:time|money|cash)|"
+    r"(?:scratch|break|crack|dent|smudge|stain|chip|bend|tear|rip|overheat|drain|die|"
+    r"fall|falls|fell|wear|wears)\w*(?: apart| off| out| down| through)? "
+    r"(?:very |so |really |too |quite )?easily|"
+    r"(?:shows?|showing|see|attracts?|picks? up) (?:the |all the |every |a lot of )?fingerprints?|"
+    r"\bat (?:the )?best(?=\s*[.!?,;]|\s*$))"
     # "the network is fine, yet yours lags" (网络明明很好，就你们卡): the praise is conceded
     r"|明明.{0,12}?(?:很好|挺好|好好的|正常|没问题|可以).{0,12}?(?:就|却|还是|偏偏|但|可)"
     # and what was liked is gone (最喜欢的老师突然不教了)

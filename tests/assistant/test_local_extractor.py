@@ -999,3 +999,20 @@ def test_checking_in_is_no_lag_and_the_best_is_no_wish(text: str, kind: str) -> 
     """A course trial: a study group's daily check-in (打卡) read as a lag (卡), its praise
     最好的部分 as a wish (最好, "had better")."""
     assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Just don't waste your time and money on this.", "pain_point"),
+        ("It gets scratches easily.", "pain_point"),
+        ("It super shiny, so you can see the fingerprints easily.", "pain_point"),
+        ("The battery life is probably an hour at best.", "pain_point"),
+        ("I got it set up easily in ten minutes.", "delight"),
+        ("It is easily the best laptop I have owned.", "delight"),
+    ],
+)
+def test_a_warning_and_an_ease_that_is_the_fault_are_complaints(text: str, kind: str) -> None:
+    """A laptop-review trial's delights: "Money on this" (don't waste your money on this),
+    "It gets scratches easily", "You can see the fingerprints easily"."""
+    assert read_sentence(text).kind == ObservationKind(kind)
