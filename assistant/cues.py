@@ -244,6 +244,8 @@ HESITATION = re.compile(
     r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
+ZH_NO_PROBLEM = r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病"
+"""A problem denied in Chinese (视频播放没什么问题): praise, though its 没 and 问题 say problem."""
 PRAISE_IDIOM = re.compile(
     r"\b(?:(?:can'?t|cannot|could(?:n'?t| not)) (?:really )?(?:fault|complain|"
     r"ask for (?:more|better)|have asked for (?:more|better|anything more)|"
@@ -273,7 +275,7 @@ PRAISE_IDIOM = re.compile(
     r"got) (?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)|"
     r"nothing to complain about|(?:can'?t|cannot|could(?:n'?t| not)) imagine (?:my life |life |"
     r"living |being |going |doing |cooking |working )?without)\b"
-    r"|挑不出毛病|没得挑|无可挑剔|没什么可挑|好得没话说|没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)",
+    rf"|没得挑|无可挑剔|没什么可挑|好得没话说|{ZH_NO_PROBLEM}",
     _I,
 )
 """Praise said with a negation ("Can't fault the speed of the payout", "Couldn't have asked for

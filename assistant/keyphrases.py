@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from assistant.cues import ZH_NO_PROBLEM
 from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
@@ -300,8 +301,7 @@ PRAISE = re.compile(
 NO_PROBLEM = re.compile(
     r"\b(?:no|zero|not (?:a|any|one)|without (?:any |a )?)(?: real| big| major)? ?"
     r"(?:problems?|issues?|complaints?|trouble)\b|\bnothing wrong\b|"
-    r"\b(?:can'?t|cannot) complain\b|"
-    r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病",
+    rf"\b(?:can'?t|cannot) complain\b|{ZH_NO_PROBLEM}",
     re.IGNORECASE,
 )
 """A problem denied ("No problems at all", 视频播放没什么问题): the negation makes PROBLEM match,

@@ -241,7 +241,7 @@ def describe_group(
     )
     return Persona(
         id=persona_id,
-        name=name or _name(defining)[0] or _group(m, persona_id),
+        name=name or _group(m, persona_id),  # found ones are named together: _distinct_names
         origin=origin,
         participants=sorted(members),
         size=size,
