@@ -246,6 +246,19 @@ HESITATION = re.compile(
 )
 ZH_NO_PROBLEM = r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病"
 """A problem denied in Chinese (视频播放没什么问题): praise, though its 没 and 问题 say problem."""
+NO_PROBLEM = re.compile(
+    r"\b(?:no|zero|not (?:a|any|one)|never (?:had )?(?:any|a)|without (?:any |a )?)"
+    r"(?: real| big| major| single)? ?(?:problems?|issues?|complaints?|trouble|hassle|hiccups?)\b|"
+    r"\bnothing wrong\b|\b(?:can'?t|cannot) complain\b|"
+    r"\b(?:don'?t|do not|didn'?t|did not) (?:really |even |actually )?(?:have|had|get|got) "
+    r"(?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)\b|"
+    rf"{ZH_NO_PROBLEM}",
+    _I,
+)
+"""A problem denied ("No problems at all", 视频播放没什么问题): praise, but faint (a course
+trial's 付款本身没问题 was its second delight and a moment of truth), and never a pain point's
+title though its negation makes a title's problem words match (the widest pain, buffering
+videos, was titled 视频播放没什么问题 by the one participant who had none)."""
 PRAISE_IDIOM = re.compile(
     r"\b(?:(?:can'?t|cannot|could(?:n'?t| not)) (?:really )?(?:fault|complain|"
     r"ask for (?:more|better)|have asked for (?:more|better|anything more)|"

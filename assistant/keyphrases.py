@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.cues import ZH_NO_PROBLEM
+from assistant.cues import NO_PROBLEM
 from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
@@ -298,15 +298,6 @@ PRAISE = re.compile(
     r"|厉害|有条理|实用|上手|顺利",
     re.IGNORECASE,
 )
-NO_PROBLEM = re.compile(
-    r"\b(?:no|zero|not (?:a|any|one)|without (?:any |a )?)(?: real| big| major)? ?"
-    r"(?:problems?|issues?|complaints?|trouble)\b|\bnothing wrong\b|"
-    rf"\b(?:can'?t|cannot) complain\b|{ZH_NO_PROBLEM}",
-    re.IGNORECASE,
-)
-"""A problem denied ("No problems at all", 视频播放没什么问题): the negation makes PROBLEM match,
-but it is praise; never a pain point's title (a course trial's widest pain, buffering videos,
-was titled 视频播放没什么问题 by the one participant who had none)."""
 TITLE_WORDS = (2, 9)
 """Words a title may have (Chinese: twice as many characters as English words)."""
 

@@ -81,6 +81,7 @@ def read_sentence(
     relief = bool(cues.RELIEF.search(text))
     if relief:  # the burden's own words are what was lifted, not a complaint
         polarity = max(polarity, 0.0)
+    denied = bool(cues.NO_PROBLEM.search(text))  # only a problem denied: faint praise
     idiom = bool(cues.PRAISE_IDIOM.search(text))
     if idiom:  # "Can't fault them": praise, and its "can't" is no difficulty
         text = cues.PRAISE_IDIOM.sub(lambda m: " " * len(m.group()), text)
@@ -143,6 +144,10 @@ def read_sentence(
     if score >= DELIGHT_ABOVE and not cues.UNDERCUT.search(text):
         strength = 1 + (score >= 0.5) + (score >= 0.9) + positive - hedged
         strength = max(1, min(5, strength + bool(cues.EMOTIONS[3][1].search(text))))
+        if denied:  # "付款本身没问题": fine, no highlight, unless it praises beside that
+            rest = cues.NO_PROBLEM.sub(" ", text)
+            if sentiment(rest) <= 0 and not _positive_cue(rest):
+                strength = 1
         emotion = "delighted" if polarity >= 0.6 else "relieved" if relief else "satisfied"
         for label in ("relieved", "surprised"):
             if dict(cues.EMOTIONS)[label].search(text):

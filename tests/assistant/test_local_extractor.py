@@ -1016,3 +1016,19 @@ def test_a_warning_and_an_ease_that_is_the_fault_are_complaints(text: str, kind:
     """A laptop-review trial's delights: "Money on this" (don't waste your money on this),
     "It gets scratches easily", "You can see the fingerprints easily"."""
     assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "strength"),
+    [
+        ("付款本身没问题。", 1),
+        ("Honestly I do not really have a complaint.", 1),
+        ("No problems at all, the staff were lovely.", 3),
+        ("没什么问题，老师讲得特别好。", 3),
+    ],
+)
+def test_a_problem_denied_is_faint_praise_unless_praise_comes_with_it(text: str, strength: int):
+    """A course trial: 付款本身没问题 was the second delight and a moment of truth."""
+    reading = read_sentence(text)
+    assert reading.kind is ObservationKind.delight
+    assert (reading.severity == 1) if strength == 1 else (reading.severity >= strength)
