@@ -946,7 +946,10 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"late|wait\w*|slow\w*|ages(?! to find)|forever|delay\w*|hours?|"
             r"took (?:a while|ages|long)|never (?:came|arrived)|tracking|midnight",
             # not 晚上 "evening", 一晚 "a night", 慢慢 "slowly"
-            r"(?<!一)晚(?![上饭餐])|迟|等了|等待|(?<!慢)慢(?!慢)|延误|延迟|追踪|物流|排队|拖了|等到|半天才",
+            r"(?<!一)晚(?![上饭餐])|迟|等了|等待|(?<!慢)慢(?!慢)|延误|延迟|追踪|物流|排队|拖了|等到|半天才|"
+            # still not back, days on (上一章的反馈还没回来, 十来天都没人批: a course trial's
+            # feedback wait was told "a quick route to a person" through its 没人)
+            rf"还没(?:回来|到|来|批|收到|退|处理|解决|好)|{ZH_STILL_NOT}",
         ),
         (
             "no human",

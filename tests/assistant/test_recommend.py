@@ -253,6 +253,15 @@ def test_the_widest_severe_problems_of_a_large_study_are_moments_of_truth() -> N
         ("手机发烫还特别耗电", ["用一会儿就发烫，续航也不行。"], "performance"),
         ("Delivery was slow", ["The delivery was slow, it came a week late."], "waiting"),
         (
+            "上一章的反馈还没回来",
+            [
+                "作业交了十来天都没人批，上一章的反馈还没回来。",
+                "批改要等一周多，等批改回来我都忘了自己写的啥了。",
+                "问个问题助教两三天才回。",
+            ],
+            "waiting",
+        ),
+        (
             "Computer was too slow",
             [
                 "I would be up hours, just because the computer was too slow.",
