@@ -509,11 +509,9 @@ def map_command(
         journey_map = _build(studies(project), stages or [], title, preset, lang, intended)
     settings = journey_map.generator.settings
     if not stages and not preset and (settings.get("stages") == "given" or "preset" in settings):
-        err.print(
-            "stages: as chosen for the last map ("
-            + escape(", ".join(s.name for s in journey_map.stages))
-            + "); --preset auto chooses afresh"
-        )
+        words = labels_for(journey_map.language)  # a Chinese map's notice in Chinese
+        kept = words.join([s.name for s in journey_map.stages])
+        err.print(escape(words.stages_kept.format(stages=kept)))
     if not out:
         sys.stdout.write(render(journey_map, fmt or "json"))
     for path in out or []:

@@ -602,6 +602,8 @@ class Labels:
     """No preset fits clearly: `{label}` stands in; `{best}` and `{next}` (`preset_share`s)."""
     preset_share: str
     preset_kept: str
+    stages_kept: str
+    """Printed when a rebuild keeps the stages chosen for the last map: `{stages}` their names."""
     preset_hint: str
     """The preset `{label}` (`{id}`) fits the interviews the default stages were used for."""
     """The preset `{label}` chosen for the last map, kept: the study still fits it."""
@@ -917,6 +919,7 @@ EN = Labels(
     "talk about: map into it with --preset {id}",
     preset_kept="preset {label}: chosen for the last map and kept (no other journey now fits "
     "the reviews clearly; --preset auto chooses afresh)",
+    stages_kept="stages: as chosen for the last map ({stages}); --preset auto chooses afresh",
     split_from="Split from {title!r}.",
     added_by="Added by {who}.",
     a_person="a person",
@@ -1105,6 +1108,7 @@ ZH = Labels(
     preset_kept=(
         "预设「{label}」：沿用上一版地图的选择（评价没有明显更合适的旅程；--preset auto 重新选择）"
     ),
+    stages_kept="阶段：沿用上一版地图的阶段（{stages}）；--preset auto 重新选择",
     split_from="从「{title}」拆分而来。",
     added_by="由{who}添加。",
     a_person="团队成员",
