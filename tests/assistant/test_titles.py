@@ -375,3 +375,20 @@ def test_a_chinese_pain_title_says_what_goes_wrong_not_when():
         [True],
     )
     assert title is not None and ("缓冲" in title or "卡" in title), title
+
+
+def test_a_chinese_title_is_not_made_of_adverbs_the_quotes_share():
+    """A course trial's buffering theme was titled 好不容易播 and 有时候一节课本来四十分钟:
+    好不容易 ("at long last") and 有时候 ("sometimes") shared by two quotes outweighed 加载."""
+    (title,) = cluster_titles(
+        [
+            [
+                "挺大的，有时候一节课本来四十分钟，因为一直缓冲要看一个多小时。",
+                "我时间本来就碎，好不容易有半小时，一半时间在等它加载。",
+                "点开一个视频要加载半天，好不容易播了，清晰度还自己降到很糊。",
+                "有时候网不好，视频老是转圈。",
+            ]
+        ],
+        [True],
+    )
+    assert title is not None and not title.startswith(("好不容易", "有时候")), title
