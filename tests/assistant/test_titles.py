@@ -378,17 +378,20 @@ def test_a_chinese_pain_title_says_what_goes_wrong_not_when():
 
 
 def test_a_chinese_title_is_not_made_of_adverbs_the_quotes_share():
-    """A course trial's buffering theme was titled 好不容易播 and 有时候一节课本来四十分钟:
-    好不容易 ("at long last") and 有时候 ("sometimes") shared by two quotes outweighed 加载."""
-    (title,) = cluster_titles(
-        [
-            [
-                "挺大的，有时候一节课本来四十分钟，因为一直缓冲要看一个多小时。",
-                "我时间本来就碎，好不容易有半小时，一半时间在等它加载。",
-                "点开一个视频要加载半天，好不容易播了，清晰度还自己降到很糊。",
-                "有时候网不好，视频老是转圈。",
-            ]
-        ],
-        [True],
-    )
+    """A course trial's buffering theme was titled 好不容易播: 好不容易 ("at long last"),
+    shared by two of its quotes, outweighed 加载 and 缓冲 (another theme says 缓冲 too)."""
+    buffering = [
+        "试过，但是下载也要很久，而且有些课不支持离线，就很无语。",
+        "点开一个视频要加载半天，好不容易播了，清晰度还自己降到很糊，设计课看不清细节根本没法学。",
+        "挺大的，有时候一节课本来四十分钟，因为一直缓冲要看一个多小时。",
+        "我觉得这是个挺大的问题，学东西最怕卡住没人管。",
+        "网不太好的时候就缓冲个没完，一节课能卡十几次，特别打断思路。",
+        "我时间本来就碎，好不容易有半小时，一半时间在等它加载。",
+    ]
+    stalling = [
+        "视频老是转圈，看两分钟卡一下，进隧道就彻底不动了。",
+        "只能退出来重新进，有时候重进三四次才能接着播。",
+        "换成流畅模式也还是会卡，而且进度条拖一下又要重新缓冲。",
+    ]
+    title, _ = cluster_titles([buffering, stalling], [True, True], chinese_map=True)
     assert title is not None and not title.startswith(("好不容易", "有时候")), title
