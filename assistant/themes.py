@@ -313,8 +313,46 @@ def group_themes(
     groups = micro_clusters(vectors, max(MICRO_THRESHOLD, bar))
     themes = _agglomerate(groups, vectors, bar)
     themes = _fit_loners(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
+    themes = same_people_merged(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
     themes.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))
     return themes
+
+
+SAME_PEOPLE = 0.75
+"""The least overlap (Jaccard) of two themes' participants, of 3 people or more each, for
+them to be one theme when their quotes are, on average, as alike as a lone quote must be to
+its theme (`same_people_merged`)."""
+
+
+def same_people_merged(
+    themes: list[list[int]], vectors: Vectors, people: Sequence[str], bar: float
+) -> list[list[int]]:
+    """Themes the same people raise that read alike are one: a course study's refund trouble
+    came out as two themes of the same 3 participants ("退款这件事让我觉得不踏实" and "课程顾问
+    又让我找客服"), each with its recommendation. Two themes join, the most alike pair first,
+    while they share SAME_PEOPLE of at least 3 people each and their quotes' mean similarity
+    clears `bar`; in a study of many participants that overlap is rare, so it is the small
+    studies' guard."""
+    out = [list(g) for g in themes]
+    while True:
+        who = [{people[i] for i in g} for g in out]
+        wide = [t for t in range(len(out)) if len(who[t]) >= 3]
+        best: tuple[float, int, int] | None = None
+        for n, a in enumerate(wide):
+            for b in wide[n + 1 :]:
+                small, large = sorted((len(who[a]), len(who[b])))
+                if small < SAME_PEOPLE * large:  # cannot overlap enough: no set arithmetic
+                    continue
+                if len(who[a] & who[b]) < SAME_PEOPLE * len(who[a] | who[b]):
+                    continue
+                alike = float((vectors[out[a]] @ vectors[out[b]].T).mean())
+                if alike >= bar and (best is None or alike > best[0]):
+                    best = (alike, a, b)
+        if best is None:
+            return out
+        _, a, b = best
+        out[a] = sorted(out[a] + out[b])
+        del out[b]
 
 
 def _attach(

@@ -276,3 +276,27 @@ def test_quotes_that_share_only_identifier_words_are_no_theme() -> None:
     assert word_cohesion(read_out) < 0.2
     slots = ["The delivery slots were all gone.", "No delivery slots left by 8am again."]
     assert word_cohesion(slots) == 1.0
+
+
+def test_two_themes_the_same_people_raise_alike_are_one(embedder):
+    """A course study's refund trouble came out as two themes of the same 3 participants, each
+    with its own recommendation; themes of other people, or that read apart, stay two."""
+    from assistant.themes import same_people_merged
+
+    quotes = [
+        ("退款要填一堆表，客服电话又打不通。", "P1"),
+        ("申请三周了退款还没到账。", "P3"),
+        ("我在App里找了半天才找到退款入口。", "P5"),
+        ("在线客服让我找课程顾问，来回踢皮球，退款拖了一个月。", "P1"),
+        ("拖了差不多两个星期才退回来。", "P3"),
+        ("等了好几天没消息，我就去找客服问退款。", "P5"),
+    ]
+    vectors = embedder.embed([q for q, _ in quotes])
+    people = [who for _, who in quotes]
+    themes = [[0, 1, 2], [3, 4, 5]]
+    assert same_people_merged(themes, vectors, people, bar=0.2) == [[0, 1, 2, 3, 4, 5]]
+    # other people
+    others = ["P1", "P3", "P5", "P2", "P4", "P6"]
+    assert same_people_merged(themes, vectors, others, bar=0.2) == themes
+    # the same people, reading apart from each other (a bar their quotes do not clear)
+    assert same_people_merged(themes, vectors, people, bar=0.99) == themes
