@@ -244,15 +244,18 @@ HESITATION = re.compile(
     r"i suppose|not sure|whatever)\b|嗯|呃|那个",
     _I,
 )
+_HAVE_NO_COMPLAINT = (
+    r"(?:don'?t|do not|didn'?t|did not|never) (?:really |even |actually )?(?:have|had|get|got) "
+    r"(?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)"
+)
+""""I don't really have a complaint" (a laptop-review trial's pain-point title)."""
 ZH_NO_PROBLEM = r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病"
 """A problem denied in Chinese (视频播放没什么问题): praise, though its 没 and 问题 say problem."""
 NO_PROBLEM = re.compile(
     r"\b(?:no|zero|not (?:a|any|one)|never (?:had )?(?:any|a)|without (?:any |a )?)"
     r"(?: real| big| major| single)? ?(?:problems?|issues?|complaints?|trouble|hassle|hiccups?)\b|"
     r"\bnothing wrong\b|\b(?:can'?t|cannot) complain\b|"
-    r"\b(?:don'?t|do not|didn'?t|did not) (?:really |even |actually )?(?:have|had|get|got) "
-    r"(?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)\b|"
-    rf"{ZH_NO_PROBLEM}",
+    rf"\b{_HAVE_NO_COMPLAINT}\b|{ZH_NO_PROBLEM}",
     _I,
 )
 """A problem denied ("No problems at all", 视频播放没什么问题): praise, but faint (a course
@@ -284,8 +287,7 @@ PRAISE_IDIOM = re.compile(
     r"|\bno (?:\w+ ){0,2}(?:needed|required)(?=[.!,]|\s*$)"
     # "I don't really have a complaint", "Can't imagine my life without it anymore." (a
     # laptop-review trial's pain-point titles)
-    r"|\b(?:(?:don'?t|do not|didn'?t|did not|never) (?:really |even |actually )?(?:have|had|get|"
-    r"got) (?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)|"
+    rf"|\b(?:{_HAVE_NO_COMPLAINT}|"
     r"nothing to complain about|(?:can'?t|cannot|could(?:n'?t| not)) imagine (?:my life |life |"
     r"living |being |going |doing |cooking |working )?without)\b"
     rf"|没得挑|无可挑剔|没什么可挑|好得没话说|{ZH_NO_PROBLEM}",

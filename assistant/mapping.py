@@ -1,12 +1,13 @@
 """Build a project's journey map: sentences -> observations -> grounding -> stages."""
 
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
-from typing import NamedTuple
+from typing import NamedTuple, ParamSpec
 
 import numpy as np
 
@@ -453,6 +454,26 @@ def _compact(vectors: Vectors, rows: Sequence[int]) -> Vectors:
     return vectors[: len(rows)]
 
 
+P = ParamSpec("P")
+
+
+def _on_one_blas_thread(build: Callable[P, JourneyMap]) -> Callable[P, JourneyMap]:
+    """One BLAS thread: matrix products summed in another order round differently in the last
+    bits, and near-ties in grouping then fall the other way (35 of a laptop study's 68 themes
+    changed between one thread and two): the same inputs give the same map on every machine,
+    and one thread is no slower on 2 busy cores (6.7 s against 10.8 s for 250 reviews)."""
+
+    @functools.wraps(build)
+    def built(*args: P.args, **kwargs: P.kwargs) -> JourneyMap:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+        with threadpool_limits(limits=1):
+            return build(*args, **kwargs)
+
+    return built
+
+
+@_on_one_blas_thread
 def build_map(
     workspace: Workspace,
     project: str,
@@ -490,49 +511,6 @@ def build_map(
     is stored; otherwise its stages are reported missing. `kept_preset` is the preset chosen
     for the study's last map, kept while it still fits (see `stage_specs`).
     """
-    # One BLAS thread: matrix products summed in another order round differently in the last
-    # bits, and near-ties in grouping then fall the other way (35 of a laptop study's 68 themes
-    # changed between one thread and two): the same inputs give the same map on every machine,
-    # and one thread is no slower on 2 busy cores (6.7 s against 10.8 s for 250 reviews).
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-    with threadpool_limits(limits=1):
-        return _build_map(
-            workspace,
-            project,
-            stages,
-            extractor,
-            title,
-            members,
-            progress,
-            min_participants,
-            preset,
-            analyst,
-            language,
-            ideal,
-            ideal_strict,
-            kept_preset,
-            phase,
-        )
-
-
-def _build_map(
-    workspace: Workspace,
-    project: str,
-    stages: Sequence[StageSpec] | None,
-    extractor: Extractor | None,
-    title: str | None,
-    members: dict[str, list[Observation]] | None,
-    progress: Progress | None,
-    min_participants: int,
-    preset: str | None,
-    analyst: Analyst | None,
-    language: LanguageChoice,
-    ideal: IdealJourney | None,
-    ideal_strict: bool,
-    kept_preset: str | None,
-    phase: Callable[[float, str], None] | None,
-) -> JourneyMap:
     if analyst is None:
         analyst = (
             analyst_for(workspace, progress)

@@ -312,8 +312,9 @@ def group_themes(
     bar = base + LINKAGE * (1.0 - base)
     groups = micro_clusters(vectors, max(MICRO_THRESHOLD, bar))
     themes = _agglomerate(groups, vectors, bar)
-    themes = _fit_loners(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
-    themes = same_people_merged(themes, vectors, people, base + FIT * LINKAGE * (1.0 - base))
+    fits = base + FIT * LINKAGE * (1.0 - base)
+    themes = _fit_loners(themes, vectors, people, fits)
+    themes = same_people_merged(themes, vectors, people, fits)
     themes.sort(key=lambda g: (-len({people[i] for i in g}), -len(g), g[0]))
     return themes
 
