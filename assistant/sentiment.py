@@ -363,6 +363,8 @@ down"): a symptom, not a verdict on the service ("it's a pain to cancel" still i
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
     r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
+    # a think-aloud's "Okay, payment page.": where one is, not a verdict on it
+    r"^\W*(?:okay|ok|alright|all right)(?=,|\s+(?:so|now|then|let's|let me)\b)|"
     r"(?<=, )like|like(?=,)|(?<=felt )like|(?<=feel )like|(?<=feels )like|"
     # "left it like that", "Like they were trying it on": a comparison, not liking
     r"(?<=\bit )like(?= (?:that|this)\b)|(?<=\bthem )like(?= (?:that|this)\b)|"

@@ -52,6 +52,18 @@ def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind:
     assert read_sentence(text).kind == ObservationKind(kind)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Okay, payment page.", "OK, so the menu page.", "Alright, let me find the skip button."],
+)
+def test_a_think_aloud_saying_where_it_is_is_no_praise(text: str):
+    """The sample's "Okay, payment page." had read as faint praise (VADER's "okay") with the
+    seeds' lean on top, and a chat answer cited it under "Quick refund"."""
+    assert sentiment(text) == 0.0
+    assert read_sentence(text, seed=0.6).kind is not ObservationKind.delight
+    assert sentiment("Okay, that was easy.") > 0.3  # what follows still counts
+
+
 def test_severity_grows_with_intensity_and_blockers():
     mild = read_sentence("The labels are a bit confusing.")
     severe = read_sentence("I gave up, I just couldn't cancel and I was furious.")
