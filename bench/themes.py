@@ -20,7 +20,7 @@ Targets (issue 15): harmonic purity >= 0.5 on airline and CFPB; >= 7 of 9 reason
 themes per covered reason. Nothing here is fitted to the data: it only scores the map.
 
     .venv/bin/python -m bench.themes [--n 2000] [--seed 0]
-        [--only airline|cfpb|sample|restaurants|asap]
+        [--only airline|cfpb|sample|restaurants|asap|laptops]
 """
 
 import argparse
@@ -48,6 +48,7 @@ from journey.source import SourceKind
 CFPB = EVAL_DATA / "cfpb_complaints_sample/complaints_with_narratives.csv"
 RESTAURANTS = EVAL_DATA / "semeval2014_task4_absa/Restaurants_Train_v2.xml"
 ASAP = EVAL_DATA / "asap_chinese_reviews_sample/dev_sample.csv"
+LAPTOPS = EVAL_DATA / "semeval2015_task12_absa/ABSA-15_Laptops_Train_Data.xml"
 SAMPLE = Path(__file__).resolve().parents[1] / "samples/freshbox"
 TOP = 15
 TARGET_PURITY, TARGET_REASONS, TARGET_SPREAD = 0.5, 7, 1.3
@@ -107,12 +108,15 @@ class Scores:
     touchpoints: float = 0.0
 
 
-def score_labels(m: JourneyMap, label_of: dict[str, str], name: str) -> Scores:
-    """Harmonic purity of the pain themes' segments against the reviews' labels."""
-    rows = [s for s in segments(m) if s["kind"] == "pain_point" and review_id(s) in label_of]
+def score_labels(
+    m: JourneyMap, label_of: dict[str, str], name: str, key: Callable[[Segment], str] = review_id
+) -> Scores:
+    """Harmonic purity of the pain themes' segments against the reviews' labels (or, with
+    `key`, the labels of whatever part of a review a segment quotes)."""
+    rows = [s for s in segments(m) if s["kind"] == "pain_point" and key(s) in label_of]
     # Every pain segment counts; one in no theme is a theme of its own (as in clustering
     # metrics), so a map cannot look purer by leaving its hard segments out.
-    pairs = [(str(s["theme"] or f"(none {i})"), label_of[review_id(s)]) for i, s in enumerate(rows)]
+    pairs = [(str(s["theme"] or f"(none {i})"), label_of[key(s)]) for i, s in enumerate(rows)]
     themed = [pair for pair in pairs if not pair[0].startswith("(none")]
     headline = {p.id for _, p in pain_themes(m)}
     top = [pair for pair in pairs if pair[0] in headline]
@@ -133,12 +137,14 @@ def score_labels(m: JourneyMap, label_of: dict[str, str], name: str) -> Scores:
     return scores
 
 
-def top_table(m: JourneyMap, label_of: dict[str, str]) -> tuple[int, float]:
+def top_table(
+    m: JourneyMap, label_of: dict[str, str], key: Callable[[Segment], str] = review_id
+) -> tuple[int, float]:
     """The top pain themes with their majority label; (labels covered, themes per label)."""
     labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for s in segments(m):
-        if s["theme"] and review_id(s) in label_of:
-            labels[str(s["theme"])][label_of[review_id(s)]] += 1
+        if s["theme"] and key(s) in label_of:
+            labels[str(s["theme"])][label_of[key(s)]] += 1
     print(f"\n  {'#':>2s} {'title':40s} {'stage':16s} {'ppl':>4s} {'n':>4s} {'majority':28s} share")
     covering: Counter[str] = Counter()
     for rank, (stage, p) in enumerate(pain_themes(m)[:TOP], start=1):
@@ -281,6 +287,60 @@ def run_asap(model: UsemEmbedder) -> dict[str, object]:
     share = touchpoint_table(m)
     print(f"build_map {seconds:.1f} s\n")
     return {"stages": m.generator.settings.get("stages"), "tp": share}
+
+
+def run_laptops(model: UsemEmbedder) -> dict[str, object]:
+    """SemEval 2015 laptop reviews, whole (277, the trial that found the catch-all theme):
+    each pain segment takes the aspect of the sentence it quotes when that sentence has one
+    negative aspect (LAPTOP#GENERAL, SUPPORT#QUALITY, BATTERY#OPERATION_PERFORMANCE...).
+    Harmonic purity against the aspect entity (LAPTOP, SUPPORT, BATTERY...) and the share of
+    labelled pain segments the largest theme holds: a catch-all gathers every complaint."""
+    rows: list[tuple[str, str]] = []
+    aspect_of: dict[str, str] = {}
+    for review in ET.parse(LAPTOPS).iter("Review"):
+        rid, text = str(review.get("rid")), ""
+        for sentence in review.iter("sentence"):
+            said = str(sentence.findtext("text") or "").strip()
+            negative = {
+                str(o.get("category"))
+                for o in sentence.iter("Opinion")
+                if o.get("polarity") == "negative"
+            }
+            text += (" " if text else "") + said
+            if len(negative) == 1 and said:
+                aspect_of[f"{rid}@{len(text) - len(said)}"] = negative.pop()
+        rows.append((rid, text))
+    label_of = {at: aspect.split("#")[0] for at, aspect in aspect_of.items()}
+    starts: defaultdict[str, list[int]] = defaultdict(list)
+    for at in label_of:
+        rid, start = at.split("@")
+        starts[rid].append(int(start))
+
+    def sentence_of(segment: Segment) -> str:
+        rid, at = review_id(segment), int(str(segment["char_start"]))
+        begun = [s for s in starts.get(rid, []) if s <= at]
+        return f"{rid}@{max(begun)}" if begun else ""
+
+    print(f"== laptops (SemEval 2015): {len(rows)} reviews, {len(label_of)} one-aspect sentences")
+    m, seconds = _map_of_reviews(model, rows, "laptops")
+    scores = score_labels(m, label_of, "laptops", sentence_of)
+    top_table(m, label_of, sentence_of)
+    labelled = [s for s in segments(m) if s["kind"] == "pain_point" and sentence_of(s) in label_of]
+    sizes = Counter(str(s["theme"]) for s in labelled if s["theme"])
+    largest = max(sizes.values(), default=0) / max(1, len(labelled))
+    # the full aspect (LAPTOP#QUALITY: defects, LAPTOP#OPERATION_PERFORMANCE: slow,
+    # LAPTOP#GENERAL: the verdict) is nearer the problems a researcher would code
+    pairs = [
+        (str(s["theme"] or f"(none {i})"), aspect_of[sentence_of(s)])
+        for i, s in enumerate(labelled)
+    ]
+    aspect = harmonic_purity(pairs)[2]
+    print(
+        f"  against the full aspect (entity#attribute): harmonic {aspect:.3f}; largest theme "
+        f"holds {largest:.0%} of {len(labelled)} labelled pain segments"
+    )
+    print(f"build_map {seconds:.1f} s\n")
+    return {"harmonic": scores.harmonic, "aspect": aspect, "largest": largest}
 
 
 # ---------------------------------------------------------------- the sample study
@@ -440,7 +500,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="airline tweets; 0 = all")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only", choices=("airline", "cfpb", "sample", "restaurants", "asap"))
+    parser.add_argument(
+        "--only", choices=("airline", "cfpb", "sample", "restaurants", "asap", "laptops")
+    )
     parser.add_argument("--sample", action="store_true", help="the sample study only")
     args = parser.parse_args()
     only = "sample" if args.sample else args.only
@@ -452,6 +514,7 @@ def main() -> None:
         "sample": lambda: run_sample(model),
         "restaurants": lambda: run_restaurants(model),
         "asap": lambda: run_asap(model),
+        "laptops": lambda: run_laptops(model),
     }
     results = {name: run() for name, run in runs.items() if only in (None, name)}
     print("== summary ==")
@@ -482,6 +545,13 @@ def main() -> None:
         if isinstance(r, dict):
             harmonic = f"stage vs category NMI {r['harmonic']:.3f}; " if "harmonic" in r else ""
             print(f"  {name:8s} {r['stages']}; {harmonic}findings with a touchpoint {r['tp']:.0%}")
+    laptops = results.get("laptops")
+    if isinstance(laptops, dict):
+        print(
+            f"  laptops  harmonic {laptops['harmonic']:.3f} against the aspect entity, "
+            f"{laptops['aspect']:.3f} against the full aspect; largest theme "
+            f"{laptops['largest']:.0%} of the labelled pain segments"
+        )
     sample = results.get("sample")
     if isinstance(sample, dict):
         print(
