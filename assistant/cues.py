@@ -171,7 +171,16 @@ TURNED = re.compile(
     r"fall|falls|fell|wear|wears)\w*(?: apart| off| out| down| through)? "
     r"(?:very |so |really |too |quite )?easily|"
     r"(?:shows?|showing|see|attracts?|picks? up) (?:the |all the |every |a lot of )?fingerprints?|"
-    r"\bat (?:the )?best(?=\s*[.!?,;]|\s*$))"
+    r"\bat (?:the )?best(?=\s*[.!?,;]|\s*$)|"
+    # advice to buy elsewhere: "Save your money and go for a better device.", "If you shop
+    # around you can find a much better deal", "I would recommend any other laptop over this",
+    # "If you are looking for a good laptop, this is not it!"; a speed that is the fault: "It
+    # discharges too quickly."
+    r"save (?:your|yourself (?:the|some)) (?:money|cash|time)|"
+    r"(?:go|look|shop)(?: around)? (?:for|elsewhere)(?: for)? (?:a |an )?(?:much |way |far )?"
+    r"better|recommend any other \w+ over|"
+    r"looking for a good \w+,? (?:this|it) (?:is not|isn'?t) it|"
+    r"too (?:quickly|fast|easily|soon)(?=\s*[.!?,;]|\s*$))"
     # "the network is fine, yet yours lags" (网络明明很好，就你们卡): the praise is conceded
     r"|明明.{0,12}?(?:很好|挺好|好好的|正常|没问题|可以).{0,12}?(?:就|却|还是|偏偏|但|可)"
     # and what was liked is gone (最喜欢的老师突然不教了)
@@ -245,10 +254,16 @@ HESITATION = re.compile(
     _I,
 )
 _HAVE_NO_COMPLAINT = (
-    r"(?:don'?t|do not|didn'?t|did not|never) (?:really |even |actually )?(?:have|had|get|got) "
+    r"(?:(?:don'?t|do not|didn'?t|did not|never) (?:really |even |actually )?(?:have|had|get|got)"
+    r"|(?:has|have|had)(?:n'?t| not| never)(?: once)? (?:had|given|caused|been)(?: me| us)?"
+    r"|never (?:gives?|gave|caused?|causes)(?: me| us)?) "
     r"(?:a |any |one |a single )?(?:complaints?|issues?|problems?|trouble)"
+    # a failure denied: "the computer has never froze on me", "It has never crashed once"
+    r"|(?:never|has(?:n'?t| not)|have(?:n'?t| not)|not once) (?:\w+ )?(?:froze|frozen|freezes|"
+    r"crashed|crashes|died|failed|overheated|locked up|slowed down|let (?:me|us) down)"
 )
-""""I don't really have a complaint" (a laptop-review trial's pain-point title)."""
+""""I don't really have a complaint", "it has not given me any problems", "never froze on me"
+(a laptop-review trial's pain-point titles)."""
 ZH_NO_PROBLEM = r"没(?:什么|啥|有|遇到什么|出过)?(?:大)?(?:问题|毛病)|不是问题|挑不出毛病"
 """A problem denied in Chinese (视频播放没什么问题): praise, though its 没 and 问题 say problem."""
 NO_PROBLEM = re.compile(
@@ -289,7 +304,12 @@ PRAISE_IDIOM = re.compile(
     # laptop-review trial's pain-point titles)
     rf"|\b(?:{_HAVE_NO_COMPLAINT}|"
     r"nothing to complain about|(?:can'?t|cannot|could(?:n'?t| not)) imagine (?:my life |life |"
-    r"living |being |going |doing |cooking |working )?without)\b"
+    r"living |being |going |doing |cooking |working )?without|"
+    # "It can't get any better.", "I can't say enough good about it", "I don't know how I
+    # could ever live without it" (a laptop-review set's praise read as complaints)
+    r"(?:can'?t|cannot|could(?:n'?t| not)) (?:get|be) (?:any|much) better|"
+    r"(?:can'?t|cannot|could(?:n'?t| not)) say enough (?:good|great|nice|about)|"
+    r"(?:how|if) (?:i|we) (?:could|would|will|can) (?:ever )?live without)\b"
     rf"|没得挑|无可挑剔|没什么可挑|好得没话说|{ZH_NO_PROBLEM}",
     _I,
 )

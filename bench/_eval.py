@@ -222,3 +222,47 @@ class LangChainEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.model.embed([text])[0].tolist()
+
+
+LAPTOPS = EVAL_DATA / "semeval2015_task12_absa/ABSA-15_Laptops_Train_Data.xml"
+RESTAURANTS_2015 = EVAL_DATA / "semeval2015_task12_absa/ABSA-15_Restaurants_Train_Final.xml"
+
+
+@dataclass
+class AbsaReviews:
+    """SemEval ABSA reviews kept whole, and the human opinions on each of their sentences."""
+
+    rows: list[tuple[str, str]]
+    """(review id, text): the review's sentences joined by a space."""
+    opinions: dict[str, list[tuple[str, str]]]
+    """`rid@start` of a sentence -> its (category, polarity) opinions."""
+    said: dict[str, str]
+    """`rid@start` -> the sentence."""
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+
+    def sentence_of(self, review: str, at: int) -> str:
+        """The `rid@start` key of the sentence a quote starting at `at` in `review` is in."""
+        begun = [s for s in self._starts.get(review, []) if s <= at]
+        return f"{review}@{max(begun)}" if begun else ""
+
+
+def absa_reviews(path: Path) -> AbsaReviews:
+    """Read a SemEval 2015/2016 ABSA file (`<Review rid><sentence><text><Opinion ...>`)."""
+    import xml.etree.ElementTree as ET
+
+    out = AbsaReviews([], {}, {})
+    for review in ET.parse(path).iter("Review"):
+        rid, text = str(review.get("rid")), ""
+        for sentence in review.iter("sentence"):
+            said = str(sentence.findtext("text") or "").strip()
+            if not said:
+                continue
+            text += (" " if text else "") + said
+            at = len(text) - len(said)
+            out._starts.setdefault(rid, []).append(at)
+            out.said[f"{rid}@{at}"] = said
+            out.opinions[f"{rid}@{at}"] = [
+                (str(o.get("category")), str(o.get("polarity"))) for o in sentence.iter("Opinion")
+            ]
+        out.rows.append((rid, text))
+    return out

@@ -8,8 +8,12 @@
 (c) Chinese reviews (ASAP sample, 5 stars vs 1-2): how well the offline Chinese reading orders
     praise above complaint, as AUC (0.5 = chance) of the whole review's polarity and of its
     sentences' readings (delights minus pain points).
+(d) English review sentences (SemEval 2015 laptop and restaurant reviews, mapped whole): of the
+    sentences people labelled only positive, the share the map reads as a pain point, and of
+    those labelled only negative, the share it reads as a delight (both: lower is better).
 
-    .venv/bin/python -m bench.quality [--only serdif|twitter|asap] [--tweets 2000] [--top 20]
+    .venv/bin/python -m bench.quality [--only serdif|twitter|asap|reviews] [--tweets 2000]
+        [--top 20]
         [--ceiling]
 """
 
@@ -476,13 +480,45 @@ def run_asap() -> dict[str, float]:
     return out
 
 
+def run_reviews(model: UsemEmbedder) -> dict[str, float]:
+    """Sentence readings in whole English reviews against SemEval's sentence polarity."""
+    from bench._eval import LAPTOPS, RESTAURANTS_2015, absa_reviews
+    from bench.themes import _map_of_reviews, review_id, segments
+
+    print("== (d) English review sentences (SemEval 2015): praise read as complaint and back ==")
+    out: dict[str, float] = {}
+    for name, path in (("laptops", LAPTOPS), ("restaurants", RESTAURANTS_2015)):
+        reviews = absa_reviews(path)
+        m, _ = _map_of_reviews(model, reviews.rows, name)
+        read: dict[str, str] = {}
+        for segment in segments(m):
+            at = reviews.sentence_of(review_id(segment), int(str(segment["char_start"])))
+            read.setdefault(at, str(segment["kind"]))
+        polarity = {
+            at: only.pop()
+            for at, opinions in reviews.opinions.items()
+            if len(only := {p for _, p in opinions}) == 1
+        }
+        for said, wrong in (("positive", "pain_point"), ("negative", "delight")):
+            keys = [at for at, p in polarity.items() if p == said]
+            share = _share(sum(read.get(at) == wrong for at in keys), len(keys))
+            right = "delight" if said == "positive" else "pain_point"
+            hits = _share(sum(read.get(at) == right for at in keys), len(keys))
+            out[f"{name}_{said}"] = share
+            print(
+                f"  {name:11s} {len(keys):4d} {said} sentences: read as {right} {hits:.2f}, "
+                f"as {wrong} {share:.3f}"
+            )
+    return out
+
+
 def _verdict(ok: bool) -> str:
     return "ok" if ok else "BELOW TARGET"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("serdif", "twitter", "asap"))
+    parser.add_argument("--only", choices=("serdif", "twitter", "asap", "reviews"))
     parser.add_argument("--tweets", type=int, default=2000, help="sample size; 0 = all")
     parser.add_argument("--top", type=int, default=20, help="top pain points to score")
     parser.add_argument(
@@ -499,6 +535,7 @@ def main() -> None:
         print()
     twitter = run_twitter(model, args.tweets, args.top) if args.only in (None, "twitter") else None
     asap = run_asap() if args.only in (None, "asap") else None
+    reviews = run_reviews(model) if args.only in (None, "reviews") else None
 
     print("\n== summary ==")
     if serdif:
@@ -526,6 +563,15 @@ def main() -> None:
         print(
             f"ASAP Chinese reviews: AUC polarity {asap['polarity_auc']:.3f}, "
             f"readings {asap['readings_auc']:.3f}"
+        )
+    if reviews:
+        print(
+            "English review sentences (SemEval 2015) praise read as a pain point / complaint "
+            "read as a delight: "
+            + ", ".join(
+                f"{name} {reviews[name + '_positive']:.3f} / {reviews[name + '_negative']:.3f}"
+                for name in ("laptops", "restaurants")
+            )
         )
     print(f"elapsed: {time.perf_counter() - began:.1f} s in all")
 

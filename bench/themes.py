@@ -38,7 +38,15 @@ from pathlib import Path
 from sklearn.metrics import normalized_mutual_info_score
 
 from assistant.mapping import build_map
-from bench._eval import EVAL_DATA, embedder, ingest, negative_tweets, workspace
+from bench._eval import (
+    EVAL_DATA,
+    LAPTOPS,
+    absa_reviews,
+    embedder,
+    ingest,
+    negative_tweets,
+    workspace,
+)
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, find_files
 from journey.render import render
@@ -48,7 +56,6 @@ from journey.source import SourceKind
 CFPB = EVAL_DATA / "cfpb_complaints_sample/complaints_with_narratives.csv"
 RESTAURANTS = EVAL_DATA / "semeval2014_task4_absa/Restaurants_Train_v2.xml"
 ASAP = EVAL_DATA / "asap_chinese_reviews_sample/dev_sample.csv"
-LAPTOPS = EVAL_DATA / "semeval2015_task12_absa/ABSA-15_Laptops_Train_Data.xml"
 SAMPLE = Path(__file__).resolve().parents[1] / "samples/freshbox"
 TOP = 15
 TARGET_PURITY, TARGET_REASONS, TARGET_SPREAD = 0.5, 7, 1.3
@@ -295,31 +302,17 @@ def run_laptops(model: UsemEmbedder) -> dict[str, object]:
     negative aspect (LAPTOP#GENERAL, SUPPORT#QUALITY, BATTERY#OPERATION_PERFORMANCE...).
     Harmonic purity against the aspect entity (LAPTOP, SUPPORT, BATTERY...) and the share of
     labelled pain segments the largest theme holds: a catch-all gathers every complaint."""
-    rows: list[tuple[str, str]] = []
-    aspect_of: dict[str, str] = {}
-    for review in ET.parse(LAPTOPS).iter("Review"):
-        rid, text = str(review.get("rid")), ""
-        for sentence in review.iter("sentence"):
-            said = str(sentence.findtext("text") or "").strip()
-            negative = {
-                str(o.get("category"))
-                for o in sentence.iter("Opinion")
-                if o.get("polarity") == "negative"
-            }
-            text += (" " if text else "") + said
-            if len(negative) == 1 and said:
-                aspect_of[f"{rid}@{len(text) - len(said)}"] = negative.pop()
-        rows.append((rid, text))
+    reviews = absa_reviews(LAPTOPS)
+    rows = reviews.rows
+    aspect_of = {
+        at: negative[0]
+        for at, opinions in reviews.opinions.items()
+        if len(negative := sorted({c for c, p in opinions if p == "negative"})) == 1
+    }
     label_of = {at: aspect.split("#")[0] for at, aspect in aspect_of.items()}
-    starts: defaultdict[str, list[int]] = defaultdict(list)
-    for at in label_of:
-        rid, start = at.split("@")
-        starts[rid].append(int(start))
 
     def sentence_of(segment: Segment) -> str:
-        rid, at = review_id(segment), int(str(segment["char_start"]))
-        begun = [s for s in starts.get(rid, []) if s <= at]
-        return f"{rid}@{max(begun)}" if begun else ""
+        return reviews.sentence_of(review_id(segment), int(str(segment["char_start"])))
 
     print(f"== laptops (SemEval 2015): {len(rows)} reviews, {len(label_of)} one-aspect sentences")
     m, seconds = _map_of_reviews(model, rows, "laptops")

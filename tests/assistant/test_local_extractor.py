@@ -46,6 +46,16 @@ from journey.source import Role, Source, SourceKind, Turn
         # an education trial: praise conceded (明明), what was liked taken away
         ("网络明明很好，就你们卡。", "pain_point"),
         ("孩子最喜欢的老师突然不教了。", "pain_point"),
+        # laptop reviews: a failure denied is praise, advice to buy elsewhere a complaint
+        ("I also travel with it and it never gives me any problems.", "delight"),
+        ("It has not given me any problems.", "delight"),
+        ("The computer has never froze on me.", "delight"),
+        ("It can't get any better.", "delight"),
+        ("I don't know how I could ever live without it.", "delight"),
+        ("Save your money and go for a better device.", "pain_point"),
+        ("It discharges too quickly.", "pain_point"),
+        ("If you are looking for a good laptop, this is not it!", "pain_point"),
+        ("It crashed twice and never worked again.", "pain_point"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
