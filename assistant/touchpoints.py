@@ -71,7 +71,7 @@ _ZH_GENERIC_TEXT = """
     时候 时间 东西 事情 问题 感觉 体验 地方 一次 每次 有点 朋友 大家 我们 他们 自己 小时 分钟
     今天 昨天 明天 晚上 早上 中午 下午 上午 周末 一下 老板 人家 味道好 理由 原因 情况 样子
     总体 整体 个人 大众 特色 印象 尝试 口味 口感 味道 速度 态度 质量 感受 心情 总之 总的来说
-    结果 建议 正宗 方面 部分 地点 一家 这家 那家 本人
+    结果 建议 正宗 方面 部分 地点 一家 这家 那家 本人 公司
     """
 _ZH_GENERIC = frozenset(_ZH_GENERIC_TEXT.split())
 _ZH_NOUN = re.compile(r"^(?:n|nz|vn|ng)$")
@@ -81,7 +81,7 @@ _HAN = HAN_RUN
 def singular(word: str) -> str:
     """A plural English noun's singular, by its ending (bags -> bag, dishes -> dish)."""
     word = word.removesuffix("'s")
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ics")):  # graphics, analytics
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -118,18 +118,28 @@ def mentions(text: str) -> set[str]:
     one or two content words after an article or possessive (`the gate agent` -> `gate
     agent`, `agent`), in Chinese the nouns jieba tags (`服务员`)."""
     found: set[str] = set()
-    lower = text.lower().replace("\u2019", "'")
+    said = text.replace("\u2019", "'")
+    lower = said.lower()
     for match in _DETERMINER.finditer(lower):
         words = match.group(1).split()
+        # a name keeps its form: "Windows" is no window, "AirPods" no AirPod
+        written = dict(zip(words, said[match.start(1) : match.end(1)].split(), strict=False))
+        modifier = None
         while words and (words[0] in _MODIFIERS or words[0].endswith("ly")):
+            modifier = words[0]
             words = words[1:]
         run: list[str] = []
         for word in words:
             if not _content(word):
                 break
-            run.append(singular(word.strip("'-")))
+            named = written.get(word, word)
+            run.append(word.strip("'-") if named[:1].isupper() else singular(word.strip("'-")))
         if not run:
             continue
+        # `the hard drive`, `first class`: a compound whose first word also describes; how
+        # often the study says them together decides (see learn_vocabulary)
+        if modifier and run[0] not in _GENERIC:
+            found.add(f"{modifier} {run[0]}")
         # Of `gate agents yelled` the run is `gate agent yell...`: a verb may end it, so each
         # word and each pair is a candidate, and how the study uses them decides (see
         # `_names_things`).
@@ -165,7 +175,8 @@ _TYPE_EXAMPLES: dict[TouchpointType, str] = {
     TouchpointType.physical: (
         "product, food, dish, room, seat, bag, package, building, counter, device, card, "
         "restaurant, hotel, airport, store, plane, bed, menu, table, battery, ticket, receipt, "
-        "letter, contract, cash machine, branch, 菜, 房间, 餐厅, 座位"
+        "letter, contract, cash machine, branch, charger, cable, keyboard, hardware, spare part, "
+        "菜, 房间, 餐厅, 座位"
     ),
     TouchpointType.social: (
         "friends, family, social media, word of mouth, influencer, online reviews, 朋友, 小红书"
@@ -293,6 +304,8 @@ def learn_vocabulary(
         words = key.split()
         if len(words) == 2 and n * 3 < counts.get(words[1], 0):
             continue  # `gate agent` is a rare kind of `agent` here, not a touchpoint of its own
+        if len(words) == 2 and words[0] in _MODIFIERS and n * 3 < 2 * counts.get(words[1], 0):
+            continue  # `slow service` describes the service; `hard drive` is nearly every drive
         if len(words) == 1 and any(
             c.split()[1] == key and counts[c] * 2 >= n for c in counts if len(c.split()) == 2
         ):

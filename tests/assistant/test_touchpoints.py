@@ -28,7 +28,29 @@ def test_mentions_are_the_things_after_an_article_or_possessive():
     assert "service" in found and "worst" not in found
     assert "服务员" in mentions("服务员态度很热情，上菜也快。")
     assert singular("dishes") == "dish" and singular("policies") == "policy"
-    assert singular("glass") == "glass"
+    assert singular("glass") == "glass" and singular("graphics") == "graphics"
+    # a name keeps its form, a compound its describing word (the laptop reviews' "window"
+    # and "drive", typed as a person)
+    assert "windows" in mentions("My Windows keeps crashing.")
+    assert "hard drive" in mentions("Then the hard drive failed.")
+    assert "公司" not in mentions("这家公司的客服态度很差。")
+
+
+LAPTOPS = [
+    ("a", "The hard drive failed after a month."),
+    ("b", "Then the hard drive died and I lost everything."),
+    ("c", "My hard drive makes a clicking noise."),
+    ("d", "The service was slow and the slow service annoyed me."),
+    ("e", "The service at the store was fine."),
+    ("f", "The service was rude."),
+    ("g", "Slow service, never again, the slow service is a joke."),
+]
+
+
+def test_a_compound_is_a_touchpoint_only_when_it_is_most_of_its_head(embedder: UsemEmbedder):
+    learnt = learn_vocabulary(LAPTOPS, embedder, participants=len(LAPTOPS)).learnt
+    assert "hard drive" in learnt and learnt["hard drive"][2] is TouchpointType.physical
+    assert "slow service" not in learnt
 
 
 def test_a_study_teaches_its_own_touchpoints_with_type_and_channel(embedder: UsemEmbedder):
