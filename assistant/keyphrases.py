@@ -509,6 +509,11 @@ def word_cohesion(texts: Sequence[str]) -> float:
     return sum(counted) / len(counted) if counted else 1.0
 
 
+SHARED_FLOOR = 0.5
+"""A title clause's score is scaled from this (none of its words shared by another quote of the
+theme) to 1 (all of them)."""
+
+
 def cluster_titles(
     clusters: Sequence[Sequence[str]],
     problem: Sequence[bool] | None = None,
@@ -559,6 +564,12 @@ def cluster_titles(
                     continue
                 size = len(clause) / 2 if zh else len(clause.split())
                 score = sum(weight.get(t, 0.0) for t in terms) / (1 + 0.1 * max(0, size - 5))
+                # words no other quote uses make it one person's story ("上井的生鱼片老公说好吃
+                # 新鲜" for 75 reviewers' praise of the food, "Toshiba Satellite laptop is
+                # DESIGNED to fail" for 63 reviewers' complaints): the title of a theme says
+                # what its quotes share
+                shared = sum(t in weight for t in terms) / len(terms)
+                score *= SHARED_FLOOR + (1 - SHARED_FLOOR) * shared
                 score += 0.5 / (1 + rank)  # the more typical quote wins a tie
                 asks = _ASKS.search(clause) is not None
                 if asks:

@@ -116,7 +116,8 @@ def test_a_clause_that_opens_with_a_preposition_or_once_is_not_a_title():
         "Late again. Third late delivery in a month.",
     ]
     [title] = cluster_titles([late])
-    assert title == "Third late delivery in a month"
+    assert title and "late delivery" in title
+    assert not title.lower().startswith(("once", "after", "for"))
 
 
 def test_titles_read_as_written_and_keep_their_meaning():
