@@ -8,10 +8,10 @@ from typing import Protocol, runtime_checkable
 from assistant.stages import StageSpec
 from ingest.catalog import StoredSource
 from ingest.embeddings import Vectors
-from ingest.sentences import sentence_spans
+from ingest.sentences import clause_spans, sentence_spans
 from ingest.speakers import speaks_for
 from journey.schema import Evidence, Observation, ObservationKind, every_field
-from journey.source import Role, Source, Turn
+from journey.source import Role, Source, SourceKind, Turn
 from journey.text import han_count
 
 
@@ -93,10 +93,14 @@ def participant_units(stored: Sequence[StoredSource], redact: Callable[[str], st
     for item in stored:
         for turn, question in participant_turns(item.source):
             body = item.original[turn.char_start : turn.char_end]
-            for start, end in sentence_spans(body, turn.char_start):
-                text = redact(item.original[start:end])
-                if _substantial(text):
-                    units.append(Unit(item.source, turn, start, end, text, question))
+            for sentence in sentence_spans(body, turn.char_start):
+                # a review's run-on sentence lists points; an interview's tells one story
+                listed = item.source.kind is not SourceKind.interview
+                pieces = clause_spans(item.original, *sentence) if listed else [sentence]
+                for start, end in pieces:
+                    text = redact(item.original[start:end])
+                    if _substantial(text):
+                        units.append(Unit(item.source, turn, start, end, text, question))
     return units
 
 

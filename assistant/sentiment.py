@@ -13,6 +13,7 @@ from journey.text import HAN_CHAR
 # Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
 _ZH_LEXICON = {
     "喜欢": 2,
+    "喜爱": 2,
     "很好": 2,
     "不错": 1.5,
     "好吃": 2,

@@ -101,3 +101,39 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         s2, e2 = s + stripped_left, e - stripped_right
         out.extend((a + offset, b + offset) for a, b in windows(text, s2, e2))
     return out
+
+
+LONG_CHINESE = 50
+"""A Chinese sentence longer than this (in characters) is read a clause group at a time: Chinese
+writing runs several points on with commas (一逗到底), and a restaurant review's "位于香莲里那边的
+别墅区里，还没进去看到外面的摆设就喜爱的不得了，外面露台摆了几张咖啡桌，里面的装修有古典之美。"
+is a location, a delight and the decor in one sentence."""
+CHINESE_PIECE = 15
+"""The least characters of a clause group (shorter clauses join their neighbour)."""
+_CLAUSE_END = re.compile(r"[，,；;]")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] as one span, or, for a long Chinese sentence, as groups of its clauses
+    (cut after a comma, each at least CHINESE_PIECE characters), trimmed of spaces."""
+    said = text[start:end]
+    if end - start <= LONG_CHINESE or len(_HAN_CHAR.findall(said)) * 2 < len(said):
+        return [(start, end)]
+    cuts = [start + m.end() for m in _CLAUSE_END.finditer(said)]
+    pieces: list[tuple[int, int]] = []
+    begin = start
+    for cut in cuts:
+        if cut - begin >= CHINESE_PIECE and end - cut >= CHINESE_PIECE:
+            pieces.append((begin, cut))
+            begin = cut
+    pieces.append((begin, end))
+    out = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out

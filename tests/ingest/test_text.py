@@ -8,7 +8,7 @@ import pytest
 from ingest.decoding import decode_bytes
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
-from ingest.sentences import MAX_SENTENCE_CHARS, sentence_spans
+from ingest.sentences import LONG_CHINESE, MAX_SENTENCE_CHARS, clause_spans, sentence_spans
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -266,3 +266,19 @@ def test_a_short_english_review_of_noes_is_english():
         == "en"
     )
     assert detect_language("El pedido no llegó a tiempo y nadie me llamó.") == "es"
+
+
+def test_a_long_chinese_sentence_is_read_a_clause_group_at_a_time() -> None:
+    """A restaurant review runs a location, a delight and the decor on with commas."""
+    text = (
+        "位于香莲里那边的别墅区里，还没进去看到外面的摆设就喜爱的不得了，"
+        "外面露台摆了几张咖啡桌，里面的装修有古典之美。"
+    )
+    pieces = [text[a:b] for a, b in clause_spans(text, 0, len(text))]
+    assert "".join(pieces) == text and len(pieces) >= 2
+    assert all(len(p) >= 15 for p in pieces)
+    short = "服务员态度很好，上菜也快。"
+    assert clause_spans(short, 0, len(short)) == [(0, len(short))]
+    english = "The room was fine, the staff were kind, " * 3
+    assert len(english) > LONG_CHINESE
+    assert clause_spans(english, 0, len(english)) == [(0, len(english))]
