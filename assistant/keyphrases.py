@@ -294,7 +294,9 @@ PRAISE = re.compile(
     r"\b(?:easy|easier|fast|quick\w*|tasty|delicious|great|lovely|nice|helpful|kind|good|"
     r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|works|saved|fine|brilliant|"
     r"perfect|impressed|relief|fair|excellent|amazing|awesome|fantastic|wonderful|best|"
-    r"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous)\b"
+    r"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous|"
+    # what made up for it: "Box was late but the courier apologised", "so at least we got it"
+    r"apologi[sz]\w*|at least|luckily|thankfully|fortunately)\b"
     r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值"
     r"|厉害|有条理|实用|上手|顺利",
     re.IGNORECASE,

@@ -396,3 +396,14 @@ def test_a_chinese_title_is_not_made_of_adverbs_the_quotes_share():
     ]
     title, _ = cluster_titles([buffering, stalling], [True, True], chinese_map=True)
     assert title is not None and not title.startswith(("好不容易", "有时候")), title
+
+
+def test_what_made_up_for_a_problem_does_not_title_it():
+    """The sample's late-delivery pain theme was titled "Courier apologised"."""
+    late = [
+        "The box came at midnight and the courier apologised.",
+        "The courier apologised twice.",
+        "The box came at midnight, again.",
+    ]
+    [title] = cluster_titles([late], [True])
+    assert title == "Box came at midnight"
