@@ -91,11 +91,11 @@ def participant_units(stored: Sequence[StoredSource], redact: Callable[[str], st
     """Every substantial participant sentence of the given sources, in source order."""
     units = []
     for item in stored:
+        # a review's run-on sentence lists points; an interview's tells one story
+        listed = item.source.kind is not SourceKind.interview
         for turn, question in participant_turns(item.source):
             body = item.original[turn.char_start : turn.char_end]
             for sentence in sentence_spans(body, turn.char_start):
-                # a review's run-on sentence lists points; an interview's tells one story
-                listed = item.source.kind is not SourceKind.interview
                 pieces = clause_spans(item.original, *sentence) if listed else [sentence]
                 for start, end in pieces:
                     text = redact(item.original[start:end])

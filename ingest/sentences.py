@@ -2,6 +2,8 @@
 
 import re
 
+from journey.text import han_count
+
 # A sentence ends at . ! ? … (and their full-width forms) followed by space/end, or at 。！？ alone.
 # A run of marks is tried from its first mark only (the lookbehinds), so a 5 MB line of dots
 # is one attempt, not one per dot.
@@ -111,14 +113,13 @@ is a location, a delight and the decor in one sentence."""
 CHINESE_PIECE = 15
 """The least characters of a clause group (shorter clauses join their neighbour)."""
 _CLAUSE_END = re.compile(r"[，,；;]")
-_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """text[start:end] as one span, or, for a long Chinese sentence, as groups of its clauses
     (cut after a comma, each at least CHINESE_PIECE characters), trimmed of spaces."""
     said = text[start:end]
-    if end - start <= LONG_CHINESE or len(_HAN_CHAR.findall(said)) * 2 < len(said):
+    if end - start <= LONG_CHINESE or han_count(said) * 2 < len(said):
         return [(start, end)]
     cuts = [start + m.end() for m in _CLAUSE_END.finditer(said)]
     pieces: list[tuple[int, int]] = []
