@@ -148,6 +148,7 @@ class Gatherer:
         ]
         probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
+        self._zh_probes = [w for q in NULL_QUESTIONS["zh"] for w in chinese_subject(q)]
 
     def gather(
         self, question: str, f: Filters, lang: Lang | None = None, why: bool = False
@@ -188,6 +189,7 @@ class Gatherer:
             set(tokens(self.map.project.replace("-", " ").replace("_", " "))) | self.retriever.names
         )
         subject = [t for t in self.reader.subject(question, f) if _bare(t) not in own]
+        named = self._in_their_words(question, subject)  # as the findings' titles word it
         bar = self.bar(lang)
         bm25 = self.retriever.bm25
         if subject:
@@ -208,7 +210,7 @@ class Gatherer:
                 said = best > bar + margin and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
                 return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
-            findings = self._matching(question, vector, f, above=bar, subject=subject)
+            findings = self._matching(question, vector, f, above=bar, subject=named)
             words = set(subject)
             # never padded: a quote is cited only if it uses the subject's words or beats chance
             # (across languages, where chance is measured too roughly, if it holds words meaning
@@ -292,7 +294,7 @@ class Gatherer:
             # patients most about booking an appointment?" cited "Never any appointments
             # available" but named no finding (its theme's title and first quotes were further
             # from the question than the bar)
-            findings = self._matching(question, vector, f, bar, subject, cited=quotes)
+            findings = self._matching(question, vector, f, bar, named, cited=quotes)
         if not (findings or quotes):
             return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         against = None
@@ -753,6 +755,19 @@ class Gatherer:
             ],
             dtype=np.float32,
         )
+
+    def _in_their_words(self, question: str, subject: list[str]) -> list[str]:
+        """The subject in the words the findings are named in: a Chinese question over a study
+        written in another language names its themes by the words that mean its own (配送 ->
+        delivery). "大家对配送有什么不满" over the sample had listed no theme at all, while
+        "What frustrates people about delivery?" led with its 14- and 10-participant ones."""
+        if not subject or not CJK.search(question) or self.retriever.chinese:
+            return subject
+        vocabulary = sorted({w for words in self._finding_words for w in words if w.isascii()})
+        # the closest word for each (配送 means delivery and courier; a theme naming either is on
+        # it, and the subject's words are all to be named)
+        meant = self._glossary.meaning(subject, vocabulary, self._zh_probes)
+        return [words[0] if words else word for word, words in zip(subject, meant, strict=True)]
 
     def _matching(
         self,

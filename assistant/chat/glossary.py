@@ -48,14 +48,22 @@ class Glossary:
         """For each word, the passages (of `passages`) that hold a Chinese word meaning it: one
         closer to it than chance is to the probe words among the same passages' words."""
         vocabulary = sorted(set().union(*(self.words(i) for i in passages)))
-        if not vocabulary or not words:
-            return [set() for _ in words]
+        meaning = self.meaning(words, vocabulary, self._probes)
+        return [{i for i in passages if set(meant) & self.words(i)} for meant in meaning]
+
+    def meaning(
+        self, words: Sequence[str], vocabulary: Sequence[str], probes: Sequence[str]
+    ) -> list[list[str]]:
+        """For each word, the words of `vocabulary` that mean it, closest first: closer to it
+        than chance is to the `probes` (words of questions on nothing the study holds) among
+        the same words."""
+        if not vocabulary or not words or not probes:
+            return [[] for _ in words]
         matrix = self._embedded(vocabulary).T
-        chance = (self._embedded(self._probes) @ matrix).max(axis=1)
+        chance = (self._embedded(probes) @ matrix).max(axis=1)
         median = float(np.median(chance))
         bar = median + CHANCE_SPREADS * 1.4826 * float(np.median(np.abs(chance - median)))
-        meaning = [
-            {vocabulary[j] for j in np.flatnonzero(row > bar)}
+        return [
+            [vocabulary[j] for j in np.argsort(-row, kind="stable") if row[j] > bar]
             for row in self._embedded(words) @ matrix
         ]
-        return [{i for i in passages if meant & self.words(i)} for meant in meaning]

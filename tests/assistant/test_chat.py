@@ -96,6 +96,18 @@ def test_a_chinese_question_names_an_english_maps_bundled_stage_in_chinese(chat:
     assert not any(re.search(r"[A-Za-z]{3,}", f) for f in answer.follow_ups[1:])
 
 
+def test_a_chinese_question_names_the_english_themes_an_english_one_would(chat: Chat):
+    """ "大家对配送有什么不满" over the (mostly English) sample named no theme at all, while
+    "What frustrates people about delivery?" led with its widest delivery themes."""
+    english = chat.ask("What frustrates people about delivery?")
+    chinese = chat.ask("大家对配送有什么不满？")
+    pains = [p.title for s in chat.map.stages for p in s.pain_points]
+    named = [t for t in pains if t in english.answer]
+    assert named and named[0] in chinese.answer
+    assert "痛点" in chinese.answer and "pain point" not in chinese.answer
+    _assert_grounded(chat.workspace, chinese.citations)
+
+
 def test_a_question_about_frustrations_never_quotes_praise(chat: Chat):
     answer = chat.ask("用户对配送有什么不满？")
     assert answer.citations
