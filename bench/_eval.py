@@ -236,8 +236,6 @@ class AbsaReviews:
     """(review id, text): the review's sentences joined by a space."""
     opinions: dict[str, list[tuple[str, str]]]
     """`rid@start` of a sentence -> its (category, polarity) opinions."""
-    said: dict[str, str]
-    """`rid@start` -> the sentence."""
     _starts: dict[str, list[int]] = field(default_factory=dict)
 
     def sentence_of(self, review: str, at: int) -> str:
@@ -250,7 +248,7 @@ def absa_reviews(path: Path) -> AbsaReviews:
     """Read a SemEval 2015/2016 ABSA file (`<Review rid><sentence><text><Opinion ...>`)."""
     import xml.etree.ElementTree as ET
 
-    out = AbsaReviews([], {}, {})
+    out = AbsaReviews([], {})
     for review in ET.parse(path).iter("Review"):
         rid, text = str(review.get("rid")), ""
         for sentence in review.iter("sentence"):
@@ -260,7 +258,6 @@ def absa_reviews(path: Path) -> AbsaReviews:
             text += (" " if text else "") + said
             at = len(text) - len(said)
             out._starts.setdefault(rid, []).append(at)
-            out.said[f"{rid}@{at}"] = said
             out.opinions[f"{rid}@{at}"] = [
                 (str(o.get("category")), str(o.get("polarity"))) for o in sentence.iter("Opinion")
             ]

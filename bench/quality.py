@@ -483,13 +483,13 @@ def run_asap() -> dict[str, float]:
 def run_reviews(model: UsemEmbedder) -> dict[str, float]:
     """Sentence readings in whole English reviews against SemEval's sentence polarity."""
     from bench._eval import LAPTOPS, RESTAURANTS_2015, absa_reviews
-    from bench.themes import _map_of_reviews, review_id, segments
+    from bench.themes import map_of_reviews, review_id, segments
 
     print("== (d) English review sentences (SemEval 2015): praise read as complaint and back ==")
     out: dict[str, float] = {}
     for name, path in (("laptops", LAPTOPS), ("restaurants", RESTAURANTS_2015)):
         reviews = absa_reviews(path)
-        m, _ = _map_of_reviews(model, reviews.rows, name)
+        m, _ = map_of_reviews(model, reviews.rows, name)
         read: dict[str, str] = {}
         for segment in segments(m):
             at = reviews.sentence_of(review_id(segment), int(str(segment["char_start"])))

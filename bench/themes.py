@@ -210,7 +210,7 @@ def touchpoint_table(m: JourneyMap) -> float:
     return share
 
 
-def _map_of_reviews(
+def map_of_reviews(
     model: UsemEmbedder, rows: Sequence[tuple[str, str]], project: str
 ) -> tuple[JourneyMap, float]:
     with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
@@ -229,7 +229,7 @@ def _map_of_reviews(
 def run_airline(model: UsemEmbedder, n: int, seed: int) -> Scores:
     tweets, eligible = negative_tweets(n, seed)
     print(f"== airline: {len(tweets)} of {eligible} negative tweets with a reason (seed {seed}) ==")
-    m, seconds = _map_of_reviews(model, [(t.id, t.text) for t in tweets], "airline")
+    m, seconds = map_of_reviews(model, [(t.id, t.text) for t in tweets], "airline")
     label_of = {t.id: t.reason for t in tweets}
     scores = score_labels(m, label_of, "airline")
     scores.covered, scores.spread = top_table(m, label_of)
@@ -251,7 +251,7 @@ def run_cfpb(model: UsemEmbedder) -> Scores:
         ]
     issues = Counter(c[2] for c in complaints)
     print(f"== CFPB: {len(complaints)} complaints, {len(issues)} issues ==")
-    m, seconds = _map_of_reviews(model, [(c[0], c[1]) for c in complaints], "cfpb")
+    m, seconds = map_of_reviews(model, [(c[0], c[1]) for c in complaints], "cfpb")
     scores = score_labels(m, {c[0]: c[2] for c in complaints}, "cfpb")
     top_table(m, {c[0]: c[2] for c in complaints})
     scores.stage_harmonic = stage_table(m, {c[0]: c[2] for c in complaints})
@@ -271,7 +271,7 @@ def run_restaurants(model: UsemEmbedder, n: int = 600) -> dict[str, object]:
             rows.append((str(sentence.get("id")), str(sentence.findtext("text")), categories.pop()))
     rows = rows[:n]
     print(f"== restaurants (SemEval 2014): {len(rows)} single-category sentences ==")
-    m, seconds = _map_of_reviews(model, [(r[0], r[1]) for r in rows], "restaurants")
+    m, seconds = map_of_reviews(model, [(r[0], r[1]) for r in rows], "restaurants")
     label_of = {r[0]: str(r[2]) for r in rows}
     kinds = ("pain_point", "delight", "need", "action")
     harmonic = stage_table(m, label_of, kinds)
@@ -286,7 +286,7 @@ def run_asap(model: UsemEmbedder) -> dict[str, object]:
     with ASAP.open(encoding="utf-8-sig", newline="") as f:
         rows = [(r["index"], r["reviewbody"]) for r in csv.DictReader(f)]
     print(f"== ASAP (Chinese restaurant reviews): {len(rows)} reviews ==")
-    m, seconds = _map_of_reviews(model, rows, "asap")
+    m, seconds = map_of_reviews(model, rows, "asap")
     print(f"\n  stages: {m.generator.settings.get('stages')}")
     spread = Counter(str(s["stage"]) for s in segments(m))
     for stage in m.stages:
@@ -315,7 +315,7 @@ def run_laptops(model: UsemEmbedder) -> dict[str, object]:
         return reviews.sentence_of(review_id(segment), int(str(segment["char_start"])))
 
     print(f"== laptops (SemEval 2015): {len(rows)} reviews, {len(label_of)} one-aspect sentences")
-    m, seconds = _map_of_reviews(model, rows, "laptops")
+    m, seconds = map_of_reviews(model, rows, "laptops")
     scores = score_labels(m, label_of, "laptops", sentence_of)
     top_table(m, label_of, sentence_of)
     labelled = [s for s in segments(m) if s["kind"] == "pain_point" and sentence_of(s) in label_of]

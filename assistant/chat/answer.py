@@ -149,6 +149,9 @@ class Gatherer:
         probes = [w for q in NULL_QUESTIONS["en"] for w in as_written(q, topic(q))]
         self._glossary = Glossary(retriever.workspace.embedder, retriever.texts, probes)
         self._zh_probes = [w for q in NULL_QUESTIONS["zh"] for w in chinese_subject(q)]
+        self._finding_vocabulary = sorted(
+            {w for ws in self._finding_words for w in ws if w.isascii()}
+        )
 
     def gather(
         self, question: str, f: Filters, lang: Lang | None = None, why: bool = False
@@ -763,10 +766,9 @@ class Gatherer:
         "What frustrates people about delivery?" led with its 14- and 10-participant ones."""
         if not subject or not CJK.search(question) or self.retriever.chinese:
             return subject
-        vocabulary = sorted({w for words in self._finding_words for w in words if w.isascii()})
         # the closest word for each (配送 means delivery and courier; a theme naming either is on
         # it, and the subject's words are all to be named)
-        meant = self._glossary.meaning(subject, vocabulary, self._zh_probes)
+        meant = self._glossary.meaning(subject, self._finding_vocabulary, self._zh_probes)
         return [words[0] if words else word for word, words in zip(subject, meant, strict=True)]
 
     def _matching(
