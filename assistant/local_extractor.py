@@ -99,6 +99,11 @@ def read_sentence(
     # ("Two working parents, three kids.") are background, praised only if they lean so.
     if context > 0 and polarity <= 0 and not positive:
         context = 0.0
+        # nor are they its complaint by the seeds' lean alone, which reads topic as much as
+        # tone: "Our driver … carries the box up three flights of stairs" (five stars for
+        # him) was a pain point
+        if polarity == 0 and not (difficulty or confusion):
+            seed = max(seed, 0.0)
     told = context < 0 and polarity >= 0 and not (difficulty or confusion)
     if told and (long_review or cues.ACTION.search(text.strip())):
         context = 0.0

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.extractor import without_handles
 from journey.text import HAN_CHAR
+from journey.zh import word_bounds
 
 # Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
 _ZH_LEXICON = {
@@ -474,6 +475,10 @@ _ZH_CONTRAST = re.compile(r"但是|可是|不过|只是|然而|但(?!凡)")
 """A turn in a Chinese sentence (老师是不错，但是换得太频繁了): what follows it weighs more."""
 
 
+_ZH_CONTENT = re.compile(r"[\u4e00-\u9fff]{3}")
+"""Words enough after a turn to be a point of their own (分量少; not 但很香's lone adjective)."""
+
+
 _ZH_THEN_NOW = re.compile(r"(?:以前|之前|原来|本来|曾经).+?(现在|如今|后来)")
 """Then and now: 以前真的很喜欢这个app，现在已经开始用别家了 is about now."""
 
@@ -491,6 +496,11 @@ def _chinese(text: str) -> float:
         )
         if before * after < 0:  # conceded, then taken back (or the reverse): as VADER weighs "but"
             return max(-1.0, min(1.0, (0.5 * before + 1.5 * after) / 4))
+        if before > 0 and not after and _ZH_CONTENT.search(text[turns[-1].end() :]):
+            # praise conceded before a turn to words the lexicon cannot read (价格便宜，但是分量
+            # 少; 看起来很便宜，但一周到底要花多少钱，要自己算): the point is what follows the
+            # turn, so the praise is no reading of the sentence
+            return 0.0
     return max(-1.0, min(1.0, _chinese_score(text) / 4))
 
 
@@ -508,9 +518,17 @@ def _chinese_score(text: str) -> float:
     for pattern, weight in ((_ZH_NO_NEED, 1.5), (_ZH_TRIPS, -1.5)):
         score += weight * len(pattern.findall(text))
         text = pattern.sub(lambda m: "　" * len(m.group()), text)
+    bounds: frozenset[int] | None = None
     for word in sorted(_ZH_LEXICON, key=len, reverse=True):
         start = 0
         while (at := text.find(word, start)) >= 0:
+            if bounds is None:
+                bounds = word_bounds(text)
+            end = at + len(word)
+            if at not in bounds and end not in bounds and any(at < b < end for b in bounds):
+                # it straddles two words: 一周到底 is 一周 / 到底, not 周到 "thoughtful"
+                start = at + 1
+                continue
             weight = _ZH_LEXICON[word]
             # a negation just before the word or one character before it: 不清楚, 没写清楚,
             # 不太方便 (not 没想到很好吃: "didn't expect it to be good")

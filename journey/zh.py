@@ -31,6 +31,15 @@ def chinese_words(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
 
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets in `text` where jieba's words start or end (0 and len(text) among them)."""
+    bounds, at = {0}, 0
+    for word in _jieba().lcut(text):
+        at += len(word)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
 def tagged_words(text: str) -> list[tuple[str, str]]:
     """(word, part of speech) of Chinese text: jieba's tags (n noun, v verb, nr person name…)."""
     _jieba()  # its dictionary and quiet logging, once

@@ -307,6 +307,13 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         # were a delight)
         ("老师是不错，但是换得太频繁了。", "pain_point"),
         ("味道很好，但是停车不方便。", "pain_point"),
+        # praise conceded before a turn to words no lexicon reads is no delight (the sample's
+        # "看起来很便宜，但一周到底要花多少钱" was a delight theme's quote), and a lexicon word
+        # is read only where it is a word (一周到底 is 一周 / 到底, not 周到 "thoughtful")
+        ("价格便宜，但是分量少。", "neutral"),
+        ("页面上的价格看起来很便宜，但一周到底要花多少钱，要自己算。", "neutral"),
+        ("服务很周到。", "delight"),
+        ("脆脆的，但是很香，很好吃。", "delight"),
         # a lag said to be rare is no complaint
         ("网络还行，偶尔卡一下，不算严重。", "neutral"),
         ("上课的时候经常卡顿，画面定住。", "pain_point"),
@@ -697,6 +704,13 @@ def test_a_five_star_review_lifts_only_sentences_that_lean_positive():
     assert read_sentence(fact, context=1.0).kind is ObservationKind.neutral
     assert read_sentence(fact, context=-1.0).kind is ObservationKind.pain_point
     assert read_sentence("The recipes are good.", context=1.0).kind is ObservationKind.delight
+    # nor does the seeds' lean make its plain facts a complaint: the sample's five-star review
+    # of a courier was a pain point
+    driver = "Our driver carries the box up three flights of stairs."
+    assert read_sentence(driver, context=1.0, seed=-1.0).kind is ObservationKind.neutral
+    assert read_sentence(driver, context=0.0, seed=-1.0).kind is ObservationKind.pain_point
+    late = "The box came two days late."
+    assert read_sentence(late, context=1.0, seed=-1.0).kind is ObservationKind.pain_point
 
 
 @pytest.mark.parametrize(
