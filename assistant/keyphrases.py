@@ -31,6 +31,8 @@ _STOPWORD_TEXT = """
     something anything everything everyone someone people thing stuff right sure probably
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
+    would've could've should've might've must've it'll that'll that'd it'd there'd who's
+    he's she's here's how's where's
 """
 # Feelings and intensifiers say how, not what: they make poor names for a cluster.
 _FEELING_TEXT = """
@@ -594,6 +596,13 @@ def cluster_titles(
             taken.add(title.casefold())
         titles.append(title)
     return titles
+
+
+def own_clause(quote: str) -> str | None:
+    """A lone quote's first clause that could title it, shared words or not: one person's
+    "Didn't know what to do with them" says more than "Other comments"."""
+    clauses = _clauses(quote)
+    return _capitalise(clauses[0]) if clauses else None
 
 
 def _capitalise(text: str) -> str:

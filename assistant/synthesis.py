@@ -12,6 +12,7 @@ from assistant.keyphrases import (
     cluster_keyphrases,
     cluster_titles,
     is_chinese,
+    own_clause,
     said_alike,
     word_cohesion,
 )
@@ -122,11 +123,20 @@ def _slug(text: str, order: Sequence[str]) -> str:
     return f"stage-{list(order).index(text) + 1}" if text in order else "stage"
 
 
-def _title(title: str | None, phrases: list[str], touchpoint: str | None, chinese: bool) -> str:
-    """The theme's own short clause (`cluster_titles`); failing that, what it is about: its
-    distinctive phrases, or its touchpoint; never a lone word."""
+def _title(
+    title: str | None,
+    phrases: list[str],
+    touchpoint: str | None,
+    chinese: bool,
+    lone: str | None = None,
+) -> str:
+    """The theme's own short clause (`cluster_titles`); for one participant's quote `lone`, its
+    own first clause; failing that, what it is about: its distinctive phrases, or its
+    touchpoint; never a lone word."""
     if title:
         return title
+    if lone is not None and (clause := own_clause(lone)):
+        return clause
     labels = labels_for("zh" if chinese else "en")  # the language of the theme's own words
     # a touchpoint by its name in that language (关于phone support的反馈 in a Chinese map)
     about = phrases[0] if phrases else labels.touchpoint(touchpoint) if touchpoint else ""
@@ -184,7 +194,13 @@ def _finding(
     also_in = _also_in(group, observations, home)
     return cls(
         id=finding_id,
-        title=_title(title, keys, top_touchpoint, chinese),
+        title=_title(
+            title,
+            keys,
+            top_touchpoint,
+            chinese,
+            observations[typical[0]].evidence.quote if len(people) == 1 else None,
+        ),
         description=_describe(len(people), total_participants, home, also_in),
         severity=round(theme_severity(group, observations)),
         participants=len(people),

@@ -59,6 +59,17 @@ def test_a_theme_without_a_usable_clause_is_named_by_what_it_is_about_never_a_lo
     assert _title("Chat is slow", ["chat"], "support chat", chinese=False) == "Chat is slow"
 
 
+def test_one_persons_quote_is_titled_by_its_own_clause_when_it_shares_no_words():
+    # the sample's single mentions were "Other comments" and "Comments on job that would've"
+    lone = "I didn't know what to do with them."
+    assert _title(None, [], None, chinese=False, lone=lone) == "Didn't know what to do with them"
+    office = "With an office job that would've been a real problem."
+    assert _title(None, ["office job"], None, chinese=False, lone=office) == (
+        "Comments on office job"
+    )
+    assert _title(None, [], None, chinese=False, lone="Android 15, Pixel.") == "Other comments"
+
+
 def _pain(quote: str, who: str) -> Observation:
     return Observation(
         kind=ObservationKind.pain_point,
