@@ -791,21 +791,22 @@ class Gatherer:
         naming: set[str] = set()  # findings that name the subject: on it, however far
         for i in np.argsort(-scores, kind="stable"):
             stage, finding = self._findings[int(i)]
-            if scores[i] < above:
-                break
-            # one that names the subject in its title or main touchpoint need only beat chance (a
-            # ten-person "Ten minutes on hold" of the customer-support touchpoint was left out
-            # of "What frustrates people about customer support?": its quotes never say
-            # "support"); others need FINDING_ABOVE
+            # one that names the subject in its title, main touchpoint or stage is on it however
+            # far its words are in meaning (a ten-person "Ten minutes on hold" of the
+            # customer-support touchpoint was left out of "What frustrates people about
+            # customer support?": its quotes never say "support"; "Chat is a bot that loops
+            # forever" of "What do people say about support?"); others need FINDING_ABOVE. Of
+            # one participant, only what is near the question ("What did P4 say about
+            # support?" is answered by what P4 said there, not by each theme P4 is in)
             core = bool(subject and overlap[i] > 0 and self._finding_core[i] & set(subject))
-            if scores[i] < FINDING_ABOVE and not core:
+            if scores[i] < (above if core and f.participant else FINDING_ABOVE) and not (
+                core and not f.participant
+            ):
                 continue
             if self._fits(stage, finding, f):
                 out.append((float(scores[i]), stage, finding))
                 if core:
                     naming.add(finding.id)
-            if len(out) == 2 * ANSWERED:
-                break
         if not out:
             return []
         # As relevant as the best (within a keyword's worth): the widest felt first, so a
@@ -814,7 +815,15 @@ class Gatherer:
         # under "and the courier?", beside "Courier was really nice").
         best = out[0][0]
         out = [x for x in out if x[0] >= best - 2 * KEYWORD_BONUS or x[2].id in naming]
-        out.sort(key=lambda x: (x[0] < best - KEYWORD_BONUS, -x[2].participants, -x[0]))
+        # those on the subject, the widest first: "Support is impossible to reach" (3 people,
+        # "support" in its title) had led "What do people say about support?" over ten on hold
+        out.sort(
+            key=lambda x: (
+                x[0] < best - KEYWORD_BONUS and x[2].id not in naming,
+                -x[2].participants,
+                -x[0],
+            )
+        )
         return [(stage, finding) for _, stage, finding in out[:ANSWERED]]
 
     def _top_findings(self, f: Filters) -> list[tuple[str, Finding]]:

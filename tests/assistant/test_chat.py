@@ -108,6 +108,25 @@ def test_a_chinese_question_names_the_english_themes_an_english_one_would(chat: 
     _assert_grounded(chat.workspace, chinese.citations)
 
 
+def test_a_subject_question_leads_with_the_widest_themes_on_it(chat: Chat):
+    """'What do people say about support?' led with "Support is impossible to reach" (3
+    people, "support" in its title) and left out the bot that loops (its quotes never say
+    "support"), while ten people had waited on hold."""
+    answer = chat.ask("What do people say about support?")
+    support = [  # of the Support stage, naming support in their title or touchpoints
+        f
+        for s in chat.map.stages
+        if s.name == "Support"
+        for f in (*s.pain_points, *s.delights)
+        if "support" in " ".join([f.title, *f.touchpoints]).lower()
+    ]
+    by_id = {f.id: f for f in support}
+    assert answer.findings and all(i in by_id for i in answer.findings)
+    reach = [by_id[i].participants for i in answer.findings]
+    assert reach == sorted(reach, reverse=True)
+    assert reach[0] == max(f.participants for f in support)
+
+
 def test_a_question_about_frustrations_never_quotes_praise(chat: Chat):
     answer = chat.ask("用户对配送有什么不满？")
     assert answer.citations
