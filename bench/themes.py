@@ -35,9 +35,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sklearn.metrics import normalized_mutual_info_score
+import numpy as np
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from assistant.mapping import build_map
+from assistant.mapping import build_map, extract_observations
+from assistant.synthesis import theme_groups
 from bench._eval import (
     EVAL_DATA,
     LAPTOPS,
@@ -50,7 +52,7 @@ from bench._eval import (
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, find_files
 from journey.render import render
-from journey.schema import Finding, JourneyMap
+from journey.schema import Finding, JourneyMap, Observation, ObservationKind
 from journey.source import SourceKind
 
 CFPB = EVAL_DATA / "cfpb_complaints_sample/complaints_with_narratives.csv"
@@ -402,6 +404,51 @@ def planted_label(segment: Segment, themes: Sequence[Planted]) -> str | None:
     return best
 
 
+DRAWS = 30
+
+
+def drop_one_stability(
+    observations: Sequence[Observation], vectors: np.ndarray, draws: int = DRAWS
+) -> dict[str, float]:
+    """How far the pain themes move when one pain quote is left out: the adjusted Rand index
+    of the other quotes' themes against the full study's (1 = unmoved), over `draws` quotes
+    drawn at random (seeded). A researcher adding one interview should not see themes jump."""
+
+    def pains(keep: list[int]) -> dict[int, int]:
+        label: dict[int, int] = {}
+        for t, group in enumerate(theme_groups([observations[i] for i in keep], vectors[keep])):
+            for j in group:
+                if observations[keep[j]].kind is ObservationKind.pain_point:
+                    label[keep[j]] = t
+        return label
+
+    every = list(range(len(observations)))
+    full = pains(every)
+    pain_rows = [i for i in every if observations[i].kind is ObservationKind.pain_point]
+    rng = np.random.default_rng(0)
+    scores = []
+    for r in rng.choice(pain_rows, size=min(draws, len(pain_rows)), replace=False).tolist():
+        keep = [i for i in every if i != r]
+        moved = pains(keep)
+        rows = [i for i in pain_rows if i != r]
+        scores.append(
+            adjusted_rand_score(
+                [full.get(i, -1 - i) for i in rows], [moved.get(i, -1 - i) for i in rows]
+            )
+        )
+    out = {
+        "mean": float(np.mean(scores)),
+        "min": float(np.min(scores)),
+        "moved": float(np.mean(np.array(scores) < 0.95)),
+    }
+    print(
+        f"drop-one stability of the pain themes ({len(scores)} quotes left out one at a time): "
+        f"mean ARI {out['mean']:.3f}, min {out['min']:.3f}, share of draws moving the themes "
+        f"(ARI < 0.95) {out['moved']:.2f}"
+    )
+    return out
+
+
 def run_sample(model: UsemEmbedder) -> dict[str, object]:
     themes, small_talk = planted_themes()
     print(f"== sample study (samples/freshbox): {len(themes)} planted themes ==")
@@ -411,6 +458,8 @@ def run_sample(model: UsemEmbedder) -> dict[str, object]:
         start = time.perf_counter()
         m = build_map(ws, "freshbox")
         seconds = time.perf_counter() - start
+        ex = extract_observations(ws, "freshbox")
+        stability = drop_one_stability(ex.observations, ex.vectors)
     rows = segments(m)
     touchpoint_table(m)
     by_theme: defaultdict[str, list[Segment]] = defaultdict(list)
@@ -482,7 +531,13 @@ def run_sample(model: UsemEmbedder) -> dict[str, object]:
         f"headline pain points {pains}, pain points mentioned once {once}; "
         f"build_map {seconds:.1f} s\n"
     )
-    return {"right": right, "of": len(themes), "top5": top5, "small_talk": len(talk)}
+    return {
+        "right": right,
+        "of": len(themes),
+        "top5": top5,
+        "small_talk": len(talk),
+        "stability": stability["mean"],
+    }
 
 
 def _verdict(ok: bool) -> str:
@@ -549,7 +604,8 @@ def main() -> None:
     if isinstance(sample, dict):
         print(
             f"  sample   planted themes right {sample['right']}/{sample['of']}; top 5 = the 5 "
-            f"widest planted pains: {sample['top5']}; small-talk findings {sample['small_talk']}"
+            f"widest planted pains: {sample['top5']}; small-talk findings {sample['small_talk']}; "
+            f"drop-one stability (mean ARI) {sample['stability']:.3f}"
         )
     print(f"elapsed {time.perf_counter() - began:.0f} s")
 
