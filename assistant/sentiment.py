@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.extractor import without_handles
-from journey.text import HAN_CHAR
+from journey.text import HAN, HAN_CHAR
 from journey.zh import word_bounds
 
 # Our own Chinese sentiment lexicon (written for journeymap): word -> weight in -3..+3.
@@ -475,7 +475,7 @@ _ZH_CONTRAST = re.compile(r"但是|可是|不过|只是|然而|但(?!凡)")
 """A turn in a Chinese sentence (老师是不错，但是换得太频繁了): what follows it weighs more."""
 
 
-_ZH_CONTENT = re.compile(r"[\u4e00-\u9fff]{3}")
+_ZH_CONTENT = re.compile(rf"[{HAN}]{{3}}")
 """Words enough after a turn to be a point of their own (分量少; not 但很香's lone adjective)."""
 
 

@@ -799,9 +799,7 @@ class Gatherer:
             # one participant, only what is near the question ("What did P4 say about
             # support?" is answered by what P4 said there, not by each theme P4 is in)
             core = bool(subject and overlap[i] > 0 and self._finding_core[i] & set(subject))
-            if scores[i] < (above if core and f.participant else FINDING_ABOVE) and not (
-                core and not f.participant
-            ):
+            if not (core and not f.participant) and scores[i] < (above if core else FINDING_ABOVE):
                 continue
             if self._fits(stage, finding, f):
                 out.append((float(scores[i]), stage, finding))
