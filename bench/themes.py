@@ -414,23 +414,19 @@ def drop_one_stability(
     of the other quotes' themes against the full study's (1 = unmoved), over `draws` quotes
     drawn at random (seeded). A researcher adding one interview should not see themes jump."""
 
-    def pains(keep: list[int]) -> dict[int, int]:
-        label: dict[int, int] = {}
-        for t, group in enumerate(theme_groups([observations[i] for i in keep], vectors[keep])):
-            for j in group:
-                if observations[keep[j]].kind is ObservationKind.pain_point:
-                    label[keep[j]] = t
-        return label
+    # only the pain quotes: theme_groups groups each kind on its own
+    pain_rows = [i for i, o in enumerate(observations) if o.kind is ObservationKind.pain_point]
 
-    every = list(range(len(observations)))
-    full = pains(every)
-    pain_rows = [i for i in every if observations[i].kind is ObservationKind.pain_point]
+    def themes(keep: list[int]) -> dict[int, int]:
+        grouped = theme_groups([observations[i] for i in keep], vectors[keep])
+        return {keep[j]: t for t, group in enumerate(grouped) for j in group}
+
+    full = themes(pain_rows)
     rng = np.random.default_rng(0)
     scores = []
     for r in rng.choice(pain_rows, size=min(draws, len(pain_rows)), replace=False).tolist():
-        keep = [i for i in every if i != r]
-        moved = pains(keep)
         rows = [i for i in pain_rows if i != r]
+        moved = themes(rows)
         scores.append(
             adjusted_rand_score(
                 [full.get(i, -1 - i) for i in rows], [moved.get(i, -1 - i) for i in rows]
