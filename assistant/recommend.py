@@ -21,6 +21,7 @@ _EFFORT: dict[str, int] = {
     "waiting": 4,
     "fulfilment": 4,
     "intrusive": 2,
+    "waste": 3,
     "other": 3,
 }
 

@@ -901,6 +901,7 @@ EN = Labels(
         "waiting": "Cut the wait and say how long it will be",
         "fulfilment": "Get it right where it is prepared, before it reaches people",
         "intrusive": "Interrupt less: fewer pop-ups, calls and offers, and a way to opt out",
+        "waste": "Cut the waste: less packaging, and an easy way to return or recycle it",
         "other": "Look into it with the people who raised it",
     },
     scoring_text=RECOMMENDATION_SCORING,
@@ -1084,12 +1085,14 @@ ZH = Labels(
         "waiting": "缩短等待并告知还要多久",
         "fulfilment": "在准备和交付的环节把好关",
         "intrusive": "减少打扰：少弹窗、少推销电话和推送，并让用户可以关闭",
+        "waste": "减少浪费：少用包装，并提供方便的回收或退还方式",
         "other": "与反馈的用户一起排查",
     },
     scoring_text=(
         "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
         "投入 1-5 按问题类型估计（表述不清 1；难以找到、隐性费用、缺少功能、过度打扰 2；"
-        "故障或缺陷、性能、找不到人工 3；等待、履约 4；其他 3）；优先级 = 影响 / 投入，从高到低。"
+        "故障或缺陷、性能、找不到人工、包装浪费 3；等待、履约 4；其他 3）；"
+        "优先级 = 影响 / 投入，从高到低。"
     ),
     default_title="{project}：客户旅程地图（草稿）",
     dropped_warning="{n} 条原话被剔除：核验时在来源中找不到原文",
@@ -1139,6 +1142,7 @@ ZH = Labels(
         "waiting": "等待",
         "fulfilment": "履约",
         "intrusive": "过度打扰",
+        "waste": "包装浪费",
         "other": "其他",
     },
     touchpoint_names={

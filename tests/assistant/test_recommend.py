@@ -137,7 +137,15 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
         ),
         ("It took me ages to find", ["I gave up looking."], "hard to find"),
         ("Phone number isn't in the app anywhere", ["I wanted to call."], "no human"),
-        ("I've got a freezer full of them", ["The ice packs pile up."], "fulfilment"),
+        ("I've got a freezer full of them", ["The ice packs pile up."], "waste"),
+        ("Way too much plastic", ["So much plastic.", "The packaging is a lot."], "waste"),
+        ("过度包装", ["塑料袋太多了，一点都不环保。"], "waste"),
+        (  # melted ice packs are a delivery gone wrong, not packaging to cut
+            "The ice packs had melted",
+            ["Everything arrived warm, the chicken had to go."],
+            "fulfilment",
+        ),
+        ("What a waste of time", ["I waited an hour for nothing."], "waiting"),
         ("下单的时候优惠券怎么也用不了", ["优惠券用不了，总价没变。"], "failure"),
         (  # the menu's label is the bot's words: this is no missing item
             'None of the options were "missing item"',
