@@ -152,6 +152,12 @@ class Gatherer:
         self._finding_vocabulary = sorted(
             {w for ws in self._finding_words for w in ws if w.isascii()}
         )
+        # touchpoints named in several words ("customer support"), which a Chinese word may
+        # mean as a whole (客服), and how many findings each word is mainly about
+        self._finding_phrases = sorted(
+            {t for _, f in self._findings for t in f.touchpoints if " " in t and t.isascii()}
+        )
+        self._core_uses = Counter(w for core in self._finding_core for w in core)
 
     def gather(
         self, question: str, f: Filters, lang: Lang | None = None, why: bool = False
@@ -767,9 +773,23 @@ class Gatherer:
         if not subject or not CJK.search(question) or self.retriever.chinese:
             return subject
         # the closest word for each (配送 means delivery and courier; a theme naming either is on
-        # it, and the subject's words are all to be named)
-        meant = self._glossary.meaning(subject, self._finding_vocabulary, self._zh_probes)
-        return [words[0] if words else word for word, words in zip(subject, meant, strict=True)]
+        # it, and the subject's words are all to be named); when a touchpoint of several words
+        # holding it means the word too, the one of its words the findings are mostly about:
+        # 客服 is closest to "customer", then "customer support", and the findings say
+        # "support" (the stage, "Support is impossible to reach"); "What is customer service
+        # like?" in Chinese had named only the two findings whose touchpoint is customer support
+        vocabulary = self._finding_vocabulary + self._finding_phrases
+        meant = self._glossary.meaning(subject, vocabulary, self._zh_probes)
+        out = []
+        for word, words in zip(subject, meant, strict=True):
+            if not words:
+                out.append(word)
+                continue
+            top = tokens(words[0])
+            held = [w for p in words if " " in p and set(top) <= set(tokens(p)) for w in tokens(p)]
+            candidates = list(dict.fromkeys([*top, *held]))
+            out.append(max(candidates, key=lambda w: self._core_uses[w]))
+        return out
 
     def _matching(
         self,

@@ -108,6 +108,16 @@ def test_a_chinese_question_names_the_english_themes_an_english_one_would(chat: 
     _assert_grounded(chat.workspace, chinese.citations)
 
 
+def test_a_chinese_word_for_a_touchpoint_of_two_words_names_what_the_findings_say(chat: Chat):
+    """客服 means "customer" first, then "customer support": "客服怎么样" named only the two
+    findings whose touchpoint is customer support, not the ten people on hold in Support."""
+    english = chat.ask("What do people say about support?")
+    chinese = chat.ask("客服怎么样？")
+    assert english.findings and english.findings[0] in chinese.findings
+    assert len(chinese.findings) >= 3
+    _assert_grounded(chat.workspace, chinese.citations)
+
+
 def test_a_subject_question_leads_with_the_widest_themes_on_it(chat: Chat):
     """'What do people say about support?' led with "Support is impossible to reach" (3
     people, "support" in its title) and left out the bot that loops (its quotes never say
