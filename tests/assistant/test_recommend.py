@@ -146,6 +146,9 @@ def test_a_thing_people_cannot_find_is_answered_by_putting_it_where_they_look():
             "fulfilment",
         ),
         ("What a waste of time", ["I waited an hour for nothing."], "waiting"),
+        ("Too much packaging", ["The packaging is a lot."], "waste"),
+        ("包装太夸张了", ["一个小东西用了三层包装。"], "waste"),
+        ("The packaging was torn", ["Box arrived crushed."], "fulfilment"),
         ("下单的时候优惠券怎么也用不了", ["优惠券用不了，总价没变。"], "failure"),
         (  # the menu's label is the bot's words: this is no missing item
             'None of the options were "missing item"',
