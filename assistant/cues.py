@@ -1027,7 +1027,7 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # which wins a tie ("the ice packs had melted", "the packaging was torn" are a
             # delivery gone wrong)
             "waste",
-            r"packag\w*|plastic|wasteful|(?:food|plastic|packaging) waste|landfill|recycl\w*|"
+            r"packag\w*|plastic|wasteful|food waste|landfill|recycl\w*|"
             r"ice ?packs?|sachets?|styrofoam|polystyrene|bubble wrap|cardboard|"
             r"(?:too|so) many (?:\w+ )?(?:bags|boxes|wrappers)",
             r"包装|塑料|环保|浪费(?!时间|钱|了?我)|一次性|冰袋",

@@ -786,7 +786,8 @@ class Gatherer:
                 out.append(word)
                 continue
             top = tokens(words[0])
-            held = [w for p in words if " " in p and set(top) <= set(tokens(p)) for w in tokens(p)]
+            phrases = [tokens(p) for p in words if " " in p]
+            held = [w for ws in phrases if set(top) <= set(ws) for w in ws]
             candidates = list(dict.fromkeys([*top, *held]))
             out.append(max(candidates, key=lambda w: self._core_uses[w]))
         return out
