@@ -1035,3 +1035,10 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 """Kinds of problem, most specific first (a tie goes to the earlier kind)."""
+
+
+def problem_kinds(text: str) -> list[str]:
+    """The kinds of problem a text names (PROBLEM_KINDS order), quotations left out: a menu
+    that lacked "missing item" is no missing item."""
+    said = unquoted(text)
+    return [kind for kind, pattern in PROBLEM_KINDS if pattern.search(said)]

@@ -514,6 +514,8 @@ def word_cohesion(texts: Sequence[str]) -> float:
 
 
 SHARED_FLOOR = 0.5
+FELT_FLOOR = 0.5
+"""A title clause's score is scaled from this (its quote felt at strength 0) to 1 (at 5)."""
 """A title clause's score is scaled from this (none of its words shared by another quote of the
 theme) to 1 (all of them)."""
 
@@ -522,6 +524,7 @@ def cluster_titles(
     clusters: Sequence[Sequence[str]],
     problem: Sequence[bool] | None = None,
     chinese_map: bool | None = None,
+    strength: Sequence[Sequence[int]] | None = None,
 ) -> list[str | None]:
     """For each cluster of quotes (most typical first), a title: the short clause, in the
     cluster's majority language, whose words most of its quotes share and other clusters
@@ -529,7 +532,9 @@ def cluster_titles(
     `problem[i]` is False). None when no clause qualifies (all too long, lone words, or
     carrying digits or redaction placeholders). With `chinese_map` (the map's language), a
     theme a third of whose quotes are in it is titled in it. Titles are distinct: a cluster
-    whose best clause an earlier (wider) one took has its next best."""
+    whose best clause an earlier (wider) one took has its next best. With `strength` (1-5 per
+    quote: the severity of a pain, the strength of a delight), a clause of a strongly felt
+    quote is preferred to one said in passing."""
     doc_terms = [[_stemmed(_terms(t)) for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
@@ -589,6 +594,10 @@ def cluster_titles(
                     score *= 0.6  # "They're gone within five minutes": what is gone?
                 if not zh and clause.isupper():
                     score *= 0.5  # shouted: the same words in a sentence's case read better
+                if strength is not None:
+                    # "Cancelling is a nightmare" (severity 5) says the theme's problem;
+                    # "Came back after cancelling" (2), sharing more words, only touches it
+                    score *= FELT_FLOOR + (1 - FELT_FLOOR) * strength[c][rank] / 5
                 scored.append((score, -rank, _capitalise(clause)))
         scored.sort(reverse=True)
         title = next((x[2] for x in scored if x[2].casefold() not in taken), None)

@@ -2,9 +2,10 @@
 describe, ranked by impact / effort. The scoring is stated once, in the map's `scoring`.
 What to do about each kind is said in the map's language (journey/labels.py `plays`)."""
 
+from collections import Counter
 from collections.abc import Sequence
 
-from assistant.cues import PROBLEM_KINDS, unquoted
+from assistant.cues import PROBLEM_KINDS, problem_kinds
 from journey.labels import EN, Labels
 from journey.schema import PainPoint, Recommendation, Stage, by_priority
 
@@ -30,10 +31,11 @@ def problem_kind(pain: PainPoint) -> str:
     """What kind of problem a theme is: the kind whose cues its title (counted three times:
     the recommendation is read beside it) and quotes hit most; `other` when none does.
     Quotations count for nothing: a menu that lacked "missing item" is no missing item."""
-    texts = [unquoted(t) for t in [pain.title] * 3 + [e.quote for e in pain.evidence]]
-    hits = {kind: sum(bool(p.search(t)) for t in texts) for kind, p in PROBLEM_KINDS}
+    hits = Counter(problem_kinds(pain.title) * 3)
+    for e in pain.evidence:
+        hits.update(problem_kinds(e.quote))
     best = max(hits.values(), default=0)
-    return next(kind for kind, n in hits.items() if n == best) if best else "other"
+    return next((kind for kind, _ in PROBLEM_KINDS if best and hits[kind] == best), "other")
 
 
 def recommend_for(pain: PainPoint, stage: str, labels: Labels = EN) -> Recommendation:

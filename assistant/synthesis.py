@@ -316,7 +316,10 @@ def _findings(
     quotes = [[observations[i].evidence.quote for i in t] for t in typical]
     phrases = cluster_keyphrases(quotes)
     titles = cluster_titles(
-        quotes, [kind is ObservationKind.pain_point] * len(quotes), chinese_map=chinese_map
+        quotes,
+        [kind is ObservationKind.pain_point] * len(quotes),
+        chinese_map=chinese_map,
+        strength=[[observations[i].severity for i in t] for t in typical],
     )
     typical = [_lead(t, title, observations) for t, title in zip(typical, titles, strict=True)]
     cls = PainPoint if kind is ObservationKind.pain_point else Delight

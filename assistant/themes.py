@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.cues import problem_kinds
 from ingest.embeddings import Vectors
-from journey.schema import Observation
+from journey.schema import Observation, ObservationKind
 
 CLUSTER_THRESHOLD = 0.55
 """Leader clustering: the similarity to a running centroid that joins a cluster."""
@@ -33,6 +34,9 @@ MAX_GROUPS = 3000
 """Agglomeration works on at most this many leader groups (its cost is quadratic in them)."""
 TOUCHPOINT_WEIGHT = 0.15
 """How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
+KIND_WEIGHT = 0.2
+"""How much naming the same kind of problem (`cues.PROBLEM_KINDS`: a failure, a wait, a hidden
+cost, no human to reach…) pulls two pain quotes together when clustering."""
 
 
 def theme_vectors(
@@ -46,7 +50,14 @@ def theme_vectors(
     The touchpoint is a fixed random direction per name (`touchpoint_direction`) added with
     TOUCHPOINT_WEIGHT: two quotes about one touchpoint gain about TOUCHPOINT_WEIGHT² of
     similarity, as a column per touchpoint would give, while the vectors keep their width (a
-    column per touchpoint made a 100,000-review map's pains ~290 MB instead of ~200 MB)."""
+    column per touchpoint made a 100,000-review map's pains ~290 MB instead of ~200 MB).
+
+    A pain quote's kinds of problem are a direction too (`kind_direction`, KIND_WEIGHT): the
+    sentence embedding finds "the code said invalid", "a delivery fee appeared" and "the app
+    crashed at checkout" alike (all about paying), and a researcher reads three problems. On
+    the grouping alone (harmonic purity of pain themes, sample / airline / CFPB) 0.607 / 0.344 /
+    0.349 became 0.72 / 0.35 / 0.34: the sample's promo-code, price and delivery complaints
+    each came out as one theme."""
     dims = vectors.shape[1]
     joined = np.zeros((len(observations), dims), dtype=np.float32)
     for i in range(0, len(observations), BLOCK):
@@ -55,6 +66,8 @@ def theme_vectors(
     for row, o in enumerate(observations):
         if o.touchpoint:
             joined[row] += TOUCHPOINT_WEIGHT * touchpoint_direction(o.touchpoint, dims)
+        if o.kind is ObservationKind.pain_point and (kinds := problem_kinds(o.evidence.quote)):
+            joined[row] += KIND_WEIGHT * kind_direction(tuple(kinds), dims)
     for i in range(0, len(joined), BLOCK):
         block = joined[i : i + BLOCK]
         block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-12)
@@ -68,6 +81,16 @@ def touchpoint_direction(name: str, dims: int) -> Vectors:
     seed = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
     direction = np.random.default_rng(seed).standard_normal(dims).astype(np.float32)
     direction /= np.linalg.norm(direction)
+    direction.flags.writeable = False
+    return direction
+
+
+@functools.lru_cache(maxsize=1024)
+def kind_direction(kinds: tuple[str, ...], dims: int) -> Vectors:
+    """A unit vector for the kinds of problem a quote names: the mean of a fixed direction per
+    kind, so a bot that loops (a failure, and no human) sits between the two."""
+    total = np.sum([touchpoint_direction(f"kind: {kind}", dims) for kind in kinds], axis=0)
+    direction = np.asarray(total / np.linalg.norm(total), dtype=np.float32)
     direction.flags.writeable = False
     return direction
 

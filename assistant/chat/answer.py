@@ -852,7 +852,15 @@ class Gatherer:
         def reach(x: Finding) -> float:  # within the segment named, when one is
             return float(_in_segment(x, f)) if f.segment else x.share
 
-        fitting.sort(key=lambda sf: (-sf[1].severity * reach(sf[1]), sf[1].id))
+        # as widely felt: the problem first (a pain point and a delight of 7 people each,
+        # severity and strength 4, went by their ids)
+        fitting.sort(
+            key=lambda sf: (
+                -sf[1].severity * reach(sf[1]),
+                not isinstance(sf[1], PainPoint),
+                sf[1].id,
+            )
+        )
         if f.compared:  # what differs most between the groups compared leads, then the widest
             key, values = f.compared
             sizes = self.map.sources.segments.get(key, {})

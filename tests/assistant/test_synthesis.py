@@ -237,7 +237,9 @@ def test_a_small_theme_with_no_shared_words_to_title_it_is_no_headline():
     """'Comments on phone support' headlined three unrelated lines ('Okay, there's a hotline.',
     'So that was fine in the end.'): grouped by meaning, titled by nothing they share."""
     same = np.array([1.0, 0.0])
-    observations = [_pain("Okay, there's a hotline.", "p1"), _pain("So fine in the end.", "p2")]
+    # (a leaflet, not the hotline: a hotline is a kind of problem, no human to reach, and that
+    # parts two quotes of the same vector in a study of two)
+    observations = [_pain("Okay, there's a leaflet.", "p1"), _pain("So fine in the end.", "p2")]
     stage = _stage(observations, np.stack([same, same]))
     assert not stage.pain_points and not stage.pain_points_once
     titled = [_pain("The box came late.", "p1"), _pain("Late again, the box.", "p2")]
