@@ -514,10 +514,10 @@ def word_cohesion(texts: Sequence[str]) -> float:
 
 
 SHARED_FLOOR = 0.5
-FELT_FLOOR = 0.5
-"""A title clause's score is scaled from this (its quote felt at strength 0) to 1 (at 5)."""
 """A title clause's score is scaled from this (none of its words shared by another quote of the
 theme) to 1 (all of them)."""
+FELT_FLOOR = 0.5
+"""A title clause's score is scaled from this (its quote felt at strength 0) to 1 (at 5)."""
 
 
 def cluster_titles(
