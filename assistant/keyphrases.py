@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.cues import NO_PROBLEM
+from assistant.cues import NO_PROBLEM, problem_kinds
 from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
@@ -518,6 +518,13 @@ SHARED_FLOOR = 0.5
 theme) to 1 (all of them)."""
 FELT_FLOOR = 0.5
 """A title clause's score is scaled from this (its quote felt at strength 0) to 1 (at 5)."""
+OTHER_KIND = 0.5
+"""A pain theme's title clause that names a kind of problem (`cues.problem_kinds`) other than
+the theme's most named one scores this much of what it would."""
+KIND_QUOTES = 50
+"""A theme's most named kind of problem is read from its most typical quotes, at most these."""
+KIND_CLAUSES = 20
+"""The best-scoring title clauses that are checked for another kind of problem."""
 
 
 def cluster_titles(
@@ -560,6 +567,16 @@ def cluster_titles(
             t: (n - 1) * math.log(1 + n_clusters / cluster_df[t]) for t, n in df.items() if n > 1
         }
         cue = PROBLEM if problem is None or problem[c] else PRAISE
+        # a complaint theme is titled by its own kind of problem: the cancelling theme was
+        # "Did think about cancelling after that late delivery", a wait, and its
+        # recommendation "Cut the wait"
+        kinds = (
+            Counter(k for t in texts[:KIND_QUOTES] for k in problem_kinds(t))
+            if cue is PROBLEM
+            else None
+        )
+        most = max(kinds.values(), default=0) if kinds else 0
+        own = {k for k, n in kinds.items() if n == most} if kinds and most > 1 else set()
         # A delight is not titled by a complaint ("Second week there was a delivery fee on
         # top") nor a pain point by praise, when a clause of the theme's own kind is there.
         against = PRAISE if cue is PROBLEM else PROBLEM
@@ -600,6 +617,14 @@ def cluster_titles(
                     score *= FELT_FLOOR + (1 - FELT_FLOOR) * strength[c][rank] / 5
                 scored.append((score, -rank, _capitalise(clause)))
         scored.sort(reverse=True)
+        if own:  # the best few only: the kinds' patterns are the costly part of a title
+            best = [
+                (x[0] * OTHER_KIND, *x[1:])
+                if (named := problem_kinds(x[2])) and not own & set(named)
+                else x
+                for x in scored[:KIND_CLAUSES]
+            ]
+            scored = sorted(best, reverse=True) + scored[KIND_CLAUSES:]
         title = next((x[2] for x in scored if x[2].casefold() not in taken), None)
         if title is not None:
             taken.add(title.casefold())

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from assistant.cues import channel_of
+from assistant.cues import channel_of, problem_kinds
 from assistant.keyphrases import (
     cluster_keyphrases,
     cluster_titles,
@@ -82,7 +82,12 @@ def theme_groups(
         items = [observations[i] for i in idx]
         people = [participant_key(o.evidence) for o in items]
         weak = [o.severity < (seed_strength or {}).get(kind, 1) for o in items]
-        for group in group_themes(theme_vectors(items, vectors, idx), people, weak):
+        kinds = (
+            [tuple(problem_kinds(o.evidence.quote)) for o in items]
+            if kind is ObservationKind.pain_point
+            else None
+        )
+        for group in group_themes(theme_vectors(items, vectors, idx), people, weak, kinds):
             out.append(sorted(idx[j] for j in group))
     return out
 

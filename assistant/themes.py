@@ -6,6 +6,8 @@ small groups; average-linkage agglomerative clustering (scipy) then joins those 
 while the quotes of two groups are, on average, clearly more alike than two quotes of the study
 picked at random. The bar is relative to the study's own background similarity, so it needs no
 tuning per domain or language: a bank's complaints all read alike, airline tweets less so.
+Groups whose complaints name different kinds of problem (a code that failed, a fee that
+appeared) are a little further apart than their meaning alone says (KIND_CLASH).
 Last, quotes left alone (one participant) join the theme they fit best if they fit it at all.
 """
 
@@ -15,9 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.cues import problem_kinds
 from ingest.embeddings import Vectors
-from journey.schema import Observation, ObservationKind
+from journey.schema import Observation
 
 CLUSTER_THRESHOLD = 0.55
 """Leader clustering: the similarity to a running centroid that joins a cluster."""
@@ -34,9 +35,9 @@ MAX_GROUPS = 3000
 """Agglomeration works on at most this many leader groups (its cost is quadratic in them)."""
 TOUCHPOINT_WEIGHT = 0.15
 """How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
-KIND_WEIGHT = 0.2
-"""How much naming the same kind of problem (`cues.PROBLEM_KINDS`: a failure, a wait, a hidden
-cost, no human to reach…) pulls two pain quotes together when clustering."""
+KIND_CLASH = 0.03
+"""How much further apart two groups of quotes are, when joining them into themes, for each
+share of their quote pairs that name kinds of problem and none in common."""
 
 
 def theme_vectors(
@@ -50,14 +51,7 @@ def theme_vectors(
     The touchpoint is a fixed random direction per name (`touchpoint_direction`) added with
     TOUCHPOINT_WEIGHT: two quotes about one touchpoint gain about TOUCHPOINT_WEIGHT² of
     similarity, as a column per touchpoint would give, while the vectors keep their width (a
-    column per touchpoint made a 100,000-review map's pains ~290 MB instead of ~200 MB).
-
-    A pain quote's kinds of problem are a direction too (`kind_direction`, KIND_WEIGHT): the
-    sentence embedding finds "the code said invalid", "a delivery fee appeared" and "the app
-    crashed at checkout" alike (all about paying), and a researcher reads three problems. On
-    the grouping alone (harmonic purity of pain themes, sample / airline / CFPB) 0.607 / 0.344 /
-    0.349 became 0.72 / 0.35 / 0.34: the sample's promo-code, price and delivery complaints
-    each came out as one theme."""
+    column per touchpoint made a 100,000-review map's pains ~290 MB instead of ~200 MB)."""
     dims = vectors.shape[1]
     joined = np.zeros((len(observations), dims), dtype=np.float32)
     for i in range(0, len(observations), BLOCK):
@@ -66,8 +60,6 @@ def theme_vectors(
     for row, o in enumerate(observations):
         if o.touchpoint:
             joined[row] += TOUCHPOINT_WEIGHT * touchpoint_direction(o.touchpoint, dims)
-        if o.kind is ObservationKind.pain_point and (kinds := problem_kinds(o.evidence.quote)):
-            joined[row] += KIND_WEIGHT * kind_direction(tuple(kinds), dims)
     for i in range(0, len(joined), BLOCK):
         block = joined[i : i + BLOCK]
         block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-12)
@@ -81,16 +73,6 @@ def touchpoint_direction(name: str, dims: int) -> Vectors:
     seed = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
     direction = np.random.default_rng(seed).standard_normal(dims).astype(np.float32)
     direction /= np.linalg.norm(direction)
-    direction.flags.writeable = False
-    return direction
-
-
-@functools.lru_cache(maxsize=1024)
-def kind_direction(kinds: tuple[str, ...], dims: int) -> Vectors:
-    """A unit vector for the kinds of problem a quote names: the mean of a fixed direction per
-    kind, so a bot that loops (a failure, and no human) sits between the two."""
-    total = np.sum([touchpoint_direction(f"kind: {kind}", dims) for kind in kinds], axis=0)
-    direction = np.asarray(total / np.linalg.norm(total), dtype=np.float32)
     direction.flags.writeable = False
     return direction
 
@@ -261,7 +243,32 @@ def background(vectors: Vectors) -> float:
     return float((total @ total - n) / (n * (n - 1)))
 
 
-def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[list[int]]:
+def _kind_shares(
+    groups: list[list[int]], kinds: Sequence[tuple[str, ...]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's shares of quotes per set of kinds of problem (k x m), and the same times
+    which sets clash (name kinds, and none in common: a code that failed and a fee that
+    appeared): row a of the second times row b of the first is the share of the two groups'
+    quote pairs that clash. m, the distinct sets, is small: no k x k matrix."""
+    sets = sorted(set(kinds))
+    index = {s: n for n, s in enumerate(sets)}
+    clash = np.array(
+        [[float(bool(a and b and not set(a) & set(b))) for b in sets] for a in sets],
+        dtype=np.float64,
+    )
+    shares = np.zeros((len(groups), len(sets)), dtype=np.float64)
+    for g, group in enumerate(groups):
+        for i in group:
+            shares[g, index[kinds[i]]] += 1.0 / len(group)
+    return shares, shares @ clash
+
+
+def _agglomerate(
+    groups: list[list[int]],
+    vectors: Vectors,
+    bar: float,
+    kinds: Sequence[tuple[str, ...]] | None = None,
+) -> list[list[int]]:
     """Average-linkage clustering of leader groups: the distance of two groups is one minus
     the mean similarity of their quotes; joining stops at `bar`.
 
@@ -269,6 +276,9 @@ def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[
     distance_threshold=1 - bar) does (it too hands scipy's linkage the condensed distances and
     undoes the merges at or above the threshold), without its k x k matrices: the condensed
     distances are built a block of rows at a time, so the peak is one k(k-1)/2 vector.
+
+    With `kinds` (the kinds of problem each quote names), two groups are further apart by
+    KIND_CLASH x the share of their quote pairs naming different kinds (`_kind_shares`).
     """
     if len(groups) < 2:
         return groups
@@ -279,11 +289,14 @@ def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[
     k = len(groups)
     condensed = np.empty(k * (k - 1) // 2, dtype=np.float64)
     at = 0
+    clash = _kind_shares(groups, kinds) if kinds is not None and any(kinds) else None
     for start in range(0, k - 1, 256):
         block = sums[start : start + 256] @ sums.T
         block /= np.outer(sizes[start : start + 256], sizes)
         np.subtract(1.0, block, out=block)
         np.clip(block, 0.0, None, out=block)
+        if clash is not None:
+            block += KIND_CLASH * (clash[1][start : start + 256] @ clash[0].T)
         for row, i in enumerate(range(start, min(start + 256, k - 1))):
             condensed[at : at + k - i - 1] = block[row, i + 1 :]
             at += k - i - 1
@@ -307,13 +320,18 @@ def _agglomerate(groups: list[list[int]], vectors: Vectors, bar: float) -> list[
 
 
 def group_themes(
-    vectors: Vectors, people: Sequence[str], weak: Sequence[bool] | None = None
+    vectors: Vectors,
+    people: Sequence[str],
+    weak: Sequence[bool] | None = None,
+    kinds: Sequence[tuple[str, ...]] | None = None,
 ) -> list[list[int]]:
     """Themes among unit vectors (one per quote; `people[i]` says who said quote i), each a
     sorted list of row indices, largest reach first. Deterministic for equal inputs.
 
     Rows marked `weak` (readings too faint to stand on their own) never start a theme: they
-    join the theme they are most like if they fit it as a lone quote would, else none."""
+    join the theme they are most like if they fit it as a lone quote would, else none.
+    `kinds[i]`: the kinds of problem quote i names (`cues.problem_kinds`), which keep groups
+    naming different ones apart (`_agglomerate`)."""
     if weak is not None and any(weak):
         strong = [i for i, w in enumerate(weak) if not w]
         faint = [i for i, w in enumerate(weak) if w]
@@ -322,7 +340,9 @@ def group_themes(
         themes = [
             [strong[j] for j in g]
             for g in group_themes(
-                vectors[: len(strong)] if first else vectors[strong], [people[i] for i in strong]
+                vectors[: len(strong)] if first else vectors[strong],
+                [people[i] for i in strong],
+                kinds=None if kinds is None else [kinds[i] for i in strong],
             )
         ]
         base = background(vectors)
@@ -334,7 +354,7 @@ def group_themes(
     base = background(vectors)
     bar = base + LINKAGE * (1.0 - base)
     groups = micro_clusters(vectors, max(MICRO_THRESHOLD, bar))
-    themes = _agglomerate(groups, vectors, bar)
+    themes = _agglomerate(groups, vectors, bar, kinds)
     fits = base + FIT * LINKAGE * (1.0 - base)
     themes = _fit_loners(themes, vectors, people, fits)
     themes = same_people_merged(themes, vectors, people, fits)

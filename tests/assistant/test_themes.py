@@ -15,11 +15,31 @@ def _quotes(seed: int, n: int, topics: int, spread: float) -> np.ndarray:
     return np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
 
 
-def _scikit_learn(groups: list[list[int]], vectors: np.ndarray, bar: float) -> list[list[int]]:
-    """The agglomeration as scikit-learn computes it, from the full k x k distance matrix."""
+def _scikit_learn(
+    groups: list[list[int]],
+    vectors: np.ndarray,
+    bar: float,
+    kinds: list[tuple[str, ...]] | None = None,
+) -> list[list[int]]:
+    """The agglomeration as scikit-learn computes it, from the full k x k distance matrix
+    (with `kinds`, each pair of quotes naming kinds and none in common adds KIND_CLASH)."""
     sums = np.vstack([vectors[g].sum(axis=0) for g in groups]).astype(np.float64)
     sizes = np.array([len(g) for g in groups], dtype=np.float64)
     distance = np.clip(1.0 - (sums @ sums.T) / np.outer(sizes, sizes), 0.0, None)
+    if kinds is not None:
+        clash = [
+            [
+                sum(
+                    bool(kinds[i] and kinds[j] and not set(kinds[i]) & set(kinds[j]))
+                    for i in a
+                    for j in b
+                )
+                / (len(a) * len(b))
+                for b in groups
+            ]
+            for a in groups
+        ]
+        distance += themes.KIND_CLASH * np.array(clash)
     np.fill_diagonal(distance, 0.0)
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - bar
@@ -37,6 +57,31 @@ def test_agglomeration_joins_the_same_groups_as_scikit_learns_average_linkage(se
     bar = 0.05 + 0.1 * seed
     assert len(groups) > 300, "enough groups that several blocks of rows are built"
     assert _agglomerate(groups, vectors, bar) == _scikit_learn(groups, vectors, bar)
+
+
+def test_with_kinds_of_problem_the_agglomeration_adds_their_clash_to_every_distance():
+    vectors = _quotes(1, n=400, topics=8, spread=0.8)
+    groups = leader_clusters(vectors, 0.9)
+    rng = np.random.default_rng(1)
+    names = [(), ("failure",), ("hidden cost",), ("waiting",), ("failure", "no human")]
+    kinds = [names[k] for k in rng.integers(0, len(names), len(vectors)).tolist()]
+    for bar in (0.1, 0.2, 0.3):
+        assert _agglomerate(groups, vectors, bar, kinds) == _scikit_learn(
+            groups, vectors, bar, kinds
+        )
+
+
+def test_complaints_alike_in_meaning_stay_apart_when_they_name_different_kinds_of_problem():
+    """'The code said invalid' and 'a delivery fee appeared' read alike (both about paying)."""
+    a = np.array([1.0, 0.0], dtype=np.float32)
+    b = np.array([0.6, 0.8], dtype=np.float32)  # 0.6 alike: within a bar of 0.58
+    vectors = np.vstack([a] * 5 + [b] * 5)
+    groups = [list(range(5)), list(range(5, 10))]
+    failed, fee = [("failure",)] * 5, [("hidden cost",)] * 5
+    assert len(_agglomerate(groups, vectors, 0.58)) == 1
+    assert len(_agglomerate(groups, vectors, 0.58, failed + fee)) == 2
+    assert len(_agglomerate(groups, vectors, 0.58, failed + failed)) == 1
+    assert len(_agglomerate(groups, vectors, 0.58, failed + [()] * 5)) == 1
 
 
 def test_leader_clusters_grow_past_their_first_room_and_keep_every_quote():

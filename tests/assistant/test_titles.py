@@ -407,3 +407,17 @@ def test_what_made_up_for_a_problem_does_not_title_it():
     ]
     [title] = cluster_titles([late], [True])
     assert title == "Box came at midnight"
+
+
+def test_a_complaint_theme_is_titled_by_its_own_kind_of_problem_not_a_side_remark():
+    """The cancelling theme was titled "Did think about cancelling after that late delivery":
+    a wait, so its recommendation said to cut the wait."""
+    quotes = [
+        "I did think about cancelling after that late delivery.",
+        "Cancelling failed twice.",
+        "The cancel page crashed.",
+        "Thought about cancelling after the late delivery.",
+        "Cancelling kept failing.",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title is not None and "late" not in title.lower() and "cancel" in title.lower()
