@@ -1,0 +1,150 @@
+"""Theme grouping alone, in seconds: the extracted quotes of each set are read once and kept,
+then only `synthesis.theme_groups` runs and is scored. For trying a change to the grouping
+(`assistant/themes.py`) on the sample, airline and CFPB at once before building any map.
+
+Scores, per set: harmonic purity of the pain segments against their labels (every labelled
+pain quote counts; one in no theme is a theme of its own, as `bench.themes` counts them), the
+largest theme, and for airline the reasons that are most (> 50%) of one of the 15 widest
+themes. The sample's labels are the planted themes' keywords (`bench.themes.planted_label`).
+Figures differ a little from `bench.themes`, which scores whole maps (titles and cohesion
+drop some themes there); a change worth keeping shows on both.
+
+    .venv/bin/python -m bench.grouping [--only sample|airline|cfpb] [--refresh]
+
+The extractions are kept in .cache/bench/ (a minute to build for all three); --refresh
+re-reads them after a change to how sentences are read (readings, cues, the local reader).
+"""
+
+import argparse
+import csv
+import pickle
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from assistant.mapping import extract_observations
+from assistant.synthesis import SEED_STRENGTH, theme_groups
+from bench._eval import embedder, ingest, negative_tweets, workspace
+from bench.themes import CFPB, SAMPLE, harmonic_purity, planted_label, planted_themes
+from ingest.embeddings import UsemEmbedder
+from ingest.pipeline import IngestOptions, find_files
+from journey.schema import Observation, ObservationKind, participant_key
+from journey.source import SourceKind
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache/bench"
+SETS = ("sample", "airline", "cfpb")
+Extracted = tuple[list[Observation], np.ndarray, list[str | None]]
+
+
+def _reviews(model: UsemEmbedder, rows: list[tuple[str, str]], project: str) -> Extracted:
+    with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
+        table = Path(tmp) / f"{project}.csv"
+        with table.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["id", "text"])
+            writer.writerows(rows)
+        options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="id")
+        ingest(ws, project, [table], options)
+        ex = extract_observations(ws, project)
+        return list(ex.observations), np.asarray(ex.vectors), []
+
+
+def _row_labels(observations: list[Observation], label_of: dict[str, str]) -> list[str | None]:
+    return [label_of.get(o.evidence.source_path.rsplit("#", 1)[-1]) for o in observations]
+
+
+def extract(name: str, model: UsemEmbedder) -> Extracted:
+    """The set's observations, their sentence vectors and each one's label (None: none)."""
+    if name == "airline":
+        tweets, _ = negative_tweets(2000, 0)
+        obs, vectors, _ = _reviews(model, [(t.id, t.text) for t in tweets], "airline")
+        return obs, vectors, _row_labels(obs, {t.id: t.reason for t in tweets})
+    if name == "cfpb":
+        with CFPB.open(encoding="utf-8", newline="") as f:
+            rows = [
+                (r["Complaint ID"], r["Consumer complaint narrative"].strip(), r["Issue"])
+                for r in csv.DictReader(f)
+                if r["Consumer complaint narrative"].strip()
+            ]
+        obs, vectors, _ = _reviews(model, [(r[0], r[1]) for r in rows], "cfpb")
+        return obs, vectors, _row_labels(obs, {r[0]: r[2] for r in rows})
+    themes, _ = planted_themes()
+    with workspace(model) as ws:
+        files, _ = find_files([SAMPLE / "interviews", SAMPLE / "reviews"])
+        ingest(ws, "freshbox", files, IngestOptions())
+        ex = extract_observations(ws, "freshbox")
+        obs, vectors = list(ex.observations), np.asarray(ex.vectors)
+    labels = [
+        planted_label(
+            {
+                "source_path": o.evidence.source_path,
+                "quote": o.evidence.quote,
+                "kind": o.kind.value,
+            },
+            themes,
+        )
+        for o in obs
+    ]
+    return obs, vectors, labels
+
+
+def extracted(name: str, refresh: bool, model: UsemEmbedder | None) -> Extracted:
+    path = CACHE / f"grouping-{name}.pkl"
+    if path.exists() and not refresh:
+        with path.open("rb") as f:
+            kept: Extracted = pickle.load(f)
+        return kept
+    out = extract(name, model or embedder())
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        pickle.dump(out, f)
+    return out
+
+
+def score(name: str, data: Extracted) -> str:
+    observations, vectors, labels = data
+    start = time.perf_counter()
+    groups = theme_groups(observations, vectors, SEED_STRENGTH)
+    seconds = time.perf_counter() - start
+    theme_of = {i: t for t, g in enumerate(groups) for i in g}
+    pains = [
+        i
+        for i, o in enumerate(observations)
+        if o.kind is ObservationKind.pain_point and labels[i] is not None
+    ]
+    pairs = [(str(theme_of.get(i, f"alone {i}")), str(labels[i])) for i in pains]
+    _, _, harmonic = harmonic_purity(pairs)
+    sizes = Counter(theme for theme, _ in pairs)
+    widest = sorted(
+        (g for g in groups if observations[g[0]].kind is ObservationKind.pain_point),
+        key=lambda g: -len({participant_key(observations[i].evidence) for i in g}),
+    )[:15]
+    covered = set()
+    for g in widest:
+        counted = Counter(labels[i] for i in g if labels[i] is not None)
+        if counted:
+            label, n = counted.most_common(1)[0]
+            if 2 * n > sum(counted.values()):
+                covered.add(label)
+    return (
+        f"{name:8s} harmonic {harmonic:.3f}  largest theme {max(sizes.values())}/{len(pairs)}  "
+        f"labels most of a top-15 theme {len(covered)}  grouping {seconds:.1f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=SETS)
+    parser.add_argument("--refresh", action="store_true", help="read the sets' quotes again")
+    args = parser.parse_args()
+    model = embedder() if args.refresh else None
+    for name in SETS:
+        if args.only in (None, name):
+            print(score(name, extracted(name, args.refresh, model)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
