@@ -289,14 +289,16 @@ def _agglomerate(
     k = len(groups)
     condensed = np.empty(k * (k - 1) // 2, dtype=np.float64)
     at = 0
-    clash = _kind_shares(groups, kinds) if kinds is not None and any(kinds) else None
+    shares, clashing = (
+        _kind_shares(groups, kinds) if kinds is not None and any(kinds) else (None, None)
+    )
     for start in range(0, k - 1, 256):
         block = sums[start : start + 256] @ sums.T
         block /= np.outer(sizes[start : start + 256], sizes)
         np.subtract(1.0, block, out=block)
         np.clip(block, 0.0, None, out=block)
-        if clash is not None:
-            block += KIND_CLASH * (clash[1][start : start + 256] @ clash[0].T)
+        if shares is not None and clashing is not None:
+            block += KIND_CLASH * (clashing[start : start + 256] @ shares.T)
         for row, i in enumerate(range(start, min(start + 256, k - 1))):
             condensed[at : at + k - i - 1] = block[row, i + 1 :]
             at += k - i - 1

@@ -16,9 +16,7 @@ re-reads them after a change to how sentences are read (readings, cues, the loca
 """
 
 import argparse
-import csv
 import pickle
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,11 +26,17 @@ import numpy as np
 from assistant.mapping import extract_observations
 from assistant.synthesis import SEED_STRENGTH, theme_groups
 from bench._eval import embedder, ingest, negative_tweets, workspace
-from bench.themes import CFPB, SAMPLE, harmonic_purity, planted_label, planted_themes
+from bench.themes import (
+    SAMPLE,
+    cfpb_complaints,
+    harmonic_purity,
+    planted_label,
+    planted_themes,
+    reviews_workspace,
+)
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, find_files
 from journey.schema import Observation, ObservationKind, participant_key
-from journey.source import SourceKind
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache/bench"
 SETS = ("sample", "airline", "cfpb")
@@ -40,14 +44,7 @@ Extracted = tuple[list[Observation], np.ndarray, list[str | None]]
 
 
 def _reviews(model: UsemEmbedder, rows: list[tuple[str, str]], project: str) -> Extracted:
-    with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
-        table = Path(tmp) / f"{project}.csv"
-        with table.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(["id", "text"])
-            writer.writerows(rows)
-        options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="id")
-        ingest(ws, project, [table], options)
+    with reviews_workspace(model, rows, project) as ws:
         ex = extract_observations(ws, project)
         return list(ex.observations), np.asarray(ex.vectors), []
 
@@ -63,12 +60,7 @@ def extract(name: str, model: UsemEmbedder) -> Extracted:
         obs, vectors, _ = _reviews(model, [(t.id, t.text) for t in tweets], "airline")
         return obs, vectors, _row_labels(obs, {t.id: t.reason for t in tweets})
     if name == "cfpb":
-        with CFPB.open(encoding="utf-8", newline="") as f:
-            rows = [
-                (r["Complaint ID"], r["Consumer complaint narrative"].strip(), r["Issue"])
-                for r in csv.DictReader(f)
-                if r["Consumer complaint narrative"].strip()
-            ]
+        rows = cfpb_complaints()
         obs, vectors, _ = _reviews(model, [(r[0], r[1]) for r in rows], "cfpb")
         return obs, vectors, _row_labels(obs, {r[0]: r[2] for r in rows})
     themes, _ = planted_themes()

@@ -31,7 +31,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from assistant.mapping import build_map, extract_observations
 from assistant.synthesis import theme_groups
+from assistant.workspace import Workspace
 from bench._eval import (
     EVAL_DATA,
     LAPTOPS,
@@ -212,9 +214,11 @@ def touchpoint_table(m: JourneyMap) -> float:
     return share
 
 
-def map_of_reviews(
+@contextmanager
+def reviews_workspace(
     model: UsemEmbedder, rows: Sequence[tuple[str, str]], project: str
-) -> tuple[JourneyMap, float]:
+) -> Iterator[Workspace]:
+    """A fresh workspace whose `project` holds `rows` (review id, text) ingested as reviews."""
     with tempfile.TemporaryDirectory() as tmp, workspace(model) as ws:
         table = Path(tmp) / f"{project}.csv"
         with table.open("w", encoding="utf-8", newline="") as f:
@@ -223,9 +227,26 @@ def map_of_reviews(
             writer.writerows(rows)
         options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="id")
         ingest(ws, project, [table], options)
+        yield ws
+
+
+def map_of_reviews(
+    model: UsemEmbedder, rows: Sequence[tuple[str, str]], project: str
+) -> tuple[JourneyMap, float]:
+    with reviews_workspace(model, rows, project) as ws:
         start = time.perf_counter()
         m = build_map(ws, project)
         return m, time.perf_counter() - start
+
+
+def cfpb_complaints() -> list[tuple[str, str, str]]:
+    """The CFPB development complaints with a narrative: (complaint id, narrative, issue)."""
+    with CFPB.open(encoding="utf-8", newline="") as f:
+        return [
+            (r["Complaint ID"], r["Consumer complaint narrative"].strip(), r["Issue"])
+            for r in csv.DictReader(f)
+            if r["Consumer complaint narrative"].strip()
+        ]
 
 
 def run_airline(model: UsemEmbedder, n: int, seed: int) -> Scores:
@@ -245,12 +266,7 @@ def run_airline(model: UsemEmbedder, n: int, seed: int) -> Scores:
 
 
 def run_cfpb(model: UsemEmbedder) -> Scores:
-    with CFPB.open(encoding="utf-8", newline="") as f:
-        complaints = [
-            (r["Complaint ID"], r["Consumer complaint narrative"].strip(), r["Issue"])
-            for r in csv.DictReader(f)
-            if r["Consumer complaint narrative"].strip()
-        ]
+    complaints = cfpb_complaints()
     issues = Counter(c[2] for c in complaints)
     print(f"== CFPB: {len(complaints)} complaints, {len(issues)} issues ==")
     m, seconds = map_of_reviews(model, [(c[0], c[1]) for c in complaints], "cfpb")
