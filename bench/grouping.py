@@ -2,12 +2,14 @@
 then only `synthesis.theme_groups` runs and is scored. For trying a change to the grouping
 (`assistant/themes.py`) on the sample, airline and CFPB at once before building any map.
 
-Scores, per set: harmonic purity of the pain segments against their labels (every labelled
-pain quote counts; one in no theme is a theme of its own, as `bench.themes` counts them), the
-largest theme, and for airline the reasons that are most (> 50%) of one of the 15 widest
-themes. The sample's labels are the planted themes' keywords (`bench.themes.planted_label`).
-Figures differ a little from `bench.themes`, which scores whole maps (titles and cohesion
-drop some themes there); a change worth keeping shows on both.
+Scores, per set: harmonic purity and AMI (chance-corrected, `bench.themes.chance_corrected`)
+of the pain segments against their labels (every labelled pain quote counts; one in no theme
+is a theme of its own, as `bench.themes` counts them), the largest theme, and the labels that
+are most (> 50%) of one of the 15 widest themes; then two baselines to read them by: one theme
+of everything, and k-means on the same vectors with as many themes. The sample's labels are
+the planted themes' keywords (`bench.themes.planted_label`). Figures differ a little from
+`bench.themes`, which scores whole maps (titles and cohesion drop some themes there); a change
+worth keeping shows on both.
 
     .venv/bin/python -m bench.grouping [--only sample|airline|cfpb] [--refresh]
 
@@ -25,10 +27,12 @@ import numpy as np
 
 from assistant.mapping import extract_observations
 from assistant.synthesis import SEED_STRENGTH, theme_groups
+from assistant.themes import theme_vectors
 from bench._eval import embedder, ingest, negative_tweets, workspace
 from bench.themes import (
     SAMPLE,
     cfpb_complaints,
+    chance_corrected,
     harmonic_purity,
     planted_label,
     planted_themes,
@@ -109,6 +113,8 @@ def score(name: str, data: Extracted) -> str:
     ]
     pairs = [(str(theme_of.get(i, f"alone {i}")), str(labels[i])) for i in pains]
     _, _, harmonic = harmonic_purity(pairs)
+    ami, one_theme = chance_corrected(pairs)
+    kmeans = kmeans_baseline(observations, vectors, pains, [str(labels[i]) for i in pains], pairs)
     sizes = Counter(theme for theme, _ in pairs)
     widest = sorted(
         (g for g in groups if observations[g[0]].kind is ObservationKind.pain_point),
@@ -122,9 +128,33 @@ def score(name: str, data: Extracted) -> str:
             if 2 * n > sum(counted.values()):
                 covered.add(label)
     return (
-        f"{name:8s} harmonic {harmonic:.3f}  largest theme {max(sizes.values())}/{len(pairs)}  "
-        f"labels most of a top-15 theme {len(covered)}  grouping {seconds:.1f} s"
+        f"{name:8s} harmonic {harmonic:.3f}  AMI {ami:.3f}  largest theme "
+        f"{max(sizes.values())}/{len(pairs)}  labels most of a top-15 theme {len(covered)}  "
+        f"grouping {seconds:.1f} s\n"
+        f"{'':8s} baselines: one theme harmonic {one_theme:.3f} (AMI 0); k-means with as many "
+        f"themes ({len(sizes)}) harmonic {kmeans[0]:.3f}, AMI {kmeans[1]:.3f}"
     )
+
+
+def kmeans_baseline(
+    observations: list[Observation],
+    vectors: np.ndarray,
+    rows: list[int],
+    labels: list[str],
+    pairs: list[tuple[str, str]],
+) -> tuple[float, float]:
+    """(harmonic purity, AMI) of k-means on the same theme vectors of the pain quotes, with as
+    many clusters as the grouping made themes of `rows` (a quote alone counts as a theme): the
+    figure at equal granularity, since harmonic purity moves with the number of themes."""
+    from sklearn.cluster import KMeans
+
+    pain = [i for i, o in enumerate(observations) if o.kind is ObservationKind.pain_point]
+    at = {i: n for n, i in enumerate(pain)}
+    unit = theme_vectors([observations[i] for i in pain], vectors, pain)
+    k = min(len({theme for theme, _ in pairs}), len(pain))
+    found = KMeans(k, n_init=1, random_state=0).fit(unit).labels_
+    baseline = [(str(found[at[i]]), label) for i, label in zip(rows, labels, strict=True)]
+    return harmonic_purity(baseline)[2], chance_corrected(baseline)[0]
 
 
 def main() -> None:
