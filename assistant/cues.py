@@ -988,6 +988,22 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"找不到|在哪|藏|没有.{0,4}按钮",
         ),
         (
+            # too much effort for what it is: steps, clicks, forms, hoops (a meal-kit study's
+            # "Cancelling is a nightmare", 取消太麻烦 and 我点了四五次才取消成功 were told "Find
+            # and fix what fails" from one crash quote in the theme). A bare "nightmare" is only
+            # how bad it was: "Delivery was a nightmare" names no steps.
+            "too many steps",
+            r"hassle\w*|faff\w*|hoops|tedious|cumbersome|convoluted|long-winded|"
+            r"(?:too|so) many (?:\w+ )?(?:steps|clicks|screens|pages|forms|fields|hoops|taps)|"
+            r"(?:took|takes|take|needed|needs) (?:\w+ )?"
+            r"(?:clicks|steps|screens|tries|attempts|taps)|"
+            r"re-?enter\w*|re-?typ\w*|over and over|again and again|every single time|"
+            r"\w+ing (?:\w+ )?(?:is|was) (?:a |an )?(?:total |absolute |complete |real )?nightmare|"
+            r"nightmare to \w+",
+            r"(?:太|很|真|好|挺|特别|非常|超|也很|有点)麻烦|麻烦死|繁琐|步骤(?:太|好|很)?多|好几个页面|好几步|"
+            r"点了.{1,3}次|[点按填]了?好几[个次下遍]|来回折腾|折腾|费劲|重复(?:填|输入)|手续.{0,2}(?:多|复杂|麻烦)",
+        ),
+        (
             "unclear",
             r"confus\w*|unclear|didn'?t know|don'?t know|nobody told|never told|no idea|"
             r"not clear|mislead\w*|can'?t tell|couldn'?t tell|explain\w*|understand\w*|"

@@ -521,6 +521,9 @@ FELT_FLOOR = 0.5
 OTHER_KIND = 0.5
 """A pain theme's title clause that names a kind of problem (`cues.problem_kinds`) other than
 the theme's most named one scores this much of what it would."""
+NO_KIND = 0.5
+"""... and one that names no kind of problem at all this much: "Swapping meals" (the words
+four quotes share) titled a theme of a support bot that loops and an app that crashes."""
 KIND_QUOTES = 50
 """A theme's most named kind of problem is read from its most typical quotes, at most these."""
 KIND_CLAUSES = 20
@@ -619,10 +622,12 @@ def cluster_titles(
         scored.sort(reverse=True)
         if own:  # the best few only: the kinds' patterns are the costly part of a title
             best = [
-                (x[0] * OTHER_KIND, *x[1:])
-                if (named := problem_kinds(x[2])) and not own & set(named)
-                else x
+                (
+                    x[0] * (NO_KIND if not named else OTHER_KIND if not own & set(named) else 1.0),
+                    *x[1:],
+                )
                 for x in scored[:KIND_CLAUSES]
+                for named in (problem_kinds(x[2]),)
             ]
             scored = sorted(best, reverse=True) + scored[KIND_CLAUSES:]
         title = next((x[2] for x in scored if x[2].casefold() not in taken), None)

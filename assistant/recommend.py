@@ -14,6 +14,7 @@ MAX_RECOMMENDATIONS = 10
 _EFFORT: dict[str, int] = {
     "unclear": 1,
     "hard to find": 2,
+    "too many steps": 2,
     "hidden cost": 2,
     "missing capability": 2,
     "failure": 3,

@@ -243,6 +243,19 @@ def background(vectors: Vectors) -> float:
     return float((total @ total - n) / (n * (n - 1)))
 
 
+KIN = (frozenset({"hard to find", "too many steps"}),)
+"""Kinds of problem that are one problem told two ways, never kept apart: a cancel button no one
+finds and a cancelling that takes five screens are both "cancelling is hard"."""
+
+
+def _clash(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two quotes' kinds of problem keep them apart: both name kinds, none in common
+    nor kin (KIN)."""
+    if not a or not b or set(a) & set(b):
+        return False
+    return not any(kin & set(a) and kin & set(b) for kin in KIN)
+
+
 def _kind_shares(
     groups: list[list[int]], kinds: Sequence[tuple[str, ...]]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -252,10 +265,7 @@ def _kind_shares(
     quote pairs that clash. m, the distinct sets, is small: no k x k matrix."""
     sets = sorted(set(kinds))
     index = {s: n for n, s in enumerate(sets)}
-    clash = np.array(
-        [[float(bool(a and b and not set(a) & set(b))) for b in sets] for a in sets],
-        dtype=np.float64,
-    )
+    clash = np.array([[float(_clash(a, b)) for b in sets] for a in sets], dtype=np.float64)
     shares = np.zeros((len(groups), len(sets)), dtype=np.float64)
     for g, group in enumerate(groups):
         for i in group:

@@ -893,6 +893,7 @@ EN = Labels(
     plays={
         "unclear": "Say it clearly where people look",
         "hard to find": "Put it where people look for it",
+        "too many steps": "Cut the steps it takes",
         "hidden cost": "Show the full cost before people commit",
         "missing capability": "Let people do it themselves",
         "failure": "Find and fix what fails",
@@ -1077,6 +1078,7 @@ ZH = Labels(
     plays={
         "unclear": "在用户看的地方说清楚",
         "hard to find": "放在用户会找的地方",
+        "too many steps": "减少步骤，让用户少费力",
         "hidden cost": "在用户确认之前展示全部费用",
         "missing capability": "让用户能自己完成",
         "failure": "找到并修复故障",
@@ -1134,6 +1136,7 @@ ZH = Labels(
     kinds={
         "unclear": "表述不清",
         "hard to find": "难以找到",
+        "too many steps": "步骤繁琐",
         "hidden cost": "隐性费用",
         "missing capability": "缺少功能",
         "failure": "故障",

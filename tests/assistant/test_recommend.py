@@ -198,7 +198,12 @@ def test_the_kind_of_problem_follows_the_title_it_is_read_beside(
             "missing capability",
         ),
         ("Missing limes and coriander", ["The limes were missing again."], "fulfilment"),
-        ("A total nightmare to set up", ["It was a total nightmare, I was in charge."], "other"),
+        (
+            "A total nightmare to set up",
+            ["It was a total nightmare, I was in charge."],
+            "too many steps",
+        ),
+        ("Delivery was a nightmare", ["It was a total nightmare, I was in charge."], "other"),
     ],
 )
 def test_a_problems_kind_reads_its_words_not_their_letters(
@@ -220,12 +225,19 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             ["推销太多了，一个月打了三四次电话。", "首页满屏都是理财广告弹窗。"],
             "intrusive",
         ),
+        (
+            "Cancelling is a nightmare",
+            ["Cancelling is a nightmare.", "No cancel button in the app.", "App crashed."],
+            "too many steps",
+        ),
+        ("取消太麻烦", ["我点了四五次才取消成功。", "还要点好几个“确定吗？”"], "too many steps"),
+        ("麻烦尽快处理一下", ["麻烦尽快处理一下，谢谢。"], "other"),
         # English cues inside Chinese text (no word edge between 种 and bug)
         ("这种bug都能上线", ["这种bug都能上线，测试呢？"], "failure"),
         ("收不到验证码", ["验证码老是收不到。", "短信验证码半天不来。"], "failure"),
     ],
 )
-def test_being_sold_to_and_chinese_failures_have_their_kind(
+def test_being_sold_to_too_many_steps_and_chinese_failures_have_their_kind(
     title: str, quotes: list[str], kind: str
 ) -> None:
     assert problem_kind(_pain("pp-x-1", title, quotes, 5, 3)) == kind

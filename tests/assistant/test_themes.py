@@ -31,6 +31,7 @@ def _scikit_learn(
             [
                 sum(
                     bool(kinds[i] and kinds[j] and not set(kinds[i]) & set(kinds[j]))
+                    and {"hard to find", "too many steps"} - set(kinds[i]) - set(kinds[j]) != set()
                     for i in a
                     for j in b
                 )
@@ -63,7 +64,15 @@ def test_with_kinds_of_problem_the_agglomeration_adds_their_clash_to_every_dista
     vectors = _quotes(1, n=400, topics=8, spread=0.8)
     groups = leader_clusters(vectors, 0.9)
     rng = np.random.default_rng(1)
-    names = [(), ("failure",), ("hidden cost",), ("waiting",), ("failure", "no human")]
+    names = [
+        (),
+        ("failure",),
+        ("hidden cost",),
+        ("waiting",),
+        ("failure", "no human"),
+        ("hard to find",),
+        ("too many steps",),
+    ]
     kinds = [names[k] for k in rng.integers(0, len(names), len(vectors)).tolist()]
     for bar in (0.1, 0.2, 0.3):
         assert _agglomerate(groups, vectors, bar, kinds) == _scikit_learn(
@@ -82,6 +91,17 @@ def test_complaints_alike_in_meaning_stay_apart_when_they_name_different_kinds_o
     assert len(_agglomerate(groups, vectors, 0.58, failed + fee)) == 2
     assert len(_agglomerate(groups, vectors, 0.58, failed + failed)) == 1
     assert len(_agglomerate(groups, vectors, 0.58, failed + [()] * 5)) == 1
+
+
+def test_kin_kinds_of_problem_are_not_kept_apart():
+    """A cancel button no one finds and a cancelling that takes five screens are one problem."""
+    a = np.array([1.0, 0.0], dtype=np.float32)
+    b = np.array([0.6, 0.8], dtype=np.float32)
+    vectors = np.vstack([a] * 5 + [b] * 5)
+    groups = [list(range(5)), list(range(5, 10))]
+    hidden, steps = [("hard to find",)] * 5, [("too many steps",)] * 5
+    assert len(_agglomerate(groups, vectors, 0.58, hidden + steps)) == 1
+    assert len(_agglomerate(groups, vectors, 0.58, [("failure",)] * 5 + steps)) == 2
 
 
 def test_leader_clusters_grow_past_their_first_room_and_keep_every_quote():

@@ -421,3 +421,18 @@ def test_a_complaint_theme_is_titled_by_its_own_kind_of_problem_not_a_side_remar
     ]
     (title,) = cluster_titles([quotes])
     assert title is not None and "late" not in title.lower() and "cancel" in title.lower()
+
+
+def test_a_complaint_theme_is_not_titled_by_words_that_name_no_problem():
+    """A support-bot theme was titled "Swapping meals": the words four of its quotes share, by
+    a clause that says nothing went wrong."""
+    quotes = [
+        "The bot kept asking me to pick from options.",
+        "It kept asking me to pick from a list.",
+        "Swapping meals is how I use it.",
+        "The chat bot kept asking me to pick again.",
+        "App crashed while swapping meals.",
+        "Swapping meals, mostly.",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title is not None and title.lower() != "swapping meals", title
