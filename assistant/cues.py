@@ -997,7 +997,8 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:too|so) many (?:\w+ )?(?:steps|clicks|screens|pages|forms|fields|hoops|taps)|"
             r"(?:took|takes|take|needed|needs) (?:\w+ )?"
             r"(?:clicks|steps|screens|tries|attempts|taps)|"
-            r"re-?enter\w*|re-?typ\w*|over and over|again and again|every single time|"
+            # not "over and over" or "every single time": a crash or a late box repeats too
+            r"re-?enter\w*|re-?typ\w*|"
             r"\w+ing (?:\w+ )?(?:is|was) (?:a |an )?(?:total |absolute |complete |real )?nightmare|"
             r"nightmare to \w+",
             r"(?:太|很|真|好|挺|特别|非常|超|也很|有点)麻烦|麻烦死|繁琐|步骤(?:太|好|很)?多|好几个页面|好几步|"
