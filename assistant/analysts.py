@@ -7,7 +7,7 @@ model); nothing else asks whether an LLM is configured. Tests hand build_map a
 Clustering, counting and grounding are the map's own, the same whichever analyst works.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -50,9 +50,15 @@ class Analyst(Protocol):
         """The stages with their pain points and delights (re)named."""
         ...
 
-    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+    def recommend(
+        self,
+        stages: Sequence[Stage],
+        labels: Labels,
+        quotes_of: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[Recommendation]:
         """Recommendations for the map's pain points, highest priority first, in the map's
-        language where the analyst writes them from templates."""
+        language where the analyst writes them from templates (`quotes_of`: each pain
+        point's theme quotes by finding id, most typical first)."""
         ...
 
     def describe(self) -> tuple[str, dict[str, Any]]:
@@ -87,8 +93,13 @@ class LocalAnalyst:
     def name(self, stages: list[Stage]) -> list[Stage]:
         return stages  # local titles are written with the themes
 
-    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
-        return recommend(stages, labels)
+    def recommend(
+        self,
+        stages: Sequence[Stage],
+        labels: Labels,
+        quotes_of: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[Recommendation]:
+        return recommend(stages, labels, quotes_of=quotes_of)
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.embedder.name, {}
@@ -135,8 +146,15 @@ class LLMAnalyst:
         labels = {t.label for t in self._coded.labels.values()}
         return {f.id for st in stages for f in (*st.pain_points, *st.delights) if f.title in labels}
 
-    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
-        return recommend_llm(self.llm, stages, self.run) or recommend(stages, labels)
+    def recommend(
+        self,
+        stages: Sequence[Stage],
+        labels: Labels,
+        quotes_of: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[Recommendation]:
+        return recommend_llm(self.llm, stages, self.run) or recommend(
+            stages, labels, quotes_of=quotes_of
+        )
 
     def describe(self) -> tuple[str, dict[str, Any]]:
         return self.llm.answered_by(), {
@@ -184,7 +202,14 @@ class FunctionAnalyst:
     def name(self, stages: list[Stage]) -> list[Stage]:
         return self.name_with(stages)
 
-    def recommend(self, stages: Sequence[Stage], labels: Labels) -> list[Recommendation]:
+    def recommend(
+        self,
+        stages: Sequence[Stage],
+        labels: Labels,
+        quotes_of: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[Recommendation]:
+        if self.recommend_with is recommend:  # as the local analyst does
+            return recommend(stages, labels, quotes_of=quotes_of)
         return self.recommend_with(stages, labels)
 
     def describe(self) -> tuple[str, dict[str, Any]]:

@@ -974,6 +974,20 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"还没(?:回来|到|来|批|收到|退|处理|解决|好)|{ZH_STILL_NOT}",
         ),
         (
+            # how staff treat people: rude, dismissive, lying (a restaurant-review trial's
+            # 服务员 theme, 对服务非常非常的不满 and 服务员骗我, was told "Show the full cost"
+            # from one 贵 in it); before no human, which a rude agent would otherwise be
+            "staff attitude",
+            r"rude\w*|impolite|unfriendly|unprofessional|disrespect\w*|condescend\w*|arrogant|"
+            r"dismissive|(?:bad|poor|terrible|awful|horrible|nasty|stinking) attitude|"
+            r"snapped at|yell(?:ed|ing) at|shout(?:ed|ing) at|ignored (?:me|us)|"
+            r"treated (?:me|us) like|hostile|sarcas\w*|lied|lying|liars?",
+            # 服务态度 in a complaint, unless praised there (服务态度很好)
+            r"态度(?!(?:很|非常|特别|超|挺|还|都|也|真的?)*(?:好|不错|热情|周到|满意|可以))|"
+            r"服务(?:很|太|极|非常|特别|真的|实在)*(?:差|不好|糟糕|一般)|不够热情|不热情|拉(?:下|长)?脸|"
+            r"不理人|爱理不理|不耐烦|甩脸|给脸色|骗|不礼貌|没礼貌|冷漠|凶巴巴",
+        ),
+        (
             "no human",
             r"bot|chatbot|human|person|agent|nobody (?:answered|replied)|no (?:answer|reply)|"
             r"hotline|on hold|call centre|call center|phone number|(?:speak|talk) to (?:a|someone)",
@@ -1009,7 +1023,9 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"confus\w*|unclear|didn'?t know|don'?t know|nobody told|never told|no idea|"
             r"not clear|mislead\w*|can'?t tell|couldn'?t tell|explain\w*|understand\w*|"
             r"wording|head or tail|what (?:does|is) \w+ mean",
-            r"不清楚|不知道|看不懂|没说|没告诉|说明|误导|什么意思",
+            # not a bare 不知道: 不知道是第多少次在这儿吃饭了 ("who knows how many times")
+            r"不清楚|不知道(?:怎么|如何|该|要|在哪|去哪|是什么|什么意思|多少钱)|看不懂|没说|没告诉|"
+            r"说明|误导|什么意思|搞不懂|看不明白",
         ),
         (
             "missing capability",
@@ -1035,8 +1051,13 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"functions?))|"
             r"damaged|squashed|crushed|dented|torn|ripped|melted|warm|wrong item|"
             r"spoil\w*|rotten|leak\w*|ingredients?|dirty|filthy|stain\w*|smell\w*|nois\w*|"
-            r"thin walls|not as (?:described|pictured|advertised)",
-            r"少了|缺|坏了|破损|破了|压坏|压扁|化了|漏|脏|卫生|异味|霉|吵|噪音|隔音|与描述不符|不一样",
+            r"thin walls|not as (?:described|pictured|advertised)|"
+            # what is served is not right: a restaurant's, a meal kit's, a shop's food
+            r"bland|tasteless|flavou?rless|overcooked|undercooked|stale|soggy|greasy|inedible|"
+            r"too (?:salty|sweet|oily|dry)|not fresh|tast(?:ed|es) (?:bad|off|awful|horrible)",
+            r"少了|缺|坏了|破损|破了|压坏|压扁|化了|漏|脏|卫生|异味|霉|吵|噪音|隔音|与描述不符|不一样|"
+            r"不好吃|难吃|味道(?:很|太|比较|非常)?(?:一般|差|不好|不行|怪)|没(?:什么)?味道|"
+            r"太(?:咸|淡|油|腻|甜|辣|硬)|油腻|不新鲜",
         ),
         (
             # more than is needed: packaging, plastic, ice packs (a meal-kit study's "Way too

@@ -540,7 +540,11 @@ def build_map(
     said(0.85, "naming themes")
     map_stages = analyst.name(map_stages)
     said(0.92, "writing recommendations and checking every quote")
-    recommendations = analyst.recommend(map_stages, labels)
+    recommendations = analyst.recommend(
+        map_stages,
+        labels,
+        {finding: [o.evidence.quote for o in obs] for finding, obs in grouped.items()},
+    )
     llm_stats, failures, prompts_used = analyst.report()
     model, analyst_settings = analyst.describe()
     used = {(e.source_id, e.char_start, e.char_end) for st in map_stages for e in st.evidence()}

@@ -3,7 +3,7 @@ describe, ranked by impact / effort. The scoring is stated once, in the map's `s
 What to do about each kind is said in the map's language (journey/labels.py `plays`)."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.cues import PROBLEM_KINDS, problem_kinds
 from journey.labels import EN, Labels
@@ -20,6 +20,7 @@ _EFFORT: dict[str, int] = {
     "failure": 3,
     "performance": 3,
     "no human": 3,
+    "staff attitude": 3,
     "waiting": 4,
     "fulfilment": 4,
     "intrusive": 2,
@@ -28,20 +29,30 @@ _EFFORT: dict[str, int] = {
 }
 
 
-def problem_kind(pain: PainPoint) -> str:
+THEME_QUOTES = 50
+"""A theme's kind is read from at most this many of its quotes, the most typical first."""
+
+
+def problem_kind(pain: PainPoint, quotes: Sequence[str] | None = None) -> str:
     """What kind of problem a theme is: the kind whose cues its title (counted three times:
     the recommendation is read beside it) and quotes hit most; `other` when none does.
-    Quotations count for nothing: a menu that lacked "missing item" is no missing item."""
+    `quotes`: the theme's quotes, most typical first (else the few it shows: a restaurant
+    trial's service theme, 服务态度 in four of its quotes, was told to show the full cost from
+    the one 贵 among the five shown). Quotations count for nothing: a menu that lacked
+    "missing item" is no missing item."""
     hits = Counter(problem_kinds(pain.title) * 3)
-    for e in pain.evidence:
-        hits.update(problem_kinds(e.quote))
+    for quote in (quotes or [e.quote for e in pain.evidence])[:THEME_QUOTES]:
+        hits.update(problem_kinds(quote))
     best = max(hits.values(), default=0)
     return next((kind for kind, _ in PROBLEM_KINDS if best and hits[kind] == best), "other")
 
 
-def recommend_for(pain: PainPoint, stage: str, labels: Labels = EN) -> Recommendation:
-    """The recommendation for one pain point, traceable to its theme and counts."""
-    kind = problem_kind(pain)
+def recommend_for(
+    pain: PainPoint, stage: str, labels: Labels = EN, quotes: Sequence[str] | None = None
+) -> Recommendation:
+    """The recommendation for one pain point, traceable to its theme and counts (`quotes`: the
+    theme's, as `problem_kind` reads them)."""
+    kind = problem_kind(pain, quotes)
     effort = _EFFORT[kind]
     impact = round(pain.severity * pain.share, 3)
     return Recommendation(
@@ -59,14 +70,19 @@ def recommend_for(pain: PainPoint, stage: str, labels: Labels = EN) -> Recommend
 
 
 def recommend(
-    stages: Sequence[Stage], labels: Labels = EN, limit: int = MAX_RECOMMENDATIONS
+    stages: Sequence[Stage],
+    labels: Labels = EN,
+    limit: int = MAX_RECOMMENDATIONS,
+    quotes_of: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Recommendation]:
     """One recommendation for each of the `limit` widest headline pain points (participants x
-    severity, as the map ranks them), highest priority first, worded in `labels`' language."""
+    severity, as the map ranks them), highest priority first, worded in `labels`' language.
+    `quotes_of`: each pain point's theme quotes by finding id, most typical first."""
     candidates = [(stage, pain) for stage in stages for pain in stage.pain_points]
     candidates.sort(key=lambda sp: (-sp[1].participants * sp[1].severity, sp[1].id))
     recommendations = [
-        recommend_for(pain, stage.name, labels) for stage, pain in candidates[:limit]
+        recommend_for(pain, stage.name, labels, (quotes_of or {}).get(pain.id))
+        for stage, pain in candidates[:limit]
     ]
     recommendations.sort(key=by_priority)
     return [r.model_copy(update={"id": f"rec-{i}"}) for i, r in enumerate(recommendations, 1)]

@@ -1,6 +1,7 @@
 import pytest
 
 from assistant.recommend import problem_kind, recommend
+from journey.labels import ZH as ZH_LABELS
 from journey.schema import Emotion, Evidence, PainPoint, Stage
 
 
@@ -232,6 +233,18 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ),
         ("取消太麻烦", ["我点了四五次才取消成功。", "还要点好几个“确定吗？”"], "too many steps"),
         ("麻烦尽快处理一下", ["麻烦尽快处理一下，谢谢。"], "other"),
+        # what is served: a restaurant's food is got right where it is prepared
+        (
+            "不好吃了就不去",
+            ["黑椒蒸肥牛味道不好，不推荐。", "竹筒腊肠饭没什么味道。"],
+            "fulfilment",
+        ),
+        ("Food was bland", ["The pasta was bland and overcooked."], "fulfilment"),
+        # how staff treat people
+        ("The flight attendant was rude", ["Rude and unprofessional crew."], "staff attitude"),
+        ("服务员不够热情", ["服务态度更加无语。"], "staff attitude"),
+        # a bare 不知道 is no unclear wording: "who knows how many times we've eaten here"
+        ("不知道是第多少次在这儿吃饭了", ["不知道是第多少次在这儿吃饭了。"], "other"),
         # English cues inside Chinese text (no word edge between 种 and bug)
         ("这种bug都能上线", ["这种bug都能上线，测试呢？"], "failure"),
         ("收不到验证码", ["验证码老是收不到。", "短信验证码半天不来。"], "failure"),
@@ -312,3 +325,22 @@ def test_a_slow_or_broken_product_is_not_a_wait_nor_hard_to_find(
     "Cut the wait and say how long it will be", a bad power connector "Put it where people look
     for it"."""
     assert problem_kind(_pain("pp-x-1", title, quotes, 4, 3)) == kind
+
+
+def test_a_themes_kind_is_read_from_all_its_quotes_when_the_map_gives_them():
+    """A restaurant trial's service theme showed five quotes, one of them 贵 (a price), and was
+    told to show the full cost; 服务态度 is in four of its quotes."""
+    shown = ["对服务非常非常的不满。", "跟服务生反映了不以为然，那个贵啊！", "服务员也没有说什么。"]
+    pain = _pain("pp-service-1", "服务员也不好操作", shown, 15, 4)
+    assert problem_kind(pain) == "hidden cost"
+    theme = [
+        *shown,
+        "服务态度更加无语，拉下脸了。",
+        "唯一吐槽不满的是服务态度，非常不满！",
+        "跟他们前台反应这个服务态度问题。",
+        "服务真的太糟糕。",
+    ]
+    assert problem_kind(pain, theme) == "staff attitude"
+    [rec] = recommend([_stage(pain)], ZH_LABELS, quotes_of={pain.id: theme})
+    assert rec.kind == "staff attitude"
+    assert rec.title.startswith(ZH_LABELS.plays["staff attitude"])
