@@ -315,7 +315,21 @@ _ZH_LEXICON = {
     "开不了": -2,
     "难题": 0,  # a problem talked over (分享自己遇到的管理难题), not a hard time: not 难
 }
-_ZH_NEGATIONS = ("不", "没", "没有", "别", "未", "无")
+_ZH_NEGATIONS = (
+    "不",
+    "没",
+    "没有",
+    "别",
+    "未",
+    "无",
+    # not very, not so (地点不是很难找 "not hard to find", 不是特别满意 "not that satisfied")
+    "不是",
+    "不是特别",
+    "不是非常",
+    "不是那么",
+    "不怎么",
+    "不那么",
+)
 _ZH_NEUTRAL = re.compile(
     # words that hold a negation's character without negating (特别好用 is praise: 别 is no
     # "don't" in it; 不过 "but", 不仅 "not only", 无比 "incomparably") or 差 without "bad"
@@ -536,7 +550,7 @@ def _chinese_score(text: str) -> float:
             weight = _ZH_LEXICON[word]
             # a negation just before the word or one character before it: 不清楚, 没写清楚,
             # 不太方便 (not 没想到很好吃: "didn't expect it to be good")
-            before = text[max(0, at - 3) : at]
+            before = text[max(0, at - 5) : at]
             if any(n in before[-1 - len(n) :] for n in _ZH_NEGATIONS):
                 # not good is bad; not rushed (不着急), not slow (不慢), not dear (不贵) is
                 # mildly good

@@ -1068,3 +1068,18 @@ def test_a_problem_denied_is_faint_praise_unless_praise_comes_with_it(text: str,
     reading = read_sentence(text)
     assert reading.kind is ObservationKind.delight
     assert (reading.severity == 1) if strength == 1 else (reading.severity >= strength)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("地点不是很难找，就在商场七楼。", 1),  # "not hard to find": a restaurant review's pain
+        ("也不是很贵。", 1),
+        ("不是很方便。", -1),  # read as praise: 方便 three characters after 不
+        ("不是那么方便。", -1),
+        ("不怎么好吃。", -1),
+        ("没想到很好吃。", 1),  # "didn't expect it to be good": no negation of 好吃
+    ],
+)
+def test_chinese_not_very_turns_the_word_it_qualifies(text: str, sign: int):
+    assert sentiment(text) * sign > 0, sentiment(text)
