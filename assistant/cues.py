@@ -4,6 +4,8 @@ Each cue family is one regular expression; `negated` tells whether a positive cu
 """
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 from assistant.sentiment import BODY, SYMPTOM_PAIN
 from journey.schema import TouchpointType
@@ -1073,6 +1075,16 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 """Kinds of problem, most specific first (a tie goes to the earlier kind)."""
+
+
+KIND_QUOTES = 50
+"""A theme's kinds of problem are read from its most typical quotes, at most these."""
+
+
+def kinds_named(quotes: Sequence[str]) -> Counter[str]:
+    """How many of a theme's quotes (most typical first, at most KIND_QUOTES) name each kind of
+    problem: what its title and its recommendation are chosen by."""
+    return Counter(k for quote in quotes[:KIND_QUOTES] for k in problem_kinds(quote))
 
 
 def problem_kinds(text: str) -> list[str]:

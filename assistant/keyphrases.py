@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.cues import NO_PROBLEM, problem_kinds
+from assistant.cues import NO_PROBLEM, kinds_named, problem_kinds
 from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
@@ -524,8 +524,6 @@ the theme's most named one scores this much of what it would."""
 NO_KIND = 0.5
 """... and one that names no kind of problem at all this much: "Swapping meals" (the words
 four quotes share) titled a theme of a support bot that loops and an app that crashes."""
-KIND_QUOTES = 50
-"""A theme's most named kind of problem is read from its most typical quotes, at most these."""
 KIND_CLAUSES = 20
 """The best-scoring title clauses that are checked for another kind of problem."""
 
@@ -573,11 +571,7 @@ def cluster_titles(
         # a complaint theme is titled by its own kind of problem: the cancelling theme was
         # "Did think about cancelling after that late delivery", a wait, and its
         # recommendation "Cut the wait"
-        kinds = (
-            Counter(k for t in texts[:KIND_QUOTES] for k in problem_kinds(t))
-            if cue is PROBLEM
-            else None
-        )
+        kinds = kinds_named(texts) if cue is PROBLEM else None
         most = max(kinds.values(), default=0) if kinds else 0
         own = {k for k, n in kinds.items() if n == most} if kinds and most > 1 else set()
         # A delight is not titled by a complaint ("Second week there was a delivery fee on

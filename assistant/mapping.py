@@ -12,6 +12,7 @@ from typing import NamedTuple, ParamSpec
 import numpy as np
 
 from assistant.analysts import Analyst, FunctionAnalyst, analyst_for
+from assistant.cues import KIND_QUOTES
 from assistant.extractor import Extractor, Unit, meaning_text
 from assistant.ideal import compare_with_ideal
 from assistant.llm_pipeline import Progress
@@ -543,7 +544,7 @@ def build_map(
     recommendations = analyst.recommend(
         map_stages,
         labels,
-        {finding: [o.evidence.quote for o in obs] for finding, obs in grouped.items()},
+        {f: [o.evidence.quote for o in obs[:KIND_QUOTES]] for f, obs in grouped.items()},
     )
     llm_stats, failures, prompts_used = analyst.report()
     model, analyst_settings = analyst.describe()

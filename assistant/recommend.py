@@ -5,7 +5,7 @@ What to do about each kind is said in the map's language (journey/labels.py `pla
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from assistant.cues import PROBLEM_KINDS, problem_kinds
+from assistant.cues import PROBLEM_KINDS, kinds_named, problem_kinds
 from journey.labels import EN, Labels
 from journey.schema import PainPoint, Recommendation, Stage, by_priority
 
@@ -29,10 +29,6 @@ _EFFORT: dict[str, int] = {
 }
 
 
-THEME_QUOTES = 50
-"""A theme's kind is read from at most this many of its quotes, the most typical first."""
-
-
 def problem_kind(pain: PainPoint, quotes: Sequence[str] | None = None) -> str:
     """What kind of problem a theme is: the kind whose cues its title (counted three times:
     the recommendation is read beside it) and quotes hit most; `other` when none does.
@@ -41,8 +37,7 @@ def problem_kind(pain: PainPoint, quotes: Sequence[str] | None = None) -> str:
     the one 贵 among the five shown). Quotations count for nothing: a menu that lacked
     "missing item" is no missing item."""
     hits = Counter(problem_kinds(pain.title) * 3)
-    for quote in (quotes or [e.quote for e in pain.evidence])[:THEME_QUOTES]:
-        hits.update(problem_kinds(quote))
+    hits.update(kinds_named(quotes or [e.quote for e in pain.evidence]))
     best = max(hits.values(), default=0)
     return next((kind for kind, _ in PROBLEM_KINDS if best and hits[kind] == best), "other")
 

@@ -322,7 +322,7 @@ _ZH_NEGATIONS = (
     "别",
     "未",
     "无",
-    # not very, not so (地点不是很难找 "not hard to find", 不是特别满意 "not that satisfied")
+    # not very, not so (地点不是很难找 "not hard to find", 不是那么方便 "not that handy")
     "不是",
     "不是特别",
     "不是非常",
@@ -330,6 +330,8 @@ _ZH_NEGATIONS = (
     "不怎么",
     "不那么",
 )
+_ZH_NEGATION_REACH = 1 + max(map(len, _ZH_NEGATIONS))
+"""How far before a word a negation is looked for: its own length and one character more."""
 _ZH_NEUTRAL = re.compile(
     # words that hold a negation's character without negating (特别好用 is praise: 别 is no
     # "don't" in it; 不过 "but", 不仅 "not only", 无比 "incomparably") or 差 without "bad"
@@ -549,8 +551,8 @@ def _chinese_score(text: str) -> float:
                 continue
             weight = _ZH_LEXICON[word]
             # a negation just before the word or one character before it: 不清楚, 没写清楚,
-            # 不太方便 (not 没想到很好吃: "didn't expect it to be good")
-            before = text[max(0, at - 5) : at]
+            # 不太方便, 不是很难找 (not 没想到很好吃: "didn't expect it to be good")
+            before = text[max(0, at - _ZH_NEGATION_REACH) : at]
             if any(n in before[-1 - len(n) :] for n in _ZH_NEGATIONS):
                 # not good is bad; not rushed (不着急), not slow (不慢), not dear (不贵) is
                 # mildly good
