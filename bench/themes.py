@@ -20,7 +20,7 @@ Targets (issue 15): harmonic purity >= 0.5 on airline and CFPB; >= 7 of 9 reason
 themes per covered reason. Nothing here is fitted to the data: it only scores the map.
 
     .venv/bin/python -m bench.themes [--n 2000] [--seed 0]
-        [--only airline|cfpb|sample|restaurants|asap|laptops]
+        [--only airline|cfpb|serdif|sample|restaurants|asap|laptops]
 """
 
 import argparse
@@ -45,10 +45,13 @@ from assistant.workspace import Workspace
 from bench._eval import (
     EVAL_DATA,
     LAPTOPS,
+    PAIN_CODES,
     absa_reviews,
     embedder,
     ingest,
     negative_tweets,
+    serdif_highlights,
+    serdif_transcripts,
     workspace,
 )
 from ingest.embeddings import UsemEmbedder
@@ -320,20 +323,94 @@ def run_restaurants(model: UsemEmbedder, n: int = 600) -> dict[str, object]:
     return {"stages": m.generator.settings.get("stages"), "harmonic": harmonic, "tp": share}
 
 
-def run_asap(model: UsemEmbedder) -> dict[str, object]:
-    """The Chinese ASAP restaurant reviews: the preset chosen, how the findings spread over
-    its stages, and the touchpoints."""
+def asap_labels() -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
+    """The ASAP development reviews (id, text) and two labellings of their pain segments: the
+    review's negative aspect (of 18: "dish_taste") where it has exactly one, and its negative
+    category (of 5: "dish") where all its negative aspects are of one. A review's labels are
+    the review's, not a sentence's, so a review with complaints of several kinds is left out."""
     with ASAP.open(encoding="utf-8-sig", newline="") as f:
-        rows = [(r["index"], r["reviewbody"]) for r in csv.DictReader(f)]
-    print(f"== ASAP (Chinese restaurant reviews): {len(rows)} reviews ==")
+        table = list(csv.DictReader(f))
+    aspects = [c for c in table[0] if c not in ("index", "reviewbody", "star")]
+    rows, fine, coarse = [], {}, {}
+    for r in table:
+        rows.append((r["index"], r["reviewbody"]))
+        negative = [a for a in aspects if r[a].strip() == "-1"]
+        if len(negative) == 1:
+            fine[r["index"]] = negative[0]
+        if len({a.split("_", 1)[0] for a in negative}) == 1:
+            coarse[r["index"]] = negative[0].split("_", 1)[0]
+    return rows, fine, coarse
+
+
+def run_asap(model: UsemEmbedder) -> dict[str, object]:
+    """The Chinese ASAP restaurant reviews: harmonic purity of the pain themes against the
+    reviews' negative aspects (`asap_labels`), the preset chosen, how the findings spread over
+    its stages, and the touchpoints."""
+    rows, fine, coarse = asap_labels()
+    print(
+        f"== ASAP (Chinese restaurant reviews): {len(rows)} reviews; {len(fine)} with one "
+        f"negative aspect, {len(coarse)} with negative aspects of one category =="
+    )
     m, seconds = map_of_reviews(model, rows, "asap")
+    aspect = score_labels(m, fine, "asap, one negative aspect (of 18)")
+    category = score_labels(m, coarse, "asap, one negative category (of 5)")
+    top_table(m, coarse)
     print(f"\n  stages: {m.generator.settings.get('stages')}")
     spread = Counter(str(s["stage"]) for s in segments(m))
     for stage in m.stages:
         print(f"    {stage.name:12s} {spread.get(stage.name, 0):5d} findings")
     share = touchpoint_table(m)
     print(f"build_map {seconds:.1f} s\n")
-    return {"stages": m.generator.settings.get("stages"), "tp": share}
+    return {
+        "stages": m.generator.settings.get("stages"),
+        "tp": share,
+        "aspect": aspect,
+        "category": category,
+    }
+
+
+def serdif_labels(m: JourneyMap) -> dict[str, str]:
+    """Each pain segment's SERDIF pain code (key: `segment_key`): the one pain code of the human
+    highlights its span overlaps in its transcript, where there is exactly one. Moderator
+    assists are left out: the reader codes the participants' turns."""
+    by_file: defaultdict[str, list[tuple[int, int, set[str]]]] = defaultdict(list)
+    for h in serdif_highlights()[0]:
+        codes = {t for t in h.tags if t in PAIN_CODES and t != "Moderator assist"}
+        if codes:
+            by_file[h.file].append((h.start, h.end, codes))
+    out: dict[str, str] = {}
+    for s in segments(m):
+        if s["kind"] != "pain_point":
+            continue
+        start, end = int(str(s["char_start"])), int(str(s["char_end"]))
+        codes = set().union(
+            *(c for a, b, c in by_file[Path(str(s["source_path"])).name] if a < end and start < b)
+        )
+        if len(codes) == 1:
+            out[segment_key(s)] = codes.pop()
+    return out
+
+
+def segment_key(segment: Segment) -> str:
+    """A segment's place: `file:start` (a transcript has many segments, a tweet few)."""
+    return f"{Path(str(segment['source_path'])).name}:{segment['char_start']}"
+
+
+def run_serdif(model: UsemEmbedder) -> Scores:
+    """The 11 SERDIF development think-aloud transcripts: harmonic purity of the pain themes
+    against the pain codes of the human highlights the segments overlap."""
+    files = serdif_transcripts()
+    print(f"== SERDIF usability interviews: {len(files)} transcripts ==")
+    with workspace(model) as ws:
+        ingest(ws, "serdif", files, IngestOptions(kind=SourceKind.interview))
+        start = time.perf_counter()
+        m = build_map(ws, "serdif")
+        seconds = time.perf_counter() - start
+    label_of = serdif_labels(m)
+    scores = score_labels(m, label_of, "serdif", key=segment_key)
+    top_table(m, label_of, key=segment_key)
+    print(f"build_map {seconds:.1f} s\n")
+    return scores
 
 
 def run_laptops(model: UsemEmbedder) -> dict[str, object]:
@@ -583,7 +660,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="airline tweets; 0 = all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--only", choices=("airline", "cfpb", "sample", "restaurants", "asap", "laptops")
+        "--only",
+        choices=("airline", "cfpb", "serdif", "sample", "restaurants", "asap", "laptops"),
     )
     parser.add_argument("--sample", action="store_true", help="the sample study only")
     args = parser.parse_args()
@@ -593,6 +671,7 @@ def main() -> None:
     runs: dict[str, Callable[[], object]] = {
         "airline": lambda: run_airline(model, args.n, args.seed),
         "cfpb": lambda: run_cfpb(model),
+        "serdif": lambda: run_serdif(model),
         "sample": lambda: run_sample(model),
         "restaurants": lambda: run_restaurants(model),
         "asap": lambda: run_asap(model),
@@ -604,8 +683,13 @@ def main() -> None:
         f"  {'set':8s} {'purity':>7s} {'inverse':>7s} {'harmonic':>8s} {'themed':>7s} "
         f"{'h.themed':>8s}  verdict (harmonic over all pain segments)"
     )
-    for name in ("airline", "cfpb"):
-        s = results.get(name)
+    asap = results.get("asap")
+    scored = {**results}
+    if isinstance(asap, dict):
+        scored["asap"] = asap["aspect"]
+        scored["asap (5)"] = asap["category"]
+    for name in ("airline", "cfpb", "serdif", "asap", "asap (5)"):
+        s = scored.get(name)
         if isinstance(s, Scores):
             extra = (
                 f"reasons {s.covered}/9 ({_verdict(s.covered >= TARGET_REASONS)}), "
@@ -614,14 +698,24 @@ def main() -> None:
                 else ""
             )
             print(
-                f"  {name:8s} {s.purity:7.3f} {s.inverse:7.3f} {s.harmonic:8.3f} "
+                f"  {_cut(name, 8):8s} {s.purity:7.3f} {s.inverse:7.3f} {s.harmonic:8.3f} "
                 f"{s.themed / max(1, s.pains):7.0%} {s.themed_harmonic:8.3f}  "
-                f"{_verdict(s.harmonic >= TARGET_PURITY)}; " + extra
+                + (
+                    f"{_verdict(s.harmonic >= TARGET_PURITY)}; "
+                    if name in ("airline", "cfpb")
+                    else "no target; "
+                )
+                + extra
+            )
+            stage = (
+                f"; stage vs label NMI {s.stage_harmonic:.3f}; findings with a touchpoint "
+                f"{s.touchpoints:.0%}"
+                if name in ("airline", "cfpb")
+                else ""
             )
             print(
                 f"  {'':8s} AMI {s.ami:.3f}; one theme of every segment: harmonic "
-                f"{s.one_theme:.3f}; stage vs label NMI {s.stage_harmonic:.3f}; findings with a "
-                f"touchpoint {s.touchpoints:.0%}"
+                f"{s.one_theme:.3f}; {s.pains} labelled pain segments" + stage
             )
     for name in ("restaurants", "asap"):
         r = results.get(name)
