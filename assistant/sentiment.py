@@ -334,9 +334,10 @@ _ZH_NEGATION_REACH = 1 + max(map(len, _ZH_NEGATIONS))
 """How far before a word a negation is looked for: its own length and one character more."""
 _ZH_NEUTRAL = re.compile(
     # words that hold a negation's character without negating (特别好用 is praise: 别 is no
-    # "don't" in it; 不过 "but", 不仅 "not only", 无比 "incomparably") or 差 without "bad"
+    # "don't" in it, but 不是特别满意 is "not satisfied": 不是特别 is kept whole; 不过 "but",
+    # 不仅 "not only", 无比 "incomparably") or 差 without "bad"
     # (还差几个学时 "a few hours to go", 差不多 "about", 差点 "nearly", 出差 "a business trip")
-    r"特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
+    r"(?<!不是)特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
     r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
     r"快(?=[一二两三四五六七八九十几半百\d])|快递|慢慢(?!等)|"

@@ -1078,6 +1078,11 @@ def test_a_problem_denied_is_faint_praise_unless_praise_comes_with_it(text: str,
         ("不是很方便。", -1),  # read as praise: 方便 three characters after 不
         ("不是那么方便。", -1),
         ("不怎么好吃。", -1),
+        (
+            "不是特别满意。",
+            -1,
+        ),  # read as praise: 特别 was blanked as no negation before 不是 was read
+        ("服务员不是特别热情。", -1),
         ("没想到很好吃。", 1),  # "didn't expect it to be good": no negation of 好吃
     ],
 )
