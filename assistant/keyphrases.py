@@ -219,6 +219,28 @@ _ASKS = re.compile(
 )
 """A question ("How does that happen", "Is this feature hidden on purpose", 为什么不能退): it
 asks, it does not say what went wrong; a title only when no clause says it."""
+_TRAILS_OFF = re.compile(r"\s*(?:\.\.\.|…)[\s\"'”’)]*$")
+"""A quote that trails off ("So I don't know if events ...", "And temporal units ..."): in a
+think-aloud, what the participant reads off the screen or leaves unfinished."""
+_TEXT_SPEAK = re.compile(
+    r"(?<![\w'])(?:u|ur|r|pls|plz|thx|thanx|cuz|b4|ya|yall|im|dont|cant)(?![\w'])", re.I
+)
+"""Text-speak ("U hate delays"): a title reads better in the words someone else wrote out."""
+
+
+def trails_off(quote: str) -> bool:
+    """Whether a quote is a sentence left unfinished ("And temporal units ...")."""
+    return _TRAILS_OFF.search(quote) is not None
+
+
+def _unfinished(clause: str, quote: str) -> bool:
+    """Whether `clause` ends a quote that trails off: a sentence left unfinished."""
+    if not _TRAILS_OFF.search(quote):
+        return False
+    said = _TRAILS_OFF.sub("", quote).rstrip(" ,;:").casefold()
+    return said.endswith(clause.rstrip(" .!?").casefold())
+
+
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:they|they're|they've|they'd|it|its|he|he's|she|she's|them|those|these)(?![\w'])"
     r"|^(?:它|它们|他们|她们)",
@@ -528,6 +550,11 @@ KIND_CLAUSES = 20
 """The best-scoring title clauses that are checked for another kind of problem."""
 
 
+UNFINISHED = 0.5
+"""A title clause that ends a quote trailing off ("Don't know if events", "Temporal units"
+from a think-aloud's reading of the screen) scores this much: it is a sentence cut short."""
+
+
 def cluster_titles(
     clusters: Sequence[Sequence[str]],
     problem: Sequence[bool] | None = None,
@@ -608,6 +635,10 @@ def cluster_titles(
                     score *= 0.6  # "They're gone within five minutes": what is gone?
                 if not zh and clause.isupper():
                     score *= 0.5  # shouted: the same words in a sentence's case read better
+                if _unfinished(clause, text):
+                    score *= UNFINISHED
+                if not zh and _TEXT_SPEAK.search(clause):
+                    score *= 0.5
                 if strength is not None:
                     # "Cancelling is a nightmare" (severity 5) says the theme's problem;
                     # "Came back after cancelling" (2), sharing more words, only touches it

@@ -14,6 +14,7 @@ from assistant.keyphrases import (
     is_chinese,
     own_clause,
     said_alike,
+    trails_off,
     word_cohesion,
 )
 from assistant.stages import StageSpec
@@ -51,6 +52,9 @@ and it was a bot.", "Well, I'm seventy-one."); its faintest pains are mostly rea
 stated flatly."""
 LOOSE_AT_MOST = 3
 """Participants up to which a theme with no clause of its own to title it is not a headline."""
+UNFINISHED_AT_MOST = 0.5
+"""The largest share of a theme's quotes that may be sentences left unfinished
+(`keyphrases.trails_off`); past it the theme is a think-aloud's narration, not a finding."""
 COHESION_AT_LEAST = 0.2
 """The least share of a theme's quotes that must use a word another of them uses
 (`keyphrases.word_cohesion`); below it the theme is how things were said, not what about."""
@@ -348,6 +352,13 @@ def _findings(
         if people > 1 and word_cohesion([observations[i].evidence.quote for i in group]) < (
             COHESION_AT_LEAST
         ):
+            continue
+        # nor one most of whose quotes are sentences left unfinished: a think-aloud's reading
+        # of the screen ("And temporal units ...", "Case study ...", "Polar plot ...", a
+        # usability study's 10-person pain point) says where people looked, not what went wrong
+        if sum(
+            trails_off(observations[i].evidence.quote) for i in group
+        ) > UNFINISHED_AT_MOST * len(group):
             continue
         if people >= min_participants:
             if shown == limit:

@@ -313,3 +313,20 @@ def test_two_themes_the_same_people_raise_alike_are_one(embedder):
     assert same_people_merged(themes, vectors, others, bar=0.2) == themes
     # the same people, reading apart from each other (a bar their quotes do not clear)
     assert same_people_merged(themes, vectors, people, bar=0.99) == themes
+
+
+def test_a_theme_of_sentences_left_unfinished_is_no_finding():
+    """A usability study's 10-person pain point "Temporal units": a think-aloud's reading of
+    the screen ("And temporal units ...", "Case study ...", "Polar plot ..."). Its quotes stay
+    coded, in no theme; a theme where only some trail off stays."""
+    screen = np.array([1.0, 0.0])
+    read_out = [
+        _pain("And temporal units ...", "p1"),
+        _pain("Temporal units, case study ...", "p2"),
+        _pain("Polar plot and temporal units …", "p3"),
+        _pain("The temporal units are confusing.", "p4"),
+    ]
+    assert not _stage(read_out, np.stack([screen] * 4)).pain_points
+    finished = [*read_out[2:], _pain("I can't read the temporal units.", "p5")]
+    (theme,) = _stage(finished, np.stack([screen] * 3)).pain_points
+    assert theme.participants == 3

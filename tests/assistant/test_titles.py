@@ -436,3 +436,18 @@ def test_a_complaint_theme_is_not_titled_by_words_that_name_no_problem():
     ]
     (title,) = cluster_titles([quotes])
     assert title is not None and title.lower() != "swapping meals", title
+
+
+def test_a_title_is_not_a_sentence_left_unfinished_nor_text_speak():
+    """A usability study's theme was titled "Don't know if events" (from "So I don't know if
+    events ...") and an airline theme "U hate delays"."""
+    events = [
+        "So I don't know if events ...",
+        "I don't know if events ...",
+        "I don't know when this event took place.",
+        "No events, okay.",
+    ]
+    delays = ["U hate delays.", "Getting really tired of delays.", "Tired of these delays."]
+    first, second = cluster_titles([events, delays])
+    assert first == "Don't know when this event took place"  # before: "Don't know if events"
+    assert second is not None and "delays" in second and not second.startswith("U ")
