@@ -24,7 +24,7 @@ from assistant.chat.question import (
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.compare import FLOOR
-from assistant.cues import bare_feeling, small_talk
+from assistant.cues import bare_feeling, only_quoted, small_talk
 from assistant.extractor import meaning_text
 from assistant.keyphrases import STOPWORDS, names_something
 from assistant.local_extractor import read_sentence
@@ -945,8 +945,12 @@ _FILLER = re.compile(r"\b(?:mainly|mostly|basically|really|just|probably|maybe|a
 
 
 def _contentless(quote: str) -> bool:
-    """An English quote too slight to cite: it names nothing, or it is at most three words of
-    which one is a filler, or it trails off ("Subscription...")."""
+    """A quote too slight to cite: all someone else's words (a think-aloud reading out a menu:
+    '"Change plan," "Payment method," "Pause or cancel."' answered why people cancel); or, in
+    English, it names nothing, or it is at most three words of which one is a filler, or it
+    trails off ("Subscription...")."""
+    if only_quoted(quote):
+        return True
     if CJK.search(quote):
         return False
     words = quote.split()

@@ -114,10 +114,13 @@ def test_misspelt_and_compound_words_find_what_the_study_writes(chat: Chat):
 
 
 def test_a_cited_quote_names_something(chat: Chat):
-    """ "Subscription...", "I cancelled." and "The app, mainly." were cited as evidence."""
+    """ "Subscription...", "I cancelled." and "The app, mainly." were cited as evidence, and a
+    think-aloud's reading of a menu ('"Change plan," "Payment method," "Pause or cancel."')
+    as why people cancel."""
     for question in ("Why do people cancel?", "Does the app crash?"):
         for c in chat.ask(question).citations:
             assert c.quote.strip() not in ("I cancelled.", "Subscription...", "The app, mainly.")
+            assert "Payment method" not in c.quote
 
 
 def test_a_bare_follow_up_leans_on_the_question_before(chat: Chat):
