@@ -626,6 +626,28 @@ NOT_TRIED = re.compile(
 (a hotel trial's noise and room-service themes took them in)."""
 
 
+_SESSION_STEP = re.compile(
+    r"\b(?:move|go|skip|proceed|continue|get|carry) (?:on )?(?:to|with) (?:the )?"
+    r"(?:next |(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|other) )?"
+    r"(?:task|question|scenario|exercise)s?\b"
+    r"|\bwhat (?:was|is) the (?:other |next |last |first |second )?(?:task|question)\b"
+    r"|\b(?:answer|read|say|do) (?:\w+ )?(?:\w+ )?(?:aloud|out loud)\b"
+    r"|\b(?:repeat|reread|re-read) the (?:task|question)\b"
+    r"|下一(?:个|道)?(?:任务|问题|题)|第[一二三四五六七八九十\d]+(?:个|道)?(?:任务|题)|读出来",
+    re.IGNORECASE,
+)
+"""A participant steering the session, not the product: "Can I move to task 5?", "So can I
+move to the seventh task?", "should I answer these questions aloud?", "下一个任务"."""
+
+
+def session_step(text: str) -> bool:
+    """Whether a sentence is about the session's own steps (which task, which question, reading
+    aloud) and says nothing of the product beside: procedure, not a finding."""
+    return bool(_SESSION_STEP.search(text)) and not (
+        DIFFICULTY.search(text) or POSITIVE.search(text) or RELIEF.search(text)
+    )
+
+
 _CUT_OFF = re.compile(r"\s*(?:\u2014|\u2013|--|\.\.\.|\u2026)")
 """A sentence that starts where an interruption cut in."""
 _CONTACT_PLACEHOLDER = re.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
@@ -655,6 +677,8 @@ def small_talk(text: str, question: str | None = None) -> bool:
     short answer to a question that checks the call ("Can you hear me alright?"), or contact
     details given with little else."""
     if not _residue(SMALL_TALK, text):
+        return True
+    if session_step(text):
         return True
     # a scrap of crosstalk, cut off at its start ("—and the once, sorry, go on.", "—yes, four
     # hundred and eighty—"): a telehealth trial's quotes, saying nothing on their own

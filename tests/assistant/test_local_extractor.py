@@ -218,6 +218,12 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "嗯，我在外面，晚点回你。"),
         (None, "不好意思啊我先接个电话……喂？"),
         (None, "好了，不好意思，我儿子学校老师打来的。"),
+        # a usability study's think-aloud steering the session: a 3-person pain theme
+        (None, "So can I move to the seventh task?"),
+        (None, "Do I go to task 5?"),
+        (None, "Okay, just a question: should I answer these questions aloud?"),
+        (None, "Okay, what was the other question?"),
+        (None, "好的，那我们进入下一个任务吧？"),
     ],
 )
 def test_small_talk_and_audio_checks_are_not_findings(question: str | None, text: str):
@@ -1088,3 +1094,17 @@ def test_a_problem_denied_is_faint_praise_unless_praise_comes_with_it(text: str,
 )
 def test_chinese_not_very_turns_the_word_it_qualifies(text: str, sign: int):
     assert sentiment(text) * sign > 0, sentiment(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could not find the next task in the app, it was confusing.",
+        "The second question on the form made no sense to me.",
+        "Can I go to the next step? The button is greyed out.",
+    ],
+)
+def test_the_products_own_steps_and_questions_are_no_session_procedure(text: str):
+    from assistant.cues import small_talk
+
+    assert not small_talk(text)
