@@ -19,7 +19,8 @@ CONFUSION = re.compile(
     r"what (?:does|do|is) (?:\w+ ){0,4}mean|what'?s (?:this|that)|"
     r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:do|can) i|"
     r"how do i|which one|not self.?explanatory|i thought it would)\b"
-    r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道|什么意思|在哪",
+    # not "who knows how many times" (不知道是第几次来了: a regular's praise)
+    r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道(?!是?第?(?:几|多少)次)|什么意思|在哪",
     _I,
 )
 _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))
@@ -109,7 +110,10 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
-    r"|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|晚了|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
+    r"|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
+    # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
+    r"(?<!时间)(?<!时间很)(?<!时间太)(?<!天)(?<!天很)(?<!天太)(?<!时间已经)(?<!天已经)晚了|"
+    r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
     r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|爱答不理|爱理不理|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时

@@ -339,6 +339,8 @@ _ZH_NEUTRAL = re.compile(
     # (还差几个学时 "a few hours to go", 差不多 "about", 差点 "nearly", 出差 "a business trip")
     r"(?<!不是)特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
     r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
+    # the hour, not lateness: 时间很晚了 "it was late (at night)", 天已经晚了
+    r"(?:时间|天)(?:已经)?(?:很|太|比较|有点)?晚了|"
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
     r"快(?=[一二两三四五六七八九十几半百\d])|快递|慢慢(?!等)|"
     # being recommended to (推荐我买, 推荐位) is no recommendation

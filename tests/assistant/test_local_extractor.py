@@ -1108,3 +1108,21 @@ def test_the_products_own_steps_and_questions_are_no_session_procedure(text: str
     from assistant.cues import small_talk
 
     assert not small_talk(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a restaurant review's 11-person pain theme "时间很晚" was mostly the hour people ate at
+        ("因为时间很晚了，这家餐馆依旧有不少人在吃饭，于是进去吃饭。", ObservationKind.neutral),
+        ("天已经晚了，我们就近找了一家。", ObservationKind.neutral),
+        ("菜上得很晚。", ObservationKind.pain_point),
+        ("外卖送得太晚了。", ObservationKind.pain_point),
+        ("快递晚了三天。", ObservationKind.pain_point),
+        # "who knows how many times we've eaten here": a regular, not someone confused
+        ("不知道是第多少次在这儿吃饭了。", ObservationKind.neutral),
+        ("不知道在哪里取消。", ObservationKind.pain_point),
+    ],
+)
+def test_chinese_late_and_not_knowing_read_as_what_they_say(text: str, kind: ObservationKind):
+    assert read_sentence(text).kind is kind
