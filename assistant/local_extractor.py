@@ -7,6 +7,7 @@ import numpy as np
 
 from assistant import cues
 from assistant.extractor import Reading, Unit, without_handles
+from assistant.keyphrases import names_something
 from assistant.seeds import SeedClassifier, seed_margins
 from assistant.sentiment import sentiment, spoken_neutral
 from assistant.stages import StageSpec, heading_key
@@ -417,7 +418,7 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
             reading = _feeling(text, read)
             if reading.kind not in _FINDINGS:
                 continue
-            if i and units[i - 1].source.id == unit.source.id:
+            if i and _about_the_sentence_before(units[i - 1], unit):
                 before, previous = out[i - 1], units[i - 1]
                 said = without_handles(previous.text)
                 lends = (
@@ -428,6 +429,19 @@ def what_counts(units: Sequence[Unit], readings: Sequence[Reading]) -> list[Read
                 if lends or (before.kind is reading.kind and reading.severity > before.severity):
                     out[i - 1] = reading
     return _before_and_now(units, out)
+
+
+def _about_the_sentence_before(previous: Unit, unit: Unit) -> bool:
+    """Whether a bare feeling is about the sentence before it: in the same turn (or review),
+    or opening the next turn after a question that names nothing new ("How did that feel?").
+    After a question that does ("How was the cooking itself?"), "Honestly, surprisingly good."
+    is about the cooking, not about the last thing said before it ("I only noticed halfway
+    through cooking.", a missing item, had read as a 4/5 delight)."""
+    if previous.source.id != unit.source.id:
+        return False
+    if previous.turn.index == unit.turn.index or not unit.question:
+        return True
+    return not names_something(unit.question)
 
 
 _RELIEVED = Reading(ObservationKind.delight, 0.8, 2, "relieved")

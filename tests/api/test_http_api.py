@@ -400,8 +400,17 @@ def test_edits_by_people_apply_and_survive_a_rebuild_with_new_sources(client: Te
     m = _built(client, "ed")
     pains = [(s["name"], p) for s in m["stages"] for p in s["pain_points"]]
     assert len(pains) >= 3
-    (_, a), (_, b), (_, c) = pains[0], pains[1], pains[2]
-    other_stage = next(s["name"] for s in m["stages"] if s["name"] != pains[2][0])
+    (_, a), (_, b) = pains[0], pains[1]
+
+    def said_in_its_quotes(p: dict) -> float:
+        word = p["title"].split()[-1].lower()
+        return sum(word in e["quote"].lower() for e in p["evidence"]) / len(p["evidence"])
+
+    # re-staged: a theme of one problem, its title's word in most of its quotes (a catch-all
+    # of five interviews may rightly split when two more come, and its edit then goes nowhere:
+    # `edits.locate`)
+    c_stage, c = max(pains[2:], key=lambda sp: said_in_its_quotes(sp[1]))
+    other_stage = next(s["name"] for s in m["stages"] if s["name"] != c_stage)
 
     renamed = client.post(
         "/v1/projects/ed/edits", json={"op": "rename", "target": a["id"], "title": "Our own name"}

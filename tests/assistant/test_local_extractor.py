@@ -1126,3 +1126,25 @@ def test_the_products_own_steps_and_questions_are_no_session_procedure(text: str
 )
 def test_chinese_late_and_not_knowing_read_as_what_they_say(text: str, kind: ObservationKind):
     assert read_sentence(text).kind is kind
+
+
+def test_a_feeling_opening_an_answer_to_a_new_question_is_not_about_the_answer_before():
+    """The sample's "I only noticed halfway through cooking." (a missing item) was a 4/5 delight:
+    the next answer, to "How was the cooking itself?", opens with "Honestly, surprisingly
+    good." After a question that names nothing new, the feeling is the last answer's."""
+    units = _interview(
+        (Role.interviewer, "Was everything there?"),
+        (Role.participant, "I only noticed halfway through cooking."),
+        (Role.interviewer, "How was the cooking itself?"),
+        (Role.participant, "Honestly, surprisingly good."),
+    )
+    readings = what_counts(units, [read_sentence(u.text) for u in units])
+    assert readings[0].kind is not ObservationKind.delight
+    assert readings[1].kind is ObservationKind.neutral  # a bare feeling is no finding alone
+    units = _interview(
+        (Role.participant, "The courier carried the box up three floors for me."),
+        (Role.interviewer, "How did that feel?"),
+        (Role.participant, "Honestly, lovely."),
+    )
+    readings = what_counts(units, [read_sentence(u.text) for u in units])
+    assert readings[0].kind is ObservationKind.delight
