@@ -401,6 +401,11 @@ _SPOKEN = re.compile(
     r"(?:trust|faith|confidence)|"
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
+    # an acceptance and a noun: "So I thought, fine, four people, three meals", "a welcome
+    # email with the delivery day" (a think-aloud's "Yes, ..." is often a task done: kept)
+    r"(?<=, )fine(?=, )|"
+    r"welcome(?= (?:email|e-mail|thing|pack|message|screen|letter|offer|gift|call|kit|page|bonus|"
+    r"video|tour|note|mail|pop-up|popup)s?\b)|"
     # no complaint: "Nothing wrong with it."
     r"(?<=a )joke|joke(?= of)|"
     r"(?:nobody|no one|no-one|none of us) (?:was|were|got) (?:\w+ )?(?:hurt|injured|harmed)|"

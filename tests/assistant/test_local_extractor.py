@@ -74,6 +74,19 @@ def test_a_think_aloud_saying_where_it_is_is_no_praise(text: str):
     assert sentiment("Okay, that was easy.") > 0.3  # what follows still counts
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So I thought, fine, four people, three meals, it's about this much.",
+        "Yeah, they emailed me at [EMAIL] with a welcome thing and the delivery day.",
+    ],
+)
+def test_an_acceptance_and_a_welcome_email_are_no_praise(text: str):
+    """Two of the sample's delights, at 3/5 and 4/5 strength."""
+    assert read_sentence(text).kind is not ObservationKind.delight
+    assert read_sentence("The welcome email was lovely.").kind is ObservationKind.delight
+
+
 def test_severity_grows_with_intensity_and_blockers():
     mild = read_sentence("The labels are a bit confusing.")
     severe = read_sentence("I gave up, I just couldn't cancel and I was furious.")
