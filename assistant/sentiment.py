@@ -401,6 +401,9 @@ _SPOKEN = re.compile(
     r"(?:trust|faith|confidence)|"
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
+    # "solely", not lonely: "Five stars for him alone."
+    r"(?<=\bfor him )alone|(?<=\bfor her )alone|(?<=\bfor them )alone|(?<=\bfor that )alone|"
+    r"(?<=\bfor this )alone|(?<=\bfor it )alone|"
     # an acceptance and a noun: "So I thought, fine, four people, three meals", "a welcome
     # email with the delivery day" (a think-aloud's "Yes, ..." is often a task done: kept)
     r"(?<=, )fine(?=, )|"

@@ -87,6 +87,12 @@ def test_an_acceptance_and_a_welcome_email_are_no_praise(text: str):
     assert read_sentence("The welcome email was lovely.").kind is ObservationKind.delight
 
 
+def test_for_him_alone_is_no_loneliness():
+    """A five-star review's "Five stars for him alone." (its courier) was a pain point."""
+    assert read_sentence("Five stars for him alone.").kind is not ObservationKind.pain_point
+    assert read_sentence("I felt so alone.").kind is ObservationKind.pain_point
+
+
 def test_severity_grows_with_intensity_and_blockers():
     mild = read_sentence("The labels are a bit confusing.")
     severe = read_sentence("I gave up, I just couldn't cancel and I was furious.")
