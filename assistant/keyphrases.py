@@ -325,6 +325,12 @@ PRAISE = re.compile(
     r"|厉害|有条理|实用|上手|顺利",
     re.IGNORECASE,
 )
+_MADE_UP = re.compile(
+    r"\b(?:apologi[sz]\w*|at least|luckily|thankfully|fortunately)\b|道歉|还好|好在|幸好",
+    re.IGNORECASE,
+)
+"""What made up for a problem ("Apologised for being late", 一直跟我道歉): no title of the
+problem, even when it names it."""
 TITLE_WORDS = (2, 9)
 """Words a title may have (Chinese: twice as many characters as English words)."""
 
@@ -631,6 +637,8 @@ def cluster_titles(
                     score = score * 1.5 + 0.5
                 elif against.search(clause):
                     score *= 0.25
+                if cue is PROBLEM and _MADE_UP.search(clause):
+                    score *= 0.25  # the sample's waiting theme was "Apologised for being late"
                 if _PRONOUN_SUBJECT.match(clause):
                     score *= 0.6  # "They're gone within five minutes": what is gone?
                 if not zh and clause.isupper():

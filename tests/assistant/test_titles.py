@@ -407,6 +407,15 @@ def test_what_made_up_for_a_problem_does_not_title_it():
     ]
     [title] = cluster_titles([late], [True])
     assert title == "Box came at midnight"
+    # nor when it names the problem too: the waiting theme was "Apologised for being late"
+    waits = [
+        "Apologised for being late.",
+        "The box came at midnight, late again.",
+        "It arrived late, no text.",
+        "I waited about fifteen minutes on hold.",
+    ]
+    [title] = cluster_titles([waits], [True])
+    assert title is not None and "pologis" not in title, title
 
 
 def test_a_complaint_theme_is_titled_by_its_own_kind_of_problem_not_a_side_remark():
