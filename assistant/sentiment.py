@@ -329,6 +329,12 @@ _ZH_NEGATIONS = (
     "不是那么",
     "不怎么",
     "不那么",
+    # with its object between (这里也没让我失望 "did not disappoint me")
+    "没让我",
+    "没有让我",
+    "没让人",
+    "不让人",
+    "不会让人",
 )
 _ZH_NEGATION_REACH = 1 + max(map(len, _ZH_NEGATIONS))
 """How far before a word a negation is looked for: its own length and one character more."""

@@ -1167,3 +1167,10 @@ def test_a_feeling_opening_an_answer_to_a_new_question_is_not_about_the_answer_b
     )
     readings = what_counts(units, [read_sentence(u.text) for u in units])
     assert readings[0].kind is ObservationKind.delight
+
+
+def test_chinese_did_not_disappoint_me_is_no_complaint():
+    """A restaurant review's "这里也没让我失望" ("it did not disappoint me") was a pain point:
+    the negation stood three characters before 失望, past where it was looked for."""
+    assert read_sentence("这里也没让我失望。").kind is not ObservationKind.pain_point
+    assert read_sentence("真让我失望。").kind is ObservationKind.pain_point
