@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.sentiment import BODY, SYMPTOM_PAIN
+from assistant.sentiment import BODY, SYMPTOM_PAIN, ZH_NOT_THE_HOUR
 from journey.schema import TouchpointType
 from journey.text import HAN_CHAR
 
@@ -112,7 +112,7 @@ DIFFICULTY = re.compile(
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$))\b"
     r"|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
-    r"(?<!时间)(?<!时间很)(?<!时间太)(?<!天)(?<!天很)(?<!天太)(?<!时间已经)(?<!天已经)晚了|"
+    rf"{ZH_NOT_THE_HOUR}晚了|"
     r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
     r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|爱答不理|爱理不理|"

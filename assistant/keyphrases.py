@@ -235,7 +235,7 @@ def trails_off(quote: str) -> bool:
 
 def _unfinished(clause: str, quote: str) -> bool:
     """Whether `clause` ends a quote that trails off: a sentence left unfinished."""
-    if not _TRAILS_OFF.search(quote):
+    if not trails_off(quote):
         return False
     said = _TRAILS_OFF.sub("", quote).rstrip(" ,;:").casefold()
     return said.endswith(clause.rstrip(" .!?").casefold())
@@ -314,21 +314,19 @@ PROBLEM = re.compile(
     r"|(?<![信银打刷房会])卡(?![片号券包])|缓冲|转圈|加载|打不开|看不清|糊",
     re.IGNORECASE,
 )
+_MADE_UP_WORDS = r"apologi[sz]\w*|at least|luckily|thankfully|fortunately"
+"""What made up for a problem: "Box was late but the courier apologised", "so at least we got
+it"."""
 PRAISE = re.compile(
     r"\b(?:easy|easier|fast|quick\w*|tasty|delicious|great|lovely|nice|helpful|kind|good|"
     r"love\w*|simple|clear|cheap\w*|fresh|friendly|polite|worked|works|saved|fine|brilliant|"
     r"perfect|impressed|relief|fair|excellent|amazing|awesome|fantastic|wonderful|best|"
-    r"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous|"
-    # what made up for it: "Box was late but the courier apologised", "so at least we got it"
-    r"apologi[sz]\w*|at least|luckily|thankfully|fortunately)\b"
+    rf"comfortable|clean|quiet|convenient|reliable|smooth\w*|intuitive|generous|{_MADE_UP_WORDS})\b"
     r"|好|快|方便|新鲜|礼貌|便宜|清楚|划算|满意|喜欢|好吃|安静|干净|热情|便利|推荐|实惠|值"
     r"|厉害|有条理|实用|上手|顺利",
     re.IGNORECASE,
 )
-_MADE_UP = re.compile(
-    r"\b(?:apologi[sz]\w*|at least|luckily|thankfully|fortunately)\b|道歉|还好|好在|幸好",
-    re.IGNORECASE,
-)
+_MADE_UP = re.compile(rf"\b(?:{_MADE_UP_WORDS})\b|道歉|还好|好在|幸好", re.IGNORECASE)
 """What made up for a problem ("Apologised for being late", 一直跟我道歉): no title of the
 problem, even when it names it."""
 TITLE_WORDS = (2, 9)

@@ -3,6 +3,7 @@
 The only module that imports vaderSentiment.
 """
 
+import itertools
 import re
 from functools import lru_cache
 from typing import Any
@@ -338,6 +339,13 @@ _ZH_NEGATIONS = (
 )
 _ZH_NEGATION_REACH = 1 + max(map(len, _ZH_NEGATIONS))
 """How far before a word a negation is looked for: its own length and one character more."""
+_ZH_HOUR_PARTS = (("时间", "天"), ("", "已经"), ("", "很", "太", "比较", "有点"))
+"""The hour said to be late (时间很晚了 "it was late at night", 天已经晚了): no lateness."""
+ZH_THE_HOUR = "".join(
+    f"(?:{'|'.join(filter(None, part))}){'?' if '' in part else ''}" for part in _ZH_HOUR_PARTS
+)
+ZH_NOT_THE_HOUR = "".join(f"(?<!{''.join(p)})" for p in itertools.product(*_ZH_HOUR_PARTS))
+"""Before 晚: not the hour (`ZH_THE_HOUR`), as fixed-width look-behinds for the cues."""
 _ZH_NEUTRAL = re.compile(
     # words that hold a negation's character without negating (特别好用 is praise: 别 is no
     # "don't" in it, but 不是特别满意 is "not satisfied": 不是特别 is kept whole; 不过 "but",
@@ -346,7 +354,7 @@ _ZH_NEUTRAL = re.compile(
     r"(?<!不是)特别(?!好)|分别|区别|差别|个别|别人|别的|级别|类别|告别|无比|无论|不过|不仅|不但|不少|不管|不论|"
     r"不得不|不停|还差|只差|相差|差不多|差点|出差|差几|差一|"
     # the hour, not lateness: 时间很晚了 "it was late (at night)", 天已经晚了
-    r"(?:时间|天)(?:已经)?(?:很|太|比较|有点)?晚了|"
+    rf"{ZH_THE_HOUR}晚了|"
     # 快 "nearly" before a count (排了快两个月: nearly two months), and the courier (快递)
     r"快(?=[一二两三四五六七八九十几半百\d])|快递|慢慢(?!等)|"
     # being recommended to (推荐我买, 推荐位) is no recommendation
