@@ -25,8 +25,18 @@ SAMPLE = 150
 BATCH = 40
 """Quotes per assignment request."""
 MAX_THEMES = 25
+"""Themes the model may propose in one round."""
 MIN_QUOTES = 12
-"""Below this many quotes of a kind a codebook is not worth a request: grouped by meaning."""
+"""Below this many quotes of a kind a codebook is not worth a request: grouped by meaning
+(and below this many quotes left as "other", another round is not worth one)."""
+ROUNDS = 8
+"""Codebook rounds. One sample of SAMPLE quotes shows a study's large problems and misses its
+smaller ones (their quotes then came back as "other" and were grouped by meaning); TopicGPT
+reads the whole corpus for new topics. So after each assignment the quotes that fit no theme
+are sampled again, the model proposes themes for them beside the existing ones, and they are
+assigned again."""
+MAX_CODEBOOK = 50
+"""Themes of a kind over all rounds."""
 OTHER = "other"
 
 
@@ -75,30 +85,41 @@ def _sample(vectors: Vectors, limit: int = SAMPLE) -> list[int]:
     return sorted(c[0] for c in clusters[:limit])
 
 
-def _codebook(llm: "LLM", quotes: Sequence[str], kind: str, run: LLMRun) -> list[CodebookTheme]:
-    prompt = prompts.load("codebook")
+def _codebook(
+    llm: "LLM",
+    quotes: Sequence[str],
+    kind: str,
+    run: LLMRun,
+    existing: Sequence[CodebookTheme] = (),
+) -> list[CodebookTheme]:
+    """The themes the model proposes for `quotes`; with `existing` (a later round: quotes that
+    fit none of them), only new ones."""
+    prompt = prompts.load("codebook_more" if existing else "codebook")
     run.note(prompt.tag)
     numbered = "\n".join(f"- {' '.join(q.split())}" for q in quotes)
-    outcome = llm.structured(
-        prompt,
-        Codebook,
-        {
-            "kind": "complaints" if kind == "pain_point" else "praise",
-            "kind_one": "problem" if kind == "pain_point" else "thing people enjoy",
-            "max_themes": str(MAX_THEMES),
-            "quotes": prompts.fence(numbered),
-        },
-    )
+    room = min(MAX_THEMES, MAX_CODEBOOK - len(existing))
+    values = {
+        "kind": "complaints" if kind == "pain_point" else "praise",
+        "kind_one": "problem" if kind == "pain_point" else "thing people enjoy",
+        "max_themes": str(room),
+        "quotes": prompts.fence(numbered),
+    }
+    if existing:
+        book = "\n".join(f"({n}) {t.label}: {t.description}" for n, t in enumerate(existing, 1))
+        values["existing"] = prompts.fence(book)
+    outcome = llm.structured(prompt, Codebook, values)
     run.usage.add(outcome.usage)
     if outcome.reply is None:
         run.failures.append(f"the codebook could not be made: {outcome.error}")
         return []
-    seen: dict[str, CodebookTheme] = {}
+    seen: dict[str, CodebookTheme] = {_key(t.label): t for t in existing}
+    new: list[CodebookTheme] = []
     for theme in outcome.reply.themes:
         label = " ".join(theme.label.split())[:80]
-        if label and _key(label) != OTHER:
-            seen.setdefault(_key(label), CodebookTheme(label=label, description=theme.description))
-    return list(seen.values())[:MAX_THEMES]
+        if label and _key(label) != OTHER and _key(label) not in seen:
+            seen[_key(label)] = CodebookTheme(label=label, description=theme.description)
+            new.append(seen[_key(label)])
+    return new[:room]
 
 
 def _assign(
@@ -156,6 +177,18 @@ def codebook_themes(
             continue
         made = True
         themes = _assign(llm, codebook, quotes, run)
+        for _ in range(ROUNDS - 1):
+            left = [j for j, theme in enumerate(themes) if theme is None]
+            if len(left) < MIN_QUOTES or len(codebook) >= MAX_CODEBOOK:
+                break
+            shown = _sample(vectors[[idx[j] for j in left]])
+            more = _codebook(llm, [quotes[left[k]] for k in shown], kind.value, run, codebook)
+            if not more:
+                break
+            codebook = codebook + more
+            again = _assign(llm, codebook, [quotes[j] for j in left], run)
+            for j, theme in zip(left, again, strict=True):
+                themes[j] = theme
         members: dict[str, list[int]] = {}
         rest: list[int] = []
         for j, theme in enumerate(themes):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from langchain_core.embeddings import Embeddings
 
 from assistant.settings import Settings
@@ -72,10 +73,14 @@ def embedder() -> UsemEmbedder:
 
 
 @contextmanager
-def workspace(model: UsemEmbedder, **settings: object) -> Iterator[Workspace]:
-    """A fresh workspace in a temporary folder (settings as given), removed afterwards."""
+def workspace(
+    model: UsemEmbedder, llm_http_client: httpx.Client | None = None, **settings: object
+) -> Iterator[Workspace]:
+    """A fresh workspace in a temporary folder (settings as given; the LLM's requests go to
+    `llm_http_client` when given), removed afterwards."""
     with tempfile.TemporaryDirectory() as home:
-        ws = open_workspace(Settings(home=Path(home), **settings), model)  # type: ignore[arg-type]
+        config = Settings(home=Path(home), **settings)  # type: ignore[arg-type]
+        ws = open_workspace(config, model, llm_http_client)
         try:
             yield ws
         finally:

@@ -71,9 +71,16 @@ class LabelModel:
     """Codes every sentence as a pain point, proposes the human labels as the codebook and
     assigns every quote its human label."""
 
-    def __init__(self, truth: dict[str, str]) -> None:
+    def __init__(
+        self, truth: dict[str, str], first: list[str] | None = None, more: bool = True
+    ) -> None:
         self.truth = truth
+        self.first = first
+        """The labels of the first codebook (default: all); later rounds propose the rest
+        (with `more`), or nothing new."""
+        self.more = more
         self.tools: list[str] = []
+        self.rounds: list[list[str]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -93,7 +100,13 @@ class LabelModel:
                 },
             )  # fmt: skip
         if name == "Codebook":
-            themes = [{"label": label, "description": f"About: {label}."} for label in LABELS]
+            later = "Existing themes:" in text
+            labels = list(LABELS) if self.first is None or later else self.first
+            if later:  # only the labels of quotes it is shown
+                shown = {self.truth.get(line[2:].strip()) for line in text.splitlines()}
+                labels = [label for label in labels if label in shown and self.more]
+            self.rounds.append(labels)
+            themes = [{"label": label, "description": f"About: {label}."} for label in labels]
             return _reply(name, {"themes": themes})
         if name == "Assignments":
             found = [
@@ -105,14 +118,12 @@ class LabelModel:
         return _reply(name, {"recommendations": []})
 
 
-def test_each_label_of_the_codebook_is_exactly_one_theme(tmp_path: Path, embedder):
-    truth = _reviews()
+def _mapped(tmp_path: Path, embedder, model: LabelModel) -> JourneyMap:
     table = tmp_path / "reviews.csv"
     with table.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["id", "text"])
-        writer.writerows([f"r{i}", quote] for i, quote in enumerate(truth))
-    model = LabelModel(truth)
+        writer.writerows([f"r{i}", quote] for i, quote in enumerate(model.truth))
     settings = Settings(
         home=tmp_path / "home",
         llm_provider="openai-compatible",
@@ -127,7 +138,10 @@ def test_each_label_of_the_codebook_is_exactly_one_theme(tmp_path: Path, embedde
         m = build_map(workspace, "shop")
     finally:
         workspace.close()
-    assert "Codebook" in model.tools and "Assignments" in model.tools
+    return m
+
+
+def _one_theme_per_label(m: JourneyMap, truth: dict[str, str]) -> None:
     pains = [p for s in m.stages for p in (*s.pain_points, *s.pain_points_once)]
     titles = [p.title for p in pains]
     for label in LABELS:
@@ -137,6 +151,38 @@ def test_each_label_of_the_codebook_is_exactly_one_theme(tmp_path: Path, embedde
             assert {truth[e.quote] for e in pain.evidence} == {pain.title}
             assert pain.participants == len(LABELS[pain.title]) * 3
     assert _purity(m, truth) >= 0.9
+
+
+def test_each_label_of_the_codebook_is_exactly_one_theme(tmp_path: Path, embedder):
+    truth = _reviews()
+    model = LabelModel(truth)
+    m = _mapped(tmp_path, embedder, model)
+    assert "Codebook" in model.tools and "Assignments" in model.tools
+    assert len(model.rounds) == 1  # nothing was left as "other": no second round
+    _one_theme_per_label(m, truth)
+
+
+def test_quotes_no_theme_fits_get_themes_of_their_own_in_a_later_round(tmp_path: Path, embedder):
+    """The first codebook misses a problem (a sample shows a study's large problems and may
+    miss its smaller ones): its quotes come back as "other", are shown to the model again
+    beside the existing themes, and get a theme of their own, not one grouped by meaning."""
+    truth = _reviews()
+    model = LabelModel(truth, first=["Late delivery", "Refund takes weeks"])
+    m = _mapped(tmp_path, embedder, model)
+    assert model.rounds == [["Late delivery", "Refund takes weeks"], ["App logs me out"]]
+    _one_theme_per_label(m, truth)
+
+
+def test_rounds_stop_when_the_model_has_no_new_theme(tmp_path: Path, embedder):
+    truth = _reviews()
+    model = LabelModel(truth, first=["Late delivery", "Refund takes weeks"], more=False)
+    m = _mapped(tmp_path, embedder, model)
+    assert model.rounds == [["Late delivery", "Refund takes weeks"], []]
+    # what fits no theme is grouped by meaning, as before: every quote is still in the map
+    logged_out = {q for q, label in truth.items() if label == "App logs me out"}
+    assert logged_out <= {o.evidence.quote for o in m.observations if o.kind == "pain_point"}
+    titles = [p.title for s in m.stages for p in (*s.pain_points, *s.pain_points_once)]
+    assert titles.count("Late delivery") == titles.count("Refund takes weeks") == 1
 
 
 def _purity(m: JourneyMap, truth: dict[str, str]) -> float:
