@@ -1,5 +1,6 @@
 """The offline extractor reads sentences as a researcher would: kind, severity, emotion."""
 
+import numpy as np
 import pytest
 
 from assistant.extractor import Unit
@@ -1174,3 +1175,40 @@ def test_chinese_did_not_disappoint_me_is_no_complaint():
     the negation stood three characters before 失望, past where it was looked for."""
     assert read_sentence("这里也没让我失望。").kind is not ObservationKind.pain_point
     assert read_sentence("真让我失望。").kind is ObservationKind.pain_point
+
+
+def _kinds(*kinds: str) -> list:  # type: ignore[type-arg]
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(source=SimpleNamespace(kind=SourceKind(k))) for k in kinds]
+
+
+def test_a_review_goes_to_the_stage_it_reads_like_more_than_the_study_does():
+    """Every airline review mentions a flight, so every sentence reads somewhat like "Delays";
+    what places a review is how much more it reads like one stage than the study's reviews
+    placed elsewhere do."""
+    from assistant.local_extractor import _against_background
+
+    rng = np.random.default_rng(0)
+    lean = rng.integers(1, 4, size=60)  # each sentence's own stage: 1, 2 or 3
+    scores = rng.normal(0.2, 0.01, size=(60, 4))
+    scores[np.arange(60), lean] += np.where(np.arange(60) < 30, 0.3, 0.1)  # clear, then faint
+    scores[:, 0] += 0.15  # stage 0 pulls every sentence of the study
+    assert set(np.argmax(scores[30:], axis=1)) == {0}
+    placed = np.argmax(_against_background(_kinds(*["review"] * 60), scores), axis=1)
+    assert (placed == lean).all()
+    # interview sentences have questions and guide sections to place them: left as they are
+    kept = _against_background(_kinds(*["review"] * 59, "interview"), scores)
+    assert (kept[59] == scores[59]).all()
+    # too few reviews to know a stage's pull
+    assert (_against_background(_kinds(*["review"] * 20), scores[:20]) == scores[:20]).all()
+
+
+def test_a_study_all_about_one_stage_keeps_it():
+    from assistant.local_extractor import _against_background
+
+    rng = np.random.default_rng(1)
+    scores = rng.normal(0.2, 0.02, size=(60, 4))
+    scores[:, 0] += 0.15  # every review is about stage 0, nothing else stands out
+    placed = np.argmax(_against_background(_kinds(*["review"] * 60), scores), axis=1)
+    assert set(placed) == {0}
