@@ -196,20 +196,23 @@ def _finding(
     for i in group:
         for key, value in observations[i].segment.items():
             segments[key][value].add(participant_key(observations[i].evidence))
-    touchpoints = Counter(observations[i].touchpoint for i in group if observations[i].touchpoint)
+    touchpoints = theme_touchpoints(typical, observations)
     emotions = Counter(observations[i].emotion for i in group)
-    top_touchpoint = touchpoints.most_common(1)[0][0] if touchpoints else None
+    top_touchpoint = touchpoints[0] if touchpoints else None
     chinese = 2 * sum(is_chinese(observations[i].evidence.quote) for i in group) > len(group)
     also_in = _also_in(group, observations, home)
+    lone = observations[typical[0]].evidence.quote if len(people) == 1 else None
+    named = _title(title, keys, top_touchpoint, chinese, lone)
+    if len(evidence) > 1 and _no_more_than(evidence[0].quote, named):
+        # a review's headline ("Pricing page is confusing") as the theme's title and then again
+        # as its first quote told a reader nothing the title had not: lead with a quote that
+        # says more (one that says the title too, if any); the title's own quote follows
+        says = [e for e in evidence[1:] if named.casefold() in e.quote.casefold()]
+        lead = says[0] if says else evidence[1]
+        evidence = [lead, evidence[0], *(e for e in evidence[1:] if e is not lead)]
     return cls(
         id=finding_id,
-        title=_title(
-            title,
-            keys,
-            top_touchpoint,
-            chinese,
-            observations[typical[0]].evidence.quote if len(people) == 1 else None,
-        ),
+        title=named,
         description=_describe(len(people), total_participants, home, also_in),
         severity=round(theme_severity(group, observations)),
         participants=len(people),
@@ -217,12 +220,35 @@ def _finding(
         segments={
             k: {v: len(p) for v, p in sorted(vals.items())} for k, vals in sorted(segments.items())
         },
-        touchpoints=[t for t, _ in touchpoints.most_common(3) if t],
+        touchpoints=touchpoints[:3],
         emotion=emotions.most_common(1)[0][0],
         evidence=evidence[:MAX_QUOTES],
         home_stage=home,
         also_in=also_in,
     )
+
+
+def theme_touchpoints(group: Sequence[int], observations: Sequence[Observation]) -> list[str]:
+    """The touchpoints a theme is about, the most quoted first (on a tie, the one its most
+    typical quotes name, given `group` most typical first): those at least two of its
+    participants name, or half of them. One quote's touchpoint is not its theme's: a think-aloud
+    reading the app's "Deliveries" menu aloud while looking for the skip button made a theme of
+    hidden account controls one about delivery, and chat answered "What frustrates people about
+    delivery?" with it."""
+    who: defaultdict[str, set[str]] = defaultdict(set)
+    quotes: Counter[str] = Counter()
+    for i in group:
+        if name := observations[i].touchpoint:
+            who[name].add(participant_key(observations[i].evidence))
+            quotes[name] += 1
+    people = len({participant_key(observations[i].evidence) for i in group})
+    named = [t for t, by in who.items() if len(by) >= min(2, people) or 2 * len(by) >= people]
+    return sorted(named, key=lambda t: (-quotes[t], -len(who[t])))  # stable: first said first
+
+
+def _no_more_than(quote: str, title: str) -> bool:
+    """Whether a quote says only its theme's title, word for word."""
+    return re.findall(r"\w+", quote.casefold()) == re.findall(r"\w+", title.casefold())
 
 
 SHOWN_FROM = 60

@@ -210,9 +210,34 @@ def test_a_themes_first_quote_is_the_one_its_title_comes_from(embedder):
         [StageSpec("Support", "Support")], observations, vectors, 4, groups=[[0, 1, 2, 3]]
     )
     (theme,) = stages[0].pain_points
-    lead = theme.evidence[0].quote
-    assert theme.title.casefold() in lead.casefold()
+    quotes = [e.quote for e in theme.evidence]
+    lead = quotes[0]
+    if theme.title.casefold() not in lead.casefold():
+        # the title is the whole of its quote: one that says more leads, the title's follows
+        assert quotes[1].casefold().strip(" .") == theme.title.casefold()
     assert lead != said[0][0]  # a vague line does not lead a theme
+
+
+def test_a_quote_that_says_only_the_title_does_not_lead(embedder):
+    """A review's headline as a theme's title, and again as its first quote, told a reader
+    nothing the title had not ("Pricing page is confusing" over "Pricing page is confusing")."""
+    said = [
+        ("Pricing page is confusing", "r1"),
+        ("I'll be honest, the pricing page is confusing.", "p1"),
+        ("The pricing page doesn't show the weekly total.", "p2"),
+        ("Honestly the pricing page is confusing and long.", "p3"),
+    ]
+    observations = [_pain(quote, who) for quote, who in said]
+    vectors = embedder.embed([quote for quote, _ in said])
+    stages = build_stages(
+        [StageSpec("Delivery", "Delivery")], observations, vectors, 4, groups=[[0, 1, 2, 3]]
+    )
+    (theme,) = stages[0].pain_points
+    assert theme.title == "Pricing page is confusing"
+    quotes = [e.quote for e in theme.evidence]
+    # one that says the title and more leads; the title's own quote follows
+    assert "pricing page is confusing" in quotes[0] and quotes[0] != said[0][0]
+    assert quotes[1] == said[0][0]
 
 
 def test_the_emotion_curve_counts_participants_not_quotes():
@@ -330,3 +355,22 @@ def test_a_theme_of_sentences_left_unfinished_is_no_finding():
     finished = [*read_out[2:], _pain("I can't read the temporal units.", "p5")]
     (theme,) = _stage(finished, np.stack([screen] * 3)).pain_points
     assert theme.participants == 3
+
+
+def test_a_theme_is_about_the_touchpoints_several_of_its_people_name():
+    """A think-aloud reading the app's "Deliveries" menu aloud while hunting for the skip
+    button made a theme of hidden account controls one about delivery; chat then answered
+    "What frustrates people about delivery?" with it."""
+    from assistant.synthesis import theme_touchpoints
+
+    def said(who: str, touchpoint: str | None) -> Observation:
+        return _pain(f"{who} said it", who).model_copy(update={"touchpoint": touchpoint})
+
+    hidden = [said("p1", "delivery"), said("p2", None), said("p3", "mobile app")]
+    hidden += [said("p4", "mobile app"), said("p5", None)]
+    assert theme_touchpoints(range(5), hidden) == ["mobile app"]
+    # of two people, one is half of them
+    assert theme_touchpoints(range(2), [said("p1", "courier"), said("p2", None)]) == ["courier"]
+    # one person saying it three times is still one person
+    repeated = [said("p1", "pricing"), said("p1", "pricing"), said("p1", "pricing")]
+    assert theme_touchpoints(range(5), [*repeated, said("p2", None), said("p3", None)]) == []
