@@ -206,10 +206,13 @@ def _finding(
     if len(evidence) > 1 and _no_more_than(evidence[0].quote, named):
         # a review's headline ("Pricing page is confusing") as the theme's title and then again
         # as its first quote told a reader nothing the title had not: lead with a quote that
-        # says more (one that says the title too, if any); the title's own quote follows
-        says = [e for e in evidence[1:] if named.casefold() in e.quote.casefold()]
-        lead = says[0] if says else evidence[1]
-        evidence = [lead, evidence[0], *(e for e in evidence[1:] if e is not lead)]
+        # says more, in as many of the title's words as any (the most typical on a tie); the
+        # title's own quote follows
+        more = [e for e in evidence[1:] if len(e.quote) > 1.5 * len(named)]
+        if more:
+            words = set(_words(named))
+            lead = max(more, key=lambda e: len(words & set(_words(e.quote))))  # first on a tie
+            evidence = [lead, evidence[0], *(e for e in evidence[1:] if e is not lead)]
     return cls(
         id=finding_id,
         title=named,
@@ -246,9 +249,14 @@ def theme_touchpoints(group: Sequence[int], observations: Sequence[Observation])
     return sorted(named, key=lambda t: (-quotes[t], -len(who[t])))  # stable: first said first
 
 
+def _words(text: str) -> list[str]:
+    """A text's words, lower case (a run of Chinese characters is one)."""
+    return re.findall(r"\w+", text.casefold())
+
+
 def _no_more_than(quote: str, title: str) -> bool:
     """Whether a quote says only its theme's title, word for word."""
-    return re.findall(r"\w+", quote.casefold()) == re.findall(r"\w+", title.casefold())
+    return _words(quote) == _words(title)
 
 
 SHOWN_FROM = 60

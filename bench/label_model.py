@@ -13,7 +13,7 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -46,10 +46,16 @@ def reply(name: str, payload: dict[str, Any]) -> httpx.Response:
 
 class LabelModel:
     """The model: `labels` maps a review's id (the key its participant is named by, e.g.
-    `review 5703…` -> `5703…`) to its human label."""
+    `review 5703…` -> `5703…`) to its human label; or, for transcripts, `sentence` gives a
+    sentence's label (the code of the human highlight it lies in), if it has one."""
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
-        self.labels = dict(labels)
+    def __init__(
+        self,
+        labels: Mapping[str, str] | None = None,
+        sentence: Callable[[str], str | None] | None = None,
+    ) -> None:
+        self.labels = dict(labels or {})
+        self.sentence = sentence
         self.said: dict[str, Counter[str]] = {}
         """Each coded sentence, as the model saw it, with the labels of the reviews it came
         from (a sentence two reviews share may carry two)."""
@@ -82,9 +88,12 @@ class LabelModel:
         for line in text.splitlines():
             if header := _HEADER.match(line):
                 label = self.labels.get(header.group(1).split()[-1])
-            elif (found := _LINE.match(line)) and label is not None:
+            elif found := _LINE.match(line):
                 quote = found.group(2)
-                self.said.setdefault(_said(quote), Counter())[label] += 1
+                its = self.sentence(quote) if self.sentence else label
+                if its is None:
+                    continue
+                self.said.setdefault(_said(quote), Counter())[its] += 1
                 out.append(
                     {"s": int(found.group(1)), "quote": quote, "kind": "pain_point", "stage": "",
                      "emotion": "frustrated", "valence": -2, "severity": 4}

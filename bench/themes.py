@@ -16,7 +16,7 @@
     count, whether the top 5 pain themes are the 5 most widespread planted pains, and whether
     any small talk became a finding.
 
-(d) --labels: airline and CFPB on the LLM path, served by a fake model that answers with the
+(d) --labels: airline, CFPB and SERDIF on the LLM path, served by a fake model that answers with the
     human labels (`bench.label_model`): what the pipeline itself loses.
 
 Targets (issue 15): harmonic purity >= 0.5 on airline and CFPB (>= 0.9 with --labels); >= 7
@@ -61,6 +61,7 @@ from bench._eval import (
 from bench.label_model import LabelModel
 from ingest.embeddings import UsemEmbedder
 from ingest.pipeline import IngestOptions, find_files
+from journey.grounding import normalize_ws
 from journey.render import render
 from journey.schema import Finding, JourneyMap, Observation, ObservationKind
 from journey.source import SourceKind
@@ -444,16 +445,40 @@ def segment_key(segment: Segment) -> str:
     return f"{Path(str(segment['source_path'])).name}:{segment['char_start']}"
 
 
-def run_serdif(model: UsemEmbedder) -> Scores:
+def serdif_coder() -> Callable[[str], str | None]:
+    """For the label-answering fake model: a sentence's pain code, when it lies within human
+    highlights that give it exactly one (moderator assists left out, as in `serdif_labels`)."""
+    coded = [
+        (normalize_ws(h.content), codes)
+        for h in serdif_highlights()[0]
+        if (codes := {t for t in h.tags if t in PAIN_CODES and t != "Moderator assist"})
+    ]
+
+    def code(sentence: str) -> str | None:
+        said = normalize_ws(sentence)
+        found = set().union(*(codes for content, codes in coded if said in content))
+        return found.pop() if len(found) == 1 else None
+
+    return code
+
+
+def run_serdif(model: UsemEmbedder, labels: bool = False) -> Scores:
     """The 11 SERDIF development think-aloud transcripts: harmonic purity of the pain themes
     against the pain codes of the human highlights the segments overlap."""
     files = serdif_transcripts()
     print(f"== SERDIF usability interviews: {len(files)} transcripts ==")
-    with workspace(model) as ws:
+    llm = LabelModel(sentence=serdif_coder()) if labels else None
+    if llm is not None:
+        print("  on the LLM path, the fake model coding the sentences within highlights of one "
+              "pain code with it")  # fmt: skip
+    settings = LABEL_LLM if llm is not None else {}
+    client = llm.client() if llm is not None else None
+    with workspace(model, client, **settings) as ws:
         ingest(ws, "serdif", files, IngestOptions(kind=SourceKind.interview))
         start = time.perf_counter()
         m = build_map(ws, "serdif")
         seconds = time.perf_counter() - start
+    _calls(llm)
     label_of = serdif_labels(m)
     scores = score_labels(m, label_of, "serdif", key=segment_key)
     top_table(m, label_of, key=segment_key)
@@ -715,25 +740,25 @@ def main() -> None:
     parser.add_argument(
         "--labels",
         action="store_true",
-        help="airline and CFPB on the LLM path, with a fake model that answers with the human "
-        "labels (what the pipeline itself loses; target >= 0.9)",
+        help="airline, CFPB and SERDIF on the LLM path, with a fake model that answers with the "
+        "human labels (what the pipeline itself loses; target >= 0.9)",
     )
     args = parser.parse_args()
-    if args.labels and args.only not in (None, "airline", "cfpb"):
-        parser.error("--labels scores airline and CFPB only")
+    if args.labels and args.only not in (None, "airline", "cfpb", "serdif"):
+        parser.error("--labels scores airline, CFPB and SERDIF only")
     only = "sample" if args.sample else args.only
     began = time.perf_counter()
     model = embedder()
     runs: dict[str, Callable[[], object]] = {
         "airline": lambda: run_airline(model, args.n, args.seed, args.labels),
         "cfpb": lambda: run_cfpb(model, args.labels),
-        "serdif": lambda: run_serdif(model),
+        "serdif": lambda: run_serdif(model, args.labels),
         "sample": lambda: run_sample(model),
         "restaurants": lambda: run_restaurants(model),
         "asap": lambda: run_asap(model),
         "laptops": lambda: run_laptops(model),
     }
-    wanted = ("airline", "cfpb") if args.labels else tuple(runs)
+    wanted = ("airline", "cfpb", "serdif") if args.labels else tuple(runs)
     results = {name: run() for name, run in runs.items() if only in (None, name) and name in wanted}
     target = TARGET_LABELLED if args.labels else TARGET_PURITY
     print("== summary ==")
@@ -758,7 +783,11 @@ def main() -> None:
             print(
                 f"  {_cut(name, 8):8s} {s.purity:7.3f} {s.inverse:7.3f} {s.harmonic:8.3f} "
                 f"{s.themed / max(1, s.pains):7.0%} {s.themed_harmonic:8.3f}  "
-                + (f"{_verdict(s.harmonic >= target)}; " if name in TARGETED else "no target; ")
+                + (
+                    f"{_verdict(s.harmonic >= target)}; "
+                    if name in TARGETED or args.labels
+                    else "no target; "
+                )
                 + extra
             )
             stage = (

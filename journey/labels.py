@@ -678,9 +678,12 @@ class Labels:
 
     def titled(self, play: str, title: str) -> str:
         """A recommendation's title: what to do, then the theme it answers."""
-        # "QR code…", "iOS app…", "I…": a word that is not capitalised only by its place stays
-        first = title.split(" ", 1)[0]
-        plain = len(first) == 1 or first[1:].islower() or not first[1:].isalpha()
+        # "QR code…", "iOS app…", "I…": a word that is not capitalised only by its place stays;
+        # so does one the next word's capital says is part of a name or a Title Case label
+        # ("Wells Fargo charged me twice", a codebook's "Late Flight": not "late Flight")
+        first, *rest = title.split(" ")
+        named = bool(rest) and rest[0][:1].isupper() and rest[0] != "I"
+        plain = not named and (len(first) == 1 or first[1:].islower() or not first[1:].isalpha())
         if self.lower_title_start and plain and first != "I" and not first.startswith("I'"):
             title = title[:1].lower() + title[1:]
         return self.recommendation_title.format(play=play, title=title)

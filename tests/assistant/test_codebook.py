@@ -7,13 +7,13 @@ import csv
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from assistant.mapping import build_map
 from assistant.settings import Settings
 from assistant.workspace import open_workspace
+from bench.label_model import reply
 from ingest.pipeline import IngestOptions, IngestReport
 from journey.schema import JourneyMap
 
@@ -50,23 +50,6 @@ def _reviews() -> dict[str, str]:
     }
 
 
-def _reply(name: str, payload: dict[str, Any]) -> httpx.Response:
-    call = {
-        "id": "call_1",
-        "type": "function",
-        "function": {"name": name, "arguments": json.dumps(payload)},
-    }
-    message = {"role": "assistant", "content": None, "tool_calls": [call]}
-    return httpx.Response(
-        200,
-        json={
-            "id": "x", "object": "chat.completion", "created": 0, "model": "test-model",
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-        },
-    )  # fmt: skip
-
-
 class LabelModel:
     """Codes every sentence as a pain point, proposes the human labels as the codebook and
     assigns every quote its human label."""
@@ -89,7 +72,7 @@ class LabelModel:
         text = str(body["messages"][1]["content"])
         numbered = re.findall(r"^\[(\d+)\] (.*)$", text, re.M)
         if name == "Coding":
-            return _reply(
+            return reply(
                 name,
                 {
                     "observations": [
@@ -107,15 +90,15 @@ class LabelModel:
                 labels = [label for label in labels if label in shown and self.more]
             self.rounds.append(labels)
             themes = [{"label": label, "description": f"About: {label}."} for label in labels]
-            return _reply(name, {"themes": themes})
+            return reply(name, {"themes": themes})
         if name == "Assignments":
             found = [
                 {"n": int(n), "label": self.truth.get(t.strip(), "other")} for n, t in numbered
             ]
-            return _reply(name, {"assignments": found})
+            return reply(name, {"assignments": found})
         if name == "ThemeNames":
-            return _reply(name, {"themes": []})
-        return _reply(name, {"recommendations": []})
+            return reply(name, {"themes": []})
+        return reply(name, {"recommendations": []})
 
 
 def _mapped(tmp_path: Path, embedder, model: LabelModel) -> JourneyMap:

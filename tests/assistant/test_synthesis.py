@@ -235,7 +235,7 @@ def test_a_quote_that_says_only_the_title_does_not_lead(embedder):
     (theme,) = stages[0].pain_points
     assert theme.title == "Pricing page is confusing"
     quotes = [e.quote for e in theme.evidence]
-    # one that says the title and more leads; the title's own quote follows
+    # one that says more, in the title's words, leads; the title's own quote follows
     assert "pricing page is confusing" in quotes[0] and quotes[0] != said[0][0]
     assert quotes[1] == said[0][0]
 

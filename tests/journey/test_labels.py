@@ -139,3 +139,13 @@ def test_a_chinese_comparison_says_its_verdicts_and_titles_in_chinese():
     assert set(get_args(Verdict)) <= set(words.verdicts)
     assert "人物画像" in words.curve_title.format(by="人物画像") and words.stage == "阶段"
     assert labels_for("zh").channel("in person") == "面对面"
+
+
+def test_a_recommendation_lowers_a_title_only_where_its_capital_is_the_sentences():
+    assert EN.titled("Show the full cost", "Pricing page is confusing") == (
+        "Show the full cost: pricing page is confusing"
+    )
+    # an acronym, "I", a name or a Title Case label (a codebook's) keep their capitals
+    for title in ("QR code fails", "I was charged twice", "Wells Fargo charged me twice",
+                  "Late Flight"):  # fmt: skip
+        assert EN.titled("Fix it", title) == f"Fix it: {title}"
