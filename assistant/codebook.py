@@ -37,6 +37,10 @@ are sampled again, the model proposes themes for them beside the existing ones, 
 assigned again."""
 MAX_CODEBOOK = 50
 """Themes of a kind over all rounds."""
+SETTLED = 0.05
+"""A round whose new themes take less than this share of the quotes it was about is the last:
+a model that answers every round with themes it then assigns nothing to would otherwise pay
+for every round's assignments of the same quotes."""
 OTHER = "other"
 
 
@@ -189,6 +193,8 @@ def codebook_themes(
             again = _assign(llm, codebook, [quotes[j] for j in left], run)
             for j, theme in zip(left, again, strict=True):
                 themes[j] = theme
+            if sum(theme is not None for theme in again) < SETTLED * len(left):
+                break  # its new themes took almost nothing: another round would not either
         members: dict[str, list[int]] = {}
         rest: list[int] = []
         for j, theme in enumerate(themes):

@@ -55,13 +55,19 @@ class LabelModel:
     assigns every quote its human label."""
 
     def __init__(
-        self, truth: dict[str, str], first: list[str] | None = None, more: bool = True
+        self,
+        truth: dict[str, str],
+        first: list[str] | None = None,
+        more: bool = True,
+        junk: bool = False,
     ) -> None:
         self.truth = truth
         self.first = first
         """The labels of the first codebook (default: all); later rounds propose the rest
         (with `more`), or nothing new."""
         self.more = more
+        self.junk = junk
+        """Later rounds propose a theme it then assigns nothing to."""
         self.tools: list[str] = []
         self.rounds: list[list[str]] = []
 
@@ -88,6 +94,7 @@ class LabelModel:
             if later:  # only the labels of quotes it is shown
                 shown = {self.truth.get(line[2:].strip()) for line in text.splitlines()}
                 labels = [label for label in labels if label in shown and self.more]
+                labels = ["Something else entirely"] if self.junk else labels
             self.rounds.append(labels)
             themes = [{"label": label, "description": f"About: {label}."} for label in labels]
             return reply(name, {"themes": themes})
@@ -182,3 +189,13 @@ def _purity(m: JourneyMap, truth: dict[str, str]) -> float:
             by_label.setdefault(label, []).append(theme)
     inverse = sum(max(v.count(x) for x in set(v)) for v in by_label.values()) / n
     return 2 * purity * inverse / (purity + inverse)
+
+
+def test_rounds_stop_when_a_round_places_almost_nothing(tmp_path: Path, embedder):
+    """A model that answers every later round with a theme it then assigns nothing to would
+    have every round re-assign the same quotes: the first such round is the last."""
+    truth = _reviews()
+    model = LabelModel(truth, first=["Late delivery", "Refund takes weeks"], junk=True)
+    _mapped(tmp_path, embedder, model)
+    assert model.rounds == [["Late delivery", "Refund takes weeks"], ["Something else entirely"]]
+    assert model.tools.count("Codebook") == 2
