@@ -395,6 +395,8 @@ SYMPTOM_PAIN = (
 )
 """Pain a patient feels, told as such ("my pain score", "in a lot of pain", "the pain went
 down"): a symptom, not a verdict on the service ("it's a pain to cancel" still is one)."""
+_FOR_ONE = "|".join(rf"(?<=\bfor {who} )" for who in ("him", "her", "them", "that", "this", "it"))
+"""Before "alone" meaning "solely" ("Five stars for him alone."): a look-behind per word."""
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
     r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
@@ -416,8 +418,7 @@ _SPOKEN = re.compile(
     rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
     # "solely", not lonely: "Five stars for him alone."
-    r"(?<=\bfor him )alone|(?<=\bfor her )alone|(?<=\bfor them )alone|(?<=\bfor that )alone|"
-    r"(?<=\bfor this )alone|(?<=\bfor it )alone|"
+    rf"(?:{_FOR_ONE})alone|"
     # an acceptance and a noun: "So I thought, fine, four people, three meals", "a welcome
     # email with the delivery day" (a think-aloud's "Yes, ..." is often a task done: kept)
     r"(?<=, )fine(?=, )|"

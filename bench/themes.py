@@ -36,7 +36,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,6 +259,13 @@ LABEL_LLM = {
 it: no request leaves the process (httpx.MockTransport)."""
 
 
+def study_workspace(
+    model: UsemEmbedder, llm: LabelModel | None = None
+) -> AbstractContextManager[Workspace]:
+    """A fresh workspace; with `llm`, its maps are made on the LLM path with that fake model."""
+    return workspace(model, llm.client(), **LABEL_LLM) if llm else workspace(model)
+
+
 @contextmanager
 def reviews_workspace(
     model: UsemEmbedder,
@@ -268,9 +275,7 @@ def reviews_workspace(
 ) -> Iterator[Workspace]:
     """A fresh workspace whose `project` holds `rows` (review id, text) ingested as reviews;
     with `llm`, its map is made on the LLM path with that fake model."""
-    settings = LABEL_LLM if llm is not None else {}
-    client = llm.client() if llm is not None else None
-    with tempfile.TemporaryDirectory() as tmp, workspace(model, client, **settings) as ws:
+    with tempfile.TemporaryDirectory() as tmp, study_workspace(model, llm) as ws:
         table = Path(tmp) / f"{project}.csv"
         with table.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
@@ -471,9 +476,7 @@ def run_serdif(model: UsemEmbedder, labels: bool = False) -> Scores:
     if llm is not None:
         print("  on the LLM path, the fake model coding the sentences within highlights of one "
               "pain code with it")  # fmt: skip
-    settings = LABEL_LLM if llm is not None else {}
-    client = llm.client() if llm is not None else None
-    with workspace(model, client, **settings) as ws:
+    with study_workspace(model, llm) as ws:
         ingest(ws, "serdif", files, IngestOptions(kind=SourceKind.interview))
         start = time.perf_counter()
         m = build_map(ws, "serdif")
