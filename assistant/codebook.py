@@ -70,6 +70,18 @@ class Assignments(BaseModel):
     assignments: list[Assignment]
 
 
+class Repeat(BaseModel):
+    """Themes of the codebook that are one problem in other words."""
+
+    themes: list[int] = Field(description="the numbers of two or more themes")
+
+
+class Repeats(BaseModel):
+    """The codebook's themes that repeat one another."""
+
+    repeats: list[Repeat]
+
+
 @dataclass
 class Coded:
     """The themes the codebook made: groups of observation indices, and the label and
@@ -155,6 +167,63 @@ def _assign(
     return out
 
 
+def _merge_repeats(
+    llm: "LLM",
+    codebook: Sequence[CodebookTheme],
+    themes: list[CodebookTheme | None],
+    kind: str,
+    run: LLMRun,
+) -> list[CodebookTheme | None]:
+    """Each quote's theme once the themes the model finds to be one problem in other words are
+    one (TopicGPT's refinement): later rounds may propose an existing theme in other words
+    ("Delivery delays" beside "Late delivery"), however the prompt forbids it. A set's theme is
+    the one holding the most quotes (the earlier on a tie); a set naming every theme, or a
+    number not in the codebook, is not taken."""
+    held = Counter(_key(t.label) for t in themes if t is not None)
+    book = [t for t in codebook if held[_key(t.label)]]
+    if len(book) < 3:
+        return themes  # two themes the model kept apart while assigning are two
+    prompt = prompts.load("codebook_merge")
+    run.note(prompt.tag)
+    lines = "\n".join(
+        f"({n}) {t.label}: {t.description} ({held[_key(t.label)]} quotes)"
+        for n, t in enumerate(book, 1)
+    )
+    values = {
+        "kind": "complaints" if kind == "pain_point" else "praise",
+        "kind_one": "problem" if kind == "pain_point" else "thing people enjoy",
+        "codebook": prompts.fence(lines),
+    }
+    outcome = llm.structured(prompt, Repeats, values)
+    run.usage.add(outcome.usage)
+    if outcome.reply is None:
+        run.failures.append(f"merging the codebook's repeated themes failed: {outcome.error}")
+        return themes
+    root = list(range(len(book)))  # union-find over the codebook's themes
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            i = root[i] = root[root[i]]
+        return i
+
+    for repeat in outcome.reply.repeats:
+        numbers = sorted({n - 1 for n in repeat.themes if 1 <= n <= len(book)})
+        if 2 <= len(numbers) < len(book):
+            for n in numbers[1:]:
+                root[find(n)] = find(numbers[0])
+    sets: dict[int, list[int]] = {}
+    for i in range(len(book)):
+        sets.setdefault(find(i), []).append(i)
+    into: dict[str, CodebookTheme] = {}
+    for members in sets.values():
+        if len(members) == len(book):
+            continue  # sets that chain into one theme of everything: no codebook
+        keep = book[min(members, key=lambda i: (-held[_key(book[i].label)], i))]
+        for i in members:
+            into[_key(book[i].label)] = keep
+    return [into.get(_key(t.label), t) if t is not None else None for t in themes]
+
+
 def codebook_themes(
     llm: "LLM", observations: Sequence[Observation], vectors: Vectors, run: LLMRun
 ) -> Coded | None:
@@ -181,6 +250,7 @@ def codebook_themes(
             continue
         made = True
         themes = _assign(llm, codebook, quotes, run)
+        grown = False
         for _ in range(ROUNDS - 1):
             left = [j for j, theme in enumerate(themes) if theme is None]
             if len(left) < MIN_QUOTES or len(codebook) >= MAX_CODEBOOK:
@@ -190,11 +260,14 @@ def codebook_themes(
             if not more:
                 break
             codebook = codebook + more
+            grown = True
             again = _assign(llm, codebook, [quotes[j] for j in left], run)
             for j, theme in zip(left, again, strict=True):
                 themes[j] = theme
             if sum(theme is not None for theme in again) < SETTLED * len(left):
                 break  # its new themes took almost nothing: another round would not either
+        if grown:  # a theme proposed beside the existing ones may be one of them reworded
+            themes = _merge_repeats(llm, codebook, themes, kind.value, run)
         members: dict[str, list[int]] = {}
         rest: list[int] = []
         for j, theme in enumerate(themes):

@@ -78,6 +78,8 @@ class LabelModel:
                 return reply(name, {"themes": self._propose(text, system)})
             if name == "Assignments":
                 return reply(name, {"assignments": self._assign(text)})
+            if name == "Repeats":  # a perfect coder's themes never repeat one another
+                return reply(name, {"repeats": []})
             if name == "ThemeNames":
                 return reply(name, {"themes": []})
             return reply(name, {"recommendations": []})

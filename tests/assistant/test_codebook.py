@@ -60,6 +60,8 @@ class LabelModel:
         first: list[str] | None = None,
         more: bool = True,
         junk: bool = False,
+        reword: bool = False,
+        repeats: list[list[str]] | None = None,
     ) -> None:
         self.truth = truth
         self.first = first
@@ -68,8 +70,14 @@ class LabelModel:
         self.more = more
         self.junk = junk
         """Later rounds propose a theme it then assigns nothing to."""
+        self.reword = reword
+        """The first round's assignment leaves half the late deliveries as "other", and a later
+        round proposes them as REWORDED (the first theme in other words)."""
+        self.repeats = repeats or []
+        """The sets of labels it answers as repeating one another."""
         self.tools: list[str] = []
         self.rounds: list[list[str]] = []
+        self.merge_request = ""
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -95,17 +103,36 @@ class LabelModel:
                 shown = {self.truth.get(line[2:].strip()) for line in text.splitlines()}
                 labels = [label for label in labels if label in shown and self.more]
                 labels = ["Something else entirely"] if self.junk else labels
+                if self.reword and any(
+                    line[2:].strip() in self._overdue for line in text.splitlines()
+                ):
+                    labels = [*labels, REWORDED]
             self.rounds.append(labels)
             themes = [{"label": label, "description": f"About: {label}."} for label in labels]
             return reply(name, {"themes": themes})
         if name == "Assignments":
-            found = [
-                {"n": int(n), "label": self.truth.get(t.strip(), "other")} for n, t in numbered
-            ]
+            found = [{"n": int(n), "label": self._label(t.strip(), text)} for n, t in numbered]
             return reply(name, {"assignments": found})
+        if name == "Repeats":
+            self.merge_request = text
+            number = {label: int(n) for n, label in re.findall(r"^\((\d+)\) ([^:]+):", text, re.M)}
+            sets = [[number.get(label, 99) for label in labels] for labels in self.repeats]
+            return reply(name, {"repeats": [{"themes": s} for s in sets]})
         if name == "ThemeNames":
             return reply(name, {"themes": []})
         return reply(name, {"recommendations": []})
+
+    @property
+    def _overdue(self) -> set[str]:
+        return {q for q in self.truth if q.startswith(("Delivery slipped", "Still waiting"))}
+
+    def _label(self, quote: str, text: str) -> str:
+        if self.reword and quote in self._overdue:
+            return REWORDED if REWORDED in text else "other"
+        return self.truth.get(quote, "other")
+
+
+REWORDED = "Deliveries are overdue"
 
 
 def _mapped(tmp_path: Path, embedder, model: LabelModel) -> JourneyMap:
@@ -199,3 +226,71 @@ def test_rounds_stop_when_a_round_places_almost_nothing(tmp_path: Path, embedder
     _mapped(tmp_path, embedder, model)
     assert model.rounds == [["Late delivery", "Refund takes weeks"], ["Something else entirely"]]
     assert model.tools.count("Codebook") == 2
+
+
+def _titles(m: JourneyMap) -> list[str]:
+    return [p.title for s in m.stages for p in (*s.pain_points, *s.pain_points_once)]
+
+
+def _quotes_of(m: JourneyMap, title: str) -> set[str]:
+    (pain,) = [
+        p for s in m.stages for p in (*s.pain_points, *s.pain_points_once) if p.title == title
+    ]
+    theme = pain.id
+    return {o.evidence.quote for o in m.observations if o.theme == theme}
+
+
+def test_a_later_theme_that_rewords_an_earlier_one_is_merged_into_it(tmp_path: Path, embedder):
+    """TopicGPT's refinement: a later round proposes an existing theme in other words (the
+    prompt forbids it; models do it): the model is asked which themes repeat one another and
+    their quotes become one theme, under the label holding the most quotes."""
+    truth = _reviews()
+    model = LabelModel(
+        truth,
+        first=["Late delivery", "Refund takes weeks"],
+        reword=True,
+        repeats=[["Late delivery", REWORDED]],
+    )
+    m = _mapped(tmp_path, embedder, model)
+    assert REWORDED in model.rounds[1]
+    assert model.tools.count("Repeats") == 1
+    assert f") {REWORDED}: About: {REWORDED}. (6 quotes)" in model.merge_request
+    assert REWORDED not in _titles(m)
+    _one_theme_per_label(m, truth)  # "Late delivery" holds all 12 late-delivery quotes
+
+
+def test_without_a_repeat_named_the_reworded_theme_stays_apart(tmp_path: Path, embedder):
+    truth = _reviews()
+    model = LabelModel(truth, first=["Late delivery", "Refund takes weeks"], reword=True)
+    m = _mapped(tmp_path, embedder, model)
+    assert model.tools.count("Repeats") == 1
+    late = {q for q, label in truth.items() if label == "Late delivery"}
+    assert _quotes_of(m, REWORDED) == late & model._overdue
+    assert _quotes_of(m, "Late delivery") == late - model._overdue
+
+
+def test_a_repeat_naming_every_theme_or_one_theme_is_not_taken(tmp_path: Path, embedder):
+    """A weak model answering "all of them" would leave no codebook; one number is no set."""
+    truth = _reviews()
+    every = ["Late delivery", "Refund takes weeks", "App logs me out", REWORDED]
+    model = LabelModel(
+        truth,
+        first=["Late delivery", "Refund takes weeks"],
+        reword=True,
+        repeats=[every[:2], every[1:3], every[2:]],  # chained into one set of everything
+    )
+    m = _mapped(tmp_path, embedder, model)
+    assert {"Late delivery", "Refund takes weeks", "App logs me out", REWORDED} <= set(_titles(m))
+    model = LabelModel(
+        truth, first=["Late delivery", "Refund takes weeks"], reword=True, repeats=[[REWORDED]]
+    )
+    (tmp_path / "again").mkdir()
+    m = _mapped(tmp_path / "again", embedder, model)
+    assert REWORDED in _titles(m)
+
+
+def test_a_one_round_codebook_asks_for_no_merge(tmp_path: Path, embedder):
+    truth = _reviews()
+    model = LabelModel(truth)
+    _mapped(tmp_path, embedder, model)
+    assert "Repeats" not in model.tools  # one codebook is proposed whole, merged as it is made
