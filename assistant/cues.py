@@ -113,7 +113,9 @@ DIFFICULTY = re.compile(
     r"|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
     rf"{ZH_NOT_THE_HOUR}晚了|"
-    r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|失望|烦|糟糕|很差|错误|问题|崩溃|闪退|复杂|"
+    r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|失望|烦|糟糕|很差|错误|"
+    # not "any (more) questions?" (哎，要登机了，还有问题吗？ closing a banking trial's interview)
+    r"(?<!还有)(?<!有没有)(?<!有什么)(?<!别的)(?<!其他)问题(?![吗么])|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
     r"(?:就是|简直(?:就是)?|真是|纯属)个?笑话|用别家|换了别家|爱答不理|爱理不理|"
     # a long wait said as its length: 排了快两个月, 等了一个多小时
@@ -223,6 +225,34 @@ NEED = re.compile(
     r"|(?:能|可以|再)[^，,。！!？?]{1,12}?(?:一点|一些|点)?就(?:好|行)了?(?=[，,。！!…~]|$)",
     _I,
 )
+ASKS_FOR_CHANGE = re.compile(
+    r"\b(?:suggest\w*|improve\w*|improvement\w*|magic wand|do (?:it )?differently|"
+    r"(?:would|could|should|will) (?:you |they |we )?(?:change|fix|add)|"
+    r"change (?:one|a|any) thing|make it better|"
+    r"what (?:would|could|should) (?:help|make (?:it|this|that|things|the \w+) "
+    r"(?:better|easier|nicer))|"
+    r"if you (?:could|were|ran|had)\b[^?]{0,60}?\b(?:change|fix|add))\b"
+    r"|建议|提意见|想改|改进|改善|改哪|改什么|怎么改|如何改|最想.{0,4}(?:改|加|要)|"
+    r"希望.{0,8}(?:怎么|如何|什么|哪)|如果.{0,12}(?:改|提|加)",
+    _I,
+)
+"""An interviewer's question asking what to change ("If you could change one thing, what would
+it be?", "Any suggestions?", 如果让您提一个建议？, 提醒方面你希望怎么做？): what the answer asks
+for is a need, however it is worded (a banking trial's answers, 把还款日放大放首页 and 客服能不能
+多招点人, were read as pain points and praise, and its map had no needs at all)."""
+DIRECTIVE = re.compile(
+    r"^\W*(?:(?:just|please|so|and|then|also|maybe|first(?:ly)?|second(?:ly)?|oh|um|uh|well|"
+    r"honestly)\W+)*(?:show|put|cut|make|let|add|give|stop|fix|tell|send|bring|move|drop|remove|"
+    r"allow|offer|hire|get rid of|have|keep|include|simplify|explain|label|warn|"
+    r"be (?:clear|honest|upfront))\b"
+    r"|\b(?:they|you|it|there) (?:should|need to|needs to|have to|has to|must|ought to)\b"
+    r"|要|别|不要|一定要|应该|能不能|可不可以|能否|让(?:我|用户|大家)?(?:能|可以)|把|多招|多加|加个|"
+    r"加一个|增加|提前|放到|放在|改成|最好",
+    _I,
+)
+"""What a suggestion tells the team to do ("Show the real price up front", "they should…",
+别偷偷扣, 把还款日放大): in an answer to a question asking what to change (ASKS_FOR_CHANGE),
+a sentence that says it is a need, even when it names the problem it would solve."""
 ACTION = re.compile(
     r"^(?:so |and |then |now |okay,? |ok,? )*(?:i(?:'ll| will| am going to|'m going to| just)?|"
     r"let me|let'?s|we) (?:click\w*|open\w*|go|went|sign\w*|paid|pay|order\w*|search\w*|type\w*|"
@@ -473,10 +503,11 @@ PAST_STATE = re.compile(
     r"^\W*(?:before|previously|back then|in the old days|until (?:recently|we switched))\b|"
     r"\bused to\b|\b(?:the|our|their|my) (?:old|previous|last) (?:system|tool|app|process|way|"
     r"provider|bank|setup|company|employer|job|vendor|software|platform|service|card)\b|"
-    r"^\W*(?:以前|之前|原来|过去|以往)",
+    r"^\W*(?:at first|initially|in the beginning)\b|"
+    r"^\W*(?:以前|之前|原来|过去|以往|一开始|刚开始|开始的时候|起初|最初|起先|刚用的时候)",
     _I,
 )
-"""How things were before: with `NOW_STATE` after it, a change for the better."""
+"""How things were before (or at first): with `NOW_STATE` after it, a change for the better."""
 NOW_STATE = re.compile(
     r"^\W*(?:(?:and|but|so) )?(?:now|these days|nowadays)\b|^\W*(?:现在|如今)", _I
 )
@@ -484,7 +515,7 @@ NOW_STATE = re.compile(
 NOW_CLAUSE = re.compile(
     r"[,;\u2014\-]\s*(?:(?:but|and|so) )?(?:now|these days|nowadays)\b"
     r"(?! (?:it|that)'?s? (?:still|worse)| it \w+ (?:even )?(?:more|worse))"
-    r"|[，；,]\s*(?:但是?|可是|而)?(?:现在|如今)(?!还是|也还|仍然|依然|更)",
+    r"|[，；,]\s*(?:但是?|可是|而)?(?:现在|如今|后来)(?!还是|也还|仍然|依然|更)",
     _I,
 )
 """How things are now, as a later clause of a sentence about how they were ("Before, it took a

@@ -259,6 +259,8 @@ _ARTICLE = frozenset(["a", "an", "the", "to", "of", "so", "very", "really", "too
 _ZH_LEAD = re.compile(
     # reported speech opens with who said it (说"线上暂不支持医保结算": the title is what was said)
     r"^(?:但是|可是|不过|然后|所以|而且|其实是|其实|真的|就是|还是|结果|那天|后来|我们|因为|反正|"
+    # "or else it's", "then it's another" (要不就是机器人让我说出问题, 那又是另一个问题)
+    r"要不然就是|要不就是|要么就是|要不然|要么|那又是|那就是|"
     r"主要是|主要|说实话|老实说|我觉得|我感觉|感觉|觉得|"
     r"说实话|说真的|说白了|(?:他|她|医生|客服|护士|人家|对方|工作人员)?说(?![明服法话不起])(?:是)?|"
     r"我|也|就|还|都|又|但|而|啊|嗯|哦|"

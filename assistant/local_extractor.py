@@ -375,6 +375,11 @@ class LocalExtractor:
                 reading = _LIKED  # "Location", "Staff were helpful" in the liked field
             elif lean < 0 and reading.kind is ObservationKind.delight:
                 reading = _WISHED  # "Cheaper enterprise plan" asked for as what to improve
+            elif _asked_for_change(unit) and (
+                reading.kind is ObservationKind.delight
+                or (reading.kind in _SAYS_WHAT_TO_DO and cues.DIRECTIVE.search(unit.text))
+            ):
+                reading = _WISHED  # "Show the real price up front", asked what to change
             readings.append(reading)
         return what_counts(units, readings)
 
@@ -422,6 +427,14 @@ _NOTHING = Reading(ObservationKind.neutral, 0.0, 1, "neutral")
 _LIKED = Reading(ObservationKind.delight, 0.8, 2, "satisfied")
 _WISHED = Reading(ObservationKind.need, 0.0, 1, "hopeful")
 _PLAIN = (ObservationKind.neutral, ObservationKind.action)
+_SAYS_WHAT_TO_DO = (*_PLAIN, ObservationKind.pain_point)
+
+
+def _asked_for_change(unit: Unit) -> bool:
+    """Whether the sentence answers an interviewer's question asking what to change."""
+    return bool(unit.question and cues.ASKS_FOR_CHANGE.search(unit.question))
+
+
 _EVALUATIONS = (ObservationKind.pain_point, ObservationKind.delight, ObservationKind.need)
 _FINDINGS = (ObservationKind.pain_point, ObservationKind.delight)
 

@@ -43,6 +43,10 @@ _ZH_LEXICON = {
     "推荐": 1.5,
     "靠谱": 1.5,
     "放心": 1.5,
+    # reassured, feeling safe (虽然多一步但是很安心: a banking trial's praise of a fraud check)
+    "安心": 1.5,
+    "踏实": 1.5,
+    "安全感": 1,
     "棒": 2,
     "完美": 2.5,
     "感谢": 1.5,
@@ -368,7 +372,11 @@ _ZH_NEUTRAL = re.compile(
     r"(?<![个连])不好意思(?=[啊呀哈，,。！!、…\s]|$)|"
     # a card, not a lag (卡 is 卡顿 "it lags"): 信用卡, 银行卡, 工资卡, 卡号 in a banking study
     r"(?:信用|银行|储蓄|工资|会员|借记|贷记|社保|医保|身份|电话|手机|公交|校园|饭|购物|礼品|积分|"
-    r"[Ss][Ii][Mm]|双|打|刷|贺|磁|房)卡|卡(?=号|片|包|券|套|友|内|里的钱|上的钱)"
+    r"[Ss][Ii][Mm]|双|打|刷|贺|磁|房)卡|卡(?=号|片|包|券|套|友|内|里的钱|上的钱)|"
+    # a card applied for (本科入学的时候办的卡), not a lag
+    r"办(?:了|的|过|张|一张|了一张)?卡|"
+    # "any (more) questions?", asked, not a problem (哎，要登机了，还有问题吗)
+    r"(?:还有|有没有|有什么)(?:别的|其他|什么)?问题(?=吗|么|没有|[？?])"
 )
 MAX_SENTIMENT_CHARS = 2000
 
@@ -525,8 +533,12 @@ _ZH_CONTENT = re.compile(rf"[{HAN}]{{3}}")
 """Words enough after a turn to be a point of their own (分量少; not 但很香's lone adjective)."""
 
 
-_ZH_THEN_NOW = re.compile(r"(?:以前|之前|原来|本来|曾经).+?(现在|如今|后来)")
-"""Then and now: 以前真的很喜欢这个app，现在已经开始用别家了 is about now."""
+_ZH_THEN_NOW = re.compile(
+    r"(?:以前|之前|原来|本来|曾经|一开始|刚开始|开始的时候|起初|最初|起先|刚用的时候).+?"
+    r"(现在|如今|后来)"
+)
+"""Then and now: 以前真的很喜欢这个app，现在已经开始用别家了 is about now, and so is 一开始觉得烦，
+后来觉得这个挺好 (first annoyed, then won over)."""
 
 
 def _chinese(text: str) -> float:

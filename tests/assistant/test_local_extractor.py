@@ -1212,3 +1212,55 @@ def test_a_study_all_about_one_stage_keeps_it():
     scores[:, 0] += 0.15  # every review is about stage 0, nothing else stands out
     placed = np.argmax(_against_background(_kinds(*["review"] * 60), scores), axis=1)
     assert set(placed) == {0}
+
+
+def test_what_an_answer_to_what_would_you_change_asks_for_is_a_need(embedder):
+    """A banking trial's map had no needs at all: every interview ended on "if you could change
+    one thing?", and 把还款日放大放首页 or 客服能不能多招点人 were read as pain points or praise.
+    Asked what would make them cancel, people tell problems: those stay pain points."""
+    from assistant.local_extractor import LocalExtractor
+
+    asked, said = Role.interviewer, Role.participant
+    units = _interview(
+        (asked, "If you could change one thing, what would it be?"),
+        (said, "Show the real price up front, it was so confusing."),
+        (asked, "如果让您提一个建议？"),
+        (said, "把还款日放大放首页，提醒写清楚最后一天。"),
+        (asked, "那如果让您给银行提意见，您最想说什么？"),
+        (said, "还有客服能不能多招点人。"),
+        (asked, "What would make you cancel?"),
+        (said, "If the deliveries keep being late, probably, it's so annoying."),
+        (asked, "How was the first box?"),
+        (said, "They should have told me about the fee, I was furious."),
+    )
+    extractor = LocalExtractor(embedder)
+    readings = extractor.read(units, embedder.embed([u.text for u in units]))
+    kinds = [r.kind for r in readings]
+    assert kinds[:3] == [ObservationKind.need] * 3
+    assert kinds[3:] == [ObservationKind.pain_point] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a banking trial: a fraud check that reassures; a card applied for and "any
+        # questions?" are no complaint
+        ("虽然多一步但是很安心。", "delight"),
+        ("本科入学的时候办的卡，用了快六年了。", "neutral"),
+        ("哎，要登机了，还有问题吗？", "neutral"),
+        ("这个问题太烦了。", "pain_point"),
+    ],
+)
+def test_reassurance_a_card_and_any_questions_in_chinese(text: str, kind: str):
+    assert read_sentence(text).kind == ObservationKind(kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一开始觉得烦，后来觉得这个挺好，安全感强一些。", "At first it annoyed me, but now I like it"],
+)
+def test_annoyed_at_first_then_won_over_is_praise_of_the_change(text: str):
+    """A banking trial's fraud check: first annoying, then liked, was a pain point."""
+    units = _interview((Role.interviewer, "How do you find the check?"), (Role.participant, text))
+    (reading,) = what_counts(units, [read_sentence(u.text) for u in units])
+    assert reading.kind is ObservationKind.delight

@@ -460,3 +460,11 @@ def test_a_title_is_not_a_sentence_left_unfinished_nor_text_speak():
     first, second = cluster_titles([events, delays])
     assert first == "Don't know when this event took place"  # before: "Don't know if events"
     assert second is not None and "delays" in second and not second.startswith("U ")
+
+
+def test_a_chinese_title_does_not_open_on_or_else_or_then_it_is():
+    """A banking trial's titles: 要不就是机器人让我说出问题, 那又是另一个问题."""
+    from assistant.keyphrases import _clauses
+
+    assert _clauses("要不就是机器人让我说出问题。") == ["机器人让我说出问题"]
+    assert _clauses("要么等半个小时。") == ["等半个小时"]
