@@ -253,6 +253,33 @@ DIRECTIVE = re.compile(
 """What a suggestion tells the team to do ("Show the real price up front", "they should…",
 别偷偷扣, 把还款日放大): in an answer to a question asking what to change (ASKS_FOR_CHANGE),
 a sentence that says it is a need, even when it names the problem it would solve."""
+LEAVING_QUESTION = re.compile(
+    r"\b(?:leave|leaving|left|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
+    r"unsubscrib\w*|uninstall\w*|delete (?:the|their) (?:app|account)|(?:stop|stopped) "
+    r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival)\b"
+    r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来",
+    _I,
+)
+"""A question about why people leave ("Why do people cancel?", "What makes people stop using
+the app?", 为什么有人不想用了？): answered by what those who left, or nearly left, said."""
+LEAVING = re.compile(
+    r"(?<!not )(?<!n't )(?<!never )(?<!won't )"
+    r"\b(?:cancel(?:l)?ed|cancelling|canceling|uninstall\w*|unsubscrib\w*|"
+    r"(?:thought about|think about|thinking about|about to|going to|gonna|will|'ll|might|"
+    r"(?:want|wanted|tempted|ready) to|nearly|almost) (?:cancel|quit|leave|switch|unsubscribe|"
+    r"uninstall|delete|close)\w*|delete(?:d)? the app|switch(?:ed|ing)? to|moved to|"
+    r"closed? (?:my|our) account|stop(?:ped)? using|never (?:again|coming back|ordering again)|"
+    r"left for|leaving for|won'?t be back|"
+    r"(?:go|went|going) elsewhere)"
+    # not a service cancelled for them (柜员…帮我取消了) nor giving up on a call or a dispute
+    # (最后就放弃了): that is no leaving
+    r"|卸了|卸载|删了|销户|注销|(?:就|都|已经|早就|干脆|再也)不(?:再)?用了|不想用|不再用|换了别|"
+    r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
+    r"再也不(?:用|来|买|点)|退订",
+    _I,
+)
+"""Someone saying they left, or nearly did ("I actually cancelled last month", "I thought
+about cancelling when the fee kicked in", 我都想把这个App卸了, 之后跨行我就用别的App转了)."""
 ACTION = re.compile(
     r"^(?:so |and |then |now |okay,? |ok,? )*(?:i(?:'ll| will| am going to|'m going to| just)?|"
     r"let me|let'?s|we) (?:click\w*|open\w*|go|went|sign\w*|paid|pay|order\w*|search\w*|type\w*|"
@@ -564,6 +591,9 @@ FEELING = re.compile(
     r")\b"
     r"|我|我们|真的|很|非常|有点|挺|太|特别|觉得|感觉|当时|那一刻|心里|"
     r"生气|愤怒|崩溃|焦虑|担心|紧张|害怕|失望|难过|伤心|郁闷|烦|不舒服|开心|高兴|满意|惊喜|激动|"
+    # embarrassed, wronged, fed up (挺丢人的。 was a banking trial's chat answer to why people
+    # stop using the app, cited without the late transfer it was about)
+    r"丢人|丢脸|尴尬|难堪|委屈|无语|无奈|着急|憋屈|心累|气人|恼火|火大|"
     r"放心|舒服|的|了|啊|呢",
     _I,
 )

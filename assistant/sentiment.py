@@ -43,6 +43,16 @@ _ZH_LEXICON = {
     "推荐": 1.5,
     "靠谱": 1.5,
     "放心": 1.5,
+    # embarrassed, fed up, angered (挺丢人的 after a late transfer: a banking trial)
+    "丢人": -1.5,
+    "丢脸": -1.5,
+    "尴尬": -1,
+    "难堪": -1.5,
+    "憋屈": -1.5,
+    "心累": -1.5,
+    "气人": -2,
+    "恼火": -2,
+    "火大": -2,
     # reassured, feeling safe (虽然多一步但是很安心: a banking trial's praise of a fraud check)
     "安心": 1.5,
     "踏实": 1.5,

@@ -24,7 +24,7 @@ from assistant.chat.question import (
 )
 from assistant.chat.retrieval import Filters, Retriever, participant_label, tokens
 from assistant.compare import FLOOR
-from assistant.cues import bare_feeling, only_quoted, small_talk
+from assistant.cues import LEAVING, LEAVING_QUESTION, bare_feeling, only_quoted, small_talk
 from assistant.extractor import meaning_text
 from assistant.keyphrases import STOPWORDS, names_something
 from assistant.local_extractor import read_sentence
@@ -74,6 +74,8 @@ FINDING_ABOVE = 0.3
 KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
 CANDIDATES = 30
+LEAVING_CANDIDATES = 200
+"""Passages searched for people saying they left, under a question about why people leave."""
 """Passages ranked for a question; the first few become its quotes."""
 ANSWERED = 3
 """At most this many findings lead an answer."""
@@ -201,7 +203,10 @@ class Gatherer:
         named = self._in_their_words(question, subject)  # as the findings' titles word it
         bar = self.bar(lang)
         bm25 = self.retriever.bm25
-        if subject:
+        leaving = self._leaving(question, f)
+        if leaving:  # "why do people cancel?": what those who left, or nearly did, said
+            findings, chosen = [], leaving
+        elif subject:
             # About the question's subject: the best passage beats what chance reaches in this
             # corpus and the study uses at least half of the subject's words, or participants
             # use every word of the subject in one passage ("sign-up", which short turns
@@ -282,7 +287,12 @@ class Gatherer:
             quoting = vector + self.retriever.embed(" ".join(as_written(question, subject)))
         # a why-question quotes the reason beside what it is asked about ("So I rang them." is
         # no answer to why people call; the sentence before it is)
-        quotes = self.retriever.grounded([self.retriever.best(i, quoting, why) for i in chosen])
+        quotes = self.retriever.grounded(
+            [
+                self.retriever.best(i, quoting, why or bool(leaving), LEAVING if leaving else None)
+                for i in chosen
+            ]
+        )
         # conversation is no evidence: "No, I think that covers it. Would you like a cup of tea
         # before you go?" was quoted on melted ice packs (a short turn near to any question)
         # nor is a bare feeling ("I was annoyed."): it says how, not about what
@@ -298,7 +308,7 @@ class Gatherer:
         for q in quotes:
             firsts.setdefault(said_as(q.quote), q)
         quotes = list(firsts.values())
-        if subject and quotes:
+        if (subject or leaving) and quotes:
             # and the findings that quote the words cited speak to it too: "What frustrates
             # patients most about booking an appointment?" cited "Never any appointments
             # available" but named no finding (its theme's title and first quotes were further
@@ -335,6 +345,20 @@ class Gatherer:
             against,
             (self._compared_note(lang, f) if findings else None) or _trend_note(lang, question),
         )
+
+    def _leaving(self, question: str, f: Filters) -> list[int]:
+        """Under a question about why people leave (`LEAVING_QUESTION`), the passages of people
+        saying they left or nearly did (`LEAVING`), nearest the question first: "Why do
+        people cancel?" had quoted "I'm not going to cancel over eleven dollars" and left out
+        "Cancelled in January because of the price"; 为什么有人不想用了? was answered by a
+        face-scan theme and never quoted 我都想把这个App卸了."""
+        if f.participant or f.stage or not LEAVING_QUESTION.search(question):
+            return []
+        if not _WHY.search(question):  # "What was the churn rate?" is no such question
+            return []
+        ranked, _ = self.retriever.ranked(question, f, LEAVING_CANDIDATES)
+        texts = self.retriever.texts
+        return [i for i in ranked if LEAVING.search(texts[i])][:QUOTED]
 
     def _period(self, question: str) -> tuple[str, Side, Side] | None:
         """For a question about change ("What got better after the redesign?", "What changed
@@ -939,6 +963,14 @@ def _names(question: str) -> set[str]:
     names of things."""
     words = re.findall(r"(?<=[\s(\"'])[A-Z][A-Za-z0-9]+", question.strip())
     return {t for w in words for t in tokens(w)}
+
+
+_WHY = re.compile(
+    r"\b(?:why|how come|reasons?|what (?:makes?|made|drives?|drove|causes?|caused|push(?:es)?|"
+    r"pushed|leads?|led))\b|为什么|为啥|原因|怎么会|什么让|是什么让",
+    re.IGNORECASE,
+)
+"""A question for reasons: with LEAVING_QUESTION, why people leave (`Gatherer._leaving`)."""
 
 
 _FILLER = re.compile(r"\b(?:mainly|mostly|basically|really|just|probably|maybe|actually)\b", re.I)

@@ -538,9 +538,17 @@ class Retriever:
             for run in passage.runs(original)
         ]
 
-    def best(self, i: int, question_vector: np.ndarray, why: bool = False) -> Evidence:
+    def best(
+        self,
+        i: int,
+        question_vector: np.ndarray,
+        why: bool = False,
+        prefer: re.Pattern[str] | None = None,
+    ) -> Evidence:
         """Passage i if it is one short run, else its sentence closest to the question; with
-        `why`, with the sentence beside it that gives its reason (`with_reason`)."""
+        `why`, with the sentence beside it that gives its reason (`with_reason`); of the
+        sentences matching `prefer`, if any do (people saying they left, under a question
+        about why people leave)."""
         passage = self.passages[i]
         original = self._originals[passage.source.id]
         runs = passage.runs(original)
@@ -555,10 +563,14 @@ class Retriever:
             run_of += [r] * len(found)
         texts = [meaning_text(self.redact(original[s:e])) for s, e in spans]
         scores = self.workspace.embedder.embed(texts) @ question_vector
+        reasons = np.array([bool(_BECAUSE.search(t) or _SO_LEAD.search(t)) for t in texts])
         if why:  # a sentence that gives a reason is the answer to a why-question
-            scores += REASON_BONUS * np.array(
-                [bool(_BECAUSE.search(t) or _SO_LEAD.search(t)) for t in texts]
-            )
+            scores += REASON_BONUS * reasons
+        if prefer is not None and any(said := [bool(prefer.search(t)) for t in texts]):
+            # and of those saying they left, one that says why ("Cancelled in January because
+            # of the price", not the review's title "Came back after cancelling")
+            keep = np.array(said) & reasons if why and any(np.array(said) & reasons) else said
+            scores = np.where(keep, scores, -np.inf)
         best = int(np.argmax(scores))
         start, end = spans[best]
         if why:

@@ -604,3 +604,41 @@ def test_a_count_of_reviews_in_a_study_of_reviews_only_is_said_once(workspace: W
     answer = chat.ask("How many reviews complain about transfers?")
     assert not answer.abstained, answer.answer
     assert "of them in reviews" not in answer.answer and "reviewers" in answer.answer
+
+
+LEAVING_REVIEWS = (
+    "Came back after cancelling",
+    "Cancelled in January because of the price, came back in May with a discount.",
+    "I'm not going to cancel over a small fee, but it annoys me every week.",
+    "I cancelled after the third late delivery in a row.",
+    "The recipes are lovely and easy to follow.",
+    "Delivery was late again and there is no tracking.",
+    "The support chat is a bot that loops forever.",
+    "我都想把这个App卸了，转账老是晚到。",
+    "柜员帮我取消了那个附加服务，还算快。",
+    "之后跨行我就用别的App转了，因为手续费太高。",
+    "扫码付款很快，很方便。",
+)
+
+
+def test_why_people_leave_is_answered_by_those_who_left_and_why(
+    workspace: Workspace, tmp_path: Path
+):
+    """Asked "Why do people cancel?", the sample quoted "I'm not going to cancel over eleven
+    dollars" and left out "Cancelled in January because of the price"; a banking trial's
+    为什么有人不想用了? was answered by a face-scan theme and a bare "挺丢人的。", never
+    quoting 我都想把这个App卸了."""
+    table = _table(tmp_path, LEAVING_REVIEWS)
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
+    workspace.ingestor("leaving", options).ingest([table], IngestReport())
+    chat = Chat(workspace, "leaving")
+    quoted = [c.quote for c in chat.ask("Why do people cancel?").citations]
+    assert any(q.startswith("Cancelled in January because of the price") for q in quoted)
+    assert any(q.startswith("I cancelled after the third late delivery") for q in quoted)
+    assert not any("not going to cancel" in q for q in quoted)
+    # asked as what makes them stop (which the reader spells "what make people stop")
+    quoted = [c.quote for c in chat.ask("What makes people stop using it?").citations]
+    assert any(q.startswith("I cancelled after the third late delivery") for q in quoted)
+    quoted = [c.quote for c in chat.ask("为什么有人不想用了？").citations]
+    assert any("卸了" in q for q in quoted) and any("用别的App" in q for q in quoted)
+    assert not any("帮我取消了" in q for q in quoted)

@@ -539,6 +539,8 @@ def test_praise_said_with_a_negation_is_praise(text: str):
         "那一刻真的很崩溃。",
         "I was annoyed.",
         "@airline so disappointed.",
+        "挺丢人的。",  # a banking trial's chat answer cited it alone
+        "真的挺尴尬的。",
     ],
 )
 def test_a_bare_feeling_is_not_a_finding_but_colours_the_sentence_before(text: str):
