@@ -20,7 +20,7 @@ CONFUSION = re.compile(
     r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:do|can) i|"
     r"how do i|which one|not self.?explanatory|i thought it would)\b"
     # not "who knows how many times" (不知道是第几次来了: a regular's praise)
-    r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道(?!是?第?(?:几|多少)次)|什么意思|在哪",
+    r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道(?!是?第?(?:几|多少)次|(?:来|去|吃|买|用|点|住)(?:了|过)?(?:几|多少)(?:次|回|趟))|什么意思|在哪",
     _I,
 )
 _NOT_SYMPTOM = "".join(f"(?<!{part} )" for part in BODY.split("|"))

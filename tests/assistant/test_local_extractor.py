@@ -1251,6 +1251,7 @@ def test_what_an_answer_to_what_would_you_change_asks_for_is_a_need(embedder):
         ("本科入学的时候办的卡，用了快六年了。", "neutral"),
         ("哎，要登机了，还有问题吗？", "neutral"),
         ("这个问题太烦了。", "pain_point"),
+        ("不知道来了多少次了，每次都很满意。", "delight"),  # a regular, not confused
     ],
 )
 def test_reassurance_a_card_and_any_questions_in_chinese(text: str, kind: str):

@@ -463,8 +463,13 @@ def test_a_title_is_not_a_sentence_left_unfinished_nor_text_speak():
 
 
 def test_a_chinese_title_does_not_open_on_or_else_or_then_it_is():
-    """A banking trial's titles: 要不就是机器人让我说出问题, 那又是另一个问题."""
+    """A banking trial's titles: 要不就是机器人让我说出问题, 那又是另一个问题, 最后自己挂 (now
+    等了半小时没人接), 第一个是收费 (now 收费项目一点都不透明)."""
     from assistant.keyphrases import _clauses
 
     assert _clauses("要不就是机器人让我说出问题。") == ["机器人让我说出问题"]
     assert _clauses("要么等半个小时。") == ["等半个小时"]
+    # how the story ran on, and points counted off: 最后自己挂, 第一个是收费 titled its themes
+    assert _clauses("最后说坐席繁忙。") == ["坐席繁忙"]
+    assert _clauses("另外就是客服太难打。") == ["客服太难打"]
+    assert _clauses("第一个是收费。") == []
