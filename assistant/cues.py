@@ -18,7 +18,9 @@ CONFUSION = re.compile(
     r"do not know|didn'?t know|no idea|not obvious|wasn'?t obvious|doesn'?t make sense|"
     r"what (?:does|do|is) (?:\w+ ){0,4}mean|what'?s (?:this|that)|"
     r"(?:i'?m|i am) lost|misleading|ambiguous|no clue|wondering what|where (?:do|can) i|"
-    r"how do i|which one|not self.?explanatory|i thought it would)\b"
+    r"how do i|which one|not self.?explanatory|i thought it would|"
+    # nobody ever explained it (a gym trial's "Nobody's ever explained how it works" was praise)
+    r"(?:nobody|no one|no-one|never)(?:'s| has| had| ever)* (?:ever )?(?:explained|showed|shown))\b"
     # not "who knows how many times" (不知道是第几次来了: a regular's praise)
     r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道(?!是?第?(?:几|多少)次|(?:来|去|吃|买|用|点|住)(?:了|过)?(?:几|多少)(?:次|回|趟))|什么意思|在哪",
     _I,
@@ -35,6 +37,10 @@ ZH_STILL_NOT = (
 course trial's longest waits read as severity 1."""
 DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|"
+    # trust lost, and being ignored said as an image ("It made me trust them less", "like
+    # shouting into a void": a gym trial's delights)
+    r"trust (?:them|it|him|her|you|the \w+) less|(?:lost|losing|lose) (?:my |all |any |our )?"
+    r"(?:trust|faith)|(?:shouting|talking|screaming) (?:in)?to (?:a|the) (?:void|brick wall|wall)|"
     r"stuck(?! (?:with|around|to|at it))|"  # "the reason I've stuck with this" is loyalty
     r"took (?:me )?(?:a while|ages|forever|long|some time)|"
     r"took (?:me |us |them )?(?:over |nearly |almost )?(?:a|an|a whole|a full|two|three|four|"

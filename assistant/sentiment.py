@@ -425,6 +425,8 @@ _SPOKEN = re.compile(
     r"(?<=\bit )like(?= (?:that|this)\b)|(?<=\bthem )like(?= (?:that|this)\b)|"
     # "Been like this since the last update": how it is, not liking
     r"(?<=\bbeen )like(?= (?:that|this)\b)|(?<=\bwas )like(?= (?:that|this)\b)|"
+    # "dead easy", "dead simple": very, not death (a gym trial's "it was dead easy" read 0)
+    r"dead(?= (?:easy|simple|quick|good|handy|friendly|nice|comfy|comfortable)\b)|"
     # a feature that wins people over: "the killer feature", "a killer app"
     r"killer(?= (?:feature|app|combo|deal))|"
     r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
@@ -512,6 +514,12 @@ _LATIN_LEXICON = {
     "pessimo": -3.0, "pessima": -3.0, "brutto": -2.0, "brutta": -2.0, "errore": -1.5,
     "deluso": -2.3, "delusa": -2.3, "lentissimo": -2.0,
 }  # fmt: skip
+_ENGLISH_LEXICON = {
+    # informal British and spoken words VADER does not know (a gym trial: "Absolutely rammed.",
+    # "always something knackered", "It was an ordeal.", "Spotless." all read 0)
+    "rammed": -1.8, "heaving": -1.5, "knackered": -1.5, "ordeal": -2.2, "shambles": -2.5,
+    "shambolic": -2.5, "spotless": 2.2, "immaculate": 2.2, "faultless": 2.5,
+}  # fmt: skip
 _LATIN_BOOSTERS = ("muy", "muito", "très", "sehr", "molto", "tão")
 """Their intensifiers. Their negations are not added: VADER negates the three words before a
 sentiment word, and German puts "nicht" after it ("funktioniert nicht"), so "Nicht gut,
@@ -526,6 +534,7 @@ def _vader() -> Any:
 
     analyzer = vader.SentimentIntensityAnalyzer()
     analyzer.lexicon.update({w: v for w, v in _LATIN_LEXICON.items() if " " not in w})
+    analyzer.lexicon.update(_ENGLISH_LEXICON)
     for word in _LATIN_BOOSTERS:
         vader.BOOSTER_DICT.setdefault(word, vader.B_INCR)
     return analyzer

@@ -57,6 +57,16 @@ from journey.source import Role, Source, SourceKind, Turn
         ("It discharges too quickly.", "pain_point"),
         ("If you are looking for a good laptop, this is not it!", "pain_point"),
         ("It crashed twice and never worked again.", "pain_point"),
+        # a gym trial: informal words read as nothing, and complaints read as praise
+        ("Absolutely rammed.", "pain_point"),
+        ("But there's always something knackered.", "pain_point"),
+        ("It was an ordeal.", "pain_point"),
+        ("Honestly, it was dead easy.", "delight"),
+        ("Spotless.", "delight"),
+        ("Nobody's ever explained how it works.", "pain_point"),
+        ("It made me trust them less.", "pain_point"),
+        ("It's like shouting into a void.", "pain_point"),
+        ("The instructor explained everything clearly.", "delight"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
