@@ -260,7 +260,8 @@ DIRECTIVE = re.compile(
 别偷偷扣, 把还款日放大): in an answer to a question asking what to change (ASKS_FOR_CHANGE),
 a sentence that says it is a need, even when it names the problem it would solve."""
 LEAVING_QUESTION = re.compile(
-    r"\b(?:leave|leaving|left|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
+    # not "left" ("Why are people left waiting?")
+    r"\b(?:leave|leaving|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
     r"unsubscrib\w*|uninstall\w*|delete (?:the|their) (?:app|account)|(?:stop|stopped) "
     r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival)\b"
     r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来",

@@ -31,13 +31,13 @@ GENERIC = "generic"
 SAMPLE = 200
 """Review sentences the choice reads at most (evenly spread over the study)."""
 MIN_RATIO, MIN_LEAD = 1.5, 0.08
+"""The winner needs 1.5x the next preset's votes and 8 points more of the sentences."""
 MIN_SHARE = 0.3
 """The least share of the sentences a preset must be nearest for to fit at all: a gym study's
 reviews were mapped into the hotel journey (its "breakfast and facilities" names a gym) on
 26% of them against 15% for the next, leaving the waitlist in Check-out and price rises in
 Verdict. The presets that fit their sets were nearest for 34-48% (a Chinese hotel trial 34%,
 airline tweets 46%, restaurant and bank reviews 44-48%)."""
-"""The winner needs 1.5x the next preset's votes and 8 points more of the sentences."""
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,9 @@ FINDING_ABOVE = 0.3
 KEYWORD_BONUS = 0.15
 """Added to a finding's similarity for each question word in its title or touchpoints."""
 CANDIDATES = 30
+"""Passages ranked for a question; the first few become its quotes."""
 LEAVING_CANDIDATES = 200
 """Passages searched for people saying they left, under a question about why people leave."""
-"""Passages ranked for a question; the first few become its quotes."""
 ANSWERED = 3
 """At most this many findings lead an answer."""
 QUOTED = 6
