@@ -456,6 +456,12 @@ SMALL_TALK = re.compile(
     # phrases before the words they start with: an alternation takes the first that fits
     # ("no" would leave "problem" of "No problem" over, "thank" the "you" of "Thank you")
     r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care|"
+    # the interview itself as the subject at its close: "I've moaned enough, haha.", "it was
+    # nice to have a rant", "that's me", "perfect timing" (a gym trial's 5-person delight
+    # "Perfect timing" held these)
+    r"(?:i'?ve|i have) (?:moaned|ranted|rambled|waffled|complained|gone on|talked) enough|"
+    r"(?:it was )?(?:nice|good|great|fun) to have a (?:rant|moan|vent|chat|natter)|"
+    r"that'?s me|perfect timing|"
     r"(?:have a )?(?:good|nice|lovely|great) (?:day|one|evening|weekend)|you too|see you|"
     r"thanks? (?:you )?(?:so much |very much )?(?:for (?:having|inviting) (?:me|us)|"
     r"for (?:your|the) time|for asking(?: me)?)|thank you(?: so much| very much)?|"
@@ -485,7 +491,9 @@ SMALL_TALK = re.compile(
     # leaving the call: "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."
     r"(?:i'?ve|i have|i) (?:got|have) to (?:go|run|dash|head off|get going|"
     r"(?:grab|pick up|collect|fetch) (?:\S+ ){1,3}from (?:school|nursery|the station|work)"
-    r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) better (?:go|run|dash|get going)|anyway|"
+    r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) (?:better|best) (?:go|run|dash|get going|"
+    r"be off)(?: to (?:this|my|the) (?:\w+ )?(?:job|meeting|class|shift|appointment))?|anyway|"
+    r"haha+|hehe+|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
     # a platform's default text (系统默认好评): no one said it

@@ -425,6 +425,11 @@ _SPOKEN = re.compile(
     r"(?<=\bit )like(?= (?:that|this)\b)|(?<=\bthem )like(?= (?:that|this)\b)|"
     # "Been like this since the last update": how it is, not liking
     r"(?<=\bbeen )like(?= (?:that|this)\b)|(?<=\bwas )like(?= (?:that|this)\b)|"
+    # laughter in a conversation ("I've moaned enough, haha.") and a coincidence ("the pancakes
+    # are ready, perfect timing"): no verdict on anything
+    r"haha+|hehe+|perfect timing|"
+    # trust lessened is no trust ("It made me trust them less": a gym trial's delight)
+    r"trust(?= (?:them|it|him|her|you|the \w+) less\b)|"
     # "dead easy", "dead simple": very, not death (a gym trial's "it was dead easy" read 0)
     r"dead(?= (?:easy|simple|quick|good|handy|friendly|nice|comfy|comfortable)\b)|"
     # a feature that wins people over: "the killer feature", "a killer app"
@@ -518,7 +523,7 @@ _ENGLISH_LEXICON = {
     # informal British and spoken words VADER does not know (a gym trial: "Absolutely rammed.",
     # "always something knackered", "It was an ordeal.", "Spotless." all read 0)
     "rammed": -1.8, "heaving": -1.5, "knackered": -1.5, "ordeal": -2.2, "shambles": -2.5,
-    "shambolic": -2.5, "spotless": 2.2, "immaculate": 2.2, "faultless": 2.5,
+    "shambolic": -2.5, "spotless": 2.2, "immaculate": 2.2, "faultless": 2.5, "decent": 1.2,
 }  # fmt: skip
 _LATIN_BOOSTERS = ("muy", "muito", "très", "sehr", "molto", "tão")
 """Their intensifiers. Their negations are not added: VADER negates the three words before a

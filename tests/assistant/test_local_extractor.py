@@ -63,6 +63,7 @@ from journey.source import Role, Source, SourceKind, Turn
         ("It was an ordeal.", "pain_point"),
         ("Honestly, it was dead easy.", "delight"),
         ("Spotless.", "delight"),
+        ("Oh, the showers are decent, I'll say that.", "delight"),
         ("Nobody's ever explained how it works.", "pain_point"),
         ("It made me trust them less.", "pain_point"),
         ("It's like shouting into a void.", "pain_point"),
@@ -198,6 +199,17 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         ("Before we start, did you get a coffee?", "I did, thanks, a flat white."),
         ("Sorry, is that your dog in the background?", "Ha, yes, that's Biscuit."),
         ("Anything else you'd like to add?", "Thanks for having me."),
+        # the interview itself as the subject at its close (a gym trial's "Perfect timing"
+        # delight, 5 people)
+        (
+            "Anything else you want to add?",
+            "No, I think that's everything. I've moaned enough, haha.",
+        ),
+        ("That's all from me.", "No problem, it was nice to have a rant, haha."),
+        (
+            "Really clear, thank you. Anything else?",
+            "Nah, that's me. I'd best get going to this job.",
+        ),
         (None, "No problem, cheers."),
         (None, "Thank you so much."),
         ("今天天气不错吧？", "是啊，终于出太阳了，心情很好。"),
@@ -1277,3 +1289,11 @@ def test_annoyed_at_first_then_won_over_is_praise_of_the_change(text: str):
     units = _interview((Role.interviewer, "How do you find the check?"), (Role.participant, text))
     (reading,) = what_counts(units, [read_sentence(u.text) for u in units])
     assert reading.kind is ObservationKind.delight
+
+
+def test_trust_lessened_is_no_praise_even_where_the_seeds_lean_positive():
+    """A gym trial's "It made me trust them less, to be honest." was a delight: VADER read
+    "trust" as praise and the nearest examples leaned positive."""
+    text = "It made me trust them less, to be honest."
+    assert sentiment(text) <= 0
+    assert read_sentence(text, seed=0.6).kind is ObservationKind.pain_point
