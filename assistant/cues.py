@@ -218,7 +218,11 @@ NEED = re.compile(
     r"(?:should|could|might) (?:be|have|add|show|include|put|make)|it'?d be|wish|"
     r"(?:i|we) need|(?<!no )(?<!never )needs? to|want(?:ed)? (?:to|a|an|more)|"
     r"maybe (?:add|have|put|include)|"
-    r"suggest\w*|prefer\w*|if there (?:was|were|is)|would help|it would|add (?:a|an|more)|"
+    # not "dietary preferences" (a form's field), nor what the product asks one to add ("And now
+    # it wants me to add a dessert.": a think-aloud reading the app's upsell)
+    r"suggest\w*|prefer(?!ences?\b)\w*|if there (?:was|were|is)|would help|it would|"
+    r"(?<!wants me to )(?<!asks me to )(?<!asked me to )(?<!wanted me to )(?<!tells me to )"
+    r"add (?:a|an|more)|"
     r"option to|ability to)\b"
     # a wish said as what there should be less of: "Oh, and maybe less plastic."
     r"|^\W*(?:(?:and|oh|maybe|just|but|so|also)\W+)*(?:less|fewer) \w+"

@@ -68,6 +68,14 @@ from journey.source import Role, Source, SourceKind, Turn
         ("It made me trust them less.", "pain_point"),
         ("It's like shouting into a void.", "pain_point"),
         ("The instructor explained everything clearly.", "delight"),
+        # no wish: a form's field, and what the app asks one to add (the sample's Needs lists)
+        (
+            "The sign-up form asks about dietary preferences, and you can tick vegetarian.",
+            "neutral",
+        ),
+        ("And now it wants me to add a dessert.", "neutral"),
+        ("Maybe add a filter for vegetarian meals.", "need"),
+        ("I would prefer a weekly total.", "need"),
     ],
 )
 def test_sentences_are_read_as_the_kind_a_researcher_would_code(text: str, kind: str):
