@@ -95,6 +95,13 @@ def _key(label: str) -> str:
     return " ".join(label.lower().split()).strip(" .\"'")
 
 
+def _kind_words(kind: str) -> dict[str, str]:
+    """How the codebook prompts name the quotes of a kind: "complaints" / "problem"."""
+    if kind == "pain_point":
+        return {"kind": "complaints", "kind_one": "problem"}
+    return {"kind": "praise", "kind_one": "thing people enjoy"}
+
+
 def _sample(vectors: Vectors, limit: int = SAMPLE) -> list[int]:
     """Quotes to show the model: one per group of near-equal quotes, larger groups first."""
     clusters = sorted(leader_clusters(vectors, 0.8), key=lambda c: (-len(c), c[0]))
@@ -114,12 +121,7 @@ def _codebook(
     run.note(prompt.tag)
     numbered = "\n".join(f"- {' '.join(q.split())}" for q in quotes)
     room = min(MAX_THEMES, MAX_CODEBOOK - len(existing))
-    values = {
-        "kind": "complaints" if kind == "pain_point" else "praise",
-        "kind_one": "problem" if kind == "pain_point" else "thing people enjoy",
-        "max_themes": str(room),
-        "quotes": prompts.fence(numbered),
-    }
+    values = {**_kind_words(kind), "max_themes": str(room), "quotes": prompts.fence(numbered)}
     if existing:
         book = "\n".join(f"({n}) {t.label}: {t.description}" for n, t in enumerate(existing, 1))
         values["existing"] = prompts.fence(book)
@@ -189,11 +191,7 @@ def _merge_repeats(
         f"({n}) {t.label}: {t.description} ({held[_key(t.label)]} quotes)"
         for n, t in enumerate(book, 1)
     )
-    values = {
-        "kind": "complaints" if kind == "pain_point" else "praise",
-        "kind_one": "problem" if kind == "pain_point" else "thing people enjoy",
-        "codebook": prompts.fence(lines),
-    }
+    values = {**_kind_words(kind), "codebook": prompts.fence(lines)}
     outcome = llm.structured(prompt, Repeats, values)
     run.usage.add(outcome.usage)
     if outcome.reply is None:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.sentiment import BODY, SYMPTOM_PAIN, ZH_NOT_THE_HOUR
+from assistant.sentiment import BODY, SYMPTOM_PAIN, TRUST_LESS, ZH_AT_FIRST, ZH_NOT_THE_HOUR
 from journey.schema import TouchpointType
 from journey.text import HAN_CHAR
 
@@ -39,7 +39,7 @@ DIFFICULTY = re.compile(
     r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|"
     # trust lost, and being ignored said as an image ("It made me trust them less", "like
     # shouting into a void": a gym trial's delights)
-    r"trust (?:them|it|him|her|you|the \w+) less|(?:lost|losing|lose) (?:my |all |any |our )?"
+    rf"trust {TRUST_LESS}|(?:lost|losing|lose) (?:my |all |any |our )?"
     r"(?:trust|faith)|(?:shouting|talking|screaming) (?:in)?to (?:a|the) (?:void|brick wall|wall)|"
     r"stuck(?! (?:with|around|to|at it))|"  # "the reason I've stuck with this" is loyalty
     r"took (?:me )?(?:a while|ages|forever|long|some time)|"
@@ -550,7 +550,7 @@ PAST_STATE = re.compile(
     r"\bused to\b|\b(?:the|our|their|my) (?:old|previous|last) (?:system|tool|app|process|way|"
     r"provider|bank|setup|company|employer|job|vendor|software|platform|service|card)\b|"
     r"^\W*(?:at first|initially|in the beginning)\b|"
-    r"^\W*(?:以前|之前|原来|过去|以往|一开始|刚开始|开始的时候|起初|最初|起先|刚用的时候)",
+    rf"^\W*(?:以前|之前|原来|过去|以往|{ZH_AT_FIRST})",
     _I,
 )
 """How things were before (or at first): with `NOW_STATE` after it, a change for the better."""

@@ -415,6 +415,9 @@ SYMPTOM_PAIN = (
 down"): a symptom, not a verdict on the service ("it's a pain to cancel" still is one)."""
 _FOR_ONE = "|".join(rf"(?<=\bfor {who} )" for who in ("him", "her", "them", "that", "this", "it"))
 """Before "alone" meaning "solely" ("Five stars for him alone."): a look-behind per word."""
+TRUST_LESS = r"(?:them|it|him|her|you|the \w+) less\b"
+"""What follows "trust" when trust is lessened ("It made me trust them less"): no praise here,
+a difficulty in `cues.DIFFICULTY`."""
 _SPOKEN = re.compile(
     r"\b(?:honestly|to be honest|definitely|certainly|huge|yep|yup|please|(?:oh )?my god|god|"
     r"support|friends?|customer care|credit card|giving|help|well(?=,)|(?<![\w,] )yeah(?=,)|"
@@ -429,7 +432,7 @@ _SPOKEN = re.compile(
     # are ready, perfect timing"): no verdict on anything
     r"haha+|hehe+|perfect timing|"
     # trust lessened is no trust ("It made me trust them less": a gym trial's delight)
-    r"trust(?= (?:them|it|him|her|you|the \w+) less\b)|"
+    rf"trust(?= {TRUST_LESS})|"
     # "dead easy", "dead simple": very, not death (a gym trial's "it was dead easy" read 0)
     r"dead(?= (?:easy|simple|quick|good|handy|friendly|nice|comfy|comfortable)\b)|"
     # a feature that wins people over: "the killer feature", "a killer app"
@@ -557,10 +560,10 @@ _ZH_CONTENT = re.compile(rf"[{HAN}]{{3}}")
 """Words enough after a turn to be a point of their own (分量少; not 但很香's lone adjective)."""
 
 
-_ZH_THEN_NOW = re.compile(
-    r"(?:以前|之前|原来|本来|曾经|一开始|刚开始|开始的时候|起初|最初|起先|刚用的时候).+?"
-    r"(现在|如今|后来)"
-)
+ZH_AT_FIRST = "一开始|刚开始|开始的时候|起初|最初|起先|刚用的时候"
+"""How things were at first, in Chinese (一开始觉得烦，后来…): a before that a later clause or
+sentence turns from (here, and `cues.PAST_STATE`)."""
+_ZH_THEN_NOW = re.compile(rf"(?:以前|之前|原来|本来|曾经|{ZH_AT_FIRST}).+?(现在|如今|后来)")
 """Then and now: 以前真的很喜欢这个app，现在已经开始用别家了 is about now, and so is 一开始觉得烦，
 后来觉得这个挺好 (first annoyed, then won over)."""
 

@@ -563,13 +563,13 @@ class Retriever:
             run_of += [r] * len(found)
         texts = [meaning_text(self.redact(original[s:e])) for s, e in spans]
         scores = self.workspace.embedder.embed(texts) @ question_vector
-        reasons = np.array([bool(_BECAUSE.search(t) or _SO_LEAD.search(t)) for t in texts])
         if why:  # a sentence that gives a reason is the answer to a why-question
+            reasons = np.array([bool(_BECAUSE.search(t) or _SO_LEAD.search(t)) for t in texts])
             scores += REASON_BONUS * reasons
-        if prefer is not None and any(said := [bool(prefer.search(t)) for t in texts]):
+        if prefer is not None and (said := np.array([bool(prefer.search(t)) for t in texts])).any():
             # and of those saying they left, one that says why ("Cancelled in January because
             # of the price", not the review's title "Came back after cancelling")
-            keep = np.array(said) & reasons if why and any(np.array(said) & reasons) else said
+            keep = said & reasons if why and (said & reasons).any() else said
             scores = np.where(keep, scores, -np.inf)
         best = int(np.argmax(scores))
         start, end = spans[best]
