@@ -1,17 +1,18 @@
 """Theme grouping alone, in seconds: the extracted quotes of each set are read once and kept,
 then only `synthesis.theme_groups` runs and is scored. For trying a change to the grouping
-(`assistant/themes.py`) on the sample, airline and CFPB at once before building any map.
+(`assistant/themes.py`) on the written studies (sample, gym, banking), airline and CFPB at
+once before building any map.
 
 Scores, per set: harmonic purity and AMI (chance-corrected, `bench.themes.chance_corrected`)
 of the pain segments against their labels (every labelled pain quote counts; one in no theme
 is a theme of its own, as `bench.themes` counts them), the largest theme, and the labels that
 are most (> 50%) of one of the 15 widest themes; then two baselines to read them by: one theme
-of everything, and k-means on the same vectors with as many themes. The sample's labels are
+of everything, and k-means on the same vectors with as many themes. The studies' labels are
 the planted themes' keywords (`bench.themes.planted_label`). Figures differ a little from
 `bench.themes`, which scores whole maps (titles and cohesion drop some themes there); a change
 worth keeping shows on both.
 
-    .venv/bin/python -m bench.grouping [--only sample|airline|cfpb] [--refresh]
+    .venv/bin/python -m bench.grouping [--only sample|gym|banking|airline|cfpb] [--refresh]
 
 The extractions are kept in .cache/bench/ (a minute to build for all three); --refresh
 re-reads them after a change to how sentences are read (readings, cues, the local reader).
@@ -30,7 +31,7 @@ from assistant.synthesis import SEED_STRENGTH, theme_groups
 from assistant.themes import theme_vectors
 from bench._eval import embedder, ingest, negative_tweets, workspace
 from bench.themes import (
-    SAMPLE,
+    STUDIES,
     cfpb_complaints,
     chance_corrected,
     harmonic_purity,
@@ -43,7 +44,7 @@ from ingest.pipeline import IngestOptions, find_files
 from journey.schema import Observation, ObservationKind, participant_key
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache/bench"
-SETS = ("sample", "airline", "cfpb")
+SETS = (*STUDIES, "airline", "cfpb")
 Extracted = tuple[list[Observation], np.ndarray, list[str | None]]
 
 
@@ -67,11 +68,12 @@ def extract(name: str, model: UsemEmbedder) -> Extracted:
         rows = cfpb_complaints()
         obs, vectors, _ = _reviews(model, [(r[0], r[1]) for r in rows], "cfpb")
         return obs, vectors, _row_labels(obs, {r[0]: r[2] for r in rows})
-    themes, _ = planted_themes()
+    study = STUDIES[name]
+    themes, _ = planted_themes(study.planted)
     with workspace(model) as ws:
-        files, _ = find_files([SAMPLE / "interviews", SAMPLE / "reviews"])
-        ingest(ws, "freshbox", files, IngestOptions())
-        ex = extract_observations(ws, "freshbox")
+        files, _ = find_files([study.folder / "interviews", study.folder / "reviews"])
+        ingest(ws, study.name, files, IngestOptions())
+        ex = extract_observations(ws, study.name)
         obs, vectors = list(ex.observations), np.asarray(ex.vectors)
     labels = [
         planted_label(
