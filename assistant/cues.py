@@ -158,7 +158,17 @@ POSITIVE = re.compile(
     r"(?:spent|spends|spend|took|takes|take) (?:ages|time|so long|a long time|the time|"
     r"extra time) (?:just )?(?:listening|explaining|with (?:me|us)|to (?:listen|explain))|"
     r"which no (?:doctor|one|other \w+) (?:had|has|ever) (?:done|did|bothered)|"
-    r"(?:could|can) tell (?:that )?(?:i was|i'?m|we were))\b"
+    r"(?:could|can) tell (?:that )?(?:i was|i'?m|we were)|"
+    # a gym trial's joining and staff praise the lexicons miss: "I had a membership card in my
+    # wallet within minutes", "which for me is a plus", "didn't try to sell me personal
+    # training", "he knows everyone's name"
+    r"(?:did|done|sorted|set up|signed up|joined|finished)\b[^.?!]{0,60}?"
+    r"\b(?:within|in)\s+(?:like\s+|about\s+|maybe\s+|just\s+|only\s+|under\s+|less than\s+)?"
+    r"(?:a (?:few|couple of)|one|two|three|four|five|[1-5]) (?:minutes|mins)|within minutes|"
+    r"(?:is|was|'s|be) (?:a )?(?:big |real |huge |nice )?(?:plus|bonus)(?=\s*[.!,;]|\s*$)|"
+    r"(?:didn'?t|did not|never|doesn'?t|does not|won'?t) (?:try to |ever )?(?:sell|upsell|push|"
+    r"pressure)\w* (?:me|us|you|anything)|(?:never|not|wasn'?t|isn'?t) pushy|"
+    r"knows? (?:everyone'?s|every\w* by|your|my|our) names?)\b"
     r"|喜欢|很好|不错|好吃|方便|简单|满意|开心|高兴|惊喜|省时间|省事|好用|清楚|准时|热情|友好|"
     r"贴心|划算|实惠|推荐|靠谱|放心|棒|完美|新鲜|松了一口气|"
     # a hospital trial: 这个我是真的要夸一下, 挺快的, 说话也很耐心, 不用在那儿干等

@@ -68,6 +68,20 @@ from journey.source import Role, Source, SourceKind, Turn
         ("It made me trust them less.", "pain_point"),
         ("It's like shouting into a void.", "pain_point"),
         ("The instructor explained everything clearly.", "delight"),
+        # ... and its joining and staff praise read as complaints by the seeds' topic
+        (
+            "I filled in a short form, paid, and I had a membership card in my wallet on my "
+            "phone within minutes.",
+            "delight",
+        ),
+        ("The sign-up form was short, I did it on my phone in like five minutes.", "delight"),
+        ("I didn't have to talk to anyone, which for me is a plus.", "delight"),
+        (
+            "She spent ten minutes with me, didn't try to sell me personal training or anything.",
+            "delight",
+        ),
+        ("I waited in the queue and got a reply in five minutes saying no.", "neutral"),
+        ("It crashed within minutes.", "pain_point"),
         # no wish: a form's field, and what the app asks one to add (the sample's Needs lists)
         (
             "The sign-up form asks about dietary preferences, and you can tick vegetarian.",
