@@ -404,8 +404,8 @@ RELIEF = re.compile(
     r"guesswork|faff|chore|dread|panic|arguing|arguments?)\b[^.!?;]{0,24}?\b(?:is|'s|are|'re|"
     r"has been|have been)?\s*(?:gone|over|lifted|disappeared|vanished)|"
     r"no more (?:\w+ing|stress|worry|worries|hassle|guesswork|arguments?)|"
-    r"no longer (?:have|need) to|(?:don'?t|do not|never) (?:have|need) to (?:\w+ )*?"
-    r"(?:worry|stress|think|plan|argue)\w*|"
+    r"no longer (?:have|need) to|(?:don'?t|do not|never|not having|no need) (?:have |need )?to "
+    r"(?:\w+ )*?(?:worry|stress|think|plan|argue|shop)\w*|"
     r"used to (?:spend|waste|stress|worry|argue|dread|panic)\w*\b[^.!?;]*\bnow|"
     # a problem put right, which its own words read as the complaint (a redesign trial's
     # wave 2: "They've fixed the address thing, it remembers it now", "no drama this time")
@@ -1055,7 +1055,11 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # a thing that broke (a laptop-review trial: "the screen quit working", "a bad
             # connector with the power supply" were told "Put it where people look for it")
             r"(?:stopped|quit|quits|stops) working|died|dies|dead|defect\w*|faulty|malfunction\w*|"
-            r"cracked|snapped|fell apart|falls apart|bad connector",
+            r"cracked|snapped|fell apart|falls apart|bad connector|"
+            # kit that broke and stays broken (a gym trial: "always something knackered",
+            # "out of order signs for weeks", "keep breaking")
+            r"knackered|out of order|out of action|(?:keeps?|kept) breaking|never (?:get |got )?"
+            r"(?:fixed|repaired)|(?:get|got|be|been) repaired",
             r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
             r"不能用|无效|收不到|没收到|识别不了|登不上|上不去|坏了|坏掉|故障",
         ),
@@ -1080,8 +1084,25 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"fees?|(?<!in )charg(?:e|es|ed)|price[sd]?|pricing|costs?|costing|expensive|"
             r"full price|(?:the|weekly|monthly) total|total (?:cost|price|amount|bill)|"
             r"extra (?:\w+ )?(?:fee|charge|cost|money)|hidden|surprise|overcharg\w*|"
-            r"bill(?:s|ed|ing)?",
-            r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费",
+            r"bill(?:s|ed|ing)?|"
+            # a price raised (a gym trial: "went up by a fiver", "Second price rise this year")
+            r"(?:price|fee|rate|cost|bill|membership|subscription)s? (?:\w+ ){0,3}(?:went|has gone|"
+            r"had gone|goes|going|gone) up|price (?:rise|jump|hike|increase)s?|"
+            r"rais(?:e|ed|es|ing) (?:my |the |our |their )?"
+            r"(?:price|fee|rate|membership|subscription)",
+            r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费|涨价|涨了",
+        ),
+        (
+            # too many people for the space: a place packed at peak, queues for its kit (a gym
+            # trial's crowding, told "Cut the wait" or nothing); before waiting, which wins a
+            # tie it would lose ("Queues for every rack and bench.")
+            "crowding",
+            r"crowd(?:ed|s)?|overcrowd\w*|rammed|heaving|(?:is|was|'s|gets?|got|were|are|always|"
+            r"absolutely|completely|totally|so|too) packed(?! with| in| into| up)|"
+            r"too many people|so many people|no (?:space|room) (?:to|in|on|for)|"
+            r"shoulder to shoulder|wall to wall|over capacity|(?:gets?|got|so|too|really|very|"
+            r"always|properly|far too|way too) busy|queues? (?:for|at)|hogg\w*",
+            r"人(?:太|很|特别|超|好|非常)多|挤|拥挤|爆满|人满为患|没(?:有)?位置|抢不到",
         ),
         (
             "waiting",
@@ -1153,7 +1174,10 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"won'?t let|let me|wish|would like|should (?:be able|let)|option|feature|"
             r"only (?:way|option)|have to call|customi[sz]\w*|configur\w*|rigid|inflexible|"
             r"missing (?:\w+ )?(?:fields?|features?|options?|columns?|data|settings?|functions?)|"
-            r"doesn'?t support|not supported|no support for",
+            r"doesn'?t support|not supported|no support for|"
+            # only on paper or in person (a gym's cancelling by posted letter)
+            r"by post|(?:signed|formal|written) letter|letter to cancel|in person|print (?:a|the|"
+            r"out a) form|can'?t do it online|not online",
             r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了",
         ),
         (

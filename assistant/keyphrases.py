@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.cues import NO_PROBLEM, kinds_named, problem_kinds
+from assistant.cues import NO_PROBLEM, RELIEF, kinds_named, problem_kinds
 from journey.text import HAN, HAN_RUN, TRANSCRIPT_NOTE
 from journey.zh import chinese_words
 
@@ -202,14 +202,16 @@ _DANGLING = re.compile(
 )
 _HEADLESS = re.compile(
     r"^(?:for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
-    r"before|since|whether|until|till|unless|nor|except|not|(?:does|is|was|has|are|were)"
+    r"before|since|whether|until|till|unless|nor|except|not(?! having to| needing to)|"
+    r"(?:does|is|was|has|are|were)"
     r"(?:n't| not))(?![\w'])",
     re.IGNORECASE,
 )
 """A clause that opens with a preposition or a subordinator has lost its head ("once for the
 late delivery", "about the missing limes"): it names no problem on its own. So has an answer
 that opens with "not" ("Not hidden under the menu pictures": out of its question it says the
-opposite) and a third person's denial without its subject ("Doesn't charge change fees")."""
+opposite) and a third person's denial without its subject ("Doesn't charge change fees"),
+but not a burden spared ("Not having to plan meals")."""
 _ASKS = re.compile(
     r"^(?:why|how|what|where|who|which|when|(?:is|are|was|were|do|does|did|can|could|should|"
     r"would|will|have|has)\s+(?:i|you|u|we|they|it|this|that|there|he|she|anyone|anybody))"
@@ -557,7 +559,13 @@ NO_KIND = 0.5
 """... and one that names no kind of problem at all this much: "Swapping meals" (the words
 four quotes share) titled a theme of a support bot that loops and an app that crashes."""
 KIND_CLAUSES = 20
-"""The best-scoring title clauses that are checked for another kind of problem."""
+"""The best-scoring title clauses that are checked for another kind of problem, and for how
+many of the theme's quotes share their words (`COVER_FLOOR`)."""
+COVER_FLOOR = 0.4
+"""A title clause's score is scaled from this (no other quote of the theme shares a word of
+it that other themes use less) to 1 (every quote does): a theme of eleven people spared
+planning meals was titled "Email reminder to pick meals is helpful", whose words two of them
+used many times over."""
 
 
 UNFINISHED = 0.5
@@ -634,7 +642,10 @@ def cluster_titles(
                 asks = _ASKS.search(clause) is not None
                 if asks:
                     score *= 0.5
-                denies = NO_PROBLEM.search(clause) is not None
+                # a burden lifted is the praise ("I don't have to think about what's for dinner")
+                denies = NO_PROBLEM.search(clause) is not None or (
+                    cue is PRAISE and RELIEF.search(clause) is not None
+                )
                 if denies and cue is PROBLEM:
                     score *= 0.25
                 elif (cue.search(clause) or denies) and not asks:
@@ -657,6 +668,8 @@ def cluster_titles(
                     score *= FELT_FLOOR + (1 - FELT_FLOOR) * strength[c][rank] / 5
                 scored.append((score, -rank, _capitalise(clause)))
         scored.sort(reverse=True)
+        if len(texts) > 2:
+            scored = _by_cover(scored, docs, weight) + scored[KIND_CLAUSES:]
         if own:  # the best few only: the kinds' patterns are the costly part of a title
             best = [
                 (
@@ -672,6 +685,26 @@ def cluster_titles(
             taken.add(title.casefold())
         titles.append(title)
     return titles
+
+
+def _by_cover(
+    scored: list[tuple[float, int, str]], docs: Sequence[set[str]], weight: dict[str, float]
+) -> list[tuple[float, int, str]]:
+    """The best KIND_CLAUSES title clauses, each scaled by the share of the theme's quotes
+    (`docs`, their terms) that use a word of it the theme shares (`weight`), best first."""
+    posting: dict[str, set[int]] = {}
+    for q, terms in enumerate(docs):
+        for t in terms:
+            if t in weight:
+                posting.setdefault(t, set()).add(q)
+    out = []
+    for score, rank, clause in scored[:KIND_CLAUSES]:
+        quotes: set[int] = set()
+        for t in _stemmed(_clause_terms(clause)):
+            quotes |= posting.get(t, set())
+        share = len(quotes) / len(docs)
+        out.append((score * (COVER_FLOOR + (1 - COVER_FLOOR) * share), rank, clause))
+    return sorted(out, reverse=True)
 
 
 def own_clause(quote: str) -> str | None:

@@ -21,6 +21,7 @@ _EFFORT: dict[str, int] = {
     "performance": 3,
     "no human": 3,
     "staff attitude": 3,
+    "crowding": 4,
     "waiting": 4,
     "fulfilment": 4,
     "intrusive": 2,

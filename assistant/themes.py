@@ -35,7 +35,7 @@ MAX_GROUPS = 3000
 """Agglomeration works on at most this many leader groups (its cost is quadratic in them)."""
 TOUCHPOINT_WEIGHT = 0.15
 """How much sharing a touchpoint pulls two quotes together when clustering (0 = not at all)."""
-KIND_CLASH = 0.03
+KIND_CLASH = 0.1
 """How much further apart two groups of quotes are, when joining them into themes, for each
 share of their quote pairs that name kinds of problem and none in common."""
 

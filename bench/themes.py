@@ -659,6 +659,29 @@ def drop_one_stability(
     return out
 
 
+def title_check(
+    by_theme: dict[str, list[Segment]], findings: dict[str, Finding], themes: Sequence[Planted]
+) -> tuple[int, list[str]]:
+    """Whether each headline theme's title is taken from a quote of the planted theme most of
+    its quotes speak to (the unit a researcher reads first): the count that are, and the
+    others as "title (title's planted theme) for the theme's"."""
+    said, misses = 0, []
+    for fid, items in by_theme.items():
+        labels = Counter(planted_label(s, themes) for s in items)
+        labels.pop(None, None)
+        if fid not in findings or not labels:
+            continue
+        main = labels.most_common(1)[0][0]
+        title = findings[fid].title.casefold()
+        lead = next((s for s in items if title in str(s["quote"]).casefold()), None)
+        own = planted_label(lead, themes) if lead is not None else None
+        if own == main:
+            said += 1
+        else:
+            misses.append(f"“{_cut(findings[fid].title, 50)}” ({own or '-'}) for {main}")
+    return said, misses
+
+
 def run_study(model: UsemEmbedder, study: Study) -> dict[str, object]:
     themes, small_talk = planted_themes(study.planted)
     print(f"== {study.name} study ({study.folder.name}): {len(themes)} planted themes ==")
@@ -691,6 +714,7 @@ def run_study(model: UsemEmbedder, study: Study) -> dict[str, object]:
             if n * 2 > len(items):
                 matched[label].append(findings[fid])
                 major_of[fid] = str(label)
+    said, misses = title_check(by_theme, findings, themes)
     print(f"\n  {'planted':11s} {'kind':10s} {'want':>7s} {'themes':>6s} {'ppl':>10s}  verdict")
     right = 0
     for t in themes:
@@ -748,9 +772,14 @@ def run_study(model: UsemEmbedder, study: Study) -> dict[str, object]:
         f"headline pain points {pains}, pain points mentioned once {once}; "
         f"build_map {seconds:.1f} s\n"
     )
+    print(
+        f"titles saying their theme's main planted theme: {said} of {said + len(misses)}"
+        + "".join(f"\n    {miss}" for miss in misses)
+    )
     return {
         "right": right,
         "of": len(themes),
+        "titles": (said, said + len(misses)),
         "top5": top5,
         "small_talk": len(talk),
         "stability": stability["mean"],
@@ -864,8 +893,10 @@ def main() -> None:
         study = results.get(key)
         if isinstance(study, dict):
             right, of = right + int(study["right"]), of + int(study["of"])
+            titled, of_titles = study["titles"]  # type: ignore[misc]
             print(
-                f"  {key:8s} planted themes right {study['right']}/{study['of']}; top 5 = the 5 "
+                f"  {key:8s} planted themes right {study['right']}/{study['of']}; titles saying "
+                f"their theme {titled}/{of_titles}; top 5 = the 5 "
                 f"widest planted pains: {study['top5']}; small-talk findings "
                 f"{study['small_talk']}; drop-one stability (mean ARI) {study['stability']:.3f}"
             )

@@ -339,7 +339,12 @@ class Gatherer:
                 against = asked
         return Grounds(
             lang,
-            [self._fact(self._stage_as_asked(stage, lang), x, lang, f) for stage, x in findings],
+            [
+                self._fact(
+                    self._stage_as_asked(stage, lang), x, lang, f, LEAVING if leaving else None
+                )
+                for stage, x in findings
+            ],
             quotes,
             self._follow_ups(lang, findings[0] if findings else None),
             against,
@@ -671,10 +676,23 @@ class Gatherer:
             self._bars[key] = sorted(self.retriever.nearest(q) for q in NULL_QUESTIONS[key])[-2]
         return self._bars[key]
 
-    def _fact(self, stage: str, finding: Finding, lang: Lang, f: Filters) -> Fact:
+    def _fact(
+        self,
+        stage: str,
+        finding: Finding,
+        lang: Lang,
+        f: Filters,
+        prefer: re.Pattern[str] | None = None,
+    ) -> Fact:
         """The finding with its counts and first two quotes (in the participant's words only,
-        when the question is about one; from interviews or reviews only, when it asks so)."""
+        when the question is about one; from interviews or reviews only, when it asks so).
+        With `prefer`, its quotes that match it, if any do: under "why do people cancel?" a
+        theme of cancelling is quoted by those who left, not by "I'm not going to cancel over
+        a small fee" beside them."""
         evidence = [e for e in finding.evidence if self._said(e, f)]
+        if prefer is not None:
+            saying = [e for e in self._members(finding) if self._said(e, f)]
+            evidence = [e for e in saying if prefer.search(e.quote)] or evidence
         if f.language and not evidence:  # the language asked about, from its members
             evidence = [e for e in self._members(finding) if self._said(e, f)]
         total = self.map.sources.participants
