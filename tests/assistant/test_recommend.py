@@ -232,6 +232,16 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             "too many steps",
         ),
         ("取消太麻烦", ["我点了四五次才取消成功。", "还要点好几个“确定吗？”"], "too many steps"),
+        # a gym trial: crowding, price rises, broken kit and cancelling only by post
+        (
+            "Every evening the place is rammed",
+            ["Queues for every rack and bench.", "It's heaving after work."],
+            "crowding",
+        ),
+        ("晚上人太多", ["晚上人太多了，器械都抢不到。"], "crowding"),
+        ("Second price rise this year", ["My monthly fee went up by a fiver."], "hidden cost"),
+        ("Treadmill broken again", ["Out of order signs for weeks, never repaired."], "failure"),
+        ("Letter to cancel", ["You have to send a signed letter by post."], "missing capability"),
         ("麻烦尽快处理一下", ["麻烦尽快处理一下，谢谢。"], "other"),
         # what is served: a restaurant's food is got right where it is prepared
         (

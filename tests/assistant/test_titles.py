@@ -473,3 +473,16 @@ def test_a_chinese_title_does_not_open_on_or_else_or_then_it_is():
     assert _clauses("最后说坐席繁忙。") == ["坐席繁忙"]
     assert _clauses("另外就是客服太难打。") == ["客服太难打"]
     assert _clauses("第一个是收费。") == []
+
+
+def test_a_burden_spared_can_title_a_delight():
+    """ "Not having to plan meals" opens with "not" like a headless answer ("Not hidden under
+    the menu pictures"), but says what people like: a theme of eleven people spared planning
+    meals had been titled by two reminder-email quotes."""
+    spared = [
+        "Not having to plan meals is worth every cent.",
+        "Honestly, not having to plan meals is a relief.",
+        "We plan meals in two minutes now.",
+    ]
+    title, _ = cluster_titles([spared, ["The courier was lovely.", "Lovely courier."]], [False] * 2)
+    assert title is not None and title.startswith("Not having to plan meals")
