@@ -179,7 +179,7 @@ _CJK_CLAUSE_BREAK = re.compile(
     r"[\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001,.!?;:()\uff08\uff09\n\u2026]+"
 )
 _LEAD = re.compile(
-    r"^(?:(?:and|but|so|because|although|though|while|which|then|yeah|yep|yes|no(?=\s*[,.!?;:\u2014-])|well|oh|ooh|"
+    r"^(?:(?:and|but|or|so|because|although|though|while|which|then|yeah|yep|yes|no(?=\s*[,.!?;:\u2014-])|well|oh|ooh|"
     r"okay|ok|um|uh|erm|hmm|honestly|actually|basically|like|just|also|really|genuinely|"
     r"literally|anyway|plus|mind you|again|to be (?:honest|fair)|i mean|i think|i guess|i feel|"
     r"i felt|i'd say|if i'm (?:being )?honest|if (?:i'm|i am) being fair|i'm|i am|i was|"

@@ -440,6 +440,10 @@ _SPOKEN = re.compile(
     r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
     # an intensifier, not a looks word: "Pretty fed up, to be honest."
     r"pretty(?= \w)|"
+    # a kind of thing, not a gift or a verdict: "some free weights", "in my free time",
+    # "gluten-free"; a body part that hurts is what someone has, not what they think of the
+    # service ("he remembers if you've had a bad knee": praise of a trainer)
+    rf"free(?= (?:weights?|time|period)\b)|(?<=[a-z]-)free|bad(?= (?:{BODY})s?\b)|"
     # trust taken away is no praise of trust: "It really knocked my trust."
     r"(?:knocked|shook|shaken|lost|damaged|broke|destroyed) (?:my |our |all |any |their )?"
     r"(?:trust|faith|confidence)|"

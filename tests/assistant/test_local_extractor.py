@@ -81,6 +81,12 @@ from journey.source import Role, Source, SourceKind, Turn
             "delight",
         ),
         ("I waited in the queue and got a reply in five minutes saying no.", "neutral"),
+        ("Mostly the gym floor, so treadmill, some free weights, and then yoga.", "neutral"),
+        (
+            "There's one guy on Thursdays, he knows everyone's name, he remembers if you've had "
+            "a bad knee, that kind of thing.",
+            "delight",
+        ),
         ("It crashed within minutes.", "pain_point"),
         # no wish: a form's field, and what the app asks one to add (the sample's Needs lists)
         (

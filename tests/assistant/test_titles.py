@@ -486,3 +486,14 @@ def test_a_burden_spared_can_title_a_delight():
     ]
     title, _ = cluster_titles([spared, ["The courier was lovely.", "Lovely courier."]], [False] * 2)
     assert title is not None and title.startswith("Not having to plan meals")
+
+
+def test_a_title_does_not_open_on_or():
+    """A gym study's cancelling theme was titled "Or post them a signed letter"."""
+    quotes = [
+        "You have to come in person, or post them a signed letter.",
+        "Or post them a signed letter, in 2025.",
+        "A signed letter by post, seriously?",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title is not None and not title.lower().startswith("or ")
