@@ -523,6 +523,10 @@ SMALL_TALK = re.compile(
     r"(?:先|我)?(?:说|讲)(?:一下|下|说)(?:上周|昨天|前天|今天|上次|那次|最近|我)?的?(?:经历|事情?)吧?|"
     # and a topic's (先说缴费吧。 was quoted under the payment problems)
     r"(?:那|那就|那我)?(?:先|再)(?:说|讲|聊)(?:一下|说|讲|聊)?[\u4e00-\u9fff]{1,8}?吧|"
+    # leaving the call and offering the last word (a banking trial's 哎，要登机了，还有问题吗？
+    # was a pain point in a theme titled 另一个问题)
+    r"(?:我)?(?:要|得|该|快)(?:登机|上飞机|上车|下车|开会|上课|走|出门|挂)了|"
+    r"(?:您|你)?还有(?:别的|其他|什么)?(?:问题|要问的)吗|哎呀|哎|"
     r"是的|对|嗯",
     _I,
 )

@@ -32,7 +32,7 @@ _STOPWORD_TEXT = """
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
     would've could've should've might've must've it'll that'll that'd it'd there'd who's
-    he's she's here's how's where's
+    he's she's here's how's where's problem problems issue issues
 """
 # Feelings and intensifiers say how, not what: they make poor names for a cluster.
 _FEELING_TEXT = """
@@ -78,6 +78,7 @@ _CJK_STOPWORD_TEXT = """
     时候 现在 当时 后来 之后 以后 之前 一次 每次 这样 那样 还有 没有 不是 一个 什么样 知道
     生气 开心 高兴 失望 担心 满意 喜欢 讨厌 着急 焦虑 无语 郁闷 难受 惊喜 感动 放心 不错
     好不容易 有时候 有时 本来 原来 总是 老是 经常 根本 简直 确实 基本 基本上 差不多 一般
+    问题 情况 事情
 """
 _CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 

@@ -288,6 +288,8 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "嗯，我在外面，晚点回你。"),
         (None, "不好意思啊我先接个电话……喂？"),
         (None, "好了，不好意思，我儿子学校老师打来的。"),
+        # a banking study: leaving for a flight with the last word offered
+        (None, "哎，要登机了，还有问题吗？"),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),

@@ -497,3 +497,18 @@ def test_a_title_does_not_open_on_or():
     ]
     (title,) = cluster_titles([quotes])
     assert title is not None and not title.lower().startswith("or ")
+
+
+def test_the_word_problem_names_no_theme():
+    """A banking study's theme of three unrelated lines that each say 问题 ("problem") was
+    titled 另一个问题 ("another problem")."""
+    quotes = [
+        "那又是另一个问题了，客服太难打通了。",
+        "有问题我一般直接去网点问。",
+        "这个问题我也不知道。",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title is None or "问题" not in title
+    english = ["That's another problem.", "The problem is the app.", "No problems with it."]
+    (title,) = cluster_titles([english])
+    assert title is None or "problem" not in title.lower()
