@@ -32,7 +32,7 @@ _STOPWORD_TEXT = """
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
     would've could've should've might've must've it'll that'll that'd it'd there'd who's
-    he's she's here's how's where's problem problems issue issues
+    he's she's here's how's where's problem problems issue issues another
 """
 # Feelings and intensifiers say how, not what: they make poor names for a cluster.
 _FEELING_TEXT = """
