@@ -32,7 +32,7 @@ _STOPWORD_TEXT = """
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
     would've could've should've might've must've it'll that'll that'd it'd there'd who's
-    he's she's here's how's where's problem problems issue issues another
+    he's she's here's how's where's another
 """
 # Feelings and intensifiers say how, not what: they make poor names for a cluster.
 _FEELING_TEXT = """
@@ -78,7 +78,6 @@ _CJK_STOPWORD_TEXT = """
     时候 现在 当时 后来 之后 以后 之前 一次 每次 这样 那样 还有 没有 不是 一个 什么样 知道
     生气 开心 高兴 失望 担心 满意 喜欢 讨厌 着急 焦虑 无语 郁闷 难受 惊喜 感动 放心 不错
     好不容易 有时候 有时 本来 原来 总是 老是 经常 根本 简直 确实 基本 基本上 差不多 一般
-    问题 情况 事情
 """
 _CJK_STOPWORDS = frozenset(_CJK_STOPWORD_TEXT.split())
 
@@ -471,9 +470,14 @@ def _stemmed(terms: set[str]) -> set[str]:
 
 _VAGUE_TEXT = """
     problem problems issue issues thing things stuff part bit lot way honestly really people
-    everyone something anything everything
+    everyone something anything everything 问题 情况 事情
 """
 _VAGUE_TERMS = frozenset(_VAGUE_TEXT.split())
+_UNTITLED = frozenset(
+    _stemmed({"problem", "problems", "issue", "issues", "thing", "things", "stuff", "问题", "情况"})
+)
+"""Words no title is chosen by, in any form: a theme is not about "problems" (a banking
+study's three unrelated lines sharing 问题 were titled 另一个问题)."""
 _ID_WORDS = frozenset(
     [
         "reference",
@@ -589,7 +593,7 @@ def cluster_titles(
     whose best clause an earlier (wider) one took has its next best. With `strength` (1-5 per
     quote: the severity of a pain, the strength of a delight), a clause of a strongly felt
     quote is preferred to one said in passing."""
-    doc_terms = [[_stemmed(_terms(t)) for t in texts] for texts in clusters]
+    doc_terms = [[_stemmed(_terms(t)) - _UNTITLED for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
         cluster_df.update(set().union(*docs) if docs else set())
@@ -628,7 +632,7 @@ def cluster_titles(
             if zh != majority or (english and foreign[rank]):
                 continue
             for clause in _clauses(text):
-                terms = _stemmed(_clause_terms(clause))
+                terms = _stemmed(_clause_terms(clause)) - _UNTITLED
                 if not terms:
                     continue
                 size = len(clause) / 2 if zh else len(clause.split())

@@ -779,7 +779,8 @@ def run_study(model: UsemEmbedder, study: Study) -> dict[str, object]:
     return {
         "right": right,
         "of": len(themes),
-        "titles": (said, said + len(misses)),
+        "titled": said,
+        "titles": said + len(misses),
         "top5": top5,
         "small_talk": len(talk),
         "stability": stability["mean"],
@@ -893,10 +894,9 @@ def main() -> None:
         study = results.get(key)
         if isinstance(study, dict):
             right, of = right + int(study["right"]), of + int(study["of"])
-            titled, of_titles = study["titles"]  # type: ignore[misc]
             print(
                 f"  {key:8s} planted themes right {study['right']}/{study['of']}; titles saying "
-                f"their theme {titled}/{of_titles}; top 5 = the 5 "
+                f"their theme {study['titled']}/{study['titles']}; top 5 = the 5 "
                 f"widest planted pains: {study['top5']}; small-talk findings "
                 f"{study['small_talk']}; drop-one stability (mean ARI) {study['stability']:.3f}"
             )
