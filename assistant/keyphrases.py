@@ -32,7 +32,7 @@ _STOPWORD_TEXT = """
     quite pretty little big good great bad first last time times back again already always
     never ever bit bits etc via per able thought thinking put make made use used using
     would've could've should've might've must've it'll that'll that'd it'd there'd who's
-    he's she's here's how's where's another
+    he's she's here's how's where's
 """
 # Feelings and intensifiers say how, not what: they make poor names for a cluster.
 _FEELING_TEXT = """
@@ -474,10 +474,19 @@ _VAGUE_TEXT = """
 """
 _VAGUE_TERMS = frozenset(_VAGUE_TEXT.split())
 _UNTITLED = frozenset(
-    _stemmed({"problem", "problems", "issue", "issues", "thing", "things", "stuff", "问题", "情况"})
+    _stemmed(
+        {"problem", "problems", "issue", "issues", "thing", "things", "another", "问题", "情况"}
+    )
 )
 """Words no title is chosen by, in any form: a theme is not about "problems" (a banking
 study's three unrelated lines sharing 问题 were titled 另一个问题)."""
+
+
+def _titling(terms: set[str]) -> set[str]:
+    """Stemmed terms less those with a word of _UNTITLED ("another problem", "problem")."""
+    return {t for t in terms if not set(t.split()) & _UNTITLED}
+
+
 _ID_WORDS = frozenset(
     [
         "reference",
@@ -593,7 +602,7 @@ def cluster_titles(
     whose best clause an earlier (wider) one took has its next best. With `strength` (1-5 per
     quote: the severity of a pain, the strength of a delight), a clause of a strongly felt
     quote is preferred to one said in passing."""
-    doc_terms = [[_stemmed(_terms(t)) - _UNTITLED for t in texts] for texts in clusters]
+    doc_terms = [[_titling(_stemmed(_terms(t))) for t in texts] for texts in clusters]
     cluster_df: Counter[str] = Counter()
     for docs in doc_terms:
         cluster_df.update(set().union(*docs) if docs else set())
@@ -632,7 +641,7 @@ def cluster_titles(
             if zh != majority or (english and foreign[rank]):
                 continue
             for clause in _clauses(text):
-                terms = _stemmed(_clause_terms(clause)) - _UNTITLED
+                terms = _titling(_stemmed(_clause_terms(clause)))
                 if not terms:
                     continue
                 size = len(clause) / 2 if zh else len(clause.split())
