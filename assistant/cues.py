@@ -500,6 +500,9 @@ SMALL_TALK = re.compile(
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
     r"(?:this|that|it) was (?:\w+ ){0,2}(?:fun|therapeutic|interesting|nice|useful|helpful|"
     r"a pleasure)|happy to help|hope (?:this|it|that) helps|"
+    # what the research is for, asked at the close (a gym study's "Is this going to be used to
+    # change things?" was a pain point)
+    r"(?:is|will) (?:this|it|that|all this) (?:going to )?be used (?:to|for) (?:\w+ ){0,4}\w+|"
     r"(?:would|do) you (?:like|want) (?:a |some )?(?:cup of )?(?:tea|coffee|water|drink)"
     r"(?: before you go)?|"
     # leaving the call: "Anyway, sorry, I've got to grab [NAME] from school in ten minutes."
@@ -545,7 +548,12 @@ SESSION_QUESTION = re.compile(
 INTRODUCTION = re.compile(
     r"\b(?:(?:tell|talk) (?:me|us) (?:a (?:bit|little) )?about (?:yourself|your (?:role|job|work|"
     r"household|background))|introduce yourself|what do you do(?: for (?:a living|work))?\b|"
-    r"what(?:'s| is) your (?:role|job)\b)|介绍一下(?:您|你)?自己|您是做什么|你是做什么",
+    r"what(?:'s| is) your (?:role|job)\b|"
+    # how long they have been a customer (a gym study: "just to start, how long have you been a
+    # member?" was answered by joining before a wedding, a delight)
+    r"how long have you (?:been (?:a |an )?(?:member|customer|client|user|subscriber|patient|"
+    r"with (?:us|them|the \w+))|been using|used)\b)|介绍一下(?:您|你)?自己|您是做什么|你是做什么|"
+    r"(?:用|办)[^，。？?]{0,8}?(?:多久|多长时间)了",
     _I,
 )
 """An interviewer's question that asks who the participant is: its answer is background (a

@@ -290,6 +290,8 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "好了，不好意思，我儿子学校老师打来的。"),
         # a banking study: leaving for a flight with the last word offered
         (None, "哎，要登机了，还有问题吗？"),
+        # a gym study: what the research is for, asked at the close
+        (None, "Is this going to be used to change things?"),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),
@@ -500,6 +502,17 @@ def test_the_warm_up_and_who_the_participant_is_are_background_not_findings():
     )
     kinds = [r.kind for r in what_counts(dog, [read_sentence(u.text) for u in dog])]
     assert kinds[0] is ObservationKind.neutral and kinds[2] is ObservationKind.pain_point
+    # and how long they have been a customer (a gym study's delight: joining before a wedding)
+    tenure = _interview(
+        (asked, "Okay, so, just to start, how long have you been a member?"),
+        (said, "I joined just before my wedding, so there was a lot of motivation, haha."),
+        (asked, "您用这个App多久了？"),
+        (said, "三年了吧，当时觉得特别方便。"),
+        (asked, "How long did the refund take?"),
+        (said, "Three weeks, which was awful."),
+    )
+    kinds = [r.kind for r in what_counts(tenure, [read_sentence(u.text) for u in tenure])]
+    assert kinds == [ObservationKind.neutral, ObservationKind.neutral, ObservationKind.pain_point]
     # Without a turn to the interview proper nothing is taken for warm-up.
     plain = _interview(
         (asked, "How was the first week?"),
