@@ -183,6 +183,10 @@ TURNED = re.compile(
     r"great|smart|brilliant) idea|(?<=\w )my foot(?=[.!]*$)|"
     r"(?:i'?d|i would|we'?d|we would|would) have been (?:\w+ )?(?:happy|fine|glad|ok|okay|"
     r"satisfied|pleased|grateful)\b|"
+    # what was missing, wished for: "a heads-up would've been nice" (a gym study's delight)
+    r"would(?:'ve| have) been (?:\w+ )?(?:nice|good|great|helpful|useful|better)\b|"
+    # good times spoilt: "It soured two years of mostly good memories."
+    r"(?:soured|ruined|spoilt|tainted) (?:\w+ ){0,5}(?:good|great|happy|nice|lovely|fond)\b|"
     # what they would have done, or expected, and was not offered: "I'd have happily paid a
     # fee just to talk to a person", "I'd have thought they could just pass it along"
     r"(?:i'?d|i would|we'?d|we would) have (?:happily|gladly|willingly) \w+|"

@@ -447,7 +447,8 @@ _SPOKEN = re.compile(
     # trust taken away is no praise of trust: "It really knocked my trust."
     r"(?:knocked|shook|shaken|lost|damaged|broke|destroyed) (?:my |our |all |any |their )?"
     r"(?:trust|faith|confidence)|"
-    rf"like(?= {_NUMBER})|(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
+    rf"like(?= (?:{_NUMBER}|half|a few|a couple|about|around))|"
+    rf"(?<=\ba )good(?= (?:{_NUMBER}|few|couple|half|hour|while))|"
     r"(?:yes|yeah)(?=[.!]?\s*$)|"
     # "solely", not lonely: "Five stars for him alone."
     rf"(?:{_FOR_ONE})alone|"
@@ -531,6 +532,10 @@ _ENGLISH_LEXICON = {
     # "always something knackered", "It was an ordeal.", "Spotless." all read 0)
     "rammed": -1.8, "heaving": -1.5, "knackered": -1.5, "ordeal": -2.2, "shambles": -2.5,
     "shambolic": -2.5, "spotless": 2.2, "immaculate": 2.2, "faultless": 2.5, "decent": 1.2,
+    "soured": -1.8,
+    # words VADER scores that say nothing of how it went ("either post it or hand it in",
+    # "you join the waitlist and you're number three" were delights of a gym study)
+    "hand": 0.0, "join": 0.0, "number": 0.0,
 }  # fmt: skip
 _LATIN_BOOSTERS = ("muy", "muito", "très", "sehr", "molto", "tão")
 """Their intensifiers. Their negations are not added: VADER negates the three words before a
