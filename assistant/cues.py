@@ -282,7 +282,9 @@ LEAVING_QUESTION = re.compile(
     r"\b(?:leave|leaving|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
     r"unsubscrib\w*|uninstall\w*|delete (?:the|their) (?:app|account)|(?:stop|stopped) "
     r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival)\b"
-    r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来",
+    r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来|"
+    # a food-delivery trial: 为什么有人不想再用了？, 为什么有人不点了？ had abstained
+    r"不想再(?:用|点|买|来)|不(?:再)?(?:点|买)了",
     _I,
 )
 """A question about why people leave ("Why do people cancel?", "What makes people stop using
@@ -299,8 +301,11 @@ LEAVING = re.compile(
     # not a service cancelled for them (柜员…帮我取消了) nor giving up on a call or a dispute
     # (最后就放弃了): that is no leaving
     r"|卸了|卸载|删了|销户|注销|(?:就|都|已经|早就|干脆|再也)不(?:再)?用了|不想用|不再用|换了别|"
-    r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
-    r"再也不(?:用|来|买|点)|退订",
+    r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)(?<!商家)(?<!缺货)(?<!系统)(?<!骑手)(?<!平台)(?<!对方)(?<!他们)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
+    r"再也不(?:想)?(?:用|来|买|点)|退订|"
+    # no more orders, and the alternative taken instead (我现在中午宁愿下楼吃)
+    r"不想再(?:用|点|买|来)|(?:就|都|已经|早就|干脆|现在)不(?:再)?(?:点|买)了|"
+    r"宁愿(?:自己|下楼|出去|去|回家|打车|走路)",
     _I,
 )
 """Someone saying they left, or nearly did ("I actually cancelled last month", "I thought
@@ -504,6 +509,12 @@ SMALL_TALK = re.compile(
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
     r"(?:this|that|it) was (?:\w+ ){0,2}(?:fun|therapeutic|interesting|nice|useful|helpful|"
     r"a pleasure)|happy to help|hope (?:this|it|that) helps|"
+    # arriving late, and the weather (a broadband trial's pain points: "Sorry I'm a couple of
+    # minutes late, the train was delayed.", "Do you know if it'll rain tomorrow?")
+    r"(?:sorry,? )?(?:i'?m|i am|we'?re) (?:a (?:couple of |few )?(?:minutes?|mins?) |a bit |"
+    r"so |running )?late|the (?:train|bus|tube|traffic) was (?:delayed|late|awful|terrible|"
+    r"a nightmare)|do you know if|(?:it'?ll|it will|it'?s going to|is it going to) rain"
+    r"(?: tomorrow| today| later| again)?|"
     # what the research is for, asked at the close (a gym study's "Is this going to be used to
     # change things?" was a pain point)
     r"(?:is|will) (?:this|it|that|all this) (?:going to )?be used (?:to|for) (?:\w+ ){0,4}\w+|"
@@ -520,7 +531,11 @@ SMALL_TALK = re.compile(
     # a platform's default text (系统默认好评): no one said it
     r"|(?:该|此)?用户未(?:及时)?(?:主动)?(?:填写)?(?:评价)?(?:内容)?|系统默认好评|默认好评|"
     r"该用户觉得商品(?:非常)?(?:好|不错|较好)|"
-    r"(?:暂时|目前|应该)?没有了|就这些|谢谢|不客气|希望对你们?有帮助|好的|没问题|再见|拜拜|保重|"
+    r"(?:暂时|目前|应该)?没有了|就这些吧?|谢谢|不客气|希望对你们?有(?:帮助|用)|好的|没问题|再见|拜拜|保重|"
+    # a food-delivery trial's goodbyes and its audio check with a noisy child (a need and two
+    # pain points): 没事，以后有需要再找我。 没有了，基本都说了。 我这边孩子有点吵，不好意思啊
+    r"(?:以后)?有(?:需要|事)再(?:找|联系)(?:我|您)|(?:基本|差不多|大概)?都说(?:了|完了)|"
+    r"就是|(?:我这边)?(?:孩子|小孩|狗|邻居|外面)有点吵|好(?=[，,])|啊|呀|呢|"
     r"(?:能|可以)?听(?:得)?(?:到|见|清楚?)|(?:现在|声音)?(?:挺|很|蛮|还)?清楚(?:的)?|"
     r"可不是嘛?|没事没事|没事儿?|希望(?:你们)?能改进吧?|就这样吧|差不多就这些|"
     # a phone call in the middle (我先接个电话……喂？, 我在外面，晚点回你), and back from it

@@ -329,6 +329,13 @@ _ZH_LEXICON = {
     "打不开": -2,
     "开不了": -2,
     "难题": 0,  # a problem talked over (分享自己遇到的管理难题), not a hard time: not 难
+    # a food-delivery trial: 十一点半点的饭，一点多才送到，饭菜都凉了 read as praise (吃饭准时)
+    "才送到": -1.5,
+    "才送来": -1.5,
+    "都凉了": -2,
+    "已经凉了": -2,
+    "凉透": -2,
+    "吃饭准时": 0,
 }
 _ZH_NEGATIONS = (
     "不",
@@ -438,6 +445,13 @@ _SPOKEN = re.compile(
     # a feature that wins people over: "the killer feature", "a killer app"
     r"killer(?= (?:feature|app|combo|deal))|"
     r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
+    # a comparison ("it's more like dial-up") and a promise, not an experience ("so that
+    # sounded ideal", "it looked great on paper")
+    r"(?<=more )like|(?:so |which )?(?:that |it )?(?:sounded|seemed) "
+    r"(?:so |really |pretty |just )?(?:ideal|great|good|perfect|amazing|brilliant|"
+    r"like a (?:good|great) deal)|"
+    r"(?:looked|looks|seemed|sounded) (?:so |really |pretty )?(?:great|good|perfect|ideal) "
+    r"on paper|"
     # an intensifier, not a looks word: "Pretty fed up, to be honest."
     r"pretty(?= \w)|"
     # a kind of thing, not a gift or a verdict: "some free weights", "in my free time",
@@ -456,6 +470,7 @@ _SPOKEN = re.compile(
     # email with the delivery day" (a think-aloud's "Yes, ..." is often a task done: kept)
     r"(?<=, )fine(?=, )|"
     r"welcome(?= (?:email|e-mail|thing|pack|message|screen|letter|offer|gift|call|kit|page|bonus|"
+    r"discount|deal|rate|price|period|"
     r"video|tour|note|mail|pop-up|popup)s?\b)|"
     # no complaint: "Nothing wrong with it."
     r"(?<=a )joke|joke(?= of)|"
@@ -532,7 +547,7 @@ _ENGLISH_LEXICON = {
     # "always something knackered", "It was an ordeal.", "Spotless." all read 0)
     "rammed": -1.8, "heaving": -1.5, "knackered": -1.5, "ordeal": -2.2, "shambles": -2.5,
     "shambolic": -2.5, "spotless": 2.2, "immaculate": 2.2, "faultless": 2.5, "decent": 1.2,
-    "soured": -1.8,
+    "soured": -1.8, "dial-up": -1.5,
     # words VADER scores that say nothing of how it went ("either post it or hand it in",
     # "you join the waitlist and you're number three" were delights of a gym study)
     "hand": 0.0, "join": 0.0, "number": 0.0,

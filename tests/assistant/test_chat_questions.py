@@ -618,6 +618,8 @@ LEAVING_REVIEWS = (
     "柜员帮我取消了那个附加服务，还算快。",
     "之后跨行我就用别的App转了，因为手续费太高。",
     "扫码付款很快，很方便。",
+    "等了快两个小时，饭都凉了，再也不想点了。",
+    "上个月商家缺货取消了，说会退款。",
 )
 
 
@@ -642,3 +644,7 @@ def test_why_people_leave_is_answered_by_those_who_left_and_why(
     quoted = [c.quote for c in chat.ask("为什么有人不想用了？").citations]
     assert any("卸了" in q for q in quoted) and any("用别的App" in q for q in quoted)
     assert not any("帮我取消了" in q for q in quoted)
+    # a food-delivery trial's 为什么有人不点了？ had abstained; a merchant cancelling is no leaving
+    quoted = [c.quote for c in chat.ask("为什么有人不点了？").citations]
+    assert any("再也不想点了" in q for q in quoted)
+    assert not any("商家缺货取消了" in q for q in quoted)

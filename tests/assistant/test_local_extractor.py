@@ -88,6 +88,13 @@ from journey.source import Role, Source, SourceKind, Turn
         ("After work, so like half five, six o'clock.", "neutral"),
         ("Which, fine, maybe, but a heads-up would've been nice.", "pain_point"),
         ("It soured two years of mostly good memories.", "pain_point"),
+        # food-delivery and broadband trials: lateness and cold food read as praise (吃饭准时),
+        # a comparison and a welcome discount as praise
+        ("我们老年人吃饭准时，十一点半点的饭，一点多才送到，饭菜都凉了。", "pain_point"),
+        ("They sell it as superfast but in the afternoon it's more like dial-up.", "pain_point"),
+        ("When my welcome discount expired it went from twenty-eight to forty-one.", "neutral"),
+        ("It looked great on paper.", "neutral"),
+        ("The app looks great.", "delight"),
         (
             "There's one guy on Thursdays, he knows everyone's name, he remembers if you've had "
             "a bad knee, that kind of thing.",
@@ -298,6 +305,13 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "哎，要登机了，还有问题吗？"),
         # a gym study: what the research is for, asked at the close
         (None, "Is this going to be used to change things?"),
+        # food-delivery and broadband trials: goodbyes, a noisy child, arriving late, the weather
+        (None, "没事，以后有需要再找我。"),
+        (None, "好，希望对你们有用。"),
+        (None, "听得清，就是我这边孩子有点吵，不好意思啊。"),
+        (None, "没有了，基本都说了。"),
+        (None, "Sorry I'm a couple of minutes late, the train was delayed."),
+        (None, "Do you know if it'll rain tomorrow?"),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),
