@@ -12,7 +12,9 @@ the planted themes' keywords (`bench.themes.planted_label`). Figures differ a li
 `bench.themes`, which scores whole maps (titles and cohesion drop some themes there); a change
 worth keeping shows on both.
 
-    .venv/bin/python -m bench.grouping [--only sample|gym|banking|broadband|delivery|airline|cfpb] [--refresh]
+    .venv/bin/python -m bench.grouping [--only SET] [--refresh]
+
+SET: sample, gym, banking, broadband, delivery (the written studies), airline or cfpb.
 
 The extractions are kept in .cache/bench/ (a minute to build for all three); --refresh
 re-reads them after a change to how sentences are read (readings, cues, the local reader).
