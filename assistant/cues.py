@@ -1124,6 +1124,17 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费|涨价|涨了",
         ),
         (
+            # a visit or appointment that never happened: the engineer, installer or courier
+            # who did not come (a broadband trial's no-show engineers sat in its hold-queue
+            # theme and were told "Cut the wait"); before waiting, which wins a tie it would lose
+            "no-show",
+            r"never (?:turned|showed|came) up|didn'?t (?:turn|show) up|did not (?:turn|show) up|"
+            r"(?:nobody|no one|no-one|no engineer|no technician) (?:came|turned up|showed up)|"
+            r"missed (?:the |my |our |their )?(?:appointment|visit|install\w*|slot)|"
+            r"stood (?:me|us) up|(?:appointment|visit|install\w*) (?:was )?cancell?ed",
+            r"没上门|没人来|爽约|放鸽子|(?:师傅|工程师|安装)(?:也)?没来",
+        ),
+        (
             # too many people for the space: a place packed at peak, queues for its kit (a gym
             # trial's crowding, told "Cut the wait" or nothing); before waiting, which wins a
             # tie it would lose ("Queues for every rack and bench.")
@@ -1131,8 +1142,12 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"crowd(?:ed|s)?|overcrowd\w*|rammed|heaving|(?:is|was|'s|gets?|got|were|are|always|"
             r"absolutely|completely|totally|so|too) packed(?! with| in| into| up)|"
             r"too many people|so many people|no (?:space|room) (?:to|in|on|for)|"
-            r"shoulder to shoulder|wall to wall|over capacity|(?:gets?|got|so|too|really|very|"
-            r"always|properly|far too|way too) busy|queues? (?:for|at)|hogg\w*",
+            r"shoulder to shoulder|wall to wall|over capacity|"
+            # a place that is busy, not people who are ("they're too busy and hang up": a
+            # broadband trial's phone line, told "Spread the peak")
+            r"(?<!they're )(?<!they are )(?<!we're )(?<!line is )(?<!lines are )(?<!line was )"
+            r"(?:gets?|got|so|too|really|very|always|properly|far too|way too) busy|"
+            r"queues? (?:for|at)|hogg\w*",
             r"人(?:太|很|特别|超|好|非常)多|挤|拥挤|爆满|人满为患|没(?:有)?位置|抢不到",
         ),
         (

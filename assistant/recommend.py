@@ -22,6 +22,7 @@ _EFFORT: dict[str, int] = {
     "no human": 3,
     "staff attitude": 3,
     "crowding": 4,
+    "no-show": 3,
     "waiting": 4,
     "fulfilment": 4,
     "intrusive": 2,

@@ -91,6 +91,7 @@ from journey.source import Role, Source, SourceKind, Turn
         # food-delivery and broadband trials: lateness and cold food read as praise (吃饭准时),
         # a comparison and a welcome discount as praise
         ("我们老年人吃饭准时，十一点半点的饭，一点多才送到，饭菜都凉了。", "pain_point"),
+        ("配送费打包费越来越高，一份饭三十多。", "pain_point"),
         ("They sell it as superfast but in the afternoon it's more like dial-up.", "pain_point"),
         ("When my welcome discount expired it went from twenty-eight to forty-one.", "neutral"),
         ("It looked great on paper.", "neutral"),

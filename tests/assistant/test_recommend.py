@@ -242,6 +242,13 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ("Second price rise this year", ["My monthly fee went up by a fiver."], "hidden cost"),
         ("Treadmill broken again", ["Out of order signs for weeks, never repaired."], "failure"),
         ("Letter to cancel", ["You have to send a signed letter by post."], "missing capability"),
+        # a broadband trial: the engineer who never came; a food-delivery trial's fees
+        (
+            "The engineer never turned up",
+            ["Thursday nobody came at all.", "The installer never showed up."],
+            "no-show",
+        ),
+        ("师傅没上门", ["说好上午来，结果根本没上门。"], "no-show"),
         ("麻烦尽快处理一下", ["麻烦尽快处理一下，谢谢。"], "other"),
         # what is served: a restaurant's food is got right where it is prepared
         (
