@@ -82,11 +82,11 @@ from journey.source import Role, Source, SourceKind, Turn
         ),
         ("I waited in the queue and got a reply in five minutes saying no.", "neutral"),
         ("Mostly the gym floor, so treadmill, some free weights, and then yoga.", "neutral"),
-        # VADER's "hand", "join" and "like half five" were praise; a wish and spoilt memories
+        # VADER's "hand", "join" and "like half five" were praise; a wish, and spoilt memories
         ("I had to write a formal letter and either post it or hand it in.", "neutral"),
         ("So you join the waitlist and you're, like, number three.", "neutral"),
         ("After work, so like half five, six o'clock.", "neutral"),
-        ("Which, fine, maybe, but a heads-up would've been nice.", "pain_point"),
+        ("Which, fine, maybe, but a heads-up would've been nice.", "need"),
         ("It soured two years of mostly good memories.", "pain_point"),
         # food-delivery and broadband trials: lateness and cold food read as praise (吃饭准时),
         # a comparison and a welcome discount as praise
