@@ -278,6 +278,8 @@ DIRECTIVE = re.compile(
 """What a suggestion tells the team to do ("Show the real price up front", "they should…",
 别偷偷扣, 把还款日放大): in an answer to a question asking what to change (ASKS_FOR_CHANGE),
 a sentence that says it is a need, even when it names the problem it would solve."""
+ZH_NO_MORE = r"不想再(?:用|点|买|来)"
+"""Not wanting to use, order, buy or come any more (为什么有人不想再用了？, 再也不想点了…)."""
 LEAVING_QUESTION = re.compile(
     # not "left" ("Why are people left waiting?")
     r"\b(?:leave|leaving|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
@@ -285,7 +287,7 @@ LEAVING_QUESTION = re.compile(
     r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival)\b"
     r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来|"
     # a food-delivery trial: 为什么有人不想再用了？, 为什么有人不点了？ had abstained
-    r"不想再(?:用|点|买|来)|不(?:再)?(?:点|买)了",
+    rf"{ZH_NO_MORE}|不(?:再)?(?:点|买)了",
     _I,
 )
 """A question about why people leave ("Why do people cancel?", "What makes people stop using
@@ -305,7 +307,7 @@ LEAVING = re.compile(
     r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)(?<!商家)(?<!缺货)(?<!系统)(?<!骑手)(?<!平台)(?<!对方)(?<!他们)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
     r"再也不(?:想)?(?:用|来|买|点)|退订|"
     # no more orders, and the alternative taken instead (我现在中午宁愿下楼吃)
-    r"不想再(?:用|点|买|来)|(?:就|都|已经|早就|干脆|现在)不(?:再)?(?:点|买)了|"
+    rf"{ZH_NO_MORE}|(?:就|都|已经|早就|干脆|现在)不(?:再)?(?:点|买)了|"
     r"宁愿(?:自己|下楼|出去|去|回家|打车|走路)",
     _I,
 )

@@ -637,6 +637,7 @@ def cluster_titles(
         # top") nor a pain point by praise, when a clause of the theme's own kind is there.
         against = PRAISE if cue is PROBLEM else PROBLEM
         scored: list[tuple[float, int, str]] = []
+        terms_of: dict[str, set[str]] = {}  # each title clause's terms, for `_by_cover`
         for rank, (text, zh) in enumerate(zip(texts, chinese, strict=True)):
             if zh != majority or (english and foreign[rank]):
                 continue
@@ -680,10 +681,12 @@ def cluster_titles(
                     # "Cancelling is a nightmare" (severity 5) says the theme's problem;
                     # "Came back after cancelling" (2), sharing more words, only touches it
                     score *= FELT_FLOOR + (1 - FELT_FLOOR) * strength[c][rank] / 5
-                scored.append((score, -rank, _capitalise(clause)))
+                title_clause = _capitalise(clause)
+                terms_of[title_clause] = terms
+                scored.append((score, -rank, title_clause))
         scored.sort(reverse=True)
         if len(texts) > 2:
-            scored = _by_cover(scored, docs, weight) + scored[KIND_CLAUSES:]
+            scored = _by_cover(scored, terms_of, docs, weight) + scored[KIND_CLAUSES:]
         if own:  # the best few only: the kinds' patterns are the costly part of a title
             best = [
                 (
@@ -702,10 +705,14 @@ def cluster_titles(
 
 
 def _by_cover(
-    scored: list[tuple[float, int, str]], docs: Sequence[set[str]], weight: dict[str, float]
+    scored: list[tuple[float, int, str]],
+    terms_of: dict[str, set[str]],
+    docs: Sequence[set[str]],
+    weight: dict[str, float],
 ) -> list[tuple[float, int, str]]:
     """The best KIND_CLAUSES title clauses, each scaled by the share of the theme's quotes
-    (`docs`, their terms) that use a word of it the theme shares (`weight`), best first."""
+    (`docs`, their terms) that use a word of it (`terms_of`) the theme shares (`weight`), best
+    first."""
     posting: dict[str, set[int]] = {}
     for q, terms in enumerate(docs):
         for t in terms:
@@ -714,7 +721,7 @@ def _by_cover(
     out = []
     for score, rank, clause in scored[:KIND_CLAUSES]:
         quotes: set[int] = set()
-        for t in _stemmed(_clause_terms(clause)):
+        for t in terms_of[clause]:
             quotes |= posting.get(t, set())
         share = len(quotes) / len(docs)
         out.append((score * (COVER_FLOOR + (1 - COVER_FLOOR) * share), rank, clause))
