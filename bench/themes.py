@@ -556,6 +556,10 @@ STUDIES = {
         "broadband", STUDIES_DIR / "broadband", STUDIES_DIR / "broadband/planted.md"
     ),
     "delivery": Study("delivery", STUDIES_DIR / "delivery", STUDIES_DIR / "delivery/planted.md"),
+    "invoicing": Study(
+        "invoicing", STUDIES_DIR / "invoicing", STUDIES_DIR / "invoicing/planted.md"
+    ),
+    "clinic": Study("clinic", STUDIES_DIR / "clinic", STUDIES_DIR / "clinic/planted.md"),
 }
 """Studies scored against the themes their authors planted before any run: the Freshbox
 sample, a gym study and a home-broadband study (English interviews and reviews), a
