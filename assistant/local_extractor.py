@@ -74,6 +74,15 @@ def read_sentence(
     ("We arrived on a Friday evening by train." in 26 one- and two-star reviews was a hotel
     trial's fourth pain theme).
     """
+    if cues.IF_TROUBLE.search(text):
+        # Trouble supposed, not had ("I like that it pings me when there's an issue in my
+        # area"): praise of how it is met is praise, whatever the trouble's words and the
+        # seeds (which read its topic) say. Anything else is read whole: "If there's an issue
+        # they don't tell you" complains in words no lexicon reads.
+        rest = cues.IF_TROUBLE.sub(lambda m: " " * len(m.group()), text)
+        met = read_sentence(rest, is_question, context, max(seed, 0.0), long_review)
+        if met.kind is ObservationKind.delight and _positive_cue(rest):
+            return met
     polarity = sentiment(text)
     turned = bool(cues.TURNED.search(text))
     if turned:  # its praise words are the complaint's: "Was great until the update."

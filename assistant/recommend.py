@@ -15,6 +15,7 @@ _EFFORT: dict[str, int] = {
     "unclear": 1,
     "hard to find": 2,
     "too many steps": 2,
+    "price rise": 2,
     "hidden cost": 2,
     "missing capability": 2,
     "failure": 3,

@@ -275,9 +275,9 @@ def _md_stage(
             for t in stage.touchpoints
         ]
         lines.append("")
-    for heading, findings, shown_quotes in (
-        (labels.pain_points_lane, stage.pain_points, quotes),
-        (labels.delights_lane, stage.delights, min(quotes, 2)),
+    for heading, noun, findings, shown_quotes in (
+        (labels.pain_points_lane, labels.more_pain_points, stage.pain_points, quotes),
+        (labels.delights_lane, labels.more_delights, stage.delights, min(quotes, 2)),
     ):
         if not findings:
             continue
@@ -286,8 +286,9 @@ def _md_stage(
             lines += _md_finding(f, n, participants, stage.moments_of_truth, labels)
             lines += _md_quotes(f.evidence, shown_quotes)
         if len(findings) > limit:
-            more = len(findings) - limit
-            lines += [labels.more_in_exports.format(n=more, what=heading.lower()), ""]
+            # "1 more pain point", not "1 more pain points" (an invoicing trial's Markdown)
+            more = labels.count(len(findings) - limit, noun)
+            lines += [labels.more_in_exports.format(more=more), ""]
     once = [
         labels.count(n, noun)
         for noun, n in (

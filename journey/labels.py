@@ -452,6 +452,8 @@ class Labels:
     quotes: Counted
     pain_points: Counted
     delights: Counted
+    more_pain_points: Counted
+    more_delights: Counted
     more_quotes: Counted
     list_sep: str
     """Between the items of a list in running text."""
@@ -731,6 +733,8 @@ EN = Labels(
     quotes=("{n} quote", "{n} quotes"),
     pain_points=("{n} pain point", "{n} pain points"),
     delights=("{n} delight", "{n} delights"),
+    more_pain_points=("{n} more pain point", "{n} more pain points"),
+    more_delights=("{n} more delight", "{n} more delights"),
     more_quotes=("{n} more quote", "{n} more quotes"),
     list_sep=", ",
     and_sep=" and ",
@@ -851,7 +855,7 @@ EN = Labels(
     stands_out_md="; stands out: {items} of the study's quotes",
     touchpoints_of="touchpoints: {names}",
     touchpoint_line="{name} ({kind}) — {participants}",
-    more_in_exports="*… and {n} more {what} in the JSON and CSV exports.*",
+    more_in_exports="*… and {more} in the JSON and CSV exports.*",
     once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON and the HTML "
     "map.*",
     what_people_do="What people do",
@@ -897,6 +901,7 @@ EN = Labels(
         "unclear": "Say it clearly where people look",
         "hard to find": "Put it where people look for it",
         "too many steps": "Cut the steps it takes",
+        "price rise": "Say early when the price will change, and what people get for it",
         "hidden cost": "Show the full cost before people commit",
         "missing capability": "Let people do it themselves",
         "failure": "Find and fix what fails",
@@ -941,6 +946,8 @@ ZH = Labels(
     quotes=("{n} 条原话", "{n} 条原话"),
     pain_points=("{n} 个痛点", "{n} 个痛点"),
     delights=("{n} 个亮点", "{n} 个亮点"),
+    more_pain_points=("另有 {n} 个痛点", "另有 {n} 个痛点"),
+    more_delights=("另有 {n} 个亮点", "另有 {n} 个亮点"),
     more_quotes=("另有 {n} 条原话", "另有 {n} 条原话"),
     list_sep="、",
     and_sep="，",
@@ -1050,7 +1057,7 @@ ZH = Labels(
     stands_out_md="；突出：{items}",
     touchpoints_of="触点：{names}",
     touchpoint_line="{name}（{kind}）— {participants}",
-    more_in_exports="*……另有 {n} 个{what}，见 JSON 和 CSV 导出。*",
+    more_in_exports="*……{more}，见 JSON 和 CSV 导出。*",
     once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON 导出或网页版地图。*",
     what_people_do="用户行为",
     more_in_json="*……另有 {n} 条，见 JSON。*",
@@ -1085,6 +1092,7 @@ ZH = Labels(
         "unclear": "在用户看的地方说清楚",
         "hard to find": "放在用户会找的地方",
         "too many steps": "减少步骤，让用户少费力",
+        "price rise": "涨价前尽早告知，并说明用户多得到了什么",
         "hidden cost": "在用户确认之前展示全部费用",
         "missing capability": "让用户能自己完成",
         "failure": "找到并修复故障",
@@ -1101,8 +1109,9 @@ ZH = Labels(
     },
     scoring_text=(
         "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
-        "投入 1-5 按问题类型估计（表述不清 1；难以找到、隐性费用、缺少功能、过度打扰 2；"
-        "故障或缺陷、性能、找不到人工、包装浪费 3；等待、履约 4；其他 3）；"
+        "投入 1-5 按问题类型估计（表述不清 1；难以找到、步骤繁琐、涨价、隐性费用、缺少功能、"
+        "过度打扰 2；故障或缺陷、性能、找不到人工、服务态度、爽约未上门、包装浪费 3；"
+        "等待、拥挤、履约 4；其他 3）；"
         "优先级 = 影响 / 投入，从高到低。"
     ),
     default_title="{project}：客户旅程地图（草稿）",
@@ -1146,6 +1155,7 @@ ZH = Labels(
         "unclear": "表述不清",
         "hard to find": "难以找到",
         "too many steps": "步骤繁琐",
+        "price rise": "涨价",
         "hidden cost": "隐性费用",
         "missing capability": "缺少功能",
         "failure": "故障",

@@ -313,6 +313,14 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "没有了，基本都说了。"),
         (None, "Sorry I'm a couple of minutes late, the train was delayed."),
         (None, "Do you know if it'll rain tomorrow?"),
+        # invoicing and online-clinic trials: the call's kit, the phone, the cat, the goodbyes
+        (None, "Oh, the cat's just walked across the keyboard, sorry."),
+        (None, "Oh, sorry, that's my phone, it's a client."),
+        (None, "Bear with me, my headset's just died, I'm switching to the laptop mic."),
+        (None, "Sorry again about the headset."),
+        (None, "没有了，该说的都说了。"),
+        (None, "没了，我得睡觉去了。"),
+        ("How long have you been on Ledgerly?", "Like two and a half years?"),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),
@@ -473,6 +481,22 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("Couldn't ask for a better location.", "delight"),
         ("We didn't hear any noise at all.", "delight"),
         ("The noise couldn't have been worse.", "pain_point"),
+        # a broadband trial: a price raised, said without a word of blame; trouble supposed,
+        # whose handling is praised; no faff
+        ("Then the introductory deal finished and it jumped to forty-four.", "pain_point"),
+        ("The cost has crept up.", "pain_point"),
+        ("My bill went up by nine pounds in April.", "pain_point"),
+        ("They called it an annual price adjustment, but I'm still in my contract.", "pain_point"),
+        ("会员费从一百八涨到了两百五。", "pain_point"),
+        ("今年又涨价了。", "pain_point"),
+        ("Prices went down last year which was nice.", "delight"),
+        ("I like that the app pings me when there's an issue in my area.", "delight"),
+        ("If anything goes wrong, you just message them and someone replies quickly.", "delight"),
+        ("有问题的时候客服回得很快。", "delight"),
+        ("If anything goes wrong you're on your own.", "pain_point"),
+        ("If there's an issue they don't tell you.", "pain_point"),
+        ("出了问题根本找不到人。", "pain_point"),
+        ("No phoning anyone, no app faff.", "delight"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):

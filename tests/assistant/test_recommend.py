@@ -239,7 +239,11 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             "crowding",
         ),
         ("晚上人太多", ["晚上人太多了，器械都抢不到。"], "crowding"),
-        ("Second price rise this year", ["My monthly fee went up by a fiver."], "hidden cost"),
+        ("Second price rise this year", ["My monthly fee went up by a fiver."], "price rise"),
+        # a broadband trial: a price raised is not a charge made in error
+        ("Bills keep going up", ["It jumped to forty-four.", "The cost crept up."], "price rise"),
+        ("Charged for a router I sent back", ["They billed me twice."], "hidden cost"),
+        ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
         ("Treadmill broken again", ["Out of order signs for weeks, never repaired."], "failure"),
         ("Letter to cancel", ["You have to send a signed letter by post."], "missing capability"),
         # a broadband trial: the engineer who never came; a food-delivery trial's fees

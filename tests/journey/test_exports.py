@@ -439,6 +439,17 @@ def test_markdown_counts_what_was_mentioned_once_without_listing_it(
     assert "Mentioned once" not in to_markdown(sample_map)
 
 
+def test_markdown_counts_the_findings_past_its_limit_in_words_that_agree(
+    sample_map: JourneyMap,
+) -> None:
+    """An invoicing trial's report said "… and 1 more pain points"."""
+    signup = sample_map.stages[0]
+    assert len(signup.pain_points) >= 2
+    one_over = to_markdown(sample_map, limit=len(signup.pain_points) - 1)
+    assert "*… and 1 more pain point in the JSON and CSV exports.*" in one_over
+    assert "1 more pain points" not in one_over
+
+
 # --- Lanes: opportunities, actions, emotions that stand out -----------------------------
 
 
