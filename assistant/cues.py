@@ -155,7 +155,16 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$)|"
+    # late by the clock: "We weren't seen until eleven.", "It didn't arrive till gone 9pm."
+    r"(?:not|\w+n'?t|never) (?:\w+ ){0,3}(?:seen|served|arrive|arrived|come|came|turn up|"
+    r"turned up|show up|showed up|delivered|answered|called|ready|back|here|there|get|got) "
+    r"(?:\w+ ){0,2}(?:until|till) (?:gone |after |nearly |almost |past )?"
+    r"(?:\d{1,2}(?:[:.]\d\d)?(?: ?[ap]m)?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|midnight|noon|lunchtime)|"
     rf"{PRICE_RISE})\b"
+    # ... and 十一点才看上, 等到快十二点才进去, 等到十点半还没轮到我 (an online-clinic trial's
+    # two-hour waits past the booked time read as severity 1)
+    r"|[一二两三四五六七八九十\d]+点(?:多|半|钟|[一二三四五]刻)?(?:才|还没|都没|也没)"
     rf"|{ZH_PRICE_RISE}|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
     rf"{ZH_NOT_THE_HOUR}晚了|"
@@ -348,7 +357,9 @@ LEAVING = re.compile(
     # (最后就放弃了): that is no leaving
     r"|卸了|卸载|删了|销户|注销|(?:就|都|已经|早就|干脆|再也)不(?:再)?用了|不想用|不再用|换了别|"
     r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)(?<!商家)(?<!缺货)(?<!系统)(?<!骑手)(?<!平台)(?<!对方)(?<!他们)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
-    r"再也不(?:想)?(?:用|来|买|点)|退订|"
+    # not 再也不用请假跑医院了 "no longer need to take leave" (an online-clinic trial's answer
+    # to 为什么有人不想再用了？ was that praise)
+    r"再也不想(?:用|来|买|点)|再也不(?:用|来|买|点)(?=了|[，。！？,.!?]|$)|退订|"
     # no more orders, and the alternative taken instead (我现在中午宁愿下楼吃)
     rf"{ZH_NO_MORE}|(?:就|都|已经|早就|干脆|现在)不(?:再)?(?:点|买)了|"
     r"宁愿(?:自己|下楼|出去|去|回家|打车|走路)",

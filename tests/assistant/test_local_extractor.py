@@ -497,6 +497,11 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("If there's an issue they don't tell you.", "pain_point"),
         ("出了问题根本找不到人。", "pain_point"),
         ("No phoning anyone, no app faff.", "delight"),
+        # an online-clinic trial: late by the clock
+        ("约的九点到九点半，十一点才看上。", "pain_point"),
+        ("结果等到十点半还没轮到我。", "pain_point"),
+        ("We weren't seen until eleven.", "pain_point"),
+        ("They don't open until 10, which is fine.", "delight"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
