@@ -204,7 +204,11 @@ _HEADLESS = re.compile(
     r"^(?:for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
     r"before|since|whether|until|till|unless|nor|except|not(?! having to| needing to)|"
     r"(?:does|is|was|has|are|were)"
-    r"(?:n't| not))(?![\w'])",
+    r"(?:n't| not))(?![\w'])"
+    # a verdict cut from its subject by "which" ("..., which is brilliant, actually" -> "Is
+    # brilliant", an invoicing trial's accountant delight)
+    r"|(?:is|are|was|were)\s+(?:(?:so|really|very|actually|just|quite|pretty|absolutely|super)\s+)?"
+    r"[\w'-]+(?:,? actually)?[.!]*$",
     re.IGNORECASE,
 )
 """A clause that opens with a preposition or a subordinator has lost its head ("once for the
@@ -245,7 +249,8 @@ def _unfinished(clause: str, quote: str) -> bool:
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:they|they're|they've|they'd|it|its|he|he's|she|she's|them|those|these)(?![\w'])"
-    r"|^(?:它|它们|他们|她们)",
+    # not 她也抢不到 "she couldn't get one either" (an online-clinic trial's title)
+    r"|^(?:它们?|他们?|她们?)",
     re.IGNORECASE,
 )
 """A clause whose subject is a pronoun says what happened but not to what: out of its quote a

@@ -298,6 +298,18 @@ def test_titles_carry_no_data_set_masks_nor_a_headless_or_asking_clause():
     zh = ["结账的时候，服务员算错了钱。", "和里面的点菜区，服务员算错了钱。", "服务员算错了钱"]
     (title,) = cluster_titles([zh])
     assert title is not None and "的时候" not in title and not title.startswith("和")
+    # a verdict cut from its subject by "which" (an invoicing trial's delight "Is brilliant"),
+    # and a pronoun with no one to point to (an online-clinic trial's 她也抢不到)
+    cut = [
+        "She logs into our account with her own login, which is brilliant, actually.",
+        "Honestly it is brilliant.",
+        "The shared login is brilliant for us.",
+    ]
+    (title,) = cluster_titles([cut], problem=[False])
+    assert title is not None and not title.startswith("Is ")
+    zh = ["让我女儿帮我抢，她也抢不到。", "我也抢不到。", "一放号就抢不到。"]
+    (title,) = cluster_titles([zh])
+    assert title is not None and not title.startswith("她")
 
 
 def test_a_chinese_title_keeps_a_particle_that_belongs_to_its_word():
