@@ -201,7 +201,10 @@ POSITIVE = re.compile(
     r"(?:i'?ve|i have|i) (?:found|downloaded|done|got) (?:it|this|that|the)|"
     r"(?:i'?m|i am) in(?=\s*[.!]|\s*$)|"
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
-    r"okay cool|worked|works|understand|"
+    # not a job: "my husband works in IT" (a broadband trial's delight)
+    r"okay cool|(?:worked|works)(?! (?:in|at|as|from|nights|shifts|part|full|there|here)\b|"
+    r" for (?!(?:me|us|you|everyone|both|my|our)\b))|"
+    r"understand|"
     # care given: "he spent ages just listening, which no doctor had done", "she took the time
     # to explain", "she could tell I was worried"
     r"(?:spent|spends|spend|took|takes|take) (?:ages|time|so long|a long time|the time|"
@@ -537,6 +540,10 @@ SMALL_TALK = re.compile(
     # phrases before the words they start with: an alternation takes the first that fits
     # ("no" would leave "problem" of "No problem" over, "thank" the "you" of "Thank you")
     r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care|"
+    # settling in: "Let me grab some water and I'm ready." (a broadband trial's delight)
+    r"(?:let me|i'?ll|i'?m (?:just )?going to|i need to|just) (?:just )?(?:grab|get|make|fetch|"
+    r"pour) (?:myself )?(?:a |some |my )?(?:glass of |cup of |bottle of )?(?:water|coffee|tea|"
+    r"drink|cuppa)|(?:and )?i'?m ready|"
     r"sorry (?:again )?(?:about|for) (?:the|my|that) (?:\w+ )?(?:headset|mic|microphone|audio|"
     r"sound|noise|interruption|dog|cat|kids?|baby|delay)|"
     # the interview itself as the subject at its close: "I've moaned enough, haha.", "it was

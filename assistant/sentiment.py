@@ -450,6 +450,11 @@ _SPOKEN = re.compile(
     # a feature that wins people over: "the killer feature", "a killer app"
     r"killer(?= (?:feature|app|combo|deal))|"
     r"^\W*like(?= (?:they|he|she|we|you|i|someone|somebody)\b)|"
+    # after a copula it compares or quotes, never likes: "it's like everyone on the street is
+    # sharing a straw", "he was like, no" (a broadband trial's delights); and "Like being
+    # bounced around a pinball machine."
+    r"(?<='s )like|(?<=\bis )like|(?<=\bwas )like|(?<=\bwere )like|(?<=\bare )like|"
+    r"^\W*like(?= (?:being|having|getting|talking|trying|waiting|pulling|banging|shouting)\b)|"
     # a comparison ("it's more like dial-up") and a promise, not an experience ("so that
     # sounded ideal", "it looked great on paper")
     r"(?<=more )like|(?:so |which )?(?:that |it )?(?:sounded|seemed) "

@@ -318,6 +318,7 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Oh, sorry, that's my phone, it's a client."),
         (None, "Bear with me, my headset's just died, I'm switching to the laptop mic."),
         (None, "Sorry again about the headset."),
+        (None, "Let me grab some water and I'm ready."),
         (None, "没有了，该说的都说了。"),
         (None, "没了，我得睡觉去了。"),
         ("How long have you been on Ledgerly?", "Like two and a half years?"),
@@ -502,6 +503,10 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("结果等到十点半还没轮到我。", "pain_point"),
         ("We weren't seen until eleven.", "pain_point"),
         ("They don't open until 10, which is fine.", "delight"),
+        # a broadband trial: a comparison and a job are no praise
+        ("Like being bounced around a pinball machine.", "neutral"),
+        ("Homework, mostly, and my husband works in IT so he notices every hiccup.", "neutral"),
+        ("It works for me.", "delight"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):
