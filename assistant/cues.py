@@ -1164,6 +1164,8 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:doesn|didn|won)'?t (?:work|save|load|apply|change)|not working|loop\w*|"
             r"reset|defaulted|gone|lost|kept (?:asking|crashing|failing)|fail\w*|"
             r"reads? (?:the |a )?wrong|misread\w*|incorrect\w*|inaccura\w*|duplicat\w*|"
+            r"(?:gets?|got|getting) (?:the |my |our )?(?:\w+ )?(?:total|amount|figure|number|date|"
+            r"sum|balance)s? wrong|"
             r"out of sync|disconnect\w*|logs? (?:me |you |us )?out|logged (?:me )?out|"
             r"logging (?:me |you |us )?out|"
             # a thing that broke (a laptop-review trial: "the screen quit working", "a bad
@@ -1205,10 +1207,14 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "hidden cost",
             # not "bank feed", "in charge", "charging", "a total nightmare", "extra help"
             r"fees?|(?<!in )charg(?:e|es|ed)|price[sd]?|pricing|costs?|costing|expensive|"
-            r"full price|(?:the|weekly|monthly) total|total (?:cost|price|amount|bill)|"
+            # not a total read wrong ("Auto-read on receipts gets the total wrong", an invoicing
+            # trial's scanning theme)
+            r"full price|(?:the|weekly|monthly) total(?! (?:is |was )?wrong)|"
+            r"total (?:cost|price|amount|bill)|"
             r"extra (?:\w+ )?(?:fee|charge|cost|money)|hidden|surprise|overcharg\w*|"
             r"bill(?:s|ed|ing)?",
-            r"(?<![免浪退])费|价格|价钱|贵|扣款|多收|收费|涨了",
+            # not paying as such (缴费, 交费): how it is paid is no cost hidden
+            r"(?<![免浪退缴交])费|价格|价钱|贵|扣款|多收|收费|涨了",
         ),
         (
             # a visit or appointment that never happened: the engineer, installer or courier
@@ -1311,7 +1317,10 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # only on paper or in person (a gym's cancelling by posted letter)
             r"by post|(?:signed|formal|written) letter|letter to cancel|in person|print (?:a|the|"
             r"out a) form|can'?t do it online|not online",
-            r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了",
+            # not supported, or only at the window (an online-clinic trial's 线上缴费不支持医保 was
+            # told "show the full cost")
+            r"不能(?!忍)|无法(?!忍)|没有.{0,4}功能|希望|能不能|[开办退改换]不了|不支持|"
+            r"只能(?:去|到|跑)?(?:窗口|柜台|现场|线下|营业厅|网点)",
         ),
         (
             # being sold to or interrupted: upsell pop-ups, ads, sales calls (a banking trial's

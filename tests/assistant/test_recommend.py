@@ -244,6 +244,8 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ("Bills keep going up", ["It jumped to forty-four.", "The cost crept up."], "price rise"),
         ("Charged for a router I sent back", ["They billed me twice."], "hidden cost"),
         ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
+        ("线上缴费不支持医保", ["医保只能去窗口缴费，排了半小时。"], "missing capability"),
+        ("Auto-read gets the total wrong", ["It keeps getting the amounts wrong."], "failure"),
         ("Treadmill broken again", ["Out of order signs for weeks, never repaired."], "failure"),
         ("Letter to cancel", ["You have to send a signed letter by post."], "missing capability"),
         # a broadband trial: the engineer who never came; a food-delivery trial's fees
