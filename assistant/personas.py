@@ -270,20 +270,45 @@ everyone else: a theme half the study raises names no group of it (a laptop-revi
 "Macbook is a fantastic laptop" named two personas, raised by 54% of the rest)."""
 
 
-def _name(defining: Sequence[DefiningTheme], taken: Collection[str] = ()) -> tuple[str, list[str]]:
+_FELT = {
+    "en": {"pp-": "Frustrated: ", "dl-": "Pleased: "},
+    "zh": {"pp-": "困扰：", "dl-": "满意："},
+}
+"""What a persona's naming theme is to its members, before its title: a persona named "No
+tracking link" or "Recipe cards are really clear" read as one more finding (the sample's
+segment list)."""
+
+
+def _felt(d: DefiningTheme, language: str) -> str:
+    said = _FELT.get(language, _FELT["en"])
+    return next((word for prefix, word in said.items() if d.theme.startswith(prefix)), "")
+
+
+def _name(
+    defining: Sequence[DefiningTheme], taken: Collection[str] = (), language: str = "en"
+) -> tuple[str, list[str]]:
     """A persona's name and the titles in it: its (at most two) defining themes that most of
-    its members raise and the rest clearly less, leaving out titles in `taken`."""
-    name, used = "", []
+    its members raise and the rest clearly less, leaving out titles in `taken`; each says
+    whether it frustrates or pleases them ("Frustrated: No tracking link · Can't skip a week"),
+    once for two of a kind."""
+    name, used, last = "", [], ""
     naming = [
         d
         for d in defining
         if d.share >= NAMED_FROM and d.share - d.rest_share >= NAMED_LIFT and d.title not in taken
     ]
     for d in naming[:2]:
-        joined = f"{name} · {d.title}" if name else d.title
+        felt = _felt(d, language)
+        if not name:
+            said = felt + d.title
+        elif felt == last:
+            said = d.title
+        else:  # "Frustrated: No tracking link · pleased: Recipe cards are clear"
+            said = (felt[:1].lower() + felt[1:] if language == "en" else felt) + d.title
+        joined = f"{name} · {said}" if name else said
         if len(joined) > MAX_NAME and name:
             break
-        name = joined
+        name, last = joined, felt
         used.append(d.title)
     return name[:MAX_NAME], used
 
@@ -334,7 +359,7 @@ def _distinct_names(m: JourneyMap, personas: Sequence[Persona]) -> list[Persona]
     taken: set[str] = set()
     out = []
     for p in personas:
-        name, used = _name(p.defining_themes, taken)
+        name, used = _name(p.defining_themes, taken, m.language)
         taken.update(used)
         out.append(p.model_copy(update={"name": name or _group(m, p.id)}))
     return _unique_names(out)

@@ -208,3 +208,38 @@ def test_two_personas_are_never_named_by_one_theme_nor_by_what_everyone_says():
         "Group 3",
         "Group 4",
     ]
+
+
+def test_a_persona_name_says_whether_its_themes_frustrate_or_please_its_members():
+    """The sample's segment list read "No tracking link: 6, Recipe cards are really clear: 13",
+    persona names that looked like one more finding."""
+    from assistant.personas import _distinct_names
+    from journey.schema import DefiningTheme, Persona
+
+    def persona(n: int, *themes: str) -> Persona:
+        return Persona(
+            id=f"persona-{n}",
+            name="",
+            participants=[f"P{n}"],
+            size=10,
+            defining_themes=[
+                DefiningTheme(theme=t, title=t[3:], participants=8, share=0.8, rest_share=0.1)
+                for t in themes
+            ],
+        )
+
+    m = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]})
+    named = _distinct_names(
+        m,
+        [
+            persona(1, "pp-No tracking link", "pp-Late again"),
+            persona(2, "dl-Recipes are clear", "pp-Too much plastic"),
+        ],
+    )
+    assert [p.name for p in named] == [
+        "Frustrated: No tracking link · Late again",
+        "Pleased: Recipes are clear · frustrated: Too much plastic",
+    ]
+    zh = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]}).model_copy(update={"language": "zh"})
+    (one,) = _distinct_names(zh, [persona(1, "dl-复诊开药方便")])
+    assert one.name == "满意：复诊开药方便"
