@@ -1,6 +1,7 @@
 """What an answer rests on: the study's relevance bar, the decision to abstain, and the map's
 findings and participants' quotes an answer is built from (never padded below the bar)."""
 
+import dataclasses
 import re
 import shlex
 from collections import Counter
@@ -206,6 +207,28 @@ class Gatherer:
         leaving = self._leaving(question, f)
         if leaving:  # "why do people cancel?": what those who left, or nearly did, said
             findings, chosen = [], leaving
+        elif self._asks_why_people_leave(question, f):
+            # Nobody said they left: the study's widest problems, said so, not the passages
+            # nearest the question (an online clinic trial's 为什么有人不想再用了？ quoted praise
+            # of its queue alerts, "挺有用的，不然真不敢走开")
+            pains = [
+                (stage, x)
+                for stage, x in self._top_findings(dataclasses.replace(f, sentiment="pain"))
+                if isinstance(x, PainPoint)
+            ]
+            if not pains:
+                return self.nothing(lang)
+            return Grounds(
+                lang,
+                [self._fact(self._stage_as_asked(stage, lang), x, lang, f) for stage, x in pains],
+                [],
+                self._follow_ups(lang, pains[0]),
+                note=lang.t(
+                    "No participant says they left or nearly did; these are the study's most "
+                    "widespread problems, the likeliest reasons.",
+                    "没有参与者说自己已经不用或差点不用了；以上是本研究中最普遍的问题，最可能是原因。",
+                ),
+            )
         elif subject:
             # About the question's subject: the best passage beats what chance reaches in this
             # corpus and the study uses at least half of the subject's words, or participants
@@ -351,15 +374,22 @@ class Gatherer:
             (self._compared_note(lang, f) if findings else None) or _trend_note(lang, question),
         )
 
+    def _asks_why_people_leave(self, question: str, f: Filters) -> bool:
+        """A question about why people leave (`LEAVING_QUESTION`, asking why), of no one
+        participant or stage."""
+        return (
+            not (f.participant or f.stage)
+            and LEAVING_QUESTION.search(question) is not None
+            and _WHY.search(question) is not None
+        )
+
     def _leaving(self, question: str, f: Filters) -> list[int]:
         """Under a question about why people leave (`LEAVING_QUESTION`), the passages of people
         saying they left or nearly did (`LEAVING`), nearest the question first: "Why do
         people cancel?" had quoted "I'm not going to cancel over eleven dollars" and left out
         "Cancelled in January because of the price"; 为什么有人不想用了? was answered by a
         face-scan theme and never quoted 我都想把这个App卸了."""
-        if f.participant or f.stage or not LEAVING_QUESTION.search(question):
-            return []
-        if not _WHY.search(question):  # "What was the churn rate?" is no such question
+        if not self._asks_why_people_leave(question, f):  # nor "What was the churn rate?"
             return []
         ranked, _ = self.retriever.ranked(question, f, LEAVING_CANDIDATES)
         texts = self.retriever.texts

@@ -652,3 +652,26 @@ def test_why_people_leave_is_answered_by_those_who_left_and_why(
     quoted = [c.quote for c in chat.ask("为什么有人不点了？").citations]
     assert any("再也不想点了" in q for q in quoted)
     assert not any("商家缺货取消了" in q for q in quoted)
+
+
+STAYING_REVIEWS = (
+    "The delivery was late again and there is no tracking.",
+    "Late delivery twice this month, no tracking at all.",
+    "Delivery came three hours late and nobody could say where it was.",
+    "The queue alerts are really useful, I can leave the waiting room.",
+    "Lovely recipes, easy to follow.",
+)
+
+
+def test_why_people_leave_when_nobody_left_is_answered_by_the_widest_problems_said_so(
+    workspace: Workspace, tmp_path: Path
+):
+    """An online clinic trial's 为什么有人不想再用了 (why do people stop using it), where nobody
+    had left, quoted praise of its queue alerts as the passage nearest the question."""
+    table = _table(tmp_path, STAYING_REVIEWS)
+    options = IngestOptions(kind=SourceKind.review, text_column="text", id_column="review_id")
+    workspace.ingestor("staying", options).ingest([table], IngestReport())
+    answer = Chat(workspace, "staying").ask("Why do people cancel?")
+    assert "No participant says they left" in answer.answer
+    quoted = [c.quote for c in answer.citations]
+    assert quoted and not any("useful" in q or "Lovely" in q for q in quoted)
