@@ -298,6 +298,8 @@ NEED = re.compile(
     r"(?:\w+er|more|less|obvious|clear|visible)\b"
     # not 最好的 / 最好用 ("the best"): 学习群是我觉得最好的部分 is praise
     r"|希望|建议|最好(?![的吃用看玩听])|要是|如果.{0,8}?(?:能|可以)|应该|想要|需要"
+    # a plea: 你们年轻人多为我们老年人想想就行 (an online clinic trial's closing words, a pain)
+    r"|多(?:为|替|给)?[^，。！？,.!?]{0,8}?(?:想想|考虑考虑|考虑一下)"
     # a wish said as "if only it could": 视频能流畅一点就好 (a course trial's delight)
     r"|(?:能|可以|再)[^，,。！!？?]{1,12}?(?:一点|一些|点)?就(?:好|行)了?(?=[，,。！!…~]|$)",
     _I,
@@ -640,6 +642,10 @@ SESSION_QUESTION = re.compile(
     r"microphone|mic|sound(?:s)? (?:ok|okay|alright|good)|connection|ready to (?:start|begin|go)|"
     # warm-up before the interview proper: the weather, a drink, the trip in, a pet or noise
     r"weather|sunny|(?:a |your |grab a |get a )(?:coffee|tea|drink)|how are you|how'?s it going|"
+    # "How's your week going?" (a broadband trial: "The kids are off school this week so it's a
+    # bit chaotic." was a pain point)
+    r"how'?s (?:your|the) (?:week|day|morning|afternoon|weekend) (?:going|been)|"
+    r"how (?:was|is|has been) your (?:week|day|morning|weekend)|"
     r"find (?:us|the (?:place|office|room))|get here|in the background|your (?:dog|cat))\b"
     r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上|方便(?:说话|聊|接电话)?吗|"
     r"现在方便",

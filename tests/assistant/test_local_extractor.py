@@ -319,6 +319,7 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Bear with me, my headset's just died, I'm switching to the laptop mic."),
         (None, "Sorry again about the headset."),
         (None, "Let me grab some water and I'm ready."),
+        ("How's your week going?", "The kids are off school this week so it's a bit chaotic."),
         (None, "没有了，该说的都说了。"),
         (None, "没了，我得睡觉去了。"),
         ("How long have you been on Ledgerly?", "Like two and a half years?"),
