@@ -155,6 +155,15 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$)|"
+    # a connection or service that drops, said as what it does (a broadband trial's widest
+    # pain, "It keeps cutting out.", "The connection drops out at random.", read as nothing)
+    r"keeps? (?:on )?(?:cutting out|dropping(?: out)?|disconnecting|going (?:off|down|offline|"
+    r"dead)|timing out|buffering|freezing|dying)|"
+    r"(?:connection|internet|wi-?fi|signal|line|network|broadband|service|call|stream|video|"
+    r"feed|sync|app|site|website|tv) (?:\w+ ){0,2}?(?:drops|dropped|cuts out|cut out|goes off|"
+    r"went off|goes down|went down|goes dead|went dead|dies|died|disconnects|disconnected)|"
+    r"(?:drops|dropped|dropping|cuts|cutting) out(?! of)|"
+    r"(?:goes|went|going) offline|"
     # late by the clock: "We weren't seen until eleven.", "It didn't arrive till gone 9pm."
     r"(?:not|\w+n'?t|never) (?:\w+ ){0,3}(?:seen|served|arrive|arrived|come|came|turn up|"
     r"turned up|show up|showed up|delivered|answered|called|ready|back|here|there|get|got) "
@@ -165,6 +174,7 @@ DIFFICULTY = re.compile(
     # ... and 十一点才看上, 等到快十二点才进去, 等到十点半还没轮到我 (an online-clinic trial's
     # two-hour waits past the booked time read as severity 1)
     r"|[一二两三四五六七八九十\d]+点(?:多|半|钟|[一二三四五]刻)?(?:才|还没|都没|也没)"
+    r"|断网|掉线|断线|时有时无|连不上"
     rf"|{ZH_PRICE_RISE}|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
     rf"{ZH_NOT_THE_HOUR}晚了|"

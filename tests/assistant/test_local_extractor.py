@@ -504,6 +504,12 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("结果等到十点半还没轮到我。", "pain_point"),
         ("We weren't seen until eleven.", "pain_point"),
         ("They don't open until 10, which is fine.", "delight"),
+        # a broadband trial's widest pain, said as what the line does
+        ("It keeps cutting out.", "pain_point"),
+        ("The connection drops out at random.", "pain_point"),
+        ("Internet goes off several times a day.", "pain_point"),
+        ("晚上经常断网。", "pain_point"),
+        ("He dropped out of university.", "neutral"),
         # a broadband trial: a comparison and a job are no praise
         ("Like being bounced around a pinball machine.", "neutral"),
         ("Homework, mostly, and my husband works in IT so he notices every hiccup.", "neutral"),
