@@ -25,6 +25,18 @@ CONFUSION = re.compile(
     r"|不清楚|不明白|看不懂|不懂|困惑|搞不清|不知道(?!是?第?(?:几|多少)次|(?:来|去|吃|买|用|点|住)(?:了|过)?(?:几|多少)(?:次|回|趟))|什么意思|在哪",
     _I,
 )
+DROPS = (
+    r"keeps? (?:on )?(?:cutting out|dropping(?: out)?|disconnecting|going (?:off|down|offline|"
+    r"dead)|timing out|dying)|"
+    r"(?:connection|internet|wi-?fi|signal|line|network|broadband|service|call|stream|video|"
+    r"feed|sync|app|site|website|tv) (?:\w+ ){0,2}?(?:drops|dropped|cuts out|cut out|goes off|"
+    r"went off|goes down|went down|goes dead|went dead|dies|died|disconnects|disconnected)|"
+    r"(?:drops|dropped|dropping|cuts|cutting) out(?! of)|(?:goes|went|going) offline"
+)
+"""A connection or service that drops, said as what it does (a broadband trial's widest pain,
+"It keeps cutting out.", "The connection drops out at random.", read as nothing and, as no
+kind of problem, titled by a speed complaint beside it): a difficulty and a failure."""
+ZH_DROPS = r"断网|掉线|断线|时有时无|连不上"
 PRICE_RISE = (
     r"(?:price|fee|rate|cost|bill|membership|subscription|premium|tariff|payment|charge)s? "
     r"(?:\w+ ){0,3}(?:went|has gone|have gone|had gone|goes|going|gone|crept|creeping|creeps|"
@@ -155,15 +167,8 @@ DIFFICULTY = re.compile(
     r"(?<=^)(?:(?:and|oh|but|just|also)\W+)*so (?:much|many)"
     r"(?= (?!fun|better|more|nicer|easier|good|nice|time)\w+[.!]*$)|"
     r"(?:is|was|'s) (?:a lot|excessive|overkill)(?=[.!]*$)|"
-    # a connection or service that drops, said as what it does (a broadband trial's widest
-    # pain, "It keeps cutting out.", "The connection drops out at random.", read as nothing)
-    r"keeps? (?:on )?(?:cutting out|dropping(?: out)?|disconnecting|going (?:off|down|offline|"
-    r"dead)|timing out|buffering|freezing|dying)|"
-    r"(?:connection|internet|wi-?fi|signal|line|network|broadband|service|call|stream|video|"
-    r"feed|sync|app|site|website|tv) (?:\w+ ){0,2}?(?:drops|dropped|cuts out|cut out|goes off|"
-    r"went off|goes down|went down|goes dead|went dead|dies|died|disconnects|disconnected)|"
-    r"(?:drops|dropped|dropping|cuts|cutting) out(?! of)|"
-    r"(?:goes|went|going) offline|"
+    # a connection or service that drops, said as what it does
+    rf"{DROPS}|"
     # late by the clock: "We weren't seen until eleven.", "It didn't arrive till gone 9pm."
     r"(?:not|\w+n'?t|never) (?:\w+ ){0,3}(?:seen|served|arrive|arrived|come|came|turn up|"
     r"turned up|show up|showed up|delivered|answered|called|ready|back|here|there|get|got) "
@@ -174,7 +179,7 @@ DIFFICULTY = re.compile(
     # ... and 十一点才看上, 等到快十二点才进去, 等到十点半还没轮到我 (an online-clinic trial's
     # two-hour waits past the booked time read as severity 1)
     r"|[一二两三四五六七八九十\d]+点(?:多|半|钟|[一二三四五]刻)?(?:才|还没|都没|也没)"
-    r"|断网|掉线|断线|时有时无|连不上"
+    rf"|{ZH_DROPS}"
     rf"|{ZH_PRICE_RISE}|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
     rf"{ZH_NOT_THE_HOUR}晚了|"
@@ -1191,9 +1196,9 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # kit that broke and stays broken (a gym trial: "always something knackered",
             # "out of order signs for weeks", "keep breaking")
             r"knackered|out of order|out of action|(?:keeps?|kept) breaking|never (?:get |got )?"
-            r"(?:fixed|repaired)|(?:get|got|be|been) repaired",
-            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|掉线|断线|黑屏|花屏|打不开|没保存|失败|用不了|"
-            r"不能用|无效|收不到|没收到|识别不了|登不上|上不去|坏了|坏掉|故障",
+            r"(?:fixed|repaired)|(?:get|got|be|been) repaired|" + DROPS,
+            r"闪退|崩溃|报错|出错|失灵|卡住|卡死|卡顿|黑屏|花屏|打不开|没保存|失败|用不了|"
+            rf"不能用|无效|收不到|没收到|识别不了|登不上|上不去|坏了|坏掉|故障|{ZH_DROPS}",
         ),
         (
             # the product itself is slow, drains or runs hot: no wait to shorten (a laptop-review
@@ -1220,6 +1225,19 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             ZH_PRICE_RISE,
         ),
         (
+            # money taken in error and slow to come back: charged twice, for what was returned
+            # or never ordered, refunds chased (a broadband trial's wrong bills sat with its
+            # price rises; "debited twice" named no kind at all)
+            "billing error",
+            r"(?:charged|billed|debited|took) (?:me |us |them )?(?:twice|double|two times)|"
+            r"double[- ]?(?:charg|bill|debit)\w*|"
+            r"(?:charged|billed|debited|hit with (?:a |an )?(?:\S+ )?charge) (?:me |us )?for "
+            r"(?:\w+ ){0,6}?(?:never|didn'?t|did not|already|returned|sent back|not returning)|"
+            r"overcharg\w*|wrong(?:ly)? (?:charged|billed)|charged (?:me |us )?wrong(?:ly)?|"
+            r"refund\w*|money back|charge-?back",
+            r"多扣|扣了两次|重复扣|重复收费|乱扣|扣错|多收|退款|退钱|没退|钱还没到账",
+        ),
+        (
             "hidden cost",
             # not "bank feed", "in charge", "charging", "a total nightmare", "extra help"
             r"fees?|(?<!in )charg(?:e|es|ed)|price[sd]?|pricing|costs?|costing|expensive|"
@@ -1227,10 +1245,10 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # trial's scanning theme)
             r"full price|(?:the|weekly|monthly) total(?! (?:is |was )?wrong)|"
             r"total (?:cost|price|amount|bill)|"
-            r"extra (?:\w+ )?(?:fee|charge|cost|money)|hidden|surprise|overcharg\w*|"
+            r"extra (?:\w+ )?(?:fee|charge|cost|money)|hidden|surprise|"
             r"bill(?:s|ed|ing)?",
             # not paying as such (缴费, 交费): how it is paid is no cost hidden
-            r"(?<![免浪退缴交])费|价格|价钱|贵|扣款|多收|收费|涨了",
+            r"(?<![免浪退缴交])费|价格|价钱|贵|扣款|收费|涨了",
         ),
         (
             # a visit or appointment that never happened: the engineer, installer or courier
@@ -1387,7 +1405,7 @@ def kinds_named(quotes: Sequence[str]) -> Counter[str]:
     return Counter(k for quote in quotes[:KIND_QUOTES] for k in problem_kinds(quote))
 
 
-_SUBSUMES = {"price rise": "hidden cost"}
+_SUBSUMES = {"price rise": "hidden cost", "billing error": "hidden cost"}
 """A kind whose words are another's: a price raised names a bill or a price, and is no hidden
 charge for that ("Bills keep going up" shared a kind with "They charged me for a router I'd sent
 back", so a broadband trial's price rises and wrong bills stayed one theme)."""

@@ -201,7 +201,10 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _HEADLESS = re.compile(
-    r"^(?:for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
+    # and what someone or something said, without who ("Says there's no connection": a
+    # broadband trial's title for its dropping line, cut after "and")
+    r"^(?:says|said|saying|"
+    r"for|with|about|of|to|in|on|at|from|by|per|once|twice|than|as|into|onto|if|when|after|"
     r"before|since|whether|until|till|unless|nor|except|not(?! having to| needing to)|"
     r"(?:does|is|was|has|are|were)"
     r"(?:n't| not))(?![\w'])"

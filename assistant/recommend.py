@@ -16,6 +16,7 @@ _EFFORT: dict[str, int] = {
     "hard to find": 2,
     "too many steps": 2,
     "price rise": 2,
+    "billing error": 3,
     "hidden cost": 2,
     "missing capability": 2,
     "failure": 3,

@@ -902,6 +902,7 @@ EN = Labels(
         "hard to find": "Put it where people look for it",
         "too many steps": "Cut the steps it takes",
         "price rise": "Say early when the price will change, and what people get for it",
+        "billing error": "Put wrong charges right and refund them quickly, without being chased",
         "hidden cost": "Show the full cost before people commit",
         "missing capability": "Let people do it themselves",
         "failure": "Find and fix what fails",
@@ -1093,6 +1094,7 @@ ZH = Labels(
         "hard to find": "放在用户会找的地方",
         "too many steps": "减少步骤，让用户少费力",
         "price rise": "涨价前尽早告知，并说明用户多得到了什么",
+        "billing error": "主动纠正错误扣费并尽快退款，不用用户反复追讨",
         "hidden cost": "在用户确认之前展示全部费用",
         "missing capability": "让用户能自己完成",
         "failure": "找到并修复故障",
@@ -1110,7 +1112,7 @@ ZH = Labels(
     scoring_text=(
         "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
         "投入 1-5 按问题类型估计（表述不清 1；难以找到、步骤繁琐、涨价、隐性费用、缺少功能、"
-        "过度打扰 2；故障或缺陷、性能、找不到人工、服务态度、爽约未上门、包装浪费 3；"
+        "过度打扰 2；故障或缺陷、性能、扣费错误、找不到人工、服务态度、爽约未上门、包装浪费 3；"
         "等待、拥挤、履约 4；其他 3）；"
         "优先级 = 影响 / 投入，从高到低。"
     ),
@@ -1156,6 +1158,7 @@ ZH = Labels(
         "hard to find": "难以找到",
         "too many steps": "步骤繁琐",
         "price rise": "涨价",
+        "billing error": "扣费错误",
         "hidden cost": "隐性费用",
         "missing capability": "缺少功能",
         "failure": "故障",

@@ -17,8 +17,9 @@ RECOMMENDATION_SCORING = (
     "One recommendation per headline pain point (theme). impact = the theme's severity (1-5) x "
     "its share of participants; effort 1-5 from the kind of problem (unclear wording 1; hard "
     "to find, too many steps, price rise, hidden cost, missing capability, intrusive selling 2; "
-    "failure or bug, performance (slow, drains, runs hot), no human reachable, staff attitude, "
-    "no-show, waste (packaging, plastic) 3; waiting, crowding, fulfilment 4; other 3); "
+    "failure or bug, performance (slow, drains, runs hot), billing error, no human reachable, "
+    "staff attitude, no-show, waste (packaging, plastic) 3; waiting, crowding, fulfilment 4; "
+    "other 3); "
     "priority = impact / effort, highest first."
 )
 """How the offline path scores recommendations: stated once in the map (`scoring`)."""
@@ -321,8 +322,8 @@ class Recommendation(_Model):
     `scoring` (empty otherwise)."""
     kind: str | None = None
     """The kind of problem it answers (failure, performance, hard to find, too many steps,
-    price rise, hidden cost, waiting, no-show, crowding, staff attitude, no human, unclear,
-    missing capability, intrusive, fulfilment, waste, other), from the theme's words."""
+    price rise, billing error, hidden cost, waiting, no-show, crowding, staff attitude, no human,
+    unclear, missing capability, intrusive, fulfilment, waste, other), from the theme's words."""
     evidence: list[Evidence]
     """The quotes it rests on."""
 

@@ -242,7 +242,14 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ("Second price rise this year", ["My monthly fee went up by a fiver."], "price rise"),
         # a broadband trial: a price raised is not a charge made in error
         ("Bills keep going up", ["It jumped to forty-four.", "The cost crept up."], "price rise"),
-        ("Charged for a router I sent back", ["They billed me twice."], "hidden cost"),
+        ("Charged for a router I sent back", ["They billed me twice."], "billing error"),
+        (
+            "Debited twice in one month",
+            ["It took three calls to get the money back."],
+            "billing error",
+        ),
+        ("Hidden delivery fee", ["Nobody told me about the extra fee."], "hidden cost"),
+        ("扣了两次钱", ["退款一直没到账。"], "billing error"),
         ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
         ("线上缴费不支持医保", ["医保只能去窗口缴费，排了半小时。"], "missing capability"),
         ("Auto-read gets the total wrong", ["It keeps getting the amounts wrong."], "failure"),
