@@ -560,6 +560,8 @@ STUDIES = {
         "invoicing", STUDIES_DIR / "invoicing", STUDIES_DIR / "invoicing/planted.md"
     ),
     "clinic": Study("clinic", STUDIES_DIR / "clinic", STUDIES_DIR / "clinic/planted.md"),
+    "claims": Study("claims", STUDIES_DIR / "claims", STUDIES_DIR / "claims/planted.md"),
+    "charging": Study("charging", STUDIES_DIR / "charging", STUDIES_DIR / "charging/planted.md"),
 }
 """Studies scored against the themes their authors planted before any run: the Freshbox
 sample, a gym study and a home-broadband study (English interviews and reviews), a
