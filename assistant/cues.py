@@ -87,7 +87,9 @@ ZH_STILL_NOT = (
 """Days or weeks gone by and still nothing (作业交了十来天都没人批, 申请三周了钱还没到账): a
 course trial's longest waits read as severity 1."""
 DIFFICULTY = re.compile(
-    r"\b(hard|difficult\w*|struggl\w*|can'?t|cannot|couldn'?t|could not|unable|"
+    # not "can't really comment" (a review yet to claim on its insurance)
+    r"\b(hard|difficult\w*|struggl\w*|(?:can'?t|cannot)(?! (?:really )?(?:comment|say|wait)\b)|"
+    r"couldn'?t|could not|unable|"
     # trust lost, and being ignored said as an image ("It made me trust them less", "like
     # shouting into a void": a gym trial's delights)
     rf"trust {TRUST_LESS}|(?:lost|losing|lose) (?:my |all |any |our )?"
@@ -113,7 +115,9 @@ DIFFICULTY = re.compile(
     r"bit|price|fee|amount|change|changes|issue|issues))|(?:is|are|was|were) tiny|"
     r"kept (?:asking|crashing|"
     r"failing)|doesn'?t work|didn'?t work|not working|broke\w*|error\w*|bug\w*|crash\w*|"
-    rf"froze|{_FREEZE}|slow\w*|late|delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
+    # not the hour: "a locksmith within the hour, late at night" was a complaint
+    rf"froze|{_FREEZE}|slow\w*|late(?! (?:at night|in the (?:evening|day|afternoon)|night\b))|"
+    r"delay\w*|missing|wrong|problem\w*|issue\w*|fail\w*|"
     r"waste\w*|never (?:came|arrived|got|answered)|no (?:tracking|way|option|answer|reply)|"
     r"without (?:any )?(?:warning|notice|notification|explanation|telling (?:me|us|anyone))|"
     r"no (?:warning|notification|notice|explanation|reminder)s?|"
@@ -232,6 +236,13 @@ POSITIVE = re.compile(
     r"(?:did|done|sorted|set up|signed up|joined|finished)\b[^.?!]{0,60}?"
     r"\b(?:within|in)\s+(?:like\s+|about\s+|maybe\s+|just\s+|only\s+|under\s+|less than\s+)?"
     r"(?:a (?:few|couple of)|one|two|three|four|five|[1-5]) (?:minutes|mins)|within minutes|"
+    # help that came fast, and calls returned as promised (an insurance-claims trial's widest
+    # delight, "they sent a locksmith within the hour", was a pain theme)
+    r"(?:sent|had|got|arrived|came|came out|turned up|there|at the door|on the doorstep|"
+    r"sorted|fixed)\b[^.?!]{0,40}?\bwithin (?:the|an|half an|a couple of|ninety|sixty|forty|"
+    r"thirty|twenty|\d+|one|two|three) (?:hours?|minutes|mins)|"
+    r"(?:rang|called|phoned|got back to) (?:me|us) (?:back )?(?:every time|whenever|when (?:she|"
+    r"he|they) said|as (?:promised|agreed)|the same day|straight away)|"
     r"(?:is|was|'s|be) (?:a )?(?:big |real |huge |nice )?(?:plus|bonus)(?=\s*[.!,;]|\s*$)|"
     r"(?:didn'?t|did not|never|doesn'?t|does not|won'?t) (?:try to |ever )?(?:sell|upsell|push|"
     r"pressure)\w* (?:me|us|you|anything)|(?:never|not|wasn'?t|isn'?t) pushy|"
@@ -491,6 +502,8 @@ RELIEF = re.compile(
     r"guesswork|faff|chore|dread|panic|arguing|arguments?)\b[^.!?;]{0,24}?\b(?:is|'s|are|'re|"
     r"has been|have been)?\s*(?:gone|over|lifted|disappeared|vanished)|"
     r"no more (?:\w+ing|stress|worry|worries|hassle|guesswork|arguments?)|"
+    # a chore spared: "Didn't have to ring round anyone myself." (an insurance-claims trial)
+    r"(?:didn'?t|did not|never) (?:even )?(?:have|need) to\b|"
     r"no longer (?:have|need) to|(?:don'?t|do not|never|not having|no need) (?:have |need )?to "
     r"(?:\w+ )*?(?:worry|stress|think|plan|argue|shop)\w*|"
     r"used to (?:spend|waste|stress|worry|argue|dread|panic)\w*\b[^.!?;]*\bnow|"
@@ -556,7 +569,12 @@ EMOTIONS = (
 SMALL_TALK = re.compile(
     # phrases before the words they start with: an alternation takes the first that fits
     # ("no" would leave "problem" of "No problem" over, "thank" the "you" of "Thank you")
-    r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care|"
+    r"\b(?:all good|sounds good|of course|no worries|no problem|not at all|take care(?: now)?|"
+    r"bye bye|"
+    # the weather at the close: "Oh, except, the weather's finally turned, hasn't it? Proper
+    # spring." (an insurance-claims trial's pain point)
+    r"the weather'?s? (?:has |is )?(?:finally |really )?(?:turned|changed|lovely|awful|nice|"
+    r"grim|glorious)(?:, (?:hasn'?t|isn'?t) it)?|proper (?:spring|summer|autumn|winter)|"
     # settling in: "Let me grab some water and I'm ready." (a broadband trial's delight)
     r"(?:let me|i'?ll|i'?m (?:just )?going to|i need to|just) (?:just )?(?:grab|get|make|fetch|"
     r"pour) (?:myself )?(?:a |some |my )?(?:glass of |cup of |bottle of )?(?:water|coffee|tea|"
@@ -621,7 +639,7 @@ SMALL_TALK = re.compile(
     r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) (?:better|best) (?:go|run|dash|get going|"
     r"be off)(?: to (?:this|my|the) (?:\w+ )?(?:job|meeting|class|shift|appointment))?|anyway|"
     r"haha+|hehe+|"
-    r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|i mean|"
+    r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|except|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
     # a platform's default text (系统默认好评): no one said it
     r"|(?:该|此)?用户未(?:及时)?(?:主动)?(?:填写)?(?:评价)?(?:内容)?|系统默认好评|默认好评|"
@@ -631,7 +649,8 @@ SMALL_TALK = re.compile(
     # pain points): 没事，以后有需要再找我。 没有了，基本都说了。 我这边孩子有点吵，不好意思啊
     r"(?:以后)?有(?:需要|事)再(?:找|联系)(?:我|您)|(?:该说的|想说的|要说的)?(?:基本|差不多|大概)?"
     r"都说(?:了|完了)|没了|"
-    r"就是|(?:我这边)?(?:孩子|小孩|狗|邻居|外面)有点吵|好(?=[，,])|啊|呀|呢|"
+    r"就是|(?:我这边|这边|家里)?(?:孩子|小孩|狗|邻居|外面)?有点吵|"
+    r"(?:孩子|小孩)在(?:看|玩)(?:动画片|电视|游戏|手机)|好(?=[，,])|啊|呀|呢|"
     r"(?:能|可以)?听(?:得)?(?:到|见|清楚?)|(?:现在|声音)?(?:挺|很|蛮|还)?清楚(?:的)?|"
     r"可不是嘛?|没事没事|没事儿?|希望(?:你们)?能改进吧?|就这样吧|差不多就这些|"
     # a phone call in the middle (我先接个电话……喂？, 我在外面，晚点回你), and back from it
@@ -661,8 +680,11 @@ SESSION_QUESTION = re.compile(
     # bit chaotic." was a pain point)
     r"how'?s (?:your|the) (?:week|day|morning|afternoon|weekend) (?:going|been)|"
     r"how (?:was|is|has been) your (?:week|day|morning|weekend)|"
-    r"find (?:us|the (?:place|office|room))|get here|in the background|your (?:dog|cat))\b"
-    r"|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上|方便(?:说话|聊|接电话)?吗|"
+    r"find (?:us|the (?:place|office|room))|get here|in the background|your (?:dog|cat)|"
+    # a warm-up about the family (an EV-charging trial: 孩子多大了？ answered by a crying
+    # four-year-old, a pain point)
+    r"how old (?:is|are) (?:your|the) (?:kids?|children|son|daughter|little ones?|boys?|girls?))\b"
+    r"|孩子多大|孩子几岁|身体怎么样|身体还好|听得清|听清|听得到|听得见|听到我|看到我的屏幕|录音|声音|天气|喝点|喝杯|最近怎么样|路上|方便(?:说话|聊|接电话)?吗|"
     r"现在方便",
     _I,
 )
@@ -1333,6 +1355,22 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"点了.{1,3}次|[点按填]了?好几[个次下遍]|来回折腾|折腾|费劲|重复(?:填|输入)|手续.{0,2}(?:多|复杂|麻烦)",
         ),
         (
+            # left without news of where a case stands (an insurance-claims trial's widest
+            # theme, "Nobody told me what was happening with my claim", was told "Say it
+            # clearly where people look"; a delivery trial's 查不到进度)
+            "no updates",
+            r"(?:no|zero|never any|never an?|without any|without an?) (?:updates?|news|word|"
+            r"progress|status updates?|follow-?up)\b|"
+            r"(?:nobody|no one|no-one|never|they never|didn'?t|did not) (?:\w+ )?(?:told|tell|"
+            r"tells|updated|update|kept|keep|let|rang|called|emailed) (?:me|us) (?:\w+ ){0,2}?"
+            r"(?:what was happening|what'?s happening|what was going on|where (?:it|things|my \w+) "
+            r"(?:was|were|stood)|posted|informed|updated|in the loop|know)|"
+            r"(?:kept|left) in the dark|had to (?:keep )?chas\w*|(?:chasing|chased) (?:them|it|"
+            r"up|for)|heard nothing|(?:not|never) heard (?:anything|back)|radio silence",
+            r"没人通知|没有通知|也不通知|不告诉我(?:进度|结果|情况)|没有任何消息|一直没消息|没消息|"
+            r"查不到进度|看不到进度|不知道进度|石沉大海|没有回音|没回音|没人跟进|催了好几次|一直催",
+        ),
+        (
             "unclear",
             r"confus\w*|unclear|didn'?t know|don'?t know|nobody told|never told|no idea|"
             r"not clear|mislead\w*|can'?t tell|couldn'?t tell|explain\w*|understand\w*|"
@@ -1405,7 +1443,11 @@ def kinds_named(quotes: Sequence[str]) -> Counter[str]:
     return Counter(k for quote in quotes[:KIND_QUOTES] for k in problem_kinds(quote))
 
 
-_SUBSUMES = {"price rise": "hidden cost", "billing error": "hidden cost"}
+_SUBSUMES = {
+    "price rise": ("hidden cost",),
+    "billing error": ("hidden cost",),
+    "no updates": ("unclear", "no human"),
+}
 """A kind whose words are another's: a price raised names a bill or a price, and is no hidden
 charge for that ("Bills keep going up" shared a kind with "They charged me for a router I'd sent
 back", so a broadband trial's price rises and wrong bills stayed one theme)."""
@@ -1416,4 +1458,4 @@ def problem_kinds(text: str) -> list[str]:
     that lacked "missing item" is no missing item."""
     said = unquoted(text)
     kinds = [kind for kind, pattern in PROBLEM_KINDS if pattern.search(said)]
-    return [k for k in kinds if not any(_SUBSUMES.get(other) == k for other in kinds)]
+    return [k for k in kinds if not any(k in _SUBSUMES.get(other, ()) for other in kinds)]

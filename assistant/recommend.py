@@ -13,6 +13,7 @@ MAX_RECOMMENDATIONS = 10
 # kind -> effort 1-5, as RECOMMENDATION_SCORING says.
 _EFFORT: dict[str, int] = {
     "unclear": 1,
+    "no updates": 2,
     "hard to find": 2,
     "too many steps": 2,
     "price rise": 2,

@@ -899,6 +899,7 @@ EN = Labels(
     ),
     plays={
         "unclear": "Say it clearly where people look",
+        "no updates": "Tell people where things stand before they have to chase",
         "hard to find": "Put it where people look for it",
         "too many steps": "Cut the steps it takes",
         "price rise": "Say early when the price will change, and what people get for it",
@@ -1091,6 +1092,7 @@ ZH = Labels(
     ),
     plays={
         "unclear": "在用户看的地方说清楚",
+        "no updates": "主动告知进展，别让用户追着问",
         "hard to find": "放在用户会找的地方",
         "too many steps": "减少步骤，让用户少费力",
         "price rise": "涨价前尽早告知，并说明用户多得到了什么",
@@ -1111,9 +1113,9 @@ ZH = Labels(
     },
     scoring_text=(
         "每个要点痛点（主题）一条建议。影响 = 该主题的严重度（1-5）x 提及的参与者占比；"
-        "投入 1-5 按问题类型估计（表述不清 1；难以找到、步骤繁琐、涨价、隐性费用、缺少功能、"
-        "过度打扰 2；故障或缺陷、性能、扣费错误、找不到人工、服务态度、爽约未上门、包装浪费 3；"
-        "等待、拥挤、履约 4；其他 3）；"
+        "投入 1-5 按问题类型估计（表述不清 1；进展不透明、难以找到、步骤繁琐、涨价、隐性费用、"
+        "缺少功能、过度打扰 2；故障或缺陷、性能、扣费错误、找不到人工、服务态度、爽约未上门、"
+        "包装浪费 3；等待、拥挤、履约 4；其他 3）；"
         "优先级 = 影响 / 投入，从高到低。"
     ),
     default_title="{project}：客户旅程地图（草稿）",
@@ -1155,6 +1157,7 @@ ZH = Labels(
     },
     kinds={
         "unclear": "表述不清",
+        "no updates": "进展不透明",
         "hard to find": "难以找到",
         "too many steps": "步骤繁琐",
         "price rise": "涨价",

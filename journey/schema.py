@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0"
 RECOMMENDATION_SCORING = (
     "One recommendation per headline pain point (theme). impact = the theme's severity (1-5) x "
-    "its share of participants; effort 1-5 from the kind of problem (unclear wording 1; hard "
-    "to find, too many steps, price rise, hidden cost, missing capability, intrusive selling 2; "
+    "its share of participants; effort 1-5 from the kind of problem (unclear wording 1; no "
+    "updates, hard to find, too many steps, price rise, hidden cost, missing capability, "
+    "intrusive selling 2; "
     "failure or bug, performance (slow, drains, runs hot), billing error, no human reachable, "
     "staff attitude, no-show, waste (packaging, plastic) 3; waiting, crowding, fulfilment 4; "
     "other 3); "
@@ -322,8 +323,9 @@ class Recommendation(_Model):
     `scoring` (empty otherwise)."""
     kind: str | None = None
     """The kind of problem it answers (failure, performance, hard to find, too many steps,
-    price rise, billing error, hidden cost, waiting, no-show, crowding, staff attitude, no human,
-    unclear, missing capability, intrusive, fulfilment, waste, other), from the theme's words."""
+    price rise, billing error, hidden cost, no updates, waiting, no-show, crowding, staff
+    attitude, no human, unclear, missing capability, intrusive, fulfilment, waste, other), from
+    the theme's words."""
     evidence: list[Evidence]
     """The quotes it rests on."""
 

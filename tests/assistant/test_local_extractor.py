@@ -319,6 +319,11 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Bear with me, my headset's just died, I'm switching to the laptop mic."),
         (None, "Sorry again about the headset."),
         (None, "Let me grab some water and I'm ready."),
+        # an insurance-claims and an EV-charging trial: the weather, goodbyes, family warm-up
+        (None, "Oh, except, the weather's finally turned, hasn't it?"),
+        (None, "Take care now, bye bye."),
+        ("您好，能听清楚吗？", "能听清，就是我这边有点吵，孩子在看动画片，不好意思啊。"),
+        ("没关系没关系。孩子多大了？", "四岁，刚上幼儿园小班，天天早上哭着不想去，哈哈。"),
         ("How's your week going?", "The kids are off school this week so it's a bit chaotic."),
         (None, "没有了，该说的都说了。"),
         (None, "没了，我得睡觉去了。"),
@@ -514,6 +519,10 @@ def test_how_bad_it_was_before_followed_by_now_is_praise_of_the_change(
         ("Like being bounced around a pinball machine.", "neutral"),
         ("Homework, mostly, and my husband works in IT so he notices every hiccup.", "neutral"),
         ("It works for me.", "delight"),
+        # an insurance-claims trial's widest delight, help that came fast, and a chore spared
+        ("Harbour sent a locksmith within the hour, late at night.", "delight"),
+        ("Didn't have to ring round anyone myself.", "delight"),
+        ("Price is average, haven't had to claim yet so can't really comment.", "neutral"),
     ],
 )
 def test_words_of_praise_and_blame_in_any_business(text: str, kind: str):

@@ -250,6 +250,13 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ),
         ("Hidden delivery fee", ["Nobody told me about the extra fee."], "hidden cost"),
         ("扣了两次钱", ["退款一直没到账。"], "billing error"),
+        # an insurance-claims trial: no news of where the claim stood
+        (
+            "Nobody told me what was happening with my claim",
+            ["Weeks went by with no updates.", "I had to keep chasing them."],
+            "no updates",
+        ),
+        ("理赔进度查不到", ["提交了一个月，一直没消息。"], "no updates"),
         ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
         ("线上缴费不支持医保", ["医保只能去窗口缴费，排了半小时。"], "missing capability"),
         ("Auto-read gets the total wrong", ["It keeps getting the amounts wrong."], "failure"),
