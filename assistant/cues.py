@@ -1327,7 +1327,9 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "no human",
             r"bot|chatbot|human|person|agent|nobody (?:answered|replied)|no (?:answer|reply)|"
             r"hotline|on hold|call centre|call center|phone number|(?:speak|talk) to (?:a|someone)",
-            r"人工|机器人|客服|没人|不回复|打不通",
+            # not 没人管 "nobody enforces it" (an EV-charging trial's 油车占位没人管 was told
+            # "Give a quick route to a person")
+            r"人工|机器人|客服|没人(?!管)|不回复|打不通",
         ),
         (
             "hard to find",
