@@ -88,7 +88,7 @@ ZH_STILL_NOT = (
 course trial's longest waits read as severity 1."""
 DIFFICULTY = re.compile(
     # not "can't really comment" (a review yet to claim on its insurance)
-    r"\b(hard|difficult\w*|struggl\w*|(?:can'?t|cannot)(?! (?:really )?(?:comment|say|wait)\b)|"
+    r"\b(hard|difficult\w*|struggl\w*|(?:can'?t|cannot)(?! (?:really )?comment\b| wait\b)|"
     r"couldn'?t|could not|unable|"
     # trust lost, and being ignored said as an image ("It made me trust them less", "like
     # shouting into a void": a gym trial's delights)

@@ -527,3 +527,15 @@ def test_the_word_problem_names_no_theme():
     english = ["That's another problem.", "The problem is the app.", "No problems with it."]
     (title,) = cluster_titles([english])
     assert title is None or "problem" not in title.lower()
+
+
+def test_a_bare_thing_named_is_no_problem_title():
+    """The sample's price theme was titled "Three meals", a thing named with nothing said of it,
+    over a clause that says the problem."""
+    quotes = [
+        "Kitchen units.",
+        "The kitchen units.",
+        "They wouldn't pay for the kitchen units properly.",
+    ]
+    (title,) = cluster_titles([quotes])
+    assert title == "They wouldn't pay for the kitchen units properly"
