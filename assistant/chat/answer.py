@@ -246,7 +246,11 @@ class Gatherer:
                 margin = UNSEEN_ABOVE * len(unseen)
                 said = best > bar + margin and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
-                return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
+                return (
+                    self._in_stage_named(lang, f, subject)
+                    or self._theirs_by_stage(lang, f, subject)
+                    or self.nothing(lang)
+                )
             findings = self._matching(question, vector, f, above=bar, subject=named)
             words = set(subject)
             # never padded: a quote is cited only if it uses the subject's words or beats chance
@@ -563,6 +567,33 @@ class Gatherer:
         of theirs says "help"; Support is "getting help when something goes wrong")."""
         stage = self._stage_named_by(subject) if f.participant and subject else None
         return self._theirs(lang, f.participant, stage) if f.participant and stage else None
+
+    def _in_stage_named(self, lang: Lang, f: Filters, subject: list[str]) -> Grounds | None:
+        """The widest findings of the one stage whose name holds a word of the subject that
+        participants never use, said so: "What frustrates people about the payout?" had found
+        "nothing on this" though the map has a stage "Decision and payout" and its theme
+        "Deductions not explained" (an insurance-claims trial: people say "paid out")."""
+        if f.participant or f.stage:
+            return None
+        unused = {t for t in subject if not self.retriever.bm25.attested(t)}
+        named = [s.name for s in self.map.stages if unused & set(tokens(s.name))]
+        if len(named) != 1:
+            return None
+        facts = self._top_findings(dataclasses.replace(f, stage=named[0]))
+        if not facts:
+            return None
+        stage = self._stage_as_asked(named[0], lang)
+        return Grounds(
+            lang,
+            [self._fact(self._stage_as_asked(s, lang), x, lang, f) for s, x in facts],
+            [],
+            self._follow_ups(lang, facts[0]),
+            note=lang.t(
+                f"No participant uses the words of the question; these are the widest findings "
+                f"of the stage {stage}, which the question names.",
+                f"参与者的原话里没有问题中的说法；以上是问题所指的「{stage}」阶段中最普遍的发现。",
+            ),
+        )
 
     def _stage_named_by(self, subject: list[str]) -> str | None:
         """The one stage whose name and description hold more of the subject's words than any

@@ -11,8 +11,9 @@ import pytest
 from assistant.chat import Chat
 from assistant.chat.question import zh_respelled
 from assistant.settings import Settings
+from assistant.study import Studies
 from assistant.workspace import Workspace, open_workspace
-from ingest.pipeline import IngestOptions, IngestReport
+from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey.schema import Delight, Finding, PainPoint
 from journey.source import SourceKind
 
@@ -675,3 +676,21 @@ def test_why_people_leave_when_nobody_left_is_answered_by_the_widest_problems_sa
     assert "No participant says they left" in answer.answer
     quoted = [c.quote for c in answer.citations]
     assert quoted and not any("useful" in q or "Lovely" in q for q in quoted)
+
+
+CLAIMS_STUDY = Path(__file__).parents[2] / "bench" / "studies" / "claims"
+
+
+def test_a_stage_named_by_a_word_no_participant_uses_answers_with_its_findings(
+    workspace: Workspace,
+):
+    """An insurance-claims trial's "What frustrates people about the payout?" found "nothing
+    on this": its people say "paid out" and "deductions", the map's stage is "Decision and
+    payout" (the study's own files, bench/studies/claims)."""
+    files, _ = find_files([CLAIMS_STUDY / "interviews", CLAIMS_STUDY / "reviews"])
+    workspace.ingestor("claims", IngestOptions()).ingest(files, IngestReport())
+    Studies(workspace)("claims").build_map(preset="insurance")
+    answer = Chat(workspace, "claims").ask("What frustrates people about the payout?")
+    assert not answer.abstained, answer.answer
+    assert "the stage Decision and payout, which the question names" in answer.answer
+    assert "eduction" in answer.answer
