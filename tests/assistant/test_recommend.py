@@ -250,6 +250,7 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
         ),
         ("Hidden delivery fee", ["Nobody told me about the extra fee."], "hidden cost"),
         ("扣了两次钱", ["退款一直没到账。"], "billing error"),
+        ("Still waiting for my refund", ["The refund never came."], "billing error"),
         # an insurance-claims trial: no news of where the claim stood
         (
             "Nobody told me what was happening with my claim",
