@@ -160,26 +160,31 @@ def mentions(text: str) -> set[str]:
     return found
 
 
-# Examples of the four touchpoint types: a learnt phrase takes the type of its nearest examples.
+# Examples of the four touchpoint types: a learnt phrase takes the type of its nearest examples,
+# with Chinese examples for each (an EV-charging trial's 油车 and 服务费 were people, the
+# nearest Chinese examples all being staff; its 骑手 a thing and 小哥 social).
 _TYPE_EXAMPLES: dict[TouchpointType, str] = {
     TouchpointType.human: (
         "staff member, agent, waiter, waitress, nurse, doctor, driver, crew, representative, "
-        "manager, receptionist, employee, technician, host, customer service, 服务员, 工作人员, "
-        "医生, 师傅, 客服, 前台, 柜员"
+        "manager, receptionist, employee, technician, host, customer service, courier, delivery "
+        "driver, rider, 服务员, 工作人员, "
+        "医生, 师傅, 客服, 前台, 柜员, 骑手, 快递员, 司机, 护士, 导购, 小哥"
     ),
     TouchpointType.digital: (
         "app, website, online account, email, login, screen, software, system, online form, "
         "notification, password, online banking, e-statement, verification code, face recognition, "
-        "fingerprint login, QR code, 网站, 应用, 系统, 验证码, 人脸识别, 指纹, 扫码"
+        "fingerprint login, QR code, transaction, bank feed, invoice, online payment, 网站, 应用, "
+        "系统, 验证码, 人脸识别, 指纹, 扫码, 支付, 账户, 账单, 页面, 通知, 小程序"
     ),
     TouchpointType.physical: (
         "product, food, dish, room, seat, bag, package, building, counter, device, card, "
         "restaurant, hotel, airport, store, plane, bed, menu, table, battery, ticket, receipt, "
         "letter, contract, cash machine, branch, charger, cable, keyboard, hardware, spare part, "
-        "菜, 房间, 餐厅, 座位"
+        "car, 菜, 房间, 餐厅, 座位, 产品, 包裹, 设备, 汽车, 充电桩, 门店, 电池, 包装, 药, 票"
     ),
     TouchpointType.social: (
-        "friends, family, social media, word of mouth, influencer, online reviews, 朋友, 小红书"
+        "friends, family, social media, word of mouth, influencer, online reviews, 朋友, 小红书, "
+        "同事, 邻居, 亲戚, 微信群, 抖音, 口碑"
     ),
 }
 # Abstract nouns and events, which customers evaluate but do not meet: a learnt phrase
@@ -188,7 +193,8 @@ _NOT_TOUCHPOINTS = (
     "information, situation, reason, problem, request, question, decision, policy, law, right, "
     "process, fact, result, amount, matter, attention, section, record, error, mistake, "
     "weather, idea, experience, quality, taste, inconvenience, explanation, delay, response, "
-    "date, week, 原因, 情况, 结果, 方面, 信息, 体验, 味道"
+    "date, week, price, fee, cost, trip, 原因, 情况, 结果, 方面, 信息, 体验, 味道, 价格, 费用, "
+    "时间, 回家, 出差"
 )
 
 

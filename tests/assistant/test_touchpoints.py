@@ -128,3 +128,19 @@ def test_channels_come_from_the_lexicon_the_words_or_the_type():
     assert channel_of("front desk", TouchpointType.human) == "in person"
     assert channel_of("room", TouchpointType.physical) == "physical"
     assert channel_of("anything") == "ui"
+
+
+def test_chinese_and_money_touchpoints_take_their_own_type(embedder: UsemEmbedder):
+    """An EV-charging trial's 油车 and 服务费 were people (the nearest Chinese examples were all
+    staff), its 骑手 a thing; an invoicing trial's transactions were physical."""
+    from assistant.touchpoints import _types
+
+    terms = ["骑手", "油车", "服务费", "transaction", "bank feed", "courier"]
+    assert _types(terms, embedder) == [
+        TouchpointType.human,
+        TouchpointType.physical,
+        None,
+        TouchpointType.digital,
+        TouchpointType.digital,
+        TouchpointType.human,
+    ]
