@@ -14,7 +14,7 @@ from assistant.workspace import Workspace, open_workspace
 from ingest.pipeline import IngestOptions, IngestReport, find_files
 from journey.lanes import segment_views
 from journey.render import render
-from journey.schema import JourneyMap
+from journey.schema import DefiningTheme, JourneyMap, Persona
 from tests.assistant.synthetic import Said, synthetic_map
 
 SAMPLES = Path(__file__).parents[2] / "samples" / "freshbox"
@@ -178,19 +178,9 @@ def test_two_personas_are_never_named_by_one_theme_nor_by_what_everyone_says():
     """A laptop-review trial's segment switcher offered "Macbook is a fantastic laptop" twice;
     the second was a theme 100% of its members and 54% of everyone else raised."""
     from assistant.personas import _distinct_names
-    from journey.schema import DefiningTheme, Persona
 
     def persona(n: int, *themes: tuple[str, float, float]) -> Persona:
-        return Persona(
-            id=f"persona-{n}",
-            name="",
-            participants=[f"P{n}"],
-            size=10,
-            defining_themes=[
-                DefiningTheme(theme=f"t-{t}", title=t, participants=5, share=s, rest_share=r)
-                for t, s, r in themes
-            ],
-        )
+        return _persona(n, *((f"t-{t}", t, s, r) for t, s, r in themes))
 
     m = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]})
     named = _distinct_names(
@@ -214,19 +204,9 @@ def test_a_persona_name_says_whether_its_themes_frustrate_or_please_its_members(
     """The sample's segment list read "No tracking link: 6, Recipe cards are really clear: 13",
     persona names that looked like one more finding."""
     from assistant.personas import _distinct_names
-    from journey.schema import DefiningTheme, Persona
 
     def persona(n: int, *themes: str) -> Persona:
-        return Persona(
-            id=f"persona-{n}",
-            name="",
-            participants=[f"P{n}"],
-            size=10,
-            defining_themes=[
-                DefiningTheme(theme=t, title=t[3:], participants=8, share=0.8, rest_share=0.1)
-                for t in themes
-            ],
-        )
+        return _persona(n, *((t, t[3:], 0.8, 0.1) for t in themes))
 
     m = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]})
     named = _distinct_names(
@@ -243,3 +223,17 @@ def test_a_persona_name_says_whether_its_themes_frustrate_or_please_its_members(
     zh = synthetic_map({"P1": [("Buy", "pp-x", -1.0)]}).model_copy(update={"language": "zh"})
     (one,) = _distinct_names(zh, [persona(1, "dl-复诊开药方便")])
     assert one.name == "满意：复诊开药方便"
+
+
+def _persona(n: int, *themes: tuple[str, str, float, float]) -> Persona:
+    """An unnamed persona of 10 with defining themes (id, title, share, share of the rest)."""
+    return Persona(
+        id=f"persona-{n}",
+        name="",
+        participants=[f"P{n}"],
+        size=10,
+        defining_themes=[
+            DefiningTheme(theme=t, title=title, participants=round(10 * s), share=s, rest_share=r)
+            for t, title, s, r in themes
+        ],
+    )
