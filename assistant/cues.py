@@ -1368,7 +1368,7 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # clearly where people look"; a delivery trial's 查不到进度)
             "no updates",
             r"(?:no|zero|never any|never an?|without any|without an?) (?:updates?|news|word|"
-            r"progress|status updates?|follow-?up)\b|"
+            r"progress|status updates?|follow-?up|tracking)\b|"
             r"(?:nobody|no one|no-one|never|they never|didn'?t|did not) (?:\w+ )?(?:told|tell|"
             r"tells|updated|update|kept|keep|let|rang|called|emailed) (?:me|us) (?:\w+ ){0,2}?"
             r"(?:what was happening|what'?s happening|what was going on|where (?:it|things|my \w+) "
@@ -1454,7 +1454,7 @@ def kinds_named(quotes: Sequence[str]) -> Counter[str]:
 _SUBSUMES = {
     "price rise": ("hidden cost",),
     "billing error": ("hidden cost",),
-    "no updates": ("unclear", "no human"),
+    "no updates": ("unclear", "no human", "waiting"),
 }
 """A kind whose words are another's: a price raised names a bill or a price, and is no hidden
 charge for that ("Bills keep going up" shared a kind with "They charged me for a router I'd sent

@@ -258,6 +258,7 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             "no updates",
         ),
         ("理赔进度查不到", ["提交了一个月，一直没消息。"], "no updates"),
+        ("No tracking link", ["No tracking, no text to say it was running late."], "no updates"),
         ("油车占位没人管", ["充电车位老被油车占着，物业也没人管。"], "other"),
         ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
         ("线上缴费不支持医保", ["医保只能去窗口缴费，排了半小时。"], "missing capability"),
