@@ -348,11 +348,11 @@ _MADE_UP = re.compile(rf"\b(?:{_MADE_UP_WORDS})\b|道歉|还好|好在|幸好", 
 """What made up for a problem ("Apologised for being late", 一直跟我道歉): no title of the
 problem, even when it names it."""
 TITLE_WORDS = (2, 9)
+"""Words a title may have (Chinese: twice as many characters as English words)."""
 BARE_NAME = 0.3
 """How much a short English clause (three words or fewer) that says nothing good or bad of
 what it names weighs as a title: the sample's price theme was "Three meals" and then "Under the
 button" (titles saying their theme 20 -> 21 of 30 at 0.3; none moved at 0.5)."""
-"""Words a title may have (Chinese: twice as many characters as English words)."""
 
 
 _EN_FUNCTION_TEXT = """

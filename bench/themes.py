@@ -564,9 +564,10 @@ STUDIES = {
     "charging": Study("charging", STUDIES_DIR / "charging", STUDIES_DIR / "charging/planted.md"),
 }
 """Studies scored against the themes their authors planted before any run: the Freshbox
-sample, a gym study and a home-broadband study (English interviews and reviews), a
-mobile-banking study and a food-delivery study (Chinese), each written for this bench by
-someone who had not seen the synthesis code, in the format of bench/freshbox_planted.md.
+sample; gym, home-broadband, invoicing and home-insurance-claims studies (English interviews
+and reviews); mobile-banking, food-delivery, online-clinic and EV-charging studies (Chinese);
+each written for this bench by someone who had not seen the synthesis code, in the format of
+bench/freshbox_planted.md.
 Problem-level themes are what a researcher signs; the human labels of the review sets are
 coarser than that."""
 

@@ -218,12 +218,11 @@ class Gatherer:
             ]
             if not pains:
                 return self.nothing(lang)
-            return Grounds(
+            return self._findings_with_note(
                 lang,
-                [self._fact(self._stage_as_asked(stage, lang), x, lang, f) for stage, x in pains],
-                [],
-                self._follow_ups(lang, pains[0]),
-                note=lang.t(
+                f,
+                pains,
+                lang.t(
                     "No participant says they left or nearly did; these are the study's most "
                     "widespread problems, the likeliest reasons.",
                     "没有参与者说自己已经不用或差点不用了；以上是本研究中最普遍的问题，最可能是原因。",
@@ -247,7 +246,7 @@ class Gatherer:
                 said = best > bar + margin and not (set(unseen) & _names(question))
             if not ((best > bar and said) or spoken):
                 return (
-                    self._in_stage_named(lang, f, subject)
+                    self._in_stage_named(lang, f, unseen)
                     or self._theirs_by_stage(lang, f, subject)
                     or self.nothing(lang)
                 )
@@ -568,31 +567,42 @@ class Gatherer:
         stage = self._stage_named_by(subject) if f.participant and subject else None
         return self._theirs(lang, f.participant, stage) if f.participant and stage else None
 
-    def _in_stage_named(self, lang: Lang, f: Filters, subject: list[str]) -> Grounds | None:
+    def _in_stage_named(self, lang: Lang, f: Filters, unseen: list[str]) -> Grounds | None:
         """The widest findings of the one stage whose name holds a word of the subject that
-        participants never use, said so: "What frustrates people about the payout?" had found
-        "nothing on this" though the map has a stage "Decision and payout" and its theme
-        "Deductions not explained" (an insurance-claims trial: people say "paid out")."""
+        participants never use (`unseen`), said so: "What frustrates people about the payout?"
+        had found "nothing on this" though the map has a stage "Decision and payout" and its
+        theme "Deductions not explained" (an insurance-claims trial: people say "paid out")."""
         if f.participant or f.stage:
             return None
-        unused = {t for t in subject if not self.retriever.bm25.attested(t)}
-        named = [s.name for s in self.map.stages if unused & set(tokens(s.name))]
+        named = [s.name for s in self.map.stages if set(unseen) & set(tokens(s.name))]
         if len(named) != 1:
             return None
         facts = self._top_findings(dataclasses.replace(f, stage=named[0]))
         if not facts:
             return None
         stage = self._stage_as_asked(named[0], lang)
+        return self._findings_with_note(
+            lang,
+            f,
+            facts,
+            lang.t(
+                f"No participant uses the words of the question; these are the widest findings "
+                f"of the stage {stage}, which the question names.",
+                f"参与者的原话里没有问题中的说法；以上是问题所指的「{stage}」阶段中最普遍的发现。",
+            ),
+        )
+
+    def _findings_with_note(
+        self, lang: Lang, f: Filters, facts: Sequence[tuple[str, Finding]], note: str
+    ) -> Grounds:
+        """An answer of the map's findings alone (no passage speaks to the question), with a
+        note saying why these."""
         return Grounds(
             lang,
             [self._fact(self._stage_as_asked(s, lang), x, lang, f) for s, x in facts],
             [],
             self._follow_ups(lang, facts[0]),
-            note=lang.t(
-                f"No participant uses the words of the question; these are the widest findings "
-                f"of the stage {stage}, which the question names.",
-                f"参与者的原话里没有问题中的说法；以上是问题所指的「{stage}」阶段中最普遍的发现。",
-            ),
+            note=note,
         )
 
     def _stage_named_by(self, subject: list[str]) -> str | None:
