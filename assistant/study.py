@@ -478,13 +478,21 @@ class Study:
         return [s.source for s in self.workspace.catalog.sources(self.project)]
 
     def source(self, ref: str, *, exact: bool = False) -> StoredSource:
-        """A stored source by id (or, unless exact, its first characters or shown path)."""
+        """A stored source by id (or, unless exact, its first characters, its shown path, or
+        the start of that path up to a separator: `p01` for p01_[NAME].txt)."""
         stored = self.workspace.catalog.sources(self.project)
         found = [
             s
             for s in stored
             if s.source.id == ref
-            or (not exact and (s.source.id.startswith(ref) or s.source.path == ref))
+            or (
+                not exact
+                and (
+                    s.source.id.startswith(ref)
+                    or s.source.path == ref
+                    or re.match(rf"{re.escape(ref)}[_\-. ]", s.source.path) is not None
+                )
+            )
         ]
         if len(found) != 1:
             if found:

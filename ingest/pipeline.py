@@ -24,7 +24,7 @@ from ingest.embeddings import Embedder
 from ingest.errors import UnreadableFileError
 from ingest.language import detect_language
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file, unsupported
-from ingest.redact import Redactor, names_in, zh_name_piece
+from ingest.redact import Redactor, names_in, pinyin_name_piece, zh_name_piece
 from ingest.speakers import (
     REPLY_LABEL,
     assign_roles,
@@ -304,16 +304,23 @@ _FILE_WORDS = frozenset(
 """Words a file name has after a participant's name that are no surname (p01_sarah_notes)."""
 
 
-def display_name(locator: str, kind: SourceKind, redactor: Redactor) -> str:
+def display_name(locator: str, kind: SourceKind, redactor: Redactor, language: str = "") -> str:
     """What users see for a source: its file name (with the row of a table), never the
-    folders above it, with speakers' names (in any case: `p01_sarah.vtt`) and PII redacted."""
+    folders above it, with speakers' names (in any case: `p01_sarah.vtt`, and in pinyin when
+    the source is in Chinese: `p01_wanglei.txt`) and PII redacted."""
     row = ""
     if kind is not SourceKind.interview and "#" in locator:
         locator, row = locator.rsplit("#", 1)
         row = "#" + row
     name = Path(locator).name or locator
     pieces = re.split(r"([_\-. ]+)", name)
-    named = [redactor.is_name(p) or zh_name_piece(p) for p in pieces]
+    pinyin = language.startswith("zh")
+    named = [
+        redactor.is_name(p)
+        or zh_name_piece(p)
+        or (pinyin and p.casefold() not in _FILE_WORDS and pinyin_name_piece(p))
+        for p in pieces
+    ]
     # and the word after a given name, its surname (export_jess.miller.csv, by_tom_hughes)
     for i in range(2, len(pieces) - 2, 2):
         if named[i - 2] and pieces[i].isalpha() and pieces[i].casefold() not in _FILE_WORDS:
@@ -494,7 +501,7 @@ class Ingestor:
                 update={
                     "turns": turns,
                     "redactions": {k: n for k, n in counts.items() if n},
-                    "path": display_name(stored.locator, source.kind, redactor),
+                    "path": display_name(stored.locator, source.kind, redactor, source.language),
                 }
             )
             chunks = chunk_source(updated, original, redactor.redact_text)
@@ -753,7 +760,7 @@ class Ingestor:
         metadata["encoding"] = document.encoding
         source = Source(
             id=sid,
-            path=display_name(document.locator, kind, redactor),
+            path=display_name(document.locator, kind, redactor, language),
             kind=kind,
             language=language,
             participant_id=participant_id,

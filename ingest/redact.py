@@ -880,6 +880,35 @@ def zh_name_piece(piece: str) -> bool:
 
 _CN_NAME_TITLE = re.compile(r"(?:先生|女士|小姐|老师|阿姨|叔叔|大爷|奶奶|爷爷)$")
 
+_PINYIN_SURNAMES = _words(
+    "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin luo gao zheng "
+    "liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan jiang cai yu du ye "
+    "cheng su wei lv lu ding ren shen yao cui zhong tan fan jin shi liao jia xia fu fang bai zou "
+    "meng xiong qin qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian dai mo "
+    "kong xiang chang wen kang niu ge xing an qi yi qiao pang ni zhuang nie yue zhai ouyang"
+)
+"""The pinyin of common Chinese surnames, which open a pinyin name in a file name."""
+_PINYIN_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|"
+    r"uo|ui|ue|ve|er|a|o|e|i|u|v)"
+)
+_PINYIN_GIVEN = re.compile(rf"(?:{_PINYIN_SYLLABLE}){{1,2}}")
+
+
+def pinyin_name_piece(piece: str) -> bool:
+    """Whether a piece of a file name is a Chinese name in pinyin: a common surname and a given
+    name of one or two syllables (p01_wanglei.txt, p03_zhaojianguo.txt, ZhouTing). Only asked
+    of the files of a study whose speakers have Chinese names: a rental-flat trial's citations
+    showed p01_wanglei.txt while its speaker 王磊 was 受访者1 everywhere else."""
+    word = piece.casefold()
+    if not word.isascii() or not word.isalpha() or not 4 <= len(word) <= 12:
+        return False
+    return any(
+        word.startswith(surname) and _PINYIN_GIVEN.fullmatch(word[len(surname) :]) is not None
+        for surname in _PINYIN_SURNAMES
+    )
+
 
 def _zh_name_at(text: str, at: int) -> int:
     """The length of a person's name starting at `at` (after a relation word), by jieba's
@@ -1245,9 +1274,15 @@ def _other_name(m: re.Match[str]) -> str:
     return text
 
 
+_PRONOUNS = _words("I We You He She They It Me Us Him Her Them My Our Your His Their Its")
+"""Never a surname after a known first name: "If everyone were like Janet I'd have no
+complaints" lost its "I'd" to "[NAME] have no complaints" (a car-hire trial)."""
+
+
 def _namelike(word: str) -> bool:
+    base = re.split(r"['\u2019]", word, maxsplit=1)[0]
     return word == PLACEHOLDERS["name"] or (
-        word[:1].isupper() and _fold(word) not in _NOT_NAMES | _TITLES
+        word[:1].isupper() and _fold(word) not in _NOT_NAMES | _TITLES and base not in _PRONOUNS
     )
 
 

@@ -411,6 +411,8 @@ def test_show_prints_the_redacted_source_and_redactions_audits_kinds_not_values(
     assert "example.com" not in audit.stdout
     missing = _run(home, "show", "zzzz", "-p", "demo")
     assert missing.returncode == 2 and "no source 'zzzz'" in missing.stderr
+    # a rental-flat trial tried `show p01_wanglei`: the start of a shown name finds it too
+    assert "[EMAIL]" in _run(home, "show", "p07", "-p", "demo").stdout
 
 
 def test_remove_deletes_a_source_after_asking_and_says_to_build_the_map_again(_run, tmp_path: Path):

@@ -224,6 +224,21 @@ def test_a_number_glued_to_letters_or_in_a_date_numbers_no_participant(
     assert len(set(others)) == 3 and not {"P1", "P12", "P16", "P7"} & set(others), by_path
 
 
+def test_a_pinyin_name_in_a_chinese_interviews_file_name_is_redacted(
+    workspace: Workspace, tmp_path: Path
+):
+    """A rental-flat trial: p01_wanglei.txt was shown as it is while its speaker 王磊 was
+    受访者1; an English study's file words stay (a pinyin reading is only asked of files
+    in Chinese)."""
+    zh = tmp_path / "p01_wanglei.txt"
+    zh.write_text("访谈者：能听清吗？\n王磊：能。押金退得太慢了。\n", encoding="utf-8")
+    en = tmp_path / "p02_change_notes.txt"
+    en.write_text("Interviewer: Hi.\nSpeaker: The deposit took weeks.\n", encoding="utf-8")
+    added = _ingest(workspace, [zh, en], project="pinyin").added
+    shown = sorted(Path(s.path).name for s in added)
+    assert shown == ["p01_[NAME].txt", "p02_change_notes.txt"], shown
+
+
 def test_a_parent_or_patient_label_is_a_role_and_a_file_header_no_speaker(
     workspace: Workspace, tmp_path: Path
 ):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.readers import read_file
-from ingest.redact import Redactor, find_pii, names_in, trie_pattern
+from ingest.redact import Redactor, find_pii, names_in, pinyin_name_piece, trie_pattern
 
 REVIEWS = Path(__file__).parents[1] / "fixtures" / "reviews"
 NO_NAMES = Redactor({})
@@ -301,6 +301,37 @@ def test_a_speakers_surname_after_their_first_name_goes_with_it() -> None:
     )
     assert redactor.redact_text("I told Tom Friday.") == "I told Participant 4 Friday."
     assert redactor.redact_text("Tom and Raj came.") == "Participant 4 and Participant 3 came."
+
+
+def test_a_pronoun_after_a_known_name_is_no_surname() -> None:
+    """A car-hire trial: "If everyone were like Janet I'd have no complaints" was stored as
+    "like [NAME] have no complaints", the "I'd" taken for Janet's surname."""
+    redactor = Redactor({"Tom": "Participant 4", "Janet": "[NAME]"})
+    assert redactor.redact_text("If everyone were like Janet I'd have no complaints.") == (
+        "If everyone were like [NAME] I'd have no complaints."
+    )
+    assert redactor.redact_text("Janet I think was great.") == "[NAME] I think was great."
+    assert redactor.redact_text("Janet O'Brien helped.") == "[NAME] helped."
+
+
+@pytest.mark.parametrize(
+    ("piece", "name"),
+    [
+        ("wanglei", True),
+        ("zhaojianguo", True),
+        ("ZhouTing", True),
+        ("limei", True),
+        ("notes", False),
+        ("interview", False),
+        ("summary", False),
+        ("p01", False),
+        ("王磊", False),
+    ],
+)
+def test_a_pinyin_name_in_a_file_name_is_told(piece: str, name: bool) -> None:
+    """A rental-flat trial's citations showed p01_wanglei.txt while its speaker 王磊 was
+    受访者1 everywhere else."""
+    assert pinyin_name_piece(piece) is name
 
 
 def test_what_a_usability_test_reads_aloud_into_a_form_is_redacted():
