@@ -57,9 +57,10 @@ PRICE_RISE = (
 nine pounds in April.", "an annual price adjustment"): a broadband trial's second-widest pain
 read as nothing."""
 ZH_PRICE_RISE = (
-    r"涨价|提价|(?:费|价|钱)[^，。！？,!?]{0,6}涨|越来越贵|变贵|贵了(?:很多|不少|好多|一倍|一半)"
+    r"涨价|提价|(?:费|价|钱|租|续约|续租)[^，。！？,!?]{0,6}涨|越来越贵|变贵|贵了(?:很多|不少|好多|一倍|一半)|"
+    r"涨了(?:[一二两三四五六七八九十百千万几\d]+|好多|不少|一大截)"
 )
-"""涨价了, 会员费从一百八涨到了两百五, 越来越贵."""
+"""涨价了, 会员费从一百八涨到了两百五, 越来越贵, 续约直接涨了四百."""
 IF_TROUBLE = re.compile(
     r"\b(?:(?:when|whenever|if|in case|each time|every time|any ?time)(?: there'?s| there is|"
     r" there are| there was| i have| i had| you have| i'?ve got| i get| we have)?"
@@ -138,6 +139,10 @@ DIFFICULTY = re.compile(
     # a problem left standing: "They never solved my problem.", "still not fixed"
     r"(?:never|didn'?t|did not|couldn'?t|could not|hasn'?t been|haven'?t been|wasn'?t|"
     r"weren'?t|still not|not yet|still hasn'?t been) (?:been )?(?:solved|fixed|resolved|sorted)|"
+    # what is owed and still not come: "Five weeks later it still hasn't been released."
+    r"still (?:hasn'?t|has not|haven'?t|have not|hadn'?t|isn'?t|wasn'?t|not) (?:been )?"
+    r"(?:released|returned|refunded|arrived|come(?: through| back)?|back|paid|credited|"
+    r"delivered|here)\b|"
     # a regression told by when it started: "Been like this since the last update."
     r"since (?:the |this |that )?(?:last |latest |new |recent |\d[\d.]* )?(?:update|upgrade|"
     r"version|release|redesign)|"
@@ -221,7 +226,8 @@ POSITIVE = re.compile(
     r"(?:i'?m|i am) in(?=\s*[.!]|\s*$)|"
     r"now i (?:understand|see|get)|got used to|that'?s it|makes sense|no problem|not a problem|"
     # not a job: "my husband works in IT" (a broadband trial's delight)
-    r"okay cool|(?:worked|works)(?! (?:in|at|as|from|nights|shifts|part|full|there|here)\b|"
+    # nor a sales pitch or a temper: "Like I was being worked on.", "got worked up"
+    r"okay cool|(?:worked|works)(?! (?:in|at|as|from|nights|shifts|part|full|there|here|on|up)\b|"
     r" for (?!(?:me|us|you|everyone|both|my|our)\b))|"
     r"understand|"
     # care given: "he spent ages just listening, which no doctor had done", "she took the time
@@ -468,6 +474,7 @@ PRAISE_IDIOM = re.compile(
     r"(?: (?:it|them|this|you|to (?:anyone|everyone|friends)))?(?=\s*(?:[.!,;]|$)))\b"
     # no complaint said as one: "That part I have zero complaints about.", "went to the
     # pharmacy without any issue", "I felt heard."
+    r"|\bnothing (?:was|is|'s|seemed|seems) too much (?:trouble|bother|effort|hassle)"
     r"|\b(?:(?:no|zero|never (?:had )?(?:any|a)|not (?:a single|one|any)) (?:complaints?|issues?|"
     r"problems?|trouble|hassle|fuss|hiccups?)|without (?:any |a )?(?:issues?|problems?|trouble|"
     r"hassle|fuss|hiccups?)|felt (?:heard|listened to|respected|cared for)|took (?:me|us) "
@@ -518,7 +525,13 @@ RELIEF = re.compile(
     r"(?<!never )(?<!n't )(?<!not )(?:sorts|sorted|fixes|solves|solved|resolves|resolved) "
     r"(?:out )?(?:my |our |your |people's |any |all |the )?(?:problems?|issues?|everything)|"
     r"no (?:drama|problems?|issues?|hassle|fuss|faff)(?: at all| whatsoever)?"
-    r"(?: this time| now| any ?more| since)|stayed put|remembers? (?:it|them|my \w+) now)\b"
+    r"(?: this time| now| any ?more| since)|stayed put|"
+    # a burden that never came, said alone (a car-hire trial's "No queue at all." and "No
+    # calling anyone." were pain points): as the whole sentence, not "no queue system"
+    r"(?<![\s\S])(?:and |just |so |literally |honestly,? )?no (?:queues?|queuing|queueing|"
+    r"waiting|wait|paperwork|forms|(?:calling|phoning|ringing|chasing|emailing) (?:anyone|"
+    r"anybody|round|around|them|up))(?: at all| whatsoever)?(?=\s*[.!]?\s*$)|"
+    r"remembers? (?:it|them|my \w+) now)\b"
     r"|不用再|不再(?:担心|发愁|纠结|烦|闪退|卡)|再也不用|省去了|省心|修好了|已经修复|修复了|现在好了|"
     # a wait that got shorter (5.2以后排队明显短了): the improvement, not the queue
     r"(?:排队|等待|等候|等的时间)(?:时间)?(?:明显|终于|总算|比以前|比之前)?(?:短|少|快)(?:多|了很多)?了|"
@@ -585,6 +598,10 @@ SMALL_TALK = re.compile(
     # nice to have a rant", "that's me", "perfect timing" (a gym trial's 5-person delight
     # "Perfect timing" held these)
     r"(?:i'?ve|i have) (?:moaned|ranted|rambled|waffled|complained|gone on|talked) enough|"
+    # "Sorry, that was a bit of a rant." and a turn to the good side: "Well, here's the
+    # positive." (a car-hire trial's pain point and delight)
+    r"(?:that|this) was (?:a bit of |quite |such )?a (?:rant|moan|ramble|tangent|long answer)|"
+    r"here'?s the (?:positive|good (?:bit|part|news|side)|thing)|"
     r"(?:it was )?(?:nice|good|great|fun) to have a (?:rant|moan|vent|chat|natter)|"
     r"that'?s me|perfect timing|"
     r"(?:have a )?(?:good|nice|lovely|great) (?:day|one|evening|weekend)|you too|see you|"
@@ -604,6 +621,13 @@ SMALL_TALK = re.compile(
     # an interruption, and the interviewer or another placeholder named in a sign-off
     r"(?:there'?s )?(?:someone|somebody|a (?:\w+ )?delivery|the postman) at the door|"
     r"there'?s (?:a |an |the )?(?:\w+ ){0,2}(?:outside|at the door)|"
+    # someone of the household coming in or asking, and what they want (a car-hire trial:
+    # "the kids have just got in from school, so if you hear screaming it's happy screaming",
+    # "my youngest has just come in with a biscuit", "my son's asking if he can have the iPad")
+    r"(?:my|the|our) (?:kids?|children|son|daughter|youngest|eldest|little ones?|toddler|boys|"
+    r"girls|husband|wife|partner|other half)(?:(?:'s| is| are| has| have) just (?:got in|"
+    r"got home|got back|come in|came in|come home|walked in|arrived)|(?:'s| is| are) asking "
+    r"(?:if|whether|me if|me whether))\b[^.!?]*|"
     r"(?:my|the) (?:dog|cat|baby|kid|son|daughter|toddler)(?:'s| is| has)? (?:just )?(?:barking|"
     r"crying|going mad|woken up|woke up|(?:walk(?:ed|ing)|sitting|sat|lying|standing|"
     r"jump(?:ed|ing)) (?:on|across|onto|over) (?:the|my) (?:keyboard|laptop|desk|computer))|"
@@ -637,9 +661,11 @@ SMALL_TALK = re.compile(
     r"(?:i'?ve|i have|i) (?:got|have) to (?:go|run|dash|head off|get going|"
     r"(?:grab|pick up|collect|fetch) (?:\S+ ){1,3}from (?:school|nursery|the station|work)"
     r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) (?:better|best) (?:go|run|dash|get going|"
-    r"be off)(?: to (?:this|my|the) (?:\w+ )?(?:job|meeting|class|shift|appointment))?|anyway|"
+    r"be off)(?: to (?:this|my|the) (?:\w+ )?(?:job|meeting|class|shift|appointment))?"
+    # and what for: "Now I'd better go and take some Lemsip." (a car-hire trial's delight)
+    r"(?: and(?: \w+){1,8})?|anyway|"
     r"haha+|hehe+|"
-    r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|and|but|except|i mean|"
+    r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|now|and|but|except|i mean|"
     r"(?:\w+ )?things?|two|one)\b"
     # a platform's default text (系统默认好评): no one said it
     r"|(?:该|此)?用户未(?:及时)?(?:主动)?(?:填写)?(?:评价)?(?:内容)?|系统默认好评|默认好评|"
@@ -1262,8 +1288,16 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:waiting|waited|wait) (?:\w+ ){0,3}?(?:for )?(?:my |a |the |our )?refund|"
             r"refunds? (?:hasn'?t|has not|haven'?t|never|still|didn'?t|did not|took|is taking|"
             r"was taking)|no refund|never (?:got|received|saw) (?:my |a |the |any )?refund|"
-            r"chas\w+ (?:\w+ ){0,2}?(?:for )?(?:my |a |the )?refund",
-            r"多扣|扣了两次|重复扣|重复收费|乱扣|扣错|多收|退款(?:一直)?(?:没到|还没到|迟迟)|钱还没到账",
+            r"chas\w+ (?:\w+ ){0,2}?(?:for )?(?:my |a |the )?refund|"
+            # a deposit kept (a car-hire trial's widest theme, held weeks after the car came
+            # back, was told "Show the full cost before people commit")
+            r"(?:deposit|hold|bond)s? (?:\S+ ){0,6}?(?:still|not|n'?t|never) (?:\S+ ){0,2}?"
+            r"(?:been )?(?:released|returned|refunded|come back|back)|"
+            r"(?:still|never) (?:\w+ ){0,2}?(?:got|had|received) (?:my |our |the )?"
+            r"(?:deposit|bond)",
+            r"多扣|扣了两次|重复扣|重复收费|乱扣|扣错|多收|退款(?:一直)?(?:没到|还没到|迟迟)|钱还没到账|"
+            # 押金还没到账, 押金退不回来, 扣了一大半押金 (a rental-flat trial)
+            r"押金[^，。！？,!?]{0,8}(?:没到|没退|不退|退不|还没|迟迟|拖|慢)|扣(?:了)?[^，。！？,!?]{0,4}押金|押金被扣",
         ),
         (
             "hidden cost",
@@ -1374,8 +1408,12 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:what was happening|what'?s happening|what was going on|where (?:it|things|my \w+) "
             r"(?:was|were|stood)|posted|informed|updated|in the loop|know)|"
             r"(?:kept|left) in the dark|had to (?:keep )?chas\w*|(?:chasing|chased) (?:them|it|"
-            r"up|for)|heard nothing|(?:not|never) heard (?:anything|back)|radio silence",
-            r"没人通知|没有通知|也不通知|不告诉我(?:进度|结果|情况)|没有任何消息|一直没消息|没消息|"
+            r"up|for)|heard nothing|(?:not|never) heard (?:anything|back)|radio silence|"
+            # told too late: "at short notice", "only told us two days before"
+            r"(?:at |such |very |with )?short notice|(?:only|just) (?:told|notified|warned|"
+            r"informed|emailed) (?:me|us) (?:\w+ ){0,3}(?:before|beforehand|in advance)",
+            # 提前二十天才通知 (a rental-flat trial's renewal notice, told "Cut the wait")
+            r"才(?:通知|告诉|说明)|没人通知|没有通知|也不通知|不告诉我(?:进度|结果|情况)|没有任何消息|一直没消息|没消息|"
             r"查不到进度|看不到进度|不知道进度|石沉大海|没有回音|没回音|没人跟进|催了好几次|一直催",
         ),
         (
@@ -1452,7 +1490,7 @@ def kinds_named(quotes: Sequence[str]) -> Counter[str]:
 
 
 _SUBSUMES = {
-    "price rise": ("hidden cost",),
+    "price rise": ("hidden cost", "no updates"),
     "billing error": ("hidden cost",),
     "no updates": ("unclear", "no human", "waiting"),
 }

@@ -443,6 +443,9 @@ _SPOKEN = re.compile(
     # laughter in a conversation ("I've moaned enough, haha.") and a coincidence ("the pancakes
     # are ready, perfect timing"): no verdict on anything
     r"haha+|hehe+|perfect timing|"
+    # a belief held, not praise: "They bill customers for wear that was already there, I'm
+    # convinced of it." (a car-hire trial's delight)
+    r"(?:i'?m|i am|i was|we'?re|we are|we were) (?:\w+ )?convinced|"
     # trust lessened is no trust ("It made me trust them less": a gym trial's delight)
     rf"trust(?= {TRUST_LESS})|"
     # "dead easy", "dead simple": very, not death (a gym trial's "it was dead easy" read 0)

@@ -19,7 +19,7 @@ from journey.grounding import ground
 from journey.schema import Evidence
 from journey.source import Role, Source, SourceKind, Turn
 from journey.text import HAN_RUN
-from journey.zh import chinese_words, word_frequency
+from journey.zh import chinese_words, tagged_words, word_frequency
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 CJK_RUN = HAN_RUN
@@ -394,8 +394,23 @@ def _chinese_names(sources: Sequence[Source]) -> set[str]:
         w
         for kind, counts in writing.items()
         for w, n in counts.items()
-        if n >= max(3, NAME_SHARE * kinds[kind]) and not word_frequency(w) and not sentiment(w)
+        if n >= max(3, NAME_SHARE * kinds[kind]) and _unknown_or_proper(w) and not sentiment(w)
     }
+
+
+RARE_NAME = 100
+"""Below this count in jieba's dictionary a word it tags as a proper noun is a name."""
+
+
+def _unknown_or_proper(word: str) -> bool:
+    """A word jieba's dictionary does not know, or knows rarely and as a name: a rental-flat
+    trial's brand 栖木 is a place name in it (3 times), and "用户最喜欢栖木的哪些地方" found
+    nothing about what people like, while 续租 and 报修, as rare, are words."""
+    seen = word_frequency(word)
+    if not seen:
+        return True
+    tagged = tagged_words(word)
+    return seen < RARE_NAME and len(tagged) == 1 and tagged[0][1] in ("nr", "ns", "nt", "nz")
 
 
 def participant_label(name: str | None) -> str:

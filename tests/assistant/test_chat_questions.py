@@ -570,9 +570,9 @@ def test_a_chinese_name_the_study_writes_throughout_is_one_too():
     from journey.source import Role, Source, SourceKind, Turn
 
     said = [
-        "我在学途上报了一门课，视频老是卡顿。",
-        "学途的课挺好，就是卡顿。",
-        "朋友推荐的学途，看视频经常卡顿。",
+        "我在学途上报了一门课，视频老是卡顿。栖木的房子续租。",
+        "学途的课挺好，就是卡顿。住栖木要续租。",
+        "朋友推荐的学途，看视频经常卡顿。栖木续租涨价。",
         "我用学途快一年了。",
     ]
     sources = [
@@ -597,6 +597,9 @@ def test_a_chinese_name_the_study_writes_throughout_is_one_too():
     ]
     names = study_names(sources)
     assert "学途" in names and "卡顿" not in names
+    # a rental-flat trial's brand is a rare place name in jieba's dictionary; 续租, as rare,
+    # is a word
+    assert "栖木" in names and "续租" not in names
 
 
 def test_a_count_of_reviews_in_a_study_of_reviews_only_is_said_once(workspace: Workspace):

@@ -328,6 +328,14 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "没有了，该说的都说了。"),
         (None, "没了，我得睡觉去了。"),
         ("How long have you been on Ledgerly?", "Like two and a half years?"),
+        # a car-hire trial: the household coming in, the close, a rant owned, a turn of topic
+        (None, "Yes, sorry, the kids have just got in from school, so if you hear screaming."),
+        (None, "Oh, sorry, my youngest has just come in with a biscuit."),
+        (None, "Oh, sorry, hang on, my son's asking if he can have the iPad."),
+        (None, "Now I'd better go and take some Lemsip."),
+        (None, "Right, I'd better go and rescue the washing before it floods."),
+        (None, "Sorry, that was a bit of a rant."),
+        (None, "Well, here's the positive."),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),
@@ -938,6 +946,28 @@ def test_a_burden_lifted_is_relief_not_a_complaint(text: str):
     reading = read_sentence(text)
     assert reading.kind is ObservationKind.delight
     assert reading.emotion == "relieved"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a car-hire trial: a burden that never came, and praise said with a negation
+        ("No queue at all.", ObservationKind.delight),
+        ("No calling anyone.", ObservationKind.delight),
+        ("Nothing was too much trouble.", ObservationKind.delight),
+        # a missing thing is still a complaint, and so is what is owed and never came
+        ("There was no queue system at all.", ObservationKind.pain_point),
+        ("Five weeks later it still hasn't been released.", ObservationKind.pain_point),
+        # being worked on by a salesman, or a belief held, is no praise
+        ("Like I was being worked on.", ObservationKind.neutral),
+        (
+            "They bill customers for wear that was already there, I'm convinced of it.",
+            ObservationKind.neutral,
+        ),
+    ],
+)
+def test_what_a_sentence_says_of_a_burden_and_a_belief(text: str, kind: ObservationKind):
+    assert read_sentence(text).kind is kind
 
 
 @pytest.mark.parametrize(

@@ -258,6 +258,15 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             "no updates",
         ),
         ("理赔进度查不到", ["提交了一个月，一直没消息。"], "no updates"),
+        # car-hire and rental-flat trials: a deposit kept, a renewal told late and raised
+        (
+            "Five weeks later it still hasn't been released",
+            ["The deposit still hasn't been released.", "My hold was never returned."],
+            "billing error",
+        ),
+        ("退房两个月了押金还没到账", ["退租扣了一大半押金。"], "billing error"),
+        ("提前二十天才通知", ["续租的事提前二十天才通知我。"], "no updates"),
+        ("续租涨价", ["续约直接涨了四百，提前二十天才通知。"], "price rise"),
         ("No tracking link", ["No tracking, no text to say it was running late."], "no updates"),
         ("油车占位没人管", ["充电车位老被油车占着，物业也没人管。"], "other"),
         ("会员费涨价了", ["会员费从一百八涨到了两百五。"], "price rise"),
