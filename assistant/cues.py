@@ -370,8 +370,10 @@ LEAVING_QUESTION = re.compile(
     # not "left" ("Why are people left waiting?")
     r"\b(?:leave|leaving|quit|quitting|give up|gave up|cancel\w*|churn\w*|switch\w*|"
     r"unsubscrib\w*|uninstall\w*|delete (?:the|their) (?:app|account)|(?:stop|stopped) "
-    r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival)\b"
-    r"|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来|"
+    r"(?:using|ordering|buying|coming|paying)|not (?:come|coming|go|going) back|move to a rival|"
+    # a tenancy or a contract ended (a rental-flat trial's 用户为什么退租？ listed a delight)
+    r"move out|moving out|moved out|not renew\w*|didn'?t renew)\b"
+    r"|退租|搬走|不续(?:租|约)|不想用|不用了|不再用|卸载|卸了|删了|销户|注销|离开|放弃|取消|退订|流失|换(?:了|成)?别|不来了|不再来|"
     # a food-delivery trial: 为什么有人不想再用了？, 为什么有人不点了？ had abstained
     rf"{ZH_NO_MORE}|不(?:再)?(?:点|买)了",
     _I,
@@ -380,7 +382,16 @@ LEAVING_QUESTION = re.compile(
 the app?", 为什么有人不想用了？): answered by what those who left, or nearly left, said."""
 LEAVING = re.compile(
     r"(?<!not )(?<!n't )(?<!never )(?<!won't )"
-    r"\b(?:cancel(?:l)?ed|cancelling|canceling|uninstall\w*|unsubscrib\w*|"
+    # cancelled by them, not a charge or a flight cancelled for them ("had the charge
+    # cancelled within a day" answered a car-hire trial's "Why do people leave?")
+    r"\b(?:(?<![\s\S])cancel(?:l)?ed|(?:i|we|i'?ve|we'?ve|have|has|just|finally|already|so|"
+    r"and|actually|eventually) cancel(?:l)?ed|"
+    r"cancel(?:l)?ed (?:my|our) (?:\w+ )?(?:subscription|membership|account|plan|contract|"
+    r"booking|order|box)|cancelling|canceling|uninstall\w*|unsubscrib\w*|"
+    # a warning to others and a last time: "Avoid, damage scam", "won't hire from them again"
+    r"(?:(?<![\s\S])|(?<=[.!?] ))avoid\b|(?:won'?t|will not|wouldn'?t|would never|never) "
+    r"(?:be )?(?:use|using|rent|renting|hire|hiring|book|booking|order|ordering|buy|buying|"
+    r"fly|flying|stay|staying|come|go|going) (?:\w+ ){0,3}?again|"
     r"(?:thought about|think about|thinking about|about to|going to|gonna|will|'ll|might|"
     r"(?:want|wanted|tempted|ready) to|nearly|almost) (?:cancel|quit|leave|switch|unsubscribe|"
     r"uninstall|delete|close)\w*|delete(?:d)? the app|"
@@ -388,11 +399,11 @@ LEAVING = re.compile(
     r"(?:switch(?:ed|ing)?|moved) to(?! (?:my|the|a) (?:\w+ )?(?:mic|microphone|headset|phone|"
     r"laptop|camera|speaker|browser|tab|screen|window|desktop|site|website|page|app)\b)|"
     r"closed? (?:my|our) account|stop(?:ped)? using|never (?:again|coming back|ordering again)|"
-    r"left for|leaving for|won'?t be back|"
+    r"left for|leaving for|won'?t be back|moved out|moving out|(?:didn'?t|won'?t|not) renew\w*|"
     r"(?:go|went|going) elsewhere)"
     # not a service cancelled for them (柜员…帮我取消了) nor giving up on a call or a dispute
     # (最后就放弃了): that is no leaving
-    r"|卸了|卸载|删了|销户|注销|(?:就|都|已经|早就|干脆|再也)不(?:再)?用了|不想用|不再用|换了别|"
+    r"|退租|搬走|搬出去|不续(?:租|约)了?|没(?:有)?续(?:租|约)|卸了|卸载|删了|销户|注销|(?:就|都|已经|早就|干脆|再也)不(?:再)?用了|不想用|不再用|换了别|"
     r"用别的|用别家|(?<!帮我)(?<!给我)(?<!帮忙)(?<!商家)(?<!缺货)(?<!系统)(?<!骑手)(?<!平台)(?<!对方)(?<!他们)取消了|取消(?:了)?(?:订阅|会员|自动续费)|不来了|"
     # not 再也不用请假跑医院了 "no longer need to take leave" (an online-clinic trial's answer
     # to 为什么有人不想再用了？ was that praise)

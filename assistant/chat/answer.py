@@ -340,6 +340,9 @@ class Gatherer:
             # available" but named no finding (its theme's title and first quotes were further
             # from the question than the bar)
             findings = self._matching(question, vector, f, bar, named, cited=quotes)
+            if leaving:  # why people leave is what went wrong: a rental-flat trial's 用户为什么
+                # 退租？ listed the delight "交租方便" beside the rent rises
+                findings = [(stage, x) for stage, x in findings if isinstance(x, PainPoint)]
         if not (findings or quotes):
             return self._theirs_by_stage(lang, f, subject) or self.nothing(lang)
         against = None

@@ -18,7 +18,7 @@ from ingest.speakers import speaks_for
 from journey.grounding import ground
 from journey.schema import Evidence
 from journey.source import Role, Source, SourceKind, Turn
-from journey.text import HAN_RUN
+from journey.text import HAN_CHAR, HAN_RUN
 from journey.zh import chinese_words, tagged_words, word_frequency
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
@@ -95,7 +95,10 @@ def with_reason(
     if _BECAUSE.search(sentence):
         return start, end
     joined = (start, end)
-    if _SO_LEAD.search(sentence) and best > 0 and run_of[best - 1] == run_of[best]:
+    # a verdict too short to say why ("Never again.", "Avoid.", 再也不来了。) follows from the
+    # sentence before: a car-hire trial's "Why do people leave?" had these out as contentless
+    bare = len(sentence.split()) <= 3 and len(HAN_CHAR.findall(sentence)) <= 6
+    if (_SO_LEAD.search(sentence) or bare) and best > 0 and run_of[best - 1] == run_of[best]:
         joined = (spans[best - 1][0], end)
     elif (
         best + 1 < len(spans)

@@ -626,6 +626,10 @@ LEAVING_REVIEWS = (
     "上个月商家缺货取消了，说会退款。",
     "药直接送到家，再也不用请假跑医院了。",
     "I'm switching to the laptop mic, sorry, my headset died.",
+    # a car-hire trial: a charge cancelled for them is no leaving; "Never again." says why
+    # with the sentence before it
+    "She looked into it herself and had the charge cancelled within a day.",
+    "Stood in line for an hour at the desk. Our kids were melting down. Never again.",
 )
 
 
@@ -645,6 +649,8 @@ def test_why_people_leave_is_answered_by_those_who_left_and_why(
     assert any(q.startswith("I cancelled after the third late delivery") for q in quoted)
     assert not any("not going to cancel" in q for q in quoted)
     assert not any("laptop mic" in q for q in quoted)  # an invoicing trial's answer
+    assert not any("charge cancelled" in q for q in quoted)
+    assert any(q.endswith("Our kids were melting down. Never again.") for q in quoted)
     # asked as what makes them stop (which the reader spells "what make people stop")
     quoted = [c.quote for c in chat.ask("What makes people stop using it?").citations]
     assert any(q.startswith("I cancelled after the third late delivery") for q in quoted)
@@ -656,6 +662,17 @@ def test_why_people_leave_is_answered_by_those_who_left_and_why(
     quoted = [c.quote for c in chat.ask("为什么有人不点了？").citations]
     assert any("再也不想点了" in q for q in quoted)
     assert not any("商家缺货取消了" in q for q in quoted)
+
+
+def test_a_verdict_too_short_to_say_why_is_quoted_with_the_sentence_before():
+    """A car-hire trial's "Never again." and "Avoid." were dropped from "Why do people leave?"
+    as naming nothing; with the sentence before they say why."""
+    from assistant.chat.retrieval import with_reason
+
+    text = "Three weeks later I got a bill for a dent. I didn't do it. Avoid."
+    spans = [(0, 42), (43, 58), (59, 65)]
+    assert text[slice(*with_reason(text, spans, [0, 0, 0], 2))] == "I didn't do it. Avoid."
+    assert with_reason(text, spans, [0, 0, 0], 0) == (0, 42)
 
 
 STAYING_REVIEWS = (
