@@ -1305,7 +1305,17 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:deposit|hold|bond)s? (?:\S+ ){0,6}?(?:still|not|n'?t|never) (?:\S+ ){0,2}?"
             r"(?:been )?(?:released|returned|refunded|come back|back)|"
             r"(?:still|never) (?:\w+ ){0,2}?(?:got|had|received) (?:my |our |the )?"
-            r"(?:deposit|bond)",
+            r"(?:deposit|bond)|"
+            # money held that takes weeks to come back, and a bill for damage someone did not
+            # do ("it took two and a half weeks to come back", "an invoice for £275 for a dent
+            # in the boot I never caused"), within one sentence
+            r"(?:deposit|hold|blocked|money|pounds|dollars|£\d+|\$\d+)[^.!?]{0,80}?(?:took|takes|"
+            r"taking|didn'?t|did not|never|still hasn'?t|hasn'?t) (?:\S+ ){0,5}?(?:to )?(?:come "
+            r"back|be released|released|drop off|be refunded|clear)|"
+            r"(?:charged|billed|invoiced|a bill|an invoice|took £?\d+|(?:\w+ing )?(?:fee|charge))"
+            r"[^.!?]{0,80}?(?:despite|even though|although (?:i|we)|though (?:i|we)|never caused|"
+            r"didn'?t cause|did not cause|didn'?t do|did not do|wasn'?t me|already there|there "
+            r"before|before i (?:ever |even )?(?:picked|got|drove|had|took))",
             r"多扣|扣了两次|重复扣|重复收费|乱扣|扣错|多收|退款(?:一直)?(?:没到|还没到|迟迟)|钱还没到账|"
             # 押金还没到账, 押金退不回来, 扣了一大半押金 (a rental-flat trial)
             r"押金[^，。！？,!?]{0,8}(?:没到|没退|不退|退不|还没|迟迟|拖|慢)|扣(?:了)?[^，。！？,!?]{0,4}押金|押金被扣",
@@ -1469,7 +1479,14 @@ PROBLEM_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"thin walls|not as (?:described|pictured|advertised)|"
             # what is served is not right: a restaurant's, a meal kit's, a shop's food
             r"bland|tasteless|flavou?rless|overcooked|undercooked|stale|soggy|greasy|inedible|"
-            r"too (?:salty|sweet|oily|dry)|not fresh|tast(?:ed|es) (?:bad|off|awful|horrible)",
+            r"too (?:salty|sweet|oily|dry)|not fresh|tast(?:ed|es) (?:bad|off|awful|horrible)|"
+            # not what was booked (a car-hire trial's "given a manual" theme was told "Cut the
+            # wait")
+            r"not (?:what|the (?:\w+ )?(?:car|room|model|size|class|item|one)) (?:i|we) (?:had )?"
+            r"(?:booked|ordered|paid for|reserved|asked for)|instead of the (?:\w+ ){0,2}?(?:i|we) "
+            r"(?:had )?(?:booked|ordered|paid for|reserved)|(?:gave|given|got|handed|offered) "
+            r"(?:\S+ ){0,4}?(?:when|though|but|yet) (?:i|we)(?:'d| had)? (?:booked|ordered|"
+            r"paid for|reserved)|or similar|downgrad\w*",
             r"少了|缺|坏了|破损|破了|压坏|压扁|化了|漏|脏|卫生|异味|霉|吵|噪音|隔音|与描述不符|不一样|"
             r"不好吃|难吃|味道(?:很|太|比较|非常)?(?:一般|差|不好|不行|怪)|没(?:什么)?味道|"
             r"太(?:咸|淡|油|腻|甜|辣|硬)|油腻|不新鲜",

@@ -265,6 +265,24 @@ def test_a_problems_kind_reads_its_words_not_their_letters(
             "billing error",
         ),
         ("退房两个月了押金还没到账", ["退租扣了一大半押金。"], "billing error"),
+        (
+            "Damage scam",
+            [
+                "Got an invoice for £275 for a dent in the boot I never caused.",
+                "They took a £250 deposit and it took nearly a month to come back.",
+            ],
+            "billing error",
+        ),
+        (
+            "Refuel charge despite full tank",
+            ["Charged a fee even though I returned it full."],
+            "billing error",
+        ),
+        (
+            "Can drive a manual",
+            ["It's not what I paid for.", "They gave us a Fiat 500 when we'd booked an SUV."],
+            "fulfilment",
+        ),
         ("提前二十天才通知", ["续租的事提前二十天才通知我。"], "no updates"),
         ("续租涨价", ["续约直接涨了四百，提前二十天才通知。"], "price rise"),
         ("No tracking link", ["No tracking, no text to say it was running late."], "no updates"),
