@@ -259,9 +259,12 @@ named by what most of it does not say is "Group N")."""
 
 
 def _group(m: JourneyMap, persona_id: str) -> str:
-    """A persona no theme names, in the map's language: "Group 2", "第 2 组"."""
+    """A persona no theme names, in the map's language, saying so: "Group 2: no theme most
+    share" (the sample's largest persona read "Group 1", as if its name were still to come)."""
     n = persona_id.rsplit("-", 1)[-1]
-    return f"第 {n} 组" if m.language == "zh" else f"Group {n}"
+    if m.language == "zh":
+        return f"第 {n} 组：没有多数人共同提到的主题"
+    return f"Group {n}: no theme most share"
 
 
 NAMED_LIFT = 0.2

@@ -855,7 +855,7 @@ EN = Labels(
     stands_out_md="; stands out: {items} of the study's quotes",
     touchpoints_of="touchpoints: {names}",
     touchpoint_line="{name} ({kind}) — {participants}",
-    more_in_exports="*… and {more} in the JSON and CSV exports.*",
+    more_in_exports="*… and {more}: the JSON and CSV exports list them all.*",
     once_in_json="*Mentioned once (too few people to headline): {said}, in the JSON and the HTML "
     "map.*",
     what_people_do="What people do",
@@ -1059,7 +1059,7 @@ ZH = Labels(
     stands_out_md="；突出：{items}",
     touchpoints_of="触点：{names}",
     touchpoint_line="{name}（{kind}）— {participants}",
-    more_in_exports="*……{more}，见 JSON 和 CSV 导出。*",
+    more_in_exports="*……{more}：JSON 和 CSV 导出中列有全部。*",
     once_in_json="*仅一人提及（人数不足以列为要点）：{said}，见 JSON 导出或网页版地图。*",
     what_people_do="用户行为",
     more_in_json="*……另有 {n} 条，见 JSON。*",

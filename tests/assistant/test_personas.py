@@ -195,8 +195,8 @@ def test_two_personas_are_never_named_by_one_theme_nor_by_what_everyone_says():
     assert [p.name for p in named] == [
         "Great laptop",
         "Battery lasts all day",
-        "Group 3",
-        "Group 4",
+        "Group 3: no theme most share",
+        "Group 4: no theme most share",
     ]
 
 

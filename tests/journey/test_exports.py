@@ -446,7 +446,7 @@ def test_markdown_counts_the_findings_past_its_limit_in_words_that_agree(
     signup = sample_map.stages[0]
     assert len(signup.pain_points) >= 2
     one_over = to_markdown(sample_map, limit=len(signup.pain_points) - 1)
-    assert "*… and 1 more pain point in the JSON and CSV exports.*" in one_over
+    assert "*… and 1 more pain point: the JSON and CSV exports list them all.*" in one_over
     assert "1 more pain points" not in one_over
 
 
