@@ -564,11 +564,15 @@ STUDIES = {
     "charging": Study("charging", STUDIES_DIR / "charging", STUDIES_DIR / "charging/planted.md"),
     "carhire": Study("carhire", STUDIES_DIR / "carhire", STUDIES_DIR / "carhire/planted.md"),
     "rental": Study("rental", STUDIES_DIR / "rental", STUDIES_DIR / "rental/planted.md"),
+    "vets": Study("vets", STUDIES_DIR / "vets", STUDIES_DIR / "vets/planted.md"),
+    "bikeshare": Study(
+        "bikeshare", STUDIES_DIR / "bikeshare", STUDIES_DIR / "bikeshare/planted.md"
+    ),
 }
 """Studies scored against the themes their authors planted before any run: the Freshbox
-sample; gym, home-broadband, invoicing, home-insurance-claims and car-hire studies (English
-interviews and reviews); mobile-banking, food-delivery, online-clinic, EV-charging and
-rental-flat studies (Chinese);
+sample; gym, home-broadband, invoicing, home-insurance-claims, car-hire and vet-clinic
+studies (English interviews and reviews); mobile-banking, food-delivery, online-clinic,
+EV-charging, rental-flat and bike-share studies (Chinese);
 each written for this bench by someone who had not seen the synthesis code, in the format of
 bench/freshbox_planted.md.
 Problem-level themes are what a researcher signs; the human labels of the review sets are
