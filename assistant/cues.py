@@ -192,7 +192,7 @@ DIFFICULTY = re.compile(
     rf"|{ZH_PRICE_RISE}|麻烦|难(?!得|忘|题)|找不到|太慢|延迟|迟到|"
     # late, not the hour: 菜上得很晚, 送得太晚, but not 时间很晚了 "it was late (at night)"
     rf"{ZH_NOT_THE_HOUR}晚了|"
-    r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|失望|烦|糟糕|很差|错误|"
+    r"(?:上|来|到|送|出)得?(?:很|太|特别|有点|比较|非常)晚|生气|气不气人|气人|气死|失望|烦|糟糕|很差|错误|"
     # not "any (more) questions?" (哎，要登机了，还有问题吗？ closing a banking trial's interview)
     r"(?<!还有)(?<!有没有)(?<!有什么)(?<!别的)(?<!其他)问题(?![吗么])|崩溃|闪退|复杂|"
     r"不方便|取消不了|故意|白等|少了|缺|漏|投诉|不满|后悔|坑|没人理|没人管|没人回|不回复|没回复|没人接|"
@@ -654,6 +654,10 @@ SMALL_TALK = re.compile(
     r"headphones|phone|laptop|camera|speaker)|"
     r"interviewer|participant \d+|\[name\]|"
     r"(?:i think )?that'?s (?:it|all|everything|about it|fine)|i think so|that'?s|it'?s|"
+    # the close: "No, dear, I think I've said it all." (a vet-clinic trial's delight; not its
+    # "Now, how do I turn this off?", which a think-aloud may ask of the product)
+    r"(?:i think )?i'?ve said (?:it all|everything|all i (?:wanted|want|had) to(?: say)?)|"
+    r"(?<=, )dear(?=,)|"
     r"(?:i think )?that covers it|nothing else|nothing more|not really|"
     r"(?:this|that|it) was (?:\w+ ){0,2}(?:fun|therapeutic|interesting|nice|useful|helpful|"
     r"a pleasure)|happy to help|hope (?:this|it|that) helps|"
@@ -673,8 +677,11 @@ SMALL_TALK = re.compile(
     r"(?:grab|pick up|collect|fetch) (?:\S+ ){1,3}from (?:school|nursery|the station|work)"
     r"(?: in (?:\w+ ){1,2}minutes)?)|(?:i'?d|i had) (?:better|best) (?:go|run|dash|get going|"
     r"be off)(?: to (?:this|my|the) (?:\w+ )?(?:job|meeting|class|shift|appointment))?"
-    # and what for: "Now I'd better go and take some Lemsip." (a car-hire trial's delight)
-    r"(?: and(?: \w+){1,8})?|anyway|"
+    # and what for: "Now I'd better go and take some Lemsip." (a car-hire trial's delight),
+    # "Right, I'd better take him out before he eats another sock." (a vet-clinic trial's)
+    r"(?: and(?: \w+){1,8})?|(?:i'?d|i had) (?:better|best) (?:take|let|feed|walk|check on|"
+    r"see to|put) (?:him|her|them|the (?:dog|cat|puppy|kitten|kids?|baby|children))"
+    r"(?: \w+){0,8}|anyway|"
     r"haha+|hehe+|"
     r"to be honest|honestly|um+|uh+|erm|hmm+|oh|ah|well|so|now|and|but|except|i mean|"
     r"(?:\w+ )?things?|two|one)\b"

@@ -77,6 +77,9 @@ _ZH_LEXICON = {
     "模板化": -1.5,
     "套话": -1.5,
     "生气": -2.5,
+    # 你说气不气人 (a bike-share trial's relocation-fee complaint was a delight)
+    "气不气人": -2.5,
+    "气死": -3,
     "愤怒": -3,
     "失望": -2,
     "麻烦": -1.5,
@@ -446,6 +449,10 @@ _SPOKEN = re.compile(
     # a belief held, not praise: "They bill customers for wear that was already there, I'm
     # convinced of it." (a car-hire trial's delight)
     r"(?:i'?m|i am|i was|we'?re|we are|we were) (?:\w+ )?convinced|"
+    # what was wished for and not had: "I'd have liked an estimate before they started, nobody
+    # gave me one." (a vet-clinic trial's delight)
+    r"(?:would|'d|should|could) (?:have|'ve) (?:liked|loved|appreciated|preferred)|"
+    r"would'?ve (?:liked|loved|appreciated|preferred)|"
     # trust lessened is no trust ("It made me trust them less": a gym trial's delight)
     rf"trust(?= {TRUST_LESS})|"
     # "dead easy", "dead simple": very, not death (a gym trial's "it was dead easy" read 0)

@@ -307,14 +307,15 @@ _FILE_WORDS = frozenset(
 def display_name(locator: str, kind: SourceKind, redactor: Redactor, language: str = "") -> str:
     """What users see for a source: its file name (with the row of a table), never the
     folders above it, with speakers' names (in any case: `p01_sarah.vtt`, and in pinyin when
-    the source is in Chinese: `p01_wanglei.txt`) and PII redacted."""
+    the source is a Chinese interview: `p01_wanglei.txt`) and PII redacted."""
     row = ""
     if kind is not SourceKind.interview and "#" in locator:
         locator, row = locator.rsplit("#", 1)
         row = "#" + row
     name = Path(locator).name or locator
     pieces = re.split(r"([_\-. ]+)", name)
-    pinyin = language.startswith("zh")
+    # (an interview's, not a review table's: qibei_reviews.csv names an app, not a person)
+    pinyin = language.startswith("zh") and kind is SourceKind.interview
     named = [
         redactor.is_name(p)
         or zh_name_piece(p)

@@ -614,7 +614,7 @@ _CN_CHILD = re.compile(
 _CN_REPEATED_WORDS = _words(
     "天天 常常 刚刚 慢慢 好好 偏偏 渐渐 明明 往往 稍稍 偷偷 悄悄 早早 紧紧 轻轻 静静 默默 久久 "
     "处处 人人 个个 样样 时时 年年 月月 日日 次次 每每 统统 仅仅 白白 快快 多多 高高 大大 小小 "
-    "满满 足足 整整 真真 实实 乖乖 哈哈 嘿嘿 呵呵 嗯嗯 好多 一一 "
+    "满满 足足 整整 真真 实实 乖乖 哈哈 嘿嘿 呵呵 嗯嗯 好多 一一 谢谢 "
     # verbs said twice ("提醒孩子看看远处" became "提醒孩子[NAME]远处")
     "看看 想想 试试 说说 听听 走走 聊聊 等等 问问 找找 玩玩 练练 写写 读读 学学 动动 歇歇 "
     "休息休息 跑跑 跳跳 做做 算算 背背 念念 翻翻 摸摸 抱抱 尝尝 洗洗 擦擦 收拾收拾"
@@ -921,7 +921,8 @@ def _zh_name_at(text: str, at: int) -> int:
         return 0
     words = tagged_words(window)
     first, flag = words[0]
-    if first in _CN_FAMILIAR:
+    if first in _CN_FAMILIAR or first[:2] in _CN_REPEATED_WORDS:
+        # (jieba tags 谢谢您 a name: "陈师傅，谢谢您" was stored as "[NAME]师傅，[NAME]")
         return 0
     if flag.startswith("nr") and 2 <= len(first) <= 4 and first[0] in _CN_SURNAMES + "小老":
         # 李子 + 轩: jieba cut a fruit from the name

@@ -336,6 +336,9 @@ def _units(*lines: tuple[str | None, str]) -> list[Unit]:
         (None, "Right, I'd better go and rescue the washing before it floods."),
         (None, "Sorry, that was a bit of a rant."),
         (None, "Well, here's the positive."),
+        # a vet-clinic trial's 5-person delight
+        (None, "Right, I'd better take him out before he eats another sock."),
+        (None, "No, dear, I think I've said it all."),
         # a usability study's think-aloud steering the session: a 3-person pain theme
         (None, "So can I move to the seventh task?"),
         (None, "Do I go to task 5?"),
@@ -958,8 +961,14 @@ def test_a_burden_lifted_is_relief_not_a_complaint(text: str):
         # a missing thing is still a complaint, and so is what is owed and never came
         ("There was no queue system at all.", ObservationKind.pain_point),
         ("Five weeks later it still hasn't been released.", ObservationKind.pain_point),
-        # being worked on by a salesman, or a belief held, is no praise
+        # being worked on by a salesman, a belief held or a wish not met is no praise (a vet-
+        # clinic and a bike-share trial's delights)
         ("Like I was being worked on.", ObservationKind.neutral),
+        (
+            "I'd have liked an estimate before they started, nobody gave me one.",
+            ObservationKind.neutral,
+        ),
+        ("对，骑一趟才两块多，调度费十块，你说气不气人。", ObservationKind.pain_point),
         (
             "They bill customers for wear that was already there, I'm convinced of it.",
             ObservationKind.neutral,

@@ -163,14 +163,24 @@ CAR_HIRE = [
 
 def test_a_car_hire_study_gets_the_car_hire_journey(embedder: UsemEmbedder):
     """A car-hire trial's damage charges sat in Loyalty and its shuttle bus in Awareness of the
-    default stages: no bundled journey had a pickup or a return."""
+    default stages: no bundled journey had a pickup or a return; nor one for sharing bikes."""
     choice = choose_preset(CAR_HIRE * 2, embedder)
     assert choice.preset.id == "carhire" and choice.fits, choice.reason()
     assert [s.name for s in find_preset("carhire").specs()][1:4] == [
-        "Pickup",
-        "The car",
-        "Return and inspection",
+        "Pickup and unlocking",
+        "The vehicle",
+        "Return and parking",
     ]
+    # and a bike-share trial's (scanning to unlock, parking zones, relocation fees)
+    bikes = [
+        "扫码开锁老是失败，扫了好几次才开。",
+        "明明停在停车区里还被扣了调度费。",
+        "电量显示还有一半，骑了两公里就没电了。",
+        "刹车不灵，下坡差点撞上。",
+        "地图上显示有车，走过去根本找不到。",
+    ]
+    choice = choose_preset(bikes * 2, embedder)
+    assert choice.preset.id == "carhire" and choice.fits, choice.reason()
 
 
 def test_without_a_clear_winner_the_generic_review_journey_stands_in(embedder: UsemEmbedder):

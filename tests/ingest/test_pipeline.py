@@ -237,6 +237,11 @@ def test_a_pinyin_name_in_a_chinese_interviews_file_name_is_redacted(
     added = _ingest(workspace, [zh, en], project="pinyin").added
     shown = sorted(Path(s.path).name for s in added)
     assert shown == ["p01_[NAME].txt", "p02_change_notes.txt"], shown
+    # a review table's name names the app (a bike-share trial's qibei_reviews.csv)
+    table = tmp_path / "qibei_reviews.csv"
+    table.write_text("id,text\nr01,扫码开锁老是失败，很烦。\n", encoding="utf-8")
+    rows = _ingest(workspace, [table], project="pinyin-reviews").added
+    assert [Path(s.path).name for s in rows] == ["qibei_reviews.csv#r01"]
 
 
 def test_a_parent_or_patient_label_is_a_role_and_a_file_header_no_speaker(

@@ -285,6 +285,8 @@ def test_many_known_names_are_replaced_in_one_pass() -> None:
         ("客服说没办法。", "客服说没办法。"),
         ("我老公说太贵了。", "我老公说太贵了。"),
         ("朋友推荐的，说挺好。", "朋友推荐的，说挺好。"),
+        # a bike-share trial: jieba tags 谢谢您 a name
+        ("好的，张师傅，谢谢您。", "好的，[NAME]师傅，谢谢您。"),
     ],
 )
 def test_a_chinese_name_after_who_the_person_is_is_redacted(text: str, expected: str) -> None:
